@@ -1,0 +1,64 @@
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { composeServices } from "@apollo/composition";
+import { parse } from "graphql";
+import { REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../../shared/src/config";
+
+const run = promisify(execFile);
+
+export interface Composition {
+  subgraphs: { name: SubgraphName; path: string; sdl: string }[];
+  supergraph: { path: string; sdl: string };
+}
+
+/**
+ * Prints each subgraph's SDL (one process per subgraph: type-graphql keeps its metadata in one global
+ * store) and composes them into the supergraph the gateway loads. Needs `npm run build` first.
+ */
+export async function composeSupergraph(): Promise<Composition> {
+  const subgraphs = await Promise.all(
+    SUBGRAPH_NAMES.map(async (name) => {
+      const entry = join(REPO_ROOT, "dist", "subgraphs", name, "src", "main.js");
+      const { stdout } = await run(process.execPath, [entry, "--print-schema"], { env: { ...process.env, APOLLO_TELEMETRY_DISABLED: "1" } });
+      return { name, path: join(REPO_ROOT, "subgraphs", name, "schema.graphql"), sdl: stdout.endsWith("\n") ? stdout : `${stdout}\n` };
+    }),
+  );
+  const result = composeServices(
+    subgraphs.map(({ name, sdl }) => ({ name, typeDefs: parse(sdl), url: `http://localhost:${SUBGRAPHS[name].defaultPort}/graphql` })),
+  );
+  if (result.errors) {
+    throw new Error(`Composition failed:\n${result.errors.map((error) => `- ${error.message}`).join("\n")}`);
+  }
+  return { subgraphs, supergraph: { path: join(REPO_ROOT, "gateway", "supergraph.graphql"), sdl: `${result.supergraphSdl}\n` } };
+}
+
+/** Files whose committed content differs from a fresh composition. */
+export async function staleFiles(composition: Composition): Promise<string[]> {
+  const files = [...composition.subgraphs, composition.supergraph];
+  const stale = await Promise.all(files.map(async ({ path, sdl }) => ((await readFile(path, "utf8").catch(() => "")) === sdl ? null : path)));
+  return stale.filter((path): path is string => path !== null);
+}
+
+async function main() {
+  const composition = await composeSupergraph();
+  if (process.argv.includes("--check")) {
+    const stale = await staleFiles(composition);
+    if (stale.length) {
+      console.error(`Out of date (run npm run compose):\n${stale.join("\n")}`);
+      process.exit(1);
+    }
+    console.log("Supergraph and subgraph schemas are up to date.");
+    return;
+  }
+  for (const { path, sdl } of [...composition.subgraphs, composition.supergraph]) await writeFile(path, sdl);
+  console.log(`Wrote ${composition.supergraph.path} from ${composition.subgraphs.length} subgraphs.`);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,31 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import type { GraphQLFormattedError } from "graphql";
+import { REPO_ROOT, type SubgraphName, isDevelopment, subgraphUrl } from "../../shared/src/config";
+import { createErrorFormatter } from "../../shared/src/errors";
+import type { Logger } from "../../shared/src/logger";
+
+export const supergraphPath = () => process.env.SUPERGRAPH_PATH || join(REPO_ROOT, "gateway", "supergraph.graphql");
+
+/** The gateway loads the supergraph composed at build time; subgraph URLs come from the environment. */
+export function createGateway(): ApolloGateway {
+  return new ApolloGateway({
+    supergraphSdl: readFileSync(supergraphPath(), "utf8"),
+    buildService: ({ name }) => new RemoteGraphQLDataSource({ url: subgraphUrl(name as SubgraphName) }),
+  });
+}
+
+// graphql-js reports an unknown enum literal as a validation failure; to a client it is bad input.
+const UNKNOWN_ENUM_VALUE = /^Value ".*" does not exist in ".*" enum\./;
+const UNKNOWN_ENUM_VARIABLE = /^Variable ".*" got invalid value .* Value ".*" does not exist in ".*" enum\./;
+
+export function createGatewayErrorFormatter(log: Logger) {
+  const format = createErrorFormatter(log);
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (UNKNOWN_ENUM_VALUE.test(formatted.message) || UNKNOWN_ENUM_VARIABLE.test(formatted.message)) {
+      return { ...formatted, extensions: { ...(isDevelopment() ? formatted.extensions : {}), code: "BAD_USER_INPUT" } };
+    }
+    return format(formatted, error);
+  };
+}

@@ -1,0 +1,98 @@
+import { Client } from "pg";
+import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from "typeorm";
+import type { Logger } from "./logger";
+
+/**
+ * SQL statements this process has sent, counted for `/metrics`. The batching tests read it before and
+ * after a request to prove that statements per request do not grow with the number of entities.
+ */
+export const sqlStatements = { total: 0 };
+
+class CountingLogger implements TypeOrmLogger {
+  constructor(private readonly logger: Logger) {}
+  logQuery() {
+    sqlStatements.total++;
+  }
+  logQueryError(error: string | Error, query: string) {
+    sqlStatements.total++;
+    this.logger.debug("query failed", { error: String(error), query });
+  }
+  logQuerySlow(time: number, query: string) {
+    this.logger.warn("slow query", { ms: time, query });
+  }
+  logSchemaBuild() {}
+  logMigration(message: string) {
+    this.logger.info("migration", { message });
+  }
+  log(level: "log" | "info" | "warn", message: unknown) {
+    if (level === "warn") this.logger.warn(String(message));
+  }
+}
+
+export interface DataSourceOptions {
+  url: string;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+  log: Logger;
+  poolSize?: number;
+}
+
+/** A TypeORM data source for one subgraph's own database. Schema changes come only from migrations. */
+export function createDataSource({ url, entities, migrations, log, poolSize = 10 }: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: "postgres",
+    url,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsTransactionMode: "all",
+    logging: ["query", "error", "warn", "migration"],
+    logger: new CountingLogger(log),
+    maxQueryExecutionTime: 1000,
+    extra: { max: poolSize },
+  });
+}
+
+/** Creates the database named in `url` on its server when it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const database = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Unsafe database name "${database}"`);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE "${database}"`);
+      } catch (error) {
+        // Another process created it between our check and our CREATE.
+        if ((error as { code?: string }).code !== "42P04") throw error;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const database = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** True for a Postgres unique violation, optionally of one named constraint. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError ?? (error as { code?: string; constraint?: string });
+  return driverError?.code === "23505" && (!constraint || driverError.constraint === constraint);
+}

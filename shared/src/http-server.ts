@@ -1,0 +1,69 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, type ApolloServerOptions, type BaseContext } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import cors from "cors";
+import express, { type Request } from "express";
+import { sqlStatements } from "./database";
+
+export interface GraphQLHttpServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions<TContext extends BaseContext> {
+  port: number;
+  apollo: ApolloServerOptions<TContext>;
+  context: (req: Request) => Promise<TContext>;
+  /** Checks that the service can do its work (e.g. its database answers); GET /health reports it. */
+  health?: () => Promise<void>;
+}
+
+/** Serves an Apollo server at /graphql, with /health and /metrics, and stops gracefully. */
+export async function serveGraphQL<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<GraphQLHttpServer> {
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer: Server = createServer(app);
+  // Outlive the gateway's idle keep-alive sockets, or it may reuse one we just closed ("socket hang up").
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
+  const apollo = new ApolloServer<TContext>({
+    ...options.apollo,
+    plugins: [...(options.apollo.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer })],
+  } as ApolloServerOptions<TContext>);
+  await apollo.start();
+
+  app.get("/health", async (_req, res) => {
+    try {
+      await options.health?.();
+      res.json({ status: "ok" });
+    } catch (error) {
+      res.status(503).json({ status: "unavailable", reason: (error as Error).message });
+    }
+  });
+  app.get("/metrics", (_req, res) => {
+    res.type("text/plain").send(
+      `# HELP coalition_sql_statements_total SQL statements sent by this process.\n` +
+        `# TYPE coalition_sql_statements_total counter\ncoalition_sql_statements_total ${sqlStatements.total}\n`,
+    );
+  });
+  app.use(
+    "/graphql",
+    cors(),
+    express.json({ limit: "100kb" }),
+    expressMiddleware(apollo, { context: ({ req }) => options.context(req) }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port, resolve);
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://localhost:${port}/graphql`,
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,68 @@
+import "reflect-metadata";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { printSubgraphSchema } from "@apollo/subgraph";
+import type { Request } from "express";
+import type { GraphQLSchema } from "graphql";
+import type { DataSource, EntitySchema, MixedList } from "typeorm";
+import { type SubgraphName, isDevelopment, subgraphDatabaseUrl, subgraphPort } from "./config";
+import { createDataSource, ensureDatabase } from "./database";
+import { createErrorFormatter } from "./errors";
+import { serveGraphQL } from "./http-server";
+import { createLogger } from "./logger";
+
+export interface SubgraphDefinition<TContext extends object> {
+  name: SubgraphName;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+  buildSchema(): Promise<GraphQLSchema>;
+  createContext(dataSource: DataSource, req: Request): TContext;
+}
+
+/**
+ * The whole life of a subgraph process: its database (created and migrated), its schema, its HTTP
+ * server, and a clean stop on SIGINT/SIGTERM. With `--print-schema` it prints its SDL and exits.
+ */
+export async function runSubgraph<TContext extends object>(definition: SubgraphDefinition<TContext>): Promise<void> {
+  if (process.argv.includes("--print-schema")) {
+    process.stdout.write(printSubgraphSchema(await definition.buildSchema()));
+    return;
+  }
+  const log = createLogger(definition.name);
+  try {
+    const url = subgraphDatabaseUrl(definition.name);
+    await ensureDatabase(url);
+    const dataSource = createDataSource({ url, entities: definition.entities, migrations: definition.migrations, log });
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: "all" });
+
+    const schema = await definition.buildSchema();
+    const server = await serveGraphQL({
+      port: subgraphPort(definition.name),
+      apollo: {
+        schema,
+        formatError: createErrorFormatter(log),
+        includeStacktraceInErrorResponses: isDevelopment(),
+        plugins: [ApolloServerPluginInlineTraceDisabled()],
+      },
+      context: async (req) => definition.createContext(dataSource, req),
+      health: async () => void (await dataSource.query("SELECT 1")),
+    });
+    log.info("subgraph ready", { url: server.url });
+    process.send?.({ type: "ready", service: definition.name, url: server.url });
+
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info("stopping", { signal });
+      await server.stop();
+      await dataSource.destroy();
+      process.exit(0);
+    };
+    process.on("SIGINT", () => void stop("SIGINT"));
+    process.on("SIGTERM", () => void stop("SIGTERM"));
+  } catch (error) {
+    log.error("subgraph failed to start", { error });
+    process.exit(1);
+  }
+}

@@ -1,0 +1,106 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { GATEWAY_DEFAULT_PORT, REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../config";
+
+export type ServiceName = SubgraphName | "gateway";
+
+export interface RunningService {
+  name: ServiceName;
+  url: string;
+  child: ChildProcess;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  services: Record<ServiceName, RunningService>;
+  /** The environment the services were started with (ports, URLs, database). */
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  env: NodeJS.ProcessEnv;
+  /** Pick free ports instead of the configured ones (tests). */
+  freePorts?: boolean;
+  /** Append the services' output to this file instead of this process's stdout. */
+  logFile?: string;
+}
+
+const entryOf = (name: ServiceName) =>
+  join(REPO_ROOT, "dist", name === "gateway" ? "gateway" : join("subgraphs", name), "src", "main.js");
+
+/** Starts the four subgraphs, then the gateway, each in its own process, and waits until all are ready. */
+export async function startStack({ env: baseEnv, freePorts = false, logFile }: StackOptions): Promise<Stack> {
+  const env: NodeJS.ProcessEnv = { APOLLO_TELEMETRY_DISABLED: "1", ...baseEnv };
+  for (const name of SUBGRAPH_NAMES) {
+    const { portEnv, urlEnv, defaultPort } = SUBGRAPHS[name];
+    if (freePorts) env[portEnv] = String(await freePort());
+    env[portEnv] ??= String(defaultPort);
+    env[urlEnv] = `http://localhost:${env[portEnv]}/graphql`;
+  }
+  if (freePorts) env.GATEWAY_PORT = String(await freePort());
+  env.GATEWAY_PORT ??= String(GATEWAY_DEFAULT_PORT);
+
+  const output = logFile ? createWriteStream(logFile, { flags: "a" }) : null;
+  const started: RunningService[] = [];
+  const stop = async () => {
+    // Gateway first, so no request reaches a subgraph that is already gone.
+    for (const service of [...started].reverse()) await stopChild(service.child);
+    output?.end();
+  };
+  try {
+    started.push(...(await Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, env, output)))));
+    started.push(await startService("gateway", env, output));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const services = Object.fromEntries(started.map((s) => [s.name, s])) as Record<ServiceName, RunningService>;
+  return { gatewayUrl: services.gateway.url, services, env, stop };
+}
+
+function startService(name: ServiceName, env: NodeJS.ProcessEnv, output: NodeJS.WritableStream | null): Promise<RunningService> {
+  const child = fork(entryOf(name), [], { env, stdio: output ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "inherit", "inherit", "ipc"] });
+  child.stdout?.pipe(output!, { end: false });
+  child.stderr?.pipe(output!, { end: false });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
+    child.on("message", (message: { type?: string; url?: string }) => {
+      if (message?.type === "ready" && message.url) {
+        clearTimeout(timer);
+        resolve({ name, url: message.url, child });
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with code ${code} while starting`));
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL if the process has not stopped after 10 s. */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

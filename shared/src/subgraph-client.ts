@@ -1,0 +1,55 @@
+import { GraphQLError } from "graphql";
+import { type SubgraphName, subgraphUrl } from "./config";
+import { appError } from "./errors";
+
+interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/**
+ * Service-to-service GraphQL calls to another subgraph (never its database). An unreachable or slow
+ * service becomes UPSTREAM_UNAVAILABLE; an error the other service raised keeps its code.
+ */
+export class SubgraphClient {
+  constructor(
+    private readonly service: SubgraphName,
+    private readonly timeoutMs = Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 5000),
+  ) {}
+
+  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(subgraphUrl(this.service), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw appError("UPSTREAM_UNAVAILABLE", `The ${this.service} service did not answer; try again shortly`);
+    }
+    const body = (await response.json().catch(() => ({}))) as GraphQLResponse<T>;
+    const first = body.errors?.[0];
+    if (first) {
+      const code = first.extensions?.code;
+      if (typeof code === "string" && code !== "INTERNAL_SERVER_ERROR") {
+        throw new GraphQLError(first.message, { extensions: { ...first.extensions, code } });
+      }
+      throw appError("UPSTREAM_UNAVAILABLE", `The ${this.service} service failed: ${first.message}`);
+    }
+    if (!response.ok || !body.data) {
+      throw appError("UPSTREAM_UNAVAILABLE", `The ${this.service} service answered HTTP ${response.status}`);
+    }
+    return body.data;
+  }
+
+  /** Entities by id through the other subgraph's `_entities`; null where it does not know the id. */
+  async entities<T>(typename: string, ids: readonly string[], selection: string): Promise<(T | null)[]> {
+    const data = await this.request<{ _entities: (T | null)[] }>(
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`,
+      { representations: ids.map((id) => ({ __typename: typename, id })) },
+    );
+    return data._entities;
+  }
+}

@@ -1,0 +1,29 @@
+import { badInput } from "./errors";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+export const isUuid = (value: string) => UUID.test(value);
+
+/** Ids are UUIDs; anything else is a client mistake worth naming, not a lookup. */
+export function requireId(value: string, field: string): string {
+  if (!isUuid(value)) throw badInput(`${field} must be an id (UUID), got "${value}"`, field);
+  return value.toLowerCase();
+}
+
+export function requireText(value: string, field: string, { min = 1, max = 200 } = {}): string {
+  const trimmed = value.trim();
+  if (trimmed.length < min) throw badInput(`${field} must not be empty`, field);
+  if (trimmed.length > max) throw badInput(`${field} must be at most ${max} characters`, field);
+  return trimmed;
+}
+
+export function requireInt(value: number, field: string, { min, max }: { min: number; max: number }): number {
+  if (!Number.isInteger(value)) throw badInput(`${field} must be a whole number, got ${value}`, field);
+  if (value < min || value > max) throw badInput(`${field} must be between ${min} and ${max}, got ${value}`, field);
+  return value;
+}
+
+/** Page sizes: `first` between 1 and max. */
+export function pageSize(first: number, max = 100): number {
+  return requireInt(first, "first", { min: 1, max });
+}

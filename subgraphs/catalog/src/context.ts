@@ -1,0 +1,23 @@
+import type { DataSource } from "typeorm";
+import { createMemberRedemptionsLoader, createRedemptionLoader } from "./redemption/redemption.loader";
+import { RedemptionService } from "./redemption/redemption.service";
+import { createEligibleRewardsLoader, createPartnerRewardsLoader, createRewardLoader } from "./reward/reward.loader";
+import { RewardService } from "./reward/reward.service";
+
+/** Per request: services and fresh DataLoaders, so batching never leaks data between requests. */
+export function createContext(dataSource: DataSource) {
+  const rewards = new RewardService(dataSource);
+  const redemptions = new RedemptionService(dataSource, rewards);
+  return {
+    rewards,
+    redemptions,
+    loaders: {
+      reward: createRewardLoader(rewards),
+      partnerRewards: createPartnerRewardsLoader(rewards),
+      eligibleRewards: createEligibleRewardsLoader(rewards),
+      redemption: createRedemptionLoader(redemptions),
+      memberRedemptions: createMemberRedemptionsLoader(redemptions),
+    },
+  };
+}
+export type Context = ReturnType<typeof createContext>;

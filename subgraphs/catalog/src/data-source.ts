@@ -1,0 +1,7 @@
+import { CreateCatalog1732400000000 } from "./migrations/1732400000000-CreateCatalog";
+import { RedemptionRecord } from "./redemption/redemption.entity";
+import { RewardRecord } from "./reward/reward.entity";
+
+/** The catalog database: its TypeORM entities and, in order, its migrations. */
+export const entities = [RewardRecord, RedemptionRecord];
+export const migrations = [CreateCatalog1732400000000];

@@ -1,0 +1,6 @@
+import { runSubgraph } from "../../../shared/src/run-subgraph";
+import { createContext } from "./context";
+import { entities, migrations } from "./data-source";
+import { buildSchema } from "./schema";
+
+void runSubgraph({ name: "catalog", entities, migrations, buildSchema, createContext });

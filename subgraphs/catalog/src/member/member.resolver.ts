@@ -1,0 +1,38 @@
+import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { tierRank } from "../../../../shared/src/enums";
+import { badInput } from "../../../../shared/src/errors";
+import { pageSize } from "../../../../shared/src/validation";
+import type { Context } from "../context";
+import { Redemption } from "../redemption/redemption.type";
+import { Reward } from "../reward/reward.type";
+import { Member } from "./member.type";
+
+const DEFAULT_FIRST = 20;
+
+@Resolver(() => Member)
+export class MemberResolver {
+  @Directive(`@requires(fields: "tier balance { available }")`)
+  @FieldResolver(() => [Reward], {
+    description: "Rewards the member can redeem right now (active, in date, in stock, tier and points enough), cheapest first.",
+  })
+  eligibleRewards(
+    @Root() member: Member,
+    @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_FIRST, description: "How many, 1 to 100." }) first: number | null,
+    @Ctx() { loaders }: Context,
+  ): Promise<Reward[]> {
+    // Only the gateway can supply these; a direct call to the catalog without them is a client mistake.
+    if (!member.tier || typeof member.balance?.available !== "number") {
+      throw badInput("Member.eligibleRewards needs the member's tier and balance; query it through the gateway");
+    }
+    return loaders.eligibleRewards.load({ tierRank: tierRank(member.tier), available: member.balance.available, first: pageSize(first ?? DEFAULT_FIRST) });
+  }
+
+  @FieldResolver(() => [Redemption], { description: "The member's redemptions, newest first." })
+  redemptions(
+    @Root() member: Member,
+    @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_FIRST, description: "How many, 1 to 100." }) first: number | null,
+    @Ctx() { loaders }: Context,
+  ): Promise<Redemption[]> {
+    return loaders.memberRedemptions.load({ memberId: member.id, first: pageSize(first ?? DEFAULT_FIRST) });
+  }
+}

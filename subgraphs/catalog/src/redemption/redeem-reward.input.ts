@@ -1,0 +1,16 @@
+import { Field, ID, InputType } from "type-graphql";
+
+@InputType({ description: "A member spending points on a reward." })
+export class RedeemRewardInput {
+  @Field(() => ID, { description: "The member redeeming." })
+  memberId!: string;
+
+  @Field(() => ID, { description: "The reward to redeem." })
+  rewardId!: string;
+
+  @Field(() => String, {
+    description:
+      "1 to 200 characters, unique per redemption attempt. Retrying with the same key returns the first outcome instead of spending twice.",
+  })
+  idempotencyKey!: string;
+}

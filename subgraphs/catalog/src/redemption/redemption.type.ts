@@ -1,0 +1,33 @@
+import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
+import { RedemptionStatus } from "./redemption-status";
+import type { RedemptionRecord } from "./redemption.entity";
+
+@Directive(`@key(fields: "id")`)
+@ObjectType({ description: "A member spending points on a reward, and the voucher they got for it." })
+export class Redemption {
+  @Field(() => ID, { description: "Unique id of the redemption; also the ledger entry's reference." })
+  id!: string;
+
+  /** Resolved as a Member stub and through the reward loader by `RedemptionResolver`. */
+  memberId!: string;
+  rewardId!: string;
+
+  @Field(() => Int, { description: "Points the redemption costs (debited once COMPLETED)." })
+  pointsSpent!: number;
+
+  @Field(() => RedemptionStatus, { description: "Where it stands; only COMPLETED ones have a voucher." })
+  status!: RedemptionStatus;
+
+  @Field(() => String, { nullable: true, description: "Code the member shows the partner, e.g. `7K3M-Q9TX-…`; set once COMPLETED." })
+  voucherCode!: string | null;
+
+  @Field(() => Date, { description: "When the redemption was requested." })
+  createdAt!: Date;
+
+  @Field(() => String, { nullable: true, description: "For FAILED redemptions, the error code it failed with, e.g. `INSUFFICIENT_POINTS`." })
+  failureReason!: string | null;
+
+  static from(record: RedemptionRecord): Redemption {
+    return Object.assign(new Redemption(), record);
+  }
+}

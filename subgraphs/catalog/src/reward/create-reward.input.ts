@@ -1,0 +1,32 @@
+import { Field, ID, InputType, Int } from "type-graphql";
+import { TierLevel } from "../../../../shared/src/enums";
+
+@InputType({ description: "A new reward a partner offers to members." })
+export class CreateRewardInput {
+  @Field(() => ID, { description: "The partner offering it; must exist." })
+  partnerId!: string;
+
+  @Field(() => String, { description: "1 to 120 characters." })
+  title!: string;
+
+  @Field(() => String, { defaultValue: "", description: "At most 2000 characters." })
+  description!: string;
+
+  @Field(() => Int, { description: "Points it costs: a whole number from 1 to 10,000,000." })
+  costPoints!: number;
+
+  @Field(() => TierLevel, { defaultValue: TierLevel.BASE, description: "Lowest tier allowed to redeem it." })
+  minimumTier!: TierLevel;
+
+  @Field(() => Int, { nullable: true, description: "Vouchers available, 0 to 1,000,000; null or omitted means unlimited." })
+  stock?: number | null;
+
+  @Field(() => Date, { nullable: true, description: "First instant it can be redeemed; null or omitted means right away." })
+  validFrom?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "Last instant it can be redeemed; must be after validFrom. Null or omitted means no end." })
+  validUntil?: Date | null;
+
+  @Field(() => Boolean, { defaultValue: true, description: "Whether members can redeem it now." })
+  active!: boolean;
+}

@@ -1,0 +1,39 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { TierLevel } from "../../../../shared/src/enums";
+
+/** A row of `rewards`. `minimum_tier_rank` is a generated column used only in SQL, so it is not mapped. */
+@Entity("rewards")
+export class RewardRecord {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column("uuid", { name: "partner_id" })
+  partnerId!: string;
+
+  @Column("text")
+  title!: string;
+
+  @Column("text")
+  description!: string;
+
+  @Column("int", { name: "cost_points" })
+  costPoints!: number;
+
+  @Column("text", { name: "minimum_tier" })
+  minimumTier!: TierLevel;
+
+  @Column("int", { nullable: true })
+  stock!: number | null;
+
+  @Column("timestamptz", { name: "valid_from", nullable: true })
+  validFrom!: Date | null;
+
+  @Column("timestamptz", { name: "valid_until", nullable: true })
+  validUntil!: Date | null;
+
+  @Column("boolean")
+  active!: boolean;
+
+  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+}

@@ -1,0 +1,116 @@
+import { DataSource, type EntityManager, In, Repository } from "typeorm";
+import { badInput, notFound } from "../../../../shared/src/errors";
+import { SubgraphClient } from "../../../../shared/src/subgraph-client";
+import { isUuid, requireId, requireInt, requireText } from "../../../../shared/src/validation";
+import { selectColumns } from "../sql";
+import type { CreateRewardInput } from "./create-reward.input";
+import { RewardRecord } from "./reward.entity";
+
+/** What eligibility depends on: a member's tier rank and spendable points (members sharing both share the answer). */
+export interface Standing {
+  tierRank: number;
+  available: number;
+}
+
+export class RewardService {
+  private readonly rewards: Repository<RewardRecord>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly partnersService = new SubgraphClient("partners"),
+  ) {
+    this.rewards = dataSource.getRepository(RewardRecord);
+  }
+
+  findByIds(ids: string[]): Promise<RewardRecord[]> {
+    return this.rewards.findBy({ id: In(ids) });
+  }
+
+  /** Every reward of these partners, active or not, by cost then id. */
+  findByPartnerIds(partnerIds: string[]): Promise<RewardRecord[]> {
+    const wellFormed = partnerIds.filter(isUuid).map((id) => id.toLowerCase());
+    if (!wellFormed.length) return Promise.resolve([]);
+    return this.rewards.find({ where: { partnerId: In(wellFormed) }, order: { costPoints: "ASC", id: "ASC" } });
+  }
+
+  list(partnerId: string | null, first: number): Promise<RewardRecord[]> {
+    return this.rewards.find({
+      where: partnerId ? { partnerId } : {},
+      order: { costPoints: "ASC", id: "ASC" },
+      take: first,
+    });
+  }
+
+  /**
+   * The first `limit` rewards each standing may redeem now, in one statement for the whole batch:
+   * the answer for `standings[i]` is `result[i]`, by cost then id.
+   */
+  async eligible(standings: Standing[], limit: number): Promise<RewardRecord[][]> {
+    if (!standings.length) return [];
+    const rows: (RewardRecord & { ord: string })[] = await this.dataSource.query(
+      `SELECT m.ord, ${selectColumns(this.rewards.metadata, "e")}
+       FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS m(tier_rank, available, ord)
+       CROSS JOIN LATERAL (
+         SELECT * FROM rewards r
+         WHERE r.active
+           AND (r.valid_from IS NULL OR r.valid_from <= now())
+           AND (r.valid_until IS NULL OR r.valid_until >= now())
+           AND (r.stock IS NULL OR r.stock > 0)
+           AND r.minimum_tier_rank <= m.tier_rank
+           AND r.cost_points <= m.available
+         ORDER BY r.cost_points, r.id
+         LIMIT $3
+       ) e
+       ORDER BY m.ord, e.cost_points, e.id`,
+      [standings.map((s) => s.tierRank), standings.map((s) => s.available), limit],
+    );
+    const result = standings.map((): RewardRecord[] => []);
+    for (const { ord, ...row } of rows) result[Number(ord) - 1].push(this.rewards.create(row));
+    return result;
+  }
+
+  async create(input: CreateRewardInput): Promise<RewardRecord> {
+    const partnerId = requireId(input.partnerId, "partnerId");
+    const record = this.rewards.create({
+      partnerId,
+      title: requireText(input.title, "title", { max: 120 }),
+      description: requireText(input.description ?? "", "description", { min: 0, max: 2000 }),
+      costPoints: requireInt(input.costPoints, "costPoints", { min: 1, max: 10_000_000 }),
+      minimumTier: input.minimumTier,
+      stock: input.stock == null ? null : requireInt(input.stock, "stock", { min: 0, max: 1_000_000 }),
+      validFrom: input.validFrom ?? null,
+      validUntil: input.validUntil ?? null,
+      active: input.active ?? true,
+    });
+    if (record.validFrom && record.validUntil && record.validUntil <= record.validFrom) {
+      throw badInput("validUntil must be after validFrom", "validUntil");
+    }
+    // Last, because it is a remote call: local mistakes are reported without one.
+    const [partner] = await this.partnersService.entities("Partner", [partnerId], "id");
+    if (!partner) throw notFound(`No partner with id "${partnerId}"`);
+    return this.rewards.save(record);
+  }
+
+  /** Takes one unit of stock inside the caller's transaction; false when none is left. Unlimited stock stays null. */
+  async takeStock(manager: EntityManager, rewardId: string): Promise<{ taken: boolean; limited: boolean }> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(RewardRecord)
+      .set({ stock: () => "stock - 1" })
+      .where("id = :rewardId AND (stock IS NULL OR stock > 0)", { rewardId })
+      .returning("stock")
+      .execute();
+    const row = (result.raw as { stock: number | null }[])[0];
+    return { taken: row !== undefined, limited: row?.stock != null };
+  }
+
+  /** Gives back a unit taken by `takeStock` (limited stock only). */
+  async returnStock(manager: EntityManager, rewardId: string): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(RewardRecord)
+      .set({ stock: () => "stock + 1" })
+      .where("id = :rewardId AND stock IS NOT NULL", { rewardId })
+      .execute();
+  }
+}

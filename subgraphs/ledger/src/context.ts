@@ -1,0 +1,21 @@
+import type { DataSource } from "typeorm";
+import { createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
+import { type Clock, systemClock } from "./clock";
+import { DebitService } from "./debit/debit.service";
+import { createLedgerEntryLoader } from "./entry/ledger-entry.loader";
+import { PurchaseService } from "./purchase/purchase.service";
+
+/** Per request: services and fresh DataLoaders, so batching never leaks data between requests. */
+export function createContext(dataSource: DataSource, clock: Clock = systemClock) {
+  const manager = dataSource.manager;
+  return {
+    purchases: new PurchaseService(dataSource, clock),
+    debits: new DebitService(dataSource, clock),
+    loaders: {
+      standing: createStandingLoader(manager, clock),
+      partnerPoints: createPartnerPointsLoader(manager),
+      ledgerEntry: createLedgerEntryLoader(manager),
+    },
+  };
+}
+export type Context = ReturnType<typeof createContext>;

@@ -1,0 +1,5 @@
+import { CreateLedger1732300000000 } from "./migrations/1732300000000-CreateLedger";
+
+/** The ledger database: written with explicit SQL (row locks, running balances), so no TypeORM entities; its migrations in order. */
+export const entities = [];
+export const migrations = [CreateLedger1732300000000];

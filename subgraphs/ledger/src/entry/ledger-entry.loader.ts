@@ -1,0 +1,45 @@
+import type { EntityManager } from "typeorm";
+import { byIdLoader } from "../../../../shared/src/loaders";
+import { memberStub } from "../member/member.type";
+import { partnerStub } from "../partner/partner.type";
+import { LedgerEntry } from "./ledger-entry.type";
+
+interface EntryRow {
+  id: string;
+  member_id: string;
+  partner_id: string | null;
+  entry_kind: LedgerEntry["kind"];
+  amount: string;
+  reference: string | null;
+  occurred_at: Date;
+}
+
+/** A member's entries are the postings to their account, read with their transaction. */
+export async function findEntries(manager: EntityManager, ids: string[]): Promise<LedgerEntry[]> {
+  const rows: EntryRow[] = await manager.query(
+    `SELECT p.id, p.member_id, t.partner_id, p.entry_kind, p.amount, t.reference, t.occurred_at
+     FROM postings p JOIN transactions t ON t.id = p.transaction_id
+     WHERE p.id = ANY($1::uuid[]) AND p.member_id IS NOT NULL`,
+    [ids],
+  );
+  return rows.map((row) =>
+    Object.assign(new LedgerEntry(), {
+      id: row.id,
+      member: memberStub(row.member_id),
+      partner: row.partner_id ? partnerStub(row.partner_id) : null,
+      kind: row.entry_kind,
+      points: Number(row.amount),
+      reference: row.reference,
+      occurredAt: row.occurred_at,
+    }),
+  );
+}
+
+/** The member's entry of a transaction (its posting to the member account). */
+export async function findMemberEntryOf(manager: EntityManager, transactionId: string): Promise<LedgerEntry> {
+  const [row] = await manager.query(`SELECT id FROM postings WHERE transaction_id = $1 AND member_id IS NOT NULL ORDER BY id LIMIT 1`, [transactionId]);
+  const [entry] = await findEntries(manager, [row.id]);
+  return entry;
+}
+
+export const createLedgerEntryLoader = (manager: EntityManager) => byIdLoader((ids) => findEntries(manager, ids));

@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import type { EntityManager } from "typeorm";
+import { appError } from "../../../../shared/src/errors";
+
+export type AccountKind = "MEMBER" | "PARTNER_ISSUANCE" | "PARTNER_REDEMPTION";
+export type TransactionKind = "EARN" | "REDEEM" | "TRANSFER" | "EXPIRY" | "REVERSAL" | "ADJUSTMENT";
+export type EntryKind = "EARN" | "REDEEM" | "TRANSFER_IN" | "TRANSFER_OUT" | "EXPIRY" | "REVERSAL" | "ADJUSTMENT";
+
+export interface Posting {
+  account: { kind: AccountKind; ownerId: string };
+  amount: number;
+  /** For postings to a member account: the kind of entry the member sees. */
+  entryKind?: EntryKind;
+}
+
+export interface NewTransaction {
+  kind: TransactionKind;
+  idempotencyKey: string;
+  /** The request's input; the same key with another input is an IDEMPOTENCY_CONFLICT. */
+  request: unknown;
+  partnerId: string | null;
+  reference: string | null;
+  occurredAt: Date;
+  postings: Posting[];
+}
+
+export const fingerprint = (request: unknown) => createHash("sha256").update(JSON.stringify(request)).digest("hex");
+
+/** The outcome of an idempotent write: the transaction, and whether this call created it. */
+export interface Posted {
+  transactionId: string;
+  created: boolean;
+}
+
+/**
+ * Finds the transaction already recorded under an idempotency key: same input, its id; other input,
+ * IDEMPOTENCY_CONFLICT; none, null.
+ */
+export async function findIdempotent(manager: EntityManager, key: string, request: unknown): Promise<string | null> {
+  const [row] = await manager.query(`SELECT id, fingerprint FROM transactions WHERE idempotency_key = $1`, [key]);
+  if (!row) return null;
+  if (row.fingerprint !== fingerprint(request)) {
+    throw appError("IDEMPOTENCY_CONFLICT", `Idempotency key "${key}" was already used with different input; use a new key for a new request`);
+  }
+  return row.id;
+}
+
+/**
+ * Records a balanced transaction and moves the running balances, inside the caller's database
+ * transaction. A concurrent writer with the same key makes this return `created: false` with the
+ * winner's id: the unique index makes the loser wait for the winner's commit, so it never posts twice.
+ */
+export async function postTransaction(manager: EntityManager, tx: NewTransaction): Promise<Posted> {
+  const sum = tx.postings.reduce((total, p) => total + p.amount, 0);
+  if (sum !== 0) throw new Error(`Unbalanced ${tx.kind} transaction: postings sum to ${sum}`);
+  const [inserted] = await manager.query(
+    `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    [tx.kind, tx.idempotencyKey, fingerprint(tx.request), tx.partnerId, tx.reference, tx.occurredAt],
+  );
+  if (!inserted) {
+    const existing = await findIdempotent(manager, tx.idempotencyKey, tx.request);
+    return { transactionId: existing!, created: false };
+  }
+  // One statement: upsert every account touched, move its balance, and append the postings.
+  await manager.query(
+    `WITH p AS (
+       SELECT * FROM unnest($2::text[], $3::uuid[], $4::bigint[], $5::text[]) AS p(kind, owner_id, amount, entry_kind)
+     ), moved AS (
+       INSERT INTO accounts (kind, owner_id, balance)
+       SELECT kind, owner_id, sum(amount) FROM p GROUP BY kind, owner_id ORDER BY kind, owner_id
+       ON CONFLICT (kind, owner_id) DO UPDATE SET balance = accounts.balance + EXCLUDED.balance
+       RETURNING id, kind, owner_id
+     )
+     INSERT INTO postings (transaction_id, account_id, amount, member_id, entry_kind)
+     SELECT $1, moved.id, p.amount, CASE WHEN p.kind = 'MEMBER' THEN p.owner_id END, p.entry_kind
+     FROM p JOIN moved USING (kind, owner_id)`,
+    [
+      inserted.id,
+      tx.postings.map((p) => p.account.kind),
+      tx.postings.map((p) => p.account.ownerId),
+      tx.postings.map((p) => p.amount),
+      tx.postings.map((p) => (p.account.kind === "MEMBER" ? (p.entryKind ?? null) : null)),
+    ],
+  );
+  return { transactionId: inserted.id, created: true };
+}
+
+/** Locks a member's account row (creating it at zero when new) so concurrent debits queue up. */
+export async function lockMemberAccount(manager: EntityManager, memberId: string): Promise<number> {
+  await manager.query(`INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', $1) ON CONFLICT DO NOTHING`, [memberId]);
+  const [row] = await manager.query(`SELECT balance FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1 FOR UPDATE`, [memberId]);
+  return Number(row.balance);
+}

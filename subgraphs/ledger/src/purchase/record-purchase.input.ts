@@ -1,0 +1,24 @@
+import { Field, ID, InputType, Int } from "type-graphql";
+
+@InputType({ description: "A purchase a member made at a partner. Points are computed from the partner's earn rule; callers never send points." })
+export class RecordPurchaseInput {
+  @Field(() => ID)
+  partnerId!: string;
+
+  @Field(() => ID)
+  memberId!: string;
+
+  @Field(() => Int, { description: "Amount paid, in minor units of the currency (cents): 12.34 EUR is 1234. Between 1 and 100,000,000." })
+  amountMinor!: number;
+
+  @Field(() => String, { description: "ISO 4217 code; must be the partner's currency." })
+  currency!: string;
+
+  @Field(() => String, {
+    description: "The partner's receipt id, 1 to 100 characters. The same partner and reference are recorded once: a retry returns the first entry.",
+  })
+  reference!: string;
+
+  @Field(() => Date, { nullable: true, description: "When the purchase was made (default: now); at most 365 days ago and not in the future." })
+  occurredAt?: Date | null;
+}

@@ -1,0 +1,17 @@
+import type { DataSource } from "typeorm";
+import { createMemberLoader } from "./member/member.loader";
+import { MemberService } from "./member/member.service";
+import { createPartnerAccountsLoader } from "./partner-account/partner-account.loader";
+import { PartnerAccountService } from "./partner-account/partner-account.service";
+
+/** Per request: services and fresh DataLoaders, so batching never leaks data between requests. */
+export function createContext(dataSource: DataSource) {
+  const members = new MemberService(dataSource);
+  const partnerAccounts = new PartnerAccountService(dataSource);
+  return {
+    members,
+    partnerAccounts,
+    loaders: { member: createMemberLoader(members), partnerAccounts: createPartnerAccountsLoader(partnerAccounts) },
+  };
+}
+export type Context = ReturnType<typeof createContext>;

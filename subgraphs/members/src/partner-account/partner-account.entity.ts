@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryColumn } from "typeorm";
+
+/** A member's own account id at one partner brand (loyalty card number, customer id…). */
+@Entity("partner_accounts")
+export class PartnerAccountRecord {
+  @PrimaryColumn("uuid", { name: "member_id" })
+  memberId!: string;
+
+  @PrimaryColumn("uuid", { name: "partner_id" })
+  partnerId!: string;
+
+  @Column("text", { name: "external_id" })
+  externalId!: string;
+
+  @Column("timestamptz", { name: "linked_at", default: () => "now()" })
+  linkedAt!: Date;
+}

@@ -1,0 +1,23 @@
+import { Field, ObjectType } from "type-graphql";
+import { Partner } from "../partner/partner.type";
+import type { PartnerAccountRecord } from "./partner-account.entity";
+
+@ObjectType({ description: "The link between a member and their own account at one partner brand." })
+export class PartnerAccount {
+  @Field(() => Partner)
+  partner!: Partner;
+
+  @Field(() => String, { description: "The member's account id in the partner's own systems." })
+  externalId!: string;
+
+  @Field(() => Date, { description: "When the account was linked." })
+  linkedAt!: Date;
+
+  static from(record: PartnerAccountRecord): PartnerAccount {
+    return Object.assign(new PartnerAccount(), {
+      partner: Object.assign(new Partner(), { id: record.partnerId }),
+      externalId: record.externalId,
+      linkedAt: record.linkedAt,
+    });
+  }
+}

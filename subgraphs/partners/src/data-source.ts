@@ -1,0 +1,6 @@
+import { CreatePartners1732300000000 } from "./migrations/1732300000000-CreatePartners";
+import { PartnerRecord } from "./partner/partner.entity";
+
+/** The partners database: its TypeORM entities and, in order, its migrations. */
+export const entities = [PartnerRecord];
+export const migrations = [CreatePartners1732300000000];

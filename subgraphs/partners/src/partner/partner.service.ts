@@ -1,0 +1,52 @@
+import { DataSource, In, Repository } from "typeorm";
+import { badInput, conflict } from "../../../../shared/src/errors";
+import { isUniqueViolation } from "../../../../shared/src/database";
+import { requireInt, requireText } from "../../../../shared/src/validation";
+import { PartnerRecord } from "./partner.entity";
+import type { RegisterPartnerInput } from "./register-partner.input";
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+export class PartnerService {
+  private readonly partners: Repository<PartnerRecord>;
+
+  constructor(dataSource: DataSource) {
+    this.partners = dataSource.getRepository(PartnerRecord);
+  }
+
+  findByIds(ids: string[]): Promise<PartnerRecord[]> {
+    return this.partners.findBy({ id: In(ids) });
+  }
+
+  list(): Promise<PartnerRecord[]> {
+    return this.partners.find({ order: { name: "ASC", id: "ASC" } });
+  }
+
+  async register(input: RegisterPartnerInput): Promise<PartnerRecord> {
+    const slug = input.slug.trim();
+    if (slug.length < 2 || slug.length > 50 || !SLUG.test(slug)) {
+      throw badInput("slug must be 2 to 50 lowercase letters, digits and single hyphens, e.g. `city-grocer`", "slug");
+    }
+    const currency = input.currency.trim().toUpperCase();
+    if (!CURRENCIES.has(currency)) throw badInput(`currency must be an ISO 4217 code such as EUR or USD, got "${input.currency}"`, "currency");
+    const ppu = input.pointsPerUnit;
+    if (!Number.isFinite(ppu) || ppu <= 0 || ppu > 1000 || Math.round(ppu * 10_000) !== ppu * 10_000) {
+      throw badInput("pointsPerUnit must be greater than 0 and at most 1000, with at most 4 decimals", "pointsPerUnit");
+    }
+    const record = this.partners.create({
+      slug,
+      name: requireText(input.name, "name", { max: 100 }),
+      category: input.category,
+      pointsPerUnit: String(ppu),
+      currency,
+      returnWindowDays: requireInt(input.returnWindowDays, "returnWindowDays", { min: 0, max: 365 }),
+    });
+    try {
+      return await this.partners.save(record);
+    } catch (error) {
+      if (isUniqueViolation(error, "partners_slug_key")) throw conflict(`A partner with slug "${slug}" already exists`, "slug");
+      throw error;
+    }
+  }
+}

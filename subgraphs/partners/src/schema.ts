@@ -1,0 +1,10 @@
+import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
+import { partnerReference } from "./partner/partner.reference";
+import { PartnerResolver } from "./partner/partner.resolver";
+
+/** The partners subgraph's whole surface. */
+export const buildSchema = () =>
+  buildFederatedSchema({
+    resolvers: [PartnerResolver],
+    referenceResolvers: { ...partnerReference },
+  });
