@@ -33,9 +33,10 @@ export class MemberService {
   async list(first: number, after?: string | null): Promise<MemberRecord[]> {
     const query = this.members.createQueryBuilder("m").orderBy("m.enrolled_at", "ASC").addOrderBy("m.id", "ASC").limit(first);
     if (after) {
-      const cursor = await this.members.findOneBy({ id: requireId(after, "after") });
-      if (!cursor) throw badInput(`after must be the id of a member, got "${after}"`, "after");
-      query.where("(m.enrolled_at, m.id) > (:at, :id)", { at: cursor.enrolledAt, id: cursor.id });
+      const id = requireId(after, "after");
+      if (!(await this.members.existsBy({ id }))) throw badInput(`after must be the id of a member, got "${after}"`, "after");
+      // Compared in SQL: a JS Date would round enrolled_at's microseconds away.
+      query.where("(m.enrolled_at, m.id) > (SELECT c.enrolled_at, c.id FROM members c WHERE c.id = :id)", { id });
     }
     return query.getMany();
   }

@@ -1,0 +1,108 @@
+import { enrollMember, headline, registerPartner } from "./support/fixtures";
+import { fails, gql, ok, unique } from "./support/gateway";
+
+const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
+const REGISTER = `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`;
+const LINK = `mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { externalId } }`;
+const RECORD = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`;
+const CREATE_REWARD = `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`;
+const REDEEM = `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`;
+const MISSING = "00000000-0000-4000-8000-000000000000";
+
+const partnerInput = (overrides: Record<string, unknown> = {}) => ({
+  slug: unique("slug"), name: "Brand", category: "FUEL", pointsPerUnit: 1, currency: "EUR", returnWindowDays: 0, ...overrides,
+});
+
+describe("bad input gets a clear error and writes nothing", () => {
+  it("members: malformed and duplicate emails, empty names", async () => {
+    const email = `${unique("dup")}@example.com`;
+    await ok(ENROLL, { input: { email, displayName: "First" } });
+    await fails(ENROLL, { input: { email: email.toUpperCase(), displayName: "Second" } }, "CONFLICT");
+    for (const bad of ["not-an-email", "a@b", "two@@example.com", "spaces in@example.com", ""]) {
+      await fails(ENROLL, { input: { email: bad, displayName: "X" } }, "BAD_USER_INPUT");
+    }
+    await fails(ENROLL, { input: { email: `${unique("x")}@example.com`, displayName: "  " } }, "BAD_USER_INPUT");
+    const { memberByEmail } = await ok(`{ memberByEmail(email: "not-an-email@nowhere.example") { id } }`);
+    expect(memberByEmail).toBeNull();
+    await fails(`{ memberByEmail(email: "nope") { id } }`, {}, "BAD_USER_INPUT");
+  });
+
+  it("partners: duplicate slug, bad slug, currency, rate and window", async () => {
+    const input = partnerInput();
+    await ok(REGISTER, { input });
+    await fails(REGISTER, { input: { ...input, name: "Other" } }, "CONFLICT");
+    for (const overrides of [
+      { slug: "Not A Slug" }, { slug: "-x" }, { currency: "EURO" }, { currency: "XYZ" },
+      { pointsPerUnit: 0 }, { pointsPerUnit: -1 }, { pointsPerUnit: 1.23456 }, { returnWindowDays: -1 }, { returnWindowDays: 400 }, { name: "" },
+    ]) {
+      await fails(REGISTER, { input: partnerInput(overrides) }, "BAD_USER_INPUT");
+    }
+    const { partners } = await ok(`{ partners { slug } }`);
+    expect(partners.filter((p: { slug: string }) => p.slug === input.slug)).toHaveLength(1);
+  });
+
+  it("unknown enum values, in variables and in the query text", async () => {
+    await fails(REGISTER, { input: partnerInput({ category: "SPACESHIP" }) }, "BAD_USER_INPUT");
+    await fails(`mutation { registerPartner(input: { slug: "x-y", name: "X", category: SPACESHIP, pointsPerUnit: 1, currency: "EUR" }) { id } }`, {}, "BAD_USER_INPUT");
+  });
+
+  it("links: unknown member or partner, a second account id for the same pair", async () => {
+    const member = await enrollMember();
+    const partner = await registerPartner();
+    await fails(LINK, { input: { memberId: MISSING, partnerId: partner.id, externalId: "A" } }, "NOT_FOUND");
+    await fails(LINK, { input: { memberId: member.id, partnerId: MISSING, externalId: "A" } }, "NOT_FOUND");
+    await fails(LINK, { input: { memberId: "42", partnerId: partner.id, externalId: "A" } }, "BAD_USER_INPUT");
+    await ok(LINK, { input: { memberId: member.id, partnerId: partner.id, externalId: "CARD-1" } });
+    await ok(LINK, { input: { memberId: member.id, partnerId: partner.id, externalId: "CARD-1" } }); // same link again: fine
+    await fails(LINK, { input: { memberId: member.id, partnerId: partner.id, externalId: "CARD-2" } }, "CONFLICT");
+    const other = await enrollMember();
+    await fails(LINK, { input: { memberId: other.id, partnerId: partner.id, externalId: "CARD-1" } }, "CONFLICT");
+  });
+
+  it("purchases: amounts, currency, unknown ids", async () => {
+    const partner = await registerPartner({ currency: "EUR" });
+    const member = await enrollMember();
+    const input = (overrides: Record<string, unknown>) => ({ partnerId: partner.id, memberId: member.id, amountMinor: 1_000, currency: "EUR", reference: unique("r"), ...overrides });
+    for (const amountMinor of [0, -500, 100_000_001]) await fails(RECORD, { input: input({ amountMinor }) }, "BAD_USER_INPUT");
+    await fails(RECORD, { input: input({ amountMinor: 12.5 }) }, "BAD_USER_INPUT"); // not an Int
+    await fails(RECORD, { input: input({ currency: "USD" }) }, "BAD_USER_INPUT");
+    await fails(RECORD, { input: input({ reference: "" }) }, "BAD_USER_INPUT");
+    await fails(RECORD, { input: input({ occurredAt: new Date(Date.now() + 86_400_000).toISOString() }) }, "BAD_USER_INPUT");
+    await fails(RECORD, { input: input({ memberId: MISSING }) }, "NOT_FOUND");
+    await fails(RECORD, { input: input({ partnerId: MISSING }) }, "NOT_FOUND");
+    await fails(RECORD, { input: input({ partnerId: "nope" }) }, "BAD_USER_INPUT");
+    const { balance } = await headline(member.id);
+    expect(balance).toMatchObject({ available: 0, lifetimeEarned: 0, byPartner: [] });
+  });
+
+  it("rewards: cost, stock, title, validity, unknown partner", async () => {
+    const partner = await registerPartner();
+    const input = (overrides: Record<string, unknown>) => ({ partnerId: partner.id, title: "T", description: "D", costPoints: 10, minimumTier: "BASE", ...overrides });
+    for (const overrides of [
+      { costPoints: 0 }, { costPoints: -10 }, { stock: -1 }, { title: "" },
+      { validFrom: "2026-01-02T00:00:00Z", validUntil: "2026-01-01T00:00:00Z" }, { minimumTier: "DIAMOND" },
+    ]) {
+      await fails(CREATE_REWARD, { input: input(overrides) }, "BAD_USER_INPUT");
+    }
+    await fails(CREATE_REWARD, { input: input({ partnerId: MISSING }) }, "NOT_FOUND");
+    const { partner: found } = await ok(`query($id: ID!) { partner(id: $id) { rewards { id } } }`, { id: partner.id });
+    expect(found.rewards).toEqual([]);
+  });
+
+  it("redemptions and lookups: unknown and malformed ids", async () => {
+    const member = await enrollMember();
+    await fails(REDEEM, { input: { memberId: member.id, rewardId: MISSING, idempotencyKey: "k" } }, "NOT_FOUND");
+    await fails(REDEEM, { input: { memberId: member.id, rewardId: "bogus", idempotencyKey: "k" } }, "BAD_USER_INPUT");
+    await fails(REDEEM, { input: { memberId: member.id, rewardId: MISSING, idempotencyKey: "" } }, "BAD_USER_INPUT");
+    const { member: nobody, partner, reward } = await ok(`query($id: ID!) { member(id: $id) { id } partner(id: $id) { id } reward(id: $id) { id } }`, { id: MISSING });
+    expect([nobody, partner, reward]).toEqual([null, null, null]);
+    await fails(`{ member(id: "x") { id } }`, {}, "BAD_USER_INPUT");
+    await fails(`{ members(first: 0) { id } }`, {}, "BAD_USER_INPUT");
+    await fails(`{ members(first: 101) { id } }`, {}, "BAD_USER_INPUT");
+  });
+
+  it("never shows internals: no stack traces, no SQL", async () => {
+    const result = await gql(`{ member(id: "not-a-uuid") { id } }`);
+    expect(JSON.stringify(result)).not.toMatch(/stacktrace|node_modules|\.ts:\d+/);
+  });
+});

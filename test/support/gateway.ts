@@ -1,0 +1,37 @@
+import { randomUUID } from "node:crypto";
+import { type GraphQLResult, postGraphQL } from "../../shared/src/stack/graphql-client";
+
+/** Helpers for tests that talk to the running stack over HTTP, as a client would. */
+
+export const gatewayUrl = () => process.env.TEST_GATEWAY_URL!;
+
+export function gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+  return postGraphQL<T>(gatewayUrl(), query, variables);
+}
+
+/** The data of a request that must succeed; its errors fail the test with their messages. */
+export async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const result = await gql<T>(query, variables);
+  if (result.errors?.length) throw new Error(`Unexpected errors: ${JSON.stringify(result.errors)}`);
+  return result.data as T;
+}
+
+/** The error of a request that must fail: asserts its code and that no internals leak. */
+export async function fails(query: string, variables: Record<string, unknown>, code: string): Promise<{ message: string; extensions?: Record<string, unknown> }> {
+  const result = await gql(query, variables);
+  expect(result.errors?.map((e) => e.extensions?.code)).toEqual([code]);
+  const [error] = result.errors!;
+  expect(error.extensions).not.toHaveProperty("stacktrace");
+  expect(error.message).not.toMatch(/SELECT|INSERT|QueryFailedError|at .*\.js:\d+/);
+  return error;
+}
+
+export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** SQL statements a service has sent so far (its /metrics counter). */
+export async function sqlStatements(service: "members" | "partners" | "catalog" | "ledger"): Promise<number> {
+  const url = new URL(process.env[`TEST_${service.toUpperCase()}_URL`]!);
+  url.pathname = "/metrics";
+  const text = await (await fetch(url)).text();
+  return Number(/coalition_sql_statements_total (\d+)/.exec(text)![1]);
+}

@@ -1,0 +1,38 @@
+import { chmod, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger } from "../../shared/src/logger";
+import { type PostgresServer, startEmbeddedPostgres } from "../../shared/src/stack/postgres";
+import { type Stack, freePort, startStack } from "../../shared/src/stack/services";
+
+/**
+ * One stack for the whole run: real Postgres (embedded in a temporary directory, or the server of
+ * DATABASE_URL with databases of their own), the four subgraphs and the gateway as real processes
+ * on free ports. Tests reach it over HTTP through the URLs exported here.
+ */
+export default async function globalSetup() {
+  const log = createLogger("test");
+  const workDir = await mkdtemp(join(tmpdir(), "coalition-test-"));
+  await chmod(workDir, 0o755); // embedded Postgres runs as its own user, which must reach its data directory
+  let postgres: PostgresServer | null = null;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    postgres = await startEmbeddedPostgres({ dataDir: join(workDir, "pg"), port: await freePort(), persistent: false, log });
+    databaseUrl = postgres.url;
+  }
+  const suffix = `_test_${process.pid}`;
+  const logFile = join(workDir, "services.log");
+  const stack: Stack = await startStack({
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_NAME_SUFFIX: suffix, NODE_ENV: "test", LOG_LEVEL: "warn" },
+    freePorts: true,
+    logFile,
+  });
+  Object.assign(process.env, {
+    TEST_DATABASE_URL: databaseUrl,
+    TEST_GATEWAY_URL: stack.gatewayUrl,
+    TEST_SERVICES_LOG: logFile,
+    ...Object.fromEntries(Object.values(stack.services).map((s) => [`TEST_${s.name.toUpperCase()}_URL`, s.url])),
+  });
+  (globalThis as Record<string, unknown>).__coalition = { stack, postgres, suffix, databaseUrl };
+  log.warn("test stack ready", { gateway: stack.gatewayUrl, postgres: postgres ? "embedded" : "DATABASE_URL", logFile });
+}
