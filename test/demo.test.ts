@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT, SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
+import { dropDatabase } from "../shared/src/database";
+import { createLogger } from "../shared/src/logger";
+import { requestGraphQL } from "../shared/src/stack/graphql-client";
+import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "../shared/src/stack/demo-seed";
+import { type Stack, startStack } from "../shared/src/stack/services";
+
+/** The README's headline query, exactly as a newcomer would paste it. */
+function readmeHeadlineQuery(): string {
+  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+  const match = /<!-- headline-query[^>]*-->\s*```graphql\n([\s\S]*?)```/.exec(readme);
+  if (!match) throw new Error("README.md has no headline-query block");
+  return match[1];
+}
+
+/** The demo coalition `npm start` seeds, on databases of its own, and the README's query against it. */
+describe("demo coalition", () => {
+  const suffix = `_demo_${process.pid}`;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL, DATABASE_NAME_SUFFIX: suffix, LOG_LEVEL: "warn" },
+      freePorts: true,
+      logFile: process.env.TEST_SERVICES_LOG,
+    });
+    expect(await isEmpty(stack.gatewayUrl)).toBe(true);
+    await seedDemo(stack.gatewayUrl, createLogger("demo-seed"));
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    for (const name of SUBGRAPH_NAMES) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${name}${suffix}`));
+  });
+
+  it("has partners in six categories or more, 50 members, 30 rewards with some out of stock and some expired", async () => {
+    const data = await requestGraphQL(stack.gatewayUrl, `{
+      partners { category rewards { stock validUntil active } }
+      members(first: 100) { balance { lifetimeEarned } tierProgress { pointsToNext current } }
+    }`);
+    expect(new Set(data.partners.map((p: any) => p.category)).size).toBeGreaterThanOrEqual(6);
+    expect(data.members).toHaveLength(50);
+    const rewards = data.partners.flatMap((p: any) => p.rewards);
+    expect(rewards.length).toBeGreaterThanOrEqual(30);
+    expect(rewards.filter((r: any) => r.stock === 0).length).toBeGreaterThan(0);
+    expect(rewards.filter((r: any) => r.validUntil && new Date(r.validUntil) < new Date()).length).toBeGreaterThan(0);
+    expect(new Set(data.members.map((m: any) => m.balance.lifetimeEarned)).size).toBeGreaterThan(30);
+    const nearThreshold = data.members.filter((m: any) => m.tierProgress.pointsToNext > 0 && m.tierProgress.pointsToNext <= 500);
+    expect(nearThreshold.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(data.members.map((m: any) => m.tierProgress.current))).toEqual(new Set(["BASE", "SILVER", "GOLD", "PLATINUM"]));
+  });
+
+  it("answers the README's headline query for the demo member", async () => {
+    const { memberByEmail: ada } = await requestGraphQL(stack.gatewayUrl, readmeHeadlineQuery());
+    expect(ada.displayName).toBe("Ada Lovelace");
+    expect(ada.partnerAccounts).toHaveLength(4);
+    expect(ada.balance).toMatchObject({ available: 4_300, pending: 540, lifetimeEarned: 5_240, lifetimeRedeemed: 400 });
+    expect(ada.tierProgress).toEqual({ current: "BASE", next: "SILVER", qualifyingPoints: 4_700, nextThreshold: 5_000, pointsToNext: 300, progress: 0.94 });
+    const costs = ada.eligibleRewards.map((r: any) => r.costPoints);
+    expect(costs).toEqual([...costs].sort((a, b) => a - b));
+    expect(costs.length).toBe(5);
+    expect(ada.redemptions).toEqual([expect.objectContaining({ status: "COMPLETED", pointsSpent: 400, reward: { title: "Free coffee of your choice" } })]);
+    expect(DEMO_MEMBER_EMAIL).toBe("ada@example.com");
+  });
+});
