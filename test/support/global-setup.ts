@@ -1,4 +1,4 @@
-import { chmod, mkdtemp } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "../../shared/src/logger";
@@ -13,7 +13,6 @@ import { type Stack, freePort, startStack } from "../../shared/src/stack/service
 export default async function globalSetup() {
   const log = createLogger("test");
   const workDir = await mkdtemp(join(tmpdir(), "coalition-test-"));
-  await chmod(workDir, 0o755); // embedded Postgres runs as its own user, which must reach its data directory
   let postgres: PostgresServer | null = null;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {

