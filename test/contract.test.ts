@@ -1,4 +1,4 @@
-import { type GraphQLSchema, buildClientSchema, buildSchema, getIntrospectionQuery, isEnumType, isInputObjectType, isObjectType } from "graphql";
+import { type GraphQLArgument, type GraphQLSchema, buildClientSchema, buildSchema, getIntrospectionQuery, isEnumType, isInputObjectType, isObjectType } from "graphql";
 import { ok } from "./support/gateway";
 
 /**
@@ -60,8 +60,9 @@ function signatures(schema: GraphQLSchema, only?: Set<string>): string[] {
     if (isEnumType(type)) lines.push(`${type.name} = ${type.getValues().map((v) => v.name).join(" | ")}`);
     if (isObjectType(type) || isInputObjectType(type)) {
       for (const field of Object.values(type.getFields())) {
-        const args = "args" in field ? field.args.map((a) => `${a.name}: ${a.type}${a.defaultValue !== undefined ? ` = ${a.defaultValue}` : ""}`).sort() : [];
-        lines.push(`${type.name}.${field.name}(${args.join(", ")}): ${field.type}`);
+        const args: readonly GraphQLArgument[] = "args" in field ? field.args : [];
+        const printed = args.map((a) => `${a.name}: ${a.type}${a.defaultValue !== undefined ? ` = ${a.defaultValue}` : ""}`).sort();
+        lines.push(`${type.name}.${field.name}(${printed.join(", ")}): ${field.type}`);
       }
     }
   }
