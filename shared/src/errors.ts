@@ -12,7 +12,8 @@ export type ErrorCode =
   | "INSUFFICIENT_POINTS"
   | "OUT_OF_STOCK"
   | "NOT_ELIGIBLE"
-  | "UPSTREAM_UNAVAILABLE";
+  | "UPSTREAM_UNAVAILABLE"
+  | "LIMIT_EXCEEDED";
 
 export function appError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });

@@ -1,9 +1,11 @@
 import type { DataSource } from "typeorm";
-import { createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
+import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { DebitService } from "./debit/debit.service";
 import { createLedgerEntryLoader } from "./entry/ledger-entry.loader";
 import { PurchaseService } from "./purchase/purchase.service";
+import { ReversalService } from "./reversal/reversal.service";
+import { TransferService } from "./transfer/transfer.service";
 
 /** Per request: services and fresh DataLoaders, so batching never leaks data between requests. */
 export function createContext(dataSource: DataSource, clock: Clock = systemClock) {
@@ -11,9 +13,12 @@ export function createContext(dataSource: DataSource, clock: Clock = systemClock
   return {
     purchases: new PurchaseService(dataSource, clock),
     debits: new DebitService(dataSource, clock),
+    reversals: new ReversalService(dataSource, clock),
+    transfers: new TransferService(dataSource, clock),
     loaders: {
       standing: createStandingLoader(manager, clock),
       partnerPoints: createPartnerPointsLoader(manager),
+      expiringSoon: createExpiringSoonLoader(manager, clock),
       ledgerEntry: createLedgerEntryLoader(manager),
     },
   };

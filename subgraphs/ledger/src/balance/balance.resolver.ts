@@ -3,7 +3,7 @@ import { TierLevel } from "../../../../shared/src/enums";
 import type { Context } from "../context";
 import { Member } from "../member/member.type";
 import { partnerStub } from "../partner/partner.type";
-import { PartnerPoints, PointsBalance, TierProgress } from "./balance.types";
+import { ExpiringPoints, PartnerPoints, PointsBalance, TierProgress } from "./balance.types";
 import { tierStanding } from "./tiers";
 
 @Resolver(() => Member)
@@ -13,7 +13,7 @@ export class MemberBalanceResolver {
     const standing = await loaders.standing.load(member.id);
     return Object.assign(new PointsBalance(), {
       memberId: member.id,
-      available: standing.balance - standing.pending,
+      available: standing.available,
       pending: standing.pending,
       lifetimeEarned: standing.lifetimeEarned,
       lifetimeRedeemed: standing.lifetimeRedeemed,
@@ -37,6 +37,13 @@ export class PointsBalanceResolver {
   async byPartner(@Root() balance: PointsBalance, @Ctx() { loaders }: Context): Promise<PartnerPoints[]> {
     return (await loaders.partnerPoints.load(balance.memberId)).map((row) =>
       Object.assign(new PartnerPoints(), { partner: partnerStub(row.partner_id), earned: Number(row.earned), redeemed: Number(row.redeemed) }),
+    );
+  }
+
+  @FieldResolver(() => [ExpiringPoints], { description: "Points that expire within the next 90 days, soonest first, unless spent before." })
+  async expiringSoon(@Root() balance: PointsBalance, @Ctx() { loaders }: Context): Promise<ExpiringPoints[]> {
+    return (await loaders.expiringSoon.load(balance.memberId)).map((row) =>
+      Object.assign(new ExpiringPoints(), { points: Number(row.points), expiresAt: row.expires_at }),
     );
   }
 }

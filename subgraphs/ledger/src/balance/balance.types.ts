@@ -14,12 +14,21 @@ export class PartnerPoints {
   redeemed!: number;
 }
 
+@ObjectType({ description: "Points of one lot that will expire unless spent first (spending always uses the oldest points first)." })
+export class ExpiringPoints {
+  @Field(() => Int)
+  points!: number;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+}
+
 @ObjectType({ description: "A member's points across every partner of the coalition." })
 export class PointsBalance {
   /** Not a field: lets byPartner find the member. */
   memberId!: string;
 
-  @Field(() => Int, { description: "Points the member can spend now." })
+  @Field(() => Int, { description: "Points the member can spend now. Negative when refunds clawed back points already spent: redemptions wait until it is positive again." })
   available!: number;
 
   @Field(() => Int, { description: "Points earned but still inside a partner's return window: not spendable yet, not counted toward tier." })

@@ -3,53 +3,58 @@ import type { EntityManager } from "typeorm";
 import { groupLoader } from "../../../../shared/src/loaders";
 import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
+import { QUALIFYING_SQL } from "./qualifying";
 
 export interface Standing {
   balance: number;
+  /** Spendable points: balance less pending and expired-but-not-yet-posted points; negative while in debt. */
+  available: number;
   pending: number;
   qualifying: number;
   lifetimeEarned: number;
   lifetimeRedeemed: number;
 }
 
+const ZERO: Standing = { balance: 0, available: 0, pending: 0, qualifying: 0, lifetimeEarned: 0, lifetimeRedeemed: 0 };
+
 /**
- * Balance, pending, qualifying and lifetime points of many members in one statement, from running
- * state only: the account balance, pending lots (at most a return window's worth), at most 366 daily
- * qualifying buckets, and one row per partner.
+ * Everything the balance and tier fields need, for many members in one statement, from running state
+ * only: the account row, lots inside a return window or past expiry, at most 366 daily qualifying
+ * buckets, and one row per partner. Never the history.
  */
 export function createStandingLoader(manager: EntityManager, clock: Clock) {
   return new DataLoader<string, Standing>(async (memberIds) => {
     const now = clock.now();
     const rows: Record<string, string>[] = await manager.query(
-      `SELECT m.member_id,
+      `WITH q AS (${QUALIFYING_SQL})
+       SELECT q.member_id, q.qualifying,
               coalesce(a.balance, 0) AS balance,
-              coalesce(pending.points, 0) AS pending,
-              coalesce(q.points, 0) - coalesce(pending.qualifying, 0) AS qualifying,
+              coalesce(held.pending, 0) AS pending,
+              coalesce(held.expired, 0) AS expired,
               coalesce(mp.earned, 0) AS lifetime_earned,
               coalesce(mp.redeemed, 0) AS lifetime_redeemed
-       FROM unnest($1::uuid[]) AS m(member_id)
-       LEFT JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = m.member_id
+       FROM q
+       LEFT JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = q.member_id
        LEFT JOIN LATERAL (
-         SELECT sum(remaining) AS points,
-                sum(points) FILTER (WHERE earned_at > $2::timestamptz - interval '12 months') AS qualifying
-         FROM earn_lots WHERE member_id = m.member_id AND available_at > $2
-       ) pending ON true
+         SELECT sum(remaining) FILTER (WHERE available_at > $2 AND expires_at > $2) AS pending,
+                sum(remaining) FILTER (WHERE expires_at <= $2) AS expired
+         FROM lots WHERE member_id = q.member_id AND remaining > 0 AND (available_at > $2 OR expires_at <= $2)
+       ) held ON true
        LEFT JOIN LATERAL (
-         SELECT sum(points) AS points FROM qualifying_points
-         WHERE member_id = m.member_id AND day > (($2::timestamptz - interval '12 months') AT TIME ZONE 'UTC')::date
-       ) q ON true
-       LEFT JOIN LATERAL (
-         SELECT sum(earned) AS earned, sum(redeemed) AS redeemed FROM member_partner_points WHERE member_id = m.member_id
+         SELECT sum(earned) AS earned, sum(redeemed) AS redeemed FROM member_partner_points WHERE member_id = q.member_id
        ) mp ON true`,
       [memberIds.filter(isUuid), now],
     );
     const byMember = new Map(rows.map((row) => [row.member_id, row]));
     return memberIds.map((id) => {
       const row = byMember.get(id.toLowerCase());
-      if (!row) return { balance: 0, pending: 0, qualifying: 0, lifetimeEarned: 0, lifetimeRedeemed: 0 };
+      if (!row) return ZERO;
+      const balance = Number(row.balance);
+      const pending = Number(row.pending);
       return {
-        balance: Number(row.balance),
-        pending: Number(row.pending),
+        balance,
+        available: balance - pending - Number(row.expired),
+        pending,
         qualifying: Number(row.qualifying),
         lifetimeEarned: Number(row.lifetime_earned),
         lifetimeRedeemed: Number(row.lifetime_redeemed),
@@ -73,6 +78,26 @@ export const createPartnerPointsLoader = (manager: EntityManager) =>
         `SELECT member_id, partner_id, earned, redeemed FROM member_partner_points
          WHERE member_id = ANY($1::uuid[]) ORDER BY earned DESC, redeemed DESC, partner_id`,
         [memberIds.filter(isUuid)],
+      ),
+    (row) => row.member_id,
+    (memberId) => memberId.toLowerCase(),
+  );
+
+export interface ExpiringRow {
+  member_id: string;
+  points: number;
+  expires_at: Date;
+}
+
+/** Each member's lots expiring within the next 90 days, soonest first. */
+export const createExpiringSoonLoader = (manager: EntityManager, clock: Clock) =>
+  groupLoader(
+    (memberIds: string[]): Promise<ExpiringRow[]> =>
+      manager.query(
+        `SELECT member_id, remaining AS points, expires_at FROM lots
+         WHERE member_id = ANY($1::uuid[]) AND remaining > 0 AND expires_at > $2 AND expires_at <= $2::timestamptz + interval '90 days'
+         ORDER BY expires_at, id`,
+        [memberIds.filter(isUuid), clock.now()],
       ),
     (row) => row.member_id,
     (memberId) => memberId.toLowerCase(),

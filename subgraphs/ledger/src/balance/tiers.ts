@@ -8,6 +8,14 @@ export const TIER_THRESHOLDS: readonly { tier: TierLevel; threshold: number }[] 
   { tier: TierLevel.PLATINUM, threshold: 50_000 },
 ];
 
+/** Earning multiplier by tier, in percent (the bonus is funded by the partner, like the base points). */
+export const TIER_MULTIPLIER_PERCENT: Record<TierLevel, number> = {
+  [TierLevel.BASE]: 100,
+  [TierLevel.SILVER]: 125,
+  [TierLevel.GOLD]: 150,
+  [TierLevel.PLATINUM]: 200,
+};
+
 export interface TierStanding {
   current: TierLevel;
   next: TierLevel | null;

@@ -1,11 +1,15 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource } from "typeorm";
 import { appError } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
+import { addPartnerPoints } from "../balance/qualifying";
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { findIdempotent, lockMemberAccount, postTransaction } from "../journal/journal";
+import { findIdempotent, lockMember, postTransaction } from "../journal/journal";
+import { holdings, spendable, takeOldest } from "../journal/lots";
 import type { DebitPointsInput } from "./debit-points.input";
+
+export const MAX_POINTS = 100_000_000;
 
 export class DebitService {
   constructor(
@@ -20,20 +24,20 @@ export class DebitService {
   async debit(input: DebitPointsInput): Promise<LedgerEntry> {
     const memberId = requireId(input.memberId, "memberId");
     const partnerId = requireId(input.partnerId, "partnerId");
-    const points = requireInt(input.points, "points", { min: 1, max: 100_000_000 });
+    const points = requireInt(input.points, "points", { min: 1, max: MAX_POINTS });
     const idempotencyKey = requireText(input.idempotencyKey, "idempotencyKey", { max: 200 });
     const reference = input.reference ? requireText(input.reference, "reference", { max: 200 }) : null;
     const request = { memberId, partnerId, points, reference };
     const now = this.clock.now();
 
     const transactionId = await this.dataSource.transaction(async (manager) => {
-      const balance = await lockMemberAccount(manager, memberId);
+      const member = await lockMember(manager, memberId);
       // Checked under the lock: a concurrent copy of this request has committed by now.
       const replayed = await findIdempotent(manager, idempotencyKey, request);
       if (replayed) return replayed;
-      const available = balance - (await pendingPoints(manager, memberId, now));
+      const available = spendable(member.balance, await holdings(manager, memberId, now));
       if (available < points) {
-        throw appError("INSUFFICIENT_POINTS", `The member has ${Math.max(available, 0)} points available; ${points} are needed`, { available, needed: points });
+        throw appError("INSUFFICIENT_POINTS", `The member has ${available} points available; ${points} are needed`, { available, needed: points });
       }
       const posted = await postTransaction(manager, {
         kind: "REDEEM",
@@ -47,36 +51,10 @@ export class DebitService {
           { account: { kind: "PARTNER_REDEMPTION", ownerId: partnerId }, amount: points },
         ],
       });
-      await consumeOldestLots(manager, memberId, points, now);
-      await manager.query(
-        `INSERT INTO member_partner_points (member_id, partner_id, redeemed) VALUES ($1, $2, $3)
-         ON CONFLICT (member_id, partner_id) DO UPDATE SET redeemed = member_partner_points.redeemed + EXCLUDED.redeemed`,
-        [memberId, partnerId, points],
-      );
+      await takeOldest(manager, memberId, points, now);
+      await addPartnerPoints(manager, memberId, partnerId, { redeemed: points });
       return posted.transactionId;
     });
-    return findMemberEntryOf(this.dataSource.manager, transactionId);
+    return findMemberEntryOf(this.dataSource.manager, transactionId, memberId);
   }
-}
-
-/** Points still inside their partner's return window: in the balance, but not spendable. */
-export async function pendingPoints(manager: EntityManager, memberId: string, now: Date): Promise<number> {
-  const [row] = await manager.query(`SELECT coalesce(sum(remaining), 0) AS pending FROM earn_lots WHERE member_id = $1 AND available_at > $2`, [memberId, now]);
-  return Number(row.pending);
-}
-
-/** Spends the oldest available lots first, so the points closest to expiry go first. */
-async function consumeOldestLots(manager: EntityManager, memberId: string, points: number, now: Date): Promise<void> {
-  await manager.query(
-    `WITH open AS (
-       SELECT transaction_id, remaining,
-              sum(remaining) OVER (ORDER BY earned_at, transaction_id) - remaining AS before
-       FROM earn_lots
-       WHERE member_id = $1 AND remaining > 0 AND available_at <= $3
-     )
-     UPDATE earn_lots l SET remaining = l.remaining - least(o.remaining, $2 - o.before)
-     FROM open o
-     WHERE l.transaction_id = o.transaction_id AND o.before < $2`,
-    [memberId, points, now],
-  );
 }

@@ -17,7 +17,7 @@ interface EntryRow {
 /** A member's entries are the postings to their account, read with their transaction. */
 export async function findEntries(manager: EntityManager, ids: string[]): Promise<LedgerEntry[]> {
   const rows: EntryRow[] = await manager.query(
-    `SELECT p.id, p.member_id, t.partner_id, p.entry_kind, p.amount, t.reference, t.occurred_at
+    `SELECT p.id, p.member_id, t.partner_id, p.entry_kind, p.amount, t.reference, p.occurred_at
      FROM postings p JOIN transactions t ON t.id = p.transaction_id
      WHERE p.id = ANY($1::uuid[]) AND p.member_id IS NOT NULL`,
     [ids],
@@ -35,9 +35,9 @@ export async function findEntries(manager: EntityManager, ids: string[]): Promis
   );
 }
 
-/** The member's entry of a transaction (its posting to the member account). */
-export async function findMemberEntryOf(manager: EntityManager, transactionId: string): Promise<LedgerEntry> {
-  const [row] = await manager.query(`SELECT id FROM postings WHERE transaction_id = $1 AND member_id IS NOT NULL ORDER BY id LIMIT 1`, [transactionId]);
+/** A member's entry in a transaction (their posting), e.g. what a mutation returns. */
+export async function findMemberEntryOf(manager: EntityManager, transactionId: string, memberId: string): Promise<LedgerEntry> {
+  const [row] = await manager.query(`SELECT id FROM postings WHERE transaction_id = $1 AND member_id = $2`, [transactionId, memberId]);
   const [entry] = await findEntries(manager, [row.id]);
   return entry;
 }

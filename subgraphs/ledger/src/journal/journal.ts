@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { appError } from "../../../../shared/src/errors";
 
-export type AccountKind = "MEMBER" | "PARTNER_ISSUANCE" | "PARTNER_REDEMPTION";
+export type AccountKind = "MEMBER" | "PARTNER_ISSUANCE" | "PARTNER_REDEMPTION" | "PARTNER_BREAKAGE";
 export type TransactionKind = "EARN" | "REDEEM" | "TRANSFER" | "EXPIRY" | "REVERSAL" | "ADJUSTMENT";
 export type EntryKind = "EARN" | "REDEEM" | "TRANSFER_IN" | "TRANSFER_OUT" | "EXPIRY" | "REVERSAL" | "ADJUSTMENT";
 
@@ -73,8 +73,8 @@ export async function postTransaction(manager: EntityManager, tx: NewTransaction
        ON CONFLICT (kind, owner_id) DO UPDATE SET balance = accounts.balance + EXCLUDED.balance
        RETURNING id, kind, owner_id
      )
-     INSERT INTO postings (transaction_id, account_id, amount, member_id, entry_kind)
-     SELECT $1, moved.id, p.amount, CASE WHEN p.kind = 'MEMBER' THEN p.owner_id END, p.entry_kind
+     INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
+     SELECT $1, moved.id, p.amount, $6, CASE WHEN p.kind = 'MEMBER' THEN p.owner_id END, p.entry_kind
      FROM p JOIN moved USING (kind, owner_id)`,
     [
       inserted.id,
@@ -82,14 +82,40 @@ export async function postTransaction(manager: EntityManager, tx: NewTransaction
       tx.postings.map((p) => p.account.ownerId),
       tx.postings.map((p) => p.amount),
       tx.postings.map((p) => (p.account.kind === "MEMBER" ? (p.entryKind ?? null) : null)),
+      tx.occurredAt,
     ],
   );
   return { transactionId: inserted.id, created: true };
 }
 
-/** Locks a member's account row (creating it at zero when new) so concurrent debits queue up. */
-export async function lockMemberAccount(manager: EntityManager, memberId: string): Promise<number> {
-  await manager.query(`INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', $1) ON CONFLICT DO NOTHING`, [memberId]);
-  const [row] = await manager.query(`SELECT balance FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1 FOR UPDATE`, [memberId]);
-  return Number(row.balance);
+export interface LockedMember {
+  balance: number;
+  debt: number;
+}
+
+/**
+ * Locks members' account rows (creating them at zero when new), in id order so that two transfers
+ * between the same members cannot deadlock. Every write that reads a member's points before moving
+ * them takes this lock first: concurrent writers for one member queue up and each sees the last one's result.
+ */
+export async function lockMembers(manager: EntityManager, memberIds: string[]): Promise<Map<string, LockedMember>> {
+  const ids = [...new Set(memberIds)].sort();
+  await manager.query(
+    `INSERT INTO accounts (kind, owner_id) SELECT 'MEMBER', id FROM unnest($1::uuid[]) AS id ORDER BY id ON CONFLICT DO NOTHING`,
+    [ids],
+  );
+  const rows: { owner_id: string; balance: string; debt: string }[] = await manager.query(
+    `SELECT owner_id, balance, debt FROM accounts WHERE kind = 'MEMBER' AND owner_id = ANY($1::uuid[]) ORDER BY owner_id FOR UPDATE`,
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.owner_id, { balance: Number(row.balance), debt: Number(row.debt) }]));
+}
+
+export async function lockMember(manager: EntityManager, memberId: string): Promise<LockedMember> {
+  return (await lockMembers(manager, [memberId])).get(memberId)!;
+}
+
+/** Moves a member's debt (never a posting: the balance already carries it). */
+export async function addDebt(manager: EntityManager, memberId: string, delta: number): Promise<void> {
+  if (delta !== 0) await manager.query(`UPDATE accounts SET debt = debt + $2 WHERE kind = 'MEMBER' AND owner_id = $1`, [memberId, delta]);
 }

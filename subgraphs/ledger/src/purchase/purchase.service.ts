@@ -1,16 +1,19 @@
 import type { DataSource } from "typeorm";
+import { intFromEnv } from "../../../../shared/src/config";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
-import type { Clock } from "../clock";
+import { type Clock, DAY_MS, addMonths } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { findIdempotent, postTransaction } from "../journal/journal";
+import { addPartnerPoints, addQualifying, qualifyingPoints } from "../balance/qualifying";
+import { TIER_MULTIPLIER_PERCENT, tierStanding } from "../balance/tiers";
+import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
+import { insertLots } from "../journal/lots";
 import { type EarnRule, pointsForPurchase } from "./earn-rule";
 import type { RecordPurchaseInput } from "./record-purchase.input";
 
 export const MAX_AMOUNT_MINOR = 100_000_000;
-const DAY_MS = 86_400_000;
 const MAX_BACKDATE_DAYS = 365;
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -20,7 +23,7 @@ export class PurchaseService {
     private readonly clock: Clock,
     private readonly partners = new SubgraphClient("partners"),
     private readonly members = new SubgraphClient("members"),
-    private readonly expiryMonths = Number(process.env.POINTS_EXPIRY_MONTHS ?? 24),
+    private readonly expiryMonths = intFromEnv("POINTS_EXPIRY_MONTHS", 24),
   ) {}
 
   /** Earns points for a purchase, once per (partner, reference). */
@@ -45,15 +48,19 @@ export class PurchaseService {
 
     // A replay is answered from the ledger alone, before asking any other service.
     const replayed = await findIdempotent(this.dataSource.manager, idempotencyKey, request);
-    if (replayed) return findMemberEntryOf(this.dataSource.manager, replayed);
+    if (replayed) return findMemberEntryOf(this.dataSource.manager, replayed, memberId);
 
     const rule = await this.earnRule(partnerId, memberId);
     if (currency !== rule.currency) {
       throw badInput(`This partner records purchases in ${rule.currency}, not ${currency}`, "currency");
     }
-    const points = pointsForPurchase(amountMinor, rule.pointsPerUnit);
+    const basePoints = pointsForPurchase(amountMinor, rule.pointsPerUnit);
     const earnedAt = occurredAt ?? now;
     const transactionId = await this.dataSource.transaction(async (manager) => {
+      const member = await lockMember(manager, memberId);
+      // The tier when the purchase is recorded sets the bonus; only base points qualify for tier.
+      const tier = tierStanding(await qualifyingPoints(manager, memberId, now)).current;
+      const points = Math.floor((basePoints * TIER_MULTIPLIER_PERCENT[tier]) / 100);
       const posted = await postTransaction(manager, {
         kind: "EARN",
         idempotencyKey,
@@ -66,23 +73,34 @@ export class PurchaseService {
           { account: { kind: "PARTNER_ISSUANCE", ownerId: partnerId }, amount: -points },
         ],
       });
-      if (posted.created && points > 0) {
-        await manager.query(
-          `WITH lot AS (
-             INSERT INTO earn_lots (transaction_id, member_id, partner_id, points, remaining, earned_at, available_at, expires_at)
-             VALUES ($1, $2, $3, $4, $4, $5, $5::timestamptz + make_interval(days => $6), $5::timestamptz + make_interval(months => $7))
-           ), by_partner AS (
-             INSERT INTO member_partner_points (member_id, partner_id, earned) VALUES ($2, $3, $4)
-             ON CONFLICT (member_id, partner_id) DO UPDATE SET earned = member_partner_points.earned + EXCLUDED.earned
-           )
-           INSERT INTO qualifying_points (member_id, day, points) VALUES ($2, ($5::timestamptz AT TIME ZONE 'UTC')::date, $4)
-           ON CONFLICT (member_id, day) DO UPDATE SET points = qualifying_points.points + EXCLUDED.points`,
-          [posted.transactionId, memberId, partnerId, points, earnedAt, rule.returnWindowDays, this.expiryMonths],
-        );
-      }
+      if (!posted.created) return posted.transactionId;
+      const availableAt = new Date(earnedAt.getTime() + rule.returnWindowDays * DAY_MS);
+      // New points first repay what refunds left the member owing.
+      const repaid = Math.min(member.debt, points);
+      await addDebt(manager, memberId, -repaid);
+      await manager.query(
+        `INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [posted.transactionId, memberId, partnerId, amountMinor, points, basePoints, earnedAt, availableAt],
+      );
+      await insertLots(manager, [
+        {
+          transactionId: posted.transactionId,
+          memberId,
+          partnerId,
+          source: "EARN",
+          points,
+          remaining: points - repaid,
+          earnedAt,
+          availableAt,
+          expiresAt: addMonths(earnedAt, this.expiryMonths),
+        },
+      ]);
+      await addPartnerPoints(manager, memberId, partnerId, { earned: points });
+      await addQualifying(manager, memberId, earnedAt, basePoints);
       return posted.transactionId;
     });
-    return findMemberEntryOf(this.dataSource.manager, transactionId);
+    return findMemberEntryOf(this.dataSource.manager, transactionId, memberId);
   }
 
   /** The partner's earn rule, and proof that the member exists (both owned by other services). */

@@ -1,0 +1,40 @@
+import type { EntityManager } from "typeorm";
+
+/**
+ * Qualifying points of many members at `now`: base points earned in the trailing 12 months (daily
+ * buckets, at most 366 rows a member), less those of purchases still inside their return window.
+ * Tier bonuses, transfers and adjustments never qualify; refunds take their share back out.
+ */
+export const QUALIFYING_SQL = `
+  SELECT m.member_id,
+         coalesce((SELECT sum(points) FROM qualifying_points q
+                   WHERE q.member_id = m.member_id AND q.day > (($2::timestamptz - interval '12 months') AT TIME ZONE 'UTC')::date), 0)
+       - coalesce((SELECT sum(base_points - reversed_base_points) FROM purchases p
+                   WHERE p.member_id = m.member_id AND p.available_at > $2 AND p.earned_at > $2::timestamptz - interval '12 months'), 0)
+         AS qualifying
+  FROM unnest($1::uuid[]) AS m(member_id)`;
+
+export async function qualifyingPoints(manager: EntityManager, memberId: string, now: Date): Promise<number> {
+  const [row] = await manager.query(QUALIFYING_SQL, [[memberId], now]);
+  return Number(row.qualifying);
+}
+
+/** Adds to (or, for refunds, takes from) the day's qualifying bucket. */
+export async function addQualifying(manager: EntityManager, memberId: string, day: Date, points: number): Promise<void> {
+  if (points === 0) return;
+  await manager.query(
+    `INSERT INTO qualifying_points (member_id, day, points) VALUES ($1, ($2::timestamptz AT TIME ZONE 'UTC')::date, $3)
+     ON CONFLICT (member_id, day) DO UPDATE SET points = qualifying_points.points + EXCLUDED.points`,
+    [memberId, day, points],
+  );
+}
+
+/** Per-partner totals shown in `balance.byPartner`. */
+export async function addPartnerPoints(manager: EntityManager, memberId: string, partnerId: string, { earned = 0, redeemed = 0 }): Promise<void> {
+  await manager.query(
+    `INSERT INTO member_partner_points (member_id, partner_id, earned, redeemed) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (member_id, partner_id) DO UPDATE
+     SET earned = member_partner_points.earned + EXCLUDED.earned, redeemed = member_partner_points.redeemed + EXCLUDED.redeemed`,
+    [memberId, partnerId, earned, redeemed],
+  );
+}

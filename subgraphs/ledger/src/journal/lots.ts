@@ -1,0 +1,95 @@
+import type { EntityManager } from "typeorm";
+
+/**
+ * Points live in lots: one per earn (or per transferred slice), with the time they become spendable
+ * and the time they expire. Spending takes the oldest lots first, so the points nearest expiry go first.
+ */
+
+export interface NewLot {
+  transactionId: string;
+  memberId: string;
+  partnerId: string;
+  source: "EARN" | "TRANSFER";
+  points: number;
+  remaining: number;
+  earnedAt: Date;
+  availableAt: Date;
+  expiresAt: Date;
+}
+
+export async function insertLots(manager: EntityManager, lots: NewLot[]): Promise<void> {
+  const open = lots.filter((lot) => lot.points > 0);
+  if (!open.length) return;
+  await manager.query(
+    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[])`,
+    [
+      open.map((l) => l.transactionId),
+      open.map((l) => l.memberId),
+      open.map((l) => l.partnerId),
+      open.map((l) => l.source),
+      open.map((l) => l.points),
+      open.map((l) => l.remaining),
+      open.map((l) => l.earnedAt),
+      open.map((l) => l.availableAt),
+      open.map((l) => l.expiresAt),
+    ],
+  );
+}
+
+export interface TakenSlice {
+  lotId: string;
+  partnerId: string;
+  taken: number;
+  expiresAt: Date;
+}
+
+/**
+ * Takes up to `points` from a member's unexpired lots, oldest first: spendable lots only, or pending
+ * ones too (a refund claws back what it can). Returns what was taken from which lot. The caller holds
+ * the member's lock.
+ */
+export async function takeOldest(
+  manager: EntityManager,
+  memberId: string,
+  points: number,
+  now: Date,
+  { includePending = false, firstLotId = null as string | null } = {},
+): Promise<TakenSlice[]> {
+  if (points <= 0) return [];
+  const rows: { id: string; partner_id: string; taken: number; expires_at: Date }[] = await manager.query(
+    `WITH open AS (
+       SELECT id, remaining,
+              sum(remaining) OVER (ORDER BY id = $5 DESC, earned_at, id) - remaining AS before
+       FROM lots
+       WHERE member_id = $1 AND remaining > 0 AND expires_at > $3 AND ($4 OR available_at <= $3)
+     ), taken AS (
+       SELECT id, least(remaining, $2 - before) AS taken FROM open WHERE before < $2
+     )
+     UPDATE lots l SET remaining = l.remaining - taken.taken
+     FROM taken WHERE l.id = taken.id
+     RETURNING l.id, l.partner_id, taken.taken, l.expires_at`,
+    [memberId, points, now, includePending, firstLotId],
+  );
+  return rows.map((row) => ({ lotId: row.id, partnerId: row.partner_id, taken: Number(row.taken), expiresAt: row.expires_at }));
+}
+
+export interface Holdings {
+  /** Points inside a return window: in the balance, not spendable. */
+  pending: number;
+  /** Points past their expiry that the expiry run has not posted yet: never spendable. */
+  expired: number;
+}
+
+export async function holdings(manager: EntityManager, memberId: string, now: Date): Promise<Holdings> {
+  const [row] = await manager.query(
+    `SELECT coalesce(sum(remaining) FILTER (WHERE available_at > $2 AND expires_at > $2), 0) AS pending,
+            coalesce(sum(remaining) FILTER (WHERE expires_at <= $2), 0) AS expired
+     FROM lots WHERE member_id = $1 AND remaining > 0 AND (available_at > $2 OR expires_at <= $2)`,
+    [memberId, now],
+  );
+  return { pending: Number(row.pending), expired: Number(row.expired) };
+}
+
+/** Spendable points: the balance less pending and expired points (negative while the member owes points). */
+export const spendable = (balance: number, held: Holdings) => balance - held.pending - held.expired;

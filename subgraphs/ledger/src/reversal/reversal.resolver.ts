@@ -1,0 +1,17 @@
+import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import type { Context } from "../context";
+import { LedgerEntry } from "../entry/ledger-entry.type";
+import { ReversePurchaseInput } from "./reverse-purchase.input";
+
+@Resolver()
+export class ReversalResolver {
+  @Mutation(() => LedgerEntry, {
+    description:
+      "Records a refund: claws back the purchase's points in proportion to the amount refunded (never more than it earned, across all refunds). " +
+      "If the points were already spent the member owes them (a negative available balance) until new points repay it. " +
+      'Example: `reversePurchase(input: { partnerId: "…", reference: "receipt-1042", amountMinor: 1500, refundReference: "refund-77" }) { points }`.',
+  })
+  reversePurchase(@Arg("input", () => ReversePurchaseInput) input: ReversePurchaseInput, @Ctx() { reversals }: Context): Promise<LedgerEntry> {
+    return reversals.reverse(input);
+  }
+}

@@ -1,0 +1,93 @@
+import type { DataSource } from "typeorm";
+import { badInput, notFound } from "../../../../shared/src/errors";
+import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
+import { addPartnerPoints, addQualifying } from "../balance/qualifying";
+import type { Clock } from "../clock";
+import { findMemberEntryOf } from "../entry/ledger-entry.loader";
+import type { LedgerEntry } from "../entry/ledger-entry.type";
+import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
+import { takeOldest } from "../journal/lots";
+import { MAX_AMOUNT_MINOR } from "../purchase/purchase.service";
+import type { ReversePurchaseInput } from "./reverse-purchase.input";
+
+interface PurchaseRow {
+  transaction_id: string;
+  member_id: string;
+  amount_minor: string;
+  refunded_minor: string;
+  points: number;
+  base_points: number;
+  reversed_points: number;
+  reversed_base_points: number;
+  earned_at: Date;
+}
+
+export class ReversalService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Claws back a refunded purchase's points in proportion to the amount refunded, cumulatively, so the
+   * refunds of one purchase never take back more than it earned. Points already spent leave a debt.
+   */
+  async reverse(input: ReversePurchaseInput): Promise<LedgerEntry> {
+    const partnerId = requireId(input.partnerId, "partnerId");
+    const reference = requireText(input.reference, "reference", { max: 100 });
+    const amountMinor = requireInt(input.amountMinor, "amountMinor", { min: 1, max: MAX_AMOUNT_MINOR });
+    const refundReference = input.refundReference ? requireText(input.refundReference, "refundReference", { max: 100 }) : null;
+    const idempotencyKey = `reversal:${partnerId}:${reference}:${refundReference ?? `amount-${amountMinor}`}`;
+    const request = { amountMinor, refundReference };
+    const now = this.clock.now();
+    const manager = this.dataSource.manager;
+
+    const [purchase] = await manager.query(
+      `SELECT t.id, p.member_id FROM transactions t JOIN purchases p ON p.transaction_id = t.id WHERE t.idempotency_key = $1`,
+      [`purchase:${partnerId}:${reference}`],
+    );
+    if (!purchase) throw notFound(`No purchase with reference "${reference}" at this partner`);
+    const replayed = await findIdempotent(manager, idempotencyKey, request);
+    if (replayed) return findMemberEntryOf(manager, replayed, purchase.member_id);
+
+    const transactionId = await this.dataSource.transaction(async (tx) => {
+      await lockMember(tx, purchase.member_id);
+      const [row]: PurchaseRow[] = await tx.query(`SELECT * FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchase.id]);
+      const replayedUnderLock = await findIdempotent(tx, idempotencyKey, request);
+      if (replayedUnderLock) return replayedUnderLock;
+      const amount = Number(row.amount_minor);
+      const refunded = Number(row.refunded_minor) + amountMinor;
+      if (refunded > amount) {
+        throw badInput(`Refunds would total ${refunded}, more than the purchase's ${amount}; at most ${amount - Number(row.refunded_minor)} is left to refund`, "amountMinor");
+      }
+      // Cumulative shares, rounded down, so the last refund takes exactly what is left.
+      const points = Math.floor((row.points * refunded) / amount) - row.reversed_points;
+      const basePoints = Math.floor((row.base_points * refunded) / amount) - row.reversed_base_points;
+      const posted = await postTransaction(tx, {
+        kind: "REVERSAL",
+        idempotencyKey,
+        request,
+        partnerId,
+        reference,
+        occurredAt: now,
+        postings: [
+          { account: { kind: "MEMBER", ownerId: row.member_id }, amount: -points, entryKind: "REVERSAL" },
+          { account: { kind: "PARTNER_ISSUANCE", ownerId: partnerId }, amount: points },
+        ],
+      });
+      await tx.query(
+        `UPDATE purchases SET refunded_minor = $2, reversed_points = reversed_points + $3, reversed_base_points = reversed_base_points + $4
+         WHERE transaction_id = $1`,
+        [row.transaction_id, refunded, points, basePoints],
+      );
+      // From the purchase's own lot first, then the oldest others, pending ones included; the rest is owed.
+      const [lot] = await tx.query(`SELECT id FROM lots WHERE transaction_id = $1`, [row.transaction_id]);
+      const taken = await takeOldest(tx, row.member_id, points, now, { includePending: true, firstLotId: lot?.id ?? null });
+      await addDebt(tx, row.member_id, points - taken.reduce((sum, slice) => sum + slice.taken, 0));
+      await addPartnerPoints(tx, row.member_id, partnerId, { earned: -points });
+      await addQualifying(tx, row.member_id, row.earned_at, -basePoints);
+      return posted.transactionId;
+    });
+    return findMemberEntryOf(manager, transactionId, purchase.member_id);
+  }
+}

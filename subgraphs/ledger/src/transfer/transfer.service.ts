@@ -1,0 +1,101 @@
+import type { DataSource } from "typeorm";
+import { intFromEnv } from "../../../../shared/src/config";
+import { appError, badInput, notFound } from "../../../../shared/src/errors";
+import { SubgraphClient } from "../../../../shared/src/subgraph-client";
+import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
+import type { Clock } from "../clock";
+import { MAX_POINTS } from "../debit/debit.service";
+import { findMemberEntryOf } from "../entry/ledger-entry.loader";
+import type { LedgerEntry } from "../entry/ledger-entry.type";
+import { addDebt, findIdempotent, lockMembers, postTransaction } from "../journal/journal";
+import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
+import type { TransferPointsInput } from "./transfer-points.input";
+
+export class TransferService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly members = new SubgraphClient("members"),
+    private readonly dailyLimit = intFromEnv("TRANSFER_DAILY_LIMIT", 10_000),
+  ) {}
+
+  /**
+   * Moves available points between members. The received points keep the expiry of the lots they
+   * came from (a transfer never extends their life) and never count toward tier.
+   */
+  async transfer(input: TransferPointsInput): Promise<LedgerEntry> {
+    const fromMemberId = requireId(input.fromMemberId, "fromMemberId");
+    const toMemberId = requireId(input.toMemberId, "toMemberId");
+    if (fromMemberId === toMemberId) throw badInput("A member cannot transfer points to themself", "toMemberId");
+    const points = requireInt(input.points, "points", { min: 1, max: MAX_POINTS });
+    const idempotencyKey = `transfer:${requireText(input.idempotencyKey, "idempotencyKey", { max: 200 })}`;
+    const request = { fromMemberId, toMemberId, points };
+    const now = this.clock.now();
+
+    const replayed = await findIdempotent(this.dataSource.manager, idempotencyKey, request);
+    if (replayed) return findMemberEntryOf(this.dataSource.manager, replayed, fromMemberId);
+    const found = await this.members.entities<{ id: string }>("Member", [fromMemberId, toMemberId], "id");
+    if (!found[0]) throw notFound(`No member with id ${fromMemberId}`);
+    if (!found[1]) throw notFound(`No member with id ${toMemberId}`);
+
+    const transactionId = await this.dataSource.transaction(async (manager) => {
+      const locked = await lockMembers(manager, [fromMemberId, toMemberId]);
+      const replayedUnderLock = await findIdempotent(manager, idempotencyKey, request);
+      if (replayedUnderLock) return replayedUnderLock;
+      const sender = locked.get(fromMemberId)!;
+      const available = spendable(sender.balance, await holdings(manager, fromMemberId, now));
+      if (available < points) {
+        throw appError("INSUFFICIENT_POINTS", `The sender has ${available} points available; ${points} are needed`, { available, needed: points });
+      }
+      const [today] = await manager.query(
+        `SELECT coalesce(sum(points), 0) AS sent FROM transfer_days WHERE member_id = $1 AND day = ($2::timestamptz AT TIME ZONE 'UTC')::date`,
+        [fromMemberId, now],
+      );
+      const left = this.dailyLimit - Number(today.sent);
+      if (points > left) {
+        throw appError("LIMIT_EXCEEDED", `Transfers are limited to ${this.dailyLimit} points a day; ${Math.max(left, 0)} are left today`, { limit: this.dailyLimit, left });
+      }
+      const posted = await postTransaction(manager, {
+        kind: "TRANSFER",
+        idempotencyKey,
+        request,
+        partnerId: null,
+        reference: null,
+        occurredAt: now,
+        postings: [
+          { account: { kind: "MEMBER", ownerId: fromMemberId }, amount: -points, entryKind: "TRANSFER_OUT" },
+          { account: { kind: "MEMBER", ownerId: toMemberId }, amount: points, entryKind: "TRANSFER_IN" },
+        ],
+      });
+      const slices = await takeOldest(manager, fromMemberId, points, now);
+      // The receiver's debt, if any, is repaid first from what arrives.
+      let repay = Math.min(locked.get(toMemberId)!.debt, points);
+      await addDebt(manager, toMemberId, -repay);
+      await insertLots(
+        manager,
+        slices.map((slice) => {
+          const repaid = Math.min(repay, slice.taken);
+          repay -= repaid;
+          return {
+            transactionId: posted.transactionId,
+            memberId: toMemberId,
+            partnerId: slice.partnerId,
+            source: "TRANSFER" as const,
+            points: slice.taken,
+            remaining: slice.taken - repaid,
+            earnedAt: now,
+            availableAt: now,
+            expiresAt: slice.expiresAt,
+          };
+        }),
+      );
+      await manager.query(
+        `INSERT INTO transfer_days (member_id, day, points) VALUES ($1, ($2::timestamptz AT TIME ZONE 'UTC')::date, $3)
+         ON CONFLICT (member_id, day) DO UPDATE SET points = transfer_days.points + EXCLUDED.points`,
+        [fromMemberId, now, points],
+      );
+      return posted.transactionId;
+    });
+    return findMemberEntryOf(this.dataSource.manager, transactionId, fromMemberId);
+  }
+}
