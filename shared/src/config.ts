@@ -44,10 +44,12 @@ export function databaseName(name: SubgraphName): string {
 export function subgraphDatabaseUrl(name: SubgraphName): string {
   const own = process.env[SUBGRAPHS[name].databaseUrlEnv];
   if (own) return own;
-  const server = process.env.DATABASE_URL;
-  if (!server) throw new Error(`Set DATABASE_URL (or ${SUBGRAPHS[name].databaseUrlEnv}) to a Postgres server`);
-  return withDatabase(server, databaseName(name));
+  return withDatabase(process.env.DATABASE_URL || embeddedDatabaseUrl(), databaseName(name));
 }
+
+/** The embedded Postgres `npm start` runs when DATABASE_URL is not set (tools find it there too). */
+export const EMBEDDED_PGPORT_DEFAULT = 54320;
+export const embeddedDatabaseUrl = (port = intFromEnv("PGPORT", EMBEDDED_PGPORT_DEFAULT)) => `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
 
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);

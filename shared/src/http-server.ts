@@ -4,7 +4,7 @@ import { ApolloServer, type ApolloServerOptions, type BaseContext } from "@apoll
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import cors from "cors";
-import express, { type Request } from "express";
+import express, { type Express, type Request } from "express";
 import { sqlStatements } from "./database";
 
 export interface GraphQLHttpServer {
@@ -19,6 +19,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   context: (req: Request) => Promise<TContext>;
   /** Checks that the service can do its work (e.g. its database answers); GET /health reports it. */
   health?: () => Promise<void>;
+  /** Extra HTTP routes (e.g. a test clock), mounted before /graphql. */
+  routes?: (app: Express) => void;
 }
 
 /** Serves an Apollo server at /graphql, with /health and /metrics, and stops gracefully. */
@@ -49,6 +51,7 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
         `# TYPE coalition_sql_statements_total counter\ncoalition_sql_statements_total ${sqlStatements.total}\n`,
     );
   });
+  options.routes?.(app);
   app.use(
     "/graphql",
     cors(),

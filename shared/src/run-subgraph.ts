@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { printSubgraphSchema } from "@apollo/subgraph";
-import type { Request } from "express";
+import type { Express, Request } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { DataSource, EntitySchema, MixedList } from "typeorm";
 import { type SubgraphName, isDevelopment, subgraphDatabaseUrl, subgraphPort } from "./config";
@@ -16,6 +16,7 @@ export interface SubgraphDefinition<TContext extends object> {
   migrations: MixedList<Function | string>;
   buildSchema(): Promise<GraphQLSchema>;
   createContext(dataSource: DataSource, req: Request): TContext;
+  routes?: (app: Express) => void;
 }
 
 /**
@@ -46,6 +47,7 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
       },
       context: async (req) => definition.createContext(dataSource, req),
       health: async () => void (await dataSource.query("SELECT 1")),
+      routes: definition.routes,
     });
     log.info("subgraph ready", { url: server.url });
     process.send?.({ type: "ready", service: definition.name, url: server.url });

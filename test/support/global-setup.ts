@@ -22,12 +22,13 @@ export default async function globalSetup() {
   const suffix = `_test_${process.pid}`;
   const logFile = join(workDir, "services.log");
   const stack: Stack = await startStack({
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_NAME_SUFFIX: suffix, NODE_ENV: "test", LOG_LEVEL: "warn" },
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_NAME_SUFFIX: suffix, NODE_ENV: "test", LOG_LEVEL: "warn", LEDGER_TEST_CLOCK: "1" },
     freePorts: true,
     logFile,
   });
   Object.assign(process.env, {
     TEST_DATABASE_URL: databaseUrl,
+    TEST_DATABASE_NAME_SUFFIX: suffix,
     TEST_GATEWAY_URL: stack.gatewayUrl,
     TEST_SERVICES_LOG: logFile,
     ...Object.fromEntries(Object.values(stack.services).map((s) => [`TEST_${s.name.toUpperCase()}_URL`, s.url])),

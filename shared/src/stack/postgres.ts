@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { chmod, mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { embeddedDatabaseUrl } from "../config";
 import type { Logger } from "../logger";
 
 export interface PostgresServer {
@@ -45,7 +46,7 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent, log }: 
   await server.start();
   let stopped = false;
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    url: embeddedDatabaseUrl(port),
     stop: async () => {
       if (stopped) return;
       stopped = true;

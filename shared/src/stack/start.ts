@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { REPO_ROOT, intFromEnv } from "../config";
+import { EMBEDDED_PGPORT_DEFAULT, REPO_ROOT, intFromEnv } from "../config";
 import { createLogger } from "../logger";
 import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "./demo-seed";
 import { type PostgresServer, startEmbeddedPostgres } from "./postgres";
@@ -29,7 +29,7 @@ async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env, APOLLO_TELEMETRY_DISABLED: "1" };
   if (!env.DATABASE_URL) {
     const dataDir = resolve(REPO_ROOT, env.DATA_DIR || ".data", "postgres");
-    const port = intFromEnv("PGPORT", 54320);
+    const port = intFromEnv("PGPORT", EMBEDDED_PGPORT_DEFAULT);
     postgres = await startEmbeddedPostgres({ dataDir, port, persistent: true, log });
     env.DATABASE_URL = postgres.url;
     log.info("embedded Postgres running", { port, dataDir });

@@ -1,10 +1,12 @@
 import type { DataSource } from "typeorm";
+import { createActivityLoader } from "./activity/activity.loader";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { DebitService } from "./debit/debit.service";
 import { createLedgerEntryLoader } from "./entry/ledger-entry.loader";
 import { PurchaseService } from "./purchase/purchase.service";
 import { ReversalService } from "./reversal/reversal.service";
+import { createSettlementLoader } from "./settlement/settlement.loader";
 import { TransferService } from "./transfer/transfer.service";
 
 /** Per request: services and fresh DataLoaders, so batching never leaks data between requests. */
@@ -20,6 +22,8 @@ export function createContext(dataSource: DataSource, clock: Clock = systemClock
       partnerPoints: createPartnerPointsLoader(manager),
       expiringSoon: createExpiringSoonLoader(manager, clock),
       ledgerEntry: createLedgerEntryLoader(manager),
+      activity: createActivityLoader(manager),
+      settlement: createSettlementLoader(manager, clock),
     },
   };
 }

@@ -1,6 +1,24 @@
+import express from "express";
 import { runSubgraph } from "../../../shared/src/run-subgraph";
+import { AdjustableClock, systemClock } from "./clock";
 import { createContext } from "./context";
 import { entities, migrations } from "./data-source";
 import { buildSchema } from "./schema";
 
-void runSubgraph({ name: "ledger", entities, migrations, buildSchema, createContext: (dataSource) => createContext(dataSource) });
+// Tests move time forward (return windows, expiry, the tier window) instead of sleeping; never in production.
+const testClock = process.env.LEDGER_TEST_CLOCK === "1" && process.env.NODE_ENV !== "production" ? new AdjustableClock() : null;
+
+void runSubgraph({
+  name: "ledger",
+  entities,
+  migrations,
+  buildSchema,
+  createContext: (dataSource) => createContext(dataSource, testClock ?? systemClock),
+  routes: testClock
+    ? (app) =>
+        app.put("/test/clock", express.json(), (req, res) => {
+          testClock.offsetMs = Number(req.body?.offsetMs ?? 0);
+          res.json({ now: testClock.now().toISOString() });
+        })
+    : undefined,
+});

@@ -1,17 +1,20 @@
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
+import { MemberActivityResolver } from "./activity/activity.resolver";
 import { MemberBalanceResolver, PointsBalanceResolver } from "./balance/balance.resolver";
 import { DebitResolver } from "./debit/debit.resolver";
 import { ledgerEntryReference } from "./entry/ledger-entry.reference";
 import { memberReference } from "./member/member.reference";
 import { Member } from "./member/member.type";
+import { partnerReference } from "./partner/partner.reference";
 import { PurchaseResolver } from "./purchase/purchase.resolver";
 import { ReversalResolver } from "./reversal/reversal.resolver";
+import { PartnerSettlementResolver } from "./settlement/settlement.resolver";
 import { TransferResolver } from "./transfer/transfer.resolver";
 
 /** The ledger subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, DebitResolver, MemberBalanceResolver, PointsBalanceResolver],
+    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, DebitResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver],
     orphanedTypes: [Member],
-    referenceResolvers: { ...memberReference, ...ledgerEntryReference },
+    referenceResolvers: { ...memberReference, ...ledgerEntryReference, ...partnerReference },
   });

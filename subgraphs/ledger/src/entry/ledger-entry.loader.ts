@@ -4,7 +4,8 @@ import { memberStub } from "../member/member.type";
 import { partnerStub } from "../partner/partner.type";
 import { LedgerEntry } from "./ledger-entry.type";
 
-interface EntryRow {
+/** A member posting read with its transaction: what a LedgerEntry is made from. */
+export interface EntryRow {
   id: string;
   member_id: string;
   partner_id: string | null;
@@ -22,17 +23,20 @@ export async function findEntries(manager: EntityManager, ids: string[]): Promis
      WHERE p.id = ANY($1::uuid[]) AND p.member_id IS NOT NULL`,
     [ids],
   );
-  return rows.map((row) =>
-    Object.assign(new LedgerEntry(), {
-      id: row.id,
-      member: memberStub(row.member_id),
-      partner: row.partner_id ? partnerStub(row.partner_id) : null,
-      kind: row.entry_kind,
-      points: Number(row.amount),
-      reference: row.reference,
-      occurredAt: row.occurred_at,
-    }),
-  );
+  return rows.map(toLedgerEntry);
+}
+
+/** One entry from its row (the columns `findEntries` selects): points are the posting's signed amount. */
+export function toLedgerEntry(row: EntryRow): LedgerEntry {
+  return Object.assign(new LedgerEntry(), {
+    id: row.id,
+    member: memberStub(row.member_id),
+    partner: row.partner_id ? partnerStub(row.partner_id) : null,
+    kind: row.entry_kind,
+    points: Number(row.amount),
+    reference: row.reference,
+    occurredAt: row.occurred_at,
+  });
 }
 
 /** A member's entry in a transaction (their posting), e.g. what a mutation returns. */

@@ -2,7 +2,8 @@ import type { EntityManager } from "typeorm";
 
 /**
  * Points live in lots: one per earn (or per transferred slice), with the time they become spendable
- * and the time they expire. Spending takes the oldest lots first, so the points nearest expiry go first.
+ * and the time they expire. Spending takes the oldest lots first: those nearest expiry (a transferred
+ * lot keeps the expiry of the points it came from), then the earliest earned.
  */
 
 export interface NewLot {
@@ -60,15 +61,18 @@ export async function takeOldest(
   const rows: { id: string; partner_id: string; taken: number; expires_at: Date }[] = await manager.query(
     `WITH open AS (
        SELECT id, remaining,
-              sum(remaining) OVER (ORDER BY id = $5 DESC, earned_at, id) - remaining AS before
+              sum(remaining) OVER (ORDER BY id = $5 DESC, expires_at, earned_at, id) - remaining AS before
        FROM lots
        WHERE member_id = $1 AND remaining > 0 AND expires_at > $3 AND ($4 OR available_at <= $3)
      ), taken AS (
        SELECT id, least(remaining, $2 - before) AS taken FROM open WHERE before < $2
+     ), updated AS (
+       UPDATE lots l SET remaining = l.remaining - taken.taken
+       FROM taken WHERE l.id = taken.id
+       RETURNING l.id, l.partner_id, taken.taken, l.expires_at
      )
-     UPDATE lots l SET remaining = l.remaining - taken.taken
-     FROM taken WHERE l.id = taken.id
-     RETURNING l.id, l.partner_id, taken.taken, l.expires_at`,
+     -- A SELECT, not a bare UPDATE: TypeORM returns [rows, count] for an UPDATE.
+     SELECT * FROM updated ORDER BY id`,
     [memberId, points, now, includePending, firstLotId],
   );
   return rows.map((row) => ({ lotId: row.id, partnerId: row.partner_id, taken: Number(row.taken), expiresAt: row.expires_at }));

@@ -62,7 +62,6 @@ export class CreateLedger1732300000000 implements MigrationInterface {
         expires_at timestamptz NOT NULL
       )`);
     await queryRunner.query(`CREATE INDEX lots_pending_idx ON lots (member_id, available_at)`);
-    await queryRunner.query(`CREATE INDEX lots_open_fifo_idx ON lots (member_id, earned_at, id) WHERE remaining > 0`);
     await queryRunner.query(`CREATE INDEX lots_open_expiry_idx ON lots (member_id, expires_at) WHERE remaining > 0`);
     await queryRunner.query(`CREATE INDEX lots_due_idx ON lots (expires_at) WHERE remaining > 0`);
     await queryRunner.query(`CREATE INDEX lots_partner_idx ON lots (partner_id) WHERE remaining > 0`);

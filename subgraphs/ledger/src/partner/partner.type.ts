@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 
-/** Owned by the partners subgraph; here only as the target of references. */
-@Directive(`@key(fields: "id", resolvable: false)`)
+/** Owned by the partners subgraph; the ledger adds settlement (see settlement/). */
+@Directive(`@key(fields: "id")`)
 @ObjectType()
 export class Partner {
   @Field(() => ID)

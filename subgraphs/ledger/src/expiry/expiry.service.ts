@@ -1,0 +1,52 @@
+import type { DataSource } from "typeorm";
+import { lockMember, postTransaction } from "../journal/journal";
+
+export interface ExpiryRun {
+  lots: number;
+  points: number;
+  members: number;
+}
+
+/**
+ * Posts an EXPIRY transaction for every lot past its expiry that still holds points, one member at a
+ * time under that member's lock (so it never races a redemption). Idempotent per lot: a second run,
+ * or two runs at once, expire nothing twice.
+ */
+export async function expireDueLots(dataSource: DataSource, now: Date, batchSize = 500): Promise<ExpiryRun> {
+  const run: ExpiryRun = { lots: 0, points: 0, members: 0 };
+  for (;;) {
+    const due: { member_id: string }[] = await dataSource.query(
+      `SELECT DISTINCT member_id FROM lots WHERE remaining > 0 AND expires_at <= $1 LIMIT $2`,
+      [now, batchSize],
+    );
+    if (!due.length) return run;
+    for (const { member_id: memberId } of due) {
+      await dataSource.transaction(async (manager) => {
+        await lockMember(manager, memberId);
+        const lots: { id: string; partner_id: string; remaining: number; expires_at: Date }[] = await manager.query(
+          `SELECT id, partner_id, remaining, expires_at FROM lots
+           WHERE member_id = $1 AND remaining > 0 AND expires_at <= $2 ORDER BY id FOR UPDATE`,
+          [memberId, now],
+        );
+        for (const lot of lots) {
+          await postTransaction(manager, {
+            kind: "EXPIRY",
+            idempotencyKey: `expiry:lot:${lot.id}`,
+            request: { lotId: lot.id, points: lot.remaining },
+            partnerId: lot.partner_id,
+            reference: null,
+            occurredAt: lot.expires_at,
+            postings: [
+              { account: { kind: "MEMBER", ownerId: memberId }, amount: -lot.remaining, entryKind: "EXPIRY" },
+              { account: { kind: "PARTNER_BREAKAGE", ownerId: lot.partner_id }, amount: lot.remaining },
+            ],
+          });
+          await manager.query(`UPDATE lots SET remaining = 0 WHERE id = $1`, [lot.id]);
+          run.lots++;
+          run.points += lot.remaining;
+        }
+        if (lots.length) run.members++;
+      });
+    }
+  }
+}

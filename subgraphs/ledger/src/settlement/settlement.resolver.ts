@@ -1,0 +1,20 @@
+import { Arg, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { Context } from "../context";
+import { Partner } from "../partner/partner.type";
+import { requireSettlementRange } from "./settlement.range";
+import { PartnerSettlement } from "./settlement.type";
+
+@Resolver(() => Partner)
+export class PartnerSettlementResolver {
+  @FieldResolver(() => PartnerSettlement, {
+    description: "The partner's points over a period, for settlement: issued, reversed, redeemed, expired, and what members still hold now.",
+  })
+  settlement(
+    @Root() partner: Partner,
+    @Arg("from", () => Date, { description: "Start of the period, included." }) from: Date,
+    @Arg("to", () => Date, { description: "End of the period, excluded. Must be after `from`, at most 366 days later." }) to: Date,
+    @Ctx() { loaders }: Context,
+  ): Promise<PartnerSettlement> {
+    return loaders.settlement.load({ partnerId: partner.id, ...requireSettlementRange(from, to) });
+  }
+}

@@ -1,0 +1,35 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { Partner } from "../partner/partner.type";
+
+@ObjectType({
+  description:
+    "A partner's points over a period, for settling accounts with the coalition: what it issued, what refunds took back, what members spent on its rewards, what expired, and what members still hold. The period includes `from` and excludes `to`.",
+})
+export class PartnerSettlement {
+  @Field(() => Partner, { description: "The partner settled." })
+  partner!: Partner;
+
+  @Field(() => Date, { description: "Start of the period (included)." })
+  from!: Date;
+
+  @Field(() => Date, { description: "End of the period (excluded)." })
+  to!: Date;
+
+  @Field(() => Int, { description: "Points the partner issued to members for purchases (tier bonuses included) in the period, before any refund." })
+  pointsIssued!: number;
+
+  @Field(() => Int, { description: "Points taken back from members in the period because purchases at the partner were refunded." })
+  pointsReversed!: number;
+
+  @Field(() => Int, { description: "Points members spent on the partner's rewards in the period." })
+  pointsRedeemed!: number;
+
+  @Field(() => Int, { description: "Points the partner issued that expired unused in the period." })
+  pointsExpired!: number;
+
+  @Field(() => Int, {
+    description:
+      "Points the partner issued that members still hold right now and that have not expired (including points still inside a return window, and points members transferred to each other). Not limited to the period.",
+  })
+  outstandingLiability!: number;
+}

@@ -1,0 +1,22 @@
+import "reflect-metadata";
+import type { DataSource } from "typeorm";
+import { subgraphDatabaseUrl } from "../../../../shared/src/config";
+import { createDataSource } from "../../../../shared/src/database";
+import { createLogger } from "../../../../shared/src/logger";
+import { entities, migrations } from "../data-source";
+
+/** The ledger's own database, for the operator tools (same configuration as the service). */
+export async function openLedgerDatabase(): Promise<DataSource> {
+  const dataSource = createDataSource({ url: subgraphDatabaseUrl("ledger"), entities, migrations, log: createLogger("ledger-tools"), poolSize: 2 });
+  await dataSource.initialize();
+  return dataSource;
+}
+
+/** `--now 2027-01-01T00:00:00Z` runs a tool as of another time (tests, or catching up after an outage). */
+export function nowFromArgs(argv = process.argv): Date {
+  const index = argv.indexOf("--now");
+  if (index === -1) return new Date();
+  const now = new Date(argv[index + 1] ?? "");
+  if (Number.isNaN(now.getTime())) throw new Error(`--now needs an ISO date-time, got "${argv[index + 1]}"`);
+  return now;
+}

@@ -1,0 +1,104 @@
+import type { DataSource } from "typeorm";
+import { openLedgerDatabase } from "./ledger-database";
+
+/**
+ * `npm run ledger:verify`: recomputes the running state from the append-only history and reports every
+ * difference. Exits non-zero on any mismatch.
+ */
+const CHECKS: { name: string; sql: string }[] = [
+  {
+    name: "transactions whose postings do not sum to zero",
+    sql: `SELECT transaction_id AS id, sum(amount) AS got, 0 AS expected FROM postings GROUP BY transaction_id HAVING sum(amount) <> 0`,
+  },
+  {
+    name: "transactions without postings",
+    sql: `SELECT t.id, 0 AS got, 2 AS expected FROM transactions t WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.transaction_id = t.id)`,
+  },
+  {
+    name: "account balances that differ from the sum of their postings",
+    sql: `SELECT a.id, a.balance AS got, coalesce(sum(p.amount), 0) AS expected
+          FROM accounts a LEFT JOIN postings p ON p.account_id = a.id
+          GROUP BY a.id HAVING a.balance <> coalesce(sum(p.amount), 0)`,
+  },
+  {
+    name: "member balances that differ from their lots less their debt",
+    sql: `SELECT a.owner_id AS id, a.balance AS got, coalesce(l.remaining, 0) - a.debt AS expected
+          FROM accounts a LEFT JOIN (SELECT member_id, sum(remaining) AS remaining FROM lots GROUP BY member_id) l ON l.member_id = a.owner_id
+          WHERE a.kind = 'MEMBER' AND a.balance <> coalesce(l.remaining, 0) - a.debt`,
+  },
+  {
+    name: "per-partner earned totals that differ from EARN and REVERSAL entries",
+    sql: `WITH history AS (
+            SELECT p.member_id, t.partner_id, sum(p.amount) AS earned FROM postings p JOIN transactions t ON t.id = p.transaction_id
+            WHERE p.entry_kind IN ('EARN', 'REVERSAL') GROUP BY 1, 2)
+          SELECT coalesce(h.member_id, m.member_id) || '/' || coalesce(h.partner_id, m.partner_id) AS id, coalesce(m.earned, 0) AS got, coalesce(h.earned, 0) AS expected
+          FROM history h FULL JOIN member_partner_points m USING (member_id, partner_id)
+          WHERE coalesce(m.earned, 0) <> coalesce(h.earned, 0)`,
+  },
+  {
+    name: "per-partner redeemed totals that differ from REDEEM entries",
+    sql: `WITH history AS (
+            SELECT p.member_id, t.partner_id, -sum(p.amount) AS redeemed FROM postings p JOIN transactions t ON t.id = p.transaction_id
+            WHERE p.entry_kind = 'REDEEM' GROUP BY 1, 2)
+          SELECT coalesce(h.member_id, m.member_id) || '/' || coalesce(h.partner_id, m.partner_id) AS id, coalesce(m.redeemed, 0) AS got, coalesce(h.redeemed, 0) AS expected
+          FROM history h FULL JOIN member_partner_points m USING (member_id, partner_id)
+          WHERE coalesce(m.redeemed, 0) <> coalesce(h.redeemed, 0)`,
+  },
+  {
+    name: "qualifying buckets that differ from the base points of purchases",
+    sql: `WITH history AS (
+            SELECT member_id, (earned_at AT TIME ZONE 'UTC')::date AS day, sum(base_points - reversed_base_points) AS points FROM purchases GROUP BY 1, 2)
+          SELECT coalesce(h.member_id, q.member_id) || '/' || coalesce(h.day, q.day) AS id, coalesce(q.points, 0) AS got, coalesce(h.points, 0) AS expected
+          FROM history h FULL JOIN qualifying_points q USING (member_id, day)
+          WHERE coalesce(q.points, 0) <> coalesce(h.points, 0)`,
+  },
+  {
+    name: "purchases whose reversed points differ from their REVERSAL entries",
+    sql: `SELECT pu.transaction_id AS id, pu.reversed_points AS got, coalesce(-sum(p.amount), 0) AS expected
+          FROM purchases pu
+          JOIN transactions e ON e.id = pu.transaction_id
+          LEFT JOIN transactions r ON r.kind = 'REVERSAL' AND r.partner_id = e.partner_id AND r.reference = e.reference
+          LEFT JOIN postings p ON p.transaction_id = r.id AND p.member_id IS NOT NULL
+          GROUP BY pu.transaction_id HAVING pu.reversed_points <> coalesce(-sum(p.amount), 0)`,
+  },
+  {
+    name: "points in the whole ledger that do not sum to zero",
+    sql: `SELECT 'all accounts' AS id, sum(balance) AS got, 0 AS expected FROM accounts HAVING sum(balance) <> 0`,
+  },
+];
+
+export async function verifyLedger(dataSource: DataSource): Promise<{ problems: number; report: string[] }> {
+  const report: string[] = [];
+  let problems = 0;
+  for (const check of CHECKS) {
+    const rows: { id: string; got: string; expected: string }[] = await dataSource.query(check.sql);
+    problems += rows.length;
+    report.push(`${rows.length ? "FAIL" : "ok  "} ${check.name}: ${rows.length}`);
+    for (const row of rows.slice(0, 10)) report.push(`       ${row.id}: recorded ${row.got}, recomputed ${row.expected}`);
+  }
+  const [totals] = await dataSource.query(
+    `SELECT (SELECT count(*) FROM transactions) AS transactions, (SELECT count(*) FROM postings) AS postings,
+            (SELECT count(*) FROM accounts WHERE kind = 'MEMBER') AS members, (SELECT coalesce(sum(balance), 0) FROM accounts WHERE kind = 'MEMBER') AS member_points`,
+  );
+  report.unshift(`Ledger: ${totals.transactions} transactions, ${totals.postings} postings, ${totals.members} member accounts holding ${totals.member_points} points.`);
+  return { problems, report };
+}
+
+async function main() {
+  const dataSource = await openLedgerDatabase();
+  try {
+    const { problems, report } = await verifyLedger(dataSource);
+    console.log(report.join("\n"));
+    console.log(problems ? `${problems} mismatches.` : "Every balance matches its history.");
+    process.exitCode = problems ? 1 : 0;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,38 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { REPO_ROOT, withDatabase } from "../../shared/src/config";
+
+const run = promisify(execFile);
+
+/** Runs one of the ledger's operator tools (npm run ledger:verify / ledger:expire) against the test stack's ledger database. */
+export async function ledgerTool(tool: "verify" | "expire", args: string[] = []): Promise<{ code: number; output: string }> {
+  const env = {
+    ...process.env,
+    LEDGER_DATABASE_URL: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`),
+  };
+  try {
+    const { stdout } = await run(process.execPath, [join(REPO_ROOT, "dist/subgraphs/ledger/src/tools", `${tool}.js`), ...args], { env });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: `${failed.stdout}${failed.stderr}` };
+  }
+}
+
+/** Asserts that every balance still matches the history (the suite runs it after every concurrency test). */
+export async function expectLedgerConsistent(): Promise<void> {
+  const { code, output } = await ledgerTool("verify");
+  if (code !== 0) throw new Error(`ledger:verify failed:\n${output}`);
+  expect(output).toContain("Every balance matches its history.");
+}
+
+const DAY = 86_400_000;
+
+/** Moves the ledger's clock (LEDGER_TEST_CLOCK=1) forward by whole days; `travel(0)` returns to now. */
+export async function travel(days: number): Promise<Date> {
+  const url = new URL(process.env.TEST_LEDGER_URL!);
+  url.pathname = "/test/clock";
+  const response = await fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ offsetMs: days * DAY }) });
+  return new Date(((await response.json()) as { now: string }).now);
+}
