@@ -12,6 +12,7 @@ const HEADLINE_PAGE = `query($first: Int!, $after: ID) {
     tierProgress { current next qualifyingPoints nextThreshold pointsToNext progress }
     eligibleRewards(first: 5) { id title partner { name } }
     redemptions(first: 5) { id status voucherCode reward { title partner { name } } }
+    activity(first: 5) { edges { cursor node { kind points partner { name } } } pageInfo { hasNextPage endCursor } }
   }
 }`;
 
