@@ -1,3 +1,5 @@
+import { Client } from "pg";
+import { withDatabase } from "../shared/src/config";
 import { createReward, enrollMember, headline, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { fails, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
@@ -132,5 +134,20 @@ describe("activity and settlement", () => {
     const { partner: found } = await ok(SETTLEMENT, { id: partner.id, from, to });
     expect(found.settlement).toEqual({ pointsIssued: 1_000, pointsReversed: 200, pointsRedeemed: 300, pointsExpired: 0, outstandingLiability: 500 });
     await fails(SETTLEMENT, { id: partner.id, from: to, to: from }, "BAD_USER_INPUT");
+  });
+});
+
+describe("append-only history", () => {
+  it("the database refuses to change or delete ledger history", async () => {
+    await recordPurchase(await registerPartner(), (await enrollMember()).id, 1_000);
+    const client = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`) });
+    await client.connect();
+    try {
+      await expect(client.query(`UPDATE postings SET amount = amount + 1`)).rejects.toThrow(/append-only/);
+      await expect(client.query(`DELETE FROM transactions`)).rejects.toThrow(/append-only/);
+      await expect(client.query(`TRUNCATE postings CASCADE`)).rejects.toThrow(/append-only/);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -44,6 +44,16 @@ export class CreateLedger1732300000000 implements MigrationInterface {
         entry_kind text CHECK (entry_kind IN ('EARN','REDEEM','TRANSFER_IN','TRANSFER_OUT','EXPIRY','REVERSAL','ADJUSTMENT')),
         CHECK ((member_id IS NULL) = (entry_kind IS NULL))
       )`);
+    // History is append-only, enforced by the database itself: a correction is a new transaction.
+    await queryRunner.query(`
+      CREATE FUNCTION ledger_history_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'ledger history is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+      END $$`);
+    for (const table of ["transactions", "postings"]) {
+      await queryRunner.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only()`);
+      await queryRunner.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only()`);
+    }
     await queryRunner.query(`CREATE INDEX postings_transaction_idx ON postings (transaction_id)`);
     await queryRunner.query(`CREATE INDEX postings_account_time_idx ON postings (account_id, occurred_at)`);
     await queryRunner.query(`CREATE INDEX postings_member_activity_idx ON postings (member_id, occurred_at DESC, seq DESC) WHERE member_id IS NOT NULL`);
@@ -109,5 +119,6 @@ export class CreateLedger1732300000000 implements MigrationInterface {
     for (const table of ["transfer_days", "qualifying_points", "member_partner_points", "purchases", "lots", "postings", "transactions", "accounts"]) {
       await queryRunner.query(`DROP TABLE ${table}`);
     }
+    await queryRunner.query(`DROP FUNCTION ledger_history_is_append_only()`);
   }
 }
