@@ -1,6 +1,7 @@
 import { GATEWAY_DEFAULT_PORT, intFromEnv, isDevelopment } from "../../shared/src/config";
 import { serveGraphQL } from "../../shared/src/http-server";
 import { createLogger } from "../../shared/src/logger";
+import { stopOnSignals } from "../../shared/src/shutdown";
 import { createGateway, createGatewayErrorFormatter, supergraphPath } from "./gateway";
 
 const log = createLogger("gateway");
@@ -18,16 +19,7 @@ async function main() {
   log.info("gateway ready", { url: server.url, supergraph: supergraphPath() });
   process.send?.({ type: "ready", service: "gateway", url: server.url });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info("stopping", { signal });
-    await server.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  stopOnSignals(log, () => server.stop());
 }
 
 main().catch((error) => {

@@ -9,6 +9,7 @@ import { createDataSource, ensureDatabase } from "./database";
 import { createErrorFormatter } from "./errors";
 import { serveGraphQL } from "./http-server";
 import { createLogger } from "./logger";
+import { stopOnSignals } from "./shutdown";
 
 export interface SubgraphDefinition<TContext extends object> {
   name: SubgraphName;
@@ -52,17 +53,10 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
     log.info("subgraph ready", { url: server.url });
     process.send?.({ type: "ready", service: definition.name, url: server.url });
 
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info("stopping", { signal });
+    stopOnSignals(log, async () => {
       await server.stop();
       await dataSource.destroy();
-      process.exit(0);
-    };
-    process.on("SIGINT", () => void stop("SIGINT"));
-    process.on("SIGTERM", () => void stop("SIGTERM"));
+    });
   } catch (error) {
     log.error("subgraph failed to start", { error });
     process.exit(1);

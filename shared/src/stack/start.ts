@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { EMBEDDED_PGPORT_DEFAULT, REPO_ROOT, intFromEnv } from "../config";
 import { createLogger } from "../logger";
+import { stopOnSignals } from "../shutdown";
 import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "./demo-seed";
 import { type PostgresServer, startEmbeddedPostgres } from "./postgres";
 import { type Stack, startStack } from "./services";
@@ -14,17 +15,10 @@ const log = createLogger("coalition");
 async function main() {
   let postgres: PostgresServer | null = null;
   let stack: Stack | null = null;
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info("stopping", { signal });
+  stopOnSignals(log, async () => {
     await stack?.stop();
     await postgres?.stop().catch((error) => log.warn("postgres stop", { error }));
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  });
 
   const env: NodeJS.ProcessEnv = { ...process.env, APOLLO_TELEMETRY_DISABLED: "1" };
   if (!env.DATABASE_URL) {
