@@ -13,7 +13,8 @@ export type ErrorCode =
   | "OUT_OF_STOCK"
   | "NOT_ELIGIBLE"
   | "UPSTREAM_UNAVAILABLE"
-  | "LIMIT_EXCEEDED";
+  | "LIMIT_EXCEEDED"
+  | "HOLD_RELEASED";
 
 export function appError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });

@@ -8,7 +8,7 @@ import { type SubgraphName, isDevelopment, subgraphDatabaseUrl, subgraphPort } f
 import { createDataSource, ensureDatabase } from "./database";
 import { createErrorFormatter } from "./errors";
 import { serveGraphQL } from "./http-server";
-import { createLogger } from "./logger";
+import { type Logger, createLogger } from "./logger";
 import { stopOnSignals } from "./shutdown";
 
 export interface SubgraphDefinition<TContext extends object> {
@@ -18,6 +18,8 @@ export interface SubgraphDefinition<TContext extends object> {
   buildSchema(): Promise<GraphQLSchema>;
   createContext(dataSource: DataSource, req: Request): TContext;
   routes?: (app: Express) => void;
+  /** Work that runs beside the server (e.g. a recovery sweep); returns how to stop it. */
+  background?: (dataSource: DataSource, log: Logger) => () => void;
 }
 
 /**
@@ -50,10 +52,12 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
       health: async () => void (await dataSource.query("SELECT 1")),
       routes: definition.routes,
     });
+    const stopBackground = definition.background?.(dataSource, log);
     log.info("subgraph ready", { url: server.url });
     process.send?.({ type: "ready", service: definition.name, url: server.url });
 
     stopOnSignals(log, async () => {
+      stopBackground?.();
       await server.stop();
       await dataSource.destroy();
     });

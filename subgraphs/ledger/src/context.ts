@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import { createActivityLoader } from "./activity/activity.loader";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
-import { DebitService } from "./debit/debit.service";
+import { HoldService } from "./hold/hold.service";
 import { createLedgerEntryLoader } from "./entry/ledger-entry.loader";
 import { PurchaseService } from "./purchase/purchase.service";
 import { ReversalService } from "./reversal/reversal.service";
@@ -14,7 +14,7 @@ export function createContext(dataSource: DataSource, clock: Clock = systemClock
   const manager = dataSource.manager;
   return {
     purchases: new PurchaseService(dataSource, clock),
-    debits: new DebitService(dataSource, clock),
+    holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),
     transfers: new TransferService(dataSource, clock),
     loaders: {

@@ -1,7 +1,7 @@
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
 import { MemberActivityResolver } from "./activity/activity.resolver";
 import { MemberBalanceResolver, PointsBalanceResolver } from "./balance/balance.resolver";
-import { DebitResolver } from "./debit/debit.resolver";
+import { HoldResolver } from "./hold/hold.resolver";
 import { ledgerEntryReference } from "./entry/ledger-entry.reference";
 import { memberReference } from "./member/member.reference";
 import { Member } from "./member/member.type";
@@ -14,7 +14,7 @@ import { TransferResolver } from "./transfer/transfer.resolver";
 /** The ledger subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, DebitResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver],
+    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver],
     orphanedTypes: [Member],
     referenceResolvers: { ...memberReference, ...ledgerEntryReference, ...partnerReference },
   });

@@ -1,4 +1,3 @@
-import { GraphQLError } from "graphql";
 import { DataSource, In, Repository } from "typeorm";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { TierLevel, tierRank } from "../../../../shared/src/enums";
@@ -11,10 +10,8 @@ import { selectColumns } from "../sql";
 import type { RedeemRewardInput } from "./redeem-reward.input";
 import { RedemptionStatus } from "./redemption-status";
 import { RedemptionRecord } from "./redemption.entity";
-import { newVoucherCode } from "./voucher-code";
+import { RedemptionSaga } from "./redemption-saga";
 
-/** Internal ledger mutation (@inaccessible there): debits the points and returns the REDEEM entry. */
-const DEBIT_POINTS = `mutation($input: DebitPointsInput!) { debitPoints(input: $input) { id points } }`;
 
 interface RedeemRequest {
   memberId: string;
@@ -22,11 +19,6 @@ interface RedeemRequest {
   idempotencyKey: string;
 }
 
-/** A PENDING redemption and whether it took a unit of limited stock (to give back if it fails). */
-interface Reservation {
-  redemption: RedemptionRecord;
-  stockTaken: boolean;
-}
 
 export class RedemptionService {
   private readonly redemptions: Repository<RedemptionRecord>;
@@ -36,6 +28,7 @@ export class RedemptionService {
     private readonly rewards: RewardService,
     private readonly membersService = new SubgraphClient("members"),
     private readonly ledgerService = new SubgraphClient("ledger"),
+    private readonly saga = new RedemptionSaga(dataSource, rewards, ledgerService),
   ) {
     this.redemptions = dataSource.getRepository(RedemptionRecord);
   }
@@ -64,7 +57,7 @@ export class RedemptionService {
 
   /**
    * Redeems a reward. The steps are kept apart on purpose: nothing is written until every check has
-   * passed, and a failed debit is recorded so that retries with the same key get the same answer.
+   * passed; then the saga holds and captures the points (see redemption-saga.ts).
    */
   async redeem(input: RedeemRewardInput): Promise<RedemptionRecord> {
     const request = this.validate(input);
@@ -79,8 +72,7 @@ export class RedemptionService {
     // Someone else committed this key first: answer as a retry would.
     if (!reservation) return this.replay((await this.findByKey(request.idempotencyKey))!, request);
 
-    const ledgerEntryId = await this.debit(reservation, reward);
-    return this.complete(reservation.redemption, ledgerEntryId);
+    return this.saga.settle(reservation, reward);
   }
 
   /** Step 1: well-formed ids and key. Keys are compared exactly as sent (no trimming). */
@@ -155,7 +147,7 @@ export class RedemptionService {
   }
 
   /** Step 6: the PENDING row and the stock unit, together or not at all. Null when the key was taken meanwhile. */
-  private async reserve(request: RedeemRequest, reward: RewardRecord): Promise<Reservation | null> {
+  private async reserve(request: RedeemRequest, reward: RewardRecord): Promise<RedemptionRecord | null> {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const redemption = await manager.save(
@@ -170,66 +162,11 @@ export class RedemptionService {
         );
         const stock = await this.rewards.takeStock(manager, reward.id);
         if (!stock.taken) throw appError("OUT_OF_STOCK", "This reward is out of stock");
-        return { redemption, stockTaken: stock.limited };
+        return redemption;
       });
     } catch (error) {
       if (isUniqueViolation(error, "redemptions_idempotency_key_key")) return null;
       throw error;
     }
   }
-
-  /** Step 7: debit the ledger, idempotently per redemption. On failure the redemption is marked FAILED first. */
-  private async debit({ redemption, stockTaken }: Reservation, reward: RewardRecord): Promise<string> {
-    try {
-      const { debitPoints } = await this.ledgerService.request<{ debitPoints: { id: string; points: number } }>(DEBIT_POINTS, {
-        input: {
-          memberId: redemption.memberId,
-          partnerId: reward.partnerId,
-          points: reward.costPoints,
-          idempotencyKey: `redemption:${redemption.id}`,
-          reference: redemption.id,
-        },
-      });
-      return debitPoints.id;
-    } catch (error) {
-      await this.fail(redemption, stockTaken, errorCode(error));
-      throw error;
-    }
-  }
-
-  /** Step 8 (success): COMPLETED with the ledger entry and a fresh voucher code. */
-  private async complete(redemption: RedemptionRecord, ledgerEntryId: string): Promise<RedemptionRecord> {
-    for (let attempt = 1; ; attempt++) {
-      const voucherCode = newVoucherCode();
-      try {
-        await this.redemptions.update(
-          { id: redemption.id, status: RedemptionStatus.PENDING },
-          { status: RedemptionStatus.COMPLETED, ledgerEntryId, voucherCode },
-        );
-        return (await this.redemptions.findOneBy({ id: redemption.id }))!;
-      } catch (error) {
-        // 120 random bits make a clash all but impossible; the UNIQUE constraint is the guarantee.
-        if (attempt < 3 && isUniqueViolation(error, "redemptions_voucher_code_key")) continue;
-        throw error;
-      }
-    }
-  }
-
-  /** Step 8 (failure): FAILED with the error code, and the stock unit back, in one transaction. */
-  private async fail(redemption: RedemptionRecord, stockTaken: boolean, code: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.update(
-        RedemptionRecord,
-        { id: redemption.id, status: RedemptionStatus.PENDING },
-        { status: RedemptionStatus.FAILED, failureReason: code },
-      );
-      if (stockTaken) await this.rewards.returnStock(manager, redemption.rewardId);
-    });
-  }
-}
-
-/** The code of an error from another service; anything else is an unexpected failure. */
-function errorCode(error: unknown): string {
-  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
-  return typeof code === "string" ? code : "INTERNAL_SERVER_ERROR";
 }

@@ -15,6 +15,7 @@ export class MemberBalanceResolver {
       memberId: member.id,
       available: standing.available,
       pending: standing.pending,
+      held: standing.held,
       lifetimeEarned: standing.lifetimeEarned,
       lifetimeRedeemed: standing.lifetimeRedeemed,
     });

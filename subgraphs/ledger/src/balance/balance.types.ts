@@ -34,6 +34,9 @@ export class PointsBalance {
   @Field(() => Int, { description: "Points earned but still inside a partner's return window: not spendable yet, not counted toward tier." })
   pending!: number;
 
+  @Field(() => Int, { description: "Points reserved by redemptions in progress: not available; spent when the redemption completes, back when it fails." })
+  held!: number;
+
   @Field(() => Int, { description: "All points ever earned." })
   lifetimeEarned!: number;
 

@@ -10,12 +10,13 @@ export interface Standing {
   /** Spendable points: balance less pending and expired-but-not-yet-posted points; negative while in debt. */
   available: number;
   pending: number;
+  held: number;
   qualifying: number;
   lifetimeEarned: number;
   lifetimeRedeemed: number;
 }
 
-const ZERO: Standing = { balance: 0, available: 0, pending: 0, qualifying: 0, lifetimeEarned: 0, lifetimeRedeemed: 0 };
+const ZERO: Standing = { balance: 0, available: 0, pending: 0, held: 0, qualifying: 0, lifetimeEarned: 0, lifetimeRedeemed: 0 };
 
 /**
  * Everything the balance and tier fields need, for many members in one statement, from running state
@@ -31,6 +32,7 @@ export function createStandingLoader(manager: EntityManager, clock: Clock) {
               coalesce(a.balance, 0) AS balance,
               coalesce(held.pending, 0) AS pending,
               coalesce(held.expired, 0) AS expired,
+              coalesce(holds.points, 0) AS held,
               coalesce(mp.earned, 0) AS lifetime_earned,
               coalesce(mp.redeemed, 0) AS lifetime_redeemed
        FROM q
@@ -40,6 +42,9 @@ export function createStandingLoader(manager: EntityManager, clock: Clock) {
                 sum(remaining) FILTER (WHERE expires_at <= $2) AS expired
          FROM lots WHERE member_id = q.member_id AND remaining > 0 AND (available_at > $2 OR expires_at <= $2)
        ) held ON true
+       LEFT JOIN LATERAL (
+         SELECT sum(points) AS points FROM holds WHERE member_id = q.member_id AND status = 'HELD' AND expires_at > $2
+       ) holds ON true
        LEFT JOIN LATERAL (
          SELECT sum(earned) AS earned, sum(redeemed) AS redeemed FROM member_partner_points WHERE member_id = q.member_id
        ) mp ON true`,
@@ -51,10 +56,12 @@ export function createStandingLoader(manager: EntityManager, clock: Clock) {
       if (!row) return ZERO;
       const balance = Number(row.balance);
       const pending = Number(row.pending);
+      const held = Number(row.held);
       return {
         balance,
-        available: balance - pending - Number(row.expired),
+        available: balance - pending - Number(row.expired) - held,
         pending,
+        held,
         qualifying: Number(row.qualifying),
         lifetimeEarned: Number(row.lifetime_earned),
         lifetimeRedeemed: Number(row.lifetime_redeemed),

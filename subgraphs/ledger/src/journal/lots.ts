@@ -83,17 +83,20 @@ export interface Holdings {
   pending: number;
   /** Points past their expiry that the expiry run has not posted yet: never spendable. */
   expired: number;
+  /** Points reserved by unexpired redemption holds. */
+  held: number;
 }
 
 export async function holdings(manager: EntityManager, memberId: string, now: Date): Promise<Holdings> {
   const [row] = await manager.query(
     `SELECT coalesce(sum(remaining) FILTER (WHERE available_at > $2 AND expires_at > $2), 0) AS pending,
-            coalesce(sum(remaining) FILTER (WHERE expires_at <= $2), 0) AS expired
+            coalesce(sum(remaining) FILTER (WHERE expires_at <= $2), 0) AS expired,
+            (SELECT coalesce(sum(points), 0) FROM holds WHERE member_id = $1 AND status = 'HELD' AND expires_at > $2) AS held
      FROM lots WHERE member_id = $1 AND remaining > 0 AND (available_at > $2 OR expires_at <= $2)`,
     [memberId, now],
   );
-  return { pending: Number(row.pending), expired: Number(row.expired) };
+  return { pending: Number(row.pending), expired: Number(row.expired), held: Number(row.held) };
 }
 
-/** Spendable points: the balance less pending and expired points (negative while the member owes points). */
-export const spendable = (balance: number, held: Holdings) => balance - held.pending - held.expired;
+/** Spendable points: the balance less pending, expired and held points (negative while the member owes points). */
+export const spendable = (balance: number, h: Holdings) => balance - h.pending - h.expired - h.held;

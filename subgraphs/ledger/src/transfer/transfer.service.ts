@@ -4,7 +4,7 @@ import { appError, badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
-import { MAX_POINTS } from "../debit/debit.service";
+import { MAX_POINTS } from "../hold/redemption-posting";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, findIdempotent, lockMembers, postTransaction } from "../journal/journal";

@@ -1,0 +1,31 @@
+import { Arg, Ctx, Directive, ID, Mutation, Query, Resolver } from "type-graphql";
+import type { Context } from "../context";
+import { HoldInput, PointsHold } from "./hold.types";
+
+/** The catalog's redemption saga calls these directly; @inaccessible keeps them out of the public API. */
+@Resolver()
+export class HoldResolver {
+  @Directive("@inaccessible")
+  @Query(() => PointsHold, { nullable: true, description: "A redemption's points hold, if any (for recovery)." })
+  pointsHold(@Arg("redemptionId", () => ID) redemptionId: string, @Ctx() { holds }: Context): Promise<PointsHold | null> {
+    return holds.find(redemptionId);
+  }
+
+  @Directive("@inaccessible")
+  @Mutation(() => PointsHold, { description: "Reserves points for a redemption; INSUFFICIENT_POINTS when they are not available." })
+  placeHold(@Arg("input", () => HoldInput) input: HoldInput, @Ctx() { holds }: Context): Promise<PointsHold> {
+    return holds.place(input);
+  }
+
+  @Directive("@inaccessible")
+  @Mutation(() => PointsHold, { description: "Spends the held points (a REDEEM entry); HOLD_RELEASED when the hold was released or expired." })
+  captureHold(@Arg("redemptionId", () => ID) redemptionId: string, @Ctx() { holds }: Context): Promise<PointsHold> {
+    return holds.capture(redemptionId);
+  }
+
+  @Directive("@inaccessible")
+  @Mutation(() => PointsHold, { description: "Gives the held points back; a captured hold stays captured (check the status)." })
+  releaseHold(@Arg("input", () => HoldInput) input: HoldInput, @Ctx() { holds }: Context): Promise<PointsHold> {
+    return holds.release(input);
+  }
+}

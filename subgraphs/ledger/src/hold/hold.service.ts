@@ -1,0 +1,133 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { intFromEnv } from "../../../../shared/src/config";
+import { appError } from "../../../../shared/src/errors";
+import { requireId, requireInt } from "../../../../shared/src/validation";
+import type { Clock } from "../clock";
+import { MAX_POINTS, postRedemption } from "./redemption-posting";
+import { findMemberEntryOf } from "../entry/ledger-entry.loader";
+import { lockMember } from "../journal/journal";
+import { holdings, spendable } from "../journal/lots";
+import { HoldStatus, type HoldInput, PointsHold } from "./hold.types";
+
+interface HoldRow {
+  redemption_id: string;
+  member_id: string;
+  partner_id: string;
+  points: number;
+  status: HoldStatus;
+  expires_at: Date;
+  transaction_id: string | null;
+}
+
+/**
+ * Two-phase redemption in the ledger: place a hold (points leave `available` at once), then capture it
+ * (a REDEEM transaction) or release it. Each step is idempotent by redemption id and runs under the
+ * member's lock; an expired hold counts as released and can no longer be captured.
+ */
+export class HoldService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly ttlSeconds = intFromEnv("HOLD_TTL_SECONDS", 300),
+  ) {}
+
+  async find(redemptionId: string): Promise<PointsHold | null> {
+    const manager = this.dataSource.manager;
+    const [row]: HoldRow[] = await manager.query(`SELECT * FROM holds WHERE redemption_id = $1`, [requireId(redemptionId, "redemptionId")]);
+    return row ? this.toHold(manager, row) : null;
+  }
+
+  async place(input: HoldInput): Promise<PointsHold> {
+    const hold = this.validate(input);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const member = await lockMember(manager, hold.memberId);
+      const existing = await this.existing(manager, hold);
+      if (existing) return this.toHold(manager, existing);
+      const available = spendable(member.balance, await holdings(manager, hold.memberId, now));
+      if (available < hold.points) {
+        throw appError("INSUFFICIENT_POINTS", `The member has ${available} points available; ${hold.points} are needed`, { available, needed: hold.points });
+      }
+      const rows = await manager.query(
+        `INSERT INTO holds (redemption_id, member_id, partner_id, points, status, expires_at)
+         VALUES ($1, $2, $3, $4, 'HELD', $5::timestamptz + make_interval(secs => $6)) RETURNING *`,
+        [hold.redemptionId, hold.memberId, hold.partnerId, hold.points, now, this.ttlSeconds],
+      );
+      return this.toHold(manager, rows[0]);
+    });
+  }
+
+  async capture(redemptionId: string): Promise<PointsHold> {
+    const id = requireId(redemptionId, "redemptionId");
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const [found] = await manager.query(`SELECT member_id FROM holds WHERE redemption_id = $1`, [id]);
+      if (!found) throw appError("NOT_FOUND", `No points hold for redemption ${id}`);
+      const member = await lockMember(manager, found.member_id);
+      const [row]: HoldRow[] = await manager.query(`SELECT * FROM holds WHERE redemption_id = $1 FOR UPDATE`, [id]);
+      if (row.status === HoldStatus.CAPTURED) return this.toHold(manager, row);
+      if (row.status === HoldStatus.RELEASED || row.expires_at <= now) {
+        throw appError("HOLD_RELEASED", "The points hold for this redemption was released (or expired) before it was captured");
+      }
+      // The hold's own points are reserved for it: what else is held does not count against it.
+      const available = spendable(member.balance, await holdings(manager, row.member_id, now)) + row.points;
+      if (available < row.points) throw appError("INSUFFICIENT_POINTS", `The member has ${available} points available; ${row.points} are needed`);
+      const transactionId = await postRedemption(manager, {
+        memberId: row.member_id,
+        partnerId: row.partner_id,
+        points: row.points,
+        idempotencyKey: `redemption:${id}`,
+        reference: id,
+        now,
+      });
+      await manager.query(`UPDATE holds SET status = 'CAPTURED', transaction_id = $2, updated_at = now() WHERE redemption_id = $1`, [id, transactionId]);
+      return this.toHold(manager, { ...row, status: HoldStatus.CAPTURED, transaction_id: transactionId });
+    });
+  }
+
+  /** Releases a hold; a release before its hold leaves a RELEASED row so the late hold is refused. A captured hold stays captured. */
+  async release(input: HoldInput): Promise<PointsHold> {
+    const hold = this.validate(input);
+    return this.dataSource.transaction(async (manager) => {
+      await lockMember(manager, hold.memberId);
+      const existing = await this.existing(manager, hold);
+      if (existing?.status === HoldStatus.CAPTURED) return this.toHold(manager, existing);
+      const rows = await manager.query(
+        `INSERT INTO holds (redemption_id, member_id, partner_id, points, status, expires_at) VALUES ($1, $2, $3, $4, 'RELEASED', now())
+         ON CONFLICT (redemption_id) DO UPDATE SET status = 'RELEASED', updated_at = now() RETURNING *`,
+        [hold.redemptionId, hold.memberId, hold.partnerId, hold.points],
+      );
+      return this.toHold(manager, rows[0]);
+    });
+  }
+
+  private validate(input: HoldInput) {
+    return {
+      redemptionId: requireId(input.redemptionId, "redemptionId"),
+      memberId: requireId(input.memberId, "memberId"),
+      partnerId: requireId(input.partnerId, "partnerId"),
+      points: requireInt(input.points, "points", { min: 1, max: MAX_POINTS }),
+    };
+  }
+
+  /** The hold already recorded for this redemption, which must be for the same member, partner and points. */
+  private async existing(manager: EntityManager, hold: ReturnType<HoldService["validate"]>): Promise<HoldRow | null> {
+    const [row]: HoldRow[] = await manager.query(`SELECT * FROM holds WHERE redemption_id = $1 FOR UPDATE`, [hold.redemptionId]);
+    if (!row) return null;
+    if (row.member_id !== hold.memberId || row.partner_id !== hold.partnerId || row.points !== hold.points) {
+      throw appError("IDEMPOTENCY_CONFLICT", `Redemption ${hold.redemptionId} already has a hold with different details`);
+    }
+    return row;
+  }
+
+  private async toHold(manager: EntityManager, row: HoldRow): Promise<PointsHold> {
+    const expired = row.status === HoldStatus.HELD && row.expires_at <= this.clock.now();
+    return Object.assign(new PointsHold(), {
+      redemptionId: row.redemption_id,
+      status: expired ? HoldStatus.RELEASED : row.status,
+      points: row.points,
+      expiresAt: row.expires_at,
+      entry: row.transaction_id ? await findMemberEntryOf(manager, row.transaction_id, row.member_id) : null,
+    });
+  }
+}
