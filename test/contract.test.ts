@@ -79,7 +79,8 @@ describe("public contract", () => {
 
   it("hides service-to-service operations", async () => {
     const api = buildClientSchema(await ok(getIntrospectionQuery()));
-    expect(api.getMutationType()!.getFields()).not.toHaveProperty("debitPoints");
-    expect(api.getType("DebitPointsInput")).toBeUndefined();
+    for (const hidden of ["placeHold", "captureHold", "releaseHold"]) expect(api.getMutationType()!.getFields()).not.toHaveProperty(hidden);
+    expect(api.getType("HoldInput")).toBeUndefined();
+    expect(api.getType("PointsHold")).toBeUndefined();
   });
 });

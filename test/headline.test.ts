@@ -39,6 +39,7 @@ describe("headline query", () => {
     expect(before.balance).toEqual({
       available: 4_339,
       pending: 500,
+      held: 0,
       lifetimeEarned: 4_839,
       lifetimeRedeemed: 0,
       byPartner: [

@@ -18,7 +18,7 @@ async function memberWith(points: number) {
 }
 
 describe("ledger under concurrency (real parallel requests through the gateway)", () => {
-  afterEach(expectLedgerConsistent);
+  afterEach(() => expectLedgerConsistent());
 
   it("50 simultaneous copies of one purchase produce one transaction", async () => {
     const partner = await registerPartner({ pointsPerUnit: 1 });

@@ -10,7 +10,7 @@ const REDEEM = `mutation($input: RedeemRewardInput!) { redeemReward(input: $inpu
 const MISSING = "00000000-0000-4000-8000-000000000000";
 
 describe("reversals", () => {
-  afterEach(expectLedgerConsistent);
+  afterEach(() => expectLedgerConsistent());
 
   it("a full refund claws back every point and recomputes the tier", async () => {
     const partner = await registerPartner({ pointsPerUnit: 1 });
@@ -71,7 +71,7 @@ describe("reversals", () => {
 });
 
 describe("transfers", () => {
-  afterEach(expectLedgerConsistent);
+  afterEach(() => expectLedgerConsistent());
 
   it("moves available points, which do not qualify for the receiver's tier", async () => {
     const partner = await registerPartner({ pointsPerUnit: 1 });
@@ -103,7 +103,7 @@ describe("transfers", () => {
 });
 
 describe("activity and settlement", () => {
-  afterEach(expectLedgerConsistent);
+  afterEach(() => expectLedgerConsistent());
 
   it("pages through every kind of entry, newest first", async () => {
     const partner = await registerPartner({ pointsPerUnit: 1 });

@@ -48,7 +48,7 @@ export async function redeem(memberId: string, rewardId: string, idempotencyKey 
 export const HEADLINE = `
   fragment Headline on Member {
     id displayName
-    balance { available pending lifetimeEarned lifetimeRedeemed byPartner { partner { id slug } earned redeemed } }
+    balance { available pending held lifetimeEarned lifetimeRedeemed byPartner { partner { id slug } earned redeemed } }
     tier
     tierProgress { current next qualifyingPoints nextThreshold pointsToNext progress }
     eligibleRewards(first: 20) { id costPoints }

@@ -6,11 +6,8 @@ import { REPO_ROOT, withDatabase } from "../../shared/src/config";
 const run = promisify(execFile);
 
 /** Runs one of the ledger's operator tools (npm run ledger:verify / ledger:expire) against the test stack's ledger database. */
-export async function ledgerTool(tool: "verify" | "expire", args: string[] = []): Promise<{ code: number; output: string }> {
-  const env = {
-    ...process.env,
-    LEDGER_DATABASE_URL: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`),
-  };
+export async function ledgerTool(tool: "verify" | "expire", args: string[] = [], suffix = process.env.TEST_DATABASE_NAME_SUFFIX): Promise<{ code: number; output: string }> {
+  const env = { ...process.env, LEDGER_DATABASE_URL: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${suffix}`) };
   try {
     const { stdout } = await run(process.execPath, [join(REPO_ROOT, "dist/subgraphs/ledger/src/tools", `${tool}.js`), ...args], { env });
     return { code: 0, output: stdout };
@@ -21,8 +18,8 @@ export async function ledgerTool(tool: "verify" | "expire", args: string[] = [])
 }
 
 /** Asserts that every balance still matches the history (the suite runs it after every concurrency test). */
-export async function expectLedgerConsistent(): Promise<void> {
-  const { code, output } = await ledgerTool("verify");
+export async function expectLedgerConsistent(suffix?: string): Promise<void> {
+  const { code, output } = await ledgerTool("verify", [], suffix);
   if (code !== 0) throw new Error(`ledger:verify failed:\n${output}`);
   expect(output).toContain("Every balance matches its history.");
 }

@@ -18,6 +18,8 @@ export interface Stack {
   /** The environment the services were started with (ports, URLs, database). */
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
+  /** Stops one service (if still running) and starts it again on its port, with extra environment. */
+  restart(name: ServiceName, extraEnv?: NodeJS.ProcessEnv): Promise<void>;
 }
 
 export interface StackOptions {
@@ -44,21 +46,29 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile }: S
   env.GATEWAY_PORT ??= String(GATEWAY_DEFAULT_PORT);
 
   const output = logFile ? createWriteStream(logFile, { flags: "a" }) : null;
-  const started: RunningService[] = [];
+  const services = {} as Record<ServiceName, RunningService>;
   const stop = async () => {
     // Gateway first, so no request reaches a subgraph that is already gone.
-    for (const service of [...started].reverse()) await stopChild(service.child);
+    for (const name of ["gateway", ...SUBGRAPH_NAMES] as ServiceName[]) if (services[name]) await stopChild(services[name].child);
     output?.end();
   };
   try {
-    started.push(...(await Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, env, output)))));
-    started.push(await startService("gateway", env, output));
+    for (const service of await Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, env, output)))) services[service.name] = service;
+    services.gateway = await startService("gateway", env, output);
   } catch (error) {
     await stop();
     throw error;
   }
-  const services = Object.fromEntries(started.map((s) => [s.name, s])) as Record<ServiceName, RunningService>;
-  return { gatewayUrl: services.gateway.url, services, env, stop };
+  return {
+    gatewayUrl: services.gateway.url,
+    services,
+    env,
+    stop,
+    restart: async (name, extraEnv = {}) => {
+      await stopChild(services[name].child);
+      services[name] = await startService(name, { ...env, ...extraEnv }, output);
+    },
+  };
 }
 
 function startService(name: ServiceName, env: NodeJS.ProcessEnv, output: NodeJS.WritableStream | null): Promise<RunningService> {

@@ -1,0 +1,74 @@
+import { once } from "node:events";
+import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
+import { dropDatabase } from "../shared/src/database";
+import { postGraphQL, requestGraphQL } from "../shared/src/stack/graphql-client";
+import { type Stack, startStack } from "../shared/src/stack/services";
+import { expectLedgerConsistent } from "./support/ledger";
+
+/**
+ * The catalog process is killed (SIGKILL) at each step of a redemption; after a restart the recovery
+ * sweep must settle it to exactly one outcome, with points, holds and stock consistent.
+ * A stack of its own, because its catalog is killed.
+ */
+describe("redemption recovery after the catalog is killed mid-flight", () => {
+  const suffix = `_recovery_${process.pid}`;
+  let stack: Stack;
+  const call = (query: string, variables: Record<string, unknown> = {}) => requestGraphQL(stack.gatewayUrl, query, variables);
+
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.TEST_DATABASE_URL,
+        DATABASE_NAME_SUFFIX: suffix,
+        LOG_LEVEL: "warn",
+        REDEMPTION_RECOVERY_AFTER_SECONDS: "0",
+        REDEMPTION_SWEEP_SECONDS: "3600",
+      },
+      freePorts: true,
+      logFile: process.env.TEST_SERVICES_LOG,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    for (const name of SUBGRAPH_NAMES) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${name}${suffix}`));
+  });
+
+  it.each([
+    ["after-reserve", "FAILED"],
+    ["after-hold", "FAILED"],
+    ["after-capture", "COMPLETED"],
+  ])("killed %s: settles as %s", async (step, outcome) => {
+    const { registerPartner: partner } = await call(`mutation($slug: String!) { registerPartner(input: { slug: $slug, name: "P", category: OTHER, pointsPerUnit: 1, currency: "EUR" }) { id } }`, { slug: `p-${step}` });
+    const { enrollMember: member } = await call(`mutation($email: String!) { enrollMember(input: { email: $email, displayName: "M" }) { id } }`, { email: `${step}@example.com` });
+    await call(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100_000, currency: "EUR", reference: step } });
+    const { createReward: reward } = await call(`mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, { input: { partnerId: partner.id, title: "R", costPoints: 300, stock: 5 } });
+
+    await stack.restart("catalog", { CATALOG_CRASH_AT: step });
+    const interrupted = await postGraphQL(stack.gatewayUrl, `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`, {
+      input: { memberId: member.id, rewardId: reward.id, idempotencyKey: `key-${step}` },
+    });
+    expect(interrupted.errors).toBeDefined(); // the catalog died before answering
+    const { child } = stack.services.catalog;
+    if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
+    expect(child.signalCode).toBe("SIGKILL");
+
+    await stack.restart("catalog", { CATALOG_CRASH_AT: "" });
+    const STATE = `query($id: ID!, $reward: ID!) {
+      member(id: $id) { balance { available held lifetimeRedeemed } redemptions { status voucherCode } }
+      reward(id: $reward) { stock }
+    }`;
+    let state: any;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      state = await call(STATE, { id: member.id, reward: reward.id });
+      if (state.member.redemptions.every((r: { status: string }) => r.status !== "PENDING")) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const completed = outcome === "COMPLETED";
+    expect(state.member.redemptions).toEqual([{ status: outcome, voucherCode: completed ? expect.any(String) : null }]);
+    expect(state.member.balance).toEqual({ available: completed ? 700 : 1_000, held: 0, lifetimeRedeemed: completed ? 300 : 0 });
+    expect(state.reward.stock).toBe(completed ? 4 : 5);
+    await expectLedgerConsistent(suffix);
+  }, 60_000);
+});
