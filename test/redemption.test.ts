@@ -24,6 +24,17 @@ describe("redemption under races", () => {
     expect(spent.filter((points) => points !== 0 && points !== 100)).toEqual([]);
   });
 
+  it("a member who can afford 3 sending 10 parallel redemptions gets exactly 3", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const member = await enrollMember();
+    await recordPurchase(partner, member.id, 30_000); // 300 points
+    const reward = await createReward(partner.id, { costPoints: 100, stock: 50 });
+    const results = await Promise.all(Array.from({ length: 10 }, () => gql(REDEEM, { input: { memberId: member.id, rewardId: reward.id, idempotencyKey: unique("key") } })));
+    expect(results.map(codeOf).filter((c) => c === "OK")).toHaveLength(3);
+    expect((await headline(member.id)).balance).toMatchObject({ available: 0, held: 0, lifetimeRedeemed: 300 });
+    expect((await ok(`query($id: ID!) { reward(id: $id) { stock } }`, { id: reward.id })).reward.stock).toBe(47);
+  });
+
   it("20 parallel requests with one idempotency key make one redemption", async () => {
     const partner = await registerPartner({ pointsPerUnit: 1 });
     const member = await enrollMember();
