@@ -45,7 +45,8 @@ describe("redemption recovery after the catalog is killed mid-flight", () => {
     await call(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100_000, currency: "EUR", reference: step } });
     const { createReward: reward } = await call(`mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, { input: { partnerId: partner.id, title: "R", costPoints: 300, stock: 5 } });
 
-    await stack.restart("catalog", { CATALOG_CRASH_AT: step });
+    // The catalog that is about to crash must not sweep the redemption it is itself running.
+    await stack.restart("catalog", { CATALOG_CRASH_AT: step, REDEMPTION_RECOVERY_AFTER_SECONDS: "3600" });
     const interrupted = await postGraphQL(stack.gatewayUrl, `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`, {
       input: { memberId: member.id, rewardId: reward.id, idempotencyKey: `key-${step}` },
     });
@@ -54,7 +55,7 @@ describe("redemption recovery after the catalog is killed mid-flight", () => {
     if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
     expect(child.signalCode).toBe("SIGKILL");
 
-    await stack.restart("catalog", { CATALOG_CRASH_AT: "" });
+    await stack.restart("catalog", { CATALOG_CRASH_AT: "", REDEMPTION_RECOVERY_AFTER_SECONDS: "0" });
     const STATE = `query($id: ID!, $reward: ID!) {
       member(id: $id) { balance { available held lifetimeRedeemed } redemptions { status voucherCode } }
       reward(id: $reward) { stock }
