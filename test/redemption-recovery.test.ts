@@ -60,12 +60,14 @@ describe("redemption recovery after the catalog is killed mid-flight", () => {
       member(id: $id) { balance { available held lifetimeRedeemed } redemptions { status voucherCode } }
       reward(id: $reward) { stock }
     }`;
-    let state: any;
     for (let attempt = 0; attempt < 50; attempt++) {
-      state = await call(STATE, { id: member.id, reward: reward.id });
-      if (state.member.redemptions.every((r: { status: string }) => r.status !== "PENDING")) break;
+      const { member: polled } = await call(`query($id: ID!) { member(id: $id) { redemptions { status } } }`, { id: member.id });
+      if (polled.redemptions.every((r: { status: string }) => r.status !== "PENDING")) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    // Read once settled: in one query the gateway fetches `reward` and `redemptions` separately, so a
+    // poll could see the settled redemption beside the stock read a moment before.
+    const state = await call(STATE, { id: member.id, reward: reward.id });
     const completed = outcome === "COMPLETED";
     expect(state.member.redemptions).toEqual([{ status: outcome, voucherCode: completed ? expect.any(String) : null }]);
     expect(state.member.balance).toEqual({ available: completed ? 700 : 1_000, held: 0, lifetimeRedeemed: completed ? 300 : 0 });
