@@ -3,6 +3,7 @@ import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
 import { dropDatabase } from "../shared/src/database";
 import { postGraphQL, requestGraphQL } from "../shared/src/stack/graphql-client";
 import { type Stack, startStack } from "../shared/src/stack/services";
+import { expectCatalogConsistent } from "./support/consistency";
 import { expectLedgerConsistent } from "./support/ledger";
 
 /**
@@ -10,7 +11,7 @@ import { expectLedgerConsistent } from "./support/ledger";
  * sweep must settle it to exactly one outcome, with points, holds and stock consistent.
  * A stack of its own, because its catalog is killed.
  */
-describe("redemption recovery after the catalog is killed mid-flight", () => {
+describe("redemption recovery after a service is killed mid-flight", () => {
   const suffix = `_recovery_${process.pid}`;
   let stack: Stack;
   const call = (query: string, variables: Record<string, unknown> = {}) => requestGraphQL(stack.gatewayUrl, query, variables);
@@ -36,31 +37,41 @@ describe("redemption recovery after the catalog is killed mid-flight", () => {
   });
 
   it.each([
-    ["after-reserve", "FAILED"],
-    ["after-hold", "FAILED"],
-    ["after-capture", "COMPLETED"],
-  ])("killed %s: settles as %s", async (step, outcome) => {
-    const { registerPartner: partner } = await call(`mutation($slug: String!) { registerPartner(input: { slug: $slug, name: "P", category: OTHER, pointsPerUnit: 1, currency: "EUR" }) { id } }`, { slug: `p-${step}` });
-    const { enrollMember: member } = await call(`mutation($email: String!) { enrollMember(input: { email: $email, displayName: "M" }) { id } }`, { email: `${step}@example.com` });
-    await call(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100_000, currency: "EUR", reference: step } });
+    ["catalog", "after-reserve", "FAILED"],
+    ["catalog", "after-hold", "FAILED"],
+    ["catalog", "after-capture", "COMPLETED"],
+    ["ledger", "after-hold", "FAILED"],
+    ["ledger", "after-capture", "COMPLETED"],
+  ] as const)("%s killed %s: settles as %s", async (service, step, outcome) => {
+    const name = `${service}-${step}`;
+    const { registerPartner: partner } = await call(`mutation($slug: String!) { registerPartner(input: { slug: $slug, name: "P", category: OTHER, pointsPerUnit: 1, currency: "EUR" }) { id } }`, { slug: `p-${name}` });
+    const { enrollMember: member } = await call(`mutation($email: String!) { enrollMember(input: { email: $email, displayName: "M" }) { id } }`, { email: `${name}@example.com` });
+    await call(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100_000, currency: "EUR", reference: name } });
     const { createReward: reward } = await call(`mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, { input: { partnerId: partner.id, title: "R", costPoints: 300, stock: 5 } });
 
-    // The catalog that is about to crash must not sweep the redemption it is itself running.
-    await stack.restart("catalog", { CATALOG_CRASH_AT: step, REDEMPTION_RECOVERY_AFTER_SECONDS: "3600" });
+    if (service === "catalog") {
+      // The catalog that is about to crash must not sweep the redemption it is itself running.
+      await stack.restart("catalog", { CATALOG_CRASH_AT: step, REDEMPTION_RECOVERY_AFTER_SECONDS: "3600" });
+    } else {
+      // The catalog keeps running; its periodic sweep settles the redemption once the ledger is back.
+      await stack.restart("catalog", { REDEMPTION_RECOVERY_AFTER_SECONDS: "1", REDEMPTION_SWEEP_SECONDS: "1" });
+      await stack.restart("ledger", { LEDGER_CRASH_AT: step });
+    }
     const interrupted = await postGraphQL(stack.gatewayUrl, `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`, {
-      input: { memberId: member.id, rewardId: reward.id, idempotencyKey: `key-${step}` },
+      input: { memberId: member.id, rewardId: reward.id, idempotencyKey: `key-${name}` },
     });
-    expect(interrupted.errors).toBeDefined(); // the catalog died before answering
-    const { child } = stack.services.catalog;
+    expect(interrupted.errors).toBeDefined(); // the redemption could not finish
+    const { child } = stack.services[service];
     if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
     expect(child.signalCode).toBe("SIGKILL");
 
-    await stack.restart("catalog", { CATALOG_CRASH_AT: "", REDEMPTION_RECOVERY_AFTER_SECONDS: "0" });
+    if (service === "catalog") await stack.restart("catalog", { CATALOG_CRASH_AT: "", REDEMPTION_RECOVERY_AFTER_SECONDS: "0" });
+    else await stack.restart("ledger", { LEDGER_CRASH_AT: "" });
     const STATE = `query($id: ID!, $reward: ID!) {
       member(id: $id) { balance { available held lifetimeRedeemed } redemptions { status voucherCode } }
       reward(id: $reward) { stock }
     }`;
-    for (let attempt = 0; attempt < 50; attempt++) {
+    for (let attempt = 0; attempt < 100; attempt++) {
       const { member: polled } = await call(`query($id: ID!) { member(id: $id) { redemptions { status } } }`, { id: member.id });
       if (polled.redemptions.every((r: { status: string }) => r.status !== "PENDING")) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -73,5 +84,6 @@ describe("redemption recovery after the catalog is killed mid-flight", () => {
     expect(state.member.balance).toEqual({ available: completed ? 700 : 1_000, held: 0, lifetimeRedeemed: completed ? 300 : 0 });
     expect(state.reward.stock).toBe(completed ? 4 : 5);
     await expectLedgerConsistent(suffix);
+    await expectCatalogConsistent(suffix);
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { createMemberRedemptionsLoader, createRedemptionLoader } from "./redemption/redemption.loader";
+import { CancellationService } from "./redemption/cancellation.service";
 import { RedemptionService } from "./redemption/redemption.service";
 import { createEligibleRewardsLoader, createPartnerRewardsLoader, createRewardLoader } from "./reward/reward.loader";
 import { RewardService } from "./reward/reward.service";
@@ -11,6 +12,7 @@ export function createContext(dataSource: DataSource) {
   return {
     rewards,
     redemptions,
+    cancellations: new CancellationService(dataSource, rewards),
     loaders: {
       reward: createRewardLoader(rewards),
       partnerRewards: createPartnerRewardsLoader(rewards),

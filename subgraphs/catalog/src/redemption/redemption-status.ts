@@ -11,9 +11,9 @@ registerEnumType(RedemptionStatus, {
   name: "RedemptionStatus",
   description: "Where a redemption stands.",
   valuesConfig: {
-    PENDING: { description: "Accepted; the points are being debited. Retrying with the same idempotencyKey returns it." },
-    COMPLETED: { description: "Points debited and voucher issued." },
+    PENDING: { description: "Accepted; the points are held and being taken. Retrying with the same idempotencyKey returns it." },
+    COMPLETED: { description: "Points taken and voucher issued." },
     FAILED: { description: "Nothing was spent; `failureReason` says why." },
-    CANCELLED: { description: "Cancelled; any points spent were given back to the member." },
+    CANCELLED: { description: "Cancelled before the voucher was used; the points and the stock were given back." },
   },
 });

@@ -32,6 +32,12 @@ export class RedemptionRecord {
   @Column("uuid", { name: "ledger_entry_id", nullable: true })
   ledgerEntryId!: string | null;
 
+  @Column("timestamptz", { name: "voucher_used_at", nullable: true })
+  voucherUsedAt!: Date | null;
+
+  @Column("timestamptz", { name: "cancel_requested_at", nullable: true })
+  cancelRequestedAt!: Date | null;
+
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 

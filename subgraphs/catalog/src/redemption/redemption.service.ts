@@ -150,6 +150,17 @@ export class RedemptionService {
   private async reserve(request: RedeemRequest, reward: RewardRecord): Promise<RedemptionRecord | null> {
     try {
       return await this.dataSource.transaction(async (manager) => {
+        if (reward.maxPerMember !== null) {
+          // One member's redemptions of one reward queue here, so parallel requests cannot pass the limit together.
+          await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${request.memberId}:${reward.id}`]);
+          const [{ count }] = await manager.query(
+            `SELECT count(*)::int AS count FROM redemptions WHERE member_id = $1 AND reward_id = $2 AND status IN ('PENDING', 'COMPLETED')`,
+            [request.memberId, reward.id],
+          );
+          if (count >= reward.maxPerMember) {
+            throw appError("NOT_ELIGIBLE", `This reward can be redeemed at most ${reward.maxPerMember} time(s) per member`);
+          }
+        }
         const redemption = await manager.save(
           manager.create(RedemptionRecord, {
             ...request,

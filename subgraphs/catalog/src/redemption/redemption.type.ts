@@ -24,8 +24,17 @@ export class Redemption {
   @Field(() => Date, { description: "When the redemption was requested." })
   createdAt!: Date;
 
-  @Field(() => String, { nullable: true, description: "For FAILED redemptions, the error code it failed with, e.g. `INSUFFICIENT_POINTS`." })
+  @Field(() => Date, { description: "When its status last changed." })
+  updatedAt!: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "For FAILED redemptions, the error code it failed with, e.g. `INSUFFICIENT_POINTS`, or `INTERRUPTED` when a crash stopped it and recovery gave everything back.",
+  })
   failureReason!: string | null;
+
+  @Field(() => Date, { nullable: true, description: "When the partner marked the voucher used; a used voucher can no longer be cancelled." })
+  voucherUsedAt!: Date | null;
 
   static from(record: RedemptionRecord): Redemption {
     return Object.assign(new Redemption(), record);

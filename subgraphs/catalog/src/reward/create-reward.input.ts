@@ -21,6 +21,9 @@ export class CreateRewardInput {
   @Field(() => Int, { nullable: true, description: "Vouchers available, 0 to 1,000,000; null or omitted means unlimited." })
   stock?: number | null;
 
+  @Field(() => Int, { nullable: true, description: "How many times one member may redeem it (1 to 1,000); null or omitted means no limit." })
+  maxPerMember?: number | null;
+
   @Field(() => Date, { nullable: true, description: "First instant it can be redeemed; null or omitted means right away." })
   validFrom?: Date | null;
 

@@ -25,6 +25,13 @@ export class RewardRecord {
   @Column("int", { nullable: true })
   stock!: number | null;
 
+  /** The stock it was created with (limited stock only): stock + live redemptions always equals it. */
+  @Column("int", { name: "initial_stock", nullable: true })
+  initialStock!: number | null;
+
+  @Column("int", { name: "max_per_member", nullable: true })
+  maxPerMember!: number | null;
+
   @Column("timestamptz", { name: "valid_from", nullable: true })
   validFrom!: Date | null;
 

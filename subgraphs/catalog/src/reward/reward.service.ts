@@ -78,10 +78,12 @@ export class RewardService {
       costPoints: requireInt(input.costPoints, "costPoints", { min: 1, max: 10_000_000 }),
       minimumTier: input.minimumTier,
       stock: input.stock == null ? null : requireInt(input.stock, "stock", { min: 0, max: 1_000_000 }),
+      maxPerMember: input.maxPerMember == null ? null : requireInt(input.maxPerMember, "maxPerMember", { min: 1, max: 1_000 }),
       validFrom: input.validFrom ?? null,
       validUntil: input.validUntil ?? null,
       active: input.active ?? true,
     });
+    record.initialStock = record.stock;
     if (record.validFrom && record.validUntil && record.validUntil <= record.validFrom) {
       throw badInput("validUntil must be after validFrom", "validUntil");
     }

@@ -26,6 +26,9 @@ export class Reward {
   @Field(() => Int, { nullable: true, description: "Vouchers left; null means unlimited." })
   stock!: number | null;
 
+  @Field(() => Int, { nullable: true, description: "How many times one member may redeem it; null means no limit." })
+  maxPerMember!: number | null;
+
   @Field(() => Date, { nullable: true, description: "Redeemable from this instant on; null means since always." })
   validFrom!: Date | null;
 

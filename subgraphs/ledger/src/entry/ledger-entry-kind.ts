@@ -18,7 +18,7 @@ registerEnumType(LedgerEntryKind, {
     TRANSFER_IN: { description: "Points received from another member." },
     TRANSFER_OUT: { description: "Points given to another member." },
     EXPIRY: { description: "Points that expired unused." },
-    REVERSAL: { description: "Points clawed back because a purchase was refunded." },
+    REVERSAL: { description: "A reversal: points clawed back because a purchase was refunded (negative), or given back because a redemption was cancelled (positive)." },
     ADJUSTMENT: { description: "A manual correction by the coalition." },
   },
 });

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Directive, ID, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../context";
+import { LedgerEntry } from "../entry/ledger-entry.type";
 import { HoldInput, PointsHold } from "./hold.types";
 
 /** The catalog's redemption saga calls these directly; @inaccessible keeps them out of the public API. */
@@ -21,6 +22,12 @@ export class HoldResolver {
   @Mutation(() => PointsHold, { description: "Spends the held points (a REDEEM entry); HOLD_RELEASED when the hold was released or expired." })
   captureHold(@Arg("redemptionId", () => ID) redemptionId: string, @Ctx() { holds }: Context): Promise<PointsHold> {
     return holds.capture(redemptionId);
+  }
+
+  @Directive("@inaccessible")
+  @Mutation(() => LedgerEntry, { description: "Gives a completed redemption's points back (it was cancelled); once per redemption." })
+  refundRedemption(@Arg("redemptionId", () => ID) redemptionId: string, @Ctx() { holds }: Context): Promise<LedgerEntry> {
+    return holds.refund(redemptionId);
   }
 
   @Directive("@inaccessible")

@@ -5,9 +5,16 @@ import { requireId, requireInt } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
 import { MAX_POINTS, postRedemption } from "./redemption-posting";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
-import { lockMember } from "../journal/journal";
-import { holdings, spendable } from "../journal/lots";
+import { addPartnerPoints } from "../balance/qualifying";
+import type { LedgerEntry } from "../entry/ledger-entry.type";
+import { addDebt, lockMember, postTransaction } from "../journal/journal";
+import { holdings, insertLots, spendable } from "../journal/lots";
 import { HoldStatus, type HoldInput, PointsHold } from "./hold.types";
+
+/** Test-only fault injection: `LEDGER_CRASH_AT=<step>` kills this process after committing that step, before answering. */
+function crashPoint(step: "after-hold" | "after-capture") {
+  if (process.env.LEDGER_CRASH_AT === step && process.env.NODE_ENV !== "production") process.kill(process.pid, "SIGKILL");
+}
 
 interface HoldRow {
   redemption_id: string;
@@ -40,7 +47,7 @@ export class HoldService {
   async place(input: HoldInput): Promise<PointsHold> {
     const hold = this.validate(input);
     const now = this.clock.now();
-    return this.dataSource.transaction(async (manager) => {
+    const placed = await this.dataSource.transaction(async (manager) => {
       const member = await lockMember(manager, hold.memberId);
       const existing = await this.existing(manager, hold);
       if (existing) return this.toHold(manager, existing);
@@ -55,12 +62,14 @@ export class HoldService {
       );
       return this.toHold(manager, rows[0]);
     });
+    crashPoint("after-hold");
+    return placed;
   }
 
   async capture(redemptionId: string): Promise<PointsHold> {
     const id = requireId(redemptionId, "redemptionId");
     const now = this.clock.now();
-    return this.dataSource.transaction(async (manager) => {
+    const captured = await this.dataSource.transaction(async (manager) => {
       const [found] = await manager.query(`SELECT member_id FROM holds WHERE redemption_id = $1`, [id]);
       if (!found) throw appError("NOT_FOUND", `No points hold for redemption ${id}`);
       const member = await lockMember(manager, found.member_id);
@@ -83,6 +92,65 @@ export class HoldService {
       await manager.query(`UPDATE holds SET status = 'CAPTURED', transaction_id = $2, updated_at = now() WHERE redemption_id = $1`, [id, transactionId]);
       return this.toHold(manager, { ...row, status: HoldStatus.CAPTURED, transaction_id: transactionId });
     });
+    crashPoint("after-capture");
+    return captured;
+  }
+
+  /**
+   * Gives a captured redemption's points back (the redemption was cancelled): a REVERSAL from the
+   * partner's redemption account, into lots with the expiry the points had. Once per redemption.
+   */
+  async refund(redemptionId: string): Promise<LedgerEntry> {
+    const id = requireId(redemptionId, "redemptionId");
+    const now = this.clock.now();
+    const [found] = await this.dataSource.query(`SELECT member_id FROM holds WHERE redemption_id = $1`, [id]);
+    if (!found) throw appError("NOT_FOUND", `No points hold for redemption ${id}`);
+    const transactionId = await this.dataSource.transaction(async (manager) => {
+      const member = await lockMember(manager, found.member_id);
+      const [row]: HoldRow[] = await manager.query(`SELECT * FROM holds WHERE redemption_id = $1 FOR UPDATE`, [id]);
+      if (row.status !== HoldStatus.CAPTURED) throw appError("CONFLICT", `Redemption ${id} was never completed, so there is nothing to give back`);
+      const posted = await postTransaction(manager, {
+        kind: "REVERSAL",
+        idempotencyKey: `cancellation:${id}`,
+        request: { redemptionId: id },
+        partnerId: row.partner_id,
+        reference: id,
+        occurredAt: now,
+        postings: [
+          { account: { kind: "MEMBER", ownerId: row.member_id }, amount: row.points, entryKind: "REVERSAL" },
+          { account: { kind: "PARTNER_REDEMPTION", ownerId: row.partner_id }, amount: -row.points },
+        ],
+      });
+      if (!posted.created) return posted.transactionId;
+      const takes: { points: number; partner_id: string; expires_at: Date }[] = await manager.query(
+        `SELECT t.points, l.partner_id, l.expires_at FROM lot_takes t JOIN lots l ON l.id = t.lot_id WHERE t.transaction_id = $1 ORDER BY l.id`,
+        [row.transaction_id],
+      );
+      // Returned points first repay what refunds left the member owing, like any points that arrive.
+      let repay = Math.min(member.debt, row.points);
+      await addDebt(manager, row.member_id, -repay);
+      await insertLots(
+        manager,
+        takes.map((take) => {
+          const repaid = Math.min(repay, take.points);
+          repay -= repaid;
+          return {
+            transactionId: posted.transactionId,
+            memberId: row.member_id,
+            partnerId: take.partner_id,
+            source: "RETURN" as const,
+            points: take.points,
+            remaining: take.points - repaid,
+            earnedAt: now,
+            availableAt: now,
+            expiresAt: take.expires_at,
+          };
+        }),
+      );
+      await addPartnerPoints(manager, row.member_id, row.partner_id, { redeemed: -row.points });
+      return posted.transactionId;
+    });
+    return findMemberEntryOf(this.dataSource.manager, transactionId, found.member_id);
   }
 
   /** Releases a hold; a release before its hold leaves a RELEASED row so the late hold is refused. A captured hold stays captured. */

@@ -30,7 +30,12 @@ export async function postRedemption(manager: EntityManager, r: Redemption): Pro
     ],
   });
   if (posted.created) {
-    await takeOldest(manager, r.memberId, r.points, r.now);
+    const taken = await takeOldest(manager, r.memberId, r.points, r.now);
+    // Remembered so that a cancelled redemption gives each point back with the expiry it had.
+    await manager.query(
+      `INSERT INTO lot_takes (transaction_id, lot_id, points) SELECT $1, * FROM unnest($2::bigint[], $3::int[])`,
+      [posted.transactionId, taken.map((t) => t.lotId), taken.map((t) => t.taken)],
+    );
     await addPartnerPoints(manager, r.memberId, r.partnerId, { redeemed: r.points });
   }
   return posted.transactionId;

@@ -10,7 +10,7 @@ export interface NewLot {
   transactionId: string;
   memberId: string;
   partnerId: string;
-  source: "EARN" | "TRANSFER";
+  source: "EARN" | "TRANSFER" | "RETURN";
   points: number;
   remaining: number;
   earnedAt: Date;

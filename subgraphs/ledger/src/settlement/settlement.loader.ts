@@ -37,7 +37,8 @@ const SETTLEMENT_SQL = `
   LEFT JOIN LATERAL (
     SELECT sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_ISSUANCE' AND t.kind = 'EARN') AS issued,
            sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_ISSUANCE' AND t.kind = 'REVERSAL') AS reversed,
-           sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_REDEMPTION' AND t.kind = 'REDEEM') AS redeemed,
+           -- Net of cancelled redemptions (REVERSAL postings that give the points back).
+           sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_REDEMPTION' AND t.kind IN ('REDEEM', 'REVERSAL')) AS redeemed,
            sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_BREAKAGE' AND t.kind = 'EXPIRY') AS expired
     FROM accounts a
     JOIN postings p ON p.account_id = a.id AND p.occurred_at >= k.from_at AND p.occurred_at < k.to_at

@@ -27,19 +27,19 @@ const CHECKS: { name: string; sql: string }[] = [
           WHERE a.kind = 'MEMBER' AND a.balance <> coalesce(l.remaining, 0) - a.debt`,
   },
   {
-    name: "per-partner earned totals that differ from EARN and REVERSAL entries",
+    name: "per-partner earned totals that differ from EARN entries and purchase refunds",
     sql: `WITH history AS (
             SELECT p.member_id, t.partner_id, sum(p.amount) AS earned FROM postings p JOIN transactions t ON t.id = p.transaction_id
-            WHERE p.entry_kind IN ('EARN', 'REVERSAL') GROUP BY 1, 2)
+            WHERE p.entry_kind = 'EARN' OR (p.entry_kind = 'REVERSAL' AND t.idempotency_key LIKE 'reversal:%') GROUP BY 1, 2)
           SELECT coalesce(h.member_id, m.member_id) || '/' || coalesce(h.partner_id, m.partner_id) AS id, coalesce(m.earned, 0) AS got, coalesce(h.earned, 0) AS expected
           FROM history h FULL JOIN member_partner_points m USING (member_id, partner_id)
           WHERE coalesce(m.earned, 0) <> coalesce(h.earned, 0)`,
   },
   {
-    name: "per-partner redeemed totals that differ from REDEEM entries",
+    name: "per-partner redeemed totals that differ from REDEEM entries and cancellations",
     sql: `WITH history AS (
             SELECT p.member_id, t.partner_id, -sum(p.amount) AS redeemed FROM postings p JOIN transactions t ON t.id = p.transaction_id
-            WHERE p.entry_kind = 'REDEEM' GROUP BY 1, 2)
+            WHERE p.entry_kind = 'REDEEM' OR (p.entry_kind = 'REVERSAL' AND t.idempotency_key LIKE 'cancellation:%') GROUP BY 1, 2)
           SELECT coalesce(h.member_id, m.member_id) || '/' || coalesce(h.partner_id, m.partner_id) AS id, coalesce(m.redeemed, 0) AS got, coalesce(h.redeemed, 0) AS expected
           FROM history h FULL JOIN member_partner_points m USING (member_id, partner_id)
           WHERE coalesce(m.redeemed, 0) <> coalesce(h.redeemed, 0)`,
@@ -57,9 +57,15 @@ const CHECKS: { name: string; sql: string }[] = [
     sql: `SELECT pu.transaction_id AS id, pu.reversed_points AS got, coalesce(-sum(p.amount), 0) AS expected
           FROM purchases pu
           JOIN transactions e ON e.id = pu.transaction_id
-          LEFT JOIN transactions r ON r.kind = 'REVERSAL' AND r.partner_id = e.partner_id AND r.reference = e.reference
+          LEFT JOIN transactions r ON r.kind = 'REVERSAL' AND r.idempotency_key LIKE 'reversal:%' AND r.partner_id = e.partner_id AND r.reference = e.reference
           LEFT JOIN postings p ON p.transaction_id = r.id AND p.member_id IS NOT NULL
           GROUP BY pu.transaction_id HAVING pu.reversed_points <> coalesce(-sum(p.amount), 0)`,
+  },
+  {
+    name: "captured holds without exactly one REDEEM transaction",
+    sql: `SELECT h.redemption_id AS id, count(t.id) AS got, 1 AS expected FROM holds h
+          LEFT JOIN transactions t ON t.kind = 'REDEEM' AND t.idempotency_key = 'redemption:' || h.redemption_id
+          WHERE h.status = 'CAPTURED' GROUP BY h.redemption_id HAVING count(t.id) <> 1`,
   },
   {
     name: "points in the whole ledger that do not sum to zero",

@@ -1,0 +1,85 @@
+import { DataSource, IsNull, LessThan, Not, Repository } from "typeorm";
+import { intFromEnv } from "../../../../shared/src/config";
+import { appError, conflict, notFound } from "../../../../shared/src/errors";
+import type { Logger } from "../../../../shared/src/logger";
+import { SubgraphClient } from "../../../../shared/src/subgraph-client";
+import { requireId, requireText } from "../../../../shared/src/validation";
+import type { RewardService } from "../reward/reward.service";
+import { RedemptionStatus } from "./redemption-status";
+import { RedemptionRecord } from "./redemption.entity";
+
+const REFUND_REDEMPTION = `mutation($id: ID!) { refundRedemption(redemptionId: $id) { id } }`;
+
+/**
+ * What happens to a voucher after it is issued: the partner marks it used, or the redemption is
+ * cancelled within the window and the points and stock go back. A cancellation is claimed first (the
+ * voucher is blocked from then on), then the ledger gives the points back, then it is CANCELLED; a
+ * crash in between is finished by the recovery sweep.
+ */
+export class CancellationService {
+  private readonly redemptions: Repository<RedemptionRecord>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rewards: RewardService,
+    private readonly ledger = new SubgraphClient("ledger"),
+    private readonly windowHours = intFromEnv("REDEMPTION_CANCEL_WINDOW_HOURS", 24),
+  ) {
+    this.redemptions = dataSource.getRepository(RedemptionRecord);
+  }
+
+  async cancel(redemptionId: string): Promise<RedemptionRecord> {
+    const id = requireId(redemptionId, "id");
+    const claimed = await this.dataSource.transaction(async (manager) => {
+      const row = await manager.findOne(RedemptionRecord, { where: { id }, lock: { mode: "pessimistic_write" } });
+      if (!row) throw notFound(`No redemption with id ${id}`);
+      if (row.status === RedemptionStatus.CANCELLED || row.cancelRequestedAt) return row;
+      if (row.status !== RedemptionStatus.COMPLETED) throw conflict(`Only completed redemptions can be cancelled; this one is ${row.status}`);
+      if (row.voucherUsedAt) throw conflict("The voucher was already used; the redemption can no longer be cancelled");
+      if (Date.now() - row.createdAt.getTime() > this.windowHours * 3_600_000) {
+        throw conflict(`Redemptions can be cancelled within ${this.windowHours} hours; this one is older`);
+      }
+      row.cancelRequestedAt = new Date();
+      return manager.save(row);
+    });
+    if (claimed.status === RedemptionStatus.CANCELLED) return claimed;
+    return this.finish(claimed);
+  }
+
+  /** The partner redeemed the voucher at its till: it can no longer be cancelled. Marking it twice is harmless. */
+  async markUsed(code: string): Promise<RedemptionRecord> {
+    const voucherCode = requireText(code, "code", { max: 64 }).toUpperCase();
+    return this.dataSource.transaction(async (manager) => {
+      const row = await manager.findOne(RedemptionRecord, { where: { voucherCode }, lock: { mode: "pessimistic_write" } });
+      if (!row) throw notFound("No voucher with this code");
+      if (row.voucherUsedAt) return row;
+      if (row.status !== RedemptionStatus.COMPLETED || row.cancelRequestedAt) throw conflict("This voucher was cancelled and cannot be used");
+      row.voucherUsedAt = new Date();
+      return manager.save(row);
+    });
+  }
+
+  /** Cancellations claimed but not finished (a crash, an unreachable ledger) for longer than `olderThanSeconds`. */
+  async finishInterrupted(olderThanSeconds: number, log: Logger): Promise<void> {
+    const stuck = await this.redemptions.find({
+      where: { status: RedemptionStatus.COMPLETED, cancelRequestedAt: Not(IsNull()), updatedAt: LessThan(new Date(Date.now() - olderThanSeconds * 1000)) },
+      take: 500,
+    });
+    for (const row of stuck) {
+      await this.finish(row).catch((error) => log.warn("could not finish cancellation yet", { redemptionId: row.id, error: (error as Error).message }));
+    }
+  }
+
+  private async finish(row: RedemptionRecord): Promise<RedemptionRecord> {
+    await this.ledger.request(REFUND_REDEMPTION, { id: row.id }).catch((error) => {
+      throw appError("UPSTREAM_UNAVAILABLE", `The points could not be given back yet (${(error as Error).message}); the cancellation will complete automatically`, {
+        redemptionId: row.id,
+      });
+    });
+    await this.dataSource.transaction(async (manager) => {
+      const result = await manager.update(RedemptionRecord, { id: row.id, status: RedemptionStatus.COMPLETED }, { status: RedemptionStatus.CANCELLED });
+      if (result.affected) await this.rewards.returnStock(manager, row.rewardId);
+    });
+    return (await this.redemptions.findOneBy({ id: row.id }))!;
+  }
+}
