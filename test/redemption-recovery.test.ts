@@ -86,4 +86,22 @@ describe("redemption recovery after a service is killed mid-flight", () => {
     await expectLedgerConsistent(suffix);
     await expectCatalogConsistent(suffix);
   }, 60_000);
+
+  it("with the ledger unreachable, a redemption fails with UPSTREAM_UNAVAILABLE and takes nothing", async () => {
+    const { registerPartner: partner } = await call(`mutation { registerPartner(input: { slug: "p-ledger-down", name: "P", category: OTHER, pointsPerUnit: 1, currency: "EUR" }) { id } }`);
+    const { enrollMember: member } = await call(`mutation { enrollMember(input: { email: "ledger-down@example.com", displayName: "M" }) { id } }`);
+    await call(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100_000, currency: "EUR", reference: "down" } });
+    const { createReward: reward } = await call(`mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, { input: { partnerId: partner.id, title: "R", costPoints: 300, stock: 5 } });
+    stack.services.ledger.child.kill("SIGKILL");
+    await once(stack.services.ledger.child, "exit");
+    const result = await postGraphQL(stack.gatewayUrl, `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`, {
+      input: { memberId: member.id, rewardId: reward.id, idempotencyKey: "key-ledger-down" },
+    });
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+    await stack.restart("ledger", { LEDGER_CRASH_AT: "" });
+    const state = await call(`query($id: ID!, $reward: ID!) { member(id: $id) { balance { available held } redemptions { status } } reward(id: $reward) { stock } }`, { id: member.id, reward: reward.id });
+    expect(state).toEqual({ member: { balance: { available: 1_000, held: 0 }, redemptions: [] }, reward: { stock: 5 } });
+    await expectLedgerConsistent(suffix);
+    await expectCatalogConsistent(suffix);
+  }, 60_000);
 });

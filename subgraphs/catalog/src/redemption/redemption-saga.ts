@@ -59,7 +59,9 @@ export class RedemptionSaga {
       const resolved = await this.resolve(redemption, reward, code).catch(() => null);
       if (resolved?.status === RedemptionStatus.COMPLETED) return resolved;
       if (!resolved && UNKNOWN_OUTCOME.has(code)) {
-        // The ledger cannot be asked now: the redemption stays PENDING and the recovery sweep settles it.
+        // The ledger cannot be asked now: the redemption stays PENDING and the recovery sweep settles it,
+        // failing it (if it fails) with this reason.
+        await this.redemptions.update({ id: redemption.id, status: RedemptionStatus.PENDING }, { failureReason: "UPSTREAM_UNAVAILABLE" });
         throw appError("UPSTREAM_UNAVAILABLE", "The points service did not answer; this redemption will be completed or refunded automatically", {
           redemptionId: redemption.id,
         });
@@ -86,7 +88,7 @@ export class RedemptionSaga {
     for (const redemption of stale) {
       const [reward] = await this.rewards.findByIds([redemption.rewardId]);
       try {
-        const settled = await this.resolve(redemption, reward, "INTERRUPTED");
+        const settled = await this.resolve(redemption, reward, redemption.failureReason ?? "INTERRUPTED");
         log.info("recovered redemption", { redemptionId: redemption.id, status: settled.status });
       } catch (error) {
         log.warn("could not recover redemption yet", { redemptionId: redemption.id, error: (error as Error).message });
