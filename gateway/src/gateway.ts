@@ -3,16 +3,29 @@ import { join } from "node:path";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GraphQLFormattedError } from "graphql";
 import { REPO_ROOT, type SubgraphName, isDevelopment, subgraphUrl } from "../../shared/src/config";
+import { PROOF_HEADER, proofSecrets, signProof } from "../../shared/src/auth/proof";
 import { createErrorFormatter } from "../../shared/src/errors";
 import type { Logger } from "../../shared/src/logger";
 
 export const supergraphPath = () => process.env.SUPERGRAPH_PATH || join(REPO_ROOT, "gateway", "supergraph.graphql");
 
+/** Signs every subgraph request: subgraphs answer nobody else. */
+class SignedDataSource extends RemoteGraphQLDataSource {
+  constructor(url: string, private readonly secret: string) {
+    super({ url });
+  }
+
+  override willSendRequest({ request }: Parameters<NonNullable<RemoteGraphQLDataSource["willSendRequest"]>>[0]) {
+    request.http?.headers.set(PROOF_HEADER, signProof({ kind: "anonymous" }, "gateway", this.secret));
+  }
+}
+
 /** The gateway loads the supergraph composed at build time; subgraph URLs come from the environment. */
 export function createGateway(): ApolloGateway {
+  const { gateway: secret } = proofSecrets();
   return new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath(), "utf8"),
-    buildService: ({ name }) => new RemoteGraphQLDataSource({ url: subgraphUrl(name as SubgraphName) }),
+    buildService: ({ name }) => new SignedDataSource(subgraphUrl(name as SubgraphName), secret),
   });
 }
 

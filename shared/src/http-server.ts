@@ -5,6 +5,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import cors from "cors";
 import express, { type Express, type Request } from "express";
+import { PROOF_HEADER, type ProofSecrets, verifyProof } from "./auth/proof";
 import { sqlStatements } from "./database";
 
 export interface GraphQLHttpServer {
@@ -19,6 +20,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   context: (req: Request) => Promise<TContext>;
   /** Checks that the service can do its work (e.g. its database answers); GET /health reports it. */
   health?: () => Promise<void>;
+  /** Subgraphs: answer /graphql only with a valid proof from the gateway or another service (401 otherwise). */
+  requireProof?: ProofSecrets;
   /** Extra HTTP routes (e.g. a test clock), mounted before /graphql. */
   routes?: (app: Express) => void;
 }
@@ -52,6 +55,18 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
     );
   });
   options.routes?.(app);
+  if (options.requireProof) {
+    const secrets = options.requireProof;
+    app.use("/graphql", (req, res, next) => {
+      const proof = verifyProof(req.header(PROOF_HEADER), secrets);
+      if (!proof) {
+        res.status(401).json({ errors: [{ message: "This service answers only the Coalition gateway", extensions: { code: "UNAUTHENTICATED" } }] });
+        return;
+      }
+      res.locals.proof = proof;
+      next();
+    });
+  }
   app.use(
     "/graphql",
     cors(),

@@ -9,6 +9,8 @@ import { createDataSource, ensureDatabase } from "./database";
 import { createErrorFormatter } from "./errors";
 import { serveGraphQL } from "./http-server";
 import { type Logger, createLogger } from "./logger";
+import { proofSecrets } from "./auth/proof";
+import { setServiceIdentity } from "./auth/service-identity";
 import { stopOnSignals } from "./shutdown";
 
 export interface SubgraphDefinition<TContext extends object> {
@@ -33,6 +35,8 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
   }
   const log = createLogger(definition.name);
   try {
+    const secrets = proofSecrets();
+    setServiceIdentity(definition.name, secrets.service);
     const url = subgraphDatabaseUrl(definition.name);
     await ensureDatabase(url);
     const dataSource = createDataSource({ url, entities: definition.entities, migrations: definition.migrations, log });
@@ -51,6 +55,7 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
       context: async (req) => definition.createContext(dataSource, req),
       health: async () => void (await dataSource.query("SELECT 1")),
       routes: definition.routes,
+      requireProof: secrets,
     });
     const stopBackground = definition.background?.(dataSource, log);
     log.info("subgraph ready", { url: server.url });

@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import { type SubgraphName, subgraphUrl } from "./config";
+import { serviceProofHeader } from "./auth/service-identity";
 import { appError } from "./errors";
 
 interface GraphQLResponse<T> {
@@ -22,7 +23,7 @@ export class SubgraphClient {
     try {
       response = await fetch(subgraphUrl(this.service), {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...serviceProofHeader() },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

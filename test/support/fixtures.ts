@@ -51,7 +51,7 @@ export const HEADLINE = `
     balance { available pending held lifetimeEarned lifetimeRedeemed byPartner { partner { id slug } earned redeemed } }
     tier
     tierProgress { current next qualifyingPoints nextThreshold pointsToNext progress }
-    eligibleRewards(first: 20) { id costPoints }
+    eligibleRewards(first: 100) { id costPoints }
     redemptions(first: 20) { id status pointsSpent voucherCode reward { id } }
   }`;
 

@@ -31,6 +31,8 @@ export default async function globalSetup() {
     TEST_DATABASE_NAME_SUFFIX: suffix,
     TEST_GATEWAY_URL: stack.gatewayUrl,
     TEST_SERVICES_LOG: logFile,
+    TEST_GATEWAY_SECRET: stack.env.GATEWAY_SECRET,
+    TEST_SERVICE_SECRET: stack.env.SERVICE_SECRET,
     ...Object.fromEntries(Object.values(stack.services).map((s) => [`TEST_${s.name.toUpperCase()}_URL`, s.url])),
   });
   (globalThis as Record<string, unknown>).__coalition = { stack, postgres, suffix, databaseUrl };

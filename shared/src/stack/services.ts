@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -15,8 +16,10 @@ export interface RunningService {
 export interface Stack {
   gatewayUrl: string;
   services: Record<ServiceName, RunningService>;
-  /** The environment the services were started with (ports, URLs, database). */
+  /** The environment the services were started with (ports, URLs, database, secrets). */
   env: NodeJS.ProcessEnv;
+  /** Secrets that were not set and were generated for this run. */
+  generatedSecrets: string[];
   stop(): Promise<void>;
   /** Stops one service (if still running) and starts it again on its port, with extra environment. */
   restart(name: ServiceName, extraEnv?: NodeJS.ProcessEnv): Promise<void>;
@@ -36,6 +39,9 @@ const entryOf = (name: ServiceName) =>
 /** Starts the four subgraphs, then the gateway, each in its own process, and waits until all are ready. */
 export async function startStack({ env: baseEnv, freePorts = false, logFile }: StackOptions): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { APOLLO_TELEMETRY_DISABLED: "1", ...baseEnv };
+  // Development and tests: the services must share secrets; make them when none are given.
+  const generatedSecrets = ["GATEWAY_SECRET", "SERVICE_SECRET"].filter((name) => !env[name]);
+  for (const name of generatedSecrets) env[name] = randomBytes(32).toString("base64url");
   for (const name of SUBGRAPH_NAMES) {
     const { portEnv, urlEnv, defaultPort } = SUBGRAPHS[name];
     if (freePorts) env[portEnv] = String(await freePort());
@@ -63,6 +69,7 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile }: S
     gatewayUrl: services.gateway.url,
     services,
     env,
+    generatedSecrets,
     stop,
     restart: async (name, extraEnv = {}) => {
       await stopChild(services[name].child);

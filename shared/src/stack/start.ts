@@ -29,6 +29,9 @@ async function main() {
     log.info("embedded Postgres running", { port, dataDir });
   }
   stack = await startStack({ env });
+  if (stack.generatedSecrets.length) {
+    log.warn("generated development secrets for this run; set them in the environment to keep them", { names: stack.generatedSecrets });
+  }
   if (await isEmpty(stack.gatewayUrl)) {
     log.info("empty database: seeding the demo coalition");
     await seedDemo(stack.gatewayUrl, log);

@@ -1,0 +1,60 @@
+import { PROOF_HEADER, signProof } from "../shared/src/auth/proof";
+
+const SERVICES = ["members", "partners", "catalog", "ledger"] as const;
+const QUERIES = {
+  _service: `{ _service { sdl } }`,
+  _entities: `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`,
+};
+
+async function callDirect(service: (typeof SERVICES)[number], query: string, headers: Record<string, string>) {
+  const response = await fetch(process.env[`TEST_${service.toUpperCase()}_URL`]!, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables: { r: [{ __typename: "Member", id: "00000000-0000-4000-8000-000000000000" }] } }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
+}
+
+const admin = { kind: "admin", subject: "test" } as const;
+const proof = (value: string) => ({ [PROOF_HEADER]: value });
+
+/** Subgraphs answer only requests signed by the gateway or another service: the `_entities` hole is closed. */
+describe("subgraphs trust only the gateway", () => {
+  const rejected: [string, () => Record<string, string>][] = [
+    ["no proof", () => ({})],
+    ["a forged proof", () => proof(signProof(admin, "gateway", "not-the-secret-but-long-enough-to-pass"))],
+    ["an expired proof", () => proof(signProof(admin, "gateway", process.env.TEST_GATEWAY_SECRET!, 60, Date.now() - 5 * 60_000))],
+    ["the service secret claiming to be the gateway", () => proof(signProof(admin, "gateway", process.env.TEST_SERVICE_SECRET!))],
+    [
+      "a tampered identity",
+      () => {
+        const [, signature] = signProof({ kind: "anonymous" }, "gateway", process.env.TEST_GATEWAY_SECRET!).split(".");
+        const payload = Buffer.from(JSON.stringify({ identity: admin, signer: "gateway", exp: Math.floor(Date.now() / 1000) + 60 })).toString("base64url");
+        return proof(`${payload}.${signature}`);
+      },
+    ],
+    ["garbage", () => proof("not.a.proof")],
+  ];
+
+  for (const service of SERVICES) {
+    for (const [operation, query] of Object.entries(QUERIES)) {
+      it.each(rejected)(`${service} refuses ${operation} with %s (401)`, async (_what, headers) => {
+        const { status, body } = await callDirect(service, query, headers());
+        expect(status).toBe(401);
+        expect(body.data).toBeUndefined();
+        expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      });
+    }
+
+    it(`${service} answers a valid gateway or service proof`, async () => {
+      for (const headers of [
+        proof(signProof({ kind: "anonymous" }, "gateway", process.env.TEST_GATEWAY_SECRET!)),
+        proof(signProof({ kind: "service", service: "catalog" }, "service", process.env.TEST_SERVICE_SECRET!)),
+      ]) {
+        const { status, body } = await callDirect(service, QUERIES._service, headers);
+        expect(status).toBe(200);
+        expect(JSON.stringify(body.data)).toContain("sdl");
+      }
+    });
+  }
+});
