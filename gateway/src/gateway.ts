@@ -36,6 +36,8 @@ const UNKNOWN_ENUM_VARIABLE = /^Variable ".*" got invalid value .* Value ".*" do
 export function createGatewayErrorFormatter(log: Logger) {
   const format = createErrorFormatter(log);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const { limitCode, ...extensions } = formatted.extensions ?? {};
+    if (typeof limitCode === "string") return { ...formatted, extensions: { ...extensions, code: limitCode } };
     if (UNKNOWN_ENUM_VALUE.test(formatted.message) || UNKNOWN_ENUM_VARIABLE.test(formatted.message)) {
       return { ...formatted, extensions: { ...(isDevelopment() ? formatted.extensions : {}), code: "BAD_USER_INPUT" } };
     }

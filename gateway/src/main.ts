@@ -2,18 +2,32 @@ import { GATEWAY_DEFAULT_PORT, intFromEnv, isDevelopment } from "../../shared/sr
 import { serveGraphQL } from "../../shared/src/http-server";
 import { createLogger } from "../../shared/src/logger";
 import { stopOnSignals } from "../../shared/src/shutdown";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { createGateway, createGatewayErrorFormatter, supergraphPath } from "./gateway";
+import { aliasLimit, costLimit, depthLimit, limits } from "./limits";
 
 const log = createLogger("gateway");
 
 async function main() {
+  const production = process.env.NODE_ENV === "production";
+  const limit = limits();
   const server = await serveGraphQL({
     port: intFromEnv("GATEWAY_PORT", GATEWAY_DEFAULT_PORT),
     apollo: {
       gateway: createGateway(),
       formatError: createGatewayErrorFormatter(log),
       includeStacktraceInErrorResponses: isDevelopment(),
+      introspection: !production || process.env.ENABLE_INTROSPECTION === "1",
+      csrfPrevention: true,
+      parseOptions: { maxTokens: limit.maxTokens },
+      validationRules: [depthLimit(limit.maxDepth), aliasLimit(limit.maxAliases)],
+      plugins: [
+        costLimit(limit.maxCost, limit.defaultListSize),
+        ...(production && process.env.ENABLE_LANDING_PAGE !== "1" ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ],
     },
+    maxBodyBytes: intFromEnv("REQUEST_MAX_BYTES", 100_000),
+    maxBatchOperations: process.env.ALLOW_BATCHING === "1" ? intFromEnv("MAX_BATCH_OPERATIONS", 10) : 0,
     context: async () => ({}),
   });
   log.info("gateway ready", { url: server.url, supergraph: supergraphPath() });

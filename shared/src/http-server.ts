@@ -4,7 +4,7 @@ import { ApolloServer, type ApolloServerOptions, type BaseContext } from "@apoll
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import cors from "cors";
-import express, { type Express, type Request } from "express";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { PROOF_HEADER, type ProofSecrets, verifyProof } from "./auth/proof";
 import { sqlStatements } from "./database";
 
@@ -22,6 +22,10 @@ export interface ServeOptions<TContext extends BaseContext> {
   health?: () => Promise<void>;
   /** Subgraphs: answer /graphql only with a valid proof from the gateway or another service (401 otherwise). */
   requireProof?: ProofSecrets;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+  /** Operations accepted in one batched request (an array body); 0 refuses batches. */
+  maxBatchOperations?: number;
   /** Extra HTTP routes (e.g. a test clock), mounted before /graphql. */
   routes?: (app: Express) => void;
 }
@@ -70,9 +74,29 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
   app.use(
     "/graphql",
     cors(),
-    express.json({ limit: "100kb" }),
+    express.json({ limit: options.maxBodyBytes ?? 1_000_000 }),
+    (req: Request, res: Response, next: NextFunction) => {
+      const batch = Array.isArray(req.body) ? req.body.length : 0;
+      if (batch > (options.maxBatchOperations ?? 0)) {
+        const message = options.maxBatchOperations ? `At most ${options.maxBatchOperations} operations per batch` : "Batched requests are not accepted: send one operation per request";
+        res.status(400).json({ errors: [{ message, extensions: { code: "BATCH_TOO_LARGE" } }] });
+        return;
+      }
+      next();
+    },
     expressMiddleware(apollo, { context: ({ req }) => options.context(req) }),
   );
+  // Bodies that are too large or not JSON get a GraphQL-shaped error, never an HTML page or a 500.
+  app.use((error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (error.type === "entity.too.large") {
+      res.status(413).json({ errors: [{ message: "Request body too large", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+    } else if (error.status && error.status < 500) {
+      res.status(400).json({ errors: [{ message: "Request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+    } else {
+      res.status(500).json({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+    }
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

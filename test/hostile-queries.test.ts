@@ -1,0 +1,95 @@
+import { Client } from "pg";
+import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
+import { enrollMember } from "./support/fixtures";
+import { gatewayUrl, gql, ok } from "./support/gateway";
+import { expectLedgerConsistent } from "./support/ledger";
+
+const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.map((e) => e.extensions?.code);
+
+async function raw(body: string, contentType = "application/json") {
+  const response = await fetch(gatewayUrl(), { method: "POST", headers: { "content-type": contentType }, body });
+  const text = await response.text();
+  return { status: response.status, text };
+}
+
+/** Row counts of every table of every subgraph database: a request that changes none of them wrote nothing. */
+async function rowCounts(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const client = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${name}${process.env.TEST_DATABASE_NAME_SUFFIX}`) });
+    await client.connect();
+    try {
+      const tables = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+      for (const { tablename } of tables.rows) {
+        counts[`${name}.${tablename}`] = Number((await client.query(`SELECT count(*) FROM "${tablename}"`)).rows[0].count);
+      }
+    } finally {
+      await client.end();
+    }
+  }
+  return counts;
+}
+
+describe("hostile queries are refused at the gateway with a clear code", () => {
+  it("too deep", async () => {
+    const deep = `{ partners { ${"rewards { partner { ".repeat(6)}id${" } }".repeat(6)} } }`;
+    expect(codes(await gql(deep))).toEqual(["QUERY_TOO_DEEP"]);
+  });
+
+  it("too many aliases", async () => {
+    const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: partners { id }`).join(" ");
+    expect(codes(await gql(`{ ${aliases} }`))).toEqual(["TOO_MANY_ALIASES"]);
+  });
+
+  it("too costly: a query that could fan out to millions of rows", async () => {
+    const fanOut = `{ members(first: 100) { partnerAccounts { partner { rewards { partner { rewards { id } } } } } } }`;
+    const result = await gql(fanOut);
+    expect(codes(result)).toEqual(["QUERY_TOO_COSTLY"]);
+    expect(result.data ?? null).toBeNull();
+    // The same shape for one page of a few is fine.
+    await ok(`{ members(first: 2) { id eligibleRewards(first: 5) { id } } }`);
+  });
+
+  it("too large a body, batches, broken JSON, and simple requests (CSRF) are refused without a 5xx", async () => {
+    const big = await raw(JSON.stringify({ query: `{ partners { id } }`, variables: { padding: "x".repeat(150_000) } }));
+    expect(big.status).toBe(413);
+    expect(big.text).toContain("PAYLOAD_TOO_LARGE");
+    const batch = await raw(JSON.stringify([{ query: "{ partners { id } }" }, { query: "{ partners { id } }" }]));
+    expect(batch.status).toBe(400);
+    expect(batch.text).toContain("BATCH_TOO_LARGE");
+    const broken = await raw(`{"query": "{ partners { id } }"`);
+    expect(broken.status).toBe(400);
+    const simple = await raw(`query={ partners { id } }`, "text/plain");
+    expect(simple.status).toBe(400); // CSRF prevention: a simple request cannot run an operation
+  });
+
+  it("survives a few thousand malformed, oversized, deep and alias-bombed operations: no 5xx, no change", async () => {
+    await enrollMember();
+    const before = await rowCounts();
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
+    const fragments = ["{", "}", "(", ")", "query", "mutation", "partners", "members", "first:", "-1", "1e309", '"', "\\u0000", "...", "on", "@skip(if: true)", "$x", "__schema", "enrollMember(input: {email: \\\"a\\\"})", "id", ":", "[", "]"];
+    const bodies: string[] = [];
+    for (let i = 0; i < 2_500; i++) {
+      const kind = i % 6;
+      if (kind === 0) bodies.push(JSON.stringify({ query: Array.from({ length: 1 + Math.floor(random() * 40) }, () => pick(fragments)).join(" ") }));
+      if (kind === 1) bodies.push(JSON.stringify({ query: `{ ${"partners { rewards { ".repeat(5 + (i % 40))}id${" } }".repeat(5 + (i % 40))} }` }));
+      if (kind === 2) bodies.push(JSON.stringify({ query: `{ ${Array.from({ length: 30 + (i % 500) }, (_, n) => `x${n}: partners { id }`).join(" ")} }` }));
+      if (kind === 3) bodies.push(JSON.stringify({ query: `mutation($i: EnrollMemberInput!) { enrollMember(input: $i) { id } }`, variables: { i: pick([null, 1, "x", { email: 5 }, { email: "bad", displayName: "" }, []]) } }));
+      if (kind === 4) bodies.push(pick([`{`, `[]`, `null`, `"query"`, `{"query": 5}`, `{"query": null}`, `{"variables": "x"}`, "\u0000\u0001"]));
+      if (kind === 5) bodies.push(JSON.stringify({ query: `{ members(first: ${pick(["-1", "0", "101", "2147483647", "1.5", '"x"', "null"])}) { id } }` }));
+    }
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < bodies.length; i += 25) {
+      const results = await Promise.all(bodies.slice(i, i + 25).map((body) => raw(body)));
+      for (const { status } of results) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    expect([...statuses.keys()].filter((status) => status >= 500)).toEqual([]);
+    expect(await rowCounts()).toEqual(before);
+    const health = await fetch(new URL("/health", gatewayUrl()));
+    expect(health.status).toBe(200);
+    await ok(`{ partners { id } }`);
+    await expectLedgerConsistent();
+  }, 120_000);
+});
