@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { REPO_ROOT, SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
 import { dropDatabase } from "../shared/src/database";
 import { createLogger } from "../shared/src/logger";
-import { requestGraphQL } from "../shared/src/stack/graphql-client";
+import { signToken } from "../shared/src/auth/jwt";
+import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
 import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "../shared/src/stack/demo-seed";
 import { type Stack, startStack } from "../shared/src/stack/services";
 
@@ -19,6 +20,7 @@ function readmeHeadlineQuery(): string {
 describe("demo coalition", () => {
   const suffix = `_demo_${process.pid}`;
   let stack: Stack;
+  const admin = () => bearer(signToken({ sub: "test-admin", role: "admin" }, stack.env.JWT_SECRET!));
 
   beforeAll(async () => {
     stack = await startStack({
@@ -27,7 +29,7 @@ describe("demo coalition", () => {
       logFile: process.env.TEST_SERVICES_LOG,
     });
     expect(await isEmpty(stack.gatewayUrl)).toBe(true);
-    await seedDemo(stack.gatewayUrl, createLogger("demo-seed"));
+    await seedDemo(stack.gatewayUrl, createLogger("demo-seed"), admin());
   }, 120_000);
 
   afterAll(async () => {
@@ -36,10 +38,15 @@ describe("demo coalition", () => {
   });
 
   it("has partners in six categories or more, 50 members, 30 rewards with some out of stock and some expired", async () => {
-    const data = await requestGraphQL(stack.gatewayUrl, `{
+    const data = await requestGraphQL(
+      stack.gatewayUrl,
+      `{
       partners { category rewards { stock validUntil active } }
       members(first: 100) { balance { lifetimeEarned } tierProgress { pointsToNext current } }
-    }`);
+    }`,
+      {},
+      admin(),
+    );
     expect(new Set(data.partners.map((p: any) => p.category)).size).toBeGreaterThanOrEqual(6);
     expect(data.members).toHaveLength(50);
     const rewards = data.partners.flatMap((p: any) => p.rewards);
@@ -53,7 +60,10 @@ describe("demo coalition", () => {
   });
 
   it("answers the README's headline query for the demo member", async () => {
-    const { memberByEmail: ada } = await requestGraphQL(stack.gatewayUrl, readmeHeadlineQuery());
+    // As the README says: with the demo member's own token, as npm start prints it.
+    const { memberByEmail: found } = await requestGraphQL(stack.gatewayUrl, `{ memberByEmail(email: "ada@example.com") { id } }`, {}, admin());
+    const memberToken = bearer(signToken({ sub: found.id, role: "member" }, stack.env.JWT_SECRET!));
+    const { memberByEmail: ada } = await requestGraphQL(stack.gatewayUrl, readmeHeadlineQuery(), {}, memberToken);
     expect(ada.displayName).toBe("Ada Lovelace");
     expect(ada.partnerAccounts).toHaveLength(4);
     expect(ada.balance).toMatchObject({ available: 4_300, pending: 540, lifetimeEarned: 5_240, lifetimeRedeemed: 400 });

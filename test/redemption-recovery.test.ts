@@ -1,7 +1,8 @@
 import { once } from "node:events";
 import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
 import { dropDatabase } from "../shared/src/database";
-import { postGraphQL, requestGraphQL } from "../shared/src/stack/graphql-client";
+import { signToken } from "../shared/src/auth/jwt";
+import { bearer, postGraphQL, requestGraphQL } from "../shared/src/stack/graphql-client";
 import { type Stack, startStack } from "../shared/src/stack/services";
 import { expectCatalogConsistent } from "./support/consistency";
 import { expectLedgerConsistent } from "./support/ledger";
@@ -14,7 +15,8 @@ import { expectLedgerConsistent } from "./support/ledger";
 describe("redemption recovery after a service is killed mid-flight", () => {
   const suffix = `_recovery_${process.pid}`;
   let stack: Stack;
-  const call = (query: string, variables: Record<string, unknown> = {}) => requestGraphQL(stack.gatewayUrl, query, variables);
+  const admin = () => bearer(signToken({ sub: "test-admin", role: "admin" }, stack.env.JWT_SECRET!));
+  const call = (query: string, variables: Record<string, unknown> = {}) => requestGraphQL(stack.gatewayUrl, query, variables, admin());
 
   beforeAll(async () => {
     stack = await startStack({
@@ -57,9 +59,12 @@ describe("redemption recovery after a service is killed mid-flight", () => {
       await stack.restart("catalog", { REDEMPTION_RECOVERY_AFTER_SECONDS: "1", REDEMPTION_SWEEP_SECONDS: "1" });
       await stack.restart("ledger", { LEDGER_CRASH_AT: step });
     }
-    const interrupted = await postGraphQL(stack.gatewayUrl, `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`, {
-      input: { memberId: member.id, rewardId: reward.id, idempotencyKey: `key-${name}` },
-    });
+    const interrupted = await postGraphQL(
+      stack.gatewayUrl,
+      `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`,
+      { input: { memberId: member.id, rewardId: reward.id, idempotencyKey: `key-${name}` } },
+      admin(),
+    );
     expect(interrupted.errors).toBeDefined(); // the redemption could not finish
     const { child } = stack.services[service];
     if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
@@ -94,9 +99,12 @@ describe("redemption recovery after a service is killed mid-flight", () => {
     const { createReward: reward } = await call(`mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, { input: { partnerId: partner.id, title: "R", costPoints: 300, stock: 5 } });
     stack.services.ledger.child.kill("SIGKILL");
     await once(stack.services.ledger.child, "exit");
-    const result = await postGraphQL(stack.gatewayUrl, `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`, {
-      input: { memberId: member.id, rewardId: reward.id, idempotencyKey: "key-ledger-down" },
-    });
+    const result = await postGraphQL(
+      stack.gatewayUrl,
+      `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`,
+      { input: { memberId: member.id, rewardId: reward.id, idempotencyKey: "key-ledger-down" } },
+      admin(),
+    );
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
     await stack.restart("ledger", { LEDGER_CRASH_AT: "" });
     const state = await call(`query($id: ID!, $reward: ID!) { member(id: $id) { balance { available held } redemptions { status } } reward(id: $reward) { stock } }`, { id: member.id, reward: reward.id });

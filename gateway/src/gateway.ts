@@ -3,20 +3,24 @@ import { join } from "node:path";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GraphQLFormattedError } from "graphql";
 import { REPO_ROOT, type SubgraphName, isDevelopment, subgraphUrl } from "../../shared/src/config";
-import { PROOF_HEADER, proofSecrets, signProof } from "../../shared/src/auth/proof";
+import { type Identity, PROOF_HEADER, proofSecrets, signProof } from "../../shared/src/auth/proof";
 import { createErrorFormatter } from "../../shared/src/errors";
 import type { Logger } from "../../shared/src/logger";
+
+export interface GatewayContext {
+  identity: Identity;
+}
 
 export const supergraphPath = () => process.env.SUPERGRAPH_PATH || join(REPO_ROOT, "gateway", "supergraph.graphql");
 
 /** Signs every subgraph request: subgraphs answer nobody else. */
-class SignedDataSource extends RemoteGraphQLDataSource {
+class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(url: string, private readonly secret: string) {
     super({ url });
   }
 
-  override willSendRequest({ request }: Parameters<NonNullable<RemoteGraphQLDataSource["willSendRequest"]>>[0]) {
-    request.http?.headers.set(PROOF_HEADER, signProof({ kind: "anonymous" }, "gateway", this.secret));
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
+    request.http?.headers.set(PROOF_HEADER, signProof(context.identity ?? { kind: "anonymous" }, "gateway", this.secret));
   }
 }
 

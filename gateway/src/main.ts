@@ -4,12 +4,18 @@ import { createLogger } from "../../shared/src/logger";
 import { stopOnSignals } from "../../shared/src/shutdown";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { createGateway, createGatewayErrorFormatter, supergraphPath } from "./gateway";
+import { proofSecrets } from "../../shared/src/auth/proof";
+import { setServiceIdentity } from "../../shared/src/auth/service-identity";
+import { Identifier, jwtSecret } from "./identity";
 import { aliasLimit, costLimit, depthLimit, limits } from "./limits";
 
 const log = createLogger("gateway");
 
 async function main() {
   const production = process.env.NODE_ENV === "production";
+  const secrets = proofSecrets();
+  setServiceIdentity("gateway", secrets.service);
+  const identifier = new Identifier(jwtSecret());
   const limit = limits();
   const server = await serveGraphQL({
     port: intFromEnv("GATEWAY_PORT", GATEWAY_DEFAULT_PORT),
@@ -28,7 +34,7 @@ async function main() {
     },
     maxBodyBytes: intFromEnv("REQUEST_MAX_BYTES", 100_000),
     maxBatchOperations: process.env.ALLOW_BATCHING === "1" ? intFromEnv("MAX_BATCH_OPERATIONS", 10) : 0,
-    context: async () => ({}),
+    context: async (req) => ({ identity: await identifier.identify(req.headers) }),
   });
   log.info("gateway ready", { url: server.url, supergraph: supergraphPath() });
   process.send?.({ type: "ready", service: "gateway", url: server.url });

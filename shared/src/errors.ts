@@ -14,7 +14,9 @@ export type ErrorCode =
   | "NOT_ELIGIBLE"
   | "UPSTREAM_UNAVAILABLE"
   | "LIMIT_EXCEEDED"
-  | "HOLD_RELEASED";
+  | "HOLD_RELEASED"
+  | "FORBIDDEN"
+  | "UNAUTHENTICATED";
 
 export function appError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });

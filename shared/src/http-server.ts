@@ -5,7 +5,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import cors from "cors";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
-import { PROOF_HEADER, type ProofSecrets, verifyProof } from "./auth/proof";
+import { type Identity, PROOF_HEADER, type ProofSecrets, verifyProof } from "./auth/proof";
 import { sqlStatements } from "./database";
 
 export interface GraphQLHttpServer {
@@ -17,7 +17,7 @@ export interface GraphQLHttpServer {
 export interface ServeOptions<TContext extends BaseContext> {
   port: number;
   apollo: ApolloServerOptions<TContext>;
-  context: (req: Request) => Promise<TContext>;
+  context: (req: Request, identity: Identity) => Promise<TContext>;
   /** Checks that the service can do its work (e.g. its database answers); GET /health reports it. */
   health?: () => Promise<void>;
   /** Subgraphs: answer /graphql only with a valid proof from the gateway or another service (401 otherwise). */
@@ -84,7 +84,7 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
       }
       next();
     },
-    expressMiddleware(apollo, { context: ({ req }) => options.context(req) }),
+    expressMiddleware(apollo, { context: ({ req, res }) => options.context(req, res.locals.proof?.identity ?? { kind: "anonymous" }) }),
   );
   // Bodies that are too large or not JSON get a GraphQL-shaped error, never an HTML page or a 500.
   app.use((error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {

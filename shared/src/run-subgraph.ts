@@ -9,7 +9,7 @@ import { createDataSource, ensureDatabase } from "./database";
 import { createErrorFormatter } from "./errors";
 import { serveGraphQL } from "./http-server";
 import { type Logger, createLogger } from "./logger";
-import { proofSecrets } from "./auth/proof";
+import { type Identity, proofSecrets } from "./auth/proof";
 import { setServiceIdentity } from "./auth/service-identity";
 import { stopOnSignals } from "./shutdown";
 
@@ -18,7 +18,8 @@ export interface SubgraphDefinition<TContext extends object> {
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
   buildSchema(): Promise<GraphQLSchema>;
-  createContext(dataSource: DataSource, req: Request): TContext;
+  /** Per request; `identity` is who the gateway (or a calling service) vouched for. */
+  createContext(dataSource: DataSource, req: Request, identity: Identity): TContext;
   routes?: (app: Express) => void;
   /** Work that runs beside the server (e.g. a recovery sweep); returns how to stop it. */
   background?: (dataSource: DataSource, log: Logger) => () => void;
@@ -52,7 +53,7 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
         includeStacktraceInErrorResponses: isDevelopment(),
         plugins: [ApolloServerPluginInlineTraceDisabled()],
       },
-      context: async (req) => definition.createContext(dataSource, req),
+      context: async (req, identity) => definition.createContext(dataSource, req, identity),
       health: async () => void (await dataSource.query("SELECT 1")),
       routes: definition.routes,
       requireProof: secrets,

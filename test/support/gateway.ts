@@ -1,24 +1,37 @@
 import { randomUUID } from "node:crypto";
-import { type GraphQLResult, postGraphQL } from "../../shared/src/stack/graphql-client";
+import { signToken } from "../../shared/src/auth/jwt";
+import { type GraphQLResult, bearer, postGraphQL } from "../../shared/src/stack/graphql-client";
 
 /** Helpers for tests that talk to the running stack over HTTP, as a client would. */
 
 export const gatewayUrl = () => process.env.TEST_GATEWAY_URL!;
 
-export function gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
-  return postGraphQL<T>(gatewayUrl(), query, variables);
+/** Callers: an admin by default; tests of who-may-do-what pass others. */
+export type Caller = Record<string, string>;
+export const asAdmin = (): Caller => bearer(signToken({ sub: "test-admin", role: "admin" }, process.env.TEST_JWT_SECRET!));
+export const asMember = (memberId: string): Caller => bearer(signToken({ sub: memberId, role: "member" }, process.env.TEST_JWT_SECRET!));
+export const asPartnerApp = (apiKey: string): Caller => ({ "x-api-key": apiKey });
+export const anonymous: Caller = {};
+
+export function gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, caller: Caller = asAdmin()): Promise<GraphQLResult<T>> {
+  return postGraphQL<T>(gatewayUrl(), query, variables, caller);
 }
 
 /** The data of a request that must succeed; its errors fail the test with their messages. */
-export async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const result = await gql<T>(query, variables);
+export async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, caller: Caller = asAdmin()): Promise<T> {
+  const result = await gql<T>(query, variables, caller);
   if (result.errors?.length) throw new Error(`Unexpected errors: ${JSON.stringify(result.errors)}`);
   return result.data as T;
 }
 
 /** The error of a request that must fail: asserts its code and that no internals leak. */
-export async function fails(query: string, variables: Record<string, unknown>, code: string): Promise<{ message: string; extensions?: Record<string, unknown> }> {
-  const result = await gql(query, variables);
+export async function fails(
+  query: string,
+  variables: Record<string, unknown>,
+  code: string,
+  caller: Caller = asAdmin(),
+): Promise<{ message: string; extensions?: Record<string, unknown> }> {
+  const result = await gql(query, variables, caller);
   expect(result.errors?.map((e) => e.extensions?.code)).toEqual([code]);
   const [error] = result.errors!;
   expect(error.extensions).not.toHaveProperty("stacktrace");

@@ -33,6 +33,7 @@ export default async function globalSetup() {
     TEST_SERVICES_LOG: logFile,
     TEST_GATEWAY_SECRET: stack.env.GATEWAY_SECRET,
     TEST_SERVICE_SECRET: stack.env.SERVICE_SECRET,
+    TEST_JWT_SECRET: stack.env.JWT_SECRET,
     ...Object.fromEntries(Object.values(stack.services).map((s) => [`TEST_${s.name.toUpperCase()}_URL`, s.url])),
   });
   (globalThis as Record<string, unknown>).__coalition = { stack, postgres, suffix, databaseUrl };

@@ -79,14 +79,16 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
 }
 
 export async function isEmpty(gatewayUrl: string): Promise<boolean> {
+  // The partner list is public.
   const data = await requestGraphQL<{ partners: unknown[] }>(gatewayUrl, `{ partners { id } }`);
   return data.partners.length === 0;
 }
 
-export async function seedDemo(gatewayUrl: string, log: Logger, now = new Date()): Promise<void> {
+/** Seeds as an admin (`headers` carries the admin's bearer token). */
+export async function seedDemo(gatewayUrl: string, log: Logger, headers: Record<string, string>, now = new Date()): Promise<void> {
   const rand = random(42);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)];
-  const call = (query: string, variables: Record<string, unknown>) => requestGraphQL(gatewayUrl, query, variables);
+  const call = (query: string, variables: Record<string, unknown>) => requestGraphQL(gatewayUrl, query, variables, headers);
 
   const partners: { id: string; slug: string; pointsPerUnit: number; currency: string }[] = [];
   for (const partner of PARTNERS) {

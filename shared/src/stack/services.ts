@@ -40,7 +40,7 @@ const entryOf = (name: ServiceName) =>
 export async function startStack({ env: baseEnv, freePorts = false, logFile }: StackOptions): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { APOLLO_TELEMETRY_DISABLED: "1", ...baseEnv };
   // Development and tests: the services must share secrets; make them when none are given.
-  const generatedSecrets = ["GATEWAY_SECRET", "SERVICE_SECRET"].filter((name) => !env[name]);
+  const generatedSecrets = ["GATEWAY_SECRET", "SERVICE_SECRET", "JWT_SECRET"].filter((name) => !env[name]);
   for (const name of generatedSecrets) env[name] = randomBytes(32).toString("base64url");
   for (const name of SUBGRAPH_NAMES) {
     const { portEnv, urlEnv, defaultPort } = SUBGRAPHS[name];

@@ -1,8 +1,13 @@
-import { resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { EMBEDDED_PGPORT_DEFAULT, REPO_ROOT, intFromEnv } from "../config";
 import { createLogger } from "../logger";
 import { stopOnSignals } from "../shutdown";
+import { signToken } from "../auth/jwt";
 import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "./demo-seed";
+import { bearer, requestGraphQL } from "./graphql-client";
 import { type PostgresServer, startEmbeddedPostgres } from "./postgres";
 import { type Stack, startStack } from "./services";
 
@@ -21,32 +26,61 @@ async function main() {
   });
 
   const env: NodeJS.ProcessEnv = { ...process.env, APOLLO_TELEMETRY_DISABLED: "1" };
+  const dataRoot = resolve(REPO_ROOT, env.DATA_DIR || ".data");
+  await useDevelopmentSecrets(env, dataRoot);
   if (!env.DATABASE_URL) {
-    const dataDir = resolve(REPO_ROOT, env.DATA_DIR || ".data", "postgres");
+    const dataDir = resolve(dataRoot, "postgres");
     const port = intFromEnv("PGPORT", EMBEDDED_PGPORT_DEFAULT);
     postgres = await startEmbeddedPostgres({ dataDir, port, persistent: true, log });
     env.DATABASE_URL = postgres.url;
     log.info("embedded Postgres running", { port, dataDir });
   }
   stack = await startStack({ env });
-  if (stack.generatedSecrets.length) {
-    log.warn("generated development secrets for this run; set them in the environment to keep them", { names: stack.generatedSecrets });
-  }
+  const adminToken = signToken({ sub: "dev-admin", role: "admin" }, stack.env.JWT_SECRET!, 30 * 86_400);
   if (await isEmpty(stack.gatewayUrl)) {
     log.info("empty database: seeding the demo coalition");
-    await seedDemo(stack.gatewayUrl, log);
+    await seedDemo(stack.gatewayUrl, log, bearer(adminToken));
   }
-  process.stdout.write(banner(stack.gatewayUrl));
+  const { memberByEmail } = await requestGraphQL(stack.gatewayUrl, `query($e: String!) { memberByEmail(email: $e) { id } }`, { e: DEMO_MEMBER_EMAIL }, bearer(adminToken));
+  const memberToken = memberByEmail ? signToken({ sub: memberByEmail.id, role: "member" }, stack.env.JWT_SECRET!, 30 * 86_400) : null;
+  process.stdout.write(banner(stack.gatewayUrl, adminToken, memberToken));
 }
 
-function banner(url: string): string {
+const SECRET_NAMES = ["GATEWAY_SECRET", "SERVICE_SECRET", "JWT_SECRET"] as const;
+
+/**
+ * Secrets not set in the environment are generated once and kept in the data directory (readable by
+ * its owner only), so tokens printed by one run still work in the next. Never for production.
+ */
+async function useDevelopmentSecrets(env: NodeJS.ProcessEnv, dataRoot: string): Promise<void> {
+  const missing = SECRET_NAMES.filter((name) => !env[name]);
+  if (!missing.length) return;
+  if (env.NODE_ENV === "production") throw new Error(`Set ${missing.join(", ")}: development secrets are never generated in production`);
+  const file = join(dataRoot, "dev-secrets.json");
+  const kept: Record<string, string> = existsSync(file) ? JSON.parse(await readFile(file, "utf8")) : {};
+  for (const name of missing) {
+    kept[name] ??= randomBytes(32).toString("base64url");
+    env[name] = kept[name];
+  }
+  await mkdir(dataRoot, { recursive: true });
+  await writeFile(file, JSON.stringify(kept, null, 2), { mode: 0o600 });
+  // Names only: secrets never go to logs.
+  log.warn("using development secrets kept in the data directory; set them in the environment for anything but development", { names: missing, file });
+}
+
+function banner(url: string, adminToken: string, memberToken: string | null): string {
   return `
   Coalition is running.
 
   GraphQL gateway: ${url}
-  Open it in a browser for Apollo Sandbox, or try:
+  Open it in a browser for Apollo Sandbox, and add a header \`Authorization: Bearer <token>\`:
 
-  curl -s ${url} -H 'content-type: application/json' \\
+  Admin token:        ${adminToken}
+  Demo member token:  ${memberToken ?? "(no demo member)"}   (${DEMO_MEMBER_EMAIL}, valid 30 days)
+
+  Or try:
+
+  curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${memberToken}' \\
     -d '{"query":"{ memberByEmail(email: \\"${DEMO_MEMBER_EMAIL}\\") { displayName balance { available pending } tier tierProgress { next pointsToNext } eligibleRewards(first: 3) { title costPoints } } }"}'
 
   Ctrl-C stops everything.

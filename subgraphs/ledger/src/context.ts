@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import type { Identity } from "../../../shared/src/auth/proof";
 import { createActivityLoader } from "./activity/activity.loader";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
@@ -10,9 +11,10 @@ import { createSettlementLoader } from "./settlement/settlement.loader";
 import { TransferService } from "./transfer/transfer.service";
 
 /** Per request: services and fresh DataLoaders, so batching never leaks data between requests. */
-export function createContext(dataSource: DataSource, clock: Clock = systemClock) {
+export function createContext(dataSource: DataSource, identity: Identity = { kind: "anonymous" }, clock: Clock = systemClock) {
   const manager = dataSource.manager;
   return {
+    identity,
     purchases: new PurchaseService(dataSource, clock),
     holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),

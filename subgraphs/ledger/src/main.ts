@@ -13,7 +13,7 @@ void runSubgraph({
   entities,
   migrations,
   buildSchema,
-  createContext: (dataSource) => createContext(dataSource, testClock ?? systemClock),
+  createContext: (dataSource, _req, identity) => createContext(dataSource, identity, testClock ?? systemClock),
   routes: testClock
     ? (app) =>
         app.put("/test/clock", express.json(), (req, res) => {

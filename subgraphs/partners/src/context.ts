@@ -1,10 +1,12 @@
 import type { DataSource } from "typeorm";
+import type { Identity } from "../../../shared/src/auth/proof";
+import { ApiKeyService } from "./api-key/api-key.service";
 import { createPartnerLoader } from "./partner/partner.loader";
 import { PartnerService } from "./partner/partner.service";
 
 /** Per request: services and fresh DataLoaders, so batching never leaks data between requests. */
-export function createContext(dataSource: DataSource) {
+export function createContext(dataSource: DataSource, _req?: unknown, identity: Identity = { kind: "anonymous" }) {
   const partners = new PartnerService(dataSource);
-  return { partners, loaders: { partner: createPartnerLoader(partners) } };
+  return { identity, partners, apiKeys: new ApiKeyService(dataSource), loaders: { partner: createPartnerLoader(partners) } };
 }
 export type Context = ReturnType<typeof createContext>;

@@ -1,0 +1,40 @@
+import { GraphQLError } from "graphql";
+import type { Identity } from "./proof";
+
+/**
+ * Who may do what, decided in the subgraphs from the identity the gateway signed. Denials leak
+ * nothing: they are decided before looking anything up, so "not yours" and "does not exist" read alike.
+ */
+export const unauthenticated = () => new GraphQLError("Sign in first: send a bearer token or an API key", { extensions: { code: "UNAUTHENTICATED" } });
+export const forbidden = () => new GraphQLError("You are not allowed to do this", { extensions: { code: "FORBIDDEN" } });
+
+const deny = (identity: Identity) => (identity.kind === "anonymous" ? unauthenticated() : forbidden());
+
+export const isAdmin = (identity: Identity) => identity.kind === "admin" || identity.kind === "service";
+
+export function requireAdmin(identity: Identity): void {
+  if (!isAdmin(identity)) throw deny(identity);
+}
+
+/** The member themself, or an admin. */
+export function requireSelf(identity: Identity, memberId: string): void {
+  if (isAdmin(identity)) return;
+  if (identity.kind === "member" && identity.memberId === memberId.toLowerCase()) return;
+  throw deny(identity);
+}
+
+/** An app of this partner, or an admin. */
+export function requirePartner(identity: Identity, partnerId: string): void {
+  if (isAdmin(identity)) return;
+  if (identity.kind === "partner" && identity.partnerId === partnerId.toLowerCase()) return;
+  throw deny(identity);
+}
+
+/** Any signed-in caller. */
+export function requireSignedIn(identity: Identity): void {
+  if (identity.kind === "anonymous") throw unauthenticated();
+}
+
+export function denyFor(identity: Identity): GraphQLError {
+  return deny(identity);
+}

@@ -1,0 +1,48 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { notFound } from "../../../../shared/src/errors";
+import { requireId } from "../../../../shared/src/validation";
+
+export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
+
+export interface ApiKeyRow {
+  id: string;
+  partner_id: string;
+  key_hash: string;
+  prefix: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+export class ApiKeyService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** A new key for a partner app: returned once, stored only as a hash. */
+  async issue(partnerId: string): Promise<{ row: ApiKeyRow; key: string }> {
+    const id = requireId(partnerId, "partnerId");
+    const [partner] = await this.dataSource.query(`SELECT id FROM partners WHERE id = $1`, [id]);
+    if (!partner) throw notFound(`No partner with id ${id}`);
+    const key = `ck_${randomBytes(32).toString("base64url")}`;
+    const [row] = await this.dataSource.query(
+      `INSERT INTO partner_api_keys (partner_id, key_hash, prefix) VALUES ($1, $2, $3) RETURNING *`,
+      [id, hashApiKey(key), key.slice(0, 7)],
+    );
+    return { row, key };
+  }
+
+  async revoke(keyId: string): Promise<ApiKeyRow> {
+    const id = requireId(keyId, "id");
+    await this.dataSource.query(`UPDATE partner_api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, [id]);
+    const [row] = await this.dataSource.query(`SELECT * FROM partner_api_keys WHERE id = $1`, [id]);
+    if (!row) throw notFound(`No API key with id ${id}`);
+    return row;
+  }
+
+  /** The partner a live key belongs to, or null. The stored hash is compared in constant time. */
+  async ownerOf(keyHash: string): Promise<string | null> {
+    if (!/^[0-9a-f]{64}$/.test(keyHash)) return null;
+    const [row]: ApiKeyRow[] = await this.dataSource.query(`SELECT * FROM partner_api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [keyHash]);
+    if (!row || !timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(keyHash))) return null;
+    return row.partner_id;
+  }
+}
