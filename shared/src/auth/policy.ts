@@ -38,3 +38,12 @@ export function requireSignedIn(identity: Identity): void {
 export function denyFor(identity: Identity): GraphQLError {
   return deny(identity);
 }
+
+/**
+ * A member's own data: the member, an admin, or (when `linkedPartners` says the member is linked to
+ * the calling partner) a partner app, for the few fields partners may see.
+ */
+export async function requireSelfOrLinkedPartner(identity: Identity, memberId: string, linkedPartners: () => Promise<string[]>): Promise<void> {
+  if (identity.kind === "partner" && (await linkedPartners()).includes(identity.partnerId)) return;
+  requireSelf(identity, memberId);
+}

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { createLinkedPartnersLoader } from "../../../shared/src/auth/linked-partners";
 import type { Identity } from "../../../shared/src/auth/proof";
 import { createActivityLoader } from "./activity/activity.loader";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
@@ -21,6 +22,7 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
     transfers: new TransferService(dataSource, clock),
     loaders: {
       standing: createStandingLoader(manager, clock),
+      linkedPartners: createLinkedPartnersLoader(),
       partnerPoints: createPartnerPointsLoader(manager),
       expiringSoon: createExpiringSoonLoader(manager, clock),
       ledgerEntry: createLedgerEntryLoader(manager),

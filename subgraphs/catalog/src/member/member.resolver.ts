@@ -2,6 +2,7 @@ import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-gr
 import { tierRank } from "../../../../shared/src/enums";
 import { badInput } from "../../../../shared/src/errors";
 import { pageSize } from "../../../../shared/src/validation";
+import { requireSelf } from "../../../../shared/src/auth/policy";
 import type { Context } from "../context";
 import { Redemption } from "../redemption/redemption.type";
 import { Reward } from "../reward/reward.type";
@@ -18,8 +19,9 @@ export class MemberResolver {
   eligibleRewards(
     @Root() member: Member,
     @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_FIRST, description: "How many, 1 to 100." }) first: number | null,
-    @Ctx() { loaders }: Context,
+    @Ctx() { identity, loaders }: Context,
   ): Promise<Reward[]> {
+    requireSelf(identity, member.id);
     // Only the gateway can supply these; a direct call to the catalog without them is a client mistake.
     if (!member.tier || typeof member.balance?.available !== "number") {
       throw badInput("Member.eligibleRewards needs the member's tier and balance; query it through the gateway");
@@ -31,8 +33,9 @@ export class MemberResolver {
   redemptions(
     @Root() member: Member,
     @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_FIRST, description: "How many, 1 to 100." }) first: number | null,
-    @Ctx() { loaders }: Context,
+    @Ctx() { identity, loaders }: Context,
   ): Promise<Redemption[]> {
+    requireSelf(identity, member.id);
     return loaders.memberRedemptions.load({ memberId: member.id, first: pageSize(first ?? DEFAULT_FIRST) });
   }
 }

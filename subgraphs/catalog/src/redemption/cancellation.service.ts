@@ -1,5 +1,7 @@
 import { DataSource, IsNull, LessThan, Not, Repository } from "typeorm";
 import { intFromEnv } from "../../../../shared/src/config";
+import { denyFor, isAdmin, requireSignedIn } from "../../../../shared/src/auth/policy";
+import type { Identity } from "../../../../shared/src/auth/proof";
 import { appError, conflict, notFound } from "../../../../shared/src/errors";
 import type { Logger } from "../../../../shared/src/logger";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
@@ -28,10 +30,13 @@ export class CancellationService {
     this.redemptions = dataSource.getRepository(RedemptionRecord);
   }
 
-  async cancel(redemptionId: string): Promise<RedemptionRecord> {
+  /** The member who redeemed (or an admin) cancels; to anyone else a redemption that is not theirs reads as forbidden, like one that does not exist. */
+  async cancel(redemptionId: string, identity: Identity): Promise<RedemptionRecord> {
     const id = requireId(redemptionId, "id");
+    requireSignedIn(identity);
     const claimed = await this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(RedemptionRecord, { where: { id }, lock: { mode: "pessimistic_write" } });
+      if (!isAdmin(identity) && (identity.kind !== "member" || row?.memberId !== identity.memberId)) throw denyFor(identity);
       if (!row) throw notFound(`No redemption with id ${id}`);
       if (row.status === RedemptionStatus.CANCELLED || row.cancelRequestedAt) return row;
       if (row.status !== RedemptionStatus.COMPLETED) throw conflict(`Only completed redemptions can be cancelled; this one is ${row.status}`);
@@ -47,11 +52,14 @@ export class CancellationService {
   }
 
   /** The partner redeemed the voucher at its till: it can no longer be cancelled. Marking it twice is harmless. */
-  async markUsed(code: string): Promise<RedemptionRecord> {
+  /** The offering partner's app (or an admin); another partner's voucher reads as unknown. */
+  async markUsed(code: string, identity: Identity): Promise<RedemptionRecord> {
     const voucherCode = requireText(code, "code", { max: 64 }).toUpperCase();
+    if (!isAdmin(identity) && identity.kind !== "partner") throw denyFor(identity);
     return this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(RedemptionRecord, { where: { voucherCode }, lock: { mode: "pessimistic_write" } });
-      if (!row) throw notFound("No voucher with this code");
+      const [reward] = row ? await this.rewards.findByIds([row.rewardId]) : [];
+      if (!row || (identity.kind === "partner" && reward?.partnerId !== identity.partnerId)) throw notFound("No voucher with this code");
       if (row.voucherUsedAt) return row;
       if (row.status !== RedemptionStatus.COMPLETED || row.cancelRequestedAt) throw conflict("This voucher was cancelled and cannot be used");
       row.voucherUsedAt = new Date();

@@ -18,7 +18,7 @@ export class Redemption {
   @Field(() => RedemptionStatus, { description: "Where it stands; only COMPLETED ones have a voucher." })
   status!: RedemptionStatus;
 
-  @Field(() => String, { nullable: true, description: "Code the member shows the partner, e.g. `7K3M-Q9TX-…`; set once COMPLETED." })
+  // Resolved in redemption.resolver.ts, where who may see it is decided.
   voucherCode!: string | null;
 
   @Field(() => Date, { description: "When the redemption was requested." })

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { pageSize, requireId } from "../../../../shared/src/validation";
+import { requirePartner } from "../../../../shared/src/auth/policy";
 import type { Context } from "../context";
 import { Partner } from "../partner/partner.type";
 import { CreateRewardInput } from "./create-reward.input";
@@ -25,7 +26,8 @@ export class RewardResolver {
   }
 
   @Mutation(() => Reward, { description: "Adds a reward to a partner's catalog." })
-  async createReward(@Arg("input", () => CreateRewardInput, { description: "The reward to add." }) input: CreateRewardInput, @Ctx() { rewards }: Context): Promise<Reward> {
+  async createReward(@Arg("input", () => CreateRewardInput, { description: "The reward to add." }) input: CreateRewardInput, @Ctx() { identity, rewards }: Context): Promise<Reward> {
+    requirePartner(identity, input.partnerId);
     return Reward.from(await rewards.create(input));
   }
 

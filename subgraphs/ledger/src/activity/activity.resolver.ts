@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { requireSelf } from "../../../../shared/src/auth/policy";
 import { pageSize } from "../../../../shared/src/validation";
 import type { Context } from "../context";
 import { Member } from "../member/member.type";
@@ -21,8 +22,9 @@ export class MemberActivityResolver {
       description: "Continue after this entry: the `endCursor` of the previous page (or any edge's `cursor`). Omit for the newest entries.",
     })
     after: string | null,
-    @Ctx() { loaders }: Context,
+    @Ctx() { identity, loaders }: Context,
   ): Promise<LedgerEntryConnection> {
+    requireSelf(identity, member.id);
     const key = { memberId: member.id, first: pageSize(first ?? DEFAULT_FIRST), after: after == null ? null : decodeCursor(after) };
     return loaders.activity.load(key);
   }

@@ -1,4 +1,5 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { forbidden, requireSelf, requireSelfOrLinkedPartner } from "../../../../shared/src/auth/policy";
 import { TierLevel } from "../../../../shared/src/enums";
 import type { Context } from "../context";
 import { Member } from "../member/member.type";
@@ -9,10 +10,12 @@ import { tierStanding } from "./tiers";
 @Resolver(() => Member)
 export class MemberBalanceResolver {
   @FieldResolver(() => PointsBalance, { description: "The member's points across all partners." })
-  async balance(@Root() member: Member, @Ctx() { loaders }: Context): Promise<PointsBalance> {
+  async balance(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<PointsBalance> {
+    await requireSelfOrLinkedPartner(identity, member.id, () => loaders.linkedPartners.load(member.id));
     const standing = await loaders.standing.load(member.id);
     return Object.assign(new PointsBalance(), {
       memberId: member.id,
+      restricted: identity.kind === "partner",
       available: standing.available,
       pending: standing.pending,
       held: standing.held,
@@ -22,20 +25,52 @@ export class MemberBalanceResolver {
   }
 
   @FieldResolver(() => TierLevel, { description: "The member's tier, from qualifying points over the trailing 12 months." })
-  async tier(@Root() member: Member, @Ctx() { loaders }: Context): Promise<TierLevel> {
+  async tier(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<TierLevel> {
+    await requireSelfOrLinkedPartner(identity, member.id, () => loaders.linkedPartners.load(member.id));
     return tierStanding((await loaders.standing.load(member.id)).qualifying).current;
   }
 
   @FieldResolver(() => TierProgress, { description: "How far the member is from the next tier." })
-  async tierProgress(@Root() member: Member, @Ctx() { loaders }: Context): Promise<TierProgress> {
+  async tierProgress(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<TierProgress> {
+    requireSelf(identity, member.id);
     return Object.assign(new TierProgress(), tierStanding((await loaders.standing.load(member.id)).qualifying));
   }
 }
 
+/** A partner app sees a linked member's `available` points, nothing else of the balance. */
+function ownerOnly(balance: PointsBalance): void {
+  if (balance.restricted) throw forbidden();
+}
+
 @Resolver(() => PointsBalance)
 export class PointsBalanceResolver {
+  @FieldResolver(() => Int, { description: "Points earned but still inside a partner's return window: not spendable yet, not counted toward tier." })
+  pending(@Root() balance: PointsBalance): number {
+    ownerOnly(balance);
+    return balance.pending;
+  }
+
+  @FieldResolver(() => Int, { description: "Points reserved by redemptions in progress: not available; spent when the redemption completes, back when it fails." })
+  held(@Root() balance: PointsBalance): number {
+    ownerOnly(balance);
+    return balance.held;
+  }
+
+  @FieldResolver(() => Int, { description: "All points ever earned." })
+  lifetimeEarned(@Root() balance: PointsBalance): number {
+    ownerOnly(balance);
+    return balance.lifetimeEarned;
+  }
+
+  @FieldResolver(() => Int, { description: "All points ever spent on rewards." })
+  lifetimeRedeemed(@Root() balance: PointsBalance): number {
+    ownerOnly(balance);
+    return balance.lifetimeRedeemed;
+  }
+
   @FieldResolver(() => [PartnerPoints], { description: "One row per partner the member earned or redeemed at, most earned first." })
   async byPartner(@Root() balance: PointsBalance, @Ctx() { loaders }: Context): Promise<PartnerPoints[]> {
+    ownerOnly(balance);
     return (await loaders.partnerPoints.load(balance.memberId)).map((row) =>
       Object.assign(new PartnerPoints(), { partner: partnerStub(row.partner_id), earned: Number(row.earned), redeemed: Number(row.redeemed) }),
     );
@@ -43,6 +78,7 @@ export class PointsBalanceResolver {
 
   @FieldResolver(() => [ExpiringPoints], { description: "Points that expire within the next 90 days, soonest first, unless spent before." })
   async expiringSoon(@Root() balance: PointsBalance, @Ctx() { loaders }: Context): Promise<ExpiringPoints[]> {
+    ownerOnly(balance);
     return (await loaders.expiringSoon.load(balance.memberId)).map((row) =>
       Object.assign(new ExpiringPoints(), { points: Number(row.points), expiresAt: row.expires_at }),
     );

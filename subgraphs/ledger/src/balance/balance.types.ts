@@ -25,22 +25,19 @@ export class ExpiringPoints {
 
 @ObjectType({ description: "A member's points across every partner of the coalition." })
 export class PointsBalance {
-  /** Not a field: lets byPartner find the member. */
+  /** Not fields: which member, and whether the caller is a partner app (which sees `available` only). */
   memberId!: string;
+  restricted!: boolean;
 
   @Field(() => Int, { description: "Points the member can spend now. Negative when refunds clawed back points already spent: redemptions wait until it is positive again." })
   available!: number;
 
-  @Field(() => Int, { description: "Points earned but still inside a partner's return window: not spendable yet, not counted toward tier." })
   pending!: number;
 
-  @Field(() => Int, { description: "Points reserved by redemptions in progress: not available; spent when the redemption completes, back when it fails." })
   held!: number;
 
-  @Field(() => Int, { description: "All points ever earned." })
   lifetimeEarned!: number;
 
-  @Field(() => Int, { description: "All points ever spent on rewards." })
   lifetimeRedeemed!: number;
 }
 

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { requirePartner } from "../../../../shared/src/auth/policy";
 import type { Context } from "../context";
 import { Partner } from "../partner/partner.type";
 import { requireSettlementRange } from "./settlement.range";
@@ -13,8 +14,9 @@ export class PartnerSettlementResolver {
     @Root() partner: Partner,
     @Arg("from", () => Date, { description: "Start of the period, included." }) from: Date,
     @Arg("to", () => Date, { description: "End of the period, excluded. Must be after `from`, at most 366 days later." }) to: Date,
-    @Ctx() { loaders }: Context,
+    @Ctx() { identity, loaders }: Context,
   ): Promise<PartnerSettlement> {
+    requirePartner(identity, partner.id);
     return loaders.settlement.load({ partnerId: partner.id, ...requireSettlementRange(from, to) });
   }
 }

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { requireSelf } from "../../../../shared/src/auth/policy";
 import type { Context } from "../context";
 import { LedgerEntry } from "../entry/ledger-entry.type";
 import { TransferPointsInput } from "./transfer-points.input";
@@ -11,7 +12,8 @@ export class TransferResolver {
       "transferred points keep their expiry and do not count toward tier. " +
       'Example: `transferPoints(input: { fromMemberId: "…", toMemberId: "…", points: 500, idempotencyKey: "gift-2026-11-22-1" }) { points }`.',
   })
-  transferPoints(@Arg("input", () => TransferPointsInput) input: TransferPointsInput, @Ctx() { transfers }: Context): Promise<LedgerEntry> {
+  transferPoints(@Arg("input", () => TransferPointsInput) input: TransferPointsInput, @Ctx() { identity, transfers }: Context): Promise<LedgerEntry> {
+    requireSelf(identity, input.fromMemberId);
     return transfers.transfer(input);
   }
 }

@@ -7,13 +7,9 @@ export class Member {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String, { description: "Email address, lowercased; unique across the coalition." })
+  // email, displayName and enrolledAt are resolved in member.resolver.ts, where who may see them is decided.
   email!: string;
-
-  @Field(() => String, { description: "Name shown to the member and to partners." })
   displayName!: string;
-
-  @Field(() => Date, { description: "When the member enrolled." })
   enrolledAt!: Date;
 
   static from(record: MemberRecord): Member {

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { requirePartner, requireSelf } from "../../../../shared/src/auth/policy";
 import type { Context } from "../context";
 import { Member } from "../member/member.type";
 import { LinkPartnerAccountInput } from "./link-partner-account.input";
@@ -7,7 +8,8 @@ import { PartnerAccount } from "./partner-account.type";
 @Resolver(() => Member)
 export class PartnerAccountResolver {
   @FieldResolver(() => [PartnerAccount], { description: "The member's accounts at partner brands, oldest link first." })
-  async partnerAccounts(@Root() member: Member, @Ctx() { loaders }: Context): Promise<PartnerAccount[]> {
+  async partnerAccounts(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<PartnerAccount[]> {
+    requireSelf(identity, member.id);
     return (await loaders.partnerAccounts.load(member.id)).map(PartnerAccount.from);
   }
 
@@ -16,8 +18,11 @@ export class PartnerAccountResolver {
   })
   async linkPartnerAccount(
     @Arg("input", () => LinkPartnerAccountInput) input: LinkPartnerAccountInput,
-    @Ctx() { partnerAccounts }: Context,
+    @Ctx() { identity, partnerAccounts }: Context,
   ): Promise<PartnerAccount> {
+    // The member themself, the partner the account is at, or an admin.
+    if (identity.kind === "partner") requirePartner(identity, input.partnerId);
+    else requireSelf(identity, input.memberId);
     return PartnerAccount.from(await partnerAccounts.link(input));
   }
 }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import { requireId } from "../../../../shared/src/validation";
+import { requireAdmin } from "../../../../shared/src/auth/policy";
 import type { Context } from "../context";
 import { Partner } from "./partner.type";
 import { RegisterPartnerInput } from "./register-partner.input";
@@ -17,7 +18,8 @@ export class PartnerResolver {
   }
 
   @Mutation(() => Partner, { description: "Adds a partner brand with its earn rule." })
-  async registerPartner(@Arg("input", () => RegisterPartnerInput) input: RegisterPartnerInput, @Ctx() { partners }: Context): Promise<Partner> {
+  async registerPartner(@Arg("input", () => RegisterPartnerInput) input: RegisterPartnerInput, @Ctx() { identity, partners }: Context): Promise<Partner> {
+    requireAdmin(identity);
     return Partner.from(await partners.register(input));
   }
 }
