@@ -1,0 +1,127 @@
+import { signToken } from "../shared/src/auth/jwt";
+import { PROOF_HEADER, signProof } from "../shared/src/auth/proof";
+import { bearer } from "../shared/src/stack/graphql-client";
+import { createReward, enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
+import { type Caller, anonymous, asAdmin, asMember, asPartnerApp, gql, ok, unique } from "./support/gateway";
+
+type Role = "anonymous" | "memberA" | "memberB" | "partnerX" | "partnerY" | "admin";
+const ROLES: Role[] = ["anonymous", "memberA", "memberB", "partnerX", "partnerY", "admin"];
+const allowed = (...roles: Role[]) => Object.fromEntries(ROLES.map((role) => [role, roles.includes(role)])) as Record<Role, boolean>;
+
+/**
+ * Who may see and do what, through the gateway: each role against each sensitive field and mutation.
+ * Member A is linked to partner X; member B to partner Y.
+ */
+describe("access rules", () => {
+  const ids: Record<string, string> = {};
+  const callers = {} as Record<Role, Caller>;
+
+  beforeAll(async () => {
+    const x = await registerPartner({ pointsPerUnit: 1 });
+    const y = await registerPartner({ pointsPerUnit: 1 });
+    const a = await enrollMember();
+    const b = await enrollMember();
+    for (const [member, partner] of [[a, x], [b, y]] as const) {
+      await ok(`mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { externalId } }`, { input: { memberId: member.id, partnerId: partner.id, externalId: unique("card") } });
+      await recordPurchase(partner, member.id, 500_000);
+    }
+    const reward = await createReward(x.id, { costPoints: 10 });
+    const keyOf = async (partnerId: string) => (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partnerId })).issuePartnerApiKey.key;
+    Object.assign(callers, { anonymous, memberA: asMember(a.id), memberB: asMember(b.id), partnerX: asPartnerApp(await keyOf(x.id)), partnerY: asPartnerApp(await keyOf(y.id)), admin: asAdmin() });
+    const { redeemReward } = await ok(`mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id voucherCode } }`, { input: { memberId: a.id, rewardId: reward.id, idempotencyKey: unique("key") } }, callers.memberA);
+    Object.assign(ids, { x: x.id, y: y.id, a: a.id, b: b.id, aEmail: a.email, reward: reward.id, redemption: redeemReward.id, voucher: redeemReward.voucherCode, xCurrency: x.currency });
+  });
+
+  const now = () => new Date().toISOString();
+  const reads: [string, string, () => Record<string, unknown>, Record<Role, boolean>][] = [
+    ["member's name", `query($id: ID!) { member(id: $id) { id displayName } }`, () => ({ id: ids.a }), allowed("memberA", "partnerX", "admin")],
+    ["member's email", `query($id: ID!) { member(id: $id) { email } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's linked accounts", `query($id: ID!) { member(id: $id) { partnerAccounts { externalId } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's available points and tier", `query($id: ID!) { member(id: $id) { balance { available } tier } }`, () => ({ id: ids.a }), allowed("memberA", "partnerX", "admin")],
+    ["member's points at each brand", `query($id: ID!) { member(id: $id) { balance { byPartner { earned } } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's pending and lifetime points", `query($id: ID!) { member(id: $id) { balance { pending lifetimeEarned } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's tier progress", `query($id: ID!) { member(id: $id) { tierProgress { qualifyingPoints } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's activity", `query($id: ID!) { member(id: $id) { activity { edges { node { points } } } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's redemptions and vouchers", `query($id: ID!) { member(id: $id) { redemptions { voucherCode } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's eligible rewards", `query($id: ID!) { member(id: $id) { eligibleRewards(first: 1) { id } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member by email", `query($e: String!) { memberByEmail(email: $e) { id } }`, () => ({ e: ids.aEmail }), allowed("memberA", "admin")],
+    ["member by an unknown email", `query($e: String!) { memberByEmail(email: $e) { id } }`, () => ({ e: "nobody-at-all@example.com" }), allowed("admin")],
+    ["an unknown member id", `query($id: ID!) { member(id: $id) { id } }`, () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed("admin")],
+    ["the member list", `{ members(first: 3) { id } }`, () => ({}), allowed("admin")],
+    ["the partner list and catalog", `{ partners { id } rewards(first: 3) { id title } }`, () => ({}), allowed(...ROLES)],
+    ["a partner's settlement", `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { partner(id: $id) { settlement(from: $from, to: $to) { pointsIssued } } }`, () => ({ id: ids.x, from: "2026-01-01T00:00:00Z", to: now() }), allowed("partnerX", "admin")],
+  ];
+
+  describe.each(reads)("reading %s", (_what, query, variables, expected) => {
+    it.each(ROLES)("as %s", async (role) => {
+      const result = await gql(query, variables(), callers[role]);
+      if (expected[role]) {
+        expect(result.errors).toBeUndefined();
+      } else {
+        expect(result.errors?.map((e) => e.extensions?.code)).toEqual([role === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN"]);
+        expect(JSON.stringify(result.data ?? {})).not.toMatch(/@example\.com|"available":\d|voucher/);
+      }
+    });
+  });
+
+  const writes: [string, string, () => Record<string, unknown>, Record<Role, boolean>][] = [
+    ["record a purchase at X", `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, () => ({ input: { partnerId: ids.x, memberId: ids.a, amountMinor: 100, currency: ids.xCurrency, reference: unique("r") } }), allowed("partnerX", "admin")],
+    ["create a reward at X", `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, () => ({ input: { partnerId: ids.x, title: "T", costPoints: 5 } }), allowed("partnerX", "admin")],
+    ["redeem for member A", `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`, () => ({ input: { memberId: ids.a, rewardId: ids.reward, idempotencyKey: unique("k") } }), allowed("memberA", "admin")],
+    ["transfer from member A", `mutation($input: TransferPointsInput!) { transferPoints(input: $input) { id } }`, () => ({ input: { fromMemberId: ids.a, toMemberId: ids.b, points: 1, idempotencyKey: unique("t") } }), allowed("memberA", "admin")],
+    ["register a partner", `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`, () => ({ input: { slug: unique("p"), name: "P", category: "OTHER", pointsPerUnit: 1, currency: "EUR" } }), allowed("admin")],
+    ["issue an API key", `mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { id } }`, () => ({ id: ids.x }), allowed("admin")],
+    ["link member A at X", `mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { externalId } }`, () => ({ input: { memberId: ids.a, partnerId: ids.x, externalId: "ignored" } }), allowed("memberA", "partnerX", "admin")],
+  ];
+
+  describe.each(writes)("trying to %s", (_what, mutation, variables, expected) => {
+    it.each(ROLES)("as %s", async (role) => {
+      const result = await gql(mutation, variables(), callers[role]);
+      const code = result.errors?.[0]?.extensions?.code;
+      if (expected[role]) expect(["FORBIDDEN", "UNAUTHENTICATED"]).not.toContain(code); // allowed (it may still be a CONFLICT)
+      else expect(code).toBe(role === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN");
+    });
+  });
+
+  it("vouchers: only the offering partner marks one used; only its member cancels", async () => {
+    const USED = `mutation($code: String!) { markVoucherUsed(code: $code) { id } }`;
+    const CANCEL = `mutation($id: ID!) { cancelRedemption(id: $id) { status } }`;
+    expect((await gql(USED, { code: ids.voucher }, callers.partnerY)).errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect((await gql(USED, { code: ids.voucher }, callers.memberA)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await gql(CANCEL, { id: ids.redemption }, callers.memberB)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await gql(CANCEL, { id: ids.redemption }, callers.partnerX)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await ok(CANCEL, { id: ids.redemption }, callers.memberA)).cancelRedemption.status).toBe("CANCELLED");
+  });
+
+  it("refuses bad credentials instead of treating them as anonymous", async () => {
+    const query = `{ partners { id } }`;
+    const secret = process.env.TEST_JWT_SECRET!;
+    for (const caller of [
+      bearer("not-a-token"),
+      bearer(signToken({ sub: ids.a, role: "member" }, "another-secret-that-is-long-enough-123")),
+      bearer(signToken({ sub: ids.a, role: "member" }, secret, -60)),
+      { authorization: "Basic abc" },
+      asPartnerApp("ck_unknown"),
+    ]) {
+      expect((await gql(query, {}, caller)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    }
+    const { issuePartnerApiKey } = await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { id key } }`, { id: ids.y });
+    await ok(`mutation($id: ID!) { revokePartnerApiKey(id: $id) { revokedAt } }`, { id: issuePartnerApiKey.id });
+    expect((await gql(query, {}, asPartnerApp(issuePartnerApiKey.key))).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("the rules hold on entity references too (_entities), not only on root fields", async () => {
+    // What a query plan would send the members subgraph on member B's behalf, asking for member A's email.
+    const response = await fetch(process.env.TEST_MEMBERS_URL!, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        [PROOF_HEADER]: signProof({ kind: "member", memberId: ids.b }, "gateway", process.env.TEST_GATEWAY_SECRET!),
+      },
+      body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Member { email } } }`, variables: { r: [{ __typename: "Member", id: ids.a }] } }),
+    });
+    const body = (await response.json()) as { data?: { _entities: unknown[] }; errors?: { extensions?: { code?: string } }[] };
+    expect(body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(JSON.stringify(body)).not.toContain("@example.com");
+  });
+});
