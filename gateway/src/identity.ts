@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { GraphQLError } from "graphql";
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { verifyToken } from "../../shared/src/auth/jwt";
 import type { Identity } from "../../shared/src/auth/proof";
 import { SubgraphClient } from "../../shared/src/subgraph-client";
@@ -8,29 +9,64 @@ import { createHash } from "node:crypto";
 
 const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
 
+export interface TokenVerification {
+  /** HS256 (development): JWT_SECRET. */
+  secret?: string;
+  /** RS256/ES256 (production): the identity provider's JWKS URL, with optional issuer and audience checks. */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
 /**
- * Who is calling: a member or an admin with a bearer JWT (HS256, JWT_SECRET), a partner app with an
- * `x-api-key`, or nobody. A credential that is present but wrong is refused, never ignored.
+ * Who is calling: a member or an admin with a bearer JWT, a partner app with an `x-api-key`, or nobody.
+ * A credential that is present but wrong is refused, never ignored.
  */
 export class Identifier {
   private readonly partners = new SubgraphClient("partners");
   /** Key hash -> partner, briefly: a revoked key stops working within `cacheMs`. */
   private readonly cache = new Map<string, { partnerId: string | null; until: number }>();
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
 
   constructor(
-    private readonly jwtSecret: string,
+    private readonly tokens: TokenVerification,
     private readonly cacheMs = 10_000,
-  ) {}
+  ) {
+    this.jwks = tokens.jwksUrl ? createRemoteJWKSet(new URL(tokens.jwksUrl)) : null;
+  }
+
+  /** Claims of a valid token: HS256 with the shared secret, or RS256/ES256 against the JWKS. */
+  private async claimsOf(token: string): Promise<{ sub: string; role: string }> {
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw unauthenticated("Invalid token: malformed token");
+    }
+    if (alg === "HS256" && this.tokens.secret) {
+      const verified = verifyToken(token, this.tokens.secret);
+      if ("error" in verified) throw unauthenticated(`Invalid token: ${verified.error}`);
+      return verified.claims;
+    }
+    if ((alg === "RS256" || alg === "ES256") && this.jwks) {
+      try {
+        const { payload } = await jwtVerify(token, this.jwks, { algorithms: ["RS256", "ES256"], issuer: this.tokens.issuer, audience: this.tokens.audience, requiredClaims: ["exp", "sub"] });
+        return { sub: String(payload.sub), role: String(payload.role) };
+      } catch (error) {
+        throw unauthenticated(`Invalid token: ${(error as Error).message}`);
+      }
+    }
+    throw unauthenticated("Invalid token: unsupported algorithm");
+  }
 
   async identify(headers: IncomingHttpHeaders): Promise<Identity> {
     const authorization = headers.authorization;
     if (authorization) {
       const match = /^Bearer (\S+)$/i.exec(authorization);
       if (!match) throw unauthenticated("Authorization must be `Bearer <token>`");
-      const verified = verifyToken(match[1], this.jwtSecret);
-      if ("error" in verified) throw unauthenticated(`Invalid token: ${verified.error}`);
-      const { sub, role } = verified.claims;
+      const { sub, role } = await this.claimsOf(match[1]);
       if (role === "admin") return { kind: "admin", subject: sub };
+      if (role !== "member") throw unauthenticated("Invalid token: `role` must be member or admin");
       if (!isUuid(sub)) throw unauthenticated("Invalid token: a member's `sub` is their member id");
       return { kind: "member", memberId: sub.toLowerCase() };
     }
@@ -55,9 +91,10 @@ export class Identifier {
   }
 }
 
-/** JWT_SECRET from the environment (npm start and the tests generate one when unset). */
-export function jwtSecret(env = process.env): string {
+/** JWT_SECRET (HS256, development: npm start generates one) and/or JWT_JWKS_URL (RS256/ES256, production). */
+export function tokenVerification(env = process.env): TokenVerification {
   const secret = env.JWT_SECRET;
-  if (!secret || secret.length < 32) throw new Error("JWT_SECRET must be set, at least 32 characters (npm start generates a development one)");
-  return secret;
+  if (secret && secret.length < 32) throw new Error("JWT_SECRET must be at least 32 characters");
+  if (!secret && !env.JWT_JWKS_URL) throw new Error("Set JWT_JWKS_URL (RS256/ES256) or JWT_SECRET (HS256, development)");
+  return { secret, jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
 }

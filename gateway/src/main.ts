@@ -6,8 +6,9 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { createGateway, createGatewayErrorFormatter, supergraphPath } from "./gateway";
 import { proofSecrets } from "../../shared/src/auth/proof";
 import { setServiceIdentity } from "../../shared/src/auth/service-identity";
-import { Identifier, jwtSecret } from "./identity";
+import { Identifier, tokenVerification } from "./identity";
 import { aliasLimit, costLimit, depthLimit, limits } from "./limits";
+import { createRateLimiter, rateLimitKey, rateLimited } from "./rate-limit";
 
 const log = createLogger("gateway");
 
@@ -15,7 +16,8 @@ async function main() {
   const production = process.env.NODE_ENV === "production";
   const secrets = proofSecrets();
   setServiceIdentity("gateway", secrets.service);
-  const identifier = new Identifier(jwtSecret());
+  const identifier = new Identifier(tokenVerification());
+  const rateLimiter = createRateLimiter(log);
   const limit = limits();
   const server = await serveGraphQL({
     port: intFromEnv("GATEWAY_PORT", GATEWAY_DEFAULT_PORT),
@@ -34,12 +36,21 @@ async function main() {
     },
     maxBodyBytes: intFromEnv("REQUEST_MAX_BYTES", 100_000),
     maxBatchOperations: process.env.ALLOW_BATCHING === "1" ? intFromEnv("MAX_BATCH_OPERATIONS", 10) : 0,
-    context: async (req) => ({ identity: await identifier.identify(req.headers) }),
+    context: async (req) => {
+      const identity = await identifier.identify(req.headers);
+      const key = rateLimitKey(identity);
+      const retryAfter = key ? await rateLimiter.hit(key) : null;
+      if (retryAfter !== null) throw rateLimited(retryAfter);
+      return { identity };
+    },
   });
   log.info("gateway ready", { url: server.url, supergraph: supergraphPath() });
   process.send?.({ type: "ready", service: "gateway", url: server.url });
 
-  stopOnSignals(log, () => server.stop());
+  stopOnSignals(log, async () => {
+    await server.stop();
+    await rateLimiter.close();
+  });
 }
 
 main().catch((error) => {

@@ -1,0 +1,74 @@
+import { HeaderMap } from "@apollo/server";
+import { GraphQLError } from "graphql";
+import type { Redis } from "ioredis";
+import type { Identity } from "../../shared/src/auth/proof";
+import type { Logger } from "../../shared/src/logger";
+
+/** Fixed one-minute windows per caller: counted in Redis when REDIS_URL is set (shared by every gateway), in memory otherwise. */
+export interface RateLimiter {
+  /** Counts one request; returns the seconds to wait when over the limit, else null. */
+  hit(key: string): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+const WINDOW_SECONDS = 60;
+
+export function memoryRateLimiter(limit: number): RateLimiter {
+  const windows = new Map<string, { window: number; count: number }>();
+  return {
+    async hit(key) {
+      const now = Date.now() / 1000;
+      const window = Math.floor(now / WINDOW_SECONDS);
+      const entry = windows.get(key);
+      const count = entry?.window === window ? entry.count + 1 : 1;
+      if (windows.size > 100_000) windows.clear();
+      windows.set(key, { window, count });
+      return count > limit ? Math.ceil((window + 1) * WINDOW_SECONDS - now) : null;
+    },
+    async close() {},
+  };
+}
+
+export function redisRateLimiter(redis: Redis, limit: number, log: Logger): RateLimiter {
+  return {
+    async hit(key) {
+      const now = Date.now() / 1000;
+      const window = Math.floor(now / WINDOW_SECONDS);
+      const redisKey = `coalition:rate:${key}:${window}`;
+      try {
+        const [[, count]] = (await redis.multi().incr(redisKey).expire(redisKey, WINDOW_SECONDS * 2).exec()) as [[unknown, number]];
+        return count > limit ? Math.ceil((window + 1) * WINDOW_SECONDS - now) : null;
+      } catch (error) {
+        // Redis down: let requests through rather than take the whole API down with it.
+        log.warn("rate limiter unavailable", { error: (error as Error).message });
+        return null;
+      }
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}
+
+/** Members and partner apps are limited; admins and anonymous catalog reads are not (by this rule). */
+export function rateLimitKey(identity: Identity): string | null {
+  if (identity.kind === "member") return `member:${identity.memberId}`;
+  if (identity.kind === "partner") return `partner:${identity.partnerId}`;
+  return null;
+}
+
+export function rateLimited(retryAfter: number): GraphQLError {
+  return new GraphQLError(`Too many requests; retry in ${retryAfter} s`, {
+    extensions: { code: "RATE_LIMITED", retryAfter, http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfter)]]) } },
+  });
+}
+
+export function createRateLimiter(log: Logger, env = process.env): RateLimiter {
+  const limit = Number(env.RATE_LIMIT_PER_MINUTE ?? 600);
+  if (!env.REDIS_URL) return memoryRateLimiter(limit);
+  const { Redis } = require("ioredis") as typeof import("ioredis");
+  // Fail fast when Redis is away (requests then pass, see above) instead of queueing them.
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
+  redis.on("error", (error) => log.warn("redis", { error: error.message }));
+  return redisRateLimiter(redis, limit, log);
+}

@@ -1,0 +1,75 @@
+import { createConnection } from "node:net";
+import { memoryRateLimiter } from "../gateway/src/rate-limit";
+import { signToken } from "../shared/src/auth/jwt";
+import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
+import { dropDatabase } from "../shared/src/database";
+import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
+import { type Stack, startStack } from "../shared/src/stack/services";
+
+const redisAnswers = () =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port: 6379 });
+    socket.setTimeout(500);
+    socket.once("connect", () => (socket.end(), resolve(true)));
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => (socket.destroy(), resolve(false)));
+  });
+
+describe("rate limiting", () => {
+  it("counts per caller in fixed one-minute windows (in memory)", async () => {
+    const limiter = memoryRateLimiter(3);
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await limiter.hit("member:a"));
+    expect(results.slice(0, 3)).toEqual([null, null, null]);
+    expect(results[3]).toBeGreaterThanOrEqual(1);
+    expect(results[3]).toBeLessThanOrEqual(60);
+    expect(await limiter.hit("member:b")).toBeNull();
+  });
+
+  describe("through the gateway (Redis when one answers at 127.0.0.1:6379, else memory)", () => {
+    const suffix = `_ratelimit_${process.pid}`;
+    let stack: Stack;
+    let backend: string;
+
+    beforeAll(async () => {
+      backend = (await redisAnswers()) ? "redis" : "memory";
+      stack = await startStack({
+        env: {
+          ...process.env,
+          DATABASE_URL: process.env.TEST_DATABASE_URL,
+          DATABASE_NAME_SUFFIX: suffix,
+          LOG_LEVEL: "warn",
+          RATE_LIMIT_PER_MINUTE: "5",
+          ...(backend === "redis" ? { REDIS_URL: "redis://127.0.0.1:6379/0" } : {}),
+        },
+        freePorts: true,
+        logFile: process.env.TEST_SERVICES_LOG,
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await stack?.stop();
+      for (const name of SUBGRAPH_NAMES) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${name}${suffix}`));
+    });
+
+    it("answers RATE_LIMITED (429, Retry-After) past the limit, per member", async () => {
+      const token = (sub: string, role: "member" | "admin") => bearer(signToken({ sub, role }, stack.env.JWT_SECRET!));
+      const admin = token("admin", "admin");
+      const { enrollMember: a } = await requestGraphQL(stack.gatewayUrl, `mutation { enrollMember(input: { email: "a-${suffix}@example.com", displayName: "A" }) { id } }`, {}, admin);
+      const { enrollMember: b } = await requestGraphQL(stack.gatewayUrl, `mutation { enrollMember(input: { email: "b-${suffix}@example.com", displayName: "B" }) { id } }`, {}, admin);
+      const ask = (headers: Record<string, string>) =>
+        fetch(stack.gatewayUrl, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query: `{ partners { id } }` }) });
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await ask(token(a.id, "member"))).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200]);
+      const limited = await ask(token(a.id, "member"));
+      expect(limited.status).toBe(429);
+      const retryAfter = Number(limited.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      const body = (await limited.json()) as { errors: { extensions: { code: string; retryAfter: number } }[] };
+      expect(body.errors[0].extensions).toMatchObject({ code: "RATE_LIMITED", retryAfter });
+      expect((await ask(token(b.id, "member"))).status).toBe(200); // another member is not affected
+    });
+  });
+});
