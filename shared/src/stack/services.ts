@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { GATEWAY_DEFAULT_PORT, REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../config";
@@ -110,14 +110,38 @@ export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM
   });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nothing listens on, chosen below the kernel's ephemeral range: a port from that range could
+ * be taken by an outgoing connection (to Postgres, say) between this check and the service's listen.
+ */
+export async function freePort(): Promise<number> {
+  const ephemeralStart = (() => {
+    try {
+      return Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+    } catch {
+      return 32768;
+    }
+  })();
+  const low = 10_000;
+  const high = Math.max(low + 1_000, Math.min(ephemeralStart, 32_768));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error("No free port found");
+}
+
+const handedOut = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
 }
