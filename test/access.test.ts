@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { signToken } from "../shared/src/auth/jwt";
 import { PROOF_HEADER, signProof } from "../shared/src/auth/proof";
 import { bearer } from "../shared/src/stack/graphql-client";
@@ -27,7 +29,9 @@ describe("access rules", () => {
     }
     const reward = await createReward(x.id, { costPoints: 10 });
     const keyOf = async (partnerId: string) => (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partnerId })).issuePartnerApiKey.key;
-    Object.assign(callers, { anonymous, memberA: asMember(a.id), memberB: asMember(b.id), partnerX: asPartnerApp(await keyOf(x.id)), partnerY: asPartnerApp(await keyOf(y.id)), admin: asAdmin() });
+    const [keyX, keyY] = [await keyOf(x.id), await keyOf(y.id)];
+    Object.assign(ids, { keyX, keyY });
+    Object.assign(callers, { anonymous, memberA: asMember(a.id), memberB: asMember(b.id), partnerX: asPartnerApp(keyX), partnerY: asPartnerApp(keyY), admin: asAdmin() });
     const { redeemReward } = await ok(`mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id voucherCode } }`, { input: { memberId: a.id, rewardId: reward.id, idempotencyKey: unique("key") } }, callers.memberA);
     Object.assign(ids, { x: x.id, y: y.id, a: a.id, b: b.id, aEmail: a.email, reward: reward.id, redemption: redeemReward.id, voucher: redeemReward.voucherCode, xCurrency: x.currency });
   });
@@ -123,5 +127,12 @@ describe("access rules", () => {
     const body = (await response.json()) as { data?: { _entities: unknown[] }; errors?: { extensions?: { code?: string } }[] };
     expect(body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect(JSON.stringify(body)).not.toContain("@example.com");
+  });
+
+  it("logs hold no secret, API key, key hash or email", async () => {
+    const logs = readFileSync(process.env.TEST_SERVICES_LOG!, "utf8");
+    const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+    const secrets = [process.env.TEST_JWT_SECRET!, process.env.TEST_GATEWAY_SECRET!, process.env.TEST_SERVICE_SECRET!, ids.keyX, ids.keyY, sha256(ids.keyX), ids.aEmail];
+    for (const secret of secrets) expect(logs.includes(secret)).toBe(false);
   });
 });
