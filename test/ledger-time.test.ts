@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { PROOF_HEADER, signProof } from "../shared/src/auth/proof";
 import { createReward, enrollMember, headline, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { fails, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
@@ -77,5 +79,34 @@ describe("ledger over time", () => {
     const RECORD = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`;
     await fails(RECORD, { input: input(daysAgo(-2)) }, "BAD_USER_INPUT");
     await fails(RECORD, { input: input(daysAgo(400)) }, "BAD_USER_INPUT");
+  });
+});
+
+describe("points holds", () => {
+  afterEach(async () => {
+    await travel(0);
+    await expectLedgerConsistent();
+  });
+
+  it("reserve points at once and release themselves when they expire uncaptured", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const member = await enrollMember();
+    await recordPurchase(partner, member.id, 100_000); // 1,000 points
+    const redemptionId = randomUUID();
+    const ledger = (query: string, variables: Record<string, unknown>) =>
+      fetch(process.env.TEST_LEDGER_URL!, {
+        method: "POST",
+        headers: { "content-type": "application/json", [PROOF_HEADER]: signProof({ kind: "service", service: "catalog" }, "service", process.env.TEST_SERVICE_SECRET!) },
+        body: JSON.stringify({ query, variables }),
+      }).then((r) => r.json() as Promise<{ data?: any; errors?: { extensions?: { code?: string } }[] }>);
+    const input = { redemptionId, memberId: member.id, partnerId: partner.id, points: 400 };
+    const placed = await ledger(`mutation($input: HoldInput!) { placeHold(input: $input) { status points } }`, { input });
+    expect(placed.data.placeHold).toEqual({ status: "HELD", points: 400 });
+    expect((await headline(member.id)).balance).toMatchObject({ available: 600, held: 400 });
+    await travel(1); // HOLD_TTL_SECONDS is 300 by default
+    expect((await headline(member.id)).balance).toMatchObject({ available: 1_000, held: 0 });
+    const captured = await ledger(`mutation($id: ID!) { captureHold(redemptionId: $id) { status } }`, { id: redemptionId });
+    expect(captured.errors?.[0]?.extensions?.code).toBe("HOLD_RELEASED");
+    expect((await headline(member.id)).balance).toMatchObject({ available: 1_000, held: 0, lifetimeRedeemed: 0 });
   });
 });

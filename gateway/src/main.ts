@@ -38,7 +38,8 @@ async function main() {
     maxBatchOperations: process.env.ALLOW_BATCHING === "1" ? intFromEnv("MAX_BATCH_OPERATIONS", 10) : 0,
     context: async (req) => {
       const identity = await identifier.identify(req.headers);
-      const key = rateLimitKey(identity);
+      const apiKey = req.headers["x-api-key"];
+      const key = rateLimitKey(identity, typeof apiKey === "string" ? apiKey : undefined);
       const retryAfter = key ? await rateLimiter.hit(key) : null;
       if (retryAfter !== null) throw rateLimited(retryAfter);
       return { identity };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import type { Redis } from "ioredis";
@@ -50,10 +51,11 @@ export function redisRateLimiter(redis: Redis, limit: number, log: Logger): Rate
   };
 }
 
-/** Members and partner apps are limited; admins and anonymous catalog reads are not (by this rule). */
-export function rateLimitKey(identity: Identity): string | null {
+/** Each member and each API key is limited; admins and anonymous catalog reads are not (by this rule). */
+export function rateLimitKey(identity: Identity, apiKey: string | undefined): string | null {
   if (identity.kind === "member") return `member:${identity.memberId}`;
-  if (identity.kind === "partner") return `partner:${identity.partnerId}`;
+  // By a hash of the key (never the key itself): two keys of one partner count separately.
+  if (identity.kind === "partner" && apiKey) return `key:${createHash("sha256").update(apiKey).digest("hex").slice(0, 32)}`;
   return null;
 }
 
