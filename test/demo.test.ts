@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT, SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
-import { dropDatabase } from "../shared/src/database";
+import { REPO_ROOT } from "../shared/src/config";
 import { createLogger } from "../shared/src/logger";
 import { signToken } from "../shared/src/auth/jwt";
 import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
 import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "../shared/src/stack/demo-seed";
-import { type Stack, startStack } from "../shared/src/stack/services";
+import { useDedicatedStack } from "./support/dedicated-stack";
 
 /** The README's headline query, exactly as a newcomer would paste it. */
 function readmeHeadlineQuery(): string {
@@ -18,28 +17,17 @@ function readmeHeadlineQuery(): string {
 
 /** The demo coalition `npm start` seeds, on databases of its own, and the README's query against it. */
 describe("demo coalition", () => {
-  const suffix = `_demo_${process.pid}`;
-  let stack: Stack;
-  const admin = () => bearer(signToken({ sub: "test-admin", role: "admin" }, stack.env.JWT_SECRET!));
+  const dedicated = useDedicatedStack("demo");
+  const admin = () => dedicated.admin();
 
   beforeAll(async () => {
-    stack = await startStack({
-      env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL, DATABASE_NAME_SUFFIX: suffix, LOG_LEVEL: "warn" },
-      freePorts: true,
-      logFile: process.env.TEST_SERVICES_LOG,
-    });
-    expect(await isEmpty(stack.gatewayUrl)).toBe(true);
-    await seedDemo(stack.gatewayUrl, createLogger("demo-seed"), admin());
+    expect(await isEmpty(dedicated.stack.gatewayUrl)).toBe(true);
+    await seedDemo(dedicated.stack.gatewayUrl, createLogger("demo-seed"), admin());
   }, 120_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    for (const name of SUBGRAPH_NAMES) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${name}${suffix}`));
-  });
 
   it("has partners in six categories or more, 50 members, 30 rewards with some out of stock and some expired", async () => {
     const data = await requestGraphQL(
-      stack.gatewayUrl,
+      dedicated.stack.gatewayUrl,
       `{
       partners { category rewards { stock validUntil active } }
       members(first: 100) { balance { lifetimeEarned } tierProgress { pointsToNext current } }
@@ -61,9 +49,9 @@ describe("demo coalition", () => {
 
   it("answers the README's headline query for the demo member", async () => {
     // As the README says: with the demo member's own token, as npm start prints it.
-    const { memberByEmail: found } = await requestGraphQL(stack.gatewayUrl, `{ memberByEmail(email: "ada@example.com") { id } }`, {}, admin());
-    const memberToken = bearer(signToken({ sub: found.id, role: "member" }, stack.env.JWT_SECRET!));
-    const { memberByEmail: ada } = await requestGraphQL(stack.gatewayUrl, readmeHeadlineQuery(), {}, memberToken);
+    const { memberByEmail: found } = await requestGraphQL(dedicated.stack.gatewayUrl, `{ memberByEmail(email: "ada@example.com") { id } }`, {}, admin());
+    const memberToken = bearer(signToken({ sub: found.id, role: "member" }, dedicated.stack.env.JWT_SECRET!));
+    const { memberByEmail: ada } = await requestGraphQL(dedicated.stack.gatewayUrl, readmeHeadlineQuery(), {}, memberToken);
     expect(ada.displayName).toBe("Ada Lovelace");
     expect(ada.partnerAccounts).toHaveLength(4);
     expect(ada.balance).toMatchObject({ available: 4_300, pending: 540, lifetimeEarned: 5_240, lifetimeRedeemed: 400 });

@@ -1,51 +1,33 @@
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
-import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
-import { dropDatabase } from "../shared/src/database";
 import { bearer, postGraphQL } from "../shared/src/stack/graphql-client";
-import { type Stack, startStack } from "../shared/src/stack/services";
+import { useDedicatedStack } from "./support/dedicated-stack";
 
 /** Production tokens: RS256/ES256 verified against an identity provider's JWKS (served here on loopback). */
 describe("tokens from a JWKS (RS256 and ES256)", () => {
-  const suffix = `_jwks_${process.pid}`;
-  let stack: Stack;
   let jwksServer: Server;
+  let jwksUrl = "";
   const keys: Record<string, Awaited<ReturnType<typeof generateKeyPair>>> = {};
 
+  // Registered before the stack's own beforeAll, so the JWKS is up when the gateway starts.
   beforeAll(async () => {
     keys.RS256 = await generateKeyPair("RS256");
     keys.ES256 = await generateKeyPair("ES256");
     const jwks = { keys: await Promise.all(Object.entries(keys).map(async ([alg, pair]) => ({ ...(await exportJWK(pair.publicKey)), alg, kid: alg, use: "sig" }))) };
     jwksServer = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(jwks)));
     await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
-    const { port } = jwksServer.address() as AddressInfo;
-    stack = await startStack({
-      env: {
-        ...process.env,
-        DATABASE_URL: process.env.TEST_DATABASE_URL,
-        DATABASE_NAME_SUFFIX: suffix,
-        LOG_LEVEL: "warn",
-        JWT_SECRET: "",
-        JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-        JWT_ISSUER: "https://id.example.test",
-      },
-      freePorts: true,
-      logFile: process.env.TEST_SERVICES_LOG,
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    await new Promise((resolve) => jwksServer?.close(resolve));
-    for (const name of SUBGRAPH_NAMES) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${name}${suffix}`));
+    jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
   });
+  afterAll(() => new Promise((resolve) => jwksServer?.close(resolve)));
+
+  const dedicated = useDedicatedStack("jwks", () => ({ JWT_JWKS_URL: jwksUrl, JWT_ISSUER: "https://id.example.test" }));
 
   const token = (alg: "RS256" | "ES256", claims: Record<string, unknown>, issuer = "https://id.example.test") =>
     new SignJWT(claims).setProtectedHeader({ alg, kid: alg }).setIssuer(issuer).setSubject("ops@example.test").setExpirationTime("5m").sign(keys[alg].privateKey);
 
   it.each(["RS256", "ES256"] as const)("accepts an admin token signed with %s", async (alg) => {
-    const result = await postGraphQL(stack.gatewayUrl, `{ members(first: 1) { id } }`, {}, bearer(await token(alg, { role: "admin" })));
+    const result = await postGraphQL(dedicated.stack.gatewayUrl, `{ members(first: 1) { id } }`, {}, bearer(await token(alg, { role: "admin" })));
     expect(result.errors).toBeUndefined();
   });
 
@@ -53,7 +35,7 @@ describe("tokens from a JWKS (RS256 and ES256)", () => {
     const stranger = await generateKeyPair("RS256");
     const forged = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "RS256", kid: "RS256" }).setIssuer("https://id.example.test").setSubject("x").setExpirationTime("5m").sign(stranger.privateKey);
     for (const candidate of [await token("RS256", { role: "admin" }, "https://evil.example"), forged, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.x"]) {
-      const result = await postGraphQL(stack.gatewayUrl, `{ members(first: 1) { id } }`, {}, bearer(candidate));
+      const result = await postGraphQL(dedicated.stack.gatewayUrl, `{ members(first: 1) { id } }`, {}, bearer(candidate));
       expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     }
   });

@@ -1,10 +1,8 @@
 import { createConnection } from "node:net";
 import { memoryRateLimiter } from "../gateway/src/rate-limit";
 import { signToken } from "../shared/src/auth/jwt";
-import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
-import { dropDatabase } from "../shared/src/database";
 import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
-import { type Stack, startStack } from "../shared/src/stack/services";
+import { useDedicatedStack } from "./support/dedicated-stack";
 
 const redisAnswers = () =>
   new Promise<boolean>((resolve) => {
@@ -27,32 +25,17 @@ describe("rate limiting", () => {
   });
 
   describe("through the gateway (Redis when one answers at 127.0.0.1:6379, else memory)", () => {
-    const suffix = `_ratelimit_${process.pid}`;
-    let stack: Stack;
-    let backend: string;
-
+    let backend = "memory";
     beforeAll(async () => {
       backend = (await redisAnswers()) ? "redis" : "memory";
-      stack = await startStack({
-        env: {
-          ...process.env,
-          DATABASE_URL: process.env.TEST_DATABASE_URL,
-          DATABASE_NAME_SUFFIX: suffix,
-          LOG_LEVEL: "warn",
-          RATE_LIMIT_PER_MINUTE: "5",
-          ...(backend === "redis" ? { REDIS_URL: "redis://127.0.0.1:6379/0" } : {}),
-        },
-        freePorts: true,
-        logFile: process.env.TEST_SERVICES_LOG,
-      });
-    }, 60_000);
-
-    afterAll(async () => {
-      await stack?.stop();
-      for (const name of SUBGRAPH_NAMES) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${name}${suffix}`));
     });
+    const dedicated = useDedicatedStack("ratelimit", () => ({
+      RATE_LIMIT_PER_MINUTE: "5",
+      ...(backend === "redis" ? { REDIS_URL: "redis://127.0.0.1:6379/0" } : {}),
+    }));
 
     it("answers RATE_LIMITED (429, Retry-After) past the limit, per member", async () => {
+      const { stack, suffix } = dedicated;
       const token = (sub: string, role: "member" | "admin") => bearer(signToken({ sub, role }, stack.env.JWT_SECRET!));
       const admin = token("admin", "admin");
       const { enrollMember: a } = await requestGraphQL(stack.gatewayUrl, `mutation { enrollMember(input: { email: "a-${suffix}@example.com", displayName: "A" }) { id } }`, {}, admin);

@@ -1,9 +1,6 @@
 import { once } from "node:events";
-import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
-import { dropDatabase } from "../shared/src/database";
-import { signToken } from "../shared/src/auth/jwt";
-import { bearer, postGraphQL, requestGraphQL } from "../shared/src/stack/graphql-client";
-import { type Stack, startStack } from "../shared/src/stack/services";
+import { postGraphQL, requestGraphQL } from "../shared/src/stack/graphql-client";
+import { useDedicatedStack } from "./support/dedicated-stack";
 import { expectCatalogConsistent } from "./support/consistency";
 import { expectLedgerConsistent } from "./support/ledger";
 
@@ -13,30 +10,8 @@ import { expectLedgerConsistent } from "./support/ledger";
  * A stack of its own, because its catalog is killed.
  */
 describe("redemption recovery after a service is killed mid-flight", () => {
-  const suffix = `_recovery_${process.pid}`;
-  let stack: Stack;
-  const admin = () => bearer(signToken({ sub: "test-admin", role: "admin" }, stack.env.JWT_SECRET!));
-  const call = (query: string, variables: Record<string, unknown> = {}) => requestGraphQL(stack.gatewayUrl, query, variables, admin());
-
-  beforeAll(async () => {
-    stack = await startStack({
-      env: {
-        ...process.env,
-        DATABASE_URL: process.env.TEST_DATABASE_URL,
-        DATABASE_NAME_SUFFIX: suffix,
-        LOG_LEVEL: "warn",
-        REDEMPTION_RECOVERY_AFTER_SECONDS: "0",
-        REDEMPTION_SWEEP_SECONDS: "3600",
-      },
-      freePorts: true,
-      logFile: process.env.TEST_SERVICES_LOG,
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    for (const name of SUBGRAPH_NAMES) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${name}${suffix}`));
-  });
+  const dedicated = useDedicatedStack("recovery", { REDEMPTION_RECOVERY_AFTER_SECONDS: "0", REDEMPTION_SWEEP_SECONDS: "3600" });
+  const call = (query: string, variables: Record<string, unknown> = {}) => requestGraphQL(dedicated.stack.gatewayUrl, query, variables, dedicated.admin());
 
   it.each([
     ["catalog", "after-reserve", "FAILED"],
@@ -53,25 +28,25 @@ describe("redemption recovery after a service is killed mid-flight", () => {
 
     if (service === "catalog") {
       // The catalog that is about to crash must not sweep the redemption it is itself running.
-      await stack.restart("catalog", { CATALOG_CRASH_AT: step, REDEMPTION_RECOVERY_AFTER_SECONDS: "3600" });
+      await dedicated.stack.restart("catalog", { CATALOG_CRASH_AT: step, REDEMPTION_RECOVERY_AFTER_SECONDS: "3600" });
     } else {
       // The catalog keeps running; its periodic sweep settles the redemption once the ledger is back.
-      await stack.restart("catalog", { REDEMPTION_RECOVERY_AFTER_SECONDS: "1", REDEMPTION_SWEEP_SECONDS: "1" });
-      await stack.restart("ledger", { LEDGER_CRASH_AT: step });
+      await dedicated.stack.restart("catalog", { REDEMPTION_RECOVERY_AFTER_SECONDS: "1", REDEMPTION_SWEEP_SECONDS: "1" });
+      await dedicated.stack.restart("ledger", { LEDGER_CRASH_AT: step });
     }
     const interrupted = await postGraphQL(
-      stack.gatewayUrl,
+      dedicated.stack.gatewayUrl,
       `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`,
       { input: { memberId: member.id, rewardId: reward.id, idempotencyKey: `key-${name}` } },
-      admin(),
+      dedicated.admin(),
     );
     expect(interrupted.errors).toBeDefined(); // the redemption could not finish
-    const { child } = stack.services[service];
+    const { child } = dedicated.stack.services[service];
     if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
     expect(child.signalCode).toBe("SIGKILL");
 
-    if (service === "catalog") await stack.restart("catalog", { CATALOG_CRASH_AT: "", REDEMPTION_RECOVERY_AFTER_SECONDS: "0" });
-    else await stack.restart("ledger", { LEDGER_CRASH_AT: "" });
+    if (service === "catalog") await dedicated.stack.restart("catalog", { CATALOG_CRASH_AT: "", REDEMPTION_RECOVERY_AFTER_SECONDS: "0" });
+    else await dedicated.stack.restart("ledger", { LEDGER_CRASH_AT: "" });
     const STATE = `query($id: ID!, $reward: ID!) {
       member(id: $id) { balance { available held lifetimeRedeemed } redemptions { status voucherCode } }
       reward(id: $reward) { stock }
@@ -88,8 +63,8 @@ describe("redemption recovery after a service is killed mid-flight", () => {
     expect(state.member.redemptions).toEqual([{ status: outcome, voucherCode: completed ? expect.any(String) : null }]);
     expect(state.member.balance).toEqual({ available: completed ? 700 : 1_000, held: 0, lifetimeRedeemed: completed ? 300 : 0 });
     expect(state.reward.stock).toBe(completed ? 4 : 5);
-    await expectLedgerConsistent(suffix);
-    await expectCatalogConsistent(suffix);
+    await expectLedgerConsistent(dedicated.suffix);
+    await expectCatalogConsistent(dedicated.suffix);
   }, 60_000);
 
   it("with the ledger unreachable, a redemption fails with UPSTREAM_UNAVAILABLE and takes nothing", async () => {
@@ -97,19 +72,19 @@ describe("redemption recovery after a service is killed mid-flight", () => {
     const { enrollMember: member } = await call(`mutation { enrollMember(input: { email: "ledger-down@example.com", displayName: "M" }) { id } }`);
     await call(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100_000, currency: "EUR", reference: "down" } });
     const { createReward: reward } = await call(`mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, { input: { partnerId: partner.id, title: "R", costPoints: 300, stock: 5 } });
-    stack.services.ledger.child.kill("SIGKILL");
-    await once(stack.services.ledger.child, "exit");
+    dedicated.stack.services.ledger.child.kill("SIGKILL");
+    await once(dedicated.stack.services.ledger.child, "exit");
     const result = await postGraphQL(
-      stack.gatewayUrl,
+      dedicated.stack.gatewayUrl,
       `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`,
       { input: { memberId: member.id, rewardId: reward.id, idempotencyKey: "key-ledger-down" } },
-      admin(),
+      dedicated.admin(),
     );
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
-    await stack.restart("ledger", { LEDGER_CRASH_AT: "" });
+    await dedicated.stack.restart("ledger", { LEDGER_CRASH_AT: "" });
     const state = await call(`query($id: ID!, $reward: ID!) { member(id: $id) { balance { available held } redemptions { status } } reward(id: $reward) { stock } }`, { id: member.id, reward: reward.id });
     expect(state).toEqual({ member: { balance: { available: 1_000, held: 0 }, redemptions: [] }, reward: { stock: 5 } });
-    await expectLedgerConsistent(suffix);
-    await expectCatalogConsistent(suffix);
+    await expectLedgerConsistent(dedicated.suffix);
+    await expectCatalogConsistent(dedicated.suffix);
   }, 60_000);
 });

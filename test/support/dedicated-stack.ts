@@ -1,0 +1,42 @@
+import { signToken } from "../../shared/src/auth/jwt";
+import { SUBGRAPH_NAMES, withDatabase } from "../../shared/src/config";
+import { dropDatabase } from "../../shared/src/database";
+import { bearer } from "../../shared/src/stack/graphql-client";
+import { type Stack, startStack } from "../../shared/src/stack/services";
+
+export interface DedicatedStack {
+  readonly stack: Stack;
+  /** Bearer header of an admin of this stack. */
+  admin(): Record<string, string>;
+  /** The suffix of this stack's databases. */
+  suffix: string;
+}
+
+/**
+ * A stack of its own for one test file (its services are killed, or configured differently), on the
+ * run's Postgres with databases of its own, dropped afterwards. `env` may be a function, read when the
+ * stack starts (after the file's earlier beforeAll hooks).
+ */
+export function useDedicatedStack(name: string, env: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv) = {}): DedicatedStack {
+  const suffix = `_${name}_${process.pid}`;
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startStack({
+      env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL, DATABASE_NAME_SUFFIX: suffix, LOG_LEVEL: "warn", ...(typeof env === "function" ? env() : env) },
+      freePorts: true,
+      logFile: process.env.TEST_SERVICES_LOG,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+    for (const subgraph of SUBGRAPH_NAMES) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${subgraph}${suffix}`));
+  });
+  return {
+    get stack() {
+      if (!stack) throw new Error("The dedicated stack is not running (used outside a test?)");
+      return stack;
+    },
+    admin: () => bearer(signToken({ sub: "test-admin", role: "admin" }, stack!.env.JWT_SECRET!)),
+    suffix,
+  };
+}
