@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { GraphQLError } from "graphql";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
@@ -5,7 +6,6 @@ import { verifyToken } from "../../shared/src/auth/jwt";
 import type { Identity } from "../../shared/src/auth/proof";
 import { SubgraphClient } from "../../shared/src/subgraph-client";
 import { isUuid } from "../../shared/src/validation";
-import { createHash } from "node:crypto";
 
 const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
 

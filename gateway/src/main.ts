@@ -1,11 +1,11 @@
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { proofSecrets } from "../../shared/src/auth/proof";
+import { setServiceIdentity } from "../../shared/src/auth/service-identity";
 import { GATEWAY_DEFAULT_PORT, intFromEnv, isDevelopment } from "../../shared/src/config";
 import { serveGraphQL } from "../../shared/src/http-server";
 import { createLogger } from "../../shared/src/logger";
 import { stopOnSignals } from "../../shared/src/shutdown";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { createGateway, createGatewayErrorFormatter, supergraphPath } from "./gateway";
-import { proofSecrets } from "../../shared/src/auth/proof";
-import { setServiceIdentity } from "../../shared/src/auth/service-identity";
 import { Identifier, tokenVerification } from "./identity";
 import { aliasLimit, costLimit, depthLimit, limits } from "./limits";
 import { createRateLimiter, rateLimitKey, rateLimited } from "./rate-limit";
