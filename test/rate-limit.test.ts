@@ -53,6 +53,15 @@ describe("rate limiting", () => {
       const body = (await limited.json()) as { errors: { extensions: { code: string; retryAfter: number } }[] };
       expect(body.errors[0].extensions).toMatchObject({ code: "RATE_LIMITED", retryAfter });
       expect((await ask(token(b.id, "member"))).status).toBe(200); // another member is not affected
+
+      // Partner apps are counted per API key.
+      const { registerPartner: partner } = await requestGraphQL(stack.gatewayUrl, `mutation { registerPartner(input: { slug: "rl-${process.pid}", name: "P", category: OTHER, pointsPerUnit: 1, currency: "EUR" }) { id } }`, {}, admin);
+      const issue = async () => (await requestGraphQL(stack.gatewayUrl, `mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partner.id }, admin)).issuePartnerApiKey.key;
+      const [first, second] = [await issue(), await issue()];
+      const byKey = [];
+      for (let i = 0; i < 6; i++) byKey.push((await ask({ "x-api-key": first })).status);
+      expect(byKey).toEqual([200, 200, 200, 200, 200, 429]);
+      expect((await ask({ "x-api-key": second })).status).toBe(200);
     });
   });
 });

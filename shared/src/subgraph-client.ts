@@ -27,7 +27,7 @@ export class SubgraphClient {
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-    } catch (error) {
+    } catch {
       throw appError("UPSTREAM_UNAVAILABLE", `The ${this.service} service did not answer; try again shortly`);
     }
     const body = (await response.json().catch(() => ({}))) as GraphQLResponse<T>;

@@ -8,35 +8,32 @@ import type { Identity } from "./proof";
 export const unauthenticated = () => new GraphQLError("Sign in first: send a bearer token or an API key", { extensions: { code: "UNAUTHENTICATED" } });
 export const forbidden = () => new GraphQLError("You are not allowed to do this", { extensions: { code: "FORBIDDEN" } });
 
-const deny = (identity: Identity) => (identity.kind === "anonymous" ? unauthenticated() : forbidden());
+/** The denial for this caller: UNAUTHENTICATED when nobody signed in, FORBIDDEN otherwise. */
+export const denyFor = (identity: Identity): GraphQLError => (identity.kind === "anonymous" ? unauthenticated() : forbidden());
 
 export const isAdmin = (identity: Identity) => identity.kind === "admin" || identity.kind === "service";
 
 export function requireAdmin(identity: Identity): void {
-  if (!isAdmin(identity)) throw deny(identity);
+  if (!isAdmin(identity)) throw denyFor(identity);
 }
 
 /** The member themself, or an admin. */
 export function requireSelf(identity: Identity, memberId: string): void {
   if (isAdmin(identity)) return;
   if (identity.kind === "member" && identity.memberId === memberId.toLowerCase()) return;
-  throw deny(identity);
+  throw denyFor(identity);
 }
 
 /** An app of this partner, or an admin. */
 export function requirePartner(identity: Identity, partnerId: string): void {
   if (isAdmin(identity)) return;
   if (identity.kind === "partner" && identity.partnerId === partnerId.toLowerCase()) return;
-  throw deny(identity);
+  throw denyFor(identity);
 }
 
 /** Any signed-in caller. */
 export function requireSignedIn(identity: Identity): void {
   if (identity.kind === "anonymous") throw unauthenticated();
-}
-
-export function denyFor(identity: Identity): GraphQLError {
-  return deny(identity);
 }
 
 /**
