@@ -12,6 +12,7 @@ import { type Logger, createLogger } from "./logger";
 import { type Identity, proofSecrets } from "./auth/proof";
 import { setServiceIdentity } from "./auth/service-identity";
 import { stopOnSignals } from "./shutdown";
+import { isClusterPrimary, runPrimary, workerCount, workerIndex } from "./workers";
 
 export interface SubgraphDefinition<TContext extends object> {
   name: SubgraphName;
@@ -23,11 +24,14 @@ export interface SubgraphDefinition<TContext extends object> {
   routes?: (app: Express) => void;
   /** Work that runs beside the server (e.g. a recovery sweep); returns how to stop it. */
   background?: (dataSource: DataSource, log: Logger) => () => void;
+  /** Forces the number of processes (e.g. 1 while a test clock must be one clock); otherwise `WORKERS`. */
+  workers?: number;
 }
 
 /**
  * The whole life of a subgraph process: its database (created and migrated), its schema, its HTTP
  * server, and a clean stop on SIGINT/SIGTERM. With `--print-schema` it prints its SDL and exits.
+ * With several workers, the primary migrates once and then forks the workers that serve.
  */
 export async function runSubgraph<TContext extends object>(definition: SubgraphDefinition<TContext>): Promise<void> {
   if (process.argv.includes("--print-schema")) {
@@ -39,10 +43,21 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
     const secrets = proofSecrets();
     setServiceIdentity(definition.name, secrets.service);
     const url = subgraphDatabaseUrl(definition.name);
-    await ensureDatabase(url);
+    const workers = definition.workers ?? workerCount();
     const dataSource = createDataSource({ url, entities: definition.entities, migrations: definition.migrations, log });
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: "all" });
+    const migrate = async () => {
+      await ensureDatabase(url);
+      await dataSource.initialize();
+      await dataSource.runMigrations({ transaction: "all" });
+    };
+    if (isClusterPrimary(workers)) {
+      await migrate();
+      await dataSource.destroy();
+      runPrimary(definition.name, workers, log);
+      return;
+    }
+    if (workers === 1) await migrate();
+    else await dataSource.initialize();
 
     const schema = await definition.buildSchema();
     const server = await serveGraphQL({
@@ -58,7 +73,8 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
       routes: definition.routes,
       requireProof: secrets,
     });
-    const stopBackground = definition.background?.(dataSource, log);
+    // One sweeper per service, not one per worker.
+    const stopBackground = workerIndex() === 0 ? definition.background?.(dataSource, log) : undefined;
     log.info("subgraph ready", { url: server.url });
     process.send?.({ type: "ready", service: definition.name, url: server.url });
 

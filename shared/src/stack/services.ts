@@ -78,8 +78,11 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile }: S
   };
 }
 
-function startService(name: ServiceName, env: NodeJS.ProcessEnv, output: NodeJS.WritableStream | null): Promise<RunningService> {
-  const child = fork(entryOf(name), [], { env, stdio: output ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "inherit", "inherit", "ipc"] });
+const startService = (name: ServiceName, env: NodeJS.ProcessEnv, output: NodeJS.WritableStream | null) => forkService(name, entryOf(name), env, output);
+
+/** Forks a service's entry and waits for its "ready" message (with its URL). */
+export function forkService<Name extends string>(name: Name, entry: string, env: NodeJS.ProcessEnv, output: NodeJS.WritableStream | null): Promise<{ name: Name; url: string; child: ChildProcess }> {
+  const child = fork(entry, [], { env, stdio: output ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "inherit", "inherit", "ipc"] });
   child.stdout?.pipe(output!, { end: false });
   child.stderr?.pipe(output!, { end: false });
   return new Promise((resolve, reject) => {

@@ -14,6 +14,8 @@ void runSubgraph({
   migrations,
   buildSchema,
   createContext: (dataSource, _req, identity) => createContext(dataSource, identity, testClock ?? systemClock),
+  // A test clock lives in one process's memory: tests that move it need every request to see it.
+  workers: testClock ? 1 : undefined,
   routes: testClock
     ? (app) =>
         app.put("/test/clock", express.json(), (req, res) => {

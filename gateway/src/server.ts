@@ -1,0 +1,53 @@
+import type { GatewayInterface } from "@apollo/server-gateway-interface";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { GATEWAY_DEFAULT_PORT, intFromEnv, isDevelopment } from "../../shared/src/config";
+import { type GraphQLHttpServer, serveGraphQL } from "../../shared/src/http-server";
+import type { Logger } from "../../shared/src/logger";
+import { type GatewayContext, createGatewayErrorFormatter } from "./gateway";
+import { Identifier, tokenVerification } from "./identity";
+import { aliasLimit, costLimit, depthLimit, limits } from "./limits";
+import { createRateLimiter, rateLimitKey, rateLimited } from "./rate-limit";
+
+/**
+ * The gateway's HTTP server around any gateway (ours over HTTP, or the benchmark's in-process one):
+ * identity, rate limits and query limits come before execution.
+ */
+export async function serveGateway(gateway: GatewayInterface, log: Logger): Promise<GraphQLHttpServer> {
+  const production = process.env.NODE_ENV === "production";
+  const identifier = new Identifier(tokenVerification());
+  const rateLimiter = createRateLimiter(log);
+  const limit = limits();
+  const server = await serveGraphQL<GatewayContext>({
+    port: intFromEnv("GATEWAY_PORT", GATEWAY_DEFAULT_PORT),
+    apollo: {
+      gateway,
+      formatError: createGatewayErrorFormatter(log),
+      includeStacktraceInErrorResponses: isDevelopment(),
+      introspection: !production || process.env.ENABLE_INTROSPECTION === "1",
+      csrfPrevention: true,
+      parseOptions: { maxTokens: limit.maxTokens },
+      validationRules: [depthLimit(limit.maxDepth), aliasLimit(limit.maxAliases)],
+      plugins: [
+        costLimit(limit.maxCost, limit.defaultListSize),
+        ...(production && process.env.ENABLE_LANDING_PAGE !== "1" ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ],
+    },
+    maxBodyBytes: intFromEnv("REQUEST_MAX_BYTES", 100_000),
+    maxBatchOperations: process.env.ALLOW_BATCHING === "1" ? intFromEnv("MAX_BATCH_OPERATIONS", 10) : 0,
+    context: async (req) => {
+      const identity = await identifier.identify(req.headers);
+      const apiKey = req.headers["x-api-key"];
+      const key = rateLimitKey(identity, typeof apiKey === "string" ? apiKey : undefined);
+      const retryAfter = key ? await rateLimiter.hit(key) : null;
+      if (retryAfter !== null) throw rateLimited(retryAfter);
+      return { identity };
+    },
+  });
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      await rateLimiter.close();
+    },
+  };
+}
