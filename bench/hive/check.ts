@@ -74,11 +74,12 @@ async function main() {
 
     if (process.argv.includes("--throughput")) {
       console.log("\nthroughput, headline query, 16 connections, 10 s (after 3 s of warm-up), unique x-request-nonce per request");
-      await measure("ours (1 process)", ours, body, member);
-      await measure("Hive --fork 2", hive.url, body, member, hive);
+      const gatewayPid = stack.services.gateway.child.pid!;
+      await measure("ours (1 process)", ours, body, member, () => [gatewayPid]);
+      await measure("Hive --fork 2", hive.url, body, member, hive.pids);
       await hive.stop();
       hive = await startHiveGateway({ port: await freePort(), workers: 1, supergraphPath: supergraphPath(), env: stack.env });
-      await measure("Hive --fork 1", hive.url, body, member, hive);
+      await measure("Hive --fork 1", hive.url, body, member, hive.pids);
     }
   } finally {
     await hive?.stop();
@@ -107,7 +108,8 @@ function check(ok: boolean, what: string, detail: unknown) {
 
 let nonce = 0;
 
-async function measure(name: string, url: string, body: string, headers: Record<string, string>, hive?: HiveGateway) {
+/** Requests per second and latency of the gateway at `url`; peak memory of its processes, sampled every 250 ms. */
+async function measure(name: string, url: string, body: string, headers: Record<string, string>, pids: () => number[]) {
   const run = (duration: number) =>
     autocannon({
       url,
@@ -120,13 +122,13 @@ async function measure(name: string, url: string, body: string, headers: Record<
     });
   await run(3);
   let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, hive ? rssMiB(hive.pids()) : 0)), 250);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(pids()))), 250);
   const result = await run(10);
   clearInterval(sampler);
   const failed = result.errors + result.timeouts + result.non2xx + result.mismatches;
   console.log(
     `${name.padEnd(18)} ${result.requests.average.toFixed(1).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ` +
-      `${result.requests.total} requests, ${failed} failed${hive ? `, peak RSS ${peakRss.toFixed(0)} MiB over ${hive.pids().length} processes` : ""}`,
+      `${result.requests.total} requests, ${failed} failed, peak RSS ${peakRss.toFixed(0)} MiB over ${pids().length} process(es)`,
   );
 }
 
