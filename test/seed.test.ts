@@ -45,6 +45,22 @@ async function rowCounts(): Promise<Record<string, number>> {
   return counts;
 }
 
+/** The seed skips per-row foreign-key checks when it can (replica mode): check every reference once here. */
+async function expectNoDanglingReferences() {
+  const ledger = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${dedicated.suffix}`) });
+  await ledger.connect();
+  try {
+    const { rows } = await ledger.query(`
+      SELECT (SELECT count(*) FROM postings p WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.id = p.transaction_id))
+           + (SELECT count(*) FROM postings p WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = p.account_id))
+           + (SELECT count(*) FROM purchases p WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.id = p.transaction_id))
+           + (SELECT count(*) FROM lots l WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.id = l.transaction_id)) AS dangling`);
+    expect(Number(rows[0].dangling)).toBe(0);
+  } finally {
+    await ledger.end();
+  }
+}
+
 const STANDING = `query($id: ID!) {
   member(id: $id) {
     email
@@ -96,6 +112,7 @@ describe("npm run seed (bulk seeding)", () => {
     expect(counts["catalog.rewards"]).toBe(20);
     expect(counts["ledger.transactions"]).toBe(summary.entries);
     expect(counts["ledger.postings"]).toBe(2 * summary.entries);
+    await expectNoDanglingReferences();
   });
 
   test("balances, tiers and per-partner totals through the gateway are what the purchases earn", async () => {

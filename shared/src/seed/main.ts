@@ -73,7 +73,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, sta
     if (stream.isTTY) {
       const width = 30;
       const filled = Math.round(fraction * width);
-      stream.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${text}`);
+      stream.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${text}\x1b[K`);
       if (p.batchesDone === p.batchesTotal) stream.write("\n");
     } else if (Math.floor(fraction * 10) > lastTenth || p.batchesDone === p.batchesTotal) {
       lastTenth = Math.floor(fraction * 10);
