@@ -66,6 +66,7 @@ export interface SeededMember {
 }
 
 export interface SeedSummary {
+  /** Every seeded member: the regular ones (plan.members of them, ids seedMemberId(1..N)) and the well-known ones. */
   members: number;
   partners: number;
   rewards: number;
@@ -122,7 +123,7 @@ export async function seedCoalition(options: SeedOptions = {}): Promise<SeedSumm
       if (found !== heavyMemberEntries) throw new Error(`The heavy member already has ${found} entries, not ${heavyMemberEntries}: seed fresh databases to change it`);
     }
 
-    // The well-known members first (the light one fixes the anchor), then regular members in order.
+    // The well-known members first, then regular members in order.
     const slots: MemberSlot[][] = [["light"], ...(heavyMemberEntries > 0 ? [["heavy"] as MemberSlot[]] : [])];
     for (let first = 1; first <= members; first += batchSize) {
       slots.push(Array.from({ length: Math.min(batchSize, members - first + 1) }, (_, i) => first + i));
@@ -143,8 +144,9 @@ export async function seedCoalition(options: SeedOptions = {}): Promise<SeedSumm
       } else {
         if (options.stopAfterBatches !== undefined && written >= options.stopAfterBatches) return void (stopped = true);
         written++;
-        // Members before the ledger: a run killed in between finds its members written (a no-op again) and its ledger rows missing.
-        // (Awaited first: `x += await y` would read x before the other workers' additions.)
+        // Members before the ledger: a run killed in between finds its members written (a no-op again)
+        // and its ledger rows missing. (Each count is awaited first: `x += await y` would read x before
+        // the other workers' additions.)
         const memberRows = await writeSeedMembers(sources.members, partners, batch);
         progress.rowsWritten += memberRows;
         const fresh = batch.filter((m) => !seeded.has(m.id));
@@ -166,6 +168,10 @@ export async function seedCoalition(options: SeedOptions = {}): Promise<SeedSumm
         }
       }
     };
+    // The light member's batch alone first: its enrolment time is the anchor later runs read back, so
+    // no other batch may commit before it.
+    next = 1;
+    await runBatch(batches[0]);
     const outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     if (failure) throw failure.reason;
