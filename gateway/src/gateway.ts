@@ -2,10 +2,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GraphQLFormattedError } from "graphql";
-import { REPO_ROOT, type SubgraphName, isDevelopment, subgraphUrl } from "../../shared/src/config";
+import type { Fetcher } from "@apollo/utils.fetcher";
+import { REPO_ROOT, type SubgraphName, intFromEnv, isDevelopment, subgraphUrl } from "../../shared/src/config";
 import { type Identity, PROOF_HEADER, proofSecrets, signProof } from "../../shared/src/auth/proof";
 import { createErrorFormatter } from "../../shared/src/errors";
 import type { Logger } from "../../shared/src/logger";
+import { createSubgraphFetcher } from "./subgraph-fetcher";
 
 export interface GatewayContext {
   identity: Identity;
@@ -15,8 +17,8 @@ export const supergraphPath = () => process.env.SUPERGRAPH_PATH || join(REPO_ROO
 
 /** Signs every subgraph request: subgraphs answer nobody else. */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly secret: string) {
-    super({ url });
+  constructor(url: string, private readonly secret: string, fetcher: Fetcher) {
+    super({ url, fetcher });
   }
 
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
@@ -27,9 +29,10 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 /** The gateway loads the supergraph composed at build time; subgraph URLs come from the environment. */
 export function createGateway(): ApolloGateway {
   const { gateway: secret } = proofSecrets();
+  const fetcher = createSubgraphFetcher({ connectionsPerOrigin: intFromEnv("SUBGRAPH_CONNECTIONS", 128), timeoutMs: intFromEnv("SUBGRAPH_TIMEOUT_MS", 10_000) });
   return new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath(), "utf8"),
-    buildService: ({ name }) => new SignedDataSource(subgraphUrl(name as SubgraphName), secret),
+    buildService: ({ name }) => new SignedDataSource(subgraphUrl(name as SubgraphName), secret, fetcher),
   });
 }
 

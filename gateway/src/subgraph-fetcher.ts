@@ -1,0 +1,59 @@
+import type { Fetcher, FetcherResponse } from "@apollo/utils.fetcher";
+import { Agent, type Dispatcher, request } from "undici";
+
+/**
+ * Subgraph calls over keep-alive connection pools (undici), in place of @apollo/gateway's default
+ * make-fetch-happen, which spends far more CPU per call on caching layers a subgraph call never uses.
+ * A call that gets no answer within `timeoutMs` fails instead of holding its client forever.
+ */
+export function createSubgraphFetcher({ connectionsPerOrigin, timeoutMs }: { connectionsPerOrigin: number; timeoutMs: number }): Fetcher {
+  const agent = new Agent({ connections: connectionsPerOrigin, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  return async (url, init = {}) => {
+    const response = await request(url, {
+      method: (init.method ?? "POST") as Dispatcher.HttpMethod,
+      headers: init.headers,
+      body: init.body,
+      signal: init.signal,
+      dispatcher: agent,
+    });
+    return new SubgraphResponse(url, response.statusCode, response.headers, await response.body.text());
+  };
+}
+
+class SubgraphResponse implements FetcherResponse {
+  readonly bodyUsed = false;
+  readonly redirected = false;
+  readonly headers: Headers;
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    rawHeaders: Record<string, string | string[] | undefined>,
+    private readonly body: string,
+  ) {
+    this.headers = new Headers();
+    for (const [name, value] of Object.entries(rawHeaders)) {
+      for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) this.headers.append(name, one);
+    }
+  }
+
+  get ok() {
+    return this.status >= 200 && this.status < 300;
+  }
+  get statusText() {
+    return String(this.status);
+  }
+  async text() {
+    return this.body;
+  }
+  async json() {
+    return JSON.parse(this.body);
+  }
+  async arrayBuffer() {
+    const bytes = Buffer.from(this.body);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+  clone(): FetcherResponse {
+    return new SubgraphResponse(this.url, this.status, Object.fromEntries(this.headers), this.body);
+  }
+}
