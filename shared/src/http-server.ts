@@ -1,6 +1,6 @@
-import { createServer, type Server } from "node:http";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer, type ApolloServerOptions, type BaseContext } from "@apollo/server";
+import { ApolloServer, type ApolloServerOptions, type BaseContext, HeaderMap } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import cors from "cors";
@@ -17,7 +17,7 @@ export interface GraphQLHttpServer {
 export interface ServeOptions<TContext extends BaseContext> {
   port: number;
   apollo: ApolloServerOptions<TContext>;
-  context: (req: Request, identity: Identity) => Promise<TContext>;
+  context: (req: IncomingMessage, identity: Identity) => Promise<TContext>;
   /** Checks that the service can do its work (e.g. its database answers); GET /health reports it. */
   health?: () => Promise<void>;
   /** Subgraphs: answer /graphql only with a valid proof from the gateway or another service (401 otherwise). */
@@ -34,7 +34,7 @@ export interface ServeOptions<TContext extends BaseContext> {
 export async function serveGraphQL<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<GraphQLHttpServer> {
   const app = express();
   app.disable("x-powered-by");
-  const httpServer: Server = createServer(app);
+  const httpServer: Server = createServer();
   // Outlive the gateway's idle keep-alive sockets, or it may reuse one we just closed ("socket hang up").
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
@@ -59,43 +59,28 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
     );
   });
   options.routes?.(app);
-  if (options.requireProof) {
-    const secrets = options.requireProof;
-    app.use("/graphql", (req, res, next) => {
-      const proof = verifyProof(req.header(PROOF_HEADER), secrets);
-      if (!proof) {
-        res.status(401).json({ errors: [{ message: "This service answers only the Coalition gateway", extensions: { code: "UNAUTHENTICATED" } }] });
-        return;
-      }
-      res.locals.proof = proof;
-      next();
-    });
-  }
+  // POSTs to /graphql (all of the traffic) take the direct path below; express serves the rest:
+  // GET (Sandbox's landing page, GET queries) and CORS preflights.
+  const proofOf = (req: IncomingMessage) => (options.requireProof ? verifyProof(headerOf(req, PROOF_HEADER), options.requireProof) : ANONYMOUS_PROOF);
   app.use(
     "/graphql",
-    cors(),
-    express.json({ limit: options.maxBodyBytes ?? 1_000_000 }),
     (req: Request, res: Response, next: NextFunction) => {
-      const batch = Array.isArray(req.body) ? req.body.length : 0;
-      if (batch > (options.maxBatchOperations ?? 0)) {
-        const message = options.maxBatchOperations ? `At most ${options.maxBatchOperations} operations per batch` : "Batched requests are not accepted: send one operation per request";
-        res.status(400).json({ errors: [{ message, extensions: { code: "BATCH_TOO_LARGE" } }] });
-        return;
-      }
+      const proof = proofOf(req);
+      if (!proof) return sendErrors(res, 401, NOT_THE_GATEWAY, "UNAUTHENTICATED");
+      res.locals.identity = proof.identity;
       next();
     },
-    expressMiddleware(apollo, { context: ({ req, res }) => options.context(req, res.locals.proof?.identity ?? { kind: "anonymous" }) }),
+    cors(),
+    expressMiddleware(apollo, { context: ({ req, res }) => options.context(req, res.locals.identity) }),
   );
-  // Bodies that are too large or not JSON get a GraphQL-shaped error, never an HTML page or a 500.
-  app.use((error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    if (error.type === "entity.too.large") {
-      res.status(413).json({ errors: [{ message: "Request body too large", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
-    } else if (error.status && error.status < 500) {
-      res.status(400).json({ errors: [{ message: "Request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
-    } else {
-      res.status(500).json({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
-    }
+    sendErrors(res, 500, "Internal server error", "INTERNAL_SERVER_ERROR");
+  });
+  const postGraphQL = graphQLPostHandler(apollo, options, proofOf);
+  httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === "POST" && (req.url === "/graphql" || req.url?.startsWith("/graphql?"))) void postGraphQL(req, res);
+    else app(req, res);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -107,5 +92,96 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
     port,
     url: `http://localhost:${port}/graphql`,
     stop: () => apollo.stop(),
+  };
+}
+
+const NOT_THE_GATEWAY = "This service answers only the Coalition gateway";
+const ANONYMOUS_PROOF = { identity: { kind: "anonymous" } as Identity };
+
+const headerOf = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+function sendErrors(res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+class RequestBodyError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** The body, up to `limit` bytes; larger bodies are refused before they are read to the end. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new RequestBodyError(413, "PAYLOAD_TOO_LARGE", "Request body too large");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new RequestBodyError(413, "PAYLOAD_TOO_LARGE", "Request body too large");
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * POST /graphql straight into Apollo Server, without express's router and body parser: a subgraph
+ * serves several of these per page, and each layer costs CPU on every one of them. Same answers as
+ * the express path: 401 without a proof (subgraphs), 413 too large, 400 not JSON or too many batched.
+ */
+function graphQLPostHandler<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  options: ServeOptions<TContext>,
+  proofOf: (req: IncomingMessage) => { identity: Identity } | null,
+) {
+  const maxBytes = options.maxBodyBytes ?? 1_000_000;
+  const maxBatch = options.maxBatchOperations ?? 0;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const proof = proofOf(req);
+      if (!proof) {
+        req.resume();
+        return sendErrors(res, 401, NOT_THE_GATEWAY, "UNAUTHENTICATED");
+      }
+      const cors: Record<string, string> = req.headers.origin ? { "access-control-allow-origin": "*" } : {};
+      let body: unknown;
+      try {
+        const raw = await readBody(req, maxBytes);
+        const json = /^application\/(.+\+)?json/i.test(headerOf(req, "content-type") ?? "");
+        if (json && raw.length) body = JSON.parse(raw);
+        if (json && (typeof body !== "object" || body === null)) throw new RequestBodyError(400, "BAD_REQUEST", "Request body is not valid JSON");
+      } catch (error) {
+        const known = error instanceof RequestBodyError ? error : new RequestBodyError(400, "BAD_REQUEST", "Request body is not valid JSON");
+        return sendErrors(res, known.status, known.message, known.code, cors);
+      }
+      const batch = Array.isArray(body) ? body.length : 0;
+      if (batch > maxBatch) {
+        const message = maxBatch ? `At most ${maxBatch} operations per batch` : "Batched requests are not accepted: send one operation per request";
+        return sendErrors(res, 400, message, "BATCH_TOO_LARGE", cors);
+      }
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: "POST", headers, search: new URL(req.url!, "http://localhost").search, body },
+        context: () => options.context(req, proof.identity),
+      });
+      res.statusCode = response.status ?? 200;
+      for (const [name, value] of response.headers) res.setHeader(name, value);
+      for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+      if (response.body.kind === "complete") {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch {
+      if (res.headersSent) res.destroy();
+      else sendErrors(res, 500, "Internal server error", "INTERNAL_SERVER_ERROR");
+    }
   };
 }

@@ -1,7 +1,8 @@
 import "reflect-metadata";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { printSubgraphSchema } from "@apollo/subgraph";
-import type { Express, Request } from "express";
+import type { IncomingMessage } from "node:http";
+import type { Express } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { DataSource, EntitySchema, MixedList } from "typeorm";
 import { type SubgraphName, isDevelopment, subgraphDatabaseUrl, subgraphPort } from "./config";
@@ -20,7 +21,7 @@ export interface SubgraphDefinition<TContext extends object> {
   migrations: MixedList<Function | string>;
   buildSchema(): Promise<GraphQLSchema>;
   /** Per request; `identity` is who the gateway (or a calling service) vouched for. */
-  createContext(dataSource: DataSource, req: Request, identity: Identity): TContext;
+  createContext(dataSource: DataSource, req: IncomingMessage, identity: Identity): TContext;
   routes?: (app: Express) => void;
   /** Work that runs beside the server (e.g. a recovery sweep); returns how to stop it. */
   background?: (dataSource: DataSource, log: Logger) => () => void;
