@@ -7,6 +7,7 @@ import { REPO_ROOT, type SubgraphName, intFromEnv, isDevelopment, subgraphUrl } 
 import { type Identity, PROOF_HEADER, proofSecrets, signProof } from "../../shared/src/auth/proof";
 import { createErrorFormatter } from "../../shared/src/errors";
 import type { Logger } from "../../shared/src/logger";
+import { EntityCache, EntityCachingDataSource } from "./entity-cache";
 import { createSubgraphFetcher } from "./subgraph-fetcher";
 
 export interface GatewayContext {
@@ -30,9 +31,10 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export function createGateway(): ApolloGateway {
   const { gateway: secret } = proofSecrets();
   const fetcher = createSubgraphFetcher({ connectionsPerOrigin: intFromEnv("SUBGRAPH_CONNECTIONS", 128), timeoutMs: intFromEnv("SUBGRAPH_TIMEOUT_MS", 10_000) });
+  const entities = new EntityCache();
   return new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath(), "utf8"),
-    buildService: ({ name }) => new SignedDataSource(subgraphUrl(name as SubgraphName), secret, fetcher),
+    buildService: ({ name }) => new EntityCachingDataSource(name, new SignedDataSource(subgraphUrl(name as SubgraphName), secret, fetcher), entities),
   });
 }
 
