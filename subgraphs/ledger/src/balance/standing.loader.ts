@@ -37,10 +37,10 @@ export function createStandingLoader(manager: EntityManager, clock: Clock) {
               coalesce(mp.redeemed, 0) AS lifetime_redeemed
        FROM q
        LEFT JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = q.member_id
+       -- Two index range scans (lots_pending_idx, lots_open_expiry_idx): never all of a member's open lots.
        LEFT JOIN LATERAL (
-         SELECT sum(remaining) FILTER (WHERE available_at > $2 AND expires_at > $2) AS pending,
-                sum(remaining) FILTER (WHERE expires_at <= $2) AS expired
-         FROM lots WHERE member_id = q.member_id AND remaining > 0 AND (available_at > $2 OR expires_at <= $2)
+         SELECT (SELECT sum(remaining) FROM lots WHERE member_id = q.member_id AND available_at > $2 AND remaining > 0 AND expires_at > $2) AS pending,
+                (SELECT sum(remaining) FROM lots WHERE member_id = q.member_id AND expires_at <= $2 AND remaining > 0) AS expired
        ) held ON true
        LEFT JOIN LATERAL (
          SELECT sum(points) AS points FROM holds WHERE member_id = q.member_id AND status = 'HELD' AND expires_at > $2
