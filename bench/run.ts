@@ -8,6 +8,7 @@ import { signToken } from "../shared/src/auth/jwt";
 import { REPO_ROOT, SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
 import { dropDatabase } from "../shared/src/database";
 import { createLogger } from "../shared/src/logger";
+import { progressPrinter } from "../shared/src/seed/main";
 import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
 import { type PostgresServer, startEmbeddedPostgres } from "../shared/src/stack/postgres";
 import { type Stack, freePort, startStack } from "../shared/src/stack/services";
@@ -31,6 +32,7 @@ interface Options {
   heavyEntries: number;
   workers: number;
   duration: number;
+  warmup: number;
   out: string;
 }
 
@@ -52,8 +54,10 @@ function parseOptions(argv: string[]): Options {
     rewards: value("--rewards", quick ? 20 : 200),
     entries: value("--entries", members * 100),
     heavyEntries: value("--heavy-entries", quick ? 5_000 : 100_000),
-    workers: value("--workers", availableParallelism()),
+    // Every service shares this machine: each gets its share of the CPUs (one process per service on 2 to 9 cores).
+    workers: value("--workers", Math.max(1, Math.floor(availableParallelism() / 5))),
     duration: value("--duration", quick ? 2 : 10),
+    warmup: value("--warmup", quick ? 2 : 20),
     out: resolve(at >= 0 ? argv[at + 1] : join(REPO_ROOT, "bench", "results", quick ? "quick" : "")),
   };
 }
@@ -61,7 +65,8 @@ function parseOptions(argv: string[]): Options {
 const CONCURRENCY = [1, 16, 64];
 const PURCHASE_CONCURRENCY = 32;
 const log = createLogger("bench");
-const say = (message: string) => process.stderr.write(`${message}\n`);
+const started = Date.now();
+const say = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
@@ -91,8 +96,9 @@ async function main() {
     const env = { ...process.env, DATABASE_URL: databaseUrl, DATABASE_NAME_SUFFIX: suffix, NODE_ENV: "production", LOG_LEVEL: "warn", WORKERS: String(options.workers), RATE_LIMIT_PER_MINUTE: "1000000000" };
     say(`Starting the stack (${options.workers} workers per service)…`);
     stack = await startStack({ env, freePorts: true, logFile: join(workDir, "services.log") });
+    say(`Seeding ${options.members.toLocaleString("en")} members, ~${options.entries.toLocaleString("en")} entries, a member with ${options.heavyEntries.toLocaleString("en")}…`);
     const seedStarted = Date.now();
-    const data = await seedBenchData(stack, options);
+    const data = await seedBenchData(stack, options, progressPrinter());
     const seedSeconds = (Date.now() - seedStarted) / 1000;
 
     say("Starting Hive Gateway and the in-process baseline…");
@@ -102,12 +108,15 @@ async function main() {
     const urls: Record<GatewayName, string> = { coalition: stack.gatewayUrl, hive: hive.url, "in-process": inProcess.url };
     await expectSameAnswers(urls, data, stack.env.JWT_SECRET!);
 
+    // JIT and connection pools warm up over seconds, for the subgraphs as for each gateway.
+    say(`Warming up (${options.warmup} s per gateway)…`);
+    for (const gateway of GATEWAYS) await runLoad({ url: urls[gateway], connections: 16, durationSeconds: options.warmup, next: headlineRequests(data, stack.env.JWT_SECRET!) });
     const headline = {} as BenchResults["headline"];
     for (const gateway of GATEWAYS) headline[gateway] = {};
     for (const concurrency of CONCURRENCY) {
       for (const gateway of GATEWAYS) {
         const load = (durationSeconds: number) => runLoad({ url: urls[gateway], connections: concurrency, durationSeconds, next: headlineRequests(data, stack!.env.JWT_SECRET!) });
-        await load(Math.max(1, options.duration / 5)); // warm up: plans cached, connections open
+        await load(1); // connections open at this concurrency
         headline[gateway][concurrency] = await load(options.duration);
         say(`  headline ${gateway.padEnd(10)} c=${String(concurrency).padEnd(3)} ${summary(headline[gateway][concurrency])}`);
       }
