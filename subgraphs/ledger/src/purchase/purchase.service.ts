@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
 import { intFromEnv } from "../../../../shared/src/config";
-import { badInput, notFound } from "../../../../shared/src/errors";
-import { SubgraphClient } from "../../../../shared/src/subgraph-client";
+import { badInput } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import { type Clock, DAY_MS, addMonths } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
@@ -10,8 +9,12 @@ import { addPartnerPoints, addQualifying, qualifyingPoints } from "../balance/qu
 import { TIER_MULTIPLIER_PERCENT, tierStanding } from "../balance/tiers";
 import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { insertLots } from "../journal/lots";
-import { type EarnRule, pointsForPurchase } from "./earn-rule";
+import { pointsForPurchase } from "./earn-rule";
+import { PurchaseReferences } from "./purchase-references";
 import type { RecordPurchaseInput } from "./record-purchase.input";
+
+/** One per process: what it learnt of partners and members serves every later purchase. */
+const purchaseReferences = new PurchaseReferences();
 
 export const MAX_AMOUNT_MINOR = 100_000_000;
 const MAX_BACKDATE_DAYS = 365;
@@ -21,8 +24,7 @@ export class PurchaseService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly partners = new SubgraphClient("partners"),
-    private readonly members = new SubgraphClient("members"),
+    private readonly references = purchaseReferences,
     private readonly expiryMonths = intFromEnv("POINTS_EXPIRY_MONTHS", 24),
   ) {}
 
@@ -50,7 +52,7 @@ export class PurchaseService {
     const replayed = await findIdempotent(this.dataSource.manager, idempotencyKey, request);
     if (replayed) return findMemberEntryOf(this.dataSource.manager, replayed, memberId);
 
-    const rule = await this.earnRule(partnerId, memberId);
+    const rule = await this.references.earnRule(partnerId, memberId);
     if (currency !== rule.currency) {
       throw badInput(`This partner records purchases in ${rule.currency}, not ${currency}`, "currency");
     }
@@ -101,16 +103,5 @@ export class PurchaseService {
       return posted.transactionId;
     });
     return findMemberEntryOf(this.dataSource.manager, transactionId, memberId);
-  }
-
-  /** The partner's earn rule, and proof that the member exists (both owned by other services). */
-  private async earnRule(partnerId: string, memberId: string): Promise<EarnRule> {
-    const [[partner], [member]] = await Promise.all([
-      this.partners.entities<EarnRule>("Partner", [partnerId], "id pointsPerUnit currency returnWindowDays"),
-      this.members.entities<{ id: string }>("Member", [memberId], "id"),
-    ]);
-    if (!partner) throw notFound(`No partner with id ${partnerId}`);
-    if (!member) throw notFound(`No member with id ${memberId}`);
-    return partner;
   }
 }
