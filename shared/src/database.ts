@@ -1,5 +1,7 @@
+import { availableParallelism } from "node:os";
 import { Client } from "pg";
 import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from "typeorm";
+import { intFromEnv } from "./config";
 import type { Logger } from "./logger";
 
 /**
@@ -37,8 +39,14 @@ export interface DataSourceOptions {
   poolSize?: number;
 }
 
+/**
+ * Connections each process keeps to its database (DB_POOL_SIZE). Postgres does best with a few busy
+ * connections per core, not hundreds: the default is two per CPU, at least four.
+ */
+export const defaultPoolSize = () => intFromEnv("DB_POOL_SIZE", Math.max(4, 2 * availableParallelism()));
+
 /** A TypeORM data source for one subgraph's own database. Schema changes come only from migrations. */
-export function createDataSource({ url, entities, migrations, log, poolSize = 10 }: DataSourceOptions): DataSource {
+export function createDataSource({ url, entities, migrations, log, poolSize = defaultPoolSize() }: DataSourceOptions): DataSource {
   return new DataSource({
     type: "postgres",
     url,
