@@ -29,22 +29,23 @@ export async function runLoad({ url, connections, durationSeconds, next }: LoadO
   const latencies: number[] = [];
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon({
-    url,
-    connections,
-    duration: durationSeconds,
-    method: "POST",
-    requests: [
-      {
-        setupRequest: (request) => {
-          const { body, headers } = next();
-          return { ...request, body, headers: { "content-type": "application/json", "x-bench-request": String(++sequence), ...headers } };
+    const options: autocannon.Options = {
+      url,
+      connections,
+      duration: durationSeconds,
+      method: "POST",
+      requests: [
+        {
+          setupRequest: (request) => {
+            const { body, headers } = next();
+            return { ...request, body, headers: { "content-type": "application/json", "x-bench-request": String(++sequence), ...headers } };
+          },
         },
-      },
-    ],
-    // A 200 that carries GraphQL errors is a failure too.
-    verifyBody: (body) => !String(body).includes('"errors"'),
-  }, (error, result) => (error ? reject(error) : resolve(result)));
+      ],
+      // A 200 that carries GraphQL errors is a failure too.
+      verifyBody: (body) => !String(body).includes('"errors"'),
+    };
+    instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
   instance.on("response", (_client, _status, _bytes, milliseconds) => latencies.push(milliseconds));
   const result = await done;

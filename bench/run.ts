@@ -36,7 +36,13 @@ interface Options {
   out: string;
 }
 
+const VALUE_FLAGS = ["--members", "--partners", "--rewards", "--entries", "--heavy-entries", "--workers", "--duration", "--warmup", "--out"];
+
 function parseOptions(argv: string[]): Options {
+  for (let i = 0; i < argv.length; i++) {
+    if (VALUE_FLAGS.includes(argv[i])) i++;
+    else if (argv[i] !== "--quick") throw new Error(`Unknown option ${argv[i]} (options: --quick, ${VALUE_FLAGS.join(", ")})`);
+  }
   const quick = argv.includes("--quick");
   const value = (flag: string, fallback: number) => {
     const at = argv.indexOf(flag);
@@ -72,7 +78,7 @@ async function main() {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date().toISOString();
   const workDir = await mkdtemp(join(tmpdir(), "coalition-bench-"));
-  const output = createWriteStream(join(workDir, "services.log"));
+  const output = createWriteStream(join(workDir, "services.log"), { flags: "a" });
   const suffix = `_bench_${process.pid}`;
   let postgres: PostgresServer | null = null;
   let databaseUrl = process.env.DATABASE_URL;
@@ -184,6 +190,6 @@ async function ledgerVerify(env: NodeJS.ProcessEnv): Promise<{ clean: boolean; o
 }
 
 main().catch((error) => {
-  say(`bench failed: ${(error as Error).stack ?? error}`);
+  say(`bench failed: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 });
