@@ -11,6 +11,8 @@ const run = promisify(execFile);
 export interface Composition {
   subgraphs: { name: SubgraphName; path: string; sdl: string }[];
   supergraph: { path: string; sdl: string };
+  /** The same composition for Apollo's Rover (`rover supergraph compose --config`). */
+  roverConfig: { path: string; sdl: string };
 }
 
 /**
@@ -31,12 +33,34 @@ export async function composeSupergraph(): Promise<Composition> {
   if (result.errors) {
     throw new Error(`Composition failed:\n${result.errors.map((error) => `- ${error.message}`).join("\n")}`);
   }
-  return { subgraphs, supergraph: { path: join(REPO_ROOT, "gateway", "supergraph.graphql"), sdl: `${result.supergraphSdl}\n` } };
+  return {
+    subgraphs,
+    supergraph: { path: join(REPO_ROOT, "gateway", "supergraph.graphql"), sdl: `${result.supergraphSdl}\n` },
+    roverConfig: { path: join(REPO_ROOT, "gateway", "supergraph.yaml"), sdl: roverConfig() },
+  };
+}
+
+/**
+ * Rover's supergraph config: the composition version pinned to the one we compose with, each
+ * subgraph's committed SDL (paths relative to this file) and its default routing URL.
+ */
+function roverConfig(): string {
+  const { version } = require("@apollo/composition/package.json") as { version: string };
+  const lines = [
+    "# Written by `npm run compose`, beside gateway/supergraph.graphql. The same composition with Apollo's Rover:",
+    "#   rover supergraph compose --config gateway/supergraph.yaml --output gateway/supergraph.graphql",
+    `federation_version: =${version}`,
+    "subgraphs:",
+  ];
+  for (const name of SUBGRAPH_NAMES) {
+    lines.push(`  ${name}:`, `    routing_url: http://localhost:${SUBGRAPHS[name].defaultPort}/graphql`, "    schema:", `      file: ../subgraphs/${name}/schema.graphql`);
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 /** Files whose committed content differs from a fresh composition. */
 export async function staleFiles(composition: Composition): Promise<string[]> {
-  const files = [...composition.subgraphs, composition.supergraph];
+  const files = [...composition.subgraphs, composition.supergraph, composition.roverConfig];
   const stale = await Promise.all(files.map(async ({ path, sdl }) => ((await readFile(path, "utf8").catch(() => "")) === sdl ? null : path)));
   return stale.filter((path): path is string => path !== null);
 }
@@ -52,7 +76,7 @@ async function main() {
     console.log("Supergraph and subgraph schemas are up to date.");
     return;
   }
-  for (const { path, sdl } of [...composition.subgraphs, composition.supergraph]) await writeFile(path, sdl);
+  for (const { path, sdl } of [...composition.subgraphs, composition.supergraph, composition.roverConfig]) await writeFile(path, sdl);
   console.log(`Wrote ${composition.supergraph.path} from ${composition.subgraphs.length} subgraphs.`);
 }
 
