@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GraphQLFormattedError } from "graphql";
@@ -9,6 +8,7 @@ import { createErrorFormatter } from "../../shared/src/errors";
 import type { Logger } from "../../shared/src/logger";
 import { EntityCache, EntityCachingDataSource } from "./entity-cache";
 import { createSubgraphFetcher } from "./subgraph-fetcher";
+import { supergraphFromFile } from "./supergraph-file";
 
 export interface GatewayContext {
   identity: Identity;
@@ -27,13 +27,16 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-/** The gateway loads the supergraph composed at build time; subgraph URLs come from the environment. */
-export function createGateway(): ApolloGateway {
+/**
+ * The gateway loads the supergraph composed at build time (or SUPERGRAPH_PATH) and follows changes
+ * to that file; subgraph URLs come from the environment.
+ */
+export function createGateway(log: Logger): ApolloGateway {
   const { gateway: secret } = proofSecrets();
   const fetcher = createSubgraphFetcher({ connectionsPerOrigin: intFromEnv("SUBGRAPH_CONNECTIONS", 128), timeoutMs: intFromEnv("SUBGRAPH_TIMEOUT_MS", 10_000) });
   const entities = new EntityCache();
   return new ApolloGateway({
-    supergraphSdl: readFileSync(supergraphPath(), "utf8"),
+    supergraphSdl: supergraphFromFile(supergraphPath(), log, intFromEnv("SUPERGRAPH_POLL_MS", 1000)),
     // Query plans by operation. The headline's plan is about 2.5 KiB: 8 MiB keeps some 3,000 distinct
     // operations (Apollo's default of 30 MiB, per worker, is for far more).
     experimental_approximateQueryPlanStoreMiB: intFromEnv("QUERY_PLAN_CACHE_MIB", 8),

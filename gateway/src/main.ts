@@ -12,7 +12,7 @@ async function main() {
   const workers = workerCount();
   if (isClusterPrimary(workers)) return runPrimary("gateway", workers, log);
   setServiceIdentity("gateway", proofSecrets().service);
-  const server = await serveGateway(createGateway(), log);
+  const server = await serveGateway(createGateway(log), log);
   log.info("gateway ready", { url: server.url, supergraph: supergraphPath() });
   process.send?.({ type: "ready", service: "gateway", url: server.url });
   stopOnSignals(log, () => server.stop());
