@@ -1,31 +1,64 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 
+/** A cache the gateway's workers (and gateways) share: Redis when REDIS_URL is set. */
+export interface SharedCache {
+  /** Entries as written by `set`, null where absent; an unreachable cache answers all null. */
+  getMany(keys: string[]): Promise<(string | null)[]>;
+  set(entries: { key: string; value: string; ttlMs: number }[]): Promise<void>;
+}
+
 /**
  * Entities a subgraph marked public and cacheable (a `Cache-Control: public, max-age=N` answer, from
  * its cache hints: e.g. a partner's name and category) are kept here for N seconds, one entry per
  * entity and selection, and an `_entities` call whose entities are all kept is answered without a
  * subgraph call. Private or uncacheable answers (anything a member or partner may see alone, or a
- * field without a hint) are never kept: the subgraph's hints decide, not this cache.
+ * field without a hint) are never kept: the subgraph's hints decide, not this cache. In memory
+ * first; behind it, a shared cache when there is one.
  */
 export class EntityCache {
   // Kept as JSON: the gateway merges answers into its result tree, which must never reach a cached copy.
   private readonly entries = new Map<string, { json: string; expires: number }>();
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly shared: SharedCache | null = null,
+    private readonly maxEntries = 10_000,
+  ) {}
 
-  get(key: string, now: number): unknown | undefined {
+  /** The kept entities of `keys`, or undefined when any of them is not kept. */
+  async getAll(keys: string[], now: number): Promise<unknown[] | undefined> {
+    const found = keys.map((key) => this.local(key, now));
+    const missing = keys.filter((_, i) => found[i] === undefined);
+    if (missing.length && this.shared) {
+      const remote = await this.shared.getMany(missing);
+      remote.forEach((raw, i) => {
+        if (!raw) return;
+        const { json, expires } = JSON.parse(raw) as { json: string; expires: number };
+        if (expires > now) this.keep(missing[i], json, expires);
+      });
+      keys.forEach((key, i) => (found[i] ??= this.local(key, now)));
+    }
+    return found.every((value) => value !== undefined) ? found.map((json) => JSON.parse(json!)) : undefined;
+  }
+
+  async setAll(entries: { key: string; value: unknown }[], expires: number, now: number): Promise<void> {
+    const written = entries.map(({ key, value }) => ({ key, json: JSON.stringify(value) }));
+    for (const { key, json } of written) this.keep(key, json, expires);
+    await this.shared?.set(written.map(({ key, json }) => ({ key, value: JSON.stringify({ json, expires }), ttlMs: expires - now })));
+  }
+
+  private local(key: string, now: number): string | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expires > now) return JSON.parse(entry.json);
+    if (entry.expires > now) return entry.json;
     this.entries.delete(key);
     return undefined;
   }
 
-  set(key: string, value: unknown, expires: number): void {
+  private keep(key: string, json: string, expires: number): void {
     // A Map iterates in insertion order: drop the oldest entry when full.
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { json: JSON.stringify(value), expires });
+    this.entries.set(key, { json, expires });
   }
 }
 
@@ -52,14 +85,14 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     const keys = representations.map((representation) => `${this.subgraph}\n${query}\n${JSON.stringify(representation)}`);
     // A client that sends `Cache-Control: no-cache` gets fresh entities (and refreshes the cache).
     const fresh = "incomingRequestContext" in options && /\bno-cache\b/i.test(options.incomingRequestContext.request.http?.headers.get("cache-control") ?? "");
-    const kept = fresh ? [] : keys.map((key) => this.cache.get(key, now));
-    if (!fresh && kept.every((value) => value !== undefined)) return { data: { _entities: kept } };
+    const kept = fresh ? undefined : await this.cache.getAll(keys, now);
+    if (kept) return { data: { _entities: kept } };
 
     const response = await this.inner.process(options);
     const maxAge = publicMaxAge(response.http?.headers.get("cache-control"));
     const entities = response.data?._entities;
     if (maxAge > 0 && !response.errors?.length && Array.isArray(entities) && entities.length === keys.length) {
-      keys.forEach((key, i) => this.cache.set(key, entities[i], now + maxAge * 1000));
+      await this.cache.setAll(keys.map((key, i) => ({ key, value: entities[i] })), now + maxAge * 1000, now);
     }
     return response;
   }

@@ -7,6 +7,7 @@ import { type Identity, PROOF_HEADER, proofSecrets, signProof } from "../../shar
 import { createErrorFormatter } from "../../shared/src/errors";
 import type { Logger } from "../../shared/src/logger";
 import { EntityCache, EntityCachingDataSource } from "./entity-cache";
+import { connectRedis, redisEntityCache } from "./redis";
 import { createSubgraphFetcher } from "./subgraph-fetcher";
 import { supergraphFromFile } from "./supergraph-file";
 
@@ -34,7 +35,8 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export function createGateway(log: Logger): ApolloGateway {
   const { gateway: secret } = proofSecrets();
   const fetcher = createSubgraphFetcher({ connectionsPerOrigin: intFromEnv("SUBGRAPH_CONNECTIONS", 128), timeoutMs: intFromEnv("SUBGRAPH_TIMEOUT_MS", 10_000) });
-  const entities = new EntityCache();
+  // Shared by every gateway process through Redis when there is one; in this process's memory first.
+  const entities = new EntityCache(process.env.REDIS_URL ? redisEntityCache(connectRedis(process.env.REDIS_URL, log), log) : null);
   return new ApolloGateway({
     supergraphSdl: supergraphFromFile(supergraphPath(), log, intFromEnv("SUPERGRAPH_POLL_MS", 1000)),
     // Query plans by operation. The headline's plan is about 2.5 KiB: 8 MiB keeps some 3,000 distinct

@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import type { Redis } from "ioredis";
 import type { Identity } from "../../shared/src/auth/proof";
 import type { Logger } from "../../shared/src/logger";
+import { connectRedis } from "./redis";
 
 /** Fixed one-minute windows per caller: counted in Redis when REDIS_URL is set (shared by every gateway), in memory otherwise. */
 export interface RateLimiter {
@@ -68,9 +69,6 @@ export function rateLimited(retryAfter: number): GraphQLError {
 export function createRateLimiter(log: Logger, env = process.env): RateLimiter {
   const limit = Number(env.RATE_LIMIT_PER_MINUTE ?? 600);
   if (!env.REDIS_URL) return memoryRateLimiter(limit);
-  const { Redis } = require("ioredis") as typeof import("ioredis");
-  // Fail fast when Redis is away (requests then pass, see above) instead of queueing them.
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
-  redis.on("error", (error) => log.warn("redis", { error: error.message }));
-  return redisRateLimiter(redis, limit, log);
+  // Fails fast when Redis is away: requests then pass (see above).
+  return redisRateLimiter(connectRedis(env.REDIS_URL, log), limit, log);
 }
