@@ -79,7 +79,8 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
   });
   const postGraphQL = graphQLPostHandler(apollo, options, proofOf);
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === "POST" && (req.url === "/graphql" || req.url?.startsWith("/graphql?"))) void postGraphQL(req, res);
+    // Every POST that express would route to Apollo (/graphql, /graphql/, /graphql/x, /graphql?x).
+    if (req.method === "POST" && GRAPHQL_PATH.test(req.url ?? "")) void postGraphQL(req, res);
     else app(req, res);
   });
 
@@ -95,6 +96,7 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
   };
 }
 
+const GRAPHQL_PATH = /^\/graphql(?:[/?]|$)/;
 const NOT_THE_GATEWAY = "This service answers only the Coalition gateway";
 const ANONYMOUS_PROOF = { identity: { kind: "anonymous" } as Identity };
 
