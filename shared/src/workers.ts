@@ -30,13 +30,16 @@ export type ReadyMessage = { type: "ready"; service: string; url: string };
  */
 export function runPrimary(service: string, count: number, log: Logger): void {
   let stopping = false;
+  let exitCode = 0;
   const ready = new Set<number>();
   const byWorker = new Map<Worker, number>();
   const start = (index: number) => {
     const worker = cluster.fork({ COALITION_WORKER_INDEX: String(index) });
     byWorker.set(worker, index);
+    let served = false;
     worker.on("message", (message: ReadyMessage) => {
       if (message?.type !== "ready") return;
+      served = true;
       ready.add(index);
       if (ready.size === count) {
         log.info("all workers ready", { workers: count, url: message.url });
@@ -46,7 +49,13 @@ export function runPrimary(service: string, count: number, log: Logger): void {
     worker.on("exit", (code, signal) => {
       byWorker.delete(worker);
       if (stopping) {
-        if (byWorker.size === 0) process.exit(0);
+        if (byWorker.size === 0) process.exit(exitCode);
+        return;
+      }
+      if (!served) {
+        // It could not start (no database, port taken): neither could another; the service fails as one process would.
+        log.error("worker failed to start; stopping the service", { index, code, signal });
+        stop("SIGTERM", 1);
         return;
       }
       log.error("worker died; starting another", { index, code, signal });
@@ -54,14 +63,15 @@ export function runPrimary(service: string, count: number, log: Logger): void {
       start(index);
     });
   };
-  for (let index = 0; index < count; index++) start(index);
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (signal: NodeJS.Signals, code = 0) => {
     if (stopping) return;
     stopping = true;
+    exitCode = code;
     log.info("stopping workers", { signal });
     for (const worker of byWorker.keys()) worker.process.kill("SIGTERM");
-    if (byWorker.size === 0) process.exit(0);
+    if (byWorker.size === 0) process.exit(exitCode);
   };
+  for (let index = 0; index < count; index++) start(index);
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
 }

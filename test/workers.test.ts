@@ -1,0 +1,45 @@
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { REPO_ROOT } from "../shared/src/config";
+import { postGraphQL } from "../shared/src/stack/graphql-client";
+import { forkService, freePort } from "../shared/src/stack/services";
+import { processTree } from "../bench/processes";
+import { useDedicatedStack } from "./support/dedicated-stack";
+
+/** WORKERS > 1: each service is a cluster primary and its workers, sharing the port. */
+describe("worker processes", () => {
+  const dedicated = useDedicatedStack("workers", { WORKERS: "2" });
+  const partners = () => postGraphQL(dedicated.stack.gatewayUrl, `{ partners { id } }`, {}, dedicated.admin());
+
+  it("serves from every worker, keeps serving when one dies, and replaces it", async () => {
+    const gateway = dedicated.stack.services.gateway.child;
+    const workers = () => processTree(gateway.pid!).slice(1);
+    expect(workers()).toHaveLength(2);
+    for (const service of Object.values(dedicated.stack.services)) expect(processTree(service.child.pid!).length).toBe(3);
+    for (let i = 0; i < 10; i++) expect((await partners()).errors).toBeUndefined();
+
+    const [victim] = workers();
+    process.kill(victim, "SIGKILL");
+    // A connection the dead worker held is gone (as for any client of a crashed server): reconnect once.
+    const reconnecting = () => partners().catch(() => partners());
+    for (let i = 0; i < 20; i++) expect((await reconnecting()).errors).toBeUndefined();
+    for (const until = Date.now() + 15_000; workers().length < 2 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+    expect(workers()).toHaveLength(2);
+    expect(workers()).not.toContain(victim);
+  });
+
+  it("fails to start, as one process would, when its workers cannot listen", async () => {
+    const taken = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, resolve));
+    try {
+      const entry = join(REPO_ROOT, "dist", "gateway", "src", "main.js");
+      const quiet = new PassThrough().resume();
+      const starting = forkService("gateway", entry, { ...dedicated.stack.env, GATEWAY_PORT: String(port), WORKERS: "2" }, quiet);
+      await expect(starting).rejects.toThrow(/exited with code 1 while starting/);
+    } finally {
+      taken.close();
+    }
+  });
+});
