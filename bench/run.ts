@@ -9,7 +9,7 @@ import { REPO_ROOT, SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
 import { dropDatabase } from "../shared/src/database";
 import { createLogger } from "../shared/src/logger";
 import { progressPrinter } from "../shared/src/seed/main";
-import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
+import { bearer, postGraphQL, requestGraphQL } from "../shared/src/stack/graphql-client";
 import { type PostgresServer, startEmbeddedPostgres } from "../shared/src/stack/postgres";
 import { type Stack, freePort, startStack } from "../shared/src/stack/services";
 import { startHiveGateway } from "./hive/start-hive";
@@ -169,13 +169,19 @@ async function main() {
 
 const summary = (r: LoadResult) => `${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${r.failures} failures`;
 
-/** Before measuring anything: the three gateways give the same answer to the headline query. */
+/** Before measuring anything: the three gateways give the same answer to the headline query, and refuse a forged token. */
 async function expectSameAnswers(urls: Record<GatewayName, string>, data: BenchData, jwtSecret: string): Promise<void> {
   const member = data.light.id;
   const headers = bearer(signToken({ sub: member, role: "member" }, jwtSecret));
   const answers = await Promise.all(GATEWAYS.map((g) => requestGraphQL(urls[g], HEADLINE_QUERY, { id: member }, headers)));
   const [first, ...rest] = answers.map((a) => JSON.stringify(a));
   if (rest.some((a) => a !== first)) throw new Error(`The gateways disagree on the headline query:\n${answers.map((a, i) => `${GATEWAYS[i]}: ${JSON.stringify(a)}`).join("\n")}`);
+  // And each checks who is asking: a token signed with another secret gets no data.
+  const forged = bearer(signToken({ sub: member, role: "member" }, `${jwtSecret}-forged`));
+  for (const gateway of GATEWAYS) {
+    const answer = await postGraphQL(urls[gateway], HEADLINE_QUERY, { id: member }, forged);
+    if (answer.data?.member || !answer.errors?.length) throw new Error(`${gateway} answered a forged token with data`);
+  }
 }
 
 async function ledgerVerify(env: NodeJS.ProcessEnv): Promise<{ clean: boolean; output: string }> {
