@@ -1,4 +1,3 @@
-import type { ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../shared/src/config";
@@ -23,8 +22,6 @@ export async function startInProcessGateway(env: NodeJS.ProcessEnv, output: Node
     stop: () => stopChild(service.child),
   };
 }
-
-export const childPids = (child: ChildProcess) => processTree(child.pid!);
 
 /** A process and its descendants (a cluster primary and its workers). */
 export function processTree(pid: number): number[] {

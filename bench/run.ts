@@ -14,7 +14,7 @@ import { type PostgresServer, startEmbeddedPostgres } from "../shared/src/stack/
 import { type Stack, freePort, startStack } from "../shared/src/stack/services";
 import { startHiveGateway } from "./hive/start-hive";
 import { type LoadResult, runLoad } from "./load";
-import { type GatewayUnderTest, childPids, peakRssMiB, startInProcessGateway } from "./processes";
+import { type GatewayUnderTest, peakRssMiB, processTree, startInProcessGateway } from "./processes";
 import { type BenchResults, GATEWAYS, type GatewayName, judge, markdown, svgChart } from "./report";
 import { type BenchData, HEADLINE_QUERY, headlineRequests, purchaseRequests, seedBenchData } from "./scenarios";
 
@@ -141,7 +141,7 @@ async function main() {
     say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)}; ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
 
     const peakRss: Record<string, number> = {};
-    for (const [name, service] of Object.entries(stack.services)) peakRss[name === "gateway" ? "coalition gateway" : name] = peakRssMiB(childPids(service.child));
+    for (const [name, service] of Object.entries(stack.services)) peakRss[name === "gateway" ? "coalition gateway" : name] = peakRssMiB(processTree(service.child.pid!));
     peakRss["hive gateway"] = peakRssMiB(hive.pids());
     peakRss["in-process baseline"] = peakRssMiB(inProcess.pids());
 

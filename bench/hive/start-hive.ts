@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { dirname, join } from "node:path";
 import { REPO_ROOT } from "../../shared/src/config";
+import { processTree } from "../processes";
 
 /**
  * Hive Gateway (@graphql-hive/gateway, the locally installed CLI) over our subgraphs, for the benchmark:
@@ -51,7 +52,7 @@ export async function startHiveGateway({ port, workers, supergraphPath, env }: H
   const child = spawn(process.execPath, [hiveBin(), ...args], { cwd: REPO_ROOT, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const pid = child.pid!;
-  const pids = () => (isRunning(child) ? [pid, ...childrenOf(pid)] : []);
+  const pids = () => (isRunning(child) ? processTree(pid) : []);
   const stop = async () => {
     const all = pids();
     if (!all.length) return;
@@ -81,7 +82,7 @@ async function waitUntilServing(url: string, child: ChildProcess, workers: numbe
   while (answered < 2 * workers) {
     if (!isRunning(child)) throw new Error(`hive-gateway exited with code ${child.exitCode} (signal ${child.signalCode}) while starting`);
     if (Date.now() > deadline) throw new Error(`hive-gateway did not answer at ${url} within ${timeoutMs / 1000} s`);
-    const ok = (workers <= 1 || childrenOf(child.pid!).length >= workers) && (await answersTypename(url));
+    const ok = (workers <= 1 || processTree(child.pid!).length > workers) && (await answersTypename(url));
     answered = ok ? answered + 1 : 0;
     if (!ok) await sleep(200);
   }
@@ -99,22 +100,6 @@ function answersTypename(url: string): Promise<boolean> {
     req.on("error", () => resolve(false));
     req.end(JSON.stringify({ query: "{ __typename }" }));
   });
-}
-
-/** Direct children of a process, from /proc (the workers Hive forks). */
-function childrenOf(parent: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // "pid (command) state ppid ...": the command may contain spaces, so read from its closing parenthesis.
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === parent) children.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return children;
 }
 
 const isRunning = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
