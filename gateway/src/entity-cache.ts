@@ -71,6 +71,10 @@ export function publicMaxAge(header: string | null | undefined): number {
 
 /** Wraps a subgraph's data source: `_entities` calls go through the cache, everything else straight through. */
 export class EntityCachingDataSource<TContext extends Record<string, any>> implements GraphQLDataSource<TContext> {
+  // Queries whose answers came back public: only those are looked up, so a private call (a member's
+  // balance) never pays for a lookup, in memory or in Redis, that cannot hit.
+  private readonly cacheableQueries = new Set<string>();
+
   constructor(
     private readonly subgraph: string,
     private readonly inner: GraphQLDataSource<TContext>,
@@ -85,13 +89,14 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     const keys = representations.map((representation) => `${this.subgraph}\n${query}\n${JSON.stringify(representation)}`);
     // A client that sends `Cache-Control: no-cache` gets fresh entities (and refreshes the cache).
     const fresh = "incomingRequestContext" in options && /\bno-cache\b/i.test(options.incomingRequestContext.request.http?.headers.get("cache-control") ?? "");
-    const kept = fresh ? undefined : await this.cache.getAll(keys, now);
+    const kept = fresh || !this.cacheableQueries.has(query) ? undefined : await this.cache.getAll(keys, now);
     if (kept) return { data: { _entities: kept } };
 
     const response = await this.inner.process(options);
     const maxAge = publicMaxAge(response.http?.headers.get("cache-control"));
     const entities = response.data?._entities;
     if (maxAge > 0 && !response.errors?.length && Array.isArray(entities) && entities.length === keys.length) {
+      this.cacheableQueries.add(query);
       await this.cache.setAll(keys.map((key, i) => ({ key, value: entities[i] })), now + maxAge * 1000, now);
     }
     return response;
