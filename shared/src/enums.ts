@@ -10,7 +10,15 @@ export enum TierLevel {
 }
 registerEnumType(TierLevel, {
   name: "TierLevel",
-  description: "Membership tier, earned from qualifying points over the trailing 12 months.",
+  description:
+    "Membership tier, from qualifying points over the trailing 12 months (base points of purchases, not pending, less refunds). " +
+    "A higher tier earns more points per purchase and unlocks rewards with a higher `minimumTier`. Tiers go down as points leave the 12 months.",
+  valuesConfig: {
+    BASE: { description: "Every member starts here: under 5,000 qualifying points. Earns the partner's base rate (×1.0)." },
+    SILVER: { description: "5,000 qualifying points or more. Earns ×1.25 the base points." },
+    GOLD: { description: "20,000 qualifying points or more. Earns ×1.5 the base points." },
+    PLATINUM: { description: "50,000 qualifying points or more, the top tier. Earns ×2 the base points." },
+  },
 });
 
 /** Tiers in ascending order, for comparisons. */
@@ -27,4 +35,17 @@ export enum PartnerCategory {
   TRAVEL = "TRAVEL",
   OTHER = "OTHER",
 }
-registerEnumType(PartnerCategory, { name: "PartnerCategory", description: "What kind of business a partner brand is." });
+registerEnumType(PartnerCategory, {
+  name: "PartnerCategory",
+  description: "What kind of business a partner brand is; informational (it changes no rule).",
+  valuesConfig: {
+    AIRLINE: { description: "An airline." },
+    GROCERY: { description: "A supermarket or grocer." },
+    FUEL: { description: "A fuel or charging station chain." },
+    HOTEL: { description: "A hotel chain or other lodging." },
+    DINING: { description: "Restaurants, cafés and coffee shops." },
+    RETAIL: { description: "Shops other than groceries." },
+    TRAVEL: { description: "Travel other than flights and hotels: car hire, rail, travel agents." },
+    OTHER: { description: "Any other kind of business." },
+  },
+});

@@ -14,7 +14,7 @@ const DEFAULT_FIRST = 20;
 export class MemberResolver {
   @Directive(`@requires(fields: "tier balance { available }")`)
   @FieldResolver(() => [Reward], {
-    description: "Rewards the member can redeem right now (active, in date, in stock, tier and points enough), cheapest first.",
+    description: "Rewards the member can redeem right now: active, within their validity window, in stock (or unlimited), at or below the member's tier, and costing no more than `balance.available`; cheapest first. Only the member and admins see them.",
   })
   eligibleRewards(
     @Root() member: Member,
@@ -29,7 +29,7 @@ export class MemberResolver {
     return loaders.eligibleRewards.load({ tierRank: tierRank(member.tier), available: member.balance.available, first: pageSize(first ?? DEFAULT_FIRST) });
   }
 
-  @FieldResolver(() => [Redemption], { description: "The member's redemptions, newest first." })
+  @FieldResolver(() => [Redemption], { description: "The member's redemptions in every status, newest first. Only the member and admins see them." })
   redemptions(
     @Root() member: Member,
     @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_FIRST, description: "How many, 1 to 100." }) first: number | null,

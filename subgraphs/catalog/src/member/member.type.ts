@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { TierLevel } from "../../../../shared/src/enums";
+import { docs } from "../../../../shared/src/schema-docs";
 import { PointsBalance } from "./points-balance.type";
 
 /**
@@ -7,17 +8,17 @@ import { PointsBalance } from "./points-balance.type";
  * `balance` come from the ledger through the gateway (`@requires`), never from the catalog.
  */
 @Directive(`@key(fields: "id")`)
-@ObjectType({ description: "A person in the loyalty program." })
+@ObjectType({ description: docs.member })
 export class Member {
-  @Field(() => ID, { description: "Unique id of the member." })
+  @Field(() => ID, { description: docs.memberId })
   id!: string;
 
   @Directive("@external")
-  @Field(() => TierLevel, { description: "Current membership tier." })
+  @Field(() => TierLevel, { description: docs.memberTier })
   tier?: TierLevel;
 
   @Directive("@external")
-  @Field(() => PointsBalance, { description: "Current points balance." })
+  @Field(() => PointsBalance, { description: docs.memberBalance })
   balance?: PointsBalance;
 
   static stub(id: string): Member {

@@ -1,9 +1,10 @@
 import { Directive, Field, Int, ObjectType } from "type-graphql";
+import { docs } from "../../../../shared/src/schema-docs";
 
 /** A value type the ledger owns; the catalog only reads `available`, which the gateway passes in. */
-@ObjectType({ description: "A member's points, as the ledger keeps them." })
+@ObjectType({ description: docs.pointsBalance })
 export class PointsBalance {
   @Directive("@external")
-  @Field(() => Int, { description: "Points the member can spend now." })
+  @Field(() => Int, { description: docs.pointsAvailable })
   available!: number;
 }

@@ -1,10 +1,11 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { docs } from "../../../../shared/src/schema-docs";
 
 /** The partners subgraph owns Partner; the catalog only adds its rewards. */
 @Directive(`@key(fields: "id")`)
-@ObjectType({ description: "A brand in the coalition: members earn points there and spend them at any partner." })
+@ObjectType({ description: docs.partner })
 export class Partner {
-  @Field(() => ID, { description: "Unique id of the partner." })
+  @Field(() => ID, { description: docs.partnerId })
   id!: string;
 
   static stub(id: string): Partner {

@@ -2,10 +2,10 @@ import { Field, ID, InputType } from "type-graphql";
 
 @InputType({ description: "A member spending points on a reward." })
 export class RedeemRewardInput {
-  @Field(() => ID, { description: "The member redeeming." })
+  @Field(() => ID, { description: "The member redeeming (a UUID): the caller themself, unless an admin." })
   memberId!: string;
 
-  @Field(() => ID, { description: "The reward to redeem." })
+  @Field(() => ID, { description: "The reward to redeem (a UUID)." })
   rewardId!: string;
 
   @Field(() => String, {

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import { requirePartner, requireSelf } from "../../../../shared/src/auth/policy";
+import { withExample } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
 import { Member } from "../member/member.type";
 import { Reward } from "../reward/reward.type";
@@ -9,9 +10,20 @@ import { Redemption } from "./redemption.type";
 @Resolver(() => Redemption)
 export class RedemptionResolver {
   @Mutation(() => Redemption, {
-    description:
-      "Spends a member's points on a reward and issues a voucher. Safe to retry with the same idempotencyKey. " +
-      "Errors: NOT_FOUND, NOT_ELIGIBLE, OUT_OF_STOCK, INSUFFICIENT_POINTS, IDEMPOTENCY_CONFLICT, UPSTREAM_UNAVAILABLE.",
+    description: withExample(
+      "Spends a member's points on a reward and issues a voucher: returns a COMPLETED redemption with its `voucherCode`, or an error with nothing spent. " +
+        "Callers: the member themself and admins. Safe to retry with the same idempotencyKey (the same redemption comes back). " +
+        "Errors: BAD_USER_INPUT, NOT_FOUND, NOT_ELIGIBLE (inactive, out of its dates, tier too low, per-member limit reached), OUT_OF_STOCK, " +
+        "INSUFFICIENT_POINTS, IDEMPOTENCY_CONFLICT, UPSTREAM_UNAVAILABLE (it will be completed or refunded automatically).",
+      `mutation {
+  redeemReward(input: { memberId: "5b0e5c2e-8f0a-4d36-9a57-2f1c8a9d4e10", rewardId: "2a4c6e8f-1b3d-4f5a-9c7e-0d2f4a6b8c1e", idempotencyKey: "checkout-7f3a" }) {
+    id
+    status
+    pointsSpent
+    voucherCode
+  }
+}`,
+    ),
   })
   async redeemReward(@Arg("input", () => RedeemRewardInput, { description: "Who redeems what, and the retry key." }) input: RedeemRewardInput, @Ctx() { identity, redemptions }: Context): Promise<Redemption> {
     requireSelf(identity, input.memberId);
@@ -19,18 +31,33 @@ export class RedemptionResolver {
   }
 
   @Mutation(() => Redemption, {
-    description:
+    description: withExample(
       "Cancels a completed redemption whose voucher has not been used, within the cancellation window (24 hours by default): " +
-      "the points go back to the member and the voucher to the stock. Cancelling twice is harmless. Errors: NOT_FOUND, CONFLICT (used, too late, not completed).",
+        "the points go back to the member, with the expiry they had, and the voucher to the stock. Callers: the member who redeemed and admins. " +
+        "Cancelling twice is harmless. Errors: NOT_FOUND, CONFLICT (used, too late, not completed), UPSTREAM_UNAVAILABLE (it will complete automatically).",
+      `mutation {
+  cancelRedemption(id: "7e9a1c3b-5d2f-4b8a-a6c4-3f1e5d7b9a20") { status updatedAt }
+}`,
+    ),
   })
-  async cancelRedemption(@Arg("id", () => ID, { description: "The redemption." }) id: string, @Ctx() { identity, cancellations }: Context): Promise<Redemption> {
+  async cancelRedemption(@Arg("id", () => ID, { description: "The redemption's id (a UUID)." }) id: string, @Ctx() { identity, cancellations }: Context): Promise<Redemption> {
     return Redemption.from(await cancellations.cancel(id, identity));
   }
 
   @Mutation(() => Redemption, {
-    description: "The offering partner marks a voucher used when the member redeems it; it can no longer be cancelled. Marking it twice is harmless. Errors: NOT_FOUND, CONFLICT (cancelled).",
+    description: withExample(
+      "The offering partner marks a voucher used when the member redeems it at its till; it can no longer be cancelled. " +
+        "Callers: the offering partner's apps (another partner's voucher reads as NOT_FOUND) and admins. Marking it twice is harmless. " +
+        "Errors: NOT_FOUND, CONFLICT (cancelled).",
+      `mutation {
+  markVoucherUsed(code: "7K3M-Q9TX-2BHD-W4NP-8RCF-J6VA") {
+    voucherUsedAt
+    reward { title }
+  }
+}`,
+    ),
   })
-  async markVoucherUsed(@Arg("code", () => String, { description: "The voucher code the member showed." }) code: string, @Ctx() { identity, cancellations }: Context): Promise<Redemption> {
+  async markVoucherUsed(@Arg("code", () => String, { description: "The voucher code the member showed (case-insensitive)." }) code: string, @Ctx() { identity, cancellations }: Context): Promise<Redemption> {
     return Redemption.from(await cancellations.markUsed(code, identity));
   }
 

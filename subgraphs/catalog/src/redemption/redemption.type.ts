@@ -5,14 +5,14 @@ import type { RedemptionRecord } from "./redemption.entity";
 @Directive(`@key(fields: "id")`)
 @ObjectType({ description: "A member spending points on a reward, and the voucher they got for it." })
 export class Redemption {
-  @Field(() => ID, { description: "Unique id of the redemption; also the ledger entry's reference." })
+  @Field(() => ID, { description: "The redemption's unique id (a UUID); also the `reference` of its ledger entries." })
   id!: string;
 
   /** Resolved as a Member stub and through the reward loader by `RedemptionResolver`. */
   memberId!: string;
   rewardId!: string;
 
-  @Field(() => Int, { description: "Points the redemption costs (debited once COMPLETED)." })
+  @Field(() => Int, { description: "Points the redemption costs: the reward's cost when it was redeemed (taken from the balance once COMPLETED, given back if CANCELLED)." })
   pointsSpent!: number;
 
   @Field(() => RedemptionStatus, { description: "Where it stands; only COMPLETED ones have a voucher." })
@@ -21,10 +21,10 @@ export class Redemption {
   // Resolved in redemption.resolver.ts, where who may see it is decided.
   voucherCode!: string | null;
 
-  @Field(() => Date, { description: "When the redemption was requested." })
+  @Field(() => Date, { description: "When the redemption was requested (UTC); the cancellation window counts from here." })
   createdAt!: Date;
 
-  @Field(() => Date, { description: "When its status last changed." })
+  @Field(() => Date, { description: "When it last changed (UTC)." })
   updatedAt!: Date;
 
   @Field(() => String, {
@@ -33,7 +33,7 @@ export class Redemption {
   })
   failureReason!: string | null;
 
-  @Field(() => Date, { nullable: true, description: "When the partner marked the voucher used; a used voucher can no longer be cancelled." })
+  @Field(() => Date, { nullable: true, description: "When the partner marked the voucher used; null while unused. A used voucher can no longer be cancelled." })
   voucherUsedAt!: Date | null;
 
   static from(record: RedemptionRecord): Redemption {

@@ -6,16 +6,16 @@ export class CreateRewardInput {
   @Field(() => ID, { description: "The partner offering it; must exist." })
   partnerId!: string;
 
-  @Field(() => String, { description: "1 to 120 characters." })
+  @Field(() => String, { description: "Short name shown to members, 1 to 120 characters." })
   title!: string;
 
-  @Field(() => String, { defaultValue: "", description: "At most 2000 characters." })
+  @Field(() => String, { defaultValue: "", description: "What the member gets and any conditions, at most 2000 characters (default empty)." })
   description!: string;
 
   @Field(() => Int, { description: "Points it costs: a whole number from 1 to 10,000,000." })
   costPoints!: number;
 
-  @Field(() => TierLevel, { defaultValue: TierLevel.BASE, description: "Lowest tier allowed to redeem it." })
+  @Field(() => TierLevel, { defaultValue: TierLevel.BASE, description: "Lowest tier allowed to redeem it (default BASE: every member)." })
   minimumTier!: TierLevel;
 
   @Field(() => Int, { nullable: true, description: "Vouchers available, 0 to 1,000,000; null or omitted means unlimited." })
@@ -30,6 +30,6 @@ export class CreateRewardInput {
   @Field(() => Date, { nullable: true, description: "Last instant it can be redeemed; must be after validFrom. Null or omitted means no end." })
   validUntil?: Date | null;
 
-  @Field(() => Boolean, { defaultValue: true, description: "Whether members can redeem it now." })
+  @Field(() => Boolean, { defaultValue: true, description: "Whether members can redeem it now (default true)." })
   active!: boolean;
 }

@@ -12,7 +12,8 @@ const DEFAULT_FIRST = 20;
 export class MemberActivityResolver {
   @FieldResolver(() => LedgerEntryConnection, {
     description:
-      "Every movement of the member's points (earns, redemptions, transfers, expiries, reversals, adjustments), newest first, a page at a time.",
+      "Every movement of the member's points (earns, redemptions, transfers, expiries, reversals, adjustments), newest first, a page at a time. " +
+      "Only the member and admins see it.",
   })
   activity(
     @Root() member: Member,

@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import { forbidden, requireSelf, requireSelfOrLinkedPartner } from "../../../../shared/src/auth/policy";
 import { TierLevel } from "../../../../shared/src/enums";
+import { docs } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
 import { Member } from "../member/member.type";
 import { partnerStub } from "../partner/partner.type";
@@ -9,7 +10,7 @@ import { tierStanding } from "./tiers";
 
 @Resolver(() => Member)
 export class MemberBalanceResolver {
-  @FieldResolver(() => PointsBalance, { description: "The member's points across all partners." })
+  @FieldResolver(() => PointsBalance, { description: docs.memberBalance })
   async balance(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<PointsBalance> {
     await requireSelfOrLinkedPartner(identity, member.id, () => loaders.linkedPartners.load(member.id));
     const standing = await loaders.standing.load(member.id);
@@ -24,13 +25,13 @@ export class MemberBalanceResolver {
     });
   }
 
-  @FieldResolver(() => TierLevel, { description: "The member's tier, from qualifying points over the trailing 12 months." })
+  @FieldResolver(() => TierLevel, { description: docs.memberTier })
   async tier(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<TierLevel> {
     await requireSelfOrLinkedPartner(identity, member.id, () => loaders.linkedPartners.load(member.id));
     return tierStanding((await loaders.standing.load(member.id)).qualifying).current;
   }
 
-  @FieldResolver(() => TierProgress, { description: "How far the member is from the next tier." })
+  @FieldResolver(() => TierProgress, { description: "How far the member is from the next tier. Only the member and admins see it." })
   async tierProgress(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<TierProgress> {
     requireSelf(identity, member.id);
     return Object.assign(new TierProgress(), tierStanding((await loaders.standing.load(member.id)).qualifying));
@@ -56,13 +57,13 @@ export class PointsBalanceResolver {
     return balance.held;
   }
 
-  @FieldResolver(() => Int, { description: "All points ever earned." })
+  @FieldResolver(() => Int, { description: "All points ever earned at partners (tier bonuses included), less refunds; points received by transfer are not included." })
   lifetimeEarned(@Root() balance: PointsBalance): number {
     ownerOnly(balance);
     return balance.lifetimeEarned;
   }
 
-  @FieldResolver(() => Int, { description: "All points ever spent on rewards." })
+  @FieldResolver(() => Int, { description: "All points ever spent on rewards, less cancelled redemptions." })
   lifetimeRedeemed(@Root() balance: PointsBalance): number {
     ownerOnly(balance);
     return balance.lifetimeRedeemed;

@@ -1,35 +1,36 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
 import { TierLevel } from "../../../../shared/src/enums";
+import { docs } from "../../../../shared/src/schema-docs";
 import { Partner } from "../partner/partner.type";
 
-@ObjectType({ description: "A member's points at one partner." })
+@ObjectType({ description: "A member's points at one partner brand, ever (totals, not a balance)." })
 export class PartnerPoints {
-  @Field(() => Partner)
+  @Field(() => Partner, { description: "The partner brand." })
   partner!: Partner;
 
-  @Field(() => Int, { description: "Points earned at this partner, ever." })
+  @Field(() => Int, { description: "Points earned at this partner, ever, tier bonuses included, less refunds." })
   earned!: number;
 
-  @Field(() => Int, { description: "Points spent on this partner's rewards, ever." })
+  @Field(() => Int, { description: "Points spent on this partner's rewards, ever, less cancelled redemptions." })
   redeemed!: number;
 }
 
-@ObjectType({ description: "Points of one lot that will expire unless spent first (spending always uses the oldest points first)." })
+@ObjectType({ description: "Points earned together (one purchase, or one transfer received) that will expire unless spent first; spending always takes the points nearest expiry first." })
 export class ExpiringPoints {
-  @Field(() => Int)
+  @Field(() => Int, { description: "Points still unspent that expire at `expiresAt`." })
   points!: number;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When they expire (UTC): 24 months after they were earned, by default." })
   expiresAt!: Date;
 }
 
-@ObjectType({ description: "A member's points across every partner of the coalition." })
+@ObjectType({ description: docs.pointsBalance })
 export class PointsBalance {
   /** Not fields: which member, and whether the caller is a partner app (which sees `available` only). */
   memberId!: string;
   restricted!: boolean;
 
-  @Field(() => Int, { description: "Points the member can spend now. Negative when refunds clawed back points already spent: redemptions wait until it is positive again." })
+  @Field(() => Int, { description: docs.pointsAvailable })
   available!: number;
 
   pending!: number;
@@ -41,15 +42,15 @@ export class PointsBalance {
   lifetimeRedeemed!: number;
 }
 
-@ObjectType({ description: "Where the member stands toward the next tier." })
+@ObjectType({ description: "Where the member stands toward the next tier. Thresholds: SILVER 5,000, GOLD 20,000, PLATINUM 50,000 qualifying points." })
 export class TierProgress {
-  @Field(() => TierLevel)
+  @Field(() => TierLevel, { description: "The member's tier now (the same as `Member.tier`)." })
   current!: TierLevel;
 
   @Field(() => TierLevel, { nullable: true, description: "The next tier; null at PLATINUM." })
   next!: TierLevel | null;
 
-  @Field(() => Int, { description: "Points earned in the trailing 12 months, excluding pending points." })
+  @Field(() => Int, { description: "Base points earned in the trailing 12 months, less refunds: tier bonuses, pending points and points received by transfer do not count." })
   qualifyingPoints!: number;
 
   @Field(() => Int, { nullable: true, description: "Qualifying points needed for the next tier; null at the top." })

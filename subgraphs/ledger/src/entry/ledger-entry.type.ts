@@ -4,26 +4,26 @@ import { Partner } from "../partner/partner.type";
 import { LedgerEntryKind } from "./ledger-entry-kind";
 
 @Directive(`@key(fields: "id")`)
-@ObjectType({ description: "One movement of a member's points. History is append-only: a correction is a new entry." })
+@ObjectType({ description: "One movement of a member's points. History is append-only: a correction is a new entry. Only the member and admins see a member's entries." })
 export class LedgerEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The entry's unique id (a UUID)." })
   id!: string;
 
-  @Field(() => Member)
+  @Field(() => Member, { description: "Whose points moved." })
   member!: Member;
 
-  @Field(() => Partner, { nullable: true, description: "The partner where the points were earned or spent, when there is one." })
+  @Field(() => Partner, { nullable: true, description: "The partner brand where the points were earned, spent, clawed back or expired; null for transfers between members." })
   partner!: Partner | null;
 
-  @Field(() => LedgerEntryKind)
+  @Field(() => LedgerEntryKind, { description: "What moved the points." })
   kind!: LedgerEntryKind;
 
   @Field(() => Int, { description: "Points added to (positive) or taken from (negative) the member's balance." })
   points!: number;
 
-  @Field(() => String, { nullable: true, description: "The partner's receipt id for purchases; the redemption id for redemptions." })
+  @Field(() => String, { nullable: true, description: "The partner's receipt id for purchases and their refunds; the redemption id for redemptions and cancelled redemptions; null for transfers and expiries." })
   reference!: string | null;
 
-  @Field(() => Date, { description: "When it happened (for purchases, when the purchase was made)." })
+  @Field(() => Date, { description: "When it happened (UTC); for purchases, when the purchase was made." })
   occurredAt!: Date;
 }

@@ -1,10 +1,11 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { docs } from "../../../../shared/src/schema-docs";
 
 /** Owned by the partners subgraph; the ledger adds settlement (see settlement/). */
 @Directive(`@key(fields: "id")`)
-@ObjectType()
+@ObjectType({ description: docs.partner })
 export class Partner {
-  @Field(() => ID)
+  @Field(() => ID, { description: docs.partnerId })
   id!: string;
 }
 

@@ -2,16 +2,16 @@ import { Field, ID, InputType, Int } from "type-graphql";
 
 @InputType({ description: "A purchase a member made at a partner. Points are computed from the partner's earn rule; callers never send points." })
 export class RecordPurchaseInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The partner where the purchase was made: the calling app's own partner (admins: any)." })
   partnerId!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The member who bought (a UUID); must exist." })
   memberId!: string;
 
   @Field(() => Int, { description: "Amount paid, in minor units of the currency (cents): 12.34 EUR is 1234. Between 1 and 100,000,000." })
   amountMinor!: number;
 
-  @Field(() => String, { description: "ISO 4217 code; must be the partner's currency." })
+  @Field(() => String, { description: "ISO 4217 code of the amount (case-insensitive); must be the partner's currency." })
   currency!: string;
 
   @Field(() => String, {

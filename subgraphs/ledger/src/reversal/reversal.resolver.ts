@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { requirePartner } from "../../../../shared/src/auth/policy";
+import { withExample } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
 import { LedgerEntry } from "../entry/ledger-entry.type";
 import { ReversePurchaseInput } from "./reverse-purchase.input";
@@ -7,12 +8,20 @@ import { ReversePurchaseInput } from "./reverse-purchase.input";
 @Resolver()
 export class ReversalResolver {
   @Mutation(() => LedgerEntry, {
-    description:
-      "Records a refund: claws back the purchase's points in proportion to the amount refunded (never more than it earned, across all refunds). " +
-      "If the points were already spent the member owes them (a negative available balance) until new points repay it. " +
-      'Example: `reversePurchase(input: { partnerId: "…", reference: "receipt-1042", amountMinor: 1500, refundReference: "refund-77" }) { points }`.',
+    description: withExample(
+      "Records a refund: claws back the purchase's points in proportion to the amount refunded (never more than it earned, across all refunds); " +
+        "returns the member's REVERSAL entry (negative points). If the points were already spent the member owes them (a negative available balance) " +
+        "until new points repay it. Qualifying points, tier and per-partner totals go down with it. Callers: the partner's own apps and admins. " +
+        "Errors: BAD_USER_INPUT (e.g. more than is left to refund), NOT_FOUND (no such purchase), IDEMPOTENCY_CONFLICT.",
+      `mutation {
+  reversePurchase(input: { partnerId: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77", reference: "receipt-1042", amountMinor: 1500, refundReference: "refund-77" }) {
+    id
+    points
+  }
+}`,
+    ),
   })
-  reversePurchase(@Arg("input", () => ReversePurchaseInput) input: ReversePurchaseInput, @Ctx() { identity, reversals }: Context): Promise<LedgerEntry> {
+  reversePurchase(@Arg("input", () => ReversePurchaseInput, { description: "The refund: which purchase, how much, and the partner's refund id." }) input: ReversePurchaseInput, @Ctx() { identity, reversals }: Context): Promise<LedgerEntry> {
     requirePartner(identity, input.partnerId);
     return reversals.reverse(input);
   }

@@ -8,11 +8,11 @@ import { PartnerSettlement } from "./settlement.type";
 @Resolver(() => Partner)
 export class PartnerSettlementResolver {
   @FieldResolver(() => PartnerSettlement, {
-    description: "The partner's points over a period, for settlement: issued, reversed, redeemed, expired, and what members still hold now.",
+    description: "The partner's points over a period, for settlement: issued, reversed, redeemed, expired, and what members still hold now. Only the partner's own apps and admins see it.",
   })
   settlement(
     @Root() partner: Partner,
-    @Arg("from", () => Date, { description: "Start of the period, included." }) from: Date,
+    @Arg("from", () => Date, { description: "Start of the period, included (a date-time, e.g. `2026-10-01T00:00:00Z`)." }) from: Date,
     @Arg("to", () => Date, { description: "End of the period, excluded. Must be after `from`, at most 366 days later." }) to: Date,
     @Ctx() { identity, loaders }: Context,
   ): Promise<PartnerSettlement> {

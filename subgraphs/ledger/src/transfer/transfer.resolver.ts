@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { requireSelf } from "../../../../shared/src/auth/policy";
+import { withExample } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
 import { LedgerEntry } from "../entry/ledger-entry.type";
 import { TransferPointsInput } from "./transfer-points.input";
@@ -7,12 +8,20 @@ import { TransferPointsInput } from "./transfer-points.input";
 @Resolver()
 export class TransferResolver {
   @Mutation(() => LedgerEntry, {
-    description:
-      "Moves available points from one member to another (returns the sender's TRANSFER_OUT entry). Limited per sender per day (LIMIT_EXCEEDED); " +
-      "transferred points keep their expiry and do not count toward tier. " +
-      'Example: `transferPoints(input: { fromMemberId: "…", toMemberId: "…", points: 500, idempotencyKey: "gift-2026-11-22-1" }) { points }`.',
+    description: withExample(
+      "Moves available points from one member to another (returns the sender's TRANSFER_OUT entry; the receiver gets a TRANSFER_IN). " +
+        "Callers: the sending member and admins. At most 10,000 points per sender per UTC day by default (LIMIT_EXCEEDED); " +
+        "transferred points keep their expiry and do not count toward tier. Errors: BAD_USER_INPUT, NOT_FOUND, INSUFFICIENT_POINTS, LIMIT_EXCEEDED, IDEMPOTENCY_CONFLICT.",
+      `mutation {
+  transferPoints(input: { fromMemberId: "5b0e5c2e-8f0a-4d36-9a57-2f1c8a9d4e10", toMemberId: "8c1d3e5f-7a9b-4c2d-b4e6-1f3a5c7e9b02", points: 500, idempotencyKey: "gift-2026-11-22-1" }) {
+    id
+    kind
+    points
+  }
+}`,
+    ),
   })
-  transferPoints(@Arg("input", () => TransferPointsInput) input: TransferPointsInput, @Ctx() { identity, transfers }: Context): Promise<LedgerEntry> {
+  transferPoints(@Arg("input", () => TransferPointsInput, { description: "Who gives whom how many points, and the retry key." }) input: TransferPointsInput, @Ctx() { identity, transfers }: Context): Promise<LedgerEntry> {
     requireSelf(identity, input.fromMemberId);
     return transfers.transfer(input);
   }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { denyFor, isAdmin, requireAdmin, requireSelf, requireSelfOrLinkedPartner, requireSignedIn } from "../../../../shared/src/auth/policy";
+import { withExample } from "../../../../shared/src/schema-docs";
 import { pageSize, requireId } from "../../../../shared/src/validation";
 import type { Context } from "../context";
 import { EnrollMemberInput } from "./enroll-member.input";
@@ -7,8 +8,23 @@ import { Member } from "./member.type";
 
 @Resolver(() => Member)
 export class MemberResolver {
-  @Query(() => Member, { nullable: true, description: "A member by id; null when there is none." })
-  async member(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<Member | null> {
+  @Query(() => Member, {
+    nullable: true,
+    description: withExample(
+      "A member by id; null when there is none. Callers: the member themself, admins, and the apps of partners the member is linked to " +
+        "(which see only `id`, `displayName`, `tier` and `balance.available`). Anyone else gets FORBIDDEN (UNAUTHENTICATED without credentials), " +
+        "whether the member exists or not.",
+      `query {
+  member(id: "5b0e5c2e-8f0a-4d36-9a57-2f1c8a9d4e10") {
+    displayName
+    tier
+    balance { available pending }
+    tierProgress { next pointsToNext }
+  }
+}`,
+    ),
+  })
+  async member(@Arg("id", () => ID, { description: "The member's id (a UUID); anything else is BAD_USER_INPUT." }) id: string, @Ctx() context: Context): Promise<Member | null> {
     const memberId = requireId(id, "id");
     // Decided before the lookup: "not yours" and "does not exist" get the same answer.
     await requireSelfOrLinkedPartner(context.identity, memberId, () => linkedPartners(context, memberId));
@@ -17,9 +33,21 @@ export class MemberResolver {
 
   @Query(() => Member, {
     nullable: true,
-    description: 'A member by email address (case-insensitive); null when there is none. Example: `memberByEmail(email: "ada@example.com")`.',
+    description: withExample(
+      "A member by email address (case-insensitive); null when there is none. Admins may look up any address, a member only their own " +
+        "(any other address is FORBIDDEN, enrolled or not); partner apps may not use it.",
+      `query {
+  memberByEmail(email: "ada@example.com") {
+    id
+    displayName
+    balance { available }
+    eligibleRewards(first: 3) { title costPoints }
+  }
+}`,
+    ),
   })
-  async memberByEmail(@Arg("email", () => String) email: string, @Ctx() { identity, members }: Context): Promise<Member | null> {
+  async memberByEmail(
+    @Arg("email", () => String, { description: "The email address; surrounding spaces and case are ignored. Not an email address: BAD_USER_INPUT." }) email: string, @Ctx() { identity, members }: Context): Promise<Member | null> {
     requireSignedIn(identity);
     if (identity.kind === "partner") throw denyFor(identity);
     const record = await members.findByEmail(email);
@@ -28,18 +56,36 @@ export class MemberResolver {
     return record && Member.from(record);
   }
 
-  @Query(() => [Member], { description: "Members in enrolment order, a page at a time: pass the last id you got as `after`." })
+  @Query(() => [Member], {
+    description: withExample(
+      "Admins only: members in enrolment order, a page at a time: pass the last id you got as `after`. An empty list means there are no more.",
+      `query {
+  members(first: 10) { id email displayName enrolledAt }
+}`,
+    ),
+  })
   async members(
     @Arg("first", () => Int, { nullable: true, defaultValue: 20, description: "Page size, 1 to 100." }) first: number | null,
-    @Arg("after", () => ID, { nullable: true, description: "Id of the last member of the previous page." }) after: string | null,
+    @Arg("after", () => ID, { nullable: true, description: "Id of the last member of the previous page; omit for the first page. An id that is no member's is BAD_USER_INPUT." }) after: string | null,
     @Ctx() { identity, members }: Context,
   ): Promise<Member[]> {
     requireAdmin(identity);
     return (await members.list(pageSize(first ?? 20), after)).map(Member.from);
   }
 
-  @Mutation(() => Member, { description: "Enrols a new member with a zero balance." })
-  async enrollMember(@Arg("input", () => EnrollMemberInput) input: EnrollMemberInput, @Ctx() { identity, members }: Context): Promise<Member> {
+  @Mutation(() => Member, {
+    description: withExample(
+      "Enrols a new member with a zero balance at the BASE tier. Callers: admins, and partner apps enrolling a customer at their till. " +
+        "Errors: BAD_USER_INPUT (with `extensions.field`), CONFLICT (the email address is already enrolled).",
+      `mutation {
+  enrollMember(input: { email: "grace@example.com", displayName: "Grace Hopper" }) {
+    id
+    displayName
+  }
+}`,
+    ),
+  })
+  async enrollMember(@Arg("input", () => EnrollMemberInput, { description: "The new member's email address and name." }) input: EnrollMemberInput, @Ctx() { identity, members }: Context): Promise<Member> {
     // Admins, and partner apps enrolling a customer at their till.
     if (identity.kind !== "partner") requireAdmin(identity);
     return Member.from(await members.enroll(input));
@@ -51,13 +97,13 @@ export class MemberResolver {
     return member.email;
   }
 
-  @FieldResolver(() => String, { description: "Name shown to the member and to the partners they are linked to." })
+  @FieldResolver(() => String, { description: "Name shown to the member and to the partners they are linked to. Seen by the member, admins and the apps of linked partners." })
   async displayName(@Root() member: Member, @Ctx() context: Context): Promise<string> {
     await requireSelfOrLinkedPartner(context.identity, member.id, () => linkedPartners(context, member.id));
     return member.displayName;
   }
 
-  @FieldResolver(() => Date, { description: "When the member enrolled. Only the member and admins see it." })
+  @FieldResolver(() => Date, { description: "When the member enrolled (UTC). Only the member and admins see it." })
   enrolledAt(@Root() member: Member, @Ctx() { identity }: Context): Date {
     requireSelf(identity, member.id);
     return member.enrolledAt;

@@ -1,10 +1,11 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { docs } from "../../../../shared/src/schema-docs";
 import type { MemberRecord } from "./member.entity";
 
 @Directive(`@key(fields: "id")`)
-@ObjectType({ description: "A person enrolled in the coalition: one points balance usable at every partner." })
+@ObjectType({ description: docs.member })
 export class Member {
-  @Field(() => ID)
+  @Field(() => ID, { description: docs.memberId })
   id!: string;
 
   // email, displayName and enrolledAt are resolved in member.resolver.ts, where who may see them is decided.

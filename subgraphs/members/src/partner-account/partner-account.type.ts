@@ -2,12 +2,12 @@ import { Field, ObjectType } from "type-graphql";
 import { Partner } from "../partner/partner.type";
 import type { PartnerAccountRecord } from "./partner-account.entity";
 
-@ObjectType({ description: "The link between a member and their own account at one partner brand." })
+@ObjectType({ description: "The link between a member and their own account at one partner brand (loyalty card number, customer id…)." })
 export class PartnerAccount {
-  @Field(() => Partner)
+  @Field(() => Partner, { description: "The partner brand the account is at." })
   partner!: Partner;
 
-  @Field(() => String, { description: "The member's account id in the partner's own systems." })
+  @Field(() => String, { description: "The member's account id in the partner's own systems; unique per partner." })
   externalId!: string;
 
   @Field(() => Date, { description: "When the account was linked." })

@@ -3,21 +3,21 @@ import { PartnerCategory } from "../../../../shared/src/enums";
 
 @InputType({ description: "A new partner brand and its earn rule." })
 export class RegisterPartnerInput {
-  @Field(() => String, { description: "Lowercase letters, digits and single hyphens, 2 to 50 characters; unique." })
+  @Field(() => String, { description: "Short name for URLs: lowercase letters, digits and single hyphens, 2 to 50 characters, e.g. `city-grocer`; unique (CONFLICT otherwise)." })
   slug!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: "The brand's name as members know it, 1 to 100 characters." })
   name!: string;
 
-  @Field(() => PartnerCategory)
+  @Field(() => PartnerCategory, { description: "What kind of business the brand is." })
   category!: PartnerCategory;
 
-  @Field(() => Float, { description: "Points per 1.00 of currency spent; greater than 0, at most 1000, up to 4 decimals." })
+  @Field(() => Float, { description: "Points per 1.00 (100 minor units) of currency spent, before tier bonuses; greater than 0, at most 1000, up to 4 decimals." })
   pointsPerUnit!: number;
 
-  @Field(() => String, { description: "ISO 4217 currency code, e.g. `EUR`." })
+  @Field(() => String, { description: "ISO 4217 code of the currency the partner's purchases are in, e.g. `EUR` (case-insensitive); purchases must be sent in it." })
   currency!: string;
 
-  @Field(() => Int, { defaultValue: 0, description: "Return window in days (0 to 365)." })
+  @Field(() => Int, { defaultValue: 0, description: "Return window in days, 0 to 365 (default 0): points earned stay pending this long after each purchase." })
   returnWindowDays!: number;
 }
