@@ -1,6 +1,8 @@
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { GATEWAY_DEFAULT_PORT, intFromEnv, isDevelopment } from "../../shared/src/config";
+import { corsPolicy } from "../../shared/src/cors";
 import { type GraphQLHttpServer, serveGraphQL } from "../../shared/src/http-server";
 import type { Logger } from "../../shared/src/logger";
 import { type GatewayContext, createGatewayErrorFormatter } from "./gateway";
@@ -17,6 +19,7 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger): Prom
   const identifier = new Identifier(tokenVerification());
   const rateLimiter = createRateLimiter(log);
   const limit = limits();
+  const landingPage = !production || process.env.ENABLE_LANDING_PAGE === "1";
   const server = await serveGraphQL<GatewayContext>({
     port: intFromEnv("GATEWAY_PORT", GATEWAY_DEFAULT_PORT),
     apollo: {
@@ -29,9 +32,13 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger): Prom
       validationRules: [depthLimit(limit.maxDepth), aliasLimit(limit.maxAliases)],
       plugins: [
         costLimit(limit.maxCost, limit.defaultListSize),
-        ...(production && process.env.ENABLE_LANDING_PAGE !== "1" ? [ApolloServerPluginLandingPageDisabled()] : []),
+        // Apollo Sandbox embedded in the page, pointing at the page's own URL (/graphql); no telemetry from it.
+        landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, footer: false }) : ApolloServerPluginLandingPageDisabled(),
       ],
     },
+    cors: corsPolicy(),
+    // The bare origin leads to Sandbox at /graphql: the embedded Sandbox sends its requests to the page's own URL.
+    routes: (app) => app.get("/", (_req, res, next) => (landingPage ? res.redirect(302, "/graphql") : next())),
     maxBodyBytes: intFromEnv("REQUEST_MAX_BYTES", 100_000),
     maxBatchOperations: process.env.ALLOW_BATCHING === "1" ? intFromEnv("MAX_BATCH_OPERATIONS", 10) : 0,
     context: async (req) => {

@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerOptions, type BaseContext, HeaderMap } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import cors from "cors";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { type Identity, PROOF_HEADER, type ProofSecrets, verifyProof } from "./auth/proof";
+import { type CorsPolicy, corsHeaders, corsMiddleware } from "./cors";
 import { sqlStatements } from "./database";
 
 export interface GraphQLHttpServer {
@@ -26,6 +26,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Operations accepted in one batched request (an array body); 0 refuses batches. */
   maxBatchOperations?: number;
+  /** Browser origins allowed to call /graphql (the gateway); without it, no CORS headers (subgraphs answer only servers). */
+  cors?: CorsPolicy;
   /** Extra HTTP routes (e.g. a test clock), mounted before /graphql. */
   routes?: (app: Express) => void;
 }
@@ -70,7 +72,12 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
       res.locals.identity = proof.identity;
       next();
     },
-    cors(),
+    corsMiddleware(options.cors),
+    (req: Request, _res: Response, next: NextFunction) => {
+      // No body parser here (POSTs take the direct path), and without req.body Apollo's express integration answers 500.
+      if (!Object.hasOwn(req, "body")) req.body = undefined;
+      next();
+    },
     expressMiddleware(apollo, { context: ({ req, res }) => options.context(req, res.locals.identity) }),
   );
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -150,7 +157,7 @@ function graphQLPostHandler<TContext extends BaseContext>(
         req.resume();
         return sendErrors(res, 401, NOT_THE_GATEWAY, "UNAUTHENTICATED");
       }
-      const cors: Record<string, string> = req.headers.origin ? { "access-control-allow-origin": "*" } : {};
+      const cors = corsHeaders(options.cors, req);
       let body: unknown;
       try {
         const raw = await readBody(req, maxBytes);
