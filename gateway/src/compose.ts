@@ -3,7 +3,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { composeServices } from "@apollo/composition";
-import { parse } from "graphql";
+import { Supergraph } from "@apollo/federation-internals";
+import { parse, printSchema } from "graphql";
 import { REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../../shared/src/config";
 
 const run = promisify(execFile);
@@ -11,6 +12,8 @@ const run = promisify(execFile);
 export interface Composition {
   subgraphs: { name: SubgraphName; path: string; sdl: string }[];
   supergraph: { path: string; sdl: string };
+  /** The public API schema (no federation machinery, descriptions kept): what clients and codegen build against. */
+  apiSchema: { path: string; sdl: string };
   /** The same composition for Apollo's Rover (`rover supergraph compose --config`). */
   roverConfig: { path: string; sdl: string };
 }
@@ -36,8 +39,15 @@ export async function composeSupergraph(): Promise<Composition> {
   return {
     subgraphs,
     supergraph: { path: join(REPO_ROOT, "gateway", "supergraph.graphql"), sdl: `${result.supergraphSdl}\n` },
+    apiSchema: { path: join(REPO_ROOT, "gateway", "schema.graphql"), sdl: apiSchemaSdl(result.supergraphSdl) },
     roverConfig: { path: join(REPO_ROOT, "gateway", "supergraph.yaml"), sdl: roverConfig() },
   };
+}
+
+/** The API schema the gateway serves: `@inaccessible` fields and `join__`/`link__` definitions removed. */
+function apiSchemaSdl(supergraphSdl: string): string {
+  const header = "# Written by `npm run compose` from gateway/supergraph.graphql: the public API schema, for clients and `npm run codegen`.\n\n";
+  return `${header}${printSchema(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema())}\n`;
 }
 
 /**
@@ -60,7 +70,7 @@ function roverConfig(): string {
 
 /** Files whose committed content differs from a fresh composition. */
 export async function staleFiles(composition: Composition): Promise<string[]> {
-  const files = [...composition.subgraphs, composition.supergraph, composition.roverConfig];
+  const files = [...composition.subgraphs, composition.supergraph, composition.apiSchema, composition.roverConfig];
   const stale = await Promise.all(files.map(async ({ path, sdl }) => ((await readFile(path, "utf8").catch(() => "")) === sdl ? null : path)));
   return stale.filter((path): path is string => path !== null);
 }
@@ -76,7 +86,7 @@ async function main() {
     console.log("Supergraph and subgraph schemas are up to date.");
     return;
   }
-  for (const { path, sdl } of [...composition.subgraphs, composition.supergraph, composition.roverConfig]) await writeFile(path, sdl);
+  for (const { path, sdl } of [...composition.subgraphs, composition.supergraph, composition.apiSchema, composition.roverConfig]) await writeFile(path, sdl);
   console.log(`Wrote ${composition.supergraph.path} from ${composition.subgraphs.length} subgraphs.`);
 }
 
