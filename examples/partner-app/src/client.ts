@@ -1,0 +1,66 @@
+import type { TypedDocumentString } from "./gql/graphql";
+
+/**
+ * A tiny typed GraphQL client over Node's own `fetch`: the document's type fixes the variables it
+ * takes and the data it returns. Partner apps authenticate with their API key in `x-api-key`.
+ */
+
+/** A GraphQL error as the gateway sends it: `extensions.code` says what went wrong. */
+export interface GraphQLErrorBody {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+/** A request that failed: the GraphQL errors (or the HTTP status) and their codes. */
+export class GraphQLRequestError extends Error {
+  readonly codes: string[];
+
+  constructor(
+    readonly errors: GraphQLErrorBody[],
+    readonly status: number,
+  ) {
+    super(errors.map((error) => `${error.extensions?.code ?? "ERROR"}: ${error.message}`).join("; "));
+    this.name = "GraphQLRequestError";
+    this.codes = errors.map((error) => error.extensions?.code ?? "ERROR");
+  }
+}
+
+export function createClient(url: string, apiKey: string) {
+  // NoInfer: the variables' type comes from the document alone, so a misspelt or extra field is an error.
+  return async function request<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: NoInfer<TVariables>): Promise<TResult> {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": apiKey },
+      body: JSON.stringify({ query: document.toString(), variables }),
+    });
+    // Refusals (401, 429, 400) come with a GraphQL body too; anything else that is not JSON is an HTTP error.
+    const body = (await response.json().catch(() => null)) as { data?: unknown; errors?: GraphQLErrorBody[] } | null;
+    if (body?.errors?.length) throw new GraphQLRequestError(body.errors, response.status);
+    if (!response.ok || !body?.data) throw new GraphQLRequestError([{ message: `HTTP ${response.status} without GraphQL data`, extensions: { code: `HTTP_${response.status}` } }], response.status);
+    return body.data as TResult;
+  };
+}
+
+/** Failures worth another try: the network, a subgraph briefly unreachable, the rate limit. */
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof GraphQLRequestError)) return error instanceof TypeError; // fetch's network failure
+  return error.status >= 500 || error.codes.some((code) => code === "UPSTREAM_UNAVAILABLE" || code === "RATE_LIMITED");
+}
+
+/**
+ * Runs `attempt` again after a transient failure. Only for requests that are safe to repeat: reads,
+ * and writes with an idempotency key (a purchase's `reference`, a refund's `refundReference`), which
+ * the ledger records once however many times they arrive.
+ */
+export async function withRetries<T>(attempt: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n >= attempts || !isTransient(error)) throw error;
+      const retryAfter = error instanceof GraphQLRequestError ? Number(error.errors[0]?.extensions?.["retryAfter"]) : NaN;
+      await new Promise((resolve) => setTimeout(resolve, Number.isFinite(retryAfter) ? retryAfter * 1000 : 250 * n));
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { graphql } from "./gql";
+
+/**
+ * The four operations of a partner's app. `npm run codegen` reads them from here and generates their
+ * result and variable types into ./gql; each constant below is then a typed document.
+ */
+
+/** The partner's own earn rule and its rewards (public data: any caller may read it). */
+export const ListRewards = graphql(`
+  query ListRewards($partnerId: ID!, $first: Int) {
+    partner(id: $partnerId) {
+      id
+      name
+      currency
+      pointsPerUnit
+    }
+    rewards(partnerId: $partnerId, first: $first) {
+      id
+      title
+      costPoints
+      minimumTier
+      stock
+      active
+    }
+  }
+`);
+
+/** What a partner app may see of a member linked to it: name, tier and available points. */
+export const MemberPoints = graphql(`
+  query MemberPoints($memberId: ID!) {
+    member(id: $memberId) {
+      id
+      displayName
+      tier
+      balance {
+        available
+      }
+    }
+  }
+`);
+
+/** Earn at checkout. The partner never sends points: the ledger computes them from the partner's rule. */
+export const EarnAtCheckout = graphql(`
+  mutation EarnAtCheckout($input: RecordPurchaseInput!) {
+    recordPurchase(input: $input) {
+      id
+      kind
+      points
+      reference
+      occurredAt
+    }
+  }
+`);
+
+/** A refund of (part of) a purchase: claws back points in proportion to the amount refunded. */
+export const RefundPurchase = graphql(`
+  mutation RefundPurchase($input: ReversePurchaseInput!) {
+    reversePurchase(input: $input) {
+      id
+      kind
+      points
+      reference
+      occurredAt
+    }
+  }
+`);
