@@ -9,7 +9,7 @@ import * as membersDb from "../../../subgraphs/members/src/data-source";
 import { seedEpoch, writeSeedMembers } from "../../../subgraphs/members/src/seed/bulk-seed";
 import * as partnersDb from "../../../subgraphs/partners/src/data-source";
 import { writeSeedPartners } from "../../../subgraphs/partners/src/seed/bulk-seed";
-import { type SubgraphName, embeddedDatabaseUrl, intFromEnv, subgraphDatabaseUrl, withDatabase } from "../config";
+import { type SubgraphName, embeddedDatabaseUrl, intFromEnv, pointsExpiryMonths, subgraphDatabaseUrl, withDatabase } from "../config";
 import { createDataSource, ensureDatabase } from "../database";
 import { createLogger } from "../logger";
 import {
@@ -93,7 +93,7 @@ const SUBGRAPH_DATA: Record<SubgraphName, { entities: MixedList<Function | strin
   ledger: ledgerDb,
 };
 
-export const expiryMonths = () => intFromEnv("POINTS_EXPIRY_MONTHS", 24);
+export const expiryMonths = pointsExpiryMonths;
 
 /** What the ledger must answer for a seeded member at `now` (for tests and benchmarks). */
 export function expectedMemberStanding(plan: SeedPlan, slot: MemberSlot, now = new Date()): ExpectedStanding {

@@ -2,7 +2,8 @@ import { CreateLedger1732300000000 } from "./migrations/1732300000000-CreateLedg
 import { CreateHolds1732500000000 } from "./migrations/1732500000000-CreateHolds";
 import { RedemptionRefunds1732600000000 } from "./migrations/1732600000000-RedemptionRefunds";
 import { LookupIndexes1732800000000 } from "./migrations/1732800000000-LookupIndexes";
+import { PendingDays1733000000000 } from "./migrations/1733000000000-PendingDays";
 
 /** The ledger database: written with explicit SQL (row locks, running balances), so no TypeORM entities; its migrations in order. */
 export const entities = [];
-export const migrations = [CreateLedger1732300000000, CreateHolds1732500000000, RedemptionRefunds1732600000000, LookupIndexes1732800000000];
+export const migrations = [CreateLedger1732300000000, CreateHolds1732500000000, RedemptionRefunds1732600000000, LookupIndexes1732800000000, PendingDays1733000000000];

@@ -3,6 +3,7 @@ import type { EntityManager } from "typeorm";
 import { groupLoader } from "../../../../shared/src/loaders";
 import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
+import { pendingLotPointsSql } from "./pending";
 import { QUALIFYING_SQL } from "./qualifying";
 
 export interface Standing {
@@ -37,9 +38,9 @@ export function createStandingLoader(manager: EntityManager, clock: Clock) {
               coalesce(mp.redeemed, 0) AS lifetime_redeemed
        FROM q
        LEFT JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = q.member_id
-       -- Two index range scans (lots_pending_idx, lots_open_expiry_idx): never all of a member's open lots.
+       -- Future days from pending_days, today's and past-expiry lots by index range scans: never all of a member's open lots.
        LEFT JOIN LATERAL (
-         SELECT (SELECT sum(remaining) FROM lots WHERE member_id = q.member_id AND available_at > $2 AND remaining > 0 AND expires_at > $2) AS pending,
+         SELECT ${pendingLotPointsSql("q.member_id", "$2")} AS pending,
                 (SELECT sum(remaining) FROM lots WHERE member_id = q.member_id AND expires_at <= $2 AND remaining > 0) AS expired
        ) held ON true
        LEFT JOIN LATERAL (

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { pendingLotPointsSql } from "../balance/pending";
 
 /**
  * Points live in lots: one per earn (or per transferred slice), with the time they become spendable
@@ -89,8 +90,8 @@ export interface Holdings {
 
 export async function holdings(manager: EntityManager, memberId: string, now: Date): Promise<Holdings> {
   const [row] = await manager.query(
-    // Two index range scans, as in the standing loader: never all of the member's open lots.
-    `SELECT (SELECT coalesce(sum(remaining), 0) FROM lots WHERE member_id = $1 AND available_at > $2 AND remaining > 0 AND expires_at > $2) AS pending,
+    // As in the standing loader: never all of the member's open lots.
+    `SELECT ${pendingLotPointsSql("$1::uuid", "$2")} AS pending,
             (SELECT coalesce(sum(remaining), 0) FROM lots WHERE member_id = $1 AND expires_at <= $2 AND remaining > 0) AS expired,
             (SELECT coalesce(sum(points), 0) FROM holds WHERE member_id = $1 AND status = 'HELD' AND expires_at > $2) AS held`,
     [memberId, now],

@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { intFromEnv } from "../../../../shared/src/config";
+import { pointsExpiryMonths } from "../../../../shared/src/config";
 import { badInput } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import { type Clock, DAY_MS, addMonths } from "../clock";
@@ -19,13 +19,15 @@ const purchaseReferences = new PurchaseReferences();
 export const MAX_AMOUNT_MINOR = 100_000_000;
 const MAX_BACKDATE_DAYS = 365;
 const CLOCK_SKEW_MS = 5 * 60_000;
+/** Read once, when the ledger starts: a bad setting stops it there. */
+const EXPIRY_MONTHS = pointsExpiryMonths();
 
 export class PurchaseService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly references = purchaseReferences,
-    private readonly expiryMonths = intFromEnv("POINTS_EXPIRY_MONTHS", 24),
+    private readonly expiryMonths = EXPIRY_MONTHS,
   ) {}
 
   /** Earns points for a purchase, once per (partner, reference). */

@@ -53,6 +53,26 @@ const CHECKS: { name: string; sql: string }[] = [
           WHERE coalesce(q.points, 0) <> coalesce(h.points, 0)`,
   },
   {
+    // Only days after today: readers ask for no other (past days are dropped by the expiry sweep).
+    name: "pending days that differ from the lots and purchases that become spendable on them",
+    sql: `WITH lot_days AS (
+            SELECT member_id, (available_at AT TIME ZONE 'UTC')::date AS day, sum(remaining) AS points FROM lots
+            WHERE available_at >= ((now() AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC' GROUP BY 1, 2
+          ), purchase_days AS (
+            SELECT member_id, (available_at AT TIME ZONE 'UTC')::date AS day, sum(base_points - reversed_base_points) AS points FROM purchases
+            WHERE available_at >= ((now() AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC' GROUP BY 1, 2
+          ), recorded AS (
+            SELECT * FROM pending_days WHERE day > (now() AT TIME ZONE 'UTC')::date
+          )
+          SELECT coalesce(r.member_id, l.member_id, p.member_id) || '/' || coalesce(r.day, l.day, p.day) AS id,
+                 coalesce(r.lot_points, 0) || '/' || coalesce(r.base_points, 0) AS got,
+                 coalesce(l.points, 0) || '/' || coalesce(p.points, 0) AS expected
+          FROM recorded r
+          FULL JOIN lot_days l ON l.member_id = r.member_id AND l.day = r.day
+          FULL JOIN purchase_days p ON p.member_id = coalesce(r.member_id, l.member_id) AND p.day = coalesce(r.day, l.day)
+          WHERE coalesce(r.lot_points, 0) <> coalesce(l.points, 0) OR coalesce(r.base_points, 0) <> coalesce(p.points, 0)`,
+  },
+  {
     name: "purchases whose reversed points differ from their REVERSAL entries",
     sql: `SELECT pu.transaction_id AS id, pu.reversed_points AS got, coalesce(-sum(p.amount), 0) AS expected
           FROM purchases pu
