@@ -3,7 +3,8 @@ import { useDedicatedStack } from "./support/dedicated-stack";
 
 /** With NODE_ENV=production: no introspection, no landing page, no test clock, unless explicitly enabled. */
 describe("production mode", () => {
-  const dedicated = useDedicatedStack("production", { NODE_ENV: "production", LEDGER_TEST_CLOCK: "1" });
+  // A Redis that never answers keeps a client reconnecting: a service that forgets to exit hangs on it.
+  const dedicated = useDedicatedStack("production", { NODE_ENV: "production", LEDGER_TEST_CLOCK: "1", REDIS_URL: "redis://127.0.0.1:1" });
 
   it("refuses introspection and serves no landing page", async () => {
     const result = await postGraphQL(dedicated.stack.gatewayUrl, `{ __schema { types { name } } }`);
@@ -17,5 +18,15 @@ describe("production mode", () => {
     expect((await postGraphQL(dedicated.stack.gatewayUrl, `{ partners { id } }`)).errors).toBeUndefined();
     const clock = await fetch(new URL("/test/clock", dedicated.stack.services.ledger.url), { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" });
     expect(clock.status).toBe(404);
+  });
+
+  it("stops every service on SIGTERM at once, exit code 0 (what docker stop sends)", async () => {
+    for (const service of Object.values(dedicated.stack.services)) {
+      const started = Date.now();
+      const exited = new Promise<number | null>((resolve) => service.child.once("exit", (code) => resolve(code)));
+      service.child.kill("SIGTERM");
+      expect({ service: service.name, code: await exited }).toEqual({ service: service.name, code: 0 });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
   });
 });

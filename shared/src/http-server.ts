@@ -42,6 +42,9 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
   httpServer.headersTimeout = 66_000;
   const apollo = new ApolloServer<TContext>({
     ...options.apollo,
+    // Our shutdown (shared/src/shutdown.ts) stops Apollo once; its own SIGTERM handler (on outside
+    // NODE_ENV=test) would stop it a second time, a call that never returns, and the process hangs.
+    stopOnTerminationSignals: false,
     plugins: [...(options.apollo.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer })],
   } as ApolloServerOptions<TContext>);
   await apollo.start();
