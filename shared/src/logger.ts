@@ -1,13 +1,10 @@
-/** Structured JSON logs, one line per event, on stdout. */
+import pino from "pino";
 
-type Level = "debug" | "info" | "warn" | "error";
-const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
-function threshold(): number {
-  const configured = (process.env.LOG_LEVEL ?? "info") as Level;
-  return LEVELS[configured] ?? LEVELS.info;
-}
-
+/**
+ * Structured JSON logs on stdout, one line per event (pino): `{"level":"info","time":"…","pid":…,
+ * "service":"gateway","message":"…",…fields}`. LOG_LEVEL: trace, debug, info (default), warn, error,
+ * silent. Each request logs one `info` line; LOG_LEVEL=warn silences those.
+ */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
@@ -15,21 +12,41 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+let root: pino.Logger | undefined;
+
+// One pino instance (and one stdout stream) per process; each service gets a child with its name.
+function rootLogger(): pino.Logger {
+  const configured = process.env.LOG_LEVEL || "info";
+  const level = configured === "silent" || configured in pino.levels.values ? configured : "info";
+  root ??= pino(
+    {
+      level,
+      messageKey: "message",
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { error: serializeError },
+    },
+    // Synchronous writes, as before: a line is out before the process exits or is killed.
+    pino.destination({ dest: 1, sync: true }),
+  );
+  return root;
+}
+
 export function createLogger(service: string): Logger {
-  const write = (level: Level, message: string, fields?: Record<string, unknown>) => {
-    if (LEVELS[level] < threshold()) return;
-    const line = { time: new Date().toISOString(), level, service, message, ...fields };
-    process.stdout.write(`${JSON.stringify(line, errorReplacer)}\n`);
-  };
+  const log = rootLogger().child({ service });
+  // pino takes (fields, message); call sites keep (message, fields).
   return {
-    debug: (m, f) => write("debug", m, f),
-    info: (m, f) => write("info", m, f),
-    warn: (m, f) => write("warn", m, f),
-    error: (m, f) => write("error", m, f),
+    debug: (message, fields) => (fields ? log.debug(fields, message) : log.debug(message)),
+    info: (message, fields) => (fields ? log.info(fields, message) : log.info(message)),
+    warn: (message, fields) => (fields ? log.warn(fields, message) : log.warn(message)),
+    error: (message, fields) => (fields ? log.error(fields, message) : log.error(message)),
   };
 }
 
-function errorReplacer(_key: string, value: unknown) {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-  return value;
+/** Name, message, stack and code only: a driver error's other properties can hold query parameters. */
+function serializeError(value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  const code = (value as { code?: unknown }).code;
+  return { name: value.name, message: value.message, stack: value.stack, ...(code !== undefined ? { code } : {}) };
 }
