@@ -6,9 +6,10 @@ import { REPO_ROOT, type SubgraphName, intFromEnv, isDevelopment, subgraphUrl } 
 import { type Identity, PROOF_HEADER, proofSecrets, signProof } from "../../shared/src/auth/proof";
 import { createErrorFormatter } from "../../shared/src/errors";
 import type { Logger } from "../../shared/src/logger";
+import { REQUEST_ID_HEADER } from "../../shared/src/request-id";
 import { EntityCache, EntityCachingDataSource } from "./entity-cache";
 import { connectRedis, redisEntityCache } from "./redis";
-import { createSubgraphFetcher } from "./subgraph-fetcher";
+import { createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
 import { supergraphFromFile } from "./supergraph-file";
 
 export interface GatewayContext {
@@ -17,14 +18,17 @@ export interface GatewayContext {
 
 export const supergraphPath = () => process.env.SUPERGRAPH_PATH || join(REPO_ROOT, "gateway", "supergraph.graphql");
 
-/** Signs every subgraph request: subgraphs answer nobody else. */
+/** Signs every subgraph request (subgraphs answer nobody else) and passes on the client request's id. */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(url: string, private readonly secret: string, fetcher: Fetcher) {
     super({ url, fetcher });
   }
 
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
+  override willSendRequest(options: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
+    const { request, context } = options;
     request.http?.headers.set(PROOF_HEADER, signProof(context.identity ?? { kind: "anonymous" }, "gateway", this.secret));
+    const requestId = "incomingRequestContext" in options ? options.incomingRequestContext.request.http?.headers.get(REQUEST_ID_HEADER) : undefined;
+    if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
   }
 }
 
@@ -42,7 +46,7 @@ export function createGateway(log: Logger): ApolloGateway {
     // Query plans by operation. The headline's plan is about 2.5 KiB: 8 MiB keeps some 3,000 distinct
     // operations (Apollo's default of 30 MiB, per worker, is for far more).
     experimental_approximateQueryPlanStoreMiB: intFromEnv("QUERY_PLAN_CACHE_MIB", 8),
-    buildService: ({ name }) => new EntityCachingDataSource(name, new SignedDataSource(subgraphUrl(name as SubgraphName), secret, fetcher), entities),
+    buildService: ({ name }) => new EntityCachingDataSource(name, new SignedDataSource(subgraphUrl(name as SubgraphName), secret, timedFetcher(fetcher, name)), entities),
   });
 }
 

@@ -37,6 +37,7 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger): Prom
       ],
     },
     cors: corsPolicy(),
+    log,
     // The bare origin leads to Sandbox at /graphql: the embedded Sandbox sends its requests to the page's own URL.
     routes: (app) => app.get("/", (_req, res, next) => (landingPage ? res.redirect(302, "/graphql") : next())),
     maxBodyBytes: intFromEnv("REQUEST_MAX_BYTES", 100_000),

@@ -2,6 +2,7 @@ import { GraphQLError, GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { isDevelopment } from "./config";
 import type { Logger } from "./logger";
+import { requestIdOfError } from "./request-id";
 
 /** Error codes clients can rely on, in `extensions.code`. */
 export type ErrorCode =
@@ -42,7 +43,7 @@ export function createErrorFormatter(log: Logger) {
     if (original instanceof GraphQLError || (code && code !== INTERNAL)) {
       return withoutStacktrace(formatted);
     }
-    log.error("unexpected error", { error: original, path: formatted.path });
+    log.error("unexpected error", { error: original, path: formatted.path, requestId: requestIdOfError(error) });
     if (isDevelopment()) return formatted;
     return { message: "Internal server error", path: formatted.path, locations: formatted.locations, extensions: { code: INTERNAL } };
   };

@@ -6,7 +6,10 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { type Identity, PROOF_HEADER, type ProofSecrets, verifyProof } from "./auth/proof";
 import { type CorsPolicy, corsHeaders, corsMiddleware } from "./cors";
-import { sqlStatements } from "./database";
+import type { Logger } from "./logger";
+import { metricsRegistry, recordRejected } from "./metrics";
+import { assignRequestId } from "./request-id";
+import { requestObserver } from "./request-observer";
 
 export interface GraphQLHttpServer {
   url: string;
@@ -28,6 +31,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   maxBatchOperations?: number;
   /** Browser origins allowed to call /graphql (the gateway); without it, no CORS headers (subgraphs answer only servers). */
   cors?: CorsPolicy;
+  /** Where each request's line goes (request id, operation, duration, status); without it, metrics only. */
+  log?: Logger;
   /** Extra HTTP routes (e.g. a test clock), mounted before /graphql. */
   routes?: (app: Express) => void;
 }
@@ -45,7 +50,7 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
     // Our shutdown (shared/src/shutdown.ts) stops Apollo once; its own SIGTERM handler (on outside
     // NODE_ENV=test) would stop it a second time, a call that never returns, and the process hangs.
     stopOnTerminationSignals: false,
-    plugins: [...(options.apollo.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [...(options.apollo.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer }), requestObserver(options.log)],
   } as ApolloServerOptions<TContext>);
   await apollo.start();
 
@@ -57,11 +62,8 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
       res.status(503).json({ status: "unavailable", reason: (error as Error).message });
     }
   });
-  app.get("/metrics", (_req, res) => {
-    res.type("text/plain").send(
-      `# HELP coalition_sql_statements_total SQL statements sent by this process.\n` +
-        `# TYPE coalition_sql_statements_total counter\ncoalition_sql_statements_total ${sqlStatements.total}\n`,
-    );
+  app.get("/metrics", async (_req, res) => {
+    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
   options.routes?.(app);
   // POSTs to /graphql (all of the traffic) take the direct path below; express serves the rest:
@@ -89,6 +91,7 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
   });
   const postGraphQL = graphQLPostHandler(apollo, options, proofOf);
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    assignRequestId(req, res);
     // Every POST that express would route to Apollo (/graphql, /graphql/, /graphql/x, /graphql?x).
     if (req.method === "POST" && GRAPHQL_PATH.test(req.url ?? "")) void postGraphQL(req, res);
     else app(req, res);
@@ -116,6 +119,7 @@ const headerOf = (req: IncomingMessage, name: string): string | undefined => {
 };
 
 function sendErrors(res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}): void {
+  recordRejected(status);
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), ...headers });
   res.end(body);

@@ -1,0 +1,36 @@
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import type { Logger } from "./logger";
+import { operationLabel, recordContextFailure, recordOperation } from "./metrics";
+import { REQUEST_ID_HEADER, tagErrors } from "./request-id";
+
+/**
+ * Per GraphQL operation: a count and a duration for /metrics, and one `info` log line with the request
+ * id, operation, duration, status and error codes (LOG_LEVEL=warn drops it). Errors are tagged with
+ * the request id so that the error formatter's log line carries it. No variables are logged: they can
+ * hold personal data.
+ */
+export function requestObserver(log?: Logger): ApolloServerPlugin<BaseContext> {
+  return {
+    // The context refused the request (a bad token, a rate limit): counted, though never executed.
+    async contextCreationDidFail() {
+      recordContextFailure();
+    },
+    async requestDidStart({ request }) {
+      const started = performance.now();
+      const requestId = request.http?.headers.get(REQUEST_ID_HEADER);
+      return {
+        async didEncounterErrors({ errors }) {
+          if (requestId) tagErrors(errors, requestId);
+        },
+        async willSendResponse({ operation, operationName, errors, response }) {
+          const seconds = (performance.now() - started) / 1000;
+          recordOperation(operationLabel(operationName, operation !== undefined), errors?.length ? "error" : "ok", seconds);
+          if (!log) return;
+          const fields: Record<string, unknown> = { requestId, operation: operationName ?? null, ms: Math.round(seconds * 10_000) / 10, status: response.http.status ?? 200 };
+          if (errors?.length) fields.errors = errors.map((error) => error.extensions?.code ?? "INTERNAL_SERVER_ERROR");
+          log.info("request", fields);
+        },
+      };
+    },
+  };
+}
