@@ -1,3 +1,6 @@
+// First, before anything loads http, undici or pg: OpenTelemetry patches them as they load (when enabled).
+import { startTelemetry, stopTelemetry } from "../../shared/src/telemetry";
+startTelemetry("gateway");
 import { proofSecrets } from "../../shared/src/auth/proof";
 import { setServiceIdentity } from "../../shared/src/auth/service-identity";
 import { createLogger } from "../../shared/src/logger";
@@ -15,7 +18,10 @@ async function main() {
   const server = await serveGateway(createGateway(log), log);
   log.info("gateway ready", { url: server.url, supergraph: supergraphPath() });
   process.send?.({ type: "ready", service: "gateway", url: server.url });
-  stopOnSignals(log, () => server.stop());
+  stopOnSignals(log, async () => {
+    await server.stop();
+    await stopTelemetry();
+  });
 }
 
 main().catch((error) => {

@@ -10,6 +10,8 @@ import { createDataSource, ensureDatabase } from "./database";
 import { createErrorFormatter } from "./errors";
 import { serveGraphQL } from "./http-server";
 import { type Logger, createLogger } from "./logger";
+import { type PoolStats, watchDatabasePool } from "./metrics";
+import { stopTelemetry } from "./telemetry";
 import { type Identity, proofSecrets } from "./auth/proof";
 import { setServiceIdentity } from "./auth/service-identity";
 import { stopOnSignals } from "./shutdown";
@@ -73,7 +75,10 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
       health: async () => void (await dataSource.query("SELECT 1")),
       routes: definition.routes,
       requireProof: secrets,
+      log,
     });
+    // TypeORM's postgres driver keeps its pg Pool as `master`.
+    watchDatabasePool(() => (dataSource.driver as unknown as { master?: PoolStats }).master);
     // One sweeper per service, not one per worker.
     const stopBackground = workerIndex() === 0 ? definition.background?.(dataSource, log) : undefined;
     log.info("subgraph ready", { url: server.url });
@@ -83,6 +88,7 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
       stopBackground?.();
       await server.stop();
       await dataSource.destroy();
+      await stopTelemetry();
     });
   } catch (error) {
     log.error("subgraph failed to start", { error });

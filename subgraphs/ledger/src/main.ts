@@ -1,3 +1,6 @@
+// First, before anything loads http, undici or pg: OpenTelemetry patches them as they load (when enabled).
+import { startTelemetry } from "../../../shared/src/telemetry";
+startTelemetry("ledger");
 import express from "express";
 import { runSubgraph } from "../../../shared/src/run-subgraph";
 import { AdjustableClock, systemClock } from "./clock";

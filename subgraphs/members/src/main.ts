@@ -1,3 +1,6 @@
+// First, before anything loads http, undici or pg: OpenTelemetry patches them as they load (when enabled).
+import { startTelemetry } from "../../../shared/src/telemetry";
+startTelemetry("members");
 import { runSubgraph } from "../../../shared/src/run-subgraph";
 import { createContext } from "./context";
 import { entities, migrations } from "./data-source";

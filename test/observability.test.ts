@@ -1,0 +1,230 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { signToken } from "../shared/src/auth/jwt";
+import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
+import { HEADLINE_QUERY } from "../bench/scenarios";
+import { useDedicatedStack } from "./support/dedicated-stack";
+
+/** A span as OTLP/HTTP JSON carries it, with its service's name. */
+interface Span {
+  service: string;
+  scope: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+}
+const SERVER = 2;
+
+/**
+ * Request ids, traces and metrics of a stack of its own: its services export spans (OTLP/HTTP JSON)
+ * to a receiver in this test and log at `info`.
+ */
+describe("observability", () => {
+  const spans: Span[] = [];
+  let receiver: Server;
+  let endpoint: string;
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        if (req.url === "/v1/traces") spans.push(...spansOf(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  });
+  const dedicated = useDedicatedStack("observability", () => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    OTEL_BSP_SCHEDULE_DELAY: "100",
+    LOG_LEVEL: "info",
+  }));
+  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
+  let headline: (headers?: Record<string, string>) => Promise<Response>;
+  beforeAll(async () => {
+    const gateway = dedicated.stack.gatewayUrl;
+    const admin = dedicated.admin();
+    const tag = `obs-${Date.now()}`;
+    const { registerPartner: partner } = await requestGraphQL(gateway, `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`, {
+      input: { slug: tag, name: "Observed Air", category: "AIRLINE", pointsPerUnit: 2, currency: "EUR", returnWindowDays: 0 },
+    }, admin);
+    const { enrollMember: member } = await requestGraphQL(gateway, `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`, {
+      input: { email: `${tag}@example.com`, displayName: "Observed Member" },
+    }, admin);
+    await requestGraphQL(gateway, `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, {
+      input: { partnerId: partner.id, memberId: member.id, amountMinor: 10_000, currency: "EUR", reference: tag },
+    }, admin);
+    await requestGraphQL(gateway, `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, {
+      input: { partnerId: partner.id, title: "Lounge pass", description: "One visit", costPoints: 100, minimumTier: "BASE", stock: null },
+    }, admin);
+    const asMember = bearer(signToken({ sub: member.id, role: "member" }, dedicated.stack.env.JWT_SECRET!));
+    headline = (headers = {}) =>
+      fetch(gateway, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...asMember, ...headers },
+        body: JSON.stringify({ query: HEADLINE_QUERY, variables: { id: member.id } }),
+      });
+  }, 60_000);
+
+  it("echoes a valid x-request-id, replaces an unsafe one, and makes one when there is none", async () => {
+    const given = `client-${randomUUID()}`;
+    expect((await headline({ "x-request-id": given })).headers.get("x-request-id")).toBe(given);
+    for (const unsafe of ["a b", "x".repeat(200), "<script>"]) {
+      const answered = (await headline({ "x-request-id": unsafe })).headers.get("x-request-id");
+      expect(answered).not.toBe(unsafe);
+      expect(answered).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect((await headline()).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("logs one line per request with its id, at the gateway and at every subgraph it called", async () => {
+    const requestId = `obs-${randomUUID()}`;
+    const response = await headline({ "x-request-id": requestId });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    const lines = await eventually(() => {
+      const found = readFileSync(process.env.TEST_SERVICES_LOG!, "utf8").split("\n").filter((line) => line.includes(requestId)).map((line) => JSON.parse(line));
+      return found.some((line) => line.service === "gateway") && found.length >= 3 ? found : undefined;
+    });
+    const gatewayLine = lines.find((line) => line.service === "gateway");
+    expect(gatewayLine).toMatchObject({ level: "info", message: "request", requestId, operation: "Headline", status: 200 });
+    expect(typeof gatewayLine.ms).toBe("number");
+    expect(gatewayLine).not.toHaveProperty("errors");
+    const subgraphs = new Set(lines.filter((line) => line.service !== "gateway").map((line) => line.service));
+    expect(subgraphs.size).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line).toMatchObject({ message: "request", requestId });
+  });
+
+  it("traces a request across the gateway and the subgraphs it called, down to their SQL", async () => {
+    // The client's own trace (W3C traceparent) is continued, so its id is known here.
+    const traceId = randomBytes(16).toString("hex");
+    const clientSpanId = randomBytes(8).toString("hex");
+    const response = await headline({ traceparent: `00-${traceId}-${clientSpanId}-01` });
+    expect(response.status).toBe(200);
+    const trace = await eventually(() => {
+      const found = spans.filter((span) => span.traceId === traceId);
+      const subgraphServers = found.filter((span) => span.service !== "coalition-gateway" && span.kind === SERVER);
+      return found.some((span) => span.name === "gateway.request") && subgraphServers.length >= 2 ? found : undefined;
+    });
+    const byId = new Map(trace.map((span) => [span.spanId, span]));
+    const services = new Set(trace.map((span) => span.service));
+    expect(services.has("coalition-gateway")).toBe(true);
+    const gatewaySpans = trace.filter((span) => span.service === "coalition-gateway");
+    // The query plan is cached by now, so no gateway.plan span.
+    for (const name of ["gateway.request", "gateway.execute", "gateway.fetch"]) expect(gatewaySpans.map((span) => span.name)).toContain(name);
+    expect(gatewaySpans.find((span) => span.kind === SERVER)).toMatchObject({ parentSpanId: clientSpanId, scope: "@opentelemetry/instrumentation-http" });
+
+    // Every subgraph's server span hangs under the gateway's undici call, itself under a gateway.fetch span.
+    const subgraphServers = trace.filter((span) => span.service !== "coalition-gateway" && span.kind === SERVER);
+    expect(new Set(subgraphServers.map((span) => span.service)).size).toBeGreaterThanOrEqual(2);
+    for (const server of subgraphServers) {
+      const call = byId.get(server.parentSpanId!);
+      expect(call).toMatchObject({ service: "coalition-gateway", scope: "@opentelemetry/instrumentation-undici" });
+      expect(byId.get(call!.parentSpanId!)).toMatchObject({ service: "coalition-gateway", name: "gateway.fetch" });
+    }
+    // Postgres queries of at least two subgraphs, inside their requests.
+    const pg = trace.filter((span) => span.scope === "@opentelemetry/instrumentation-pg");
+    expect(new Set(pg.map((span) => span.service)).size).toBeGreaterThanOrEqual(2);
+    for (const span of pg) expect(span.parentSpanId).toBeTruthy();
+  });
+
+  it("serves Prometheus metrics: operations, latencies, subgraph calls, the database pool", async () => {
+    const gatewayMetrics = () => scrape(dedicated.stack.gatewayUrl);
+    const ledgerMetrics = () => scrape(dedicated.stack.services.ledger.url);
+    const before = await gatewayMetrics();
+    for (let i = 0; i < 3; i++) expect((await headline()).status).toBe(200);
+    const gateway = await gatewayMetrics();
+    const ok = sample("graphql_requests_total", { operation: "Headline", outcome: "ok" });
+    expect(gateway.get(ok)! - (before.get(ok) ?? 0)).toBe(3);
+    expect(gateway.get(sample("graphql_request_duration_seconds_count", { operation: "Headline" }))).toBeGreaterThanOrEqual(3);
+    expect(gateway.get(sample("graphql_request_duration_seconds_bucket", { operation: "Headline", le: "+Inf" }))).toBe(gateway.get(sample("graphql_request_duration_seconds_count", { operation: "Headline" })));
+    expect(gateway.get(sample("graphql_request_duration_seconds_bucket", { operation: "Headline", le: "0.001" }))).toBeDefined();
+    expect(gateway.get(sample("gateway_subgraph_fetch_duration_seconds_count", { subgraph: "ledger", outcome: "ok" }))).toBeGreaterThanOrEqual(3);
+    expect(gateway.get(sample("gateway_subgraph_fetch_duration_seconds_sum", { subgraph: "ledger", outcome: "ok" }))).toBeGreaterThan(0);
+    expect(gateway.get("process_cpu_user_seconds_total")).toBeGreaterThan(0);
+    expect(gateway.get("nodejs_eventloop_lag_seconds")).toBeDefined();
+
+    const ledger = await ledgerMetrics();
+    // The gateway names its subgraph operations after the client's.
+    const ledgerOperations = [...ledger.keys()].filter((key) => key.startsWith("graphql_requests_total{operation=\"Headline__ledger"));
+    expect(ledgerOperations.length).toBeGreaterThan(0);
+    expect(ledger.get("db_pool_connections")).toBeGreaterThanOrEqual(1);
+    expect(ledger.get("db_pool_idle_connections")).toBeGreaterThanOrEqual(0);
+    expect(ledger.get("db_pool_waiting_clients")).toBe(0);
+    expect(ledger.get("db_pool_max_connections")).toBeGreaterThanOrEqual(4);
+    expect(ledger.get("coalition_sql_statements_total")).toBeGreaterThan(0);
+  });
+
+  it("labels only the first 100 operation names; the rest count as other", async () => {
+    const gateway = dedicated.stack.gatewayUrl;
+    for (let i = 0; i < 110; i++) await requestGraphQL(gateway, `query Probe${i}_${Date.now()} { __typename }`, {}, dedicated.admin());
+    await requestGraphQL(gateway, `{ __typename }`, {}, dedicated.admin());
+    const metrics = await scrape(gateway);
+    const operations = new Set([...metrics.keys()].map((key) => /^graphql_requests_total\{operation="([^"]*)"/.exec(key)?.[1]).filter(Boolean));
+    expect(operations.size).toBeLessThanOrEqual(100 + 4); // + anonymous, invalid, unknown, other
+    expect(metrics.get(sample("graphql_requests_total", { operation: "other", outcome: "ok" }))).toBeGreaterThan(0);
+    expect(metrics.get(sample("graphql_requests_total", { operation: "anonymous", outcome: "ok" }))).toBeGreaterThan(0);
+  });
+
+  it("sends the spans it still holds when stopped with SIGTERM", async () => {
+    // Spans wait a minute before export: only the shutdown can have sent these.
+    await dedicated.stack.restart("gateway", { OTEL_BSP_SCHEDULE_DELAY: "60000" });
+    const traceId = randomBytes(16).toString("hex");
+    expect((await headline({ traceparent: `00-${traceId}-${randomBytes(8).toString("hex")}-01` })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(spans.filter((span) => span.traceId === traceId && span.service === "coalition-gateway")).toHaveLength(0);
+    await dedicated.stack.restart("gateway");
+    const gatewaySpans = await eventually(() => {
+      const found = spans.filter((span) => span.traceId === traceId && span.service === "coalition-gateway");
+      return found.length ? found : undefined;
+    });
+    expect(gatewaySpans.map((span) => span.name)).toContain("gateway.request");
+  });
+});
+
+/** OTLP/HTTP JSON: resourceSpans[].scopeSpans[].spans[], ids in hex. */
+function spansOf(body: any): Span[] {
+  return (body.resourceSpans ?? []).flatMap((resourceSpans: any) => {
+    const service = resourceSpans.resource?.attributes?.find((attribute: any) => attribute.key === "service.name")?.value?.stringValue;
+    return (resourceSpans.scopeSpans ?? []).flatMap((scopeSpans: any) =>
+      (scopeSpans.spans ?? []).map((span: any) => ({ service, scope: scopeSpans.scope?.name, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId || undefined, name: span.name, kind: span.kind })),
+    );
+  });
+}
+
+/** A service's /metrics: each sample's value by `name{labels}`, labels sorted by name. */
+async function scrape(graphqlUrl: string): Promise<Map<string, number>> {
+  const url = new URL(graphqlUrl);
+  url.pathname = "/metrics";
+  const text = await (await fetch(url)).text();
+  const metrics = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!match) continue;
+    const labels = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name, value]));
+    metrics.set(sample(match[1], labels), Number(match[3]));
+  }
+  return metrics;
+}
+
+/** The key of a sample in `scrape`'s map. */
+function sample(name: string, labels: Record<string, string> = {}): string {
+  const names = Object.keys(labels).sort();
+  return names.length ? `${name}{${names.map((label) => `${label}="${labels[label]}"`).join(",")}}` : name;
+}
+
+async function eventually<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  for (const until = Date.now() + timeoutMs; ; ) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error("Timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
