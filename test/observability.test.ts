@@ -2,7 +2,11 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ApolloServer, HeaderMap } from "@apollo/server";
 import { signToken } from "../shared/src/auth/jwt";
+import { createErrorFormatter } from "../shared/src/errors";
+import type { Logger } from "../shared/src/logger";
+import { requestObserver } from "../shared/src/request-observer";
 import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
 import { HEADLINE_QUERY } from "../bench/scenarios";
 import { useDedicatedStack } from "./support/dedicated-stack";
@@ -186,6 +190,30 @@ describe("observability", () => {
       return found.length ? found : undefined;
     });
     expect(gatewaySpans.map((span) => span.name)).toContain("gateway.request");
+  });
+});
+
+describe("request logs in process", () => {
+  it("carry the request id into an unexpected error's log line", async () => {
+    const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+    const log = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (message: string, fields?: Record<string, unknown>) => lines.push({ level, message, fields })])) as unknown as Logger;
+    const server = new ApolloServer({
+      typeDefs: "type Query { boom: Int, fine: Int }",
+      resolvers: { Query: { boom: () => {
+          throw new Error("connection lost");
+        }, fine: () => 1 } },
+      formatError: createErrorFormatter(log),
+      plugins: [requestObserver(log)],
+    });
+    await server.start();
+    try {
+      const headers = new HeaderMap([["content-type", "application/json"], ["x-request-id", "req-42"]]);
+      await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: "POST", headers, search: "", body: { query: "query Probe { boom fine }" } }, context: async () => ({}) });
+    } finally {
+      await server.stop();
+    }
+    expect(lines.find((line) => line.message === "unexpected error")?.fields).toMatchObject({ requestId: "req-42", path: ["boom"] });
+    expect(lines.find((line) => line.message === "request")).toMatchObject({ level: "info", fields: { requestId: "req-42", operation: "Probe", status: 200, errors: ["INTERNAL_SERVER_ERROR"] } });
   });
 });
 
