@@ -63,6 +63,9 @@ describe("CORS at the gateway", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBe(origin);
     expect(response.headers.get("vary")).toMatch(/origin/i);
+    // The app may read the request id, to quote it when something went wrong.
+    expect(response.headers.get("access-control-expose-headers")).toBe("x-request-id");
+    expect(response.headers.get("x-request-id")).toBeTruthy();
   });
 
   it("gives another origin no allow-origin header, on preflight or POST", async () => {

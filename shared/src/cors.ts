@@ -24,6 +24,8 @@ const ALLOWED_HEADERS = [
   "traceparent",
 ].join(", ");
 const PREFLIGHT_MAX_AGE_SECONDS = "600";
+/** Answer headers a browser app may read: the request id, to quote in a support ticket. */
+const EXPOSED_HEADERS = "x-request-id";
 
 export interface CorsPolicy {
   anyOrigin: boolean;
@@ -63,8 +65,8 @@ export function allowedOrigin(policy: CorsPolicy, req: IncomingMessage): string 
 export function corsHeaders(policy: CorsPolicy | undefined, req: IncomingMessage): Record<string, string> {
   if (!policy || !headerOf(req, "origin")) return {};
   const origin = allowedOrigin(policy, req);
-  if (policy.anyOrigin) return { "access-control-allow-origin": "*" };
-  return origin ? { "access-control-allow-origin": origin, vary: "Origin" } : { vary: "Origin" };
+  if (policy.anyOrigin) return { "access-control-allow-origin": "*", "access-control-expose-headers": EXPOSED_HEADERS };
+  return origin ? { "access-control-allow-origin": origin, "access-control-expose-headers": EXPOSED_HEADERS, vary: "Origin" } : { vary: "Origin" };
 }
 
 /**
