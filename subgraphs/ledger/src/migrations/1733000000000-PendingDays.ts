@@ -25,44 +25,8 @@ export class PendingDays1733000000000 implements MigrationInterface {
         base_points bigint NOT NULL DEFAULT 0,
         PRIMARY KEY (member_id, day)
       )`);
-    await queryRunner.query(`
-      CREATE FUNCTION lots_move_pending_days() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          INSERT INTO pending_days (member_id, day, lot_points)
-          SELECT member_id, (available_at AT TIME ZONE 'UTC')::date, sum(remaining) FROM new_rows
-          GROUP BY 1, 2 ORDER BY 1, 2
-          ON CONFLICT (member_id, day) DO UPDATE SET lot_points = pending_days.lot_points + EXCLUDED.lot_points;
-        ELSE
-          INSERT INTO pending_days (member_id, day, lot_points)
-          SELECT member_id, day, sum(delta) FROM (
-            SELECT member_id, (available_at AT TIME ZONE 'UTC')::date AS day, remaining AS delta FROM new_rows
-            UNION ALL
-            SELECT member_id, (available_at AT TIME ZONE 'UTC')::date, -remaining FROM old_rows
-          ) moved GROUP BY 1, 2 HAVING sum(delta) <> 0 ORDER BY 1, 2
-          ON CONFLICT (member_id, day) DO UPDATE SET lot_points = pending_days.lot_points + EXCLUDED.lot_points;
-        END IF;
-        RETURN NULL;
-      END $$`);
-    await queryRunner.query(`
-      CREATE FUNCTION purchases_move_pending_days() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          INSERT INTO pending_days (member_id, day, base_points)
-          SELECT member_id, (available_at AT TIME ZONE 'UTC')::date, sum(base_points - reversed_base_points) FROM new_rows
-          GROUP BY 1, 2 ORDER BY 1, 2
-          ON CONFLICT (member_id, day) DO UPDATE SET base_points = pending_days.base_points + EXCLUDED.base_points;
-        ELSE
-          INSERT INTO pending_days (member_id, day, base_points)
-          SELECT member_id, day, sum(delta) FROM (
-            SELECT member_id, (available_at AT TIME ZONE 'UTC')::date AS day, base_points - reversed_base_points AS delta FROM new_rows
-            UNION ALL
-            SELECT member_id, (available_at AT TIME ZONE 'UTC')::date, reversed_base_points - base_points FROM old_rows
-          ) moved GROUP BY 1, 2 HAVING sum(delta) <> 0 ORDER BY 1, 2
-          ON CONFLICT (member_id, day) DO UPDATE SET base_points = pending_days.base_points + EXCLUDED.base_points;
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await queryRunner.query(movePendingDays("lots", "lot_points", "remaining"));
+    await queryRunner.query(movePendingDays("purchases", "base_points", "base_points - reversed_base_points"));
     for (const table of ["lots", "purchases"]) {
       await queryRunner.query(
         `CREATE TRIGGER ${table}_pending_days_insert AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows
@@ -93,4 +57,31 @@ export class PendingDays1733000000000 implements MigrationInterface {
     }
     await queryRunner.query(`DROP TABLE pending_days`);
   }
+}
+
+/**
+ * The trigger function of one table: adds what its inserted rows bring to their day's `column`, or,
+ * for an update, the difference between the new rows' `value` and the old rows'.
+ */
+function movePendingDays(table: string, column: string, value: string): string {
+  const day = `(available_at AT TIME ZONE 'UTC')::date`;
+  const upsert = `ON CONFLICT (member_id, day) DO UPDATE SET ${column} = pending_days.${column} + EXCLUDED.${column}`;
+  return `
+    CREATE FUNCTION ${table}_move_pending_days() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        INSERT INTO pending_days (member_id, day, ${column})
+        SELECT member_id, ${day}, sum(${value}) FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+        ${upsert};
+      ELSE
+        INSERT INTO pending_days (member_id, day, ${column})
+        SELECT member_id, day, sum(delta) FROM (
+          SELECT member_id, ${day} AS day, ${value} AS delta FROM new_rows
+          UNION ALL
+          SELECT member_id, ${day}, -(${value}) FROM old_rows
+        ) moved GROUP BY 1, 2 HAVING sum(delta) <> 0 ORDER BY 1, 2
+        ${upsert};
+      END IF;
+      RETURN NULL;
+    END $$`;
 }
