@@ -39,11 +39,12 @@ export interface Posted {
 export async function findIdempotent(manager: EntityManager, key: string, request: unknown): Promise<string | null> {
   const [row] = await manager.query(`SELECT id, fingerprint FROM transactions WHERE idempotency_key = $1`, [key]);
   if (!row) return null;
-  if (row.fingerprint !== fingerprint(request)) {
-    throw appError("IDEMPOTENCY_CONFLICT", `Idempotency key "${key}" was already used with different input; use a new key for a new request`);
-  }
+  if (row.fingerprint !== fingerprint(request)) throw idempotencyConflict(key);
   return row.id;
 }
+
+export const idempotencyConflict = (key: string) =>
+  appError("IDEMPOTENCY_CONFLICT", `Idempotency key "${key}" was already used with different input; use a new key for a new request`);
 
 /**
  * Records a balanced transaction and moves the running balances, inside the caller's database

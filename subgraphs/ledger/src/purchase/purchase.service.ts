@@ -1,19 +1,17 @@
 import type { DataSource } from "typeorm";
 import { pointsExpiryMonths } from "../../../../shared/src/config";
-import { badInput } from "../../../../shared/src/errors";
+import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import { type Clock, DAY_MS, addMonths } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { addPartnerPoints, addQualifying, qualifyingPoints } from "../balance/qualifying";
-import { TIER_MULTIPLIER_PERCENT, tierStanding } from "../balance/tiers";
-import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
-import { insertLots } from "../journal/lots";
-import { pointsForPurchase } from "./earn-rule";
+import { fingerprint, findIdempotent, idempotencyConflict } from "../journal/journal";
+import { type EarnRule, pointsForPurchase } from "./earn-rule";
 import { PurchaseReferences } from "./purchase-references";
+import { type PurchaseOutcome, type PurchaseToWrite, writePurchases } from "./purchase-writer";
 import type { RecordPurchaseInput } from "./record-purchase.input";
 
-/** One per process: what it learnt of partners and members serves every later purchase. */
+/** One per process: the partners' rules it learnt serve every later purchase. */
 const purchaseReferences = new PurchaseReferences();
 
 export const MAX_AMOUNT_MINOR = 100_000_000;
@@ -50,60 +48,51 @@ export class PurchaseService {
     const idempotencyKey = `purchase:${partnerId}:${reference}`;
     const request = { memberId, amountMinor, currency, occurredAt: occurredAt?.toISOString() ?? null };
 
-    // A replay is answered from the ledger alone, before asking any other service.
-    const replayed = await findIdempotent(this.dataSource.manager, idempotencyKey, request);
-    if (replayed) return findMemberEntryOf(this.dataSource.manager, replayed, memberId);
-
-    const rule = await this.references.earnRule(partnerId, memberId);
-    if (currency !== rule.currency) {
-      throw badInput(`This partner records purchases in ${rule.currency}, not ${currency}`, "currency");
+    let rule: EarnRule | null;
+    try {
+      rule = await this.references.earnRule(partnerId);
+    } catch (error) {
+      // A replay is answered from the ledger alone, even while the partners service is unreachable.
+      return this.replayed(idempotencyKey, request, memberId, error);
     }
-    const basePoints = pointsForPurchase(amountMinor, rule.pointsPerUnit);
+    if (!rule) return this.replayed(idempotencyKey, request, memberId, notFound(`No partner with id ${partnerId}`));
+    if (currency !== rule.currency) {
+      return this.replayed(idempotencyKey, request, memberId, badInput(`This partner records purchases in ${rule.currency}, not ${currency}`, "currency"));
+    }
     const earnedAt = occurredAt ?? now;
-    const transactionId = await this.dataSource.transaction(async (manager) => {
-      const member = await lockMember(manager, memberId);
-      // The tier when the purchase is recorded sets the bonus; only base points qualify for tier.
-      const tier = tierStanding(await qualifyingPoints(manager, memberId, now)).current;
-      const points = Math.floor((basePoints * TIER_MULTIPLIER_PERCENT[tier]) / 100);
-      const posted = await postTransaction(manager, {
-        kind: "EARN",
-        idempotencyKey,
-        request,
-        partnerId,
-        reference,
-        occurredAt: earnedAt,
-        postings: [
-          { account: { kind: "MEMBER", ownerId: memberId }, amount: points, entryKind: "EARN" },
-          { account: { kind: "PARTNER_ISSUANCE", ownerId: partnerId }, amount: -points },
-        ],
-      });
-      if (!posted.created) return posted.transactionId;
-      const availableAt = new Date(earnedAt.getTime() + rule.returnWindowDays * DAY_MS);
-      // New points first repay what refunds left the member owing.
-      const repaid = Math.min(member.debt, points);
-      await addDebt(manager, memberId, -repaid);
-      await manager.query(
-        `INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [posted.transactionId, memberId, partnerId, amountMinor, points, basePoints, earnedAt, availableAt],
-      );
-      await insertLots(manager, [
-        {
-          transactionId: posted.transactionId,
-          memberId,
-          partnerId,
-          source: "EARN",
-          points,
-          remaining: points - repaid,
-          earnedAt,
-          availableAt,
-          expiresAt: addMonths(earnedAt, this.expiryMonths),
-        },
-      ]);
-      await addPartnerPoints(manager, memberId, partnerId, { earned: points });
-      await addQualifying(manager, memberId, earnedAt, basePoints);
-      return posted.transactionId;
-    });
+    const purchase: PurchaseToWrite = {
+      idempotencyKey,
+      fingerprint: fingerprint(request),
+      memberId,
+      partnerId,
+      reference,
+      amountMinor,
+      basePoints: pointsForPurchase(amountMinor, rule.pointsPerUnit),
+      earnedAt,
+      availableAt: new Date(earnedAt.getTime() + rule.returnWindowDays * DAY_MS),
+      expiresAt: addMonths(earnedAt, this.expiryMonths),
+      memberVouched: false,
+    };
+    let written = await this.write(purchase);
+    if (written.outcome === "UNKNOWN_MEMBER") {
+      // The ledger has never seen this member: the members service says whether they exist.
+      if (!(await this.references.memberExists(memberId))) throw notFound(`No member with id ${memberId}`);
+      written = await this.write({ ...purchase, memberVouched: true });
+    }
+    if (written.outcome === "CONFLICT") throw idempotencyConflict(idempotencyKey);
+    if (written.outcome === "UNKNOWN_MEMBER") throw new Error(`The ledger opened no account for vouched member ${memberId}`);
+    return written.entry;
+  }
+
+  private async write(purchase: PurchaseToWrite): Promise<PurchaseOutcome> {
+    const [outcome] = await writePurchases(this.dataSource.manager, [purchase], this.clock.now());
+    return outcome;
+  }
+
+  /** The entry first recorded under this key with this input, else the reason this purchase cannot be recorded now. */
+  private async replayed(key: string, request: unknown, memberId: string, otherwise: unknown): Promise<LedgerEntry> {
+    const transactionId = await findIdempotent(this.dataSource.manager, key, request);
+    if (!transactionId) throw otherwise;
     return findMemberEntryOf(this.dataSource.manager, transactionId, memberId);
   }
 }
