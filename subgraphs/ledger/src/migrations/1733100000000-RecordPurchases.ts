@@ -17,9 +17,13 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * the member's lock: the tier at that moment (qualifying points, read after the lock), the bonus, and
  * how much of the member's debt the new points repay.
  *
- * Locks: members in id order as the loop reaches them, then the partners' issuance accounts in id
- * order at the end, the same order as every other ledger write (member accounts before partner ones),
- * so concurrent calls queue instead of deadlocking, and a partner's hot row is held only until commit.
+ * One statement writes the whole group, so each table's triggers run once per group. It needs distinct
+ * members and keys within a call (the writer groups them so); a key that a concurrent call records
+ * first gets no row, and the caller asks again.
+ *
+ * Locks: the members' accounts in id order, then the partners' issuance accounts in id order, the same
+ * order as every other ledger write (member accounts before partner ones), so concurrent calls queue
+ * instead of deadlocking.
  */
 export class RecordPurchases1733100000000 implements MigrationInterface {
   name = "RecordPurchases1733100000000";
@@ -33,100 +37,84 @@ export class RecordPurchases1733100000000 implements MigrationInterface {
       ) RETURNS TABLE (slot int, outcome text, id uuid, member_id uuid, partner_id uuid, entry_kind text, amount bigint, reference text, occurred_at timestamptz)
       LANGUAGE plpgsql AS $$
       #variable_conflict use_column
-      DECLARE
-        i int;
-        found_tx record;
-        member_account bigint;
-        member_debt bigint;
-        qualifying bigint;
-        percent int;
-        points int;
-        repaid int;
-        tx_id uuid;
-        posted_tx uuid[] := '{}';
-        posted_partner uuid[] := '{}';
-        posted_points int[] := '{}';
-        posted_at timestamptz[] := '{}';
       BEGIN
         INSERT INTO accounts (kind, owner_id) SELECT 'MEMBER', v FROM unnest(p_vouched) v ORDER BY v ON CONFLICT DO NOTHING;
-        FOR i IN SELECT s FROM generate_subscripts(p_keys, 1) s ORDER BY p_members[s], s LOOP
-          slot := i;
-          tx_id := NULL;
-          SELECT t.id, t.fingerprint INTO found_tx FROM transactions t WHERE t.idempotency_key = p_keys[i];
-          IF NOT FOUND THEN
-            SELECT a.id, a.debt INTO member_account, member_debt FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = p_members[i] FOR UPDATE;
-            IF NOT FOUND THEN
-              outcome := 'UNKNOWN_MEMBER';
-              id := NULL; member_id := NULL; partner_id := NULL; entry_kind := NULL; amount := NULL; reference := NULL; occurred_at := NULL;
-              RETURN NEXT;
-              CONTINUE;
-            END IF;
-            -- Qualifying points as in QUALIFYING_SQL: base points of the trailing 12 months less those still inside a return window.
-            qualifying :=
-                coalesce((SELECT sum(q.points) FROM qualifying_points q
-                          WHERE q.member_id = p_members[i] AND q.day > ((p_now - interval '12 months') AT TIME ZONE 'UTC')::date), 0)
-              - coalesce((SELECT sum(d.base_points) FROM pending_days d
-                          WHERE d.member_id = p_members[i] AND d.day > (p_now AT TIME ZONE 'UTC')::date), 0)
-              - coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu
-                          WHERE pu.member_id = p_members[i] AND pu.available_at > p_now
-                            AND pu.available_at < ((p_now AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0);
-            SELECT t.percent INTO percent FROM unnest(p_tier_thresholds, p_tier_percents) AS t(threshold, percent)
-            WHERE qualifying >= t.threshold ORDER BY t.threshold DESC LIMIT 1;
-            points := (p_base_points[i]::bigint * percent) / 100;
-            INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at)
-            VALUES ('EARN', p_keys[i], p_fingerprints[i], p_partners[i], p_references[i], p_earned_at[i])
-            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id INTO tx_id;
-            -- No row: a concurrent call recorded this key first (the unique index made this one wait for its commit).
-            IF tx_id IS NULL THEN
-              SELECT t.id, t.fingerprint INTO found_tx FROM transactions t WHERE t.idempotency_key = p_keys[i];
-            END IF;
-          END IF;
-          IF tx_id IS NULL THEN
-            IF found_tx.fingerprint <> p_fingerprints[i] THEN
-              outcome := 'CONFLICT';
-              id := NULL; member_id := NULL; partner_id := NULL; entry_kind := NULL; amount := NULL; reference := NULL; occurred_at := NULL;
-              RETURN NEXT;
-            ELSE
-              RETURN QUERY SELECT i, 'REPLAYED', p.id, p.member_id, t.partner_id, p.entry_kind, p.amount, t.reference, p.occurred_at
-                FROM postings p JOIN transactions t ON t.id = p.transaction_id
-                WHERE p.transaction_id = found_tx.id AND p.member_id = p_members[i];
-            END IF;
-            CONTINUE;
-          END IF;
+        -- The members' locks first, in id order; what depends on their earlier purchases is read after (a new snapshot).
+        PERFORM 1 FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members) ORDER BY a.owner_id FOR UPDATE;
+        RETURN QUERY
+        WITH input AS (
+          SELECT * FROM unnest(p_keys, p_fingerprints, p_members, p_partners, p_references, p_amounts, p_base_points, p_earned_at, p_available_at, p_expires_at)
+            WITH ORDINALITY AS i(key, fingerprint, member, partner, reference, amount_minor, base_points, earned_at, available_at, expires_at, slot)
+        ), recorded AS (
+          SELECT i.slot, t.id AS tx, t.fingerprint = i.fingerprint AS same_input
+          FROM input i JOIN transactions t ON t.idempotency_key = i.key
+        ), fresh AS (
+          SELECT i.*, a.id AS account, a.debt,
+                 -- Qualifying points as in QUALIFYING_SQL: base points of the trailing 12 months less those still inside a return window.
+                 coalesce((SELECT sum(q.points) FROM qualifying_points q
+                           WHERE q.member_id = i.member AND q.day > ((p_now - interval '12 months') AT TIME ZONE 'UTC')::date), 0)
+               - coalesce((SELECT sum(d.base_points) FROM pending_days d
+                           WHERE d.member_id = i.member AND d.day > (p_now AT TIME ZONE 'UTC')::date), 0)
+               - coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu
+                           WHERE pu.member_id = i.member AND pu.available_at > p_now
+                             AND pu.available_at < ((p_now AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0) AS qualifying
+          FROM input i JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = i.member
+          WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot)
+        ), priced AS (
+          SELECT f.*, (f.base_points::bigint * coalesce(
+                   (SELECT t.percent FROM unnest(p_tier_thresholds, p_tier_percents) AS t(threshold, percent)
+                    WHERE f.qualifying >= t.threshold ORDER BY t.threshold DESC LIMIT 1), p_tier_percents[1])) / 100 AS points
+          FROM fresh f
+        ), tx AS (
+          -- A key a concurrent call records first is skipped here (after waiting for its commit); the caller asks again.
+          INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at)
+          SELECT 'EARN', p.key, p.fingerprint, p.partner, p.reference, p.earned_at FROM priced p ORDER BY p.slot
+          ON CONFLICT (idempotency_key) DO NOTHING RETURNING transactions.id, transactions.idempotency_key
+        ), made AS (
           -- New points first repay what refunds left the member owing.
-          repaid := least(member_debt, points);
-          UPDATE accounts SET balance = balance + points, debt = debt - repaid WHERE id = member_account;
+          SELECT p.*, tx.id AS tx, least(p.debt, p.points) AS repaid FROM priced p JOIN tx ON tx.idempotency_key = p.key
+        ), member_balances AS (
+          UPDATE accounts a SET balance = a.balance + m.points, debt = a.debt - m.repaid FROM made m WHERE a.id = m.account
+        ), purchase_rows AS (
           INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at)
-          VALUES (tx_id, p_members[i], p_partners[i], p_amounts[i], points, p_base_points[i], p_earned_at[i], p_available_at[i]);
-          IF points > 0 THEN
-            INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
-            VALUES (tx_id, p_members[i], p_partners[i], 'EARN', points, points - repaid, p_earned_at[i], p_available_at[i], p_expires_at[i]);
-          END IF;
-          INSERT INTO member_partner_points (member_id, partner_id, earned) VALUES (p_members[i], p_partners[i], points)
-          ON CONFLICT (member_id, partner_id) DO UPDATE SET earned = member_partner_points.earned + EXCLUDED.earned;
-          IF p_base_points[i] <> 0 THEN
-            INSERT INTO qualifying_points (member_id, day, points) VALUES (p_members[i], (p_earned_at[i] AT TIME ZONE 'UTC')::date, p_base_points[i])
-            ON CONFLICT (member_id, day) DO UPDATE SET points = qualifying_points.points + EXCLUDED.points;
-          END IF;
-          RETURN QUERY INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
-            VALUES (tx_id, member_account, points, p_earned_at[i], p_members[i], 'EARN')
-            RETURNING i, 'CREATED', id, member_id, p_partners[i], entry_kind, amount, p_references[i], occurred_at;
-          posted_tx := posted_tx || tx_id;
-          posted_partner := posted_partner || p_partners[i];
-          posted_points := posted_points || points;
-          posted_at := posted_at || p_earned_at[i];
-        END LOOP;
-        -- The partners' side of every new transaction: their issuance accounts in id order, then the postings.
-        WITH posted AS (
-          SELECT * FROM unnest(posted_tx, posted_partner, posted_points, posted_at) AS c(tx, partner, points, at)
-        ), moved AS (
-          INSERT INTO accounts (kind, owner_id, balance)
-          SELECT 'PARTNER_ISSUANCE', partner, -sum(points) FROM posted GROUP BY partner ORDER BY partner
-          ON CONFLICT (kind, owner_id) DO UPDATE SET balance = accounts.balance + EXCLUDED.balance
-          RETURNING id, owner_id
+          SELECT m.tx, m.member, m.partner, m.amount_minor, m.points, m.base_points, m.earned_at, m.available_at FROM made m
+        ), lot_rows AS (
+          INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
+          SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at FROM made m WHERE m.points > 0
+        ), partner_totals AS (
+          INSERT INTO member_partner_points AS mpp (member_id, partner_id, earned)
+          SELECT m.member, m.partner, m.points FROM made m ORDER BY 1, 2
+          ON CONFLICT (member_id, partner_id) DO UPDATE SET earned = mpp.earned + EXCLUDED.earned
+        ), qualifying_days AS (
+          INSERT INTO qualifying_points AS q (member_id, day, points)
+          SELECT m.member, (m.earned_at AT TIME ZONE 'UTC')::date, m.base_points FROM made m WHERE m.base_points <> 0 ORDER BY 1, 2
+          ON CONFLICT (member_id, day) DO UPDATE SET points = q.points + EXCLUDED.points
+        ), issued AS (
+          -- The partners' issuance accounts, in id order: a hot row, locked last and held only until commit.
+          INSERT INTO accounts AS a (kind, owner_id, balance)
+          SELECT 'PARTNER_ISSUANCE', m.partner, -sum(m.points) FROM made m GROUP BY m.partner ORDER BY m.partner
+          ON CONFLICT (kind, owner_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance
+          RETURNING a.id, a.owner_id
+        ), partner_postings AS (
+          INSERT INTO postings (transaction_id, account_id, amount, occurred_at)
+          SELECT m.tx, issued.id, -m.points, m.earned_at FROM made m JOIN issued ON issued.owner_id = m.partner
+        ), member_postings AS (
+          INSERT INTO postings AS po (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
+          SELECT m.tx, m.account, m.points, m.earned_at, m.member, 'EARN' FROM made m
+          RETURNING po.id, po.transaction_id, po.member_id, po.entry_kind, po.amount, po.occurred_at
         )
-        INSERT INTO postings (transaction_id, account_id, amount, occurred_at)
-        SELECT posted.tx, moved.id, -posted.points, posted.at FROM posted JOIN moved ON moved.owner_id = posted.partner;
+        SELECT m.slot::int, 'CREATED', mp.id, mp.member_id, m.partner, mp.entry_kind, mp.amount, m.reference, mp.occurred_at
+        FROM member_postings mp JOIN made m ON m.tx = mp.transaction_id
+        UNION ALL
+        SELECT r.slot::int, 'REPLAYED', po.id, po.member_id, t.partner_id, po.entry_kind, po.amount, t.reference, po.occurred_at
+        FROM recorded r JOIN input i ON i.slot = r.slot JOIN transactions t ON t.id = r.tx
+        JOIN postings po ON po.transaction_id = r.tx AND po.member_id = i.member
+        WHERE r.same_input
+        UNION ALL
+        SELECT r.slot::int, 'CONFLICT', NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM recorded r WHERE NOT r.same_input
+        UNION ALL
+        SELECT i.slot::int, 'UNKNOWN_MEMBER', NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM input i
+        WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot) AND NOT EXISTS (SELECT FROM fresh f WHERE f.slot = i.slot);
       END $$`);
   }
 

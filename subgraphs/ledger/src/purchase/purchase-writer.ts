@@ -1,4 +1,5 @@
-import type { EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
+import { intFromEnv } from "../../../../shared/src/config";
 import { type EntryRow, toLedgerEntry } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { TIER_MULTIPLIER_PERCENT, TIER_THRESHOLDS } from "../balance/tiers";
@@ -17,6 +18,8 @@ export interface PurchaseToWrite {
   expiresAt: Date;
   /** The members service confirmed the member exists: the ledger may open an account for them. */
   memberVouched: boolean;
+  /** The ledger's time when the purchase was received (its tier is read as of then, or a little later). */
+  receivedAt: Date;
 }
 
 export type PurchaseOutcome =
@@ -28,10 +31,12 @@ const tierThresholds = TIER_THRESHOLDS.map((t) => t.threshold);
 const tierPercents = TIER_THRESHOLDS.map((t) => TIER_MULTIPLIER_PERCENT[t.tier]);
 
 /**
- * Records purchases in one database call and transaction (`record_purchases`, see the RecordPurchases
- * migration): one outcome per purchase, in the order given.
+ * Records purchases of distinct members and keys in one database call and transaction
+ * (`record_purchases`, see the RecordPurchases migration): one outcome per purchase, in the order
+ * given, or none for a key that a concurrent call recorded first (asking again answers it).
  */
-export async function writePurchases(manager: EntityManager, purchases: PurchaseToWrite[], now: Date): Promise<PurchaseOutcome[]> {
+export async function writePurchases(manager: EntityManager, purchases: PurchaseToWrite[]): Promise<(PurchaseOutcome | undefined)[]> {
+  const now = new Date(Math.max(...purchases.map((p) => p.receivedAt.getTime())));
   const rows: (Partial<EntryRow> & { slot: number; outcome: string })[] = await manager.query(
     `SELECT * FROM record_purchases($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[], $7::int[],
                                     $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::uuid[], $12::bigint[], $13::int[], $14)`,
@@ -52,7 +57,7 @@ export async function writePurchases(manager: EntityManager, purchases: Purchase
       now,
     ],
   );
-  const outcomes: PurchaseOutcome[] = new Array(purchases.length);
+  const outcomes: (PurchaseOutcome | undefined)[] = new Array(purchases.length).fill(undefined);
   for (const row of rows) {
     outcomes[row.slot - 1] =
       row.outcome === "CREATED" || row.outcome === "REPLAYED"
@@ -60,4 +65,95 @@ export async function writePurchases(manager: EntityManager, purchases: Purchase
         : { outcome: row.outcome as "CONFLICT" | "UNKNOWN_MEMBER" };
   }
   return outcomes;
+}
+
+interface Waiting {
+  purchase: PurchaseToWrite;
+  resolve(outcome: PurchaseOutcome): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit: purchases that arrive while the database is busy with earlier ones are written
+ * together, in one call and one transaction, when a slot frees up. A quiet ledger writes each purchase
+ * at once; a busy one pays one round trip, one commit and one trigger run per group instead of per
+ * purchase. A group holds one purchase per member and per key; the next one waits for the next group.
+ * Each purchase still gets its own outcome. If a group fails as a whole (a deadlock, a constraint),
+ * each of its purchases is tried again on its own, so one bad purchase fails alone.
+ */
+export class PurchaseWriter {
+  private readonly waiting: Waiting[] = [];
+  private writing = 0;
+
+  constructor(
+    private readonly manager: EntityManager,
+    /** Groups being written at once: few, so that purchases gather while they are. */
+    private readonly concurrentGroups = intFromEnv("PURCHASE_WRITE_GROUPS", 2),
+    private readonly maxGroupSize = intFromEnv("PURCHASE_GROUP_MAX", 64),
+  ) {}
+
+  write(purchase: PurchaseToWrite): Promise<PurchaseOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ purchase, resolve, reject });
+      this.startGroups();
+    });
+  }
+
+  private startGroups(): void {
+    while (this.writing < this.concurrentGroups && this.waiting.length) {
+      const group = this.takeGroup();
+      this.writing++;
+      void this.writeGroup(group).finally(() => {
+        this.writing--;
+        this.startGroups();
+      });
+    }
+  }
+
+  /** The oldest waiting purchases, at most one per member and per key. */
+  private takeGroup(): Waiting[] {
+    const group: Waiting[] = [];
+    const members = new Set<string>();
+    const keys = new Set<string>();
+    for (let i = 0; i < this.waiting.length && group.length < this.maxGroupSize; ) {
+      const { memberId, idempotencyKey } = this.waiting[i].purchase;
+      if (members.has(memberId) || keys.has(idempotencyKey)) {
+        i++;
+        continue;
+      }
+      members.add(memberId);
+      keys.add(idempotencyKey);
+      group.push(...this.waiting.splice(i, 1));
+    }
+    return group;
+  }
+
+  private async writeGroup(group: Waiting[], attempt = 1): Promise<void> {
+    let outcomes: (PurchaseOutcome | undefined)[];
+    try {
+      outcomes = await writePurchases(this.manager, group.map((w) => w.purchase));
+    } catch (error) {
+      if (group.length === 1) return group[0].reject(error);
+      await Promise.all(group.map((w) => this.writeGroup([w])));
+      return;
+    }
+    const unanswered: Waiting[] = [];
+    group.forEach((w, i) => {
+      const outcome = outcomes[i];
+      if (outcome) w.resolve(outcome);
+      else unanswered.push(w);
+    });
+    // Keys that a concurrent call recorded first: asked again, each is now a replay or a conflict.
+    if (unanswered.length && attempt > 2) unanswered.forEach((w) => w.reject(new Error(`No outcome for purchase ${w.purchase.idempotencyKey}`)));
+    else await Promise.all(unanswered.map((w) => this.writeGroup([w], attempt + 1)));
+  }
+}
+
+const writers = new WeakMap<DataSource, PurchaseWriter>();
+
+/** One writer per database per process: grouping works across requests. */
+export function purchaseWriterFor(dataSource: DataSource): PurchaseWriter {
+  let writer = writers.get(dataSource);
+  if (!writer) writers.set(dataSource, (writer = new PurchaseWriter(dataSource.manager)));
+  return writer;
 }

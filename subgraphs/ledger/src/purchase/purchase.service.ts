@@ -8,7 +8,7 @@ import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { fingerprint, findIdempotent, idempotencyConflict } from "../journal/journal";
 import { type EarnRule, pointsForPurchase } from "./earn-rule";
 import { PurchaseReferences } from "./purchase-references";
-import { type PurchaseOutcome, type PurchaseToWrite, writePurchases } from "./purchase-writer";
+import { type PurchaseToWrite, purchaseWriterFor } from "./purchase-writer";
 import type { RecordPurchaseInput } from "./record-purchase.input";
 
 /** One per process: the partners' rules it learnt serve every later purchase. */
@@ -26,6 +26,7 @@ export class PurchaseService {
     private readonly clock: Clock,
     private readonly references = purchaseReferences,
     private readonly expiryMonths = EXPIRY_MONTHS,
+    private readonly writer = purchaseWriterFor(dataSource),
   ) {}
 
   /** Earns points for a purchase, once per (partner, reference). */
@@ -72,21 +73,17 @@ export class PurchaseService {
       availableAt: new Date(earnedAt.getTime() + rule.returnWindowDays * DAY_MS),
       expiresAt: addMonths(earnedAt, this.expiryMonths),
       memberVouched: false,
+      receivedAt: now,
     };
-    let written = await this.write(purchase);
+    let written = await this.writer.write(purchase);
     if (written.outcome === "UNKNOWN_MEMBER") {
       // The ledger has never seen this member: the members service says whether they exist.
       if (!(await this.references.memberExists(memberId))) throw notFound(`No member with id ${memberId}`);
-      written = await this.write({ ...purchase, memberVouched: true });
+      written = await this.writer.write({ ...purchase, memberVouched: true });
     }
     if (written.outcome === "CONFLICT") throw idempotencyConflict(idempotencyKey);
     if (written.outcome === "UNKNOWN_MEMBER") throw new Error(`The ledger opened no account for vouched member ${memberId}`);
     return written.entry;
-  }
-
-  private async write(purchase: PurchaseToWrite): Promise<PurchaseOutcome> {
-    const [outcome] = await writePurchases(this.dataSource.manager, [purchase], this.clock.now());
-    return outcome;
   }
 
   /** The entry first recorded under this key with this input, else the reason this purchase cannot be recorded now. */
