@@ -6,6 +6,7 @@ import { pendingBasePointsSql } from "./pending";
  * buckets, at most 366 rows a member), less those of purchases still inside their return window (a
  * purchase inside a window of at most 365 days was always earned within the 12 months).
  * Tier bonuses, transfers and adjustments never qualify; refunds take their share back out.
+ * `record_purchases` (RecordPurchases migration) reads the same sum under the member's lock: change both.
  */
 export const QUALIFYING_SQL = `
   SELECT m.member_id,
@@ -14,11 +15,6 @@ export const QUALIFYING_SQL = `
        - ${pendingBasePointsSql("m.member_id", "$2")}
          AS qualifying
   FROM unnest($1::uuid[]) AS m(member_id)`;
-
-export async function qualifyingPoints(manager: EntityManager, memberId: string, now: Date): Promise<number> {
-  const [row] = await manager.query(QUALIFYING_SQL, [[memberId], now]);
-  return Number(row.qualifying);
-}
 
 /** Adds to (or, for refunds, takes from) the day's qualifying bucket. */
 export async function addQualifying(manager: EntityManager, memberId: string, day: Date, points: number): Promise<void> {
