@@ -50,6 +50,14 @@ describe("hostile queries are refused at the gateway with a clear code", () => {
     await ok(`{ members(first: 2) { id eligibleRewards(first: 5) { id } } }`);
   });
 
+  it("too costly by its variables: the same document is priced again for each request's page size", async () => {
+    // The gateway keeps the cost of a document that no variable changes; this one's depends on $n.
+    const query = `query Pages($n: Int!) { members(first: $n) { partnerAccounts { partner { rewards { partner { rewards { id } } } } } } }`;
+    await ok(query, { n: 2 });
+    expect(codes(await gql(query, { n: 100 }))).toEqual(["QUERY_TOO_COSTLY"]);
+    await ok(query, { n: 2 });
+  });
+
   it("too large a body, batches, broken JSON, and simple requests (CSRF) are refused without a 5xx", async () => {
     const big = await raw(JSON.stringify({ query: `{ partners { id } }`, variables: { padding: "x".repeat(150_000) } }));
     expect(big.status).toBe(413);
