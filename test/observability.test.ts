@@ -52,6 +52,7 @@ describe("observability", () => {
   afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
   let headline: (headers?: Record<string, string>) => Promise<Response>;
+  let seeded: { partnerId: string; memberId: string; rewardId: string; asMember: Record<string, string> };
   beforeAll(async () => {
     const gateway = dedicated.stack.gatewayUrl;
     const admin = dedicated.admin();
@@ -65,10 +66,11 @@ describe("observability", () => {
     await requestGraphQL(gateway, `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, {
       input: { partnerId: partner.id, memberId: member.id, amountMinor: 10_000, currency: "EUR", reference: tag },
     }, admin);
-    await requestGraphQL(gateway, `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, {
+    const { createReward: reward } = await requestGraphQL(gateway, `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, {
       input: { partnerId: partner.id, title: "Lounge pass", description: "One visit", costPoints: 100, minimumTier: "BASE", stock: null },
     }, admin);
     const asMember = bearer(signToken({ sub: member.id, role: "member" }, dedicated.stack.env.JWT_SECRET!));
+    seeded = { partnerId: partner.id, memberId: member.id, rewardId: reward.id, asMember };
     headline = (headers = {}) =>
       fetch(gateway, {
         method: "POST",
@@ -104,6 +106,46 @@ describe("observability", () => {
     const subgraphs = new Set(lines.filter((line) => line.service !== "gateway").map((line) => line.service));
     expect(subgraphs.size).toBeGreaterThanOrEqual(2);
     for (const line of lines) expect(line).toMatchObject({ message: "request", requestId });
+  });
+
+  it("passes the request id on when one service calls another", async () => {
+    const gateway = dedicated.stack.gatewayUrl;
+    const admin = dedicated.admin();
+    const servicesThatLogged = (requestId: string) =>
+      new Set(
+        readFileSync(process.env.TEST_SERVICES_LOG!, "utf8")
+          .split("\n")
+          .filter((line) => line.includes(requestId))
+          .map((line) => JSON.parse(line))
+          .filter((line) => line.message === "request" && line.requestId === requestId)
+          .map((line) => line.service as string),
+      );
+    // The gateway sends a purchase to the ledger only; the ledger asks the members service about a
+    // member it has no account for yet.
+    const tag = `obs-chain-${Date.now()}`;
+    const { enrollMember: newcomer } = await requestGraphQL(gateway, `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`, {
+      input: { email: `${tag}@example.com`, displayName: "Chained Member" },
+    }, admin);
+    const purchaseRequest = `obs-purchase-${randomUUID()}`;
+    await requestGraphQL(gateway, `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, {
+      input: { partnerId: seeded.partnerId, memberId: newcomer.id, amountMinor: 1_000, currency: "EUR", reference: tag },
+    }, { ...admin, "x-request-id": purchaseRequest });
+    expect(await eventually(() => {
+      const services = servicesThatLogged(purchaseRequest);
+      return services.has("members") ? [...services] : undefined;
+    })).toEqual(expect.arrayContaining(["gateway", "ledger", "members"]));
+
+    // The gateway sends a redemption to the catalog only; the catalog holds and takes the points in the ledger.
+    const redemptionRequest = `obs-redeem-${randomUUID()}`;
+    const { redeemReward } = await requestGraphQL(gateway, `mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { status } }`, {
+      input: { memberId: seeded.memberId, rewardId: seeded.rewardId, idempotencyKey: tag },
+    }, { ...seeded.asMember, "x-request-id": redemptionRequest });
+    expect(redeemReward.status).toBe("COMPLETED");
+    const services = await eventually(() => {
+      const found = servicesThatLogged(redemptionRequest);
+      return found.has("ledger") ? found : undefined;
+    });
+    expect(services.has("catalog")).toBe(true);
   });
 
   it("traces a request across the gateway and the subgraphs it called, down to their SQL", async () => {

@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
  * Every request has an id: the caller's `x-request-id` when it is a sane one, else a new UUID. The
- * gateway sends it on each subgraph call, every service puts it in its logs and answers with it, so
- * one client request can be followed through the logs of every service.
+ * gateway sends it on each subgraph call, and services on their calls to each other (SubgraphClient);
+ * every service puts it in its logs and answers with it, so one client request can be followed
+ * through the logs of every service.
  */
 export const REQUEST_ID_HEADER = "x-request-id";
 
@@ -18,6 +19,12 @@ export function assignRequestId(req: IncomingMessage, res: ServerResponse): stri
   req.headers[REQUEST_ID_HEADER] = id;
   res.setHeader(REQUEST_ID_HEADER, id);
   return id;
+}
+
+/** The id `assignRequestId` settled for this request (none outside a request). */
+export function requestIdOf(req: IncomingMessage | undefined): string | undefined {
+  const id = req?.headers[REQUEST_ID_HEADER];
+  return typeof id === "string" ? id : undefined;
 }
 
 // Errors of a request, tagged by the request's Apollo plugin, so the error formatter can log the id

@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import { type SubgraphName, subgraphUrl } from "./config";
 import { serviceProofHeader } from "./auth/service-identity";
 import { appError } from "./errors";
+import { REQUEST_ID_HEADER } from "./request-id";
 
 interface GraphQLResponse<T> {
   data?: T;
@@ -10,20 +11,27 @@ interface GraphQLResponse<T> {
 
 /**
  * Service-to-service GraphQL calls to another subgraph (never its database). An unreachable or slow
- * service becomes UPSTREAM_UNAVAILABLE; an error the other service raised keeps its code.
+ * service becomes UPSTREAM_UNAVAILABLE; an error the other service raised keeps its code. A client
+ * made for a request passes on that request's id, so the other service logs it under the same id.
  */
 export class SubgraphClient {
   constructor(
     private readonly service: SubgraphName,
+    private readonly requestId?: string,
     private readonly timeoutMs = Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 5000),
   ) {}
+
+  /** The same client, for the request with this id (for clients kept across requests). */
+  forRequest(requestId: string | undefined): SubgraphClient {
+    return requestId === this.requestId ? this : new SubgraphClient(this.service, requestId, this.timeoutMs);
+  }
 
   async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     let response: Response;
     try {
       response = await fetch(subgraphUrl(this.service), {
         method: "POST",
-        headers: { "content-type": "application/json", ...serviceProofHeader() },
+        headers: { "content-type": "application/json", ...serviceProofHeader(), ...(this.requestId ? { [REQUEST_ID_HEADER]: this.requestId } : {}) },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

@@ -1,20 +1,28 @@
+import type { IncomingMessage } from "node:http";
 import type { DataSource } from "typeorm";
 import type { Identity } from "../../../shared/src/auth/proof";
+import { requestIdOf } from "../../../shared/src/request-id";
+import { SubgraphClient } from "../../../shared/src/subgraph-client";
 import { createMemberRedemptionsLoader, createRedemptionLoader } from "./redemption/redemption.loader";
 import { CancellationService } from "./redemption/cancellation.service";
 import { RedemptionService } from "./redemption/redemption.service";
 import { createEligibleRewardsLoader, createPartnerRewardsLoader, createRewardLoader } from "./reward/reward.loader";
 import { RewardService } from "./reward/reward.service";
 
-/** Per request: services and fresh DataLoaders, so batching never leaks data between requests. */
-export function createContext(dataSource: DataSource, _req?: unknown, identity: Identity = { kind: "anonymous" }) {
-  const rewards = new RewardService(dataSource);
-  const redemptions = new RedemptionService(dataSource, rewards);
+/**
+ * Per request: services and fresh DataLoaders, so batching never leaks data between requests. Calls
+ * to other services carry the request's id.
+ */
+export function createContext(dataSource: DataSource, req?: IncomingMessage, identity: Identity = { kind: "anonymous" }) {
+  const requestId = requestIdOf(req);
+  const ledger = new SubgraphClient("ledger", requestId);
+  const rewards = new RewardService(dataSource, new SubgraphClient("partners", requestId));
+  const redemptions = new RedemptionService(dataSource, rewards, new SubgraphClient("members", requestId), ledger);
   return {
     identity,
     rewards,
     redemptions,
-    cancellations: new CancellationService(dataSource, rewards),
+    cancellations: new CancellationService(dataSource, rewards, ledger),
     loaders: {
       reward: createRewardLoader(rewards),
       partnerRewards: createPartnerRewardsLoader(rewards),

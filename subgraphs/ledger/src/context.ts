@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { createLinkedPartnersLoader } from "../../../shared/src/auth/linked-partners";
 import type { Identity } from "../../../shared/src/auth/proof";
+import { SubgraphClient } from "../../../shared/src/subgraph-client";
 import { createActivityLoader } from "./activity/activity.loader";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
@@ -11,18 +12,22 @@ import { ReversalService } from "./reversal/reversal.service";
 import { createSettlementLoader } from "./settlement/settlement.loader";
 import { TransferService } from "./transfer/transfer.service";
 
-/** Per request: services and fresh DataLoaders, so batching never leaks data between requests. */
-export function createContext(dataSource: DataSource, identity: Identity = { kind: "anonymous" }, clock: Clock = systemClock) {
+/**
+ * Per request: services and fresh DataLoaders, so batching never leaks data between requests. Calls
+ * to other services carry the request's id.
+ */
+export function createContext(dataSource: DataSource, identity: Identity = { kind: "anonymous" }, clock: Clock = systemClock, requestId?: string) {
   const manager = dataSource.manager;
+  const members = new SubgraphClient("members", requestId);
   return {
     identity,
-    purchases: new PurchaseService(dataSource, clock),
+    purchases: new PurchaseService(dataSource, clock, requestId),
     holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),
-    transfers: new TransferService(dataSource, clock),
+    transfers: new TransferService(dataSource, clock, members),
     loaders: {
       standing: createStandingLoader(manager, clock),
-      linkedPartners: createLinkedPartnersLoader(),
+      linkedPartners: createLinkedPartnersLoader(members),
       partnerPoints: createPartnerPointsLoader(manager),
       expiringSoon: createExpiringSoonLoader(manager, clock),
       ledgerEntry: createLedgerEntryLoader(manager),

@@ -2,6 +2,7 @@
 import { startTelemetry } from "../../../shared/src/telemetry";
 startTelemetry("ledger");
 import express from "express";
+import { requestIdOf } from "../../../shared/src/request-id";
 import { runSubgraph } from "../../../shared/src/run-subgraph";
 import { AdjustableClock, systemClock } from "./clock";
 import { createContext } from "./context";
@@ -16,7 +17,7 @@ void runSubgraph({
   entities,
   migrations,
   buildSchema,
-  createContext: (dataSource, _req, identity) => createContext(dataSource, identity, testClock ?? systemClock),
+  createContext: (dataSource, req, identity) => createContext(dataSource, identity, testClock ?? systemClock, requestIdOf(req)),
   // A test clock lives in one process's memory: tests that move it need every request to see it.
   workers: testClock ? 1 : undefined,
   routes: testClock

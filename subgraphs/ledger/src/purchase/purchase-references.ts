@@ -20,10 +20,10 @@ export class PurchaseReferences {
   ) {}
 
   /** The partner's earn rule, or null when there is no such partner. */
-  async earnRule(partnerId: string, now = Date.now()): Promise<EarnRule | null> {
+  async earnRule(partnerId: string, requestId?: string, now = Date.now()): Promise<EarnRule | null> {
     const kept = this.rules.get(partnerId);
     if (kept && kept.expires > now) return kept.rule;
-    const [rule] = await this.partnersService.entities<EarnRule>("Partner", [partnerId], "id pointsPerUnit currency returnWindowDays");
+    const [rule] = await this.partnersService.forRequest(requestId).entities<EarnRule>("Partner", [partnerId], "id pointsPerUnit currency returnWindowDays");
     if (rule && this.ruleSeconds > 0) {
       if (this.rules.size >= this.maxEntries) this.rules.clear();
       this.rules.set(partnerId, { rule, expires: now + this.ruleSeconds * 1000 });
@@ -31,8 +31,8 @@ export class PurchaseReferences {
     return rule ?? null;
   }
 
-  async memberExists(memberId: string): Promise<boolean> {
-    const [member] = await this.membersService.entities<{ id: string }>("Member", [memberId], "id");
+  async memberExists(memberId: string, requestId?: string): Promise<boolean> {
+    const [member] = await this.membersService.forRequest(requestId).entities<{ id: string }>("Member", [memberId], "id");
     return Boolean(member);
   }
 }

@@ -24,6 +24,8 @@ export class PurchaseService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    /** The request this service works for: calls to other services carry its id. */
+    private readonly requestId?: string,
     private readonly references = purchaseReferences,
     private readonly expiryMonths = EXPIRY_MONTHS,
     private readonly writer = purchaseWriterFor(dataSource),
@@ -51,7 +53,7 @@ export class PurchaseService {
 
     let rule: EarnRule | null;
     try {
-      rule = await this.references.earnRule(partnerId);
+      rule = await this.references.earnRule(partnerId, this.requestId);
     } catch (error) {
       // A replay is answered from the ledger alone, even while the partners service is unreachable.
       return this.replayed(idempotencyKey, request, memberId, error);
@@ -78,7 +80,7 @@ export class PurchaseService {
     let written = await this.writer.write(purchase);
     if (written.outcome === "UNKNOWN_MEMBER") {
       // The ledger has never seen this member: the members service says whether they exist.
-      if (!(await this.references.memberExists(memberId))) throw notFound(`No member with id ${memberId}`);
+      if (!(await this.references.memberExists(memberId, this.requestId))) throw notFound(`No member with id ${memberId}`);
       written = await this.writer.write({ ...purchase, memberVouched: true });
     }
     if (written.outcome === "CONFLICT") throw idempotencyConflict(idempotencyKey);
