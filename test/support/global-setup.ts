@@ -22,7 +22,8 @@ export default async function globalSetup() {
   const suffix = `_test_${process.pid}`;
   const logFile = join(workDir, "services.log");
   const stack: Stack = await startStack({
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_NAME_SUFFIX: suffix, NODE_ENV: "test", LOG_LEVEL: "warn", LEDGER_TEST_CLOCK: "1" },
+    // No scheduled expiry runs here: tests that move the ledger's clock run `ledger:expire` themselves.
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_NAME_SUFFIX: suffix, NODE_ENV: "test", LOG_LEVEL: "warn", LEDGER_TEST_CLOCK: "1", EXPIRY_RUN_SECONDS: "0" },
     freePorts: true,
     logFile,
   });

@@ -27,8 +27,8 @@ export async function expectLedgerConsistent(suffix?: string): Promise<void> {
 const DAY = 86_400_000;
 
 /** Moves the ledger's clock (LEDGER_TEST_CLOCK=1) forward by whole days; `travel(0)` returns to now. */
-export async function travel(days: number): Promise<Date> {
-  const url = new URL(process.env.TEST_LEDGER_URL!);
+export async function travel(days: number, ledgerUrl = process.env.TEST_LEDGER_URL!): Promise<Date> {
+  const url = new URL(ledgerUrl);
   url.pathname = "/test/clock";
   const response = await fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ offsetMs: days * DAY }) });
   return new Date(((await response.json()) as { now: string }).now);
