@@ -5,6 +5,7 @@ import { GATEWAY_DEFAULT_PORT, intFromEnv, isDevelopment } from "../../shared/sr
 import { corsPolicy } from "../../shared/src/cors";
 import { type GraphQLHttpServer, serveGraphQL } from "../../shared/src/http-server";
 import type { Logger } from "../../shared/src/logger";
+import { metricsToken } from "../../shared/src/metrics";
 import { type GatewayContext, createGatewayErrorFormatter } from "./gateway";
 import { Identifier, tokenVerification } from "./identity";
 import { aliasLimit, costLimit, depthLimit, limits } from "./limits";
@@ -20,6 +21,7 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger): Prom
   const rateLimiter = createRateLimiter(log);
   const limit = limits();
   const landingPage = !production || process.env.ENABLE_LANDING_PAGE === "1";
+  if (production && !metricsToken()) log.warn("GET /metrics is open to anyone who reaches the gateway: set METRICS_TOKEN");
   const server = await serveGraphQL<GatewayContext>({
     port: intFromEnv("GATEWAY_PORT", GATEWAY_DEFAULT_PORT),
     apollo: {

@@ -7,7 +7,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { type Identity, PROOF_HEADER, type ProofSecrets, verifyProof } from "./auth/proof";
 import { type CorsPolicy, corsHeaders, corsMiddleware } from "./cors";
 import type { Logger } from "./logger";
-import { metricsRegistry, recordRejected } from "./metrics";
+import { carriesMetricsToken, metricsRegistry, metricsToken, recordRejected } from "./metrics";
 import { assignRequestId } from "./request-id";
 import { requestObserver } from "./request-observer";
 
@@ -62,7 +62,12 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
       res.status(503).json({ status: "unavailable", reason: (error as Error).message });
     }
   });
-  app.get("/metrics", async (_req, res) => {
+  const token = metricsToken();
+  app.get("/metrics", async (req, res) => {
+    if (token && !carriesMetricsToken(req.headers.authorization, token)) {
+      res.status(401).set("www-authenticate", 'Bearer realm="metrics"').type("text/plain").send("GET /metrics needs the METRICS_TOKEN bearer token\n");
+      return;
+    }
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
   options.routes?.(app);

@@ -1,4 +1,5 @@
 import cluster from "node:cluster";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { Counter, Gauge, Histogram, collectDefaultMetrics, register } from "prom-client";
 import { sqlStatements } from "./database";
 import { workerIndex } from "./workers";
@@ -9,6 +10,25 @@ import { workerIndex } from "./workers";
  * label so that each worker's counters stay monotonic for Prometheus.
  */
 export const metricsRegistry = register;
+
+/**
+ * METRICS_TOKEN: when set, GET /metrics answers only `Authorization: Bearer <token>` (Prometheus's
+ * `authorization` scrape setting). The gateway's port is public, and its metrics name operations.
+ */
+export function metricsToken(env = process.env): string | undefined {
+  const token = env.METRICS_TOKEN;
+  if (!token) return undefined;
+  if (token.length < 32) throw new Error("METRICS_TOKEN must be at least 32 characters");
+  return token;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest();
+
+/** Whether an Authorization header carries this token (compared in constant time). */
+export function carriesMetricsToken(authorization: string | undefined, token: string): boolean {
+  const given = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
+  return given !== undefined && timingSafeEqual(sha256(given), sha256(token));
+}
 
 if (cluster.isWorker) register.setDefaultLabels({ worker: String(workerIndex()) });
 collectDefaultMetrics({ register });
