@@ -1,4 +1,5 @@
 import { requestGraphQL } from "../shared/src/stack/graphql-client";
+import { scheduleExpiry } from "../subgraphs/ledger/src/expiry/expiry.schedule";
 import { useDedicatedStack } from "./support/dedicated-stack";
 import { travel } from "./support/ledger";
 
@@ -44,5 +45,10 @@ describe("scheduled expiry", () => {
     // Later runs find nothing more to expire.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(expiries(await history())).toEqual([-700]);
+  });
+
+  it("refuses a period Node's timers cannot keep", () => {
+    const schedule = () => scheduleExpiry(undefined as never, undefined as never, undefined as never, 25 * 86_400);
+    expect(schedule).toThrow("EXPIRY_RUN_SECONDS must be at most 2073600 (24 days), got 2160000");
   });
 });
