@@ -71,7 +71,7 @@ export function markdown(results: BenchResults): string {
   lines.push(
     "",
     `recordPurchase (unique references, concurrency ${p.concurrency}): ${fixed(p.requestsPerSecond)} transactions/s, p50 ${fixed(p.p50)} ms, p99 ${fixed(p.p99)} ms, ${p.failures} failures; ledger:verify ${p.verifyClean ? "clean" : "FAILED"}.`,
-    `Headline p50 at concurrency 1: ${fixed(results.history.lightP50, 2)} ms for a member with ${results.history.lightEntries} entries, ${fixed(results.history.heavyP50, 2)} ms with ${results.history.heavyEntries.toLocaleString("en")}.`,
+    `Headline p50, the two members side by side (one client each): ${fixed(results.history.lightP50, 2)} ms for a member with ${results.history.lightEntries} entries, ${fixed(results.history.heavyP50, 2)} ms with ${results.history.heavyEntries.toLocaleString("en")}.`,
     `Peak RSS (MiB, all workers): ${Object.entries(results.peakRssMiB).map(([name, mib]) => `${name} ${mib}`).join(", ")}.`,
     "",
     "| Target | Measured | Goal | Met |",
