@@ -20,12 +20,23 @@ export interface LoadOptions {
 
 let sequence = 0;
 
+/** What one load measured, before summing up: every latency, so loads can be pooled. */
+export interface LoadSample {
+  latencies: number[];
+  failures: number;
+  durationSeconds: number;
+}
+
 /**
  * Closed-loop load with autocannon: `connections` clients each send a request as soon as their last
  * one was answered. Latencies are kept exactly (not only autocannon's fixed percentiles) for p95.
  * Every request carries a unique header so no gateway can collapse identical requests.
  */
-export async function runLoad({ url, connections, durationSeconds, next }: LoadOptions): Promise<LoadResult> {
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  return summarize([await sampleLoad(options)]);
+}
+
+export async function sampleLoad({ url, connections, durationSeconds, next }: LoadOptions): Promise<LoadSample> {
   const latencies: number[] = [];
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
@@ -49,13 +60,18 @@ export async function runLoad({ url, connections, durationSeconds, next }: LoadO
   });
   instance.on("response", (_client, _status, _bytes, milliseconds) => latencies.push(milliseconds));
   const result = await done;
-  latencies.sort((a, b) => a - b);
+  return { latencies, failures: result.errors + result.timeouts + result.non2xx + (result.mismatches ?? 0), durationSeconds };
+}
+
+/** One result from one or more samples of the same load (their latencies pooled, their time added). */
+export function summarize(samples: LoadSample[]): LoadResult {
+  const latencies = samples.flatMap((sample) => sample.latencies).sort((a, b) => a - b);
+  const seconds = samples.reduce((sum, sample) => sum + sample.durationSeconds, 0);
   const at = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN);
-  const requests = latencies.length;
   return {
-    requests,
-    failures: result.errors + result.timeouts + result.non2xx + (result.mismatches ?? 0),
-    requestsPerSecond: requests / durationSeconds,
+    requests: latencies.length,
+    failures: samples.reduce((sum, sample) => sum + sample.failures, 0),
+    requestsPerSecond: latencies.length / seconds,
     p50: at(0.5),
     p95: at(0.95),
     p99: at(0.99),

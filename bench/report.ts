@@ -56,7 +56,7 @@ export function markdown(results: BenchResults): string {
   const { machine, dataset, settings } = results;
   const lines = [
     `Measured ${results.startedAt}${results.quick ? " (quick run: small data, short runs; not for comparison)" : ""} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}.`,
-    `Data: ${dataset.members.toLocaleString("en")} members, ${dataset.partners} partners, ${dataset.rewards} rewards, ${dataset.ledgerEntries.toLocaleString("en")} ledger entries (seeded in ${fixed(dataset.seedSeconds, 0)} s). Every gateway: ${settings.workers} worker process(es), ${settings.durationSeconds} s per measurement.`,
+    `Data: ${dataset.members.toLocaleString("en")} members, ${dataset.partners} partners, ${dataset.rewards} rewards, ${dataset.ledgerEntries.toLocaleString("en")} ledger entries (seeded in ${fixed(dataset.seedSeconds, 0)} s). Every gateway: ${settings.workers} worker process(es), ${settings.durationSeconds} s per measurement (the headline's in two rounds, the gateways taking turns).`,
     "",
     "| Headline query | Concurrency | Requests/s | p50 ms | p95 ms | p99 ms | Failures |",
     "|---|---:|---:|---:|---:|---:|---:|",
