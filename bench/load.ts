@@ -27,15 +27,16 @@ export interface LoadSample {
   durationSeconds: number;
 }
 
+/** One load, summed up. */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  return summarize([await sampleLoad(options)]);
+}
+
 /**
  * Closed-loop load with autocannon: `connections` clients each send a request as soon as their last
  * one was answered. Latencies are kept exactly (not only autocannon's fixed percentiles) for p95.
  * Every request carries a unique header so no gateway can collapse identical requests.
  */
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  return summarize([await sampleLoad(options)]);
-}
-
 export async function sampleLoad({ url, connections, durationSeconds, next }: LoadOptions): Promise<LoadSample> {
   const latencies: number[] = [];
   let instance!: autocannon.Instance;
