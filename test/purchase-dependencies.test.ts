@@ -32,6 +32,10 @@ describe("recordPurchase with the members and partners services down", () => {
     const refused = await attempt(purchase(unseen.id, "r-3"));
     expect(refused.data?.recordPurchase ?? null).toBeNull();
     expect(refused.errors?.length).toBeGreaterThan(0);
+    // A field the gateway itself asks of the stopped service: retryable, and no internal address in the answer.
+    const direct = await postGraphQL(dedicated.stack.gatewayUrl, `query($id: ID!) { member(id: $id) { email } }`, { id: known.id }, dedicated.admin());
+    expect(direct.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+    expect(JSON.stringify(direct)).not.toMatch(/localhost|127\.0\.0\.1|ECONNREFUSED/);
 
     // A fresh ledger has no partner rules kept; with the partners service down a replay is still answered.
     await stopChild(dedicated.stack.services.partners.child);

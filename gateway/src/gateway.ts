@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GraphQLFormattedError } from "graphql";
-import type { Fetcher } from "@apollo/utils.fetcher";
+import type { Fetcher, FetcherResponse } from "@apollo/utils.fetcher";
 import { REPO_ROOT, type SubgraphName, intFromEnv, isDevelopment, subgraphUrl } from "../../shared/src/config";
 import { type Identity, PROOF_HEADER, proofSecrets, signProof } from "../../shared/src/auth/proof";
 import { createErrorFormatter } from "../../shared/src/errors";
@@ -10,6 +10,7 @@ import { REQUEST_ID_HEADER } from "../../shared/src/request-id";
 import { EntityCache, EntityCachingDataSource } from "./entity-cache";
 import { connectRedis, redisEntityCache } from "./redis";
 import { createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
+import { subgraphHttpError, subgraphNetworkError } from "./subgraph-errors";
 import { supergraphFromFile } from "./supergraph-file";
 
 export interface GatewayContext {
@@ -20,8 +21,22 @@ export const supergraphPath = () => process.env.SUPERGRAPH_PATH || join(REPO_ROO
 
 /** Signs every subgraph request (subgraphs answer nobody else) and passes on the client request's id. */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly secret: string, fetcher: Fetcher) {
+  constructor(
+    private readonly subgraph: string,
+    url: string,
+    private readonly secret: string,
+    fetcher: Fetcher,
+    private readonly log: Logger,
+  ) {
     super({ url, fetcher });
+  }
+
+  override async errorFromResponse(response: FetcherResponse) {
+    return subgraphHttpError(this.subgraph, response.status, await this.parseBody(response).catch(() => undefined), this.log);
+  }
+
+  override didEncounterError(error: Error): never {
+    throw subgraphNetworkError(this.subgraph, error, this.log);
   }
 
   override willSendRequest(options: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
@@ -46,7 +61,7 @@ export function createGateway(log: Logger): ApolloGateway {
     // Query plans by operation. The headline's plan is about 2.5 KiB: 8 MiB keeps some 3,000 distinct
     // operations (Apollo's default of 30 MiB, per worker, is for far more).
     experimental_approximateQueryPlanStoreMiB: intFromEnv("QUERY_PLAN_CACHE_MIB", 8),
-    buildService: ({ name }) => new EntityCachingDataSource(name, new SignedDataSource(subgraphUrl(name as SubgraphName), secret, timedFetcher(fetcher, name)), entities),
+    buildService: ({ name }) => new EntityCachingDataSource(name, new SignedDataSource(name, subgraphUrl(name as SubgraphName), secret, timedFetcher(fetcher, name), log), entities),
   });
 }
 
