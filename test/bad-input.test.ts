@@ -101,6 +101,36 @@ describe("bad input gets a clear error and writes nothing", () => {
     await fails(`{ members(first: 101) { id } }`, {}, "BAD_USER_INPUT");
   });
 
+  it("a NUL character anywhere in a string, in variables or in the query text, is BAD_USER_INPUT and writes nothing", async () => {
+    const email = `${unique("nul")}@example.com`;
+    const error = await fails(ENROLL, { input: { email, displayName: "Ada\u0000Lovelace" } }, "BAD_USER_INPUT");
+    expect(error.extensions?.field).toBe("input.displayName");
+    await fails(`mutation { enrollMember(input: { email: "${email}", displayName: "Ada\\u0000" }) { id } }`, {}, "BAD_USER_INPUT");
+    await fails(`query($email: String!) { memberByEmail(email: $email) { id } }`, { email: "a\u0000@example.com" }, "BAD_USER_INPUT");
+    await fails(`{ memberByEmail(email: "a\\u0000@example.com") { id } }`, {}, "BAD_USER_INPUT");
+    const partner = await registerPartner();
+    const member = await enrollMember();
+    await fails(RECORD, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100, currency: "EUR", reference: "r\u0000" } }, "BAD_USER_INPUT");
+    const { memberByEmail } = await ok(`query($email: String!) { memberByEmail(email: $email) { id } }`, { email });
+    expect(memberByEmail).toBeNull();
+  });
+
+  it("an impossible date (2026-02-30) is BAD_USER_INPUT, in variables and in the query text, and names no service", async () => {
+    const partner = await registerPartner();
+    const member = await enrollMember();
+    for (const occurredAt of ["2026-02-30T10:00:00Z", "2026-13-01T00:00:00Z", "2026-02-28T25:00:00Z", "yesterday"]) {
+      const error = await fails(RECORD, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100, currency: "EUR", reference: unique("r"), occurredAt } }, "BAD_USER_INPUT");
+      expect(JSON.stringify(error)).not.toMatch(/localhost|127\.0\.0\.1|http:/);
+    }
+    const literal = await gql(`query($id: ID!) { partner(id: $id) { settlement(from: "2026-02-30T00:00:00Z", to: "2026-03-01T00:00:00Z") { from } } }`, { id: partner.id });
+    expect(literal.errors?.map((e) => e.extensions?.code)).toEqual(["BAD_USER_INPUT"]);
+    expect(JSON.stringify(literal)).not.toMatch(/localhost|127\.0\.0\.1|http:/);
+    const variable = await gql(`query($id: ID!, $from: DateTimeISO!) { partner(id: $id) { settlement(from: $from, to: "2026-03-01T00:00:00Z") { from } } }`, { id: partner.id, from: "2026-02-30" });
+    expect(variable.errors?.map((e) => e.extensions?.code)).toEqual(["BAD_USER_INPUT"]);
+    const { balance } = await headline(member.id);
+    expect(balance).toMatchObject({ available: 0, lifetimeEarned: 0 });
+  });
+
   it("never shows internals: no stack traces, no SQL", async () => {
     const result = await gql(`{ member(id: "not-a-uuid") { id } }`);
     expect(JSON.stringify(result)).not.toMatch(/stacktrace|node_modules|\.ts:\d+/);
