@@ -3,6 +3,7 @@ import { denyFor, isAdmin, requireAdmin, requireSelf, requireSelfOrLinkedPartner
 import { withExample } from "../../../../shared/src/schema-docs";
 import { pageSize, requireId } from "../../../../shared/src/validation";
 import type { Context } from "../context";
+import { PartnerAccountStatus } from "../partner-account/partner-account-status";
 import { EnrollMemberInput } from "./enroll-member.input";
 import { Member } from "./member.type";
 
@@ -11,7 +12,7 @@ export class MemberResolver {
   @Query(() => Member, {
     nullable: true,
     description: withExample(
-      "A member by id; null when there is none. Callers: the member themself, admins, and the apps of partners the member is linked to " +
+      "A member by id; null when there is none. Callers: the member themself, admins, and the apps of partners the member has an ACTIVE link with " +
         "(which see only `id`, `displayName`, `tier` and `balance.available`). Anyone else gets FORBIDDEN (UNAUTHENTICATED without credentials), " +
         "whether the member exists or not.",
       `query {
@@ -97,7 +98,7 @@ export class MemberResolver {
     return member.email;
   }
 
-  @FieldResolver(() => String, { description: "Name shown to the member and to the partners they are linked to. Seen by the member, admins and the apps of linked partners." })
+  @FieldResolver(() => String, { description: "Name shown to the member and to the partners they agreed to. Seen by the member, admins and the apps of partners with an ACTIVE link." })
   async displayName(@Root() member: Member, @Ctx() context: Context): Promise<string> {
     await requireSelfOrLinkedPartner(context.identity, member.id, () => linkedPartners(context, member.id));
     return member.displayName;
@@ -110,6 +111,8 @@ export class MemberResolver {
   }
 }
 
+/** The partners the member agreed to: only an ACTIVE link gives a partner a view of the member. */
 async function linkedPartners(context: Context, memberId: string): Promise<string[]> {
-  return (await context.loaders.partnerAccounts.load(memberId)).map((account) => account.partnerId);
+  const accounts = await context.loaders.partnerAccounts.load(memberId);
+  return accounts.filter((account) => account.status === PartnerAccountStatus.ACTIVE).map((account) => account.partnerId);
 }
