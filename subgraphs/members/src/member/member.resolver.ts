@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { denyFor, isAdmin, requireAdmin, requireSelf, requireSelfOrLinkedPartner, requireSignedIn } from "../../../../shared/src/auth/policy";
+import { badInput } from "../../../../shared/src/errors";
 import { withExample } from "../../../../shared/src/schema-docs";
 import { pageSize, requireId } from "../../../../shared/src/validation";
 import type { Context } from "../context";
@@ -77,18 +78,22 @@ export class MemberResolver {
   @Mutation(() => Member, {
     description: withExample(
       "Enrols a new member with a zero balance at the BASE tier. Callers: admins, and partner apps enrolling a customer at their till. " +
-        "Errors: BAD_USER_INPUT (with `extensions.field`), CONFLICT (the email address is already enrolled).",
+        "For an admin an address already enrolled is a CONFLICT. A partner app gets the same answer whether the address is new or already enrolled, " +
+        "so it cannot learn who is a member: the member's id (enough to record the purchase), and a PENDING link from the partner for the member to approve " +
+        "(approvePartnerLink); nothing else of the member is readable to it until then (`email`, `displayName`, `tier`, `balance` are FORBIDDEN, in both cases). " +
+        "Errors: BAD_USER_INPUT (with `extensions.field`), CONFLICT (admins: the email address is already enrolled; partner apps: `externalId` is another member's).",
       `mutation {
   enrollMember(input: { email: "grace@example.com", displayName: "Grace Hopper" }) {
     id
-    displayName
   }
 }`,
     ),
   })
   async enrollMember(@Arg("input", () => EnrollMemberInput, { description: "The new member's email address and name." }) input: EnrollMemberInput, @Ctx() { identity, members }: Context): Promise<Member> {
-    // Admins, and partner apps enrolling a customer at their till.
-    if (identity.kind !== "partner") requireAdmin(identity);
+    // Partner apps enrol at their till and must not learn whether the address was enrolled already.
+    if (identity.kind === "partner") return Member.from(await members.enrollAtTill(identity.partnerId, input));
+    requireAdmin(identity);
+    if (input.externalId != null) throw badInput("externalId is for partner apps enrolling at their till; admins link accounts with linkPartnerAccount", "externalId");
     return Member.from(await members.enroll(input));
   }
 
