@@ -1,3 +1,4 @@
+import { PROOF_HEADER, signProof } from "../shared/src/auth/proof";
 import { enrollMember, recordPurchase, registerPartner, type PartnerFixture } from "./support/fixtures";
 import { type Caller, anonymous, asAdmin, asMember, asPartnerApp, gql, ok, unique } from "./support/gateway";
 
@@ -154,5 +155,21 @@ describe("partner links need the member's consent", () => {
     expect(racing.flatMap((r) => codes(r) ?? []).filter((code) => code !== "NOT_FOUND")).toEqual([]);
     const left = (await ok(ACCOUNTS, { id: member.id }, asMember(member.id))).member.partnerAccounts;
     expect(left.length).toBeLessThanOrEqual(1);
+  });
+
+  it("members and the ledger never mark a member's data public, so the gateway's entity cache cannot keep a view", async () => {
+    const member = await enrollMember();
+    await ok(LINK, { input: { memberId: member.id, partnerId: x.id, externalId: unique("card") } });
+    const proof = signProof({ kind: "partner", partnerId: x.id }, "gateway", process.env.TEST_GATEWAY_SECRET!);
+    for (const [service, selection] of [["MEMBERS", "displayName"], ["LEDGER", "tier balance { available }"]]) {
+      const response = await fetch(process.env[`TEST_${service}_URL`]!, {
+        method: "POST",
+        headers: { "content-type": "application/json", [PROOF_HEADER]: proof },
+        body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Member { ${selection} } } }`, variables: { r: [{ __typename: "Member", id: member.id }] } }),
+      });
+      const body = (await response.json()) as { data?: { _entities: unknown[] }; errors?: unknown[] };
+      expect(body.errors).toBeUndefined(); // the link is ACTIVE: the partner sees it, privately
+      expect(response.headers.get("cache-control") ?? "").not.toMatch(/public/i);
+    }
   });
 });
