@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // GraphQL errors carry a code to act on: UNAUTHENTICATED (bad key), FORBIDDEN (not this partner's,
-  // or a member not linked to it), BAD_USER_INPUT, IDEMPOTENCY_CONFLICT, RATE_LIMITED, ...
+  // or a member without an ACTIVE link to it), BAD_USER_INPUT, IDEMPOTENCY_CONFLICT, RATE_LIMITED, ...
   if (error instanceof GraphQLRequestError) console.error(`Failed: ${error.message} [${error.codes.join(", ")}]`);
   else console.error(`Failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
