@@ -53,7 +53,9 @@ describe("demo coalition", () => {
     const memberToken = bearer(signToken({ sub: found.id, role: "member" }, dedicated.stack.env.JWT_SECRET!));
     const { memberByEmail: ada } = await requestGraphQL(dedicated.stack.gatewayUrl, readmeHeadlineQuery(), {}, memberToken);
     expect(ada.displayName).toBe("Ada Lovelace");
-    expect(ada.partnerAccounts).toHaveLength(4);
+    // Four links she agreed to, and one a partner's till made that waits for her approval.
+    expect(ada.partnerAccounts.map((a: any) => a.status).sort()).toEqual(["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "PENDING"]);
+    expect(ada.partnerAccounts.find((a: any) => a.status === "PENDING").partner.name).toBe("Urban Threads");
     expect(ada.balance).toMatchObject({ available: 4_300, pending: 540, lifetimeEarned: 5_240, lifetimeRedeemed: 400 });
     expect(ada.tierProgress).toEqual({ current: "BASE", next: "SILVER", qualifyingPoints: 4_700, nextThreshold: 5_000, pointsToNext: 300, progress: 0.94 });
     const costs = ada.eligibleRewards.map((r: any) => r.costPoints);

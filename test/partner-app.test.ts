@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../shared/src/config";
 import { createReward, enrollMember, headline, recordPurchase, registerPartner } from "./support/fixtures";
-import { gatewayUrl, ok, unique } from "./support/gateway";
+import { asMember, gatewayUrl, ok, unique } from "./support/gateway";
 
 const run = promisify(execFile);
 const APP = join(REPO_ROOT, "examples", "partner-app");
@@ -128,6 +128,24 @@ describe("example partner app (examples/partner-app)", () => {
       expect(again.stdout).toContain("Points before: 72 available");
       expect(again.stdout).toContain("Points after the refund: 72 available");
       expect((await headline(env.MEMBER_ID)).balance.available).toBe(72);
+    });
+
+    it("asks to link a member's card: PENDING, so it earns but shows no points until the member approves", async () => {
+      const customer = await enrollMember({ displayName: "Alan Turing" });
+      const card = unique("card");
+      const pending = await app({ MEMBER_ID: customer.id, MEMBER_ACCOUNT_ID: card, AMOUNT_MINOR: "1000", REFUND_AMOUNT_MINOR: "0" });
+      expect(pending).toMatchObject({ code: 0, stderr: "" });
+      const lines = pending.stdout.trim().split("\n");
+      expect(lines[1]).toBe(`Link ${card}: PENDING until the member approves it in their app`);
+      expect(lines[2]).toBe("Points before: not shown until the member approves the link");
+      expect(lines[3]).toMatch(/^Earned: 20 points for 10\.00 EUR/);
+      expect(lines[4]).toBe("Points after the purchase: not shown until the member approves the link");
+
+      await ok(`mutation($id: ID!) { approvePartnerLink(partnerId: $id) { status } }`, { id: env.PARTNER_ID }, asMember(customer.id));
+      const approved = await app({ MEMBER_ID: customer.id, MEMBER_ACCOUNT_ID: card, AMOUNT_MINOR: "1000", REFUND_AMOUNT_MINOR: "0" });
+      expect(approved).toMatchObject({ code: 0, stderr: "" });
+      expect(approved.stdout).toContain(`Link ${card}: ACTIVE\nPoints before: 20 available (Alan Turing, BASE)\n`);
+      expect(approved.stdout).toContain("Points after the purchase: 40 available (Alan Turing, BASE)");
     });
 
     it("exits non-zero with the error's code when the gateway refuses", async () => {

@@ -6,12 +6,12 @@
 export const docs = {
   member:
     "A person enrolled in the coalition: one points balance, earned and spent at every partner brand. " +
-    "A member sees all of their own fields and admins see every member; the app of a partner the member is linked to " +
-    "sees only `id`, `displayName`, `tier` and `balance.available`. Anything else is FORBIDDEN.",
+    "A member sees all of their own fields and admins see every member; the app of a partner the member has an ACTIVE link with " +
+    "(one the member made or approved, or an admin made) sees only `id`, `displayName`, `tier` and `balance.available`. Anything else is FORBIDDEN.",
   memberId: "The member's unique id (a UUID).",
-  memberTier: "The member's tier now, from qualifying points over the trailing 12 months. Seen by the member, admins and the apps of partners the member is linked to.",
+  memberTier: "The member's tier now, from qualifying points over the trailing 12 months. Seen by the member, admins and the apps of partners the member has an ACTIVE link with.",
   memberBalance:
-    "The member's points across all partners. Seen by the member and admins; the app of a partner the member is linked to sees only `available` (any other field of the balance is FORBIDDEN to it).",
+    "The member's points across all partners. Seen by the member and admins; the app of a partner the member has an ACTIVE link with sees only `available` (any other field of the balance is FORBIDDEN to it).",
   pointsBalance: "A member's points across every partner of the coalition. All figures are in points (whole numbers), never money.",
   pointsAvailable:
     "Points the member can spend now: earned, not pending, not held by a redemption in progress, not expired. " +
@@ -22,7 +22,7 @@ export const docs = {
   partnerId: "The partner's unique id (a UUID).",
   query:
     "What can be read. Partners and the reward catalog are public. Members' data needs a credential: a member's bearer token (their own data), " +
-    "a partner app's `x-api-key` (a few fields of the members linked to that partner) or an admin's token.",
+    "a partner app's `x-api-key` (a few fields of the members who agreed to a link with that partner) or an admin's token.",
   mutation:
     "What can be done. A mutation that fails writes nothing and says why in `extensions.code`; " +
     "those that take a reference or an idempotency key are safe to retry.",

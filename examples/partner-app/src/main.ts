@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { GraphQLRequestError, createClient, withRetries } from "./client";
-import { EarnAtCheckout, ListRewards, MemberPoints, RefundPurchase } from "./operations";
+import { EarnAtCheckout, LinkMember, ListRewards, MemberPoints, RefundPurchase } from "./operations";
 
 /**
  * The example partner app: a checkout earns points, a return refunds them, and the app shows the
@@ -9,7 +9,8 @@ import { EarnAtCheckout, ListRewards, MemberPoints, RefundPurchase } from "./ope
  *   GATEWAY_URL          the gateway's GraphQL endpoint (default http://localhost:4000/graphql)
  *   PARTNER_API_KEY      this partner's API key, issued by an admin with issuePartnerApiKey
  *   PARTNER_ID           this partner's id (the key works only for it)
- *   MEMBER_ID            the member at the till; must be linked to this partner to read their points
+ *   MEMBER_ID            the member at the till; their points are readable only with an ACTIVE link (one they approved)
+ *   MEMBER_ACCOUNT_ID    the member's account id here (card number): when set, the app first asks to link it
  *   AMOUNT_MINOR         what the member paid, in cents of the partner's currency (default 2500)
  *   REFUND_AMOUNT_MINOR  what is refunded afterwards (default: all of it; 0 skips the refund)
  *   RECEIPT_REFERENCE    the receipt id (default: a new one); the same one again replays the same checkout
@@ -36,13 +37,28 @@ async function main(): Promise<void> {
   const amountMinor = wholeNumber("AMOUNT_MINOR", "2500");
   const refundMinor = wholeNumber("REFUND_AMOUNT_MINOR", String(amountMinor));
   const reference = env("RECEIPT_REFERENCE", `receipt-${randomUUID()}`);
+  const accountId = process.env.MEMBER_ACCOUNT_ID;
 
   // List rewards: public, and it gives the partner's currency, which a purchase must be in.
   const { partner, rewards } = await withRetries(() => request(ListRewards, { partnerId, first: 10 }));
   if (!partner) throw new Error(`No partner ${partnerId}`);
   console.log(`Partner: ${partner.name} (${partner.currency}, ${partner.pointsPerUnit} points per ${partner.currency})`);
 
+  // A link the app asks for is PENDING until the member approves it in their own app (approvePartnerLink):
+  // until then the app sees nothing of them, though it may still record their purchases. Asking again is
+  // harmless (the same link comes back), so it is safe to retry.
+  let visible = true;
+  if (accountId) {
+    const { linkPartnerAccount: link } = await withRetries(() => request(LinkMember, { input: { memberId, partnerId, externalId: accountId } }));
+    visible = link.status === "ACTIVE";
+    console.log(`Link ${link.externalId}: ${visible ? "ACTIVE" : "PENDING until the member approves it in their app"}`);
+  }
+
   const showPoints = async (when: string) => {
+    if (!visible) {
+      console.log(`Points ${when}: not shown until the member approves the link`);
+      return;
+    }
     const { member } = await withRetries(() => request(MemberPoints, { memberId }));
     if (!member) throw new Error(`No member ${memberId}`);
     console.log(`Points ${when}: ${member.balance.available} available (${member.displayName}, ${member.tier})`);
@@ -77,7 +93,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // GraphQL errors carry a code to act on: UNAUTHENTICATED (bad key), FORBIDDEN (not this partner's,
-  // or a member not linked to it), BAD_USER_INPUT, IDEMPOTENCY_CONFLICT, RATE_LIMITED, ...
+  // or a member without an ACTIVE link to it), BAD_USER_INPUT, IDEMPOTENCY_CONFLICT, RATE_LIMITED, ...
   if (error instanceof GraphQLRequestError) console.error(`Failed: ${error.message} [${error.codes.join(", ")}]`);
   else console.error(`Failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -1,7 +1,7 @@
 import { graphql } from "./gql";
 
 /**
- * The four operations of a partner's app. `npm run codegen` reads them from here and generates their
+ * The five operations of a partner's app. `npm run codegen` reads them from here and generates their
  * result and variable types into ./gql; each constant below is then a typed document.
  */
 
@@ -25,7 +25,21 @@ export const ListRewards = graphql(`
   }
 `);
 
-/** What a partner app may see of a member linked to it: name, tier and available points. */
+/**
+ * Asks to link the member's account at this partner (loyalty card number…). A partner app's link is
+ * PENDING until the member approves it in their own app; until then the app sees nothing of them.
+ */
+export const LinkMember = graphql(`
+  mutation LinkMember($input: LinkPartnerAccountInput!) {
+    linkPartnerAccount(input: $input) {
+      externalId
+      status
+      linkedAt
+    }
+  }
+`);
+
+/** What a partner app may see of a member with an ACTIVE link to it: name, tier and available points. */
 export const MemberPoints = graphql(`
   query MemberPoints($memberId: ID!) {
     member(id: $memberId) {

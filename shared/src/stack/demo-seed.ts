@@ -134,8 +134,17 @@ export async function seedDemo(gatewayUrl: string, log: Logger, headers: Record<
   // Ada also stayed at a hotel last week: those points are still pending (14-day return window).
   purchases.push({ memberId: members[0].id, partnerId: bySlug.get("harbor-hotels")!.id, amountMinor: 18_000, currency: "EUR", reference: "demo-0-hotel", occurredAt: new Date(now.getTime() - 3 * DAY).toISOString() });
 
+  // Made by an admin: ACTIVE, as if each member had agreed to their links.
   const links = purchases.filter((p) => p.link).map(({ link: _link, ...input }) => input);
   await inParallel(links, 8, (input) => call(`mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { externalId } }`, { input }));
+  // Urban Threads' till asked to link Ada's store card; she has not approved it yet, so its app sees
+  // nothing of her (approvePartnerLink with her token makes it ACTIVE).
+  const threads = bySlug.get("urban-threads")!.id;
+  const { issuePartnerApiKey: till } = await call(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { id key } }`, { id: threads });
+  await requestGraphQL(gatewayUrl, `mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { status } }`, {
+    input: { memberId: members[0].id, partnerId: threads, externalId: "URBAN-THREADS-1000" },
+  }, { "x-api-key": till.key });
+  await call(`mutation($id: ID!) { revokePartnerApiKey(id: $id) { revokedAt } }`, { id: till.id }); // only the seed used it
   const earns = purchases.filter((p) => !p.link);
   await inParallel(earns, 8, (input) => call(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, { input }));
 

@@ -16,12 +16,14 @@ import * as types from './graphql';
  */
 type Documents = {
     "\n  query ListRewards($partnerId: ID!, $first: Int) {\n    partner(id: $partnerId) {\n      id\n      name\n      currency\n      pointsPerUnit\n    }\n    rewards(partnerId: $partnerId, first: $first) {\n      id\n      title\n      costPoints\n      minimumTier\n      stock\n      active\n    }\n  }\n": typeof types.ListRewardsDocument,
+    "\n  mutation LinkMember($input: LinkPartnerAccountInput!) {\n    linkPartnerAccount(input: $input) {\n      externalId\n      status\n      linkedAt\n    }\n  }\n": typeof types.LinkMemberDocument,
     "\n  query MemberPoints($memberId: ID!) {\n    member(id: $memberId) {\n      id\n      displayName\n      tier\n      balance {\n        available\n      }\n    }\n  }\n": typeof types.MemberPointsDocument,
     "\n  mutation EarnAtCheckout($input: RecordPurchaseInput!) {\n    recordPurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n": typeof types.EarnAtCheckoutDocument,
     "\n  mutation RefundPurchase($input: ReversePurchaseInput!) {\n    reversePurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n": typeof types.RefundPurchaseDocument,
 };
 const documents: Documents = {
     "\n  query ListRewards($partnerId: ID!, $first: Int) {\n    partner(id: $partnerId) {\n      id\n      name\n      currency\n      pointsPerUnit\n    }\n    rewards(partnerId: $partnerId, first: $first) {\n      id\n      title\n      costPoints\n      minimumTier\n      stock\n      active\n    }\n  }\n": types.ListRewardsDocument,
+    "\n  mutation LinkMember($input: LinkPartnerAccountInput!) {\n    linkPartnerAccount(input: $input) {\n      externalId\n      status\n      linkedAt\n    }\n  }\n": types.LinkMemberDocument,
     "\n  query MemberPoints($memberId: ID!) {\n    member(id: $memberId) {\n      id\n      displayName\n      tier\n      balance {\n        available\n      }\n    }\n  }\n": types.MemberPointsDocument,
     "\n  mutation EarnAtCheckout($input: RecordPurchaseInput!) {\n    recordPurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n": types.EarnAtCheckoutDocument,
     "\n  mutation RefundPurchase($input: ReversePurchaseInput!) {\n    reversePurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n": types.RefundPurchaseDocument,
@@ -31,6 +33,10 @@ const documents: Documents = {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ListRewards($partnerId: ID!, $first: Int) {\n    partner(id: $partnerId) {\n      id\n      name\n      currency\n      pointsPerUnit\n    }\n    rewards(partnerId: $partnerId, first: $first) {\n      id\n      title\n      costPoints\n      minimumTier\n      stock\n      active\n    }\n  }\n"): typeof import('./graphql').ListRewardsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LinkMember($input: LinkPartnerAccountInput!) {\n    linkPartnerAccount(input: $input) {\n      externalId\n      status\n      linkedAt\n    }\n  }\n"): typeof import('./graphql').LinkMemberDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -21,6 +21,23 @@ export type LedgerEntryKind =
   /** Points given to another member. */
   | 'TRANSFER_OUT';
 
+/** Links a member to their account at a partner brand. */
+export type LinkPartnerAccountInput = {
+  /** The member's account id at the partner, 1 to 100 characters; unique per partner. */
+  externalId: string;
+  /** The member to link (a UUID); must exist. */
+  memberId: string | number;
+  /** The partner brand the account is at (a UUID); must exist. */
+  partnerId: string | number;
+};
+
+/** Whether the member has agreed to a link. Only an ACTIVE link lets the partner's apps see anything of the member (`displayName`, `tier`, `balance.available`); earning at the partner (`recordPurchase`) needs no link at all. */
+export type PartnerAccountStatus =
+  /** Agreed by the member (made or approved by them) or made by an admin: the partner's apps see the member's `displayName`, `tier` and `balance.available`. */
+  | 'ACTIVE'
+  /** Made by the partner's app (linkPartnerAccount, or enrollMember at its till) and waiting for the member to approve it with approvePartnerLink. Gives the partner no view of the member; the member and admins see it. */
+  | 'PENDING';
+
 /** A purchase a member made at a partner. Points are computed from the partner's earn rule; callers never send points. */
 export type RecordPurchaseInput = {
   /** Amount paid, in minor units of the currency (cents): 12.34 EUR is 1234. Between 1 and 100,000,000. */
@@ -67,6 +84,13 @@ export type ListRewardsQueryVariables = Exact<{
 
 
 export type ListRewardsQuery = { partner: { id: string, name: string, currency: string, pointsPerUnit: number } | null, rewards: Array<{ id: string, title: string, costPoints: number, minimumTier: TierLevel, stock: number | null, active: boolean }> };
+
+export type LinkMemberMutationVariables = Exact<{
+  input: LinkPartnerAccountInput;
+}>;
+
+
+export type LinkMemberMutation = { linkPartnerAccount: { externalId: string, status: PartnerAccountStatus, linkedAt: string } };
 
 export type MemberPointsQueryVariables = Exact<{
   memberId: string | number;
@@ -126,6 +150,15 @@ export const ListRewardsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ListRewardsQuery, ListRewardsQueryVariables>;
+export const LinkMemberDocument = new TypedDocumentString(`
+    mutation LinkMember($input: LinkPartnerAccountInput!) {
+  linkPartnerAccount(input: $input) {
+    externalId
+    status
+    linkedAt
+  }
+}
+    `) as unknown as TypedDocumentString<LinkMemberMutation, LinkMemberMutationVariables>;
 export const MemberPointsDocument = new TypedDocumentString(`
     query MemberPoints($memberId: ID!) {
   member(id: $memberId) {

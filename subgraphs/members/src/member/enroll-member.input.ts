@@ -7,4 +7,12 @@ export class EnrollMemberInput {
 
   @Field(() => String, { description: "Name shown to the member and partners, 1 to 80 characters." })
   displayName!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Partner apps only: the customer's account id at the calling partner (loyalty card number…), 1 to 100 characters, for the PENDING link the enrolment leaves. " +
+      "Left out, the link's account id is the member's id. Admins may not send it (BAD_USER_INPUT): they link accounts with linkPartnerAccount.",
+  })
+  externalId?: string | null;
 }

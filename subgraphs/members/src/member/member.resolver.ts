@@ -1,8 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { denyFor, isAdmin, requireAdmin, requireSelf, requireSelfOrLinkedPartner, requireSignedIn } from "../../../../shared/src/auth/policy";
+import { badInput } from "../../../../shared/src/errors";
 import { withExample } from "../../../../shared/src/schema-docs";
 import { pageSize, requireId } from "../../../../shared/src/validation";
 import type { Context } from "../context";
+import { PartnerAccountStatus } from "../partner-account/partner-account-status";
 import { EnrollMemberInput } from "./enroll-member.input";
 import { Member } from "./member.type";
 
@@ -11,7 +13,7 @@ export class MemberResolver {
   @Query(() => Member, {
     nullable: true,
     description: withExample(
-      "A member by id; null when there is none. Callers: the member themself, admins, and the apps of partners the member is linked to " +
+      "A member by id; null when there is none. Callers: the member themself, admins, and the apps of partners the member has an ACTIVE link with " +
         "(which see only `id`, `displayName`, `tier` and `balance.available`). Anyone else gets FORBIDDEN (UNAUTHENTICATED without credentials), " +
         "whether the member exists or not.",
       `query {
@@ -76,18 +78,22 @@ export class MemberResolver {
   @Mutation(() => Member, {
     description: withExample(
       "Enrols a new member with a zero balance at the BASE tier. Callers: admins, and partner apps enrolling a customer at their till. " +
-        "Errors: BAD_USER_INPUT (with `extensions.field`), CONFLICT (the email address is already enrolled).",
+        "For an admin an address already enrolled is a CONFLICT. A partner app gets the same answer whether the address is new or already enrolled, " +
+        "so it cannot learn who is a member: the member's id (enough to record the purchase), and a PENDING link from the partner for the member to approve " +
+        "(approvePartnerLink); nothing else of the member is readable to it until then (`email`, `displayName`, `tier`, `balance` are FORBIDDEN, in both cases). " +
+        "Errors: BAD_USER_INPUT (with `extensions.field`), CONFLICT (admins: the email address is already enrolled; partner apps: `externalId` is another member's).",
       `mutation {
   enrollMember(input: { email: "grace@example.com", displayName: "Grace Hopper" }) {
     id
-    displayName
   }
 }`,
     ),
   })
   async enrollMember(@Arg("input", () => EnrollMemberInput, { description: "The new member's email address and name." }) input: EnrollMemberInput, @Ctx() { identity, members }: Context): Promise<Member> {
-    // Admins, and partner apps enrolling a customer at their till.
-    if (identity.kind !== "partner") requireAdmin(identity);
+    // Partner apps enrol at their till and must not learn whether the address was enrolled already.
+    if (identity.kind === "partner") return Member.from(await members.enrollAtTill(identity.partnerId, input));
+    requireAdmin(identity);
+    if (input.externalId != null) throw badInput("externalId is for partner apps enrolling at their till; admins link accounts with linkPartnerAccount", "externalId");
     return Member.from(await members.enroll(input));
   }
 
@@ -97,7 +103,7 @@ export class MemberResolver {
     return member.email;
   }
 
-  @FieldResolver(() => String, { description: "Name shown to the member and to the partners they are linked to. Seen by the member, admins and the apps of linked partners." })
+  @FieldResolver(() => String, { description: "Name shown to the member and to the partners they agreed to. Seen by the member, admins and the apps of partners with an ACTIVE link." })
   async displayName(@Root() member: Member, @Ctx() context: Context): Promise<string> {
     await requireSelfOrLinkedPartner(context.identity, member.id, () => linkedPartners(context, member.id));
     return member.displayName;
@@ -110,6 +116,8 @@ export class MemberResolver {
   }
 }
 
+/** The partners the member agreed to: only an ACTIVE link gives a partner a view of the member. */
 async function linkedPartners(context: Context, memberId: string): Promise<string[]> {
-  return (await context.loaders.partnerAccounts.load(memberId)).map((account) => account.partnerId);
+  const accounts = await context.loaders.partnerAccounts.load(memberId);
+  return accounts.filter((account) => account.status === PartnerAccountStatus.ACTIVE).map((account) => account.partnerId);
 }

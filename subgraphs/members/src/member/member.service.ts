@@ -51,4 +51,40 @@ export class MemberService {
       throw error;
     }
   }
+
+  /**
+   * A partner app enrolling a customer at its till: the member with this address, enrolled now or
+   * before, and a PENDING link from the partner (left as it is when the pair is linked already). One
+   * statement for both cases, so neither the answer nor its timing says whether the address was new;
+   * an account id held by another member at this partner is a CONFLICT either way.
+   */
+  async enrollAtTill(partnerId: string, input: EnrollMemberInput): Promise<MemberRecord> {
+    const email = normalizeEmail(input.email);
+    const displayName = requireText(input.displayName, "displayName", { max: 80 });
+    const externalId = input.externalId == null ? null : requireText(input.externalId, "externalId", { max: 100 });
+    // Twice at most: an address enrolled concurrently is committed after this statement's snapshot, so the first try may find no row.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let rows: { id: string; email: string; display_name: string; enrolled_at: Date }[];
+      try {
+        rows = await this.members.query(
+          `WITH inserted AS (
+             INSERT INTO members (email, display_name) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING RETURNING id, email, display_name, enrolled_at
+           ), member AS (
+             SELECT * FROM inserted UNION ALL SELECT id, email, display_name, enrolled_at FROM members WHERE email = $1 LIMIT 1
+           ), link AS (
+             INSERT INTO partner_accounts (member_id, partner_id, external_id, status)
+             SELECT id, $3, coalesce($4, id::text), 'PENDING' FROM member ON CONFLICT (member_id, partner_id) DO NOTHING
+           )
+           SELECT * FROM member`,
+          [email, displayName, partnerId, externalId],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error, "partner_accounts_partner_external_key")) throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
+        throw error;
+      }
+      const [row] = rows;
+      if (row) return Object.assign(new MemberRecord(), { id: row.id, email: row.email, displayName: row.display_name, enrolledAt: row.enrolled_at });
+    }
+    throw conflict("This address is being enrolled concurrently; try again", "email");
+  }
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import { PartnerAccountStatus } from "./partner-account-status";
 
 /** A member's own account id at one partner brand (loyalty card number, customer id…). */
 @Entity("partner_accounts")
@@ -14,4 +15,8 @@ export class PartnerAccountRecord {
 
   @Column("timestamptz", { name: "linked_at", default: () => "now()" })
   linkedAt!: Date;
+
+  /** PENDING until the member agrees; only ACTIVE gives the partner a view of the member. */
+  @Column("text", { default: PartnerAccountStatus.PENDING })
+  status!: PartnerAccountStatus;
 }

@@ -1,47 +1,95 @@
-import { DataSource, In, Repository } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
+import { In, Repository } from "typeorm";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { conflict, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { requireId, requireText } from "../../../../shared/src/validation";
 import { MemberRecord } from "../member/member.entity";
 import { PartnerAccountRecord } from "./partner-account.entity";
+import { PartnerAccountStatus } from "./partner-account-status";
 import type { LinkPartnerAccountInput } from "./link-partner-account.input";
+
+const COLUMNS = `member_id, partner_id, external_id, linked_at, status`;
+type Row = { member_id: string; partner_id: string; external_id: string; linked_at: Date; status: PartnerAccountStatus };
+const toRecord = (row: Row): PartnerAccountRecord =>
+  Object.assign(new PartnerAccountRecord(), { memberId: row.member_id, partnerId: row.partner_id, externalId: row.external_id, linkedAt: row.linked_at, status: row.status });
 
 export class PartnerAccountService {
   private readonly accounts: Repository<PartnerAccountRecord>;
   private readonly members: Repository<MemberRecord>;
 
-  constructor(dataSource: DataSource, private readonly partners = new SubgraphClient("partners")) {
+  constructor(private readonly dataSource: DataSource, private readonly partners = new SubgraphClient("partners")) {
     this.accounts = dataSource.getRepository(PartnerAccountRecord);
     this.members = dataSource.getRepository(MemberRecord);
   }
 
+  /** Every link of these members, pending ones included: callers decide what a link lets whom see. */
   findByMemberIds(memberIds: string[]): Promise<PartnerAccountRecord[]> {
     return this.accounts.find({ where: { memberId: In(memberIds) }, order: { linkedAt: "ASC", partnerId: "ASC" } });
   }
 
-  /** Linking is idempotent: the same link again returns it; a different account id for the same pair is a conflict. */
-  async link(input: LinkPartnerAccountInput): Promise<PartnerAccountRecord> {
+  /**
+   * Links a member's account: PENDING when a partner's app asks, ACTIVE when the member or an admin
+   * does. Idempotent: the same link again returns it (made ACTIVE when an agreed caller repeats a
+   * pending one); a different account id for the same pair is a conflict.
+   */
+  async link(input: LinkPartnerAccountInput, status: PartnerAccountStatus): Promise<PartnerAccountRecord> {
     const memberId = requireId(input.memberId, "memberId");
     const partnerId = requireId(input.partnerId, "partnerId");
     const externalId = requireText(input.externalId, "externalId", { max: 100 });
     if (!(await this.members.existsBy({ id: memberId }))) throw notFound(`No member with id ${memberId}`);
     const [partner] = await this.partners.entities<{ id: string }>("Partner", [partnerId], "id");
     if (!partner) throw notFound(`No partner with id ${partnerId}`);
+    return this.upsert(this.dataSource.manager, memberId, partnerId, externalId, status);
+  }
 
-    const existing = await this.accounts.findOneBy({ memberId, partnerId });
-    if (existing) return this.sameOrConflict(existing, externalId);
-    try {
-      return await this.accounts.save(this.accounts.create({ memberId, partnerId, externalId }));
-    } catch (error) {
-      if (isUniqueViolation(error, "partner_accounts_pkey")) {
-        return this.sameOrConflict(await this.accounts.findOneByOrFail({ memberId, partnerId }), externalId);
+  /** The member's own link with this partner, now ACTIVE; NOT_FOUND when the member has none. */
+  async approve(memberId: string, partnerId: string): Promise<PartnerAccountRecord> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE partner_accounts SET status = 'ACTIVE' WHERE member_id = $1 AND partner_id = $2 RETURNING ${COLUMNS}`,
+      [memberId, partnerId],
+    )) as [Row[], number];
+    if (!rows.length) throw notFound(`You have no link with partner ${partnerId}`);
+    return toRecord(rows[0]);
+  }
+
+  /**
+   * Ends a link by deleting it: no history to keep, nothing left that could still give a view, and
+   * linking again later starts afresh. True when there was a link.
+   */
+  async unlink(memberId: string, partnerId: string): Promise<boolean> {
+    const [, deleted] = (await this.dataSource.query(`DELETE FROM partner_accounts WHERE member_id = $1 AND partner_id = $2`, [memberId, partnerId])) as [unknown, number];
+    return deleted > 0;
+  }
+
+  /**
+   * One statement decides, so concurrent calls for the same pair never fail on the primary key: the
+   * first writes the link, the others find it.
+   */
+  private async upsert(manager: EntityManager, memberId: string, partnerId: string, externalId: string, status: PartnerAccountStatus): Promise<PartnerAccountRecord> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let rows: Row[];
+      try {
+        rows = await manager.query(
+          `INSERT INTO partner_accounts (member_id, partner_id, external_id, status) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (member_id, partner_id) DO UPDATE SET status = 'ACTIVE'
+             WHERE partner_accounts.external_id = EXCLUDED.external_id AND EXCLUDED.status = 'ACTIVE'
+           RETURNING ${COLUMNS}`,
+          [memberId, partnerId, externalId, status],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error, "partner_accounts_partner_external_key")) {
+          throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
+        }
+        throw error;
       }
-      if (isUniqueViolation(error, "partner_accounts_partner_external_key")) {
-        throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
-      }
-      throw error;
+      if (rows.length) return toRecord(rows[0]);
+      // The pair was linked already and left as it was (pending for a partner's repeat, or another account id).
+      const existing = await manager.findOneBy(PartnerAccountRecord, { memberId, partnerId });
+      if (existing) return this.sameOrConflict(existing, externalId);
+      // Unlinked in between: try again.
     }
+    throw conflict("This link is being changed concurrently; try again");
   }
 
   private sameOrConflict(existing: PartnerAccountRecord, externalId: string): PartnerAccountRecord {

@@ -24,10 +24,11 @@ export async function writeSeedMembers(dataSource: DataSource, partners: SeedPar
        ON CONFLICT (id) DO NOTHING RETURNING 1`,
       [members.map((m) => m.id), members.map((m) => m.email), members.map((m) => m.displayName), members.map((m) => m.enrolledAt)],
     );
-    // The brand's own account id for the member, like a loyalty card number: unique per brand.
+    // The brand's own account id for the member, like a loyalty card number: unique per brand. ACTIVE:
+    // seeded members stand for customers who agreed to their links.
     const linked: unknown[] = await manager.query(
-      `INSERT INTO partner_accounts (member_id, partner_id, external_id, linked_at)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[])
+      `INSERT INTO partner_accounts (member_id, partner_id, external_id, linked_at, status)
+       SELECT *, 'ACTIVE' FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[])
        ON CONFLICT (member_id, partner_id) DO NOTHING RETURNING 1`,
       [links.map((l) => l.member.id), links.map((l) => l.partner.id), links.map((l) => `SEED-${l.member.ref.toUpperCase()}`), links.map((l) => l.member.enrolledAt)],
     );

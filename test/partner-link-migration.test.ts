@@ -1,0 +1,39 @@
+import { withDatabase } from "../shared/src/config";
+import { createDataSource, dropDatabase, ensureDatabase } from "../shared/src/database";
+import { createLogger } from "../shared/src/logger";
+import { migrations } from "../subgraphs/members/src/data-source";
+import { CreateMembers1732300000000 } from "../subgraphs/members/src/migrations/1732300000000-CreateMembers";
+
+/**
+ * The consent migration on a members database that already has links: they were made under the old
+ * rules and become ACTIVE; a row written afterwards without a status is PENDING (no view by default).
+ */
+describe("members migration: partner link status", () => {
+  const url = withDatabase(process.env.TEST_DATABASE_URL!, `coalition_members_consent${process.env.TEST_DATABASE_NAME_SUFFIX}`);
+  const open = (list: Function[]) => createDataSource({ url, entities: [], migrations: list, log: createLogger("test"), poolSize: 2 });
+
+  beforeAll(() => ensureDatabase(url));
+  afterAll(() => dropDatabase(url));
+
+  it("existing links become ACTIVE, new rows default to PENDING, and no other status is accepted", async () => {
+    const before = await open([CreateMembers1732300000000]).initialize();
+    await before.runMigrations();
+    const [old] = await before.query(`INSERT INTO members (email, display_name) VALUES ('old@example.com', 'Old') RETURNING id`);
+    await before.query(`INSERT INTO partner_accounts (member_id, partner_id, external_id) VALUES ($1, gen_random_uuid(), 'OLD-1')`, [old.id]);
+    await before.destroy();
+
+    const after = await open(migrations).initialize();
+    try {
+      await after.runMigrations();
+      expect(await after.query(`SELECT external_id, status FROM partner_accounts`)).toEqual([{ external_id: "OLD-1", status: "ACTIVE" }]);
+      await after.query(`INSERT INTO partner_accounts (member_id, partner_id, external_id) VALUES ($1, gen_random_uuid(), 'NEW-1')`, [old.id]);
+      expect((await after.query(`SELECT status FROM partner_accounts WHERE external_id = 'NEW-1'`))[0].status).toBe("PENDING");
+      await expect(after.query(`UPDATE partner_accounts SET status = 'ENDED'`)).rejects.toThrow(/partner_accounts_status_check/);
+      // Down: pending links never had consent, so they do not survive as plain links.
+      await after.undoLastMigration();
+      expect(await after.query(`SELECT external_id FROM partner_accounts`)).toEqual([{ external_id: "OLD-1" }]);
+    } finally {
+      await after.destroy();
+    }
+  });
+});
