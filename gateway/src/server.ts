@@ -22,14 +22,15 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger): Prom
   const rateLimiter = createRateLimiter(log, rates.perCaller);
   const limit = limits();
   const landingPage = !production || process.env.ENABLE_LANDING_PAGE === "1";
-  if (production && !metricsToken()) log.warn("GET /metrics is open to anyone who reaches the gateway: set METRICS_TOKEN");
+  const introspection = !production || process.env.ENABLE_INTROSPECTION === "1";
+  if (production && !metricsToken() && process.env.METRICS_OPEN === "1") log.warn("GET /metrics is open to anyone who reaches the gateway (METRICS_OPEN=1): set METRICS_TOKEN instead");
   const server = await serveGraphQL<GatewayContext>({
     port: intFromEnv("GATEWAY_PORT", GATEWAY_DEFAULT_PORT),
     apollo: {
       gateway,
-      formatError: createGatewayErrorFormatter(log),
+      formatError: createGatewayErrorFormatter(log, { hideSuggestions: !introspection }),
       includeStacktraceInErrorResponses: isDevelopment(),
-      introspection: !production || process.env.ENABLE_INTROSPECTION === "1",
+      introspection,
       csrfPrevention: true,
       parseOptions: { maxTokens: limit.maxTokens },
       validationRules: [depthLimit(limit.maxDepth), aliasLimit(limit.maxAliases)],
