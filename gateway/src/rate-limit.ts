@@ -26,7 +26,12 @@ export function memoryRateLimiter(defaultLimit: number): RateLimiter {
       const window = Math.floor(now / WINDOW_SECONDS);
       const entry = windows.get(key);
       const count = entry?.window === window ? entry.count + 1 : 1;
-      if (windows.size > 100_000) windows.clear();
+      if (windows.size > 100_000) {
+        // Anonymous addresses are many: drop past windows first, so that a crowd of new addresses
+        // cannot reset everyone's count of the current minute (only a crowd within one minute can).
+        for (const [name, kept] of windows) if (kept.window !== window) windows.delete(name);
+        if (windows.size > 100_000) windows.clear();
+      }
       windows.set(key, { window, count });
       return count > limit ? Math.ceil((window + 1) * WINDOW_SECONDS - now) : null;
     },
