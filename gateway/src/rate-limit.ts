@@ -29,8 +29,9 @@ export function memoryRateLimiter(defaultLimit: number): RateLimiter {
       if (windows.size > 100_000) {
         // Anonymous addresses are many: drop past windows first, so that a crowd of new addresses
         // cannot reset everyone's count of the current minute (only a crowd within one minute can).
+        // Each sweep frees at least half, so its cost spreads over the 50,000 inserts after it.
         for (const [name, kept] of windows) if (kept.window !== window) windows.delete(name);
-        if (windows.size > 100_000) windows.clear();
+        if (windows.size > 50_000) windows.clear();
       }
       windows.set(key, { window, count });
       return count > limit ? Math.ceil((window + 1) * WINDOW_SECONDS - now) : null;
