@@ -130,6 +130,10 @@ const knownCosts = new WeakMap<DocumentNode, { schema: GraphQLSchema; variables:
 // Errors thrown from a plugin would otherwise be answered with HTTP 500.
 const clientError = (message: string, extensions: Record<string, unknown>) => new GraphQLError(message, { extensions: { ...extensions, http: { status: 400 } } });
 
+/**
+ * Before execution: variables must fit their declared types (BAD_USER_INPUT, as a client mistake),
+ * and the operation's estimated cost (rows it could fan out to) must be within the limit.
+ */
 export function costLimit(maxCost: number, defaultListSize: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
