@@ -23,6 +23,9 @@ describe("rate limiting", () => {
     expect(results[3]).toBeGreaterThanOrEqual(1);
     expect(results[3]).toBeLessThanOrEqual(60);
     expect(await limiter.hit("member:b")).toBeNull();
+    // A key with a limit of its own (anonymous addresses).
+    expect(await limiter.hit("addr:192.0.2.1", 1)).toBeNull();
+    expect(await limiter.hit("addr:192.0.2.1", 1)).toBeGreaterThanOrEqual(1);
   });
 
   it("counts an anonymous client per IPv4 address and per IPv6 /64", () => {
