@@ -1,5 +1,5 @@
-import { enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
-import { asMember, ok, sqlStatements } from "./support/gateway";
+import { createReward, enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
+import { anonymous, asMember, ok, sqlStatements } from "./support/gateway";
 
 /**
  * The gateway keeps public partner entities (the partners subgraph marks them `public, max-age`) and
@@ -44,5 +44,39 @@ describe("gateway entity cache", () => {
     await recordPurchase(partner, member.id, 2_000);
     const { member: after } = await ok(PUBLIC, { id: member.id }, asMember(member.id));
     expect(after.balance.byPartner[0].earned).toBe(30);
+  });
+
+  describe("cannot be poisoned by one caller for the others", () => {
+    // The partner of a reward comes from the partners subgraph (`_entities`, public): anyone may ask.
+    // `@include(if: $full)` inside the entity's selection is sent to the subgraph as a variable.
+    const REWARDS = `query($partnerId: ID!, $full: Boolean!) { rewards(partnerId: $partnerId) { partner { name category @include(if: $full) } } }`;
+    const catalogOf = async (overrides: Record<string, unknown> = {}) => {
+      const partner = await registerPartner({ name: "Poison Brand", ...overrides });
+      await createReward(partner.id);
+      return partner;
+    };
+    const full = { rewards: [{ partner: { name: "Poison Brand", category: "RETAIL" } }] };
+
+    it("a fetch's other variables are part of the key: an answer without a field is never served to a caller who asked for it", async () => {
+      const partner = await catalogOf();
+      // The attacker fills the cache first, with the field left out...
+      expect(await ok(REWARDS, { partnerId: partner.id, full: false }, anonymous)).toEqual({ rewards: [{ partner: { name: "Poison Brand" } }] });
+      // ...and the next caller still gets the whole answer (then from the cache).
+      expect(await ok(REWARDS, { partnerId: partner.id, full: true })).toEqual(full);
+      expect(await partnersStatements(async () => expect(await ok(REWARDS, { partnerId: partner.id, full: true })).toEqual(full))).toBe(0);
+    });
+
+    it("`Cache-Control: no-cache` fetches fresh for its caller only: it never writes what the others are served", async () => {
+      const partner = await catalogOf();
+      await ok(REWARDS, { partnerId: partner.id, full: true });
+      const noCache = { "cache-control": "no-cache" };
+      expect(await ok(REWARDS, { partnerId: partner.id, full: false }, noCache)).toEqual({ rewards: [{ partner: { name: "Poison Brand" } }] });
+      expect(await partnersStatements(async () => expect(await ok(REWARDS, { partnerId: partner.id, full: true })).toEqual(full))).toBe(0);
+
+      // A no-cache answer does not fill the cache either: the next ordinary call goes to the subgraph.
+      const other = await catalogOf();
+      await ok(REWARDS, { partnerId: other.id, full: true }, noCache);
+      expect(await partnersStatements(async () => expect(await ok(REWARDS, { partnerId: other.id, full: true })).toEqual(full))).toBeGreaterThan(0);
+    });
   });
 });

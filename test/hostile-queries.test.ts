@@ -1,7 +1,7 @@
 import { Client } from "pg";
 import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
 import { enrollMember } from "./support/fixtures";
-import { gatewayUrl, gql, ok } from "./support/gateway";
+import { anonymous, gatewayUrl, gql, ok } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
 
 const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.map((e) => e.extensions?.code);
@@ -56,6 +56,24 @@ describe("hostile queries are refused at the gateway with a clear code", () => {
     await ok(query, { n: 2 });
     expect(codes(await gql(query, { n: 100 }))).toEqual(["QUERY_TOO_COSTLY"]);
     await ok(query, { n: 2 });
+  });
+
+  it("too costly whatever the variables: @include/@skip turned on after a cheap request is priced again", async () => {
+    // The gateway keeps a document's cost; a kept cost must not be reused when a directive's variable
+    // turns on a branch that fans out to millions of rows (here anonymously, as an attacker would).
+    const fanOut = `rewards { partner { rewards { partner { rewards { id } } } } }`;
+    const direct = `query Include($big: Boolean!) { partners { id ${fanOut.replace("rewards {", "rewards @include(if: $big) {")} } }`;
+    const inFragment = `query Skip($small: Boolean = true) { partners { ...P } } fragment P on Partner { id ... @skip(if: $small) { ${fanOut} } }`;
+    for (const [query, cheap, costly] of [
+      [direct, { big: false }, { big: true }],
+      [inFragment, {}, { small: false }],
+    ] as const) {
+      await ok(query, cheap, anonymous);
+      const refused = await gql(query, costly, anonymous);
+      expect(codes(refused)).toEqual(["QUERY_TOO_COSTLY"]);
+      expect(refused.data ?? null).toBeNull();
+      await ok(query, cheap, anonymous);
+    }
   });
 
   it("too large a body, batches, broken JSON, and simple requests (CSRF) are refused without a 5xx", async () => {

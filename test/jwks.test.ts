@@ -39,4 +39,22 @@ describe("tokens from a JWKS (RS256 and ES256)", () => {
       expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     }
   });
+
+  it("refuses a token that lives longer than a day, or is valid only later (nbf), or was issued in the future (iat)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const signed = (configure: (jwt: SignJWT) => SignJWT) =>
+      configure(new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "ES256", kid: "ES256" }).setIssuer("https://id.example.test").setSubject("ops@example.test")).sign(keys.ES256.privateKey);
+    const answer = async (token: string) => (await postGraphQL(dedicated.stack.gatewayUrl, `{ members(first: 1) { id } }`, {}, bearer(token))).errors?.[0];
+    expect(await answer(await signed((jwt) => jwt.setIssuedAt(now).setExpirationTime(now + 86_400)))).toBeUndefined();
+    for (const [configure, message] of [
+      [(jwt: SignJWT) => jwt.setIssuedAt(now).setExpirationTime(now + 2 * 86_400), /lifetime is longer than the 86400 s allowed/],
+      [(jwt: SignJWT) => jwt.setExpirationTime(now + 30 * 86_400), /lifetime is longer/],
+      [(jwt: SignJWT) => jwt.setNotBefore(now + 3600).setExpirationTime(now + 7200), /nbf/],
+      [(jwt: SignJWT) => jwt.setIssuedAt(now + 3600).setExpirationTime(now + 7200), /issued in the future/],
+    ] as const) {
+      const refused = await answer(await signed(configure));
+      expect(refused?.extensions?.code).toBe("UNAUTHENTICATED");
+      expect(refused?.message).toMatch(message);
+    }
+  });
 });

@@ -1,5 +1,6 @@
+import { request } from "node:http";
 import { createConnection } from "node:net";
-import { memoryRateLimiter } from "../gateway/src/rate-limit";
+import { addressBucket, memoryRateLimiter } from "../gateway/src/rate-limit";
 import { signToken } from "../shared/src/auth/jwt";
 import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
 import { useDedicatedStack } from "./support/dedicated-stack";
@@ -22,6 +23,17 @@ describe("rate limiting", () => {
     expect(results[3]).toBeGreaterThanOrEqual(1);
     expect(results[3]).toBeLessThanOrEqual(60);
     expect(await limiter.hit("member:b")).toBeNull();
+    // A key with a limit of its own (anonymous addresses).
+    expect(await limiter.hit("addr:192.0.2.1", 1)).toBeNull();
+    expect(await limiter.hit("addr:192.0.2.1", 1)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("counts an anonymous client per IPv4 address and per IPv6 /64", () => {
+    expect(addressBucket("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(addressBucket("203.0.113.7:51234")).toBe("203.0.113.7");
+    expect(addressBucket("2001:db8:1:2:aaaa::1")).toBe("2001:0db8:0001:0002::/64");
+    expect(addressBucket("[2001:db8:1:2:ffff:1:2:3]:443")).toBe("2001:0db8:0001:0002::/64");
+    expect(addressBucket("::1")).toBe("0000:0000:0000:0000::/64");
   });
 
   describe("through the gateway (Redis when one answers at 127.0.0.1:6379, else memory)", () => {
@@ -31,6 +43,7 @@ describe("rate limiting", () => {
     });
     const dedicated = useDedicatedStack("ratelimit", () => ({
       RATE_LIMIT_PER_MINUTE: "5",
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: "5",
       ...(backend === "redis" ? { REDIS_URL: "redis://127.0.0.1:6379/0" } : {}),
     }));
 
@@ -63,5 +76,71 @@ describe("rate limiting", () => {
       expect(byKey).toEqual([200, 200, 200, 200, 200, 429]);
       expect((await ask({ "x-api-key": second })).status).toBe(200);
     });
+
+    it("answers RATE_LIMITED past the limit per anonymous client address, which X-Forwarded-For cannot change unless a proxy is trusted", async () => {
+      const { stack } = dedicated;
+      await notNearTheEndOfAMinute();
+      // Addresses of this run only (the counters may live in a Redis other runs share): every 127/8
+      // address is this machine, so the gateway sees each as another client.
+      const net = `127.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+      const [attacker, neighbour, guesser, proxy] = [`${net}.1`, `${net}.2`, `${net}.3`, `${net}.4`];
+      const statuses = async (from: string, count: number, headers: Record<string, string> = {}) => {
+        const seen = [];
+        for (let i = 0; i < count; i++) seen.push((await post(stack.gatewayUrl, from, headers)).status);
+        return seen;
+      };
+      expect(await statuses(attacker, 5)).toEqual([200, 200, 200, 200, 200]);
+      const limited = await post(stack.gatewayUrl, attacker);
+      expect(limited.status).toBe(429);
+      const retryAfter = Number(limited.headers["retry-after"]);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(limited.body.errors[0].extensions).toMatchObject({ code: "RATE_LIMITED", retryAfter });
+      // A header the client writes itself changes nothing while no proxy is trusted.
+      expect(await statuses(attacker, 3, { "x-forwarded-for": "198.51.100.7" })).toEqual([429, 429, 429]);
+      // Another address, and a member at the same address, are not affected.
+      expect(await statuses(neighbour, 1)).toEqual([200]);
+      const { enrollMember: member } = await requestGraphQL(stack.gatewayUrl, `mutation { enrollMember(input: { email: "anon-${dedicated.suffix}@example.com", displayName: "M" }) { id } }`, {}, dedicated.admin());
+      expect(await statuses(attacker, 1, bearer(signToken({ sub: member.id, role: "member" }, stack.env.JWT_SECRET!)))).toEqual([200]);
+      // Refused credentials count against the address too: guessing API keys is limited.
+      const guesses = [];
+      for (let i = 0; i < 6; i++) guesses.push((await post(stack.gatewayUrl, guesser, { "x-api-key": `guess-${i}-${net}` })).status);
+      expect(guesses).toEqual([401, 401, 401, 401, 401, 429]);
+
+      // Behind one trusted proxy, the client is the address that proxy appended (the last entry).
+      await stack.restart("gateway", { TRUST_PROXY_HOPS: "1" });
+      await notNearTheEndOfAMinute();
+      const someAddress = (net: string) => `${net}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+      // A gateway just started passes requests until its Redis connection is up: warm it up first.
+      expect(await statuses(proxy, 1, { "x-forwarded-for": someAddress("198.19") })).toEqual([200]);
+      const client = someAddress("198.18");
+      expect(await statuses(proxy, 6, { "x-forwarded-for": client })).toEqual([200, 200, 200, 200, 200, 429]);
+      expect(await statuses(proxy, 1, { "x-forwarded-for": `203.0.113.9, ${client}` })).toEqual([429]);
+      expect(await statuses(proxy, 1, { "x-forwarded-for": someAddress("198.19") })).toEqual([200]);
+    }, 90_000);
   });
 });
+
+/** An anonymous `{ partners { id } }` from a given local address (every 127/8 address is loopback). */
+function post(url: string, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: "127.0.0.1", port: target.port, path: target.pathname, method: "POST", localAddress, headers: { "content-type": "application/json", ...headers } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) }));
+      },
+    );
+    req.on("error", reject);
+    req.end(JSON.stringify({ query: `{ partners { id } }` }));
+  });
+}
+
+/** Counters live in fixed one-minute windows: start a sequence early enough to finish it in one. */
+async function notNearTheEndOfAMinute(): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+}

@@ -13,8 +13,9 @@ export interface SharedCache {
  * its cache hints: e.g. a partner's name and category) are kept here for N seconds, one entry per
  * entity and selection, and an `_entities` call whose entities are all kept is answered without a
  * subgraph call. Private or uncacheable answers (anything a member or partner may see alone, or a
- * field without a hint) are never kept: the subgraph's hints decide, not this cache. In memory
- * first; behind it, a shared cache when there is one.
+ * field without a hint) are never kept: the subgraph's hints decide, not this cache. An entry's key
+ * is everything that shapes the answer (subgraph, query, the fetch's other variables, the entity's
+ * representation). In memory first; behind it, a shared cache when there is one.
  */
 export class EntityCache {
   // Kept as JSON: the gateway merges answers into its result tree, which must never reach a cached copy.
@@ -72,7 +73,8 @@ export function publicMaxAge(header: string | null | undefined): number {
 /** Wraps a subgraph's data source: `_entities` calls go through the cache, everything else straight through. */
 export class EntityCachingDataSource<TContext extends Record<string, any>> implements GraphQLDataSource<TContext> {
   // Queries whose answers came back public: only those are looked up, so a private call (a member's
-  // balance) never pays for a lookup, in memory or in Redis, that cannot hit.
+  // balance) never pays for a lookup, in memory or in Redis, that cannot hit. Bounded: clients shape
+  // these queries.
   private readonly cacheableQueries = new Set<string>();
 
   constructor(
@@ -86,19 +88,34 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     const representations = variables?.representations;
     if (!query || !Array.isArray(representations) || !query.includes("_entities")) return this.inner.process(options);
     const now = Date.now();
-    const keys = representations.map((representation) => `${this.subgraph}\n${query}\n${JSON.stringify(representation)}`);
-    // A client that sends `Cache-Control: no-cache` gets fresh entities (and refreshes the cache).
+    // Everything that shapes an entity's answer is in its key: the query and every other variable of
+    // the fetch (a client's `@include(if: $v)` inside the entity's selection is sent as one).
+    const prefix = `${this.subgraph}\n${query}\n${otherVariables(variables!)}\n`;
+    const keys = representations.map((representation) => `${prefix}${JSON.stringify(representation)}`);
+    // A client that sends `Cache-Control: no-cache` gets fresh entities, for itself only: it neither
+    // reads the cache nor writes it, so no client decides what the others are served.
     const fresh = "incomingRequestContext" in options && /\bno-cache\b/i.test(options.incomingRequestContext.request.http?.headers.get("cache-control") ?? "");
     const kept = fresh || !this.cacheableQueries.has(query) ? undefined : await this.cache.getAll(keys, now);
     if (kept) return { data: { _entities: kept } };
 
     const response = await this.inner.process(options);
+    if (fresh) return response;
     const maxAge = publicMaxAge(response.http?.headers.get("cache-control"));
     const entities = response.data?._entities;
     if (maxAge > 0 && !response.errors?.length && Array.isArray(entities) && entities.length === keys.length) {
+      if (this.cacheableQueries.size >= 1_000) this.cacheableQueries.clear();
       this.cacheableQueries.add(query);
-      await this.cache.setAll(keys.map((key, i) => ({ key, value: entities[i] })), now + maxAge * 1000, now);
+      // An entity the subgraph did not return (null) is not kept: it is asked for again next time.
+      const found = keys.flatMap((key, i) => (entities[i] === null || typeof entities[i] !== "object" ? [] : [{ key, value: entities[i] }]));
+      if (found.length) await this.cache.setAll(found, now + maxAge * 1000, now);
     }
     return response;
   }
+}
+
+/** The fetch's variables other than `representations`, as JSON ("" when there are none: the usual case). */
+function otherVariables(variables: Record<string, unknown>): string {
+  let others: Record<string, unknown> | undefined;
+  for (const name in variables) if (name !== "representations") (others ??= {})[name] = variables[name];
+  return others ? JSON.stringify(others) : "";
 }

@@ -69,9 +69,14 @@ export function createGateway(log: Logger): ApolloGateway {
 const UNKNOWN_ENUM_VALUE = /^Value ".*" does not exist in ".*" enum\./;
 const UNKNOWN_ENUM_VARIABLE = /^Variable ".*" got invalid value .* Value ".*" does not exist in ".*" enum\./;
 
-export function createGatewayErrorFormatter(log: Logger) {
+// graphql-js's "Did you mean …?" (unknown fields, arguments, types, enum values, input fields).
+const SUGGESTION = /\s*Did you mean .*\?$/s;
+
+/** `hideSuggestions` (when introspection is off): suggestions would spell out the schema one typo at a time. */
+export function createGatewayErrorFormatter(log: Logger, { hideSuggestions = false } = {}) {
   const format = createErrorFormatter(log);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (hideSuggestions && formatted.message.includes("Did you mean")) formatted = { ...formatted, message: formatted.message.replace(SUGGESTION, "") };
     const { limitCode, ...extensions } = formatted.extensions ?? {};
     if (typeof limitCode === "string") return { ...formatted, extensions: { ...extensions, code: limitCode } };
     if (UNKNOWN_ENUM_VALUE.test(formatted.message) || UNKNOWN_ENUM_VARIABLE.test(formatted.message)) {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { GraphQLError } from "graphql";
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
-import { verifyToken } from "../../shared/src/auth/jwt";
+import { type JWTPayload, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { TOKEN_CLOCK_SKEW_SECONDS, jwtMaxTtlSeconds, tokenTimeError, verifyToken } from "../../shared/src/auth/jwt";
 import type { Identity } from "../../shared/src/auth/proof";
 import { SubgraphClient } from "../../shared/src/subgraph-client";
 import { isUuid } from "../../shared/src/validation";
@@ -16,6 +16,8 @@ export interface TokenVerification {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Longest token lifetime accepted (JWT_MAX_TTL_SECONDS), either kind of token. */
+  maxTtlSeconds: number;
 }
 
 /**
@@ -44,17 +46,28 @@ export class Identifier {
       throw unauthenticated("Invalid token: malformed token");
     }
     if (alg === "HS256" && this.tokens.secret) {
-      const verified = verifyToken(token, this.tokens.secret);
+      const verified = verifyToken(token, this.tokens.secret, Date.now(), this.tokens.maxTtlSeconds);
       if ("error" in verified) throw unauthenticated(`Invalid token: ${verified.error}`);
       return verified.claims;
     }
     if ((alg === "RS256" || alg === "ES256") && this.jwks) {
+      let verified: JWTPayload;
       try {
-        const { payload } = await jwtVerify(token, this.jwks, { algorithms: ["RS256", "ES256"], issuer: this.tokens.issuer, audience: this.tokens.audience, requiredClaims: ["exp", "sub"] });
-        return { sub: String(payload.sub), role: String(payload.role) };
+        const { payload } = await jwtVerify(token, this.jwks, {
+          algorithms: ["RS256", "ES256"],
+          issuer: this.tokens.issuer,
+          audience: this.tokens.audience,
+          requiredClaims: ["exp", "sub"],
+          clockTolerance: TOKEN_CLOCK_SKEW_SECONDS,
+        });
+        verified = payload;
       } catch (error) {
         throw unauthenticated(`Invalid token: ${(error as Error).message}`);
       }
+      // The same rules on lifetime and clock as for HS256 (jose checks no lifetime, nor a future iat).
+      const timeError = tokenTimeError(verified, this.tokens.maxTtlSeconds);
+      if (timeError) throw unauthenticated(`Invalid token: ${timeError}`);
+      return { sub: String(verified.sub), role: String(verified.role) };
     }
     throw unauthenticated("Invalid token: unsupported algorithm");
   }
@@ -96,5 +109,5 @@ export function tokenVerification(env = process.env): TokenVerification {
   const secret = env.JWT_SECRET;
   if (secret && secret.length < 32) throw new Error("JWT_SECRET must be at least 32 characters");
   if (!secret && !env.JWT_JWKS_URL) throw new Error("Set JWT_JWKS_URL (RS256/ES256) or JWT_SECRET (HS256, development)");
-  return { secret, jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
+  return { secret, jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, maxTtlSeconds: jwtMaxTtlSeconds(env) };
 }

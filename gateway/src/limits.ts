@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
+  type ASTNode,
   type ASTVisitor,
   type DocumentNode,
   type FieldNode,
@@ -12,6 +13,7 @@ import {
   getNullableType,
   getVariableValues,
   isListType,
+  visit,
 } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
 import { intFromEnv } from "../../shared/src/config";
@@ -85,25 +87,45 @@ export function aliasLimit(maxAliases: number) {
   };
 }
 
-/**
- * Each field costs 1; a list multiplies what is under it by its `first` argument (or the default list
- * size). `onVariableSize` hears of a list whose size comes from a variable.
- */
+/** The arguments the estimator reads: the cost depends on their values, and on @include/@skip. */
+const SIZE_ARGUMENT = "first";
+
+/** Each field costs 1; a list multiplies what is under it by its `first` argument (or the default list size). */
 const listAware =
-  (defaultListSize: number, onVariableSize: () => void): ComplexityEstimator =>
-  ({ field, args, childComplexity, node }) => {
+  (defaultListSize: number): ComplexityEstimator =>
+  ({ field, args, childComplexity }) => {
     if (field.name.startsWith("__")) return 0;
     if (!isListType(getNullableType(field.type))) return 1 + childComplexity;
-    if (node.arguments?.some((arg) => arg.name.value === "first" && arg.value.kind === Kind.VARIABLE)) onVariableSize();
-    return 1 + (typeof args.first === "number" ? Math.max(args.first, 0) : defaultListSize) * childComplexity;
+    const size = args[SIZE_ARGUMENT];
+    return 1 + (typeof size === "number" ? Math.max(size, 0) : defaultListSize) * childComplexity;
   };
 
 /**
- * Costs of operations whose cost no variable changes, by document (Apollo Server hands the same parsed
- * document to every request with the same query): computing it was about 7% of the gateway's CPU on
- * recordPurchase.
+ * The variables a document's cost can depend on: those inside a `first` argument or a directive
+ * (@include/@skip decide which fields count), anywhere in the document, fragments included. Found
+ * once per document; over-counting (a variable of another operation) only costs a cache miss.
  */
-const fixedCosts = new WeakMap<DocumentNode, { schema: GraphQLSchema; byOperation: Map<string, number> }>();
+export function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: ASTNode) => visit(node, { Variable: (variable) => void names.add(variable.name.value) });
+  visit(document, {
+    Argument: (argument) => void (argument.name.value === SIZE_ARGUMENT && collect(argument.value)),
+    Directive: (directive) => void collect(directive),
+    // A variable's definition (and its default) is not a use.
+    VariableDefinition: () => false,
+  });
+  return [...names].sort();
+}
+
+/**
+ * Costs by document (Apollo Server hands the same parsed document to every request with the same
+ * query), operation and the values of exactly the variables the cost depends on: computing it was
+ * about 7% of the gateway's CPU on recordPurchase, whose cost depends on none of its variables. A
+ * cost is never reused for other values of those variables (`@include(if: $x)` off, then on, is
+ * another cost), and a document keeps a bounded number of them.
+ */
+const MAX_COSTS_PER_DOCUMENT = 32;
+const knownCosts = new WeakMap<DocumentNode, { schema: GraphQLSchema; variables: string[]; costs: Map<string, number> }>();
 
 // Errors thrown from a plugin would otherwise be answered with HTTP 500.
 const clientError = (message: string, extensions: Record<string, unknown>) => new GraphQLError(message, { extensions: { ...extensions, http: { status: 400 } } });
@@ -122,21 +144,21 @@ export function costLimit(maxCost: number, defaultListSize: number): ApolloServe
             throw clientError(coerced.errors.map((e) => e.message).join("; "), { code: "BAD_USER_INPUT" });
           }
           const operationName = request.operationName ?? "";
-          let kept = fixedCosts.get(document);
-          let cost = kept?.schema === schema ? kept.byOperation.get(operationName) : undefined;
+          let known = knownCosts.get(document);
+          if (known?.schema !== schema) knownCosts.set(document, (known = { schema, variables: costVariables(document), costs: new Map() }));
+          // Coerced values: a default applied and the same value sent are one key.
+          const values = coerced.coerced ?? {};
+          const key = known.variables.length ? `${operationName}\n${JSON.stringify(known.variables.map((name) => values[name]))}` : operationName;
+          let cost = known.costs.get(key);
           if (cost === undefined) {
-            let fixed = true;
             cost = getComplexity({
               schema,
               query: document,
               variables: request.variables ?? {},
               operationName: operationName || undefined,
-              estimators: [listAware(defaultListSize, () => (fixed = false))],
+              estimators: [listAware(defaultListSize)],
             });
-            if (fixed) {
-              if (kept?.schema !== schema) fixedCosts.set(document, (kept = { schema, byOperation: new Map() }));
-              kept!.byOperation.set(operationName, cost);
-            }
+            if (known.costs.size < MAX_COSTS_PER_DOCUMENT) known.costs.set(key, cost);
           }
           if (cost > maxCost) {
             throw clientError(`Query could cost ${cost} (fields times list sizes); at most ${maxCost} is allowed: ask for smaller pages`, {

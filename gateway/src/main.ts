@@ -1,6 +1,7 @@
 // First, before anything loads http, undici or pg: OpenTelemetry patches them as they load (when enabled).
 import { startTelemetry, stopTelemetry } from "../../shared/src/telemetry";
 startTelemetry("gateway");
+import { refusePlaceholderSecrets } from "../../shared/src/auth/placeholder-secrets";
 import { proofSecrets } from "../../shared/src/auth/proof";
 import { setServiceIdentity } from "../../shared/src/auth/service-identity";
 import { createLogger } from "../../shared/src/logger";
@@ -12,6 +13,7 @@ import { serveGateway } from "./server";
 const log = createLogger("gateway");
 
 async function main() {
+  refusePlaceholderSecrets();
   const workers = workerCount();
   if (isClusterPrimary(workers)) return runPrimary("gateway", workers, log);
   setServiceIdentity("gateway", proofSecrets().service);

@@ -1,29 +1,38 @@
 import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { isIPv6 } from "node:net";
 import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import type { Redis } from "ioredis";
 import type { Identity } from "../../shared/src/auth/proof";
+import { intFromEnv } from "../../shared/src/config";
 import type { Logger } from "../../shared/src/logger";
 import { connectRedis } from "./redis";
 
 /** Fixed one-minute windows per caller: counted in Redis when REDIS_URL is set (shared by every gateway), in memory otherwise. */
 export interface RateLimiter {
-  /** Counts one request; returns the seconds to wait when over the limit, else null. */
-  hit(key: string): Promise<number | null>;
+  /** Counts one request; returns the seconds to wait when over `limit` (default: the limiter's), else null. */
+  hit(key: string, limit?: number): Promise<number | null>;
   close(): Promise<void>;
 }
 
 const WINDOW_SECONDS = 60;
 
-export function memoryRateLimiter(limit: number): RateLimiter {
+export function memoryRateLimiter(defaultLimit: number): RateLimiter {
   const windows = new Map<string, { window: number; count: number }>();
   return {
-    async hit(key) {
+    async hit(key, limit = defaultLimit) {
       const now = Date.now() / 1000;
       const window = Math.floor(now / WINDOW_SECONDS);
       const entry = windows.get(key);
       const count = entry?.window === window ? entry.count + 1 : 1;
-      if (windows.size > 100_000) windows.clear();
+      if (windows.size > 100_000) {
+        // Anonymous addresses are many: drop past windows first, so that a crowd of new addresses
+        // cannot reset everyone's count of the current minute (only a crowd within one minute can).
+        // Each sweep frees at least half, so its cost spreads over the 50,000 inserts after it.
+        for (const [name, kept] of windows) if (kept.window !== window) windows.delete(name);
+        if (windows.size > 50_000) windows.clear();
+      }
       windows.set(key, { window, count });
       return count > limit ? Math.ceil((window + 1) * WINDOW_SECONDS - now) : null;
     },
@@ -31,9 +40,9 @@ export function memoryRateLimiter(limit: number): RateLimiter {
   };
 }
 
-export function redisRateLimiter(redis: Redis, limit: number, log: Logger): RateLimiter {
+export function redisRateLimiter(redis: Redis, defaultLimit: number, log: Logger): RateLimiter {
   return {
-    async hit(key) {
+    async hit(key, limit = defaultLimit) {
       const now = Date.now() / 1000;
       const window = Math.floor(now / WINDOW_SECONDS);
       const redisKey = `coalition:rate:${key}:${window}`;
@@ -52,12 +61,61 @@ export function redisRateLimiter(redis: Redis, limit: number, log: Logger): Rate
   };
 }
 
-/** Each member and each API key is limited; admins and anonymous catalog reads are not (by this rule). */
-export function rateLimitKey(identity: Identity, apiKey: string | undefined): string | null {
-  if (identity.kind === "member") return `member:${identity.memberId}`;
+/**
+ * Who a request counts against, and how many a minute it may send: each member and each API key
+ * (`RATE_LIMIT_PER_MINUTE`), each anonymous client address (`RATE_LIMIT_ANONYMOUS_PER_MINUTE`, 0 for
+ * none); admins are not limited.
+ */
+export function rateLimitFor(identity: Identity, apiKey: string | undefined, req: IncomingMessage, limits: RateLimits): { key: string; limit: number } | null {
+  if (identity.kind === "member") return { key: `member:${identity.memberId}`, limit: limits.perCaller };
   // By a hash of the key (never the key itself): two keys of one partner count separately.
-  if (identity.kind === "partner" && apiKey) return `key:${createHash("sha256").update(apiKey).digest("hex").slice(0, 32)}`;
+  if (identity.kind === "partner" && apiKey) return { key: `key:${createHash("sha256").update(apiKey).digest("hex").slice(0, 32)}`, limit: limits.perCaller };
+  if (identity.kind === "anonymous") return anonymousLimit(req, limits);
   return null;
+}
+
+/** The bucket of a request's client address (also charged for credentials refused: guessing keys is limited too). */
+export function anonymousLimit(req: IncomingMessage, limits: RateLimits): { key: string; limit: number } | null {
+  return limits.anonymous ? { key: `addr:${addressBucket(clientAddress(req, limits.proxyHops))}`, limit: limits.anonymous } : null;
+}
+
+export interface RateLimits {
+  perCaller: number;
+  anonymous: number;
+  /** Proxies in front of the gateway that append to X-Forwarded-For (TRUST_PROXY_HOPS); 0: the header is ignored. */
+  proxyHops: number;
+}
+
+export const rateLimits = (): RateLimits => ({
+  perCaller: intFromEnv("RATE_LIMIT_PER_MINUTE", 600),
+  anonymous: intFromEnv("RATE_LIMIT_ANONYMOUS_PER_MINUTE", 300),
+  proxyHops: intFromEnv("TRUST_PROXY_HOPS", 0),
+});
+
+/**
+ * The client's address: the socket's peer, unless `hops` trusted proxies stand in front, each
+ * appending the address it received from to X-Forwarded-For; then the entry the outermost of them
+ * wrote. Entries left of it are whatever the client sent (an attacker would rotate them), so they
+ * are never read.
+ */
+export function clientAddress(req: IncomingMessage, hops: number): string {
+  const peer = req.socket.remoteAddress ?? "unknown";
+  const header = hops > 0 ? req.headers["x-forwarded-for"] : undefined;
+  if (!header) return peer;
+  const forwarded = (Array.isArray(header) ? header.join(",") : header).split(",").map((entry) => entry.trim()).filter(Boolean);
+  if (!forwarded.length) return peer;
+  return forwarded[Math.max(0, forwarded.length - hops)];
+}
+
+/** One bucket per IPv4 address, per IPv6 /64 (one host is usually given a whole /64 to rotate through). */
+export function addressBucket(address: string): string {
+  const bare = address.replace(/^\[(.*)\](?::\d+)?$/, "$1").replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, "$1").replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
+  if (!isIPv6(bare)) return bare.slice(0, 64);
+  const [head, tail = ""] = bare.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = bare.includes("::") && tail ? tail.split(":") : [];
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups.slice(0, 4).map((group) => group.padStart(4, "0")).join(":")}::/64`;
 }
 
 export function rateLimited(retryAfter: number): GraphQLError {
@@ -66,8 +124,7 @@ export function rateLimited(retryAfter: number): GraphQLError {
   });
 }
 
-export function createRateLimiter(log: Logger, env = process.env): RateLimiter {
-  const limit = Number(env.RATE_LIMIT_PER_MINUTE ?? 600);
+export function createRateLimiter(log: Logger, limit: number, env = process.env): RateLimiter {
   if (!env.REDIS_URL) return memoryRateLimiter(limit);
   // Fails fast when Redis is away: requests then pass (see above).
   return redisRateLimiter(connectRedis(env.REDIS_URL, log), limit, log);

@@ -9,7 +9,7 @@ import { metricsToken } from "../../shared/src/metrics";
 import { type GatewayContext, createGatewayErrorFormatter } from "./gateway";
 import { Identifier, tokenVerification } from "./identity";
 import { aliasLimit, costLimit, depthLimit, limits } from "./limits";
-import { createRateLimiter, rateLimitKey, rateLimited } from "./rate-limit";
+import { anonymousLimit, createRateLimiter, rateLimitFor, rateLimited, rateLimits } from "./rate-limit";
 
 /**
  * The gateway's HTTP server around any gateway (ours over HTTP, or the benchmark's in-process one):
@@ -18,17 +18,19 @@ import { createRateLimiter, rateLimitKey, rateLimited } from "./rate-limit";
 export async function serveGateway(gateway: GatewayInterface, log: Logger): Promise<GraphQLHttpServer> {
   const production = process.env.NODE_ENV === "production";
   const identifier = new Identifier(tokenVerification());
-  const rateLimiter = createRateLimiter(log);
+  const rates = rateLimits();
+  const rateLimiter = createRateLimiter(log, rates.perCaller);
   const limit = limits();
   const landingPage = !production || process.env.ENABLE_LANDING_PAGE === "1";
-  if (production && !metricsToken()) log.warn("GET /metrics is open to anyone who reaches the gateway: set METRICS_TOKEN");
+  const introspection = !production || process.env.ENABLE_INTROSPECTION === "1";
+  if (production && !metricsToken() && process.env.METRICS_OPEN === "1") log.warn("GET /metrics is open to anyone who reaches the gateway (METRICS_OPEN=1): set METRICS_TOKEN instead");
   const server = await serveGraphQL<GatewayContext>({
     port: intFromEnv("GATEWAY_PORT", GATEWAY_DEFAULT_PORT),
     apollo: {
       gateway,
-      formatError: createGatewayErrorFormatter(log),
+      formatError: createGatewayErrorFormatter(log, { hideSuggestions: !introspection }),
       includeStacktraceInErrorResponses: isDevelopment(),
-      introspection: !production || process.env.ENABLE_INTROSPECTION === "1",
+      introspection,
       csrfPrevention: true,
       parseOptions: { maxTokens: limit.maxTokens },
       validationRules: [depthLimit(limit.maxDepth), aliasLimit(limit.maxAliases)],
@@ -45,10 +47,19 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger): Prom
     maxBodyBytes: intFromEnv("REQUEST_MAX_BYTES", 100_000),
     maxBatchOperations: process.env.ALLOW_BATCHING === "1" ? intFromEnv("MAX_BATCH_OPERATIONS", 10) : 0,
     context: async (req) => {
-      const identity = await identifier.identify(req.headers);
+      let identity;
+      try {
+        identity = await identifier.identify(req.headers);
+      } catch (error) {
+        // A refused credential counts against its address like an anonymous request: guessing
+        // tokens or API keys (each unknown key costs a lookup) is limited too.
+        const limit = anonymousLimit(req, rates);
+        const retryAfter = limit ? await rateLimiter.hit(limit.key, limit.limit) : null;
+        throw retryAfter === null ? error : rateLimited(retryAfter);
+      }
       const apiKey = req.headers["x-api-key"];
-      const key = rateLimitKey(identity, typeof apiKey === "string" ? apiKey : undefined);
-      const retryAfter = key ? await rateLimiter.hit(key) : null;
+      const limit = rateLimitFor(identity, typeof apiKey === "string" ? apiKey : undefined, req, rates);
+      const retryAfter = limit ? await rateLimiter.hit(limit.key, limit.limit) : null;
       if (retryAfter !== null) throw rateLimited(retryAfter);
       return { identity };
     },

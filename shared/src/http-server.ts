@@ -8,7 +8,7 @@ import { type Identity, PROOF_HEADER, type ProofSecrets, verifyProof } from "./a
 import { type CorsPolicy, corsHeaders, corsMiddleware } from "./cors";
 import { noNulInStrings, noNulInVariables } from "./input-guard";
 import type { Logger } from "./logger";
-import { carriesMetricsToken, metricsRegistry, metricsToken, recordRejected } from "./metrics";
+import { carriesMetricsToken, metricsClosed, metricsRegistry, metricsToken, recordRejected } from "./metrics";
 import { assignRequestId } from "./request-id";
 import { requestObserver } from "./request-observer";
 
@@ -65,7 +65,12 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
     }
   });
   const token = metricsToken();
+  const closed = metricsClosed();
   app.get("/metrics", async (req, res) => {
+    if (closed) {
+      res.status(404).type("text/plain").send("Not found\n");
+      return;
+    }
     if (token && !carriesMetricsToken(req.headers.authorization, token)) {
       res.status(401).set("www-authenticate", 'Bearer realm="metrics"').type("text/plain").send("GET /metrics needs the METRICS_TOKEN bearer token\n");
       return;

@@ -22,6 +22,14 @@ export function metricsToken(env = process.env): string | undefined {
   return token;
 }
 
+/**
+ * Without a token, GET /metrics answers in production only when METRICS_OPEN=1 says so: the metrics
+ * name operations and the service's load, and the gateway's port is public. Open elsewhere.
+ */
+export function metricsClosed(env = process.env): boolean {
+  return env.NODE_ENV === "production" && env.METRICS_OPEN !== "1" && !metricsToken(env);
+}
+
 const sha256 = (text: string) => createHash("sha256").update(text).digest();
 
 /** Whether an Authorization header carries this token (compared in constant time). */

@@ -12,6 +12,7 @@ import { serveGraphQL } from "./http-server";
 import { type Logger, createLogger } from "./logger";
 import { type PoolStats, watchDatabasePool } from "./metrics";
 import { stopTelemetry } from "./telemetry";
+import { refusePlaceholderSecrets } from "./auth/placeholder-secrets";
 import { type Identity, proofSecrets } from "./auth/proof";
 import { setServiceIdentity } from "./auth/service-identity";
 import { stopOnSignals } from "./shutdown";
@@ -43,6 +44,7 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
   }
   const log = createLogger(definition.name);
   try {
+    refusePlaceholderSecrets();
     const secrets = proofSecrets();
     setServiceIdentity(definition.name, secrets.service);
     const url = subgraphDatabaseUrl(definition.name);

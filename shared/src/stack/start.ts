@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { EMBEDDED_PGPORT_DEFAULT, REPO_ROOT, intFromEnv } from "../config";
 import { createLogger } from "../logger";
 import { stopOnSignals } from "../shutdown";
-import { signToken } from "../auth/jwt";
+import { jwtMaxTtlSeconds, signToken } from "../auth/jwt";
 import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "./demo-seed";
 import { bearer, requestGraphQL } from "./graphql-client";
 import { type PostgresServer, startEmbeddedPostgres } from "./postgres";
@@ -36,14 +36,16 @@ async function main() {
     log.info("embedded Postgres running", { port, dataDir });
   }
   stack = await startStack({ env });
-  const adminToken = signToken({ sub: "dev-admin", role: "admin" }, stack.env.JWT_SECRET!, 30 * 86_400);
+  // As long-lived as the gateway accepts (JWT_MAX_TTL_SECONDS, a day by default), no longer.
+  const ttlSeconds = jwtMaxTtlSeconds(stack.env);
+  const adminToken = signToken({ sub: "dev-admin", role: "admin" }, stack.env.JWT_SECRET!, ttlSeconds);
   if (await isEmpty(stack.gatewayUrl)) {
     log.info("empty database: seeding the demo coalition");
     await seedDemo(stack.gatewayUrl, log, bearer(adminToken));
   }
   const { memberByEmail } = await requestGraphQL(stack.gatewayUrl, `query($e: String!) { memberByEmail(email: $e) { id } }`, { e: DEMO_MEMBER_EMAIL }, bearer(adminToken));
-  const memberToken = memberByEmail ? signToken({ sub: memberByEmail.id, role: "member" }, stack.env.JWT_SECRET!, 30 * 86_400) : null;
-  process.stdout.write(banner(stack.gatewayUrl, adminToken, memberToken));
+  const memberToken = memberByEmail ? signToken({ sub: memberByEmail.id, role: "member" }, stack.env.JWT_SECRET!, ttlSeconds) : null;
+  process.stdout.write(banner(stack.gatewayUrl, adminToken, memberToken, ttlSeconds));
 }
 
 const SECRET_NAMES = ["GATEWAY_SECRET", "SERVICE_SECRET", "JWT_SECRET"] as const;
@@ -68,15 +70,16 @@ async function useDevelopmentSecrets(env: NodeJS.ProcessEnv, dataRoot: string): 
   log.warn("using development secrets kept in the data directory; set them in the environment for anything but development", { names: missing, file });
 }
 
-function banner(url: string, adminToken: string, memberToken: string | null): string {
+function banner(url: string, adminToken: string, memberToken: string | null, ttlSeconds: number): string {
+  const validity = ttlSeconds % 3600 === 0 ? `${ttlSeconds / 3600} h` : `${ttlSeconds} s`;
   return `
   Coalition is running.
 
   GraphQL gateway: ${url}
   Open it in a browser for Apollo Sandbox, and add a header \`Authorization: Bearer <token>\`:
 
-  Admin token:        ${adminToken}
-  Demo member token:  ${memberToken ?? "(no demo member)"}   (${DEMO_MEMBER_EMAIL}, valid 30 days)
+  Admin token:        ${adminToken}   (valid ${validity})
+  Demo member token:  ${memberToken ?? "(no demo member)"}   (${DEMO_MEMBER_EMAIL}, valid ${validity})
 
   Or try:
 
