@@ -56,7 +56,7 @@ export interface DatabaseTimeouts {
  * parameters, so every connection of the pool has them.
  */
 export const serviceTimeouts = (): DatabaseTimeouts => ({
-  connect: intFromEnv("DB_CONNECT_TIMEOUT_MS", 3_000),
+  connect: intFromEnv("DB_CONNECT_TIMEOUT_MS", 5_000),
   statement: intFromEnv("DB_STATEMENT_TIMEOUT_MS", 10_000),
   lock: intFromEnv("DB_LOCK_TIMEOUT_MS", 5_000),
   idleInTransaction: intFromEnv("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 15_000),
