@@ -55,12 +55,17 @@ export interface DatabaseTimeouts {
  * errors.ts) instead of a wait that never ends. The statement limits go to Postgres as connection
  * parameters, so every connection of the pool has them.
  */
-export const serviceTimeouts = (): DatabaseTimeouts => ({
-  connect: intFromEnv("DB_CONNECT_TIMEOUT_MS", 5_000),
-  statement: intFromEnv("DB_STATEMENT_TIMEOUT_MS", 10_000),
-  lock: intFromEnv("DB_LOCK_TIMEOUT_MS", 5_000),
-  idleInTransaction: intFromEnv("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 15_000),
-});
+export function serviceTimeouts(): DatabaseTimeouts {
+  const connect = intFromEnv("DB_CONNECT_TIMEOUT_MS", 5_000);
+  // pg reads 0 as "wait forever": exactly the hang this limit is for.
+  if (connect < 1) throw new Error("DB_CONNECT_TIMEOUT_MS must be at least 1 (milliseconds)");
+  return {
+    connect,
+    statement: intFromEnv("DB_STATEMENT_TIMEOUT_MS", 10_000),
+    lock: intFromEnv("DB_LOCK_TIMEOUT_MS", 5_000),
+    idleInTransaction: intFromEnv("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 15_000),
+  };
+}
 
 /**
  * Migrations and operator tools (seed, ledger:verify, ledger:expire): their statements may rightly run
@@ -120,7 +125,7 @@ export async function ensureDatabase(url: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Unsafe database name "${database}"`);
   const admin = new URL(url);
   admin.pathname = "/postgres";
-  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: serviceTimeouts().connect || undefined });
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: serviceTimeouts().connect });
   await client.connect();
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
