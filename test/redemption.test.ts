@@ -1,5 +1,5 @@
 import { createReward, enrollMember, headline, recordPurchase, registerPartner } from "./support/fixtures";
-import { fails, gql, ok, unique } from "./support/gateway";
+import { asMember, fails, gql, ok, unique } from "./support/gateway";
 import { expectCatalogConsistent } from "./support/consistency";
 import { expectLedgerConsistent } from "./support/ledger";
 
@@ -50,6 +50,51 @@ describe("redemption under races", () => {
     expect(new Set(results.map((r) => r.redeemReward.id)).size).toBe(1);
     expect((await headline(member.id)).balance).toMatchObject({ available: 900, held: 0, lifetimeRedeemed: 100 });
     expect((await ok(`query($id: ID!) { reward(id: $id) { stock } }`, { id: reward.id })).reward.stock).toBe(49);
+  });
+});
+
+describe("redemption keys belong to the member", () => {
+  const setup = async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const [a, b] = await Promise.all([enrollMember(), enrollMember()]);
+    await Promise.all([recordPurchase(partner, a.id, 100_000), recordPurchase(partner, b.id, 100_000)]);
+    const reward = await createReward(partner.id, { costPoints: 100, stock: 10 });
+    return { partner, a, b, reward };
+  };
+
+  it("two members using the same key each get their own redemption, and replays return each one's own", async () => {
+    const { a, b, reward } = await setup();
+    const key = unique("shared-key");
+    const first = (await ok(REDEEM, { input: { memberId: a.id, rewardId: reward.id, idempotencyKey: key } }, asMember(a.id))).redeemReward;
+    // B learns nothing of A's use of the key, and is not blocked by it.
+    const second = (await ok(REDEEM, { input: { memberId: b.id, rewardId: reward.id, idempotencyKey: key } }, asMember(b.id))).redeemReward;
+    expect(second).toEqual({ id: expect.any(String), status: "COMPLETED" });
+    expect(second.id).not.toBe(first.id);
+    expect((await ok(REDEEM, { input: { memberId: a.id, rewardId: reward.id, idempotencyKey: key } }, asMember(a.id))).redeemReward.id).toBe(first.id);
+    expect((await ok(REDEEM, { input: { memberId: b.id, rewardId: reward.id, idempotencyKey: key } }, asMember(b.id))).redeemReward.id).toBe(second.id);
+    for (const member of [a, b]) expect((await headline(member.id)).balance).toMatchObject({ available: 900, held: 0, lifetimeRedeemed: 100 });
+    expect((await ok(`query($id: ID!) { reward(id: $id) { stock } }`, { id: reward.id })).reward.stock).toBe(8);
+  });
+
+  it("two members sending one key in parallel: one redemption each", async () => {
+    const { a, b, reward } = await setup();
+    const key = unique("parallel-key");
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b)).map((m) => ok(REDEEM, { input: { memberId: m.id, rewardId: reward.id, idempotencyKey: key } }, asMember(m.id))),
+    );
+    expect(new Set(results.map((r) => r.redeemReward.id)).size).toBe(2);
+    for (const member of [a, b]) expect((await headline(member.id)).balance).toMatchObject({ available: 900, lifetimeRedeemed: 100 });
+  });
+
+  it("one member's key for another reward is IDEMPOTENCY_CONFLICT, naming no one else", async () => {
+    const { partner, a, b, reward } = await setup();
+    const other = await createReward(partner.id, { costPoints: 50 });
+    const key = unique("conflict-key");
+    await ok(REDEEM, { input: { memberId: b.id, rewardId: other.id, idempotencyKey: key } }, asMember(b.id));
+    await ok(REDEEM, { input: { memberId: a.id, rewardId: reward.id, idempotencyKey: key } }, asMember(a.id));
+    const error = await fails(REDEEM, { input: { memberId: a.id, rewardId: other.id, idempotencyKey: key } }, "IDEMPOTENCY_CONFLICT", asMember(a.id));
+    expect(error.message).not.toMatch(/member/i);
+    expect(error.message).not.toContain(b.id);
   });
 });
 

@@ -37,7 +37,42 @@ export interface DataSourceOptions {
   migrations: MixedList<Function | string>;
   log: Logger;
   poolSize?: number;
+  timeouts?: DatabaseTimeouts;
 }
+
+/** Milliseconds; 0 leaves that limit to the server's own setting (normally none). */
+export interface DatabaseTimeouts {
+  /** Waiting for a pooled connection (or for a new one to open): pg Pool's `connectionTimeoutMillis`. */
+  connect: number;
+  statement: number;
+  lock: number;
+  idleInTransaction: number;
+}
+
+/**
+ * What a request may wait for, so that no request can hang a service: a full pool, a slow statement,
+ * a row lock or a transaction left open all end in an error (UPSTREAM_UNAVAILABLE to the client, see
+ * errors.ts) instead of a wait that never ends. The statement limits go to Postgres as connection
+ * parameters, so every connection of the pool has them.
+ */
+export function serviceTimeouts(): DatabaseTimeouts {
+  const connect = intFromEnv("DB_CONNECT_TIMEOUT_MS", 5_000);
+  // pg reads 0 as "wait forever": exactly the hang this limit is for.
+  if (connect < 1) throw new Error("DB_CONNECT_TIMEOUT_MS must be at least 1 (milliseconds)");
+  return {
+    connect,
+    statement: intFromEnv("DB_STATEMENT_TIMEOUT_MS", 10_000),
+    lock: intFromEnv("DB_LOCK_TIMEOUT_MS", 5_000),
+    idleInTransaction: intFromEnv("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 15_000),
+  };
+}
+
+/**
+ * Migrations and operator tools (seed, ledger:verify, ledger:expire): their statements may rightly run
+ * for minutes (an index on a big table, a full audit) and wait for live traffic's locks, so no
+ * statement or lock limit; they still give up on a database that does not answer.
+ */
+export const maintenanceTimeouts = (): DatabaseTimeouts => ({ ...serviceTimeouts(), statement: 0, lock: 0 });
 
 /**
  * Connections each process keeps to its database (DB_POOL_SIZE). Postgres does best with a few busy
@@ -46,7 +81,7 @@ export interface DataSourceOptions {
 export const defaultPoolSize = () => intFromEnv("DB_POOL_SIZE", Math.max(4, 2 * availableParallelism()));
 
 /** A TypeORM data source for one subgraph's own database. Schema changes come only from migrations. */
-export function createDataSource({ url, entities, migrations, log, poolSize = defaultPoolSize() }: DataSourceOptions): DataSource {
+export function createDataSource({ url, entities, migrations, log, poolSize = defaultPoolSize(), timeouts = serviceTimeouts() }: DataSourceOptions): DataSource {
   return new DataSource({
     type: "postgres",
     url,
@@ -57,8 +92,30 @@ export function createDataSource({ url, entities, migrations, log, poolSize = de
     logging: ["query", "error", "warn", "migration"],
     logger: new CountingLogger(log),
     maxQueryExecutionTime: 1000,
-    extra: { max: poolSize },
+    extra: {
+      max: poolSize,
+      // pg sends these (when not 0) as startup parameters of every connection it opens.
+      connectionTimeoutMillis: timeouts.connect,
+      statement_timeout: timeouts.statement,
+      lock_timeout: timeouts.lock,
+      idle_in_transaction_session_timeout: timeouts.idleInTransaction,
+    },
   });
+}
+
+/**
+ * Creates the database when missing and runs its migrations on a connection of their own, without the
+ * statement and lock limits of the service's pool (see maintenanceTimeouts).
+ */
+export async function migrateDatabase({ url, entities, migrations, log }: Omit<DataSourceOptions, "poolSize" | "timeouts">): Promise<void> {
+  await ensureDatabase(url);
+  const source = createDataSource({ url, entities, migrations, log, poolSize: 1, timeouts: maintenanceTimeouts() });
+  await source.initialize();
+  try {
+    await source.runMigrations({ transaction: "all" });
+  } finally {
+    await source.destroy();
+  }
 }
 
 /** Creates the database named in `url` on its server when it does not exist yet. */
@@ -68,7 +125,7 @@ export async function ensureDatabase(url: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Unsafe database name "${database}"`);
   const admin = new URL(url);
   admin.pathname = "/postgres";
-  const client = new Client({ connectionString: admin.toString() });
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: serviceTimeouts().connect });
   await client.connect();
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);

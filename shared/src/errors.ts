@@ -32,9 +32,43 @@ export const conflict = (message: string, field?: string) => appError("CONFLICT"
 const INTERNAL = "INTERNAL_SERVER_ERROR";
 
 /**
- * Apollo `formatError`: errors we raised on purpose pass through; anything else is logged and
- * replaced by a generic message so internals (SQL, stack traces) never reach a client,
- * except in development.
+ * Postgres codes that mean "busy or away, try again", not "wrong request": a lock not granted within
+ * lock_timeout (55P03), a statement cancelled by statement_timeout (57014), a session ended by
+ * idle_in_transaction_session_timeout (25P03) or by the server going down (57P01-57P03), too many
+ * connections (53300, 53400), and lost connections (class 08).
+ */
+const RETRYABLE_SQLSTATES = new Set(["55P03", "57014", "25P03", "57P01", "57P02", "57P03", "53300", "53400"]);
+/** Node's errors for a database that cannot be reached. */
+const NETWORK_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
+/** pg and pg-pool raise these as plain Errors: a full pool past connectionTimeoutMillis, a dropped connection. */
+const CONNECTION_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Connection closed)/;
+
+/**
+ * True when a database error means the database is unavailable or too busy right now (a timeout, a
+ * lock not granted, a lost or refused connection): the client should retry, with the same keys.
+ * TypeORM wraps query errors (`driverError`); connection errors arrive as pg raised them.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; severity?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    const code = typeof e.code === "string" ? e.code : "";
+    if (RETRYABLE_SQLSTATES.has(code) || code.startsWith("08") || NETWORK_ERRORS.has(code)) return true;
+    // A FATAL error ends the session: the server refused the connection (not accepting connections, shutting down...).
+    if (e.severity === "FATAL" || e.severity === "PANIC") return true;
+    if (typeof e.message === "string" && CONNECTION_MESSAGES.test(e.message)) return true;
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
+}
+
+/** What a client sees for a database that is unavailable or too busy: never its internals. */
+export const databaseUnavailable = () =>
+  appError("UPSTREAM_UNAVAILABLE", "The service is busy or its database is unavailable; retry shortly with the same input (and the same idempotency key).", { retryable: true });
+
+/**
+ * Apollo `formatError`: errors we raised on purpose pass through; a database that is unavailable or
+ * too busy becomes UPSTREAM_UNAVAILABLE (the one place this mapping lives, for every service); anything
+ * else is logged and replaced by a generic message so internals (SQL, stack traces) never reach a
+ * client, except in development.
  */
 export function createErrorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -42,6 +76,11 @@ export function createErrorFormatter(log: Logger) {
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError || (code && code !== INTERNAL)) {
       return withoutStacktrace(formatted);
+    }
+    if (isDatabaseUnavailable(original)) {
+      log.warn("database unavailable", { error: (original as Error)?.message, path: formatted.path, requestId: requestIdOfError(error) });
+      const { message, extensions } = databaseUnavailable();
+      return { message, path: formatted.path, locations: formatted.locations, extensions };
     }
     log.error("unexpected error", { error: original, path: formatted.path, requestId: requestIdOfError(error) });
     if (isDevelopment()) return formatted;

@@ -6,7 +6,7 @@ import type { Express } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { DataSource, EntitySchema, MixedList } from "typeorm";
 import { type SubgraphName, isDevelopment, subgraphDatabaseUrl, subgraphPort } from "./config";
-import { createDataSource, ensureDatabase } from "./database";
+import { createDataSource, migrateDatabase } from "./database";
 import { createErrorFormatter } from "./errors";
 import { serveGraphQL } from "./http-server";
 import { type Logger, createLogger } from "./logger";
@@ -49,20 +49,15 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
     setServiceIdentity(definition.name, secrets.service);
     const url = subgraphDatabaseUrl(definition.name);
     const workers = definition.workers ?? workerCount();
-    const dataSource = createDataSource({ url, entities: definition.entities, migrations: definition.migrations, log });
-    const migrate = async () => {
-      await ensureDatabase(url);
-      await dataSource.initialize();
-      await dataSource.runMigrations({ transaction: "all" });
-    };
+    const database = { url, entities: definition.entities, migrations: definition.migrations, log };
     if (isClusterPrimary(workers)) {
-      await migrate();
-      await dataSource.destroy();
+      await migrateDatabase(database);
       runPrimary(definition.name, workers, log);
       return;
     }
-    if (workers === 1) await migrate();
-    else await dataSource.initialize();
+    if (workers === 1) await migrateDatabase(database);
+    const dataSource = createDataSource(database);
+    await dataSource.initialize();
 
     const schema = await definition.buildSchema();
     const server = await serveGraphQL({

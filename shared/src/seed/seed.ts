@@ -10,7 +10,7 @@ import { seedEpoch, writeSeedMembers } from "../../../subgraphs/members/src/seed
 import * as partnersDb from "../../../subgraphs/partners/src/data-source";
 import { writeSeedPartners } from "../../../subgraphs/partners/src/seed/bulk-seed";
 import { type SubgraphName, embeddedDatabaseUrl, intFromEnv, pointsExpiryMonths, subgraphDatabaseUrl, withDatabase } from "../config";
-import { createDataSource, ensureDatabase } from "../database";
+import { createDataSource, ensureDatabase, maintenanceTimeouts } from "../database";
 import { createLogger } from "../logger";
 import {
   EPOCH_BEFORE_ANCHOR_DAYS, HEAVY_MEMBER_EMAIL, LIGHT_MEMBER_EMAIL, LIGHT_MEMBER_ENTRIES, type MemberSlot, SEED_DAY_MS, type SeedPlan,
@@ -213,7 +213,8 @@ async function openDatabases(options: SeedOptions, poolSize: number): Promise<Re
       (Object.keys(SUBGRAPH_DATA) as SubgraphName[]).map(async (name) => {
         const url = databaseUrlOf(name, options);
         await ensureDatabase(url);
-        const source = createDataSource({ url, ...SUBGRAPH_DATA[name], log, poolSize });
+        // Batches are big statements by design: no per-statement limit, as for migrations.
+        const source = createDataSource({ url, ...SUBGRAPH_DATA[name], log, poolSize, timeouts: maintenanceTimeouts() });
         await source.initialize();
         opened[name] = source;
         await source.runMigrations({ transaction: "all" });

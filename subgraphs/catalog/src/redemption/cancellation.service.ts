@@ -6,6 +6,7 @@ import { appError, conflict, notFound } from "../../../../shared/src/errors";
 import type { Logger } from "../../../../shared/src/logger";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { requireId, requireText } from "../../../../shared/src/validation";
+import { RewardRecord } from "../reward/reward.entity";
 import type { RewardService } from "../reward/reward.service";
 import { RedemptionStatus } from "./redemption-status";
 import { RedemptionRecord } from "./redemption.entity";
@@ -51,14 +52,18 @@ export class CancellationService {
     return this.finish(claimed);
   }
 
-  /** The partner redeemed the voucher at its till: it can no longer be cancelled. Marking it twice is harmless. */
-  /** The offering partner's app (or an admin); another partner's voucher reads as unknown. */
+  /**
+   * The partner redeemed the voucher at its till: it can no longer be cancelled. Marking it twice is
+   * harmless. The offering partner's app (or an admin); another partner's voucher reads as unknown.
+   * Everything inside the transaction goes through its manager: a second pooled connection taken
+   * while this one holds the row lock is how parallel calls once hung the service for good.
+   */
   async markUsed(code: string, identity: Identity): Promise<RedemptionRecord> {
     const voucherCode = requireText(code, "code", { max: 64 }).toUpperCase();
     if (!isAdmin(identity) && identity.kind !== "partner") throw denyFor(identity);
     return this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(RedemptionRecord, { where: { voucherCode }, lock: { mode: "pessimistic_write" } });
-      const [reward] = row ? await this.rewards.findByIds([row.rewardId]) : [];
+      const reward = row ? await manager.findOneBy(RewardRecord, { id: row.rewardId }) : null;
       if (!row || (identity.kind === "partner" && reward?.partnerId !== identity.partnerId)) throw notFound("No voucher with this code");
       if (row.voucherUsedAt) return row;
       if (row.status !== RedemptionStatus.COMPLETED || row.cancelRequestedAt) throw conflict("This voucher was cancelled and cannot be used");

@@ -10,7 +10,8 @@ export class RedeemRewardInput {
 
   @Field(() => String, {
     description:
-      "1 to 200 characters, unique per redemption attempt. Retrying with the same key returns the first outcome instead of spending twice.",
+      "1 to 200 characters, unique per redemption attempt of this member (keys belong to the member: another member's equal key is unrelated). " +
+      "Retrying with the same key returns the first outcome instead of spending twice; the same key for another reward is IDEMPOTENCY_CONFLICT.",
   })
   idempotencyKey!: string;
 }

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { DataSource, LessThan, Repository } from "typeorm";
-import { appError } from "../../../../shared/src/errors";
+import { appError, isDatabaseUnavailable } from "../../../../shared/src/errors";
 import type { Logger } from "../../../../shared/src/logger";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { isUniqueViolation } from "../../../../shared/src/database";
@@ -131,8 +131,9 @@ function holdOf(redemption: RedemptionRecord, reward: RewardRecord) {
   return { redemptionId: redemption.id, memberId: redemption.memberId, partnerId: reward.partnerId, points: redemption.pointsSpent };
 }
 
-/** The code of an error from another service; anything else is an unexpected failure. */
+/** The code of an error from another service; our own database busy or away is UPSTREAM_UNAVAILABLE; anything else is an unexpected failure. */
 function errorCode(error: unknown): string {
+  if (isDatabaseUnavailable(error)) return "UPSTREAM_UNAVAILABLE";
   const code = error instanceof GraphQLError ? error.extensions.code : undefined;
   return typeof code === "string" ? code : "INTERNAL_SERVER_ERROR";
 }

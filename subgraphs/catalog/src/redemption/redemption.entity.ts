@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 import { RedemptionStatus } from "./redemption-status";
 
-/** A row of `redemptions`: one member spending points on one reward, keyed by the client's idempotency key. */
+/** A row of `redemptions`: one member spending points on one reward, keyed by the member and the client's idempotency key. */
 @Entity("redemptions")
 export class RedemptionRecord {
   @PrimaryGeneratedColumn("uuid")

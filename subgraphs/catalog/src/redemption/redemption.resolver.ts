@@ -48,7 +48,7 @@ export class RedemptionResolver {
     description: withExample(
       "The offering partner marks a voucher used when the member redeems it at its till; it can no longer be cancelled. " +
         "Callers: the offering partner's apps (another partner's voucher reads as NOT_FOUND) and admins. Marking it twice is harmless. " +
-        "Errors: NOT_FOUND, CONFLICT (cancelled).",
+        "Errors: NOT_FOUND, CONFLICT (cancelled), UPSTREAM_UNAVAILABLE (busy: retry shortly).",
       `mutation {
   markVoucherUsed(code: "7K3M-Q9TX-2BHD-W4NP-8RCF-J6VA") {
     voucherUsedAt

@@ -61,7 +61,7 @@ export class RedemptionService {
    */
   async redeem(input: RedeemRewardInput): Promise<RedemptionRecord> {
     const request = this.validate(input);
-    const earlier = await this.findByKey(request.idempotencyKey);
+    const earlier = await this.findByKey(request);
     if (earlier) return this.replay(earlier, request);
 
     const reward = await this.redeemableReward(request.rewardId);
@@ -70,7 +70,7 @@ export class RedemptionService {
 
     const reservation = await this.reserve(request, reward);
     // Someone else committed this key first: answer as a retry would.
-    if (!reservation) return this.replay((await this.findByKey(request.idempotencyKey))!, request);
+    if (!reservation) return this.replay((await this.findByKey(request))!, request);
 
     return this.saga.settle(reservation, reward);
   }
@@ -82,16 +82,17 @@ export class RedemptionService {
     return { memberId: requireId(input.memberId, "memberId"), rewardId: requireId(input.rewardId, "rewardId"), idempotencyKey: key };
   }
 
-  private findByKey(idempotencyKey: string): Promise<RedemptionRecord | null> {
-    return this.redemptions.findOneBy({ idempotencyKey });
+  /** Keys belong to the member who redeems: another member's equal key is another redemption. */
+  private findByKey({ memberId, idempotencyKey }: RedeemRequest): Promise<RedemptionRecord | null> {
+    return this.redemptions.findOneBy({ memberId, idempotencyKey });
   }
 
-  /** Step 2: a key seen before returns its first outcome, or its first error, never a second redemption. */
+  /** Step 2: a key this member used before returns its first outcome, or its first error, never a second redemption. */
   private replay(earlier: RedemptionRecord, request: RedeemRequest): RedemptionRecord {
-    if (earlier.memberId !== request.memberId || earlier.rewardId !== request.rewardId) {
+    if (earlier.rewardId !== request.rewardId) {
       throw appError(
         "IDEMPOTENCY_CONFLICT",
-        `idempotencyKey "${request.idempotencyKey}" was already used for another member or reward; use a new key for a new redemption`,
+        `idempotencyKey "${request.idempotencyKey}" was already used for another reward; use a new key for a new redemption`,
         { field: "idempotencyKey" },
       );
     }
@@ -176,7 +177,7 @@ export class RedemptionService {
         return redemption;
       });
     } catch (error) {
-      if (isUniqueViolation(error, "redemptions_idempotency_key_key")) return null;
+      if (isUniqueViolation(error, "redemptions_member_idempotency_key_key")) return null;
       throw error;
     }
   }

@@ -1,13 +1,14 @@
 import "reflect-metadata";
 import type { DataSource } from "typeorm";
 import { subgraphDatabaseUrl } from "../../../../shared/src/config";
-import { createDataSource } from "../../../../shared/src/database";
+import { createDataSource, maintenanceTimeouts } from "../../../../shared/src/database";
 import { createLogger } from "../../../../shared/src/logger";
 import { entities, migrations } from "../data-source";
 
 /** The ledger's own database, for the operator tools (same configuration as the service). */
 export async function openLedgerDatabase(): Promise<DataSource> {
-  const dataSource = createDataSource({ url: subgraphDatabaseUrl("ledger"), entities, migrations, log: createLogger("ledger-tools"), poolSize: 2 });
+  // A full audit may run for minutes and expiry waits its turn for members' locks: no statement or lock limit.
+  const dataSource = createDataSource({ url: subgraphDatabaseUrl("ledger"), entities, migrations, log: createLogger("ledger-tools"), poolSize: 2, timeouts: maintenanceTimeouts() });
   await dataSource.initialize();
   return dataSource;
 }
