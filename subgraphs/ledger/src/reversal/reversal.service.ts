@@ -22,6 +22,12 @@ interface PurchaseRow {
   earned_at: Date;
 }
 
+/**
+ * floor(points × refunded / amount) in BigInt: points (up to 2^31 − 1) times an amount (up to 10^8)
+ * passes 2^53, where a double's product is rounded and its floor can be a point off.
+ */
+export const shareOf = (points: number, refunded: number, amount: number): number => Number((BigInt(points) * BigInt(refunded)) / BigInt(amount));
+
 export class ReversalService {
   constructor(
     private readonly dataSource: DataSource,
@@ -61,8 +67,8 @@ export class ReversalService {
         throw badInput(`Refunds would total ${refunded}, more than the purchase's ${amount}; at most ${amount - Number(row.refunded_minor)} is left to refund`, "amountMinor");
       }
       // Cumulative shares, rounded down, so the last refund takes exactly what is left.
-      const points = Math.floor((row.points * refunded) / amount) - row.reversed_points;
-      const basePoints = Math.floor((row.base_points * refunded) / amount) - row.reversed_base_points;
+      const points = shareOf(row.points, refunded, amount) - row.reversed_points;
+      const basePoints = shareOf(row.base_points, refunded, amount) - row.reversed_base_points;
       const posted = await postTransaction(tx, {
         kind: "REVERSAL",
         idempotencyKey,

@@ -9,6 +9,7 @@ import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, findIdempotent, lockMembers, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
+import { requireWithinCap } from "../limits";
 import type { TransferPointsInput } from "./transfer-points.input";
 
 export class TransferService {
@@ -55,6 +56,8 @@ export class TransferService {
       if (points > left) {
         throw appError("LIMIT_EXCEEDED", `Transfers are limited to ${this.dailyLimit} points a day; ${Math.max(left, 0)} are left today`, { limit: this.dailyLimit, left });
       }
+      // Received points grow the receiver's balance: capped like earned ones (README, Ranges).
+      requireWithinCap("balance", locked.get(toMemberId)!.balance, points);
       const posted = await postTransaction(manager, {
         kind: "TRANSFER",
         idempotencyKey,
