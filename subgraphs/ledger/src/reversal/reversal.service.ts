@@ -8,6 +8,7 @@ import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { takeOldest } from "../journal/lots";
 import { MAX_AMOUNT_MINOR } from "../purchase/purchase.service";
+import { shareOf } from "./refund-share";
 import type { ReversePurchaseInput } from "./reverse-purchase.input";
 
 interface PurchaseRow {
@@ -21,12 +22,6 @@ interface PurchaseRow {
   reversed_base_points: number;
   earned_at: Date;
 }
-
-/**
- * floor(points × refunded / amount) in BigInt: points (up to 2^31 − 1) times an amount (up to 10^8)
- * passes 2^53, where a double's product is rounded and its floor can be a point off.
- */
-export const shareOf = (points: number, refunded: number, amount: number): number => Number((BigInt(points) * BigInt(refunded)) / BigInt(amount));
 
 export class ReversalService {
   constructor(
