@@ -29,7 +29,8 @@ export class TransferService {
     const toMemberId = requireId(input.toMemberId, "toMemberId");
     if (fromMemberId === toMemberId) throw badInput("A member cannot transfer points to themself", "toMemberId");
     const points = requireInt(input.points, "points", { min: 1, max: MAX_POINTS });
-    const idempotencyKey = `transfer:${requireText(input.idempotencyKey, "idempotencyKey", { max: 200 })}`;
+    // The key is the sender's own: another member's use of the same key is another transfer (ScopedTransferKeys migration).
+    const idempotencyKey = `transfer:${fromMemberId}:${requireText(input.idempotencyKey, "idempotencyKey", { max: 200 })}`;
     const request = { fromMemberId, toMemberId, points };
     const now = this.clock.now();
 
