@@ -27,8 +27,9 @@ const config: CodegenConfig = {
         // Enums as unions of string literals: no runtime objects, and JSON values fit them as is.
         enumType: "string-literal",
         useTypeImports: true,
-        // DateTimeISO travels as an ISO 8601 string in JSON.
-        scalars: { DateTimeISO: "string" },
+        // DateTimeISO travels as an ISO 8601 string in JSON;
+        // SafeInt (settlement totals) is a whole JSON number within ±(2^53 − 1).
+        scalars: { DateTimeISO: "string", SafeInt: "number" },
         strictScalars: true,
       },
     },

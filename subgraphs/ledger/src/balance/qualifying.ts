@@ -6,7 +6,7 @@ import { pendingBasePointsSql } from "./pending";
  * buckets, at most 366 rows a member), less those of purchases still inside their return window (a
  * purchase inside a window of at most 365 days was always earned within the 12 months).
  * Tier bonuses, transfers and adjustments never qualify; refunds take their share back out.
- * `record_purchases` (RecordPurchases migration) reads the same sum under the member's lock: change both.
+ * `record_purchases` (RecordPurchasesCapped migration) reads the same sum under the member's lock: change both.
  */
 export const QUALIFYING_SQL = `
   SELECT m.member_id,

@@ -15,7 +15,7 @@ export class HoldResolver {
   }
 
   @Directive("@inaccessible")
-  @Mutation(() => PointsHold, { description: "Reserves points for a redemption; INSUFFICIENT_POINTS when they are not available." })
+  @Mutation(() => PointsHold, { description: "Reserves points for a redemption; INSUFFICIENT_POINTS when they are not available, LIMIT_EXCEEDED when the member's lifetime redeemed points (with live holds) would pass 2,147,483,647." })
   placeHold(@Arg("input", () => HoldInput, { description: "The hold to place." }) input: HoldInput, @Ctx() { identity, holds }: Context): Promise<PointsHold> {
     requireAdmin(identity);
     return holds.place(input);

@@ -9,7 +9,18 @@ import { addPartnerPoints } from "../balance/qualifying";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, lockMember, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable } from "../journal/lots";
+import { requireWithinCap } from "../limits";
 import { HoldStatus, type HoldInput, PointsHold } from "./hold.types";
+
+/** The member's lifetime redeemed points (their per-partner totals), plus what their live holds will add when captured. */
+async function redeemedAndHeld(manager: EntityManager, memberId: string, now: Date): Promise<number> {
+  const [row] = await manager.query(
+    `SELECT (SELECT coalesce(sum(redeemed), 0) FROM member_partner_points WHERE member_id = $1)
+          + (SELECT coalesce(sum(points), 0) FROM holds WHERE member_id = $1 AND status = 'HELD' AND expires_at > $2) AS total`,
+    [memberId, now],
+  );
+  return Number(row.total);
+}
 
 /** Test-only fault injection: `LEDGER_CRASH_AT=<step>` kills this process after committing that step, before answering. */
 function crashPoint(step: "after-hold" | "after-capture") {
@@ -55,6 +66,8 @@ export class HoldService {
       if (available < hold.points) {
         throw appError("INSUFFICIENT_POINTS", `The member has ${available} points available; ${hold.points} are needed`, { available, needed: hold.points });
       }
+      // lifetimeRedeemed only grows by captures: capped here, counting live holds, so every capture fits (README, Ranges).
+      requireWithinCap("lifetimeRedeemed", await redeemedAndHeld(manager, hold.memberId, now), hold.points);
       const rows = await manager.query(
         `INSERT INTO holds (redemption_id, member_id, partner_id, points, status, expires_at)
          VALUES ($1, $2, $3, $4, 'HELD', $5::timestamptz + make_interval(secs => $6)) RETURNING *`,
@@ -122,6 +135,8 @@ export class HoldService {
         ],
       });
       if (!posted.created) return posted.transactionId;
+      // Points given back grow the balance: capped like any others; throwing here rolls the posting back.
+      requireWithinCap("balance", member.balance, row.points);
       const takes: { points: number; partner_id: string; expires_at: Date }[] = await manager.query(
         `SELECT t.points, l.partner_id, l.expires_at FROM lot_takes t JOIN lots l ON l.id = t.lot_id WHERE t.transaction_id = $1 ORDER BY l.id`,
         [row.transaction_id],

@@ -3,6 +3,7 @@ import { intFromEnv } from "../../../../shared/src/config";
 import { type EntryRow, toLedgerEntry } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { TIER_MULTIPLIER_PERCENT, TIER_THRESHOLDS } from "../balance/tiers";
+import { type CappedFigure, MEMBER_POINTS_CAP } from "../limits";
 
 /** A purchase ready for the ledger: everything decided that does not need the member's lock. */
 export interface PurchaseToWrite {
@@ -25,6 +26,8 @@ export interface PurchaseToWrite {
 export type PurchaseOutcome =
   | { outcome: "CREATED" | "REPLAYED"; entry: LedgerEntry }
   | { outcome: "CONFLICT" }
+  /** Refused: it would take the member's `figure` to `wouldBe`, past MEMBER_POINTS_CAP. */
+  | { outcome: "LIMIT_EXCEEDED"; figure: CappedFigure; wouldBe: number }
   | { outcome: "UNKNOWN_MEMBER" };
 
 const tierThresholds = TIER_THRESHOLDS.map((t) => t.threshold);
@@ -32,14 +35,14 @@ const tierPercents = TIER_THRESHOLDS.map((t) => TIER_MULTIPLIER_PERCENT[t.tier])
 
 /**
  * Records purchases of distinct members and keys in one database call and transaction
- * (`record_purchases`, see the RecordPurchases migration): one outcome per purchase, in the order
+ * (`record_purchases`, see the RecordPurchases and RecordPurchasesCapped migrations): one outcome per purchase, in the order
  * given, or none for a key that a concurrent call recorded first (asking again answers it).
  */
 export async function writePurchases(manager: EntityManager, purchases: PurchaseToWrite[]): Promise<(PurchaseOutcome | undefined)[]> {
   const now = new Date(Math.max(...purchases.map((p) => p.receivedAt.getTime())));
-  const rows: (Partial<EntryRow> & { slot: number; outcome: string })[] = await manager.query(
+  const rows: (Partial<EntryRow> & { slot: number; outcome: string; over_limit: CappedFigure | null })[] = await manager.query(
     `SELECT * FROM record_purchases($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[], $7::int[],
-                                    $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::uuid[], $12::bigint[], $13::int[], $14)`,
+                                    $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::uuid[], $12::bigint[], $13::int[], $14, $15)`,
     [
       purchases.map((p) => p.idempotencyKey),
       purchases.map((p) => p.fingerprint),
@@ -55,6 +58,7 @@ export async function writePurchases(manager: EntityManager, purchases: Purchase
       tierThresholds,
       tierPercents,
       now,
+      MEMBER_POINTS_CAP,
     ],
   );
   const outcomes: (PurchaseOutcome | undefined)[] = new Array(purchases.length).fill(undefined);
@@ -62,7 +66,9 @@ export async function writePurchases(manager: EntityManager, purchases: Purchase
     outcomes[row.slot - 1] =
       row.outcome === "CREATED" || row.outcome === "REPLAYED"
         ? { outcome: row.outcome, entry: toLedgerEntry(row as EntryRow) }
-        : { outcome: row.outcome as "CONFLICT" | "UNKNOWN_MEMBER" };
+        : row.outcome === "LIMIT_EXCEEDED"
+          ? { outcome: "LIMIT_EXCEEDED", figure: row.over_limit!, wouldBe: Number(row.amount) }
+          : { outcome: row.outcome as "CONFLICT" | "UNKNOWN_MEMBER" };
   }
   return outcomes;
 }

@@ -6,6 +6,7 @@ import { type Clock, DAY_MS, addMonths } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { fingerprint, findIdempotent, idempotencyConflict } from "../journal/journal";
+import { memberPointsLimitExceeded } from "../limits";
 import { type EarnRule, pointsForPurchase } from "./earn-rule";
 import { PurchaseReferences } from "./purchase-references";
 import { type PurchaseToWrite, purchaseWriterFor } from "./purchase-writer";
@@ -84,6 +85,7 @@ export class PurchaseService {
       written = await this.writer.write({ ...purchase, memberVouched: true });
     }
     if (written.outcome === "CONFLICT") throw idempotencyConflict(idempotencyKey);
+    if (written.outcome === "LIMIT_EXCEEDED") throw memberPointsLimitExceeded(written.figure, written.wouldBe);
     if (written.outcome === "UNKNOWN_MEMBER") throw new Error(`The ledger opened no account for vouched member ${memberId}`);
     return written.entry;
   }

@@ -8,6 +8,7 @@ import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { takeOldest } from "../journal/lots";
 import { MAX_AMOUNT_MINOR } from "../purchase/purchase.service";
+import { shareOf } from "./refund-share";
 import type { ReversePurchaseInput } from "./reverse-purchase.input";
 
 interface PurchaseRow {
@@ -61,8 +62,8 @@ export class ReversalService {
         throw badInput(`Refunds would total ${refunded}, more than the purchase's ${amount}; at most ${amount - Number(row.refunded_minor)} is left to refund`, "amountMinor");
       }
       // Cumulative shares, rounded down, so the last refund takes exactly what is left.
-      const points = Math.floor((row.points * refunded) / amount) - row.reversed_points;
-      const basePoints = Math.floor((row.base_points * refunded) / amount) - row.reversed_base_points;
+      const points = shareOf(row.points, refunded, amount) - row.reversed_points;
+      const basePoints = shareOf(row.base_points, refunded, amount) - row.reversed_base_points;
       const posted = await postTransaction(tx, {
         kind: "REVERSAL",
         idempotencyKey,

@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import type { EntityManager } from "typeorm";
 import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
+import { safeIntegerFromSql } from "../limits";
 import { partnerStub } from "../partner/partner.type";
 import { PartnerSettlement } from "./settlement.type";
 
@@ -56,11 +57,12 @@ const settlement = (key: SettlementKey, row: SettlementRow | undefined) =>
     partner: partnerStub(key.partnerId),
     from: key.from,
     to: key.to,
-    pointsIssued: Number(row?.issued ?? 0),
-    pointsReversed: Number(row?.reversed ?? 0),
-    pointsRedeemed: Number(row?.redeemed ?? 0),
-    pointsExpired: Number(row?.expired ?? 0),
-    outstandingLiability: Number(row?.outstanding ?? 0),
+    // Sums of bigints arrive as strings: read exactly, or refused past 2^53 − 1, never rounded.
+    pointsIssued: safeIntegerFromSql(row?.issued),
+    pointsReversed: safeIntegerFromSql(row?.reversed),
+    pointsRedeemed: safeIntegerFromSql(row?.redeemed),
+    pointsExpired: safeIntegerFromSql(row?.expired),
+    outstandingLiability: safeIntegerFromSql(row?.outstanding),
   });
 
 /**

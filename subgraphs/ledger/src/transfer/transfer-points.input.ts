@@ -11,6 +11,6 @@ export class TransferPointsInput {
   @Field(() => Int, { description: "Points to move: at least 1, at most the sender's available points and what is left of their daily limit." })
   points!: number;
 
-  @Field(() => String, { description: "1 to 200 characters, unique per transfer: a retry with the same key returns the first entry; the same key with different details is an IDEMPOTENCY_CONFLICT." })
+  @Field(() => String, { description: "1 to 200 characters, unique per transfer among the sender's own transfers (other members' keys never clash with it): a retry with the same key returns the first entry; the same key with different details is an IDEMPOTENCY_CONFLICT." })
   idempotencyKey!: string;
 }

@@ -9,6 +9,7 @@ import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, findIdempotent, lockMembers, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
+import { requireWithinCap } from "../limits";
 import type { TransferPointsInput } from "./transfer-points.input";
 
 export class TransferService {
@@ -28,7 +29,8 @@ export class TransferService {
     const toMemberId = requireId(input.toMemberId, "toMemberId");
     if (fromMemberId === toMemberId) throw badInput("A member cannot transfer points to themself", "toMemberId");
     const points = requireInt(input.points, "points", { min: 1, max: MAX_POINTS });
-    const idempotencyKey = `transfer:${requireText(input.idempotencyKey, "idempotencyKey", { max: 200 })}`;
+    // The key is the sender's own: another member's use of the same key is another transfer (ScopedTransferKeys migration).
+    const idempotencyKey = `transfer:${fromMemberId}:${requireText(input.idempotencyKey, "idempotencyKey", { max: 200 })}`;
     const request = { fromMemberId, toMemberId, points };
     const now = this.clock.now();
 
@@ -55,6 +57,8 @@ export class TransferService {
       if (points > left) {
         throw appError("LIMIT_EXCEEDED", `Transfers are limited to ${this.dailyLimit} points a day; ${Math.max(left, 0)} are left today`, { limit: this.dailyLimit, left });
       }
+      // Received points grow the receiver's balance: capped like earned ones (README, Ranges).
+      requireWithinCap("balance", locked.get(toMemberId)!.balance, points);
       const posted = await postTransaction(manager, {
         kind: "TRANSFER",
         idempotencyKey,

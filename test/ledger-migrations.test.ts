@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { withDatabase } from "../shared/src/config";
+import { createDataSource, dropDatabase, ensureDatabase } from "../shared/src/database";
+import { createLogger } from "../shared/src/logger";
+import { migrations } from "../subgraphs/ledger/src/data-source";
+
+/**
+ * The ledger's latest migrations on a database of their own, with history written before them:
+ * transfer keys move into their sender's scope and back, and record_purchases gains the cap and loses it.
+ */
+const url = withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger_migrations${process.env.TEST_DATABASE_NAME_SUFFIX}`);
+const dataSourceWith = (list: Function[]) => createDataSource({ url, entities: [], migrations: list, log: createLogger("test"), poolSize: 2 });
+let db: DataSource;
+
+beforeAll(async () => {
+  await dropDatabase(url);
+  await ensureDatabase(url);
+  // Everything before ScopedTransferKeys and RecordPurchasesCapped: the ledger as it was.
+  const before = dataSourceWith(migrations.filter((m) => !/ScopedTransferKeys|RecordPurchasesCapped/.test(m.name)));
+  await before.initialize();
+  await before.runMigrations();
+  await before.destroy();
+  db = dataSourceWith(migrations);
+  await db.initialize();
+});
+afterAll(async () => {
+  await db.destroy();
+  await dropDatabase(url);
+});
+
+/** A transfer recorded straight in the ledger's tables, as the service writes it, under `key`. */
+async function transfer(from: string, to: string, key: string): Promise<void> {
+  const [a, b] = await db.query(
+    `INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', $1), ('MEMBER', $2) ON CONFLICT (kind, owner_id) DO UPDATE SET kind = EXCLUDED.kind RETURNING id`,
+    [from, to],
+  );
+  const [tx] = await db.query(`INSERT INTO transactions (kind, idempotency_key, fingerprint, occurred_at) VALUES ('TRANSFER', $1, 'f', now()) RETURNING id`, [key]);
+  await db.query(
+    `INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
+     VALUES ($1, $2, -5, now(), $3, 'TRANSFER_OUT'), ($1, $4, 5, now(), $5, 'TRANSFER_IN')`,
+    [tx.id, a.id, from, b.id, to],
+  );
+}
+
+const transferKeys = async () => (await db.query(`SELECT idempotency_key FROM transactions WHERE kind = 'TRANSFER' ORDER BY 1`)).map((r: { idempotency_key: string }) => r.idempotency_key);
+const recordPurchasesArguments = async () => (await db.query(`SELECT pg_get_function_arguments('record_purchases'::regproc) AS args`))[0].args as string;
+
+describe("ledger migrations: scoped transfer keys, capped record_purchases", () => {
+  it("moves recorded transfer keys into their sender's scope, and back", async () => {
+    const [a, b] = [randomUUID(), randomUUID()].sort();
+    await transfer(a, b, "transfer:gift-1");
+    await transfer(b, a, "transfer:gift-2");
+    expect(await recordPurchasesArguments()).not.toContain("p_points_cap");
+
+    await db.runMigrations();
+    expect(await recordPurchasesArguments()).toMatch(/p_now timestamp with time zone, p_points_cap bigint$/);
+    expect(await transferKeys()).toEqual([`transfer:${a}:gift-1`, `transfer:${b}:gift-2`].sort());
+    // History is append-only again once the migration is done.
+    await expect(db.query(`UPDATE transactions SET idempotency_key = idempotency_key WHERE kind = 'TRANSFER'`)).rejects.toThrow(/append-only/);
+
+    await db.undoLastMigration();
+    expect(await transferKeys()).toEqual(["transfer:gift-1", "transfer:gift-2"]);
+    await db.undoLastMigration();
+    expect(await recordPurchasesArguments()).toMatch(/p_now timestamp with time zone$/);
+    await db.runMigrations();
+  });
+
+  it("refuses to go back to global keys once two members use the same key", async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await transfer(a, b, `transfer:${a}:shared`);
+    await transfer(b, a, `transfer:${b}:shared`);
+    await expect(db.undoLastMigration()).rejects.toThrow(/several members used the transfer key "shared"/);
+    expect(await transferKeys()).toContain(`transfer:${a}:shared`);
+  });
+});
