@@ -53,8 +53,11 @@ describe("redemption", () => {
     expect((await headline(member.id)).balance.available).toBe(600);
     expect(await stockOf(reward.id)).toBe(4);
 
+    // Keys belong to their member: another member's same key is their own request (here, one they
+    // cannot afford), and says nothing of the first member's redemption.
     const stranger = await enrollMember();
-    await fails(REDEEM, { input: { memberId: stranger.id, rewardId: reward.id, idempotencyKey: key } }, "IDEMPOTENCY_CONFLICT");
+    await fails(REDEEM, { input: { memberId: stranger.id, rewardId: reward.id, idempotencyKey: key } }, "INSUFFICIENT_POINTS");
+    expect(await stockOf(reward.id)).toBe(4);
   });
 
   it("refuses ineligible redemptions with a clear code and changes nothing", async () => {
