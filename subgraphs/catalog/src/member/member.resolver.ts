@@ -1,5 +1,4 @@
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { tierRank } from "../../../../shared/src/enums";
 import { badInput } from "../../../../shared/src/errors";
 import { pageSize } from "../../../../shared/src/validation";
 import { requireSelf } from "../../../../shared/src/auth/policy";
@@ -26,7 +25,7 @@ export class MemberResolver {
     if (!member.tier || typeof member.balance?.available !== "number") {
       throw badInput("Member.eligibleRewards needs the member's tier and balance; query it through the gateway");
     }
-    return loaders.eligibleRewards.load({ tierRank: tierRank(member.tier), available: member.balance.available, first: pageSize(first ?? DEFAULT_FIRST) });
+    return loaders.eligibleRewards.load({ memberId: member.id, tier: member.tier, available: member.balance.available, first: pageSize(first ?? DEFAULT_FIRST) });
   }
 
   @FieldResolver(() => [Redemption], { description: "The member's redemptions in every status, newest first. Only the member and admins see them." })

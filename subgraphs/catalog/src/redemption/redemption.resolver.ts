@@ -25,9 +25,9 @@ export class RedemptionResolver {
 }`,
     ),
   })
-  async redeemReward(@Arg("input", () => RedeemRewardInput, { description: "Who redeems what, and the retry key." }) input: RedeemRewardInput, @Ctx() { identity, redemptions }: Context): Promise<Redemption> {
+  async redeemReward(@Arg("input", () => RedeemRewardInput, { description: "Who redeems what, and the retry key." }) input: RedeemRewardInput, @Ctx() { identity, now, redemptions }: Context): Promise<Redemption> {
     requireSelf(identity, input.memberId);
-    return Redemption.from(await redemptions.redeem(input));
+    return Redemption.from(await redemptions.redeem(input, now));
   }
 
   @Mutation(() => Redemption, {
