@@ -13,7 +13,10 @@ const DEFAULT_FIRST = 20;
 export class MemberResolver {
   @Directive(`@requires(fields: "tier balance { available }")`)
   @FieldResolver(() => [Reward], {
-    description: "Rewards the member can redeem right now: active, within their validity window, in stock (or unlimited), at or below the member's tier, and costing no more than `balance.available`; cheapest first. Only the member and admins see them.",
+    description:
+      "Rewards the member can redeem right now, exactly those `redeemReward` would accept at this instant: active, within their validity window " +
+      "(`validFrom` and `validUntil` inclusive), in stock (or unlimited), `minimumTier` at or below the member's tier, `maxPerMember` not reached " +
+      "(pending and completed redemptions count), and costing no more than `balance.available`; cheapest first. Only the member and admins see them.",
   })
   eligibleRewards(
     @Root() member: Member,
