@@ -15,18 +15,21 @@ import { RewardService } from "./reward/reward.service";
  */
 export function createContext(dataSource: DataSource, req?: IncomingMessage, identity: Identity = { kind: "anonymous" }) {
   const requestId = requestIdOf(req);
+  // The request's one clock: eligibility (the list and redemption) is evaluated at this instant.
+  const now = new Date();
   const ledger = new SubgraphClient("ledger", requestId);
   const rewards = new RewardService(dataSource, new SubgraphClient("partners", requestId));
   const redemptions = new RedemptionService(dataSource, rewards, new SubgraphClient("members", requestId), ledger);
   return {
     identity,
+    now,
     rewards,
     redemptions,
     cancellations: new CancellationService(dataSource, rewards, ledger),
     loaders: {
       reward: createRewardLoader(rewards),
       partnerRewards: createPartnerRewardsLoader(rewards),
-      eligibleRewards: createEligibleRewardsLoader(rewards),
+      eligibleRewards: createEligibleRewardsLoader(rewards, now),
       redemption: createRedemptionLoader(redemptions),
       memberRedemptions: createMemberRedemptionsLoader(redemptions),
     },

@@ -1,5 +1,4 @@
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { tierRank } from "../../../../shared/src/enums";
 import { badInput } from "../../../../shared/src/errors";
 import { pageSize } from "../../../../shared/src/validation";
 import { requireSelf } from "../../../../shared/src/auth/policy";
@@ -14,7 +13,10 @@ const DEFAULT_FIRST = 20;
 export class MemberResolver {
   @Directive(`@requires(fields: "tier balance { available }")`)
   @FieldResolver(() => [Reward], {
-    description: "Rewards the member can redeem right now: active, within their validity window, in stock (or unlimited), at or below the member's tier, and costing no more than `balance.available`; cheapest first. Only the member and admins see them.",
+    description:
+      "Rewards the member can redeem right now, exactly those `redeemReward` would accept at this instant: active, within their validity window " +
+      "(`validFrom` and `validUntil` inclusive), in stock (or unlimited), `minimumTier` at or below the member's tier, `maxPerMember` not reached " +
+      "(pending and completed redemptions count), and costing no more than `balance.available`; cheapest first. Only the member and admins see them.",
   })
   eligibleRewards(
     @Root() member: Member,
@@ -26,7 +28,7 @@ export class MemberResolver {
     if (!member.tier || typeof member.balance?.available !== "number") {
       throw badInput("Member.eligibleRewards needs the member's tier and balance; query it through the gateway");
     }
-    return loaders.eligibleRewards.load({ tierRank: tierRank(member.tier), available: member.balance.available, first: pageSize(first ?? DEFAULT_FIRST) });
+    return loaders.eligibleRewards.load({ memberId: member.id, tier: member.tier, available: member.balance.available, first: pageSize(first ?? DEFAULT_FIRST) });
   }
 
   @FieldResolver(() => [Redemption], { description: "The member's redemptions in every status, newest first. Only the member and admins see them." })

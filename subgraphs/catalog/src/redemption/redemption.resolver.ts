@@ -14,7 +14,10 @@ export class RedemptionResolver {
       "Spends a member's points on a reward and issues a voucher: returns a COMPLETED redemption with its `voucherCode`, or an error with nothing spent. " +
         "Callers: the member themself and admins. Safe to retry with the same idempotencyKey (the same redemption comes back). " +
         "Errors: BAD_USER_INPUT, NOT_FOUND, NOT_ELIGIBLE (inactive, out of its dates, tier too low, per-member limit reached), OUT_OF_STOCK, " +
-        "INSUFFICIENT_POINTS, IDEMPOTENCY_CONFLICT, UPSTREAM_UNAVAILABLE (it will be completed or refunded automatically).",
+        "INSUFFICIENT_POINTS, IDEMPOTENCY_CONFLICT, UPSTREAM_UNAVAILABLE (it will be completed or refunded automatically). " +
+        "The conditions are those of `Member.eligibleRewards` (a reward is listed there exactly when this accepts it); when several fail, the first in this order wins: " +
+        "inactive (NOT_ELIGIBLE), before validFrom (NOT_ELIGIBLE), after validUntil (NOT_ELIGIBLE), no stock (OUT_OF_STOCK), tier too low (NOT_ELIGIBLE), " +
+        "maxPerMember reached (NOT_ELIGIBLE), too dear (INSUFFICIENT_POINTS).",
       `mutation {
   redeemReward(input: { memberId: "5b0e5c2e-8f0a-4d36-9a57-2f1c8a9d4e10", rewardId: "2a4c6e8f-1b3d-4f5a-9c7e-0d2f4a6b8c1e", idempotencyKey: "checkout-7f3a" }) {
     id
@@ -25,9 +28,9 @@ export class RedemptionResolver {
 }`,
     ),
   })
-  async redeemReward(@Arg("input", () => RedeemRewardInput, { description: "Who redeems what, and the retry key." }) input: RedeemRewardInput, @Ctx() { identity, redemptions }: Context): Promise<Redemption> {
+  async redeemReward(@Arg("input", () => RedeemRewardInput, { description: "Who redeems what, and the retry key." }) input: RedeemRewardInput, @Ctx() { identity, now, redemptions }: Context): Promise<Redemption> {
     requireSelf(identity, input.memberId);
-    return Redemption.from(await redemptions.redeem(input));
+    return Redemption.from(await redemptions.redeem(input, now));
   }
 
   @Mutation(() => Redemption, {

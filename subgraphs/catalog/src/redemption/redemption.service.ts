@@ -1,9 +1,10 @@
 import { DataSource, In, Repository } from "typeorm";
 import { isUniqueViolation } from "../../../../shared/src/database";
-import { TierLevel, tierRank } from "../../../../shared/src/enums";
+import type { TierLevel } from "../../../../shared/src/enums";
 import { type ErrorCode, appError, badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { isUuid, requireId } from "../../../../shared/src/validation";
+import { type MemberStanding, type Unmet, countedRedemptionsSql, firstUnmet } from "../reward/eligibility";
 import { RewardRecord } from "../reward/reward.entity";
 import type { RewardService } from "../reward/reward.service";
 import { selectColumns } from "../sql";
@@ -12,13 +13,16 @@ import { RedemptionStatus } from "./redemption-status";
 import { RedemptionRecord } from "./redemption.entity";
 import { RedemptionSaga } from "./redemption-saga";
 
-
 interface RedeemRequest {
   memberId: string;
   rewardId: string;
   idempotencyKey: string;
 }
 
+/** The error of the first eligibility condition that failed, if any. */
+function refuseIfUnmet(unmet: Unmet | null): void {
+  if (unmet) throw appError(unmet.code, unmet.message);
+}
 
 export class RedemptionService {
   private readonly redemptions: Repository<RedemptionRecord>;
@@ -57,18 +61,21 @@ export class RedemptionService {
 
   /**
    * Redeems a reward. The steps are kept apart on purpose: nothing is written until every check has
-   * passed; then the saga holds and captures the points (see redemption-saga.ts).
+   * passed; then the saga holds and captures the points (see redemption-saga.ts). Eligibility is the
+   * list of eligibility.ts, evaluated at one `now` (the request's), the same list `eligibleRewards` uses.
    */
-  async redeem(input: RedeemRewardInput): Promise<RedemptionRecord> {
+  async redeem(input: RedeemRewardInput, now: Date = new Date()): Promise<RedemptionRecord> {
     const request = this.validate(input);
     const earlier = await this.findByKey(request);
     if (earlier) return this.replay(earlier, request);
 
-    const reward = await this.redeemableReward(request.rewardId);
+    const reward = await this.findReward(request.rewardId);
+    // The reward's own conditions (offered, dates, stock) first, before asking other services.
+    refuseIfUnmet(firstUnmet(reward, null, now));
     await this.requireMember(request.memberId);
-    await this.requireStanding(request.memberId, reward);
+    const standing = await this.standingOf(request.memberId);
 
-    const reservation = await this.reserve(request, reward);
+    const reservation = await this.reserve(request, reward, standing, now);
     // Someone else committed this key first: answer as a retry would.
     if (!reservation) return this.replay((await this.findByKey(request))!, request);
 
@@ -106,19 +113,10 @@ export class RedemptionService {
     return earlier;
   }
 
-  /** Step 3: the reward exists and can be redeemed now. */
-  private async redeemableReward(rewardId: string): Promise<RewardRecord> {
+  /** Step 3: the reward exists. */
+  private async findReward(rewardId: string): Promise<RewardRecord> {
     const [reward] = await this.rewards.findByIds([rewardId]);
     if (!reward) throw notFound(`No reward with id "${rewardId}"`);
-    const now = new Date();
-    if (!reward.active) throw appError("NOT_ELIGIBLE", "This reward is not currently offered");
-    if (reward.validFrom && reward.validFrom > now) {
-      throw appError("NOT_ELIGIBLE", `This reward can be redeemed from ${reward.validFrom.toISOString()}`);
-    }
-    if (reward.validUntil && reward.validUntil < now) {
-      throw appError("NOT_ELIGIBLE", `This reward could be redeemed until ${reward.validUntil.toISOString()}`);
-    }
-    if (reward.stock === 0) throw appError("OUT_OF_STOCK", "This reward is out of stock");
     return reward;
   }
 
@@ -129,39 +127,35 @@ export class RedemptionService {
   }
 
   /** Step 5: tier and points, as the ledger sees them now. */
-  private async requireStanding(memberId: string, reward: RewardRecord): Promise<void> {
+  private async standingOf(memberId: string): Promise<Omit<MemberStanding, "redeemed">> {
     const [standing] = await this.ledgerService.entities<{ tier: TierLevel; balance: { available: number } }>(
       "Member",
       [memberId],
       "tier balance { available }",
     );
     if (!standing) throw notFound(`No member with id "${memberId}"`);
-    if (tierRank(standing.tier) < tierRank(reward.minimumTier)) {
-      throw appError("NOT_ELIGIBLE", `This reward needs tier ${reward.minimumTier} or above; the member is ${standing.tier}`);
-    }
-    if (standing.balance.available < reward.costPoints) {
-      throw appError(
-        "INSUFFICIENT_POINTS",
-        `This reward costs ${reward.costPoints} points; the member has ${standing.balance.available} available`,
-      );
-    }
+    return { tier: standing.tier, available: standing.balance.available };
   }
 
-  /** Step 6: the PENDING row and the stock unit, together or not at all. Null when the key was taken meanwhile. */
-  private async reserve(request: RedeemRequest, reward: RewardRecord): Promise<RedemptionRecord | null> {
+  /**
+   * Step 6: every eligibility condition, then the PENDING row and the stock unit, together or not at
+   * all. Null when the key was taken meanwhile. The member's count toward `maxPerMember` is read under a
+   * lock (one member's redemptions of one reward queue here), so parallel requests cannot pass the
+   * limit together; the stock is taken by one guarded UPDATE, so they cannot pass it either.
+   */
+  private async reserve(
+    request: RedeemRequest,
+    reward: RewardRecord,
+    standing: Omit<MemberStanding, "redeemed">,
+    now: Date,
+  ): Promise<RedemptionRecord | null> {
     try {
       return await this.dataSource.transaction(async (manager) => {
         if (reward.maxPerMember !== null) {
-          // One member's redemptions of one reward queue here, so parallel requests cannot pass the limit together.
           await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${request.memberId}:${reward.id}`]);
-          const [{ count }] = await manager.query(
-            `SELECT count(*)::int AS count FROM redemptions WHERE member_id = $1 AND reward_id = $2 AND status IN ('PENDING', 'COMPLETED')`,
-            [request.memberId, reward.id],
-          );
-          if (count >= reward.maxPerMember) {
-            throw appError("NOT_ELIGIBLE", `This reward can be redeemed at most ${reward.maxPerMember} time(s) per member`);
-          }
         }
+        const [{ redeemed }] = await manager.query(`SELECT ${countedRedemptionsSql("$1", "$2")} AS redeemed`, [request.memberId, reward.id]);
+        refuseIfUnmet(firstUnmet(reward, { ...standing, redeemed }, now));
         const redemption = await manager.save(
           manager.create(RedemptionRecord, {
             ...request,
@@ -173,7 +167,8 @@ export class RedemptionService {
           }),
         );
         const stock = await this.rewards.takeStock(manager, reward.id);
-        if (!stock.taken) throw appError("OUT_OF_STOCK", "This reward is out of stock");
+        // Taken meanwhile by a parallel redemption: the list's answer for the stock as the guard found it.
+        if (!stock.taken) refuseIfUnmet(firstUnmet({ ...reward, stock: 0 }, { ...standing, redeemed }, now));
         return redemption;
       });
     } catch (error) {

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { TierLevel } from "../../../../shared/src/enums";
 
-/** A row of `rewards`. `minimum_tier_rank` is a generated column used only in SQL, so it is not mapped. */
+/** A row of `rewards`. */
 @Entity("rewards")
 export class RewardRecord {
   @PrimaryGeneratedColumn("uuid")

@@ -19,18 +19,19 @@ export interface EligibleKey extends Standing {
 }
 
 /**
- * Rewards a member may redeem, keyed by standing and page size (not member id: members with the same
- * tier and balance get the same list). One statement per batch: distinct standings, the largest
- * `first` asked, then each key trimmed to its own `first`.
+ * Rewards a member may redeem at the request's `now`, keyed by member, standing and page size. One
+ * statement per batch: distinct (member, standing), the largest `first` asked, then each key trimmed
+ * to its own `first`. Keyed by member, not only by standing: `maxPerMember` depends on the member's
+ * own redemptions.
  */
-export const createEligibleRewardsLoader = (rewards: RewardService) =>
+export const createEligibleRewardsLoader = (rewards: RewardService, now: Date) =>
   new DataLoader<EligibleKey, Reward[], string>(
     async (keys) => {
-      const standingKey = (k: Standing) => `${k.tierRank}:${k.available}`;
-      const standings = [...new Map(keys.map((k) => [standingKey(k), { tierRank: k.tierRank, available: k.available }])).values()];
-      const lists = await rewards.eligible(standings, Math.max(...keys.map((k) => k.first)));
+      const standingKey = (k: Standing) => `${k.memberId.toLowerCase()}:${k.tier}:${k.available}`;
+      const standings = [...new Map(keys.map((k) => [standingKey(k), { memberId: k.memberId, tier: k.tier, available: k.available }])).values()];
+      const lists = await rewards.eligible(standings, Math.max(...keys.map((k) => k.first)), now);
       const byStanding = new Map(standings.map((s, i) => [standingKey(s), lists[i].map(Reward.from)]));
       return keys.map((k) => (byStanding.get(standingKey(k)) ?? []).slice(0, k.first));
     },
-    { cacheKeyFn: (k) => `${k.tierRank}:${k.available}:${k.first}` },
+    { cacheKeyFn: (k) => `${k.memberId.toLowerCase()}:${k.tier}:${k.available}:${k.first}` },
   );

@@ -2,13 +2,16 @@ import { DataSource, type EntityManager, In, Repository } from "typeorm";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { isUuid, requireId, requireInt, requireText } from "../../../../shared/src/validation";
+import type { TierLevel } from "../../../../shared/src/enums";
 import { selectColumns } from "../sql";
+import { eligibilityFilter } from "./eligibility";
 import type { CreateRewardInput } from "./create-reward.input";
 import { RewardRecord } from "./reward.entity";
 
-/** What eligibility depends on: a member's tier rank and spendable points (members sharing both share the answer). */
+/** Whose eligible rewards: the member, with the tier and spendable points the gateway passed in. */
 export interface Standing {
-  tierRank: number;
+  memberId: string;
+  tier: TierLevel;
   available: number;
 }
 
@@ -42,27 +45,31 @@ export class RewardService {
   }
 
   /**
-   * The first `limit` rewards each standing may redeem now, in one statement for the whole batch:
-   * the answer for `standings[i]` is `result[i]`, by cost then id.
+   * The first `limit` rewards each member may redeem at `now`, in one statement for the whole batch:
+   * the answer for `standings[i]` is `result[i]`, by cost then id. The filter is generated from the
+   * eligibility list (eligibility.ts), the same conditions `redeemReward` checks.
    */
-  async eligible(standings: Standing[], limit: number): Promise<RewardRecord[][]> {
+  async eligible(standings: Standing[], limit: number, now: Date): Promise<RewardRecord[][]> {
     if (!standings.length) return [];
+    const filter = eligibilityFilter(5, now);
     const rows: (RewardRecord & { ord: string })[] = await this.dataSource.query(
       `SELECT m.ord, ${selectColumns(this.rewards.metadata, "e")}
-       FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS m(tier_rank, available, ord)
+       FROM unnest($1::uuid[], $2::text[], $3::int[]) WITH ORDINALITY AS m(member_id, tier, available, ord)
        CROSS JOIN LATERAL (
          SELECT * FROM rewards r
-         WHERE r.active
-           AND (r.valid_from IS NULL OR r.valid_from <= now())
-           AND (r.valid_until IS NULL OR r.valid_until >= now())
-           AND (r.stock IS NULL OR r.stock > 0)
-           AND r.minimum_tier_rank <= m.tier_rank
-           AND r.cost_points <= m.available
+         WHERE ${filter.sql}
          ORDER BY r.cost_points, r.id
-         LIMIT $3
+         LIMIT $4
        ) e
        ORDER BY m.ord, e.cost_points, e.id`,
-      [standings.map((s) => s.tierRank), standings.map((s) => s.available), limit],
+      [
+        // A malformed member id has no redemptions (null matches none).
+        standings.map((s) => (isUuid(s.memberId) ? s.memberId.toLowerCase() : null)),
+        standings.map((s) => s.tier),
+        standings.map((s) => s.available),
+        limit,
+        ...filter.params,
+      ],
     );
     const result = standings.map((): RewardRecord[] => []);
     for (const { ord, ...row } of rows) result[Number(ord) - 1].push(this.rewards.create(row));
