@@ -6,7 +6,7 @@ import type { Context } from "../context";
 import { Member } from "../member/member.type";
 import { partnerStub } from "../partner/partner.type";
 import { ExpiringPoints, PartnerPoints, PointsBalance, TierProgress } from "./balance.types";
-import { tierStanding } from "./tiers";
+import { tierStanding } from "../rules";
 
 @Resolver(() => Member)
 export class MemberBalanceResolver {
@@ -28,7 +28,7 @@ export class MemberBalanceResolver {
   @FieldResolver(() => TierLevel, { description: docs.memberTier })
   async tier(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<TierLevel> {
     await requireSelfOrLinkedPartner(identity, member.id, () => loaders.linkedPartners.load(member.id));
-    return tierStanding((await loaders.standing.load(member.id)).qualifying).current;
+    return tierStanding((await loaders.standing.load(member.id)).qualifying).current as TierLevel;
   }
 
   @FieldResolver(() => TierProgress, { description: "How far the member is from the next tier. Only the member and admins see it." })

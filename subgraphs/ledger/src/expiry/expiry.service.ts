@@ -25,7 +25,8 @@ export async function expireDueLots(dataSource: DataSource, now: Date, batchSize
     if (!due.length) return run;
     for (const { member_id: memberId } of due) {
       await dataSource.transaction(async (manager) => {
-        await lockMember(manager, memberId);
+        // Under the lock, points that became spendable repay any debt before anything expires (rules/debt.ts).
+        await lockMember(manager, memberId, now);
         const lots: { id: string; partner_id: string; remaining: number; expires_at: Date }[] = await manager.query(
           `SELECT id, partner_id, remaining, expires_at FROM lots
            WHERE member_id = $1 AND remaining > 0 AND expires_at <= $2 ORDER BY id FOR UPDATE`,

@@ -98,8 +98,10 @@ export interface LockedMember {
  * Locks members' account rows (creating them at zero when new), in id order so that two transfers
  * between the same members cannot deadlock. Every write that reads a member's points before moving
  * them takes this lock first: concurrent writers for one member queue up and each sees the last one's result.
+ * Under the lock, a member's debt is first repaid by points that have become spendable since they
+ * arrived pending (rules/debt.ts: pending points repay a debt only once available).
  */
-export async function lockMembers(manager: EntityManager, memberIds: string[]): Promise<Map<string, LockedMember>> {
+export async function lockMembers(manager: EntityManager, memberIds: string[], now: Date): Promise<Map<string, LockedMember>> {
   const ids = [...new Set(memberIds)].sort();
   await manager.query(
     `INSERT INTO accounts (kind, owner_id) SELECT 'MEMBER', id FROM unnest($1::uuid[]) AS id ORDER BY id ON CONFLICT DO NOTHING`,
@@ -109,11 +111,37 @@ export async function lockMembers(manager: EntityManager, memberIds: string[]): 
     `SELECT owner_id, balance, debt FROM accounts WHERE kind = 'MEMBER' AND owner_id = ANY($1::uuid[]) ORDER BY owner_id FOR UPDATE`,
     [ids],
   );
-  return new Map(rows.map((row) => [row.owner_id, { balance: Number(row.balance), debt: Number(row.debt) }]));
+  const locked = new Map(rows.map((row) => [row.owner_id, { balance: Number(row.balance), debt: Number(row.debt) }]));
+  for (const [memberId, member] of locked) if (member.debt > 0) member.debt = await repayDebtFromMatured(manager, memberId, member.debt, now);
+  return locked;
 }
 
-export async function lockMember(manager: EntityManager, memberId: string): Promise<LockedMember> {
-  return (await lockMembers(manager, [memberId])).get(memberId)!;
+export async function lockMember(manager: EntityManager, memberId: string, now: Date): Promise<LockedMember> {
+  return (await lockMembers(manager, [memberId], now)).get(memberId)!;
+}
+
+/**
+ * Repays a debt from the member's lots that became spendable after they arrived (in the order they
+ * became spendable, those past expiry but not yet posted included: they were spendable first). No
+ * posting: the balance already carries the debt. Returns the debt left. The caller holds the lock.
+ */
+async function repayDebtFromMatured(manager: EntityManager, memberId: string, debt: number, now: Date): Promise<number> {
+  const [row] = await manager.query(
+    `WITH open AS (
+       SELECT id, remaining, sum(remaining) OVER (ORDER BY available_at, id) - remaining AS before
+       FROM lots WHERE member_id = $1 AND remaining > 0 AND available_at <= $3
+     ), taken AS (
+       SELECT id, least(remaining, $2 - before) AS taken FROM open WHERE before < $2
+     ), updated AS (
+       UPDATE lots l SET remaining = l.remaining - taken.taken FROM taken WHERE l.id = taken.id RETURNING taken.taken
+     ), repaid AS (
+       UPDATE accounts SET debt = debt - (SELECT coalesce(sum(taken), 0) FROM updated)
+       WHERE kind = 'MEMBER' AND owner_id = $1 RETURNING debt
+     )
+     SELECT debt FROM repaid`,
+    [memberId, debt, now],
+  );
+  return Number(row.debt);
 }
 
 /** Moves a member's debt (never a posting: the balance already carries it). */

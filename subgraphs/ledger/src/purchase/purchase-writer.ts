@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { intFromEnv } from "../../../../shared/src/config";
 import { type EntryRow, toLedgerEntry } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { TIER_MULTIPLIER_PERCENT, TIER_THRESHOLDS } from "../balance/tiers";
+import { TIER_MULTIPLIER_PERCENT, TIER_THRESHOLDS } from "../rules";
 import { type CappedFigure, MEMBER_POINTS_CAP } from "../limits";
 
 /** A purchase ready for the ledger: everything decided that does not need the member's lock. */
