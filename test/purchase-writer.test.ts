@@ -53,6 +53,7 @@ function purchase(memberId: string, overrides: Partial<PurchaseToWrite> = {}): P
     expiresAt: addMonths(now, 24),
     memberVouched: true,
     receivedAt: now,
+    tierAt: null,
     ...overrides,
   };
 }

@@ -3,8 +3,9 @@ import type { EntityManager } from "typeorm";
 import { groupLoader } from "../../../../shared/src/loaders";
 import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
-import { pendingLotPointsSql } from "./pending";
-import { QUALIFYING_SQL } from "./qualifying";
+import { qualifyingWindowStart } from "../rules";
+import { pendingLotPointsSql } from "../sql/pending";
+import { QUALIFYING_SQL } from "../sql/qualifying";
 
 export interface Standing {
   balance: number;
@@ -22,7 +23,7 @@ const ZERO: Standing = { balance: 0, available: 0, pending: 0, held: 0, qualifyi
 /**
  * Everything the balance and tier fields need, for many members in one statement, from running state
  * only: the account row, lots inside a return window or past expiry, at most 366 daily qualifying
- * buckets, and one row per partner. Never the history.
+ * buckets and the purchases of the day the qualifying window starts in, and one row per partner. Never the history.
  */
 export function createStandingLoader(manager: EntityManager, clock: Clock) {
   return new DataLoader<string, Standing>(async (memberIds) => {
@@ -49,7 +50,7 @@ export function createStandingLoader(manager: EntityManager, clock: Clock) {
        LEFT JOIN LATERAL (
          SELECT sum(earned) AS earned, sum(redeemed) AS redeemed FROM member_partner_points WHERE member_id = q.member_id
        ) mp ON true`,
-      [memberIds.filter(isUuid), now],
+      [memberIds.filter(isUuid), now, qualifyingWindowStart(now)],
     );
     const byMember = new Map(rows.map((row) => [row.member_id, row]));
     return memberIds.map((id) => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { pendingLotPointsSql } from "../balance/pending";
+import { pendingLotPointsSql } from "../sql/pending";
 
 /**
  * Points live in lots: one per earn (or per transferred slice), with the time they become spendable

@@ -75,6 +75,8 @@ export class PurchaseService {
       expiresAt: expiresAt(earnedAt, this.expiryMonths),
       memberVouched: false,
       receivedAt: now,
+      // The tier bonus of a purchase recorded late is the member's tier when it was made (README, Tiers).
+      tierAt: occurredAt,
     };
     let written = await this.writer.write(purchase);
     if (written.outcome === "UNKNOWN_MEMBER") {
