@@ -12,16 +12,17 @@ import { migrations } from "../subgraphs/ledger/src/data-source";
 const url = withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger_migrations${process.env.TEST_DATABASE_NAME_SUFFIX}`);
 const dataSourceWith = (list: Function[]) => createDataSource({ url, entities: [], migrations: list, log: createLogger("test"), poolSize: 2 });
 let db: DataSource;
+const upToScopedKeys = migrations.slice(0, migrations.findIndex((m) => m.name === "ScopedTransferKeys1733320000000") + 1);
 
 beforeAll(async () => {
   await dropDatabase(url);
   await ensureDatabase(url);
-  // Everything before ScopedTransferKeys and RecordPurchasesCapped: the ledger as it was.
-  const before = dataSourceWith(migrations.filter((m) => !/ScopedTransferKeys|RecordPurchasesCapped/.test(m.name)));
+  // Everything before ScopedTransferKeys and RecordPurchasesCapped: the ledger as it was (later migrations are tried last).
+  const before = dataSourceWith(upToScopedKeys.filter((m) => !/ScopedTransferKeys|RecordPurchasesCapped/.test(m.name)));
   await before.initialize();
   await before.runMigrations();
   await before.destroy();
-  db = dataSourceWith(migrations);
+  db = dataSourceWith(upToScopedKeys);
   await db.initialize();
 });
 afterAll(async () => {
@@ -72,5 +73,23 @@ describe("ledger migrations: scoped transfer keys, capped record_purchases", () 
     await transfer(b, a, `transfer:${b}:shared`);
     await expect(db.undoLastMigration()).rejects.toThrow(/several members used the transfer key "shared"/);
     expect(await transferKeys()).toContain(`transfer:${a}:shared`);
+  });
+});
+
+describe("ledger migrations: record_purchases from its one definition", () => {
+  it("installs the current definition and goes back to the capped one", async () => {
+    const all = dataSourceWith(migrations);
+    await all.initialize();
+    try {
+      await all.runMigrations();
+      expect(await recordPurchasesArguments()).toContain("p_tier_at timestamp with time zone[], p_tier_from timestamp with time zone[]");
+      await all.undoLastMigration();
+      expect(await recordPurchasesArguments()).not.toContain("p_tier_from");
+      expect(await recordPurchasesArguments()).toMatch(/p_now timestamp with time zone, p_points_cap bigint$/);
+      await all.runMigrations();
+      expect(await recordPurchasesArguments()).toContain("p_tier_from");
+    } finally {
+      await all.destroy();
+    }
   });
 });
