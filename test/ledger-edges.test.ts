@@ -1,3 +1,5 @@
+import { Client } from "pg";
+import { withDatabase } from "../shared/src/config";
 import { addMonths } from "../subgraphs/ledger/src/rules";
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { ok } from "./support/gateway";
@@ -125,5 +127,32 @@ describe("refunds: own points first, then spendable points, then debt; pending p
     await ok(REVERSE, { input: { partnerId: partner.id, reference: purchase.reference, amountMinor: 100_000 } });
     await recordPurchase(partner, member.id, 100_000); // 1,000 spendable: 800 repay the debt
     expect((await standing(member.id)).balance).toEqual({ available: 200, pending: 0 });
+  });
+});
+
+describe("reversals say what they reverse and why", () => {
+  it("records the reason and the reversed transaction on refunds and cancellations", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const member = await enrollMember();
+    const purchase = await recordPurchase(partner, member.id, 100_000);
+    await ok(REVERSE, { input: { partnerId: partner.id, reference: purchase.reference, amountMinor: 10_000 } });
+    const { redeemReward } = await redeem(member.id, (await createReward(partner.id, { costPoints: 100 })).id);
+    await ok(`mutation($id: ID!) { cancelRedemption(id: $id) { status } }`, { id: redeemReward.id });
+    const client = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`) });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT r.reversal_reason, o.kind AS reversed_kind, o.reference = r.reference AS same_reference
+         FROM transactions r JOIN transactions o ON o.id = r.reverses_transaction_id
+         WHERE r.kind = 'REVERSAL' AND r.reference = ANY($1::text[]) ORDER BY 1`,
+        [[purchase.reference, redeemReward.id]],
+      );
+      expect(rows).toEqual([
+        { reversal_reason: "PURCHASE_REFUND", reversed_kind: "EARN", same_reference: true },
+        { reversal_reason: "REDEMPTION_CANCELLED", reversed_kind: "REDEEM", same_reference: true },
+      ]);
+    } finally {
+      await client.end();
+    }
   });
 });

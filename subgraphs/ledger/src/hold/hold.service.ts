@@ -125,6 +125,7 @@ export class HoldService {
       if (row.status !== HoldStatus.CAPTURED) throw appError("CONFLICT", `Redemption ${id} was never completed, so there is nothing to give back`);
       const posted = await postTransaction(manager, {
         kind: "REVERSAL",
+        reversal: { reason: "REDEMPTION_CANCELLED", reversesTransactionId: row.transaction_id! },
         idempotencyKey: `cancellation:${id}`,
         request: { redemptionId: id },
         partnerId: row.partner_id,

@@ -13,8 +13,13 @@ export interface Posting {
   entryKind?: EntryKind;
 }
 
+/** Why a REVERSAL reverses (the `reversal_reason` column): a refunded purchase, a cancelled redemption. */
+export type ReversalReason = "PURCHASE_REFUND" | "REDEMPTION_CANCELLED";
+
 export interface NewTransaction {
   kind: TransactionKind;
+  /** Set on every REVERSAL (and nothing else): why, and the transaction it reverses. */
+  reversal?: { reason: ReversalReason; reversesTransactionId: string };
   idempotencyKey: string;
   /** The request's input; the same key with another input is an IDEMPOTENCY_CONFLICT. */
   request: unknown;
@@ -55,10 +60,10 @@ export async function postTransaction(manager: EntityManager, tx: NewTransaction
   const sum = tx.postings.reduce((total, p) => total + p.amount, 0);
   if (sum !== 0) throw new Error(`Unbalanced ${tx.kind} transaction: postings sum to ${sum}`);
   const [inserted] = await manager.query(
-    `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, reversal_reason, reverses_transaction_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [tx.kind, tx.idempotencyKey, fingerprint(tx.request), tx.partnerId, tx.reference, tx.occurredAt],
+    [tx.kind, tx.idempotencyKey, fingerprint(tx.request), tx.partnerId, tx.reference, tx.occurredAt, tx.reversal?.reason ?? null, tx.reversal?.reversesTransactionId ?? null],
   );
   if (!inserted) {
     const existing = await findIdempotent(manager, tx.idempotencyKey, tx.request);

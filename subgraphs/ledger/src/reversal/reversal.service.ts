@@ -75,6 +75,7 @@ export class ReversalService {
       const { refundedMinor: refunded, points, basePoints } = clawback;
       const posted = await postTransaction(tx, {
         kind: "REVERSAL",
+        reversal: { reason: "PURCHASE_REFUND", reversesTransactionId: row.transaction_id },
         idempotencyKey,
         request,
         partnerId,

@@ -30,7 +30,7 @@ const CHECKS: { name: string; sql: string }[] = [
     name: "per-partner earned totals that differ from EARN entries and purchase refunds",
     sql: `WITH history AS (
             SELECT p.member_id, t.partner_id, sum(p.amount) AS earned FROM postings p JOIN transactions t ON t.id = p.transaction_id
-            WHERE p.entry_kind = 'EARN' OR (p.entry_kind = 'REVERSAL' AND t.idempotency_key LIKE 'reversal:%') GROUP BY 1, 2)
+            WHERE p.entry_kind = 'EARN' OR (p.entry_kind = 'REVERSAL' AND t.reversal_reason = 'PURCHASE_REFUND') GROUP BY 1, 2)
           SELECT coalesce(h.member_id, m.member_id) || '/' || coalesce(h.partner_id, m.partner_id) AS id, coalesce(m.earned, 0) AS got, coalesce(h.earned, 0) AS expected
           FROM history h FULL JOIN member_partner_points m USING (member_id, partner_id)
           WHERE coalesce(m.earned, 0) <> coalesce(h.earned, 0)`,
@@ -39,7 +39,7 @@ const CHECKS: { name: string; sql: string }[] = [
     name: "per-partner redeemed totals that differ from REDEEM entries and cancellations",
     sql: `WITH history AS (
             SELECT p.member_id, t.partner_id, -sum(p.amount) AS redeemed FROM postings p JOIN transactions t ON t.id = p.transaction_id
-            WHERE p.entry_kind = 'REDEEM' OR (p.entry_kind = 'REVERSAL' AND t.idempotency_key LIKE 'cancellation:%') GROUP BY 1, 2)
+            WHERE p.entry_kind = 'REDEEM' OR (p.entry_kind = 'REVERSAL' AND t.reversal_reason = 'REDEMPTION_CANCELLED') GROUP BY 1, 2)
           SELECT coalesce(h.member_id, m.member_id) || '/' || coalesce(h.partner_id, m.partner_id) AS id, coalesce(m.redeemed, 0) AS got, coalesce(h.redeemed, 0) AS expected
           FROM history h FULL JOIN member_partner_points m USING (member_id, partner_id)
           WHERE coalesce(m.redeemed, 0) <> coalesce(h.redeemed, 0)`,
@@ -76,10 +76,15 @@ const CHECKS: { name: string; sql: string }[] = [
     name: "purchases whose reversed points differ from their REVERSAL entries",
     sql: `SELECT pu.transaction_id AS id, pu.reversed_points AS got, coalesce(-sum(p.amount), 0) AS expected
           FROM purchases pu
-          JOIN transactions e ON e.id = pu.transaction_id
-          LEFT JOIN transactions r ON r.kind = 'REVERSAL' AND r.idempotency_key LIKE 'reversal:%' AND r.partner_id = e.partner_id AND r.reference = e.reference
+          LEFT JOIN transactions r ON r.reverses_transaction_id = pu.transaction_id AND r.reversal_reason = 'PURCHASE_REFUND'
           LEFT JOIN postings p ON p.transaction_id = r.id AND p.member_id IS NOT NULL
           GROUP BY pu.transaction_id HAVING pu.reversed_points <> coalesce(-sum(p.amount), 0)`,
+  },
+  {
+    name: "reversals whose reversed transaction is not of the kind their reason says (EARN for a refund, REDEEM for a cancellation)",
+    sql: `SELECT r.id, coalesce(o.kind, 'none') AS got, CASE r.reversal_reason WHEN 'PURCHASE_REFUND' THEN 'EARN' ELSE 'REDEEM' END AS expected
+          FROM transactions r LEFT JOIN transactions o ON o.id = r.reverses_transaction_id
+          WHERE r.kind = 'REVERSAL' AND o.kind IS DISTINCT FROM CASE r.reversal_reason WHEN 'PURCHASE_REFUND' THEN 'EARN' ELSE 'REDEEM' END`,
   },
   {
     name: "captured holds without exactly one REDEEM transaction",
