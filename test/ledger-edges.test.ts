@@ -3,7 +3,7 @@ import { withDatabase } from "../shared/src/config";
 import { addMonths } from "../subgraphs/ledger/src/rules";
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { ok } from "./support/gateway";
-import { expectLedgerConsistent, travel } from "./support/ledger";
+import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
 
 /**
  * The documented rules at their edges, through the gateway, with the ledger's test clock
@@ -152,6 +152,30 @@ describe("reversals say what they reverse and why", () => {
         { reversal_reason: "REDEMPTION_CANCELLED", reversed_kind: "REDEEM", same_reference: true },
       ]);
     } finally {
+      await client.end();
+    }
+  });
+});
+
+describe("ledger:verify recomputes the rules from the rules module", () => {
+  it("reports a purchase priced at no tier's multiplier and a clawback off its share, then nothing once repaired", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const member = await enrollMember();
+    const purchase = await recordPurchase(partner, member.id, 100_000); // 1,000 base at BASE
+    await ok(REVERSE, { input: { partnerId: partner.id, reference: purchase.reference, amountMinor: 50_000 } }); // 500 back
+    const client = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`) });
+    await client.connect();
+    const tamper = (points: number, reversed: number) =>
+      client.query(`UPDATE purchases SET points = $2, reversed_points = $3 WHERE member_id = $1`, [member.id, points, reversed]);
+    try {
+      await tamper(1_240, 620); // as if SILVER were ×1.24: no tier gives 1,240 for 1,000 base points; 620 is its half
+      const { code, output } = await ledgerTool("verify");
+      expect(code).toBe(1);
+      expect(output).toMatch(/FAIL purchases whose points are not their base points at any tier \(rules\/tiers.ts\): 1\n\s+base 1000: recorded 1240, recomputed 1000 or 1250 or 1500 or 2000/);
+      await tamper(1_000, 499);
+      expect((await ledgerTool("verify")).output).toMatch(/recorded 499\/500, recomputed 500\/500/);
+    } finally {
+      await tamper(1_000, 500);
       await client.end();
     }
   });

@@ -1,10 +1,52 @@
 import type { DataSource } from "typeorm";
+import { TIER_THRESHOLDS, clawbackFor, pointsAtTier } from "../rules";
 import { openLedgerDatabase } from "./ledger-database";
+
+interface Mismatch {
+  id: string;
+  got: string;
+  expected: string;
+}
 
 /**
  * `npm run ledger:verify`: recomputes the running state from the append-only history and reports every
  * difference. Exits non-zero on any mismatch.
  */
+/** Checks that recompute a rule in TypeScript, from ../rules, over what the database holds. */
+const RULE_CHECKS: { name: string; run(dataSource: DataSource): Promise<Mismatch[]> }[] = [
+  {
+    // Distinct (base, points) pairs only: a few thousand, however many purchases.
+    name: "purchases whose points are not their base points at any tier (rules/tiers.ts)",
+    run: async (dataSource) => {
+      const pairs: { base_points: number; points: number }[] = await dataSource.query(`SELECT DISTINCT base_points, points FROM purchases`);
+      return pairs
+        .filter((pair) => !TIER_THRESHOLDS.some((t) => pointsAtTier(pair.base_points, t.tier) === pair.points))
+        .map((pair) => ({
+          id: `base ${pair.base_points}`,
+          got: String(pair.points),
+          expected: TIER_THRESHOLDS.map((t) => pointsAtTier(pair.base_points, t.tier)).join(" or "),
+        }));
+    },
+  },
+  {
+    name: "refunded purchases whose clawed-back points differ from their cumulative share (rules/refunds.ts)",
+    run: async (dataSource) => {
+      const rows: Record<string, string | number>[] = await dataSource.query(
+        `SELECT transaction_id, amount_minor, refunded_minor, points, base_points, reversed_points, reversed_base_points FROM purchases WHERE refunded_minor > 0`,
+      );
+      return rows.flatMap((row) => {
+        const share = clawbackFor(
+          { amountMinor: Number(row.amount_minor), refundedMinor: 0, points: Number(row.points), basePoints: Number(row.base_points), reversedPoints: 0, reversedBasePoints: 0 },
+          Number(row.refunded_minor),
+        );
+        const got = `${row.reversed_points}/${row.reversed_base_points}`;
+        const expected = share.ok ? `${share.points}/${share.basePoints}` : "refunded more than the amount";
+        return got === expected ? [] : [{ id: String(row.transaction_id), got, expected }];
+      });
+    },
+  },
+];
+
 const CHECKS: { name: string; sql: string }[] = [
   {
     name: "transactions whose postings do not sum to zero",
@@ -101,8 +143,9 @@ const CHECKS: { name: string; sql: string }[] = [
 export async function verifyLedger(dataSource: DataSource): Promise<{ problems: number; report: string[] }> {
   const report: string[] = [];
   let problems = 0;
-  for (const check of CHECKS) {
-    const rows: { id: string; got: string; expected: string }[] = await dataSource.query(check.sql);
+  const checks = [...CHECKS.map((check) => ({ name: check.name, run: (d: DataSource): Promise<Mismatch[]> => d.query(check.sql) })), ...RULE_CHECKS];
+  for (const check of checks) {
+    const rows = await check.run(dataSource);
     problems += rows.length;
     report.push(`${rows.length ? "FAIL" : "ok  "} ${check.name}: ${rows.length}`);
     for (const row of rows.slice(0, 10)) report.push(`       ${row.id}: recorded ${row.got}, recomputed ${row.expected}`);
