@@ -119,6 +119,22 @@ describe("refunds: own points first, then spendable points, then debt; pending p
     expect((await standing(member.id)).balance).toEqual({ available: 0, pending: 0 });
   });
 
+  it("repays a debt from points that became spendable before they expire, even with no write in between", async () => {
+    const windowed = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 30 });
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const member = await enrollMember();
+    const purchase = await recordPurchase(partner, member.id, 100_000);
+    await redeem(member.id, (await createReward(partner.id, { costPoints: 800 })).id);
+    await ok(REVERSE, { input: { partnerId: partner.id, reference: purchase.reference, amountMinor: 100_000 } }); // owes 800
+    await recordPurchase(windowed, member.id, 100_000); // 1,000 pending, then spendable, then expiring 24 months on
+    const afterExpiry = await travel(800);
+    expect((await ledgerTool("expire", ["--now", afterExpiry.toISOString()])).code).toBe(0);
+    // 800 repaid the debt when the points became spendable; only the other 200 expired.
+    expect((await standing(member.id)).balance).toEqual({ available: 0, pending: 0 });
+    const { member: history } = await ok(`query($id: ID!) { member(id: $id) { activity(first: 10) { edges { node { kind points } } } } }`, { id: member.id });
+    expect(history.activity.edges.filter((e: { node: { kind: string } }) => e.node.kind === "EXPIRY").map((e: { node: { points: number } }) => e.node.points)).toEqual([-200]);
+  });
+
   it("repays a debt at once from points that arrive spendable", async () => {
     const partner = await registerPartner({ pointsPerUnit: 1 });
     const member = await enrollMember();

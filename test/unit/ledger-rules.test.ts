@@ -13,6 +13,7 @@ import {
   basePointsForPurchase,
   clawbackFor,
   expiresAt,
+  expiringSoonUntil,
   isPending,
   pointsAtTier,
   pointsExpiryMonthsOf,
@@ -147,6 +148,10 @@ describe("pending window and expiry", () => {
     expect(expiresAt(t("2026-01-31T10:00:00Z"), 24)).toEqual(t("2028-01-31T10:00:00Z"));
     expect(expiresAt(t("2028-02-29T10:00:00Z"), 24)).toEqual(t("2030-02-28T10:00:00Z"));
     expect(addMonths(t("2026-03-31T00:00:00Z"), -1)).toEqual(t("2026-02-28T00:00:00Z"));
+  });
+
+  it("calls points expiring within 90 days 'expiring soon'", () => {
+    expect(expiringSoonUntil(t("2026-01-01T00:00:00Z"))).toEqual(t("2026-04-01T00:00:00Z"));
   });
 
   it("reads POINTS_EXPIRY_MONTHS: 24 by default, at least 13, naming the variable", () => {

@@ -6,7 +6,7 @@ import type { Context } from "../context";
 import { Member } from "../member/member.type";
 import { partnerStub } from "../partner/partner.type";
 import { ExpiringPoints, PartnerPoints, PointsBalance, TierProgress } from "./balance.types";
-import { tierStanding } from "../rules";
+import { EXPIRING_SOON_DAYS, tierStanding } from "../rules";
 
 @Resolver(() => Member)
 export class MemberBalanceResolver {
@@ -77,7 +77,7 @@ export class PointsBalanceResolver {
     );
   }
 
-  @FieldResolver(() => [ExpiringPoints], { description: "Points that expire within the next 90 days, soonest first, unless spent before." })
+  @FieldResolver(() => [ExpiringPoints], { description: `Points that expire within the next ${EXPIRING_SOON_DAYS} days, soonest first, unless spent before.` })
   async expiringSoon(@Root() balance: PointsBalance, @Ctx() { loaders }: Context): Promise<ExpiringPoints[]> {
     ownerOnly(balance);
     return (await loaders.expiringSoon.load(balance.memberId)).map((row) =>

@@ -3,7 +3,7 @@ import type { EntityManager } from "typeorm";
 import { groupLoader } from "../../../../shared/src/loaders";
 import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
-import { qualifyingWindowStart } from "../rules";
+import { expiringSoonUntil, qualifyingWindowStart } from "../rules";
 import { pendingLotPointsSql } from "../sql/pending";
 import { QUALIFYING_SQL } from "../sql/qualifying";
 
@@ -98,16 +98,18 @@ export interface ExpiringRow {
   expires_at: Date;
 }
 
-/** Each member's lots expiring within the next 90 days, soonest first. */
+/** Each member's lots expiring within the next EXPIRING_SOON_DAYS (rules/expiry.ts), soonest first. */
 export const createExpiringSoonLoader = (manager: EntityManager, clock: Clock) =>
   groupLoader(
-    (memberIds: string[]): Promise<ExpiringRow[]> =>
-      manager.query(
+    (memberIds: string[]): Promise<ExpiringRow[]> => {
+      const now = clock.now();
+      return manager.query(
         `SELECT member_id, remaining AS points, expires_at FROM lots
-         WHERE member_id = ANY($1::uuid[]) AND remaining > 0 AND expires_at > $2 AND expires_at <= $2::timestamptz + interval '90 days'
+         WHERE member_id = ANY($1::uuid[]) AND remaining > 0 AND expires_at > $2 AND expires_at <= $3
          ORDER BY expires_at, id`,
-        [memberIds.filter(isUuid), clock.now()],
-      ),
+        [memberIds.filter(isUuid), now, expiringSoonUntil(now)],
+      );
+    },
     (row) => row.member_id,
     (memberId) => memberId.toLowerCase(),
   );

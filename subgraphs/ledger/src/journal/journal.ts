@@ -126,15 +126,16 @@ export async function lockMember(manager: EntityManager, memberId: string, now: 
 }
 
 /**
- * Repays a debt from the member's lots that became spendable after they arrived (in the order they
- * became spendable, those past expiry but not yet posted included: they were spendable first). No
- * posting: the balance already carries the debt. Returns the debt left. The caller holds the lock.
+ * Repays a debt from the member's lots that were spendable and unexpired at `now`, in the order they
+ * became spendable (a refund that left a debt took every spendable point there was, so these became
+ * spendable since). No posting: the balance already carries the debt. Returns the debt left. The
+ * caller holds the lock. The expiry run calls it as of the instant before each lot it expires.
  */
-async function repayDebtFromMatured(manager: EntityManager, memberId: string, debt: number, now: Date): Promise<number> {
+export async function repayDebtFromMatured(manager: EntityManager, memberId: string, debt: number, now: Date): Promise<number> {
   const [row] = await manager.query(
     `WITH open AS (
        SELECT id, remaining, sum(remaining) OVER (ORDER BY available_at, id) - remaining AS before
-       FROM lots WHERE member_id = $1 AND remaining > 0 AND available_at <= $3
+       FROM lots WHERE member_id = $1 AND remaining > 0 AND available_at <= $3 AND expires_at > $3
      ), taken AS (
        SELECT id, least(remaining, $2 - before) AS taken FROM open WHERE before < $2
      ), updated AS (

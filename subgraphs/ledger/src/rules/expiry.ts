@@ -20,3 +20,9 @@ export function pointsExpiryMonthsOf(raw: string | undefined): number {
 
 /** When points earned at `earnedAt` expire: the same instant, `months` later (UTC, clamped to the month's end). */
 export const expiresAt = (earnedAt: Date, months: number): Date => addMonths(earnedAt, months);
+
+/** `balance.expiringSoon` lists points expiring within this many days. */
+export const EXPIRING_SOON_DAYS = 90;
+
+/** The end (inclusive) of the "expiring soon" horizon at `now`. */
+export const expiringSoonUntil = (now: Date): Date => new Date(now.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
