@@ -219,3 +219,15 @@ describe("transfers and the member cap", () => {
     expect(wouldPassCap(2_147_483_000, 648)).toBe(2_147_483_648n);
   });
 });
+
+describe("the rules folder is pure", () => {
+  it("imports nothing but its own files (no database, TypeORM, type-graphql, GraphQL or shared code)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { readdirSync, readFileSync } = require("node:fs") as typeof import("node:fs");
+    const dir = `${__dirname}/../../subgraphs/ledger/src/rules`;
+    const imports = readdirSync(dir)
+      .filter((file) => file.endsWith(".ts"))
+      .flatMap((file) => [...readFileSync(`${dir}/${file}`, "utf8").matchAll(/from\s+"([^"]+)"|require\("([^"]+)"\)|process\.env/g)].map((m) => `${file}: ${m[1] ?? m[2] ?? m[0]}`));
+    expect(imports.filter((line) => !/: \.\/[a-z-]+$/.test(line))).toEqual([]);
+  });
+});
