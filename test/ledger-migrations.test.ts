@@ -12,16 +12,17 @@ import { migrations } from "../subgraphs/ledger/src/data-source";
 const url = withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger_migrations${process.env.TEST_DATABASE_NAME_SUFFIX}`);
 const dataSourceWith = (list: Function[]) => createDataSource({ url, entities: [], migrations: list, log: createLogger("test"), poolSize: 2 });
 let db: DataSource;
+const upToScopedKeys = migrations.slice(0, migrations.findIndex((m) => m.name === "ScopedTransferKeys1733320000000") + 1);
 
 beforeAll(async () => {
   await dropDatabase(url);
   await ensureDatabase(url);
-  // Everything before ScopedTransferKeys and RecordPurchasesCapped: the ledger as it was.
-  const before = dataSourceWith(migrations.filter((m) => !/ScopedTransferKeys|RecordPurchasesCapped/.test(m.name)));
+  // Everything before ScopedTransferKeys and RecordPurchasesCapped: the ledger as it was (later migrations are tried last).
+  const before = dataSourceWith(upToScopedKeys.filter((m) => !/ScopedTransferKeys|RecordPurchasesCapped/.test(m.name)));
   await before.initialize();
   await before.runMigrations();
   await before.destroy();
-  db = dataSourceWith(migrations);
+  db = dataSourceWith(upToScopedKeys);
   await db.initialize();
 });
 afterAll(async () => {
@@ -72,5 +73,54 @@ describe("ledger migrations: scoped transfer keys, capped record_purchases", () 
     await transfer(b, a, `transfer:${b}:shared`);
     await expect(db.undoLastMigration()).rejects.toThrow(/several members used the transfer key "shared"/);
     expect(await transferKeys()).toContain(`transfer:${a}:shared`);
+  });
+});
+
+describe("ledger migrations: record_purchases from its one definition, explicit reversals", () => {
+  let all: DataSource;
+  beforeAll(async () => {
+    all = dataSourceWith(migrations);
+    await all.initialize();
+    await all.runMigrations();
+  });
+  afterAll(() => all.destroy());
+  const undoTo = async (name: string) => {
+    while ((await all.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`))[0].name !== name) await all.undoLastMigration();
+  };
+
+  it("installs the current definition and goes back to the capped one", async () => {
+    expect(await recordPurchasesArguments()).toContain("p_tier_at timestamp with time zone[], p_tier_from timestamp with time zone[]");
+    await undoTo("ScopedTransferKeys1733320000000");
+    expect(await recordPurchasesArguments()).not.toContain("p_tier_from");
+    expect(await recordPurchasesArguments()).toMatch(/p_now timestamp with time zone, p_points_cap bigint$/);
+    await all.runMigrations();
+    expect(await recordPurchasesArguments()).toContain("p_tier_from");
+  });
+
+  it("backfills each recorded reversal's reason and reversed transaction from its key, and drops them going back", async () => {
+    await undoTo("RecordPurchasesFromRules1733400000000");
+    const partner = randomUUID();
+    const redemption = randomUUID();
+    const insert = async (kind: string, key: string, reference: string) =>
+      (await all.query(
+        `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at) VALUES ($1, $2, 'f', $3, $4, now()) RETURNING id`,
+        [kind, key, partner, reference],
+      ))[0].id as string;
+    const earn = await insert("EARN", `purchase:${partner}:r-1`, "r-1");
+    const refund = await insert("REVERSAL", `reversal:${partner}:r-1:refund-1`, "r-1");
+    const redeem = await insert("REDEEM", `redemption:${redemption}`, redemption);
+    const cancel = await insert("REVERSAL", `cancellation:${redemption}`, redemption);
+    await all.runMigrations();
+    const rows = await all.query(`SELECT id, reversal_reason, reverses_transaction_id FROM transactions WHERE id = ANY($1::uuid[]) ORDER BY idempotency_key`, [[earn, refund, redeem, cancel]]);
+    expect(rows).toEqual([
+      { id: cancel, reversal_reason: "REDEMPTION_CANCELLED", reverses_transaction_id: redeem },
+      { id: earn, reversal_reason: null, reverses_transaction_id: null },
+      { id: redeem, reversal_reason: null, reverses_transaction_id: null },
+      { id: refund, reversal_reason: "PURCHASE_REFUND", reverses_transaction_id: earn },
+    ]);
+    await expect(all.query(`UPDATE transactions SET reversal_reason = NULL WHERE id = $1`, [refund])).rejects.toThrow(/append-only/);
+    await all.undoLastMigration();
+    expect((await all.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'transactions' AND column_name = 'reversal_reason'`))[0].n).toBe(0);
+    await all.runMigrations();
   });
 });

@@ -1,8 +1,9 @@
 import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
-import { MEMBER_POINTS_CAP, requireWithinCap, safeIntegerFromSql } from "../subgraphs/ledger/src/limits";
-import { pointsForPurchase } from "../subgraphs/ledger/src/purchase/earn-rule";
-import { shareOf } from "../subgraphs/ledger/src/reversal/refund-share";
+import { MEMBER_POINTS_CAP, requireWithinCap, safeIntegerFromSql, withinCap } from "../subgraphs/ledger/src/limits";
+import { basePointsForPurchase, shareOf } from "../subgraphs/ledger/src/rules";
+
+const pointsForPurchase = (amountMinor: number, pointsPerUnit: number) => withinCap(() => basePointsForPurchase(amountMinor, pointsPerUnit));
 import { createReward, enrollMember, headline, registerPartner } from "./support/fixtures";
 import { fails, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { withDatabase } from "../shared/src/config";
 import { createDataSource } from "../shared/src/database";
 import { createLogger } from "../shared/src/logger";
-import { addMonths } from "../subgraphs/ledger/src/clock";
+import { addMonths } from "../subgraphs/ledger/src/rules";
 import { type PurchaseOutcome, type PurchaseToWrite, PurchaseWriter } from "../subgraphs/ledger/src/purchase/purchase-writer";
 import { expectLedgerConsistent } from "./support/ledger";
 
@@ -53,6 +53,7 @@ function purchase(memberId: string, overrides: Partial<PurchaseToWrite> = {}): P
     expiresAt: addMonths(now, 24),
     memberVouched: true,
     receivedAt: now,
+    tierAt: null,
     ...overrides,
   };
 }

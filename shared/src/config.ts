@@ -23,16 +23,6 @@ export function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-/**
- * How long earned points live. At least 13 months: points must never expire before the longest
- * return window (365 days) ends, which the ledger's pending-points sums rely on.
- */
-export function pointsExpiryMonths(): number {
-  const months = intFromEnv("POINTS_EXPIRY_MONTHS", 24);
-  if (months < 13) throw new Error(`POINTS_EXPIRY_MONTHS must be at least 13 (points must outlive a 365-day return window), got ${months}`);
-  return months;
-}
-
 export function subgraphPort(name: SubgraphName): number {
   return intFromEnv(SUBGRAPHS[name].portEnv, SUBGRAPHS[name].defaultPort);
 }

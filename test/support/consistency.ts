@@ -29,7 +29,7 @@ export async function expectCatalogConsistent(suffix = process.env.TEST_DATABASE
   const refunds = await rows<{ reference: string; n: number }>(
     "ledger",
     suffix,
-    `SELECT reference, count(*)::int AS n FROM transactions WHERE idempotency_key LIKE 'cancellation:%' GROUP BY reference`,
+    `SELECT reference, count(*)::int AS n FROM transactions WHERE reversal_reason = 'REDEMPTION_CANCELLED' GROUP BY reference`,
   );
   const captured = new Set(holds.filter((h) => h.status === "CAPTURED").map((h) => h.redemption_id));
   const spent = new Set(redemptions.filter((r) => r.status === "COMPLETED" || r.status === "CANCELLED").map((r) => r.id));

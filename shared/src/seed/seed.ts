@@ -9,7 +9,8 @@ import * as membersDb from "../../../subgraphs/members/src/data-source";
 import { seedEpoch, writeSeedMembers } from "../../../subgraphs/members/src/seed/bulk-seed";
 import * as partnersDb from "../../../subgraphs/partners/src/data-source";
 import { writeSeedPartners } from "../../../subgraphs/partners/src/seed/bulk-seed";
-import { type SubgraphName, embeddedDatabaseUrl, intFromEnv, pointsExpiryMonths, subgraphDatabaseUrl, withDatabase } from "../config";
+import { type SubgraphName, embeddedDatabaseUrl, intFromEnv, subgraphDatabaseUrl, withDatabase } from "../config";
+import { pointsExpiryMonths } from "../../../subgraphs/ledger/src/settings";
 import { createDataSource, ensureDatabase, maintenanceTimeouts } from "../database";
 import { createLogger } from "../logger";
 import {

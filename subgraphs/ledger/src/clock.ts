@@ -15,16 +15,3 @@ export class AdjustableClock implements Clock {
     return new Date(Date.now() + this.offsetMs);
   }
 }
-
-export const DAY_MS = 86_400_000;
-
-/** Same day of month, N months later, in UTC (clamped to the month's last day, as Postgres does). */
-export function addMonths(date: Date, months: number): Date {
-  const result = new Date(date.getTime());
-  const day = result.getUTCDate();
-  result.setUTCDate(1);
-  result.setUTCMonth(result.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
-  result.setUTCDate(Math.min(day, lastDay));
-  return result;
-}

@@ -1,16 +1,11 @@
 import { appError } from "../../../shared/src/errors";
+import { type CappedFigure, MEMBER_POINTS_CAP, PointsCapExceeded, wouldPassCap } from "./rules";
 
 /**
- * The most any per-member points figure may reach: GraphQL `Int`'s maximum, 2^31 − 1. Balances and
- * totals are bigint in Postgres but `Int` in the API, so a member's figures are capped when they are
- * written (a write that would pass the cap is refused with LIMIT_EXCEEDED) and a read never fails.
- * The one home of the number: `record_purchases` receives it as an argument (RecordPurchasesCapped
- * migration) and the other writes check it in TypeScript. See README, "Ranges".
+ * The member points cap as the API reports it: the rule (MEMBER_POINTS_CAP, `wouldPassCap`) is in
+ * ./rules/cap.ts; this turns a breach into LIMIT_EXCEEDED. See README, "Ranges".
  */
-export const MEMBER_POINTS_CAP = 2_147_483_647;
-
-/** The member figures a write can push toward the cap (as named in the API). */
-export type CappedFigure = "balance" | "lifetimeEarned" | "lifetimeRedeemed" | "points";
+export { type CappedFigure, MEMBER_POINTS_CAP } from "./rules";
 
 const LABELS: Record<CappedFigure, string> = {
   balance: "points balance",
@@ -35,8 +30,18 @@ export function memberPointsLimitExceeded(figure: CappedFigure, wouldBe: number 
  * queue and each sees the last one's figure.
  */
 export function requireWithinCap(figure: CappedFigure, current: number, adding: number): void {
-  const wouldBe = BigInt(current) + BigInt(adding);
-  if (wouldBe > BigInt(MEMBER_POINTS_CAP)) throw memberPointsLimitExceeded(figure, wouldBe);
+  const wouldBe = wouldPassCap(current, adding);
+  if (wouldBe !== null) throw memberPointsLimitExceeded(figure, wouldBe);
+}
+
+/** Runs a rule, turning its PointsCapExceeded into the API's LIMIT_EXCEEDED. */
+export function withinCap<T>(rule: () => T): T {
+  try {
+    return rule();
+  } catch (error) {
+    if (error instanceof PointsCapExceeded) throw memberPointsLimitExceeded(error.figure, error.wouldBe);
+    throw error;
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Context } from "../context";
 import { Member } from "../member/member.type";
 import { partnerStub } from "../partner/partner.type";
 import { ExpiringPoints, PartnerPoints, PointsBalance, TierProgress } from "./balance.types";
-import { tierStanding } from "./tiers";
+import { EXPIRING_SOON_DAYS, tierStanding } from "../rules";
 
 @Resolver(() => Member)
 export class MemberBalanceResolver {
@@ -28,7 +28,7 @@ export class MemberBalanceResolver {
   @FieldResolver(() => TierLevel, { description: docs.memberTier })
   async tier(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<TierLevel> {
     await requireSelfOrLinkedPartner(identity, member.id, () => loaders.linkedPartners.load(member.id));
-    return tierStanding((await loaders.standing.load(member.id)).qualifying).current;
+    return tierStanding((await loaders.standing.load(member.id)).qualifying).current as TierLevel;
   }
 
   @FieldResolver(() => TierProgress, { description: "How far the member is from the next tier. Only the member and admins see it." })
@@ -77,7 +77,7 @@ export class PointsBalanceResolver {
     );
   }
 
-  @FieldResolver(() => [ExpiringPoints], { description: "Points that expire within the next 90 days, soonest first, unless spent before." })
+  @FieldResolver(() => [ExpiringPoints], { description: `Points that expire within the next ${EXPIRING_SOON_DAYS} days, soonest first, unless spent before.` })
   async expiringSoon(@Root() balance: PointsBalance, @Ctx() { loaders }: Context): Promise<ExpiringPoints[]> {
     ownerOnly(balance);
     return (await loaders.expiringSoon.load(balance.memberId)).map((row) =>

@@ -2,6 +2,7 @@ import { Field, Float, Int, ObjectType } from "type-graphql";
 import { TierLevel } from "../../../../shared/src/enums";
 import { docs } from "../../../../shared/src/schema-docs";
 import { Partner } from "../partner/partner.type";
+import { EXPIRY_TEXT, QUALIFYING_WINDOW_TEXT, TIER_THRESHOLDS_TEXT } from "../rule-docs";
 
 @ObjectType({ description: "A member's points at one partner brand, ever (totals, not a balance)." })
 export class PartnerPoints {
@@ -20,7 +21,7 @@ export class ExpiringPoints {
   @Field(() => Int, { description: "Points still unspent that expire at `expiresAt`." })
   points!: number;
 
-  @Field(() => Date, { description: "When they expire (UTC): 24 months after they were earned, by default." })
+  @Field(() => Date, { description: `When they expire (UTC): ${EXPIRY_TEXT}.` })
   expiresAt!: Date;
 }
 
@@ -42,7 +43,7 @@ export class PointsBalance {
   lifetimeRedeemed!: number;
 }
 
-@ObjectType({ description: "Where the member stands toward the next tier. Thresholds: SILVER 5,000, GOLD 20,000, PLATINUM 50,000 qualifying points." })
+@ObjectType({ description: `Where the member stands toward the next tier. Thresholds: ${TIER_THRESHOLDS_TEXT} qualifying points.` })
 export class TierProgress {
   @Field(() => TierLevel, { description: "The member's tier now (the same as `Member.tier`)." })
   current!: TierLevel;
@@ -50,7 +51,7 @@ export class TierProgress {
   @Field(() => TierLevel, { nullable: true, description: "The next tier; null at PLATINUM." })
   next!: TierLevel | null;
 
-  @Field(() => Int, { description: "Base points earned in the trailing 12 months, less refunds: tier bonuses, pending points and points received by transfer do not count." })
+  @Field(() => Int, { description: `Base points of purchases made in ${QUALIFYING_WINDOW_TEXT} and past their return window, less refunds: tier bonuses, pending points and points received by transfer do not count.` })
   qualifyingPoints!: number;
 
   @Field(() => Int, { nullable: true, description: "Qualifying points needed for the next tier; null at the top." })

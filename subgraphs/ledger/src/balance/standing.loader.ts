@@ -3,8 +3,9 @@ import type { EntityManager } from "typeorm";
 import { groupLoader } from "../../../../shared/src/loaders";
 import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
-import { pendingLotPointsSql } from "./pending";
-import { QUALIFYING_SQL } from "./qualifying";
+import { expiringSoonUntil, qualifyingWindowStart } from "../rules";
+import { pendingLotPointsSql } from "../sql/pending";
+import { QUALIFYING_SQL } from "../sql/qualifying";
 
 export interface Standing {
   balance: number;
@@ -22,7 +23,7 @@ const ZERO: Standing = { balance: 0, available: 0, pending: 0, held: 0, qualifyi
 /**
  * Everything the balance and tier fields need, for many members in one statement, from running state
  * only: the account row, lots inside a return window or past expiry, at most 366 daily qualifying
- * buckets, and one row per partner. Never the history.
+ * buckets and the purchases of the day the qualifying window starts in, and one row per partner. Never the history.
  */
 export function createStandingLoader(manager: EntityManager, clock: Clock) {
   return new DataLoader<string, Standing>(async (memberIds) => {
@@ -49,7 +50,7 @@ export function createStandingLoader(manager: EntityManager, clock: Clock) {
        LEFT JOIN LATERAL (
          SELECT sum(earned) AS earned, sum(redeemed) AS redeemed FROM member_partner_points WHERE member_id = q.member_id
        ) mp ON true`,
-      [memberIds.filter(isUuid), now],
+      [memberIds.filter(isUuid), now, qualifyingWindowStart(now)],
     );
     const byMember = new Map(rows.map((row) => [row.member_id, row]));
     return memberIds.map((id) => {
@@ -97,16 +98,18 @@ export interface ExpiringRow {
   expires_at: Date;
 }
 
-/** Each member's lots expiring within the next 90 days, soonest first. */
+/** Each member's lots expiring within the next EXPIRING_SOON_DAYS (rules/expiry.ts), soonest first. */
 export const createExpiringSoonLoader = (manager: EntityManager, clock: Clock) =>
   groupLoader(
-    (memberIds: string[]): Promise<ExpiringRow[]> =>
-      manager.query(
+    (memberIds: string[]): Promise<ExpiringRow[]> => {
+      const now = clock.now();
+      return manager.query(
         `SELECT member_id, remaining AS points, expires_at FROM lots
-         WHERE member_id = ANY($1::uuid[]) AND remaining > 0 AND expires_at > $2 AND expires_at <= $2::timestamptz + interval '90 days'
+         WHERE member_id = ANY($1::uuid[]) AND remaining > 0 AND expires_at > $2 AND expires_at <= $3
          ORDER BY expires_at, id`,
-        [memberIds.filter(isUuid), clock.now()],
-      ),
+        [memberIds.filter(isUuid), now, expiringSoonUntil(now)],
+      );
+    },
     (row) => row.member_id,
     (memberId) => memberId.toLowerCase(),
   );

@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { lockMember, postTransaction } from "../journal/journal";
+import { lockMember, postTransaction, repayDebtFromMatured } from "../journal/journal";
 
 export interface ExpiryRun {
   lots: number;
@@ -25,13 +25,20 @@ export async function expireDueLots(dataSource: DataSource, now: Date, batchSize
     if (!due.length) return run;
     for (const { member_id: memberId } of due) {
       await dataSource.transaction(async (manager) => {
-        await lockMember(manager, memberId);
+        let { debt } = await lockMember(manager, memberId, now);
         const lots: { id: string; partner_id: string; remaining: number; expires_at: Date }[] = await manager.query(
           `SELECT id, partner_id, remaining, expires_at FROM lots
-           WHERE member_id = $1 AND remaining > 0 AND expires_at <= $2 ORDER BY id FOR UPDATE`,
+           WHERE member_id = $1 AND remaining > 0 AND expires_at <= $2 ORDER BY expires_at, id FOR UPDATE`,
           [memberId, now],
         );
         for (const lot of lots) {
+          // Spendable points repay a debt before they expire (rules/debt.ts): as of the instant before this lot expired.
+          if (debt > 0) {
+            debt = await repayDebtFromMatured(manager, memberId, debt, new Date(lot.expires_at.getTime() - 1));
+            const [{ remaining }] = await manager.query(`SELECT remaining FROM lots WHERE id = $1`, [lot.id]);
+            lot.remaining = remaining;
+            if (lot.remaining === 0) continue;
+          }
           await postTransaction(manager, {
             kind: "EXPIRY",
             idempotencyKey: `expiry:lot:${lot.id}`,

@@ -10,6 +10,7 @@ import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, lockMember, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable } from "../journal/lots";
 import { requireWithinCap } from "../limits";
+import { repayDebtFromSlices } from "../rules";
 import { HoldStatus, type HoldInput, PointsHold } from "./hold.types";
 
 /** The member's lifetime redeemed points (their per-partner totals), plus what their live holds will add when captured. */
@@ -59,7 +60,7 @@ export class HoldService {
     const hold = this.validate(input);
     const now = this.clock.now();
     const placed = await this.dataSource.transaction(async (manager) => {
-      const member = await lockMember(manager, hold.memberId);
+      const member = await lockMember(manager, hold.memberId, now);
       const existing = await this.existing(manager, hold);
       if (existing) return this.toHold(manager, existing);
       const available = spendable(member.balance, await holdings(manager, hold.memberId, now));
@@ -85,7 +86,7 @@ export class HoldService {
     const captured = await this.dataSource.transaction(async (manager) => {
       const [found] = await manager.query(`SELECT member_id FROM holds WHERE redemption_id = $1`, [id]);
       if (!found) throw appError("NOT_FOUND", `No points hold for redemption ${id}`);
-      const member = await lockMember(manager, found.member_id);
+      const member = await lockMember(manager, found.member_id, now);
       const [row]: HoldRow[] = await manager.query(`SELECT * FROM holds WHERE redemption_id = $1 FOR UPDATE`, [id]);
       if (row.status === HoldStatus.CAPTURED) return this.toHold(manager, row);
       if (row.status === HoldStatus.RELEASED || row.expires_at <= now) {
@@ -119,11 +120,12 @@ export class HoldService {
     const [found] = await this.dataSource.query(`SELECT member_id FROM holds WHERE redemption_id = $1`, [id]);
     if (!found) throw appError("NOT_FOUND", `No points hold for redemption ${id}`);
     const transactionId = await this.dataSource.transaction(async (manager) => {
-      const member = await lockMember(manager, found.member_id);
+      const member = await lockMember(manager, found.member_id, now);
       const [row]: HoldRow[] = await manager.query(`SELECT * FROM holds WHERE redemption_id = $1 FOR UPDATE`, [id]);
       if (row.status !== HoldStatus.CAPTURED) throw appError("CONFLICT", `Redemption ${id} was never completed, so there is nothing to give back`);
       const posted = await postTransaction(manager, {
         kind: "REVERSAL",
+        reversal: { reason: "REDEMPTION_CANCELLED", reversesTransactionId: row.transaction_id! },
         idempotencyKey: `cancellation:${id}`,
         request: { redemptionId: id },
         partnerId: row.partner_id,
@@ -141,26 +143,22 @@ export class HoldService {
         `SELECT t.points, l.partner_id, l.expires_at FROM lot_takes t JOIN lots l ON l.id = t.lot_id WHERE t.transaction_id = $1 ORDER BY l.id`,
         [row.transaction_id],
       );
-      // Returned points first repay what refunds left the member owing, like any points that arrive.
-      let repay = Math.min(member.debt, row.points);
-      await addDebt(manager, row.member_id, -repay);
+      // Points given back are spendable at once: they repay what refunds left the member owing first (rules/debt.ts).
+      const repayment = repayDebtFromSlices(member.debt, takes.map((take) => take.points));
+      await addDebt(manager, row.member_id, repayment.debtLeft - member.debt);
       await insertLots(
         manager,
-        takes.map((take) => {
-          const repaid = Math.min(repay, take.points);
-          repay -= repaid;
-          return {
-            transactionId: posted.transactionId,
-            memberId: row.member_id,
-            partnerId: take.partner_id,
-            source: "RETURN" as const,
-            points: take.points,
-            remaining: take.points - repaid,
-            earnedAt: now,
-            availableAt: now,
-            expiresAt: take.expires_at,
-          };
-        }),
+        takes.map((take, i) => ({
+          transactionId: posted.transactionId,
+          memberId: row.member_id,
+          partnerId: take.partner_id,
+          source: "RETURN" as const,
+          points: take.points,
+          remaining: repayment.kept[i],
+          earnedAt: now,
+          availableAt: now,
+          expiresAt: take.expires_at,
+        })),
       );
       await addPartnerPoints(manager, row.member_id, row.partner_id, { redeemed: -row.points });
       return posted.transactionId;
@@ -171,8 +169,9 @@ export class HoldService {
   /** Releases a hold; a release before its hold leaves a RELEASED row so the late hold is refused. A captured hold stays captured. */
   async release(input: HoldInput): Promise<PointsHold> {
     const hold = this.validate(input);
+    const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
-      await lockMember(manager, hold.memberId);
+      await lockMember(manager, hold.memberId, now);
       const existing = await this.existing(manager, hold);
       if (existing?.status === HoldStatus.CAPTURED) return this.toHold(manager, existing);
       const rows = await manager.query(

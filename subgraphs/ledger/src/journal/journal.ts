@@ -13,8 +13,13 @@ export interface Posting {
   entryKind?: EntryKind;
 }
 
+/** Why a REVERSAL reverses (the `reversal_reason` column): a refunded purchase, a cancelled redemption. */
+export type ReversalReason = "PURCHASE_REFUND" | "REDEMPTION_CANCELLED";
+
 export interface NewTransaction {
   kind: TransactionKind;
+  /** Set on every REVERSAL (and nothing else): why, and the transaction it reverses. */
+  reversal?: { reason: ReversalReason; reversesTransactionId: string };
   idempotencyKey: string;
   /** The request's input; the same key with another input is an IDEMPOTENCY_CONFLICT. */
   request: unknown;
@@ -55,10 +60,10 @@ export async function postTransaction(manager: EntityManager, tx: NewTransaction
   const sum = tx.postings.reduce((total, p) => total + p.amount, 0);
   if (sum !== 0) throw new Error(`Unbalanced ${tx.kind} transaction: postings sum to ${sum}`);
   const [inserted] = await manager.query(
-    `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, reversal_reason, reverses_transaction_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [tx.kind, tx.idempotencyKey, fingerprint(tx.request), tx.partnerId, tx.reference, tx.occurredAt],
+    [tx.kind, tx.idempotencyKey, fingerprint(tx.request), tx.partnerId, tx.reference, tx.occurredAt, tx.reversal?.reason ?? null, tx.reversal?.reversesTransactionId ?? null],
   );
   if (!inserted) {
     const existing = await findIdempotent(manager, tx.idempotencyKey, tx.request);
@@ -98,8 +103,10 @@ export interface LockedMember {
  * Locks members' account rows (creating them at zero when new), in id order so that two transfers
  * between the same members cannot deadlock. Every write that reads a member's points before moving
  * them takes this lock first: concurrent writers for one member queue up and each sees the last one's result.
+ * Under the lock, a member's debt is first repaid by points that have become spendable since they
+ * arrived pending (rules/debt.ts: pending points repay a debt only once available).
  */
-export async function lockMembers(manager: EntityManager, memberIds: string[]): Promise<Map<string, LockedMember>> {
+export async function lockMembers(manager: EntityManager, memberIds: string[], now: Date): Promise<Map<string, LockedMember>> {
   const ids = [...new Set(memberIds)].sort();
   await manager.query(
     `INSERT INTO accounts (kind, owner_id) SELECT 'MEMBER', id FROM unnest($1::uuid[]) AS id ORDER BY id ON CONFLICT DO NOTHING`,
@@ -109,11 +116,38 @@ export async function lockMembers(manager: EntityManager, memberIds: string[]): 
     `SELECT owner_id, balance, debt FROM accounts WHERE kind = 'MEMBER' AND owner_id = ANY($1::uuid[]) ORDER BY owner_id FOR UPDATE`,
     [ids],
   );
-  return new Map(rows.map((row) => [row.owner_id, { balance: Number(row.balance), debt: Number(row.debt) }]));
+  const locked = new Map(rows.map((row) => [row.owner_id, { balance: Number(row.balance), debt: Number(row.debt) }]));
+  for (const [memberId, member] of locked) if (member.debt > 0) member.debt = await repayDebtFromMatured(manager, memberId, member.debt, now);
+  return locked;
 }
 
-export async function lockMember(manager: EntityManager, memberId: string): Promise<LockedMember> {
-  return (await lockMembers(manager, [memberId])).get(memberId)!;
+export async function lockMember(manager: EntityManager, memberId: string, now: Date): Promise<LockedMember> {
+  return (await lockMembers(manager, [memberId], now)).get(memberId)!;
+}
+
+/**
+ * Repays a debt from the member's lots that were spendable and unexpired at `now`, in the order they
+ * became spendable (a refund that left a debt took every spendable point there was, so these became
+ * spendable since). No posting: the balance already carries the debt. Returns the debt left. The
+ * caller holds the lock. The expiry run calls it as of the instant before each lot it expires.
+ */
+export async function repayDebtFromMatured(manager: EntityManager, memberId: string, debt: number, now: Date): Promise<number> {
+  const [row] = await manager.query(
+    `WITH open AS (
+       SELECT id, remaining, sum(remaining) OVER (ORDER BY available_at, id) - remaining AS before
+       FROM lots WHERE member_id = $1 AND remaining > 0 AND available_at <= $3 AND expires_at > $3
+     ), taken AS (
+       SELECT id, least(remaining, $2 - before) AS taken FROM open WHERE before < $2
+     ), updated AS (
+       UPDATE lots l SET remaining = l.remaining - taken.taken FROM taken WHERE l.id = taken.id RETURNING taken.taken
+     ), repaid AS (
+       UPDATE accounts SET debt = debt - (SELECT coalesce(sum(taken), 0) FROM updated)
+       WHERE kind = 'MEMBER' AND owner_id = $1 RETURNING debt
+     )
+     SELECT debt FROM repaid`,
+    [memberId, debt, now],
+  );
+  return Number(row.debt);
 }
 
 /** Moves a member's debt (never a posting: the balance already carries it). */

@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { pendingLotPointsSql } from "../balance/pending";
+import { pendingLotPointsSql } from "../sql/pending";
 
 /**
  * Points live in lots: one per earn (or per transferred slice), with the time they become spendable
@@ -47,24 +47,24 @@ export interface TakenSlice {
 }
 
 /**
- * Takes up to `points` from a member's unexpired lots, oldest first: spendable lots only, or pending
- * ones too (a refund claws back what it can). Returns what was taken from which lot. The caller holds
- * the member's lock.
+ * Takes up to `points` from a member's unexpired spendable lots, nearest expiry first; `firstLotId`
+ * (a refunded purchase's own lot) is taken from before any other, even while pending. Returns what
+ * was taken from which lot. The caller holds the member's lock.
  */
 export async function takeOldest(
   manager: EntityManager,
   memberId: string,
   points: number,
   now: Date,
-  { includePending = false, firstLotId = null as string | null } = {},
+  { firstLotId = null as string | null } = {},
 ): Promise<TakenSlice[]> {
   if (points <= 0) return [];
   const rows: { id: string; partner_id: string; taken: number; expires_at: Date }[] = await manager.query(
     `WITH open AS (
        SELECT id, remaining,
-              sum(remaining) OVER (ORDER BY id = $5 DESC, expires_at, earned_at, id) - remaining AS before
+              sum(remaining) OVER (ORDER BY id IS NOT DISTINCT FROM $4 DESC, expires_at, earned_at, id) - remaining AS before
        FROM lots
-       WHERE member_id = $1 AND remaining > 0 AND expires_at > $3 AND ($4 OR available_at <= $3)
+       WHERE member_id = $1 AND remaining > 0 AND expires_at > $3 AND (available_at <= $3 OR id = $4)
      ), taken AS (
        SELECT id, least(remaining, $2 - before) AS taken FROM open WHERE before < $2
      ), updated AS (
@@ -74,7 +74,7 @@ export async function takeOldest(
      )
      -- A SELECT, not a bare UPDATE: TypeORM returns [rows, count] for an UPDATE.
      SELECT * FROM updated ORDER BY id`,
-    [memberId, points, now, includePending, firstLotId],
+    [memberId, points, now, firstLotId],
   );
   return rows.map((row) => ({ lotId: row.id, partnerId: row.partner_id, taken: Number(row.taken), expiresAt: row.expires_at }));
 }

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { intFromEnv } from "../../../../shared/src/config";
 import { type EntryRow, toLedgerEntry } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { TIER_MULTIPLIER_PERCENT, TIER_THRESHOLDS } from "../balance/tiers";
+import { TIER_MULTIPLIER_PERCENT, TIER_THRESHOLDS, qualifyingWindowStart } from "../rules";
 import { type CappedFigure, MEMBER_POINTS_CAP } from "../limits";
 
 /** A purchase ready for the ledger: everything decided that does not need the member's lock. */
@@ -19,8 +19,10 @@ export interface PurchaseToWrite {
   expiresAt: Date;
   /** The members service confirmed the member exists: the ledger may open an account for them. */
   memberVouched: boolean;
-  /** The ledger's time when the purchase was received (its tier is read as of then, or a little later). */
+  /** The ledger's time when the purchase was received (a live purchase's tier is read as of then, or a little later). */
   receivedAt: Date;
+  /** A late purchase (occurredAt sent): its tier is the member's tier at this time; null for a live one. */
+  tierAt: Date | null;
 }
 
 export type PurchaseOutcome =
@@ -35,14 +37,15 @@ const tierPercents = TIER_THRESHOLDS.map((t) => TIER_MULTIPLIER_PERCENT[t.tier])
 
 /**
  * Records purchases of distinct members and keys in one database call and transaction
- * (`record_purchases`, see the RecordPurchases and RecordPurchasesCapped migrations): one outcome per purchase, in the order
+ * (`record_purchases`, defined in src/sql/record-purchases.ts): one outcome per purchase, in the order
  * given, or none for a key that a concurrent call recorded first (asking again answers it).
  */
 export async function writePurchases(manager: EntityManager, purchases: PurchaseToWrite[]): Promise<(PurchaseOutcome | undefined)[]> {
   const now = new Date(Math.max(...purchases.map((p) => p.receivedAt.getTime())));
   const rows: (Partial<EntryRow> & { slot: number; outcome: string; over_limit: CappedFigure | null })[] = await manager.query(
     `SELECT * FROM record_purchases($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[], $7::int[],
-                                    $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::uuid[], $12::bigint[], $13::int[], $14, $15)`,
+                                    $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[],
+                                    $13::uuid[], $14::bigint[], $15::int[], $16, $17)`,
     [
       purchases.map((p) => p.idempotencyKey),
       purchases.map((p) => p.fingerprint),
@@ -54,6 +57,8 @@ export async function writePurchases(manager: EntityManager, purchases: Purchase
       purchases.map((p) => p.earnedAt),
       purchases.map((p) => p.availableAt),
       purchases.map((p) => p.expiresAt),
+      purchases.map((p) => p.tierAt),
+      purchases.map((p) => qualifyingWindowStart(p.tierAt ?? now)),
       purchases.filter((p) => p.memberVouched).map((p) => p.memberId),
       tierThresholds,
       tierPercents,

@@ -4,13 +4,15 @@ import { withExample } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
 import { LedgerEntry } from "../entry/ledger-entry.type";
 import { RecordPurchaseInput } from "./record-purchase.input";
+import { TIER_MULTIPLIERS_TEXT } from "../rule-docs";
 
 @Resolver()
 export class PurchaseResolver {
   @Mutation(() => LedgerEntry, {
     description: withExample(
       "Records a purchase at a partner and earns the member points from the partner's rule: floor(amountMinor / 100 × pointsPerUnit) base points, " +
-        "times the member's tier bonus (SILVER ×1.25, GOLD ×1.5, PLATINUM ×2); returns the member's EARN entry. Points stay pending for the partner's " +
+        `times the member's tier bonus (${TIER_MULTIPLIERS_TEXT}), rounded down, at the tier the member had when the purchase was made ` +
+        "(`occurredAt` for a late purchase); only the base points qualify. Returns the member's EARN entry. Points stay pending for the partner's " +
         "return window. Callers: the partner's own apps and admins. Idempotent per (partnerId, reference): a retry returns the first entry; " +
         "the same reference with different details is an IDEMPOTENCY_CONFLICT. Errors: BAD_USER_INPUT (with `extensions.field`, e.g. the wrong currency), " +
         "NOT_FOUND, IDEMPOTENCY_CONFLICT, LIMIT_EXCEEDED (the member's lifetime earned points or balance would pass 2,147,483,647).",

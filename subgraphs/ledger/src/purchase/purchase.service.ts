@@ -1,13 +1,14 @@
 import type { DataSource } from "typeorm";
-import { pointsExpiryMonths } from "../../../../shared/src/config";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
-import { type Clock, DAY_MS, addMonths } from "../clock";
+import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { fingerprint, findIdempotent, idempotencyConflict } from "../journal/journal";
-import { memberPointsLimitExceeded } from "../limits";
-import { type EarnRule, pointsForPurchase } from "./earn-rule";
+import { memberPointsLimitExceeded, withinCap } from "../limits";
+import { CLOCK_SKEW_MS, DAY_MS, MAX_AMOUNT_MINOR, MAX_BACKDATE_DAYS, availableAt, basePointsForPurchase, expiresAt } from "../rules";
+import { pointsExpiryMonths } from "../settings";
+import type { EarnRule } from "./earn-rule";
 import { PurchaseReferences } from "./purchase-references";
 import { type PurchaseToWrite, purchaseWriterFor } from "./purchase-writer";
 import type { RecordPurchaseInput } from "./record-purchase.input";
@@ -15,9 +16,6 @@ import type { RecordPurchaseInput } from "./record-purchase.input";
 /** One per process: the partners' rules it learnt serve every later purchase. */
 const purchaseReferences = new PurchaseReferences();
 
-export const MAX_AMOUNT_MINOR = 100_000_000;
-const MAX_BACKDATE_DAYS = 365;
-const CLOCK_SKEW_MS = 5 * 60_000;
 /** Read once, when the ledger starts: a bad setting stops it there. */
 const EXPIRY_MONTHS = pointsExpiryMonths();
 
@@ -71,12 +69,14 @@ export class PurchaseService {
       partnerId,
       reference,
       amountMinor,
-      basePoints: pointsForPurchase(amountMinor, rule.pointsPerUnit),
+      basePoints: withinCap(() => basePointsForPurchase(amountMinor, rule.pointsPerUnit)),
       earnedAt,
-      availableAt: new Date(earnedAt.getTime() + rule.returnWindowDays * DAY_MS),
-      expiresAt: addMonths(earnedAt, this.expiryMonths),
+      availableAt: availableAt(earnedAt, rule.returnWindowDays),
+      expiresAt: expiresAt(earnedAt, this.expiryMonths),
       memberVouched: false,
       receivedAt: now,
+      // The tier bonus of a purchase recorded late is the member's tier when it was made (README, Tiers).
+      tierAt: occurredAt,
     };
     let written = await this.writer.write(purchase);
     if (written.outcome === "UNKNOWN_MEMBER") {

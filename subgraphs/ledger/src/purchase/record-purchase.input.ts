@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int } from "type-graphql";
+import { BACKDATE_TEXT } from "../rule-docs";
 
 @InputType({ description: "A purchase a member made at a partner. Points are computed from the partner's earn rule; callers never send points." })
 export class RecordPurchaseInput {
@@ -19,6 +20,9 @@ export class RecordPurchaseInput {
   })
   reference!: string;
 
-  @Field(() => Date, { nullable: true, description: "When the purchase was made (default: now); at most 365 days ago and not in the future." })
+  @Field(() => Date, {
+    nullable: true,
+    description: `When the purchase was made (default: now); ${BACKDATE_TEXT} and not in the future. A late purchase earns at the tier the member had at that time.`,
+  })
   occurredAt?: Date | null;
 }

@@ -7,8 +7,7 @@ import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { takeOldest } from "../journal/lots";
-import { MAX_AMOUNT_MINOR } from "../purchase/purchase.service";
-import { shareOf } from "./refund-share";
+import { MAX_AMOUNT_MINOR, clawbackFor } from "../rules";
 import type { ReversePurchaseInput } from "./reverse-purchase.input";
 
 interface PurchaseRow {
@@ -52,20 +51,31 @@ export class ReversalService {
     if (replayed) return findMemberEntryOf(manager, replayed, purchase.member_id);
 
     const transactionId = await this.dataSource.transaction(async (tx) => {
-      await lockMember(tx, purchase.member_id);
+      await lockMember(tx, purchase.member_id, now);
       const [row]: PurchaseRow[] = await tx.query(`SELECT * FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchase.id]);
       const replayedUnderLock = await findIdempotent(tx, idempotencyKey, request);
       if (replayedUnderLock) return replayedUnderLock;
-      const amount = Number(row.amount_minor);
-      const refunded = Number(row.refunded_minor) + amountMinor;
-      if (refunded > amount) {
-        throw badInput(`Refunds would total ${refunded}, more than the purchase's ${amount}; at most ${amount - Number(row.refunded_minor)} is left to refund`, "amountMinor");
+      const clawback = clawbackFor(
+        {
+          amountMinor: Number(row.amount_minor),
+          refundedMinor: Number(row.refunded_minor),
+          points: row.points,
+          basePoints: row.base_points,
+          reversedPoints: row.reversed_points,
+          reversedBasePoints: row.reversed_base_points,
+        },
+        amountMinor,
+      );
+      if (!clawback.ok) {
+        throw badInput(
+          `Refunds would total ${Number(row.refunded_minor) + amountMinor}, more than the purchase's ${Number(row.amount_minor)}; at most ${clawback.refundable} is left to refund`,
+          "amountMinor",
+        );
       }
-      // Cumulative shares, rounded down, so the last refund takes exactly what is left.
-      const points = shareOf(row.points, refunded, amount) - row.reversed_points;
-      const basePoints = shareOf(row.base_points, refunded, amount) - row.reversed_base_points;
+      const { refundedMinor: refunded, points, basePoints } = clawback;
       const posted = await postTransaction(tx, {
         kind: "REVERSAL",
+        reversal: { reason: "PURCHASE_REFUND", reversesTransactionId: row.transaction_id },
         idempotencyKey,
         request,
         partnerId,
@@ -81,9 +91,10 @@ export class ReversalService {
          WHERE transaction_id = $1`,
         [row.transaction_id, refunded, points, basePoints],
       );
-      // From the purchase's own lot first, then the oldest others, pending ones included; the rest is owed.
+      // From the purchase's own lot first (even while pending), then spendable points nearest expiry first
+      // (never other purchases' pending points); the rest is owed (rules/refunds.ts).
       const [lot] = await tx.query(`SELECT id FROM lots WHERE transaction_id = $1`, [row.transaction_id]);
-      const taken = await takeOldest(tx, row.member_id, points, now, { includePending: true, firstLotId: lot?.id ?? null });
+      const taken = await takeOldest(tx, row.member_id, points, now, { firstLotId: lot?.id ?? null });
       await addDebt(tx, row.member_id, points - taken.reduce((sum, slice) => sum + slice.taken, 0));
       await addPartnerPoints(tx, row.member_id, partnerId, { earned: -points });
       await addQualifying(tx, row.member_id, row.earned_at, -basePoints);

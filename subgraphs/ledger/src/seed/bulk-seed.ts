@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { SeedPartner } from "../../../../shared/src/seed/plan";
+import { expiresAt } from "../rules";
 import type { EarnedPurchase } from "./earnings";
 
 /**
@@ -52,8 +53,8 @@ const seededId = (tag: number) =>
  * One statement for the whole batch. `purchase` computes each purchase's derived columns once: the
  * idempotency key and fingerprint exactly as PurchaseService builds them (JSON.stringify of
  * { memberId, amountMinor, currency, occurredAt: null }: recorded live), and the times: available
- * after the return window, expiring POINTS_EXPIRY_MONTHS later (timestamp arithmetic in UTC, like
- * addMonths). Rows go in by member then purchase number (= time), so posting seq and lot ids grow with
+ * after the return window, expiring POINTS_EXPIRY_MONTHS later (both computed by the rules, in
+ * TypeScript, and passed in). Rows go in by member then purchase number (= time), so posting seq and lot ids grow with
  * time for each member, as when purchases are recorded live. Foreign keys are checked at the end.
  */
 const BATCH_SQL = `
@@ -64,8 +65,9 @@ const BATCH_SQL = `
   ), input AS (
     SELECT m.member_id, m.position, pa.partner_id, pa.currency, x.amount, x.base, x.points, x.k,
            'purchase:' || pa.partner_id || ':seed-' || m.ref || '-' || x.k AS idempotency_key, 'seed-' || m.ref || '-' || x.k AS reference,
-           to_timestamp(x.epoch) AS earned_at, to_timestamp(x.epoch + pa.window_days * 86400) AS available_at
-    FROM unnest($7::int[], $8::int[], $9::int[], $10::bigint[], $11::bigint[], $12::int[], $13::int[]) AS x(mi, k, pi, amount, epoch, base, points)
+           to_timestamp(x.epoch) AS earned_at, to_timestamp(x.available) AS available_at, to_timestamp(x.expires) AS expires_at
+    FROM unnest($7::int[], $8::int[], $9::int[], $10::bigint[], $11::bigint[], $12::int[], $13::int[], $14::bigint[], $15::bigint[])
+      AS x(mi, k, pi, amount, epoch, base, points, available, expires)
     JOIN member m USING (mi) JOIN partner pa USING (pi)
   ), purchase AS MATERIALIZED (
     SELECT ${seededId(0)} AS transaction_id, ${seededId(1)} AS member_posting_id, ${seededId(2)} AS issuance_posting_id, *
@@ -104,8 +106,7 @@ const BATCH_SQL = `
   ), lot AS (
     -- insertLots skips empty lots.
     INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
-    SELECT transaction_id, member_id, partner_id, 'EARN', points, points, earned_at, available_at,
-           (earned_at AT TIME ZONE 'UTC' + make_interval(months => $14)) AT TIME ZONE 'UTC'
+    SELECT transaction_id, member_id, partner_id, 'EARN', points, points, earned_at, available_at, expires_at
     FROM purchase WHERE points > 0
     RETURNING 1
   ), partner_points AS (
@@ -163,7 +164,9 @@ export async function writeLedgerBatch(dataSource: DataSource, partners: SeedPar
       purchases.map(({ p }) => p.at),
       purchases.map(({ p }) => p.base),
       purchases.map(({ p }) => p.points),
-      expiryMonths,
+      // Times from the rules (rules/windows.ts availableAt, rules/expiry.ts expiresAt), never recomputed here.
+      purchases.map(({ p }) => p.availableAt),
+      purchases.map(({ p }) => expiresAt(new Date(p.at * 1000), expiryMonths).getTime() / 1000),
     ]);
     if (Number(counts.transactions) !== purchases.length || Number(counts.postings) !== 2 * purchases.length) {
       throw new Error(`Ledger seed batch wrote ${counts.transactions} transactions and ${counts.postings} postings for ${purchases.length} purchases`);

@@ -1,5 +1,5 @@
 import { badInput } from "../../../../shared/src/errors";
-import { DAY_MS } from "../clock";
+import { DAY_MS } from "../rules";
 
 export const MAX_SETTLEMENT_DAYS = 366;
 

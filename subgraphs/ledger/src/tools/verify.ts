@@ -1,10 +1,52 @@
 import type { DataSource } from "typeorm";
+import { TIER_THRESHOLDS, clawbackFor, pointsAtTier } from "../rules";
 import { openLedgerDatabase } from "./ledger-database";
+
+interface Mismatch {
+  id: string;
+  got: string;
+  expected: string;
+}
 
 /**
  * `npm run ledger:verify`: recomputes the running state from the append-only history and reports every
  * difference. Exits non-zero on any mismatch.
  */
+/** Checks that recompute a rule in TypeScript, from ../rules, over what the database holds. */
+const RULE_CHECKS: { name: string; run(dataSource: DataSource): Promise<Mismatch[]> }[] = [
+  {
+    // Distinct (base, points) pairs only: a few thousand, however many purchases.
+    name: "purchases whose points are not their base points at any tier (rules/tiers.ts)",
+    run: async (dataSource) => {
+      const pairs: { base_points: number; points: number }[] = await dataSource.query(`SELECT DISTINCT base_points, points FROM purchases`);
+      return pairs
+        .filter((pair) => !TIER_THRESHOLDS.some((t) => pointsAtTier(pair.base_points, t.tier) === pair.points))
+        .map((pair) => ({
+          id: `base ${pair.base_points}`,
+          got: String(pair.points),
+          expected: TIER_THRESHOLDS.map((t) => pointsAtTier(pair.base_points, t.tier)).join(" or "),
+        }));
+    },
+  },
+  {
+    name: "refunded purchases whose clawed-back points differ from their cumulative share (rules/refunds.ts)",
+    run: async (dataSource) => {
+      const rows: Record<string, string | number>[] = await dataSource.query(
+        `SELECT transaction_id, amount_minor, refunded_minor, points, base_points, reversed_points, reversed_base_points FROM purchases WHERE refunded_minor > 0`,
+      );
+      return rows.flatMap((row) => {
+        const share = clawbackFor(
+          { amountMinor: Number(row.amount_minor), refundedMinor: 0, points: Number(row.points), basePoints: Number(row.base_points), reversedPoints: 0, reversedBasePoints: 0 },
+          Number(row.refunded_minor),
+        );
+        const got = `${row.reversed_points}/${row.reversed_base_points}`;
+        const expected = share.ok ? `${share.points}/${share.basePoints}` : "refunded more than the amount";
+        return got === expected ? [] : [{ id: String(row.transaction_id), got, expected }];
+      });
+    },
+  },
+];
+
 const CHECKS: { name: string; sql: string }[] = [
   {
     name: "transactions whose postings do not sum to zero",
@@ -30,7 +72,7 @@ const CHECKS: { name: string; sql: string }[] = [
     name: "per-partner earned totals that differ from EARN entries and purchase refunds",
     sql: `WITH history AS (
             SELECT p.member_id, t.partner_id, sum(p.amount) AS earned FROM postings p JOIN transactions t ON t.id = p.transaction_id
-            WHERE p.entry_kind = 'EARN' OR (p.entry_kind = 'REVERSAL' AND t.idempotency_key LIKE 'reversal:%') GROUP BY 1, 2)
+            WHERE p.entry_kind = 'EARN' OR (p.entry_kind = 'REVERSAL' AND t.reversal_reason = 'PURCHASE_REFUND') GROUP BY 1, 2)
           SELECT coalesce(h.member_id, m.member_id) || '/' || coalesce(h.partner_id, m.partner_id) AS id, coalesce(m.earned, 0) AS got, coalesce(h.earned, 0) AS expected
           FROM history h FULL JOIN member_partner_points m USING (member_id, partner_id)
           WHERE coalesce(m.earned, 0) <> coalesce(h.earned, 0)`,
@@ -39,7 +81,7 @@ const CHECKS: { name: string; sql: string }[] = [
     name: "per-partner redeemed totals that differ from REDEEM entries and cancellations",
     sql: `WITH history AS (
             SELECT p.member_id, t.partner_id, -sum(p.amount) AS redeemed FROM postings p JOIN transactions t ON t.id = p.transaction_id
-            WHERE p.entry_kind = 'REDEEM' OR (p.entry_kind = 'REVERSAL' AND t.idempotency_key LIKE 'cancellation:%') GROUP BY 1, 2)
+            WHERE p.entry_kind = 'REDEEM' OR (p.entry_kind = 'REVERSAL' AND t.reversal_reason = 'REDEMPTION_CANCELLED') GROUP BY 1, 2)
           SELECT coalesce(h.member_id, m.member_id) || '/' || coalesce(h.partner_id, m.partner_id) AS id, coalesce(m.redeemed, 0) AS got, coalesce(h.redeemed, 0) AS expected
           FROM history h FULL JOIN member_partner_points m USING (member_id, partner_id)
           WHERE coalesce(m.redeemed, 0) <> coalesce(h.redeemed, 0)`,
@@ -76,10 +118,15 @@ const CHECKS: { name: string; sql: string }[] = [
     name: "purchases whose reversed points differ from their REVERSAL entries",
     sql: `SELECT pu.transaction_id AS id, pu.reversed_points AS got, coalesce(-sum(p.amount), 0) AS expected
           FROM purchases pu
-          JOIN transactions e ON e.id = pu.transaction_id
-          LEFT JOIN transactions r ON r.kind = 'REVERSAL' AND r.idempotency_key LIKE 'reversal:%' AND r.partner_id = e.partner_id AND r.reference = e.reference
+          LEFT JOIN transactions r ON r.reverses_transaction_id = pu.transaction_id AND r.reversal_reason = 'PURCHASE_REFUND'
           LEFT JOIN postings p ON p.transaction_id = r.id AND p.member_id IS NOT NULL
           GROUP BY pu.transaction_id HAVING pu.reversed_points <> coalesce(-sum(p.amount), 0)`,
+  },
+  {
+    name: "reversals whose reversed transaction is not of the kind their reason says (EARN for a refund, REDEEM for a cancellation)",
+    sql: `SELECT r.id, coalesce(o.kind, 'none') AS got, CASE r.reversal_reason WHEN 'PURCHASE_REFUND' THEN 'EARN' ELSE 'REDEEM' END AS expected
+          FROM transactions r LEFT JOIN transactions o ON o.id = r.reverses_transaction_id
+          WHERE r.kind = 'REVERSAL' AND o.kind IS DISTINCT FROM CASE r.reversal_reason WHEN 'PURCHASE_REFUND' THEN 'EARN' ELSE 'REDEEM' END`,
   },
   {
     name: "captured holds without exactly one REDEEM transaction",
@@ -96,8 +143,9 @@ const CHECKS: { name: string; sql: string }[] = [
 export async function verifyLedger(dataSource: DataSource): Promise<{ problems: number; report: string[] }> {
   const report: string[] = [];
   let problems = 0;
-  for (const check of CHECKS) {
-    const rows: { id: string; got: string; expected: string }[] = await dataSource.query(check.sql);
+  const checks = [...CHECKS.map((check) => ({ name: check.name, run: (d: DataSource): Promise<Mismatch[]> => d.query(check.sql) })), ...RULE_CHECKS];
+  for (const check of checks) {
+    const rows = await check.run(dataSource);
     problems += rows.length;
     report.push(`${rows.length ? "FAIL" : "ok  "} ${check.name}: ${rows.length}`);
     for (const row of rows.slice(0, 10)) report.push(`       ${row.id}: recorded ${row.got}, recomputed ${row.expected}`);

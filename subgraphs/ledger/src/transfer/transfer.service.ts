@@ -1,15 +1,15 @@
 import type { DataSource } from "typeorm";
-import { intFromEnv } from "../../../../shared/src/config";
 import { appError, badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
-import { MAX_POINTS } from "../hold/redemption-posting";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, findIdempotent, lockMembers, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
 import { requireWithinCap } from "../limits";
+import { MAX_TRANSFER_POINTS, repayDebtFromSlices, transferAllowanceLeft, transferFits } from "../rules";
+import { transferDailyLimit } from "../settings";
 import type { TransferPointsInput } from "./transfer-points.input";
 
 export class TransferService {
@@ -17,7 +17,7 @@ export class TransferService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly members = new SubgraphClient("members"),
-    private readonly dailyLimit = intFromEnv("TRANSFER_DAILY_LIMIT", 10_000),
+    private readonly dailyLimit = transferDailyLimit(),
   ) {}
 
   /**
@@ -28,7 +28,7 @@ export class TransferService {
     const fromMemberId = requireId(input.fromMemberId, "fromMemberId");
     const toMemberId = requireId(input.toMemberId, "toMemberId");
     if (fromMemberId === toMemberId) throw badInput("A member cannot transfer points to themself", "toMemberId");
-    const points = requireInt(input.points, "points", { min: 1, max: MAX_POINTS });
+    const points = requireInt(input.points, "points", { min: 1, max: MAX_TRANSFER_POINTS });
     // The key is the sender's own: another member's use of the same key is another transfer (ScopedTransferKeys migration).
     const idempotencyKey = `transfer:${fromMemberId}:${requireText(input.idempotencyKey, "idempotencyKey", { max: 200 })}`;
     const request = { fromMemberId, toMemberId, points };
@@ -41,7 +41,7 @@ export class TransferService {
     if (!found[1]) throw notFound(`No member with id ${toMemberId}`);
 
     const transactionId = await this.dataSource.transaction(async (manager) => {
-      const locked = await lockMembers(manager, [fromMemberId, toMemberId]);
+      const locked = await lockMembers(manager, [fromMemberId, toMemberId], now);
       const replayedUnderLock = await findIdempotent(manager, idempotencyKey, request);
       if (replayedUnderLock) return replayedUnderLock;
       const sender = locked.get(fromMemberId)!;
@@ -53,9 +53,9 @@ export class TransferService {
         `SELECT coalesce(sum(points), 0) AS sent FROM transfer_days WHERE member_id = $1 AND day = ($2::timestamptz AT TIME ZONE 'UTC')::date`,
         [fromMemberId, now],
       );
-      const left = this.dailyLimit - Number(today.sent);
-      if (points > left) {
-        throw appError("LIMIT_EXCEEDED", `Transfers are limited to ${this.dailyLimit} points a day; ${Math.max(left, 0)} are left today`, { limit: this.dailyLimit, left });
+      if (!transferFits(points, this.dailyLimit, Number(today.sent))) {
+        const left = transferAllowanceLeft(this.dailyLimit, Number(today.sent));
+        throw appError("LIMIT_EXCEEDED", `Transfers are limited to ${this.dailyLimit} points a day; ${left} are left today`, { limit: this.dailyLimit, left });
       }
       // Received points grow the receiver's balance: capped like earned ones (README, Ranges).
       requireWithinCap("balance", locked.get(toMemberId)!.balance, points);
@@ -72,26 +72,22 @@ export class TransferService {
         ],
       });
       const slices = await takeOldest(manager, fromMemberId, points, now);
-      // The receiver's debt, if any, is repaid first from what arrives.
-      let repay = Math.min(locked.get(toMemberId)!.debt, points);
-      await addDebt(manager, toMemberId, -repay);
+      // Received points are spendable at once: they repay the receiver's debt first (rules/debt.ts).
+      const repayment = repayDebtFromSlices(locked.get(toMemberId)!.debt, slices.map((slice) => slice.taken));
+      await addDebt(manager, toMemberId, repayment.debtLeft - locked.get(toMemberId)!.debt);
       await insertLots(
         manager,
-        slices.map((slice) => {
-          const repaid = Math.min(repay, slice.taken);
-          repay -= repaid;
-          return {
-            transactionId: posted.transactionId,
-            memberId: toMemberId,
-            partnerId: slice.partnerId,
-            source: "TRANSFER" as const,
-            points: slice.taken,
-            remaining: slice.taken - repaid,
-            earnedAt: now,
-            availableAt: now,
-            expiresAt: slice.expiresAt,
-          };
-        }),
+        slices.map((slice, i) => ({
+          transactionId: posted.transactionId,
+          memberId: toMemberId,
+          partnerId: slice.partnerId,
+          source: "TRANSFER" as const,
+          points: slice.taken,
+          remaining: repayment.kept[i],
+          earnedAt: now,
+          availableAt: now,
+          expiresAt: slice.expiresAt,
+        })),
       );
       await manager.query(
         `INSERT INTO transfer_days (member_id, day, points) VALUES ($1, ($2::timestamptz AT TIME ZONE 'UTC')::date, $3)

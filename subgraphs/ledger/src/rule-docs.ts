@@ -1,0 +1,17 @@
+import { DEFAULT_POINTS_EXPIRY_MONTHS, MAX_BACKDATE_DAYS, QUALIFYING_WINDOW_MONTHS, TIER_MULTIPLIER_PERCENT, TIER_THRESHOLDS } from "./rules";
+
+/** The rules' numbers as the schema descriptions state them: generated from ./rules, never typed twice. */
+
+const n = (value: number) => value.toLocaleString("en-US");
+
+/** "SILVER 5,000, GOLD 20,000, PLATINUM 50,000" */
+export const TIER_THRESHOLDS_TEXT = TIER_THRESHOLDS.slice(1).map((t) => `${t.tier} ${n(t.threshold)}`).join(", ");
+
+/** "SILVER ×1.25, GOLD ×1.5, PLATINUM ×2" */
+export const TIER_MULTIPLIERS_TEXT = TIER_THRESHOLDS.slice(1).map((t) => `${t.tier} ×${TIER_MULTIPLIER_PERCENT[t.tier] / 100}`).join(", ");
+
+export const QUALIFYING_WINDOW_TEXT = `the trailing ${QUALIFYING_WINDOW_MONTHS} months, to the second (a purchase counts until exactly ${QUALIFYING_WINDOW_MONTHS} months after it was made)`;
+
+export const BACKDATE_TEXT = `at most ${MAX_BACKDATE_DAYS} days ago`;
+
+export const EXPIRY_TEXT = `${DEFAULT_POINTS_EXPIRY_MONTHS} months after they were earned, by default (POINTS_EXPIRY_MONTHS)`;

@@ -1,0 +1,27 @@
+/**
+ * The most any per-member points figure may reach: GraphQL `Int`'s maximum, 2^31 − 1. Balances and
+ * totals are bigint in Postgres but `Int` in the API, so a member's figures are capped when they are
+ * written (a write that would pass the cap is refused with LIMIT_EXCEEDED) and a read never fails.
+ * `record_purchases` receives it as an argument; the other writes check it with `wouldPassCap`.
+ * See README, "Ranges".
+ */
+export const MEMBER_POINTS_CAP = 2_147_483_647;
+
+/** The member figures a write can push toward the cap (as named in the API). */
+export type CappedFigure = "balance" | "lifetimeEarned" | "lifetimeRedeemed" | "points";
+
+/** A write would take a member figure past MEMBER_POINTS_CAP (the service turns it into LIMIT_EXCEEDED). */
+export class PointsCapExceeded extends Error {
+  constructor(
+    readonly figure: CappedFigure,
+    readonly wouldBe: bigint,
+  ) {
+    super(`${figure} would reach ${wouldBe}, above MEMBER_POINTS_CAP (${MEMBER_POINTS_CAP})`);
+  }
+}
+
+/** What `current + adding` would be when it passes the cap, else null. Exact (BigInt) whatever the inputs. */
+export function wouldPassCap(current: number | bigint, adding: number | bigint): bigint | null {
+  const wouldBe = BigInt(current) + BigInt(adding);
+  return wouldBe > BigInt(MEMBER_POINTS_CAP) ? wouldBe : null;
+}

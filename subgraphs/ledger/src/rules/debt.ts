@@ -1,0 +1,32 @@
+/**
+ * Debt: what refunds clawed back of points already spent. Points that arrive SPENDABLE (an earn past
+ * its return window, a transfer received, a cancelled redemption given back) repay it first and only
+ * the rest becomes lots; points still pending repay nothing until they become available.
+ */
+export interface Repayment {
+  /** Points of the arrival that go to the debt. */
+  repaid: number;
+  /** Points of the arrival left for the member's lots. */
+  kept: number;
+  /** The debt afterwards. */
+  debtLeft: number;
+}
+
+export function repayDebt(debt: number, arriving: number, { spendable = true } = {}): Repayment {
+  const repaid = spendable ? Math.max(0, Math.min(debt, arriving)) : 0;
+  return { repaid, kept: arriving - repaid, debtLeft: debt - repaid };
+}
+
+/**
+ * The same rule over an arrival made of slices (a transfer or a given-back redemption keeps each
+ * slice's expiry): the debt takes from the slices in the order given, each slice keeps the rest.
+ */
+export function repayDebtFromSlices(debt: number, slices: readonly number[]): { kept: number[]; debtLeft: number } {
+  let left = debt;
+  const kept = slices.map((points) => {
+    const { repaid, debtLeft } = repayDebt(left, points);
+    left = debtLeft;
+    return points - repaid;
+  });
+  return { kept, debtLeft: left };
+}

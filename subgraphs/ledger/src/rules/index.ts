@@ -1,0 +1,24 @@
+/**
+ * The ledger's program rules, in one place: pure functions and constants, no database, TypeORM,
+ * type-graphql or GraphQL. Services, the SQL the ledger installs (../sql), the seeders and
+ * `ledger:verify` use them; test/unit/ledger-rules.test.ts checks each against numbers written out by hand.
+ *
+ * - earn.ts       the earn formula and its rounding
+ * - tiers.ts      tier thresholds, multipliers (bonus rounding), progress
+ * - windows.ts    the qualifying window (to the second), the pending (return) window, late purchases
+ * - expiry.ts     when points expire (POINTS_EXPIRY_MONTHS)
+ * - debt.ts       arriving spendable points repay debt first, then become lots
+ * - refunds.ts    refund clawback shares and their rounding, and the order points are taken in
+ * - transfers.ts  transfer limits
+ * - cap.ts        the member points cap (MEMBER_POINTS_CAP)
+ * - calendar.ts   month and day arithmetic in UTC
+ */
+export * from "./calendar";
+export * from "./cap";
+export * from "./debt";
+export * from "./earn";
+export * from "./expiry";
+export * from "./refunds";
+export * from "./tiers";
+export * from "./transfers";
+export * from "./windows";

@@ -1,0 +1,14 @@
+import type { QueryRunner } from "typeorm";
+import { LOTS_MOVE_PENDING_DAYS, PURCHASES_MOVE_PENDING_DAYS } from "./pending-days";
+import { type FunctionDefinition, RECORD_PURCHASES, createFunctionSql } from "./record-purchases";
+
+export { type FunctionDefinition, RECORD_PURCHASES, createFunctionSql } from "./record-purchases";
+
+/** Every database function that encodes a rule, in its current definition: the database must match each (test/ledger-sql.test.ts). */
+export const LEDGER_FUNCTIONS: readonly FunctionDefinition[] = [RECORD_PURCHASES, LOTS_MOVE_PENDING_DAYS, PURCHASES_MOVE_PENDING_DAYS];
+
+/** Drops a function by name (whatever its arguments were) and creates the given definition: for migrations. */
+export async function installFunction(queryRunner: QueryRunner, definition: FunctionDefinition): Promise<void> {
+  await queryRunner.query(`DROP FUNCTION IF EXISTS ${definition.name}`);
+  await queryRunner.query(createFunctionSql(definition));
+}

@@ -1,0 +1,131 @@
+import { qualifyingAtSql, qualifyingNowSql } from "./qualifying";
+
+export interface FunctionDefinition {
+  name: string;
+  /** As Postgres prints them (pg_get_function_arguments), so a test compares them as they are. */
+  arguments: string;
+  returns: string;
+  language: string;
+  body: string;
+}
+
+/**
+ * The ONE current definition of `record_purchases`, the purchase hot path (see README, "Group commit
+ * for purchases"): checks each key, locks the members, reads each member's tier and writes the
+ * postings, the purchase, the lot and every running total, for a group of purchases in one call.
+ *
+ * Rules reach it as arguments, never as literals: the tier thresholds and percents
+ * (rules/tiers.ts), the member points cap (rules/cap.ts), each purchase's qualifying window start
+ * (rules/windows.ts `qualifyingWindowStart`), its base points, pending end and expiry (rules/earn.ts,
+ * windows.ts, expiry.ts). The qualifying sums are generated text from sql/qualifying.ts.
+ *
+ * To change it: edit this file and add a migration that calls `installFunction(RECORD_PURCHASES)`
+ * (its down() re-creates the definition it replaced, frozen in the older migration).
+ * test/ledger-sql.test.ts fails while the database's function differs from this text.
+ */
+export const RECORD_PURCHASES: FunctionDefinition = {
+  name: "record_purchases",
+  arguments:
+    "p_keys text[], p_fingerprints text[], p_members uuid[], p_partners uuid[], p_references text[], p_amounts bigint[], " +
+    "p_base_points integer[], p_earned_at timestamp with time zone[], p_available_at timestamp with time zone[], " +
+    "p_expires_at timestamp with time zone[], p_tier_at timestamp with time zone[], p_tier_from timestamp with time zone[], " +
+    "p_vouched uuid[], p_tier_thresholds bigint[], p_tier_percents integer[], p_now timestamp with time zone, p_points_cap bigint",
+  returns:
+    "TABLE(slot integer, outcome text, id uuid, member_id uuid, partner_id uuid, entry_kind text, amount bigint, reference text, " +
+    "occurred_at timestamp with time zone, over_limit text)",
+  language: "plpgsql",
+  body: `
+#variable_conflict use_column
+BEGIN
+  INSERT INTO accounts (kind, owner_id) SELECT 'MEMBER', v FROM unnest(p_vouched) v ORDER BY v ON CONFLICT DO NOTHING;
+  -- The members' locks first, in id order; what depends on their earlier purchases is read after (a new snapshot).
+  PERFORM 1 FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members) ORDER BY a.owner_id FOR UPDATE;
+  RETURN QUERY
+  WITH input AS (
+    SELECT * FROM unnest(p_keys, p_fingerprints, p_members, p_partners, p_references, p_amounts, p_base_points, p_earned_at, p_available_at, p_expires_at,
+                         p_tier_at, p_tier_from)
+      WITH ORDINALITY AS i(key, fingerprint, member, partner, reference, amount_minor, base_points, earned_at, available_at, expires_at, tier_at, tier_from, slot)
+  ), recorded AS (
+    SELECT i.slot, t.id AS tx, t.fingerprint = i.fingerprint AS same_input
+    FROM input i JOIN transactions t ON t.idempotency_key = i.key
+  ), fresh AS (
+    SELECT i.*, a.id AS account, a.debt, a.balance,
+           coalesce((SELECT sum(mpp.earned) FROM member_partner_points mpp WHERE mpp.member_id = i.member), 0)::bigint AS lifetime_earned,
+           -- The tier's qualifying points (sql/qualifying.ts): now for a purchase recorded live, at the
+           -- time it was made for a late one (tier_at), the window starting at tier_from (rules: qualifyingWindowStart).
+           CASE WHEN i.tier_at IS NULL THEN ${qualifyingNowSql("i.member", "p_now", "i.tier_from")}
+                ELSE ${qualifyingAtSql("i.member", "i.tier_at", "i.tier_from")} END AS qualifying
+    FROM input i JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = i.member
+    WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot)
+  ), priced AS (
+    SELECT f.*, (f.base_points::bigint * coalesce(
+             (SELECT t.percent FROM unnest(p_tier_thresholds, p_tier_percents) AS t(threshold, percent)
+              WHERE f.qualifying >= t.threshold ORDER BY t.threshold DESC LIMIT 1), p_tier_percents[1])) / 100 AS points
+    FROM fresh f
+  ), checked AS (
+    -- The member's figures after this purchase against the cap (read under the member's lock, one purchase per member per call).
+    SELECT p.*, CASE WHEN p.lifetime_earned + p.points > p_points_cap THEN 'lifetimeEarned'
+                     WHEN p.balance + p.points > p_points_cap THEN 'balance' END AS over_limit
+    FROM priced p
+  ), tx AS (
+    -- A key a concurrent call records first is skipped here (after waiting for its commit); the caller asks again.
+    INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at)
+    SELECT 'EARN', p.key, p.fingerprint, p.partner, p.reference, p.earned_at FROM checked p WHERE p.over_limit IS NULL ORDER BY p.slot
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING transactions.id, transactions.idempotency_key
+  ), made AS (
+    -- New points repay what refunds left the member owing first, once spendable (rules/debt.ts): points
+    -- inside a return window repay nothing now (the member's next write, or the expiry run, repays from them once spendable).
+    SELECT p.*, tx.id AS tx, CASE WHEN p.available_at <= p_now THEN least(p.debt, p.points) ELSE 0 END AS repaid
+    FROM checked p JOIN tx ON tx.idempotency_key = p.key
+  ), member_balances AS (
+    UPDATE accounts a SET balance = a.balance + m.points, debt = a.debt - m.repaid FROM made m WHERE a.id = m.account
+  ), purchase_rows AS (
+    INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at)
+    SELECT m.tx, m.member, m.partner, m.amount_minor, m.points, m.base_points, m.earned_at, m.available_at FROM made m
+  ), lot_rows AS (
+    INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
+    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at FROM made m WHERE m.points > 0
+  ), partner_totals AS (
+    INSERT INTO member_partner_points AS mpp (member_id, partner_id, earned)
+    SELECT m.member, m.partner, m.points FROM made m ORDER BY 1, 2
+    ON CONFLICT (member_id, partner_id) DO UPDATE SET earned = mpp.earned + EXCLUDED.earned
+  ), qualifying_days AS (
+    INSERT INTO qualifying_points AS q (member_id, day, points)
+    SELECT m.member, (m.earned_at AT TIME ZONE 'UTC')::date, m.base_points FROM made m WHERE m.base_points <> 0 ORDER BY 1, 2
+    ON CONFLICT (member_id, day) DO UPDATE SET points = q.points + EXCLUDED.points
+  ), issued AS (
+    -- The partners' issuance accounts, in id order: a hot row, locked last and held only until commit.
+    INSERT INTO accounts AS a (kind, owner_id, balance)
+    SELECT 'PARTNER_ISSUANCE', m.partner, -sum(m.points) FROM made m GROUP BY m.partner ORDER BY m.partner
+    ON CONFLICT (kind, owner_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance
+    RETURNING a.id, a.owner_id
+  ), partner_postings AS (
+    INSERT INTO postings (transaction_id, account_id, amount, occurred_at)
+    SELECT m.tx, issued.id, -m.points, m.earned_at FROM made m JOIN issued ON issued.owner_id = m.partner
+  ), member_postings AS (
+    INSERT INTO postings AS po (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
+    SELECT m.tx, m.account, m.points, m.earned_at, m.member, 'EARN' FROM made m
+    RETURNING po.id, po.transaction_id, po.member_id, po.entry_kind, po.amount, po.occurred_at
+  )
+  SELECT m.slot::int, 'CREATED', mp.id, mp.member_id, m.partner, mp.entry_kind, mp.amount, m.reference, mp.occurred_at, NULL::text
+  FROM member_postings mp JOIN made m ON m.tx = mp.transaction_id
+  UNION ALL
+  SELECT r.slot::int, 'REPLAYED', po.id, po.member_id, t.partner_id, po.entry_kind, po.amount, t.reference, po.occurred_at, NULL
+  FROM recorded r JOIN input i ON i.slot = r.slot JOIN transactions t ON t.id = r.tx
+  JOIN postings po ON po.transaction_id = r.tx AND po.member_id = i.member
+  WHERE r.same_input
+  UNION ALL
+  SELECT r.slot::int, 'CONFLICT', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM recorded r WHERE NOT r.same_input
+  UNION ALL
+  -- Refused: the figure it would pass and the value it would reach.
+  SELECT c.slot::int, 'LIMIT_EXCEEDED', NULL, c.member, NULL, NULL,
+         CASE c.over_limit WHEN 'lifetimeEarned' THEN c.lifetime_earned ELSE c.balance END + c.points, NULL, NULL, c.over_limit
+  FROM checked c WHERE c.over_limit IS NOT NULL
+  UNION ALL
+  SELECT i.slot::int, 'UNKNOWN_MEMBER', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM input i
+  WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot) AND NOT EXISTS (SELECT FROM fresh f WHERE f.slot = i.slot);
+END `,
+};
+
+export const createFunctionSql = (f: FunctionDefinition) =>
+  `CREATE FUNCTION ${f.name}(${f.arguments}) RETURNS ${f.returns} LANGUAGE ${f.language} AS $function$${f.body}$function$`;
