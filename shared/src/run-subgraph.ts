@@ -1,11 +1,9 @@
 import "reflect-metadata";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { printSubgraphSchema } from "@apollo/subgraph";
-import type { IncomingMessage } from "node:http";
 import type { Express } from "express";
-import type { GraphQLSchema } from "graphql";
-import type { DataSource, EntitySchema, MixedList } from "typeorm";
-import { type SubgraphName, isDevelopment, subgraphDatabaseUrl, subgraphPort } from "./config";
+import type { DataSource } from "typeorm";
+import { isDevelopment, subgraphDatabaseUrl, subgraphPort } from "./config";
 import { createDataSource, migrateDatabase } from "./database";
 import { createErrorFormatter } from "./errors";
 import { serveGraphQL } from "./http-server";
@@ -13,18 +11,14 @@ import { type Logger, createLogger } from "./logger";
 import { type PoolStats, watchDatabasePool } from "./metrics";
 import { stopTelemetry } from "./telemetry";
 import { refusePlaceholderSecrets } from "./auth/placeholder-secrets";
-import { type Identity, proofSecrets } from "./auth/proof";
+import { proofSecrets } from "./auth/proof";
 import { setServiceIdentity } from "./auth/service-identity";
+import type { Subgraph } from "./subgraph-definition";
 import { stopOnSignals } from "./shutdown";
 import { isClusterPrimary, runPrimary, workerCount, workerIndex } from "./workers";
 
-export interface SubgraphDefinition<TContext extends object> {
-  name: SubgraphName;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
-  buildSchema(): Promise<GraphQLSchema>;
-  /** Per request; `identity` is who the gateway (or a calling service) vouched for. */
-  createContext(dataSource: DataSource, req: IncomingMessage, identity: Identity): TContext;
+/** A subgraph (its `src/subgraph.ts`) and what only its process adds. */
+export interface SubgraphDefinition<TContext extends object> extends Subgraph<TContext> {
   routes?: (app: Express) => void;
   /** Work that runs beside the server (e.g. a recovery sweep); returns how to stop it. */
   background?: (dataSource: DataSource, log: Logger) => () => void;
