@@ -22,4 +22,10 @@ export interface Subgraph<TContext extends object = object> {
    * vouched for. The same shape in every subgraph.
    */
   createContext(dataSource: DataSource, req: IncomingMessage | undefined, identity: Identity): TContext;
+  /**
+   * The environment variables (whole numbers ≥ 0) this subgraph's own code reads, where it reads them:
+   * its process checks them all at start, so a bad value stops the start, named, instead of failing a
+   * request later. (test/unit/config.test.ts keeps the list complete.)
+   */
+  settings?: readonly string[];
 }
