@@ -24,6 +24,62 @@ export function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * How long earned points live. At least 13 months: points must never expire before the longest
+ * return window (365 days) ends, which the ledger's pending-points sums rely on.
+ */
+export function pointsExpiryMonths(): number {
+  const months = intFromEnv("POINTS_EXPIRY_MONTHS", 24);
+  if (months < 13) throw new Error(`POINTS_EXPIRY_MONTHS must be at least 13 (points must outlive a 365-day return window), got ${months}`);
+  return months;
+}
+
+export function subgraphPort(name: SubgraphName): number {
+  return intFromEnv(SUBGRAPHS[name].portEnv, SUBGRAPHS[name].defaultPort);
+}
+
+/** Where a subgraph's GraphQL endpoint is, for the gateway and for service-to-service calls. */
+export function subgraphUrl(name: SubgraphName): string {
+  return process.env[SUBGRAPHS[name].urlEnv] || `http://localhost:${subgraphPort(name)}/graphql`;
+}
+
+/** Each subgraph owns one database; the name can carry a suffix so test runs never touch real data. */
+export function databaseName(name: SubgraphName): string {
+  return `coalition_${name}${process.env.DATABASE_NAME_SUFFIX ?? ""}`;
+}
+
+/**
+ * The connection URL of a subgraph's own database: `<NAME>_DATABASE_URL` when set, otherwise the
+ * server of `DATABASE_URL` with the subgraph's database name in place of the path.
+ */
+export function subgraphDatabaseUrl(name: SubgraphName): string {
+  const own = process.env[SUBGRAPHS[name].databaseUrlEnv];
+  if (own) return own;
+  return withDatabase(process.env.DATABASE_URL || embeddedDatabaseUrl(), databaseName(name));
+}
+
+/** The embedded Postgres `npm start` runs when DATABASE_URL is not set (tools find it there too). */
+export const EMBEDDED_PGPORT_DEFAULT = 54320;
+export const embeddedDatabaseUrl = (port = intFromEnv("PGPORT", EMBEDDED_PGPORT_DEFAULT)) => `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export const isDevelopment = () => process.env.NODE_ENV === "development";
+
+/** The checkout's root (it holds package.json and subgraphs/), whether running from sources or from dist/. */
+export const REPO_ROOT = findRoot(__dirname);
+
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "subgraphs"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`No project root above ${start}`);
+  }
+}
+
 /** A start refused for its configuration: every variable that is wrong, each named, in one message. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -117,60 +173,4 @@ export function loadSettings<T>(read: (reader: EnvReader) => T, env: NodeJS.Proc
   const settings = read(reader);
   reader.done();
   return settings;
-}
-
-/**
- * How long earned points live. At least 13 months: points must never expire before the longest
- * return window (365 days) ends, which the ledger's pending-points sums rely on.
- */
-export function pointsExpiryMonths(): number {
-  const months = intFromEnv("POINTS_EXPIRY_MONTHS", 24);
-  if (months < 13) throw new Error(`POINTS_EXPIRY_MONTHS must be at least 13 (points must outlive a 365-day return window), got ${months}`);
-  return months;
-}
-
-export function subgraphPort(name: SubgraphName): number {
-  return intFromEnv(SUBGRAPHS[name].portEnv, SUBGRAPHS[name].defaultPort);
-}
-
-/** Where a subgraph's GraphQL endpoint is, for the gateway and for service-to-service calls. */
-export function subgraphUrl(name: SubgraphName): string {
-  return process.env[SUBGRAPHS[name].urlEnv] || `http://localhost:${subgraphPort(name)}/graphql`;
-}
-
-/** Each subgraph owns one database; the name can carry a suffix so test runs never touch real data. */
-export function databaseName(name: SubgraphName): string {
-  return `coalition_${name}${process.env.DATABASE_NAME_SUFFIX ?? ""}`;
-}
-
-/**
- * The connection URL of a subgraph's own database: `<NAME>_DATABASE_URL` when set, otherwise the
- * server of `DATABASE_URL` with the subgraph's database name in place of the path.
- */
-export function subgraphDatabaseUrl(name: SubgraphName): string {
-  const own = process.env[SUBGRAPHS[name].databaseUrlEnv];
-  if (own) return own;
-  return withDatabase(process.env.DATABASE_URL || embeddedDatabaseUrl(), databaseName(name));
-}
-
-/** The embedded Postgres `npm start` runs when DATABASE_URL is not set (tools find it there too). */
-export const EMBEDDED_PGPORT_DEFAULT = 54320;
-export const embeddedDatabaseUrl = (port = intFromEnv("PGPORT", EMBEDDED_PGPORT_DEFAULT)) => `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-export const isDevelopment = () => process.env.NODE_ENV === "development";
-
-/** The checkout's root (it holds package.json and subgraphs/), whether running from sources or from dist/. */
-export const REPO_ROOT = findRoot(__dirname);
-
-function findRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "subgraphs"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`No project root above ${start}`);
-  }
 }
