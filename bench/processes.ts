@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../shared/src/config";
-import { forkService, freePort, stopChild } from "../shared/src/stack/services";
+import { forkService, freePort, stopChild } from "../tools/stack/services";
 
 /** A gateway under test: where to send requests, which processes to weigh, how to stop it. */
 export interface GatewayUnderTest {

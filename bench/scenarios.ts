@@ -1,8 +1,8 @@
 import { signToken } from "../shared/src/auth/jwt";
-import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
-import type { Stack } from "../shared/src/stack/services";
+import { bearer, requestGraphQL } from "../tools/stack/graphql-client";
+import type { Stack } from "../tools/stack/services";
 import { seedMemberId } from "../shared/src/seed/plan";
-import { type SeedProgress, seedCoalition } from "../shared/src/seed/seed";
+import { type SeedProgress, seedCoalition } from "../tools/seed/seed";
 
 /** What the load generators need to know about the seeded coalition. */
 export interface BenchData {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { signToken } from "../shared/src/auth/jwt";
 import { PROOF_HEADER, signProof } from "../shared/src/auth/proof";
-import { bearer } from "../shared/src/stack/graphql-client";
+import { bearer } from "../tools/stack/graphql-client";
 import { createReward, enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
 import { type Caller, anonymous, asAdmin, asMember, asPartnerApp, gql, ok, unique } from "./support/gateway";
 

@@ -4,7 +4,7 @@ import { withDatabase } from "../shared/src/config";
 import { createDataSource, maintenanceTimeouts, serviceTimeouts } from "../shared/src/database";
 import { createErrorFormatter } from "../shared/src/errors";
 import { createLogger } from "../shared/src/logger";
-import { freePort } from "../shared/src/stack/services";
+import { freePort } from "../tools/stack/services";
 
 /**
  * Database failures that a retry may cure reach the client as UPSTREAM_UNAVAILABLE, from the one

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../shared/src/config";
 import { createLogger } from "../shared/src/logger";
 import { signToken } from "../shared/src/auth/jwt";
-import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
-import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "../shared/src/stack/demo-seed";
+import { bearer, requestGraphQL } from "../tools/stack/graphql-client";
+import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "../tools/stack/demo-seed";
 import { useDedicatedStack } from "./support/dedicated-stack";
 
 /** The README's headline query, exactly as a newcomer would paste it. */

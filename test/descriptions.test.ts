@@ -16,7 +16,7 @@ import {
   parse,
 } from "graphql";
 import { REPO_ROOT, SUBGRAPH_NAMES } from "../shared/src/config";
-import { postGraphQL } from "../shared/src/stack/graphql-client";
+import { postGraphQL } from "../tools/stack/graphql-client";
 import { gatewayUrl } from "./support/gateway";
 
 /**

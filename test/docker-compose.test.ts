@@ -85,13 +85,15 @@ const listenPort = (name: NodeService) => inContainer(name, () => (name === "gat
 const containerPorts = (service: Service) => [...(service.expose ?? []), ...(service.ports ?? []).map((port) => port.split(":").pop()!)].map((port) => Number(port.split("/")[0]));
 const entryOf = (name: NodeService) => (name === "gateway" ? "dist/gateway/src/main.js" : `dist/subgraphs/${name}/src/main.js`);
 
-/** Every setting the code reads: process.env.X, env.X, intFromEnv("X"), and the per-subgraph names in SUBGRAPHS. */
+/** Every setting the code reads: process.env.X, env.X, intFromEnv("X"), a config reader's int/flag/url("X"), a subgraph definition's settings, and the per-subgraph names in SUBGRAPHS. */
 function settingsTheCodeReads(): Set<string> {
   const names = new Set(SUBGRAPH_NAMES.flatMap((name) => [SUBGRAPHS[name].portEnv, SUBGRAPHS[name].urlEnv, SUBGRAPHS[name].databaseUrlEnv]));
   const sourceDirs = ["shared/src", "gateway/src", ...SUBGRAPH_NAMES.map((name) => `subgraphs/${name}/src`)];
   const walk = (dir: string): string[] => readdirSync(join(REPO_ROOT, dir)).flatMap((entry) => (statSync(join(REPO_ROOT, dir, entry)).isDirectory() ? walk(join(dir, entry)) : entry.endsWith(".ts") ? [join(dir, entry)] : []));
   for (const file of sourceDirs.flatMap(walk)) {
-    for (const match of read(file).matchAll(/\benv\.([A-Z][A-Z0-9_]*)|intFromEnv\("([A-Z][A-Z0-9_]*)"/g)) names.add(match[1] ?? match[2]);
+    const text = read(file);
+    for (const match of text.matchAll(/\benv\.([A-Z][A-Z0-9_]*)|(?:intFromEnv|\.int|\.flag|\.url)\("([A-Z][A-Z0-9_]*)"/g)) names.add(match[1] ?? match[2]);
+    for (const [, list] of text.matchAll(/\bsettings: \[([^\]]*)\]/g)) for (const [, name] of list.matchAll(/"([A-Z][A-Z0-9_]*)"/g)) names.add(name);
   }
   return names;
 }

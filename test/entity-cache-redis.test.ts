@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import { signToken } from "../shared/src/auth/jwt";
-import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
-import { freePort, stopChild } from "../shared/src/stack/services";
+import { bearer, requestGraphQL } from "../tools/stack/graphql-client";
+import { freePort, stopChild } from "../tools/stack/services";
 import { useDedicatedStack } from "./support/dedicated-stack";
 
 /**

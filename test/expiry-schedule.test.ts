@@ -1,4 +1,4 @@
-import { requestGraphQL } from "../shared/src/stack/graphql-client";
+import { requestGraphQL } from "../tools/stack/graphql-client";
 import { scheduleExpiry } from "../subgraphs/ledger/src/expiry/expiry.schedule";
 import { useDedicatedStack } from "./support/dedicated-stack";
 import { travel } from "./support/ledger";

@@ -1,7 +1,7 @@
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
-import { bearer, postGraphQL } from "../shared/src/stack/graphql-client";
+import { bearer, postGraphQL } from "../tools/stack/graphql-client";
 import { useDedicatedStack } from "./support/dedicated-stack";
 
 /** Production tokens: RS256/ES256 verified against an identity provider's JWKS (served here on loopback). */

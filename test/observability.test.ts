@@ -7,7 +7,7 @@ import { signToken } from "../shared/src/auth/jwt";
 import { createErrorFormatter } from "../shared/src/errors";
 import type { Logger } from "../shared/src/logger";
 import { requestObserver } from "../shared/src/request-observer";
-import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
+import { bearer, requestGraphQL } from "../tools/stack/graphql-client";
 import { HEADLINE_QUERY } from "../bench/scenarios";
 import { useDedicatedStack } from "./support/dedicated-stack";
 import { eventually } from "./support/eventually";

@@ -2,8 +2,8 @@ import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { REPO_ROOT } from "../shared/src/config";
-import { postGraphQL } from "../shared/src/stack/graphql-client";
-import { freePort } from "../shared/src/stack/services";
+import { postGraphQL } from "../tools/stack/graphql-client";
+import { freePort } from "../tools/stack/services";
 import { useDedicatedStack } from "./support/dedicated-stack";
 
 /** With NODE_ENV=production: no introspection, no landing page, no test clock, unless explicitly enabled. */

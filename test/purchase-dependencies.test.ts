@@ -1,5 +1,5 @@
-import { postGraphQL, requestGraphQL } from "../shared/src/stack/graphql-client";
-import { stopChild } from "../shared/src/stack/services";
+import { postGraphQL, requestGraphQL } from "../tools/stack/graphql-client";
+import { stopChild } from "../tools/stack/services";
 import { useDedicatedStack } from "./support/dedicated-stack";
 import { expectLedgerConsistent } from "./support/ledger";
 

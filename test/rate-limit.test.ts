@@ -2,7 +2,7 @@ import { request } from "node:http";
 import { createConnection } from "node:net";
 import { addressBucket, memoryRateLimiter } from "../gateway/src/rate-limit";
 import { signToken } from "../shared/src/auth/jwt";
-import { bearer, requestGraphQL } from "../shared/src/stack/graphql-client";
+import { bearer, requestGraphQL } from "../tools/stack/graphql-client";
 import { useDedicatedStack } from "./support/dedicated-stack";
 
 const redisAnswers = () =>

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { postGraphQL, requestGraphQL } from "../shared/src/stack/graphql-client";
+import { postGraphQL, requestGraphQL } from "../tools/stack/graphql-client";
 import { useDedicatedStack } from "./support/dedicated-stack";
 import { expectCatalogConsistent } from "./support/consistency";
 import { expectLedgerConsistent } from "./support/ledger";

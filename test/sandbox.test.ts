@@ -4,8 +4,8 @@ import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import { REPO_ROOT } from "../shared/src/config";
 import { STUDIO_ORIGIN, allowedOrigin, corsPolicy } from "../shared/src/cors";
-import { postGraphQL } from "../shared/src/stack/graphql-client";
-import { forkService, freePort, stopChild } from "../shared/src/stack/services";
+import { postGraphQL } from "../tools/stack/graphql-client";
+import { forkService, freePort, stopChild } from "../tools/stack/services";
 import { gatewayUrl } from "./support/gateway";
 
 /** In development the gateway serves Apollo Sandbox, answers introspection, and lets allowed browser origins call it. */

@@ -2,8 +2,8 @@ import { Client } from "pg";
 import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
 import { type MemberSlot, seedPurchases, seedMember } from "../shared/src/seed/plan";
 import { earnPurchases } from "../subgraphs/ledger/src/seed/earnings";
-import { type SeedOptions, type SeedSummary, expectedMemberStanding, seedCoalition } from "../shared/src/seed/seed";
-import { postGraphQL } from "../shared/src/stack/graphql-client";
+import { type SeedOptions, type SeedSummary, expectedMemberStanding, seedCoalition } from "../tools/seed/seed";
+import { postGraphQL } from "../tools/stack/graphql-client";
 import { useDedicatedStack } from "./support/dedicated-stack";
 import { expectLedgerConsistent } from "./support/ledger";
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../shared/src/config";
-import { postGraphQL } from "../shared/src/stack/graphql-client";
+import { postGraphQL } from "../tools/stack/graphql-client";
 import { useDedicatedStack } from "./support/dedicated-stack";
 
 /** SUPERGRAPH_PATH: the gateway serves that file and follows it, without dropping a request. */

@@ -1,5 +1,5 @@
 import { signToken } from "../shared/src/auth/jwt";
-import { bearer } from "../shared/src/stack/graphql-client";
+import { bearer } from "../tools/stack/graphql-client";
 import { gql } from "./support/gateway";
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
-import { type GraphQLResult, postGraphQL, requestGraphQL } from "../shared/src/stack/graphql-client";
+import { type GraphQLResult, postGraphQL, requestGraphQL } from "../tools/stack/graphql-client";
 import { useDedicatedStack } from "./support/dedicated-stack";
 import { expectCatalogConsistent } from "./support/consistency";
 import { expectLedgerConsistent } from "./support/ledger";

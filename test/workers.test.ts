@@ -2,8 +2,8 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { REPO_ROOT } from "../shared/src/config";
-import { postGraphQL } from "../shared/src/stack/graphql-client";
-import { forkService, freePort } from "../shared/src/stack/services";
+import { postGraphQL } from "../tools/stack/graphql-client";
+import { forkService, freePort } from "../tools/stack/services";
 import { processTree } from "../bench/processes";
 import { useDedicatedStack } from "./support/dedicated-stack";
 

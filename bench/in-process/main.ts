@@ -40,7 +40,7 @@ class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
     const identity = (context as GatewayContext).identity ?? { kind: "anonymous" };
     const response = await this.server.executeOperation(
       { query: request.query, variables: request.variables, operationName: request.operationName },
-      { contextValue: this.subgraph.createContext(this.dataSource, identity) },
+      { contextValue: this.subgraph.createContext(this.dataSource, undefined, identity) },
     );
     if (response.body.kind !== "single") throw new Error("Subgraphs answer single results");
     const { data, errors } = response.body.singleResult;

@@ -1,10 +1,10 @@
-import { join } from "node:path";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GraphQLFormattedError } from "graphql";
 import type { Fetcher, FetcherResponse } from "@apollo/utils.fetcher";
-import { REPO_ROOT, type SubgraphName, intFromEnv, isDevelopment, subgraphUrl } from "../../shared/src/config";
-import { type Identity, PROOF_HEADER, proofSecrets, signProof } from "../../shared/src/auth/proof";
+import { type SubgraphName, isDevelopment, subgraphUrl } from "../../shared/src/config";
+import { type Identity, PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
 import { createErrorFormatter } from "../../shared/src/errors";
+import { type GatewayConfig, loadGatewayConfig, supergraphPathOf } from "./config";
 import type { Logger } from "../../shared/src/logger";
 import { REQUEST_ID_HEADER } from "../../shared/src/request-id";
 import { EntityCache, EntityCachingDataSource } from "./entity-cache";
@@ -17,7 +17,7 @@ export interface GatewayContext {
   identity: Identity;
 }
 
-export const supergraphPath = () => process.env.SUPERGRAPH_PATH || join(REPO_ROOT, "gateway", "supergraph.graphql");
+export const supergraphPath = () => supergraphPathOf(process.env);
 
 /** Signs every subgraph request (subgraphs answer nobody else) and passes on the client request's id. */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -51,16 +51,16 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  * The gateway loads the supergraph composed at build time (or SUPERGRAPH_PATH) and follows changes
  * to that file; subgraph URLs come from the environment.
  */
-export function createGateway(log: Logger): ApolloGateway {
-  const { gateway: secret } = proofSecrets();
-  const fetcher = createSubgraphFetcher({ connectionsPerOrigin: intFromEnv("SUBGRAPH_CONNECTIONS", 128), timeoutMs: intFromEnv("SUBGRAPH_TIMEOUT_MS", 10_000) });
+export function createGateway(log: Logger, config: GatewayConfig = loadGatewayConfig()): ApolloGateway {
+  const { gateway: secret } = config.secrets;
+  const fetcher = createSubgraphFetcher({ connectionsPerOrigin: config.subgraphConnections, timeoutMs: config.subgraphTimeoutMs });
   // Shared by every gateway process through Redis when there is one; in this process's memory first.
-  const entities = new EntityCache(process.env.REDIS_URL ? redisEntityCache(connectRedis(process.env.REDIS_URL, log), log) : null);
+  const entities = new EntityCache(config.redisUrl ? redisEntityCache(connectRedis(config.redisUrl, log), log) : null);
   return new ApolloGateway({
-    supergraphSdl: supergraphFromFile(supergraphPath(), log, intFromEnv("SUPERGRAPH_POLL_MS", 1000)),
+    supergraphSdl: supergraphFromFile(config.supergraphPath, log, config.supergraphPollMs),
     // Query plans by operation. The headline's plan is about 2.5 KiB: 8 MiB keeps some 3,000 distinct
     // operations (Apollo's default of 30 MiB, per worker, is for far more).
-    experimental_approximateQueryPlanStoreMiB: intFromEnv("QUERY_PLAN_CACHE_MIB", 8),
+    experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMiB,
     buildService: ({ name }) => new EntityCachingDataSource(name, new SignedDataSource(name, subgraphUrl(name as SubgraphName), secret, timedFetcher(fetcher, name), log), entities),
   });
 }

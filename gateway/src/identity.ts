@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { GraphQLError } from "graphql";
 import { type JWTPayload, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { TOKEN_CLOCK_SKEW_SECONDS, jwtMaxTtlSeconds, tokenTimeError, verifyToken } from "../../shared/src/auth/jwt";
+import { hashApiKey } from "../../shared/src/auth/api-key";
 import type { Identity } from "../../shared/src/auth/proof";
 import { SubgraphClient } from "../../shared/src/subgraph-client";
 import { isUuid } from "../../shared/src/validation";
@@ -94,7 +94,7 @@ export class Identifier {
 
   private async partnerOf(key: string): Promise<string | null> {
     if (key.length > 200) return null;
-    const keyHash = createHash("sha256").update(key).digest("hex");
+    const keyHash = hashApiKey(key);
     const cached = this.cache.get(keyHash);
     if (cached && cached.until > Date.now()) return cached.partnerId;
     const { apiKeyOwner } = await this.partners.request<{ apiKeyOwner: string | null }>(`query($h: String!) { apiKeyOwner(keyHash: $h) }`, { h: keyHash });

@@ -16,21 +16,15 @@ import {
   visit,
 } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
-import { intFromEnv } from "../../shared/src/config";
+import { loadSettings } from "../../shared/src/config";
+import { type QueryLimits, readQueryLimits } from "./config";
 
 /**
  * Limits that keep hostile queries from reaching the subgraphs; each configurable, each with its own
  * code. Validation rules cannot set `code` (Apollo reports every validation error as
  * GRAPHQL_VALIDATION_FAILED), so they set `limitCode` and the gateway's error formatter promotes it.
  */
-export const limits = () => ({
-  maxDepth: intFromEnv("QUERY_MAX_DEPTH", 12),
-  maxAliases: intFromEnv("QUERY_MAX_ALIASES", 30),
-  maxCost: intFromEnv("QUERY_MAX_COST", 25_000),
-  maxTokens: intFromEnv("QUERY_MAX_TOKENS", 5_000),
-  /** Assumed length of a list field without a `first` argument. */
-  defaultListSize: intFromEnv("QUERY_DEFAULT_LIST_SIZE", 20),
-});
+export const limits = (): QueryLimits => loadSettings(readQueryLimits);
 
 // Introspection (bounded by the schema, and switched off in production) is not counted.
 const isIntrospection = (field: FieldNode) => field.name.value.startsWith("__");

@@ -1,11 +1,12 @@
-import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { isIPv6 } from "node:net";
 import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import type { Redis } from "ioredis";
 import type { Identity } from "../../shared/src/auth/proof";
-import { intFromEnv } from "../../shared/src/config";
+import { hashApiKey } from "../../shared/src/auth/api-key";
+import { loadSettings } from "../../shared/src/config";
+import { type RateLimits, readRateLimits } from "./config";
 import type { Logger } from "../../shared/src/logger";
 import { connectRedis } from "./redis";
 
@@ -69,7 +70,7 @@ export function redisRateLimiter(redis: Redis, defaultLimit: number, log: Logger
 export function rateLimitFor(identity: Identity, apiKey: string | undefined, req: IncomingMessage, limits: RateLimits): { key: string; limit: number } | null {
   if (identity.kind === "member") return { key: `member:${identity.memberId}`, limit: limits.perCaller };
   // By a hash of the key (never the key itself): two keys of one partner count separately.
-  if (identity.kind === "partner" && apiKey) return { key: `key:${createHash("sha256").update(apiKey).digest("hex").slice(0, 32)}`, limit: limits.perCaller };
+  if (identity.kind === "partner" && apiKey) return { key: `key:${hashApiKey(apiKey).slice(0, 32)}`, limit: limits.perCaller };
   if (identity.kind === "anonymous") return anonymousLimit(req, limits);
   return null;
 }
@@ -79,18 +80,9 @@ export function anonymousLimit(req: IncomingMessage, limits: RateLimits): { key:
   return limits.anonymous ? { key: `addr:${addressBucket(clientAddress(req, limits.proxyHops))}`, limit: limits.anonymous } : null;
 }
 
-export interface RateLimits {
-  perCaller: number;
-  anonymous: number;
-  /** Proxies in front of the gateway that append to X-Forwarded-For (TRUST_PROXY_HOPS); 0: the header is ignored. */
-  proxyHops: number;
-}
+export type { RateLimits };
 
-export const rateLimits = (): RateLimits => ({
-  perCaller: intFromEnv("RATE_LIMIT_PER_MINUTE", 600),
-  anonymous: intFromEnv("RATE_LIMIT_ANONYMOUS_PER_MINUTE", 300),
-  proxyHops: intFromEnv("TRUST_PROXY_HOPS", 0),
-});
+export const rateLimits = (): RateLimits => loadSettings(readRateLimits);
 
 /**
  * The client's address: the socket's peer, unless `hops` trusted proxies stand in front, each
@@ -124,8 +116,8 @@ export function rateLimited(retryAfter: number): GraphQLError {
   });
 }
 
-export function createRateLimiter(log: Logger, limit: number, env = process.env): RateLimiter {
-  if (!env.REDIS_URL) return memoryRateLimiter(limit);
+export function createRateLimiter(log: Logger, limit: number, redisUrl = process.env.REDIS_URL): RateLimiter {
+  if (!redisUrl) return memoryRateLimiter(limit);
   // Fails fast when Redis is away: requests then pass (see above).
-  return redisRateLimiter(connectRedis(env.REDIS_URL, log), limit, log);
+  return redisRateLimiter(connectRedis(redisUrl, log), limit, log);
 }

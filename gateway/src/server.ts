@@ -1,31 +1,30 @@
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { GATEWAY_DEFAULT_PORT, intFromEnv, isDevelopment } from "../../shared/src/config";
+import { isDevelopment } from "../../shared/src/config";
 import { corsPolicy } from "../../shared/src/cors";
 import { type GraphQLHttpServer, serveGraphQL } from "../../shared/src/http-server";
 import type { Logger } from "../../shared/src/logger";
 import { metricsToken } from "../../shared/src/metrics";
+import { type GatewayConfig, loadGatewayConfig } from "./config";
 import { type GatewayContext, createGatewayErrorFormatter } from "./gateway";
-import { Identifier, tokenVerification } from "./identity";
-import { aliasLimit, costLimit, depthLimit, limits } from "./limits";
-import { anonymousLimit, createRateLimiter, rateLimitFor, rateLimited, rateLimits } from "./rate-limit";
+import { Identifier } from "./identity";
+import { aliasLimit, costLimit, depthLimit } from "./limits";
+import { anonymousLimit, createRateLimiter, rateLimitFor, rateLimited } from "./rate-limit";
 
 /**
  * The gateway's HTTP server around any gateway (ours over HTTP, or the benchmark's in-process one):
  * identity, rate limits and query limits come before execution.
  */
-export async function serveGateway(gateway: GatewayInterface, log: Logger): Promise<GraphQLHttpServer> {
-  const production = process.env.NODE_ENV === "production";
-  const identifier = new Identifier(tokenVerification());
-  const rates = rateLimits();
-  const rateLimiter = createRateLimiter(log, rates.perCaller);
-  const limit = limits();
-  const landingPage = !production || process.env.ENABLE_LANDING_PAGE === "1";
-  const introspection = !production || process.env.ENABLE_INTROSPECTION === "1";
-  if (production && !metricsToken() && process.env.METRICS_OPEN === "1") log.warn("GET /metrics is open to anyone who reaches the gateway (METRICS_OPEN=1): set METRICS_TOKEN instead");
+export async function serveGateway(gateway: GatewayInterface, log: Logger, config: GatewayConfig = loadGatewayConfig()): Promise<GraphQLHttpServer> {
+  const { production, landingPage, introspection } = config;
+  const identifier = new Identifier(config.tokens);
+  const rates = config.rateLimits;
+  const rateLimiter = createRateLimiter(log, rates.perCaller, config.redisUrl);
+  const limit = config.limits;
+  if (production && !metricsToken() && config.metricsOpen) log.warn("GET /metrics is open to anyone who reaches the gateway (METRICS_OPEN=1): set METRICS_TOKEN instead");
   const server = await serveGraphQL<GatewayContext>({
-    port: intFromEnv("GATEWAY_PORT", GATEWAY_DEFAULT_PORT),
+    port: config.port,
     apollo: {
       gateway,
       formatError: createGatewayErrorFormatter(log, { hideSuggestions: !introspection }),
@@ -44,8 +43,8 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger): Prom
     log,
     // The bare origin leads to Sandbox at /graphql: the embedded Sandbox sends its requests to the page's own URL.
     routes: (app) => app.get("/", (_req, res, next) => (landingPage ? res.redirect(302, "/graphql") : next())),
-    maxBodyBytes: intFromEnv("REQUEST_MAX_BYTES", 100_000),
-    maxBatchOperations: process.env.ALLOW_BATCHING === "1" ? intFromEnv("MAX_BATCH_OPERATIONS", 10) : 0,
+    maxBodyBytes: config.requestMaxBytes,
+    maxBatchOperations: config.maxBatchOperations,
     context: async (req) => {
       let identity;
       try {

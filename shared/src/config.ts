@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 
 /** Configuration read from the environment, in one place, with the defaults the README documents. */
@@ -67,4 +68,99 @@ function findRoot(start: string): string {
     if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "subgraphs"))) return dir;
     if (dirname(dir) === dir) throw new Error(`No project root above ${start}`);
   }
+}
+
+/** A start refused for its configuration: every variable that is wrong, each named, in one message. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Reads settings from an environment once, at start, collecting every problem instead of stopping at
+ * the first, so that a start names all the bad variables; `done()` then throws them as one ConfigError.
+ */
+export class EnvReader {
+  readonly problems: string[] = [];
+  constructor(readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  /** A whole number in [min, max] (min 0 by default); unset or empty: the fallback. */
+  int(name: string, fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {}): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? (min === 0 ? "a non-negative integer" : `an integer of at least ${min}`) : `an integer from ${min} to ${max}`;
+      this.problems.push(`${name} must be ${range}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  /** On only when set to `1`; anything else but unset, empty or `0` is refused (a typo must not pass for off). */
+  flag(name: string): boolean {
+    const raw = this.env[name];
+    if (raw === undefined || raw === "" || raw === "0") return false;
+    if (raw === "1") return true;
+    this.problems.push(`${name} must be 1 or 0, got "${raw}"`);
+    return false;
+  }
+
+  /** A URL, when set. */
+  url(name: string): string | undefined {
+    const raw = this.env[name];
+    if (raw === undefined || raw === "") return undefined;
+    try {
+      new URL(raw);
+      return raw;
+    } catch {
+      // Never the value: a URL may hold a password.
+      this.problems.push(`${name} must be a URL`);
+      return undefined;
+    }
+  }
+
+  /** A value an existing reader computes (and validates by throwing an Error that names its variable). */
+  check<T>(read: () => T, fallback: T): T {
+    try {
+      return read();
+    } catch (error) {
+      this.problems.push(error instanceof Error ? error.message : String(error));
+      return fallback;
+    }
+  }
+
+  done(): void {
+    if (this.problems.length) throw new ConfigError(this.problems);
+  }
+}
+
+/** Postgres settings of a service process (DB_*): pool size and the waits that keep a request from hanging. */
+export interface DatabaseSettings {
+  poolSize: number;
+  timeouts: { connect: number; statement: number; lock: number; idleInTransaction: number };
+}
+
+export function readDatabaseSettings(reader: EnvReader): DatabaseSettings {
+  return {
+    // Postgres does best with a few busy connections per core, not hundreds: two per CPU, at least four.
+    poolSize: reader.int("DB_POOL_SIZE", Math.max(4, 2 * availableParallelism()), { min: 1 }),
+    timeouts: {
+      // pg reads 0 as "wait forever": exactly the hang this limit is for.
+      connect: reader.int("DB_CONNECT_TIMEOUT_MS", 5_000, { min: 1 }),
+      statement: reader.int("DB_STATEMENT_TIMEOUT_MS", 10_000),
+      lock: reader.int("DB_LOCK_TIMEOUT_MS", 5_000),
+      idleInTransaction: reader.int("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 15_000),
+    },
+  };
+}
+
+/** Reads with `read` from the environment and throws a ConfigError naming every bad variable. */
+export function loadSettings<T>(read: (reader: EnvReader) => T, env: NodeJS.ProcessEnv = process.env): T {
+  const reader = new EnvReader(env);
+  const settings = read(reader);
+  reader.done();
+  return settings;
 }

@@ -1,7 +1,6 @@
-import { availableParallelism } from "node:os";
 import { Client } from "pg";
 import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from "typeorm";
-import { intFromEnv } from "./config";
+import { loadSettings, readDatabaseSettings } from "./config";
 import type { Logger } from "./logger";
 
 /**
@@ -56,15 +55,7 @@ export interface DatabaseTimeouts {
  * parameters, so every connection of the pool has them.
  */
 export function serviceTimeouts(): DatabaseTimeouts {
-  const connect = intFromEnv("DB_CONNECT_TIMEOUT_MS", 5_000);
-  // pg reads 0 as "wait forever": exactly the hang this limit is for.
-  if (connect < 1) throw new Error("DB_CONNECT_TIMEOUT_MS must be at least 1 (milliseconds)");
-  return {
-    connect,
-    statement: intFromEnv("DB_STATEMENT_TIMEOUT_MS", 10_000),
-    lock: intFromEnv("DB_LOCK_TIMEOUT_MS", 5_000),
-    idleInTransaction: intFromEnv("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 15_000),
-  };
+  return loadSettings(readDatabaseSettings).timeouts;
 }
 
 /**
@@ -74,11 +65,8 @@ export function serviceTimeouts(): DatabaseTimeouts {
  */
 export const maintenanceTimeouts = (): DatabaseTimeouts => ({ ...serviceTimeouts(), statement: 0, lock: 0 });
 
-/**
- * Connections each process keeps to its database (DB_POOL_SIZE). Postgres does best with a few busy
- * connections per core, not hundreds: the default is two per CPU, at least four.
- */
-export const defaultPoolSize = () => intFromEnv("DB_POOL_SIZE", Math.max(4, 2 * availableParallelism()));
+/** Connections each process keeps to its database (DB_POOL_SIZE; see readDatabaseSettings). */
+export const defaultPoolSize = () => loadSettings(readDatabaseSettings).poolSize;
 
 /** A TypeORM data source for one subgraph's own database. Schema changes come only from migrations. */
 export function createDataSource({ url, entities, migrations, log, poolSize = defaultPoolSize(), timeouts = serviceTimeouts() }: DataSourceOptions): DataSource {

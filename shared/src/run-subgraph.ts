@@ -1,11 +1,9 @@
 import "reflect-metadata";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { printSubgraphSchema } from "@apollo/subgraph";
-import type { IncomingMessage } from "node:http";
 import type { Express } from "express";
-import type { GraphQLSchema } from "graphql";
-import type { DataSource, EntitySchema, MixedList } from "typeorm";
-import { type SubgraphName, isDevelopment, subgraphDatabaseUrl, subgraphPort } from "./config";
+import type { DataSource } from "typeorm";
+import { type DatabaseSettings, type EnvReader, SUBGRAPHS, isDevelopment, loadSettings, readDatabaseSettings, subgraphDatabaseUrl } from "./config";
 import { createDataSource, migrateDatabase } from "./database";
 import { createErrorFormatter } from "./errors";
 import { serveGraphQL } from "./http-server";
@@ -13,23 +11,44 @@ import { type Logger, createLogger } from "./logger";
 import { type PoolStats, watchDatabasePool } from "./metrics";
 import { stopTelemetry } from "./telemetry";
 import { refusePlaceholderSecrets } from "./auth/placeholder-secrets";
-import { type Identity, proofSecrets } from "./auth/proof";
+import { type ProofSecrets, proofSecrets } from "./auth/proof";
 import { setServiceIdentity } from "./auth/service-identity";
+import type { Subgraph } from "./subgraph-definition";
 import { stopOnSignals } from "./shutdown";
 import { isClusterPrimary, runPrimary, workerCount, workerIndex } from "./workers";
 
-export interface SubgraphDefinition<TContext extends object> {
-  name: SubgraphName;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
-  buildSchema(): Promise<GraphQLSchema>;
-  /** Per request; `identity` is who the gateway (or a calling service) vouched for. */
-  createContext(dataSource: DataSource, req: IncomingMessage, identity: Identity): TContext;
+/** A subgraph (its `src/subgraph.ts`) and what only its process adds. */
+export interface SubgraphDefinition<TContext extends object> extends Subgraph<TContext> {
   routes?: (app: Express) => void;
   /** Work that runs beside the server (e.g. a recovery sweep); returns how to stop it. */
   background?: (dataSource: DataSource, log: Logger) => () => void;
   /** Forces the number of processes (e.g. 1 while a test clock must be one clock); otherwise `WORKERS`. */
   workers?: number;
+}
+
+/** A subgraph process's configuration, read and checked once, at start. */
+export interface SubgraphConfig {
+  port: number;
+  databaseUrl: string;
+  workers: number;
+  database: DatabaseSettings;
+  secrets: ProofSecrets;
+}
+
+/** Every setting a subgraph process reads (its own `settings` included), each problem named. */
+export function readSubgraphConfig(definition: Pick<SubgraphDefinition<object>, "name" | "settings" | "workers">, env: EnvReader): SubgraphConfig {
+  const { portEnv, defaultPort } = SUBGRAPHS[definition.name];
+  env.check(() => refusePlaceholderSecrets(env.env), undefined);
+  // Read where they are used (services, clients); checked here.
+  env.int("SUBGRAPH_TIMEOUT_MS", 5_000, { min: 1 });
+  for (const name of definition.settings ?? []) env.int(name, 0);
+  return {
+    port: env.int(portEnv, defaultPort, { max: 65_535 }),
+    databaseUrl: env.check(() => subgraphDatabaseUrl(definition.name), ""),
+    workers: definition.workers ?? env.check(() => workerCount(env.env), 1),
+    database: readDatabaseSettings(env),
+    secrets: env.check(() => proofSecrets(env.env), { gateway: "", service: "" }),
+  };
 }
 
 /**
@@ -44,24 +63,23 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
   }
   const log = createLogger(definition.name);
   try {
-    refusePlaceholderSecrets();
-    const secrets = proofSecrets();
+    // Every setting, read and checked once: a bad one stops the start here, named.
+    const config = loadSettings((env) => readSubgraphConfig(definition, env));
+    const { secrets, workers } = config;
     setServiceIdentity(definition.name, secrets.service);
-    const url = subgraphDatabaseUrl(definition.name);
-    const workers = definition.workers ?? workerCount();
-    const database = { url, entities: definition.entities, migrations: definition.migrations, log };
+    const database = { url: config.databaseUrl, entities: definition.entities, migrations: definition.migrations, log };
     if (isClusterPrimary(workers)) {
       await migrateDatabase(database);
       runPrimary(definition.name, workers, log);
       return;
     }
     if (workers === 1) await migrateDatabase(database);
-    const dataSource = createDataSource(database);
+    const dataSource = createDataSource({ ...database, poolSize: config.database.poolSize, timeouts: config.database.timeouts });
     await dataSource.initialize();
 
     const schema = await definition.buildSchema();
     const server = await serveGraphQL({
-      port: subgraphPort(definition.name),
+      port: config.port,
       apollo: {
         schema,
         formatError: createErrorFormatter(log),

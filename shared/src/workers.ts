@@ -6,15 +6,15 @@ import type { Logger } from "./logger";
  * How many processes serve one service. `WORKERS` sets it; in production the default is one per CPU,
  * elsewhere one (tests reach a single process's clock and counters, and kill it by pid).
  */
-export function workerCount(): number {
-  const raw = process.env.WORKERS;
+export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.WORKERS;
   if (raw === "auto") return availableParallelism();
   if (raw !== undefined && raw !== "") {
     const count = Number(raw);
     if (!Number.isInteger(count) || count < 1) throw new Error(`WORKERS must be a positive integer or "auto", got "${raw}"`);
     return count;
   }
-  return process.env.NODE_ENV === "production" ? availableParallelism() : 1;
+  return env.NODE_ENV === "production" ? availableParallelism() : 1;
 }
 
 /** This process's index among its service's workers (0 when the service runs as a single process). */

@@ -1,8 +1,8 @@
 import { signToken } from "../../shared/src/auth/jwt";
 import { SUBGRAPH_NAMES, withDatabase } from "../../shared/src/config";
 import { dropDatabase } from "../../shared/src/database";
-import { bearer } from "../../shared/src/stack/graphql-client";
-import { type Stack, startStack } from "../../shared/src/stack/services";
+import { bearer } from "../../tools/stack/graphql-client";
+import { type Stack, startStack } from "../../tools/stack/services";
 
 export interface DedicatedStack {
   readonly stack: Stack;

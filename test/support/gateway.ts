@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { signToken } from "../../shared/src/auth/jwt";
-import { type GraphQLResult, bearer, postGraphQL } from "../../shared/src/stack/graphql-client";
+import { type GraphQLResult, bearer, postGraphQL } from "../../tools/stack/graphql-client";
 
 /** Helpers for tests that talk to the running stack over HTTP, as a client would. */
 

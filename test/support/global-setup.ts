@@ -2,8 +2,8 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "../../shared/src/logger";
-import { type PostgresServer, startEmbeddedPostgres } from "../../shared/src/stack/postgres";
-import { type Stack, freePort, startStack } from "../../shared/src/stack/services";
+import { type PostgresServer, startEmbeddedPostgres } from "../../tools/stack/postgres";
+import { type Stack, freePort, startStack } from "../../tools/stack/services";
 
 /**
  * One stack for the whole run: real Postgres (embedded in a temporary directory, or the server of

@@ -1,7 +1,7 @@
 import { SUBGRAPH_NAMES, withDatabase } from "../../shared/src/config";
 import { dropDatabase } from "../../shared/src/database";
-import type { PostgresServer } from "../../shared/src/stack/postgres";
-import type { Stack } from "../../shared/src/stack/services";
+import type { PostgresServer } from "../../tools/stack/postgres";
+import type { Stack } from "../../tools/stack/services";
 
 export default async function globalTeardown() {
   const { stack, postgres, suffix, databaseUrl } = (globalThis as Record<string, unknown>).__coalition as {

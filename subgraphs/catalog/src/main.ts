@@ -3,19 +3,13 @@ import { startTelemetry } from "../../../shared/src/telemetry";
 startTelemetry("catalog");
 import { intFromEnv } from "../../../shared/src/config";
 import { runSubgraph } from "../../../shared/src/run-subgraph";
-import { createContext } from "./context";
-import { entities, migrations } from "./data-source";
 import { CancellationService } from "./redemption/cancellation.service";
 import { RedemptionSaga } from "./redemption/redemption-saga";
 import { RewardService } from "./reward/reward.service";
-import { buildSchema } from "./schema";
+import { subgraph } from "./subgraph";
 
 void runSubgraph({
-  name: "catalog",
-  entities,
-  migrations,
-  buildSchema,
-  createContext,
+  ...subgraph,
   // Redemptions (and cancellations) a crash or a lost answer left half-done are settled at start and then every few seconds.
   background: (dataSource, log) => {
     const rewards = new RewardService(dataSource);

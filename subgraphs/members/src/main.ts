@@ -2,8 +2,6 @@
 import { startTelemetry } from "../../../shared/src/telemetry";
 startTelemetry("members");
 import { runSubgraph } from "../../../shared/src/run-subgraph";
-import { createContext } from "./context";
-import { entities, migrations } from "./data-source";
-import { buildSchema } from "./schema";
+import { subgraph } from "./subgraph";
 
-void runSubgraph({ name: "members", entities, migrations, buildSchema, createContext });
+void runSubgraph(subgraph);

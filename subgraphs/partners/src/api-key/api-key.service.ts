@@ -1,9 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { hashApiKey } from "../../../../shared/src/auth/api-key";
 import type { DataSource } from "typeorm";
 import { notFound } from "../../../../shared/src/errors";
 import { requireId } from "../../../../shared/src/validation";
-
-export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
 export interface ApiKeyRow {
   id: string;

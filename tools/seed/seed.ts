@@ -1,22 +1,18 @@
 import "reflect-metadata";
 import type { DataSource, EntitySchema, MixedList } from "typeorm";
-import * as catalogDb from "../../../subgraphs/catalog/src/data-source";
-import { writeSeedRewards } from "../../../subgraphs/catalog/src/seed/bulk-seed";
-import * as ledgerDb from "../../../subgraphs/ledger/src/data-source";
-import { ledgerPurchaseCount, prepareLedgerPartners, seededLedgerMembers, writeLedgerBatch } from "../../../subgraphs/ledger/src/seed/bulk-seed";
-import { type ExpectedStanding, earnPurchases, standingAt } from "../../../subgraphs/ledger/src/seed/earnings";
-import * as membersDb from "../../../subgraphs/members/src/data-source";
-import { seedEpoch, writeSeedMembers } from "../../../subgraphs/members/src/seed/bulk-seed";
-import * as partnersDb from "../../../subgraphs/partners/src/data-source";
-import { writeSeedPartners } from "../../../subgraphs/partners/src/seed/bulk-seed";
-import { type SubgraphName, embeddedDatabaseUrl, intFromEnv, subgraphDatabaseUrl, withDatabase } from "../config";
-import { pointsExpiryMonths } from "../../../subgraphs/ledger/src/settings";
-import { createDataSource, ensureDatabase, maintenanceTimeouts } from "../database";
-import { createLogger } from "../logger";
+import { subgraph as catalogSubgraph, writeSeedRewards } from "../../subgraphs/catalog/src/subgraph";
+import {
+  type ExpectedStanding, subgraph as ledgerSubgraph, earnPurchases, ledgerPurchaseCount, pointsExpiryMonths, prepareLedgerPartners, seededLedgerMembers, standingAt, writeLedgerBatch,
+} from "../../subgraphs/ledger/src/subgraph";
+import { subgraph as membersSubgraph, seedEpoch, writeSeedMembers } from "../../subgraphs/members/src/subgraph";
+import { subgraph as partnersSubgraph, writeSeedPartners } from "../../subgraphs/partners/src/subgraph";
+import { type SubgraphName, embeddedDatabaseUrl, intFromEnv, subgraphDatabaseUrl, withDatabase } from "../../shared/src/config";
+import { createDataSource, ensureDatabase, maintenanceTimeouts } from "../../shared/src/database";
+import { createLogger } from "../../shared/src/logger";
 import {
   EPOCH_BEFORE_ANCHOR_DAYS, HEAVY_MEMBER_EMAIL, LIGHT_MEMBER_EMAIL, LIGHT_MEMBER_ENTRIES, type MemberSlot, SEED_DAY_MS, type SeedPlan,
   anchorOf, seedMember, seedMemberId, seedPartners, seedPurchases,
-} from "./plan";
+} from "../../shared/src/seed/plan";
 
 /**
  * Bulk seeding of a whole coalition straight into the four databases (the demo seed goes through
@@ -87,11 +83,12 @@ export interface SeedSummary {
   partnerIds: string[];
 }
 
+/** Each subgraph's database (entities and migrations), from its definition. */
 const SUBGRAPH_DATA: Record<SubgraphName, { entities: MixedList<Function | string | EntitySchema>; migrations: MixedList<Function | string> }> = {
-  members: membersDb,
-  partners: partnersDb,
-  catalog: catalogDb,
-  ledger: ledgerDb,
+  members: membersSubgraph,
+  partners: partnersSubgraph,
+  catalog: catalogSubgraph,
+  ledger: ledgerSubgraph,
 };
 
 export const expiryMonths = pointsExpiryMonths;

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { GATEWAY_DEFAULT_PORT, REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../config";
+import { GATEWAY_DEFAULT_PORT, REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../../shared/src/config";
 
 export type ServiceName = SubgraphName | "gateway";
 

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { chmod, mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { embeddedDatabaseUrl } from "../config";
-import type { Logger } from "../logger";
+import { embeddedDatabaseUrl } from "../../shared/src/config";
+import type { Logger } from "../../shared/src/logger";
 
 export interface PostgresServer {
   /** Admin URL of the server (database `postgres`); each service derives its own database from it. */

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { Client } from "pg";
-import { EMBEDDED_PGPORT_DEFAULT, REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPHS, embeddedDatabaseUrl, intFromEnv } from "../config";
-import { createLogger } from "../logger";
+import { EMBEDDED_PGPORT_DEFAULT, REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPHS, embeddedDatabaseUrl, intFromEnv } from "../../shared/src/config";
+import { createLogger } from "../../shared/src/logger";
 import { type PostgresServer, startEmbeddedPostgres } from "../stack/postgres";
 import { type SeedOptions, type SeedProgress, seedCoalition } from "./seed";
 

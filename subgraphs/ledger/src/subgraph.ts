@@ -1,0 +1,30 @@
+import { requestIdOf } from "../../../shared/src/request-id";
+import type { Subgraph } from "../../../shared/src/subgraph-definition";
+import { AdjustableClock, type Clock, systemClock } from "./clock";
+import { type Context, createContext } from "./context";
+import { entities, migrations } from "./data-source";
+import { buildSchema } from "./schema";
+
+/**
+ * Tests move time forward (return windows, expiry, the tier window) instead of sleeping; never in
+ * production. One per process: every request's context and main.ts's expiry schedule read it.
+ */
+export const testClock = process.env.LEDGER_TEST_CLOCK === "1" && process.env.NODE_ENV !== "production" ? new AdjustableClock() : null;
+export const clock: Clock = testClock ?? systemClock;
+
+/** The ledger subgraph: what its process (main.ts), the tools and the bench use of it. */
+export const subgraph: Subgraph<Context> = {
+  name: "ledger",
+  entities,
+  migrations,
+  buildSchema,
+  createContext: (dataSource, req, identity) => createContext(dataSource, identity, clock, requestIdOf(req)),
+  settings: ["EXPIRY_RUN_SECONDS", "HOLD_TTL_SECONDS", "PARTNER_CACHE_SECONDS", "POINTS_EXPIRY_MONTHS", "PURCHASE_GROUP_MAX", "PURCHASE_WRITE_GROUPS", "TRANSFER_DAILY_LIMIT"],
+};
+
+export type { Context };
+/** Bulk seeding (tools/seed): the ledger's own rows, and what it must answer for a seeded member. */
+export { ledgerPurchaseCount, prepareLedgerPartners, seededLedgerMembers, writeLedgerBatch } from "./seed/bulk-seed";
+export { type EarnedPurchase, type ExpectedStanding, earnPurchases, standingAt } from "./seed/earnings";
+/** How long earned points live (the seeder dates its lots with it). */
+export { pointsExpiryMonths } from "./settings";

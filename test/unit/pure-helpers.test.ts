@@ -1,0 +1,36 @@
+import { parse } from "graphql";
+import { costVariables } from "../../gateway/src/limits";
+import { isUuid, pageSize, requireId, requireInt, requireText } from "../../shared/src/validation";
+
+describe("shared/src/validation", () => {
+  it("ids are UUIDs, lower-cased", () => {
+    expect(isUuid("0b5e1f3c-2a4d-4e6f-8a1b-9c0d1e2f3a4b")).toBe(true);
+    expect(isUuid("not-an-id")).toBe(false);
+    expect(requireId("0B5E1F3C-2A4D-4E6F-8A1B-9C0D1E2F3A4B", "memberId")).toBe("0b5e1f3c-2a4d-4e6f-8a1b-9c0d1e2f3a4b");
+    expect(() => requireId("nope", "memberId")).toThrow(/memberId must be an id/);
+  });
+
+  it("text is trimmed and bounded; numbers whole and in range; pages 1 to 100", () => {
+    expect(requireText("  Ada  ", "displayName")).toBe("Ada");
+    expect(() => requireText("   ", "displayName")).toThrow(/must not be empty/);
+    expect(() => requireText("x".repeat(201), "displayName")).toThrow(/at most 200/);
+    expect(requireInt(5, "n", { min: 1, max: 5 })).toBe(5);
+    expect(() => requireInt(1.5, "n", { min: 1, max: 5 })).toThrow(/whole number/);
+    expect(() => requireInt(6, "n", { min: 1, max: 5 })).toThrow(/between 1 and 5/);
+    expect(pageSize(100)).toBe(100);
+    expect(() => pageSize(0)).toThrow();
+    expect(() => pageSize(101)).toThrow();
+  });
+});
+
+describe("gateway/src/limits costVariables", () => {
+  it("finds the variables a cost depends on: in `first` and in directives, fragments included, not their definitions", () => {
+    const document = parse(`
+      query Q($n: Int = 5, $show: Boolean!, $email: String!, $unused: Int) {
+        memberByEmail(email: $email) { ...F activity(first: $n) { edges { node { id } } } }
+      }
+      fragment F on Member { balance @include(if: $show) { available } }`);
+    expect(costVariables(document)).toEqual(["n", "show"]);
+    expect(costVariables(parse(`mutation { recordPurchase(input: { reference: "r" }) { id } }`))).toEqual([]);
+  });
+});
