@@ -8,16 +8,19 @@ export enum TierLevel {
   GOLD = "GOLD",
   PLATINUM = "PLATINUM",
 }
+// The thresholds, multipliers and window live in the ledger's rules (subgraphs/ledger/src/rules) and
+// are quoted by the ledger's own descriptions (Member.tier, tierProgress); this enum, shared by every
+// subgraph, names the tiers only, so that changing a rule never means editing it here too.
 registerEnumType(TierLevel, {
   name: "TierLevel",
   description:
-    "Membership tier, from qualifying points over the trailing 12 months (base points of purchases, not pending, less refunds). " +
-    "A higher tier earns more points per purchase and unlocks rewards with a higher `minimumTier`. Tiers go down as points leave the 12 months.",
+    "Membership tier, from the member's qualifying points (see `Member.tierProgress` for the thresholds and how far the member is). " +
+    "A higher tier earns more points per purchase and unlocks rewards with a higher `minimumTier`; tiers go down as qualifying points leave the window.",
   valuesConfig: {
-    BASE: { description: "Every member starts here: under 5,000 qualifying points. Earns the partner's base rate (×1.0)." },
-    SILVER: { description: "5,000 qualifying points or more. Earns ×1.25 the base points." },
-    GOLD: { description: "20,000 qualifying points or more. Earns ×1.5 the base points." },
-    PLATINUM: { description: "50,000 qualifying points or more, the top tier. Earns ×2 the base points." },
+    BASE: { description: "Every member starts here; earns the partner's base rate." },
+    SILVER: { description: "The second tier." },
+    GOLD: { description: "The third tier." },
+    PLATINUM: { description: "The top tier." },
   },
 });
 

@@ -9,7 +9,7 @@ export const docs = {
     "A member sees all of their own fields and admins see every member; the app of a partner the member has an ACTIVE link with " +
     "(one the member made or approved, or an admin made) sees only `id`, `displayName`, `tier` and `balance.available`. Anything else is FORBIDDEN.",
   memberId: "The member's unique id (a UUID).",
-  memberTier: "The member's tier now, from qualifying points over the trailing 12 months. Seen by the member, admins and the apps of partners the member has an ACTIVE link with.",
+  memberTier: "The member's tier now, from their qualifying points (see tierProgress). Seen by the member, admins and the apps of partners the member has an ACTIVE link with.",
   memberBalance:
     "The member's points across all partners. Seen by the member and admins; the app of a partner the member has an ACTIVE link with sees only `available` (any other field of the balance is FORBIDDEN to it).",
   pointsBalance: "A member's points across every partner of the coalition. All figures are in points (whole numbers), never money.",

@@ -46,7 +46,7 @@ export type RecordPurchaseInput = {
   currency: string;
   /** The member who bought (a UUID); must exist. */
   memberId: string | number;
-  /** When the purchase was made (default: now); at most 365 days ago and not in the future. */
+  /** When the purchase was made (default: now); at most 365 days ago and not in the future. A late purchase earns at the tier the member had at that time. */
   occurredAt?: string | null | undefined;
   /** The partner where the purchase was made: the calling app's own partner (admins: any). */
   partnerId: string | number;
@@ -66,15 +66,15 @@ export type ReversePurchaseInput = {
   refundReference?: string | null | undefined;
 };
 
-/** Membership tier, from qualifying points over the trailing 12 months (base points of purchases, not pending, less refunds). A higher tier earns more points per purchase and unlocks rewards with a higher `minimumTier`. Tiers go down as points leave the 12 months. */
+/** Membership tier, from the member's qualifying points (see `Member.tierProgress` for the thresholds and how far the member is). A higher tier earns more points per purchase and unlocks rewards with a higher `minimumTier`; tiers go down as qualifying points leave the window. */
 export type TierLevel =
-  /** Every member starts here: under 5,000 qualifying points. Earns the partner's base rate (×1.0). */
+  /** Every member starts here; earns the partner's base rate. */
   | 'BASE'
-  /** 20,000 qualifying points or more. Earns ×1.5 the base points. */
+  /** The third tier. */
   | 'GOLD'
-  /** 50,000 qualifying points or more, the top tier. Earns ×2 the base points. */
+  /** The top tier. */
   | 'PLATINUM'
-  /** 5,000 qualifying points or more. Earns ×1.25 the base points. */
+  /** The second tier. */
   | 'SILVER';
 
 export type ListRewardsQueryVariables = Exact<{
