@@ -63,33 +63,31 @@ export class PartnerAccountService {
   }
 
   /**
-   * One statement decides, so concurrent calls for the same pair never fail on the primary key: the
-   * first writes the link, the others find it.
+   * One statement decides, and always answers with the pair's row: the new link, or the one already
+   * there (made ACTIVE when an agreed caller repeats a pending link with the same account id). An
+   * unlink racing it cannot leave it empty-handed: Postgres settles INSERT ... ON CONFLICT against
+   * a concurrent delete itself (a read after the statement could find the row gone, and retrying that
+   * read lost to 50 racing calls).
    */
   private async upsert(manager: EntityManager, memberId: string, partnerId: string, externalId: string, status: PartnerAccountStatus): Promise<PartnerAccountRecord> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      let rows: Row[];
-      try {
-        rows = await manager.query(
-          `INSERT INTO partner_accounts (member_id, partner_id, external_id, status) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (member_id, partner_id) DO UPDATE SET status = 'ACTIVE'
-             WHERE partner_accounts.external_id = EXCLUDED.external_id AND EXCLUDED.status = 'ACTIVE'
-           RETURNING ${COLUMNS}`,
-          [memberId, partnerId, externalId, status],
-        );
-      } catch (error) {
-        if (isUniqueViolation(error, "partner_accounts_partner_external_key")) {
-          throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
-        }
-        throw error;
+    let rows: Row[];
+    try {
+      rows = await manager.query(
+        `INSERT INTO partner_accounts (member_id, partner_id, external_id, status) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (member_id, partner_id) DO UPDATE SET status = CASE
+           WHEN partner_accounts.external_id = EXCLUDED.external_id AND EXCLUDED.status = 'ACTIVE' THEN 'ACTIVE'
+           ELSE partner_accounts.status END
+         RETURNING ${COLUMNS}`,
+        [memberId, partnerId, externalId, status],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, "partner_accounts_partner_external_key")) {
+        throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
       }
-      if (rows.length) return toRecord(rows[0]);
-      // The pair was linked already and left as it was (pending for a partner's repeat, or another account id).
-      const existing = await manager.findOneBy(PartnerAccountRecord, { memberId, partnerId });
-      if (existing) return this.sameOrConflict(existing, externalId);
-      // Unlinked in between: try again.
+      throw error;
     }
-    throw conflict("This link is being changed concurrently; try again");
+    // The pair was linked already, with another account id: a conflict; with the same one, the link.
+    return this.sameOrConflict(toRecord(rows[0]), externalId);
   }
 
   private sameOrConflict(existing: PartnerAccountRecord, externalId: string): PartnerAccountRecord {
