@@ -15,6 +15,7 @@ import { type ProofSecrets, proofSecrets } from "./auth/proof";
 import { setServiceIdentity } from "./auth/service-identity";
 import type { Subgraph } from "./subgraph-definition";
 import { stopOnSignals } from "./shutdown";
+import { SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS } from "./subgraph-client";
 import { isClusterPrimary, runPrimary, workerCount, workerIndex } from "./workers";
 
 /** A subgraph (its `src/subgraph.ts`) and what only its process adds. */
@@ -40,7 +41,7 @@ export function readSubgraphConfig(definition: Pick<SubgraphDefinition<object>, 
   const { portEnv, defaultPort } = SUBGRAPHS[definition.name];
   env.check(() => refusePlaceholderSecrets(env.env), undefined);
   // Read where they are used (services, clients); checked here.
-  env.int("SUBGRAPH_TIMEOUT_MS", 5_000, { min: 1 });
+  env.int("SUBGRAPH_TIMEOUT_MS", SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS, { min: 1 });
   for (const name of definition.settings ?? []) env.int(name, 0);
   return {
     port: env.int(portEnv, defaultPort, { max: 65_535 }),

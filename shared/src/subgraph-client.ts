@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { type SubgraphName, subgraphUrl } from "./config";
+import { type SubgraphName, intFromEnv, subgraphUrl } from "./config";
 import { serviceProofHeader } from "./auth/service-identity";
 import { appError } from "./errors";
 import { REQUEST_ID_HEADER } from "./request-id";
@@ -14,11 +14,14 @@ interface GraphQLResponse<T> {
  * service becomes UPSTREAM_UNAVAILABLE; an error the other service raised keeps its code. A client
  * made for a request passes on that request's id, so the other service logs it under the same id.
  */
+/** How long a service waits for another service it calls (SUBGRAPH_TIMEOUT_MS), checked at start by run-subgraph. */
+export const SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS = 5_000;
+
 export class SubgraphClient {
   constructor(
     private readonly service: SubgraphName,
     private readonly requestId?: string,
-    private readonly timeoutMs = Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 5000),
+    private readonly timeoutMs = intFromEnv("SUBGRAPH_TIMEOUT_MS", SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS),
   ) {}
 
   /** The same client, for the request with this id (for clients kept across requests). */
