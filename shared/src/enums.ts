@@ -26,7 +26,6 @@ registerEnumType(TierLevel, {
 
 /** Tiers in ascending order, for comparisons. */
 export const TIER_ORDER: readonly TierLevel[] = [TierLevel.BASE, TierLevel.SILVER, TierLevel.GOLD, TierLevel.PLATINUM];
-export const tierRank = (tier: TierLevel) => TIER_ORDER.indexOf(tier);
 
 export enum PartnerCategory {
   AIRLINE = "AIRLINE",
