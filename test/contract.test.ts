@@ -10,7 +10,7 @@ scalar DateTimeISO
 enum TierLevel { BASE SILVER GOLD PLATINUM }
 enum PartnerCategory { AIRLINE GROCERY FUEL HOTEL DINING RETAIL TRAVEL OTHER }
 enum RedemptionStatus { PENDING COMPLETED FAILED CANCELLED }
-enum LedgerEntryKind { EARN REDEEM TRANSFER_IN TRANSFER_OUT EXPIRY REVERSAL ADJUSTMENT }
+enum LedgerEntryKind { EARN REDEEM TRANSFER_IN TRANSFER_OUT EXPIRY REVERSAL ADJUSTMENT BONUS }
 type Member {
   id: ID!  email: String!  displayName: String!  enrolledAt: DateTimeISO!
   partnerAccounts: [PartnerAccount!]!

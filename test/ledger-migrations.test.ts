@@ -119,7 +119,7 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
       { id: refund, reversal_reason: "PURCHASE_REFUND", reverses_transaction_id: earn },
     ]);
     await expect(all.query(`UPDATE transactions SET reversal_reason = NULL WHERE id = $1`, [refund])).rejects.toThrow(/append-only/);
-    await all.undoLastMigration();
+    await undoTo("RecordPurchasesFromRules1733400000000");
     expect((await all.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'transactions' AND column_name = 'reversal_reason'`))[0].n).toBe(0);
     await all.runMigrations();
   });

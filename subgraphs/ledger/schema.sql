@@ -14,7 +14,7 @@ CREATE TABLE accounts (
   debt bigint DEFAULT 0 NOT NULL
 );
 ALTER TABLE accounts ADD CONSTRAINT accounts_debt_check CHECK (debt >= 0);
-ALTER TABLE accounts ADD CONSTRAINT accounts_kind_check CHECK (kind = ANY (ARRAY['MEMBER'::text, 'PARTNER_ISSUANCE'::text, 'PARTNER_REDEMPTION'::text, 'PARTNER_BREAKAGE'::text]));
+ALTER TABLE accounts ADD CONSTRAINT accounts_kind_check CHECK (kind = ANY (ARRAY['MEMBER'::text, 'PARTNER_ISSUANCE'::text, 'PARTNER_REDEMPTION'::text, 'PARTNER_BREAKAGE'::text, 'COALITION_ISSUANCE'::text]));
 ALTER TABLE accounts ADD CONSTRAINT accounts_kind_owner_key UNIQUE (kind, owner_id);
 ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY (id);
 
@@ -61,7 +61,7 @@ CREATE TABLE lots (
 ALTER TABLE lots ADD CONSTRAINT lots_check CHECK (remaining >= 0 AND remaining <= points);
 ALTER TABLE lots ADD CONSTRAINT lots_pkey PRIMARY KEY (id);
 ALTER TABLE lots ADD CONSTRAINT lots_points_check CHECK (points > 0);
-ALTER TABLE lots ADD CONSTRAINT lots_source_check CHECK (source = ANY (ARRAY['EARN'::text, 'TRANSFER'::text, 'RETURN'::text]));
+ALTER TABLE lots ADD CONSTRAINT lots_source_check CHECK (source = ANY (ARRAY['EARN'::text, 'TRANSFER'::text, 'RETURN'::text, 'BONUS'::text, 'ADJUSTMENT'::text]));
 ALTER TABLE lots ADD CONSTRAINT lots_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
 CREATE INDEX lots_due_idx ON public.lots USING btree (expires_at) WHERE (remaining > 0);
 CREATE INDEX lots_open_expiry_idx ON public.lots USING btree (member_id, expires_at) WHERE (remaining > 0);
@@ -106,7 +106,7 @@ CREATE TABLE postings (
 );
 ALTER TABLE postings ADD CONSTRAINT postings_account_id_fkey FOREIGN KEY (account_id) REFERENCES accounts(id);
 ALTER TABLE postings ADD CONSTRAINT postings_check CHECK ((member_id IS NULL) = (entry_kind IS NULL));
-ALTER TABLE postings ADD CONSTRAINT postings_entry_kind_check CHECK (entry_kind = ANY (ARRAY['EARN'::text, 'REDEEM'::text, 'TRANSFER_IN'::text, 'TRANSFER_OUT'::text, 'EXPIRY'::text, 'REVERSAL'::text, 'ADJUSTMENT'::text]));
+ALTER TABLE postings ADD CONSTRAINT postings_entry_kind_check CHECK (entry_kind = ANY (ARRAY['EARN'::text, 'REDEEM'::text, 'TRANSFER_IN'::text, 'TRANSFER_OUT'::text, 'EXPIRY'::text, 'REVERSAL'::text, 'ADJUSTMENT'::text, 'BONUS'::text]));
 ALTER TABLE postings ADD CONSTRAINT postings_pkey PRIMARY KEY (id);
 ALTER TABLE postings ADD CONSTRAINT postings_seq_key UNIQUE (seq);
 ALTER TABLE postings ADD CONSTRAINT postings_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
@@ -162,7 +162,7 @@ CREATE TABLE transactions (
   reverses_transaction_id uuid
 );
 ALTER TABLE transactions ADD CONSTRAINT transactions_idempotency_key_key UNIQUE (idempotency_key);
-ALTER TABLE transactions ADD CONSTRAINT transactions_kind_check CHECK (kind = ANY (ARRAY['EARN'::text, 'REDEEM'::text, 'TRANSFER'::text, 'EXPIRY'::text, 'REVERSAL'::text, 'ADJUSTMENT'::text]));
+ALTER TABLE transactions ADD CONSTRAINT transactions_kind_check CHECK (kind = ANY (ARRAY['EARN'::text, 'REDEEM'::text, 'TRANSFER'::text, 'EXPIRY'::text, 'REVERSAL'::text, 'ADJUSTMENT'::text, 'BONUS'::text]));
 ALTER TABLE transactions ADD CONSTRAINT transactions_pkey PRIMARY KEY (id);
 ALTER TABLE transactions ADD CONSTRAINT transactions_reversal_explicit CHECK ((kind = 'REVERSAL'::text) = (reversal_reason IS NOT NULL) AND (reversal_reason IS NULL) = (reverses_transaction_id IS NULL));
 ALTER TABLE transactions ADD CONSTRAINT transactions_reversal_reason_check CHECK (reversal_reason = ANY (ARRAY['PURCHASE_REFUND'::text, 'REDEMPTION_CANCELLED'::text]));

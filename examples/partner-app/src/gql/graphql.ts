@@ -8,6 +8,8 @@ import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type LedgerEntryKind =
   /** A manual correction by the coalition. */
   | 'ADJUSTMENT'
+  /** Bonus points from a campaign or a referral, funded by a partner or by the coalition. */
+  | 'BONUS'
   /** Points earned by a purchase at a partner. */
   | 'EARN'
   /** Points that expired unused. */

@@ -8,6 +8,7 @@ export enum LedgerEntryKind {
   EXPIRY = "EXPIRY",
   REVERSAL = "REVERSAL",
   ADJUSTMENT = "ADJUSTMENT",
+  BONUS = "BONUS",
 }
 registerEnumType(LedgerEntryKind, {
   name: "LedgerEntryKind",
@@ -20,5 +21,6 @@ registerEnumType(LedgerEntryKind, {
     EXPIRY: { description: "Points that expired unused." },
     REVERSAL: { description: "A reversal: points clawed back because a purchase was refunded (negative), or given back because a redemption was cancelled (positive)." },
     ADJUSTMENT: { description: "A manual correction by the coalition." },
+    BONUS: { description: "Bonus points from a campaign or a referral, funded by a partner or by the coalition." },
   },
 });

@@ -2,9 +2,11 @@ import { createHash } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { appError } from "../../../../shared/src/errors";
 
-export type AccountKind = "MEMBER" | "PARTNER_ISSUANCE" | "PARTNER_REDEMPTION" | "PARTNER_BREAKAGE";
-export type TransactionKind = "EARN" | "REDEEM" | "TRANSFER" | "EXPIRY" | "REVERSAL" | "ADJUSTMENT";
-export type EntryKind = "EARN" | "REDEEM" | "TRANSFER_IN" | "TRANSFER_OUT" | "EXPIRY" | "REVERSAL" | "ADJUSTMENT";
+export type AccountKind = "MEMBER" | "PARTNER_ISSUANCE" | "PARTNER_REDEMPTION" | "PARTNER_BREAKAGE" | "COALITION_ISSUANCE";
+/** The owner of the one COALITION_ISSUANCE account: points the coalition itself funds. */
+export const COALITION_OWNER_ID = "00000000-0000-0000-0000-000000000000";
+export type TransactionKind = "EARN" | "REDEEM" | "TRANSFER" | "EXPIRY" | "REVERSAL" | "ADJUSTMENT" | "BONUS";
+export type EntryKind = "EARN" | "REDEEM" | "TRANSFER_IN" | "TRANSFER_OUT" | "EXPIRY" | "REVERSAL" | "ADJUSTMENT" | "BONUS";
 
 export interface Posting {
   account: { kind: AccountKind; ownerId: string };
