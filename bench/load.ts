@@ -1,9 +1,12 @@
 import autocannon from "autocannon";
 
 export interface LoadResult {
+  /** Requests answered with data (the latencies below are theirs alone). */
   requests: number;
-  /** Requests that failed: a transport error, a non-2xx status or a GraphQL `errors` entry. */
+  /** Requests that failed: a transport error or timeout, a non-2xx status other than a shed, or a GraphQL `errors` entry. */
   failures: number;
+  /** Requests the gateway refused early to protect itself (HTTP 503 with Retry-After): reported apart from failures. */
+  shed: number;
   requestsPerSecond: number;
   p50: number;
   p95: number;
@@ -24,6 +27,7 @@ let sequence = 0;
 export interface LoadSample {
   latencies: number[];
   failures: number;
+  shed: number;
   durationSeconds: number;
 }
 
@@ -41,7 +45,7 @@ export async function sampleLoad(options: LoadOptions): Promise<LoadSample> {
   // A window in which no request finished measured nothing (a short --quick window on a machine busy
   // with other work): measure again, twice as long, a bounded number of times.
   let sample = await sampleOnce(options);
-  for (let attempt = 1; attempt < 3 && sample.latencies.length === 0 && sample.failures === 0; attempt++) {
+  for (let attempt = 1; attempt < 3 && sample.latencies.length === 0 && sample.failures === 0 && sample.shed === 0; attempt++) {
     sample = await sampleOnce({ ...options, durationSeconds: options.durationSeconds * 2 ** attempt });
   }
   return sample;
@@ -49,6 +53,10 @@ export async function sampleLoad(options: LoadOptions): Promise<LoadSample> {
 
 async function sampleOnce({ url, connections, durationSeconds, next }: LoadOptions): Promise<LoadSample> {
   const latencies: number[] = [];
+  let failures = 0;
+  let shed = 0;
+  // autocannon calls onResponse and then emits "response" for the same answer, with nothing in between.
+  let outcome: ResponseOutcome = "ok";
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     const options: autocannon.Options = {
@@ -62,16 +70,33 @@ async function sampleOnce({ url, connections, durationSeconds, next }: LoadOptio
             const { body, headers } = next();
             return { ...request, body, headers: { "content-type": "application/json", "x-bench-request": String(++sequence), ...headers } };
           },
+          onResponse: (status, body, _context, headers) => {
+            outcome = classifyResponse(status, headers as Record<string, unknown>, body);
+          },
         },
       ],
-      // A 200 that carries GraphQL errors is a failure too.
-      verifyBody: (body) => !String(body).includes('"errors"'),
     };
     instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
-  instance.on("response", (_client, _status, _bytes, milliseconds) => latencies.push(milliseconds));
+  instance.on("response", (_client, _status, _bytes, milliseconds) => {
+    if (outcome === "ok") latencies.push(milliseconds);
+    else if (outcome === "shed") shed++;
+    else failures++;
+  });
   const result = await done;
-  return { latencies, failures: result.errors + result.timeouts + result.non2xx + (result.mismatches ?? 0), durationSeconds };
+  return { latencies, failures: failures + result.errors + result.timeouts, shed, durationSeconds };
+}
+
+export type ResponseOutcome = "ok" | "shed" | "failed";
+
+/**
+ * An answer's kind: shed (HTTP 503 with a Retry-After header: the gateway refused it early and says
+ * when to come back), failed (any other non-2xx, or a 2xx carrying GraphQL `errors`), or ok.
+ */
+export function classifyResponse(status: number, headers: Record<string, unknown>, body: string): ResponseOutcome {
+  if (status === 503 && Object.keys(headers).some((name) => name.toLowerCase() === "retry-after")) return "shed";
+  if (status < 200 || status > 299) return "failed";
+  return body.includes('"errors"') ? "failed" : "ok";
 }
 
 /** One result from one or more samples of the same load (their latencies pooled, their time added). */
@@ -82,6 +107,7 @@ export function summarize(samples: LoadSample[]): LoadResult {
   return {
     requests: latencies.length,
     failures: samples.reduce((sum, sample) => sum + sample.failures, 0),
+    shed: samples.reduce((sum, sample) => sum + sample.shed, 0),
     requestsPerSecond: latencies.length / seconds,
     p50: at(0.5),
     p95: at(0.95),

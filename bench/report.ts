@@ -1,105 +1,129 @@
+import type { GatewayName } from "./gateways";
 import type { LoadResult } from "./load";
+import type { PurchaseCapacity } from "./purchase-capacity";
+import type { Target, TargetSpread } from "./targets";
 
-export type GatewayName = "coalition" | "hive" | "in-process";
-export const GATEWAYS: GatewayName[] = ["coalition", "hive", "in-process"];
-export const GATEWAY_LABELS: Record<GatewayName, string> = {
-  coalition: "Coalition gateway (@apollo/gateway, HTTP)",
-  hive: "Hive Gateway (HTTP)",
-  "in-process": "In-process baseline (no HTTP)",
-};
+/** One measured gateway: what it is, or why it was skipped. */
+export interface GatewayEntry {
+  name: GatewayName;
+  label: string;
+  skipped?: string;
+}
 
-export interface BenchResults {
+/** Everything one run (of `--repeat N`) measured. */
+export interface RunResults {
   startedAt: string;
-  quick: boolean;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; os: string };
-  dataset: { members: number; partners: number; rewards: number; ledgerEntries: number; heavyMemberEntries: number; seedSeconds: number };
-  settings: { workers: number; durationSeconds: number; concurrency: number[] };
-  headline: Record<GatewayName, Record<string, LoadResult>>;
-  recordPurchase: LoadResult & { concurrency: number; verifyClean: boolean; verifyOutput: string };
+  /** 1-minute load average of the machine when the run started and ended (on `machine.cpus` CPUs). */
+  loadAverage: { start: number; end: number };
+  /** The gateways in the order they took their first turn in this run's windows. */
+  order: GatewayName[];
+  headline: Partial<Record<GatewayName, Record<string, LoadResult>>>;
+  recordPurchase: LoadResult & { concurrency: number; verifyClean: boolean; verifyOutput: string; directPerSecond: number; capacity: PurchaseCapacity };
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
-  peakRssMiB: Record<string, number>;
+  /** Further scenarios (bench/run.ts SCENARIOS), by name. */
+  scenarios: Record<string, ScenarioResult>;
   targets: Target[];
 }
 
-export interface Target {
-  name: string;
-  measured: number;
-  goal: string;
-  met: boolean;
+/** What a scenario of SCENARIOS reports: one load's figures, and any figures of its own. */
+export interface ScenarioResult {
+  label: string;
+  concurrency: number;
+  load: LoadResult;
+  notes?: string;
 }
 
-const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
-
-/** The issue's targets, as ratios of figures measured in the same run. */
-export function judge(results: Omit<BenchResults, "targets">): Target[] {
-  const { headline, history, recordPurchase } = results;
-  const targets: Target[] = [];
-  for (const c of ["16", "64"]) {
-    const ours = headline.coalition[c];
-    const hive = headline.hive[c];
-    const rps = ratio(ours.requestsPerSecond, hive.requestsPerSecond);
-    targets.push({ name: `Headline throughput vs Hive Gateway, concurrency ${c}`, measured: rps, goal: "≥ 1.2×", met: rps >= 1.2 });
-    targets.push({ name: `Headline p99 vs Hive Gateway, concurrency ${c}`, measured: ratio(ours.p99, hive.p99), goal: "≤ 1.0×", met: ours.p99 <= hive.p99 });
-    const local = ratio(ours.requestsPerSecond, headline["in-process"][c].requestsPerSecond);
-    targets.push({ name: `Headline throughput vs in-process baseline, concurrency ${c}`, measured: local, goal: "≥ 0.6×", met: local >= 0.6 });
-  }
-  const scan = ratio(history.heavyP50, history.lightP50);
-  targets.push({ name: `Headline p50, ${history.heavyEntries} entries vs ${history.lightEntries}`, measured: scan, goal: "≤ 1.2×", met: scan <= 1.2 });
-  const clean = recordPurchase.verifyClean && recordPurchase.failures === 0;
-  targets.push({ name: "recordPurchase transactions/s (verify clean, no failures)", measured: recordPurchase.requestsPerSecond, goal: "≥ 1,000", met: clean && recordPurchase.requestsPerSecond >= 1000 });
-  return targets;
+/**
+ * A whole `npm run bench`: the median run's figures at the top level (what the README shows), every
+ * run in `runs`, and each target with its spread over the runs.
+ */
+export interface BenchResults extends RunResults {
+  quick: boolean;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; os: string };
+  dataset: { members: number; partners: number; rewards: number; ledgerEntries: number; heavyMemberEntries: number; seedSeconds: number };
+  settings: { workers: number; durationSeconds: number; concurrency: number[]; repeat: number };
+  gateways: GatewayEntry[];
+  peakRssMiB: Record<string, number>;
+  /** Index into runs of the run shown and judged. */
+  medianRun: number;
+  runs: RunResults[];
+  spread: TargetSpread[];
 }
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
 
+const measured = (results: BenchResults) => results.gateways.filter((g) => !g.skipped);
+
 export function markdown(results: BenchResults): string {
   const { machine, dataset, settings } = results;
+  const runs = results.runs.length;
+  const loads = results.runs.map((run) => `${fixed(run.loadAverage.start, 2)}→${fixed(run.loadAverage.end, 2)}`).join(", ");
   const lines = [
     `Measured ${results.startedAt}${results.quick ? " (quick run: small data, short runs; not for comparison)" : ""} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}.`,
-    `Data: ${dataset.members.toLocaleString("en")} members, ${dataset.partners} partners, ${dataset.rewards} rewards, ${dataset.ledgerEntries.toLocaleString("en")} ledger entries (seeded in ${fixed(dataset.seedSeconds, 0)} s). Every gateway: ${settings.workers} worker process(es), ${settings.durationSeconds} s per measurement (the headline's in two rounds, the gateways taking turns).`,
+    `Data: ${dataset.members.toLocaleString("en")} members, ${dataset.partners} partners, ${dataset.rewards} rewards, ${dataset.ledgerEntries.toLocaleString("en")} ledger entries (seeded in ${fixed(dataset.seedSeconds, 0)} s). Every gateway: ${settings.workers} worker process(es), ${settings.durationSeconds} s per measurement (the headline's in two rounds, the gateways taking turns in alternating order, each window after a warm-up at its concurrency).`,
+    `Runs: ${runs}; shown and judged: run ${results.medianRun + 1} (the median by our gateway's headline throughput at concurrency 16 and 64). Machine load (1-minute load average at the start→end of each run, on ${machine.cpus} CPUs): ${loads}.`,
+    ...results.gateways.filter((g) => g.skipped).map((g) => `Not measured: ${g.label}: ${g.skipped}.`),
     "",
-    "| Headline query | Concurrency | Requests/s | p50 ms | p95 ms | p99 ms | Failures |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "| Headline query | Concurrency | Requests/s | p50 ms | p95 ms | p99 ms | Failures | Shed (503) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const concurrency of settings.concurrency) {
-    for (const gateway of GATEWAYS) {
-      const r = results.headline[gateway][String(concurrency)];
-      lines.push(`| ${GATEWAY_LABELS[gateway]} | ${concurrency} | ${fixed(r.requestsPerSecond)} | ${fixed(r.p50)} | ${fixed(r.p95)} | ${fixed(r.p99)} | ${r.failures} |`);
+    for (const gateway of measured(results)) {
+      const r = results.headline[gateway.name]?.[String(concurrency)];
+      if (r) lines.push(`| ${gateway.label} | ${concurrency} | ${fixed(r.requestsPerSecond)} | ${fixed(r.p50)} | ${fixed(r.p95)} | ${fixed(r.p99)} | ${r.failures} | ${r.shed} |`);
     }
   }
   const p = results.recordPurchase;
+  const d = p.capacity;
   lines.push(
     "",
-    `recordPurchase (unique references, concurrency ${p.concurrency}): ${fixed(p.requestsPerSecond)} transactions/s, p50 ${fixed(p.p50)} ms, p99 ${fixed(p.p99)} ms, ${p.failures} failures; ledger:verify ${p.verifyClean ? "clean" : "FAILED"}.`,
+    `recordPurchase (unique references, concurrency ${p.concurrency}): ${fixed(p.requestsPerSecond)} transactions/s, p50 ${fixed(p.p50)} ms, p99 ${fixed(p.p99)} ms, ${p.failures} failures, ${p.shed} shed; ledger:verify ${p.verifyClean ? "clean" : "FAILED"}.`,
+    `record_purchases called directly on the same Postgres (no HTTP; ${d.concurrency} call(s) in flight, the end-to-end run's ${d.groups.toLocaleString("en")} group sizes replayed, mean ${fixed(d.meanGroupSize, 2)}): ${fixed(d.purchasesPerSecond)} purchases/s, ${d.failures} failures.`,
     `Headline p50, the two members side by side (one client each): ${fixed(results.history.lightP50, 2)} ms for a member with ${results.history.lightEntries} entries, ${fixed(results.history.heavyP50, 2)} ms with ${results.history.heavyEntries.toLocaleString("en")}.`,
-    `Peak RSS (MiB, all workers): ${Object.entries(results.peakRssMiB).map(([name, mib]) => `${name} ${mib}`).join(", ")}.`,
+  );
+  for (const scenario of Object.values(results.scenarios)) {
+    const r = scenario.load;
+    lines.push(`${scenario.label} (concurrency ${scenario.concurrency}): ${fixed(r.requestsPerSecond)} requests/s, p50 ${fixed(r.p50)} ms, p99 ${fixed(r.p99)} ms, ${r.failures} failures, ${r.shed} shed${scenario.notes ? `; ${scenario.notes}` : ""}.`);
+  }
+  lines.push(
+    `Peak RSS (MiB, all workers, over all runs): ${Object.entries(results.peakRssMiB).map(([name, mib]) => `${name} ${mib}`).join(", ")}.`,
     "",
-    "| Target | Measured | Goal | Met |",
-    "|---|---:|---:|:---:|",
-    ...results.targets.map((t) => `| ${t.name} | ${fixed(t.measured, 2)} | ${t.goal} | ${t.met ? "yes" : "**no**"} |`),
+    `| Target | Measured (run ${results.medianRun + 1}) | ${runs > 1 ? "Spread over the runs (min–max) | " : ""}Goal | Met |`,
+    `|---|---:|${runs > 1 ? "---:|" : ""}---:|:---:|`,
+    ...results.spread.map((t) => `| ${t.name} | ${fixed(t.measured, 2)} | ${runs > 1 ? `${fixed(t.min, 2)}–${fixed(t.max, 2)} (${t.runs.map((v) => fixed(v, 2)).join(", ")}) | ` : ""}${t.goal} | ${t.met ? "yes" : "**no**"} |`),
   );
   return `${lines.join("\n")}\n`;
 }
 
-const COLORS: Record<GatewayName, string> = { coalition: "#2563eb", hive: "#f59e0b", "in-process": "#10b981" };
+const COLORS: Record<GatewayName, string> = {
+  coalition: "#2563eb",
+  "coalition-no-cache": "#93c5fd",
+  hive: "#f59e0b",
+  "hive-http-cache": "#fcd34d",
+  "hive-router": "#b45309",
+  "hive-router-http-cache": "#fb923c",
+  "in-process": "#10b981",
+};
 
-/** Two bar charts side by side: throughput and p99 by concurrency, one bar per gateway. */
+/** Two bar charts side by side: throughput and p99 by concurrency, one bar per gateway measured. */
 export function svgChart(results: BenchResults): string {
   const concurrency = results.settings.concurrency.map(String);
+  const gateways = measured(results);
   const panel = (x0: number, title: string, value: (r: LoadResult) => number, unit: string) => {
-    const width = 380;
+    const width = 480;
     const height = 220;
-    const max = Math.max(1, ...concurrency.flatMap((c) => GATEWAYS.map((g) => value(results.headline[g][c]) || 0)));
+    const at = (g: GatewayEntry, c: string) => { const r = results.headline[g.name]?.[c]; return r ? value(r) || 0 : 0; };
+    const max = Math.max(1, ...concurrency.flatMap((c) => gateways.map((g) => at(g, c))));
     const group = width / concurrency.length;
-    const bar = (group - 20) / GATEWAYS.length;
+    const bar = (group - 20) / gateways.length;
     const parts = [`<text x="${x0 + width / 2}" y="20" text-anchor="middle" font-weight="bold">${title}</text>`];
     concurrency.forEach((c, i) => {
-      GATEWAYS.forEach((g, j) => {
-        const v = value(results.headline[g][c]) || 0;
+      gateways.forEach((g, j) => {
+        const v = at(g, c);
         const h = (v / max) * height;
         const x = x0 + i * group + 10 + j * bar;
-        parts.push(`<rect x="${x.toFixed(1)}" y="${(40 + height - h).toFixed(1)}" width="${(bar - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS[g]}"/>`);
-        parts.push(`<text x="${(x + bar / 2 - 1).toFixed(1)}" y="${(36 + height - h).toFixed(1)}" text-anchor="middle" font-size="10">${fixed(v, 0)}</text>`);
+        parts.push(`<rect x="${x.toFixed(1)}" y="${(40 + height - h).toFixed(1)}" width="${(bar - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS[g.name]}"/>`);
+        parts.push(`<text x="${(x + bar / 2 - 1).toFixed(1)}" y="${(36 + height - h).toFixed(1)}" text-anchor="middle" font-size="8">${fixed(v, 0)}</text>`);
       });
       parts.push(`<text x="${(x0 + i * group + group / 2).toFixed(1)}" y="${40 + height + 16}" text-anchor="middle" font-size="12">c=${c}</text>`);
     });
@@ -107,11 +131,12 @@ export function svgChart(results: BenchResults): string {
     parts.push(`<text x="${x0 + width / 2}" y="${40 + height + 34}" text-anchor="middle" font-size="11">${unit}</text>`);
     return parts.join("\n  ");
   };
-  const legend = GATEWAYS.map((g, i) => `<rect x="${20 + i * 260}" y="318" width="12" height="12" fill="${COLORS[g]}"/><text x="${38 + i * 260}" y="329" font-size="12">${GATEWAY_LABELS[g]}</text>`).join("\n  ");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="340" font-family="sans-serif" font-size="12">
-  <rect width="800" height="340" fill="white"/>
+  const legend = gateways.map((g, i) => `<rect x="${20 + (i % 3) * 330}" y="${318 + Math.floor(i / 3) * 18}" width="12" height="12" fill="${COLORS[g.name]}"/><text x="${38 + (i % 3) * 330}" y="${329 + Math.floor(i / 3) * 18}" font-size="12">${g.label}</text>`).join("\n  ");
+  const height = 340 + Math.floor((gateways.length - 1) / 3) * 18;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="${height}" font-family="sans-serif" font-size="12">
+  <rect width="1000" height="${height}" fill="white"/>
   ${panel(10, "Headline throughput (requests/s, higher is better)", (r) => r.requestsPerSecond, "concurrency")}
-  ${panel(410, "Headline p99 latency (ms, lower is better)", (r) => r.p99, "concurrency")}
+  ${panel(510, "Headline p99 latency (ms, lower is better)", (r) => r.p99, "concurrency")}
   ${legend}
 </svg>
 `;

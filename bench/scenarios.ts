@@ -8,7 +8,8 @@ import { type SeedProgress, seedCoalition } from "../tools/seed/seed";
 export interface BenchData {
   members: number;
   memberIds: string[];
-  partners: { id: string; currency: string; apiKey: string }[];
+  /** With the earn rule the seed gave each (the direct purchase baseline prices purchases as the ledger does). */
+  partners: { id: string; currency: string; pointsPerUnit: number; returnWindowDays: number; apiKey: string }[];
   rewards: number;
   ledgerEntries: number;
   light: { id: string; entries: number };
@@ -45,22 +46,26 @@ export function headlineRequests(data: BenchData, jwtSecret: string, memberId?: 
 let receipt = 0;
 const run = Date.now().toString(36);
 
+/** A reference prefix no other load of this run uses (the purchases of one window can be found by it). */
+export const referencePrefix = (label: string) => `bench-${run}-${label}-`;
+
 /** Checkouts: a random member buys at a random partner, whose app records it with its API key; every receipt is new. */
-export function purchaseRequests(data: BenchData) {
+export function purchaseRequests(data: BenchData, prefix = referencePrefix("purchase")) {
   return () => {
     const partner = pick(data.partners);
-    const input = { partnerId: partner.id, memberId: pick(data.memberIds), amountMinor: 500 + Math.floor(Math.random() * 20_000), currency: partner.currency, reference: `bench-${run}-${++receipt}` };
+    const input = { partnerId: partner.id, memberId: pick(data.memberIds), amountMinor: 500 + Math.floor(Math.random() * 20_000), currency: partner.currency, reference: `${prefix}${++receipt}` };
     return { body: JSON.stringify({ query: RECORD_PURCHASE, variables: { input } }), headers: { "x-api-key": partner.apiKey } };
   };
 }
 
 /** An API key per partner, issued through the gateway as an admin would. */
-async function issueApiKeys(stack: Stack, partners: { id: string; currency: string }[]): Promise<BenchData["partners"]> {
+async function issueApiKeys(stack: Stack, partners: Omit<BenchData["partners"][number], "apiKey">[]): Promise<BenchData["partners"]> {
   const admin = bearer(signToken({ sub: "bench-admin", role: "admin" }, stack.env.JWT_SECRET!));
   const issued: BenchData["partners"] = [];
   for (const partner of partners) {
     const { issuePartnerApiKey } = await requestGraphQL(stack.gatewayUrl, `mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partner.id }, admin);
-    issued.push({ ...partner, apiKey: issuePartnerApiKey.key });
+    const { id, currency, pointsPerUnit, returnWindowDays } = partner;
+    issued.push({ id, currency, pointsPerUnit, returnWindowDays, apiKey: issuePartnerApiKey.key });
   }
   return issued;
 }

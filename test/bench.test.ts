@@ -31,7 +31,7 @@ describe("npm run bench -- --quick", () => {
   it("measures the headline query on all three gateways at every concurrency, without failures", () => {
     for (const gateway of ["coalition", "hive", "in-process"] as const) {
       for (const concurrency of [1, 16, 64]) {
-        const measured = results.headline[gateway][String(concurrency)];
+        const measured = results.headline[gateway]![String(concurrency)];
         expect({ gateway, concurrency, requests: measured.requests > 0, failures: measured.failures }).toEqual({ gateway, concurrency, requests: true, failures: 0 });
         expect(measured.p50).toBeLessThanOrEqual(measured.p95);
         expect(measured.p95).toBeLessThanOrEqual(measured.p99);

@@ -1,6 +1,6 @@
 // @ts-check
 import { createRequire } from "node:module";
-import { defineConfig } from "@graphql-hive/gateway";
+import { defineConfig, useHttpCache } from "@graphql-hive/gateway";
 
 /**
  * Hive Gateway configured to do the work our gateway (gateway/src) must do on every request, and no
@@ -53,7 +53,22 @@ function coalitionIdentity() {
   };
 }
 
+/*
+ * The variant under test, set by start-hive.ts (names of our own: Hive's own HIVE_ROUTER_RUNTIME is cleared).
+ * - BENCH_HIVE_HTTP_CACHE=1: the caching Hive's documentation recommends for subgraphs' cache hints,
+ *   its HTTP cache plugin: a subgraph answer sent with `Cache-Control: public, max-age=N` (the partners
+ *   subgraph's `_entities`, from the same hint our gateway's entity cache reads) is kept N seconds and
+ *   served again for the same subgraph request. Hive's response cache was not used: it caches whole
+ *   operations by session, while every headline answer is a member's own (private, unhinted fields).
+ * - BENCH_HIVE_ROUTER_RUNTIME=1: the Rust query planner and executor (@graphql-hive/router-runtime).
+ */
+const httpCache = process.env.BENCH_HIVE_HTTP_CACHE === "1";
+const routerRuntime = process.env.BENCH_HIVE_ROUTER_RUNTIME === "1";
+// @ts-ignore: optional, installed by `npm install` as a devDependency; start-hive.ts checks it resolves first.
+const unifiedGraphHandler = routerRuntime ? (await import("@graphql-hive/router-runtime")).unifiedGraphHandler : undefined;
+
 export const gatewayConfig = defineConfig({
+  ...(unifiedGraphHandler ? { unifiedGraphHandler } : {}),
   transportEntries: {
     // Our gateway never collapses identical in-flight subgraph requests; Hive does by default.
     "*.http": { options: { deduplicateInflightRequests: false } },
@@ -61,7 +76,9 @@ export const gatewayConfig = defineConfig({
     // instead of the defaults written in the supergraph file.
     ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, { location: subgraphUrl(name) }])),
   },
-  plugins: () => [coalitionIdentity()],
+  // The HTTP cache first: a kept answer ends the fetch before anything is signed for it. It uses the
+  // gateway's cache storage (Hive's default: in memory, per process, as our entity cache without Redis).
+  plugins: (context) => [...(httpCache ? [useHttpCache({ ...context })] : []), coalitionIdentity()],
   // Nothing calls out: no usage reporting (no registry token; start-hive.ts clears Hive's environment
   // options), no tracing, no polling of a URL (the supergraph is a local file). Masked errors stay on
   // (the default), as our gateway hides internal errors too.

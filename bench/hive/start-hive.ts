@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { REPO_ROOT } from "../../shared/src/config";
 import { processTree } from "../processes";
@@ -16,6 +17,10 @@ export interface HiveGatewayOptions {
   supergraphPath: string;
   /** The stack's environment: subgraph URLs (MEMBERS_URL...), GATEWAY_SECRET, SERVICE_SECRET, JWT_SECRET. */
   env: NodeJS.ProcessEnv;
+  /** Keep subgraph answers their Cache-Control allows (Hive's HTTP cache plugin); off by default. */
+  httpCache?: boolean;
+  /** Plan and execute with @graphql-hive/router-runtime (Rust query planner); see routerRuntimeInstalled. */
+  routerRuntime?: boolean;
 }
 
 export interface HiveGateway {
@@ -45,9 +50,26 @@ function hiveBin(): string {
   return join(dirname(manifestPath), bin["hive-gateway"]);
 }
 
-export async function startHiveGateway({ port, workers, supergraphPath, env }: HiveGatewayOptions): Promise<HiveGateway> {
+/**
+ * Whether @graphql-hive/router-runtime resolves from the Hive config's folder (as its `import` there
+ * will): a devDependency beside @graphql-hive/gateway. When it does not, the bench skips that pairing
+ * and says so rather than failing.
+ */
+export function routerRuntimeInstalled(): boolean {
+  try {
+    createRequire(HIVE_CONFIG_PATH).resolve("@graphql-hive/router-runtime");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startHiveGateway({ port, workers, supergraphPath, env, httpCache = false, routerRuntime = false }: HiveGatewayOptions): Promise<HiveGateway> {
   const childEnv: NodeJS.ProcessEnv = { ...env, LOG_LEVEL: "warn" }; // also quiets what Hive logs before it reads the config
   for (const name of HIVE_OPTION_ENV) delete childEnv[name];
+  // Read by gateway.config.mjs.
+  childEnv.BENCH_HIVE_HTTP_CACHE = httpCache ? "1" : "0";
+  childEnv.BENCH_HIVE_ROUTER_RUNTIME = routerRuntime ? "1" : "0";
   const args = ["supergraph", supergraphPath, "--config-path", HIVE_CONFIG_PATH, "--host", "127.0.0.1", "--port", String(port), "--fork", String(workers)];
   const child = spawn(process.execPath, [hiveBin(), ...args], { cwd: REPO_ROOT, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -45,6 +45,8 @@ export interface GatewayConfig {
   supergraphPath: string;
   supergraphPollMs: number;
   queryPlanCacheMiB: number;
+  /** Public entities kept by the gateway (entity-cache.ts); off only to measure what the cache is worth (DISABLE_ENTITY_CACHE). */
+  entityCache: boolean;
   redisUrl: string | undefined;
   secrets: ProofSecrets;
   tokens: TokenVerification;
@@ -86,6 +88,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     supergraphPath: supergraphPathOf(env.env),
     supergraphPollMs: env.int("SUPERGRAPH_POLL_MS", 1000, { min: 1 }),
     queryPlanCacheMiB: env.int("QUERY_PLAN_CACHE_MIB", 8),
+    entityCache: !env.flag("DISABLE_ENTITY_CACHE"),
     redisUrl: env.url("REDIS_URL"),
     secrets: env.check(() => proofSecrets(env.env), { gateway: "", service: "" }),
     tokens: env.check(() => tokenVerification(env.env), { maxTtlSeconds: 0 } as TokenVerification),

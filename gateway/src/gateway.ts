@@ -55,13 +55,16 @@ export function createGateway(log: Logger, config: GatewayConfig = loadGatewayCo
   const { gateway: secret } = config.secrets;
   const fetcher = createSubgraphFetcher({ connectionsPerOrigin: config.subgraphConnections, timeoutMs: config.subgraphTimeoutMs });
   // Shared by every gateway process through Redis when there is one; in this process's memory first.
-  const entities = new EntityCache(config.redisUrl ? redisEntityCache(connectRedis(config.redisUrl, log), log) : null);
+  const entities = config.entityCache ? new EntityCache(config.redisUrl ? redisEntityCache(connectRedis(config.redisUrl, log), log) : null) : null;
   return new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.supergraphPath, log, config.supergraphPollMs),
     // Query plans by operation. The headline's plan is about 2.5 KiB: 8 MiB keeps some 3,000 distinct
     // operations (Apollo's default of 30 MiB, per worker, is for far more).
     experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMiB,
-    buildService: ({ name }) => new EntityCachingDataSource(name, new SignedDataSource(name, subgraphUrl(name as SubgraphName), secret, timedFetcher(fetcher, name), log), entities),
+    buildService: ({ name }) => {
+      const signed = new SignedDataSource(name, subgraphUrl(name as SubgraphName), secret, timedFetcher(fetcher, name), log);
+      return entities ? new EntityCachingDataSource(name, signed, entities) : signed;
+    },
   });
 }
 

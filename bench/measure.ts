@@ -1,0 +1,122 @@
+import { execFile } from "node:child_process";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { REPO_ROOT } from "../shared/src/config";
+import type { Logger } from "../shared/src/logger";
+import type { Stack } from "../tools/stack/services";
+import type { GatewayName } from "./gateways";
+import { type LoadResult, type LoadSample, type LoadOptions, runLoad, sampleLoad, summarize } from "./load";
+import { groupSizesOf, measurePurchaseCapacity } from "./purchase-capacity";
+import type { RunResults, ScenarioResult } from "./report";
+import { type BenchData, headlineRequests, purchaseRequests, referencePrefix } from "./scenarios";
+import { type GatewayKinds, judge } from "./targets";
+
+export const CONCURRENCY = [1, 16, 64, 256];
+export const PURCHASE_CONCURRENCY = 32;
+const HEADLINE_ROUNDS = 2;
+
+/** A further scenario (run.ts SCENARIOS): one closed-loop load through our gateway, measured in every run. */
+export interface Scenario {
+  /** Its key in the results (`scenarios.<name>`). */
+  name: string;
+  /** What the report calls it. */
+  label: string;
+  concurrency: number;
+  /** Once, before the first run: anything the requests need (data, keys), through the gateway or the seeders. */
+  setup?(context: BenchContext): Promise<void>;
+  /** The body and headers of the next request (called once per request). */
+  requests(context: BenchContext): LoadOptions["next"];
+  /** After the window: a note for the report (e.g. a check of what was written). */
+  notes?(context: BenchContext): Promise<string | undefined>;
+}
+
+/** What every measurement of a run needs. */
+export interface BenchContext {
+  stack: Stack;
+  data: BenchData;
+  /** Where each gateway that runs here is reached. */
+  urls: Partial<Record<GatewayName, string>>;
+  kinds: GatewayKinds;
+  options: { duration: number; warmup: number; workers: number };
+  log: Logger;
+  say(message: string): void;
+}
+
+/**
+ * One run: the headline on every gateway at every concurrency, the deep member beside the shallow
+ * one, purchases end to end and then straight into the database, and the further scenarios.
+ */
+export async function measureRun(context: BenchContext, runIndex: number, scenarios: Scenario[]): Promise<RunResults> {
+  const { stack, data, urls, options, say } = context;
+  const loadStart = loadavg()[0];
+  const startedAt = new Date().toISOString();
+  const gateways = Object.keys(urls) as GatewayName[];
+  // Each run starts with another gateway, and each round reverses the order of the one before: no
+  // gateway always measures first (on a cold machine) or last (after the others heated it).
+  const order = gateways.map((_, i) => gateways[(i + runIndex) % gateways.length]);
+  const jwt = stack.env.JWT_SECRET!;
+  const headline: RunResults["headline"] = {};
+  for (const concurrency of CONCURRENCY) {
+    const samples = new Map<GatewayName, LoadSample[]>(gateways.map((g) => [g, []]));
+    for (let round = 0; round < HEADLINE_ROUNDS; round++) {
+      for (const gateway of round % 2 ? [...order].reverse() : order) {
+        const load = (durationSeconds: number) => sampleLoad({ url: urls[gateway]!, connections: concurrency, durationSeconds, next: headlineRequests(data, jwt) });
+        await load(1); // warm-up: connections open at this concurrency, the gateway at this load
+        samples.get(gateway)!.push(await load(options.duration / HEADLINE_ROUNDS));
+      }
+    }
+    for (const gateway of gateways) {
+      (headline[gateway] ??= {})[concurrency] = summarize(samples.get(gateway)!);
+      say(`  headline ${gateway.padEnd(22)} c=${String(concurrency).padEnd(3)} ${summary(headline[gateway]![concurrency])}`);
+    }
+  }
+
+  // The two members side by side (one client each, at the same time), so the machine's drift from
+  // one measurement to the next cannot pass for a difference between them.
+  const historyLoad = (memberId: string) => runLoad({ url: urls.coalition!, connections: 1, durationSeconds: options.duration, next: headlineRequests(data, jwt, memberId) });
+  const [light, heavy] = await Promise.all([historyLoad(data.light.id), historyLoad(data.heavy.id)]);
+  const history = { lightEntries: data.light.entries, heavyEntries: data.heavy.entries, lightP50: light.p50, heavyP50: heavy.p50 };
+  say(`  history   p50 ${history.lightP50} ms at ${history.lightEntries} entries, ${history.heavyP50} ms at ${history.heavyEntries}`);
+
+  const recordPurchase = await measurePurchases(context, runIndex);
+  const results: Record<string, ScenarioResult> = {};
+  for (const scenario of scenarios) {
+    const url = urls.coalition!;
+    await runLoad({ url, connections: scenario.concurrency, durationSeconds: Math.min(options.warmup, 5), next: scenario.requests(context) });
+    const load = await runLoad({ url, connections: scenario.concurrency, durationSeconds: options.duration, next: scenario.requests(context) });
+    results[scenario.name] = { label: scenario.label, concurrency: scenario.concurrency, load, notes: await scenario.notes?.(context) };
+    say(`  ${scenario.name} c=${scenario.concurrency} ${summary(load)}`);
+  }
+  const figures = { headline, history, recordPurchase };
+  return { startedAt, loadAverage: { start: loadStart, end: loadavg()[0] }, order, ...figures, scenarios: results, targets: judge(figures, context.kinds) };
+}
+
+/** recordPurchase through our gateway, then record_purchases straight on the database with the same group sizes; then ledger:verify. */
+async function measurePurchases(context: BenchContext, runIndex: number): Promise<RunResults["recordPurchase"]> {
+  const { stack, data, urls, options, log, say } = context;
+  // As for the headline: the purchase path (its query plan, the ledger's code) warms up first.
+  await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: Math.min(options.warmup, 5), next: purchaseRequests(data, referencePrefix(`warm${runIndex}`)) });
+  const measuredPrefix = referencePrefix(`run${runIndex}`);
+  const purchases = await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, measuredPrefix) });
+  const groupSizes = await groupSizesOf(stack.env, measuredPrefix, log);
+  // One group in flight per ledger process, as the ledger writes them (PURCHASE_WRITE_GROUPS, default 1).
+  const groupsInFlight = options.workers * Number(stack.env.PURCHASE_WRITE_GROUPS || 1);
+  const capacity = await measurePurchaseCapacity({ env: stack.env, data, groupSizes, concurrency: groupsInFlight, durationSeconds: options.duration, referencePrefix: referencePrefix(`direct${runIndex}`), log });
+  const verify = await ledgerVerify(stack.env);
+  say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)}; direct ${capacity.purchasesPerSecond.toFixed(1)}/s (mean group ${capacity.meanGroupSize.toFixed(2)}); ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
+  return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, capacity };
+}
+
+export const summary = (r: LoadResult) => `${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${r.failures} failures, ${r.shed} shed`;
+
+async function ledgerVerify(env: NodeJS.ProcessEnv): Promise<{ clean: boolean; output: string }> {
+  const tool = join(REPO_ROOT, "dist", "subgraphs", "ledger", "src", "tools", "verify.js");
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [tool], { env, maxBuffer: 10_000_000 });
+    return { clean: stdout.includes("Every balance matches its history."), output: stdout.trim() };
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string };
+    return { clean: false, output: `${failed.stdout ?? ""}${failed.stderr ?? ""}`.trim() };
+  }
+}
