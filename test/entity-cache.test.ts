@@ -1,3 +1,7 @@
+import { join } from "node:path";
+import { REPO_ROOT } from "../shared/src/config";
+import { requestGraphQL } from "../tools/stack/graphql-client";
+import { forkService, freePort, stopChild } from "../tools/stack/services";
 import { createReward, enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
 import { anonymous, asMember, ok, sqlStatements } from "./support/gateway";
 
@@ -78,5 +82,33 @@ describe("gateway entity cache", () => {
       await ok(REWARDS, { partnerId: other.id, full: true }, noCache);
       expect(await partnersStatements(async () => expect(await ok(REWARDS, { partnerId: other.id, full: true })).toEqual(full))).toBeGreaterThan(0);
     });
+  });
+
+  it("is off in a gateway started with DISABLE_ENTITY_CACHE=1 (the bench's pairing without it): every call asks the subgraph", async () => {
+    const env = {
+      ...process.env,
+      NODE_ENV: "test",
+      LOG_LEVEL: "warn",
+      GATEWAY_PORT: String(await freePort()),
+      DISABLE_ENTITY_CACHE: "1",
+      GATEWAY_SECRET: process.env.TEST_GATEWAY_SECRET,
+      SERVICE_SECRET: process.env.TEST_SERVICE_SECRET,
+      JWT_SECRET: process.env.TEST_JWT_SECRET,
+      MEMBERS_URL: process.env.TEST_MEMBERS_URL,
+      PARTNERS_URL: process.env.TEST_PARTNERS_URL,
+      CATALOG_URL: process.env.TEST_CATALOG_URL,
+      LEDGER_URL: process.env.TEST_LEDGER_URL,
+    };
+    const uncached = await forkService("gateway-no-cache", join(REPO_ROOT, "dist", "gateway", "src", "main.js"), env, null);
+    try {
+      const partner = await registerPartner();
+      const member = await enrollMember();
+      await recordPurchase(partner, member.id, 1_000);
+      const ask = async () => expect(await requestGraphQL(uncached.url, PUBLIC, { id: member.id }, asMember(member.id))).toEqual({ member: { balance: { byPartner: [{ partner: { name: "Test Brand", category: "RETAIL" }, earned: 10 }] } } });
+      expect(await partnersStatements(ask)).toBeGreaterThan(0);
+      expect(await partnersStatements(ask)).toBeGreaterThan(0);
+    } finally {
+      await stopChild(uncached.child);
+    }
   });
 });

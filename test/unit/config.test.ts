@@ -25,6 +25,10 @@ describe("configuration read once, at start", () => {
     expect(config).toMatchObject({ port: 4000, requestMaxBytes: 100_000, maxBatchOperations: 0, subgraphConnections: 128, subgraphTimeoutMs: 10_000, queryPlanCacheMiB: 8, supergraphPollMs: 1000, landingPage: true, introspection: true });
     expect(loadGatewayConfig({ ...secrets, NODE_ENV: "production" })).toMatchObject({ landingPage: false, introspection: false });
     expect(loadGatewayConfig({ ...secrets, ALLOW_BATCHING: "1" }).maxBatchOperations).toBe(10);
+    // The entity cache is on unless DISABLE_ENTITY_CACHE=1 (the bench measures the gateway without it).
+    expect(loadGatewayConfig({ ...secrets }).entityCache).toBe(true);
+    expect(loadGatewayConfig({ ...secrets, DISABLE_ENTITY_CACHE: "1" }).entityCache).toBe(false);
+    expect(() => loadGatewayConfig({ ...secrets, DISABLE_ENTITY_CACHE: "yes" })).toThrow(/DISABLE_ENTITY_CACHE must be 1 or 0/);
   });
 
   it("a bad gateway value stops the start with the variable's name; every bad one is named at once", () => {
