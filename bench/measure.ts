@@ -14,7 +14,6 @@ import { type GatewayKinds, judge } from "./targets";
 
 export const CONCURRENCY = [1, 16, 64, 256];
 export const PURCHASE_CONCURRENCY = 32;
-const HEADLINE_ROUNDS = 2;
 
 /** A further scenario (run.ts SCENARIOS): one closed-loop load through our gateway, measured in every run. */
 export interface Scenario {
@@ -38,7 +37,8 @@ export interface BenchContext {
   /** Where each gateway that runs here is reached. */
   urls: Partial<Record<GatewayName, string>>;
   kinds: GatewayKinds;
-  options: { duration: number; warmup: number; workers: number };
+  /** `rounds`: the headline's windows per gateway and concurrency (2, or 1 in a quick run). */
+  options: { duration: number; warmup: number; workers: number; rounds: number };
   log: Logger;
   say(message: string): void;
 }
@@ -59,11 +59,11 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
   const headline: RunResults["headline"] = {};
   for (const concurrency of CONCURRENCY) {
     const samples = new Map<GatewayName, LoadSample[]>(gateways.map((g) => [g, []]));
-    for (let round = 0; round < HEADLINE_ROUNDS; round++) {
+    for (let round = 0; round < options.rounds; round++) {
       for (const gateway of round % 2 ? [...order].reverse() : order) {
         const load = (durationSeconds: number) => sampleLoad({ url: urls[gateway]!, connections: concurrency, durationSeconds, next: headlineRequests(data, jwt) });
         await load(1); // warm-up: connections open at this concurrency, the gateway at this load
-        samples.get(gateway)!.push(await load(options.duration / HEADLINE_ROUNDS));
+        samples.get(gateway)!.push(await load(options.duration / options.rounds));
       }
     }
     for (const gateway of gateways) {
