@@ -1,0 +1,47 @@
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { sampleLoad, summarize } from "../../bench/load";
+
+/**
+ * The load generator sorts every answer as autocannon hands it over: data (its latency kept), shed
+ * (503 with Retry-After) or failed. A local server answers by the request's body, so the counts are
+ * known in advance.
+ */
+describe("bench load: shed apart from failures", () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        const kind = JSON.parse(body).kind as string;
+        if (kind === "shed") res.writeHead(503, { "retry-after": "1", "content-type": "application/json" }).end('{"errors":[{"message":"overloaded"}]}');
+        else if (kind === "503") res.writeHead(503, { "content-type": "application/json" }).end('{"errors":[{"message":"down"}]}');
+        else if (kind === "errors") res.writeHead(200, { "content-type": "application/json" }).end('{"data":null,"errors":[{"message":"bad"}]}');
+        else res.writeHead(200, { "content-type": "application/json" }).end('{"data":{"ok":true}}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("counts 503 + Retry-After as shed, other 503s and GraphQL errors as failures, and keeps only the successes' latencies", async () => {
+    // Repeating pattern of 4 answers: ok, shed, 503 without Retry-After, 200 with errors.
+    const kinds = ["ok", "shed", "503", "errors"];
+    let sent = 0;
+    const sample = await sampleLoad({ url, connections: 1, durationSeconds: 1, next: () => ({ body: JSON.stringify({ kind: kinds[sent++ % 4] }), headers: {} }) });
+    const answered = sample.latencies.length + sample.shed + sample.failures;
+    expect(answered).toBeGreaterThanOrEqual(8);
+    // One connection answers in order; the window may stop anywhere inside the last group of four.
+    const groups = Math.floor(answered / 4);
+    expect(sample.latencies.length).toBeGreaterThanOrEqual(groups);
+    expect(sample.shed).toBeGreaterThanOrEqual(groups);
+    expect(sample.failures).toBeGreaterThanOrEqual(2 * groups);
+    expect(sample.latencies.length).toBeLessThanOrEqual(groups + 1);
+    expect(sample.shed).toBeLessThanOrEqual(groups + 1);
+    const result = summarize([sample]);
+    expect(result).toMatchObject({ requests: sample.latencies.length, shed: sample.shed, failures: sample.failures });
+  });
+});
