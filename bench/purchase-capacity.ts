@@ -1,9 +1,7 @@
 import { type SubgraphName, withDatabase } from "../shared/src/config";
 import { createDataSource } from "../shared/src/database";
 import type { Logger } from "../shared/src/logger";
-import { fingerprint } from "../subgraphs/ledger/src/journal/journal";
-import { type PurchaseToWrite, writePurchases } from "../subgraphs/ledger/src/purchase/purchase-writer";
-import { availableAt, basePointsForPurchase, expiresAt, pointsExpiryMonthsOf } from "../subgraphs/ledger/src/rules";
+import { type PurchaseToWrite, availableAt, basePointsForPurchase, expiresAt, fingerprint, pointsExpiryMonthsOf, writePurchases } from "../subgraphs/ledger/src/subgraph";
 import type { BenchData } from "./scenarios";
 
 /**

@@ -28,3 +28,7 @@ export { ledgerPurchaseCount, prepareLedgerPartners, seededLedgerMembers, writeL
 export { type EarnedPurchase, type ExpectedStanding, earnPurchases, standingAt } from "./seed/earnings";
 /** How long earned points live (the seeder dates its lots with it). */
 export { pointsExpiryMonths } from "./settings";
+/** The purchase hot path called straight on the database, and what a purchase is priced with (the bench's direct record_purchases baseline). */
+export { type PurchaseToWrite, writePurchases } from "./purchase/purchase-writer";
+export { fingerprint } from "./journal/journal";
+export { availableAt, basePointsForPurchase, expiresAt, pointsExpiryMonthsOf } from "./rules";
