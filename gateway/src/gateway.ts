@@ -10,6 +10,7 @@ import { REQUEST_ID_HEADER } from "../../shared/src/request-id";
 import { EntityCache, EntityCachingDataSource } from "./entity-cache";
 import { connectRedis, redisEntityCache } from "./redis";
 import { createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
+import { breakerFetcher } from "./subgraph-breaker";
 import { subgraphHttpError, subgraphNetworkError } from "./subgraph-errors";
 import { supergraphFromFile } from "./supergraph-file";
 
@@ -61,7 +62,7 @@ export function createGateway(log: Logger, config: GatewayConfig = loadGatewayCo
     // Query plans by operation. The headline's plan is about 2.5 KiB: 8 MiB keeps some 3,000 distinct
     // operations (Apollo's default of 30 MiB, per worker, is for far more).
     experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMiB,
-    buildService: ({ name }) => new EntityCachingDataSource(name, new SignedDataSource(name, subgraphUrl(name as SubgraphName), secret, timedFetcher(fetcher, name), log), entities),
+    buildService: ({ name }) => new EntityCachingDataSource(name, new SignedDataSource(name, subgraphUrl(name as SubgraphName), secret, breakerFetcher(timedFetcher(fetcher, name), name, config.breaker), log), entities),
   });
 }
 
