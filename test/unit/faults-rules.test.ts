@@ -3,6 +3,7 @@ import { AdmissionGate } from "../../shared/src/overload";
 import { loadGatewayConfig } from "../../gateway/src/config";
 import { healthUrlOf } from "../../gateway/src/readiness";
 import { statusForAnswer } from "../../gateway/src/upstream-status";
+import { retryAction } from "../../subgraphs/catalog/src/redemption/redemption-retry";
 
 /** Load shedding, the circuit breaker and the retryable status, with times and counts worked out by hand. */
 describe("AdmissionGate", () => {
@@ -124,5 +125,26 @@ describe("healthUrlOf", () => {
   it("is /health beside /graphql", () => {
     expect(healthUrlOf("http://localhost:4004/graphql")).toBe("http://localhost:4004/health");
     expect(healthUrlOf("http://ledger:8080/api/graphql?x=1")).toBe("http://ledger:8080/api/health");
+  });
+});
+
+describe("retryAction (a redemption key retried)", () => {
+  const now = new Date("2026-11-30T12:00:30Z");
+  const at = (iso: string) => new Date(iso);
+  it("redeems again after a transient failure, never after a business one", () => {
+    for (const reason of ["UPSTREAM_UNAVAILABLE", "INTERRUPTED", "OVERLOADED", "INTERNAL_SERVER_ERROR", null]) {
+      expect(retryAction({ status: "FAILED", failureReason: reason, updatedAt: now }, now, 30)).toBe("redeem-again");
+    }
+    for (const reason of ["INSUFFICIENT_POINTS", "OUT_OF_STOCK", "NOT_ELIGIBLE", "HOLD_RELEASED"]) {
+      expect(retryAction({ status: "FAILED", failureReason: reason, updatedAt: now }, now, 30)).toBe("replay");
+    }
+  });
+  it("settles a PENDING one first once it is 30 s old (the recovery delay), not at 29.999 s", () => {
+    expect(retryAction({ status: "PENDING", failureReason: null, updatedAt: at("2026-11-30T12:00:00Z") }, now, 30)).toBe("settle-then-decide");
+    expect(retryAction({ status: "PENDING", failureReason: null, updatedAt: at("2026-11-30T12:00:00.001Z") }, now, 30)).toBe("replay");
+  });
+  it("replays COMPLETED and CANCELLED", () => {
+    expect(retryAction({ status: "COMPLETED", failureReason: null, updatedAt: at("2026-01-01T00:00:00Z") }, now, 30)).toBe("replay");
+    expect(retryAction({ status: "CANCELLED", failureReason: null, updatedAt: at("2026-01-01T00:00:00Z") }, now, 30)).toBe("replay");
   });
 });
