@@ -105,7 +105,7 @@ const NOOP = () => {};
 export function sendOverloaded(req: IncomingMessage, res: ServerResponse, limits: AdmissionLimits, headers: Record<string, string> = {}): void {
   req.resume();
   const body = JSON.stringify({
-    errors: [{ message: "The service is at capacity; retry after the Retry-After delay with the same input and keys", extensions: { code: OVERLOADED, retryAfter: limits.retryAfterSeconds } }],
+    errors: [{ message: "The service is at capacity; retry after the Retry-After delay with the same input and keys", extensions: { code: "OVERLOADED", retryAfter: limits.retryAfterSeconds } }],
   });
   res.writeHead(OVERLOADED_STATUS, {
     "content-type": "application/json; charset=utf-8",
