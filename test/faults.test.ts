@@ -33,6 +33,10 @@ describe("faults under load", () => {
   afterAll(() => void (process.env.TEST_SERVICES_LOG = previousLog));
   const dedicated = useDedicatedStack("faults", {
     RATE_LIMIT_PER_MINUTE: "100000",
+    // The production defaults of load shedding (the test stacks turn it off).
+    GATEWAY_MAX_IN_FLIGHT: "64",
+    SUBGRAPH_MAX_IN_FLIGHT: "256",
+    DB_POOL_MAX_WAITING: "128",
     SERVICE_CALL_TIMEOUT_MS: "1000",
     SUBGRAPH_TIMEOUT_MS: "6000",
     BREAKER_STALL_MS: "1000",

@@ -11,6 +11,7 @@ describe("load shedding", () => {
     GATEWAY_MAX_IN_FLIGHT: "2",
     GATEWAY_QUEUE: "2",
     GATEWAY_QUEUE_TIMEOUT_MS: "2000",
+    SUBGRAPH_MAX_IN_FLIGHT: "256",
     RATE_LIMIT_PER_MINUTE: "100000",
   });
   const QUERY = `query Partners { partners { id slug name rewards { id title } } }`;
@@ -59,5 +60,19 @@ describe("load shedding", () => {
     for (const answer of refused) expect(answer).toMatchObject({ status: 503, retryAfter: "1", codes: ["UPSTREAM_UNAVAILABLE"] });
     expect(answers.filter((a) => a.status === 200 && !a.codes.length).length).toBeGreaterThan(0);
     expect(await metric("partners", "coalition_requests_shed_total")).toBe(refused.length);
+  }, 60_000);
+
+  it("a subgraph whose database pool has too many queries waiting refuses at once (reason pool_full)", async () => {
+    await dedicated.stack.restart("partners", { SUBGRAPH_MAX_IN_FLIGHT: "1000", DB_POOL_SIZE: "1", DB_POOL_MAX_WAITING: "1" });
+    const shedOf = async () => {
+      const url = new URL(dedicated.stack.services.partners.url);
+      url.pathname = "/metrics";
+      return Number(/coalition_requests_shed_total\{reason="pool_full"\} (\d+)/.exec(await (await fetch(url)).text())?.[1] ?? 0);
+    };
+    const answers = await burst(40);
+    const refused = answers.filter((a) => a.codes.length);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const answer of refused) expect(answer).toMatchObject({ status: 503, codes: ["UPSTREAM_UNAVAILABLE"] });
+    expect(await shedOf()).toBe(refused.length);
   }, 60_000);
 });

@@ -78,7 +78,7 @@ export const readRateLimits = (env: EnvReader): RateLimits => ({
  * for work that may then complete.
  */
 function gatewaySubgraphTimeout(env: EnvReader): number {
-  const timeout = env.int("SUBGRAPH_TIMEOUT_MS", 12_000, { min: 1 });
+  const timeout = env.int("SUBGRAPH_TIMEOUT_MS", 25_000, { min: 1 });
   const serviceCall = env.int("SERVICE_CALL_TIMEOUT_MS", SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS, { min: 1 });
   const chain = LONGEST_CALL_CHAIN * serviceCall;
   if (timeout <= chain) {

@@ -14,6 +14,8 @@ export interface AdmissionLimits {
   maxQueued: number;
   queueTimeoutMs: number;
   retryAfterSeconds: number;
+  /** True when the process's own resources are saturated (a subgraph: too many queries waiting for a database connection). */
+  saturated?: () => boolean;
 }
 
 /** The code (and HTTP status) of a request shed by a full process: retry after `Retry-After` seconds, same keys. */
@@ -36,14 +38,14 @@ export const SUBGRAPH_ADMISSION_DEFAULTS = { maxInFlight: 256, maxQueued: 512, q
 
 const shed = new Counter({
   name: "coalition_requests_shed_total",
-  help: "GraphQL requests refused with HTTP 503 OVERLOADED before any work (reason: queue_full, or queue_timeout when a queued request waited too long).",
+  help: "GraphQL requests refused with HTTP 503 OVERLOADED before any work (reason: queue_full; queue_timeout, a queued request waited too long; pool_full, a subgraph's database pool has too many queries waiting).",
   labelNames: ["reason"] as const,
 });
 const inFlightGauge = new Gauge({ name: "coalition_requests_in_flight", help: "GraphQL requests running now in this process." });
 const queuedGauge = new Gauge({ name: "coalition_requests_queued", help: "GraphQL requests waiting for a slot in this process." });
 
 /** Why a request was not admitted; null when it was. */
-export type ShedReason = "queue_full" | "queue_timeout";
+export type ShedReason = "queue_full" | "queue_timeout" | "pool_full";
 
 /** Counts slots; `enter` resolves to a release function, or to the reason the request was shed. */
 export class AdmissionGate {
@@ -53,6 +55,7 @@ export class AdmissionGate {
   constructor(private readonly limits: AdmissionLimits) {}
 
   enter(): Promise<(() => void) | ShedReason> | (() => void) | ShedReason {
+    if (this.limits.saturated?.()) return this.refuse("pool_full");
     if (!this.limits.maxInFlight) return NOOP;
     if (this.inFlight < this.limits.maxInFlight) return this.take();
     if (this.waiting.length >= this.limits.maxQueued) return this.refuse("queue_full");

@@ -84,6 +84,11 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
     await dataSource.initialize();
 
     const schema = await definition.buildSchema();
+    // TypeORM's postgres driver keeps its pg Pool as `master`.
+    const pool = () => (dataSource.driver as unknown as { master?: PoolStats }).master;
+    // A full pool is a fast refusal (503, UPSTREAM_UNAVAILABLE at the gateway), not a DB_CONNECT_TIMEOUT_MS wait per request.
+    const maxWaiting = config.database.poolMaxWaiting;
+    const saturated = () => (pool()?.waitingCount ?? 0) >= maxWaiting;
     const server = await serveGraphQL({
       port: config.port,
       apollo: {
@@ -96,11 +101,10 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
       health: async () => void (await dataSource.query("SELECT 1")),
       routes: definition.routes,
       requireProof: secrets,
-      admission: config.admission,
+      admission: { ...config.admission, saturated },
       log,
     });
-    // TypeORM's postgres driver keeps its pg Pool as `master`.
-    watchDatabasePool(() => (dataSource.driver as unknown as { master?: PoolStats }).master);
+    watchDatabasePool(pool);
     // One sweeper per service, not one per worker.
     const stopBackground = workerIndex() === 0 ? definition.background?.(dataSource, log) : undefined;
     log.info("subgraph ready", { url: server.url });

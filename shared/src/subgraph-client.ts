@@ -16,7 +16,7 @@ interface GraphQLResponse<T> {
  * made for a request passes on that request's id, so the other service logs it under the same id.
  */
 /** How long a service waits for another service it calls (SERVICE_CALL_TIMEOUT_MS), checked at start by run-subgraph. */
-export const SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS = 2_000;
+export const SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS = 4_000;
 
 /**
  * The most service-to-service calls one gateway request can wait for, one after another: a
