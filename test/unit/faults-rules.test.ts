@@ -1,4 +1,6 @@
+import type { Fetcher } from "@apollo/utils.fetcher";
 import { CircuitBreaker } from "../../shared/src/circuit-breaker";
+import { breakerFetcher } from "../../gateway/src/subgraph-breaker";
 import { AdmissionGate } from "../../shared/src/overload";
 import { loadGatewayConfig } from "../../gateway/src/config";
 import { healthUrlOf } from "../../gateway/src/readiness";
@@ -146,5 +148,23 @@ describe("retryAction (a redemption key retried)", () => {
   it("replays COMPLETED and CANCELLED", () => {
     expect(retryAction({ status: "COMPLETED", failureReason: null, updatedAt: at("2026-01-01T00:00:00Z") }, now, 30)).toBe("replay");
     expect(retryAction({ status: "CANCELLED", failureReason: null, updatedAt: at("2026-01-01T00:00:00Z") }, now, 30)).toBe("replay");
+  });
+});
+
+describe("breakerFetcher (the gateway's calls to one subgraph)", () => {
+  // A subgraph that never answers (SIGSTOP): the call ends only when its signal aborts it.
+  const frozen = (async (_url: string, init: { signal?: AbortSignal } = {}) =>
+    new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(init.signal!.reason)))) as unknown as Fetcher;
+
+  it("aborts calls waiting on a stalled subgraph after about stallMs, and refuses new ones at once", async () => {
+    const fetcher = breakerFetcher(frozen, "ledger", { failuresToOpen: 5, openMs: 10_000, stallMs: 200 });
+    const started = performance.now();
+    await expect(fetcher("http://ledger/graphql", {})).rejects.toThrow("circuit open: ledger is not answering");
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(200);
+    expect(waited).toBeLessThan(1_000);
+    const refused = performance.now();
+    await expect(fetcher("http://ledger/graphql", {})).rejects.toThrow("circuit open");
+    expect(performance.now() - refused).toBeLessThan(50);
   });
 });
