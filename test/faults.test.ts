@@ -131,6 +131,7 @@ describe("faults under load", () => {
     await sleep(2_000);
     await dedicated.stack.restart("ledger");
     await eventually(async () => ((await ready()) === 200 ? true : undefined));
+    await sleep(1_500); // load on a healthy stack between faults
 
     // 2. The catalog frozen: once the gateway sees it stalled, calls to it fail fast (not after the 6 s timeout).
     const { catalog } = dedicated.stack.services;
@@ -148,6 +149,7 @@ describe("faults under load", () => {
     await sleep(2_000);
     catalog.child.kill("SIGCONT");
     await eventually(async () => ((await ready()) === 200 ? true : undefined));
+    await sleep(1_500);
 
     // 3. The ledger's database away for 3 s: open connections dropped, new ones refused.
     const database = `coalition_ledger${dedicated.suffix}`;
@@ -168,6 +170,8 @@ describe("faults under load", () => {
       expect(attempt).toMatchObject({ status: 503, retryAfter: "1" });
     }
     expect(attempts.some((a) => a.codes.includes("UPSTREAM_UNAVAILABLE"))).toBe(true); // the faults were felt
+    expect(purchases.length).toBeGreaterThanOrEqual(8); // and there was load to feel them
+    expect(redemptions.length).toBeGreaterThanOrEqual(8);
     // Every operation resolved (no client looped until its deadline), to a success or a business answer.
     expect(all.filter((o) => !o.resolved).length).toBe(0);
     for (const { outcome } of purchases) expect(outcome.codes).toEqual([]);
