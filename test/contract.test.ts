@@ -4,6 +4,8 @@ import { ok } from "./support/gateway";
 /**
  * The public contract frontend teams build against (issue #2): these names and types must stay.
  * Fields may be added to the API; none of these may be renamed, retyped or removed.
+ * One deliberate change (issue 20): the ledger's Member fields (balance, tier, tierProgress) became
+ * nullable, so that a member's profile still reads while the ledger is down (README, Faults).
  */
 const CONTRACT = `
 scalar DateTimeISO
@@ -14,7 +16,7 @@ enum LedgerEntryKind { EARN REDEEM TRANSFER_IN TRANSFER_OUT EXPIRY REVERSAL ADJU
 type Member {
   id: ID!  email: String!  displayName: String!  enrolledAt: DateTimeISO!
   partnerAccounts: [PartnerAccount!]!
-  balance: PointsBalance!  tier: TierLevel!  tierProgress: TierProgress!
+  balance: PointsBalance  tier: TierLevel  tierProgress: TierProgress
   eligibleRewards(first: Int = 20): [Reward!]!
   redemptions(first: Int = 20): [Redemption!]!
 }

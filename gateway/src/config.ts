@@ -2,6 +2,9 @@ import { join } from "node:path";
 import { refusePlaceholderSecrets } from "../../shared/src/auth/placeholder-secrets";
 import { type ProofSecrets, proofSecrets } from "../../shared/src/auth/proof";
 import { type EnvReader, GATEWAY_DEFAULT_PORT, REPO_ROOT, loadSettings } from "../../shared/src/config";
+import { type AdmissionLimits, GATEWAY_ADMISSION_DEFAULTS, readAdmissionLimits } from "../../shared/src/overload";
+import { type BreakerSettings, readBreakerSettings } from "../../shared/src/circuit-breaker";
+import { LONGEST_CALL_CHAIN, SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS } from "../../shared/src/subgraph-client";
 import { workerCount } from "../../shared/src/workers";
 import { type TokenVerification, tokenVerification } from "./identity";
 
@@ -34,6 +37,8 @@ export interface GatewayConfig {
   workers: number;
   limits: QueryLimits;
   rateLimits: RateLimits;
+  /** Load shedding: GATEWAY_MAX_IN_FLIGHT, GATEWAY_QUEUE, GATEWAY_QUEUE_TIMEOUT_MS (shared/src/overload.ts). */
+  admission: AdmissionLimits;
   requestMaxBytes: number;
   /** 0: batches refused (ALLOW_BATCHING unset). */
   maxBatchOperations: number;
@@ -42,6 +47,8 @@ export interface GatewayConfig {
   metricsOpen: boolean;
   subgraphConnections: number;
   subgraphTimeoutMs: number;
+  /** Per-subgraph circuit breakers (BREAKER_*). */
+  breaker: BreakerSettings;
   supergraphPath: string;
   supergraphPollMs: number;
   queryPlanCacheMiB: number;
@@ -66,6 +73,22 @@ export const readRateLimits = (env: EnvReader): RateLimits => ({
   proxyHops: env.int("TRUST_PROXY_HOPS", 0),
 });
 
+/**
+ * SUBGRAPH_TIMEOUT_MS: how long the gateway waits for a subgraph. It must outlast the longest chain
+ * of service-to-service calls a request can start (LONGEST_CALL_CHAIN × SERVICE_CALL_TIMEOUT_MS), or
+ * the gateway gives up on a request the services are still finishing, and the client sees a failure
+ * for work that may then complete.
+ */
+function gatewaySubgraphTimeout(env: EnvReader): number {
+  const timeout = env.int("SUBGRAPH_TIMEOUT_MS", 25_000, { min: 1 });
+  const serviceCall = env.int("SERVICE_CALL_TIMEOUT_MS", SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS, { min: 1 });
+  const chain = LONGEST_CALL_CHAIN * serviceCall;
+  if (timeout <= chain) {
+    throw new Error(`SUBGRAPH_TIMEOUT_MS (${timeout}) must be more than ${LONGEST_CALL_CHAIN} × SERVICE_CALL_TIMEOUT_MS (${chain}), the longest chain of service calls a request can start`);
+  }
+  return timeout;
+}
+
 export const supergraphPathOf = (env: NodeJS.ProcessEnv) => env.SUPERGRAPH_PATH || join(REPO_ROOT, "gateway", "supergraph.graphql");
 
 export function readGatewayConfig(env: EnvReader): GatewayConfig {
@@ -78,13 +101,15 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     workers: env.check(() => workerCount(env.env), 1),
     limits: readQueryLimits(env),
     rateLimits: readRateLimits(env),
+    admission: readAdmissionLimits(env, "GATEWAY", GATEWAY_ADMISSION_DEFAULTS),
     requestMaxBytes: env.int("REQUEST_MAX_BYTES", 100_000, { min: 1 }),
     maxBatchOperations: allowBatching ? env.int("MAX_BATCH_OPERATIONS", 10, { min: 1 }) : 0,
     landingPage: !production || env.flag("ENABLE_LANDING_PAGE"),
     introspection: !production || env.flag("ENABLE_INTROSPECTION"),
     metricsOpen: env.flag("METRICS_OPEN"),
     subgraphConnections: env.int("SUBGRAPH_CONNECTIONS", 128, { min: 1 }),
-    subgraphTimeoutMs: env.int("SUBGRAPH_TIMEOUT_MS", 10_000, { min: 1 }),
+    subgraphTimeoutMs: env.check(() => gatewaySubgraphTimeout(env), 0),
+    breaker: readBreakerSettings(env),
     supergraphPath: supergraphPathOf(env.env),
     supergraphPollMs: env.int("SUPERGRAPH_POLL_MS", 1000, { min: 1 }),
     queryPlanCacheMiB: env.int("QUERY_PLAN_CACHE_MIB", 8),

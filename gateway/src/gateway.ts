@@ -10,6 +10,7 @@ import { REQUEST_ID_HEADER } from "../../shared/src/request-id";
 import { EntityCache, EntityCachingDataSource } from "./entity-cache";
 import { connectRedis, redisEntityCache } from "./redis";
 import { createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
+import { breakerFetcher } from "./subgraph-breaker";
 import { subgraphHttpError, subgraphNetworkError } from "./subgraph-errors";
 import { supergraphFromFile } from "./supergraph-file";
 
@@ -62,7 +63,8 @@ export function createGateway(log: Logger, config: GatewayConfig = loadGatewayCo
     // operations (Apollo's default of 30 MiB, per worker, is for far more).
     experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMiB,
     buildService: ({ name }) => {
-      const signed = new SignedDataSource(name, subgraphUrl(name as SubgraphName), secret, timedFetcher(fetcher, name), log);
+      const fetch = breakerFetcher(timedFetcher(fetcher, name), name, config.breaker);
+      const signed = new SignedDataSource(name, subgraphUrl(name as SubgraphName), secret, fetch, log);
       return entities ? new EntityCachingDataSource(name, signed, entities) : signed;
     },
   });

@@ -10,6 +10,8 @@ import { type GatewayConfig, loadGatewayConfig } from "./config";
 import { type GatewayContext, createGatewayErrorFormatter } from "./gateway";
 import { Identifier } from "./identity";
 import { aliasLimit, costLimit, depthLimit } from "./limits";
+import { readinessHandler } from "./readiness";
+import { upstreamStatus } from "./upstream-status";
 import { anonymousLimit, createRateLimiter, rateLimitFor, rateLimited } from "./rate-limit";
 
 /**
@@ -35,6 +37,7 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
       validationRules: [depthLimit(limit.maxDepth), aliasLimit(limit.maxAliases)],
       plugins: [
         costLimit(limit.maxCost, limit.defaultListSize),
+        upstreamStatus(),
         // Apollo Sandbox embedded in the page, pointing at the page's own URL (/graphql); no telemetry from it.
         landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, footer: false }) : ApolloServerPluginLandingPageDisabled(),
       ],
@@ -42,8 +45,12 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
     cors: corsPolicy(),
     log,
     // The bare origin leads to Sandbox at /graphql: the embedded Sandbox sends its requests to the page's own URL.
-    routes: (app) => app.get("/", (_req, res, next) => (landingPage ? res.redirect(302, "/graphql") : next())),
+    routes: (app) => {
+      app.get("/", (_req, res, next) => (landingPage ? res.redirect(302, "/graphql") : next()));
+      app.get("/ready", readinessHandler());
+    },
     maxBodyBytes: config.requestMaxBytes,
+    admission: config.admission,
     maxBatchOperations: config.maxBatchOperations,
     context: async (req) => {
       let identity;

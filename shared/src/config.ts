@@ -140,13 +140,19 @@ export class EnvReader {
 /** Postgres settings of a service process (DB_*): pool size and the waits that keep a request from hanging. */
 export interface DatabaseSettings {
   poolSize: number;
+  /** Queries waiting for a pooled connection past which a subgraph refuses new requests at once (503, load shedding). */
+  poolMaxWaiting: number;
   timeouts: { connect: number; statement: number; lock: number; idleInTransaction: number };
 }
 
 export function readDatabaseSettings(reader: EnvReader): DatabaseSettings {
+  // Postgres does best with a few busy connections per core, not hundreds: two per CPU, at least four.
+  const poolSize = reader.int("DB_POOL_SIZE", Math.max(4, 2 * availableParallelism()), { min: 1 });
   return {
-    // Postgres does best with a few busy connections per core, not hundreds: two per CPU, at least four.
-    poolSize: reader.int("DB_POOL_SIZE", Math.max(4, 2 * availableParallelism()), { min: 1 }),
+    poolSize,
+    // A queue this long drains in tens of milliseconds when the database keeps up; one that stays this
+    // long means it does not, and each new request would only wait DB_CONNECT_TIMEOUT_MS to fail.
+    poolMaxWaiting: reader.int("DB_POOL_MAX_WAITING", 32 * poolSize, { min: 1 }),
     timeouts: {
       // pg reads 0 as "wait forever": exactly the hang this limit is for.
       connect: reader.int("DB_CONNECT_TIMEOUT_MS", 5_000, { min: 1 }),

@@ -40,6 +40,11 @@ const INTERNAL = "INTERNAL_SERVER_ERROR";
 const RETRYABLE_SQLSTATES = new Set(["55P03", "57014", "25P03", "57P01", "57P02", "57P03", "53300", "53400"]);
 /** Node's errors for a database that cannot be reached. */
 const NETWORK_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
+/**
+ * TypeORM's errors for a query on a connection that is gone: a transaction whose connection the
+ * database dropped (a restart, pg_terminate_backend) was released under it.
+ */
+const LOST_CONNECTION_ERRORS = new Set(["QueryRunnerProviderAlreadyReleasedError", "QueryRunnerAlreadyReleasedError"]);
 /** pg and pg-pool raise these as plain Errors: a full pool past connectionTimeoutMillis, a dropped connection. */
 const CONNECTION_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Connection closed)/;
 
@@ -49,7 +54,8 @@ const CONNECTION_MESSAGES = /^(timeout exceeded when trying to connect|Connectio
  * TypeORM wraps query errors (`driverError`); connection errors arrive as pg raised them.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error as { code?: unknown; severity?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+  for (let e = error as { code?: unknown; severity?: unknown; message?: unknown; name?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.name === "string" && LOST_CONNECTION_ERRORS.has(e.name)) return true;
     const code = typeof e.code === "string" ? e.code : "";
     if (RETRYABLE_SQLSTATES.has(code) || code.startsWith("08") || NETWORK_ERRORS.has(code)) return true;
     // A FATAL error ends the session: the server refused the connection (not accepting connections, shutting down...).

@@ -11,6 +11,7 @@ import type { Logger } from "./logger";
 import { carriesMetricsToken, metricsClosed, metricsRegistry, metricsToken, recordRejected } from "./metrics";
 import { assignRequestId } from "./request-id";
 import { requestObserver } from "./request-observer";
+import { type AdmissionLimits, AdmissionGate, sendOverloaded } from "./overload";
 
 export interface GraphQLHttpServer {
   url: string;
@@ -34,6 +35,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   cors?: CorsPolicy;
   /** Where each request's line goes (request id, operation, duration, status); without it, metrics only. */
   log?: Logger;
+  /** Load shedding of POST /graphql (shared/src/overload.ts); without it, no limit. */
+  admission?: AdmissionLimits;
   /** Extra HTTP routes (e.g. a test clock), mounted before /graphql. */
   routes?: (app: Express) => void;
 }
@@ -169,7 +172,11 @@ function graphQLPostHandler<TContext extends BaseContext>(
 ) {
   const maxBytes = options.maxBodyBytes ?? 1_000_000;
   const maxBatch = options.maxBatchOperations ?? 0;
+  const admission = options.admission;
+  const gate = admission ? new AdmissionGate(admission) : undefined;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const entered = gate ? await gate.enter() : undefined;
+    if (typeof entered === "string") return sendOverloaded(req, res, admission!, corsHeaders(options.cors, req));
     try {
       const proof = proofOf(req);
       if (!proof) {
@@ -210,6 +217,8 @@ function graphQLPostHandler<TContext extends BaseContext>(
     } catch {
       if (res.headersSent) res.destroy();
       else sendErrors(res, 500, "Internal server error", "INTERNAL_SERVER_ERROR");
+    } finally {
+      entered?.();
     }
   };
 }

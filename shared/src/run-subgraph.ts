@@ -15,6 +15,8 @@ import { type ProofSecrets, proofSecrets } from "./auth/proof";
 import { setServiceIdentity } from "./auth/service-identity";
 import type { Subgraph } from "./subgraph-definition";
 import { stopOnSignals } from "./shutdown";
+import { readBreakerSettings } from "./circuit-breaker";
+import { type AdmissionLimits, SUBGRAPH_ADMISSION_DEFAULTS, readAdmissionLimits } from "./overload";
 import { SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS } from "./subgraph-client";
 import { isClusterPrimary, runPrimary, workerCount, workerIndex } from "./workers";
 
@@ -34,6 +36,7 @@ export interface SubgraphConfig {
   workers: number;
   database: DatabaseSettings;
   secrets: ProofSecrets;
+  admission: AdmissionLimits;
 }
 
 /** Every setting a subgraph process reads (its own `settings` included), each problem named. */
@@ -41,7 +44,8 @@ export function readSubgraphConfig(definition: Pick<SubgraphDefinition<object>, 
   const { portEnv, defaultPort } = SUBGRAPHS[definition.name];
   env.check(() => refusePlaceholderSecrets(env.env), undefined);
   // Read where they are used (services, clients); checked here.
-  env.int("SUBGRAPH_TIMEOUT_MS", SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS, { min: 1 });
+  env.int("SERVICE_CALL_TIMEOUT_MS", SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS, { min: 1 });
+  readBreakerSettings(env);
   for (const name of definition.settings ?? []) env.int(name, 0);
   return {
     port: env.int(portEnv, defaultPort, { max: 65_535 }),
@@ -49,6 +53,7 @@ export function readSubgraphConfig(definition: Pick<SubgraphDefinition<object>, 
     workers: definition.workers ?? env.check(() => workerCount(env.env), 1),
     database: readDatabaseSettings(env),
     secrets: env.check(() => proofSecrets(env.env), { gateway: "", service: "" }),
+    admission: readAdmissionLimits(env, "SUBGRAPH", SUBGRAPH_ADMISSION_DEFAULTS),
   };
 }
 
@@ -79,6 +84,11 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
     await dataSource.initialize();
 
     const schema = await definition.buildSchema();
+    // TypeORM's postgres driver keeps its pg Pool as `master`.
+    const pool = () => (dataSource.driver as unknown as { master?: PoolStats }).master;
+    // A full pool is a fast refusal (503, UPSTREAM_UNAVAILABLE at the gateway), not a DB_CONNECT_TIMEOUT_MS wait per request.
+    const maxWaiting = config.database.poolMaxWaiting;
+    const saturated = () => (pool()?.waitingCount ?? 0) >= maxWaiting;
     const server = await serveGraphQL({
       port: config.port,
       apollo: {
@@ -91,10 +101,10 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
       health: async () => void (await dataSource.query("SELECT 1")),
       routes: definition.routes,
       requireProof: secrets,
+      admission: { ...config.admission, saturated },
       log,
     });
-    // TypeORM's postgres driver keeps its pg Pool as `master`.
-    watchDatabasePool(() => (dataSource.driver as unknown as { master?: PoolStats }).master);
+    watchDatabasePool(pool);
     // One sweeper per service, not one per worker.
     const stopBackground = workerIndex() === 0 ? definition.background?.(dataSource, log) : undefined;
     log.info("subgraph ready", { url: server.url });

@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { type SubgraphName, intFromEnv, subgraphUrl } from "./config";
 import { serviceProofHeader } from "./auth/service-identity";
+import { BREAKER_DEFAULTS, CircuitBreaker } from "./circuit-breaker";
 import { appError } from "./errors";
 import { REQUEST_ID_HEADER } from "./request-id";
 
@@ -14,14 +15,37 @@ interface GraphQLResponse<T> {
  * service becomes UPSTREAM_UNAVAILABLE; an error the other service raised keeps its code. A client
  * made for a request passes on that request's id, so the other service logs it under the same id.
  */
-/** How long a service waits for another service it calls (SUBGRAPH_TIMEOUT_MS), checked at start by run-subgraph. */
-export const SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS = 5_000;
+/** How long a service waits for another service it calls (SERVICE_CALL_TIMEOUT_MS), checked at start by run-subgraph. */
+export const SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS = 4_000;
+
+/**
+ * The most service-to-service calls one gateway request can wait for, one after another: a
+ * redemption asks the members service, then the ledger's standing, then places, captures and (on a
+ * failure) releases the hold. The gateway waits longer than this many SERVICE_CALL_TIMEOUT_MS
+ * (checked at its start), so a chain that times out answers before the gateway gives up on it.
+ */
+export const LONGEST_CALL_CHAIN = 5;
+
+// One breaker per called service and process: a dead or frozen service fails its callers at once.
+const breakers = new Map<SubgraphName, CircuitBreaker>();
+const breakerOf = (service: SubgraphName) => {
+  let breaker = breakers.get(service);
+  if (!breaker) {
+    breaker = new CircuitBreaker({
+      failuresToOpen: intFromEnv("BREAKER_FAILURES", BREAKER_DEFAULTS.failuresToOpen),
+      openMs: intFromEnv("BREAKER_OPEN_MS", BREAKER_DEFAULTS.openMs),
+      stallMs: intFromEnv("BREAKER_STALL_MS", BREAKER_DEFAULTS.stallMs),
+    });
+    breakers.set(service, breaker);
+  }
+  return breaker;
+};
 
 export class SubgraphClient {
   constructor(
     private readonly service: SubgraphName,
     private readonly requestId?: string,
-    private readonly timeoutMs = intFromEnv("SUBGRAPH_TIMEOUT_MS", SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS),
+    private readonly timeoutMs = intFromEnv("SERVICE_CALL_TIMEOUT_MS", SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS),
   ) {}
 
   /** The same client, for the request with this id (for clients kept across requests). */
@@ -31,6 +55,8 @@ export class SubgraphClient {
 
   async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     let response: Response;
+    const breaker = breakerOf(this.service);
+    if (!breaker.tryStart(Date.now())) throw appError("UPSTREAM_UNAVAILABLE", `The ${this.service} service is not answering; try again shortly`);
     try {
       response = await fetch(subgraphUrl(this.service), {
         method: "POST",
@@ -39,8 +65,10 @@ export class SubgraphClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch {
+      breaker.failed(Date.now());
       throw appError("UPSTREAM_UNAVAILABLE", `The ${this.service} service did not answer; try again shortly`);
     }
+    breaker.succeeded(Date.now());
     const body = (await response.json().catch(() => ({}))) as GraphQLResponse<T>;
     const first = body.errors?.[0];
     if (first) {

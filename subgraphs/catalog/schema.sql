@@ -25,15 +25,18 @@ CREATE TABLE redemptions (
   created_at timestamp with time zone DEFAULT now() NOT NULL,
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
   voucher_used_at timestamp with time zone,
-  cancel_requested_at timestamp with time zone
+  cancel_requested_at timestamp with time zone,
+  superseded_by uuid
 );
-ALTER TABLE redemptions ADD CONSTRAINT redemptions_member_idempotency_key_key UNIQUE (member_id, idempotency_key);
 ALTER TABLE redemptions ADD CONSTRAINT redemptions_pkey PRIMARY KEY (id);
 ALTER TABLE redemptions ADD CONSTRAINT redemptions_points_spent_check CHECK (points_spent > 0);
 ALTER TABLE redemptions ADD CONSTRAINT redemptions_reward_id_fkey FOREIGN KEY (reward_id) REFERENCES rewards(id);
 ALTER TABLE redemptions ADD CONSTRAINT redemptions_status_check CHECK (status = ANY (ARRAY['PENDING'::text, 'COMPLETED'::text, 'FAILED'::text, 'CANCELLED'::text]));
+ALTER TABLE redemptions ADD CONSTRAINT redemptions_superseded_by_fkey FOREIGN KEY (superseded_by) REFERENCES redemptions(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE redemptions ADD CONSTRAINT redemptions_superseded_only_failed CHECK (superseded_by IS NULL OR status = 'FAILED'::text);
 ALTER TABLE redemptions ADD CONSTRAINT redemptions_voucher_code_key UNIQUE (voucher_code);
 CREATE INDEX redemptions_member_created_idx ON public.redemptions USING btree (member_id, created_at DESC, id DESC);
+CREATE UNIQUE INDEX redemptions_member_idempotency_key_key ON public.redemptions USING btree (member_id, idempotency_key) WHERE (superseded_by IS NULL);
 CREATE INDEX redemptions_member_reward_idx ON public.redemptions USING btree (member_id, reward_id) WHERE (status = ANY (ARRAY['PENDING'::text, 'COMPLETED'::text]));
 CREATE INDEX redemptions_reward_id_idx ON public.redemptions USING btree (reward_id);
 

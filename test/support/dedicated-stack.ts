@@ -4,6 +4,13 @@ import { dropDatabase } from "../../shared/src/database";
 import { bearer } from "../../tools/stack/graphql-client";
 import { type Stack, startStack } from "../../tools/stack/services";
 
+/**
+ * Test stacks run without load shedding, and detect a stalled subgraph only after 10 s: on a shared
+ * machine, tests that fire 100 requests at once (races, deadlocks) would see OVERLOADED or an open
+ * breaker where they test something else. test/overload.test.ts and test/faults.test.ts set them back.
+ */
+export const TEST_STACK_NO_SHEDDING = { GATEWAY_MAX_IN_FLIGHT: "0", SUBGRAPH_MAX_IN_FLIGHT: "0", DB_POOL_MAX_WAITING: "1000000", BREAKER_STALL_MS: "10000" };
+
 export interface DedicatedStack {
   readonly stack: Stack;
   /** Bearer header of an admin of this stack. */
@@ -22,7 +29,7 @@ export function useDedicatedStack(name: string, env: NodeJS.ProcessEnv | (() => 
   let stack: Stack | undefined;
   beforeAll(async () => {
     stack = await startStack({
-      env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL, DATABASE_NAME_SUFFIX: suffix, LOG_LEVEL: "warn", ...(typeof env === "function" ? env() : env) },
+      env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL, DATABASE_NAME_SUFFIX: suffix, LOG_LEVEL: "warn", ...TEST_STACK_NO_SHEDDING, ...(typeof env === "function" ? env() : env) },
       freePorts: true,
       logFile: process.env.TEST_SERVICES_LOG,
     });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createLogger } from "../../shared/src/logger";
 import { type PostgresServer, startEmbeddedPostgres } from "../../tools/stack/postgres";
 import { type Stack, freePort, startStack } from "../../tools/stack/services";
+import { TEST_STACK_NO_SHEDDING } from "./dedicated-stack";
 
 /**
  * One stack for the whole run: real Postgres (embedded in a temporary directory, or the server of
@@ -28,7 +29,8 @@ export default async function globalSetup() {
     // stack of its own, test/redemption-recovery.test.ts).
     // Every test's anonymous requests come from this machine's one address: no per-address limit here
     // (test/rate-limit.test.ts checks it on a stack of its own).
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_NAME_SUFFIX: suffix, NODE_ENV: "test", LOG_LEVEL: "warn", LEDGER_TEST_CLOCK: "1", EXPIRY_RUN_SECONDS: "0", REDEMPTION_SWEEP_SECONDS: "86400", RATE_LIMIT_ANONYMOUS_PER_MINUTE: "0" },
+    // No load shedding (TEST_STACK_NO_SHEDDING): tests that fire 100 requests at once test races, not capacity.
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_NAME_SUFFIX: suffix, NODE_ENV: "test", LOG_LEVEL: "warn", LEDGER_TEST_CLOCK: "1", EXPIRY_RUN_SECONDS: "0", REDEMPTION_SWEEP_SECONDS: "86400", RATE_LIMIT_ANONYMOUS_PER_MINUTE: "0", ...TEST_STACK_NO_SHEDDING },
     freePorts: true,
     logFile,
   });

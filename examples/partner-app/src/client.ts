@@ -45,7 +45,7 @@ export function createClient(url: string, apiKey: string) {
 /** Failures worth another try: the network, a subgraph briefly unreachable, the rate limit. */
 function isTransient(error: unknown): boolean {
   if (!(error instanceof GraphQLRequestError)) return error instanceof TypeError; // fetch's network failure
-  return error.status >= 500 || error.codes.some((code) => code === "UPSTREAM_UNAVAILABLE" || code === "RATE_LIMITED");
+  return error.status >= 500 || error.codes.some((code) => code === "UPSTREAM_UNAVAILABLE" || code === "RATE_LIMITED" || code === "OVERLOADED");
 }
 
 /**

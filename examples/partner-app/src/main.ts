@@ -61,6 +61,11 @@ async function main(): Promise<void> {
     }
     const { member } = await withRetries(() => request(MemberPoints, { memberId }));
     if (!member) throw new Error(`No member ${memberId}`);
+    // balance is null (with an UPSTREAM_UNAVAILABLE error) when the points service is down: say so.
+    if (!member.balance) {
+      console.log(`Points ${when}: unavailable right now (${member.displayName})`);
+      return;
+    }
     console.log(`Points ${when}: ${member.balance.available} available (${member.displayName}, ${member.tier})`);
     return member.balance.available;
   };

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { badInput } from "../../../../shared/src/errors";
+import { appError } from "../../../../shared/src/errors";
 import { pageSize } from "../../../../shared/src/validation";
 import { requireSelf } from "../../../../shared/src/auth/policy";
 import type { Context } from "../context";
@@ -24,9 +24,10 @@ export class MemberResolver {
     @Ctx() { identity, loaders }: Context,
   ): Promise<Reward[]> {
     requireSelf(identity, member.id);
-    // Only the gateway can supply these; a direct call to the catalog without them is a client mistake.
+    // The gateway supplies these from the ledger (only the gateway and services can call the catalog):
+    // without them the ledger did not answer (they are nullable so that a profile reads without it).
     if (!member.tier || typeof member.balance?.available !== "number") {
-      throw badInput("Member.eligibleRewards needs the member's tier and balance; query it through the gateway");
+      throw appError("UPSTREAM_UNAVAILABLE", "The member's tier and balance could not be read from the points service; try again shortly");
     }
     return loaders.eligibleRewards.load({ memberId: member.id, tier: member.tier, available: member.balance.available, first: pageSize(first ?? DEFAULT_FIRST) });
   }

@@ -29,6 +29,10 @@ export class RedemptionRecord {
   @Column("text", { name: "failure_reason", nullable: true })
   failureReason!: string | null;
 
+  /** Set on a FAILED redemption retried with the same key: the redemption that took its key over. */
+  @Column("uuid", { name: "superseded_by", nullable: true })
+  supersededBy!: string | null;
+
   @Column("uuid", { name: "ledger_entry_id", nullable: true })
   ledgerEntryId!: string | null;
 

@@ -1,4 +1,6 @@
-import { DataSource, In, Repository } from "typeorm";
+import { randomUUID } from "node:crypto";
+import { DataSource, In, IsNull, Repository } from "typeorm";
+import { intFromEnv } from "../../../../shared/src/config";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import type { TierLevel } from "../../../../shared/src/enums";
 import { type ErrorCode, appError, badInput, notFound } from "../../../../shared/src/errors";
@@ -12,6 +14,7 @@ import type { RedeemRewardInput } from "./redeem-reward.input";
 import { RedemptionStatus } from "./redemption-status";
 import { RedemptionRecord } from "./redemption.entity";
 import { RedemptionSaga } from "./redemption-saga";
+import { retryAction } from "./redemption-retry";
 
 interface RedeemRequest {
   memberId: string;
@@ -33,6 +36,7 @@ export class RedemptionService {
     private readonly membersService = new SubgraphClient("members"),
     private readonly ledgerService = new SubgraphClient("ledger"),
     private readonly saga = new RedemptionSaga(dataSource, rewards, ledgerService),
+    private readonly recoveryAfterSeconds = intFromEnv("REDEMPTION_RECOVERY_AFTER_SECONDS", 30),
   ) {
     this.redemptions = dataSource.getRepository(RedemptionRecord);
   }
@@ -66,8 +70,9 @@ export class RedemptionService {
    */
   async redeem(input: RedeemRewardInput, now: Date = new Date()): Promise<RedemptionRecord> {
     const request = this.validate(input);
-    const earlier = await this.findByKey(request);
-    if (earlier) return this.replay(earlier, request);
+    const earlier = await this.earlierToRedeemAgain(request, now);
+    // The key's earlier redemption, when it is the answer (see redemption-retry.ts).
+    if (earlier && !("superseding" in earlier)) return earlier;
 
     const reward = await this.findReward(request.rewardId);
     // The reward's own conditions (offered, dates, stock) first, before asking other services.
@@ -75,11 +80,27 @@ export class RedemptionService {
     await this.requireMember(request.memberId);
     const standing = await this.standingOf(request.memberId);
 
-    const reservation = await this.reserve(request, reward, standing, now);
+    const reservation = await this.reserve(request, reward, standing, now, earlier?.superseding);
     // Someone else committed this key first: answer as a retry would.
     if (!reservation) return this.replay((await this.findByKey(request))!, request);
 
     return this.saga.settle(reservation, reward);
+  }
+
+  /**
+   * Step 2 for a key used before: its redemption's answer (a RedemptionRecord; an error is thrown), or
+   * `{ superseding }`, a redemption that failed for a transient reason, which this call redeems again.
+   * A PENDING one whose saga should have finished long ago is settled first, as the sweep would.
+   */
+  private async earlierToRedeemAgain(request: RedeemRequest, now: Date): Promise<RedemptionRecord | { superseding: RedemptionRecord } | null> {
+    let earlier = await this.findByKey(request);
+    if (!earlier || earlier.rewardId !== request.rewardId) return earlier && this.replay(earlier, request);
+    let action = retryAction(earlier, now, this.recoveryAfterSeconds);
+    if (action === "settle-then-decide") {
+      earlier = await this.saga.resolve(earlier, await this.findReward(earlier.rewardId), earlier.failureReason ?? "INTERRUPTED");
+      action = retryAction(earlier, now, this.recoveryAfterSeconds);
+    }
+    return action === "redeem-again" ? { superseding: earlier } : this.replay(earlier, request);
   }
 
   /** Step 1: well-formed ids and key. Keys are compared exactly as sent (no trimming). */
@@ -91,10 +112,10 @@ export class RedemptionService {
 
   /** Keys belong to the member who redeems: another member's equal key is another redemption. */
   private findByKey({ memberId, idempotencyKey }: RedeemRequest): Promise<RedemptionRecord | null> {
-    return this.redemptions.findOneBy({ memberId, idempotencyKey });
+    return this.redemptions.findOneBy({ memberId, idempotencyKey, supersededBy: IsNull() });
   }
 
-  /** Step 2: a key this member used before returns its first outcome, or its first error, never a second redemption. */
+  /** A key this member used before returns its outcome, or its error (a business reason), never a second redemption. */
   private replay(earlier: RedemptionRecord, request: RedeemRequest): RedemptionRecord {
     if (earlier.rewardId !== request.rewardId) {
       throw appError(
@@ -142,15 +163,23 @@ export class RedemptionService {
    * all. Null when the key was taken meanwhile. The member's count toward `maxPerMember` is read under a
    * lock (one member's redemptions of one reward queue here), so parallel requests cannot pass the
    * limit together; the stock is taken by one guarded UPDATE, so they cannot pass it either.
+   * `superseding`: the transiently FAILED redemption whose key this one takes over, marked in the same
+   * transaction (only one of several parallel retries marks it; the others answer as a retry would).
    */
   private async reserve(
     request: RedeemRequest,
     reward: RewardRecord,
     standing: Omit<MemberStanding, "redeemed">,
     now: Date,
+    superseding?: RedemptionRecord,
   ): Promise<RedemptionRecord | null> {
+    const id = randomUUID();
     try {
       return await this.dataSource.transaction(async (manager) => {
+        if (superseding) {
+          const marked = await manager.update(RedemptionRecord, { id: superseding.id, status: RedemptionStatus.FAILED, supersededBy: IsNull() }, { supersededBy: id });
+          if (!marked.affected) return null;
+        }
         if (reward.maxPerMember !== null) {
           await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${request.memberId}:${reward.id}`]);
         }
@@ -159,6 +188,8 @@ export class RedemptionService {
         const redemption = await manager.save(
           manager.create(RedemptionRecord, {
             ...request,
+            id,
+            supersededBy: null,
             pointsSpent: reward.costPoints,
             status: RedemptionStatus.PENDING,
             voucherCode: null,

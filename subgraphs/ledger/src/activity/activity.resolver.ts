@@ -5,15 +5,18 @@ import type { Context } from "../context";
 import { Member } from "../member/member.type";
 import { decodeCursor } from "./activity.cursor";
 import { LedgerEntryConnection } from "./activity.types";
+import { LEDGER_DOWN } from "../balance/balance.resolver";
 
 const DEFAULT_FIRST = 20;
 
 @Resolver(() => Member)
 export class MemberActivityResolver {
   @FieldResolver(() => LedgerEntryConnection, {
+    nullable: true,
     description:
       "Every movement of the member's points (earns, redemptions, transfers, expiries, reversals, adjustments), newest first, a page at a time. " +
-      "Only the member and admins see it.",
+      "Only the member and admins see it." +
+      LEDGER_DOWN,
   })
   activity(
     @Root() member: Member,

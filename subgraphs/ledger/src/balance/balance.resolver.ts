@@ -8,9 +8,16 @@ import { partnerStub } from "../partner/partner.type";
 import { ExpiringPoints, PartnerPoints, PointsBalance, TierProgress } from "./balance.types";
 import { EXPIRING_SOON_DAYS, tierStanding } from "../rules";
 
+/**
+ * The ledger's fields of a Member are nullable on purpose: with the ledger down, the gateway's call for
+ * them fails and each is null with its UPSTREAM_UNAVAILABLE error, while the members service's fields
+ * (a profile) still read. Non-null, one failed field would null the whole member.
+ */
+export const LEDGER_DOWN = " Null, with an `UPSTREAM_UNAVAILABLE` error, when the ledger cannot answer: the member's other fields still read.";
+
 @Resolver(() => Member)
 export class MemberBalanceResolver {
-  @FieldResolver(() => PointsBalance, { description: docs.memberBalance })
+  @FieldResolver(() => PointsBalance, { nullable: true, description: docs.memberBalance + LEDGER_DOWN })
   async balance(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<PointsBalance> {
     await requireSelfOrLinkedPartner(identity, member.id, () => loaders.linkedPartners.load(member.id));
     const standing = await loaders.standing.load(member.id);
@@ -25,13 +32,13 @@ export class MemberBalanceResolver {
     });
   }
 
-  @FieldResolver(() => TierLevel, { description: docs.memberTier })
+  @FieldResolver(() => TierLevel, { nullable: true, description: docs.memberTier + LEDGER_DOWN })
   async tier(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<TierLevel> {
     await requireSelfOrLinkedPartner(identity, member.id, () => loaders.linkedPartners.load(member.id));
     return tierStanding((await loaders.standing.load(member.id)).qualifying).current as TierLevel;
   }
 
-  @FieldResolver(() => TierProgress, { description: "How far the member is from the next tier. Only the member and admins see it." })
+  @FieldResolver(() => TierProgress, { nullable: true, description: "How far the member is from the next tier. Only the member and admins see it." + LEDGER_DOWN })
   async tierProgress(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<TierProgress> {
     requireSelf(identity, member.id);
     return Object.assign(new TierProgress(), tierStanding((await loaders.standing.load(member.id)).qualifying));

@@ -1,0 +1,104 @@
+import { Counter } from "prom-client";
+import type { EnvReader } from "./config";
+
+/**
+ * A circuit breaker per called service (the gateway's subgraphs; a service's calls to another):
+ * calls to a service that is dead or frozen fail at once instead of each waiting for its timeout,
+ * and go back to normal by themselves once it answers again.
+ *
+ * - closed: calls go through. It opens after `failuresToOpen` calls in a row failed (refused, reset,
+ *   timed out), or when calls are waiting and nothing at all came back for `stallMs` (a frozen
+ *   process: SIGSTOP, a full event loop), which a timeout alone would notice only after `timeoutMs`.
+ * - open: calls fail at once, for `openMs`.
+ * - half-open: one call (a probe) goes through; its success closes the breaker, its failure opens it again.
+ *
+ * Pure state with the clock passed in, so the rules are unit-tested with hand-written times.
+ */
+export interface BreakerSettings {
+  failuresToOpen: number;
+  openMs: number;
+  stallMs: number;
+}
+
+export const BREAKER_DEFAULTS: BreakerSettings = { failuresToOpen: 5, openMs: 2_000, stallMs: 3_000 };
+
+/** BREAKER_FAILURES, BREAKER_OPEN_MS, BREAKER_STALL_MS (0 turns stall detection off), checked at start. */
+export const readBreakerSettings = (env: EnvReader): BreakerSettings => ({
+  failuresToOpen: env.int("BREAKER_FAILURES", BREAKER_DEFAULTS.failuresToOpen, { min: 1 }),
+  openMs: env.int("BREAKER_OPEN_MS", BREAKER_DEFAULTS.openMs, { min: 1 }),
+  stallMs: env.int("BREAKER_STALL_MS", BREAKER_DEFAULTS.stallMs),
+});
+
+export type BreakerState = "closed" | "open" | "half-open";
+
+export class CircuitBreaker {
+  private mode: BreakerState = "closed";
+  private failures = 0;
+  private openedAt = 0;
+  private inFlight = 0;
+  private probing = false;
+  /** The last time a call came back (either way), or a call started with none waiting. */
+  private lastProgressAt = 0;
+
+  constructor(private readonly settings: BreakerSettings) {}
+
+  /** The state at `now` (an open breaker whose time is up is half-open). */
+  state(now: number): BreakerState {
+    if (this.mode === "closed" && this.stalled(now)) this.open(now);
+    if (this.mode === "open" && now - this.openedAt >= this.settings.openMs) this.mode = "half-open";
+    return this.mode;
+  }
+
+  /** Whether a call may start now; when it may, it is counted until `succeeded` or `failed`. */
+  tryStart(now: number): boolean {
+    const state = this.state(now);
+    if (state === "open") return false;
+    if (state === "half-open") {
+      if (this.probing) return false;
+      this.probing = true;
+    }
+    if (this.inFlight === 0) this.lastProgressAt = now;
+    this.inFlight++;
+    return true;
+  }
+
+  succeeded(now: number): void {
+    this.finish(now);
+    this.failures = 0;
+    this.mode = "closed";
+    this.probing = false;
+  }
+
+  failed(now: number): void {
+    this.finish(now);
+    this.failures++;
+    if (this.mode === "half-open" || this.failures >= this.settings.failuresToOpen) this.open(now);
+    this.probing = false;
+  }
+
+  private finish(now: number): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.lastProgressAt = now;
+  }
+
+  private stalled(now: number): boolean {
+    return this.settings.stallMs > 0 && this.inFlight > 0 && now - this.lastProgressAt >= this.settings.stallMs;
+  }
+
+  private open(now: number): void {
+    if (this.mode !== "open") breakerOpened.inc();
+    this.mode = "open";
+    this.openedAt = now;
+    this.failures = 0;
+  }
+}
+
+const breakerOpened = new Counter({ name: "coalition_circuit_breaker_opened_total", help: "Times a circuit breaker to a called service opened (calls to it failed fast)." });
+
+/** The error a call refused by an open breaker raises (its callers turn it into UPSTREAM_UNAVAILABLE). */
+export class CircuitOpenError extends Error {
+  constructor(readonly service: string) {
+    super(`circuit open: ${service} is not answering`);
+    this.name = "CircuitOpenError";
+  }
+}

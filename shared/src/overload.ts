@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Counter, Gauge } from "prom-client";
+import type { EnvReader } from "./config";
+
+/**
+ * Load shedding: at most `maxInFlight` GraphQL requests run at once in this process; up to `maxQueued`
+ * more wait (each at most `queueTimeoutMs`) for a slot; anything past that is refused at once, before
+ * its body is read, with HTTP 503, `Retry-After` and the code OVERLOADED. Past saturation a request
+ * that would only make every other one slower is told to come back instead of timing out.
+ */
+export interface AdmissionLimits {
+  /** 0: no limit (and no queue). */
+  maxInFlight: number;
+  maxQueued: number;
+  queueTimeoutMs: number;
+  retryAfterSeconds: number;
+  /** True when the process's own resources are saturated (a subgraph: too many queries waiting for a database connection). */
+  saturated?: () => boolean;
+}
+
+/** The code (and HTTP status) of a request shed by a full process: retry after `Retry-After` seconds, same keys. */
+export const OVERLOADED = "OVERLOADED";
+export const OVERLOADED_STATUS = 503;
+
+/** `<prefix>_MAX_IN_FLIGHT`, `<prefix>_QUEUE`, `<prefix>_QUEUE_TIMEOUT_MS` (GATEWAY_… or SUBGRAPH_…), checked at start. */
+export function readAdmissionLimits(env: EnvReader, prefix: "GATEWAY" | "SUBGRAPH", defaults: Omit<AdmissionLimits, "retryAfterSeconds">): AdmissionLimits {
+  return {
+    maxInFlight: env.int(`${prefix}_MAX_IN_FLIGHT`, defaults.maxInFlight),
+    maxQueued: env.int(`${prefix}_QUEUE`, defaults.maxQueued),
+    queueTimeoutMs: env.int(`${prefix}_QUEUE_TIMEOUT_MS`, defaults.queueTimeoutMs, { min: 1 }),
+    retryAfterSeconds: 1,
+  };
+}
+
+export const GATEWAY_ADMISSION_DEFAULTS = { maxInFlight: 64, maxQueued: 128, queueTimeoutMs: 1_000 };
+// Generous: a subgraph sheds only when its callers (every gateway process, other services) flood it.
+export const SUBGRAPH_ADMISSION_DEFAULTS = { maxInFlight: 256, maxQueued: 512, queueTimeoutMs: 2_000 };
+
+const shed = new Counter({
+  name: "coalition_requests_shed_total",
+  help: "GraphQL requests refused with HTTP 503 OVERLOADED before any work (reason: queue_full; queue_timeout, a queued request waited too long; pool_full, a subgraph's database pool has too many queries waiting).",
+  labelNames: ["reason"] as const,
+});
+const inFlightGauge = new Gauge({ name: "coalition_requests_in_flight", help: "GraphQL requests running now in this process." });
+const queuedGauge = new Gauge({ name: "coalition_requests_queued", help: "GraphQL requests waiting for a slot in this process." });
+
+/** Why a request was not admitted; null when it was. */
+export type ShedReason = "queue_full" | "queue_timeout" | "pool_full";
+
+/** Counts slots; `enter` resolves to a release function, or to the reason the request was shed. */
+export class AdmissionGate {
+  private inFlight = 0;
+  private readonly waiting: { admit: () => void; timer: NodeJS.Timeout }[] = [];
+
+  constructor(private readonly limits: AdmissionLimits) {}
+
+  enter(): Promise<(() => void) | ShedReason> | (() => void) | ShedReason {
+    if (this.limits.saturated?.()) return this.refuse("pool_full");
+    if (!this.limits.maxInFlight) return NOOP;
+    if (this.inFlight < this.limits.maxInFlight) return this.take();
+    if (this.waiting.length >= this.limits.maxQueued) return this.refuse("queue_full");
+    return new Promise((resolve) => {
+      const entry = {
+        admit: () => resolve(this.take()),
+        timer: setTimeout(() => {
+          this.waiting.splice(this.waiting.indexOf(entry), 1);
+          queuedGauge.set(this.waiting.length);
+          resolve(this.refuse("queue_timeout"));
+        }, this.limits.queueTimeoutMs),
+      };
+      this.waiting.push(entry);
+      queuedGauge.set(this.waiting.length);
+    });
+  }
+
+  get running(): number {
+    return this.inFlight;
+  }
+
+  private take(): () => void {
+    this.inFlight++;
+    inFlightGauge.set(this.inFlight);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      const next = this.waiting.shift();
+      queuedGauge.set(this.waiting.length);
+      if (next) {
+        clearTimeout(next.timer);
+        next.admit();
+      } else {
+        inFlightGauge.set(this.inFlight);
+      }
+    };
+  }
+
+  private refuse(reason: ShedReason): ShedReason {
+    shed.inc({ reason });
+    return reason;
+  }
+}
+
+const NOOP = () => {};
+
+/** The 503 of a shed request; its body is left unread (drained), the cheapest answer there is. */
+export function sendOverloaded(req: IncomingMessage, res: ServerResponse, limits: AdmissionLimits, headers: Record<string, string> = {}): void {
+  req.resume();
+  const body = JSON.stringify({
+    errors: [{ message: "The service is at capacity; retry after the Retry-After delay with the same input and keys", extensions: { code: "OVERLOADED", retryAfter: limits.retryAfterSeconds } }],
+  });
+  res.writeHead(OVERLOADED_STATUS, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    "retry-after": String(limits.retryAfterSeconds),
+    ...headers,
+  });
+  res.end(body);
+}

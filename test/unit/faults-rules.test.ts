@@ -1,0 +1,170 @@
+import type { Fetcher } from "@apollo/utils.fetcher";
+import { CircuitBreaker } from "../../shared/src/circuit-breaker";
+import { breakerFetcher } from "../../gateway/src/subgraph-breaker";
+import { AdmissionGate } from "../../shared/src/overload";
+import { loadGatewayConfig } from "../../gateway/src/config";
+import { healthUrlOf } from "../../gateway/src/readiness";
+import { statusForAnswer } from "../../gateway/src/upstream-status";
+import { retryAction } from "../../subgraphs/catalog/src/redemption/redemption-retry";
+
+/** Load shedding, the circuit breaker and the retryable status, with times and counts worked out by hand. */
+describe("AdmissionGate", () => {
+  const limits = { maxInFlight: 2, maxQueued: 1, queueTimeoutMs: 50, retryAfterSeconds: 1 };
+
+  it("admits 2, queues 1, sheds the 4th at once; a release lets the queued one in", async () => {
+    const gate = new AdmissionGate(limits);
+    const first = gate.enter();
+    const second = gate.enter();
+    expect(typeof first).toBe("function");
+    expect(typeof second).toBe("function");
+    const third = gate.enter();
+    expect(third).toBeInstanceOf(Promise);
+    expect(gate.enter()).toBe("queue_full");
+    (first as () => void)();
+    const admitted = await third;
+    expect(typeof admitted).toBe("function");
+    expect(gate.running).toBe(2);
+    (admitted as () => void)();
+    (admitted as () => void)(); // a second release changes nothing
+    expect(gate.running).toBe(1);
+  });
+
+  it("a request queued longer than queueTimeoutMs is shed", async () => {
+    const gate = new AdmissionGate(limits);
+    gate.enter();
+    gate.enter();
+    await expect(gate.enter()).resolves.toBe("queue_timeout");
+    expect(gate.running).toBe(2);
+  });
+
+  it("maxInFlight 0 admits everything", () => {
+    const gate = new AdmissionGate({ ...limits, maxInFlight: 0 });
+    for (let i = 0; i < 10; i++) expect(typeof gate.enter()).toBe("function");
+  });
+});
+
+describe("CircuitBreaker", () => {
+  const settings = { failuresToOpen: 3, openMs: 1_000, stallMs: 500 };
+
+  it("opens after 3 failures in a row, refuses for 1 s, lets one probe through, closes on its success", () => {
+    const breaker = new CircuitBreaker(settings);
+    for (const t of [0, 10, 20]) {
+      expect(breaker.tryStart(t)).toBe(true);
+      breaker.failed(t + 1);
+    }
+    expect(breaker.state(22)).toBe("open");
+    expect(breaker.tryStart(500)).toBe(false);
+    expect(breaker.tryStart(1_020)).toBe(false); // opened at 21 (the third failure): 999 ms
+    expect(breaker.tryStart(1_021)).toBe(true); // 1 000 ms after opening: the probe
+    expect(breaker.tryStart(1_022)).toBe(false); // only one probe at a time
+    breaker.succeeded(1_030);
+    expect(breaker.state(1_031)).toBe("closed");
+    expect(breaker.tryStart(1_032)).toBe(true);
+  });
+
+  it("a success resets the count: 2 failures, a success, 2 failures stay closed", () => {
+    const breaker = new CircuitBreaker(settings);
+    for (const outcome of ["failed", "failed", "succeeded", "failed", "failed"] as const) {
+      breaker.tryStart(0);
+      breaker[outcome](1);
+    }
+    expect(breaker.state(2)).toBe("closed");
+  });
+
+  it("a failed probe opens it again for another openMs", () => {
+    const breaker = new CircuitBreaker(settings);
+    for (let i = 0; i < 3; i++) {
+      breaker.tryStart(0);
+      breaker.failed(0);
+    }
+    expect(breaker.tryStart(1_000)).toBe(true);
+    breaker.failed(1_100);
+    expect(breaker.tryStart(2_099)).toBe(false);
+    expect(breaker.tryStart(2_100)).toBe(true);
+  });
+
+  it("opens when calls wait and nothing comes back for stallMs (a frozen service)", () => {
+    const breaker = new CircuitBreaker(settings);
+    expect(breaker.tryStart(0)).toBe(true);
+    expect(breaker.tryStart(100)).toBe(true);
+    expect(breaker.state(499)).toBe("closed");
+    expect(breaker.tryStart(500)).toBe(false); // 500 ms since the first call, no answer
+  });
+
+  it("a slow call alone is not a stall while other calls come back", () => {
+    const breaker = new CircuitBreaker(settings);
+    breaker.tryStart(0); // slow
+    breaker.tryStart(300);
+    breaker.succeeded(400);
+    expect(breaker.state(899)).toBe("closed");
+    expect(breaker.state(900)).toBe("open");
+  });
+});
+
+describe("statusForAnswer", () => {
+  const upstream = { message: "x", extensions: { code: "UPSTREAM_UNAVAILABLE" } };
+  it("503 only with no data and every error UPSTREAM_UNAVAILABLE", () => {
+    expect(statusForAnswer(null, [upstream])).toBe(503);
+    expect(statusForAnswer(undefined, [upstream, upstream])).toBe(503);
+    expect(statusForAnswer({ member: { balance: null } }, [upstream])).toBeUndefined();
+    expect(statusForAnswer(null, [upstream, { message: "y", extensions: { code: "NOT_FOUND" } }])).toBeUndefined();
+    expect(statusForAnswer(null, [])).toBeUndefined();
+  });
+});
+
+describe("timeouts along a path", () => {
+  const secrets = { JWT_SECRET: "j".repeat(32), GATEWAY_SECRET: "g".repeat(32), SERVICE_SECRET: "s".repeat(32) };
+  it("the gateway waits 25 s by default, more than 5 service calls of 4 s", () => {
+    expect(loadGatewayConfig(secrets).subgraphTimeoutMs).toBe(25_000);
+  });
+  it("refuses a gateway timeout not longer than 5 × SERVICE_CALL_TIMEOUT_MS", () => {
+    expect(() => loadGatewayConfig({ ...secrets, SUBGRAPH_TIMEOUT_MS: "20000" })).toThrow(/SUBGRAPH_TIMEOUT_MS \(20000\) must be more than 5 × SERVICE_CALL_TIMEOUT_MS \(20000\)/);
+    expect(loadGatewayConfig({ ...secrets, SUBGRAPH_TIMEOUT_MS: "10000", SERVICE_CALL_TIMEOUT_MS: "1999" }).subgraphTimeoutMs).toBe(10_000);
+  });
+});
+
+describe("healthUrlOf", () => {
+  it("is /health beside /graphql", () => {
+    expect(healthUrlOf("http://localhost:4004/graphql")).toBe("http://localhost:4004/health");
+    expect(healthUrlOf("http://ledger:8080/api/graphql?x=1")).toBe("http://ledger:8080/api/health");
+  });
+});
+
+describe("retryAction (a redemption key retried)", () => {
+  const now = new Date("2026-11-30T12:00:30Z");
+  const at = (iso: string) => new Date(iso);
+  it("redeems again after a transient failure, never after a business one", () => {
+    for (const reason of ["UPSTREAM_UNAVAILABLE", "INTERRUPTED", "OVERLOADED", "INTERNAL_SERVER_ERROR", null]) {
+      expect(retryAction({ status: "FAILED", failureReason: reason, updatedAt: now }, now, 30)).toBe("redeem-again");
+    }
+    for (const reason of ["INSUFFICIENT_POINTS", "OUT_OF_STOCK", "NOT_ELIGIBLE", "HOLD_RELEASED"]) {
+      expect(retryAction({ status: "FAILED", failureReason: reason, updatedAt: now }, now, 30)).toBe("replay");
+    }
+  });
+  it("settles a PENDING one first once it is 30 s old (the recovery delay), not at 29.999 s", () => {
+    expect(retryAction({ status: "PENDING", failureReason: null, updatedAt: at("2026-11-30T12:00:00Z") }, now, 30)).toBe("settle-then-decide");
+    expect(retryAction({ status: "PENDING", failureReason: null, updatedAt: at("2026-11-30T12:00:00.001Z") }, now, 30)).toBe("replay");
+  });
+  it("replays COMPLETED and CANCELLED", () => {
+    expect(retryAction({ status: "COMPLETED", failureReason: null, updatedAt: at("2026-01-01T00:00:00Z") }, now, 30)).toBe("replay");
+    expect(retryAction({ status: "CANCELLED", failureReason: null, updatedAt: at("2026-01-01T00:00:00Z") }, now, 30)).toBe("replay");
+  });
+});
+
+describe("breakerFetcher (the gateway's calls to one subgraph)", () => {
+  // A subgraph that never answers (SIGSTOP): the call ends only when its signal aborts it.
+  const frozen = (async (_url: string, init: { signal?: AbortSignal } = {}) =>
+    new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(init.signal!.reason)))) as unknown as Fetcher;
+
+  it("aborts calls waiting on a stalled subgraph after about stallMs, and refuses new ones at once", async () => {
+    const fetcher = breakerFetcher(frozen, "ledger", { failuresToOpen: 5, openMs: 10_000, stallMs: 200 });
+    const started = performance.now();
+    await expect(fetcher("http://ledger/graphql", {})).rejects.toThrow("circuit open: ledger is not answering");
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(200);
+    expect(waited).toBeLessThan(1_000);
+    const refused = performance.now();
+    await expect(fetcher("http://ledger/graphql", {})).rejects.toThrow("circuit open");
+    expect(performance.now() - refused).toBeLessThan(50);
+  });
+});
