@@ -3,6 +3,8 @@ import { createLinkedPartnersLoader } from "../../../shared/src/auth/linked-part
 import type { Identity } from "../../../shared/src/auth/proof";
 import { SubgraphClient } from "../../../shared/src/subgraph-client";
 import { createActivityLoader } from "./activity/activity.loader";
+import { createAdjustmentLoader } from "./adjustment/adjustment.loader";
+import { AdjustmentService } from "./adjustment/adjustment.service";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
@@ -21,6 +23,8 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
   const members = new SubgraphClient("members", requestId);
   return {
     identity,
+    requestId,
+    adjustments: new AdjustmentService(dataSource, clock, members, new SubgraphClient("partners", requestId)),
     purchases: new PurchaseService(dataSource, clock, requestId),
     holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),
@@ -33,6 +37,7 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
       ledgerEntry: createLedgerEntryLoader(manager),
       activity: createActivityLoader(manager),
       settlement: createSettlementLoader(manager, clock),
+      adjustment: createAdjustmentLoader(manager),
     },
   };
 }
