@@ -5,6 +5,7 @@ import { SubgraphClient } from "../../../shared/src/subgraph-client";
 import { createActivityLoader } from "./activity/activity.loader";
 import { createAdjustmentLoader } from "./adjustment/adjustment.loader";
 import { AdjustmentService } from "./adjustment/adjustment.service";
+import { AuditLogService } from "./audit/audit-log.service";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
@@ -24,6 +25,7 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
   return {
     identity,
     requestId,
+    auditLog: new AuditLogService(dataSource, requestId),
     adjustments: new AdjustmentService(dataSource, clock, members, new SubgraphClient("partners", requestId)),
     purchases: new PurchaseService(dataSource, clock, requestId),
     holds: new HoldService(dataSource, clock),

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { DataSource } from "typeorm";
+import { readAuditRows } from "../../../shared/src/audit/audit-page";
 import type { Identity } from "../../../shared/src/auth/proof";
 import { requestIdOf } from "../../../shared/src/request-id";
 import { SubgraphClient } from "../../../shared/src/subgraph-client";
@@ -17,6 +18,8 @@ export function createContext(dataSource: DataSource, req?: IncomingMessage, ide
   const partnerAccounts = new PartnerAccountService(dataSource, new SubgraphClient("partners", requestIdOf(req)));
   return {
     identity,
+    requestId: requestIdOf(req),
+    auditRows: (filter: Parameters<typeof readAuditRows>[2], after: Parameters<typeof readAuditRows>[3], limit: number) => readAuditRows(dataSource.manager, "members", filter, after, limit),
     members,
     partnerAccounts,
     loaders: { member: createMemberLoader(members), partnerAccounts: createPartnerAccountsLoader(partnerAccounts) },

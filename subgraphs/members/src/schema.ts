@@ -1,3 +1,4 @@
+import { auditEventsResolver } from "../../../shared/src/audit/audit-resolver";
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
 import { memberReference } from "./member/member.reference";
 import { MemberResolver } from "./member/member.resolver";
@@ -6,6 +7,6 @@ import { PartnerAccountResolver } from "./partner-account/partner-account.resolv
 /** The members subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [MemberResolver, PartnerAccountResolver],
+    resolvers: [auditEventsResolver("members"), MemberResolver, PartnerAccountResolver],
     referenceResolvers: { ...memberReference },
   });
