@@ -53,9 +53,24 @@ export const isAuditedCaller = (identity: Identity) => identity.kind === "admin"
 
 /** Writes one line, inside the caller's transaction (`manager` must be that transaction's). */
 export async function recordAudit(manager: EntityManager, line: AuditLine): Promise<void> {
+  await recordAudits(manager, [line]);
+}
+
+/** Writes several lines in one statement (a group of purchases written together), inside the caller's transaction. */
+export async function recordAudits(manager: EntityManager, lines: readonly AuditLine[]): Promise<void> {
+  if (!lines.length) return;
   await manager.query(
-    `INSERT INTO audit_events (actor, action, member_id, partner_id, target_id, request_id, outcome) VALUES ($1, $2, $3, $4, $5, $6, 'SUCCEEDED')`,
-    [line.actor, line.action, line.memberId ?? null, line.partnerId ?? null, line.targetId ?? null, line.requestId ?? null],
+    `INSERT INTO audit_events (actor, action, member_id, partner_id, target_id, request_id, outcome)
+     SELECT actor, action, member_id, partner_id, target_id, request_id, 'SUCCEEDED'
+     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS l(actor, action, member_id, partner_id, target_id, request_id)`,
+    [
+      lines.map((l) => l.actor),
+      lines.map((l) => l.action),
+      lines.map((l) => l.memberId ?? null),
+      lines.map((l) => l.partnerId ?? null),
+      lines.map((l) => l.targetId ?? null),
+      lines.map((l) => l.requestId ?? null),
+    ],
   );
 }
 
