@@ -6,6 +6,8 @@ import { createActivityLoader } from "./activity/activity.loader";
 import { createAdjustmentLoader } from "./adjustment/adjustment.loader";
 import { AdjustmentService } from "./adjustment/adjustment.service";
 import { AuditLogService } from "./audit/audit-log.service";
+import { InsightsService } from "./insights/insights.service";
+import { insightsMinGroup } from "./settings";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
@@ -26,6 +28,7 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
     identity,
     requestId,
     auditLog: new AuditLogService(dataSource, requestId),
+    insights: new InsightsService(dataSource, clock, members, new SubgraphClient("partners", requestId), insightsMinGroup()),
     adjustments: new AdjustmentService(dataSource, clock, members, new SubgraphClient("partners", requestId)),
     purchases: new PurchaseService(dataSource, clock, requestId),
     holds: new HoldService(dataSource, clock),

@@ -24,6 +24,12 @@ export class PartnerAccountService {
     this.members = dataSource.getRepository(MemberRecord);
   }
 
+  /** The members with an ACTIVE link to this partner (partner insights' population). */
+  async activeMemberIdsOf(partnerId: string): Promise<string[]> {
+    const rows: { member_id: string }[] = await this.dataSource.query(`SELECT member_id FROM partner_accounts WHERE partner_id = $1 AND status = 'ACTIVE'`, [partnerId]);
+    return rows.map((row) => row.member_id);
+  }
+
   /** Every link of these members, pending ones included: callers decide what a link lets whom see. */
   findByMemberIds(memberIds: string[]): Promise<PartnerAccountRecord[]> {
     return this.accounts.find({ where: { memberId: In(memberIds) }, order: { linkedAt: "ASC", partnerId: "ASC" } });
