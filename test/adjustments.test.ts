@@ -2,10 +2,11 @@ import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { enrollMember, headline, recordPurchase, registerPartner } from "./support/fixtures";
 import { asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
+import { eventually } from "./support/eventually";
 import { expectLedgerConsistent } from "./support/ledger";
 
 const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id kind points member { id } partner { id } adjustment { reason note madeBy fundedBy { id } } } }`;
-const AUDIT = `query($memberId: ID) { auditLog(first: 50, memberId: $memberId) { edges { node { service actor action memberId partnerId targetId requestId outcome } } } }`;
+const AUDIT = `query($memberId: ID) { auditLog(first: 50, memberId: $memberId) { edges { node { service actor action memberId partnerId targetId requestId outcome errorCode } } } }`;
 const ACTIVITY = `query($id: ID!) { member(id: $id) { activity(first: 50) { edges { node { id kind points adjustment { reason note madeBy } } } } } }`;
 const COALITION = "00000000-0000-0000-0000-000000000000";
 const MISSING = "00000000-0000-4000-8000-000000000000";
@@ -47,7 +48,7 @@ describe("adjustPoints", () => {
     // The coalition's issuance account gave the points: 500 more debited than before.
     expect(await issuanceBalance("COALITION_ISSUANCE", COALITION)).toBe(before - 500);
     expect(await auditLines(member.id)).toEqual([
-      expect.objectContaining({ service: "ledger", actor: "admin:test-admin", action: "ADJUST_POINTS", memberId: member.id, partnerId: null, targetId: adjustPoints.id, outcome: "SUCCEEDED" }),
+      expect.objectContaining({ service: "ledger", actor: "admin:test-admin", action: "ADJUST_POINTS", memberId: member.id, partnerId: null, targetId: adjustPoints.id, outcome: "SUCCEEDED", errorCode: null }),
     ]);
     // The member sees why, not who.
     const [entry] = (await ok(ACTIVITY, { id: member.id }, asMember(member.id))).member.activity.edges.map((e: { node: unknown }) => e.node);
@@ -94,7 +95,12 @@ describe("adjustPoints", () => {
     expect(new Set(copies.map((c) => c.adjustPoints.id))).toEqual(new Set([first.adjustPoints.id]));
     await fails(ADJUST, { input: { ...input.input, points: 41 } }, "IDEMPOTENCY_CONFLICT");
     expect((await headline(member.id)).balance.available).toBe(40);
-    expect(await auditLines(member.id)).toHaveLength(1);
+    // One line for the adjustment (none for the replays), and one FAILED line for the conflicting attempt.
+    const found = await eventually(async () => {
+      const all = (await auditLines(member.id)) as { outcome: string; errorCode: string | null }[];
+      return all.length >= 2 ? all : undefined;
+    });
+    expect(found.map((l) => `${l.outcome} ${l.errorCode}`)).toEqual(["FAILED IDEMPOTENCY_CONFLICT", "SUCCEEDED null"]);
   });
 
   it("refuses bad input and other callers with clear errors, writing nothing", async () => {
@@ -123,6 +129,17 @@ describe("adjustPoints", () => {
     await fails(ADJUST, adjust({ memberId: member.id, points: 5 }), "FORBIDDEN", asMember(member.id));
     await fails(ADJUST, adjust({ memberId: member.id, points: 5, note: "bad\u0000note" }), "BAD_USER_INPUT");
     expect(await activity(member.id)).toEqual([]);
-    expect(await auditLines(member.id)).toEqual([]);
+    // No line says an adjustment happened; each refused attempt by an admin or a partner app that reached the ledger has a FAILED line
+    // (the unknown reason and the NUL byte are refused before any resolver runs, the member's attempt is not audited).
+    const failed = await eventually(async () => {
+      const found = (await auditLines(member.id)) as { outcome: string; errorCode: string; actor: string; action: string }[];
+      return found.length >= 7 ? found : undefined;
+    });
+    expect(failed.every((l) => l.outcome === "FAILED" && l.action === "ADJUST_POINTS")).toBe(true);
+    expect(failed.map((l) => `${l.actor.split(":")[0]} ${l.errorCode}`).sort()).toEqual([
+      ...Array(5).fill("admin BAD_USER_INPUT"),
+      "admin NOT_FOUND",
+      "partner FORBIDDEN",
+    ]);
   });
 });

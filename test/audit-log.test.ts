@@ -2,12 +2,13 @@ import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { asAdmin, asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
+import { eventually } from "./support/eventually";
 import { expectLedgerConsistent } from "./support/ledger";
 
-type Line = { service: string; actor: string; action: string; memberId: string | null; partnerId: string | null; targetId: string | null; requestId: string | null; outcome: string; occurredAt: string };
+type Line = { service: string; actor: string; action: string; memberId: string | null; partnerId: string | null; targetId: string | null; requestId: string | null; outcome: string; errorCode: string | null; occurredAt: string };
 const AUDIT = `query($first: Int, $after: String, $memberId: ID, $partnerId: ID, $actor: String) {
   auditLog(first: $first, after: $after, memberId: $memberId, partnerId: $partnerId, actor: $actor) {
-    edges { cursor node { id service occurredAt actor action memberId partnerId targetId requestId outcome } }
+    edges { cursor node { id service occurredAt actor action memberId partnerId targetId requestId outcome errorCode } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -86,7 +87,7 @@ describe("auditLog", () => {
     expect((await lines({ memberId: member.id })).map((l) => l.action)).toEqual(["READ_MEMBER_PROFILE", "READ_MEMBER_PROFILE", "ENROLL_MEMBER"]);
   });
 
-  it("a failed write leaves no line: its line rolls back with it", async () => {
+  it("a failed write leaves no SUCCEEDED line (it rolls back with the change), and a FAILED line with its error code", async () => {
     const partner = await registerPartner();
     const member = await enrollMember();
     const { issuePartnerApiKey } = await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partner.id });
@@ -98,10 +99,21 @@ describe("auditLog", () => {
     await fails(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100, currency: "USD", reference: unique("r") } }, "BAD_USER_INPUT", app);
     await fails(`mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`, { input: { email: member.email, displayName: "Twice" } }, "CONFLICT");
     await fails(`mutation($id: ID!) { revokePartnerApiKey(id: $id) { id } }`, { id: "00000000-0000-4000-8000-000000000000" }, "NOT_FOUND");
-    const after = await lines({ partnerId: partner.id });
-    expect(after.map((l) => l.action)).toEqual(["RECORD_PURCHASE", ...before.map((l) => l.action)]);
-    expect((await lines({ memberId: member.id })).filter((l) => l.action === "ENROLL_MEMBER")).toHaveLength(1);
-    expect((await lines({ memberId: member.id })).filter((l) => l.action === "REVERSE_PURCHASE")).toHaveLength(0);
+    const succeeded = (found: Line[]) => found.filter((l) => l.outcome === "SUCCEEDED");
+    const after = await eventually(async () => {
+      const found = await lines({ partnerId: partner.id });
+      return found.length >= before.length + 3 ? found : undefined;
+    });
+    expect(succeeded(after).map((l) => l.action)).toEqual(["RECORD_PURCHASE", ...before.map((l) => l.action)]);
+    expect(succeeded(await lines({ memberId: member.id })).map((l) => l.action)).toEqual(["RECORD_PURCHASE", "ENROLL_MEMBER"]);
+    // The partner app's two refused attempts, as FAILED lines with the code it got.
+    const failed = after.filter((l) => l.outcome === "FAILED").map((l) => `${l.action} ${l.errorCode} ${l.actor === `partner:${partner.id}`}`);
+    expect(failed.sort()).toEqual(["RECORD_PURCHASE BAD_USER_INPUT true", "REVERSE_PURCHASE BAD_USER_INPUT true"]);
+    const adminFailures = await eventually(async () => {
+      const found = (await lines({ actor: "admin:test-admin", first: 50 })).filter((l) => l.outcome === "FAILED");
+      return found.some((l) => l.action === "REVOKE_PARTNER_API_KEY") && found.some((l) => l.action === "ENROLL_MEMBER") ? found : undefined;
+    });
+    expect(adminFailures.find((l) => l.action === "ENROLL_MEMBER")?.errorCode).toBe("CONFLICT");
   });
 
   it("pages through every service's lines newest first with a stable cursor, each line once", async () => {

@@ -14,11 +14,14 @@ CREATE TABLE audit_events (
   partner_id uuid,
   target_id text,
   request_id text,
-  outcome text NOT NULL
+  outcome text NOT NULL,
+  error_code text
 );
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_action_check CHECK (length(action) >= 1 AND length(action) <= 100);
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_actor_check CHECK (length(actor) >= 1 AND length(actor) <= 200);
-ALTER TABLE audit_events ADD CONSTRAINT audit_events_outcome_check CHECK (outcome = 'SUCCEEDED'::text);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_check CHECK ((outcome = 'FAILED'::text) = (error_code IS NOT NULL));
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_error_code_check CHECK (length(error_code) <= 50);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_outcome_check CHECK (outcome = ANY (ARRAY['SUCCEEDED'::text, 'FAILED'::text]));
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_request_id_check CHECK (length(request_id) <= 128);
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_target_id_check CHECK (length(target_id) <= 200);

@@ -1,4 +1,5 @@
 import { compareAuditRows, decodeAuditCursor, encodeAuditCursor, mergeAuditPages, type AuditRow } from "../../shared/src/audit/audit-page";
+import { actionOfMutation, targetsOf } from "../../shared/src/audit/failed-writes";
 import { actorOf, isAuditedCaller } from "../../shared/src/audit/record-audit";
 import { MAX_ADJUSTMENT_POINTS, adjustmentProblem } from "../../subgraphs/ledger/src/rules/adjustments";
 
@@ -30,7 +31,7 @@ describe("adjustment rules", () => {
 
 describe("audit trail helpers", () => {
   const row = (at: string, service: string, id: string): AuditRow => ({
-    at, service, id, actor: "admin:a", action: "X", memberId: null, partnerId: null, targetId: null, requestId: null, outcome: "SUCCEEDED",
+    at, service, id, actor: "admin:a", action: "X", memberId: null, partnerId: null, targetId: null, requestId: null, outcome: "SUCCEEDED", errorCode: null,
   });
   const ID1 = "00000000-0000-4000-8000-000000000001";
   const ID2 = "00000000-0000-4000-8000-000000000002";
@@ -58,6 +59,15 @@ describe("audit trail helpers", () => {
     for (const bad of ["", "abc", Buffer.from(JSON.stringify(["2026-11-30", "ledger", ID1])).toString("base64url"), Buffer.from(JSON.stringify([cursor.at, "Ledger; DROP", ID1])).toString("base64url")]) {
       expect(() => decodeAuditCursor(bad)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT", field: "after" }) }));
     }
+  });
+
+  it("names a failed attempt like the change it tried, about the member and partner of its arguments", () => {
+    expect(actionOfMutation("adjustPoints")).toBe("ADJUST_POINTS");
+    expect(actionOfMutation("issuePartnerApiKey")).toBe("ISSUE_PARTNER_API_KEY");
+    expect(actionOfMutation("recordPurchase")).toBe("RECORD_PURCHASE");
+    expect(targetsOf({ input: { memberId: ID1.toUpperCase(), fundedByPartnerId: ID2 } })).toEqual({ memberId: ID1, partnerId: ID2 });
+    expect(targetsOf({ partnerId: ID2, memberId: "not-an-id" })).toEqual({ memberId: null, partnerId: ID2 });
+    expect(targetsOf({ id: ID1 })).toEqual({ memberId: null, partnerId: null });
   });
 
   it("audits admins and partner apps, not members acting for themselves", () => {

@@ -29,6 +29,7 @@ export interface AuditRow extends AuditCursor {
   targetId: string | null;
   requestId: string | null;
   outcome: string;
+  errorCode: string | null;
 }
 
 const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -65,7 +66,7 @@ export function mergeAuditPages(pages: AuditRow[][], first: number): { rows: Aud
 export async function readAuditRows(manager: EntityManager, service: string, filter: AuditFilter, after: AuditCursor | null, limit: number): Promise<AuditRow[]> {
   const rows: Omit<AuditRow, "service">[] = await manager.query(
     `SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, id::text AS id, actor, action,
-            member_id::text AS "memberId", partner_id::text AS "partnerId", target_id AS "targetId", request_id AS "requestId", outcome
+            member_id::text AS "memberId", partner_id::text AS "partnerId", target_id AS "targetId", request_id AS "requestId", outcome, error_code AS "errorCode"
      FROM audit_events
      WHERE ($1::uuid IS NULL OR member_id = $1) AND ($2::uuid IS NULL OR partner_id = $2) AND ($3::text IS NULL OR actor = $3)
        AND ($4::timestamptz IS NULL OR occurred_at < $4 OR (occurred_at = $4 AND ($5::text < $6::text OR ($5::text = $6::text AND id < $7::uuid))))

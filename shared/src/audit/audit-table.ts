@@ -16,7 +16,10 @@ export async function createAuditEventsTable(queryRunner: QueryRunner): Promise<
       partner_id uuid,
       target_id text CHECK (length(target_id) <= 200),
       request_id text CHECK (length(request_id) <= 128),
-      outcome text NOT NULL CHECK (outcome IN ('SUCCEEDED'))
+      outcome text NOT NULL CHECK (outcome IN ('SUCCEEDED', 'FAILED')),
+      -- A FAILED line's error code (extensions.code), e.g. FORBIDDEN; null on SUCCEEDED lines.
+      error_code text CHECK (length(error_code) <= 50),
+      CHECK ((outcome = 'FAILED') = (error_code IS NOT NULL))
     )`);
   await queryRunner.query(`
     CREATE FUNCTION audit_events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

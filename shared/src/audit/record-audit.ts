@@ -26,6 +26,8 @@ export interface AuditLine {
   targetId?: string | null;
   /** The request's id (`x-request-id`), to follow it through every service's logs. */
   requestId?: string | null;
+  /** Only for a refused or failed attempt (outcome FAILED): its error code. Lines of changes made have none. */
+  errorCode?: string | null;
 }
 
 /** The actor string of an identity. */
@@ -60,9 +62,9 @@ export async function recordAudit(manager: EntityManager, line: AuditLine): Prom
 export async function recordAudits(manager: EntityManager, lines: readonly AuditLine[]): Promise<void> {
   if (!lines.length) return;
   await manager.query(
-    `INSERT INTO audit_events (actor, action, member_id, partner_id, target_id, request_id, outcome)
-     SELECT actor, action, member_id, partner_id, target_id, request_id, 'SUCCEEDED'
-     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS l(actor, action, member_id, partner_id, target_id, request_id)`,
+    `INSERT INTO audit_events (actor, action, member_id, partner_id, target_id, request_id, outcome, error_code)
+     SELECT actor, action, member_id, partner_id, target_id, request_id, CASE WHEN error_code IS NULL THEN 'SUCCEEDED' ELSE 'FAILED' END, error_code
+     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[]) AS l(actor, action, member_id, partner_id, target_id, request_id, error_code)`,
     [
       lines.map((l) => l.actor),
       lines.map((l) => l.action),
@@ -70,6 +72,7 @@ export async function recordAudits(manager: EntityManager, lines: readonly Audit
       lines.map((l) => l.partnerId ?? null),
       lines.map((l) => l.targetId ?? null),
       lines.map((l) => l.requestId ?? null),
+      lines.map((l) => l.errorCode ?? null),
     ],
   );
 }

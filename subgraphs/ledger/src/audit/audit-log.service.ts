@@ -61,4 +61,5 @@ const toAuditEvent = (row: AuditRow) =>
     targetId: row.targetId,
     requestId: row.requestId,
     outcome: row.outcome,
+    errorCode: row.errorCode,
   });

@@ -30,8 +30,15 @@ export class AuditEvent {
   @Field(() => String, { nullable: true, description: "The request's `x-request-id`, to find it in every service's logs." })
   requestId!: string | null;
 
-  @Field(() => String, { description: "SUCCEEDED: lines are written in the transaction of the change, so only changes that happened have one (a failed write rolls its line back with it)." })
+  @Field(() => String, {
+    description:
+      "SUCCEEDED: the change happened (the line was written in its transaction, so a change that failed never has one). " +
+      "FAILED: an admin or partner app attempted it and it was refused or failed (see errorCode); nothing was changed.",
+  })
   outcome!: string;
+
+  @Field(() => String, { nullable: true, description: "For a FAILED line, the error code the caller got (e.g. FORBIDDEN, BAD_USER_INPUT); null otherwise." })
+  errorCode!: string | null;
 }
 
 @ObjectType({ description: "One audit line with the cursor that marks its place." })
