@@ -85,6 +85,9 @@ describe("auditLog", () => {
     await ok(`query($id: ID!) { member(id: $id) { email } }`, { id: member.id });
     await ok(`query($email: String!) { memberByEmail(email: $email) { id } }`, { email: member.email });
     expect((await lines({ memberId: member.id })).map((l) => l.action)).toEqual(["READ_MEMBER_PROFILE", "READ_MEMBER_PROFILE", "ENROLL_MEMBER"]);
+    // Through another service's field: the ledger's entry, its member's name from the members service.
+    await ok(ADJUST.replace("{ id }", "{ id member { displayName } }"), { input: { memberId: member.id, points: 5, reason: "GOODWILL", note: "n", idempotencyKey: unique("k") } });
+    expect((await lines({ memberId: member.id })).map((l) => `${l.service} ${l.action}`).slice(0, 2).sort()).toEqual(["ledger ADJUST_POINTS", "members READ_MEMBER_PROFILE"]);
   });
 
   it("a failed write leaves no SUCCEEDED line (it rolls back with the change), and a FAILED line with its error code", async () => {

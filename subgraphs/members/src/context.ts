@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import { readAuditRows } from "../../../shared/src/audit/audit-page";
 import type { Identity } from "../../../shared/src/auth/proof";
@@ -22,7 +23,15 @@ export function createContext(dataSource: DataSource, req?: IncomingMessage, ide
     auditRows: (filter: Parameters<typeof readAuditRows>[2], after: Parameters<typeof readAuditRows>[3], limit: number) => readAuditRows(dataSource.manager, "members", filter, after, limit),
     members,
     partnerAccounts,
-    loaders: { member: createMemberLoader(members), partnerAccounts: createPartnerAccountsLoader(partnerAccounts) },
+    loaders: {
+      member: createMemberLoader(members),
+      partnerAccounts: createPartnerAccountsLoader(partnerAccounts),
+      // Admin profile reads through `_entities`, audited once per batch.
+      profileRead: new DataLoader<string, void>(async (ids) => {
+        await members.auditProfileReads({ identity, requestId: requestIdOf(req) }, [...ids]);
+        return ids.map(() => undefined);
+      }),
+    },
   };
 }
 export type Context = ReturnType<typeof createContext>;

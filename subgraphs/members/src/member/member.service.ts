@@ -1,5 +1,5 @@
 import { DataSource, In, Repository } from "typeorm";
-import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
+import { type AuditCaller, actorOf, auditWrite, recordAudits } from "../../../../shared/src/audit/record-audit";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { badInput, conflict } from "../../../../shared/src/errors";
 import { requireId, requireText } from "../../../../shared/src/validation";
@@ -22,12 +22,11 @@ export class MemberService {
     this.members = dataSource.getRepository(MemberRecord);
   }
 
-  /** An admin read members' profiles: one audit line each (its own short transaction: a read changes nothing else). */
+  /** An admin read members' profiles: one audit line each, in one statement (a read changes nothing else to be atomic with). */
   async auditProfileReads(caller: AuditCaller, memberIds: string[]): Promise<void> {
     if (caller.identity.kind !== "admin" || !memberIds.length) return;
-    await this.dataSource.transaction(async (tx) => {
-      for (const memberId of memberIds) await auditWrite(tx, caller, { action: "READ_MEMBER_PROFILE", memberId });
-    });
+    const actor = actorOf(caller.identity);
+    await recordAudits(this.dataSource.manager, memberIds.map((memberId) => ({ actor, action: "READ_MEMBER_PROFILE", memberId, requestId: caller.requestId })));
   }
 
   findByIds(ids: string[]): Promise<MemberRecord[]> {
