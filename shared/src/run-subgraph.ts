@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { auditFailedWrites } from "./audit/failed-writes";
 import { printSubgraphSchema } from "@apollo/subgraph";
 import type { Express } from "express";
 import type { DataSource } from "typeorm";
@@ -95,7 +96,7 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
         schema,
         formatError: createErrorFormatter(log),
         includeStacktraceInErrorResponses: isDevelopment(),
-        plugins: [ApolloServerPluginInlineTraceDisabled()],
+        plugins: [ApolloServerPluginInlineTraceDisabled(), auditFailedWrites(dataSource, log)],
       },
       context: async (req, identity) => definition.createContext(dataSource, req, identity),
       health: async () => void (await dataSource.query("SELECT 1")),

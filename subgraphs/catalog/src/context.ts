@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { DataSource } from "typeorm";
+import { readAuditRows } from "../../../shared/src/audit/audit-page";
 import type { Identity } from "../../../shared/src/auth/proof";
 import { requestIdOf } from "../../../shared/src/request-id";
 import { SubgraphClient } from "../../../shared/src/subgraph-client";
@@ -22,6 +23,8 @@ export function createContext(dataSource: DataSource, req?: IncomingMessage, ide
   const redemptions = new RedemptionService(dataSource, rewards, new SubgraphClient("members", requestId), ledger);
   return {
     identity,
+    requestId,
+    auditRows: (filter: Parameters<typeof readAuditRows>[2], after: Parameters<typeof readAuditRows>[3], limit: number) => readAuditRows(dataSource.manager, "catalog", filter, after, limit),
     now,
     rewards,
     redemptions,

@@ -1,3 +1,4 @@
+import { auditEventsResolver } from "../../../shared/src/audit/audit-resolver";
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
 import { memberReference } from "./member/member.reference";
 import { MemberResolver } from "./member/member.resolver";
@@ -13,7 +14,7 @@ import { RewardResolver } from "./reward/reward.resolver";
 /** The catalog subgraph's whole surface. Member and Partner are stubs reached only through `_entities`. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [RewardResolver, RedemptionResolver, PartnerResolver, MemberResolver],
+    resolvers: [auditEventsResolver("catalog"), RewardResolver, RedemptionResolver, PartnerResolver, MemberResolver],
     orphanedTypes: [Member, Partner],
     referenceResolvers: { ...rewardReference, ...redemptionReference, ...partnerReference, ...memberReference },
   });

@@ -3,6 +3,11 @@ import { createLinkedPartnersLoader } from "../../../shared/src/auth/linked-part
 import type { Identity } from "../../../shared/src/auth/proof";
 import { SubgraphClient } from "../../../shared/src/subgraph-client";
 import { createActivityLoader } from "./activity/activity.loader";
+import { createAdjustmentLoader } from "./adjustment/adjustment.loader";
+import { AdjustmentService } from "./adjustment/adjustment.service";
+import { AuditLogService } from "./audit/audit-log.service";
+import { InsightsService } from "./insights/insights.service";
+import { insightsMinGroup } from "./settings";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
@@ -21,6 +26,10 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
   const members = new SubgraphClient("members", requestId);
   return {
     identity,
+    requestId,
+    auditLog: new AuditLogService(dataSource, requestId),
+    insights: new InsightsService(dataSource, clock, members, new SubgraphClient("partners", requestId), insightsMinGroup()),
+    adjustments: new AdjustmentService(dataSource, clock, members, new SubgraphClient("partners", requestId)),
     purchases: new PurchaseService(dataSource, clock, requestId),
     holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),
@@ -33,6 +42,7 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
       ledgerEntry: createLedgerEntryLoader(manager),
       activity: createActivityLoader(manager),
       settlement: createSettlementLoader(manager, clock),
+      adjustment: createAdjustmentLoader(manager),
     },
   };
 }

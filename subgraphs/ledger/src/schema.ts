@@ -1,5 +1,8 @@
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
 import { MemberActivityResolver } from "./activity/activity.resolver";
+import { AdjustmentResolver } from "./adjustment/adjustment.resolver";
+import { AuditLogResolver } from "./audit/audit-log.resolver";
+import { PartnerInsightsResolver } from "./insights/insights.resolver";
 import { MemberBalanceResolver, PointsBalanceResolver } from "./balance/balance.resolver";
 import { HoldResolver } from "./hold/hold.resolver";
 import { ledgerEntryReference } from "./entry/ledger-entry.reference";
@@ -14,7 +17,7 @@ import { TransferResolver } from "./transfer/transfer.resolver";
 /** The ledger subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver],
+    resolvers: [PurchaseResolver, AdjustmentResolver, AuditLogResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, PartnerInsightsResolver],
     orphanedTypes: [Member],
     referenceResolvers: { ...memberReference, ...ledgerEntryReference, ...partnerReference },
   });

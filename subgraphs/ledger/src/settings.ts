@@ -1,4 +1,5 @@
 import { intFromEnv } from "../../../shared/src/config";
+import { DEFAULT_INSIGHTS_MIN_GROUP, MIN_INSIGHTS_MIN_GROUP } from "./insights/suppression";
 import { DEFAULT_TRANSFER_DAILY_LIMIT, pointsExpiryMonthsOf } from "./rules";
 
 /**
@@ -11,3 +12,6 @@ export const pointsExpiryMonths = (): number => pointsExpiryMonthsOf(process.env
 
 /** TRANSFER_DAILY_LIMIT (10,000): points a member may send a UTC day. */
 export const transferDailyLimit = (): number => intFromEnv("TRANSFER_DAILY_LIMIT", DEFAULT_TRANSFER_DAILY_LIMIT);
+
+/** INSIGHTS_MIN_GROUP (10): the smallest group of members a partner insight may count (values below 2 count as 2). */
+export const insightsMinGroup = (): number => Math.max(MIN_INSIGHTS_MIN_GROUP, intFromEnv("INSIGHTS_MIN_GROUP", DEFAULT_INSIGHTS_MIN_GROUP));

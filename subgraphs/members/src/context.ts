@@ -1,5 +1,7 @@
 import type { IncomingMessage } from "node:http";
+import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
+import { readAuditRows } from "../../../shared/src/audit/audit-page";
 import type { Identity } from "../../../shared/src/auth/proof";
 import { requestIdOf } from "../../../shared/src/request-id";
 import { SubgraphClient } from "../../../shared/src/subgraph-client";
@@ -17,9 +19,19 @@ export function createContext(dataSource: DataSource, req?: IncomingMessage, ide
   const partnerAccounts = new PartnerAccountService(dataSource, new SubgraphClient("partners", requestIdOf(req)));
   return {
     identity,
+    requestId: requestIdOf(req),
+    auditRows: (filter: Parameters<typeof readAuditRows>[2], after: Parameters<typeof readAuditRows>[3], limit: number) => readAuditRows(dataSource.manager, "members", filter, after, limit),
     members,
     partnerAccounts,
-    loaders: { member: createMemberLoader(members), partnerAccounts: createPartnerAccountsLoader(partnerAccounts) },
+    loaders: {
+      member: createMemberLoader(members),
+      partnerAccounts: createPartnerAccountsLoader(partnerAccounts),
+      // Admin profile reads through `_entities`, audited once per batch.
+      profileRead: new DataLoader<string, void>(async (ids) => {
+        await members.auditProfileReads({ identity, requestId: requestIdOf(req) }, [...ids]);
+        return ids.map(() => undefined);
+      }),
+    },
   };
 }
 export type Context = ReturnType<typeof createContext>;

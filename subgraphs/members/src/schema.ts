@@ -1,11 +1,13 @@
+import { auditEventsResolver } from "../../../shared/src/audit/audit-resolver";
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
 import { memberReference } from "./member/member.reference";
 import { MemberResolver } from "./member/member.resolver";
+import { LinkedMembersResolver } from "./partner-account/linked-members.resolver";
 import { PartnerAccountResolver } from "./partner-account/partner-account.resolver";
 
 /** The members subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [MemberResolver, PartnerAccountResolver],
+    resolvers: [auditEventsResolver("members"), MemberResolver, PartnerAccountResolver, LinkedMembersResolver],
     referenceResolvers: { ...memberReference },
   });

@@ -1,7 +1,8 @@
 import { CreatePartners1732300000000 } from "./migrations/1732300000000-CreatePartners";
 import { CreatePartnerApiKeys1732700000000 } from "./migrations/1732700000000-CreatePartnerApiKeys";
+import { AuditEvents1734250000000 } from "./migrations/1734250000000-AuditEvents";
 import { PartnerRecord } from "./partner/partner.entity";
 
 /** The partners database: its TypeORM entities and, in order, its migrations. */
 export const entities = [PartnerRecord];
-export const migrations = [CreatePartners1732300000000, CreatePartnerApiKeys1732700000000];
+export const migrations = [CreatePartners1732300000000, CreatePartnerApiKeys1732700000000, AuditEvents1734250000000];

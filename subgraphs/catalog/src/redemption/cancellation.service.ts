@@ -1,4 +1,5 @@
 import { DataSource, IsNull, LessThan, Not, Repository } from "typeorm";
+import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { intFromEnv } from "../../../../shared/src/config";
 import { denyFor, isAdmin, requireSignedIn } from "../../../../shared/src/auth/policy";
 import type { Identity } from "../../../../shared/src/auth/proof";
@@ -32,7 +33,7 @@ export class CancellationService {
   }
 
   /** The member who redeemed (or an admin) cancels; to anyone else a redemption that is not theirs reads as forbidden, like one that does not exist. */
-  async cancel(redemptionId: string, identity: Identity): Promise<RedemptionRecord> {
+  async cancel(redemptionId: string, identity: Identity, requestId?: string): Promise<RedemptionRecord> {
     const id = requireId(redemptionId, "id");
     requireSignedIn(identity);
     const claimed = await this.dataSource.transaction(async (manager) => {
@@ -46,6 +47,7 @@ export class CancellationService {
         throw conflict(`Redemptions can be cancelled within ${this.windowHours} hours; this one is older`);
       }
       row.cancelRequestedAt = new Date();
+      await auditWrite(manager, { identity, requestId }, { action: "CANCEL_REDEMPTION", memberId: row.memberId, targetId: row.id });
       return manager.save(row);
     });
     if (claimed.status === RedemptionStatus.CANCELLED) return claimed;
@@ -58,7 +60,7 @@ export class CancellationService {
    * Everything inside the transaction goes through its manager: a second pooled connection taken
    * while this one holds the row lock is how parallel calls once hung the service for good.
    */
-  async markUsed(code: string, identity: Identity): Promise<RedemptionRecord> {
+  async markUsed(code: string, identity: Identity, requestId?: string): Promise<RedemptionRecord> {
     const voucherCode = requireText(code, "code", { max: 64 }).toUpperCase();
     if (!isAdmin(identity) && identity.kind !== "partner") throw denyFor(identity);
     return this.dataSource.transaction(async (manager) => {
@@ -68,6 +70,7 @@ export class CancellationService {
       if (row.voucherUsedAt) return row;
       if (row.status !== RedemptionStatus.COMPLETED || row.cancelRequestedAt) throw conflict("This voucher was cancelled and cannot be used");
       row.voucherUsedAt = new Date();
+      await auditWrite(manager, { identity, requestId }, { action: "MARK_VOUCHER_USED", memberId: row.memberId, partnerId: reward?.partnerId ?? null, targetId: row.id });
       return manager.save(row);
     });
   }

@@ -28,9 +28,9 @@ export class RedemptionResolver {
 }`,
     ),
   })
-  async redeemReward(@Arg("input", () => RedeemRewardInput, { description: "Who redeems what, and the retry key." }) input: RedeemRewardInput, @Ctx() { identity, now, redemptions }: Context): Promise<Redemption> {
+  async redeemReward(@Arg("input", () => RedeemRewardInput, { description: "Who redeems what, and the retry key." }) input: RedeemRewardInput, @Ctx() { identity, now, redemptions, requestId }: Context): Promise<Redemption> {
     requireSelf(identity, input.memberId);
-    return Redemption.from(await redemptions.redeem(input, now));
+    return Redemption.from(await redemptions.redeem(input, now, { identity, requestId }));
   }
 
   @Mutation(() => Redemption, {
@@ -43,8 +43,8 @@ export class RedemptionResolver {
 }`,
     ),
   })
-  async cancelRedemption(@Arg("id", () => ID, { description: "The redemption's id (a UUID)." }) id: string, @Ctx() { identity, cancellations }: Context): Promise<Redemption> {
-    return Redemption.from(await cancellations.cancel(id, identity));
+  async cancelRedemption(@Arg("id", () => ID, { description: "The redemption's id (a UUID)." }) id: string, @Ctx() { identity, cancellations, requestId }: Context): Promise<Redemption> {
+    return Redemption.from(await cancellations.cancel(id, identity, requestId));
   }
 
   @Mutation(() => Redemption, {
@@ -60,8 +60,8 @@ export class RedemptionResolver {
 }`,
     ),
   })
-  async markVoucherUsed(@Arg("code", () => String, { description: "The voucher code the member showed (case-insensitive)." }) code: string, @Ctx() { identity, cancellations }: Context): Promise<Redemption> {
-    return Redemption.from(await cancellations.markUsed(code, identity));
+  async markVoucherUsed(@Arg("code", () => String, { description: "The voucher code the member showed (case-insensitive)." }) code: string, @Ctx() { identity, cancellations, requestId }: Context): Promise<Redemption> {
+    return Redemption.from(await cancellations.markUsed(code, identity, requestId));
   }
 
   @FieldResolver(() => String, {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, In, IsNull, Repository } from "typeorm";
+import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { intFromEnv } from "../../../../shared/src/config";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import type { TierLevel } from "../../../../shared/src/enums";
@@ -68,7 +69,7 @@ export class RedemptionService {
    * passed; then the saga holds and captures the points (see redemption-saga.ts). Eligibility is the
    * list of eligibility.ts, evaluated at one `now` (the request's), the same list `eligibleRewards` uses.
    */
-  async redeem(input: RedeemRewardInput, now: Date = new Date()): Promise<RedemptionRecord> {
+  async redeem(input: RedeemRewardInput, now: Date = new Date(), caller: AuditCaller = { identity: { kind: "anonymous" } }): Promise<RedemptionRecord> {
     const request = this.validate(input);
     const earlier = await this.earlierToRedeemAgain(request, now);
     // The key's earlier redemption, when it is the answer (see redemption-retry.ts).
@@ -80,7 +81,7 @@ export class RedemptionService {
     await this.requireMember(request.memberId);
     const standing = await this.standingOf(request.memberId);
 
-    const reservation = await this.reserve(request, reward, standing, now, earlier?.superseding);
+    const reservation = await this.reserve(request, reward, standing, now, caller, earlier?.superseding);
     // Someone else committed this key first: answer as a retry would.
     if (!reservation) return this.replay((await this.findByKey(request))!, request);
 
@@ -171,6 +172,7 @@ export class RedemptionService {
     reward: RewardRecord,
     standing: Omit<MemberStanding, "redeemed">,
     now: Date,
+    caller: AuditCaller,
     superseding?: RedemptionRecord,
   ): Promise<RedemptionRecord | null> {
     const id = randomUUID();
@@ -200,6 +202,8 @@ export class RedemptionService {
         const stock = await this.rewards.takeStock(manager, reward.id);
         // Taken meanwhile by a parallel redemption: the list's answer for the stock as the guard found it.
         if (!stock.taken) refuseIfUnmet(firstUnmet({ ...reward, stock: 0 }, { ...standing, redeemed }, now));
+        // The line records the redemption's start (an admin redeeming for a member); how it ended is its status.
+        await auditWrite(manager, caller, { action: "REDEEM_REWARD", memberId: request.memberId, partnerId: reward.partnerId, targetId: redemption.id });
         return redemption;
       });
     } catch (error) {

@@ -65,9 +65,9 @@ export class RewardResolver {
 }`,
     ),
   })
-  async createReward(@Arg("input", () => CreateRewardInput, { description: "The reward to add." }) input: CreateRewardInput, @Ctx() { identity, rewards }: Context): Promise<Reward> {
+  async createReward(@Arg("input", () => CreateRewardInput, { description: "The reward to add." }) input: CreateRewardInput, @Ctx() { identity, rewards, requestId }: Context): Promise<Reward> {
     requirePartner(identity, input.partnerId);
-    return Reward.from(await rewards.create(input));
+    return Reward.from(await rewards.create(input, { identity, requestId }));
   }
 
   @FieldResolver(() => Partner, { description: "The partner offering it." })

@@ -1,3 +1,4 @@
+import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { DataSource, type EntityManager, In, Repository } from "typeorm";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
@@ -76,7 +77,7 @@ export class RewardService {
     return result;
   }
 
-  async create(input: CreateRewardInput): Promise<RewardRecord> {
+  async create(input: CreateRewardInput, caller: AuditCaller): Promise<RewardRecord> {
     const partnerId = requireId(input.partnerId, "partnerId");
     const record = this.rewards.create({
       partnerId,
@@ -97,7 +98,11 @@ export class RewardService {
     // Last, because it is a remote call: local mistakes are reported without one.
     const [partner] = await this.partnersService.entities("Partner", [partnerId], "id");
     if (!partner) throw notFound(`No partner with id "${partnerId}"`);
-    return this.rewards.save(record);
+    return this.rewards.manager.transaction(async (tx) => {
+      const saved = await tx.save(record);
+      await auditWrite(tx, caller, { action: "CREATE_REWARD", partnerId, targetId: saved.id });
+      return saved;
+    });
   }
 
   /** Takes one unit of stock inside the caller's transaction; false when none is left. Unlimited stock stays null. */

@@ -11,7 +11,7 @@ export interface NewLot {
   transactionId: string;
   memberId: string;
   partnerId: string;
-  source: "EARN" | "TRANSFER" | "RETURN";
+  source: "EARN" | "TRANSFER" | "RETURN" | "ADJUSTMENT";
   points: number;
   remaining: number;
   earnedAt: Date;

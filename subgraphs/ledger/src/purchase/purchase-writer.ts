@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { type AuditLine, recordAudits } from "../../../../shared/src/audit/record-audit";
 import { intFromEnv } from "../../../../shared/src/config";
 import { type EntryRow, toLedgerEntry } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
@@ -23,6 +24,8 @@ export interface PurchaseToWrite {
   receivedAt: Date;
   /** A late purchase (occurredAt sent): its tier is the member's tier at this time; null for a live one. */
   tierAt: Date | null;
+  /** The audit line to write, with the entry as its target, if the purchase is recorded now (admins and partner apps; not for seeds). */
+  audit?: Omit<AuditLine, "targetId"> | null;
 }
 
 export type PurchaseOutcome =
@@ -76,6 +79,26 @@ export async function writePurchases(manager: EntityManager, purchases: Purchase
           : { outcome: row.outcome as "CONFLICT" | "UNKNOWN_MEMBER" };
   }
   return outcomes;
+}
+
+/**
+ * writePurchases, and the audit lines of the purchases recorded now, in one transaction: a line
+ * exists exactly when its purchase does. A group with no line to write (seeds, tests) needs no
+ * transaction of its own: the one statement is already atomic.
+ */
+export async function writeWithAudit(manager: EntityManager, purchases: PurchaseToWrite[]): Promise<(PurchaseOutcome | undefined)[]> {
+  if (!purchases.some((p) => p.audit)) return writePurchases(manager, purchases);
+  return manager.transaction(async (tx) => {
+    const written = await writePurchases(tx, purchases);
+    await recordAudits(
+      tx,
+      purchases.flatMap((p, i) => {
+        const outcome = written[i];
+        return p.audit && outcome?.outcome === "CREATED" ? [{ ...p.audit, targetId: outcome.entry.id }] : [];
+      }),
+    );
+    return written;
+  });
 }
 
 interface Waiting {
@@ -146,7 +169,7 @@ export class PurchaseWriter {
   private async writeGroup(group: Waiting[], attempt = 1): Promise<void> {
     let outcomes: (PurchaseOutcome | undefined)[];
     try {
-      outcomes = await writePurchases(this.manager, group.map((w) => w.purchase));
+      outcomes = await writeWithAudit(this.manager, group.map((w) => w.purchase));
     } catch (error) {
       if (group.length === 1) return group[0].reject(error);
       await Promise.all(group.map((w) => this.writeGroup([w])));

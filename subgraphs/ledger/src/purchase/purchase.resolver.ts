@@ -25,8 +25,8 @@ export class PurchaseResolver {
 }`,
     ),
   })
-  recordPurchase(@Arg("input", () => RecordPurchaseInput, { description: "The purchase: partner, member, amount in minor units, currency and the partner's receipt id." }) input: RecordPurchaseInput, @Ctx() { identity, purchases }: Context): Promise<LedgerEntry> {
+  recordPurchase(@Arg("input", () => RecordPurchaseInput, { description: "The purchase: partner, member, amount in minor units, currency and the partner's receipt id." }) input: RecordPurchaseInput, @Ctx() { identity, purchases, requestId }: Context): Promise<LedgerEntry> {
     requirePartner(identity, input.partnerId);
-    return purchases.record(input);
+    return purchases.record(input, { identity, requestId });
   }
 }

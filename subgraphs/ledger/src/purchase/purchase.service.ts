@@ -1,3 +1,4 @@
+import { type AuditCaller, actorOf, isAuditedCaller } from "../../../../shared/src/audit/record-audit";
 import type { DataSource } from "typeorm";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
@@ -31,7 +32,7 @@ export class PurchaseService {
   ) {}
 
   /** Earns points for a purchase, once per (partner, reference). */
-  async record(input: RecordPurchaseInput): Promise<LedgerEntry> {
+  async record(input: RecordPurchaseInput, caller?: AuditCaller): Promise<LedgerEntry> {
     const now = this.clock.now();
     const partnerId = requireId(input.partnerId, "partnerId");
     const memberId = requireId(input.memberId, "memberId");
@@ -77,6 +78,7 @@ export class PurchaseService {
       receivedAt: now,
       // The tier bonus of a purchase recorded late is the member's tier when it was made (README, Tiers).
       tierAt: occurredAt,
+      audit: caller && isAuditedCaller(caller.identity) ? { actor: actorOf(caller.identity), action: "RECORD_PURCHASE", memberId, partnerId, requestId: caller.requestId } : null,
     };
     let written = await this.writer.write(purchase);
     if (written.outcome === "UNKNOWN_MEMBER") {

@@ -23,8 +23,8 @@ export class ReversalResolver {
 }`,
     ),
   })
-  reversePurchase(@Arg("input", () => ReversePurchaseInput, { description: "The refund: which purchase, how much, and the partner's refund id." }) input: ReversePurchaseInput, @Ctx() { identity, reversals }: Context): Promise<LedgerEntry> {
+  reversePurchase(@Arg("input", () => ReversePurchaseInput, { description: "The refund: which purchase, how much, and the partner's refund id." }) input: ReversePurchaseInput, @Ctx() { identity, reversals, requestId }: Context): Promise<LedgerEntry> {
     requirePartner(identity, input.partnerId);
-    return reversals.reverse(input);
+    return reversals.reverse(input, { identity, requestId });
   }
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import { addPartnerPoints, addQualifying } from "../balance/qualifying";
@@ -32,7 +33,7 @@ export class ReversalService {
    * Claws back a refunded purchase's points in proportion to the amount refunded, cumulatively, so the
    * refunds of one purchase never take back more than it earned. Points already spent leave a debt.
    */
-  async reverse(input: ReversePurchaseInput): Promise<LedgerEntry> {
+  async reverse(input: ReversePurchaseInput, caller?: AuditCaller): Promise<LedgerEntry> {
     const partnerId = requireId(input.partnerId, "partnerId");
     const reference = requireText(input.reference, "reference", { max: 100 });
     const amountMinor = requireInt(input.amountMinor, "amountMinor", { min: 1, max: MAX_AMOUNT_MINOR });
@@ -98,6 +99,7 @@ export class ReversalService {
       await addDebt(tx, row.member_id, points - taken.reduce((sum, slice) => sum + slice.taken, 0));
       await addPartnerPoints(tx, row.member_id, partnerId, { earned: -points });
       await addQualifying(tx, row.member_id, row.earned_at, -basePoints);
+      if (caller) await auditWrite(tx, caller, { action: "REVERSE_PURCHASE", memberId: row.member_id, partnerId, targetId: (await findMemberEntryOf(tx, posted.transactionId, row.member_id)).id });
       return posted.transactionId;
     });
     return findMemberEntryOf(manager, transactionId, purchase.member_id);

@@ -12,7 +12,9 @@
  * - transfers.ts  transfer limits
  * - cap.ts        the member points cap (MEMBER_POINTS_CAP)
  * - calendar.ts   month and day arithmetic in UTC
+ * - adjustments.ts what a customer care adjustment may be (reasons, size, note)
  */
+export * from "./adjustments";
 export * from "./calendar";
 export * from "./cap";
 export * from "./debt";

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { SeedPartner } from "../../../../shared/src/seed/plan";
 import { expiresAt } from "../rules";
+import { EARN_MONTH_SQL } from "../sql/earn-months";
 import type { EarnedPurchase } from "./earnings";
 
 /**
@@ -118,6 +119,13 @@ const BATCH_SQL = `
     -- addQualifying skips zero base points.
     INSERT INTO qualifying_points (member_id, day, points)
     SELECT member_id, (earned_at AT TIME ZONE 'UTC')::date, sum(base) FROM purchase GROUP BY 1, 2 HAVING sum(base) <> 0
+    RETURNING 1
+  ), earn_months AS (
+    -- The trigger that keeps member_earn_months does not fire in replica mode either (sql/earn-months.ts).
+    INSERT INTO member_earn_months (month, member_id, partner_id)
+    SELECT DISTINCT ${EARN_MONTH_SQL("earned_at")}, member_id, partner_id FROM purchase
+    WHERE current_setting('session_replication_role') = 'replica'
+    ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING
     RETURNING 1
   ), pending AS (
     -- The triggers that keep pending_days do not fire in replica mode (below); then the rows come from

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { TIER_THRESHOLDS, clawbackFor, pointsAtTier } from "../rules";
+import { EARN_MONTH_SQL } from "../sql/earn-months";
 import { openLedgerDatabase } from "./ledger-database";
 
 interface Mismatch {
@@ -93,6 +94,14 @@ const CHECKS: { name: string; sql: string }[] = [
           SELECT coalesce(h.member_id, q.member_id) || '/' || coalesce(h.day, q.day) AS id, coalesce(q.points, 0) AS got, coalesce(h.points, 0) AS expected
           FROM history h FULL JOIN qualifying_points q USING (member_id, day)
           WHERE coalesce(q.points, 0) <> coalesce(h.points, 0)`,
+  },
+  {
+    name: "insight months (member_earn_months) that differ from the months of purchases",
+    sql: `WITH history AS (SELECT DISTINCT ${EARN_MONTH_SQL("earned_at")} AS month, member_id, partner_id FROM purchases)
+          SELECT coalesce(h.member_id, e.member_id) || '/' || coalesce(h.partner_id, e.partner_id) || '/' || coalesce(h.month, e.month) AS id,
+                 (e.month IS NOT NULL)::int AS got, (h.month IS NOT NULL)::int AS expected
+          FROM history h FULL JOIN member_earn_months e USING (month, member_id, partner_id)
+          WHERE h.month IS NULL OR e.month IS NULL`,
   },
   {
     // Only days after today: readers ask for no other (past days are dropped by the expiry sweep).

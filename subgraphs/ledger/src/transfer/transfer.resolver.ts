@@ -21,8 +21,8 @@ export class TransferResolver {
 }`,
     ),
   })
-  transferPoints(@Arg("input", () => TransferPointsInput, { description: "Who gives whom how many points, and the retry key." }) input: TransferPointsInput, @Ctx() { identity, transfers }: Context): Promise<LedgerEntry> {
+  transferPoints(@Arg("input", () => TransferPointsInput, { description: "Who gives whom how many points, and the retry key." }) input: TransferPointsInput, @Ctx() { identity, transfers, requestId }: Context): Promise<LedgerEntry> {
     requireSelf(identity, input.fromMemberId);
-    return transfers.transfer(input);
+    return transfers.transfer(input, { identity, requestId });
   }
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { appError, badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
@@ -24,7 +25,7 @@ export class TransferService {
    * Moves available points between members. The received points keep the expiry of the lots they
    * came from (a transfer never extends their life) and never count toward tier.
    */
-  async transfer(input: TransferPointsInput): Promise<LedgerEntry> {
+  async transfer(input: TransferPointsInput, caller?: AuditCaller): Promise<LedgerEntry> {
     const fromMemberId = requireId(input.fromMemberId, "fromMemberId");
     const toMemberId = requireId(input.toMemberId, "toMemberId");
     if (fromMemberId === toMemberId) throw badInput("A member cannot transfer points to themself", "toMemberId");
@@ -94,6 +95,8 @@ export class TransferService {
          ON CONFLICT (member_id, day) DO UPDATE SET points = transfer_days.points + EXCLUDED.points`,
         [fromMemberId, now, points],
       );
+      // An admin moving points between members (a member's own transfer is not audited).
+      if (caller) await auditWrite(manager, caller, { action: "TRANSFER_POINTS", memberId: fromMemberId, targetId: (await findMemberEntryOf(manager, posted.transactionId, fromMemberId)).id });
       return posted.transactionId;
     });
     return findMemberEntryOf(this.dataSource.manager, transactionId, fromMemberId);

@@ -30,7 +30,9 @@ export class MemberResolver {
     const memberId = requireId(id, "id");
     // Decided before the lookup: "not yours" and "does not exist" get the same answer.
     await requireSelfOrLinkedPartner(context.identity, memberId, () => linkedPartners(context, memberId));
-    return context.loaders.member.load(memberId);
+    const member = await context.loaders.member.load(memberId);
+    if (member) await context.members.auditProfileReads({ identity: context.identity, requestId: context.requestId }, [memberId]);
+    return member;
   }
 
   @Query(() => Member, {
@@ -49,12 +51,13 @@ export class MemberResolver {
     ),
   })
   async memberByEmail(
-    @Arg("email", () => String, { description: "The email address; surrounding spaces and case are ignored. Not an email address: BAD_USER_INPUT." }) email: string, @Ctx() { identity, members }: Context): Promise<Member | null> {
+    @Arg("email", () => String, { description: "The email address; surrounding spaces and case are ignored. Not an email address: BAD_USER_INPUT." }) email: string, @Ctx() { identity, members, requestId }: Context): Promise<Member | null> {
     requireSignedIn(identity);
     if (identity.kind === "partner") throw denyFor(identity);
     const record = await members.findByEmail(email);
     // A member may look up only their own address; anything else reads as forbidden, found or not.
     if (!isAdmin(identity) && record?.id !== (identity.kind === "member" ? identity.memberId : null)) throw denyFor(identity);
+    if (record) await members.auditProfileReads({ identity, requestId }, [record.id]);
     return record && Member.from(record);
   }
 
@@ -69,10 +72,12 @@ export class MemberResolver {
   async members(
     @Arg("first", () => Int, { nullable: true, defaultValue: 20, description: "Page size, 1 to 100." }) first: number | null,
     @Arg("after", () => ID, { nullable: true, description: "Id of the last member of the previous page; omit for the first page. An id that is no member's is BAD_USER_INPUT." }) after: string | null,
-    @Ctx() { identity, members }: Context,
+    @Ctx() { identity, members, requestId }: Context,
   ): Promise<Member[]> {
     requireAdmin(identity);
-    return (await members.list(pageSize(first ?? 20), after)).map(Member.from);
+    const page = await members.list(pageSize(first ?? 20), after);
+    await members.auditProfileReads({ identity, requestId }, page.map((member) => member.id));
+    return page.map(Member.from);
   }
 
   @Mutation(() => Member, {
@@ -89,12 +94,12 @@ export class MemberResolver {
 }`,
     ),
   })
-  async enrollMember(@Arg("input", () => EnrollMemberInput, { description: "The new member's email address and name." }) input: EnrollMemberInput, @Ctx() { identity, members }: Context): Promise<Member> {
+  async enrollMember(@Arg("input", () => EnrollMemberInput, { description: "The new member's email address and name." }) input: EnrollMemberInput, @Ctx() { identity, members, requestId }: Context): Promise<Member> {
     // Partner apps enrol at their till and must not learn whether the address was enrolled already.
-    if (identity.kind === "partner") return Member.from(await members.enrollAtTill(identity.partnerId, input));
+    if (identity.kind === "partner") return Member.from(await members.enrollAtTill(identity.partnerId, input, { identity, requestId }));
     requireAdmin(identity);
     if (input.externalId != null) throw badInput("externalId is for partner apps enrolling at their till; admins link accounts with linkPartnerAccount", "externalId");
-    return Member.from(await members.enroll(input));
+    return Member.from(await members.enroll(input, { identity, requestId }));
   }
 
   @FieldResolver(() => String, { description: "Email address, lowercased; unique across the coalition. Only the member and admins see it." })

@@ -1,4 +1,5 @@
 import { DataSource, In, Repository } from "typeorm";
+import { type AuditCaller, actorOf, auditWrite, recordAudits } from "../../../../shared/src/audit/record-audit";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { badInput, conflict } from "../../../../shared/src/errors";
 import { requireId, requireText } from "../../../../shared/src/validation";
@@ -17,8 +18,15 @@ export function normalizeEmail(email: string): string {
 export class MemberService {
   private readonly members: Repository<MemberRecord>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.members = dataSource.getRepository(MemberRecord);
+  }
+
+  /** An admin read members' profiles: one audit line each, in one statement (a read changes nothing else to be atomic with). */
+  async auditProfileReads(caller: AuditCaller, memberIds: string[]): Promise<void> {
+    if (caller.identity.kind !== "admin" || !memberIds.length) return;
+    const actor = actorOf(caller.identity);
+    await recordAudits(this.dataSource.manager, memberIds.map((memberId) => ({ actor, action: "READ_MEMBER_PROFILE", memberId, requestId: caller.requestId })));
   }
 
   findByIds(ids: string[]): Promise<MemberRecord[]> {
@@ -41,11 +49,15 @@ export class MemberService {
     return query.getMany();
   }
 
-  async enroll(input: EnrollMemberInput): Promise<MemberRecord> {
+  async enroll(input: EnrollMemberInput, caller: AuditCaller): Promise<MemberRecord> {
     const email = normalizeEmail(input.email);
     const displayName = requireText(input.displayName, "displayName", { max: 80 });
     try {
-      return await this.members.save(this.members.create({ email, displayName }));
+      return await this.dataSource.transaction(async (tx) => {
+        const member = await tx.save(this.members.create({ email, displayName }));
+        await auditWrite(tx, caller, { action: "ENROLL_MEMBER", memberId: member.id });
+        return member;
+      });
     } catch (error) {
       if (isUniqueViolation(error, "members_email_key")) throw conflict(`A member with email ${email} is already enrolled`, "email");
       throw error;
@@ -58,7 +70,7 @@ export class MemberService {
    * statement for both cases, so neither the answer nor its timing says whether the address was new;
    * an account id held by another member at this partner is a CONFLICT either way.
    */
-  async enrollAtTill(partnerId: string, input: EnrollMemberInput): Promise<MemberRecord> {
+  async enrollAtTill(partnerId: string, input: EnrollMemberInput, caller: AuditCaller): Promise<MemberRecord> {
     const email = normalizeEmail(input.email);
     const displayName = requireText(input.displayName, "displayName", { max: 80 });
     const externalId = input.externalId == null ? null : requireText(input.externalId, "externalId", { max: 100 });
@@ -66,7 +78,9 @@ export class MemberService {
     for (let attempt = 0; attempt < 2; attempt++) {
       let rows: { id: string; email: string; display_name: string; enrolled_at: Date }[];
       try {
-        rows = await this.members.query(
+        // The statement and its audit line in one transaction; both cases write one line, so timing still tells nothing.
+        rows = await this.dataSource.transaction(async (tx) => {
+          const found: typeof rows = await tx.query(
           `WITH inserted AS (
              INSERT INTO members (email, display_name) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING RETURNING id, email, display_name, enrolled_at
            ), member AS (
@@ -77,7 +91,10 @@ export class MemberService {
            )
            SELECT * FROM member`,
           [email, displayName, partnerId, externalId],
-        );
+          );
+          if (found[0]) await auditWrite(tx, caller, { action: "ENROLL_MEMBER", memberId: found[0].id, partnerId });
+          return found;
+        });
       } catch (error) {
         if (isUniqueViolation(error, "partner_accounts_partner_external_key")) throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
         throw error;

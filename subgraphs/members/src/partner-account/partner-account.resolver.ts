@@ -40,13 +40,13 @@ export class PartnerAccountResolver {
   })
   async linkPartnerAccount(
     @Arg("input", () => LinkPartnerAccountInput, { description: "The member, the partner and the member's account id there." }) input: LinkPartnerAccountInput,
-    @Ctx() { identity, partnerAccounts }: Context,
+    @Ctx() { identity, partnerAccounts, requestId }: Context,
   ): Promise<PartnerAccount> {
     // The member themself, the partner the account is at (which needs the member's consent), or an admin.
     if (identity.kind === "partner") requirePartner(identity, input.partnerId);
     else requireSelf(identity, input.memberId);
     const status = identity.kind === "partner" ? PartnerAccountStatus.PENDING : PartnerAccountStatus.ACTIVE;
-    return PartnerAccount.from(await partnerAccounts.link(input, status));
+    return PartnerAccount.from(await partnerAccounts.link(input, status, { identity, requestId }));
   }
 
   @Mutation(() => PartnerAccount, {
@@ -84,7 +84,7 @@ export class PartnerAccountResolver {
     @Arg("partnerId", () => ID, { description: PARTNER_ID }) partnerId: string,
     @Arg("memberId", () => ID, { nullable: true, description: "The member whose link ends (a UUID). Members may leave it out (it is then themself); admins must give it." })
     memberId: string | null | undefined,
-    @Ctx() { identity, partnerAccounts }: Context,
+    @Ctx() { identity, partnerAccounts, requestId }: Context,
   ): Promise<boolean> {
     requireSignedIn(identity);
     if (identity.kind === "partner") throw denyFor(identity);
@@ -92,6 +92,6 @@ export class PartnerAccountResolver {
     if (!target && isAdmin(identity)) throw badInput("memberId is required for an admin", "memberId");
     const member = requireId(target ?? "", "memberId");
     requireSelf(identity, member);
-    return partnerAccounts.unlink(member, requireId(partnerId, "partnerId"));
+    return partnerAccounts.unlink(member, requireId(partnerId, "partnerId"), { identity, requestId });
   }
 }

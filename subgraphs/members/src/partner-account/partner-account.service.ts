@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { In, Repository } from "typeorm";
+import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { conflict, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
@@ -23,6 +24,12 @@ export class PartnerAccountService {
     this.members = dataSource.getRepository(MemberRecord);
   }
 
+  /** The members with an ACTIVE link to this partner (partner insights' population). */
+  async activeMemberIdsOf(partnerId: string): Promise<string[]> {
+    const rows: { member_id: string }[] = await this.dataSource.query(`SELECT member_id FROM partner_accounts WHERE partner_id = $1 AND status = 'ACTIVE'`, [partnerId]);
+    return rows.map((row) => row.member_id);
+  }
+
   /** Every link of these members, pending ones included: callers decide what a link lets whom see. */
   findByMemberIds(memberIds: string[]): Promise<PartnerAccountRecord[]> {
     return this.accounts.find({ where: { memberId: In(memberIds) }, order: { linkedAt: "ASC", partnerId: "ASC" } });
@@ -33,14 +40,18 @@ export class PartnerAccountService {
    * does. Idempotent: the same link again returns it (made ACTIVE when an agreed caller repeats a
    * pending one); a different account id for the same pair is a conflict.
    */
-  async link(input: LinkPartnerAccountInput, status: PartnerAccountStatus): Promise<PartnerAccountRecord> {
+  async link(input: LinkPartnerAccountInput, status: PartnerAccountStatus, caller: AuditCaller): Promise<PartnerAccountRecord> {
     const memberId = requireId(input.memberId, "memberId");
     const partnerId = requireId(input.partnerId, "partnerId");
     const externalId = requireText(input.externalId, "externalId", { max: 100 });
     if (!(await this.members.existsBy({ id: memberId }))) throw notFound(`No member with id ${memberId}`);
     const [partner] = await this.partners.entities<{ id: string }>("Partner", [partnerId], "id");
     if (!partner) throw notFound(`No partner with id ${partnerId}`);
-    return this.upsert(this.dataSource.manager, memberId, partnerId, externalId, status);
+    return this.dataSource.transaction(async (tx) => {
+      const link = await this.upsert(tx, memberId, partnerId, externalId, status);
+      await auditWrite(tx, caller, { action: "LINK_PARTNER_ACCOUNT", memberId, partnerId });
+      return link;
+    });
   }
 
   /** The member's own link with this partner, now ACTIVE; NOT_FOUND when the member has none. */
@@ -57,9 +68,13 @@ export class PartnerAccountService {
    * Ends a link by deleting it: no history to keep, nothing left that could still give a view, and
    * linking again later starts afresh. True when there was a link.
    */
-  async unlink(memberId: string, partnerId: string): Promise<boolean> {
-    const [, deleted] = (await this.dataSource.query(`DELETE FROM partner_accounts WHERE member_id = $1 AND partner_id = $2`, [memberId, partnerId])) as [unknown, number];
-    return deleted > 0;
+  async unlink(memberId: string, partnerId: string, caller: AuditCaller): Promise<boolean> {
+    return this.dataSource.transaction(async (tx) => {
+      const [, deleted] = (await tx.query(`DELETE FROM partner_accounts WHERE member_id = $1 AND partner_id = $2`, [memberId, partnerId])) as [unknown, number];
+      // Only an ended link is a change worth a line; unlinking nothing changed nothing.
+      if (deleted > 0) await auditWrite(tx, caller, { action: "UNLINK_PARTNER_ACCOUNT", memberId, partnerId });
+      return deleted > 0;
+    });
   }
 
   /**

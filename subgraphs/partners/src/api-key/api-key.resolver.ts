@@ -18,9 +18,9 @@ export class ApiKeyResolver {
 }`,
     ),
   })
-  async issuePartnerApiKey(@Arg("partnerId", () => ID, { description: "The partner whose app gets the key." }) partnerId: string, @Ctx() { identity, apiKeys }: Context): Promise<IssuedPartnerApiKey> {
+  async issuePartnerApiKey(@Arg("partnerId", () => ID, { description: "The partner whose app gets the key." }) partnerId: string, @Ctx() { identity, apiKeys, requestId }: Context): Promise<IssuedPartnerApiKey> {
     requireAdmin(identity);
-    const { row, key } = await apiKeys.issue(partnerId);
+    const { row, key } = await apiKeys.issue(partnerId, { identity, requestId });
     return Object.assign(toKey(new IssuedPartnerApiKey(), row), { key });
   }
 
@@ -33,9 +33,9 @@ export class ApiKeyResolver {
 }`,
     ),
   })
-  async revokePartnerApiKey(@Arg("id", () => ID, { description: "The key's id (from `issuePartnerApiKey`), not the key itself." }) id: string, @Ctx() { identity, apiKeys }: Context): Promise<PartnerApiKey> {
+  async revokePartnerApiKey(@Arg("id", () => ID, { description: "The key's id (from `issuePartnerApiKey`), not the key itself." }) id: string, @Ctx() { identity, apiKeys, requestId }: Context): Promise<PartnerApiKey> {
     requireAdmin(identity);
-    return toKey(new PartnerApiKey(), await apiKeys.revoke(id));
+    return toKey(new PartnerApiKey(), await apiKeys.revoke(id, { identity, requestId }));
   }
 
   @Directive("@inaccessible")

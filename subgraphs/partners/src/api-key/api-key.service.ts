@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { hashApiKey } from "../../../../shared/src/auth/api-key";
 import type { DataSource } from "typeorm";
+import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { notFound } from "../../../../shared/src/errors";
 import { requireId } from "../../../../shared/src/validation";
 
@@ -17,24 +18,32 @@ export class ApiKeyService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** A new key for a partner app: returned once, stored only as a hash. */
-  async issue(partnerId: string): Promise<{ row: ApiKeyRow; key: string }> {
+  async issue(partnerId: string, caller: AuditCaller): Promise<{ row: ApiKeyRow; key: string }> {
     const id = requireId(partnerId, "partnerId");
     const [partner] = await this.dataSource.query(`SELECT id FROM partners WHERE id = $1`, [id]);
     if (!partner) throw notFound(`No partner with id ${id}`);
     const key = `ck_${randomBytes(32).toString("base64url")}`;
-    const [row] = await this.dataSource.query(
-      `INSERT INTO partner_api_keys (partner_id, key_hash, prefix) VALUES ($1, $2, $3) RETURNING *`,
-      [id, hashApiKey(key), key.slice(0, 7)],
-    );
+    const row = await this.dataSource.transaction(async (tx) => {
+      const [inserted]: ApiKeyRow[] = await tx.query(
+        `INSERT INTO partner_api_keys (partner_id, key_hash, prefix) VALUES ($1, $2, $3) RETURNING *`,
+        [id, hashApiKey(key), key.slice(0, 7)],
+      );
+      // The key's id, never the key or its hash.
+      await auditWrite(tx, caller, { action: "ISSUE_PARTNER_API_KEY", partnerId: id, targetId: inserted.id });
+      return inserted;
+    });
     return { row, key };
   }
 
-  async revoke(keyId: string): Promise<ApiKeyRow> {
+  async revoke(keyId: string, caller: AuditCaller): Promise<ApiKeyRow> {
     const id = requireId(keyId, "id");
-    await this.dataSource.query(`UPDATE partner_api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, [id]);
-    const [row] = await this.dataSource.query(`SELECT * FROM partner_api_keys WHERE id = $1`, [id]);
-    if (!row) throw notFound(`No API key with id ${id}`);
-    return row;
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`UPDATE partner_api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, [id]);
+      const [row]: ApiKeyRow[] = await tx.query(`SELECT * FROM partner_api_keys WHERE id = $1`, [id]);
+      if (!row) throw notFound(`No API key with id ${id}`);
+      await auditWrite(tx, caller, { action: "REVOKE_PARTNER_API_KEY", partnerId: row.partner_id, targetId: id });
+      return row;
+    });
   }
 
   /** The partner a live key belongs to, or null. The stored hash is compared in constant time. */

@@ -51,8 +51,8 @@ export class PartnerResolver {
 }`,
     ),
   })
-  async registerPartner(@Arg("input", () => RegisterPartnerInput, { description: "The brand and its earn rule." }) input: RegisterPartnerInput, @Ctx() { identity, partners }: Context): Promise<Partner> {
+  async registerPartner(@Arg("input", () => RegisterPartnerInput, { description: "The brand and its earn rule." }) input: RegisterPartnerInput, @Ctx() { identity, partners, requestId }: Context): Promise<Partner> {
     requireAdmin(identity);
-    return Partner.from(await partners.register(input));
+    return Partner.from(await partners.register(input, { identity, requestId }));
   }
 }

@@ -1,3 +1,4 @@
+import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { DataSource, In, Repository } from "typeorm";
 import { badInput, conflict } from "../../../../shared/src/errors";
 import { isUniqueViolation } from "../../../../shared/src/database";
@@ -23,7 +24,7 @@ export class PartnerService {
     return this.partners.find({ order: { name: "ASC", id: "ASC" } });
   }
 
-  async register(input: RegisterPartnerInput): Promise<PartnerRecord> {
+  async register(input: RegisterPartnerInput, caller: AuditCaller): Promise<PartnerRecord> {
     const slug = input.slug.trim();
     if (slug.length < 2 || slug.length > 50 || !SLUG.test(slug)) {
       throw badInput("slug must be 2 to 50 lowercase letters, digits and single hyphens, e.g. `city-grocer`", "slug");
@@ -43,7 +44,11 @@ export class PartnerService {
       returnWindowDays: requireInt(input.returnWindowDays, "returnWindowDays", { min: 0, max: 365 }),
     });
     try {
-      return await this.partners.save(record);
+      return await this.partners.manager.transaction(async (tx) => {
+        const saved = await tx.save(record);
+        await auditWrite(tx, caller, { action: "REGISTER_PARTNER", partnerId: saved.id });
+        return saved;
+      });
     } catch (error) {
       if (isUniqueViolation(error, "partners_slug_key")) throw conflict(`A partner with slug "${slug}" already exists`, "slug");
       throw error;

@@ -1,0 +1,42 @@
+import type { QueryRunner } from "typeorm";
+
+/**
+ * The `audit_events` table, the same in every service's database (each service's migration calls
+ * these, so the four tables cannot drift apart). Append-only, enforced by the database: a trigger
+ * refuses UPDATE, DELETE and TRUNCATE.
+ */
+export async function createAuditEventsTable(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`
+    CREATE TABLE audit_events (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+      actor text NOT NULL CHECK (length(actor) BETWEEN 1 AND 200),
+      action text NOT NULL CHECK (length(action) BETWEEN 1 AND 100),
+      member_id uuid,
+      partner_id uuid,
+      target_id text CHECK (length(target_id) <= 200),
+      request_id text CHECK (length(request_id) <= 128),
+      outcome text NOT NULL CHECK (outcome IN ('SUCCEEDED', 'FAILED')),
+      -- A FAILED line's error code (extensions.code), e.g. FORBIDDEN; null on SUCCEEDED lines.
+      error_code text CHECK (length(error_code) <= 50),
+      CHECK ((outcome = 'FAILED') = (error_code IS NOT NULL))
+    )`);
+  await queryRunner.query(`
+    CREATE FUNCTION audit_events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION 'the audit trail is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+    END $$`);
+  await queryRunner.query(`CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_are_append_only()`);
+  await queryRunner.query(`CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_are_append_only()`);
+  // Pages are newest first, optionally for one member, partner or actor.
+  await queryRunner.query(`CREATE INDEX audit_events_time_idx ON audit_events (occurred_at DESC, id DESC)`);
+  await queryRunner.query(`CREATE INDEX audit_events_member_idx ON audit_events (member_id, occurred_at DESC, id DESC) WHERE member_id IS NOT NULL`);
+  await queryRunner.query(`CREATE INDEX audit_events_partner_idx ON audit_events (partner_id, occurred_at DESC, id DESC) WHERE partner_id IS NOT NULL`);
+  await queryRunner.query(`CREATE INDEX audit_events_actor_idx ON audit_events (actor, occurred_at DESC, id DESC)`);
+}
+
+/** Reverts createAuditEventsTable. */
+export async function dropAuditEventsTable(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`DROP TABLE audit_events`);
+  await queryRunner.query(`DROP FUNCTION audit_events_are_append_only()`);
+}

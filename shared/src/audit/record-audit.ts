@@ -1,0 +1,97 @@
+import type { EntityManager } from "typeorm";
+import type { Identity } from "../auth/proof";
+
+/**
+ * The audit trail: one line per write made by an admin or a partner app (and per admin read of a
+ * member's profile, data export and erasure), in the `audit_events` table of the service that made
+ * the change. `recordAudit` is the ONE way a line is written, and it takes the EntityManager of the
+ * transaction that makes the change: the line commits with the change or not at all, so a write that
+ * failed leaves no line saying it happened, and one that succeeded always has its line.
+ */
+
+/** What happened, as a verb on a thing (e.g. `ADJUST_POINTS`, `CREATE_REWARD`, `READ_MEMBER_PROFILE`). */
+export type AuditAction = string;
+
+/** Who: `admin:<subject>`, `partner:<partnerId>`, `member:<memberId>` or `service:<name>`. */
+export type AuditActor = string;
+
+export interface AuditLine {
+  actor: AuditActor;
+  action: AuditAction;
+  /** The member the action is about, when there is one. */
+  memberId?: string | null;
+  /** The partner the action is about (or made by, for a partner app), when there is one. */
+  partnerId?: string | null;
+  /** The record the action made or changed (an entry, a reward, a key…), when it has an id. */
+  targetId?: string | null;
+  /** The request's id (`x-request-id`), to follow it through every service's logs. */
+  requestId?: string | null;
+  /** Only for a refused or failed attempt (outcome FAILED): its error code. Lines of changes made have none. */
+  errorCode?: string | null;
+}
+
+/** The actor string of an identity. */
+export function actorOf(identity: Identity): AuditActor {
+  switch (identity.kind) {
+    case "admin":
+      return `admin:${identity.subject}`;
+    case "partner":
+      return `partner:${identity.partnerId}`;
+    case "member":
+      return `member:${identity.memberId}`;
+    case "service":
+      return `service:${identity.service}`;
+    default:
+      return "anonymous";
+  }
+}
+
+/**
+ * Whose writes are audited: admins and partner apps. A member acting on their own account is not (it
+ * is their own data, and the ledger keeps its own history); a service calling another acts for a
+ * request that was audited where it entered (same request id).
+ */
+export const isAuditedCaller = (identity: Identity) => identity.kind === "admin" || identity.kind === "partner";
+
+/** Writes one line, inside the caller's transaction (`manager` must be that transaction's). */
+export async function recordAudit(manager: EntityManager, line: AuditLine): Promise<void> {
+  await recordAudits(manager, [line]);
+}
+
+/** Writes several lines in one statement (a group of purchases written together), inside the caller's transaction. */
+export async function recordAudits(manager: EntityManager, lines: readonly AuditLine[]): Promise<void> {
+  if (!lines.length) return;
+  await manager.query(
+    `INSERT INTO audit_events (actor, action, member_id, partner_id, target_id, request_id, outcome, error_code)
+     SELECT actor, action, member_id, partner_id, target_id, request_id, CASE WHEN error_code IS NULL THEN 'SUCCEEDED' ELSE 'FAILED' END, error_code
+     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[]) AS l(actor, action, member_id, partner_id, target_id, request_id, error_code)`,
+    [
+      lines.map((l) => l.actor),
+      lines.map((l) => l.action),
+      lines.map((l) => l.memberId ?? null),
+      lines.map((l) => l.partnerId ?? null),
+      lines.map((l) => l.targetId ?? null),
+      lines.map((l) => l.requestId ?? null),
+      lines.map((l) => l.errorCode ?? null),
+    ],
+  );
+}
+
+/**
+ * The usual case in one call: records `line` for an audited caller (admin, partner app), nothing for
+ * anyone else. Call it inside the transaction that makes the change.
+ */
+export async function auditWrite(
+  manager: EntityManager,
+  who: { identity: Identity; requestId?: string | null },
+  line: Omit<AuditLine, "actor" | "requestId">,
+): Promise<void> {
+  if (!isAuditedCaller(who.identity)) return;
+  await recordAudit(manager, { ...line, actor: actorOf(who.identity), requestId: who.requestId ?? null });
+}
+
+/** Who is acting, as every audited service method receives it. */
+export interface AuditCaller {
+  identity: Identity;
+  requestId?: string | null;
+}

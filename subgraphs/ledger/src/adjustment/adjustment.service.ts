@@ -1,0 +1,109 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { type AuditCaller, actorOf, recordAudit } from "../../../../shared/src/audit/record-audit";
+import { badInput, notFound } from "../../../../shared/src/errors";
+import type { SubgraphClient } from "../../../../shared/src/subgraph-client";
+import { requireId, requireText } from "../../../../shared/src/validation";
+import type { Clock } from "../clock";
+import { findMemberEntryOf } from "../entry/ledger-entry.loader";
+import type { LedgerEntry } from "../entry/ledger-entry.type";
+import { COALITION_OWNER_ID, addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
+import { insertLots, takeOldest } from "../journal/lots";
+import { requireWithinCap } from "../limits";
+import { adjustmentProblem, expiresAt, repayDebt } from "../rules";
+import { pointsExpiryMonths } from "../settings";
+import type { AdjustPointsInput } from "./adjustment.types";
+
+/**
+ * Customer care adjustments: an ADJUSTMENT transaction between the member and the funder's issuance
+ * account (the partner's PARTNER_ISSUANCE, or the coalition's COALITION_ISSUANCE), its reason, and its
+ * audit line, in one database transaction.
+ */
+export class AdjustmentService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly members: SubgraphClient,
+    private readonly partners: SubgraphClient,
+  ) {}
+
+  async adjust(input: AdjustPointsInput, caller: AuditCaller): Promise<LedgerEntry> {
+    const memberId = requireId(input.memberId, "memberId");
+    const problem = adjustmentProblem({ points: input.points, reason: input.reason, note: input.note });
+    if (problem) throw badInput(problem.message, problem.field);
+    const note = input.note.trim();
+    const fundedBy = input.fundedByPartnerId == null ? null : requireId(input.fundedByPartnerId, "fundedByPartnerId");
+    const actor = actorOf(caller.identity);
+    // The key is the calling admin's own: another admin's equal key is another adjustment.
+    const idempotencyKey = `adjustment:${actor}:${requireText(input.idempotencyKey, "idempotencyKey", { max: 200 })}`;
+    const points = input.points;
+    const request = { memberId, points, reason: input.reason, note, fundedBy };
+    const now = this.clock.now();
+
+    const replayed = await findIdempotent(this.dataSource.manager, idempotencyKey, request);
+    if (replayed) return findMemberEntryOf(this.dataSource.manager, replayed, memberId);
+    const [member] = await this.members.entities<{ id: string }>("Member", [memberId], "id");
+    if (!member) throw notFound(`No member with id ${memberId}`);
+    if (fundedBy) {
+      const [partner] = await this.partners.entities<{ id: string }>("Partner", [fundedBy], "id");
+      if (!partner) throw notFound(`No partner with id ${fundedBy}`);
+    }
+
+    return this.dataSource.transaction(async (tx) => {
+      const locked = await lockMember(tx, memberId, now);
+      const replayedUnderLock = await findIdempotent(tx, idempotencyKey, request);
+      if (replayedUnderLock) return findMemberEntryOf(tx, replayedUnderLock, memberId);
+      if (points > 0) requireWithinCap("balance", locked.balance, points);
+      const funder = fundedBy ? { kind: "PARTNER_ISSUANCE" as const, ownerId: fundedBy } : { kind: "COALITION_ISSUANCE" as const, ownerId: COALITION_OWNER_ID };
+      const posted = await postTransaction(tx, {
+        kind: "ADJUSTMENT",
+        idempotencyKey,
+        request,
+        partnerId: fundedBy,
+        reference: null,
+        occurredAt: now,
+        postings: [
+          { account: { kind: "MEMBER", ownerId: memberId }, amount: points, entryKind: "ADJUSTMENT" },
+          { account: funder, amount: -points },
+        ],
+      });
+      if (points > 0) await this.credit(tx, posted.transactionId, memberId, points, locked.debt, fundedBy, now);
+      else await this.debit(tx, memberId, -points, now);
+      await tx.query(
+        `INSERT INTO adjustments (transaction_id, member_id, reason, note, made_by, funded_by_partner_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [posted.transactionId, memberId, input.reason, note, actor, fundedBy],
+      );
+      const entry = await findMemberEntryOf(tx, posted.transactionId, memberId);
+      await recordAudit(tx, { actor, action: "ADJUST_POINTS", memberId, partnerId: fundedBy, targetId: entry.id, requestId: caller.requestId });
+      return entry;
+    });
+  }
+
+  /**
+   * Added points are spendable at once, so they repay a debt first (rules/debt.ts); the rest is a lot
+   * like an earned one (expiring POINTS_EXPIRY_MONTHS later) issued by the funding partner, or by the
+   * coalition (its nil-UUID owner id) when nobody else funds it.
+   */
+  private async credit(tx: EntityManager, transactionId: string, memberId: string, points: number, debt: number, fundedBy: string | null, now: Date) {
+    const repayment = repayDebt(debt, points);
+    await addDebt(tx, memberId, -repayment.repaid);
+    await insertLots(tx, [
+      {
+        transactionId,
+        memberId,
+        partnerId: fundedBy ?? COALITION_OWNER_ID,
+        source: "ADJUSTMENT",
+        points,
+        remaining: repayment.kept,
+        earnedAt: now,
+        availableAt: now,
+        expiresAt: expiresAt(now, pointsExpiryMonths()),
+      },
+    ]);
+  }
+
+  /** Taken points come from spendable lots nearest expiry first; what the member cannot cover is owed, as after a refund. */
+  private async debit(tx: EntityManager, memberId: string, points: number, now: Date) {
+    const taken = await takeOldest(tx, memberId, points, now);
+    await addDebt(tx, memberId, points - taken.reduce((sum, slice) => sum + slice.taken, 0));
+  }
+}

@@ -1,0 +1,118 @@
+import { enrollMember, recordPurchase, registerPartner, type PartnerFixture } from "./support/fixtures";
+import { asMember, asPartnerApp, fails, ok, unique } from "./support/gateway";
+import { expectLedgerConsistent } from "./support/ledger";
+
+const INSIGHTS = `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
+  partner(id: $id) { insights(from: $from, to: $to) { from to linkedMembers activeMembers tiers { tier members } averageBalance alsoEarnsAt { category members } } }
+}`;
+const LINK = `mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { status } }`;
+
+// Whole UTC months that are over: the last one (M1) and the one before (M2).
+const now = new Date();
+const monthStart = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1));
+const M1 = { from: monthStart(1).toISOString(), to: monthStart(0).toISOString() };
+const M2 = { from: monthStart(2).toISOString(), to: monthStart(1).toISOString() };
+const inMonth = (back: number, day: number) => new Date(monthStart(back).getTime() + (day - 1) * 86_400_000 + 3_600_000).toISOString();
+
+async function inChunks<T>(items: T[], run: (item: T, index: number) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += 10) await Promise.all(items.slice(i, i + 10).map((item, j) => run(item, i + j)));
+}
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe("Partner.insights", () => {
+  let fuel: PartnerFixture;
+  let appKey: string;
+  let members: { id: string }[];
+  const insightsOf = async (partnerId: string, period: { from: string; to: string }, caller = asPartnerApp(appKey)) =>
+    (await ok(INSIGHTS, { id: partnerId, ...period }, caller)).partner.insights;
+  const category = (insights: any, name: string) => insights.alsoEarnsAt.find((c: { category: string }) => c.category === name);
+
+  beforeAll(async () => {
+    fuel = await registerPartner({ category: "FUEL", pointsPerUnit: 1 });
+    const grocer = await registerPartner({ category: "GROCERY", pointsPerUnit: 1 });
+    const hotel = await registerPartner({ category: "HOTEL", pointsPerUnit: 1 });
+    const airline = await registerPartner({ category: "AIRLINE", pointsPerUnit: 1 });
+    appKey = (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: fuel.id })).issuePartnerApiKey.key;
+    // 40 members linked to the fuel brand (ACTIVE: an admin links them), 2 more whose link the app made and nobody approved (PENDING).
+    members = [];
+    await inChunks(range(0, 42), async (_, i) => {
+      const member = await enrollMember();
+      members[i] = member;
+      await ok(LINK, { input: { memberId: member.id, partnerId: fuel.id, externalId: unique("card") } }, i < 40 ? undefined : asPartnerApp(appKey));
+    });
+    const buy = (partner: PartnerFixture, amountMinor: number, back: number) => (i: number) => recordPurchase(partner, members[i].id, amountMinor, { occurredAt: inMonth(back, 5) });
+    // Last month: members 0–24 buy fuel (100 points each), 0–11 groceries, 0–17 a hotel, 0–2 a flight; the two pending ones buy fuel too.
+    await inChunks([...range(0, 25), 40, 41], buy(fuel, 10_000, 1));
+    await inChunks(range(0, 12), buy(grocer, 10_000, 1));
+    await inChunks(range(0, 18), buy(hotel, 10_000, 1));
+    await inChunks(range(0, 3), buy(airline, 10_000, 1));
+    // The month before: members 28–39 earn 6,000 base points each at the fuel brand: SILVER.
+    await inChunks(range(28, 40), buy(fuel, 600_000, 2));
+  }, 120_000);
+
+  afterAll(() => expectLedgerConsistent());
+
+  it("shows what no one can be singled out by, and hides the rest", async () => {
+    const insights = await insightsOf(fuel.id, M1);
+    expect(insights).toMatchObject({
+      from: M1.from,
+      to: M1.to,
+      linkedMembers: 40, // the pending links do not count
+      activeMembers: 25, // 15 were not active: both sides reach 10
+      tiers: [
+        { tier: "BASE", members: 28 },
+        // 12 SILVER reach 10, but GOLD + PLATINUM (0) would then be 40 − 28 − 12: SILVER is hidden with them.
+        { tier: "SILVER", members: null },
+        { tier: "GOLD", members: null },
+        { tier: "PLATINUM", members: null },
+      ],
+      // (25 × 100 + 12 × 100 + 18 × 100 + 3 × 100 + 12 × 6,000) / 40 = 77,800 / 40 = 1,945
+      averageBalance: 1_945,
+    });
+    expect(category(insights, "GROCERY").members).toBe(12); // 13 active members did not: shown
+    // 18 of the 25 active: "active − hotel" would single out 7 members, so it is hidden.
+    expect(category(insights, "HOTEL").members).toBeNull();
+    expect(category(insights, "AIRLINE").members).toBeNull(); // 3
+    // No other fuel brand sold to them (another test's fuel brand, if any, counts 0: hidden).
+    expect(category(insights, "FUEL")?.members ?? null).toBeNull();
+  });
+
+  it("a differencing attempt finds nothing: periods cannot overlap, nest or run on, and two months are disjoint", async () => {
+    // The half month that would, subtracted from the whole, isolate a few days' shoppers:
+    const half = new Date(monthStart(1).getTime() + 15 * 86_400_000).toISOString();
+    expect((await fails(INSIGHTS, { id: fuel.id, from: half, to: M1.to }, "BAD_USER_INPUT", asPartnerApp(appKey))).extensions?.field).toBe("from");
+    expect((await fails(INSIGHTS, { id: fuel.id, from: M1.from, to: half }, "BAD_USER_INPUT", asPartnerApp(appKey))).extensions?.field).toBe("to");
+    // Two months at once (which would contain M1):
+    expect((await fails(INSIGHTS, { id: fuel.id, from: M2.from, to: M1.to }, "BAD_USER_INPUT", asPartnerApp(appKey))).extensions?.field).toBe("to");
+    // The month still running (today's figure less yesterday's):
+    expect((await fails(INSIGHTS, { id: fuel.id, from: M1.to, to: monthStart(-1).toISOString() }, "BAD_USER_INPUT", asPartnerApp(appKey))).extensions?.field).toBe("to");
+    // The month before: the 12 SILVER members were active (28 were not), nobody earned elsewhere.
+    const before = await insightsOf(fuel.id, M2);
+    expect(before.activeMembers).toBe(12);
+    expect(before.alsoEarnsAt.every((c: { members: number | null }) => c.members === null)).toBe(true);
+    // Every difference of a shown figure and a shown figure it is part of counts at least 10 members:
+    // linked − active (15), linked − BASE (12), linked − GROCERY (28), active − GROCERY (13), and in M2 linked − active (28).
+    const last = await insightsOf(fuel.id, M1);
+    const nested = [
+      [last.linkedMembers, last.activeMembers],
+      [last.linkedMembers, last.tiers[0].members],
+      [last.linkedMembers, category(last, "GROCERY").members],
+      [last.activeMembers, category(last, "GROCERY").members],
+      [before.linkedMembers, before.activeMembers],
+    ];
+    for (const [whole, part] of nested) expect(whole - part).toBeGreaterThanOrEqual(10);
+  });
+
+  it("answers the same to admins; refuses other partners and members; says nothing about fewer than 10 linked members", async () => {
+    expect(await insightsOf(fuel.id, M1, undefined)).toEqual(await insightsOf(fuel.id, M1));
+    const other = await registerPartner();
+    const otherKey = (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: other.id })).issuePartnerApiKey.key;
+    await fails(INSIGHTS, { id: fuel.id, ...M1 }, "FORBIDDEN", asPartnerApp(otherKey));
+    await fails(INSIGHTS, { id: fuel.id, ...M1 }, "FORBIDDEN", asMember(members[0].id));
+    // A brand with 9 linked members, all active: nothing at all.
+    await inChunks(range(0, 9), (i) => ok(LINK, { input: { memberId: members[i].id, partnerId: other.id, externalId: unique("card") } }));
+    const small = await insightsOf(other.id, M1, asPartnerApp(otherKey));
+    expect(small).toMatchObject({ linkedMembers: null, activeMembers: null, averageBalance: null });
+    expect([...small.tiers, ...small.alsoEarnsAt].every((x: { members: number | null }) => x.members === null)).toBe(true);
+  });
+});
