@@ -15,6 +15,8 @@ import { readmeHeadlineQuery } from "./support/readme";
  * The explorer at `/` in a real browser (Debian's chromium through playwright-core), with every
  * request to anything but the gateway blocked: it must need nothing from the internet.
  */
+// Callbacks of page.evaluate run in the page: its document is `(globalThis as any).document` there
+// (this project compiles without the DOM's types).
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`test/explorer.test.ts: SKIPPED, no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
@@ -94,15 +96,15 @@ describe("the explorer's routes", () => {
     await page.click("#use-member-token");
     await page.waitForSelector(".graphiql-query-editor .CodeMirror");
     // The headers editor now holds the member's bearer token.
-    const headers = await page.evaluate(() => [...document.querySelectorAll(".graphiql-editor-tool .CodeMirror")].map((editor: any) => editor.CodeMirror.getValue()).join("\n"));
+    const headers = await page.evaluate(() => Array.from((globalThis as any).document.querySelectorAll(".graphiql-editor-tool .CodeMirror")).map((editor: any) => editor.CodeMirror.getValue()).join("\n"));
     expect(headers).toMatch(/"Authorization": "Bearer ey/);
-    await page.evaluate((query) => (document.querySelector(".graphiql-query-editor .CodeMirror") as any).CodeMirror.setValue(query), readmeHeadlineQuery());
+    await page.evaluate((query) => (globalThis as any).document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.setValue(query), readmeHeadlineQuery());
     await page.click(".graphiql-execute-button");
-    await page.waitForFunction(() => (document.querySelector(".result-window") as HTMLElement | null)?.innerText.includes("lifetimeEarned"), null, { timeout: 30_000 });
+    await page.waitForFunction(() => (globalThis as any).document.querySelector(".result-window")?.innerText.includes("lifetimeEarned"), null, { timeout: 30_000 });
     // What the page shows: the rendered result pane, and the whole text of its editor.
-    const shown = await page.evaluate(() => (document.querySelector(".result-window") as HTMLElement).innerText);
+    const shown = await page.evaluate(() => (globalThis as any).document.querySelector(".result-window").innerText);
     expect(shown).toContain('"displayName": "Ada Lovelace"');
-    const result = JSON.parse(await page.evaluate(() => (document.querySelector(".result-window .CodeMirror") as any).CodeMirror.getValue()));
+    const result = JSON.parse(await page.evaluate(() => (globalThis as any).document.querySelector(".result-window .CodeMirror").CodeMirror.getValue()));
     expect(result.errors).toBeUndefined();
     expect(result.data.memberByEmail.balance).toMatchObject({ available: 4_300, pending: 540 });
     expect(shown).toContain('"available": 4300');
@@ -116,7 +118,7 @@ describe("the explorer's routes", () => {
     await page.click('[aria-label="Show Documentation Explorer"]');
     await page.waitForSelector(".graphiql-doc-explorer", { timeout: 30_000 });
     await page.click(".graphiql-doc-explorer a.graphiql-doc-explorer-type-name >> text=Query");
-    await page.waitForFunction(() => document.querySelector(".graphiql-doc-explorer")?.textContent?.includes("memberByEmail"), null, { timeout: 30_000 });
+    await page.waitForFunction(() => (globalThis as any).document.querySelector(".graphiql-doc-explorer")?.textContent?.includes("memberByEmail"), null, { timeout: 30_000 });
     expect(blocked).toEqual([]);
     await page.close();
   }, 60_000);
