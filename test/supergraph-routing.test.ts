@@ -46,7 +46,7 @@ describe("the gateway follows its supergraph's routing URLs", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "coalition-routing-"));
-    inventory = new ApolloServer({
+    inventory = new ApolloServer<{ headers: IncomingHttpHeaders }>({
       schema: buildSubgraphSchema([
         {
           typeDefs: parse(INVENTORY_SDL),
