@@ -9,6 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export COALITION_ROOT="$root"
 export AUDIT_SUBGRAPHS_PORT=${AUDIT_SUBGRAPHS_PORT:-14620}
 export AUDIT_GATEWAY_PORT=${AUDIT_GATEWAY_PORT:-14640}
+# The audit waits 5 s for a gateway by default; ours takes about that on a busy machine.
+export GATEWAY_TIMEOUT=${GATEWAY_TIMEOUT:-30000}
 export AUDIT_SECRET=${AUDIT_SECRET:-$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')}
 results=${AUDIT_RESULTS:-$root/.data/federation-audit-results.txt}
 mkdir -p "$(dirname "$results")"
