@@ -53,12 +53,14 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile, out
   if (freePorts) env.GATEWAY_PORT = String(await freePort());
   env.GATEWAY_PORT ??= String(GATEWAY_DEFAULT_PORT);
 
-  const output = logFile ? createWriteStream(logFile, { flags: "a" }) : (stream ?? null);
+  const fileOutput = logFile ? createWriteStream(logFile, { flags: "a" }) : null;
+  // A stream the caller passes stays the caller's to end.
+  const output = fileOutput ?? stream ?? null;
   const services = {} as Record<ServiceName, RunningService>;
   const stop = async () => {
     // Gateway first, so no request reaches a subgraph that is already gone.
     for (const name of ["gateway", ...SUBGRAPH_NAMES] as ServiceName[]) if (services[name]) await stopChild(services[name].child);
-    output?.end();
+    fileOutput?.end();
   };
   try {
     for (const service of await Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, env, output)))) services[service.name] = service;
