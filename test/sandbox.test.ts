@@ -16,8 +16,8 @@ const post = (url: string, origin: string) =>
   fetch(url, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ query: "{ partners { id } }" }) });
 
 describe("Apollo Sandbox", () => {
-  it("GET / leads to the landing page, which embeds Sandbox pointed at the gateway's own /graphql", async () => {
-    const page = await fetch(new URL("/", gatewayUrl()), { headers: { accept: "text/html" } });
+  it("GET /sandbox (linked from the explorer at /) leads to the landing page, which embeds Sandbox pointed at the gateway's own /graphql", async () => {
+    const page = await fetch(new URL("/sandbox", gatewayUrl()), { headers: { accept: "text/html" } });
     expect(page.status).toBe(200);
     expect(page.url).toBe(gatewayUrl());
     const html = await page.text();

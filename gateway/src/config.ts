@@ -43,6 +43,10 @@ export interface GatewayConfig {
   /** 0: batches refused (ALLOW_BATCHING unset). */
   maxBatchOperations: number;
   landingPage: boolean;
+  /** The offline explorer (GraphiQL) at `/`: outside production only (explorer.ts). */
+  explorer: boolean;
+  /** Development: the file of demo tokens `npm start` writes, offered by the explorer (DEMO_TOKENS_FILE). */
+  demoTokensFile: string | undefined;
   introspection: boolean;
   metricsOpen: boolean;
   subgraphConnections: number;
@@ -105,6 +109,8 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     requestMaxBytes: env.int("REQUEST_MAX_BYTES", 100_000, { min: 1 }),
     maxBatchOperations: allowBatching ? env.int("MAX_BATCH_OPERATIONS", 10, { min: 1 }) : 0,
     landingPage: !production || env.flag("ENABLE_LANDING_PAGE"),
+    explorer: !production,
+    demoTokensFile: env.check(() => demoTokensFile(env.env, production), undefined),
     introspection: !production || env.flag("ENABLE_INTROSPECTION"),
     metricsOpen: env.flag("METRICS_OPEN"),
     subgraphConnections: env.int("SUBGRAPH_CONNECTIONS", 128, { min: 1 }),
@@ -118,6 +124,13 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     secrets: env.check(() => proofSecrets(env.env), { gateway: "", service: "" }),
     tokens: env.check(() => tokenVerification(env.env), { maxTtlSeconds: 0 } as TokenVerification),
   };
+}
+
+/** Tokens handed to any browser that reaches the gateway: development only, refused in production. */
+function demoTokensFile(env: NodeJS.ProcessEnv, production: boolean): string | undefined {
+  if (!env.DEMO_TOKENS_FILE) return undefined;
+  if (production) throw new Error("DEMO_TOKENS_FILE is for development only: it offers tokens to anyone who opens the gateway's page");
+  return env.DEMO_TOKENS_FILE;
 }
 
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig => loadSettings(readGatewayConfig, env);

@@ -1,7 +1,7 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GraphQLFormattedError } from "graphql";
 import type { Fetcher, FetcherResponse } from "@apollo/utils.fetcher";
-import { type SubgraphName, isDevelopment, subgraphUrl } from "../../shared/src/config";
+import { isDevelopment } from "../../shared/src/config";
 import { type Identity, PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
 import { createErrorFormatter } from "../../shared/src/errors";
 import { type GatewayConfig, loadGatewayConfig, supergraphPathOf } from "./config";
@@ -12,6 +12,7 @@ import { connectRedis, redisEntityCache } from "./redis";
 import { createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
 import { breakerFetcher } from "./subgraph-breaker";
 import { subgraphHttpError, subgraphNetworkError } from "./subgraph-errors";
+import { isOwnSubgraph, routingUrl } from "./subgraph-routing";
 import { supergraphFromFile } from "./supergraph-file";
 
 export interface GatewayContext {
@@ -20,12 +21,15 @@ export interface GatewayContext {
 
 export const supergraphPath = () => supergraphPathOf(process.env);
 
-/** Signs every subgraph request (subgraphs answer nobody else) and passes on the client request's id. */
+/**
+ * Signs every request to our own subgraphs (they answer nobody else) and passes on the client
+ * request's id; a subgraph the project does not know gets no proof (`secret` null, subgraph-routing.ts).
+ */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     private readonly subgraph: string,
     url: string,
-    private readonly secret: string,
+    private readonly secret: string | null,
     fetcher: Fetcher,
     private readonly log: Logger,
   ) {
@@ -42,7 +46,7 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   override willSendRequest(options: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
     const { request, context } = options;
-    request.http?.headers.set(PROOF_HEADER, signProof(context.identity ?? { kind: "anonymous" }, "gateway", this.secret));
+    if (this.secret) request.http?.headers.set(PROOF_HEADER, signProof(context.identity ?? { kind: "anonymous" }, "gateway", this.secret));
     const requestId = "incomingRequestContext" in options ? options.incomingRequestContext.request.http?.headers.get(REQUEST_ID_HEADER) : undefined;
     if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
   }
@@ -50,7 +54,7 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
 /**
  * The gateway loads the supergraph composed at build time (or SUPERGRAPH_PATH) and follows changes
- * to that file; subgraph URLs come from the environment.
+ * to that file; each subgraph's URL is its routing URL there unless `<NAME>_URL` overrides it.
  */
 export function createGateway(log: Logger, config: GatewayConfig = loadGatewayConfig()): ApolloGateway {
   const { gateway: secret } = config.secrets;
@@ -62,9 +66,9 @@ export function createGateway(log: Logger, config: GatewayConfig = loadGatewayCo
     // Query plans by operation. The headline's plan is about 2.5 KiB: 8 MiB keeps some 3,000 distinct
     // operations (Apollo's default of 30 MiB, per worker, is for far more).
     experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMiB,
-    buildService: ({ name }) => {
+    buildService: ({ name, url }) => {
       const fetch = breakerFetcher(timedFetcher(fetcher, name), name, config.breaker);
-      const signed = new SignedDataSource(name, subgraphUrl(name as SubgraphName), secret, fetch, log);
+      const signed = new SignedDataSource(name, routingUrl(name, url), isOwnSubgraph(name) ? secret : null, fetch, log);
       return entities ? new EntityCachingDataSource(name, signed, entities) : signed;
     },
   });

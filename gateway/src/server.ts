@@ -7,6 +7,7 @@ import { type GraphQLHttpServer, serveGraphQL } from "../../shared/src/http-serv
 import type { Logger } from "../../shared/src/logger";
 import { metricsToken } from "../../shared/src/metrics";
 import { type GatewayConfig, loadGatewayConfig } from "./config";
+import { explorerAvailable, serveExplorer } from "./explorer";
 import { type GatewayContext, createGatewayErrorFormatter } from "./gateway";
 import { Identifier } from "./identity";
 import { aliasLimit, costLimit, depthLimit } from "./limits";
@@ -24,6 +25,9 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
   const rates = config.rateLimits;
   const rateLimiter = createRateLimiter(log, rates.perCaller, config.redisUrl);
   const limit = config.limits;
+  // The offline explorer needs its dev-dependency packages; without them `/` leads to Sandbox as before.
+  const explorer = config.explorer && explorerAvailable();
+  if (config.explorer && !explorer) log.warn("explorer packages (graphiql, react, react-dom) not installed: / leads to Apollo Sandbox, which needs internet access");
   if (production && !metricsToken() && config.metricsOpen) log.warn("GET /metrics is open to anyone who reaches the gateway (METRICS_OPEN=1): set METRICS_TOKEN instead");
   const server = await serveGraphQL<GatewayContext>({
     port: config.port,
@@ -44,9 +48,11 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
     },
     cors: corsPolicy(),
     log,
-    // The bare origin leads to Sandbox at /graphql: the embedded Sandbox sends its requests to the page's own URL.
+    // `/`: the offline explorer outside production; else, with a landing page, Sandbox at /graphql
+    // (the embedded Sandbox sends its requests to the page's own URL). `/ready`: readiness, from the subgraphs.
     routes: (app) => {
-      app.get("/", (_req, res, next) => (landingPage ? res.redirect(302, "/graphql") : next()));
+      if (explorer) serveExplorer(app, { demoTokensFile: config.demoTokensFile, log });
+      else app.get("/", (_req, res, next) => (landingPage ? res.redirect(302, "/graphql") : next()));
       app.get("/ready", readinessHandler());
     },
     maxBodyBytes: config.requestMaxBytes,

@@ -71,11 +71,23 @@ function random(seed: number) {
   };
 }
 
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>, onDone?: (done: number) => void): Promise<void> {
   let next = 0;
+  let done = 0;
   await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++]);
+    while (next < items.length) {
+      await work(items[next++]);
+      onDone?.(++done);
+    }
   }));
+}
+
+/** One progress line per quarter of a long step (the seed's request lines are debug-level in npm start). */
+function quarterly(log: Logger, step: string, total: number): (done: number) => void {
+  const marks = new Set([1, 2, 3, 4].map((quarter) => Math.ceil((total * quarter) / 4)));
+  return (done) => {
+    if (marks.has(done)) log.info(`seeding the demo coalition: ${step} ${done}/${total}`);
+  };
 }
 
 export async function isEmpty(gatewayUrl: string): Promise<boolean> {
@@ -96,6 +108,7 @@ export async function seedDemo(gatewayUrl: string, log: Logger, headers: Record<
     partners.push(registerPartner);
   }
   const bySlug = new Map(partners.map((p) => [p.slug, p]));
+  log.info(`seeding the demo coalition: ${partners.length} partners registered`);
 
   const people = [{ email: DEMO_MEMBER_EMAIL, displayName: "Ada Lovelace" }];
   for (let i = 0; people.length < 50; i++) {
@@ -108,6 +121,7 @@ export async function seedDemo(gatewayUrl: string, log: Logger, headers: Record<
     const { enrollMember } = await call(`mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id email } }`, { input: person });
     members.push(enrollMember);
   }
+  log.info(`seeding the demo coalition: ${members.length} members enrolled`);
 
   // Each member links 2 to 5 brands and buys there over the past 11 months, up to a target of points.
   const purchases: Record<string, unknown>[] = [];
@@ -136,7 +150,7 @@ export async function seedDemo(gatewayUrl: string, log: Logger, headers: Record<
 
   // Made by an admin: ACTIVE, as if each member had agreed to their links.
   const links = purchases.filter((p) => p.link).map(({ link: _link, ...input }) => input);
-  await inParallel(links, 8, (input) => call(`mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { externalId } }`, { input }));
+  await inParallel(links, 8, (input) => call(`mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { externalId } }`, { input }), quarterly(log, "partner accounts linked", links.length));
   // Urban Threads' till asked to link Ada's store card; she has not approved it yet, so its app sees
   // nothing of her (approvePartnerLink with her token makes it ACTIVE).
   const threads = bySlug.get("urban-threads")!.id;
@@ -146,7 +160,7 @@ export async function seedDemo(gatewayUrl: string, log: Logger, headers: Record<
   }, { "x-api-key": till.key });
   await call(`mutation($id: ID!) { revokePartnerApiKey(id: $id) { revokedAt } }`, { id: till.id }); // only the seed used it
   const earns = purchases.filter((p) => !p.link);
-  await inParallel(earns, 8, (input) => call(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, { input }));
+  await inParallel(earns, 8, (input) => call(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`, { input }), quarterly(log, "purchases recorded", earns.length));
 
   const rewards: { id: string; costPoints: number; minimumTier: string; stock: number | null; active: boolean; validUntil: string | null; validFrom: string | null }[] = [];
   for (const [slug, title, costPoints, minimumTier, stock, validity] of REWARDS) {
@@ -164,6 +178,7 @@ export async function seedDemo(gatewayUrl: string, log: Logger, headers: Record<
     const { createReward } = await call(`mutation($input: CreateRewardInput!) { createReward(input: $input) { id costPoints minimumTier stock active validFrom validUntil } }`, { input });
     rewards.push(createReward);
   }
+  log.info(`seeding the demo coalition: ${rewards.length} rewards created`);
 
   // A few redemptions: Ada's coffee, and members spending on what they can afford.
   const coffee = rewards[0];

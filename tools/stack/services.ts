@@ -31,13 +31,15 @@ export interface StackOptions {
   freePorts?: boolean;
   /** Append the services' output to this file instead of this process's stdout. */
   logFile?: string;
+  /** Or write it to this stream (npm start's filter, quiet-output.ts). */
+  output?: NodeJS.WritableStream;
 }
 
 const entryOf = (name: ServiceName) =>
   join(REPO_ROOT, "dist", name === "gateway" ? "gateway" : join("subgraphs", name), "src", "main.js");
 
 /** Starts the four subgraphs, then the gateway, each in its own process, and waits until all are ready. */
-export async function startStack({ env: baseEnv, freePorts = false, logFile }: StackOptions): Promise<Stack> {
+export async function startStack({ env: baseEnv, freePorts = false, logFile, output: stream }: StackOptions): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { APOLLO_TELEMETRY_DISABLED: "1", ...baseEnv };
   // Development and tests: the services must share secrets; make them when none are given.
   const generatedSecrets = ["GATEWAY_SECRET", "SERVICE_SECRET", "JWT_SECRET"].filter((name) => !env[name]);
@@ -51,12 +53,14 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile }: S
   if (freePorts) env.GATEWAY_PORT = String(await freePort());
   env.GATEWAY_PORT ??= String(GATEWAY_DEFAULT_PORT);
 
-  const output = logFile ? createWriteStream(logFile, { flags: "a" }) : null;
+  const fileOutput = logFile ? createWriteStream(logFile, { flags: "a" }) : null;
+  // A stream the caller passes stays the caller's to end.
+  const output = fileOutput ?? stream ?? null;
   const services = {} as Record<ServiceName, RunningService>;
   const stop = async () => {
     // Gateway first, so no request reaches a subgraph that is already gone.
     for (const name of ["gateway", ...SUBGRAPH_NAMES] as ServiceName[]) if (services[name]) await stopChild(services[name].child);
-    output?.end();
+    fileOutput?.end();
   };
   try {
     for (const service of await Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, env, output)))) services[service.name] = service;

@@ -9,6 +9,7 @@ import { jwtMaxTtlSeconds, signToken } from "../../shared/src/auth/jwt";
 import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "./demo-seed";
 import { bearer, requestGraphQL } from "./graphql-client";
 import { type PostgresServer, startEmbeddedPostgres } from "./postgres";
+import { QuietDuringSeed } from "./quiet-output";
 import { type Stack, startStack } from "./services";
 
 /**
@@ -35,7 +36,12 @@ async function main() {
     env.DATABASE_URL = postgres.url;
     log.info("embedded Postgres running", { port, dataDir });
   }
-  stack = await startStack({ env });
+  // The explorer offers the tokens of the banner in one click (development only; gateway/src/explorer.ts).
+  if (env.NODE_ENV !== "production") env.DEMO_TOKENS_FILE ??= join(dataRoot, "demo-tokens.json");
+  // Until the banner, the services' per-request lines (the seed's thousands) are debug-level only.
+  const output = new QuietDuringSeed(process.stdout);
+  output.setQuiet(true);
+  stack = await startStack({ env, output });
   // As long-lived as the gateway accepts (JWT_MAX_TTL_SECONDS, a day by default), no longer.
   const ttlSeconds = jwtMaxTtlSeconds(stack.env);
   const adminToken = signToken({ sub: "dev-admin", role: "admin" }, stack.env.JWT_SECRET!, ttlSeconds);
@@ -45,7 +51,9 @@ async function main() {
   }
   const { memberByEmail } = await requestGraphQL(stack.gatewayUrl, `query($e: String!) { memberByEmail(email: $e) { id } }`, { e: DEMO_MEMBER_EMAIL }, bearer(adminToken));
   const memberToken = memberByEmail ? signToken({ sub: memberByEmail.id, role: "member" }, stack.env.JWT_SECRET!, ttlSeconds) : null;
+  if (env.DEMO_TOKENS_FILE) await writeFile(env.DEMO_TOKENS_FILE, JSON.stringify({ member: memberToken ?? undefined, admin: adminToken }), { mode: 0o600 });
   process.stdout.write(banner(stack.gatewayUrl, adminToken, memberToken, ttlSeconds));
+  output.setQuiet(false);
 }
 
 const SECRET_NAMES = ["GATEWAY_SECRET", "SERVICE_SECRET", "JWT_SECRET"] as const;
@@ -72,14 +80,21 @@ async function useDevelopmentSecrets(env: NodeJS.ProcessEnv, dataRoot: string): 
 
 function banner(url: string, adminToken: string, memberToken: string | null, ttlSeconds: number): string {
   const validity = ttlSeconds % 3600 === 0 ? `${ttlSeconds / 3600} h` : `${ttlSeconds} s`;
+  const origin = new URL(url).origin;
   return `
   Coalition is running.
 
   GraphQL gateway: ${url}
-  Open it in a browser for Apollo Sandbox, and add a header \`Authorization: Bearer <token>\`:
+  Explorer (works offline): ${origin}/ : pick a demo token at the top, or add a header \`Authorization: Bearer <token>\`
 
   Admin token:        ${adminToken}   (valid ${validity})
   Demo member token:  ${memberToken ?? "(no demo member)"}   (${DEMO_MEMBER_EMAIL}, valid ${validity})
+
+  For the README's examples, in another shell:
+
+  export GATEWAY=${url}
+  export ADMIN_TOKEN=${adminToken}
+  export MEMBER_TOKEN=${memberToken ?? ""}
 
   Or try:
 

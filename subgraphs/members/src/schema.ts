@@ -4,10 +4,11 @@ import { memberReference } from "./member/member.reference";
 import { MemberResolver } from "./member/member.resolver";
 import { LinkedMembersResolver } from "./partner-account/linked-members.resolver";
 import { PartnerAccountResolver } from "./partner-account/partner-account.resolver";
+import { ViewerResolver } from "./viewer/viewer.resolver";
 
 /** The members subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [auditEventsResolver("members"), MemberResolver, PartnerAccountResolver, LinkedMembersResolver],
+    resolvers: [auditEventsResolver("members"), MemberResolver, PartnerAccountResolver, LinkedMembersResolver, ViewerResolver],
     referenceResolvers: { ...memberReference },
   });

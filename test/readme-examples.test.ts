@@ -1,0 +1,126 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { signToken } from "../shared/src/auth/jwt";
+import { createLogger } from "../shared/src/logger";
+import { DEMO_MEMBER_EMAIL, seedDemo } from "../tools/stack/demo-seed";
+import { bearer, postGraphQL, requestGraphQL } from "../tools/stack/graphql-client";
+import { useDedicatedStack } from "./support/dedicated-stack";
+import { readme } from "./support/readme";
+
+/**
+ * Every example of the README, run as written, in order, against a freshly seeded demo coalition, with
+ * the token each names: ` ```graphql ` blocks through the gateway, and the ` ```sh ` blocks marked
+ * `{"shell": true}` in bash with the banner's `export` lines set. The convention is the README's
+ * ("Examples that run as written"): an `<!-- example {...} -->` comment above each block.
+ */
+interface Marker {
+  token?: "MEMBER_TOKEN" | "ADMIN_TOKEN" | "PARTNER_KEY" | "none";
+  variables?: Record<string, unknown>;
+  keep?: Record<string, string>;
+  error?: string;
+  shell?: boolean;
+}
+interface Example {
+  line: number;
+  language: string;
+  body: string;
+  marker: Marker | null;
+}
+
+/** Fenced blocks with the `<!-- example {...} -->` comment found between the previous block and this one. */
+export function readmeExamples(text: string): Example[] {
+  const examples: Example[] = [];
+  const fence = /^```([a-z]*)\n([\s\S]*?)^```$/gm;
+  let previousEnd = 0;
+  for (let match = fence.exec(text); match; match = fence.exec(text)) {
+    const between = text.slice(previousEnd, match.index);
+    const markers = [...between.matchAll(/^<!-- example (\{.*\}) -->$/gm)];
+    const last = markers.at(-1);
+    examples.push({ line: text.slice(0, match.index).split("\n").length, language: match[1], body: match[2], marker: last ? (JSON.parse(last[1]) as Marker) : null });
+    previousEnd = match.index + match[0].length;
+  }
+  return examples;
+}
+
+const at = (value: unknown, path: string): unknown => path.split(".").reduce<any>((node, key) => node?.[key], value);
+const substitute = (value: unknown, kept: Record<string, string>): unknown =>
+  typeof value === "string" && value.startsWith("$")
+    ? (kept[value.slice(1)] ?? fail(`${value} is not kept by any earlier example`))
+    : Array.isArray(value)
+      ? value.map((each) => substitute(each, kept))
+      : value && typeof value === "object"
+        ? Object.fromEntries(Object.entries(value).map(([key, each]) => [key, substitute(each, kept)]))
+        : value;
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+describe("the README's examples", () => {
+  const examples = readmeExamples(readme());
+  const graphql = examples.filter((example) => example.language === "graphql");
+
+  it("every GraphQL example names its token (an `<!-- example {...} -->` comment above it)", () => {
+    expect(graphql.length).toBeGreaterThanOrEqual(15);
+    expect(graphql.filter((example) => !example.marker?.token).map((example) => `README.md:${example.line}`)).toEqual([]);
+  });
+
+  describe("run as written against the demo coalition", () => {
+    const dedicated = useDedicatedStack("readme");
+    const kept: Record<string, string> = {};
+
+    beforeAll(async () => {
+      const url = dedicated.stack.gatewayUrl;
+      await seedDemo(url, createLogger("demo-seed"), dedicated.admin());
+      // The tokens of npm start's banner.
+      const secret = dedicated.stack.env.JWT_SECRET!;
+      const { memberByEmail } = await requestGraphQL(url, `query($e: String!) { memberByEmail(email: $e) { id } }`, { e: DEMO_MEMBER_EMAIL }, dedicated.admin());
+      kept.GATEWAY = url;
+      kept.ADMIN_TOKEN = signToken({ sub: "dev-admin", role: "admin" }, secret);
+      kept.MEMBER_TOKEN = signToken({ sub: memberByEmail.id, role: "member" }, secret);
+    }, 180_000);
+
+    const headersFor = (token: Marker["token"]): Record<string, string> => {
+      if (!token || token === "none") return {};
+      const value = kept[token] ?? fail(`${token} is not set by any earlier example`);
+      return token === "PARTNER_KEY" ? { "x-api-key": value } : bearer(value);
+    };
+
+    it("each example answers as its marker says, in the README's order", async () => {
+      for (const example of examples.filter((each) => each.marker)) {
+        const where = `README.md:${example.line}`;
+        const marker = example.marker!;
+        if (marker.shell) {
+          const { stdout } = await promisify(execFile)("bash", ["--norc", "--noprofile", "-e", "-o", "pipefail", "-c", example.body], {
+            env: { PATH: process.env.PATH, GATEWAY: kept.GATEWAY, ADMIN_TOKEN: kept.ADMIN_TOKEN, MEMBER_TOKEN: kept.MEMBER_TOKEN },
+          });
+          const answer = JSON.parse(stdout);
+          expect({ where, errors: answer.errors, data: answer.data != null }).toEqual({ where, errors: undefined, data: true });
+          continue;
+        }
+        if (example.language !== "graphql") continue;
+        const result = await postGraphQL(kept.GATEWAY, example.body, substitute(marker.variables ?? {}, kept) as Record<string, unknown>, headersFor(marker.token));
+        const codes = result.errors?.map((error) => error.extensions?.code);
+        // The README's line goes with every failure, so a broken example is named.
+        expect({ where, errors: codes ? result.errors!.map((error) => `${error.extensions?.code}: ${error.message}`) : undefined }).toEqual({
+          where,
+          errors: marker.error ? [expect.stringMatching(new RegExp(`^${marker.error}: `))] : undefined,
+        });
+        for (const [name, path] of Object.entries(marker.keep ?? {})) {
+          const value = at(result.data, path);
+          expect({ where, [name]: typeof value }).toEqual({ where, [name]: "string" });
+          kept[name] = value as string;
+        }
+      }
+    }, 120_000);
+
+    it("the flow did what its text says: Ada's link is ACTIVE, her refund and cancellation are booked, Grace got 250 points", async () => {
+      const { member: grace } = await requestGraphQL(kept.GATEWAY, `query($id: ID!) { member(id: $id) { balance { available } } }`, { id: kept.GRACE_ID }, bearer(kept.ADMIN_TOKEN));
+      expect(grace.balance.available).toBe(250);
+      const { viewer } = await requestGraphQL(kept.GATEWAY, `{ viewer { member { partnerAccounts { partner { name } status } redemptions { status reward { title } } balance { available } } } }`, {}, bearer(kept.MEMBER_TOKEN));
+      expect(viewer.member.partnerAccounts).toContainEqual({ partner: { name: "Northwind Books" }, status: "ACTIVE" });
+      expect(viewer.member.redemptions).toContainEqual({ status: "CANCELLED", reward: { title: "€5 off any book" } });
+      // 4,300 at the start; +100 earned, -40 refunded, the 300 redeemed came back, -250 given to Grace.
+      expect(viewer.member.balance.available).toBe(4_300 + 100 - 40 - 250);
+    });
+  });
+});
