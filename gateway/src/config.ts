@@ -4,6 +4,7 @@ import { type ProofSecrets, proofSecrets } from "../../shared/src/auth/proof";
 import { type EnvReader, GATEWAY_DEFAULT_PORT, REPO_ROOT, loadSettings } from "../../shared/src/config";
 import { workerCount } from "../../shared/src/workers";
 import { type TokenVerification, tokenVerification } from "./identity";
+import { type TrustedDocumentsMode, trustedDocumentsMode } from "./trusted-documents/manifest";
 
 /**
  * The gateway's configuration, read from the environment once, at start, into one typed object; the
@@ -28,6 +29,14 @@ export interface RateLimits {
   proxyHops: number;
 }
 
+/** Trusted documents (persisted queries) for partner apps: README, Partner apps: trusted documents. */
+export interface TrustedDocumentsConfig {
+  mode: TrustedDocumentsMode;
+  /** The folder of manifests (TRUSTED_DOCUMENTS_DIR), polled every `pollMs`. */
+  dir: string;
+  pollMs: number;
+}
+
 export interface GatewayConfig {
   production: boolean;
   port: number;
@@ -46,6 +55,7 @@ export interface GatewayConfig {
   supergraphPollMs: number;
   queryPlanCacheMiB: number;
   redisUrl: string | undefined;
+  trustedDocuments: TrustedDocumentsConfig;
   secrets: ProofSecrets;
   tokens: TokenVerification;
 }
@@ -87,6 +97,11 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     supergraphPollMs: env.int("SUPERGRAPH_POLL_MS", 1000, { min: 1 }),
     queryPlanCacheMiB: env.int("QUERY_PLAN_CACHE_MIB", 8),
     redisUrl: env.url("REDIS_URL"),
+    trustedDocuments: {
+      mode: env.check(() => trustedDocumentsMode(env.env.TRUSTED_DOCUMENTS, production), "off"),
+      dir: env.env.TRUSTED_DOCUMENTS_DIR || join(REPO_ROOT, "gateway", "trusted-documents"),
+      pollMs: env.int("TRUSTED_DOCUMENTS_POLL_MS", 1000, { min: 1 }),
+    },
     secrets: env.check(() => proofSecrets(env.env), { gateway: "", service: "" }),
     tokens: env.check(() => tokenVerification(env.env), { maxTtlSeconds: 0 } as TokenVerification),
   };

@@ -11,6 +11,10 @@ import { type GatewayContext, createGatewayErrorFormatter } from "./gateway";
 import { Identifier } from "./identity";
 import { aliasLimit, costLimit, depthLimit } from "./limits";
 import { anonymousLimit, createRateLimiter, rateLimitFor, rateLimited } from "./rate-limit";
+import { CSRF_PREFLIGHT_HEADERS } from "./csrf";
+import { trustedDocumentsPlugin } from "./trusted-documents/plugin";
+import { trustedDocumentRoutes } from "./trusted-documents/routes";
+import { TrustedDocumentStore } from "./trusted-documents/store";
 
 /**
  * The gateway's HTTP server around any gateway (ours over HTTP, or the benchmark's in-process one):
@@ -22,6 +26,9 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
   const rates = config.rateLimits;
   const rateLimiter = createRateLimiter(log, rates.perCaller, config.redisUrl);
   const limit = config.limits;
+  const trustedDocuments = new TrustedDocumentStore(config.trustedDocuments.dir, log);
+  await trustedDocuments.start(config.trustedDocuments.pollMs);
+  if (config.trustedDocuments.mode === "partners" && trustedDocuments.size === 0) log.warn("TRUSTED_DOCUMENTS=partners and no trusted document loaded: partner apps can run nothing", { dir: config.trustedDocuments.dir });
   if (production && !metricsToken() && config.metricsOpen) log.warn("GET /metrics is open to anyone who reaches the gateway (METRICS_OPEN=1): set METRICS_TOKEN instead");
   const server = await serveGraphQL<GatewayContext>({
     port: config.port,
@@ -30,10 +37,11 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
       formatError: createGatewayErrorFormatter(log, { hideSuggestions: !introspection }),
       includeStacktraceInErrorResponses: isDevelopment(),
       introspection,
-      csrfPrevention: true,
+      csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
       parseOptions: { maxTokens: limit.maxTokens },
       validationRules: [depthLimit(limit.maxDepth), aliasLimit(limit.maxAliases)],
       plugins: [
+        trustedDocumentsPlugin(trustedDocuments, config.trustedDocuments.mode),
         costLimit(limit.maxCost, limit.defaultListSize),
         // Apollo Sandbox embedded in the page, pointing at the page's own URL (/graphql); no telemetry from it.
         landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, footer: false }) : ApolloServerPluginLandingPageDisabled(),
@@ -42,7 +50,10 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
     cors: corsPolicy(),
     log,
     // The bare origin leads to Sandbox at /graphql: the embedded Sandbox sends its requests to the page's own URL.
-    routes: (app) => app.get("/", (_req, res, next) => (landingPage ? res.redirect(302, "/graphql") : next())),
+    routes: (app) => {
+      app.get("/", (_req, res, next) => (landingPage ? res.redirect(302, "/graphql") : next()));
+      trustedDocumentRoutes(app, trustedDocuments, identifier);
+    },
     maxBodyBytes: config.requestMaxBytes,
     maxBatchOperations: config.maxBatchOperations,
     context: async (req) => {
@@ -67,6 +78,7 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
     ...server,
     stop: async () => {
       await server.stop();
+      trustedDocuments.stop();
       await rateLimiter.close();
     },
   };
