@@ -12,6 +12,7 @@ import { connectRedis, redisEntityCache } from "./redis";
 import { createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
 import { subgraphHttpError, subgraphNetworkError } from "./subgraph-errors";
 import { supergraphFromFile } from "./supergraph-file";
+import { persistedQueryErrorCode } from "./trusted-documents/plugin";
 
 export interface GatewayContext {
   identity: Identity;
@@ -79,6 +80,8 @@ export function createGatewayErrorFormatter(log: Logger, { hideSuggestions = fal
     if (hideSuggestions && formatted.message.includes("Did you mean")) formatted = { ...formatted, message: formatted.message.replace(SUGGESTION, "") };
     const { limitCode, ...extensions } = formatted.extensions ?? {};
     if (typeof limitCode === "string") return { ...formatted, extensions: { ...extensions, code: limitCode } };
+    const persistedQueryCode = persistedQueryErrorCode(formatted.message);
+    if (persistedQueryCode) return { ...formatted, extensions: { ...extensions, code: persistedQueryCode } };
     if (UNKNOWN_ENUM_VALUE.test(formatted.message) || UNKNOWN_ENUM_VARIABLE.test(formatted.message)) {
       return { ...formatted, extensions: { ...(isDevelopment() ? formatted.extensions : {}), code: "BAD_USER_INPUT" } };
     }
