@@ -119,6 +119,8 @@ describe("trusted documents (TRUSTED_DOCUMENTS=partners)", () => {
       expect((await manifests("PUT", "mine", partnerApp, manifest)).status).toBe(403);
       expect((await manifests("PUT", "mine", member, manifest)).status).toBe(403);
       expect((await manifests("PUT", "mine", {}, manifest)).status).toBe(401);
+      const broken = await fetch(dedicated.stack.gatewayUrl.replace(/\/graphql$/, "/trusted-documents/mine"), { method: "PUT", headers: { "content-type": "application/json", ...admin() }, body: "{ not json" });
+      expect(broken.status).toBe(400);
       const lying = await manifests("PUT", "mine", admin(), { [LIST_REWARDS_HASH]: PARTNERS });
       expect(lying.status).toBe(400);
       expect(await lying.json()).toEqual({ errors: [{ message: expect.stringContaining("is not the SHA-256 of its document"), extensions: { code: "BAD_USER_INPUT" } }] });

@@ -1,4 +1,4 @@
-import express, { type Express, type Request, type Response } from "express";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { GraphQLError } from "graphql";
 import type { Identifier } from "../identity";
 import { ManifestError } from "./manifest";
@@ -15,10 +15,16 @@ const send = (res: Response, status: number, code: string, message: string) => r
  *   DELETE /trusted-documents/<name>
  *   GET    /trusted-documents          the loaded documents' hashes
  * with `Authorization: Bearer <admin token>`; anyone else is refused (401 without a valid credential,
- * 403 with another one). The manifest lands in TRUSTED_DOCUMENTS_DIR, which every gateway process polls.
+ * 403 with another one; an API key is refused without being looked up). The manifest lands in TRUSTED_DOCUMENTS_DIR, which every gateway process polls.
  */
 export function trustedDocumentRoutes(app: Express, store: TrustedDocumentStore, identifier: Identifier): void {
   const adminOnly = async (req: Request, res: Response): Promise<boolean> => {
+    // Admins hold a bearer token; without one nothing is looked up (an API key costs the partners service a lookup).
+    if (!req.headers.authorization) {
+      const partnerApp = Boolean(req.headers["x-api-key"]);
+      send(res, partnerApp ? 403 : 401, partnerApp ? "FORBIDDEN" : "UNAUTHENTICATED", "Only an admin manages trusted documents: send Authorization: Bearer <admin token>");
+      return false;
+    }
     try {
       const identity = await identifier.identify(req.headers);
       if (identity.kind === "admin") return true;
@@ -32,7 +38,15 @@ export function trustedDocumentRoutes(app: Express, store: TrustedDocumentStore,
   app.get("/trusted-documents", async (req, res) => {
     if (await adminOnly(req, res)) res.json({ dir: store.dir, documents: store.size });
   });
-  app.put("/trusted-documents/:name", express.json({ limit: MAX_MANIFEST_BYTES }), async (req, res) => {
+  // A body that is not JSON, or too large, is the client's mistake (express's default would answer 500).
+  const parseJson = express.json({ limit: MAX_MANIFEST_BYTES });
+  const jsonBody = (req: Request, res: Response, next: NextFunction) =>
+    parseJson(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const status = (error as { status?: number }).status === 413 ? 413 : 400;
+      send(res, status, status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_USER_INPUT", status === 413 ? `A manifest is at most ${MAX_MANIFEST_BYTES} bytes` : "The manifest is not valid JSON");
+    });
+  app.put("/trusted-documents/:name", jsonBody, async (req, res) => {
     if (!(await adminOnly(req, res))) return;
     try {
       const documents = await store.register(String(req.params.name), req.body);
