@@ -5,9 +5,10 @@ import { ok } from "./support/gateway";
  * The public contract frontend teams build against (issue #2): these names and types must stay.
  * Fields may be added to the API; none of these may be renamed, retyped or removed.
  *
- * Deliberate changes (issue #19, README "Frontend clients: Apollo Client and urql"): Member.email,
- * displayName, enrolledAt and partnerAccounts became nullable (a caller who may not read one gets null
- * and FORBIDDEN for it alone, not for the whole member; a client reading them as before still works);
+ * Deliberate changes (issue #19, README "Frontend clients: Apollo Client and urql"): every Member field
+ * but id, and every PointsBalance field but available, became nullable (a caller who may not read one
+ * gets null and FORBIDDEN for it alone, not for the whole member; a client reading them as before
+ * still works);
  * PartnerAccount gained an id; the lists that grow gained cursor connections beside them.
  */
 const CONTRACT = `
@@ -19,12 +20,12 @@ enum LedgerEntryKind { EARN REDEEM TRANSFER_IN TRANSFER_OUT EXPIRY REVERSAL ADJU
 type Member {
   id: ID!  email: String  displayName: String  enrolledAt: DateTimeISO
   partnerAccounts: [PartnerAccount!]
-  balance: PointsBalance!  tier: TierLevel!  tierProgress: TierProgress!
-  eligibleRewards(first: Int = 20): [Reward!]!
-  redemptions(first: Int = 20): [Redemption!]!
-  eligibleRewardsConnection(first: Int = 20, after: String): RewardConnection!
-  redemptionsConnection(first: Int = 20, after: String): RedemptionConnection!
-  activity(first: Int = 20, after: String): LedgerEntryConnection!
+  balance: PointsBalance  tier: TierLevel  tierProgress: TierProgress
+  eligibleRewards(first: Int = 20): [Reward!]
+  redemptions(first: Int = 20): [Redemption!]
+  eligibleRewardsConnection(first: Int = 20, after: String): RewardConnection
+  redemptionsConnection(first: Int = 20, after: String): RedemptionConnection
+  activity(first: Int = 20, after: String): LedgerEntryConnection
 }
 type PartnerAccount { id: ID!  partner: Partner!  externalId: String!  linkedAt: DateTimeISO! }
 type PageInfo { hasNextPage: Boolean!  endCursor: String }
@@ -40,7 +41,7 @@ type Partner {
   id: ID!  slug: String!  name: String!  category: PartnerCategory!  pointsPerUnit: Float!  currency: String!  returnWindowDays: Int!
   rewards: [Reward!]!
 }
-type PointsBalance { available: Int!  pending: Int!  lifetimeEarned: Int!  lifetimeRedeemed: Int!  byPartner: [PartnerPoints!]! }
+type PointsBalance { available: Int!  pending: Int  lifetimeEarned: Int  lifetimeRedeemed: Int  byPartner: [PartnerPoints!] }
 type PartnerPoints { partner: Partner!  earned: Int!  redeemed: Int! }
 type TierProgress { current: TierLevel!  next: TierLevel  qualifyingPoints: Int!  nextThreshold: Int  pointsToNext: Int!  progress: Float! }
 type LedgerEntry { id: ID!  member: Member!  partner: Partner  kind: LedgerEntryKind!  points: Int!  reference: String  occurredAt: DateTimeISO! }

@@ -60,7 +60,8 @@ async function main(): Promise<void> {
       return;
     }
     const { member } = await withRetries(() => request(MemberPoints, { memberId }));
-    if (!member) throw new Error(`No member ${memberId}`);
+    // Fields a caller may not read are nullable; any error has thrown already, so null here means no member.
+    if (!member?.balance) throw new Error(`No member ${memberId}`);
     console.log(`Points ${when}: ${member.balance.available} available (${member.displayName}, ${member.tier})`);
     return member.balance.available;
   };

@@ -99,7 +99,7 @@ export type MemberPointsQueryVariables = Exact<{
 }>;
 
 
-export type MemberPointsQuery = { member: { id: string, displayName: string | null, tier: TierLevel, balance: { available: number } } | null };
+export type MemberPointsQuery = { member: { id: string, displayName: string | null, tier: TierLevel | null, balance: { available: number } | null } | null };
 
 export type EarnAtCheckoutMutationVariables = Exact<{
   input: RecordPurchaseInput;

@@ -15,6 +15,7 @@ const DEFAULT_FIRST = 20;
 export class MemberResolver {
   @Directive(`@requires(fields: "tier balance { available }")`)
   @FieldResolver(() => [Reward], {
+    nullable: true,
     description:
       "Rewards the member can redeem right now, exactly those `redeemReward` would accept at this instant: active, within their validity window " +
       "(`validFrom` and `validUntil` inclusive), in stock (or unlimited), `minimumTier` at or below the member's tier, `maxPerMember` not reached " +
@@ -35,6 +36,7 @@ export class MemberResolver {
 
   @Directive(`@requires(fields: "tier balance { available }")`)
   @FieldResolver(() => RewardConnection, {
+    nullable: true,
     description:
       "`eligibleRewards` a page at a time, as a cursor connection (cheapest first): pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true. " +
       "Each page is evaluated when it is asked for, so a reward that became redeemable or stopped being so meanwhile shows or not on later pages. Only the member and admins see them.",
@@ -56,7 +58,7 @@ export class MemberResolver {
     return rewardConnection(rows, size);
   }
 
-  @FieldResolver(() => [Redemption], { description: "The member's redemptions in every status, newest first. Only the member and admins see them." })
+  @FieldResolver(() => [Redemption], { nullable: true, description: "The member's redemptions in every status, newest first. Only the member and admins see them." })
   redemptions(
     @Root() member: Member,
     @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_FIRST, description: "How many, 1 to 100." }) first: number | null,
@@ -67,6 +69,7 @@ export class MemberResolver {
   }
 
   @FieldResolver(() => RedemptionConnection, {
+    nullable: true,
     description:
       "`redemptions` a page at a time, as a cursor connection (newest first): pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true. Only the member and admins see them.",
   })

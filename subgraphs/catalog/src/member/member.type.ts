@@ -14,11 +14,11 @@ export class Member {
   id!: string;
 
   @Directive("@external")
-  @Field(() => TierLevel, { description: docs.memberTier })
+  @Field(() => TierLevel, { nullable: true, description: docs.memberTier })
   tier?: TierLevel;
 
   @Directive("@external")
-  @Field(() => PointsBalance, { description: docs.memberBalance })
+  @Field(() => PointsBalance, { nullable: true, description: docs.memberBalance })
   balance?: PointsBalance;
 
   static stub(id: string): Member {

@@ -11,6 +11,7 @@ const DEFAULT_FIRST = 20;
 @Resolver(() => Member)
 export class MemberActivityResolver {
   @FieldResolver(() => LedgerEntryConnection, {
+    nullable: true,
     description:
       "Every movement of the member's points (earns, redemptions, transfers, expiries, reversals, adjustments), newest first, a page at a time. " +
       "Only the member and admins see it.",
