@@ -19,7 +19,8 @@ COPY subgraphs ./subgraphs
 RUN npm run build && npm prune --omit=dev --omit=optional --no-audit --no-fund
 # Read at run time beside the code: package.json and subgraphs/ mark the project root (REPO_ROOT in
 # shared/src/config.ts), the gateway loads gateway/supergraph.graphql, the subgraphs' SDL documents them.
-RUN mkdir /runtime-files && cp --parents package.json gateway/supergraph.graphql subgraphs/*/schema.graphql /runtime-files/
+# gateway/trusted-documents/ holds the trusted documents (persisted queries) of partner apps.
+RUN mkdir /runtime-files && cp --parents package.json gateway/supergraph.graphql gateway/trusted-documents/*.json subgraphs/*/schema.graphql /runtime-files/
 
 # ---- runtime: node, production node_modules and the compiled services, run as `node` ----
 FROM ${NODE_IMAGE} AS runtime

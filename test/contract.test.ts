@@ -6,6 +6,12 @@ import { ok } from "./support/gateway";
  * Fields may be added to the API; none of these may be renamed, retyped or removed.
  * One deliberate change (issue 20): the ledger's Member fields (balance, tier, tierProgress) became
  * nullable, so that a member's profile still reads while the ledger is down (README, Faults).
+ *
+ * Deliberate changes (issue #19, README "Frontend clients: Apollo Client and urql"): every Member field
+ * but id, and every PointsBalance field but available, became nullable (a caller who may not read one
+ * gets null and FORBIDDEN for it alone, not for the whole member; a client reading them as before
+ * still works);
+ * PartnerAccount gained an id; the lists that grow gained cursor connections beside them.
  */
 const CONTRACT = `
 scalar DateTimeISO
@@ -14,18 +20,30 @@ enum PartnerCategory { AIRLINE GROCERY FUEL HOTEL DINING RETAIL TRAVEL OTHER }
 enum RedemptionStatus { PENDING COMPLETED FAILED CANCELLED }
 enum LedgerEntryKind { EARN REDEEM TRANSFER_IN TRANSFER_OUT EXPIRY REVERSAL ADJUSTMENT BONUS }
 type Member {
-  id: ID!  email: String!  displayName: String!  enrolledAt: DateTimeISO!
-  partnerAccounts: [PartnerAccount!]!
+  id: ID!  email: String  displayName: String  enrolledAt: DateTimeISO
+  partnerAccounts: [PartnerAccount!]
   balance: PointsBalance  tier: TierLevel  tierProgress: TierProgress
-  eligibleRewards(first: Int = 20): [Reward!]!
-  redemptions(first: Int = 20): [Redemption!]!
+  eligibleRewards(first: Int = 20): [Reward!]
+  redemptions(first: Int = 20): [Redemption!]
+  eligibleRewardsConnection(first: Int = 20, after: String): RewardConnection
+  redemptionsConnection(first: Int = 20, after: String): RedemptionConnection
+  activity(first: Int = 20, after: String): LedgerEntryConnection
 }
-type PartnerAccount { partner: Partner!  externalId: String!  linkedAt: DateTimeISO! }
+type PartnerAccount { id: ID!  partner: Partner!  externalId: String!  linkedAt: DateTimeISO! }
+type PageInfo { hasNextPage: Boolean!  endCursor: String }
+type MemberEdge { cursor: String!  node: Member! }
+type MemberConnection { edges: [MemberEdge!]!  pageInfo: PageInfo! }
+type RewardEdge { cursor: String!  node: Reward! }
+type RewardConnection { edges: [RewardEdge!]!  pageInfo: PageInfo! }
+type RedemptionEdge { cursor: String!  node: Redemption! }
+type RedemptionConnection { edges: [RedemptionEdge!]!  pageInfo: PageInfo! }
+type LedgerEntryEdge { cursor: String!  node: LedgerEntry! }
+type LedgerEntryConnection { edges: [LedgerEntryEdge!]!  pageInfo: PageInfo! }
 type Partner {
   id: ID!  slug: String!  name: String!  category: PartnerCategory!  pointsPerUnit: Float!  currency: String!  returnWindowDays: Int!
   rewards: [Reward!]!
 }
-type PointsBalance { available: Int!  pending: Int!  lifetimeEarned: Int!  lifetimeRedeemed: Int!  byPartner: [PartnerPoints!]! }
+type PointsBalance { available: Int!  pending: Int  lifetimeEarned: Int  lifetimeRedeemed: Int  byPartner: [PartnerPoints!] }
 type PartnerPoints { partner: Partner!  earned: Int!  redeemed: Int! }
 type TierProgress { current: TierLevel!  next: TierLevel  qualifyingPoints: Int!  nextThreshold: Int  pointsToNext: Int!  progress: Float! }
 type LedgerEntry { id: ID!  member: Member!  partner: Partner  kind: LedgerEntryKind!  points: Int!  reference: String  occurredAt: DateTimeISO! }
@@ -42,8 +60,10 @@ input CreateRewardInput { partnerId: ID!  title: String!  description: String!  
 input RedeemRewardInput { memberId: ID!  rewardId: ID!  idempotencyKey: String! }
 type Query {
   member(id: ID!): Member  memberByEmail(email: String!): Member  members(first: Int = 20, after: ID): [Member!]!
+  membersConnection(first: Int = 20, after: String): MemberConnection!
   partner(id: ID!): Partner  partners: [Partner!]!
   reward(id: ID!): Reward  rewards(partnerId: ID, first: Int = 50): [Reward!]!
+  rewardsConnection(partnerId: ID, first: Int = 50, after: String): RewardConnection!
 }
 type Mutation {
   enrollMember(input: EnrollMemberInput!): Member!

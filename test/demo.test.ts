@@ -61,7 +61,7 @@ describe("demo coalition", () => {
     const costs = ada.eligibleRewards.map((r: any) => r.costPoints);
     expect(costs).toEqual([...costs].sort((a, b) => a - b));
     expect(costs.length).toBe(5);
-    expect(ada.redemptions).toEqual([expect.objectContaining({ status: "COMPLETED", pointsSpent: 400, reward: { title: "Free coffee of your choice" } })]);
+    expect(ada.redemptions).toEqual([expect.objectContaining({ status: "COMPLETED", pointsSpent: 400, reward: expect.objectContaining({ title: "Free coffee of your choice" }) })]);
     expect(DEMO_MEMBER_EMAIL).toBe("ada@example.com");
   });
 });

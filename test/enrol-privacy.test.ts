@@ -4,9 +4,13 @@ import { type Caller, asMember, asPartnerApp, fails, gql, ok, unique } from "./s
 const ENROL = (selection: string) => `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { ${selection} } }`;
 const ACCOUNTS = `query($id: ID!) { member(id: $id) { displayName partnerAccounts { partner { id } externalId status } } }`;
 
-/** What a caller can tell from an answer: its data and its errors (message, code, path). */
+/**
+ * What a caller can tell from an answer: its data and its errors (message, code, path). The member's
+ * id is the one thing that differs (the existing member's, or the new one's), so it is masked: since
+ * the member's other fields are nullable, a FORBIDDEN field leaves the id in the answer.
+ */
 const shape = (result: { data?: unknown; errors?: { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[] }) => ({
-  data: result.data ?? null,
+  data: JSON.parse(JSON.stringify(result.data ?? null).replace(/"id":"[0-9a-f-]{36}"/g, '"id":"<id>"')),
   errors: result.errors?.map((e) => ({ message: e.message, code: e.extensions?.code, path: e.path })) ?? null,
 });
 

@@ -70,16 +70,23 @@ describe("example partner app (examples/partner-app)", () => {
 
   it("the committed generated code matches a fresh npm run codegen", async () => {
     const out = join(work, "gql");
-    const result = await node([CODEGEN, "--config", join(APP, "codegen.ts")], { ...process.env, CODEGEN_OUT_DIR: out });
+    const manifest = join(work, "partner-app.json");
+    const result = await node([CODEGEN, "--config", join(APP, "codegen.ts")], { ...process.env, CODEGEN_OUT_DIR: out, CODEGEN_MANIFEST_OUT: manifest });
     expect(result).toMatchObject({ code: 0 }); // on failure the output says why
     const committed = join(APP, "src", "gql");
     const [fresh, current] = [(await readdir(out)).sort(), (await readdir(committed)).sort()];
     expect(current).toEqual(fresh);
-    expect(fresh).toEqual(expect.arrayContaining(["gql.ts", "graphql.ts"]));
+    expect(fresh).toEqual(expect.arrayContaining(["gql.ts", "graphql.ts", "persisted-documents.json"]));
+    // The gateway's copy of the manifest, which it trusts, is the one codegen writes.
+    expect(await readFile(join(REPO_ROOT, "gateway", "trusted-documents", "partner-app.json"), "utf8")).toBe(await readFile(manifest, "utf8"));
     const stale = [];
     for (const file of fresh) if ((await readFile(join(out, file), "utf8")) !== (await readFile(join(committed, file), "utf8"))) stale.push(file);
     expect(stale).toEqual([]); // out of date: run npm run codegen (after npm run compose)
-    expect(await readFile(join(committed, "graphql.ts"), "utf8")).toContain("EarnAtCheckoutMutation");
+    const generated = await readFile(join(committed, "graphql.ts"), "utf8");
+    expect(generated).toContain("EarnAtCheckoutMutation");
+    // Typed document nodes (what Apollo Client and urql take), each with its hash; not string-mode documents.
+    expect(generated).toMatch(/export const EarnAtCheckoutDocument = \{"__meta__":\{"hash":"[0-9a-f]{64}"\},"kind":"Document"/);
+    expect(generated).not.toContain("TypedDocumentString");
   }, 120_000);
 
   describe("against the live stack", () => {

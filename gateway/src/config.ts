@@ -7,6 +7,7 @@ import { type BreakerSettings, readBreakerSettings } from "../../shared/src/circ
 import { LONGEST_CALL_CHAIN, SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS } from "../../shared/src/subgraph-client";
 import { workerCount } from "../../shared/src/workers";
 import { type TokenVerification, tokenVerification } from "./identity";
+import { type TrustedDocumentsMode, trustedDocumentsMode } from "./trusted-documents/manifest";
 
 /**
  * The gateway's configuration, read from the environment once, at start, into one typed object; the
@@ -29,6 +30,14 @@ export interface RateLimits {
   anonymous: number;
   /** Proxies in front of the gateway that append to X-Forwarded-For (TRUST_PROXY_HOPS); 0: the header is ignored. */
   proxyHops: number;
+}
+
+/** Trusted documents (persisted queries) for partner apps: README, Partner apps: trusted documents. */
+export interface TrustedDocumentsConfig {
+  mode: TrustedDocumentsMode;
+  /** The folder of manifests (TRUSTED_DOCUMENTS_DIR), polled every `pollMs`. */
+  dir: string;
+  pollMs: number;
 }
 
 export interface GatewayConfig {
@@ -59,6 +68,7 @@ export interface GatewayConfig {
   /** Public entities kept by the gateway (entity-cache.ts); off only to measure what the cache is worth (DISABLE_ENTITY_CACHE). */
   entityCache: boolean;
   redisUrl: string | undefined;
+  trustedDocuments: TrustedDocumentsConfig;
   secrets: ProofSecrets;
   tokens: TokenVerification;
 }
@@ -121,6 +131,11 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     queryPlanCacheMiB: env.int("QUERY_PLAN_CACHE_MIB", 8),
     entityCache: !env.flag("DISABLE_ENTITY_CACHE"),
     redisUrl: env.url("REDIS_URL"),
+    trustedDocuments: {
+      mode: env.check(() => trustedDocumentsMode(env.env.TRUSTED_DOCUMENTS, production), "off"),
+      dir: env.env.TRUSTED_DOCUMENTS_DIR || join(REPO_ROOT, "gateway", "trusted-documents"),
+      pollMs: env.int("TRUSTED_DOCUMENTS_POLL_MS", 1000, { min: 1 }),
+    },
     secrets: env.check(() => proofSecrets(env.env), { gateway: "", service: "" }),
     tokens: env.check(() => tokenVerification(env.env), { maxTtlSeconds: 0 } as TokenVerification),
   };

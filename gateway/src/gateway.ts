@@ -14,6 +14,7 @@ import { breakerFetcher } from "./subgraph-breaker";
 import { subgraphHttpError, subgraphNetworkError } from "./subgraph-errors";
 import { isOwnSubgraph, routingUrl } from "./subgraph-routing";
 import { supergraphFromFile } from "./supergraph-file";
+import { persistedQueryErrorCode } from "./trusted-documents/plugin";
 
 export interface GatewayContext {
   identity: Identity;
@@ -88,6 +89,8 @@ export function createGatewayErrorFormatter(log: Logger, { hideSuggestions = fal
     if (hideSuggestions && formatted.message.includes("Did you mean")) formatted = { ...formatted, message: formatted.message.replace(SUGGESTION, "") };
     const { limitCode, ...extensions } = formatted.extensions ?? {};
     if (typeof limitCode === "string") return { ...formatted, extensions: { ...extensions, code: limitCode } };
+    const persistedQueryCode = persistedQueryErrorCode(formatted.message);
+    if (persistedQueryCode) return { ...formatted, extensions: { ...extensions, code: persistedQueryCode } };
     if (UNKNOWN_ENUM_VALUE.test(formatted.message) || UNKNOWN_ENUM_VARIABLE.test(formatted.message)) {
       return { ...formatted, extensions: { ...(isDevelopment() ? formatted.extensions : {}), code: "BAD_USER_INPUT" } };
     }

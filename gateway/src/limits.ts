@@ -10,9 +10,12 @@ import {
   Kind,
   type SelectionSetNode,
   type ValidationContext,
+  type GraphQLNamedType,
+  getNamedType,
   getNullableType,
   getVariableValues,
   isListType,
+  isObjectType,
   visit,
 } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
@@ -87,12 +90,19 @@ const SIZE_ARGUMENT = "first";
 /** Each field costs 1; a list multiplies what is under it by its `first` argument (or the default list size). */
 const listAware =
   (defaultListSize: number): ComplexityEstimator =>
-  ({ field, args, childComplexity }) => {
+  ({ type, field, args, childComplexity }) => {
     if (field.name.startsWith("__")) return 0;
-    if (!isListType(getNullableType(field.type))) return 1 + childComplexity;
     const size = args[SIZE_ARGUMENT];
-    return 1 + (typeof size === "number" ? Math.max(size, 0) : defaultListSize) * childComplexity;
+    const pageSize = typeof size === "number" ? Math.max(size, 0) : defaultListSize;
+    // A cursor connection is a list of `first` items: it counts as the list, and its `edges` once.
+    if (isConnection(getNamedType(field.type))) return 1 + pageSize * childComplexity;
+    if (isConnection(type) && field.name === "edges") return 1 + childComplexity;
+    if (!isListType(getNullableType(field.type))) return 1 + childComplexity;
+    return 1 + pageSize * childComplexity;
   };
+
+/** Relay-style connections (`…Connection` with `edges`), such as Member.activity and membersConnection. */
+const isConnection = (type: GraphQLNamedType) => isObjectType(type) && type.name.endsWith("Connection") && "edges" in type.getFields();
 
 /**
  * The variables a document's cost can depend on: those inside a `first` argument or a directive

@@ -14,6 +14,10 @@ import { aliasLimit, costLimit, depthLimit } from "./limits";
 import { readinessHandler } from "./readiness";
 import { upstreamStatus } from "./upstream-status";
 import { anonymousLimit, createRateLimiter, rateLimitFor, rateLimited } from "./rate-limit";
+import { CSRF_PREFLIGHT_HEADERS } from "./csrf";
+import { trustedDocumentsPlugin } from "./trusted-documents/plugin";
+import { trustedDocumentRoutes } from "./trusted-documents/routes";
+import { TrustedDocumentStore } from "./trusted-documents/store";
 
 /**
  * The gateway's HTTP server around any gateway (ours over HTTP, or the benchmark's in-process one):
@@ -28,6 +32,9 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
   // The offline explorer needs its dev-dependency packages; without them `/` leads to Sandbox as before.
   const explorer = config.explorer && explorerAvailable();
   if (config.explorer && !explorer) log.warn("explorer packages (graphiql, react, react-dom) not installed: / leads to Apollo Sandbox, which needs internet access");
+  const trustedDocuments = new TrustedDocumentStore(config.trustedDocuments.dir, log);
+  await trustedDocuments.start(config.trustedDocuments.pollMs);
+  if (config.trustedDocuments.mode === "partners" && trustedDocuments.size === 0) log.warn("TRUSTED_DOCUMENTS=partners and no trusted document loaded: partner apps can run nothing", { dir: config.trustedDocuments.dir });
   if (production && !metricsToken() && config.metricsOpen) log.warn("GET /metrics is open to anyone who reaches the gateway (METRICS_OPEN=1): set METRICS_TOKEN instead");
   const server = await serveGraphQL<GatewayContext>({
     port: config.port,
@@ -36,10 +43,11 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
       formatError: createGatewayErrorFormatter(log, { hideSuggestions: !introspection }),
       includeStacktraceInErrorResponses: isDevelopment(),
       introspection,
-      csrfPrevention: true,
+      csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
       parseOptions: { maxTokens: limit.maxTokens },
       validationRules: [depthLimit(limit.maxDepth), aliasLimit(limit.maxAliases)],
       plugins: [
+        trustedDocumentsPlugin(trustedDocuments, config.trustedDocuments.mode),
         costLimit(limit.maxCost, limit.defaultListSize),
         upstreamStatus(),
         // Apollo Sandbox embedded in the page, pointing at the page's own URL (/graphql); no telemetry from it.
@@ -54,6 +62,7 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
       if (explorer) serveExplorer(app, { demoTokensFile: config.demoTokensFile, log });
       else app.get("/", (_req, res, next) => (landingPage ? res.redirect(302, "/graphql") : next()));
       app.get("/ready", readinessHandler());
+      trustedDocumentRoutes(app, trustedDocuments, identifier);
     },
     maxBodyBytes: config.requestMaxBytes,
     admission: config.admission,
@@ -80,6 +89,7 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
     ...server,
     stop: async () => {
       await server.stop();
+      trustedDocuments.stop();
       await rateLimiter.close();
     },
   };

@@ -1,9 +1,23 @@
-import type { TypedDocumentString } from "./gql/graphql";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 
 /**
  * A tiny typed GraphQL client over Node's own `fetch`: the document's type fixes the variables it
  * takes and the data it returns. Partner apps authenticate with their API key in `x-api-key`.
+ *
+ * It sends trusted documents only: the hash codegen embedded in each document (`__meta__.hash`), in
+ * Apollo's persisted-query shape, never the text. The gateway runs the document of that hash from the
+ * manifest `npm run codegen` writes (gateway/trusted-documents/partner-app.json); a gateway that does
+ * not know the hash answers PERSISTED_QUERY_NOT_FOUND.
  */
+
+/** A generated document: typed, with its SHA-256 embedded by codegen (persistedDocuments). */
+type TrustedDocument<TResult, TVariables> = TypedDocumentNode<TResult, TVariables> & { __meta__?: { hash?: string } };
+
+function hashOf(document: { __meta__?: { hash?: string } }): string {
+  const hash = document.__meta__?.hash;
+  if (!hash) throw new Error("This document has no embedded hash: generate it with `npm run codegen` (persistedDocuments)");
+  return hash;
+}
 
 /** A GraphQL error as the gateway sends it: `extensions.code` says what went wrong. */
 export interface GraphQLErrorBody {
@@ -28,11 +42,11 @@ export class GraphQLRequestError extends Error {
 
 export function createClient(url: string, apiKey: string) {
   // NoInfer: the variables' type comes from the document alone, so a misspelt or extra field is an error.
-  return async function request<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: NoInfer<TVariables>): Promise<TResult> {
+  return async function request<TResult, TVariables>(document: TrustedDocument<TResult, TVariables>, variables: NoInfer<TVariables>): Promise<TResult> {
     const response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json", "x-api-key": apiKey },
-      body: JSON.stringify({ query: document.toString(), variables }),
+      body: JSON.stringify({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: hashOf(document) } } }),
     });
     // Refusals (401, 429, 400) come with a GraphQL body too; anything else that is not JSON is an HTTP error.
     const body = (await response.json().catch(() => null)) as { data?: unknown; errors?: GraphQLErrorBody[] } | null;

@@ -1,7 +1,6 @@
 /* eslint-disable */
 import * as types from './graphql';
-
-
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 
 /**
  * Map of all GraphQL operations in the project.
@@ -31,26 +30,41 @@ const documents: Documents = {
 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
  */
-export function graphql(source: "\n  query ListRewards($partnerId: ID!, $first: Int) {\n    partner(id: $partnerId) {\n      id\n      name\n      currency\n      pointsPerUnit\n    }\n    rewards(partnerId: $partnerId, first: $first) {\n      id\n      title\n      costPoints\n      minimumTier\n      stock\n      active\n    }\n  }\n"): typeof import('./graphql').ListRewardsDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation LinkMember($input: LinkPartnerAccountInput!) {\n    linkPartnerAccount(input: $input) {\n      externalId\n      status\n      linkedAt\n    }\n  }\n"): typeof import('./graphql').LinkMemberDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query MemberPoints($memberId: ID!) {\n    member(id: $memberId) {\n      id\n      displayName\n      tier\n      balance {\n        available\n      }\n    }\n  }\n"): typeof import('./graphql').MemberPointsDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation EarnAtCheckout($input: RecordPurchaseInput!) {\n    recordPurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n"): typeof import('./graphql').EarnAtCheckoutDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation RefundPurchase($input: ReversePurchaseInput!) {\n    reversePurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n"): typeof import('./graphql').RefundPurchaseDocument;
+export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListRewards($partnerId: ID!, $first: Int) {\n    partner(id: $partnerId) {\n      id\n      name\n      currency\n      pointsPerUnit\n    }\n    rewards(partnerId: $partnerId, first: $first) {\n      id\n      title\n      costPoints\n      minimumTier\n      stock\n      active\n    }\n  }\n"): (typeof documents)["\n  query ListRewards($partnerId: ID!, $first: Int) {\n    partner(id: $partnerId) {\n      id\n      name\n      currency\n      pointsPerUnit\n    }\n    rewards(partnerId: $partnerId, first: $first) {\n      id\n      title\n      costPoints\n      minimumTier\n      stock\n      active\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LinkMember($input: LinkPartnerAccountInput!) {\n    linkPartnerAccount(input: $input) {\n      externalId\n      status\n      linkedAt\n    }\n  }\n"): (typeof documents)["\n  mutation LinkMember($input: LinkPartnerAccountInput!) {\n    linkPartnerAccount(input: $input) {\n      externalId\n      status\n      linkedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MemberPoints($memberId: ID!) {\n    member(id: $memberId) {\n      id\n      displayName\n      tier\n      balance {\n        available\n      }\n    }\n  }\n"): (typeof documents)["\n  query MemberPoints($memberId: ID!) {\n    member(id: $memberId) {\n      id\n      displayName\n      tier\n      balance {\n        available\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EarnAtCheckout($input: RecordPurchaseInput!) {\n    recordPurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n"): (typeof documents)["\n  mutation EarnAtCheckout($input: RecordPurchaseInput!) {\n    recordPurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefundPurchase($input: ReversePurchaseInput!) {\n    reversePurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n"): (typeof documents)["\n  mutation RefundPurchase($input: ReversePurchaseInput!) {\n    reversePurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
 }
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -3,7 +3,7 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
-import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** What moved points in or out of a member's balance. */
 export type LedgerEntryKind =
   /** A manual correction by the coalition. */
@@ -99,7 +99,7 @@ export type MemberPointsQueryVariables = Exact<{
 }>;
 
 
-export type MemberPointsQuery = { member: { id: string, displayName: string, tier: TierLevel | null, balance: { available: number } | null } | null };
+export type MemberPointsQuery = { member: { id: string, displayName: string | null, tier: TierLevel | null, balance: { available: number } | null } | null };
 
 export type EarnAtCheckoutMutationVariables = Exact<{
   input: RecordPurchaseInput;
@@ -115,83 +115,9 @@ export type RefundPurchaseMutationVariables = Exact<{
 
 export type RefundPurchaseMutation = { reversePurchase: { id: string, kind: LedgerEntryKind, points: number, reference: string | null, occurredAt: string } };
 
-export class TypedDocumentString<TResult, TVariables>
-  extends String
-  implements DocumentTypeDecoration<TResult, TVariables>
-{
-  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
-  private value: string;
-  public __meta__?: Record<string, any> | undefined;
 
-  constructor(value: string, __meta__?: Record<string, any> | undefined) {
-    super(value);
-    this.value = value;
-    this.__meta__ = __meta__;
-  }
-
-  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
-    return this.value;
-  }
-}
-
-export const ListRewardsDocument = new TypedDocumentString(`
-    query ListRewards($partnerId: ID!, $first: Int) {
-  partner(id: $partnerId) {
-    id
-    name
-    currency
-    pointsPerUnit
-  }
-  rewards(partnerId: $partnerId, first: $first) {
-    id
-    title
-    costPoints
-    minimumTier
-    stock
-    active
-  }
-}
-    `) as unknown as TypedDocumentString<ListRewardsQuery, ListRewardsQueryVariables>;
-export const LinkMemberDocument = new TypedDocumentString(`
-    mutation LinkMember($input: LinkPartnerAccountInput!) {
-  linkPartnerAccount(input: $input) {
-    externalId
-    status
-    linkedAt
-  }
-}
-    `) as unknown as TypedDocumentString<LinkMemberMutation, LinkMemberMutationVariables>;
-export const MemberPointsDocument = new TypedDocumentString(`
-    query MemberPoints($memberId: ID!) {
-  member(id: $memberId) {
-    id
-    displayName
-    tier
-    balance {
-      available
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<MemberPointsQuery, MemberPointsQueryVariables>;
-export const EarnAtCheckoutDocument = new TypedDocumentString(`
-    mutation EarnAtCheckout($input: RecordPurchaseInput!) {
-  recordPurchase(input: $input) {
-    id
-    kind
-    points
-    reference
-    occurredAt
-  }
-}
-    `) as unknown as TypedDocumentString<EarnAtCheckoutMutation, EarnAtCheckoutMutationVariables>;
-export const RefundPurchaseDocument = new TypedDocumentString(`
-    mutation RefundPurchase($input: ReversePurchaseInput!) {
-  reversePurchase(input: $input) {
-    id
-    kind
-    points
-    reference
-    occurredAt
-  }
-}
-    `) as unknown as TypedDocumentString<RefundPurchaseMutation, RefundPurchaseMutationVariables>;
+export const ListRewardsDocument = {"__meta__":{"hash":"f09a87d6ff01ed6987efbf012ab1058f79a7c0f3838627f665e0f9af9dd4cbf0"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ListRewards"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"partnerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"partner"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"partnerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"pointsPerUnit"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rewards"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"partnerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"partnerId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"costPoints"}},{"kind":"Field","name":{"kind":"Name","value":"minimumTier"}},{"kind":"Field","name":{"kind":"Name","value":"stock"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}}]}}]} as unknown as DocumentNode<ListRewardsQuery, ListRewardsQueryVariables>;
+export const LinkMemberDocument = {"__meta__":{"hash":"30938189b4058dba0c5a92cd0129604b6d97b4a739ad95cdae07df5715ff79e8"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LinkMember"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LinkPartnerAccountInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkPartnerAccount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"linkedAt"}}]}}]}}]} as unknown as DocumentNode<LinkMemberMutation, LinkMemberMutationVariables>;
+export const MemberPointsDocument = {"__meta__":{"hash":"3a3293ec6372cf90b25750925904c694921e3ed546e414e7d57ca5e29921bf94"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MemberPoints"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"member"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"tier"}},{"kind":"Field","name":{"kind":"Name","value":"balance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"available"}}]}}]}}]}}]} as unknown as DocumentNode<MemberPointsQuery, MemberPointsQueryVariables>;
+export const EarnAtCheckoutDocument = {"__meta__":{"hash":"61f079d02e7ea5292c72e38d80331ce166f53b524fdee9715ecf60999b54a373"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EarnAtCheckout"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordPurchaseInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordPurchase"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"points"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}}]}}]}}]} as unknown as DocumentNode<EarnAtCheckoutMutation, EarnAtCheckoutMutationVariables>;
+export const RefundPurchaseDocument = {"__meta__":{"hash":"eb54275b12d54626fe1f80c24817e9942d0db4868e5bf1892434a67152bba3f0"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RefundPurchase"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReversePurchaseInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reversePurchase"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"points"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}}]}}]}}]} as unknown as DocumentNode<RefundPurchaseMutation, RefundPurchaseMutationVariables>;

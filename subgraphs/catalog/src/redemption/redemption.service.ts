@@ -46,8 +46,12 @@ export class RedemptionService {
     return this.redemptions.findBy({ id: In(ids) });
   }
 
-  /** Each member's newest `limit` redemptions (newest first), in one statement for all of them. */
-  async findRecent(memberIds: string[], limit: number): Promise<RedemptionRecord[]> {
+  /**
+   * Each member's newest `limit` redemptions (newest first), in one statement for all of them; `after`
+   * (a redemption id of that member) continues right after it, compared in SQL (a JS Date would round
+   * created_at's microseconds away).
+   */
+  async findRecent(memberIds: string[], limit: number, after: string | null = null): Promise<RedemptionRecord[]> {
     const wellFormed = [...new Set(memberIds.filter(isUuid).map((id) => id.toLowerCase()))];
     if (!wellFormed.length) return [];
     const rows: RedemptionRecord[] = await this.dataSource.query(
@@ -55,11 +59,12 @@ export class RedemptionService {
        FROM unnest($1::uuid[]) AS m(member_id)
        CROSS JOIN LATERAL (
          SELECT * FROM redemptions r WHERE r.member_id = m.member_id
+           AND ($3::uuid IS NULL OR (r.created_at, r.id) < (SELECT c.created_at, c.id FROM redemptions c WHERE c.id = $3::uuid AND c.member_id = m.member_id))
          ORDER BY r.created_at DESC, r.id DESC
          LIMIT $2
        ) e
        ORDER BY e.member_id, e.created_at DESC, e.id DESC`,
-      [wellFormed, limit],
+      [wellFormed, limit, after],
     );
     return rows.map((row) => this.redemptions.create(row));
   }

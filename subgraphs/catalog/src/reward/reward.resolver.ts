@@ -6,6 +6,8 @@ import type { Context } from "../context";
 import { Partner } from "../partner/partner.type";
 import { CreateRewardInput } from "./create-reward.input";
 import { Reward } from "./reward.type";
+import { RewardConnection, rewardConnection } from "../connection.types";
+import { decodeIdCursor } from "../../../../shared/src/cursor";
 
 const DEFAULT_FIRST = 50;
 
@@ -51,6 +53,30 @@ export class RewardResolver {
   ): Promise<Reward[]> {
     const partner = partnerId == null ? null : requireId(partnerId, "partnerId");
     return (await rewards.list(partner, pageSize(first ?? DEFAULT_FIRST))).map(Reward.from);
+  }
+
+  @Query(() => RewardConnection, {
+    description: withExample(
+      "`rewards` a page at a time, as a cursor connection (cheapest first, ties by id): pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true. Public: anyone may call it.",
+      `query {
+  rewardsConnection(first: 10) {
+    edges { cursor node { id title costPoints active } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`,
+    ),
+  })
+  async rewardsConnection(
+    @Arg("partnerId", () => ID, { nullable: true, description: "Only this partner's rewards (a partner id); omit for every partner's." }) partnerId: string | null | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_FIRST, description: "How many, 1 to 100." }) first: number | null,
+    @Arg("after", () => String, { nullable: true, description: "Continue after this reward: the `endCursor` of the previous page (or any edge's `cursor`). Omit for the cheapest." })
+    after: string | null,
+    @Ctx() { rewards }: Context,
+  ): Promise<RewardConnection> {
+    const partner = partnerId == null ? null : requireId(partnerId, "partnerId");
+    const size = pageSize(first ?? DEFAULT_FIRST);
+    const afterId = after == null ? null : decodeIdCursor("reward", after);
+    return rewardConnection((await rewards.list(partner, size + 1, afterId)).map(Reward.from), size);
   }
 
   @Mutation(() => Reward, {

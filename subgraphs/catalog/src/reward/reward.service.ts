@@ -37,28 +37,30 @@ export class RewardService {
     return this.rewards.find({ where: { partnerId: In(wellFormed) }, order: { costPoints: "ASC", id: "ASC" } });
   }
 
-  list(partnerId: string | null, first: number): Promise<RewardRecord[]> {
-    return this.rewards.find({
-      where: partnerId ? { partnerId } : {},
-      order: { costPoints: "ASC", id: "ASC" },
-      take: first,
-    });
+  /** By cost then id; `after` (a reward id) starts right after that reward, in SQL (its own cost and id). */
+  list(partnerId: string | null, first: number, after: string | null = null): Promise<RewardRecord[]> {
+    const query = this.rewards.createQueryBuilder("r").orderBy("r.cost_points", "ASC").addOrderBy("r.id", "ASC").limit(first);
+    if (partnerId) query.andWhere("r.partner_id = :partnerId", { partnerId });
+    if (after) query.andWhere("(r.cost_points, r.id) > (SELECT c.cost_points, c.id FROM rewards c WHERE c.id = :after)", { after });
+    return query.getMany();
   }
 
   /**
    * The first `limit` rewards each member may redeem at `now`, in one statement for the whole batch:
    * the answer for `standings[i]` is `result[i]`, by cost then id. The filter is generated from the
-   * eligibility list (eligibility.ts), the same conditions `redeemReward` checks.
+   * eligibility list (eligibility.ts), the same conditions `redeemReward` checks. `after` (a reward id)
+   * continues the list right after that reward.
    */
-  async eligible(standings: Standing[], limit: number, now: Date): Promise<RewardRecord[][]> {
+  async eligible(standings: Standing[], limit: number, now: Date, after: string | null = null): Promise<RewardRecord[][]> {
     if (!standings.length) return [];
-    const filter = eligibilityFilter(5, now);
+    const filter = eligibilityFilter(6, now);
     const rows: (RewardRecord & { ord: string })[] = await this.dataSource.query(
       `SELECT m.ord, ${selectColumns(this.rewards.metadata, "e")}
        FROM unnest($1::uuid[], $2::text[], $3::int[]) WITH ORDINALITY AS m(member_id, tier, available, ord)
        CROSS JOIN LATERAL (
          SELECT * FROM rewards r
          WHERE ${filter.sql}
+           AND ($5::uuid IS NULL OR (r.cost_points, r.id) > (SELECT c.cost_points, c.id FROM rewards c WHERE c.id = $5::uuid))
          ORDER BY r.cost_points, r.id
          LIMIT $4
        ) e
@@ -69,6 +71,7 @@ export class RewardService {
         standings.map((s) => s.tier),
         standings.map((s) => s.available),
         limit,
+        after,
         ...filter.params,
       ],
     );

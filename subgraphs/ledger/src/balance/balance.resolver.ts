@@ -38,45 +38,48 @@ export class MemberBalanceResolver {
     return tierStanding((await loaders.standing.load(member.id)).qualifying).current as TierLevel;
   }
 
-  @FieldResolver(() => TierProgress, { nullable: true, description: "How far the member is from the next tier. Only the member and admins see it." + LEDGER_DOWN })
+  @FieldResolver(() => TierProgress, { nullable: true, description: "How far the member is from the next tier. Only the member and admins see it (null and FORBIDDEN for anyone else)." + LEDGER_DOWN })
   async tierProgress(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<TierProgress> {
     requireSelf(identity, member.id);
     return Object.assign(new TierProgress(), tierStanding((await loaders.standing.load(member.id)).qualifying));
   }
 }
 
-/** A partner app sees a linked member's `available` points, nothing else of the balance. */
+/**
+ * A partner app sees a linked member's `available` points, nothing else of the balance: the other
+ * fields are nullable, so one it may not read is null with FORBIDDEN, and the rest of its answer stays.
+ */
 function ownerOnly(balance: PointsBalance): void {
   if (balance.restricted) throw forbidden();
 }
 
 @Resolver(() => PointsBalance)
 export class PointsBalanceResolver {
-  @FieldResolver(() => Int, { description: "Points earned but still inside a partner's return window: not spendable yet, not counted toward tier." })
+  @FieldResolver(() => Int, { nullable: true, description: "Points earned but still inside a partner's return window: not spendable yet, not counted toward tier." })
   pending(@Root() balance: PointsBalance): number {
     ownerOnly(balance);
     return balance.pending;
   }
 
-  @FieldResolver(() => Int, { description: "Points reserved by redemptions in progress: not available; spent when the redemption completes, back when it fails." })
+  @FieldResolver(() => Int, { nullable: true, description: "Points reserved by redemptions in progress: not available; spent when the redemption completes, back when it fails." })
   held(@Root() balance: PointsBalance): number {
     ownerOnly(balance);
     return balance.held;
   }
 
-  @FieldResolver(() => Int, { description: "All points ever earned at partners (tier bonuses included), less refunds; points received by transfer are not included." })
+  @FieldResolver(() => Int, { nullable: true, description: "All points ever earned at partners (tier bonuses included), less refunds; points received by transfer are not included." })
   lifetimeEarned(@Root() balance: PointsBalance): number {
     ownerOnly(balance);
     return balance.lifetimeEarned;
   }
 
-  @FieldResolver(() => Int, { description: "All points ever spent on rewards, less cancelled redemptions." })
+  @FieldResolver(() => Int, { nullable: true, description: "All points ever spent on rewards, less cancelled redemptions." })
   lifetimeRedeemed(@Root() balance: PointsBalance): number {
     ownerOnly(balance);
     return balance.lifetimeRedeemed;
   }
 
-  @FieldResolver(() => [PartnerPoints], { description: "One row per partner the member earned or redeemed at, most earned first." })
+  @FieldResolver(() => [PartnerPoints], { nullable: true, description: "One row per partner the member earned or redeemed at, most earned first." })
   async byPartner(@Root() balance: PointsBalance, @Ctx() { loaders }: Context): Promise<PartnerPoints[]> {
     ownerOnly(balance);
     return (await loaders.partnerPoints.load(balance.memberId)).map((row) =>
@@ -84,7 +87,7 @@ export class PointsBalanceResolver {
     );
   }
 
-  @FieldResolver(() => [ExpiringPoints], { description: `Points that expire within the next ${EXPIRING_SOON_DAYS} days, soonest first, unless spent before.` })
+  @FieldResolver(() => [ExpiringPoints], { nullable: true, description: `Points that expire within the next ${EXPIRING_SOON_DAYS} days, soonest first, unless spent before.` })
   async expiringSoon(@Root() balance: PointsBalance, @Ctx() { loaders }: Context): Promise<ExpiringPoints[]> {
     ownerOnly(balance);
     return (await loaders.expiringSoon.load(balance.memberId)).map((row) =>

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { denyFor, isAdmin, requireAdmin, requireSelf, requireSelfOrLinkedPartner, requireSignedIn } from "../../../../shared/src/auth/policy";
+import { decodeIdCursor, encodeIdCursor, pageOf } from "../../../../shared/src/cursor";
 import { badInput } from "../../../../shared/src/errors";
 import { withExample } from "../../../../shared/src/schema-docs";
 import { pageSize, requireId } from "../../../../shared/src/validation";
@@ -7,6 +8,7 @@ import type { Context } from "../context";
 import { PartnerAccountStatus } from "../partner-account/partner-account-status";
 import { EnrollMemberInput } from "./enroll-member.input";
 import { Member } from "./member.type";
+import { MemberConnection, MemberEdge } from "./member-connection.type";
 
 @Resolver(() => Member)
 export class MemberResolver {
@@ -63,7 +65,7 @@ export class MemberResolver {
 
   @Query(() => [Member], {
     description: withExample(
-      "Admins only: members in enrolment order, a page at a time: pass the last id you got as `after`. An empty list means there are no more.",
+      "Admins only: members in enrolment order, a page at a time: pass the last id you got as `after`. An empty list means there are no more. Kept for existing clients; new ones use `membersConnection`.",
       `query {
   members(first: 10) { id email displayName enrolledAt }
 }`,
@@ -78,6 +80,32 @@ export class MemberResolver {
     const page = await members.list(pageSize(first ?? 20), after);
     await members.auditProfileReads({ identity, requestId }, page.map((member) => member.id));
     return page.map(Member.from);
+  }
+
+  @Query(() => MemberConnection, {
+    description: withExample(
+      "Admins only: members in enrolment order, a page at a time, as a cursor connection (what Apollo Client's `relayStylePagination` and urql's `relayPagination` page through): " +
+        "pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true.",
+      `query {
+  membersConnection(first: 10) {
+    edges { cursor node { id email displayName enrolledAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`,
+    ),
+  })
+  async membersConnection(
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20, description: "Page size, 1 to 100." }) first: number | null,
+    @Arg("after", () => String, { nullable: true, description: "Continue after this member: the `endCursor` of the previous page (or any edge's `cursor`). Omit for the first page." })
+    after: string | null,
+    @Ctx() { identity, members }: Context,
+  ): Promise<MemberConnection> {
+    requireAdmin(identity);
+    const size = pageSize(first ?? 20);
+    const afterId = after == null ? null : decodeIdCursor("member", after);
+    const { items, hasNextPage } = pageOf(await members.list(size + 1, afterId), size);
+    const edges = items.map((record) => Object.assign(new MemberEdge(), { cursor: encodeIdCursor("member", record.id), node: Member.from(record) }));
+    return Object.assign(new MemberConnection(), { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } });
   }
 
   @Mutation(() => Member, {
@@ -102,19 +130,24 @@ export class MemberResolver {
     return Member.from(await members.enroll(input, { identity, requestId }));
   }
 
-  @FieldResolver(() => String, { description: "Email address, lowercased; unique across the coalition. Only the member and admins see it." })
+  // Nullable: a caller who may not read it (a partner app) gets null and a FORBIDDEN error for this field
+  // alone, not the whole member (a non-null field's error nulls its parent).
+  @FieldResolver(() => String, { nullable: true, description: "Email address, lowercased; unique across the coalition. Only the member and admins see it (null and FORBIDDEN for anyone else)." })
   email(@Root() member: Member, @Ctx() { identity }: Context): string {
     requireSelf(identity, member.id);
     return member.email;
   }
 
-  @FieldResolver(() => String, { description: "Name shown to the member and to the partners they agreed to. Seen by the member, admins and the apps of partners with an ACTIVE link." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "Name shown to the member and to the partners they agreed to. Seen by the member, admins and the apps of partners with an ACTIVE link (null and FORBIDDEN for anyone else).",
+  })
   async displayName(@Root() member: Member, @Ctx() context: Context): Promise<string> {
     await requireSelfOrLinkedPartner(context.identity, member.id, () => linkedPartners(context, member.id));
     return member.displayName;
   }
 
-  @FieldResolver(() => Date, { description: "When the member enrolled (UTC). Only the member and admins see it." })
+  @FieldResolver(() => Date, { nullable: true, description: "When the member enrolled (UTC). Only the member and admins see it (null and FORBIDDEN for anyone else)." })
   enrolledAt(@Root() member: Member, @Ctx() { identity }: Context): Date {
     requireSelf(identity, member.id);
     return member.enrolledAt;

@@ -14,7 +14,9 @@ const PARTNER_ID = "The partner brand of the link (a UUID); anything else is BAD
 @Resolver(() => Member)
 export class PartnerAccountResolver {
   @FieldResolver(() => [PartnerAccount], {
-    description: "The member's accounts at partner brands, oldest link first, pending ones included (so the member can approve them). Only the member and admins see them.",
+    nullable: true,
+    description:
+      "The member's accounts at partner brands, oldest link first, pending ones included (so the member can approve them). Only the member and admins see them (null and FORBIDDEN for anyone else).",
   })
   async partnerAccounts(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<PartnerAccount[]> {
     requireSelf(identity, member.id);

@@ -1,10 +1,17 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 import { Partner } from "../partner/partner.type";
 import type { PartnerAccountRecord } from "./partner-account.entity";
+import { partnerAccountId } from "./partner-account-id";
 import { PartnerAccountStatus } from "./partner-account-status";
 
 @ObjectType({ description: "The link between a member and their own account at one partner brand (loyalty card number, customer id…)." })
 export class PartnerAccount {
+  @Field(() => ID, {
+    description:
+      "The link's id: the same for a member and partner pair whenever they are linked (an opaque UUID-shaped value derived from the pair), so client caches (Apollo Client, urql graphcache) can normalise it.",
+  })
+  id!: string;
+
   @Field(() => Partner, { description: "The partner brand the account is at." })
   partner!: Partner;
 
@@ -21,6 +28,7 @@ export class PartnerAccount {
 
   static from(record: PartnerAccountRecord): PartnerAccount {
     return Object.assign(new PartnerAccount(), {
+      id: partnerAccountId(record.memberId, record.partnerId),
       partner: Object.assign(new Partner(), { id: record.partnerId }),
       externalId: record.externalId,
       linkedAt: record.linkedAt,
