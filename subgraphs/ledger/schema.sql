@@ -71,6 +71,20 @@ CREATE INDEX lots_transaction_idx ON public.lots USING btree (transaction_id);
 CREATE TRIGGER lots_pending_days_insert AFTER INSERT ON lots REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lots_move_pending_days();
 CREATE TRIGGER lots_pending_days_update AFTER UPDATE ON lots REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lots_move_pending_days();
 
+CREATE TABLE member_erasures (
+  member_id uuid NOT NULL,
+  transaction_id uuid,
+  adjustment_reason text NOT NULL,
+  forfeited_points bigint NOT NULL,
+  erased_at timestamp with time zone NOT NULL
+);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_adjustment_reason_check CHECK (adjustment_reason = 'ERASURE'::text);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_check CHECK ((transaction_id IS NULL) = (forfeited_points = 0));
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_forfeited_points_check CHECK (forfeited_points >= 0);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_pkey PRIMARY KEY (member_id);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_transaction_id_key UNIQUE (transaction_id);
+
 CREATE TABLE member_partner_points (
   member_id uuid NOT NULL,
   partner_id uuid NOT NULL,

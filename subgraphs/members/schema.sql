@@ -4,6 +4,15 @@
 CREATE EXTENSION "uuid-ossp";
 
 CREATE SEQUENCE migrations_id_seq AS integer START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 2147483647;
+CREATE SEQUENCE partner_account_history_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807;
+
+CREATE TABLE member_erasures (
+  member_id uuid NOT NULL,
+  requested_at timestamp with time zone DEFAULT now() NOT NULL,
+  completed_at timestamp with time zone
+);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_pkey PRIMARY KEY (member_id);
+CREATE INDEX member_erasures_open_idx ON public.member_erasures USING btree (requested_at) WHERE (completed_at IS NULL);
 
 CREATE TABLE members (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -23,6 +32,19 @@ CREATE TABLE migrations (
 );
 ALTER TABLE migrations ADD CONSTRAINT "PK_8c82d7f526340ab734260ea46be" PRIMARY KEY (id);
 
+CREATE TABLE partner_account_history (
+  id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+  member_id uuid NOT NULL,
+  partner_id uuid NOT NULL,
+  event text NOT NULL,
+  external_id text NOT NULL,
+  status text NOT NULL,
+  at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
+);
+ALTER TABLE partner_account_history ADD CONSTRAINT partner_account_history_event_check CHECK (event = ANY (ARRAY['LINKED'::text, 'APPROVED'::text, 'ENDED'::text]));
+ALTER TABLE partner_account_history ADD CONSTRAINT partner_account_history_pkey PRIMARY KEY (id);
+CREATE INDEX partner_account_history_member_idx ON public.partner_account_history USING btree (member_id, id);
+
 CREATE TABLE partner_accounts (
   member_id uuid NOT NULL,
   partner_id uuid NOT NULL,
@@ -34,3 +56,21 @@ ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_member_id_fkey FORE
 ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_partner_external_key UNIQUE (partner_id, external_id);
 ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_pkey PRIMARY KEY (member_id, partner_id);
 ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_status_check CHECK (status = ANY (ARRAY['PENDING'::text, 'ACTIVE'::text]));
+CREATE TRIGGER partner_accounts_history AFTER INSERT OR DELETE OR UPDATE ON partner_accounts FOR EACH ROW EXECUTE FUNCTION partner_account_history_record();
+
+CREATE OR REPLACE FUNCTION public.partner_account_history_record()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO partner_account_history (member_id, partner_id, event, external_id, status) VALUES (NEW.member_id, NEW.partner_id, 'LINKED', NEW.external_id, NEW.status);
+        ELSIF TG_OP = 'UPDATE' THEN
+          IF NEW.status IS DISTINCT FROM OLD.status THEN
+            INSERT INTO partner_account_history (member_id, partner_id, event, external_id, status) VALUES (NEW.member_id, NEW.partner_id, 'APPROVED', NEW.external_id, NEW.status);
+          END IF;
+        ELSE
+          INSERT INTO partner_account_history (member_id, partner_id, event, external_id, status) VALUES (OLD.member_id, OLD.partner_id, 'ENDED', OLD.external_id, OLD.status);
+        END IF;
+        RETURN NULL;
+      END $function$;

@@ -22,6 +22,7 @@ export function createContext(dataSource: DataSource, req?: IncomingMessage, ide
   const redemptions = new RedemptionService(dataSource, rewards, new SubgraphClient("members", requestId), ledger);
   return {
     identity,
+    dataSource,
     now,
     rewards,
     redemptions,

@@ -6,6 +6,7 @@ import { createActivityLoader } from "./activity/activity.loader";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
+import { ErasureService } from "./member-data/erasure.service";
 import { createLedgerEntryLoader } from "./entry/ledger-entry.loader";
 import { PurchaseService } from "./purchase/purchase.service";
 import { ReversalService } from "./reversal/reversal.service";
@@ -21,6 +22,8 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
   const members = new SubgraphClient("members", requestId);
   return {
     identity,
+    dataSource,
+    erasures: new ErasureService(dataSource, clock),
     purchases: new PurchaseService(dataSource, clock, requestId),
     holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),

@@ -3,6 +3,7 @@ import { MemberActivityResolver } from "./activity/activity.resolver";
 import { MemberBalanceResolver, PointsBalanceResolver } from "./balance/balance.resolver";
 import { HoldResolver } from "./hold/hold.resolver";
 import { ledgerEntryReference } from "./entry/ledger-entry.reference";
+import { LedgerMemberDataResolver } from "./member-data/member-data.resolver";
 import { memberReference } from "./member/member.reference";
 import { Member } from "./member/member.type";
 import { partnerReference } from "./partner/partner.reference";
@@ -14,7 +15,7 @@ import { TransferResolver } from "./transfer/transfer.resolver";
 /** The ledger subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver],
+    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, LedgerMemberDataResolver],
     orphanedTypes: [Member],
     referenceResolvers: { ...memberReference, ...ledgerEntryReference, ...partnerReference },
   });

@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import type { Identity } from "../../../shared/src/auth/proof";
 import { requestIdOf } from "../../../shared/src/request-id";
 import { SubgraphClient } from "../../../shared/src/subgraph-client";
+import { ErasureSaga } from "./member-data/erasure.saga";
 import { createMemberLoader } from "./member/member.loader";
 import { MemberService } from "./member/member.service";
 import { createPartnerAccountsLoader } from "./partner-account/partner-account.loader";
@@ -17,7 +18,9 @@ export function createContext(dataSource: DataSource, req?: IncomingMessage, ide
   const partnerAccounts = new PartnerAccountService(dataSource, new SubgraphClient("partners", requestIdOf(req)));
   return {
     identity,
+    dataSource,
     members,
+    erasure: new ErasureSaga(dataSource, new SubgraphClient("ledger", requestIdOf(req))),
     partnerAccounts,
     loaders: { member: createMemberLoader(members), partnerAccounts: createPartnerAccountsLoader(partnerAccounts) },
   };

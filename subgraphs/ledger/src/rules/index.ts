@@ -12,11 +12,13 @@
  * - transfers.ts  transfer limits
  * - cap.ts        the member points cap (MEMBER_POINTS_CAP)
  * - calendar.ts   month and day arithmetic in UTC
+ * - erasure.ts    what an erased member forfeits, and to whom
  */
 export * from "./calendar";
 export * from "./cap";
 export * from "./debt";
 export * from "./earn";
+export * from "./erasure";
 export * from "./expiry";
 export * from "./refunds";
 export * from "./tiers";

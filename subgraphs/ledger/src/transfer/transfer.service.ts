@@ -5,6 +5,7 @@ import { requireId, requireInt, requireText } from "../../../../shared/src/valid
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
+import { requireNotErased } from "../member-data/erasure.service";
 import { addDebt, findIdempotent, lockMembers, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
 import { requireWithinCap } from "../limits";
@@ -42,6 +43,9 @@ export class TransferService {
 
     const transactionId = await this.dataSource.transaction(async (manager) => {
       const locked = await lockMembers(manager, [fromMemberId, toMemberId], now);
+      // Checked under the locks: an erasure that began after the members service answered is seen here.
+      await requireNotErased(manager, fromMemberId);
+      await requireNotErased(manager, toMemberId);
       const replayedUnderLock = await findIdempotent(manager, idempotencyKey, request);
       if (replayedUnderLock) return replayedUnderLock;
       const sender = locked.get(fromMemberId)!;

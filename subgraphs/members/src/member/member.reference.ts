@@ -1,8 +1,19 @@
 import type { Context } from "../context";
+import type { Member } from "./member.type";
 
-/** `_entities` for Member: batched through the request's loader; null for unknown ids. */
+type MemberReference = Pick<Member, "id" | "ledgerDataExport" | "catalogDataExport">;
+
+/**
+ * `_entities` for Member: batched through the request's loader; null for unknown ids. The other
+ * services' parts of the data export arrive in the representation (`@requires`) and are kept on it.
+ */
 export const memberReference = {
   Member: {
-    __resolveReference: (reference: { id: string }, context: Context) => context.loaders.member.load(reference.id),
+    __resolveReference: async (reference: MemberReference, context: Context) => {
+      const member = await context.loaders.member.load(reference.id);
+      if (member && "ledgerDataExport" in reference) member.ledgerDataExport = reference.ledgerDataExport;
+      if (member && "catalogDataExport" in reference) member.catalogDataExport = reference.catalogDataExport;
+      return member;
+    },
   },
 };

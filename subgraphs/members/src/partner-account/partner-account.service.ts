@@ -54,8 +54,8 @@ export class PartnerAccountService {
   }
 
   /**
-   * Ends a link by deleting it: no history to keep, nothing left that could still give a view, and
-   * linking again later starts afresh. True when there was a link.
+   * Ends a link by deleting it: nothing left that could still give a view, and linking again later
+   * starts afresh (partner_account_history, written by a trigger, keeps that it ended). True when there was a link.
    */
   async unlink(memberId: string, partnerId: string): Promise<boolean> {
     const [, deleted] = (await this.dataSource.query(`DELETE FROM partner_accounts WHERE member_id = $1 AND partner_id = $2`, [memberId, partnerId])) as [unknown, number];
