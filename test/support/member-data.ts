@@ -1,0 +1,46 @@
+import { Client } from "pg";
+import { SUBGRAPH_NAMES, type SubgraphName, withDatabase } from "../../shared/src/config";
+
+/** Straight SQL on one service's test database (for checks a client cannot make: what is stored). */
+export async function dbQuery<T = Record<string, any>>(service: SubgraphName, sql: string, params: unknown[] = [], suffix = process.env.TEST_DATABASE_NAME_SUFFIX!): Promise<T[]> {
+  const client = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${service}${suffix}`) });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every base table of a service's database with a column of this name. */
+export async function tablesWithColumn(service: SubgraphName, column: string, suffix?: string): Promise<string[]> {
+  const rows = await dbQuery<{ table_name: string }>(
+    service,
+    `SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+     WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.column_name = $1 ORDER BY 1`,
+    [column],
+    suffix,
+  );
+  return rows.map((row) => row.table_name);
+}
+
+/**
+ * Where a text appears in any row of any table of any service's database (case-insensitive, any
+ * column: each row is read as its whole text form): "service.table" for each table holding it.
+ */
+export async function whereStored(needle: string, suffix?: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const service of SUBGRAPH_NAMES) {
+    const tables = await dbQuery<{ table_name: string }>(
+      service,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+      [],
+      suffix,
+    );
+    for (const { table_name: table } of tables) {
+      const [row] = await dbQuery<{ n: string }>(service, `SELECT count(*) AS n FROM "${table}" t WHERE strpos(lower(t::text), lower($1)) > 0`, [needle], suffix);
+      if (Number(row.n) > 0) found.push(`${service}.${table}`);
+    }
+  }
+  return found;
+}
