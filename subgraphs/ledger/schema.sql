@@ -278,6 +278,7 @@ BEGIN
   - coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu WHERE pu.member_id = i.member AND pu.available_at > i.tier_at AND pu.earned_at >= ((i.tier_from AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC' AND pu.earned_at < ((i.tier_at AT TIME ZONE 'UTC')::date)::timestamp AT TIME ZONE 'UTC'), 0)) END AS qualifying
     FROM input i JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = i.member
     WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot)
+      AND NOT EXISTS (SELECT FROM member_erasures e WHERE e.member_id = i.member)
   ), priced AS (
     SELECT f.*, (f.base_points::bigint * coalesce(
              (SELECT t.percent FROM unnest(p_tier_thresholds, p_tier_percents) AS t(threshold, percent)

@@ -28,18 +28,19 @@ export async function tablesWithColumn(service: SubgraphName, column: string, su
  * Where a text appears in any row of any table of any service's database (case-insensitive, any
  * column: each row is read as its whole text form): "service.table" for each table holding it.
  */
-export async function whereStored(needle: string, suffix?: string): Promise<string[]> {
+export async function whereStored(needle: string, suffix = process.env.TEST_DATABASE_NAME_SUFFIX!): Promise<string[]> {
   const found: string[] = [];
   for (const service of SUBGRAPH_NAMES) {
-    const tables = await dbQuery<{ table_name: string }>(
-      service,
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
-      [],
-      suffix,
-    );
-    for (const { table_name: table } of tables) {
-      const [row] = await dbQuery<{ n: string }>(service, `SELECT count(*) AS n FROM "${table}" t WHERE strpos(lower(t::text), lower($1)) > 0`, [needle], suffix);
-      if (Number(row.n) > 0) found.push(`${service}.${table}`);
+    const client = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_${service}${suffix}`) });
+    await client.connect();
+    try {
+      const { rows: tables } = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`);
+      for (const { table_name: table } of tables) {
+        const { rows } = await client.query(`SELECT EXISTS (SELECT 1 FROM "${table}" t WHERE strpos(lower(t::text), lower($1)) > 0) AS found`, [needle]);
+        if (rows[0].found) found.push(`${service}.${table}`);
+      }
+    } finally {
+      await client.end();
     }
   }
   return found;
