@@ -1,3 +1,8 @@
+import { once } from "node:events";
+import { signToken } from "../shared/src/auth/jwt";
+import { bearer, postGraphQL } from "../tools/stack/graphql-client";
+import { useDedicatedStack } from "./support/dedicated-stack";
+import { eventually } from "./support/eventually";
 import { anonymous, asAdmin, asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { expectLedgerConsistent } from "./support/ledger";
@@ -6,7 +11,8 @@ import { dbQuery, whereStored } from "./support/member-data";
 /**
  * eraseMember (GDPR article 17) through the gateway: the personal data is gone from every database,
  * the points are forfeited by an ERASURE adjustment with the ledger still verifying, the tokens are
- * refused, the links ended, and the address may enrol again. (Killed services: member-erasure-recovery.test.ts.)
+ * refused, the links ended, and the address may enrol again; and, on a stack of its own, each service
+ * killed (SIGKILL) in the middle of an erasure, which the sweep then finishes.
  */
 const ERASE = `mutation($id: ID!) { eraseMember(id: $id) }`;
 const LINK = `mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { status } }`;
@@ -130,4 +136,98 @@ describe("eraseMember", () => {
     expect(await whereStored(member.email)).toEqual(["members.members"]);
     expect(await dbQuery("members", `SELECT count(*)::int AS n FROM member_erasures WHERE member_id = $1`, [member.id])).toEqual([{ n: 0 }]);
   });
+});
+
+describe("eraseMember with a service killed halfway", () => {
+  // The members service sweeps every second: an erasure left open is finished as soon as the ledger answers.
+  const dedicated = useDedicatedStack("erasure", { ERASURE_SWEEP_SECONDS: "1" });
+  const call = (query: string, variables: Record<string, unknown> = {}, caller = dedicated.admin()) => postGraphQL(dedicated.stack.gatewayUrl, query, variables, caller);
+  const memberToken = (id: string) => bearer(signToken({ sub: id, role: "member" }, dedicated.stack.env.JWT_SECRET!));
+  const killed = async (service: "members" | "partners" | "catalog" | "ledger") => {
+    const { child } = dedicated.stack.services[service];
+    if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
+    expect(child.signalCode).toBe("SIGKILL");
+  };
+
+  /** A member with 700 points (500 available, 200 pending) and a link carrying an account id. */
+  async function subject(name: string) {
+    const data = async (query: string, variables: Record<string, unknown>) => {
+      const result = await call(query, variables);
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+      return result.data!;
+    };
+    const slug = `${name}-${Date.now()}`;
+    const { registerPartner: partner } = await data(`mutation($slug: String!) { registerPartner(input: { slug: $slug, name: "P", category: OTHER, pointsPerUnit: 1, currency: "EUR", returnWindowDays: 0 }) { id } }`, { slug });
+    const { registerPartner: hotel } = await data(`mutation($slug: String!) { registerPartner(input: { slug: $slug, name: "H", category: OTHER, pointsPerUnit: 1, currency: "EUR", returnWindowDays: 14 }) { id } }`, { slug: `h-${slug}` });
+    const email = `${slug}@example.com`;
+    const displayName = `Person ${slug}`;
+    const { enrollMember: member } = await data(`mutation($email: String!, $name: String!) { enrollMember(input: { email: $email, displayName: $name }) { id } }`, { email, name: displayName });
+    await data(LINK, { input: { memberId: member.id, partnerId: partner.id, externalId: `card-${slug}` } });
+    const earn = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`;
+    await data(earn, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 50_000, currency: "EUR", reference: `r-${slug}` } });
+    await data(earn, { input: { partnerId: hotel.id, memberId: member.id, amountMinor: 20_000, currency: "EUR", reference: `h-${slug}` } });
+    return { id: member.id as string, needles: [email, displayName, `card-${slug}`] };
+  }
+
+  /** The erasure is finished: nothing of the person anywhere, 700 points forfeited once, the ledger verifies, the token refused. */
+  async function expectErased(member: { id: string; needles: string[] }) {
+    await eventually(async () => {
+      const [open] = await dbQuery("members", `SELECT completed_at FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix);
+      return open?.completed_at ?? undefined;
+    });
+    expect(await dbQuery("ledger", `SELECT adjustment_reason, forfeited_points::int FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([
+      { adjustment_reason: "ERASURE", forfeited_points: 700 },
+    ]);
+    expect(await dbQuery("ledger", `SELECT balance::int FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1`, [member.id], dedicated.suffix)).toEqual([{ balance: 0 }]);
+    for (const needle of member.needles) expect([needle, await whereStored(needle, dedicated.suffix)]).toEqual([needle, []]);
+    const refused = await call(`query { partners { id } }`, {}, memberToken(member.id));
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    await expectLedgerConsistent(dedicated.suffix);
+  }
+
+  it("members killed once the personal data is gone, before the ledger is asked: the sweep at its restart finishes", async () => {
+    const member = await subject("members-killed");
+    await dedicated.stack.restart("members", { MEMBERS_CRASH_AT: "after-personal-data" });
+    const interrupted = await call(ERASE, { id: member.id });
+    expect(interrupted.errors).toBeDefined();
+    await killed("members");
+    // Never half-erased: the person is gone already; only the points wait for the sweep.
+    for (const needle of member.needles) expect(await whereStored(needle, dedicated.suffix)).toEqual([]);
+    expect(await dbQuery("ledger", `SELECT 1 FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([]);
+    await dedicated.stack.restart("members", { MEMBERS_CRASH_AT: "" });
+    await expectErased(member);
+  }, 60_000);
+
+  it("ledger killed after the forfeit, before answering: the sweep finishes without forfeiting twice", async () => {
+    const member = await subject("ledger-killed");
+    await dedicated.stack.restart("ledger", { LEDGER_CRASH_AT: "after-forfeit" });
+    const interrupted = await call(ERASE, { id: member.id });
+    expect(interrupted.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+    await killed("ledger");
+    await dedicated.stack.restart("ledger", { LEDGER_CRASH_AT: "" });
+    await expectErased(member);
+    expect((await dbQuery("ledger", `SELECT count(*)::int AS n FROM transactions WHERE idempotency_key = $1`, [`erasure:${member.id}`], dedicated.suffix))[0].n).toBe(1);
+  }, 60_000);
+
+  it("ledger down during the erasure: UPSTREAM_UNAVAILABLE, the person gone, the points forfeited once it is back", async () => {
+    const member = await subject("ledger-down");
+    dedicated.stack.services.ledger.child.kill("SIGKILL");
+    await killed("ledger");
+    const answer = await call(ERASE, { id: member.id }, memberToken(member.id));
+    expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+    // The tokens are refused at once, before the ledger is back.
+    expect((await call(`query { partners { id } }`, {}, memberToken(member.id))).errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    await dedicated.stack.restart("ledger", {});
+    await expectErased(member);
+  }, 60_000);
+
+  it.each(["catalog", "partners"] as const)("%s killed: it holds no personal data, so the erasure completes without it", async (service) => {
+    const member = await subject(`${service}-down`);
+    dedicated.stack.services[service].child.kill("SIGKILL");
+    await killed(service);
+    const answer = await call(ERASE, { id: member.id }, memberToken(member.id));
+    expect(answer.errors ?? answer.data).toEqual({ eraseMember: true });
+    await dedicated.stack.restart(service, {});
+    await expectErased(member);
+  }, 60_000);
 });
