@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { trace } from "@opentelemetry/api";
 import { GraphQLError } from "graphql";
 import { type JWTPayload, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { TOKEN_CLOCK_SKEW_SECONDS, jwtMaxTtlSeconds, tokenTimeError, verifyToken } from "../../shared/src/auth/jwt";
@@ -105,7 +106,14 @@ export class Identifier {
    */
   private async isErased(memberId: string): Promise<boolean> {
     if (this.erased.has(memberId)) return true;
-    const { memberErased } = await this.members.request<{ memberErased: boolean }>(`query($id: ID!) { memberErased(id: $id) }`, { id: memberId });
+    // A span of its own, so a trace shows this call beside the query plan's fetches (a no-op without telemetry).
+    const { memberErased } = await trace.getTracer("coalition-gateway").startActiveSpan("gateway.identity", async (span) => {
+      try {
+        return await this.members.request<{ memberErased: boolean }>(`query($id: ID!) { memberErased(id: $id) }`, { id: memberId });
+      } finally {
+        span.end();
+      }
+    });
     if (memberErased) {
       if (this.erased.size > 100_000) this.erased.clear();
       this.erased.add(memberId);

@@ -84,6 +84,8 @@ export class PartnerAccountService {
       if (isUniqueViolation(error, "partner_accounts_partner_external_key")) {
         throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
       }
+      // The member was erased between the check above and this insert.
+      if ((error as { driverError?: { code?: string } }).driverError?.code === "23503") throw notFound(`No member with id ${memberId}`);
       throw error;
     }
     // The pair was linked already, with another account id: a conflict; with the same one, the link.
