@@ -5,6 +5,7 @@ import { useDedicatedStack } from "./support/dedicated-stack";
 import { eventually } from "./support/eventually";
 import { anonymous, asAdmin, asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
+import { expectCatalogConsistent } from "./support/consistency";
 import { expectLedgerConsistent } from "./support/ledger";
 import { dbQuery, whereStored } from "./support/member-data";
 
@@ -166,7 +167,7 @@ describe("eraseMember with a service killed halfway", () => {
     const earn = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`;
     await data(earn, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 50_000, currency: "EUR", reference: `r-${slug}` } });
     await data(earn, { input: { partnerId: hotel.id, memberId: member.id, amountMinor: 20_000, currency: "EUR", reference: `h-${slug}` } });
-    return { id: member.id as string, needles: [email, displayName, `card-${slug}`] };
+    return { id: member.id as string, partnerId: partner.id as string, needles: [email, displayName, `card-${slug}`] };
   }
 
   /** The erasure is finished: nothing of the person anywhere, 700 points forfeited once, the ledger verifies, the token refused. */
@@ -219,6 +220,28 @@ describe("eraseMember with a service killed halfway", () => {
     expect((await call(`query { partners { id } }`, {}, memberToken(member.id))).errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
     await dedicated.stack.restart("ledger", {});
     await expectErased(member);
+  }, 60_000);
+
+  it("a redemption in flight (catalog killed holding the points): the erasure releases the hold, the redemption fails and gives the stock back", async () => {
+    const member = await subject("in-flight");
+    const created = await call(`mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, { input: { partnerId: member.partnerId, title: "R", costPoints: 300, stock: 2 } });
+    const reward = created.data!.createReward;
+    await dedicated.stack.restart("catalog", { CATALOG_CRASH_AT: "after-hold", REDEMPTION_RECOVERY_AFTER_SECONDS: "3600" });
+    const interrupted = await call(`mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`, { input: { memberId: member.id, rewardId: reward.id, idempotencyKey: "in-flight" } });
+    expect(interrupted.errors).toBeDefined();
+    await killed("catalog");
+    expect(await dbQuery("ledger", `SELECT status FROM holds WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([{ status: "HELD" }]);
+    const answer = await call(ERASE, { id: member.id });
+    expect(answer.errors ?? answer.data).toEqual({ eraseMember: true });
+    expect(await dbQuery("ledger", `SELECT status FROM holds WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([{ status: "RELEASED" }]);
+    await dedicated.stack.restart("catalog", { CATALOG_CRASH_AT: "", REDEMPTION_RECOVERY_AFTER_SECONDS: "0" });
+    await eventually(async () => {
+      const [redemption] = await dbQuery("catalog", `SELECT status FROM redemptions WHERE member_id = $1`, [member.id], dedicated.suffix);
+      return redemption?.status === "FAILED" ? true : undefined;
+    });
+    expect(await dbQuery("catalog", `SELECT stock FROM rewards WHERE id = $1`, [reward.id], dedicated.suffix)).toEqual([{ stock: 2 }]);
+    await expectErased(member); // all 700 points forfeited, none captured
+    await expectCatalogConsistent(dedicated.suffix);
   }, 60_000);
 
   it.each(["catalog", "partners"] as const)("%s killed: it holds no personal data, so the erasure completes without it", async (service) => {
