@@ -77,6 +77,9 @@ describe("eraseMember", () => {
     expect(partner.settlement.outstandingLiability).toBe(0);
     expect((await dbQuery("catalog", `SELECT status, voucher_code FROM redemptions WHERE id = $1`, [redeemReward.id]))[0]).toEqual({ status: "COMPLETED", voucher_code: redeemReward.voucherCode });
     await expectLedgerConsistent();
+    // Nor is it cancelled now (the points would go back to the id): CONFLICT, and the voucher is not blocked.
+    await fails(`mutation($id: ID!) { cancelRedemption(id: $id) { status } }`, { id: redeemReward.id }, "CONFLICT");
+    expect((await dbQuery("catalog", `SELECT status, cancel_requested_at FROM redemptions WHERE id = $1`, [redeemReward.id]))[0]).toEqual({ status: "COMPLETED", cancel_requested_at: null });
 
     // No new points for the id: purchases and transfers to it are NOT_FOUND.
     await fails(
