@@ -217,6 +217,10 @@ describe("eraseMember with a service killed halfway", () => {
     const member = await subject("ledger-down");
     dedicated.stack.services.ledger.child.kill("SIGKILL");
     await killed("ledger");
+    // An export without the ledger's part is no export.
+    const exported = await call(`query($id: ID!) { member(id: $id) { dataExport } }`, { id: member.id });
+    expect(exported.errors?.map((e) => e.extensions?.code)).toContain("UPSTREAM_UNAVAILABLE");
+    expect(exported.data?.member ?? null).toBeNull();
     const answer = await call(ERASE, { id: member.id }, memberToken(member.id));
     expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
     // The tokens are refused at once, before the ledger is back.
