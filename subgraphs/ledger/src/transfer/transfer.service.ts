@@ -43,11 +43,11 @@ export class TransferService {
 
     const transactionId = await this.dataSource.transaction(async (manager) => {
       const locked = await lockMembers(manager, [fromMemberId, toMemberId], now);
+      const replayedUnderLock = await findIdempotent(manager, idempotencyKey, request);
+      if (replayedUnderLock) return replayedUnderLock;
       // Checked under the locks: an erasure that began after the members service answered is seen here.
       await requireNotErased(manager, fromMemberId);
       await requireNotErased(manager, toMemberId);
-      const replayedUnderLock = await findIdempotent(manager, idempotencyKey, request);
-      if (replayedUnderLock) return replayedUnderLock;
       const sender = locked.get(fromMemberId)!;
       const available = spendable(sender.balance, await holdings(manager, fromMemberId, now));
       if (available < points) {
