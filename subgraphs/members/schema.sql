@@ -56,7 +56,9 @@ ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_member_id_fkey FORE
 ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_partner_external_key UNIQUE (partner_id, external_id);
 ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_pkey PRIMARY KEY (member_id, partner_id);
 ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_status_check CHECK (status = ANY (ARRAY['PENDING'::text, 'ACTIVE'::text]));
-CREATE TRIGGER partner_accounts_history AFTER INSERT OR DELETE OR UPDATE ON partner_accounts FOR EACH ROW EXECUTE FUNCTION partner_account_history_record();
+CREATE TRIGGER partner_accounts_history_delete AFTER DELETE ON partner_accounts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION partner_account_history_record();
+CREATE TRIGGER partner_accounts_history_insert AFTER INSERT ON partner_accounts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION partner_account_history_record();
+CREATE TRIGGER partner_accounts_history_update AFTER UPDATE ON partner_accounts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION partner_account_history_record();
 
 CREATE OR REPLACE FUNCTION public.partner_account_history_record()
  RETURNS trigger
@@ -64,13 +66,15 @@ CREATE OR REPLACE FUNCTION public.partner_account_history_record()
 AS $function$
       BEGIN
         IF TG_OP = 'INSERT' THEN
-          INSERT INTO partner_account_history (member_id, partner_id, event, external_id, status) VALUES (NEW.member_id, NEW.partner_id, 'LINKED', NEW.external_id, NEW.status);
+          INSERT INTO partner_account_history (member_id, partner_id, event, external_id, status)
+          SELECT member_id, partner_id, 'LINKED', external_id, status FROM new_rows ORDER BY member_id, partner_id;
         ELSIF TG_OP = 'UPDATE' THEN
-          IF NEW.status IS DISTINCT FROM OLD.status THEN
-            INSERT INTO partner_account_history (member_id, partner_id, event, external_id, status) VALUES (NEW.member_id, NEW.partner_id, 'APPROVED', NEW.external_id, NEW.status);
-          END IF;
+          INSERT INTO partner_account_history (member_id, partner_id, event, external_id, status)
+          SELECT n.member_id, n.partner_id, 'APPROVED', n.external_id, n.status
+          FROM new_rows n JOIN old_rows o USING (member_id, partner_id) WHERE n.status IS DISTINCT FROM o.status ORDER BY n.member_id, n.partner_id;
         ELSE
-          INSERT INTO partner_account_history (member_id, partner_id, event, external_id, status) VALUES (OLD.member_id, OLD.partner_id, 'ENDED', OLD.external_id, OLD.status);
+          INSERT INTO partner_account_history (member_id, partner_id, event, external_id, status)
+          SELECT member_id, partner_id, 'ENDED', external_id, status FROM old_rows ORDER BY member_id, partner_id;
         END IF;
         RETURN NULL;
       END $function$;
