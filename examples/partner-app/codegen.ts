@@ -37,8 +37,9 @@ const config: CodegenConfig = {
         enumType: "string-literal",
         useTypeImports: true,
         // DateTimeISO travels as an ISO 8601 string in JSON;
-        // SafeInt (settlement totals) is a whole JSON number within ±(2^53 − 1).
-        scalars: { DateTimeISO: "string", SafeInt: "number" },
+        // SafeInt (settlement totals) is a whole JSON number within ±(2^53 − 1);
+        // JSON (a member's data export) is any JSON value.
+        scalars: { DateTimeISO: "string", SafeInt: "number", JSON: "unknown" },
         strictScalars: true,
       },
     },

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { trace } from "@opentelemetry/api";
 import { GraphQLError } from "graphql";
 import { type JWTPayload, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { TOKEN_CLOCK_SKEW_SECONDS, jwtMaxTtlSeconds, tokenTimeError, verifyToken } from "../../shared/src/auth/jwt";
@@ -26,6 +27,9 @@ export interface TokenVerification {
  */
 export class Identifier {
   private readonly partners = new SubgraphClient("partners");
+  private readonly members = new SubgraphClient("members");
+  /** Member ids known to be erased (an erasure is never undone). */
+  private readonly erased = new Set<string>();
   /** Key hash -> partner, briefly: a revoked key stops working within `cacheMs`. */
   private readonly cache = new Map<string, { partnerId: string | null; until: number }>();
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
@@ -81,7 +85,9 @@ export class Identifier {
       if (role === "admin") return { kind: "admin", subject: sub };
       if (role !== "member") throw unauthenticated("Invalid token: `role` must be member or admin");
       if (!isUuid(sub)) throw unauthenticated("Invalid token: a member's `sub` is their member id");
-      return { kind: "member", memberId: sub.toLowerCase() };
+      const memberId = sub.toLowerCase();
+      if (await this.isErased(memberId)) throw unauthenticated("Invalid token: this member's data was erased");
+      return { kind: "member", memberId };
     }
     const apiKey = headers["x-api-key"];
     if (typeof apiKey === "string" && apiKey) {
@@ -90,6 +96,29 @@ export class Identifier {
       return { kind: "partner", partnerId };
     }
     return { kind: "anonymous" };
+  }
+
+  /**
+   * Whether the member was erased: asked of the members service on every member request (an erased
+   * member's token must fail from the moment the erasure begins, in every gateway), and remembered only
+   * once true, since an erasure is forever. The members service down fails member requests closed
+   * (UPSTREAM_UNAVAILABLE), never open.
+   */
+  private async isErased(memberId: string): Promise<boolean> {
+    if (this.erased.has(memberId)) return true;
+    // A span of its own, so a trace shows this call beside the query plan's fetches (a no-op without telemetry).
+    const { memberErased } = await trace.getTracer("coalition-gateway").startActiveSpan("gateway.identity", async (span) => {
+      try {
+        return await this.members.request<{ memberErased: boolean }>(`query($id: ID!) { memberErased(id: $id) }`, { id: memberId });
+      } finally {
+        span.end();
+      }
+    });
+    if (memberErased) {
+      if (this.erased.size > 100_000) this.erased.clear();
+      this.erased.add(memberId);
+    }
+    return memberErased;
   }
 
   private async partnerOf(key: string): Promise<string | null> {

@@ -25,6 +25,7 @@ export function createContext(dataSource: DataSource, req?: IncomingMessage, ide
     identity,
     requestId,
     auditRows: (filter: Parameters<typeof readAuditRows>[2], after: Parameters<typeof readAuditRows>[3], limit: number) => readAuditRows(dataSource.manager, "catalog", filter, after, limit),
+    dataSource,
     now,
     rewards,
     redemptions,

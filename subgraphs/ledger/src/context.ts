@@ -11,6 +11,7 @@ import { insightsMinGroup } from "./settings";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
+import { ErasureService } from "./member-data/erasure.service";
 import { createLedgerEntryLoader } from "./entry/ledger-entry.loader";
 import { PurchaseService } from "./purchase/purchase.service";
 import { ReversalService } from "./reversal/reversal.service";
@@ -30,6 +31,8 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
     auditLog: new AuditLogService(dataSource, requestId),
     insights: new InsightsService(dataSource, clock, members, new SubgraphClient("partners", requestId), insightsMinGroup()),
     adjustments: new AdjustmentService(dataSource, clock, members, new SubgraphClient("partners", requestId)),
+    dataSource,
+    erasures: new ErasureService(dataSource, clock),
     purchases: new PurchaseService(dataSource, clock, requestId),
     holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),

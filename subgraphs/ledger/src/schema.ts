@@ -6,6 +6,7 @@ import { PartnerInsightsResolver } from "./insights/insights.resolver";
 import { MemberBalanceResolver, PointsBalanceResolver } from "./balance/balance.resolver";
 import { HoldResolver } from "./hold/hold.resolver";
 import { ledgerEntryReference } from "./entry/ledger-entry.reference";
+import { LedgerMemberDataResolver } from "./member-data/member-data.resolver";
 import { memberReference } from "./member/member.reference";
 import { Member } from "./member/member.type";
 import { partnerReference } from "./partner/partner.reference";
@@ -17,7 +18,7 @@ import { TransferResolver } from "./transfer/transfer.resolver";
 /** The ledger subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [PurchaseResolver, AdjustmentResolver, AuditLogResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, PartnerInsightsResolver],
+    resolvers: [PurchaseResolver, AdjustmentResolver, AuditLogResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, PartnerInsightsResolver, LedgerMemberDataResolver],
     orphanedTypes: [Member],
     referenceResolvers: { ...memberReference, ...ledgerEntryReference, ...partnerReference },
   });

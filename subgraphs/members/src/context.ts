@@ -5,6 +5,7 @@ import { readAuditRows } from "../../../shared/src/audit/audit-page";
 import type { Identity } from "../../../shared/src/auth/proof";
 import { requestIdOf } from "../../../shared/src/request-id";
 import { SubgraphClient } from "../../../shared/src/subgraph-client";
+import { ErasureSaga } from "./member-data/erasure.saga";
 import { createMemberLoader } from "./member/member.loader";
 import { MemberService } from "./member/member.service";
 import { createPartnerAccountsLoader } from "./partner-account/partner-account.loader";
@@ -21,7 +22,9 @@ export function createContext(dataSource: DataSource, req?: IncomingMessage, ide
     identity,
     requestId: requestIdOf(req),
     auditRows: (filter: Parameters<typeof readAuditRows>[2], after: Parameters<typeof readAuditRows>[3], limit: number) => readAuditRows(dataSource.manager, "members", filter, after, limit),
+    dataSource,
     members,
+    erasure: new ErasureSaga(dataSource, new SubgraphClient("ledger", requestIdOf(req))),
     partnerAccounts,
     loaders: {
       member: createMemberLoader(members),

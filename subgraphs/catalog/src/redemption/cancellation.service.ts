@@ -28,6 +28,7 @@ export class CancellationService {
     private readonly rewards: RewardService,
     private readonly ledger = new SubgraphClient("ledger"),
     private readonly windowHours = intFromEnv("REDEMPTION_CANCEL_WINDOW_HOURS", 24),
+    private readonly members = new SubgraphClient("members"),
   ) {
     this.redemptions = dataSource.getRepository(RedemptionRecord);
   }
@@ -36,6 +37,8 @@ export class CancellationService {
   async cancel(redemptionId: string, identity: Identity, requestId?: string): Promise<RedemptionRecord> {
     const id = requireId(redemptionId, "id");
     requireSignedIn(identity);
+    const found = await this.redemptions.findOneBy({ id });
+    if (found && isAdmin(identity) && found.status === RedemptionStatus.COMPLETED && !found.cancelRequestedAt) await this.requireMemberNotErased(found);
     const claimed = await this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(RedemptionRecord, { where: { id }, lock: { mode: "pessimistic_write" } });
       if (!isAdmin(identity) && (identity.kind !== "member" || row?.memberId !== identity.memberId)) throw denyFor(identity);
@@ -52,6 +55,16 @@ export class CancellationService {
     });
     if (claimed.status === RedemptionStatus.CANCELLED) return claimed;
     return this.finish(claimed);
+  }
+
+  /**
+   * An erased member's points were forfeited and the ledger gives nothing back to the id: their
+   * redemptions are not cancelled (the voucher they paid for stays valid). Asked before the claim, so
+   * the voucher is not blocked by a cancellation that could never finish.
+   */
+  private async requireMemberNotErased(row: RedemptionRecord): Promise<void> {
+    const [member] = await this.members.entities<{ id: string }>("Member", [row.memberId], "id");
+    if (!member) throw conflict("The member who redeemed this was erased; the redemption can no longer be cancelled");
   }
 
   /**

@@ -10,6 +10,7 @@ import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, lockMember, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable } from "../journal/lots";
 import { requireWithinCap } from "../limits";
+import { requireNotErased } from "../member-data/erasure.service";
 import { repayDebtFromSlices } from "../rules";
 import { HoldStatus, type HoldInput, PointsHold } from "./hold.types";
 
@@ -63,6 +64,7 @@ export class HoldService {
       const member = await lockMember(manager, hold.memberId, now);
       const existing = await this.existing(manager, hold);
       if (existing) return this.toHold(manager, existing);
+      await requireNotErased(manager, hold.memberId);
       const available = spendable(member.balance, await holdings(manager, hold.memberId, now));
       if (available < hold.points) {
         throw appError("INSUFFICIENT_POINTS", `The member has ${available} points available; ${hold.points} are needed`, { available, needed: hold.points });
@@ -123,6 +125,8 @@ export class HoldService {
       const member = await lockMember(manager, found.member_id, now);
       const [row]: HoldRow[] = await manager.query(`SELECT * FROM holds WHERE redemption_id = $1 FOR UPDATE`, [id]);
       if (row.status !== HoldStatus.CAPTURED) throw appError("CONFLICT", `Redemption ${id} was never completed, so there is nothing to give back`);
+      // An erased member's points were forfeited: a cancellation gives nothing back to the id.
+      await requireNotErased(manager, row.member_id);
       const posted = await postTransaction(manager, {
         kind: "REVERSAL",
         reversal: { reason: "REDEMPTION_CANCELLED", reversesTransactionId: row.transaction_id! },

@@ -13,12 +13,14 @@
  * - cap.ts        the member points cap (MEMBER_POINTS_CAP)
  * - calendar.ts   month and day arithmetic in UTC
  * - adjustments.ts what a customer care adjustment may be (reasons, size, note)
+ * - erasure.ts    what an erased member forfeits, and to whom
  */
 export * from "./adjustments";
 export * from "./calendar";
 export * from "./cap";
 export * from "./debt";
 export * from "./earn";
+export * from "./erasure";
 export * from "./expiry";
 export * from "./refunds";
 export * from "./tiers";

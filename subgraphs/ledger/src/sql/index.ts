@@ -3,7 +3,7 @@ import { PURCHASES_NOTE_EARN_MONTHS } from "./earn-months";
 import { LOTS_MOVE_PENDING_DAYS, PURCHASES_MOVE_PENDING_DAYS } from "./pending-days";
 import { type FunctionDefinition, RECORD_PURCHASES, createFunctionSql } from "./record-purchases";
 
-export { type FunctionDefinition, RECORD_PURCHASES, createFunctionSql } from "./record-purchases";
+export { type FunctionDefinition, RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_ERASURES, createFunctionSql } from "./record-purchases";
 
 /** Every database function that encodes a rule, in its current definition: the database must match each (test/ledger-sql.test.ts). */
 export const LEDGER_FUNCTIONS: readonly FunctionDefinition[] = [RECORD_PURCHASES, LOTS_MOVE_PENDING_DAYS, PURCHASES_MOVE_PENDING_DAYS, PURCHASES_NOTE_EARN_MONTHS];

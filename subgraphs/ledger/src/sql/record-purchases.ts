@@ -23,6 +23,15 @@ export interface FunctionDefinition {
  * (its down() re-creates the definition it replaced, frozen in the older migration).
  * test/ledger-sql.test.ts fails while the database's function differs from this text.
  */
+/**
+ * An erased member's id earns nothing (MemberErasures1734210000000): the purchase answers
+ * UNKNOWN_MEMBER, and the members service, which no longer knows the id, makes it NOT_FOUND. Read
+ * after the member's lock, which the erasure's forfeit holds while it marks the id: a purchase is
+ * written before the forfeit (and forfeited) or refused, never after it.
+ */
+const ERASED_MEMBERS_EARN_NOTHING = `
+      AND NOT EXISTS (SELECT FROM member_erasures e WHERE e.member_id = i.member)`;
+
 export const RECORD_PURCHASES: FunctionDefinition = {
   name: "record_purchases",
   arguments:
@@ -56,7 +65,7 @@ BEGIN
            CASE WHEN i.tier_at IS NULL THEN ${qualifyingNowSql("i.member", "p_now", "i.tier_from")}
                 ELSE ${qualifyingAtSql("i.member", "i.tier_at", "i.tier_from")} END AS qualifying
     FROM input i JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = i.member
-    WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot)
+    WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot)${ERASED_MEMBERS_EARN_NOTHING}
   ), priced AS (
     SELECT f.*, (f.base_points::bigint * coalesce(
              (SELECT t.percent FROM unnest(p_tier_thresholds, p_tier_percents) AS t(threshold, percent)
@@ -129,3 +138,6 @@ END `,
 
 export const createFunctionSql = (f: FunctionDefinition) =>
   `CREATE FUNCTION ${f.name}(${f.arguments}) RETURNS ${f.returns} LANGUAGE ${f.language} AS $function$${f.body}$function$`;
+
+/** The definition before MemberErasures1734210000000 (RecordPurchasesFromRules1733400000000's), which that migration's down() restores. */
+export const RECORD_PURCHASES_BEFORE_ERASURES: FunctionDefinition = { ...RECORD_PURCHASES, body: RECORD_PURCHASES.body.replace(ERASED_MEMBERS_EARN_NOTHING, "") };

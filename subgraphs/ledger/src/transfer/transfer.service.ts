@@ -6,6 +6,7 @@ import { requireId, requireInt, requireText } from "../../../../shared/src/valid
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
+import { requireNotErased } from "../member-data/erasure.service";
 import { addDebt, findIdempotent, lockMembers, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
 import { requireWithinCap } from "../limits";
@@ -45,6 +46,9 @@ export class TransferService {
       const locked = await lockMembers(manager, [fromMemberId, toMemberId], now);
       const replayedUnderLock = await findIdempotent(manager, idempotencyKey, request);
       if (replayedUnderLock) return replayedUnderLock;
+      // Checked under the locks: an erasure that began after the members service answered is seen here.
+      await requireNotErased(manager, fromMemberId);
+      await requireNotErased(manager, toMemberId);
       const sender = locked.get(fromMemberId)!;
       const available = spendable(sender.balance, await holdings(manager, fromMemberId, now));
       if (available < points) {

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { JSONScalar, memberDataDocs } from "../../../../shared/src/member-data/member-data-export";
 import { docs } from "../../../../shared/src/schema-docs";
 import type { MemberRecord } from "./member.entity";
 
@@ -12,6 +13,15 @@ export class Member {
   email!: string;
   displayName!: string;
   enrolledAt!: Date;
+
+  // The other services' parts of dataExport, fetched by the gateway (`@requires`), never by this service.
+  @Directive("@external")
+  @Field(() => JSONScalar, { nullable: true, description: memberDataDocs.ledgerPart })
+  ledgerDataExport?: unknown;
+
+  @Directive("@external")
+  @Field(() => JSONScalar, { nullable: true, description: memberDataDocs.catalogPart })
+  catalogDataExport?: unknown;
 
   static from(record: MemberRecord): Member {
     return Object.assign(new Member(), record);

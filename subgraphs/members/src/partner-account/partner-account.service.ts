@@ -65,8 +65,8 @@ export class PartnerAccountService {
   }
 
   /**
-   * Ends a link by deleting it: no history to keep, nothing left that could still give a view, and
-   * linking again later starts afresh. True when there was a link.
+   * Ends a link by deleting it: nothing left that could still give a view, and linking again later
+   * starts afresh (partner_account_history, written by a trigger, keeps that it ended). True when there was a link.
    */
   async unlink(memberId: string, partnerId: string, caller: AuditCaller): Promise<boolean> {
     return this.dataSource.transaction(async (tx) => {
@@ -99,6 +99,8 @@ export class PartnerAccountService {
       if (isUniqueViolation(error, "partner_accounts_partner_external_key")) {
         throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
       }
+      // The member was erased between the check above and this insert.
+      if ((error as { driverError?: { code?: string } }).driverError?.code === "23503") throw notFound(`No member with id ${memberId}`);
       throw error;
     }
     // The pair was linked already, with another account id: a conflict; with the same one, the link.

@@ -1,0 +1,80 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { appError } from "../../../../shared/src/errors";
+import { requireId } from "../../../../shared/src/validation";
+import type { Clock } from "../clock";
+import { lockMember, postTransaction } from "../journal/journal";
+import { ERASURE_ADJUSTMENT_REASON, erasureForfeit } from "../rules";
+
+/** Test-only fault injection: `LEDGER_CRASH_AT=after-forfeit` kills this process after committing the forfeit, before answering. */
+function crashPoint(step: "after-forfeit") {
+  if (process.env.LEDGER_CRASH_AT === step && process.env.NODE_ENV !== "production") process.kill(process.pid, "SIGKILL");
+}
+
+/** The ledger's step of an erasure (the members service runs the saga). */
+export class ErasureService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Forfeits everything the member's lots hold (rules/erasure.ts) by one ADJUSTMENT, releases holds
+   * still in flight (their redemptions fail and return the stock; a capture can no longer take
+   * points) and marks the id erased, all under the member's lock in one transaction. Once per member:
+   * asking again changes nothing. Amounts stay under the member id; the ledger never held a name.
+   */
+  async forfeit(memberId: string): Promise<void> {
+    const id = requireId(memberId, "memberId");
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      await lockMember(manager, id, now);
+      if (await isErased(manager, id)) return;
+      await manager.query(`UPDATE holds SET status = 'RELEASED', updated_at = now() WHERE member_id = $1 AND status = 'HELD'`, [id]);
+      const lots: { partner_id: string; remaining: number }[] = await manager.query(
+        `SELECT partner_id, remaining FROM lots WHERE member_id = $1 AND remaining > 0 ORDER BY id FOR UPDATE`,
+        [id],
+      );
+      const forfeit = erasureForfeit(lots.map((lot) => ({ partnerId: lot.partner_id, remaining: lot.remaining })));
+      let transactionId: string | null = null;
+      if (forfeit.total > 0) {
+        const posted = await postTransaction(manager, {
+          kind: "ADJUSTMENT",
+          idempotencyKey: `erasure:${id}`,
+          request: { memberId: id, reason: ERASURE_ADJUSTMENT_REASON },
+          partnerId: null,
+          reference: null,
+          occurredAt: now,
+          postings: [
+            { account: { kind: "MEMBER", ownerId: id }, amount: -forfeit.total, entryKind: "ADJUSTMENT" },
+            ...forfeit.byPartner.map((share) => ({ account: { kind: "PARTNER_BREAKAGE" as const, ownerId: share.partnerId }, amount: share.points })),
+          ],
+        });
+        await manager.query(`UPDATE lots SET remaining = 0 WHERE member_id = $1 AND remaining > 0`, [id]);
+        transactionId = posted.transactionId;
+      }
+      await recordErasureAdjustment(manager, id, transactionId, forfeit.total, now);
+    });
+    crashPoint("after-forfeit");
+  }
+}
+
+/**
+ * The reason of the erasure's ADJUSTMENT, and the mark that the id is erased: one small function, so
+ * the row can move to the ledger's general adjustment-reason record when there is one.
+ */
+async function recordErasureAdjustment(manager: EntityManager, memberId: string, transactionId: string | null, points: number, at: Date): Promise<void> {
+  await manager.query(
+    `INSERT INTO member_erasures (member_id, transaction_id, adjustment_reason, forfeited_points, erased_at) VALUES ($1, $2, $3, $4, $5)`,
+    [memberId, transactionId, ERASURE_ADJUSTMENT_REASON, points, at],
+  );
+}
+
+export async function isErased(manager: EntityManager, memberId: string): Promise<boolean> {
+  const [row] = await manager.query(`SELECT 1 FROM member_erasures WHERE member_id = $1`, [memberId]);
+  return Boolean(row);
+}
+
+/** Points never arrive for an erased member (a hold, a cancelled redemption's refund, a transfer): the caller holds the member's lock. */
+export async function requireNotErased(manager: EntityManager, memberId: string): Promise<void> {
+  if (await isErased(manager, memberId)) throw appError("NOT_FOUND", `No member with id ${memberId}`);
+}

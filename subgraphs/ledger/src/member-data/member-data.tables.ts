@@ -1,0 +1,26 @@
+import type { MemberDataTable } from "../../../../shared/src/member-data/member-data-export";
+
+/**
+ * Every table of the ledger that holds a member's data, one line each: the member's export reads
+ * exactly these (test/member-export.test.ts fails when a table with a member id is missing). A
+ * transaction's idempotency key and fingerprint stay out: a received transfer's key is the sender's.
+ */
+export const LEDGER_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
+  { table: "accounts", where: "kind = 'MEMBER' AND owner_id = $1", orderBy: "id" },
+  { table: "postings", orderBy: "seq" },
+  {
+    table: "transactions",
+    where: "id IN (SELECT transaction_id FROM postings WHERE member_id = $1)",
+    columns: "t.id, t.kind, t.partner_id, t.reference, t.occurred_at, t.recorded_at, t.reversal_reason, t.reverses_transaction_id",
+    orderBy: "occurred_at, id",
+  },
+  { table: "lots", orderBy: "id" },
+  { table: "lot_takes", where: "lot_id IN (SELECT id FROM lots WHERE member_id = $1)", orderBy: "lot_id, transaction_id" },
+  { table: "holds", orderBy: "created_at, redemption_id" },
+  { table: "purchases", orderBy: "earned_at, transaction_id" },
+  { table: "member_partner_points", orderBy: "partner_id" },
+  { table: "qualifying_points", orderBy: "day" },
+  { table: "pending_days", orderBy: "day" },
+  { table: "transfer_days", orderBy: "day" },
+  { table: "member_erasures", orderBy: "member_id" },
+];

@@ -1,0 +1,84 @@
+import type { DataSource } from "typeorm";
+import { notFound } from "../../../../shared/src/errors";
+import type { Logger } from "../../../../shared/src/logger";
+import { SubgraphClient } from "../../../../shared/src/subgraph-client";
+
+/** Test-only fault injection: `MEMBERS_CRASH_AT=after-personal-data` kills this process once the member's data is gone, before the ledger is asked. */
+function crashPoint(step: "after-personal-data") {
+  if (process.env.MEMBERS_CRASH_AT === step && process.env.NODE_ENV !== "production") process.kill(process.pid, "SIGKILL");
+}
+
+/**
+ * Article 17 erasure, a saga across two services, each step idempotent:
+ * 1. here, in one transaction: record the erasure (`member_erasures`, which holds no personal data),
+ *    end every partner link, delete their history and the member row (email, name, account ids). From
+ *    its commit the member's tokens are refused (the gateway asks `memberErased`) and the email is free.
+ * 2. the ledger forfeits the remaining points (an ADJUSTMENT, reason ERASURE) and refuses new points
+ *    for the id; keyed by member id, so asking twice forfeits once.
+ * 3. here: the erasure is marked complete.
+ * A crash or an unreachable ledger after step 1 leaves `completed_at` null; the sweep (at start and
+ * every ERASURE_SWEEP_SECONDS) runs steps 2 and 3 again until they succeed. The catalog and the
+ * partners service hold no personal data of members, so they take no part.
+ */
+export class ErasureSaga {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger = new SubgraphClient("ledger"),
+  ) {}
+
+  /** Erases the member (or finishes an erasure begun before). NOT_FOUND when there never was such a member. */
+  async erase(memberId: string): Promise<void> {
+    if (!(await this.removePersonalData(memberId))) throw notFound(`No member with id ${memberId}`);
+    crashPoint("after-personal-data");
+    await this.finish(memberId);
+  }
+
+  /** True once the member's erasure has begun (their tokens are refused from then on). */
+  async isErased(memberId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query(`SELECT 1 FROM member_erasures WHERE member_id = $1`, [memberId]);
+    return Boolean(row);
+  }
+
+  /** Step 1. False when there is neither a member nor an erasure with this id. */
+  private removePersonalData(memberId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      // The member row's lock queues concurrent erasures (and links, whose foreign key waits on it).
+      const [member] = await manager.query(`SELECT id FROM members WHERE id = $1 FOR UPDATE`, [memberId]);
+      if (!member) {
+        const [erased] = await manager.query(`SELECT 1 FROM member_erasures WHERE member_id = $1`, [memberId]);
+        return Boolean(erased);
+      }
+      await manager.query(`INSERT INTO member_erasures (member_id) VALUES ($1) ON CONFLICT DO NOTHING`, [memberId]);
+      // Deleting a link records that it ended (the history trigger); the history goes right after, account ids with it.
+      await manager.query(`DELETE FROM partner_accounts WHERE member_id = $1`, [memberId]);
+      await manager.query(`DELETE FROM partner_account_history WHERE member_id = $1`, [memberId]);
+      await manager.query(`DELETE FROM members WHERE id = $1`, [memberId]);
+      return true;
+    });
+  }
+
+  /** Steps 2 and 3. */
+  private async finish(memberId: string): Promise<void> {
+    await this.ledger.request(`mutation($memberId: ID!) { forfeitErasedMember(memberId: $memberId) }`, { memberId });
+    await this.dataSource.query(`UPDATE member_erasures SET completed_at = now() WHERE member_id = $1 AND completed_at IS NULL`, [memberId]);
+  }
+
+  /** The sweep: finishes every erasure a crash or an unreachable ledger left open. */
+  async finishOpen(log: Logger, limit = 100): Promise<number> {
+    const open: { member_id: string }[] = await this.dataSource.query(
+      `SELECT member_id FROM member_erasures WHERE completed_at IS NULL ORDER BY requested_at LIMIT $1`,
+      [limit],
+    );
+    let finished = 0;
+    for (const { member_id: memberId } of open) {
+      try {
+        await this.finish(memberId);
+        finished++;
+      } catch (error) {
+        log.warn("erasure sweep: not finished yet", { memberId, error: (error as Error).message });
+      }
+    }
+    if (finished) log.info("erasure sweep finished erasures", { finished });
+    return finished;
+  }
+}

@@ -1,0 +1,81 @@
+import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { requireAdmin, requireSelf } from "../../../../shared/src/auth/policy";
+import { appError } from "../../../../shared/src/errors";
+import { createLogger } from "../../../../shared/src/logger";
+import { auditMemberDataAccess } from "../../../../shared/src/member-data/audit";
+import { JSONScalar, type MemberDataPart, exportMemberData } from "../../../../shared/src/member-data/member-data-export";
+import { withExample } from "../../../../shared/src/schema-docs";
+import { requireId } from "../../../../shared/src/validation";
+import type { Context } from "../context";
+import { Member } from "../member/member.type";
+import { MEMBER_DATA_TABLES } from "./member-data.tables";
+
+const log = createLogger("members");
+
+/** The export document's format; bumped when its shape changes. */
+export const MEMBER_DATA_EXPORT_FORMAT = "coalition-member-data/1";
+
+@Resolver(() => Member)
+export class MemberDataResolver {
+  @Directive(`@requires(fields: "ledgerDataExport catalogDataExport")`)
+  @FieldResolver(() => JSONScalar, {
+    description:
+      "Everything the coalition holds about the member (GDPR article 15), as one JSON document: " +
+      '`{ format, memberId, exportedAt, services: { members: { <table>: [rows] }, ledger: {…}, catalog: {…} } }`. Each service contributes its own ' +
+      "tables, every row of the member as stored (column names as in the database, times in ISO 8601): the profile, partner links and their " +
+      "history, every ledger entry and transaction, lots, holds, purchases, running totals, redemptions and vouchers. The partners service holds " +
+      "nothing about members. Only the member themself and admins (anyone else: FORBIDDEN); a service that cannot answer: UPSTREAM_UNAVAILABLE.",
+  })
+  async dataExport(@Root() member: Member, @Ctx() { identity, dataSource }: Context): Promise<unknown> {
+    requireSelf(identity, member.id);
+    const ledger = member.ledgerDataExport as MemberDataPart | null | undefined;
+    const catalog = member.catalogDataExport as MemberDataPart | null | undefined;
+    // A part missing means its service did not answer: never a partial export that looks complete.
+    if (!ledger?.tables || !catalog?.tables) {
+      auditMemberDataAccess(log, "DATA_EXPORT", identity, member.id, "FAILED");
+      throw appError("UPSTREAM_UNAVAILABLE", "A service holding part of the member's data did not answer; try again shortly");
+    }
+    const own = await exportMemberData(dataSource.manager, "members", MEMBER_DATA_TABLES, member.id);
+    auditMemberDataAccess(log, "DATA_EXPORT", identity, member.id, "OK");
+    return {
+      format: MEMBER_DATA_EXPORT_FORMAT,
+      memberId: member.id,
+      exportedAt: new Date().toISOString(),
+      services: { members: own.tables, ledger: ledger.tables, catalog: catalog.tables },
+    };
+  }
+
+  @Mutation(() => Boolean, {
+    description: withExample(
+      "Erases a member (GDPR article 17): the member themself or an admin (anyone else: FORBIDDEN, whether the member exists or not). " +
+        "The email, display name, partner account ids and link history are deleted from every service and every partner link ends; the remaining " +
+        "points are forfeited by an ADJUSTMENT entry (reason ERASURE) and the ledger keeps its amounts under the member id, which identifies no one " +
+        "once the profile is gone. The member's tokens are refused (UNAUTHENTICATED) from then on, and the email address may enrol again as a new member. " +
+        "Idempotent: erasing an erased member answers true. NOT_FOUND for an id that was never a member (admins). UPSTREAM_UNAVAILABLE when the " +
+        "ledger could not be reached: the personal data is already gone and the erasure completes by itself (or on a retry).",
+      `mutation {
+  eraseMember(id: "5b0e5c2e-8f0a-4d36-9a57-2f1c8a9d4e10")
+}`,
+    ),
+  })
+  async eraseMember(@Arg("id", () => ID, { description: "The member's id (a UUID); anything else is BAD_USER_INPUT." }) id: string, @Ctx() { identity, erasure }: Context): Promise<boolean> {
+    const memberId = requireId(id, "id");
+    // Decided before any lookup: "not yours" and "does not exist" read alike.
+    requireSelf(identity, memberId);
+    try {
+      await erasure.erase(memberId);
+    } catch (error) {
+      auditMemberDataAccess(log, "ERASURE", identity, memberId, "FAILED");
+      throw error;
+    }
+    auditMemberDataAccess(log, "ERASURE", identity, memberId, "OK");
+    return true;
+  }
+
+  @Directive("@inaccessible")
+  @Query(() => Boolean, { description: "Internal (the gateway): true once the member's erasure has begun, so their tokens are refused." })
+  async memberErased(@Arg("id", () => ID, { description: "The member id a token names." }) id: string, @Ctx() { identity, erasure }: Context): Promise<boolean> {
+    requireAdmin(identity);
+    return erasure.isErased(requireId(id, "id"));
+  }
+}

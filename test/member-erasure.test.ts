@@ -1,0 +1,263 @@
+import { once } from "node:events";
+import { signToken } from "../shared/src/auth/jwt";
+import { bearer, postGraphQL } from "../tools/stack/graphql-client";
+import { useDedicatedStack } from "./support/dedicated-stack";
+import { eventually } from "./support/eventually";
+import { anonymous, asAdmin, asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
+import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
+import { expectCatalogConsistent } from "./support/consistency";
+import { expectLedgerConsistent } from "./support/ledger";
+import { dbQuery, whereStored } from "./support/member-data";
+
+/**
+ * eraseMember (GDPR article 17) through the gateway: the personal data is gone from every database,
+ * the points are forfeited by an ERASURE adjustment with the ledger still verifying, the tokens are
+ * refused, the links ended, and the address may enrol again; and, on a stack of its own, each service
+ * killed (SIGKILL) in the middle of an erasure, which the sweep then finishes.
+ */
+const ERASE = `mutation($id: ID!) { eraseMember(id: $id) }`;
+const LINK = `mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { status } }`;
+const PROFILE = `query($id: ID!) { member(id: $id) { id displayName balance { available pending } } }`;
+const keyOf = async (partnerId: string) => (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partnerId })).issuePartnerApiKey.key as string;
+
+describe("eraseMember", () => {
+  it("removes the person everywhere, forfeits the points, ends the links and refuses the tokens", async () => {
+    const grocer = await registerPartner();
+    const hotel = await registerPartner({ returnWindowDays: 30 });
+    const displayName = unique("Erasable Person");
+    const member = await enrollMember({ displayName });
+    const card = unique("loyalty-card");
+    await ok(LINK, { input: { memberId: member.id, partnerId: grocer.id, externalId: card } });
+    await recordPurchase(grocer, member.id, 100_000); // 1,000 points
+    await recordPurchase(hotel, member.id, 30_000); // 300 points, pending
+    const reward = await createReward(grocer.id, { costPoints: 400, stock: 2 });
+    const { redeemReward } = await redeem(member.id, reward.id);
+    const grocerApp = asPartnerApp(await keyOf(grocer.id));
+    // Read (and, were it public, cached) before: the gateway must not serve it afterwards.
+    expect((await ok(PROFILE, { id: member.id }, asMember(member.id))).member).toEqual({ id: member.id, displayName, balance: { available: 600, pending: 300 } });
+    expect((await ok(`query($id: ID!) { member(id: $id) { displayName } }`, { id: member.id }, grocerApp)).member.displayName).toBe(displayName);
+    expect(await whereStored(member.email)).toEqual(["members.members"]);
+
+    expect(await ok(ERASE, { id: member.id }, asMember(member.id))).toEqual({ eraseMember: true });
+
+    // Nothing that identifies the person, in any table of any database.
+    for (const needle of [member.email, displayName, card]) expect([needle, await whereStored(needle)]).toEqual([needle, []]);
+    // The tokens are refused, for every request (a public one too).
+    await fails(`query { partners { id } }`, {}, "UNAUTHENTICATED", asMember(member.id));
+    await fails(PROFILE, { id: member.id }, "UNAUTHENTICATED", asMember(member.id));
+    // Admins find no one; the partner lost its view (the link ended); the voucher the member paid for stays honoured.
+    expect((await ok(PROFILE, { id: member.id })).member).toBeNull();
+    await fails(`query($id: ID!) { member(id: $id) { displayName } }`, { id: member.id }, "FORBIDDEN", grocerApp);
+    expect(await dbQuery("members", `SELECT * FROM partner_accounts WHERE member_id = $1`, [member.id])).toEqual([]);
+
+    // The ledger: the 900 points left (600 available + 300 pending) forfeited by one ADJUSTMENT, reason ERASURE, to each partner's breakage.
+    const [account] = await dbQuery("ledger", `SELECT balance::int, debt::int FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1`, [member.id]);
+    expect(account).toEqual({ balance: 0, debt: 0 });
+    const [erasure] = await dbQuery("ledger", `SELECT adjustment_reason, forfeited_points::int, transaction_id FROM member_erasures WHERE member_id = $1`, [member.id]);
+    expect(erasure).toEqual({ adjustment_reason: "ERASURE", forfeited_points: 900, transaction_id: expect.any(String) });
+    const postings = await dbQuery(
+      "ledger",
+      `SELECT a.kind, a.owner_id, p.amount::int, p.entry_kind FROM postings p JOIN accounts a ON a.id = p.account_id WHERE p.transaction_id = $1 ORDER BY p.amount`,
+      [erasure.transaction_id],
+    );
+    expect(postings).toEqual(
+      expect.arrayContaining([
+        { kind: "MEMBER", owner_id: member.id, amount: -900, entry_kind: "ADJUSTMENT" },
+        { kind: "PARTNER_BREAKAGE", owner_id: grocer.id, amount: 600, entry_kind: null },
+        { kind: "PARTNER_BREAKAGE", owner_id: hotel.id, amount: 300, entry_kind: null },
+      ]),
+    );
+    expect(postings).toHaveLength(3);
+    // The amounts stay under the member id for the financial record.
+    expect((await dbQuery("ledger", `SELECT count(*)::int AS n FROM postings WHERE member_id = $1`, [member.id]))[0].n).toBe(4);
+    expect((await dbQuery("members", `SELECT completed_at FROM member_erasures WHERE member_id = $1`, [member.id]))[0].completed_at).not.toBeNull();
+    // The partners' liability dropped with the lots; the redemption and its voucher stay.
+    const period = { id: grocer.id, from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
+    const { partner } = await ok(`query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { partner(id: $id) { settlement(from: $from, to: $to) { outstandingLiability } } }`, period);
+    expect(partner.settlement.outstandingLiability).toBe(0);
+    expect((await dbQuery("catalog", `SELECT status, voucher_code FROM redemptions WHERE id = $1`, [redeemReward.id]))[0]).toEqual({ status: "COMPLETED", voucher_code: redeemReward.voucherCode });
+    await expectLedgerConsistent();
+    // Nor is it cancelled now (the points would go back to the id): CONFLICT, and the voucher is not blocked.
+    await fails(`mutation($id: ID!) { cancelRedemption(id: $id) { status } }`, { id: redeemReward.id }, "CONFLICT");
+    expect((await dbQuery("catalog", `SELECT status, cancel_requested_at FROM redemptions WHERE id = $1`, [redeemReward.id]))[0]).toEqual({ status: "COMPLETED", cancel_requested_at: null });
+
+    // No new points for the id: purchases and transfers to it are NOT_FOUND.
+    await fails(
+      `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`,
+      { input: { partnerId: grocer.id, memberId: member.id, amountMinor: 1_000, currency: grocer.currency, reference: unique("late") } },
+      "NOT_FOUND",
+    );
+    const giver = await enrollMember();
+    await recordPurchase(grocer, giver.id, 10_000);
+    await fails(
+      `mutation($input: TransferPointsInput!) { transferPoints(input: $input) { id } }`,
+      { input: { fromMemberId: giver.id, toMemberId: member.id, points: 10, idempotencyKey: unique("gift") } },
+      "NOT_FOUND",
+      asMember(giver.id),
+    );
+    // Idempotent: again (an admin now) is true, and forfeits nothing twice.
+    expect(await ok(ERASE, { id: member.id })).toEqual({ eraseMember: true });
+    expect((await dbQuery("ledger", `SELECT count(*)::int AS n FROM transactions WHERE idempotency_key = $1`, [`erasure:${member.id}`]))[0].n).toBe(1);
+
+    // The address enrols again, as a new member with nothing of the old one.
+    const again = await enrollMember({ email: member.email, displayName });
+    expect(again.id).not.toBe(member.id);
+    expect((await ok(PROFILE, { id: again.id }, asMember(again.id))).member).toEqual({ id: again.id, displayName, balance: { available: 0, pending: 0 } });
+    await expectLedgerConsistent();
+  });
+
+  it("a member with nothing in the ledger is erased too (no entry: nothing to forfeit)", async () => {
+    const member = await enrollMember();
+    expect(await ok(ERASE, { id: member.id })).toEqual({ eraseMember: true });
+    expect(await dbQuery("ledger", `SELECT forfeited_points::int, transaction_id FROM member_erasures WHERE member_id = $1`, [member.id])).toEqual([{ forfeited_points: 0, transaction_id: null }]);
+    expect(await whereStored(member.email)).toEqual([]);
+  });
+
+  it("50 concurrent erasures of one member: all true, one forfeit", async () => {
+    const partner = await registerPartner();
+    const member = await enrollMember();
+    await recordPurchase(partner, member.id, 5_000);
+    const results = await Promise.all(Array.from({ length: 50 }, () => gql(ERASE, { id: member.id })));
+    expect(results.map((r) => r.errors ?? r.data)).toEqual(Array(50).fill({ eraseMember: true }));
+    expect(await dbQuery("ledger", `SELECT forfeited_points::int FROM member_erasures WHERE member_id = $1`, [member.id])).toEqual([{ forfeited_points: 50 }]);
+    await expectLedgerConsistent();
+  });
+
+  it("only the member themself or an admin; anyone else gets an error and nothing is erased", async () => {
+    const partner = await registerPartner();
+    const member = await enrollMember();
+    const other = await enrollMember();
+    await ok(LINK, { input: { memberId: member.id, partnerId: partner.id, externalId: unique("card") } });
+    await fails(ERASE, { id: member.id }, "FORBIDDEN", asMember(other.id));
+    await fails(ERASE, { id: member.id }, "FORBIDDEN", asPartnerApp(await keyOf(partner.id)));
+    await fails(ERASE, { id: member.id }, "UNAUTHENTICATED", anonymous);
+    // "Not yours" reads like "does not exist" for a member; an admin learns an id was never a member.
+    await fails(ERASE, { id: "00000000-0000-4000-8000-000000000001" }, "FORBIDDEN", asMember(other.id));
+    await fails(ERASE, { id: "00000000-0000-4000-8000-000000000001" }, "NOT_FOUND", asAdmin());
+    const bad = await fails(ERASE, { id: "not-an-id" }, "BAD_USER_INPUT", asAdmin());
+    expect(bad.extensions?.field).toBe("id");
+    expect((await ok(PROFILE, { id: member.id }, asMember(member.id))).member.id).toBe(member.id);
+    expect(await whereStored(member.email)).toEqual(["members.members"]);
+    expect(await dbQuery("members", `SELECT count(*)::int AS n FROM member_erasures WHERE member_id = $1`, [member.id])).toEqual([{ n: 0 }]);
+  });
+});
+
+describe("eraseMember with a service killed halfway", () => {
+  // The members service sweeps every second: an erasure left open is finished as soon as the ledger answers.
+  const dedicated = useDedicatedStack("erasure", { ERASURE_SWEEP_SECONDS: "1" });
+  const call = (query: string, variables: Record<string, unknown> = {}, caller = dedicated.admin()) => postGraphQL(dedicated.stack.gatewayUrl, query, variables, caller);
+  const memberToken = (id: string) => bearer(signToken({ sub: id, role: "member" }, dedicated.stack.env.JWT_SECRET!));
+  const killed = async (service: "members" | "partners" | "catalog" | "ledger") => {
+    const { child } = dedicated.stack.services[service];
+    if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
+    expect(child.signalCode).toBe("SIGKILL");
+  };
+
+  /** A member with 700 points (500 available, 200 pending) and a link carrying an account id. */
+  async function subject(name: string) {
+    const data = async (query: string, variables: Record<string, unknown>) => {
+      const result = await call(query, variables);
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+      return result.data!;
+    };
+    const slug = `${name}-${Date.now()}`;
+    const { registerPartner: partner } = await data(`mutation($slug: String!) { registerPartner(input: { slug: $slug, name: "P", category: OTHER, pointsPerUnit: 1, currency: "EUR", returnWindowDays: 0 }) { id } }`, { slug });
+    const { registerPartner: hotel } = await data(`mutation($slug: String!) { registerPartner(input: { slug: $slug, name: "H", category: OTHER, pointsPerUnit: 1, currency: "EUR", returnWindowDays: 14 }) { id } }`, { slug: `h-${slug}` });
+    const email = `${slug}@example.com`;
+    const displayName = `Person ${slug}`;
+    const { enrollMember: member } = await data(`mutation($email: String!, $name: String!) { enrollMember(input: { email: $email, displayName: $name }) { id } }`, { email, name: displayName });
+    await data(LINK, { input: { memberId: member.id, partnerId: partner.id, externalId: `card-${slug}` } });
+    const earn = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`;
+    await data(earn, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 50_000, currency: "EUR", reference: `r-${slug}` } });
+    await data(earn, { input: { partnerId: hotel.id, memberId: member.id, amountMinor: 20_000, currency: "EUR", reference: `h-${slug}` } });
+    return { id: member.id as string, partnerId: partner.id as string, needles: [email, displayName, `card-${slug}`] };
+  }
+
+  /** The erasure is finished: nothing of the person anywhere, 700 points forfeited once, the ledger verifies, the token refused. */
+  async function expectErased(member: { id: string; needles: string[] }) {
+    await eventually(async () => {
+      const [open] = await dbQuery("members", `SELECT completed_at FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix);
+      return open?.completed_at ?? undefined;
+    });
+    expect(await dbQuery("ledger", `SELECT adjustment_reason, forfeited_points::int FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([
+      { adjustment_reason: "ERASURE", forfeited_points: 700 },
+    ]);
+    expect(await dbQuery("ledger", `SELECT balance::int FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1`, [member.id], dedicated.suffix)).toEqual([{ balance: 0 }]);
+    for (const needle of member.needles) expect([needle, await whereStored(needle, dedicated.suffix)]).toEqual([needle, []]);
+    const refused = await call(`query { partners { id } }`, {}, memberToken(member.id));
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    await expectLedgerConsistent(dedicated.suffix);
+  }
+
+  it("members killed once the personal data is gone, before the ledger is asked: the sweep at its restart finishes", async () => {
+    const member = await subject("members-killed");
+    await dedicated.stack.restart("members", { MEMBERS_CRASH_AT: "after-personal-data" });
+    const interrupted = await call(ERASE, { id: member.id });
+    expect(interrupted.errors).toBeDefined();
+    await killed("members");
+    // Never half-erased: the person is gone already; only the points wait for the sweep.
+    for (const needle of member.needles) expect(await whereStored(needle, dedicated.suffix)).toEqual([]);
+    expect(await dbQuery("ledger", `SELECT 1 FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([]);
+    await dedicated.stack.restart("members", { MEMBERS_CRASH_AT: "" });
+    await expectErased(member);
+  }, 60_000);
+
+  it("ledger killed after the forfeit, before answering: the sweep finishes without forfeiting twice", async () => {
+    const member = await subject("ledger-killed");
+    await dedicated.stack.restart("ledger", { LEDGER_CRASH_AT: "after-forfeit" });
+    const interrupted = await call(ERASE, { id: member.id });
+    expect(interrupted.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+    await killed("ledger");
+    await dedicated.stack.restart("ledger", { LEDGER_CRASH_AT: "" });
+    await expectErased(member);
+    expect((await dbQuery("ledger", `SELECT count(*)::int AS n FROM transactions WHERE idempotency_key = $1`, [`erasure:${member.id}`], dedicated.suffix))[0].n).toBe(1);
+  }, 60_000);
+
+  it("ledger down during the erasure: UPSTREAM_UNAVAILABLE, the person gone, the points forfeited once it is back", async () => {
+    const member = await subject("ledger-down");
+    dedicated.stack.services.ledger.child.kill("SIGKILL");
+    await killed("ledger");
+    // An export without the ledger's part is no export.
+    const exported = await call(`query($id: ID!) { member(id: $id) { dataExport } }`, { id: member.id });
+    expect(exported.errors?.map((e) => e.extensions?.code)).toContain("UPSTREAM_UNAVAILABLE");
+    expect(exported.data?.member ?? null).toBeNull();
+    const answer = await call(ERASE, { id: member.id }, memberToken(member.id));
+    expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+    // The tokens are refused at once, before the ledger is back.
+    expect((await call(`query { partners { id } }`, {}, memberToken(member.id))).errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    await dedicated.stack.restart("ledger", {});
+    await expectErased(member);
+  }, 60_000);
+
+  it("a redemption in flight (catalog killed holding the points): the erasure releases the hold, the redemption fails and gives the stock back", async () => {
+    const member = await subject("in-flight");
+    const created = await call(`mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, { input: { partnerId: member.partnerId, title: "R", costPoints: 300, stock: 2 } });
+    const reward = created.data!.createReward;
+    await dedicated.stack.restart("catalog", { CATALOG_CRASH_AT: "after-hold", REDEMPTION_RECOVERY_AFTER_SECONDS: "3600" });
+    const interrupted = await call(`mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id } }`, { input: { memberId: member.id, rewardId: reward.id, idempotencyKey: "in-flight" } });
+    expect(interrupted.errors).toBeDefined();
+    await killed("catalog");
+    expect(await dbQuery("ledger", `SELECT status FROM holds WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([{ status: "HELD" }]);
+    const answer = await call(ERASE, { id: member.id });
+    expect(answer.errors ?? answer.data).toEqual({ eraseMember: true });
+    expect(await dbQuery("ledger", `SELECT status FROM holds WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([{ status: "RELEASED" }]);
+    await dedicated.stack.restart("catalog", { CATALOG_CRASH_AT: "", REDEMPTION_RECOVERY_AFTER_SECONDS: "0" });
+    await eventually(async () => {
+      const [redemption] = await dbQuery("catalog", `SELECT status FROM redemptions WHERE member_id = $1`, [member.id], dedicated.suffix);
+      return redemption?.status === "FAILED" ? true : undefined;
+    });
+    expect(await dbQuery("catalog", `SELECT stock FROM rewards WHERE id = $1`, [reward.id], dedicated.suffix)).toEqual([{ stock: 2 }]);
+    await expectErased(member); // all 700 points forfeited, none captured
+    await expectCatalogConsistent(dedicated.suffix);
+  }, 60_000);
+
+  it.each(["catalog", "partners"] as const)("%s killed: it holds no personal data, so the erasure completes without it", async (service) => {
+    const member = await subject(`${service}-down`);
+    dedicated.stack.services[service].child.kill("SIGKILL");
+    await killed(service);
+    const answer = await call(ERASE, { id: member.id }, memberToken(member.id));
+    expect(answer.errors ?? answer.data).toEqual({ eraseMember: true });
+    await dedicated.stack.restart(service, {});
+    await expectErased(member);
+  }, 60_000);
+});
