@@ -1,13 +1,16 @@
 import type { Identity } from "../auth/proof";
-import type { Logger } from "../logger";
+import { type AuditLine, actorOf } from "../audit/record-audit";
 
-export type MemberDataAction = "DATA_EXPORT" | "ERASURE";
+export type MemberDataAction = "EXPORT_MEMBER_DATA" | "ERASE_MEMBER";
 
 /**
- * The one call site per member-data action (export, erasure) for the audit trail. Today it only logs
- * (no email, no name: the member id, the action, who asked); the audit-log API will record it here.
+ * The audit line of a member-data action (export, erasure). Unlike other writes, these are recorded
+ * whoever asks, the member themself included (the issue: every export and erasure leaves a trace).
+ * The line holds ids only, so an erasure has nothing personal to remove from it.
  */
-export function auditMemberDataAccess(log: Logger, action: MemberDataAction, identity: Identity, memberId: string, outcome: "OK" | "FAILED"): void {
-  const actor = identity.kind === "member" ? `member:${identity.memberId}` : identity.kind === "admin" ? `admin:${identity.subject}` : identity.kind === "service" ? `service:${identity.service}` : identity.kind;
-  log.info("member data access", { action, memberId, actor, outcome });
-}
+export const memberDataAuditLine = (action: MemberDataAction, identity: Identity, memberId: string, requestId: string | null | undefined): AuditLine => ({
+  actor: actorOf(identity),
+  action,
+  memberId,
+  requestId,
+});

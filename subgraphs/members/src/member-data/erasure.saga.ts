@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { type AuditLine, recordAudit } from "../../../../shared/src/audit/record-audit";
 import { notFound } from "../../../../shared/src/errors";
 import type { Logger } from "../../../../shared/src/logger";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
@@ -27,8 +28,8 @@ export class ErasureSaga {
   ) {}
 
   /** Erases the member (or finishes an erasure begun before). NOT_FOUND when there never was such a member. */
-  async erase(memberId: string): Promise<void> {
-    if (!(await this.removePersonalData(memberId))) throw notFound(`No member with id ${memberId}`);
+  async erase(memberId: string, audit: AuditLine): Promise<void> {
+    if (!(await this.removePersonalData(memberId, audit))) throw notFound(`No member with id ${memberId}`);
     crashPoint("after-personal-data");
     await this.finish(memberId);
   }
@@ -39,8 +40,8 @@ export class ErasureSaga {
     return Boolean(row);
   }
 
-  /** Step 1. False when there is neither a member nor an erasure with this id. */
-  private removePersonalData(memberId: string): Promise<boolean> {
+  /** Step 1, with its audit line. False when there is neither a member nor an erasure with this id. */
+  private removePersonalData(memberId: string, audit: AuditLine): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       // The member row's lock queues concurrent erasures (and links, whose foreign key waits on it).
       const [member] = await manager.query(`SELECT id FROM members WHERE id = $1 FOR UPDATE`, [memberId]);
@@ -53,6 +54,7 @@ export class ErasureSaga {
       await manager.query(`DELETE FROM partner_accounts WHERE member_id = $1`, [memberId]);
       await manager.query(`DELETE FROM partner_account_history WHERE member_id = $1`, [memberId]);
       await manager.query(`DELETE FROM members WHERE id = $1`, [memberId]);
+      await recordAudit(manager, audit);
       return true;
     });
   }

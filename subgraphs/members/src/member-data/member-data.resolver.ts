@@ -1,16 +1,14 @@
 import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { requireAdmin, requireSelf } from "../../../../shared/src/auth/policy";
 import { appError } from "../../../../shared/src/errors";
-import { createLogger } from "../../../../shared/src/logger";
-import { auditMemberDataAccess } from "../../../../shared/src/member-data/audit";
+import { recordAudit } from "../../../../shared/src/audit/record-audit";
+import { memberDataAuditLine } from "../../../../shared/src/member-data/audit";
 import { JSONScalar, type MemberDataPart, exportMemberData } from "../../../../shared/src/member-data/member-data-export";
 import { withExample } from "../../../../shared/src/schema-docs";
 import { requireId } from "../../../../shared/src/validation";
 import type { Context } from "../context";
 import { Member } from "../member/member.type";
 import { MEMBER_DATA_TABLES } from "./member-data.tables";
-
-const log = createLogger("members");
 
 /** The export document's format; bumped when its shape changes. */
 export const MEMBER_DATA_EXPORT_FORMAT = "coalition-member-data/1";
@@ -26,17 +24,20 @@ export class MemberDataResolver {
       "history, every ledger entry and transaction, lots, holds, purchases, running totals, redemptions and vouchers. The partners service holds " +
       "nothing about members. Only the member themself and admins (anyone else: FORBIDDEN); a service that cannot answer: UPSTREAM_UNAVAILABLE.",
   })
-  async dataExport(@Root() member: Member, @Ctx() { identity, dataSource }: Context): Promise<unknown> {
+  async dataExport(@Root() member: Member, @Ctx() { identity, dataSource, requestId }: Context): Promise<unknown> {
     requireSelf(identity, member.id);
     const ledger = member.ledgerDataExport as MemberDataPart | null | undefined;
     const catalog = member.catalogDataExport as MemberDataPart | null | undefined;
     // A part missing means its service did not answer: never a partial export that looks complete.
     if (!ledger?.tables || !catalog?.tables) {
-      auditMemberDataAccess(log, "DATA_EXPORT", identity, member.id, "FAILED");
       throw appError("UPSTREAM_UNAVAILABLE", "A service holding part of the member's data did not answer; try again shortly");
     }
-    const own = await exportMemberData(dataSource.manager, "members", MEMBER_DATA_TABLES, member.id);
-    auditMemberDataAccess(log, "DATA_EXPORT", identity, member.id, "OK");
+    // The export and its audit line in one transaction: no export leaves without its line.
+    const own = await dataSource.transaction(async (manager) => {
+      const tables = await exportMemberData(manager, "members", MEMBER_DATA_TABLES, member.id);
+      await recordAudit(manager, memberDataAuditLine("EXPORT_MEMBER_DATA", identity, member.id, requestId));
+      return tables;
+    });
     return {
       format: MEMBER_DATA_EXPORT_FORMAT,
       memberId: member.id,
@@ -58,17 +59,12 @@ export class MemberDataResolver {
 }`,
     ),
   })
-  async eraseMember(@Arg("id", () => ID, { description: "The member's id (a UUID); anything else is BAD_USER_INPUT." }) id: string, @Ctx() { identity, erasure }: Context): Promise<boolean> {
+  async eraseMember(@Arg("id", () => ID, { description: "The member's id (a UUID); anything else is BAD_USER_INPUT." }) id: string, @Ctx() { identity, erasure, requestId }: Context): Promise<boolean> {
     const memberId = requireId(id, "id");
     // Decided before any lookup: "not yours" and "does not exist" read alike.
     requireSelf(identity, memberId);
-    try {
-      await erasure.erase(memberId);
-    } catch (error) {
-      auditMemberDataAccess(log, "ERASURE", identity, memberId, "FAILED");
-      throw error;
-    }
-    auditMemberDataAccess(log, "ERASURE", identity, memberId, "OK");
+    // The audit line commits with the removal of the personal data (step 1 of the saga).
+    await erasure.erase(memberId, memberDataAuditLine("ERASE_MEMBER", identity, memberId, requestId));
     return true;
   }
 
