@@ -3,6 +3,8 @@ import { createLinkedPartnersLoader } from "../../../shared/src/auth/linked-part
 import type { Identity } from "../../../shared/src/auth/proof";
 import { SubgraphClient } from "../../../shared/src/subgraph-client";
 import { createActivityLoader } from "./activity/activity.loader";
+import { createBonusesLoader, createEntryCampaignLoader } from "./campaign/campaign.loader";
+import { CampaignService } from "./campaign/campaign.service";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
@@ -25,6 +27,7 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
     holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),
     transfers: new TransferService(dataSource, clock, members),
+    campaigns: new CampaignService(dataSource, clock, new SubgraphClient("partners", requestId)),
     loaders: {
       standing: createStandingLoader(manager, clock),
       linkedPartners: createLinkedPartnersLoader(members),
@@ -33,6 +36,8 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
       ledgerEntry: createLedgerEntryLoader(manager),
       activity: createActivityLoader(manager),
       settlement: createSettlementLoader(manager, clock),
+      bonuses: createBonusesLoader(manager),
+      entryCampaign: createEntryCampaignLoader(manager, clock),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
+import { CampaignResolver, LedgerEntryBonusesResolver, MemberOffersResolver } from "./campaign/campaign.resolver";
 import { MemberActivityResolver } from "./activity/activity.resolver";
 import { MemberBalanceResolver, PointsBalanceResolver } from "./balance/balance.resolver";
 import { HoldResolver } from "./hold/hold.resolver";
@@ -14,7 +15,7 @@ import { TransferResolver } from "./transfer/transfer.resolver";
 /** The ledger subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver],
+    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, CampaignResolver, MemberOffersResolver, LedgerEntryBonusesResolver],
     orphanedTypes: [Member],
     referenceResolvers: { ...memberReference, ...ledgerEntryReference, ...partnerReference },
   });

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import { addPartnerPoints, addQualifying } from "../balance/qualifying";
+import { reverseBonusesOf } from "../campaign/bonus-reversal";
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
@@ -98,6 +99,10 @@ export class ReversalService {
       await addDebt(tx, row.member_id, points - taken.reduce((sum, slice) => sum + slice.taken, 0));
       await addPartnerPoints(tx, row.member_id, partnerId, { earned: -points });
       await addQualifying(tx, row.member_id, row.earned_at, -basePoints);
+      await reverseBonusesOf(tx, {
+        earnTransactionId: row.transaction_id, memberId: row.member_id, amountMinor: Number(row.amount_minor), refundedMinor: refunded,
+        refundKey: idempotencyKey, partnerId, reference, now,
+      });
       return posted.transactionId;
     });
     return findMemberEntryOf(manager, transactionId, purchase.member_id);

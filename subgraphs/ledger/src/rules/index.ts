@@ -12,8 +12,10 @@
  * - transfers.ts  transfer limits
  * - cap.ts        the member points cap (MEMBER_POINTS_CAP)
  * - calendar.ts   month and day arithmetic in UTC
+ * - campaigns.ts  campaign bonuses: matching windows, percent rounding, budget and member caps, order
  */
 export * from "./calendar";
+export * from "./campaigns";
 export * from "./cap";
 export * from "./debt";
 export * from "./earn";
