@@ -5,6 +5,7 @@ import { SubgraphClient } from "../../../shared/src/subgraph-client";
 import { createActivityLoader } from "./activity/activity.loader";
 import { createBonusesLoader, createEntryCampaignLoader } from "./campaign/campaign.loader";
 import { CampaignService } from "./campaign/campaign.service";
+import { ReferralService } from "./campaign/referral.resolver";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
@@ -27,6 +28,7 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
     holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),
     transfers: new TransferService(dataSource, clock, members),
+    referrals: new ReferralService(dataSource),
     campaigns: new CampaignService(dataSource, clock, new SubgraphClient("partners", requestId)),
     loaders: {
       standing: createStandingLoader(manager, clock),

@@ -1,5 +1,6 @@
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
 import { CampaignResolver, LedgerEntryBonusesResolver, MemberOffersResolver } from "./campaign/campaign.resolver";
+import { ReferralResolver } from "./campaign/referral.resolver";
 import { MemberActivityResolver } from "./activity/activity.resolver";
 import { MemberBalanceResolver, PointsBalanceResolver } from "./balance/balance.resolver";
 import { HoldResolver } from "./hold/hold.resolver";
@@ -15,7 +16,7 @@ import { TransferResolver } from "./transfer/transfer.resolver";
 /** The ledger subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, CampaignResolver, MemberOffersResolver, LedgerEntryBonusesResolver],
+    resolvers: [PurchaseResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, CampaignResolver, MemberOffersResolver, LedgerEntryBonusesResolver, ReferralResolver],
     orphanedTypes: [Member],
     referenceResolvers: { ...memberReference, ...ledgerEntryReference, ...partnerReference },
   });

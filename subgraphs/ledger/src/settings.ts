@@ -1,5 +1,5 @@
 import { intFromEnv } from "../../../shared/src/config";
-import { DEFAULT_TRANSFER_DAILY_LIMIT, pointsExpiryMonthsOf } from "./rules";
+import { DEFAULT_TRANSFER_DAILY_LIMIT, MAX_BONUS_POINTS, REFERRAL_BONUS_POINTS_DEFAULT, REFERRAL_MAX_PER_MEMBER_DEFAULT, pointsExpiryMonthsOf } from "./rules";
 
 /**
  * The ledger's own settings (read from the environment; the rules they parameterise are in ./rules).
@@ -11,3 +11,13 @@ export const pointsExpiryMonths = (): number => pointsExpiryMonthsOf(process.env
 
 /** TRANSFER_DAILY_LIMIT (10,000): points a member may send a UTC day. */
 export const transferDailyLimit = (): number => intFromEnv("TRANSFER_DAILY_LIMIT", DEFAULT_TRANSFER_DAILY_LIMIT);
+
+/** REFERRAL_BONUS_POINTS (500): what a referral gives each of the two members, 1 to 1,000,000. */
+export const referralBonusPoints = (): number => {
+  const value = intFromEnv("REFERRAL_BONUS_POINTS", REFERRAL_BONUS_POINTS_DEFAULT);
+  if (value < 1 || value > MAX_BONUS_POINTS) throw new Error(`REFERRAL_BONUS_POINTS must be between 1 and ${MAX_BONUS_POINTS}, got ${value}`);
+  return value;
+};
+
+/** REFERRAL_MAX_PER_MEMBER (20): how many referred members earn their referrer a bonus. */
+export const referralMaxPerMember = (): number => intFromEnv("REFERRAL_MAX_PER_MEMBER", REFERRAL_MAX_PER_MEMBER_DEFAULT);

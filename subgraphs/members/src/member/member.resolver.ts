@@ -97,6 +97,14 @@ export class MemberResolver {
     return Member.from(await members.enroll(input));
   }
 
+  @FieldResolver(() => String, {
+    description: "The member's referral code (16 characters), to give to friends: enrolled with it (`EnrollMemberInput.referralCode`), both get a bonus on the friend's first purchase. Only the member and admins see it.",
+  })
+  async referralCode(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<string> {
+    requireSelf(identity, member.id);
+    return member.referralCode ?? (await loaders.member.load(member.id))!.referralCode!;
+  }
+
   @FieldResolver(() => String, { description: "Email address, lowercased; unique across the coalition. Only the member and admins see it." })
   email(@Root() member: Member, @Ctx() { identity }: Context): string {
     requireSelf(identity, member.id);

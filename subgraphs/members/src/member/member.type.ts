@@ -12,6 +12,8 @@ export class Member {
   email!: string;
   displayName!: string;
   enrolledAt!: Date;
+  /** Unset on a member just enrolled (the database chose it): member.resolver.ts reads it then. */
+  referralCode?: string;
 
   static from(record: MemberRecord): Member {
     return Object.assign(new Member(), record);
