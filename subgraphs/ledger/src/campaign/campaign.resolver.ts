@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { requireSelf } from "../../../../shared/src/auth/policy";
 import type { TierLevel } from "../../../../shared/src/enums";
+import { withExample } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
 import { LedgerEntry } from "../entry/ledger-entry.type";
 import { Member } from "../member/member.type";
@@ -16,11 +17,21 @@ const RULES =
 @Resolver()
 export class CampaignResolver {
   @Mutation(() => Campaign, {
-    description:
+    description: withExample(
       "Creates a campaign. Callers: admins (any funder, the coalition with fundedByPartnerId null, categories and other partners), and a partner's app for " +
       "campaigns it funds that cover purchases at itself only (a cross-brand condition may name any partner). " + RULES +
       " Errors: BAD_USER_INPUT naming the field (endsAt not after startsAt or in the past, neither or both of bonusPercent and bonusPoints, out-of-range " +
       "numbers, unknown partners, a partner app covering other partners or categories), FORBIDDEN (funding another partner or the coalition); nothing is written then.",
+      `mutation {
+  createCampaign(input: { name: "2× at the café after the bookstore", fundedByPartnerId: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77", bonusPercent: 100,
+    afterPurchaseAtPartnerId: "7a1e2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b", afterPurchaseWithinDays: 7,
+    startsAt: "2026-12-01T00:00:00Z", endsAt: "2026-12-24T00:00:00Z", budgetPoints: 100000, maxBonusPerMember: 500 }) {
+    id
+    status
+    budgetRemaining
+  }
+}`,
+    ),
   })
   createCampaign(
     @Arg("input", () => CreateCampaignInput, { description: "The campaign's settings." }) input: CreateCampaignInput,
@@ -30,14 +41,35 @@ export class CampaignResolver {
   }
 
   @Mutation(() => Campaign, {
-    description: "Ends a campaign now: purchases recorded afterwards earn no bonus from it. Callers: its funder's app, admins (and only admins for coalition campaigns); NOT_FOUND otherwise. Ending it again changes nothing.",
+    description: withExample(
+      "Ends a campaign now: purchases recorded afterwards earn no bonus from it. Callers: its funder's app, admins (and only admins for coalition campaigns); NOT_FOUND otherwise. Ending it again changes nothing.",
+      `mutation {
+  endCampaign(id: "3f2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d") {
+    status
+    endedAt
+    pointsAwarded
+  }
+}`,
+    ),
   })
   endCampaign(@Arg("id", () => ID, { description: "The campaign's id." }) id: string, @Ctx() { identity, campaigns }: Context): Promise<Campaign> {
     return campaigns.end(identity, id);
   }
 
   @Query(() => [Campaign], {
-    description: "Campaigns newest first (at most 200): those funded by `partnerId` (that partner's app, or admins), or every campaign (admins, without partnerId).",
+    description: withExample(
+      "Campaigns newest first (at most 200): those funded by `partnerId` (that partner's app, or admins), or every campaign (admins, without partnerId).",
+      `query {
+  campaigns(partnerId: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77", activeOnly: true) {
+    id
+    name
+    status
+    pointsAwarded
+    membersRewarded
+    budgetRemaining
+  }
+}`,
+    ),
   })
   campaigns(
     @Arg("partnerId", () => ID, { nullable: true, description: "Only the campaigns this partner funds." }) partnerId: string | null,
