@@ -16,6 +16,8 @@ export interface BenchResults {
   settings: { workers: number; durationSeconds: number; concurrency: number[] };
   headline: Record<GatewayName, Record<string, LoadResult>>;
   recordPurchase: LoadResult & { concurrency: number; verifyClean: boolean; verifyOutput: string };
+  /** The same purchase load with active campaigns (bench/campaigns.ts); recordPurchase is the plain runs before and after. */
+  recordPurchaseWithCampaigns?: LoadResult & { campaigns: number };
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
   peakRssMiB: Record<string, number>;
   targets: Target[];
@@ -47,6 +49,11 @@ export function judge(results: Omit<BenchResults, "targets">): Target[] {
   targets.push({ name: `Headline p50, ${history.heavyEntries} entries vs ${history.lightEntries}`, measured: scan, goal: "≤ 1.2×", met: scan <= 1.2 });
   const clean = recordPurchase.verifyClean && recordPurchase.failures === 0;
   targets.push({ name: "recordPurchase transactions/s (verify clean, no failures)", measured: recordPurchase.requestsPerSecond, goal: "≥ 1,000", met: clean && recordPurchase.requestsPerSecond >= 1000 });
+  const campaigns = results.recordPurchaseWithCampaigns;
+  if (campaigns) {
+    const kept = ratio(campaigns.requestsPerSecond, recordPurchase.requestsPerSecond);
+    targets.push({ name: `recordPurchase with ${campaigns.campaigns} active campaigns vs without (verify clean, no failures)`, measured: kept, goal: "≥ 0.8×", met: clean && campaigns.failures === 0 && kept >= 0.8 });
+  }
   return targets;
 }
 
@@ -71,6 +78,9 @@ export function markdown(results: BenchResults): string {
   lines.push(
     "",
     `recordPurchase (unique references, concurrency ${p.concurrency}): ${fixed(p.requestsPerSecond)} transactions/s, p50 ${fixed(p.p50)} ms, p99 ${fixed(p.p99)} ms, ${p.failures} failures; ledger:verify ${p.verifyClean ? "clean" : "FAILED"}.`,
+    ...(results.recordPurchaseWithCampaigns
+      ? [`recordPurchase with ${results.recordPurchaseWithCampaigns.campaigns} active campaigns: ${fixed(results.recordPurchaseWithCampaigns.requestsPerSecond)} transactions/s, p50 ${fixed(results.recordPurchaseWithCampaigns.p50)} ms, p99 ${fixed(results.recordPurchaseWithCampaigns.p99)} ms, ${results.recordPurchaseWithCampaigns.failures} failures (the plain figure above pools the runs before and after it).`]
+      : []),
     `Headline p50, the two members side by side (one client each): ${fixed(results.history.lightP50, 2)} ms for a member with ${results.history.lightEntries} entries, ${fixed(results.history.heavyP50, 2)} ms with ${results.history.heavyEntries.toLocaleString("en")}.`,
     `Peak RSS (MiB, all workers): ${Object.entries(results.peakRssMiB).map(([name, mib]) => `${name} ${mib}`).join(", ")}.`,
     "",

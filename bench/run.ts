@@ -16,6 +16,7 @@ import { startHiveGateway } from "./hive/start-hive";
 import { type LoadResult, type LoadSample, runLoad, sampleLoad, summarize } from "./load";
 import { type GatewayUnderTest, peakRssMiB, processTree, startInProcessGateway } from "./processes";
 import { type BenchResults, GATEWAYS, type GatewayName, judge, markdown, svgChart } from "./report";
+import { createBenchCampaigns, endBenchCampaigns } from "./campaigns";
 import { type BenchData, HEADLINE_QUERY, headlineRequests, purchaseRequests, seedBenchData } from "./scenarios";
 
 /**
@@ -147,9 +148,16 @@ async function main() {
 
     // As for the headline: the purchase path (its query plan, the ledger's code) warms up first; these purchases are verified too.
     await runLoad({ url: urls.coalition, connections: PURCHASE_CONCURRENCY, durationSeconds: Math.min(options.warmup, 5), next: purchaseRequests(data) });
-    const purchases = await runLoad({ url: urls.coalition, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data) });
+    const plainBefore = await sampleLoad({ url: urls.coalition, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data) });
+    // The same load with 50 active campaigns, between two plain runs pooled as the plain figure (drift weighs on both alike).
+    const campaignIds = await createBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, data);
+    const withCampaigns = await runLoad({ url: urls.coalition, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data) });
+    await endBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, campaignIds);
+    const plainAfter = await sampleLoad({ url: urls.coalition, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data) });
+    const purchases = summarize([plainBefore, plainAfter]);
     const verify = await ledgerVerify(stack.env);
     say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)}; ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
+    say(`  purchases with ${campaignIds.length} campaigns ${summary(withCampaigns)}`);
 
     const peakRss: Record<string, number> = {};
     for (const [name, service] of Object.entries(stack.services)) peakRss[name === "gateway" ? "coalition gateway" : name] = peakRssMiB(processTree(service.child.pid!));
@@ -164,6 +172,7 @@ async function main() {
       settings: { workers: options.workers, durationSeconds: options.duration, concurrency: CONCURRENCY },
       headline,
       recordPurchase: { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output },
+      recordPurchaseWithCampaigns: { ...withCampaigns, campaigns: campaignIds.length },
       history,
       peakRssMiB: peakRss,
     };

@@ -43,6 +43,7 @@ describe("npm run bench -- --quick", () => {
     expect(results.recordPurchase.requests).toBeGreaterThan(0);
     expect(results.recordPurchase.failures).toBe(0);
     expect(results.recordPurchase.verifyClean).toBe(true);
+    expect(results.recordPurchaseWithCampaigns).toMatchObject({ campaigns: 50, failures: 0 });
   });
 
   it("measures the shallow and the deep member, memory, and judges every target", () => {
