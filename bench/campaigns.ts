@@ -7,7 +7,7 @@ import type { BenchData } from "./scenarios";
 export const BENCH_CAMPAIGNS = 50;
 
 const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`;
-const END = `mutation($id: ID!) { endCampaign(id: $id) { id } }`;
+const END = `mutation($id: ID!) { endCampaign(id: $id) { id pointsAwarded membersRewarded } }`;
 
 /**
  * 50 active campaigns, a mix that real purchases match: 20 percent campaigns of single partners (with
@@ -34,7 +34,10 @@ export async function createBenchCampaigns(gatewayUrl: string, jwtSecret: string
   return ids;
 }
 
-export async function endBenchCampaigns(gatewayUrl: string, jwtSecret: string, ids: string[]): Promise<void> {
+/** Ends the campaigns; returns the bonus points they awarded in all (so a run shows that bonuses were posted). */
+export async function endBenchCampaigns(gatewayUrl: string, jwtSecret: string, ids: string[]): Promise<number> {
   const admin = bearer(signToken({ sub: "bench-admin", role: "admin" }, jwtSecret));
-  for (const id of ids) await requestGraphQL(gatewayUrl, END, { id }, admin);
+  let awarded = 0;
+  for (const id of ids) awarded += (await requestGraphQL(gatewayUrl, END, { id }, admin)).endCampaign.pointsAwarded;
+  return awarded;
 }

@@ -17,7 +17,7 @@ export interface BenchResults {
   headline: Record<GatewayName, Record<string, LoadResult>>;
   recordPurchase: LoadResult & { concurrency: number; verifyClean: boolean; verifyOutput: string };
   /** The same purchase load with active campaigns (bench/campaigns.ts); recordPurchase is the plain runs before and after. */
-  recordPurchaseWithCampaigns?: LoadResult & { campaigns: number };
+  recordPurchaseWithCampaigns?: LoadResult & { campaigns: number; bonusPoints: number };
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
   peakRssMiB: Record<string, number>;
   targets: Target[];
@@ -79,7 +79,7 @@ export function markdown(results: BenchResults): string {
     "",
     `recordPurchase (unique references, concurrency ${p.concurrency}): ${fixed(p.requestsPerSecond)} transactions/s, p50 ${fixed(p.p50)} ms, p99 ${fixed(p.p99)} ms, ${p.failures} failures; ledger:verify ${p.verifyClean ? "clean" : "FAILED"}.`,
     ...(results.recordPurchaseWithCampaigns
-      ? [`recordPurchase with ${results.recordPurchaseWithCampaigns.campaigns} active campaigns: ${fixed(results.recordPurchaseWithCampaigns.requestsPerSecond)} transactions/s, p50 ${fixed(results.recordPurchaseWithCampaigns.p50)} ms, p99 ${fixed(results.recordPurchaseWithCampaigns.p99)} ms, ${results.recordPurchaseWithCampaigns.failures} failures (the plain figure above pools the runs before and after it).`]
+      ? [`recordPurchase with ${results.recordPurchaseWithCampaigns.campaigns} active campaigns: ${fixed(results.recordPurchaseWithCampaigns.requestsPerSecond)} transactions/s, p50 ${fixed(results.recordPurchaseWithCampaigns.p50)} ms, p99 ${fixed(results.recordPurchaseWithCampaigns.p99)} ms, ${results.recordPurchaseWithCampaigns.failures} failures, ${results.recordPurchaseWithCampaigns.bonusPoints.toLocaleString("en")} bonus points awarded (the plain figure above pools the runs before and after it).`]
       : []),
     `Headline p50, the two members side by side (one client each): ${fixed(results.history.lightP50, 2)} ms for a member with ${results.history.lightEntries} entries, ${fixed(results.history.heavyP50, 2)} ms with ${results.history.heavyEntries.toLocaleString("en")}.`,
     `Peak RSS (MiB, all workers): ${Object.entries(results.peakRssMiB).map(([name, mib]) => `${name} ${mib}`).join(", ")}.`,

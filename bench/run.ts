@@ -152,12 +152,12 @@ async function main() {
     // The same load with 50 active campaigns, between two plain runs pooled as the plain figure (drift weighs on both alike).
     const campaignIds = await createBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, data);
     const withCampaigns = await runLoad({ url: urls.coalition, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data) });
-    await endBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, campaignIds);
+    const bonusPoints = await endBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, campaignIds);
     const plainAfter = await sampleLoad({ url: urls.coalition, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data) });
     const purchases = summarize([plainBefore, plainAfter]);
     const verify = await ledgerVerify(stack.env);
     say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)}; ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
-    say(`  purchases with ${campaignIds.length} campaigns ${summary(withCampaigns)}`);
+    say(`  purchases with ${campaignIds.length} campaigns ${summary(withCampaigns)}; ${bonusPoints} bonus points awarded`);
 
     const peakRss: Record<string, number> = {};
     for (const [name, service] of Object.entries(stack.services)) peakRss[name === "gateway" ? "coalition gateway" : name] = peakRssMiB(processTree(service.child.pid!));
@@ -172,7 +172,7 @@ async function main() {
       settings: { workers: options.workers, durationSeconds: options.duration, concurrency: CONCURRENCY },
       headline,
       recordPurchase: { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output },
-      recordPurchaseWithCampaigns: { ...withCampaigns, campaigns: campaignIds.length },
+      recordPurchaseWithCampaigns: { ...withCampaigns, campaigns: campaignIds.length, bonusPoints },
       history,
       peakRssMiB: peakRss,
     };

@@ -21,6 +21,7 @@ import {
 import type { Campaign } from "./campaign.type";
 import { type CampaignRow, toCampaign } from "./campaign.row";
 import type { CreateCampaignInput } from "./create-campaign.input";
+import { firstPurchaseAtPartnerSql } from "../sql/campaign-bonuses";
 import { rememberPartnerCategories } from "./partner-categories";
 
 const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
@@ -133,7 +134,7 @@ export class CampaignService {
          AND (c.after_partner_id IS NULL OR EXISTS (SELECT FROM purchases o WHERE o.member_id = $1 AND o.partner_id = c.after_partner_id
                                                     AND ${withinAfterWindowSql("o.earned_at", "$2::timestamptz", "c.after_within_days")}))
          AND (NOT c.first_purchase_at_partner OR cardinality(c.partner_ids) = 0
-              OR EXISTS (SELECT FROM unnest(c.partner_ids) p(id) WHERE NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = $1 AND o.partner_id = p.id)))
+              OR EXISTS (SELECT FROM unnest(c.partner_ids) p(id) WHERE ${firstPurchaseAtPartnerSql("$1::uuid", "p.id", "NULL::uuid", "0")}))
        ORDER BY ${CAMPAIGN_ORDER_SQL("c")} LIMIT 100`,
       [memberId, now, TIER_ORDER, TIER_ORDER.indexOf(tier) + 1],
     );

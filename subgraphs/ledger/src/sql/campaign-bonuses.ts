@@ -25,12 +25,22 @@ export const APPLY_CAMPAIGN_BONUSES_CALL = `  PERFORM apply_campaign_bonuses(p_k
  * (`recorded_at` is the transaction's start), so a replayed key never brings a second bonus.
  */
 const MADE = `
-    SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.base_points, pu.earned_at,
+    SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.points, pu.base_points, pu.earned_at,
            pu.available_at, k.expires_at, k.tier_from, pc.category
     FROM unnest(p_keys, p_expires_at, p_tier_from) WITH ORDINALITY AS k(key, expires_at, tier_from, ord)
     JOIN transactions t ON t.idempotency_key = k.key AND t.kind = 'EARN' AND t.recorded_at = now()
     JOIN purchases pu ON pu.transaction_id = t.id
     LEFT JOIN campaign_partner_categories pc ON pc.partner_id = pu.partner_id`;
+
+/**
+ * A welcome bonus's condition: no other purchase of the member at the partner. The member's running
+ * total there answers at once when it holds more than this purchase's points (the usual case for a
+ * regular); only otherwise are the member's purchases read (zero-point or refunded ones may hide there).
+ */
+export const firstPurchaseAtPartnerSql = (member: string, partner: string, tx: string, points: string) =>
+  `(CASE WHEN coalesce((SELECT mpp.earned FROM member_partner_points mpp WHERE mpp.member_id = ${member} AND mpp.partner_id = ${partner}), 0) > ${points}
+         THEN false
+         ELSE NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = ${member} AND o.partner_id = ${partner} AND o.transaction_id IS DISTINCT FROM ${tx}) END)`;
 
 const tierNames = `ARRAY[${TIER_THRESHOLDS.map((t) => `'${t.tier}'`).join(", ")}]`;
 /** The member's tier rank (1 = the lowest) before this purchase: qualifying points now, less the purchase's own if they already count. */
@@ -66,8 +76,7 @@ BEGIN
       AND ${inCampaignWindowSql("c.starts_at", "c.ends_at", "m.earned_at")}
       AND m.amount_minor >= c.min_amount_minor
       AND ${coversPurchaseAtSql("c.partner_ids", "c.categories", "m.partner_id", "m.category")}
-      AND (NOT c.first_purchase_at_partner
-           OR NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = m.partner_id AND o.transaction_id <> m.tx))
+      AND (NOT c.first_purchase_at_partner OR ${firstPurchaseAtPartnerSql("m.member_id", "m.partner_id", "m.tx", "m.points")})
       AND (c.after_partner_id IS NULL
            OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
                       AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}))
