@@ -84,7 +84,7 @@ describe("campaign rules", () => {
     expect(body).toContain("coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100)");
     expect(body).toContain("(c.starts_at <= m.earned_at AND m.earned_at < c.ends_at)");
     expect(body).toContain("(o.earned_at >= m.earned_at - make_interval(days => c.after_within_days) AND o.earned_at < m.earned_at)");
-    expect(body).toContain("ORDER BY m.ord, c.starts_at, c.created_at, c.id");
+    expect(body).toContain("ORDER BY c.starts_at, c.created_at, c.id, m.ord");
     expect(body).toContain("greatest(0, least(r.bonus, coalesce(v_budget - v_awarded, r.bonus), coalesce(r.max_bonus_per_member - coalesce(v_member_points, 0), r.bonus)))");
     expect(RECORD_PURCHASES.body.trimEnd().split("\n").slice(-2)[0]).toBe("  PERFORM apply_campaign_bonuses(p_keys, p_expires_at, p_tier_from, p_tier_thresholds, p_now, p_points_cap);");
   });

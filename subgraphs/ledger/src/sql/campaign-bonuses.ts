@@ -81,7 +81,9 @@ BEGIN
            OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
                       AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}))
       AND (c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))
-    ORDER BY m.ord, ${CAMPAIGN_ORDER_SQL("c")}
+    -- Campaign by campaign in the documented order (so each purchase meets its campaigns in that order), and every
+    -- call takes the campaigns' row locks in that one global order: two concurrent calls never wait on each other in a cycle.
+    ORDER BY ${CAMPAIGN_ORDER_SQL("c")}, m.ord
   LOOP
     -- The campaign's row is the lock every award of its budget waits on; the member is locked already.
     SELECT c.budget_points, c.points_awarded INTO v_budget, v_awarded FROM campaigns c WHERE c.id = r.campaign_id FOR UPDATE;
