@@ -2,7 +2,7 @@ import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { enrollMember, registerPartner } from "./support/fixtures";
 import { asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
-import { expectLedgerConsistent } from "./support/ledger";
+import { expectLedgerConsistent, ledgerTool } from "./support/ledger";
 import { CREATE_CAMPAIGN, ENTRY_FIELDS, campaignById, createCampaign, endCampaign, hoursFromNow } from "./support/campaigns";
 
 const MISSING = "00000000-0000-4000-8000-000000000000";
@@ -55,6 +55,21 @@ describe("campaign limits, replays, rights and bad input", () => {
     expect(answers.every((a: any) => a.bonuses.length === 1 && a.bonuses[0].points === 5)).toBe(true);
     expect(await bonusRows(campaign.id)).toBe(1);
     expect(await campaignById(campaign.id, partner.id)).toMatchObject({ pointsAwarded: 5 });
+  });
+
+  it("ledger:verify catches a campaign total that no longer matches its bonuses", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 10 });
+    await ok(PURCHASE, { input: { partnerId: partner.id, memberId: (await enrollMember()).id, amountMinor: 100, currency: partner.currency, reference: unique("r") } });
+    await ledger.query(`UPDATE campaigns SET points_awarded = points_awarded + 1 WHERE id = $1`, [campaign.id]);
+    try {
+      const { code, output } = await ledgerTool("verify");
+      expect(code).not.toBe(0);
+      expect(output).toContain("campaigns whose pointsAwarded differs from their bonuses");
+      expect(output).toContain(campaign.id);
+    } finally {
+      await ledger.query(`UPDATE campaigns SET points_awarded = points_awarded - 1 WHERE id = $1`, [campaign.id]);
+    }
   });
 
   it("an ended campaign awards nothing more; a scheduled one nothing yet", async () => {

@@ -284,7 +284,7 @@ BEGIN
   -- Campaigns: each matching one at most once per purchase, in the documented order (rules/campaigns.ts).
   FOR r IN
     WITH made AS (
-    SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.base_points, pu.earned_at,
+    SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.points, pu.base_points, pu.earned_at,
            pu.available_at, k.expires_at, k.tier_from, pc.category
     FROM unnest(p_keys, p_expires_at, p_tier_from) WITH ORDINALITY AS k(key, expires_at, tier_from, ord)
     JOIN transactions t ON t.idempotency_key = k.key AND t.kind = 'EARN' AND t.recorded_at = now()
@@ -298,8 +298,9 @@ BEGIN
       AND (c.starts_at <= m.earned_at AND m.earned_at < c.ends_at)
       AND m.amount_minor >= c.min_amount_minor
       AND (c.partner_ids @> ARRAY[m.partner_id] OR c.categories @> ARRAY[m.category] OR (cardinality(c.partner_ids) = 0 AND cardinality(c.categories) = 0))
-      AND (NOT c.first_purchase_at_partner
-           OR NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = m.partner_id AND o.transaction_id <> m.tx))
+      AND (NOT c.first_purchase_at_partner OR (CASE WHEN coalesce((SELECT mpp.earned FROM member_partner_points mpp WHERE mpp.member_id = m.member_id AND mpp.partner_id = m.partner_id), 0) > m.points
+         THEN false
+         ELSE NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = m.partner_id AND o.transaction_id IS DISTINCT FROM m.tx) END))
       AND (c.after_partner_id IS NULL
            OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
                       AND (o.earned_at >= m.earned_at - make_interval(days => c.after_within_days) AND o.earned_at < m.earned_at)))
@@ -311,7 +312,9 @@ BEGIN
   + coalesce((SELECT sum(base_points - reversed_base_points) FROM purchases WHERE member_id = m.member_id
               AND available_at > p_now AND available_at < ((p_now::timestamptz AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0)))
              - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END) >= array_position(ARRAY['BASE', 'SILVER', 'GOLD', 'PLATINUM'], c.minimum_tier))
-    ORDER BY m.ord, c.starts_at, c.created_at, c.id
+    -- Campaign by campaign in the documented order (so each purchase meets its campaigns in that order), and every
+    -- call takes the campaigns' row locks in that one global order: two concurrent calls never wait on each other in a cycle.
+    ORDER BY c.starts_at, c.created_at, c.id, m.ord
   LOOP
     -- The campaign's row is the lock every award of its budget waits on; the member is locked already.
     SELECT c.budget_points, c.points_awarded INTO v_budget, v_awarded FROM campaigns c WHERE c.id = r.campaign_id FOR UPDATE;
@@ -335,7 +338,7 @@ BEGIN
   -- Referrals: the referred member's first purchase rewards both members once, the referrer at most referrer_max times.
   FOR r IN
     WITH made AS (
-    SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.base_points, pu.earned_at,
+    SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.points, pu.base_points, pu.earned_at,
            pu.available_at, k.expires_at, k.tier_from, pc.category
     FROM unnest(p_keys, p_expires_at, p_tier_from) WITH ORDINALITY AS k(key, expires_at, tier_from, ord)
     JOIN transactions t ON t.idempotency_key = k.key AND t.kind = 'EARN' AND t.recorded_at = now()
