@@ -5,7 +5,7 @@ import { SubgraphClient } from "../../../shared/src/subgraph-client";
 import { createActivityLoader } from "./activity/activity.loader";
 import { createBonusesLoader, createEntryCampaignLoader } from "./campaign/campaign.loader";
 import { CampaignService } from "./campaign/campaign.service";
-import { ReferralService } from "./campaign/referral.resolver";
+import { ReferralService } from "./campaign/referral";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";

@@ -1,6 +1,6 @@
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
 import { CampaignResolver, LedgerEntryBonusesResolver, MemberOffersResolver } from "./campaign/campaign.resolver";
-import { ReferralResolver } from "./campaign/referral.resolver";
+import { ReferralResolver } from "./campaign/referral";
 import { MemberActivityResolver } from "./activity/activity.resolver";
 import { MemberBalanceResolver, PointsBalanceResolver } from "./balance/balance.resolver";
 import { HoldResolver } from "./hold/hold.resolver";
