@@ -18,11 +18,13 @@ CREATE TABLE members (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
   email text NOT NULL,
   display_name text NOT NULL,
-  enrolled_at timestamp with time zone DEFAULT now() NOT NULL
+  enrolled_at timestamp with time zone DEFAULT now() NOT NULL,
+  referral_code text DEFAULT upper(substr(replace((gen_random_uuid())::text, '-'::text, ''::text), 1, 16)) NOT NULL
 );
 ALTER TABLE members ADD CONSTRAINT members_email_check CHECK (email = lower(email));
 ALTER TABLE members ADD CONSTRAINT members_email_key UNIQUE (email);
 ALTER TABLE members ADD CONSTRAINT members_pkey PRIMARY KEY (id);
+ALTER TABLE members ADD CONSTRAINT members_referral_code_key UNIQUE (referral_code);
 CREATE INDEX members_enrolled_at_id_idx ON public.members USING btree (enrolled_at, id);
 
 CREATE TABLE migrations (

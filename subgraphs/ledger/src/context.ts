@@ -8,6 +8,9 @@ import { AdjustmentService } from "./adjustment/adjustment.service";
 import { AuditLogService } from "./audit/audit-log.service";
 import { InsightsService } from "./insights/insights.service";
 import { insightsMinGroup } from "./settings";
+import { createBonusesLoader, createEntryCampaignLoader } from "./campaign/campaign.loader";
+import { CampaignService } from "./campaign/campaign.service";
+import { ReferralService } from "./campaign/referral";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
@@ -37,6 +40,8 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
     holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),
     transfers: new TransferService(dataSource, clock, members),
+    referrals: new ReferralService(dataSource),
+    campaigns: new CampaignService(dataSource, clock, new SubgraphClient("partners", requestId)),
     loaders: {
       standing: createStandingLoader(manager, clock),
       linkedPartners: createLinkedPartnersLoader(members),
@@ -46,6 +51,8 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
       activity: createActivityLoader(manager),
       settlement: createSettlementLoader(manager, clock),
       adjustment: createAdjustmentLoader(manager),
+      bonuses: createBonusesLoader(manager),
+      entryCampaign: createEntryCampaignLoader(manager, clock),
     },
   };
 }

@@ -1,4 +1,6 @@
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
+import { CampaignResolver, LedgerEntryBonusesResolver, MemberOffersResolver } from "./campaign/campaign.resolver";
+import { ReferralResolver } from "./campaign/referral";
 import { MemberActivityResolver } from "./activity/activity.resolver";
 import { AdjustmentResolver } from "./adjustment/adjustment.resolver";
 import { AuditLogResolver } from "./audit/audit-log.resolver";
@@ -18,7 +20,7 @@ import { TransferResolver } from "./transfer/transfer.resolver";
 /** The ledger subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [PurchaseResolver, AdjustmentResolver, AuditLogResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, PartnerInsightsResolver, LedgerMemberDataResolver],
+    resolvers: [PurchaseResolver, AdjustmentResolver, AuditLogResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, PartnerInsightsResolver, LedgerMemberDataResolver, CampaignResolver, MemberOffersResolver, LedgerEntryBonusesResolver, ReferralResolver],
     orphanedTypes: [Member],
     referenceResolvers: { ...memberReference, ...ledgerEntryReference, ...partnerReference },
   });

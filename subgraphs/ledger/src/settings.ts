@@ -1,6 +1,6 @@
 import { intFromEnv } from "../../../shared/src/config";
 import { DEFAULT_INSIGHTS_MIN_GROUP, MIN_INSIGHTS_MIN_GROUP } from "./insights/suppression";
-import { DEFAULT_TRANSFER_DAILY_LIMIT, pointsExpiryMonthsOf } from "./rules";
+import { DEFAULT_TRANSFER_DAILY_LIMIT, MAX_BONUS_POINTS, REFERRAL_BONUS_POINTS_DEFAULT, REFERRAL_MAX_PER_MEMBER_DEFAULT, pointsExpiryMonthsOf } from "./rules";
 
 /**
  * The ledger's own settings (read from the environment; the rules they parameterise are in ./rules).
@@ -15,3 +15,13 @@ export const transferDailyLimit = (): number => intFromEnv("TRANSFER_DAILY_LIMIT
 
 /** INSIGHTS_MIN_GROUP (10): the smallest group of members a partner insight may count (values below 2 count as 2). */
 export const insightsMinGroup = (): number => Math.max(MIN_INSIGHTS_MIN_GROUP, intFromEnv("INSIGHTS_MIN_GROUP", DEFAULT_INSIGHTS_MIN_GROUP));
+
+/** REFERRAL_BONUS_POINTS (500): what a referral gives each of the two members, 1 to 1,000,000. */
+export const referralBonusPoints = (): number => {
+  const value = intFromEnv("REFERRAL_BONUS_POINTS", REFERRAL_BONUS_POINTS_DEFAULT);
+  if (value < 1 || value > MAX_BONUS_POINTS) throw new Error(`REFERRAL_BONUS_POINTS must be between 1 and ${MAX_BONUS_POINTS}, got ${value}`);
+  return value;
+};
+
+/** REFERRAL_MAX_PER_MEMBER (20): how many referred members earn their referrer a bonus. */
+export const referralMaxPerMember = (): number => intFromEnv("REFERRAL_MAX_PER_MEMBER", REFERRAL_MAX_PER_MEMBER_DEFAULT);

@@ -19,7 +19,7 @@ export const subgraph: Subgraph<Context> = {
   migrations,
   buildSchema,
   createContext: (dataSource, req, identity) => createContext(dataSource, identity, clock, requestIdOf(req)),
-  settings: ["EXPIRY_RUN_SECONDS", "HOLD_TTL_SECONDS", "INSIGHTS_MIN_GROUP", "PARTNER_CACHE_SECONDS", "POINTS_EXPIRY_MONTHS", "PURCHASE_GROUP_MAX", "PURCHASE_WRITE_GROUPS", "TRANSFER_DAILY_LIMIT"],
+  settings: ["EXPIRY_RUN_SECONDS", "HOLD_TTL_SECONDS", "INSIGHTS_MIN_GROUP", "PARTNER_CACHE_SECONDS", "POINTS_EXPIRY_MONTHS", "PURCHASE_GROUP_MAX", "PURCHASE_WRITE_GROUPS", "REFERRAL_BONUS_POINTS", "REFERRAL_MAX_PER_MEMBER", "TRANSFER_DAILY_LIMIT"],
 };
 
 export type { Context };

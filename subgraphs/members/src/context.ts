@@ -16,7 +16,7 @@ import { PartnerAccountService } from "./partner-account/partner-account.service
  * to other services carry the request's id.
  */
 export function createContext(dataSource: DataSource, req?: IncomingMessage, identity: Identity = { kind: "anonymous" }) {
-  const members = new MemberService(dataSource);
+  const members = new MemberService(dataSource, new SubgraphClient("ledger", requestIdOf(req)));
   const partnerAccounts = new PartnerAccountService(dataSource, new SubgraphClient("partners", requestIdOf(req)));
   return {
     identity,

@@ -4,4 +4,6 @@ export interface EarnRule {
   pointsPerUnit: number;
   currency: string;
   returnWindowDays: number;
+  /** The partner's category: campaigns may cover a category (campaign/partner-categories.ts keeps the ledger's copy). */
+  category: string;
 }

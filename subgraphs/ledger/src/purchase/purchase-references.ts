@@ -23,7 +23,7 @@ export class PurchaseReferences {
   async earnRule(partnerId: string, requestId?: string, now = Date.now()): Promise<EarnRule | null> {
     const kept = this.rules.get(partnerId);
     if (kept && kept.expires > now) return kept.rule;
-    const [rule] = await this.partnersService.forRequest(requestId).entities<EarnRule>("Partner", [partnerId], "id pointsPerUnit currency returnWindowDays");
+    const [rule] = await this.partnersService.forRequest(requestId).entities<EarnRule>("Partner", [partnerId], "id pointsPerUnit currency returnWindowDays category");
     if (rule && this.ruleSeconds > 0) {
       if (this.rules.size >= this.maxEntries) this.rules.clear();
       this.rules.set(partnerId, { rule, expires: now + this.ruleSeconds * 1000 });

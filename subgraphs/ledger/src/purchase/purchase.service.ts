@@ -9,6 +9,7 @@ import { fingerprint, findIdempotent, idempotencyConflict } from "../journal/jou
 import { memberPointsLimitExceeded, withinCap } from "../limits";
 import { CLOCK_SKEW_MS, DAY_MS, MAX_AMOUNT_MINOR, MAX_BACKDATE_DAYS, availableAt, basePointsForPurchase, expiresAt } from "../rules";
 import { pointsExpiryMonths } from "../settings";
+import { rememberPartnerCategories } from "../campaign/partner-categories";
 import type { EarnRule } from "./earn-rule";
 import { PurchaseReferences } from "./purchase-references";
 import { type PurchaseToWrite, purchaseWriterFor } from "./purchase-writer";
@@ -62,6 +63,7 @@ export class PurchaseService {
     if (currency !== rule.currency) {
       return this.replayed(idempotencyKey, request, memberId, badInput(`This partner records purchases in ${rule.currency}, not ${currency}`, "currency"));
     }
+    await rememberPartnerCategories(this.dataSource.manager, [{ id: partnerId, category: rule.category }]);
     const earnedAt = occurredAt ?? now;
     const purchase: PurchaseToWrite = {
       idempotencyKey,

@@ -3,6 +3,7 @@ import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/recor
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import { addPartnerPoints, addQualifying } from "../balance/qualifying";
+import { reverseBonusesOf } from "../campaign/bonus-reversal";
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
@@ -99,6 +100,10 @@ export class ReversalService {
       await addDebt(tx, row.member_id, points - taken.reduce((sum, slice) => sum + slice.taken, 0));
       await addPartnerPoints(tx, row.member_id, partnerId, { earned: -points });
       await addQualifying(tx, row.member_id, row.earned_at, -basePoints);
+      await reverseBonusesOf(tx, {
+        earnTransactionId: row.transaction_id, memberId: row.member_id, amountMinor: Number(row.amount_minor), refundedMinor: refunded,
+        refundKey: idempotencyKey, partnerId, reference, now,
+      });
       if (caller) await auditWrite(tx, caller, { action: "REVERSE_PURCHASE", memberId: row.member_id, partnerId, targetId: (await findMemberEntryOf(tx, posted.transactionId, row.member_id)).id });
       return posted.transactionId;
     });

@@ -12,11 +12,13 @@
  * - transfers.ts  transfer limits
  * - cap.ts        the member points cap (MEMBER_POINTS_CAP)
  * - calendar.ts   month and day arithmetic in UTC
+ * - campaigns.ts  campaign bonuses: matching windows, percent rounding, budget and member caps, order
  * - adjustments.ts what a customer care adjustment may be (reasons, size, note)
  * - erasure.ts    what an erased member forfeits, and to whom
  */
 export * from "./adjustments";
 export * from "./calendar";
+export * from "./campaigns";
 export * from "./cap";
 export * from "./debt";
 export * from "./earn";

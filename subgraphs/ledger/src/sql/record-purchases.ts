@@ -1,3 +1,4 @@
+import { APPLY_CAMPAIGN_BONUSES_CALL } from "./campaign-bonuses";
 import { qualifyingAtSql, qualifyingNowSql } from "./qualifying";
 
 export interface FunctionDefinition {
@@ -133,7 +134,8 @@ BEGIN
   UNION ALL
   SELECT i.slot::int, 'UNKNOWN_MEMBER', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM input i
   WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot) AND NOT EXISTS (SELECT FROM fresh f WHERE f.slot = i.slot);
-END `,
+  -- Campaign and referral bonuses of the purchases just written, in this transaction (sql/campaign-bonuses.ts).
+${APPLY_CAMPAIGN_BONUSES_CALL}END `,
 };
 
 export const createFunctionSql = (f: FunctionDefinition) =>

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { TIER_THRESHOLDS, clawbackFor, pointsAtTier } from "../rules";
 import { EARN_MONTH_SQL } from "../sql/earn-months";
+import { CAMPAIGN_CHECKS } from "../campaign/campaign-checks";
 import { openLedgerDatabase } from "./ledger-database";
 
 interface Mismatch {
@@ -147,6 +148,8 @@ const CHECKS: { name: string; sql: string }[] = [
     name: "points in the whole ledger that do not sum to zero",
     sql: `SELECT 'all accounts' AS id, sum(balance) AS got, 0 AS expected FROM accounts HAVING sum(balance) <> 0`,
   },
+  // Campaigns (campaign/campaign-checks.ts).
+  ...CAMPAIGN_CHECKS,
 ];
 
 export async function verifyLedger(dataSource: DataSource): Promise<{ problems: number; report: string[] }> {

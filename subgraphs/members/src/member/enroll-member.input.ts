@@ -15,4 +15,12 @@ export class EnrollMemberInput {
       "Left out, the link's account id is the member's id. Admins may not send it (BAD_USER_INPUT): they link accounts with linkPartnerAccount.",
   })
   externalId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Another member's referral code (`Member.referralCode`): when this member's first purchase is recorded, both get the referral bonus. " +
+      "An unknown code, or the member's own, is BAD_USER_INPUT (nothing is written). Ignored for an address already enrolled (a partner app's till).",
+  })
+  referralCode?: string | null;
 }

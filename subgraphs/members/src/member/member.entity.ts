@@ -12,6 +12,10 @@ export class MemberRecord {
   @Column("text", { name: "display_name" })
   displayName!: string;
 
+  /** Set by the database (a random default); never written by the service. */
+  @Column({ type: "text", name: "referral_code", insert: false, update: false })
+  referralCode!: string;
+
   @CreateDateColumn({ name: "enrolled_at", type: "timestamptz" })
   enrolledAt!: Date;
 }

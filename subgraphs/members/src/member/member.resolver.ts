@@ -130,6 +130,14 @@ export class MemberResolver {
     return Member.from(await members.enroll(input, { identity, requestId }));
   }
 
+  @FieldResolver(() => String, {
+    description: "The member's referral code (16 characters), to give to friends: enrolled with it (`EnrollMemberInput.referralCode`), both get a bonus on the friend's first purchase. Only the member and admins see it.",
+  })
+  async referralCode(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<string> {
+    requireSelf(identity, member.id);
+    return member.referralCode ?? (await loaders.member.load(member.id))!.referralCode!;
+  }
+
   // Nullable: a caller who may not read it (a partner app) gets null and a FORBIDDEN error for this field
   // alone, not the whole member (a non-null field's error nulls its parent).
   @FieldResolver(() => String, { nullable: true, description: "Email address, lowercased; unique across the coalition. Only the member and admins see it (null and FORBIDDEN for anyone else)." })

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { DataSource, In, Repository } from "typeorm";
 import { type AuditCaller, actorOf, auditWrite, recordAudits } from "../../../../shared/src/audit/record-audit";
+import type { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { badInput, conflict } from "../../../../shared/src/errors";
 import { requireId, requireText } from "../../../../shared/src/validation";
@@ -18,7 +20,11 @@ export function normalizeEmail(email: string): string {
 export class MemberService {
   private readonly members: Repository<MemberRecord>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    /** The ledger, told who referred a member being enrolled (it rewards both on the first purchase). */
+    private readonly ledger?: SubgraphClient,
+  ) {
     this.members = dataSource.getRepository(MemberRecord);
   }
 
@@ -27,6 +33,26 @@ export class MemberService {
     if (caller.identity.kind !== "admin" || !memberIds.length) return;
     const actor = actorOf(caller.identity);
     await recordAudits(this.dataSource.manager, memberIds.map((memberId) => ({ actor, action: "READ_MEMBER_PROFILE", memberId, requestId: caller.requestId })));
+  }
+
+  /**
+   * The referrer of a member being enrolled with `code`, checked before anything is written: an
+   * unknown code or the member's own (the same address) is BAD_USER_INPUT. The ledger records the
+   * referral under the new member's id, chosen here, before the member is written: if the ledger is
+   * unreachable nothing is enrolled (a retry is safe); if the enrolment then fails, the ledger holds a
+   * referral for an id no member has, which never pays.
+   */
+  private async registerReferral(code: string | null | undefined, email: string, newMemberId: string): Promise<void> {
+    if (code == null) return;
+    const normalized = code.trim().toUpperCase();
+    const referrer = /^[0-9A-F]{16}$/.test(normalized) ? await this.members.findOneBy({ referralCode: normalized }) : null;
+    if (!referrer) throw badInput("referralCode: no member has this referral code", "referralCode");
+    if (referrer.email === email) throw badInput("A member cannot refer themself", "referralCode");
+    if (!this.ledger) throw new Error("MemberService has no ledger client to register a referral with");
+    await this.ledger.request(`mutation($referrer: ID!, $referred: ID!) { registerReferral(referrerMemberId: $referrer, referredMemberId: $referred) }`, {
+      referrer: referrer.id,
+      referred: newMemberId,
+    });
   }
 
   findByIds(ids: string[]): Promise<MemberRecord[]> {
@@ -52,9 +78,11 @@ export class MemberService {
   async enroll(input: EnrollMemberInput, caller: AuditCaller): Promise<MemberRecord> {
     const email = normalizeEmail(input.email);
     const displayName = requireText(input.displayName, "displayName", { max: 80 });
+    const id = randomUUID();
+    await this.registerReferral(input.referralCode, email, id);
     try {
       return await this.dataSource.transaction(async (tx) => {
-        const member = await tx.save(this.members.create({ email, displayName }));
+        const member = await tx.save(this.members.create({ id, email, displayName }));
         await auditWrite(tx, caller, { action: "ENROLL_MEMBER", memberId: member.id });
         return member;
       });
@@ -74,6 +102,8 @@ export class MemberService {
     const email = normalizeEmail(input.email);
     const displayName = requireText(input.displayName, "displayName", { max: 80 });
     const externalId = input.externalId == null ? null : requireText(input.externalId, "externalId", { max: 100 });
+    const id = randomUUID();
+    await this.registerReferral(input.referralCode, email, id);
     // Twice at most: an address enrolled concurrently is committed after this statement's snapshot, so the first try may find no row.
     for (let attempt = 0; attempt < 2; attempt++) {
       let rows: { id: string; email: string; display_name: string; enrolled_at: Date }[];
@@ -82,7 +112,7 @@ export class MemberService {
         rows = await this.dataSource.transaction(async (tx) => {
           const found: typeof rows = await tx.query(
           `WITH inserted AS (
-             INSERT INTO members (email, display_name) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING RETURNING id, email, display_name, enrolled_at
+             INSERT INTO members (id, email, display_name) VALUES ($5, $1, $2) ON CONFLICT (email) DO NOTHING RETURNING id, email, display_name, enrolled_at
            ), member AS (
              SELECT * FROM inserted UNION ALL SELECT id, email, display_name, enrolled_at FROM members WHERE email = $1 LIMIT 1
            ), link AS (
@@ -90,7 +120,7 @@ export class MemberService {
              SELECT id, $3, coalesce($4, id::text), 'PENDING' FROM member ON CONFLICT (member_id, partner_id) DO NOTHING
            )
            SELECT * FROM member`,
-          [email, displayName, partnerId, externalId],
+          [email, displayName, partnerId, externalId, id],
           );
           if (found[0]) await auditWrite(tx, caller, { action: "ENROLL_MEMBER", memberId: found[0].id, partnerId });
           return found;

@@ -13,6 +13,8 @@ export class Member {
   email!: string;
   displayName!: string;
   enrolledAt!: Date;
+  /** Unset on a member just enrolled (the database chose it): member.resolver.ts reads it then. */
+  referralCode?: string;
 
   // The other services' parts of dataExport, fetched by the gateway (`@requires`), never by this service.
   @Directive("@external")

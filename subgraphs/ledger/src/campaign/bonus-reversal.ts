@@ -1,0 +1,57 @@
+import type { EntityManager } from "typeorm";
+import { type AccountKind, addDebt, postTransaction } from "../journal/journal";
+import { takeOldest } from "../journal/lots";
+import { shareOf } from "../rules";
+
+interface BonusRow {
+  transaction_id: string;
+  campaign_id: string | null;
+  funder_kind: AccountKind;
+  funder_id: string;
+  points: number;
+  reversed_points: number;
+  lot_id: string | null;
+}
+
+/**
+ * A refund of a purchase takes back its bonuses (this member's: campaigns and their own referral bonus)
+ * in the same proportion as its points (rules/refunds.ts: floor(points × refunded / amount), cumulative),
+ * each as a BONUS transaction (−points to the member, entry REVERSAL; +points back to the funder's
+ * issuance account), and gives them back to the campaign's budget and the member's cap. Points come
+ * from the bonus's own lot first, then as for the purchase; what is missing becomes a debt. The
+ * caller holds the member's lock, inside the refund's transaction; `refundKey` is the refund's key.
+ */
+export async function reverseBonusesOf(
+  manager: EntityManager,
+  refund: { earnTransactionId: string; memberId: string; amountMinor: number; refundedMinor: number; refundKey: string; partnerId: string; reference: string; now: Date },
+): Promise<void> {
+  const bonuses: BonusRow[] = await manager.query(
+    `SELECT b.transaction_id, b.campaign_id, b.funder_kind, b.funder_id, b.points, b.reversed_points, l.id AS lot_id
+     FROM campaign_bonuses b LEFT JOIN lots l ON l.transaction_id = b.transaction_id
+     WHERE b.earn_transaction_id = $1 AND b.member_id = $2 ORDER BY b.transaction_id FOR UPDATE OF b`,
+    [refund.earnTransactionId, refund.memberId],
+  );
+  for (const bonus of bonuses) {
+    const points = shareOf(bonus.points, refund.refundedMinor, refund.amountMinor) - bonus.reversed_points;
+    if (points <= 0) continue;
+    await postTransaction(manager, {
+      kind: "BONUS",
+      idempotencyKey: `${refund.refundKey}:bonus:${bonus.transaction_id}`,
+      request: { reverses: bonus.transaction_id, refundedMinor: refund.refundedMinor },
+      partnerId: refund.partnerId,
+      reference: refund.reference,
+      occurredAt: refund.now,
+      postings: [
+        { account: { kind: "MEMBER", ownerId: refund.memberId }, amount: -points, entryKind: "REVERSAL" },
+        { account: { kind: bonus.funder_kind, ownerId: bonus.funder_id }, amount: points },
+      ],
+    });
+    await manager.query(`UPDATE campaign_bonuses SET reversed_points = reversed_points + $2 WHERE transaction_id = $1`, [bonus.transaction_id, points]);
+    if (bonus.campaign_id) {
+      await manager.query(`UPDATE campaigns SET points_awarded = points_awarded - $2 WHERE id = $1`, [bonus.campaign_id, points]);
+      await manager.query(`UPDATE campaign_member_points SET points = points - $3 WHERE campaign_id = $1 AND member_id = $2`, [bonus.campaign_id, refund.memberId, points]);
+    }
+    const taken = await takeOldest(manager, refund.memberId, points, refund.now, { firstLotId: bonus.lot_id });
+    await addDebt(manager, refund.memberId, points - taken.reduce((sum, slice) => sum + slice.taken, 0));
+  }
+}

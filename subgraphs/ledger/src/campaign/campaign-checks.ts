@@ -1,0 +1,34 @@
+/**
+ * `ledger:verify`'s checks of campaign bookkeeping against the bonuses posted (each row is a mismatch:
+ * id, got, expected). Refunds move a bonus's `reversed_points`; nothing else may move these totals.
+ */
+export const CAMPAIGN_CHECKS: { name: string; sql: string }[] = [
+  {
+    name: "campaigns whose pointsAwarded differs from their bonuses less what refunds took back",
+    sql: `SELECT c.id, c.points_awarded AS got, coalesce(sum(b.points - b.reversed_points), 0) AS expected
+          FROM campaigns c LEFT JOIN campaign_bonuses b ON b.campaign_id = c.id
+          GROUP BY c.id HAVING c.points_awarded <> coalesce(sum(b.points - b.reversed_points), 0)`,
+  },
+  {
+    name: "campaigns whose membersRewarded differs from the members they rewarded",
+    sql: `SELECT c.id, c.members_rewarded AS got, count(cm.member_id) AS expected
+          FROM campaigns c LEFT JOIN campaign_member_points cm ON cm.campaign_id = c.id
+          GROUP BY c.id HAVING c.members_rewarded <> count(cm.member_id)`,
+  },
+  {
+    name: "members' campaign totals (per-member caps) that differ from their bonuses",
+    sql: `SELECT cm.campaign_id || ':' || cm.member_id AS id, cm.points AS got, coalesce(sum(b.points - b.reversed_points), 0) AS expected
+          FROM campaign_member_points cm LEFT JOIN campaign_bonuses b ON b.campaign_id = cm.campaign_id AND b.member_id = cm.member_id
+          GROUP BY cm.campaign_id, cm.member_id, cm.points HAVING cm.points <> coalesce(sum(b.points - b.reversed_points), 0)`,
+  },
+  {
+    name: "bonuses whose BONUS transaction does not give the member their points from the funder",
+    sql: `SELECT b.transaction_id AS id, coalesce(m.amount, 0) || '/' || coalesce(f.amount, 0) AS got, b.points || '/' || -b.points AS expected
+          FROM campaign_bonuses b
+          JOIN transactions t ON t.id = b.transaction_id
+          LEFT JOIN postings m ON m.transaction_id = b.transaction_id AND m.member_id = b.member_id AND m.entry_kind = 'BONUS'
+          LEFT JOIN accounts fa ON fa.kind = b.funder_kind AND fa.owner_id = b.funder_id
+          LEFT JOIN postings f ON f.transaction_id = b.transaction_id AND f.account_id = fa.id
+          WHERE t.kind <> 'BONUS' OR m.amount IS DISTINCT FROM b.points OR f.amount IS DISTINCT FROM -b.points`,
+  },
+];

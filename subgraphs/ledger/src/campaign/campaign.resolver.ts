@@ -1,0 +1,110 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { requireSelf } from "../../../../shared/src/auth/policy";
+import type { TierLevel } from "../../../../shared/src/enums";
+import { withExample } from "../../../../shared/src/schema-docs";
+import type { Context } from "../context";
+import { LedgerEntry } from "../entry/ledger-entry.type";
+import { Member } from "../member/member.type";
+import { tierStanding } from "../rules";
+import { Campaign } from "./campaign.type";
+import { CreateCampaignInput } from "./create-campaign.input";
+
+const RULES =
+  "Bonuses are BONUS entries funded by the funder's issuance account, pending and expiring like the purchase they came with, never tier-qualifying. " +
+  "Several campaigns may apply to one purchase, each at most once, in order of startsAt, then creation; a percent bonus is floor(base points × percent / 100). " +
+  "A bonus is cut to what is left of the budget and of the member's cap; a refund takes bonuses back in proportion and returns them to the budget.";
+
+@Resolver()
+export class CampaignResolver {
+  @Mutation(() => Campaign, {
+    description: withExample(
+      "Creates a campaign. Callers: admins (any funder, the coalition with fundedByPartnerId null, categories and other partners), and a partner's app for " +
+      "campaigns it funds that cover purchases at itself only (a cross-brand condition may name any partner). " + RULES +
+      " Errors: BAD_USER_INPUT naming the field (endsAt not after startsAt or in the past, neither or both of bonusPercent and bonusPoints, out-of-range " +
+      "numbers, unknown partners, a partner app covering other partners or categories), FORBIDDEN (funding another partner or the coalition); nothing is written then.",
+      `mutation {
+  createCampaign(input: { name: "2× at the café after the bookstore", fundedByPartnerId: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77", bonusPercent: 100,
+    afterPurchaseAtPartnerId: "7a1e2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b", afterPurchaseWithinDays: 7,
+    startsAt: "2026-12-01T00:00:00Z", endsAt: "2026-12-24T00:00:00Z", budgetPoints: 100000, maxBonusPerMember: 500 }) {
+    id
+    status
+    budgetRemaining
+  }
+}`,
+    ),
+  })
+  createCampaign(
+    @Arg("input", () => CreateCampaignInput, { description: "The campaign's settings." }) input: CreateCampaignInput,
+    @Ctx() { identity, campaigns }: Context,
+  ): Promise<Campaign> {
+    return campaigns.create(identity, input);
+  }
+
+  @Mutation(() => Campaign, {
+    description: withExample(
+      "Ends a campaign now: purchases recorded afterwards earn no bonus from it. Callers: its funder's app, admins (and only admins for coalition campaigns); NOT_FOUND otherwise. Ending it again changes nothing.",
+      `mutation {
+  endCampaign(id: "3f2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d") {
+    status
+    endedAt
+    pointsAwarded
+  }
+}`,
+    ),
+  })
+  endCampaign(@Arg("id", () => ID, { description: "The campaign's id." }) id: string, @Ctx() { identity, campaigns }: Context): Promise<Campaign> {
+    return campaigns.end(identity, id);
+  }
+
+  @Query(() => [Campaign], {
+    description: withExample(
+      "Campaigns newest first (at most 200): those funded by `partnerId` (that partner's app, or admins), or every campaign (admins, without partnerId).",
+      `query {
+  campaigns(partnerId: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77", activeOnly: true) {
+    id
+    name
+    status
+    pointsAwarded
+    membersRewarded
+    budgetRemaining
+  }
+}`,
+    ),
+  })
+  campaigns(
+    @Arg("partnerId", () => ID, { nullable: true, description: "Only the campaigns this partner funds." }) partnerId: string | null,
+    @Arg("activeOnly", () => Boolean, { nullable: true, defaultValue: false, description: "Only campaigns active now (started, not ended, budget left)." }) activeOnly: boolean,
+    @Ctx() { identity, campaigns }: Context,
+  ): Promise<Campaign[]> {
+    return campaigns.list(identity, partnerId ?? null, activeOnly ?? false);
+  }
+}
+
+@Resolver(() => Member)
+export class MemberOffersResolver {
+  @FieldResolver(() => [Campaign], {
+    description:
+      "Campaigns active now this member could benefit from: within their per-member cap, at their tier, welcome offers at partners they have not bought from, " +
+      "and cross-brand offers while they earned at the other partner within the window. Only the member and admins see them.",
+  })
+  async offers(@Root() member: Member, @Ctx() { identity, loaders, campaigns }: Context): Promise<Campaign[]> {
+    requireSelf(identity, member.id);
+    const tier = tierStanding((await loaders.standing.load(member.id)).qualifying).current as TierLevel;
+    return campaigns.offers(member.id.toLowerCase(), tier);
+  }
+}
+
+@Resolver(() => LedgerEntry)
+export class LedgerEntryBonusesResolver {
+  @FieldResolver(() => [LedgerEntry], { description: "For an EARN entry, the BONUS entries (campaigns, referral) that came with it for the same member; empty otherwise." })
+  async bonuses(@Root() entry: LedgerEntry, @Ctx() { loaders }: Context): Promise<LedgerEntry[]> {
+    if (entry.kind !== "EARN") return [];
+    return (await loaders.bonuses.load(entry.id)).map((row) => row.entry);
+  }
+
+  @FieldResolver(() => Campaign, { nullable: true, description: "For a campaign's BONUS entry, the campaign; null for referral bonuses and other entries." })
+  campaign(@Root() entry: LedgerEntry, @Ctx() { loaders }: Context): Promise<Campaign | null> {
+    if (entry.kind !== "BONUS") return Promise.resolve(null);
+    return loaders.entryCampaign.load(entry.id);
+  }
+}

@@ -1,0 +1,162 @@
+import type { DataSource } from "typeorm";
+import { isAdmin, requireAdmin, requirePartner } from "../../../../shared/src/auth/policy";
+import type { Identity } from "../../../../shared/src/auth/proof";
+import { type TierLevel, TIER_ORDER } from "../../../../shared/src/enums";
+import { badInput, notFound } from "../../../../shared/src/errors";
+import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
+import { SubgraphClient } from "../../../../shared/src/subgraph-client";
+import type { Clock } from "../clock";
+import {
+  CAMPAIGN_ORDER_SQL,
+  DAY_MS,
+  MAX_AFTER_PURCHASE_DAYS,
+  MAX_AMOUNT_MINOR,
+  MAX_BONUS_PERCENT,
+  MAX_BONUS_POINTS,
+  MAX_CAMPAIGN_DAYS,
+  MAX_CAMPAIGN_NAME,
+  MAX_CAMPAIGN_SCOPE,
+  withinAfterWindowSql,
+} from "../rules";
+import type { Campaign } from "./campaign.type";
+import { type CampaignRow, toCampaign } from "./campaign.row";
+import type { CreateCampaignInput } from "./create-campaign.input";
+import { firstPurchaseAtPartnerSql } from "../sql/campaign-bonuses";
+import { rememberPartnerCategories } from "./partner-categories";
+
+const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
+const ACTIVE_SQL = (c: string, now: string) =>
+  `${c}.ended_at IS NULL AND ${c}.starts_at <= ${now} AND ${now} < ${c}.ends_at AND (${c}.budget_points IS NULL OR ${c}.points_awarded < ${c}.budget_points)`;
+
+export class CampaignService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly partners: SubgraphClient,
+  ) {}
+
+  /** Validates everything first (nothing is written on bad input), then checks the partners exist, then writes one row. */
+  async create(identity: Identity, input: CreateCampaignInput): Promise<Campaign> {
+    const now = this.clock.now();
+    const funder = input.fundedByPartnerId ? requireId(input.fundedByPartnerId, "fundedByPartnerId") : null;
+    // Who may: decided before any lookup. The coalition's money is the admins'; a partner app funds only itself.
+    if (funder === null) requireAdmin(identity);
+    else requirePartner(identity, funder);
+    const name = requireText(input.name, "name", { max: MAX_CAMPAIGN_NAME });
+    let partnerIds = [...new Set((input.partnerIds ?? []).map((id) => requireId(id, "partnerIds")))];
+    const categories = [...new Set(input.categories ?? [])];
+    if (partnerIds.length > MAX_CAMPAIGN_SCOPE) throw badInput(`partnerIds may list at most ${MAX_CAMPAIGN_SCOPE} partners`, "partnerIds");
+    if (!isAdmin(identity)) {
+      // A partner app's campaign covers purchases at itself only: categories and other partners reach brands that did not agree.
+      if (partnerIds.some((id) => id !== funder)) throw badInput("A partner app's campaign may only cover purchases at the funding partner", "partnerIds");
+      if (categories.length) throw badInput("Only admins may create campaigns that cover categories", "categories");
+    }
+    if (!partnerIds.length && !categories.length && funder) partnerIds = [funder];
+    const startsAt = requireDate(input.startsAt, "startsAt");
+    const endsAt = requireDate(input.endsAt, "endsAt");
+    if (endsAt.getTime() <= startsAt.getTime()) throw badInput("endsAt must be after startsAt", "endsAt");
+    if (endsAt.getTime() <= now.getTime()) throw badInput("endsAt must be in the future", "endsAt");
+    if (endsAt.getTime() - startsAt.getTime() > MAX_CAMPAIGN_DAYS * DAY_MS) throw badInput(`A campaign lasts at most ${MAX_CAMPAIGN_DAYS} days`, "endsAt");
+    const minAmountMinor = requireInt(input.minAmountMinor ?? 0, "minAmountMinor", { min: 0, max: MAX_AMOUNT_MINOR });
+    const hasPercent = input.bonusPercent !== null && input.bonusPercent !== undefined;
+    const hasPoints = input.bonusPoints !== null && input.bonusPoints !== undefined;
+    if (hasPercent === hasPoints) throw badInput("Give exactly one of bonusPercent and bonusPoints", hasPercent ? "bonusPoints" : "bonusPercent");
+    const bonusPercent = hasPercent ? requireInt(input.bonusPercent!, "bonusPercent", { min: 1, max: MAX_BONUS_PERCENT }) : null;
+    const bonusPoints = hasPoints ? requireInt(input.bonusPoints!, "bonusPoints", { min: 1, max: MAX_BONUS_POINTS }) : null;
+    const afterPartner = input.afterPurchaseAtPartnerId ? requireId(input.afterPurchaseAtPartnerId, "afterPurchaseAtPartnerId") : null;
+    const afterDays = input.afterPurchaseWithinDays ?? null;
+    if ((afterPartner === null) !== (afterDays === null)) {
+      throw badInput("Give both afterPurchaseAtPartnerId and afterPurchaseWithinDays, or neither", afterPartner ? "afterPurchaseWithinDays" : "afterPurchaseAtPartnerId");
+    }
+    if (afterDays !== null) requireInt(afterDays, "afterPurchaseWithinDays", { min: 1, max: MAX_AFTER_PURCHASE_DAYS });
+    const maxBonusPerMember = optionalLimit(input.maxBonusPerMember, "maxBonusPerMember");
+    const budgetPoints = optionalLimit(input.budgetPoints, "budgetPoints");
+
+    await this.requirePartnersExist([
+      ...(funder ? [{ id: funder, field: "fundedByPartnerId" }] : []),
+      ...partnerIds.map((id) => ({ id, field: "partnerIds" })),
+      ...(afterPartner ? [{ id: afterPartner, field: "afterPurchaseAtPartnerId" }] : []),
+    ]);
+    const [row]: CampaignRow[] = await this.dataSource.query(
+      `INSERT INTO campaigns (name, funded_by_partner_id, partner_ids, categories, starts_at, ends_at, min_amount_minor, minimum_tier,
+                              first_purchase_at_partner, after_partner_id, after_within_days, bonus_percent, bonus_points, max_bonus_per_member, budget_points)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
+      [name, funder, partnerIds, categories, startsAt, endsAt, minAmountMinor, input.minimumTier ?? null, input.firstPurchaseAtPartner ?? false,
+        afterPartner, afterDays, bonusPercent, bonusPoints, maxBonusPerMember, budgetPoints],
+    );
+    return toCampaign(row, now);
+  }
+
+  /** Ends a campaign now (no purchase recorded after earns its bonus); ending an ended one returns it unchanged. */
+  async end(identity: Identity, id: string): Promise<Campaign> {
+    if (identity.kind !== "partner") requireAdmin(identity);
+    const campaignId = requireId(id, "id");
+    const now = this.clock.now();
+    const [found]: CampaignRow[] = await this.dataSource.query(`SELECT * FROM campaigns WHERE id = $1`, [campaignId]);
+    // Not the caller's and not there read alike.
+    if (!found || (!isAdmin(identity) && (identity.kind !== "partner" || found.funded_by_partner_id !== identity.partnerId))) {
+      throw notFound(`No campaign with id ${campaignId}`);
+    }
+    const [[row]]: [CampaignRow[]] = await this.dataSource.query(
+      `UPDATE campaigns SET ended_at = coalesce(ended_at, $2) WHERE id = $1 RETURNING *`,
+      [campaignId, now],
+    );
+    return toCampaign(row, now);
+  }
+
+  /** A funder's campaigns (a partner app: its own only), or every campaign for an admin; newest first, at most 200. */
+  async list(identity: Identity, partnerId: string | null, activeOnly: boolean): Promise<Campaign[]> {
+    const funder = partnerId ? requireId(partnerId, "partnerId") : null;
+    if (funder) requirePartner(identity, funder);
+    else requireAdmin(identity);
+    const now = this.clock.now();
+    const rows: CampaignRow[] = await this.dataSource.query(
+      `SELECT * FROM campaigns c WHERE ($1::uuid IS NULL OR c.funded_by_partner_id = $1) AND (NOT $2 OR (${ACTIVE_SQL("c", "$3")}))
+       ORDER BY c.created_at DESC, c.id LIMIT 200`,
+      [funder, activeOnly, now],
+    );
+    return rows.map((row) => toCampaign(row, now));
+  }
+
+  /**
+   * Campaigns active now that this member could benefit from: within their per-member cap, at their
+   * tier, cross-brand ones only while they earned at the other partner inside the window (as of now),
+   * welcome ones only while some covered partner has not seen them yet.
+   */
+  async offers(memberId: string, tier: TierLevel): Promise<Campaign[]> {
+    const now = this.clock.now();
+    const rows: CampaignRow[] = await this.dataSource.query(
+      `SELECT c.* FROM campaigns c
+       WHERE ${ACTIVE_SQL("c", "$2")}
+         AND (c.max_bonus_per_member IS NULL OR c.max_bonus_per_member >
+              coalesce((SELECT cm.points FROM campaign_member_points cm WHERE cm.campaign_id = c.id AND cm.member_id = $1), 0))
+         AND (c.minimum_tier IS NULL OR array_position($3::text[], c.minimum_tier) <= $4)
+         AND (c.after_partner_id IS NULL OR EXISTS (SELECT FROM purchases o WHERE o.member_id = $1 AND o.partner_id = c.after_partner_id
+                                                    AND ${withinAfterWindowSql("o.earned_at", "$2::timestamptz", "c.after_within_days")}))
+         AND (NOT c.first_purchase_at_partner OR cardinality(c.partner_ids) = 0
+              OR EXISTS (SELECT FROM unnest(c.partner_ids) p(id) WHERE ${firstPurchaseAtPartnerSql("$1::uuid", "p.id", "NULL::uuid", "0")}))
+       ORDER BY ${CAMPAIGN_ORDER_SQL("c")} LIMIT 100`,
+      [memberId, now, TIER_ORDER, TIER_ORDER.indexOf(tier) + 1],
+    );
+    return rows.map((row) => toCampaign(row, now));
+  }
+
+  /** Every partner named must exist (BAD_USER_INPUT naming the field otherwise); their categories are remembered on the way. */
+  private async requirePartnersExist(named: { id: string; field: string }[]): Promise<void> {
+    const ids = [...new Set(named.map((n) => n.id))];
+    const found = await this.partners.entities<{ id: string; category: string }>("Partner", ids, "id category");
+    const missing = named.find((n) => !found[ids.indexOf(n.id)]);
+    if (missing) throw badInput(`${missing.field}: no partner with id ${missing.id}`, missing.field);
+    await rememberPartnerCategories(this.dataSource.manager, found.filter((p): p is { id: string; category: string } => p !== null));
+  }
+}
+
+function requireDate(value: Date, field: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw badInput(`${field} must be a date and time`, field);
+  return value;
+}
+
+function optionalLimit(value: number | null | undefined, field: string): number | null {
+  return value === null || value === undefined ? null : requireInt(value, field, { min: 1, max: MAX_LIMIT });
+}
+

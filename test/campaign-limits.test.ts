@@ -1,0 +1,141 @@
+import { Client } from "pg";
+import { withDatabase } from "../shared/src/config";
+import { enrollMember, registerPartner } from "./support/fixtures";
+import { asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
+import { expectLedgerConsistent, ledgerTool } from "./support/ledger";
+import { CREATE_CAMPAIGN, ENTRY_FIELDS, campaignById, createCampaign, endCampaign, hoursFromNow } from "./support/campaigns";
+
+const MISSING = "00000000-0000-4000-8000-000000000000";
+const PURCHASE = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { ${ENTRY_FIELDS} } }`;
+
+describe("campaign limits, replays, rights and bad input", () => {
+  let ledger: Client;
+  beforeAll(async () => {
+    ledger = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`) });
+    await ledger.connect();
+  });
+  afterAll(() => ledger.end());
+  afterEach(() => expectLedgerConsistent());
+
+  const campaignRows = async () => Number((await ledger.query(`SELECT count(*) FROM campaigns`)).rows[0].count);
+  const bonusRows = async (campaignId: string) => Number((await ledger.query(`SELECT count(*) FROM campaign_bonuses WHERE campaign_id = $1`, [campaignId])).rows[0].count);
+
+  it("100 concurrent qualifying purchases against a budget for 10 bonuses award exactly 10; the others still earn their base points", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const members = await Promise.all(Array.from({ length: 100 }, () => enrollMember()));
+    const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 50, budgetPoints: 500 });
+    const entries = await Promise.all(
+      members.map(async (m) => (await ok(PURCHASE, { input: { partnerId: partner.id, memberId: m.id, amountMinor: 700, currency: partner.currency, reference: unique("r") } })).recordPurchase),
+    );
+    expect(entries.every((e: any) => e.points === 7)).toBe(true);
+    expect(entries.filter((e: any) => e.bonuses.length === 1 && e.bonuses[0].points === 50)).toHaveLength(10);
+    expect(entries.filter((e: any) => e.bonuses.length === 0)).toHaveLength(90);
+    expect(await campaignById(campaign.id, partner.id)).toMatchObject({ status: "EXHAUSTED", pointsAwarded: 500, budgetRemaining: 0, membersRewarded: 10 });
+  });
+
+  it("the per-member cap holds under 100 concurrent purchases of one member, and cuts the last bonus to what is left", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const member = await enrollMember();
+    const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 30, maxBonusPerMember: 100 });
+    const entries = await Promise.all(
+      Array.from({ length: 100 }, async () => (await ok(PURCHASE, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100, currency: partner.currency, reference: unique("r") } })).recordPurchase),
+    );
+    // 30 + 30 + 30 + 10 = 100.
+    expect(entries.flatMap((e: any) => e.bonuses.map((b: any) => b.points)).sort()).toEqual([10, 30, 30, 30]);
+    expect(await campaignById(campaign.id, partner.id)).toMatchObject({ pointsAwarded: 100, membersRewarded: 1 });
+  });
+
+  it("replays of a purchase, even 20 at once, never award its bonus twice", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const member = await enrollMember();
+    const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPercent: 100 });
+    const input = { partnerId: partner.id, memberId: member.id, amountMinor: 500, currency: partner.currency, reference: unique("r") };
+    const answers = await Promise.all(Array.from({ length: 20 }, async () => (await ok(PURCHASE, { input })).recordPurchase));
+    expect(new Set(answers.map((a: any) => a.id)).size).toBe(1);
+    expect(answers.every((a: any) => a.bonuses.length === 1 && a.bonuses[0].points === 5)).toBe(true);
+    expect(await bonusRows(campaign.id)).toBe(1);
+    expect(await campaignById(campaign.id, partner.id)).toMatchObject({ pointsAwarded: 5 });
+  });
+
+  it("ledger:verify catches a campaign total that no longer matches its bonuses", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 10 });
+    await ok(PURCHASE, { input: { partnerId: partner.id, memberId: (await enrollMember()).id, amountMinor: 100, currency: partner.currency, reference: unique("r") } });
+    await ledger.query(`UPDATE campaigns SET points_awarded = points_awarded + 1 WHERE id = $1`, [campaign.id]);
+    try {
+      const { code, output } = await ledgerTool("verify");
+      expect(code).not.toBe(0);
+      expect(output).toContain("campaigns whose pointsAwarded differs from their bonuses");
+      expect(output).toContain(campaign.id);
+    } finally {
+      await ledger.query(`UPDATE campaigns SET points_awarded = points_awarded - 1 WHERE id = $1`, [campaign.id]);
+    }
+  });
+
+  it("an ended campaign awards nothing more; a scheduled one nothing yet", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const member = await enrollMember();
+    const ended = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 10 });
+    const scheduled = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 20, startsAt: hoursFromNow(1) });
+    expect(scheduled.status).toBe("SCHEDULED");
+    expect((await endCampaign(ended.id)).status).toBe("ENDED");
+    const { recordPurchase } = await ok(PURCHASE, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100, currency: partner.currency, reference: unique("r") } });
+    expect(recordPurchase.bonuses).toEqual([]);
+  });
+
+  it("partner apps: their own campaigns only, at themselves only; coalition campaigns are the admins'", async () => {
+    const [own, other] = [await registerPartner(), await registerPartner()];
+    const key = (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: own.id })).issuePartnerApiKey.key;
+    const app = asPartnerApp(key);
+    const base = { name: "Double points", startsAt: hoursFromNow(-1), endsAt: hoursFromNow(48), bonusPercent: 100 };
+    const before = await campaignRows();
+    await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: other.id } }, "FORBIDDEN", app);
+    await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: null } }, "FORBIDDEN", app);
+    expect((await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: own.id, partnerIds: [own.id, other.id] } }, "BAD_USER_INPUT", app)).extensions?.field).toBe("partnerIds");
+    expect((await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: own.id, categories: ["RETAIL"] } }, "BAD_USER_INPUT", app)).extensions?.field).toBe("categories");
+    expect(await campaignRows()).toBe(before);
+    // Its own, cross-brand on another partner's purchases: allowed (the purchase is at itself).
+    const mine = await createCampaign({ ...base, fundedByPartnerId: own.id, afterPurchaseAtPartnerId: other.id, afterPurchaseWithinDays: 3 }, app);
+    expect(mine).toMatchObject({ partners: [{ id: own.id }], afterPurchaseAtPartner: { id: other.id } });
+    const theirs = await createCampaign({ ...base, fundedByPartnerId: other.id });
+    await fails(`mutation($id: ID!) { endCampaign(id: $id) { id } }`, { id: theirs.id }, "NOT_FOUND", app);
+    await fails(`query($p: ID) { campaigns(partnerId: $p) { id } }`, { p: other.id }, "FORBIDDEN", app);
+    await fails(`query { campaigns { id } }`, {}, "FORBIDDEN", app);
+    expect((await ok(`query($p: ID) { campaigns(partnerId: $p, activeOnly: true) { id } }`, { p: own.id }, app)).campaigns).toEqual([{ id: mine.id }]);
+    expect((await endCampaign(mine.id, app)).status).toBe("ENDED");
+    expect((await ok(`query($p: ID) { campaigns(partnerId: $p, activeOnly: true) { id } }`, { p: own.id }, app)).campaigns).toEqual([]);
+    const member = await enrollMember();
+    await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: own.id } }, "FORBIDDEN", asMember(member.id));
+  });
+
+  it.each([
+    ["endsAt", { endsAt: hoursFromNow(-2) }],
+    ["endsAt", { startsAt: hoursFromNow(5), endsAt: hoursFromNow(5) }],
+    ["endsAt", { startsAt: hoursFromNow(-1), endsAt: hoursFromNow(400 * 24) }],
+    ["bonusPercent", { bonusPercent: null }],
+    ["bonusPoints", { bonusPoints: 10 }],
+    ["bonusPercent", { bonusPercent: -5 }],
+    ["bonusPercent", { bonusPercent: 1_001 }],
+    ["bonusPoints", { bonusPercent: null, bonusPoints: 0 }],
+    ["budgetPoints", { budgetPoints: -1 }],
+    ["maxBonusPerMember", { maxBonusPerMember: 0 }],
+    ["minAmountMinor", { minAmountMinor: -1 }],
+    ["afterPurchaseWithinDays", { afterPurchaseAtPartnerId: "PARTNER" }],
+    ["afterPurchaseAtPartnerId", { afterPurchaseWithinDays: 3 }],
+    ["afterPurchaseWithinDays", { afterPurchaseAtPartnerId: "PARTNER", afterPurchaseWithinDays: -3 }],
+    ["partnerIds", { partnerIds: [MISSING] }],
+    ["fundedByPartnerId", { fundedByPartnerId: MISSING }],
+    ["afterPurchaseAtPartnerId", { afterPurchaseAtPartnerId: MISSING, afterPurchaseWithinDays: 3 }],
+    ["partnerIds", { partnerIds: ["not-an-id"] }],
+    ["name", { name: "  " }],
+  ])("bad input names %s and writes nothing", async (field, override) => {
+    const partner = await registerPartner();
+    const input: Record<string, unknown> = { name: "Bad", fundedByPartnerId: partner.id, startsAt: hoursFromNow(-1), endsAt: hoursFromNow(24), bonusPercent: 10, ...override };
+    if (input.afterPurchaseAtPartnerId === "PARTNER") input.afterPurchaseAtPartnerId = partner.id;
+    const before = await campaignRows();
+    const result = await gql(CREATE_CAMPAIGN, { input });
+    expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(result.errors?.[0]?.extensions?.field).toBe(field);
+    expect(await campaignRows()).toBe(before);
+  });
+});

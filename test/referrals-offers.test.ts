@@ -1,0 +1,84 @@
+import { enrollMember, registerPartner } from "./support/fixtures";
+import { asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
+import { expectLedgerConsistent } from "./support/ledger";
+import { availableAndPending, createCampaign, endCampaign, purchaseWithBonuses, recordPurchase } from "./support/campaigns";
+
+const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
+const DAY = 86_400_000;
+
+const referralCodeOf = async (memberId: string) => (await ok(`query($id: ID!) { member(id: $id) { referralCode } }`, { id: memberId }, asMember(memberId))).member.referralCode as string;
+const enrollWith = async (referralCode: string) => (await ok(ENROLL, { input: { email: `${unique("friend")}@example.com`, displayName: "Friend", referralCode } })).enrollMember as { id: string };
+const offersOf = async (memberId: string) => ((await ok(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: memberId }, asMember(memberId))).member.offers as { id: string }[]).map((o) => o.id);
+
+describe("referrals", () => {
+  afterEach(() => expectLedgerConsistent());
+
+  it("the referred member's first purchase gives both 500 coalition-funded BONUS points, once", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const referrer = await enrollMember();
+    const code = await referralCodeOf(referrer.id);
+    expect(code).toMatch(/^[0-9A-F]{16}$/);
+    await fails(`query($id: ID!) { member(id: $id) { referralCode } }`, { id: referrer.id }, "FORBIDDEN", asMember((await enrollMember()).id));
+    const friend = await enrollWith(code.toLowerCase());
+    const first = await purchaseWithBonuses(partner, friend.id, 1_000);
+    expect(first.bonuses).toEqual([{ id: expect.any(String), kind: "BONUS", points: 500, partner: { id: partner.id }, campaign: null }]);
+    expect((await purchaseWithBonuses(partner, friend.id, 1_000)).bonuses).toEqual([]);
+    expect((await availableAndPending(friend.id)).available).toBe(10 + 500 + 10);
+    expect((await availableAndPending(referrer.id)).available).toBe(500);
+    const { member } = await ok(`query($id: ID!) { member(id: $id) { activity(first: 5) { edges { node { kind points reference } } } } }`, { id: referrer.id });
+    expect(member.activity.edges.map((e: any) => e.node)).toEqual([{ kind: "BONUS", points: 500, reference: first.reference }]);
+  });
+
+  it("a referrer is rewarded for at most 20 referred members, even when 21 buy at once; each referred member still gets theirs", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const referrer = await enrollMember();
+    const code = await referralCodeOf(referrer.id);
+    const friends = await Promise.all(Array.from({ length: 21 }, () => enrollWith(code)));
+    await Promise.all(friends.map((f) => recordPurchase(partner, f.id, 100)));
+    expect((await availableAndPending(referrer.id)).available).toBe(20 * 500);
+    for (const f of friends.slice(0, 3)) expect((await availableAndPending(f.id)).available).toBe(501);
+  });
+
+  it("an unknown code and a member's own are BAD_USER_INPUT, and nothing is enrolled", async () => {
+    const email = `${unique("nobody")}@example.com`;
+    for (const referralCode of ["0000000000000000", "not a code"]) {
+      const error = await fails(ENROLL, { input: { email, displayName: "Nobody", referralCode } }, "BAD_USER_INPUT");
+      expect(error.extensions?.field).toBe("referralCode");
+    }
+    await fails(ENROLL, { input: { email, displayName: "Nobody", referralCode: "\u0000" } }, "BAD_USER_INPUT"); // the input guard's
+    await ok(ENROLL, { input: { email, displayName: "Nobody" } }); // the address was never taken
+    const partner = await registerPartner();
+    const key = (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partner.id })).issuePartnerApiKey.key;
+    const self = await enrollMember();
+    const error = await fails(ENROLL, { input: { email: self.email, displayName: "Me", referralCode: await referralCodeOf(self.id) } }, "BAD_USER_INPUT", asPartnerApp(key));
+    expect(error.extensions?.field).toBe("referralCode");
+  });
+});
+
+describe("Member.offers", () => {
+  afterEach(() => expectLedgerConsistent());
+
+  it("lists the campaigns active now that this member could benefit from", async () => {
+    const [bookstore, cafe] = [await registerPartner({ pointsPerUnit: 1 }), await registerPartner({ pointsPerUnit: 1 })];
+    const [regular, newcomer] = [await enrollMember(), await enrollMember()];
+    await recordPurchase(bookstore, regular.id, 1_000, { occurredAt: new Date(Date.now() - 2 * DAY).toISOString() });
+    await recordPurchase(cafe, regular.id, 1_000);
+    const plain = await createCampaign({ fundedByPartnerId: cafe.id, bonusPercent: 100 });
+    const welcome = await createCampaign({ fundedByPartnerId: cafe.id, bonusPoints: 50, firstPurchaseAtPartner: true });
+    const crossBrand = await createCampaign({ fundedByPartnerId: cafe.id, bonusPercent: 200, afterPurchaseAtPartnerId: bookstore.id, afterPurchaseWithinDays: 3 });
+    const oneDay = await createCampaign({ fundedByPartnerId: cafe.id, bonusPercent: 200, afterPurchaseAtPartnerId: bookstore.id, afterPurchaseWithinDays: 1 });
+    const gold = await createCampaign({ fundedByPartnerId: cafe.id, bonusPoints: 5, minimumTier: "GOLD" });
+    const capped = await createCampaign({ fundedByPartnerId: bookstore.id, bonusPoints: 5, maxBonusPerMember: 5 });
+    const ended = await createCampaign({ fundedByPartnerId: cafe.id, bonusPoints: 5 });
+    await endCampaign(ended.id);
+    const mine = [plain, welcome, crossBrand, oneDay, gold, capped, ended].map((c) => c.id);
+    const ours = async (memberId: string) => (await offersOf(memberId)).filter((id) => mine.includes(id)).sort();
+    // The regular: earned at the bookstore 2 days ago (inside 3 days, not 1), already bought at the café, BASE tier.
+    expect(await ours(regular.id)).toEqual([plain.id, crossBrand.id, capped.id].sort());
+    expect(await ours(newcomer.id)).toEqual([plain.id, welcome.id, capped.id].sort());
+    // A bookstore purchase now: the capped campaign's 5 points are taken, and both cross-brand offers open.
+    await recordPurchase(bookstore, newcomer.id, 100);
+    expect(await ours(newcomer.id)).toEqual([plain.id, welcome.id, crossBrand.id, oneDay.id].sort());
+    expect((await gql(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: regular.id }, asMember(newcomer.id))).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+});

@@ -1,0 +1,91 @@
+import {
+  APPLY_CAMPAIGN_BONUSES,
+  RECORD_PURCHASES,
+} from "../../subgraphs/ledger/src/sql";
+import {
+  awardFor,
+  campaignBonus,
+  campaignStatus,
+  compareCampaigns,
+  coversPurchaseAt,
+  inCampaignWindow,
+  percentBonus,
+  withinAfterWindow,
+} from "../../subgraphs/ledger/src/rules";
+
+/** Campaign rules with numbers worked out by hand (README, "Campaigns and referrals"). */
+const at = (iso: string) => new Date(iso);
+
+describe("campaign rules", () => {
+  it("a percent bonus is floor(base points × percent / 100)", () => {
+    expect(percentBonus(100, 50)).toBe(50);
+    expect(percentBonus(19, 50)).toBe(9); // 9.5
+    expect(percentBonus(199, 10)).toBe(19); // 19.9
+    expect(percentBonus(3, 33)).toBe(0); // 0.99
+    expect(percentBonus(123, 200)).toBe(246);
+    expect(percentBonus(2_147_483_647, 1_000)).toBe(21_474_836_470); // exact past 2^31 (BigInt)
+  });
+
+  it("a fixed bonus ignores the base points; a percent one uses them", () => {
+    expect(campaignBonus({ bonusPoints: 500, bonusPercent: null }, 0)).toBe(500);
+    expect(campaignBonus({ bonusPoints: null, bonusPercent: 10 }, 123)).toBe(12);
+  });
+
+  it("the award is cut to the budget and the member's cap, never below 0", () => {
+    expect(awardFor(50, null, null)).toBe(50);
+    expect(awardFor(50, 30, null)).toBe(30);
+    expect(awardFor(50, 500, 10)).toBe(10);
+    expect(awardFor(50, 0, 100)).toBe(0);
+    expect(awardFor(50, -5, null)).toBe(0);
+  });
+
+  it("a campaign's window includes its start and excludes its end, to the millisecond", () => {
+    const [start, end] = [at("2026-12-05T00:00:00Z"), at("2026-12-07T00:00:00Z")];
+    expect(inCampaignWindow(start, end, at("2026-12-04T23:59:59.999Z"))).toBe(false);
+    expect(inCampaignWindow(start, end, at("2026-12-05T00:00:00Z"))).toBe(true);
+    expect(inCampaignWindow(start, end, at("2026-12-06T23:59:59.999Z"))).toBe(true);
+    expect(inCampaignWindow(start, end, at("2026-12-07T00:00:00Z"))).toBe(false);
+  });
+
+  it("cross-brand: the earlier purchase counts from exactly N × 24 h before up to, not including, the purchase's instant", () => {
+    const purchase = at("2026-12-10T12:00:00Z");
+    expect(withinAfterWindow(at("2026-12-03T12:00:00Z"), purchase, 7)).toBe(true);
+    expect(withinAfterWindow(at("2026-12-03T11:59:59Z"), purchase, 7)).toBe(false);
+    expect(withinAfterWindow(at("2026-12-10T11:59:59Z"), purchase, 7)).toBe(true);
+    expect(withinAfterWindow(at("2026-12-10T12:00:00Z"), purchase, 7)).toBe(false);
+  });
+
+  it("order: earlier start first, then earlier creation, then id", () => {
+    const c = (id: string, starts: string, created: string) => ({ id, startsAt: at(starts), createdAt: at(created) });
+    const list = [c("b", "2026-12-02T00:00:00Z", "2026-11-01T00:00:00Z"), c("a", "2026-12-02T00:00:00Z", "2026-11-01T00:00:00Z"),
+      c("z", "2026-12-01T00:00:00Z", "2026-11-05T00:00:00Z"), c("y", "2026-12-02T00:00:00Z", "2026-10-01T00:00:00Z")];
+    expect([...list].sort(compareCampaigns).map((x) => x.id)).toEqual(["z", "y", "a", "b"]);
+  });
+
+  it("which purchases a campaign covers", () => {
+    expect(coversPurchaseAt({ partnerIds: ["p1"], categories: [] }, "p1", "FUEL")).toBe(true);
+    expect(coversPurchaseAt({ partnerIds: ["p1"], categories: [] }, "p2", "FUEL")).toBe(false);
+    expect(coversPurchaseAt({ partnerIds: ["p1"], categories: ["FUEL"] }, "p2", "FUEL")).toBe(true);
+    expect(coversPurchaseAt({ partnerIds: [], categories: ["FUEL"] }, "p2", null)).toBe(false);
+    expect(coversPurchaseAt({ partnerIds: [], categories: [] }, "p9", "OTHER")).toBe(true);
+  });
+
+  it("status: ENDED over EXHAUSTED over SCHEDULED, else ACTIVE", () => {
+    const base = { startsAt: at("2026-12-05T00:00:00Z"), endsAt: at("2026-12-07T00:00:00Z"), endedAt: null, budgetPoints: 100, pointsAwarded: 0 };
+    expect(campaignStatus(base, at("2026-12-04T00:00:00Z"))).toBe("SCHEDULED");
+    expect(campaignStatus(base, at("2026-12-05T00:00:00Z"))).toBe("ACTIVE");
+    expect(campaignStatus({ ...base, pointsAwarded: 100 }, at("2026-12-05T00:00:00Z"))).toBe("EXHAUSTED");
+    expect(campaignStatus({ ...base, pointsAwarded: 100 }, at("2026-12-07T00:00:00Z"))).toBe("ENDED");
+    expect(campaignStatus({ ...base, endedAt: at("2026-12-05T01:00:00Z") }, at("2026-12-05T02:00:00Z"))).toBe("ENDED");
+  });
+
+  it("the SQL applies these rules as generated text, and record_purchases ends by calling it", () => {
+    const body = APPLY_CAMPAIGN_BONUSES.body;
+    expect(body).toContain("coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100)");
+    expect(body).toContain("(c.starts_at <= m.earned_at AND m.earned_at < c.ends_at)");
+    expect(body).toContain("(o.earned_at >= m.earned_at - make_interval(days => c.after_within_days) AND o.earned_at < m.earned_at)");
+    expect(body).toContain("ORDER BY c.starts_at, c.created_at, c.id, m.ord");
+    expect(body).toContain("greatest(0, least(r.bonus, coalesce(v_budget - v_awarded, r.bonus), coalesce(r.max_bonus_per_member - coalesce(v_member_points, 0), r.bonus)))");
+    expect(RECORD_PURCHASES.body.trimEnd().split("\n").slice(-2)[0]).toBe("  PERFORM apply_campaign_bonuses(p_keys, p_expires_at, p_tier_from, p_tier_thresholds, p_now, p_points_cap);");
+  });
+});
