@@ -7,6 +7,7 @@ import type { Logger } from "../shared/src/logger";
 import type { Stack } from "../tools/stack/services";
 import type { GatewayName } from "./gateways";
 import { type LoadResult, type LoadSample, type LoadOptions, runLoad, sampleLoad, summarize } from "./load";
+import { createBenchCampaigns, endBenchCampaigns } from "./campaigns";
 import { groupSizesOf, measurePurchaseCapacity } from "./purchase-capacity";
 import type { RunResults, ScenarioResult } from "./report";
 import { type BenchData, headlineRequests, purchaseRequests, referencePrefix } from "./scenarios";
@@ -103,9 +104,17 @@ async function measurePurchases(context: BenchContext, runIndex: number): Promis
   // One group in flight per ledger process, as the ledger writes them (PURCHASE_WRITE_GROUPS, default 1).
   const groupsInFlight = options.workers * Number(stack.env.PURCHASE_WRITE_GROUPS || 1);
   const capacity = await measurePurchaseCapacity({ env: stack.env, data, groupSizes, concurrency: groupsInFlight, durationSeconds: options.duration, referencePrefix: referencePrefix(`direct${runIndex}`), log });
+  // The same load with 50 active campaigns (issue 17), then plain again: the two plain windows,
+  // before and after, are the plain figure the campaigns' ratio is taken against (drift weighs on both alike).
+  const campaignIds = await createBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, data);
+  const withCampaigns = await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, referencePrefix(`campaigns${runIndex}`)) });
+  const bonusPoints = await endBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, campaignIds);
+  const plainAfter = await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, referencePrefix(`after${runIndex}`)) });
+  const campaigns = { count: campaignIds.length, bonusPoints, plainPerSecond: (purchases.requestsPerSecond + plainAfter.requestsPerSecond) / 2, ...withCampaigns };
   const verify = await ledgerVerify(stack.env);
   say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)}; direct ${capacity.purchasesPerSecond.toFixed(1)}/s (mean group ${capacity.meanGroupSize.toFixed(2)}); ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
-  return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, capacity };
+  say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (plain after: ${plainAfter.requestsPerSecond.toFixed(1)} req/s); ${bonusPoints} bonus points awarded`);
+  return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, capacity, campaigns };
 }
 
 export const summary = (r: LoadResult) => `${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${r.failures} failures, ${r.shed} shed`;

@@ -11,7 +11,7 @@ export interface RunFigures {
   /** Per gateway measured in this run (skipped pairings are absent), per concurrency ("16"). */
   headline: Partial<Record<GatewayName, Record<string, LoadResult>>>;
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
-  recordPurchase: LoadResult & { verifyClean: boolean; directPerSecond: number };
+  recordPurchase: LoadResult & { verifyClean: boolean; directPerSecond: number; campaigns?: CampaignPurchases };
 }
 
 export interface Target {
@@ -47,6 +47,9 @@ export function bestBelow(byConcurrency: Record<string, LoadResult>, c: string):
   return Math.max(0, ...Object.keys(byConcurrency).filter((k) => Number(k) < Number(c)).map((k) => byConcurrency[k].requestsPerSecond));
 }
 
+/** recordPurchase with active campaigns (bench/campaigns.ts), and the plain figure around it. */
+export type CampaignPurchases = LoadResult & { count: number; bonusPoints: number; plainPerSecond: number };
+
 export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
   const targets: Target[] = [];
   const ours = run.headline.coalition ?? {};
@@ -77,6 +80,11 @@ export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
   const clean = recordPurchase.verifyClean && recordPurchase.failures === 0;
   const share = ratio(recordPurchase.requestsPerSecond, recordPurchase.directPerSecond);
   targets.push({ name: "recordPurchase end to end vs record_purchases called directly (verify clean, no failures)", measured: share, goal: "≥ 0.6×", met: clean && share >= 0.6 });
+  const campaigns = recordPurchase.campaigns;
+  if (campaigns) {
+    const kept = ratio(campaigns.requestsPerSecond, campaigns.plainPerSecond);
+    targets.push({ name: `recordPurchase with ${campaigns.count} active campaigns vs without (verify clean, no failures)`, measured: kept, goal: "≥ 0.8×", met: clean && campaigns.failures === 0 && kept >= 0.8 });
+  }
   return targets;
 }
 

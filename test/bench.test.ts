@@ -58,6 +58,9 @@ describe("npm run bench -- --quick --repeat 2", () => {
       expect(run.recordPurchase.capacity.meanGroupSize).toBeGreaterThanOrEqual(1);
       expect(run.recordPurchase.capacity.purchases).toBeGreaterThan(0);
       expect(run.recordPurchase.capacity.failures).toBe(0);
+      // The same load with the 50 campaigns of bench/campaigns.ts: bonuses were posted, nothing failed.
+      expect(run.recordPurchase.campaigns).toMatchObject({ count: 50, failures: 0 });
+      expect(run.recordPurchase.campaigns.bonusPoints).toBeGreaterThan(0);
     }
   });
 
