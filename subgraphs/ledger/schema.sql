@@ -18,6 +18,48 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_kind_check CHECK (kind = ANY (ARRAY
 ALTER TABLE accounts ADD CONSTRAINT accounts_kind_owner_key UNIQUE (kind, owner_id);
 ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY (id);
 
+CREATE TABLE adjustments (
+  transaction_id uuid NOT NULL,
+  member_id uuid NOT NULL,
+  reason text NOT NULL,
+  note text NOT NULL,
+  made_by text NOT NULL,
+  funded_by_partner_id uuid
+);
+ALTER TABLE adjustments ADD CONSTRAINT adjustments_note_check CHECK (length(note) >= 1 AND length(note) <= 500);
+ALTER TABLE adjustments ADD CONSTRAINT adjustments_pkey PRIMARY KEY (transaction_id);
+ALTER TABLE adjustments ADD CONSTRAINT adjustments_reason_check CHECK (reason = ANY (ARRAY['GOODWILL'::text, 'CORRECTION'::text, 'MIGRATION'::text, 'FRAUD'::text]));
+ALTER TABLE adjustments ADD CONSTRAINT adjustments_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
+CREATE TRIGGER adjustments_append_only BEFORE DELETE OR UPDATE ON adjustments FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only();
+CREATE TRIGGER adjustments_no_truncate BEFORE TRUNCATE ON adjustments FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
+
+CREATE TABLE audit_events (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  occurred_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  member_id uuid,
+  partner_id uuid,
+  target_id text,
+  request_id text,
+  outcome text NOT NULL,
+  error_code text
+);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_action_check CHECK (length(action) >= 1 AND length(action) <= 100);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_actor_check CHECK (length(actor) >= 1 AND length(actor) <= 200);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_check CHECK ((outcome = 'FAILED'::text) = (error_code IS NOT NULL));
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_error_code_check CHECK (length(error_code) <= 50);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_outcome_check CHECK (outcome = ANY (ARRAY['SUCCEEDED'::text, 'FAILED'::text]));
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_request_id_check CHECK (length(request_id) <= 128);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_target_id_check CHECK (length(target_id) <= 200);
+CREATE INDEX audit_events_actor_idx ON public.audit_events USING btree (actor, occurred_at DESC, id DESC);
+CREATE INDEX audit_events_member_idx ON public.audit_events USING btree (member_id, occurred_at DESC, id DESC) WHERE (member_id IS NOT NULL);
+CREATE INDEX audit_events_partner_idx ON public.audit_events USING btree (partner_id, occurred_at DESC, id DESC) WHERE (partner_id IS NOT NULL);
+CREATE INDEX audit_events_time_idx ON public.audit_events USING btree (occurred_at DESC, id DESC);
+CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_are_append_only();
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_are_append_only();
+
 CREATE TABLE campaign_bonuses (
   transaction_id uuid NOT NULL,
   campaign_id uuid,
@@ -144,6 +186,14 @@ CREATE INDEX lots_transaction_idx ON public.lots USING btree (transaction_id);
 CREATE TRIGGER lots_pending_days_insert AFTER INSERT ON lots REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lots_move_pending_days();
 CREATE TRIGGER lots_pending_days_update AFTER UPDATE ON lots REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lots_move_pending_days();
 
+CREATE TABLE member_earn_months (
+  month date NOT NULL,
+  member_id uuid NOT NULL,
+  partner_id uuid NOT NULL
+);
+ALTER TABLE member_earn_months ADD CONSTRAINT member_earn_months_month_check CHECK (EXTRACT(day FROM month) = 1::numeric);
+ALTER TABLE member_earn_months ADD CONSTRAINT member_earn_months_pkey PRIMARY KEY (month, member_id, partner_id);
+
 CREATE TABLE member_erasures (
   member_id uuid NOT NULL,
   transaction_id uuid,
@@ -226,6 +276,7 @@ ALTER TABLE purchases ADD CONSTRAINT purchases_points_check CHECK (points >= 0);
 ALTER TABLE purchases ADD CONSTRAINT purchases_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
 CREATE INDEX purchases_earned_idx ON public.purchases USING btree (member_id, earned_at) INCLUDE (available_at, base_points, reversed_base_points);
 CREATE INDEX purchases_pending_idx ON public.purchases USING btree (member_id, available_at) INCLUDE (earned_at, base_points, reversed_base_points);
+CREATE TRIGGER purchases_note_earn_months AFTER INSERT ON purchases REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchases_note_earn_months();
 CREATE TRIGGER purchases_pending_days_insert AFTER INSERT ON purchases REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchases_move_pending_days();
 CREATE TRIGGER purchases_pending_days_update AFTER UPDATE ON purchases REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchases_move_pending_days();
 
@@ -385,6 +436,14 @@ BEGIN
   END LOOP;
 END $function$;
 
+CREATE OR REPLACE FUNCTION public.audit_events_are_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      RAISE EXCEPTION 'the audit trail is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+    END $function$;
+
 CREATE OR REPLACE FUNCTION public.ledger_history_is_append_only()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -460,6 +519,17 @@ AS $function$
         ) moved GROUP BY 1, 2 HAVING sum(delta) <> 0 ORDER BY 1, 2
         ON CONFLICT (member_id, day) DO UPDATE SET base_points = pending_days.base_points + EXCLUDED.base_points;
       END IF;
+      RETURN NULL;
+    END $function$;
+
+CREATE OR REPLACE FUNCTION public.purchases_note_earn_months()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      INSERT INTO member_earn_months (month, member_id, partner_id)
+      SELECT DISTINCT date_trunc('month', earned_at AT TIME ZONE 'UTC')::date, member_id, partner_id FROM new_rows ORDER BY 1, 2, 3
+      ON CONFLICT DO NOTHING;
       RETURN NULL;
     END $function$;
 

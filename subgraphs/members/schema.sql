@@ -6,6 +6,33 @@ CREATE EXTENSION "uuid-ossp";
 CREATE SEQUENCE migrations_id_seq AS integer START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 2147483647;
 CREATE SEQUENCE partner_account_history_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807;
 
+CREATE TABLE audit_events (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  occurred_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  member_id uuid,
+  partner_id uuid,
+  target_id text,
+  request_id text,
+  outcome text NOT NULL,
+  error_code text
+);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_action_check CHECK (length(action) >= 1 AND length(action) <= 100);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_actor_check CHECK (length(actor) >= 1 AND length(actor) <= 200);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_check CHECK ((outcome = 'FAILED'::text) = (error_code IS NOT NULL));
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_error_code_check CHECK (length(error_code) <= 50);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_outcome_check CHECK (outcome = ANY (ARRAY['SUCCEEDED'::text, 'FAILED'::text]));
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_request_id_check CHECK (length(request_id) <= 128);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_target_id_check CHECK (length(target_id) <= 200);
+CREATE INDEX audit_events_actor_idx ON public.audit_events USING btree (actor, occurred_at DESC, id DESC);
+CREATE INDEX audit_events_member_idx ON public.audit_events USING btree (member_id, occurred_at DESC, id DESC) WHERE (member_id IS NOT NULL);
+CREATE INDEX audit_events_partner_idx ON public.audit_events USING btree (partner_id, occurred_at DESC, id DESC) WHERE (partner_id IS NOT NULL);
+CREATE INDEX audit_events_time_idx ON public.audit_events USING btree (occurred_at DESC, id DESC);
+CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_are_append_only();
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_are_append_only();
+
 CREATE TABLE member_erasures (
   member_id uuid NOT NULL,
   requested_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -61,6 +88,14 @@ ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_status_check CHECK 
 CREATE TRIGGER partner_accounts_history_delete AFTER DELETE ON partner_accounts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION partner_account_history_record();
 CREATE TRIGGER partner_accounts_history_insert AFTER INSERT ON partner_accounts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION partner_account_history_record();
 CREATE TRIGGER partner_accounts_history_update AFTER UPDATE ON partner_accounts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION partner_account_history_record();
+
+CREATE OR REPLACE FUNCTION public.audit_events_are_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      RAISE EXCEPTION 'the audit trail is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+    END $function$;
 
 CREATE OR REPLACE FUNCTION public.partner_account_history_record()
  RETURNS trigger
