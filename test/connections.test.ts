@@ -71,14 +71,19 @@ describe("cursor connections", () => {
   });
 
   it("membersConnection pages admins through the members in enrolment order, as members does", async () => {
-    const { members } = await ok(`{ members(first: 100) { id } }`);
+    // Other suites enrol members meanwhile (at the end of the order): each list read later may be longer, never different before.
     const query = `query($after: String) { membersConnection(first: 100, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
     const { membersConnection } = await ok(query, { after: null });
-    expect(membersConnection.edges.map((edge: { node: unknown }) => edge.node)).toEqual(members);
+    const { members } = await ok(`{ members(first: 100) { id } }`);
+    const page = membersConnection.edges.map((edge: { node: unknown }) => edge.node);
+    expect(page.length).toBeGreaterThan(1);
+    expect(members.slice(0, page.length)).toEqual(page);
     // From the middle: the page after a member is what follows it in `members`.
     const middle = membersConnection.edges[Math.floor(membersConnection.edges.length / 2)];
     const rest = (await ok(query, { after: middle.cursor })).membersConnection.edges.map((edge: { node: unknown }) => edge.node);
-    expect(rest).toEqual(members.slice(members.findIndex((m: { id: string }) => m.id === middle.node.id) + 1).slice(0, 100));
+    const following = members.slice(members.findIndex((m: { id: string }) => m.id === middle.node.id) + 1);
+    expect(rest.slice(0, following.length)).toEqual(following.slice(0, rest.length));
+    expect(rest.length).toBeGreaterThanOrEqual(Math.min(following.length, 100));
     await fails(`{ membersConnection(first: 1) { edges { node { id } } } }`, {}, "FORBIDDEN", asMember(member.id));
   });
 

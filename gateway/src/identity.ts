@@ -5,6 +5,7 @@ import { type JWTPayload, createRemoteJWKSet, decodeProtectedHeader, jwtVerify }
 import { TOKEN_CLOCK_SKEW_SECONDS, jwtMaxTtlSeconds, tokenTimeError, verifyToken } from "../../shared/src/auth/jwt";
 import { hashApiKey } from "../../shared/src/auth/api-key";
 import type { Identity } from "../../shared/src/auth/proof";
+import { erasureCheckCacheMs } from "../../shared/src/config";
 import { SubgraphClient } from "../../shared/src/subgraph-client";
 import { isUuid } from "../../shared/src/validation";
 
@@ -30,6 +31,11 @@ export class Identifier {
   private readonly members = new SubgraphClient("members");
   /** Member ids known to be erased (an erasure is never undone). */
   private readonly erased = new Set<string>();
+  /** Member id -> until when it is known NOT to be erased (ERASURE_CHECK_CACHE_MS; eraseMember waits that long). */
+  private readonly notErased = new Map<string, number>();
+  /** One question to the members service per member at a time, however many requests ask. */
+  private readonly asking = new Map<string, Promise<boolean>>();
+  private readonly notErasedMs = erasureCheckCacheMs();
   /** Key hash -> partner, briefly: a revoked key stops working within `cacheMs`. */
   private readonly cache = new Map<string, { partnerId: string | null; until: number }>();
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
@@ -99,13 +105,23 @@ export class Identifier {
   }
 
   /**
-   * Whether the member was erased: asked of the members service on every member request (an erased
-   * member's token must fail from the moment the erasure begins, in every gateway), and remembered only
-   * once true, since an erasure is forever. The members service down fails member requests closed
-   * (UPSTREAM_UNAVAILABLE), never open.
+   * Whether the member was erased, from the members service (`memberErased`). "Erased" is remembered
+   * for ever (an erasure is never undone); "not erased" for ERASURE_CHECK_CACHE_MS only, and
+   * `eraseMember` waits that long before it answers, so from its answer on every gateway refuses the
+   * member's tokens. The members service down fails member requests closed (UPSTREAM_UNAVAILABLE), never open.
    */
   private async isErased(memberId: string): Promise<boolean> {
     if (this.erased.has(memberId)) return true;
+    if ((this.notErased.get(memberId) ?? 0) > Date.now()) return false;
+    let asked = this.asking.get(memberId);
+    if (!asked) {
+      asked = this.askErased(memberId).finally(() => this.asking.delete(memberId));
+      this.asking.set(memberId, asked);
+    }
+    return asked;
+  }
+
+  private async askErased(memberId: string): Promise<boolean> {
     // A span of its own, so a trace shows this call beside the query plan's fetches (a no-op without telemetry).
     const { memberErased } = await trace.getTracer("coalition-gateway").startActiveSpan("gateway.identity", async (span) => {
       try {
@@ -117,6 +133,9 @@ export class Identifier {
     if (memberErased) {
       if (this.erased.size > 100_000) this.erased.clear();
       this.erased.add(memberId);
+    } else if (this.notErasedMs > 0) {
+      if (this.notErased.size > 100_000) this.notErased.clear();
+      this.notErased.set(memberId, Date.now() + this.notErasedMs);
     }
     return memberErased;
   }

@@ -170,3 +170,10 @@ export function loadSettings<T>(read: (reader: EnvReader) => T, env: NodeJS.Proc
   reader.done();
   return settings;
 }
+
+/**
+ * ERASURE_CHECK_CACHE_MS (1000): how long a gateway may remember that a member is NOT erased. An
+ * erasure waits this long before it answers, so every gateway refuses the member's tokens once
+ * `eraseMember` has answered (0: ask the members service on every member request).
+ */
+export const erasureCheckCacheMs = (): number => intFromEnv("ERASURE_CHECK_CACHE_MS", 1000);

@@ -60,4 +60,5 @@ export const JSONScalar = new GraphQLScalarType({
 export const memberDataDocs = {
   ledgerPart: "Internal: the ledger's part of Member.dataExport (every ledger row of the member). The member themself or an admin.",
   catalogPart: "Internal: the catalog's part of Member.dataExport (the member's redemptions and vouchers). The member themself or an admin.",
+  partnersPart: "Internal: the partners service's part of Member.dataExport (its audit lines about the member). The member themself or an admin.",
 } as const;

@@ -12,6 +12,7 @@ export function createContext(dataSource: DataSource, req?: IncomingMessage, ide
   const partners = new PartnerService(dataSource);
   return {
     identity,
+    dataSource,
     requestId: requestIdOf(req),
     auditRows: (filter: Parameters<typeof readAuditRows>[2], after: Parameters<typeof readAuditRows>[3], limit: number) => readAuditRows(dataSource.manager, "partners", filter, after, limit),
     partners, apiKeys: new ApiKeyService(dataSource), loaders: { partner: createPartnerLoader(partners) } };

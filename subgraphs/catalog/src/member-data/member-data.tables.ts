@@ -5,4 +5,7 @@ import type { MemberDataTable } from "../../../../shared/src/member-data/member-
  * exactly these (test/member-export.test.ts fails when a table with a member id is missing).
  * Redemptions carry the vouchers (code, used, cancelled).
  */
-export const CATALOG_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [{ table: "redemptions", orderBy: "created_at, id" }];
+export const CATALOG_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
+  { table: "redemptions", orderBy: "created_at, id" },
+  { table: "audit_events", orderBy: "occurred_at, id" },
+];

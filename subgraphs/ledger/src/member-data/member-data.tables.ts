@@ -23,4 +23,10 @@ export const LEDGER_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
   { table: "pending_days", orderBy: "day" },
   { table: "transfer_days", orderBy: "day" },
   { table: "member_erasures", orderBy: "member_id" },
+  { table: "adjustments", orderBy: "transaction_id" },
+  { table: "campaign_bonuses", orderBy: "transaction_id" },
+  { table: "campaign_member_points", orderBy: "campaign_id" },
+  { table: "referrals", where: "referred_member_id = $1 OR referrer_member_id = $1", orderBy: "referred_member_id" },
+  { table: "member_earn_months", orderBy: "month, partner_id" },
+  { table: "audit_events", orderBy: "occurred_at, id" },
 ];

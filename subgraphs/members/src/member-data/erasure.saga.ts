@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { type AuditLine, recordAudit } from "../../../../shared/src/audit/record-audit";
+import { erasureCheckCacheMs } from "../../../../shared/src/config";
 import { notFound } from "../../../../shared/src/errors";
 import type { Logger } from "../../../../shared/src/logger";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
@@ -30,8 +31,16 @@ export class ErasureSaga {
   /** Erases the member (or finishes an erasure begun before). NOT_FOUND when there never was such a member. */
   async erase(memberId: string, audit: AuditLine): Promise<void> {
     if (!(await this.removePersonalData(memberId, audit))) throw notFound(`No member with id ${memberId}`);
-    crashPoint("after-personal-data");
-    await this.finish(memberId);
+    const begun = Date.now();
+    try {
+      crashPoint("after-personal-data");
+      await this.finish(memberId);
+    } finally {
+      // A gateway may remember "not erased" for ERASURE_CHECK_CACHE_MS: once this answers, success or
+      // not (the personal data is gone either way), every gateway refuses the member's tokens.
+      const wait = erasureCheckCacheMs() - (Date.now() - begun);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   /** True once the member's erasure has begun (their tokens are refused from then on). */

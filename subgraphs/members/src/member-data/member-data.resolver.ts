@@ -15,21 +15,22 @@ export const MEMBER_DATA_EXPORT_FORMAT = "coalition-member-data/1";
 
 @Resolver(() => Member)
 export class MemberDataResolver {
-  @Directive(`@requires(fields: "ledgerDataExport catalogDataExport")`)
+  @Directive(`@requires(fields: "ledgerDataExport catalogDataExport partnersDataExport")`)
   @FieldResolver(() => JSONScalar, {
     description:
       "Everything the coalition holds about the member (GDPR article 15), as one JSON document: " +
-      '`{ format, memberId, exportedAt, services: { members: { <table>: [rows] }, ledger: {…}, catalog: {…} } }`. Each service contributes its own ' +
+      '`{ format, memberId, exportedAt, services: { members: { <table>: [rows] }, ledger: {…}, catalog: {…}, partners: {…} } }`. Each service contributes its own ' +
       "tables, every row of the member as stored (column names as in the database, times in ISO 8601): the profile, partner links and their " +
-      "history, every ledger entry and transaction, lots, holds, purchases, running totals, redemptions and vouchers. The partners service holds " +
-      "nothing about members. Only the member themself and admins (anyone else: FORBIDDEN); a service that cannot answer: UPSTREAM_UNAVAILABLE.",
+      "history, every ledger entry and transaction, lots, holds, purchases, running totals, adjustments, campaign bonuses, referrals, " +
+      "redemptions and vouchers, and every service's audit lines about the member (the partners service holds nothing else about members). Only the member themself and admins (anyone else: FORBIDDEN); a service that cannot answer: UPSTREAM_UNAVAILABLE.",
   })
   async dataExport(@Root() member: Member, @Ctx() { identity, dataSource, requestId }: Context): Promise<unknown> {
     requireSelf(identity, member.id);
     const ledger = member.ledgerDataExport as MemberDataPart | null | undefined;
     const catalog = member.catalogDataExport as MemberDataPart | null | undefined;
+    const partners = member.partnersDataExport as MemberDataPart | null | undefined;
     // A part missing means its service did not answer: never a partial export that looks complete.
-    if (!ledger?.tables || !catalog?.tables) {
+    if (!ledger?.tables || !catalog?.tables || !partners?.tables) {
       throw appError("UPSTREAM_UNAVAILABLE", "A service holding part of the member's data did not answer; try again shortly");
     }
     // The export and its audit line in one transaction: no export leaves without its line.
@@ -42,7 +43,7 @@ export class MemberDataResolver {
       format: MEMBER_DATA_EXPORT_FORMAT,
       memberId: member.id,
       exportedAt: new Date().toISOString(),
-      services: { members: own.tables, ledger: ledger.tables, catalog: catalog.tables },
+      services: { members: own.tables, ledger: ledger.tables, catalog: catalog.tables, partners: partners.tables },
     };
   }
 

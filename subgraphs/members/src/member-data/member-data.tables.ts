@@ -9,4 +9,5 @@ export const MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
   { table: "partner_accounts", orderBy: "linked_at, partner_id" },
   { table: "partner_account_history", orderBy: "id" },
   { table: "member_erasures", orderBy: "member_id" },
+  { table: "audit_events", orderBy: "occurred_at, id" },
 ];

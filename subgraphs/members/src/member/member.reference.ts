@@ -1,7 +1,7 @@
 import type { Context } from "../context";
 import type { Member } from "./member.type";
 
-type MemberReference = Pick<Member, "id" | "ledgerDataExport" | "catalogDataExport">;
+type MemberReference = Pick<Member, "id" | "ledgerDataExport" | "catalogDataExport" | "partnersDataExport">;
 
 /**
  * `_entities` for Member: batched through the request's loader; null for unknown ids. The other
@@ -17,6 +17,7 @@ export const memberReference = {
       if (member && context.identity.kind === "admin") await context.loaders.profileRead.load(member.id);
       if (member && "ledgerDataExport" in reference) member.ledgerDataExport = reference.ledgerDataExport;
       if (member && "catalogDataExport" in reference) member.catalogDataExport = reference.catalogDataExport;
+      if (member && "partnersDataExport" in reference) member.partnersDataExport = reference.partnersDataExport;
       return member;
     },
   },

@@ -25,6 +25,10 @@ export class Member {
   @Field(() => JSONScalar, { nullable: true, description: memberDataDocs.catalogPart })
   catalogDataExport?: unknown;
 
+  @Directive("@external")
+  @Field(() => JSONScalar, { nullable: true, description: memberDataDocs.partnersPart })
+  partnersDataExport?: unknown;
+
   static from(record: MemberRecord): Member {
     return Object.assign(new Member(), record);
   }
