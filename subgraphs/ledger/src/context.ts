@@ -3,6 +3,8 @@ import { createLinkedPartnersLoader } from "../../../shared/src/auth/linked-part
 import type { Identity } from "../../../shared/src/auth/proof";
 import { SubgraphClient } from "../../../shared/src/subgraph-client";
 import { createActivityLoader } from "./activity/activity.loader";
+import { ClearingService } from "./clearing/clearing.service";
+import { TermsService } from "./clearing/terms.service";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
@@ -25,6 +27,8 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
     holds: new HoldService(dataSource, clock),
     reversals: new ReversalService(dataSource, clock),
     transfers: new TransferService(dataSource, clock, members),
+    clearing: new ClearingService(dataSource, clock),
+    terms: new TermsService(dataSource, clock, new SubgraphClient("partners", requestId)),
     loaders: {
       standing: createStandingLoader(manager, clock),
       linkedPartners: createLinkedPartnersLoader(members),

@@ -19,7 +19,7 @@ export const subgraph: Subgraph<Context> = {
   migrations,
   buildSchema,
   createContext: (dataSource, req, identity) => createContext(dataSource, identity, clock, requestIdOf(req)),
-  settings: ["EXPIRY_RUN_SECONDS", "HOLD_TTL_SECONDS", "PARTNER_CACHE_SECONDS", "POINTS_EXPIRY_MONTHS", "PURCHASE_GROUP_MAX", "PURCHASE_WRITE_GROUPS", "TRANSFER_DAILY_LIMIT"],
+  settings: ["EXPIRY_RUN_SECONDS", "HOLD_TTL_SECONDS", "PARTNER_CACHE_SECONDS", "POINTS_EXPIRY_MONTHS", "PURCHASE_GROUP_MAX", "PURCHASE_WRITE_GROUPS", "SETTLEMENT_CURRENCY", "TRANSFER_DAILY_LIMIT"],
 };
 
 export type { Context };

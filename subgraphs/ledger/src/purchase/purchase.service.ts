@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { refusingPastPrepaidAllowance } from "../clearing/prepaid-limit";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
@@ -78,11 +79,12 @@ export class PurchaseService {
       // The tier bonus of a purchase recorded late is the member's tier when it was made (README, Tiers).
       tierAt: occurredAt,
     };
-    let written = await this.writer.write(purchase);
+    // A PREPAID partner past its allowance: the database refuses the purchase (sql/clearing.ts), nothing is written.
+    let written = await refusingPastPrepaidAllowance(this.writer.write(purchase));
     if (written.outcome === "UNKNOWN_MEMBER") {
       // The ledger has never seen this member: the members service says whether they exist.
       if (!(await this.references.memberExists(memberId, this.requestId))) throw notFound(`No member with id ${memberId}`);
-      written = await this.writer.write({ ...purchase, memberVouched: true });
+      written = await refusingPastPrepaidAllowance(this.writer.write({ ...purchase, memberVouched: true }));
     }
     if (written.outcome === "CONFLICT") throw idempotencyConflict(idempotencyKey);
     if (written.outcome === "LIMIT_EXCEEDED") throw memberPointsLimitExceeded(written.figure, written.wouldBe);

@@ -12,6 +12,9 @@
  * - transfers.ts  transfer limits
  * - cap.ts        the member points cap (MEMBER_POINTS_CAP)
  * - calendar.ts   month and day arithmetic in UTC
+ * - clearing.ts   the clearing house: statement lines, prices, rounding, statement figures
+ * - clearing-periods.ts  settlement periods (YYYY-MM), terms limits, the statement hash chain
+ * - clearing-statement.ts  a statement from its totals (live, closed and audited alike), counterparts, report totals
  */
 export * from "./calendar";
 export * from "./cap";
@@ -22,3 +25,6 @@ export * from "./refunds";
 export * from "./tiers";
 export * from "./transfers";
 export * from "./windows";
+export * from "./clearing";
+export * from "./clearing-periods";
+export * from "./clearing-statement";

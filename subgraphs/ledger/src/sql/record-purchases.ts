@@ -23,7 +23,7 @@ export interface FunctionDefinition {
  * (its down() re-creates the definition it replaced, frozen in the older migration).
  * test/ledger-sql.test.ts fails while the database's function differs from this text.
  */
-export const RECORD_PURCHASES: FunctionDefinition = {
+export const RECORD_PURCHASES_UNPRICED: FunctionDefinition = {
   name: "record_purchases",
   arguments:
     "p_keys text[], p_fingerprints text[], p_members uuid[], p_partners uuid[], p_references text[], p_amounts bigint[], " +
@@ -126,6 +126,36 @@ BEGIN
   WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot) AND NOT EXISTS (SELECT FROM fresh f WHERE f.slot = i.slot);
 END `,
 };
+
+/**
+ * The clearing house's two edits to the text above (sql/clearing.ts values the postings by trigger):
+ * each transaction records when the ledger wrote it (`posted_at`, the period it belongs to), and each
+ * lot the issue price it was charged at (the price refunds and expiry are valued at later). Applied
+ * to the text above, so an edit there flows into the installed definition; RECORD_PURCHASES_UNPRICED
+ * stays what the RecordPurchasesFromRules migration installed (the ClearingHouse migration's down()).
+ */
+export const RECORD_PURCHASES: FunctionDefinition = {
+  ...RECORD_PURCHASES_UNPRICED,
+  body: replaceOnce(
+    replaceOnce(
+      RECORD_PURCHASES_UNPRICED.body,
+      `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at)
+    SELECT 'EARN', p.key, p.fingerprint, p.partner, p.reference, p.earned_at FROM checked p`,
+      `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at)
+    SELECT 'EARN', p.key, p.fingerprint, p.partner, p.reference, p.earned_at, p_now FROM checked p`,
+    ),
+    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
+    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at FROM made m`,
+    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
+    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at, clearing_issue_price(m.partner, p_now) FROM made m`,
+  ),
+};
+
+function replaceOnce(text: string, from: string, to: string): string {
+  const at = text.indexOf(from);
+  if (at === -1 || text.indexOf(from, at + 1) !== -1) throw new Error(`record_purchases: expected exactly one "${from.slice(0, 60)}…"`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
 
 export const createFunctionSql = (f: FunctionDefinition) =>
   `CREATE FUNCTION ${f.name}(${f.arguments}) RETURNS ${f.returns} LANGUAGE ${f.language} AS $function$${f.body}$function$`;

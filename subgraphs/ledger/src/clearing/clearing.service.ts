@@ -1,0 +1,192 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { badInput } from "../../../../shared/src/errors";
+import type { Clock } from "../clock";
+import { partnerStub } from "../partner/partner.type";
+import {
+  GENESIS_HASH,
+  type StatementRecord,
+  canonicalJson,
+  chainHash,
+  periodHasEnded,
+  reportTotals,
+  statementHash,
+  statementRecord,
+  statementText,
+} from "../rules";
+import { settlementCurrency } from "../settings";
+import { CLEARING_LOCK_KEY } from "../sql";
+import { floatThrough, lineTotals, liveRecords, matrixCells, openFrom, periodText, requirePeriod } from "./clearing.totals";
+import { ClearingReport, SettlementLine, SettlementLineKind, SettlementStatement, SettlementStatus } from "./statement.types";
+
+/** What a closed period stores besides its statements (settlement_periods.content; the report's hash covers it). */
+export interface ClosedReportContent {
+  period: string;
+  currency: string;
+  closedAt: string;
+  statements: { partnerId: string; number: number; hash: string }[];
+  moneyIn: number;
+  moneyOut: number;
+  margin: number;
+  float: number;
+  coalitionPointsIssued: number;
+}
+
+interface StoredStatement {
+  number: string;
+  content: string;
+  hash: string;
+}
+
+/**
+ * Statements and clearing reports: live ones from the running totals, closed ones as stored; and
+ * closing a period (README, "The clearing house").
+ */
+export class ClearingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly currency = settlementCurrency(),
+  ) {}
+
+  async statement(partnerId: string, period: string): Promise<SettlementStatement> {
+    const start = requirePeriod(period);
+    const manager = this.dataSource.manager;
+    const open = await openFrom(manager);
+    if (open && start < open) {
+      const [stored]: StoredStatement[] = await manager.query(
+        `SELECT number::text, content, hash FROM settlement_statements WHERE partner_id = $1 AND period = $2::date`,
+        [partnerId, `${periodText(start)}-01`],
+      );
+      if (stored) return toStatement(JSON.parse(stored.content), SettlementStatus.CLOSED, Number(stored.number), stored.hash);
+      return toStatement(statementRecord(periodText(start), partnerId, this.currency, [], []), SettlementStatus.CLOSED, null, null);
+    }
+    const totals = await lineTotals(manager, start, [partnerId]);
+    const record = statementRecord(periodText(start), partnerId, this.currency, totals.get(partnerId) ?? [], await matrixCells(manager, start, partnerId));
+    return toStatement(record, SettlementStatus.OPEN, null, null);
+  }
+
+  async report(period: string): Promise<ClearingReport> {
+    const start = requirePeriod(period);
+    const manager = this.dataSource.manager;
+    const stored = await this.storedReport(manager, start);
+    if (stored) return stored;
+    const { records, coalitionPoints } = await liveRecords(manager, start, this.currency);
+    return Object.assign(new ClearingReport(), {
+      period: periodText(start),
+      status: SettlementStatus.OPEN,
+      currency: this.currency,
+      closedAt: null,
+      hash: null,
+      statements: records.map((r) => toStatement(r, SettlementStatus.OPEN, null, null)),
+      ...reportTotals(records, coalitionPoints),
+      float: await floatThrough(manager, start),
+    });
+  }
+
+  /**
+   * Freezes a period: under the clearing lock taken alone (writers of the running totals hold it
+   * shared until they commit, so none is half-way), stores every partner's statement with its number
+   * and chained hash, stores the report, and moves the open period on: a movement posted for the
+   * closed month afterwards fails retryably (55P03) and, retried, lands in the open one. Closing a
+   * closed period returns what was stored.
+   */
+  async close(period: string): Promise<ClearingReport> {
+    const start = requirePeriod(period);
+    const now = this.clock.now();
+    if (!periodHasEnded(start, now)) throw badInput(`${periodText(start)} has not ended yet: a period can be closed once its month is over (UTC)`, "period");
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [CLEARING_LOCK_KEY]);
+      await tx.query(`SELECT 1 FROM clearing_state FOR UPDATE`);
+      const stored = await this.storedReport(tx, start);
+      if (stored) return stored;
+      const open = await openFrom(tx);
+      const first = open ?? (await this.earliestPeriod(tx));
+      if (first && first < start) throw badInput(`Periods close in order: close ${periodText(first)} first`, "period");
+      const { records, coalitionPoints } = await liveRecords(tx, start, this.currency);
+      const statements: ClosedReportContent["statements"] = [];
+      for (const record of records) {
+        const [previous] = await tx.query(`SELECT hash FROM settlement_statements WHERE partner_id = $1 ORDER BY period DESC LIMIT 1`, [record.partnerId]);
+        const text = statementText(record);
+        const hash = statementHash(previous?.hash ?? GENESIS_HASH, text);
+        const [row] = await tx.query(
+          `INSERT INTO settlement_statements (period, partner_id, content, previous_hash, hash) VALUES ($1::date, $2, $3, $4, $5) RETURNING number::text`,
+          [`${periodText(start)}-01`, record.partnerId, text, previous?.hash ?? GENESIS_HASH, hash],
+        );
+        statements.push({ partnerId: record.partnerId, number: Number(row.number), hash });
+      }
+      const content: ClosedReportContent = {
+        period: periodText(start),
+        currency: this.currency,
+        closedAt: now.toISOString(),
+        statements,
+        ...reportTotals(records, coalitionPoints),
+        float: await floatThrough(tx, start),
+      };
+      const [previous] = await tx.query(`SELECT hash FROM settlement_periods ORDER BY period DESC LIMIT 1`);
+      const text = canonicalJson(content);
+      await tx.query(`INSERT INTO settlement_periods (period, closed_at, content, previous_hash, hash) VALUES ($1::date, $2, $3, $4, $5)`, [
+        `${periodText(start)}-01`, now, text, previous?.hash ?? GENESIS_HASH, chainHash(previous?.hash ?? GENESIS_HASH, text),
+      ]);
+      await tx.query(`UPDATE clearing_state SET open_from = ($1::date + interval '1 month')::date`, [`${periodText(start)}-01`]);
+      return (await this.storedReport(tx, start))!;
+    });
+  }
+
+  /** The earliest period with any movement (before the first close, periods must close from there). */
+  private async earliestPeriod(manager: EntityManager): Promise<Date | null> {
+    const [row] = await manager.query(
+      `SELECT to_char(least((SELECT min(period) FROM clearing_totals), (SELECT min(period) FROM clearing_matrix)), 'YYYY-MM') AS first`,
+    );
+    return row.first ? requirePeriod(row.first) : null;
+  }
+
+  private async storedReport(manager: EntityManager, start: Date): Promise<ClearingReport | null> {
+    const [period] = await manager.query(`SELECT content, hash, closed_at FROM settlement_periods WHERE period = $1::date`, [`${periodText(start)}-01`]);
+    if (!period) return null;
+    const content = JSON.parse(period.content) as ClosedReportContent;
+    const rows: (StoredStatement & { partner_id: string })[] = await manager.query(
+      `SELECT partner_id, number::text, content, hash FROM settlement_statements WHERE period = $1::date ORDER BY partner_id`,
+      [`${periodText(start)}-01`],
+    );
+    return Object.assign(new ClearingReport(), {
+      period: content.period,
+      status: SettlementStatus.CLOSED,
+      currency: content.currency,
+      closedAt: period.closed_at,
+      hash: period.hash,
+      statements: rows.map((r) => toStatement(JSON.parse(r.content), SettlementStatus.CLOSED, Number(r.number), r.hash)),
+      moneyIn: content.moneyIn,
+      moneyOut: content.moneyOut,
+      margin: content.margin,
+      float: content.float,
+      coalitionPointsIssued: content.coalitionPointsIssued,
+    });
+  }
+}
+
+/** The GraphQL statement of a record (live, or as stored). */
+export function toStatement(record: StatementRecord, status: SettlementStatus, number: number | null, hash: string | null): SettlementStatement {
+  return Object.assign(new SettlementStatement(), {
+    partner: partnerStub(record.partnerId),
+    period: record.period,
+    status,
+    currency: record.currency,
+    number,
+    hash,
+    pointsIssued: record.pointsIssued,
+    pointsReversed: record.pointsReversed,
+    pointsRedeemed: record.pointsRedeemed,
+    pointsExpired: record.pointsExpired,
+    issuedAmount: record.issuedAmount,
+    reversedAmount: record.reversedAmount,
+    redeemedAmount: record.redeemedAmount,
+    expiredAmount: record.expiredAmount,
+    netAmount: record.netAmount,
+    lines: record.lines.map((l) => Object.assign(new SettlementLine(), { kind: l.line as SettlementLineKind, points: l.points, amount: l.amount })),
+    counterparts: record.counterparts.map((c) => ({
+      partner: partnerStub(c.partnerId),
+      pointsIssuedRedeemedThere: c.pointsIssuedRedeemedThere,
+      pointsRedeemedHereIssuedThere: c.pointsRedeemedHereIssuedThere,
+    })),
+  });
+}
