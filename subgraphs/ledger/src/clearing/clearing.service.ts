@@ -15,7 +15,7 @@ import {
 } from "../rules";
 import { settlementCurrency } from "../settings";
 import { CLEARING_LOCK_KEY } from "../sql";
-import { floatThrough, lineTotals, liveRecords, matrixCells, openFrom, periodText, requirePeriod } from "./clearing.totals";
+import { floatThrough, isClosed, lineTotals, liveRecords, matrixCells, periodText, requirePeriod } from "./clearing.totals";
 import { ClearingReport, SettlementLine, SettlementLineKind, SettlementStatement, SettlementStatus } from "./statement.types";
 
 /** What a closed period stores besides its statements (settlement_periods.content; the report's hash covers it). */
@@ -51,13 +51,13 @@ export class ClearingService {
   async statement(partnerId: string, period: string): Promise<SettlementStatement> {
     const start = requirePeriod(period);
     const manager = this.dataSource.manager;
-    const open = await openFrom(manager);
-    if (open && start < open) {
+    if (await isClosed(manager, start)) {
       const [stored]: StoredStatement[] = await manager.query(
         `SELECT number::text, content, hash FROM settlement_statements WHERE partner_id = $1 AND period = $2::date`,
         [partnerId, `${periodText(start)}-01`],
       );
       if (stored) return toStatement(JSON.parse(stored.content), SettlementStatus.CLOSED, Number(stored.number), stored.hash);
+      // Closed without a statement for it: it had neither movements nor terms then.
       return toStatement(statementRecord(periodText(start), partnerId, this.currency, [], []), SettlementStatus.CLOSED, null, null);
     }
     const totals = await lineTotals(manager, start, [partnerId]);
@@ -86,9 +86,10 @@ export class ClearingService {
   /**
    * Freezes a period: under the clearing lock taken alone (writers of the running totals hold it
    * shared until they commit, so none is half-way), stores every partner's statement with its number
-   * and chained hash, stores the report, and moves the open period on: a movement posted for the
-   * closed month afterwards fails retryably (55P03) and, retried, lands in the open one. Closing a
-   * closed period returns what was stored.
+   * and chained hash, and the report: from then on a movement for the closed month fails retryably
+   * (55P03) and, retried, is posted later, in the open month. Closing a closed period returns what
+   * was stored. Periods close in order: never one before the latest closed (a month skipped stays
+   * open; with the ledger's clock moving forward, nothing is posted there any more).
    */
   async close(period: string): Promise<ClearingReport> {
     const start = requirePeriod(period);
@@ -96,12 +97,12 @@ export class ClearingService {
     if (!periodHasEnded(start, now)) throw badInput(`${periodText(start)} has not ended yet: a period can be closed once its month is over (UTC)`, "period");
     return this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock($1)`, [CLEARING_LOCK_KEY]);
-      await tx.query(`SELECT 1 FROM clearing_state FOR UPDATE`);
       const stored = await this.storedReport(tx, start);
       if (stored) return stored;
-      const open = await openFrom(tx);
-      const first = open ?? (await this.earliestPeriod(tx));
-      if (first && first < start) throw badInput(`Periods close in order: close ${periodText(first)} first`, "period");
+      const [latest] = await tx.query(`SELECT to_char(max(period), 'YYYY-MM') AS period FROM settlement_periods`);
+      if (latest.period && latest.period > periodText(start)) {
+        throw badInput(`Periods close in order: ${latest.period} is already closed, so ${periodText(start)} can no longer be`, "period");
+      }
       const { records, coalitionPoints } = await liveRecords(tx, start, this.currency);
       const statements: ClosedReportContent["statements"] = [];
       for (const record of records) {
@@ -127,17 +128,8 @@ export class ClearingService {
       await tx.query(`INSERT INTO settlement_periods (period, closed_at, content, previous_hash, hash) VALUES ($1::date, $2, $3, $4, $5)`, [
         `${periodText(start)}-01`, now, text, previous?.hash ?? GENESIS_HASH, chainHash(previous?.hash ?? GENESIS_HASH, text),
       ]);
-      await tx.query(`UPDATE clearing_state SET open_from = ($1::date + interval '1 month')::date`, [`${periodText(start)}-01`]);
       return (await this.storedReport(tx, start))!;
     });
-  }
-
-  /** The earliest period with any movement (before the first close, periods must close from there). */
-  private async earliestPeriod(manager: EntityManager): Promise<Date | null> {
-    const [row] = await manager.query(
-      `SELECT to_char(least((SELECT min(period) FROM clearing_totals), (SELECT min(period) FROM clearing_matrix)), 'YYYY-MM') AS first`,
-    );
-    return row.first ? requirePeriod(row.first) : null;
   }
 
   private async storedReport(manager: EntityManager, start: Date): Promise<ClearingReport | null> {

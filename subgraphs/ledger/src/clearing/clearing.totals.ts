@@ -26,10 +26,10 @@ export function requirePeriod(text: string, field = "period"): Date {
 
 export const periodText = (start: Date) => start.toISOString().slice(0, 7);
 
-/** The first period still open (null: none was ever closed, so every period is open). */
-export async function openFrom(manager: EntityManager): Promise<Date | null> {
-  const [row] = await manager.query(`SELECT to_char(open_from, 'YYYY-MM') AS open_from FROM clearing_state`);
-  return row?.open_from ? parsePeriod(row.open_from) : null;
+/** Whether a period was closed (closeSettlementPeriod). */
+export async function isClosed(manager: EntityManager, period: Date): Promise<boolean> {
+  const rows = await manager.query(`SELECT 1 FROM settlement_periods WHERE period = $1::date`, [`${periodText(period)}-01`]);
+  return rows.length > 0;
 }
 
 /** Line totals of a period by partner (all partners, or the ones given). */

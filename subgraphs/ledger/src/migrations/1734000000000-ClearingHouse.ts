@@ -35,8 +35,6 @@ export class ClearingHouse1734000000000 implements MigrationInterface {
     await q(`ALTER TABLE transactions ADD COLUMN posted_at timestamptz, ADD COLUMN expired_lot_id bigint REFERENCES lots (id)`);
     // The issue price a lot's points were charged at (a transferred or returned lot keeps its origin's). NULL on older rows: 0.
     await q(`ALTER TABLE lots ADD COLUMN issue_price_per_1000 bigint`);
-    await q(`CREATE TABLE clearing_state (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton), open_from date)`);
-    await q(`INSERT INTO clearing_state (singleton, open_from) VALUES (true, NULL)`);
     await q(`
       CREATE TABLE clearing_totals (
         period date NOT NULL,
@@ -126,7 +124,7 @@ export class ClearingHouse1734000000000 implements MigrationInterface {
     await q(`DROP TRIGGER postings_clearing ON postings`);
     await installFunction(queryRunner, RECORD_PURCHASES_UNPRICED);
     for (const f of [...CLEARING_FUNCTIONS].reverse()) await q(`DROP FUNCTION ${f.name}`);
-    await q(`DROP TABLE settlement_statements, settlement_periods, prepaid_top_ups, prepaid_allowances, movement_prices, clearing_matrix, clearing_totals, clearing_state, partner_terms`);
+    await q(`DROP TABLE settlement_statements, settlement_periods, prepaid_top_ups, prepaid_allowances, movement_prices, clearing_matrix, clearing_totals, partner_terms`);
     await q(`ALTER TABLE lots DROP COLUMN issue_price_per_1000`);
     await q(`ALTER TABLE transactions DROP COLUMN expired_lot_id, DROP COLUMN posted_at`);
   }

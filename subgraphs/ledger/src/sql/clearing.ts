@@ -18,8 +18,10 @@ import type { FunctionDefinition } from "./record-purchases";
  * - `clearing_price_lot` (BEFORE INSERT ON lots, only for rows inserted WITHOUT a price, so never on
  *   the purchase path, which passes it): the issuer's issue price in force when the lot's transaction
  *   was posted.
- * - `clearing_period`: the period a movement belongs to, under a shared advisory lock that closing a
- *   period takes exclusively; a movement for a period closed meanwhile fails with 55P03 (retryable).
+ * - `clearing_period`: the period a movement belongs to (the month of its posting time, UTC). The
+ *   triggers call it under a shared advisory lock that closing a period takes exclusively, so a close
+ *   waits for every writer in flight; a movement for a period closed meanwhile fails with 55P03
+ *   (retryable: written again, it is posted at a later time, in the open period).
  */
 
 /** The advisory lock writers of running totals share and closing a period takes alone ("CLEARING" in ASCII, shortened). */
@@ -43,14 +45,14 @@ export const CLEARING_ISSUE_PRICE: FunctionDefinition = {
 
 export const CLEARING_PERIOD: FunctionDefinition = {
   name: "clearing_period",
-  arguments: "p_posted_at timestamp with time zone, p_open_from date",
+  arguments: "p_posted_at timestamp with time zone",
   returns: "date",
   language: "plpgsql",
   body: `
 DECLARE
   v_period date := date_trunc('month', p_posted_at AT TIME ZONE 'UTC')::date;
 BEGIN
-  IF p_open_from IS NOT NULL AND v_period < p_open_from THEN
+  IF EXISTS (SELECT FROM settlement_periods WHERE period = v_period) THEN
     -- Closed while this movement was being written: retryable, so the caller writes it again in the open period.
     RAISE EXCEPTION 'settlement period % is closed', to_char(v_period, 'YYYY-MM') USING ERRCODE = '55P03';
   END IF;
@@ -59,10 +61,14 @@ END `,
 };
 
 const quote = (text: string | null) => (text === null ? "NULL" : `'${text}'`);
-const matches = (r: StatementLineRule) =>
-  `m.account_kind = ${quote(r.accountKind)} AND m.tx_kind = ${quote(r.transactionKind)} AND m.reversal_reason IS NOT DISTINCT FROM ${quote(r.reversalReason)}`;
-const caseOf = (value: (r: StatementLineRule) => string, otherwise: string) =>
-  `CASE ${STATEMENT_LINES.map((r) => `WHEN ${matches(r)} THEN ${value(r)}`).join("\n              ")}\n              ELSE ${otherwise} END`;
+const matches = (r: StatementLineRule, m: string) =>
+  `${m}.account_kind = ${quote(r.accountKind)} AND ${m}.tx_kind = ${quote(r.transactionKind)} AND ${m}.reversal_reason IS NOT DISTINCT FROM ${quote(r.reversalReason)}`;
+const caseOf = (value: (r: StatementLineRule) => string, otherwise: string, m = "m") =>
+  `CASE ${STATEMENT_LINES.map((r) => `WHEN ${matches(r, m)} THEN ${value(r)}`).join("\n              ")}\n              ELSE ${otherwise} END`;
+
+/** A posting's line and points, over columns `account_kind`, `tx_kind`, `reversal_reason`, `amount` of `m` (clearing:verify recomputes with them). */
+export const lineSql = (m: string) => caseOf((r) => quote(r.line), "'OTHER'", m);
+export const pointsSql = (m: string) => `${m}.amount * ${caseOf((r) => String(r.pointsSign), "1", m)}`;
 
 /** The price of a line's movement, per 1,000 points, and the percent of it that counts (generated per PriceSource). */
 const PRICE = `CASE c.price_source
@@ -81,11 +87,9 @@ export const CLEARING_VALUE_POSTINGS: FunctionDefinition = {
   language: "plpgsql",
   body: `
 DECLARE
-  v_open date;
   v_short bigint;
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(${CLEARING_LOCK_KEY});
-  SELECT open_from INTO v_open FROM clearing_state;
   WITH moved AS (
     -- Postings to partners' and the coalition's accounts; a group of purchases collapses to one row per partner.
     SELECT a.kind AS account_kind, a.owner_id AS partner_id, t.kind AS tx_kind, t.reversal_reason, t.reverses_transaction_id, t.expired_lot_id,
@@ -94,7 +98,7 @@ BEGIN
     WHERE n.member_id IS NULL
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
   ), classified AS (
-    SELECT m.*, clearing_period(m.posted_at, v_open) AS period,
+    SELECT m.*, clearing_period(m.posted_at) AS period,
            ${caseOf((r) => quote(r.line), "'OTHER'")} AS line,
            m.amount * ${caseOf((r) => String(r.pointsSign), "1")} AS points,
            ${caseOf((r) => quote(r.price), "'NONE'")} AS price_source
@@ -142,13 +146,10 @@ export const CLEARING_MATCH_LOT_TAKES: FunctionDefinition = {
   returns: "trigger",
   language: "plpgsql",
   body: `
-DECLARE
-  v_open date;
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(${CLEARING_LOCK_KEY});
-  SELECT open_from INTO v_open FROM clearing_state;
   INSERT INTO clearing_matrix AS cm (period, issuer_id, redeemer_id, points, charged_value)
-  SELECT clearing_period(${POSTED_AT}, v_open), l.partner_id, t.partner_id, sum(n.points), sum(n.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100)
+  SELECT clearing_period(${POSTED_AT}), l.partner_id, t.partner_id, sum(n.points), sum(n.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100)
   FROM new_rows n JOIN lots l ON l.id = n.lot_id JOIN transactions t ON t.id = n.transaction_id
   WHERE t.kind = 'REDEEM' AND t.partner_id IS NOT NULL
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
