@@ -5,6 +5,7 @@ CREATE SEQUENCE accounts_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALU
 CREATE SEQUENCE lots_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807;
 CREATE SEQUENCE migrations_id_seq AS integer START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 2147483647;
 CREATE SEQUENCE postings_seq_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807;
+CREATE SEQUENCE settlement_statements_number_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807;
 
 CREATE TABLE accounts (
   id bigint DEFAULT nextval('accounts_id_seq'::regclass) NOT NULL,
@@ -17,6 +18,25 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_debt_check CHECK (debt >= 0);
 ALTER TABLE accounts ADD CONSTRAINT accounts_kind_check CHECK (kind = ANY (ARRAY['MEMBER'::text, 'PARTNER_ISSUANCE'::text, 'PARTNER_REDEMPTION'::text, 'PARTNER_BREAKAGE'::text, 'COALITION_ISSUANCE'::text]));
 ALTER TABLE accounts ADD CONSTRAINT accounts_kind_owner_key UNIQUE (kind, owner_id);
 ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY (id);
+
+CREATE TABLE clearing_matrix (
+  period date NOT NULL,
+  issuer_id uuid NOT NULL,
+  redeemer_id uuid NOT NULL,
+  points bigint DEFAULT 0 NOT NULL,
+  charged_value numeric DEFAULT 0 NOT NULL
+);
+ALTER TABLE clearing_matrix ADD CONSTRAINT clearing_matrix_pkey PRIMARY KEY (period, issuer_id, redeemer_id);
+
+CREATE TABLE clearing_totals (
+  period date NOT NULL,
+  partner_id uuid NOT NULL,
+  line text NOT NULL,
+  points bigint DEFAULT 0 NOT NULL,
+  value numeric DEFAULT 0 NOT NULL,
+  charged_value numeric DEFAULT 0 NOT NULL
+);
+ALTER TABLE clearing_totals ADD CONSTRAINT clearing_totals_pkey PRIMARY KEY (period, partner_id, line);
 
 CREATE TABLE holds (
   redemption_id uuid NOT NULL,
@@ -45,6 +65,7 @@ ALTER TABLE lot_takes ADD CONSTRAINT lot_takes_lot_id_fkey FOREIGN KEY (lot_id) 
 ALTER TABLE lot_takes ADD CONSTRAINT lot_takes_pkey PRIMARY KEY (transaction_id, lot_id);
 ALTER TABLE lot_takes ADD CONSTRAINT lot_takes_points_check CHECK (points > 0);
 ALTER TABLE lot_takes ADD CONSTRAINT lot_takes_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
+CREATE TRIGGER lot_takes_clearing AFTER INSERT ON lot_takes REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION clearing_match_lot_takes();
 
 CREATE TABLE lots (
   id bigint DEFAULT nextval('lots_id_seq'::regclass) NOT NULL,
@@ -56,7 +77,8 @@ CREATE TABLE lots (
   remaining integer NOT NULL,
   earned_at timestamp with time zone NOT NULL,
   available_at timestamp with time zone NOT NULL,
-  expires_at timestamp with time zone NOT NULL
+  expires_at timestamp with time zone NOT NULL,
+  issue_price_per_1000 bigint
 );
 ALTER TABLE lots ADD CONSTRAINT lots_check CHECK (remaining >= 0 AND remaining <= points);
 ALTER TABLE lots ADD CONSTRAINT lots_pkey PRIMARY KEY (id);
@@ -68,6 +90,7 @@ CREATE INDEX lots_open_expiry_idx ON public.lots USING btree (member_id, expires
 CREATE INDEX lots_partner_idx ON public.lots USING btree (partner_id) WHERE (remaining > 0);
 CREATE INDEX lots_pending_idx ON public.lots USING btree (member_id, available_at) INCLUDE (remaining, expires_at) WHERE (remaining > 0);
 CREATE INDEX lots_transaction_idx ON public.lots USING btree (transaction_id);
+CREATE TRIGGER lots_clearing_price BEFORE INSERT ON lots FOR EACH ROW WHEN (new.issue_price_per_1000 IS NULL) EXECUTE FUNCTION clearing_price_lot();
 CREATE TRIGGER lots_pending_days_insert AFTER INSERT ON lots REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lots_move_pending_days();
 CREATE TRIGGER lots_pending_days_update AFTER UPDATE ON lots REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lots_move_pending_days();
 
@@ -85,6 +108,38 @@ CREATE TABLE migrations (
   name character varying NOT NULL
 );
 ALTER TABLE migrations ADD CONSTRAINT "PK_8c82d7f526340ab734260ea46be" PRIMARY KEY (id);
+
+CREATE TABLE movement_prices (
+  transaction_id uuid NOT NULL,
+  partner_id uuid NOT NULL,
+  line text NOT NULL,
+  price_per_1000 bigint NOT NULL,
+  share_percent integer NOT NULL
+);
+ALTER TABLE movement_prices ADD CONSTRAINT movement_prices_pkey PRIMARY KEY (transaction_id, partner_id, line);
+ALTER TABLE movement_prices ADD CONSTRAINT movement_prices_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
+CREATE TRIGGER movement_prices_append_only BEFORE DELETE OR UPDATE ON movement_prices FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only();
+CREATE TRIGGER movement_prices_no_truncate BEFORE TRUNCATE ON movement_prices FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
+
+CREATE TABLE partner_terms (
+  partner_id uuid NOT NULL,
+  version integer NOT NULL,
+  effective_from timestamp with time zone NOT NULL,
+  issue_price_per_1000 bigint NOT NULL,
+  redemption_price_per_1000 bigint NOT NULL,
+  breakage_share_percent integer NOT NULL,
+  billing text NOT NULL,
+  recorded_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE partner_terms ADD CONSTRAINT partner_terms_billing_check CHECK (billing = ANY (ARRAY['POSTPAID'::text, 'PREPAID'::text]));
+ALTER TABLE partner_terms ADD CONSTRAINT partner_terms_breakage_share_percent_check CHECK (breakage_share_percent >= 0 AND breakage_share_percent <= 100);
+ALTER TABLE partner_terms ADD CONSTRAINT partner_terms_issue_price_per_1000_check CHECK (issue_price_per_1000 >= 0 AND issue_price_per_1000 <= 100000000);
+ALTER TABLE partner_terms ADD CONSTRAINT partner_terms_partner_id_effective_from_key UNIQUE (partner_id, effective_from);
+ALTER TABLE partner_terms ADD CONSTRAINT partner_terms_pkey PRIMARY KEY (partner_id, version);
+ALTER TABLE partner_terms ADD CONSTRAINT partner_terms_redemption_price_per_1000_check CHECK (redemption_price_per_1000 >= 0 AND redemption_price_per_1000 <= 100000000);
+ALTER TABLE partner_terms ADD CONSTRAINT partner_terms_version_check CHECK (version > 0);
+CREATE TRIGGER partner_terms_append_only BEFORE DELETE OR UPDATE ON partner_terms FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only();
+CREATE TRIGGER partner_terms_no_truncate BEFORE TRUNCATE ON partner_terms FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
 
 CREATE TABLE pending_days (
   member_id uuid NOT NULL,
@@ -114,7 +169,25 @@ CREATE INDEX postings_account_time_idx ON public.postings USING btree (account_i
 CREATE INDEX postings_member_activity_idx ON public.postings USING btree (member_id, occurred_at DESC, seq DESC) WHERE (member_id IS NOT NULL);
 CREATE INDEX postings_transaction_idx ON public.postings USING btree (transaction_id);
 CREATE TRIGGER postings_append_only BEFORE DELETE OR UPDATE ON postings FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only();
+CREATE TRIGGER postings_clearing AFTER INSERT ON postings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION clearing_value_postings();
 CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON postings FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
+
+CREATE TABLE prepaid_allowances (
+  partner_id uuid NOT NULL,
+  remaining bigint DEFAULT 0 NOT NULL
+);
+ALTER TABLE prepaid_allowances ADD CONSTRAINT prepaid_allowances_pkey PRIMARY KEY (partner_id);
+
+CREATE TABLE prepaid_top_ups (
+  partner_id uuid NOT NULL,
+  reference text NOT NULL,
+  points bigint NOT NULL,
+  recorded_at timestamp with time zone NOT NULL
+);
+ALTER TABLE prepaid_top_ups ADD CONSTRAINT prepaid_top_ups_pkey PRIMARY KEY (partner_id, reference);
+ALTER TABLE prepaid_top_ups ADD CONSTRAINT prepaid_top_ups_points_check CHECK (points > 0);
+CREATE TRIGGER prepaid_top_ups_append_only BEFORE DELETE OR UPDATE ON prepaid_top_ups FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only();
+CREATE TRIGGER prepaid_top_ups_no_truncate BEFORE TRUNCATE ON prepaid_top_ups FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
 
 CREATE TABLE purchases (
   transaction_id uuid NOT NULL,
@@ -149,6 +222,31 @@ CREATE TABLE qualifying_points (
 );
 ALTER TABLE qualifying_points ADD CONSTRAINT qualifying_points_pkey PRIMARY KEY (member_id, day) INCLUDE (points);
 
+CREATE TABLE settlement_periods (
+  period date NOT NULL,
+  closed_at timestamp with time zone NOT NULL,
+  content text NOT NULL,
+  previous_hash text NOT NULL,
+  hash text NOT NULL
+);
+ALTER TABLE settlement_periods ADD CONSTRAINT settlement_periods_pkey PRIMARY KEY (period);
+CREATE TRIGGER settlement_periods_append_only BEFORE DELETE OR UPDATE ON settlement_periods FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only();
+CREATE TRIGGER settlement_periods_no_truncate BEFORE TRUNCATE ON settlement_periods FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
+
+CREATE TABLE settlement_statements (
+  number bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+  period date NOT NULL,
+  partner_id uuid NOT NULL,
+  content text NOT NULL,
+  previous_hash text NOT NULL,
+  hash text NOT NULL
+);
+ALTER TABLE settlement_statements ADD CONSTRAINT settlement_statements_number_key UNIQUE (number);
+ALTER TABLE settlement_statements ADD CONSTRAINT settlement_statements_period_fkey FOREIGN KEY (period) REFERENCES settlement_periods(period) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE settlement_statements ADD CONSTRAINT settlement_statements_pkey PRIMARY KEY (partner_id, period);
+CREATE TRIGGER settlement_statements_append_only BEFORE DELETE OR UPDATE ON settlement_statements FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only();
+CREATE TRIGGER settlement_statements_no_truncate BEFORE TRUNCATE ON settlement_statements FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
+
 CREATE TABLE transactions (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
   kind text NOT NULL,
@@ -159,8 +257,11 @@ CREATE TABLE transactions (
   occurred_at timestamp with time zone NOT NULL,
   recorded_at timestamp with time zone DEFAULT now() NOT NULL,
   reversal_reason text,
-  reverses_transaction_id uuid
+  reverses_transaction_id uuid,
+  posted_at timestamp with time zone,
+  expired_lot_id bigint
 );
+ALTER TABLE transactions ADD CONSTRAINT transactions_expired_lot_id_fkey FOREIGN KEY (expired_lot_id) REFERENCES lots(id);
 ALTER TABLE transactions ADD CONSTRAINT transactions_idempotency_key_key UNIQUE (idempotency_key);
 ALTER TABLE transactions ADD CONSTRAINT transactions_kind_check CHECK (kind = ANY (ARRAY['EARN'::text, 'REDEEM'::text, 'TRANSFER'::text, 'EXPIRY'::text, 'REVERSAL'::text, 'ADJUSTMENT'::text, 'BONUS'::text]));
 ALTER TABLE transactions ADD CONSTRAINT transactions_pkey PRIMARY KEY (id);
@@ -177,6 +278,141 @@ CREATE TABLE transfer_days (
   points bigint NOT NULL
 );
 ALTER TABLE transfer_days ADD CONSTRAINT transfer_days_pkey PRIMARY KEY (member_id, day);
+
+CREATE OR REPLACE FUNCTION public.clearing_issue_price(p_partner uuid, p_at timestamp with time zone)
+ RETURNS bigint
+ LANGUAGE sql
+AS $function$
+  SELECT coalesce((SELECT pt.issue_price_per_1000 FROM partner_terms pt WHERE pt.partner_id = p_partner AND pt.effective_from <= p_at ORDER BY pt.effective_from DESC LIMIT 1), 0)::bigint
+$function$;
+
+CREATE OR REPLACE FUNCTION public.clearing_match_lot_takes()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(67766965);
+  INSERT INTO clearing_matrix AS cm (period, issuer_id, redeemer_id, points, charged_value)
+  SELECT clearing_period(coalesce(t.posted_at, t.occurred_at)), l.partner_id, t.partner_id, sum(n.points), sum(n.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100)
+  FROM new_rows n JOIN lots l ON l.id = n.lot_id JOIN transactions t ON t.id = n.transaction_id
+  WHERE t.kind = 'REDEEM' AND t.partner_id IS NOT NULL
+  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (period, issuer_id, redeemer_id) DO UPDATE SET points = cm.points + EXCLUDED.points, charged_value = cm.charged_value + EXCLUDED.charged_value;
+  RETURN NULL;
+END $function$;
+
+CREATE OR REPLACE FUNCTION public.clearing_period(p_posted_at timestamp with time zone)
+ RETURNS date
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  v_period date := date_trunc('month', p_posted_at AT TIME ZONE 'UTC')::date;
+BEGIN
+  IF EXISTS (SELECT FROM settlement_periods WHERE period = v_period) THEN
+    -- Closed while this movement was being written: retryable, so the caller writes it again in the open period.
+    RAISE EXCEPTION 'settlement period % is closed', to_char(v_period, 'YYYY-MM') USING ERRCODE = '55P03';
+  END IF;
+  RETURN v_period;
+END $function$;
+
+CREATE OR REPLACE FUNCTION public.clearing_price_lot()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  NEW.issue_price_per_1000 := coalesce((SELECT clearing_issue_price(NEW.partner_id, coalesce(t.posted_at, t.occurred_at)) FROM transactions t WHERE t.id = NEW.transaction_id), 0);
+  RETURN NEW;
+END $function$;
+
+CREATE OR REPLACE FUNCTION public.clearing_value_postings()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  v_short bigint;
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(67766965);
+  WITH moved AS (
+    -- Postings to partners' and the coalition's accounts; a group of purchases collapses to one row per partner.
+    SELECT a.kind AS account_kind, a.owner_id AS partner_id, t.kind AS tx_kind, t.reversal_reason, t.reverses_transaction_id, t.expired_lot_id,
+           coalesce(t.posted_at, t.occurred_at) AS posted_at, CASE WHEN t.kind = 'EARN' THEN NULL ELSE t.id END AS tx_id, sum(n.amount) AS amount
+    FROM new_rows n JOIN accounts a ON a.id = n.account_id JOIN transactions t ON t.id = n.transaction_id
+    WHERE n.member_id IS NULL
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+  ), classified AS (
+    SELECT m.*, clearing_period(m.posted_at) AS period,
+           CASE WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'EARN' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'PURCHASES_ISSUED'
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BONUSES_ISSUED'
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ADJUSTMENTS'
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'REFUNDS'
+              WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'REDEMPTIONS'
+              WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN 'REDEMPTION_CANCELLATIONS'
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BREAKAGE'
+              WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BONUSES_ISSUED'
+              WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ADJUSTMENTS'
+              ELSE 'OTHER' END AS line,
+           m.amount * CASE WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'EARN' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 1
+              WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 1
+              WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN -1
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 1
+              WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
+              WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
+              ELSE 1 END AS points,
+           CASE WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'EARN' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ISSUE_PRICE'
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ISSUE_PRICE'
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ISSUE_PRICE'
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'REVERSED_PURCHASE_PRICE'
+              WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'REDEMPTION_PRICE'
+              WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN 'REVERSED_REDEMPTION_PRICE'
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'EXPIRED_LOT_SHARE'
+              WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'NONE'
+              WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'NONE'
+              ELSE 'NONE' END AS price_source
+    FROM moved m
+  ), priced AS (
+    SELECT c.*, coalesce(CASE c.price_source
+        WHEN 'ISSUE_PRICE' THEN (SELECT pt.issue_price_per_1000 FROM partner_terms pt WHERE pt.partner_id = c.partner_id AND pt.effective_from <= c.posted_at ORDER BY pt.effective_from DESC LIMIT 1)
+        WHEN 'REDEMPTION_PRICE' THEN (SELECT pt.redemption_price_per_1000 FROM partner_terms pt WHERE pt.partner_id = c.partner_id AND pt.effective_from <= c.posted_at ORDER BY pt.effective_from DESC LIMIT 1)
+        WHEN 'REVERSED_PURCHASE_PRICE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
+        WHEN 'REVERSED_REDEMPTION_PRICE' THEN (SELECT mp.price_per_1000 FROM movement_prices mp WHERE mp.transaction_id = c.reverses_transaction_id AND mp.partner_id = c.partner_id)
+        WHEN 'EXPIRED_LOT_SHARE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.id = c.expired_lot_id)
+      END, 0)::bigint AS price, coalesce(CASE WHEN c.price_source = 'EXPIRED_LOT_SHARE' THEN (SELECT pt.breakage_share_percent FROM partner_terms pt WHERE pt.partner_id = c.partner_id AND pt.effective_from <= c.posted_at ORDER BY pt.effective_from DESC LIMIT 1) ELSE 100 END, 0)::int AS percent
+    FROM classified c
+  ), totals AS (
+    INSERT INTO clearing_totals AS ct (period, partner_id, line, points, value, charged_value)
+    SELECT p.period, p.partner_id, p.line, sum(p.points), sum(p.points::numeric * p.price * p.percent), sum(p.points::numeric * p.price * 100)
+    FROM priced p GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (period, partner_id, line) DO UPDATE
+      SET points = ct.points + EXCLUDED.points, value = ct.value + EXCLUDED.value, charged_value = ct.charged_value + EXCLUDED.charged_value
+  ), prices AS (
+    INSERT INTO movement_prices (transaction_id, partner_id, line, price_per_1000, share_percent)
+    SELECT p.tx_id, p.partner_id, p.line, p.price, p.percent FROM priced p WHERE p.tx_id IS NOT NULL AND p.price_source <> 'NONE'
+    ON CONFLICT DO NOTHING
+  ), cancelled AS (
+    -- A cancelled redemption gives back to each issuer what its lots paid (lot_takes of the redemption).
+    INSERT INTO clearing_matrix AS cm (period, issuer_id, redeemer_id, points, charged_value)
+    SELECT p.period, l.partner_id, p.partner_id, -sum(lt.points), -sum(lt.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100)
+    FROM priced p JOIN lot_takes lt ON lt.transaction_id = p.reverses_transaction_id JOIN lots l ON l.id = lt.lot_id
+    WHERE p.line = 'REDEMPTION_CANCELLATIONS' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (period, issuer_id, redeemer_id) DO UPDATE SET points = cm.points + EXCLUDED.points, charged_value = cm.charged_value + EXCLUDED.charged_value
+  ), prepaid AS (
+    -- PREPAID issuers: what they issue (net of what refunds give back) comes off the allowance.
+    INSERT INTO prepaid_allowances AS pa (partner_id, remaining)
+    SELECT p.partner_id, sum(p.amount) FROM priced p
+    WHERE p.account_kind = 'PARTNER_ISSUANCE' AND (SELECT pt.billing FROM partner_terms pt WHERE pt.partner_id = p.partner_id AND pt.effective_from <= p.posted_at ORDER BY pt.effective_from DESC LIMIT 1) = 'PREPAID'
+    GROUP BY 1 HAVING sum(p.amount) <> 0 ORDER BY 1
+    ON CONFLICT (partner_id) DO UPDATE SET remaining = pa.remaining + EXCLUDED.remaining
+    RETURNING pa.remaining
+  )
+  SELECT min(remaining) INTO v_short FROM prepaid;
+  IF v_short < 0 THEN
+    RAISE EXCEPTION 'prepaid allowance exceeded' USING ERRCODE = 'CLPRE';
+  END IF;
+  RETURN NULL;
+END $function$;
 
 CREATE OR REPLACE FUNCTION public.ledger_history_is_append_only()
  RETURNS trigger
@@ -276,8 +512,8 @@ BEGIN
     FROM priced p
   ), tx AS (
     -- A key a concurrent call records first is skipped here (after waiting for its commit); the caller asks again.
-    INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at)
-    SELECT 'EARN', p.key, p.fingerprint, p.partner, p.reference, p.earned_at FROM checked p WHERE p.over_limit IS NULL ORDER BY p.slot
+    INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at)
+    SELECT 'EARN', p.key, p.fingerprint, p.partner, p.reference, p.earned_at, p_now FROM checked p WHERE p.over_limit IS NULL ORDER BY p.slot
     ON CONFLICT (idempotency_key) DO NOTHING RETURNING transactions.id, transactions.idempotency_key
   ), made AS (
     -- New points repay what refunds left the member owing first, once spendable (rules/debt.ts): points
@@ -290,8 +526,8 @@ BEGIN
     INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at)
     SELECT m.tx, m.member, m.partner, m.amount_minor, m.points, m.base_points, m.earned_at, m.available_at FROM made m
   ), lot_rows AS (
-    INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
-    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at FROM made m WHERE m.points > 0
+    INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
+    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at, clearing_issue_price(m.partner, p_now) FROM made m WHERE m.points > 0
   ), partner_totals AS (
     INSERT INTO member_partner_points AS mpp (member_id, partner_id, earned)
     SELECT m.member, m.partner, m.points FROM made m ORDER BY 1, 2
