@@ -17,6 +17,8 @@ export interface BenchResults {
   headline: Record<GatewayName, Record<string, LoadResult>>;
   recordPurchase: LoadResult & { concurrency: number; verifyClean: boolean; verifyOutput: string };
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
+  /** A partner's open statement vs a member's balance read, side by side (the clearing house's target). */
+  statement: { statementP50: number; balanceP50: number; failures: number };
   peakRssMiB: Record<string, number>;
   targets: Target[];
 }
@@ -45,6 +47,8 @@ export function judge(results: Omit<BenchResults, "targets">): Target[] {
   }
   const scan = ratio(history.heavyP50, history.lightP50);
   targets.push({ name: `Headline p50, ${history.heavyEntries} entries vs ${history.lightEntries}`, measured: scan, goal: "≤ 1.2×", met: scan <= 1.2 });
+  const statement = ratio(results.statement.statementP50, results.statement.balanceP50);
+  targets.push({ name: "Partner's open statement p50 vs a member's balance p50", measured: statement, goal: "≤ 2.0×", met: results.statement.failures === 0 && statement <= 2 });
   const clean = recordPurchase.verifyClean && recordPurchase.failures === 0;
   targets.push({ name: "recordPurchase transactions/s (verify clean, no failures)", measured: recordPurchase.requestsPerSecond, goal: "≥ 1,000", met: clean && recordPurchase.requestsPerSecond >= 1000 });
   return targets;
@@ -72,6 +76,7 @@ export function markdown(results: BenchResults): string {
     "",
     `recordPurchase (unique references, concurrency ${p.concurrency}): ${fixed(p.requestsPerSecond)} transactions/s, p50 ${fixed(p.p50)} ms, p99 ${fixed(p.p99)} ms, ${p.failures} failures; ledger:verify ${p.verifyClean ? "clean" : "FAILED"}.`,
     `Headline p50, the two members side by side (one client each): ${fixed(results.history.lightP50, 2)} ms for a member with ${results.history.lightEntries} entries, ${fixed(results.history.heavyP50, 2)} ms with ${results.history.heavyEntries.toLocaleString("en")}.`,
+    `A partner's open statement, side by side with a member's balance (one client each): p50 ${fixed(results.statement.statementP50, 2)} ms against ${fixed(results.statement.balanceP50, 2)} ms.`,
     `Peak RSS (MiB, all workers): ${Object.entries(results.peakRssMiB).map(([name, mib]) => `${name} ${mib}`).join(", ")}.`,
     "",
     "| Target | Measured | Goal | Met |",

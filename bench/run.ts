@@ -16,7 +16,7 @@ import { startHiveGateway } from "./hive/start-hive";
 import { type LoadResult, type LoadSample, runLoad, sampleLoad, summarize } from "./load";
 import { type GatewayUnderTest, peakRssMiB, processTree, startInProcessGateway } from "./processes";
 import { type BenchResults, GATEWAYS, type GatewayName, judge, markdown, svgChart } from "./report";
-import { type BenchData, HEADLINE_QUERY, headlineRequests, purchaseRequests, seedBenchData } from "./scenarios";
+import { type BenchData, HEADLINE_QUERY, balanceRequests, headlineRequests, purchaseRequests, seedBenchData, statementRequests } from "./scenarios";
 
 /**
  * `npm run bench`: seeds a coalition on a fresh embedded Postgres (or DATABASE_URL's server), starts
@@ -151,6 +151,15 @@ async function main() {
     const verify = await ledgerVerify(stack.env);
     say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)}; ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
 
+    // The clearing house: a partner's open statement (this month's running totals, with the purchases
+    // just made) against a member's balance read, side by side (one client each) as for the history.
+    const [statementLoad, balanceLoad] = await Promise.all([
+      runLoad({ url: urls.coalition, connections: 1, durationSeconds: options.duration, next: statementRequests(data) }),
+      runLoad({ url: urls.coalition, connections: 1, durationSeconds: options.duration, next: balanceRequests(data, stack.env.JWT_SECRET!) }),
+    ]);
+    const statement = { statementP50: statementLoad.p50, balanceP50: balanceLoad.p50, failures: statementLoad.failures + balanceLoad.failures };
+    say(`  statement p50 ${statement.statementP50} ms, balance p50 ${statement.balanceP50} ms, ${statement.failures} failures`);
+
     const peakRss: Record<string, number> = {};
     for (const [name, service] of Object.entries(stack.services)) peakRss[name === "gateway" ? "coalition gateway" : name] = peakRssMiB(processTree(service.child.pid!));
     peakRss["hive gateway"] = peakRssMiB(hive.pids());
@@ -165,6 +174,7 @@ async function main() {
       headline,
       recordPurchase: { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output },
       history,
+      statement,
       peakRssMiB: peakRss,
     };
     const results: BenchResults = { ...partial, targets: judge(partial) };

@@ -51,7 +51,9 @@ describe("npm run bench -- --quick", () => {
     expect(results.history.heavyP50).toBeGreaterThan(0);
     expect(Object.keys(results.peakRssMiB).sort()).toEqual(["catalog", "coalition gateway", "hive gateway", "in-process baseline", "ledger", "members", "partners"]);
     expect(Object.values(results.peakRssMiB).every((mib) => mib > 0)).toBe(true);
-    expect(results.targets).toHaveLength(8);
+    expect(results.statement).toMatchObject({ failures: 0 });
+    expect(results.statement.statementP50).toBeGreaterThan(0);
+    expect(results.targets).toHaveLength(9);
   });
 
   it("writes the table and the chart", async () => {
