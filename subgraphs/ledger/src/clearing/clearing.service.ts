@@ -41,11 +41,14 @@ interface StoredStatement {
  * Statements and clearing reports: live ones from the running totals, closed ones as stored; and
  * closing a period (README, "The clearing house").
  */
+/** Read once, when the ledger starts: a bad SETTLEMENT_CURRENCY stops it there. */
+const SETTLEMENT_CURRENCY = settlementCurrency();
+
 export class ClearingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly currency = settlementCurrency(),
+    private readonly currency = SETTLEMENT_CURRENCY,
   ) {}
 
   async statement(partnerId: string, period: string): Promise<SettlementStatement> {
