@@ -48,12 +48,15 @@ export async function lineTotals(manager: EntityManager, period: Date, partnerId
   return byPartner;
 }
 
-/** The issuer × redeemer cells of a period (only those touching one partner, when given). */
+/**
+ * The issuer × redeemer cells of a period between partners (only those touching one partner, when
+ * given). The coalition's own points (COALITION_OWNER_ID) are no partner's counterpart: left out.
+ */
 export async function matrixCells(manager: EntityManager, period: Date, partnerId: string | null = null): Promise<MatrixCell[]> {
   const rows: { issuer_id: string; redeemer_id: string; points: string }[] = await manager.query(
     `SELECT issuer_id, redeemer_id, points::text FROM clearing_matrix
-     WHERE period = $1::date AND ($2::uuid IS NULL OR issuer_id = $2 OR redeemer_id = $2)`,
-    [periodText(period) + "-01", partnerId],
+     WHERE period = $1::date AND ($2::uuid IS NULL OR issuer_id = $2 OR redeemer_id = $2) AND issuer_id <> $3 AND redeemer_id <> $3`,
+    [periodText(period) + "-01", partnerId, COALITION_OWNER_ID],
   );
   return rows.map((r) => ({ issuerId: r.issuer_id, redeemerId: r.redeemer_id, points: BigInt(r.points) }));
 }
@@ -73,7 +76,7 @@ export async function liveRecords(manager: EntityManager, period: Date, currency
   const matrix = await matrixCells(manager, period);
   const partners = new Set<string>([...totals.keys(), ...(await partnersWithTerms(manager, period))]);
   for (const cell of matrix) partners.add(cell.issuerId).add(cell.redeemerId);
-  partners.delete(COALITION_OWNER_ID);
+  partners.delete(COALITION_OWNER_ID); // the coalition has no statement: its points are in the report's coalitionPointsIssued
   const records = [...partners].sort().map((id) => statementRecord(periodText(period), id, currency, totals.get(id) ?? [], matrix));
   const coalitionPoints = (totals.get(COALITION_OWNER_ID) ?? []).reduce((sum, t) => sum + t.points, 0n);
   return { records, coalitionPoints };
