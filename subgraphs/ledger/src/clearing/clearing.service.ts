@@ -1,9 +1,11 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { badInput } from "../../../../shared/src/errors";
 import type { Clock } from "../clock";
+import { COALITION_OWNER_ID } from "../journal/journal";
 import { partnerStub } from "../partner/partner.type";
 import {
   GENESIS_HASH,
+  type StatementLineKind,
   type StatementRecord,
   canonicalJson,
   chainHash,
@@ -15,7 +17,7 @@ import {
 } from "../rules";
 import { settlementCurrency } from "../settings";
 import { CLEARING_LOCK_KEY } from "../sql";
-import { floatThrough, isClosed, lineTotals, liveRecords, matrixCells, periodText, requirePeriod } from "./clearing.totals";
+import { PARTNER_CELLS, floatThrough, liveRecords, periodText, requirePeriod } from "./clearing.totals";
 import { ClearingReport, SettlementLine, SettlementLineKind, SettlementStatement, SettlementStatus } from "./statement.types";
 
 /** What a closed period stores besides its statements (settlement_periods.content; the report's hash covers it). */
@@ -30,6 +32,24 @@ export interface ClosedReportContent {
   float: number;
   coalitionPointsIssued: number;
 }
+
+interface PartnerPeriodRow {
+  closed: boolean;
+  number: string | null;
+  content: string | null;
+  hash: string | null;
+  lines: { line: StatementLineKind; points: string; value: string }[] | null;
+  cells: { issuer: string; redeemer: string; points: string }[] | null;
+}
+
+/** A partner's period ($1, partner $2): closed or not, its stored statement, its running lines and matrix cells (exact figures as text). */
+const PARTNER_PERIOD_SQL = `
+  SELECT EXISTS (SELECT FROM settlement_periods WHERE period = $1::date) AS closed, s.number::text, s.content, s.hash,
+         (SELECT json_agg(json_build_object('line', line, 'points', points::text, 'value', value::text) ORDER BY line)
+          FROM clearing_totals WHERE period = $1::date AND partner_id = $2) AS lines,
+         (SELECT json_agg(json_build_object('issuer', issuer_id, 'redeemer', redeemer_id, 'points', points::text))
+          FROM clearing_matrix WHERE ${PARTNER_CELLS}) AS cells
+  FROM (SELECT 1) one LEFT JOIN settlement_statements s ON s.partner_id = $2 AND s.period = $1::date`;
 
 interface StoredStatement {
   number: string;
@@ -51,21 +71,18 @@ export class ClearingService {
     private readonly currency = SETTLEMENT_CURRENCY,
   ) {}
 
+  /** One round trip: whether the period is closed, the stored statement if so, else its live lines and matrix cells. */
   async statement(partnerId: string, period: string): Promise<SettlementStatement> {
     const start = requirePeriod(period);
-    const manager = this.dataSource.manager;
-    if (await isClosed(manager, start)) {
-      const [stored]: StoredStatement[] = await manager.query(
-        `SELECT number::text, content, hash FROM settlement_statements WHERE partner_id = $1 AND period = $2::date`,
-        [partnerId, `${periodText(start)}-01`],
-      );
-      if (stored) return toStatement(JSON.parse(stored.content), SettlementStatus.CLOSED, Number(stored.number), stored.hash);
+    const row: PartnerPeriodRow = (await this.dataSource.query(PARTNER_PERIOD_SQL, [`${periodText(start)}-01`, partnerId, COALITION_OWNER_ID]))[0];
+    if (row.closed) {
+      if (row.number) return toStatement(JSON.parse(row.content!), SettlementStatus.CLOSED, Number(row.number), row.hash);
       // Closed without a statement for it: it had neither movements nor terms then.
       return toStatement(statementRecord(periodText(start), partnerId, this.currency, [], []), SettlementStatus.CLOSED, null, null);
     }
-    const totals = await lineTotals(manager, start, [partnerId]);
-    const record = statementRecord(periodText(start), partnerId, this.currency, totals.get(partnerId) ?? [], await matrixCells(manager, start, partnerId));
-    return toStatement(record, SettlementStatus.OPEN, null, null);
+    const lines = (row.lines ?? []).map((l) => ({ line: l.line, points: BigInt(l.points), value: BigInt(l.value) }));
+    const cells = (row.cells ?? []).map((c) => ({ issuerId: c.issuer, redeemerId: c.redeemer, points: BigInt(c.points) }));
+    return toStatement(statementRecord(periodText(start), partnerId, this.currency, lines, cells), SettlementStatus.OPEN, null, null);
   }
 
   async report(period: string): Promise<ClearingReport> {

@@ -26,11 +26,11 @@ export function requirePeriod(text: string, field = "period"): Date {
 
 export const periodText = (start: Date) => start.toISOString().slice(0, 7);
 
-/** Whether a period was closed (closeSettlementPeriod). */
-export async function isClosed(manager: EntityManager, period: Date): Promise<boolean> {
-  const rows = await manager.query(`SELECT 1 FROM settlement_periods WHERE period = $1::date`, [`${periodText(period)}-01`]);
-  return rows.length > 0;
-}
+/**
+ * Matrix cells between partners, of period $1 (touching partner $2 when not null): the coalition's own
+ * points ($3, COALITION_OWNER_ID) are no partner's counterpart. Shared by every statement read.
+ */
+export const PARTNER_CELLS = `period = $1::date AND ($2::uuid IS NULL OR issuer_id = $2 OR redeemer_id = $2) AND issuer_id <> $3 AND redeemer_id <> $3`;
 
 /** Line totals of a period by partner (all partners, or the ones given). */
 export async function lineTotals(manager: EntityManager, period: Date, partnerIds: string[] | null = null): Promise<Map<string, LineTotal[]>> {
@@ -54,8 +54,7 @@ export async function lineTotals(manager: EntityManager, period: Date, partnerId
  */
 export async function matrixCells(manager: EntityManager, period: Date, partnerId: string | null = null): Promise<MatrixCell[]> {
   const rows: { issuer_id: string; redeemer_id: string; points: string }[] = await manager.query(
-    `SELECT issuer_id, redeemer_id, points::text FROM clearing_matrix
-     WHERE period = $1::date AND ($2::uuid IS NULL OR issuer_id = $2 OR redeemer_id = $2) AND issuer_id <> $3 AND redeemer_id <> $3`,
+    `SELECT issuer_id, redeemer_id, points::text FROM clearing_matrix WHERE ${PARTNER_CELLS}`,
     [periodText(period) + "-01", partnerId, COALITION_OWNER_ID],
   );
   return rows.map((r) => ({ issuerId: r.issuer_id, redeemerId: r.redeemer_id, points: BigInt(r.points) }));
