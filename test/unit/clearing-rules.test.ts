@@ -4,7 +4,6 @@ import {
   STATEMENT_LINES,
   breakageRate,
   canonicalJson,
-  chainHash,
   counterpartsOf,
   exactValue,
   liabilityValue,
@@ -19,6 +18,7 @@ import {
   statementFigures,
   statementRecord,
 } from "../../subgraphs/ledger/src/rules";
+import { chainHash } from "../../subgraphs/ledger/src/clearing/hash-chain";
 import { CLEARING_VALUE_POSTINGS } from "../../subgraphs/ledger/src/sql/clearing";
 
 /** The clearing house's pure rules (subgraphs/ledger/src/rules/clearing*.ts), against numbers worked out by hand. */

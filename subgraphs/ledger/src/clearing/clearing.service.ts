@@ -8,15 +8,14 @@ import {
   type StatementLineKind,
   type StatementRecord,
   canonicalJson,
-  chainHash,
   periodHasEnded,
   reportTotals,
-  statementHash,
   statementRecord,
   statementText,
 } from "../rules";
 import { settlementCurrency } from "../settings";
 import { CLEARING_LOCK_KEY } from "../sql";
+import { chainHash } from "./hash-chain";
 import { PARTNER_CELLS, floatThrough, liveRecords, periodText, requirePeriod } from "./clearing.totals";
 import { ClearingReport, SettlementLine, SettlementLineKind, SettlementStatement, SettlementStatus } from "./statement.types";
 
@@ -128,7 +127,7 @@ export class ClearingService {
       for (const record of records) {
         const [previous] = await tx.query(`SELECT hash FROM settlement_statements WHERE partner_id = $1 ORDER BY period DESC LIMIT 1`, [record.partnerId]);
         const text = statementText(record);
-        const hash = statementHash(previous?.hash ?? GENESIS_HASH, text);
+        const hash = chainHash(previous?.hash ?? GENESIS_HASH, text);
         const [row] = await tx.query(
           `INSERT INTO settlement_statements (period, partner_id, content, previous_hash, hash) VALUES ($1::date, $2, $3, $4, $5) RETURNING number::text`,
           [`${periodText(start)}-01`, record.partnerId, text, previous?.hash ?? GENESIS_HASH, hash],

@@ -1,7 +1,5 @@
-import { createHash } from "node:crypto";
-
 /**
- * Settlement periods, partner terms' limits and the statement hash chain. Pure: no clock, no database.
+ * Settlement periods, partner terms' limits, and the canonical text closed statements are hashed over (clearing/hash-chain.ts). Pure: no clock, no database.
  * test/unit/clearing-rules.test.ts checks them by hand.
  */
 
@@ -46,14 +44,6 @@ export function settlementCurrencyOf(value: string | undefined): string {
 
 /** The hash that starts every chain (a partner's first closed statement, the first closed period). */
 export const GENESIS_HASH = "0".repeat(64);
-
-/**
- * A closed statement's hash: SHA-256 of the previous hash (the partner's statement of its last
- * closed period, or GENESIS_HASH), a newline, and the statement's canonical text. Changing any stored
- * figure, or any earlier statement in the chain, changes every hash from there on.
- */
-export const chainHash = (previousHash: string, canonicalText: string): string =>
-  createHash("sha256").update(`${previousHash}\n${canonicalText}`).digest("hex");
 
 /** Canonical text of a JSON value: object keys sorted, no spaces, so the same content always hashes the same. */
 export function canonicalJson(value: unknown): string {

@@ -1,5 +1,5 @@
 import { type LineTotal, type StatementFigures, roundLine, safe, statementFigures } from "./clearing";
-import { canonicalJson, chainHash } from "./clearing-periods";
+import { canonicalJson } from "./clearing-periods";
 
 /**
  * A statement as it is shown, stored when its period closes, hashed and checked by clearing:verify:
@@ -50,11 +50,8 @@ export function statementRecord(period: string, partnerId: string, currency: str
   return { period, partnerId, currency, ...statementFigures(lines), counterparts: counterpartsOf(partnerId, matrix) };
 }
 
-/** The stored text of a closed statement (what its hash covers). */
+/** The stored text of a closed statement (what its hash covers: clearing/hash-chain.ts). */
 export const statementText = (record: StatementRecord): string => canonicalJson(record);
-
-/** A closed statement's hash, chained to the partner's previous closed statement's. */
-export const statementHash = (previousHash: string, text: string): string => chainHash(previousHash, text);
 
 export interface ReportTotals {
   moneyIn: number;

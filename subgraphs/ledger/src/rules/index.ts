@@ -13,7 +13,7 @@
  * - cap.ts        the member points cap (MEMBER_POINTS_CAP)
  * - calendar.ts   month and day arithmetic in UTC
  * - clearing.ts   the clearing house: statement lines, prices, rounding, statement figures
- * - clearing-periods.ts  settlement periods (YYYY-MM), terms limits, the statement hash chain
+ * - clearing-periods.ts  settlement periods (YYYY-MM), terms limits, canonical text
  * - clearing-statement.ts  a statement from its totals (live, closed and audited alike), counterparts, report totals
  */
 export * from "./calendar";

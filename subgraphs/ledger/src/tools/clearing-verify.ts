@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { lineTotals, matrixCells, requirePeriod } from "../clearing/clearing.totals";
-import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, chainHash, statementRecord, statementText } from "../rules";
+import { chainHash } from "../clearing/hash-chain";
+import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, statementRecord, statementText } from "../rules";
 import { lineSql, pointsSql } from "../sql/clearing";
 import { openLedgerDatabase } from "./ledger-database";
 
