@@ -98,6 +98,8 @@ describe("the clearing house, one month of a coalition", () => {
     expect(partner.settlement).toEqual({ pointsIssued: 9_250, pointsReversed: 1_000, pointsRedeemed: 500, outstandingLiability: 7_650 });
     expect(await ok(`query { x: partner(id: "${C.id}") { prepaidPointsRemaining terms { billing } } y: partner(id: "${N.id}") { terms { version } termsHistory { version } prepaidPointsRemaining } }`))
       .toEqual({ x: { prepaidPointsRemaining: 200, terms: { billing: "PREPAID" } }, y: { terms: null, termsHistory: [], prepaidPointsRemaining: 0 } });
+    // The coalition's total: at least these four issuers' 7,650 + 500 + 600 (800 less 200 redeemed at G) + 100.
+    expect((await ok(`query { coalitionLiability { pointsOutstanding currency } }`)).coalitionLiability.pointsOutstanding).toBeGreaterThanOrEqual(8_850);
     await expectLedgerConsistent();
     await expectClearingConsistent();
   });
@@ -105,6 +107,7 @@ describe("the clearing house, one month of a coalition", () => {
   let closed: Record<string, any>;
   it("closes the month once it has ended: stored, numbered, hashed; closing twice returns the same report", async () => {
     await fails(CLOSE, { p: period }, "BAD_USER_INPUT"); // not over yet
+    expect((await ok(REPORT, { p: period })).clearing).toMatchObject({ status: "OPEN", hash: null, closedAt: null, moneyIn: 12_850, moneyOut: 3_010, margin: 9_840 });
     await travelTo(new Date(NEXT.getTime() + HOUR));
     closed = (await ok(CLOSE, { p: period })).closeSettlementPeriod;
     expect(closed).toMatchObject({ period, status: "CLOSED", currency: "EUR", moneyIn: 12_850, moneyOut: 3_010, margin: 9_840, float: 9_840, coalitionPointsIssued: 0 });
