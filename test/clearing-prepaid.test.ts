@@ -1,5 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { expectClearingConsistent, ledgerClient, periodOf, setTerms, statementOf } from "./support/clearing";
+import { createDataSource } from "../shared/src/database";
+import { createLogger } from "../shared/src/logger";
+import { COALITION_OWNER_ID, postTransaction } from "../subgraphs/ledger/src/journal/journal";
+import { type NewLot, insertLots } from "../subgraphs/ledger/src/journal/lots";
+import { expectClearingConsistent, ledgerClient, ledgerDatabaseUrl, periodOf, setTerms, statementOf } from "./support/clearing";
 import { enrollMember, registerPartner } from "./support/fixtures";
 import { type Caller, anonymous, asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, travel } from "./support/ledger";
@@ -42,6 +46,57 @@ describe("a prepaid partner's allowance", () => {
     const now = await travel(0);
     expect(await statementOf(partner.id, periodOf(now))).toMatchObject({ pointsIssued: 1000, issuedAmount: 1000, netAmount: 1000 }); // 1,000 at 1,000 per 1,000
     expect((await ok(`query { partner(id: "${partner.id}") { prepaidPointsRemaining } }`)).partner.prepaidPointsRemaining).toBe(0);
+    await expectLedgerConsistent();
+    await expectClearingConsistent();
+  });
+});
+
+describe("movements other writers post (campaign bonuses, adjustments)", () => {
+  /** A funded bonus as a campaign writer would post it: postTransaction and a BONUS lot without a price, nothing else. */
+  async function bonus(funder: { kind: "PARTNER_ISSUANCE" | "COALITION_ISSUANCE"; id: string }, memberId: string, points: number, kind: "BONUS" | "ADJUSTMENT" = "BONUS") {
+    const ds = createDataSource({ url: ledgerDatabaseUrl(), entities: [], migrations: [], log: createLogger("test"), poolSize: 1 });
+    await ds.initialize();
+    try {
+      const now = await travel(0);
+      await ds.transaction(async (tx) => {
+        const posted = await postTransaction(tx, {
+          kind, idempotencyKey: unique("bonus"), request: {}, partnerId: funder.id === COALITION_OWNER_ID ? null : funder.id, reference: null, occurredAt: now,
+          postings: [{ account: { kind: "MEMBER", ownerId: memberId }, amount: points, entryKind: kind }, { account: { kind: funder.kind, ownerId: funder.id }, amount: -points }],
+        });
+        const lot = { transactionId: posted.transactionId, memberId, partnerId: funder.id, source: kind, points, remaining: points, earnedAt: now, availableAt: now, expiresAt: new Date(now.getTime() + 4e10) };
+        await insertLots(tx, [lot as unknown as NewLot]);
+      });
+    } finally {
+      await ds.destroy();
+    }
+  }
+
+  it("values them in the funder's bonus and adjustment lines, prices their lots, holds a prepaid funder to its allowance, and counts the coalition's own", async () => {
+    const [funder, prepaid] = await Promise.all([registerPartner(), registerPartner()]);
+    const member = (await enrollMember()).id;
+    await setTerms(funder.id, { issue: 1200, redemption: 0, share: 0 });
+    await setTerms(prepaid.id, { issue: 1000, redemption: 0, share: 0, billing: "PREPAID" });
+    const period = periodOf(await travel(0));
+    const coalitionBefore = (await ok(`query($p: String!) { clearing(period: $p) { coalitionPointsIssued } }`, { p: period })).clearing.coalitionPointsIssued;
+
+    await bonus({ kind: "PARTNER_ISSUANCE", id: funder.id }, member, 250); // 250 at 1,200: 300 cents
+    await bonus({ kind: "PARTNER_ISSUANCE", id: funder.id }, member, 40, "ADJUSTMENT"); // 40 at 1,200: 48 cents
+    await bonus({ kind: "COALITION_ISSUANCE", id: COALITION_OWNER_ID }, member, 30); // the coalition's own: no money
+    expect(await statementOf(funder.id, period)).toMatchObject({
+      pointsIssued: 290, issuedAmount: 348, netAmount: 348,
+      lines: [{ kind: "BONUSES_ISSUED", points: 250, amount: 300 }, { kind: "ADJUSTMENTS", points: 40, amount: 48 }],
+    });
+    expect((await ok(`query($p: String!) { clearing(period: $p) { coalitionPointsIssued } }`, { p: period })).clearing.coalitionPointsIssued).toBe(coalitionBefore + 30);
+    const db = await ledgerClient();
+    try {
+      const { rows } = await db.query(`SELECT source, issue_price_per_1000::int AS price FROM lots WHERE member_id = $1 ORDER BY source, price`, [member]);
+      expect(rows).toEqual([{ source: "ADJUSTMENT", price: 1200 }, { source: "BONUS", price: 0 }, { source: "BONUS", price: 1200 }]);
+    } finally {
+      await db.end();
+    }
+    // A PREPAID funder without allowance: the bonus fails as a purchase would, and nothing is written.
+    await expect(bonus({ kind: "PARTNER_ISSUANCE", id: prepaid.id }, member, 10)).rejects.toMatchObject({ extensions: { code: "LIMIT_EXCEEDED" } });
+    expect(await statementOf(prepaid.id, period)).toMatchObject({ pointsIssued: 0, lines: [] });
     await expectLedgerConsistent();
     await expectClearingConsistent();
   });
