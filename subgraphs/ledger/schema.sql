@@ -27,6 +27,7 @@ CREATE TABLE clearing_matrix (
   charged_value numeric DEFAULT 0 NOT NULL
 );
 ALTER TABLE clearing_matrix ADD CONSTRAINT clearing_matrix_pkey PRIMARY KEY (period, issuer_id, redeemer_id);
+CREATE INDEX clearing_matrix_issuer_idx ON public.clearing_matrix USING btree (issuer_id, period);
 
 CREATE TABLE clearing_totals (
   period date NOT NULL,
@@ -37,6 +38,7 @@ CREATE TABLE clearing_totals (
   charged_value numeric DEFAULT 0 NOT NULL
 );
 ALTER TABLE clearing_totals ADD CONSTRAINT clearing_totals_pkey PRIMARY KEY (period, partner_id, line);
+CREATE INDEX clearing_totals_partner_idx ON public.clearing_totals USING btree (partner_id, period);
 
 CREATE TABLE holds (
   redemption_id uuid NOT NULL,

@@ -56,6 +56,9 @@ export class ClearingHouse1734000000000 implements MigrationInterface {
         charged_value numeric NOT NULL DEFAULT 0,
         PRIMARY KEY (period, issuer_id, redeemer_id)
       )`);
+    // Liability reads one issuer's totals over every period (updates stay HOT: no indexed column changes).
+    await q(`CREATE INDEX clearing_totals_partner_idx ON clearing_totals (partner_id, period)`);
+    await q(`CREATE INDEX clearing_matrix_issuer_idx ON clearing_matrix (issuer_id, period)`);
     await q(`
       CREATE TABLE movement_prices (
         transaction_id uuid NOT NULL REFERENCES transactions (id),
