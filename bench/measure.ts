@@ -10,7 +10,7 @@ import { type LoadResult, type LoadSample, type LoadOptions, runLoad, sampleLoad
 import { createBenchCampaigns, endBenchCampaigns } from "./campaigns";
 import { groupSizesOf, measurePurchaseCapacity } from "./purchase-capacity";
 import type { RunResults, ScenarioResult } from "./report";
-import { type BenchData, headlineRequests, purchaseRequests, referencePrefix } from "./scenarios";
+import { type BenchData, balanceRequests, headlineRequests, purchaseRequests, referencePrefix, statementRequests } from "./scenarios";
 import { type GatewayKinds, judge } from "./targets";
 
 export const CONCURRENCY = [1, 16, 64, 256];
@@ -81,6 +81,14 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
   say(`  history   p50 ${history.lightP50} ms at ${history.lightEntries} entries, ${history.heavyP50} ms at ${history.heavyEntries}`);
 
   const recordPurchase = await measurePurchases(context, runIndex);
+  // The clearing house: a partner's open statement (this month's running totals, with the purchases
+  // just made) against a member's balance read, side by side (one client each) as for the history.
+  const [statementLoad, balanceLoad] = await Promise.all([
+    runLoad({ url: urls.coalition!, connections: 1, durationSeconds: options.duration, next: statementRequests(data) }),
+    runLoad({ url: urls.coalition!, connections: 1, durationSeconds: options.duration, next: balanceRequests(data, jwt) }),
+  ]);
+  const statement = { statementP50: statementLoad.p50, balanceP50: balanceLoad.p50, failures: statementLoad.failures + balanceLoad.failures };
+  say(`  statement p50 ${statement.statementP50} ms, balance p50 ${statement.balanceP50} ms, ${statement.failures} failures`);
   const results: Record<string, ScenarioResult> = {};
   for (const scenario of scenarios) {
     const url = urls.coalition!;
@@ -89,7 +97,7 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
     results[scenario.name] = { label: scenario.label, concurrency: scenario.concurrency, load, notes: await scenario.notes?.(context) };
     say(`  ${scenario.name} c=${scenario.concurrency} ${summary(load)}`);
   }
-  const figures = { headline, history, recordPurchase };
+  const figures = { headline, history, recordPurchase, statement };
   return { startedAt, loadAverage: { start: loadStart, end: loadavg()[0] }, order, ...figures, scenarios: results, targets: judge(figures, context.kinds) };
 }
 

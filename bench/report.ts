@@ -1,7 +1,7 @@
 import type { GatewayName } from "./gateways";
 import type { LoadResult } from "./load";
 import type { PurchaseCapacity } from "./purchase-capacity";
-import type { CampaignPurchases, Target, TargetSpread } from "./targets";
+import type { CampaignPurchases, StatementFigures, Target, TargetSpread } from "./targets";
 
 /** One measured gateway: what it is, or why it was skipped. */
 export interface GatewayEntry {
@@ -22,6 +22,8 @@ export interface RunResults {
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
   /** Further scenarios (bench/run.ts SCENARIOS), by name. */
   scenarios: Record<string, ScenarioResult>;
+  /** A partner's open statement vs a member's balance read, side by side (the clearing house's target). */
+  statement: StatementFigures;
   targets: Target[];
 }
 
@@ -82,6 +84,7 @@ export function markdown(results: BenchResults): string {
     `record_purchases called directly on the same Postgres (no HTTP; ${d.concurrency} call(s) in flight, the end-to-end run's ${d.groups.toLocaleString("en")} group sizes replayed, mean ${fixed(d.meanGroupSize, 2)}): ${fixed(d.purchasesPerSecond)} purchases/s, ${d.failures} failures.`,
     `Headline p50, the two members side by side (one client each): ${fixed(results.history.lightP50, 2)} ms for a member with ${results.history.lightEntries} entries, ${fixed(results.history.heavyP50, 2)} ms with ${results.history.heavyEntries.toLocaleString("en")}.`,
   );
+  lines.push(`A partner's open statement, side by side with a member's balance (one client each): p50 ${fixed(results.statement.statementP50, 2)} ms against ${fixed(results.statement.balanceP50, 2)} ms, ${results.statement.failures} failures.`);
   for (const scenario of Object.values(results.scenarios)) {
     const r = scenario.load;
     lines.push(`${scenario.label} (concurrency ${scenario.concurrency}): ${fixed(r.requestsPerSecond)} requests/s, p50 ${fixed(r.p50)} ms, p99 ${fixed(r.p99)} ms, ${r.failures} failures, ${r.shed} shed${scenario.notes ? `; ${scenario.notes}` : ""}.`);

@@ -43,6 +43,33 @@ export function headlineRequests(data: BenchData, jwtSecret: string, memberId?: 
   };
 }
 
+/** A member's balance (their app's most frequent read): the clearing house's statement is measured against it. */
+export const BALANCE_QUERY = `query Balance($id: ID!) { member(id: $id) { balance { available pending held } } }`;
+
+/** A partner's open statement for the current month, read by its own app (running totals, never the history). */
+export const STATEMENT_QUERY = `query Statement($id: ID!, $period: String!) {
+  partner(id: $id) { statement(period: $period) { status pointsIssued pointsReversed pointsRedeemed pointsExpired netAmount lines { kind points amount } counterparts { partner { id } pointsIssuedRedeemedThere pointsRedeemedHereIssuedThere } } }
+}`;
+
+export function balanceRequests(data: BenchData, jwtSecret: string) {
+  const tokens = new Map<string, string>();
+  return () => {
+    const id = pick(data.memberIds);
+    let token = tokens.get(id);
+    if (!token) tokens.set(id, (token = signToken({ sub: id, role: "member" }, jwtSecret, 86_400)));
+    return { body: JSON.stringify({ query: BALANCE_QUERY, variables: { id } }), headers: { authorization: `Bearer ${token}` } };
+  };
+}
+
+/** Each request a random partner's app asking for its own statement of the current month (UTC). */
+export function statementRequests(data: BenchData) {
+  return () => {
+    const partner = pick(data.partners);
+    const period = new Date().toISOString().slice(0, 7);
+    return { body: JSON.stringify({ query: STATEMENT_QUERY, variables: { id: partner.id, period } }), headers: { "x-api-key": partner.apiKey } };
+  };
+}
+
 let receipt = 0;
 const run = Date.now().toString(36);
 

@@ -12,6 +12,7 @@ export interface RunFigures {
   headline: Partial<Record<GatewayName, Record<string, LoadResult>>>;
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
   recordPurchase: LoadResult & { verifyClean: boolean; directPerSecond: number; campaigns?: CampaignPurchases };
+  statement?: StatementFigures;
 }
 
 export interface Target {
@@ -47,6 +48,13 @@ export function bestBelow(byConcurrency: Record<string, LoadResult>, c: string):
   return Math.max(0, ...Object.keys(byConcurrency).filter((k) => Number(k) < Number(c)).map((k) => byConcurrency[k].requestsPerSecond));
 }
 
+/** A partner's open statement and a member's balance, read side by side (one client each). */
+export interface StatementFigures {
+  statementP50: number;
+  balanceP50: number;
+  failures: number;
+}
+
 /** recordPurchase with active campaigns (bench/campaigns.ts), and the plain figure around it. */
 export type CampaignPurchases = LoadResult & { count: number; bonusPoints: number; plainPerSecond: number };
 
@@ -80,6 +88,10 @@ export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
   const clean = recordPurchase.verifyClean && recordPurchase.failures === 0;
   const share = ratio(recordPurchase.requestsPerSecond, recordPurchase.directPerSecond);
   targets.push({ name: "recordPurchase end to end vs record_purchases called directly (verify clean, no failures)", measured: share, goal: "≥ 0.6×", met: clean && share >= 0.6 });
+  if (run.statement) {
+    const statement = ratio(run.statement.statementP50, run.statement.balanceP50);
+    targets.push({ name: "Partner's open statement p50 vs a member's balance p50", measured: statement, goal: "≤ 2.0×", met: run.statement.failures === 0 && statement > 0 && statement <= 2 });
+  }
   const campaigns = recordPurchase.campaigns;
   if (campaigns) {
     const kept = ratio(campaigns.requestsPerSecond, campaigns.plainPerSecond);

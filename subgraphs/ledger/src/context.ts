@@ -11,6 +11,8 @@ import { insightsMinGroup } from "./settings";
 import { createBonusesLoader, createEntryCampaignLoader } from "./campaign/campaign.loader";
 import { CampaignService } from "./campaign/campaign.service";
 import { ReferralService } from "./campaign/referral";
+import { ClearingService } from "./clearing/clearing.service";
+import { TermsService } from "./clearing/terms.service";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";
 import { type Clock, systemClock } from "./clock";
 import { HoldService } from "./hold/hold.service";
@@ -42,6 +44,8 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
     transfers: new TransferService(dataSource, clock, members),
     referrals: new ReferralService(dataSource),
     campaigns: new CampaignService(dataSource, clock, new SubgraphClient("partners", requestId)),
+    clearing: new ClearingService(dataSource, clock),
+    terms: new TermsService(dataSource, clock, new SubgraphClient("partners", requestId)),
     loaders: {
       standing: createStandingLoader(manager, clock),
       linkedPartners: createLinkedPartnersLoader(members),

@@ -5,6 +5,7 @@ import { MemberActivityResolver } from "./activity/activity.resolver";
 import { AdjustmentResolver } from "./adjustment/adjustment.resolver";
 import { AuditLogResolver } from "./audit/audit-log.resolver";
 import { PartnerInsightsResolver } from "./insights/insights.resolver";
+import { ClearingResolver, PartnerClearingResolver } from "./clearing/clearing.resolver";
 import { MemberBalanceResolver, PointsBalanceResolver } from "./balance/balance.resolver";
 import { HoldResolver } from "./hold/hold.resolver";
 import { ledgerEntryReference } from "./entry/ledger-entry.reference";
@@ -20,7 +21,7 @@ import { TransferResolver } from "./transfer/transfer.resolver";
 /** The ledger subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [PurchaseResolver, AdjustmentResolver, AuditLogResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, PartnerInsightsResolver, LedgerMemberDataResolver, CampaignResolver, MemberOffersResolver, LedgerEntryBonusesResolver, ReferralResolver],
+    resolvers: [PurchaseResolver, AdjustmentResolver, AuditLogResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, PartnerClearingResolver, ClearingResolver, PartnerInsightsResolver, LedgerMemberDataResolver, CampaignResolver, MemberOffersResolver, LedgerEntryBonusesResolver, ReferralResolver],
     orphanedTypes: [Member],
     referenceResolvers: { ...memberReference, ...ledgerEntryReference, ...partnerReference },
   });

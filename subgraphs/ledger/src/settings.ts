@@ -1,6 +1,6 @@
 import { intFromEnv } from "../../../shared/src/config";
 import { DEFAULT_INSIGHTS_MIN_GROUP, MIN_INSIGHTS_MIN_GROUP } from "./insights/suppression";
-import { DEFAULT_TRANSFER_DAILY_LIMIT, MAX_BONUS_POINTS, REFERRAL_BONUS_POINTS_DEFAULT, REFERRAL_MAX_PER_MEMBER_DEFAULT, pointsExpiryMonthsOf } from "./rules";
+import { DEFAULT_TRANSFER_DAILY_LIMIT, MAX_BONUS_POINTS, REFERRAL_BONUS_POINTS_DEFAULT, REFERRAL_MAX_PER_MEMBER_DEFAULT, pointsExpiryMonthsOf, settlementCurrencyOf } from "./rules";
 
 /**
  * The ledger's own settings (read from the environment; the rules they parameterise are in ./rules).
@@ -25,3 +25,6 @@ export const referralBonusPoints = (): number => {
 
 /** REFERRAL_MAX_PER_MEMBER (20): how many referred members earn their referrer a bonus. */
 export const referralMaxPerMember = (): number => intFromEnv("REFERRAL_MAX_PER_MEMBER", REFERRAL_MAX_PER_MEMBER_DEFAULT);
+
+/** SETTLEMENT_CURRENCY (EUR): the one currency the clearing house's prices and statements are in. */
+export const settlementCurrency = (): string => settlementCurrencyOf(process.env.SETTLEMENT_CURRENCY);

@@ -46,6 +46,9 @@ export async function expireDueLots(dataSource: DataSource, now: Date, batchSize
             partnerId: lot.partner_id,
             reference: null,
             occurredAt: lot.expires_at,
+            // Breakage belongs to the period the run posts it in; the lot's price values it (rules/clearing.ts).
+            postedAt: now,
+            expiredLotId: lot.id,
             postings: [
               { account: { kind: "MEMBER", ownerId: memberId }, amount: -lot.remaining, entryKind: "EXPIRY" },
               { account: { kind: "PARTNER_BREAKAGE", ownerId: lot.partner_id }, amount: lot.remaining },

@@ -143,8 +143,8 @@ export class HoldService {
       if (!posted.created) return posted.transactionId;
       // Points given back grow the balance: capped like any others; throwing here rolls the posting back.
       requireWithinCap("balance", member.balance, row.points);
-      const takes: { points: number; partner_id: string; expires_at: Date }[] = await manager.query(
-        `SELECT t.points, l.partner_id, l.expires_at FROM lot_takes t JOIN lots l ON l.id = t.lot_id WHERE t.transaction_id = $1 ORDER BY l.id`,
+      const takes: { points: number; partner_id: string; expires_at: Date; issue_price_per_1000: string | null }[] = await manager.query(
+        `SELECT t.points, l.partner_id, l.expires_at, l.issue_price_per_1000 FROM lot_takes t JOIN lots l ON l.id = t.lot_id WHERE t.transaction_id = $1 ORDER BY l.id`,
         [row.transaction_id],
       );
       // Points given back are spendable at once: they repay what refunds left the member owing first (rules/debt.ts).
@@ -162,6 +162,8 @@ export class HoldService {
           earnedAt: now,
           availableAt: now,
           expiresAt: take.expires_at,
+          // Returned points keep the price they were charged at (sql/clearing.ts).
+          issuePricePer1000: take.issue_price_per_1000 === null ? null : Number(take.issue_price_per_1000),
         })),
       );
       await addPartnerPoints(manager, row.member_id, row.partner_id, { redeemed: -row.points });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { appError } from "../../../../shared/src/errors";
+import { refusingPastPrepaidAllowance } from "../clearing/prepaid-limit";
 
 export type AccountKind = "MEMBER" | "PARTNER_ISSUANCE" | "PARTNER_REDEMPTION" | "PARTNER_BREAKAGE" | "COALITION_ISSUANCE";
 /** The owner of the one COALITION_ISSUANCE account: points the coalition itself funds. */
@@ -28,6 +29,13 @@ export interface NewTransaction {
   partnerId: string | null;
   reference: string | null;
   occurredAt: Date;
+  /**
+   * When the ledger writes it (its clock's now): the settlement period it belongs to. Defaults to
+   * occurredAt, which is now for every writer but the expiry run (a lot's expiry time) and late purchases.
+   */
+  postedAt?: Date;
+  /** For an EXPIRY: the lot it expires (its issue price values the breakage, rules/clearing.ts). */
+  expiredLotId?: string;
   postings: Posting[];
 }
 
@@ -62,17 +70,21 @@ export async function postTransaction(manager: EntityManager, tx: NewTransaction
   const sum = tx.postings.reduce((total, p) => total + p.amount, 0);
   if (sum !== 0) throw new Error(`Unbalanced ${tx.kind} transaction: postings sum to ${sum}`);
   const [inserted] = await manager.query(
-    `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, reversal_reason, reverses_transaction_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, reversal_reason, reverses_transaction_id, posted_at, expired_lot_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [tx.kind, tx.idempotencyKey, fingerprint(tx.request), tx.partnerId, tx.reference, tx.occurredAt, tx.reversal?.reason ?? null, tx.reversal?.reversesTransactionId ?? null],
+    [
+      tx.kind, tx.idempotencyKey, fingerprint(tx.request), tx.partnerId, tx.reference, tx.occurredAt,
+      tx.reversal?.reason ?? null, tx.reversal?.reversesTransactionId ?? null, tx.postedAt ?? tx.occurredAt, tx.expiredLotId ?? null,
+    ],
   );
   if (!inserted) {
     const existing = await findIdempotent(manager, tx.idempotencyKey, tx.request);
     return { transactionId: existing!, created: false };
   }
-  // One statement: upsert every account touched, move its balance, and append the postings.
-  await manager.query(
+  // One statement: upsert every account touched, move its balance, and append the postings (whose
+  // trigger values them: sql/clearing.ts; a PREPAID issuer past its allowance fails it, LIMIT_EXCEEDED).
+  await refusingPastPrepaidAllowance(manager.query(
     `WITH p AS (
        SELECT * FROM unnest($2::text[], $3::uuid[], $4::bigint[], $5::text[]) AS p(kind, owner_id, amount, entry_kind)
      ), moved AS (
@@ -92,7 +104,7 @@ export async function postTransaction(manager: EntityManager, tx: NewTransaction
       tx.postings.map((p) => (p.account.kind === "MEMBER" ? (p.entryKind ?? null) : null)),
       tx.occurredAt,
     ],
-  );
+  ));
   return { transactionId: inserted.id, created: true };
 }
 

@@ -17,14 +17,16 @@ export interface NewLot {
   earnedAt: Date;
   availableAt: Date;
   expiresAt: Date;
+  /** The issue price its points were charged at (a transferred or returned lot's origin's); omitted: the issuer's price now (sql/clearing.ts). */
+  issuePricePer1000?: number | null;
 }
 
 export async function insertLots(manager: EntityManager, lots: NewLot[]): Promise<void> {
   const open = lots.filter((lot) => lot.points > 0);
   if (!open.length) return;
   await manager.query(
-    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[])`,
+    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::bigint[])`,
     [
       open.map((l) => l.transactionId),
       open.map((l) => l.memberId),
@@ -35,6 +37,7 @@ export async function insertLots(manager: EntityManager, lots: NewLot[]): Promis
       open.map((l) => l.earnedAt),
       open.map((l) => l.availableAt),
       open.map((l) => l.expiresAt),
+      open.map((l) => l.issuePricePer1000 ?? null),
     ],
   );
 }
@@ -44,6 +47,8 @@ export interface TakenSlice {
   partnerId: string;
   taken: number;
   expiresAt: Date;
+  /** The lot's issue price (null on lots older than the clearing house). */
+  issuePricePer1000: number | null;
 }
 
 /**
@@ -59,7 +64,7 @@ export async function takeOldest(
   { firstLotId = null as string | null } = {},
 ): Promise<TakenSlice[]> {
   if (points <= 0) return [];
-  const rows: { id: string; partner_id: string; taken: number; expires_at: Date }[] = await manager.query(
+  const rows: { id: string; partner_id: string; taken: number; expires_at: Date; issue_price_per_1000: string | null }[] = await manager.query(
     `WITH open AS (
        SELECT id, remaining,
               sum(remaining) OVER (ORDER BY id IS NOT DISTINCT FROM $4 DESC, expires_at, earned_at, id) - remaining AS before
@@ -70,13 +75,15 @@ export async function takeOldest(
      ), updated AS (
        UPDATE lots l SET remaining = l.remaining - taken.taken
        FROM taken WHERE l.id = taken.id
-       RETURNING l.id, l.partner_id, taken.taken, l.expires_at
+       RETURNING l.id, l.partner_id, taken.taken, l.expires_at, l.issue_price_per_1000
      )
      -- A SELECT, not a bare UPDATE: TypeORM returns [rows, count] for an UPDATE.
      SELECT * FROM updated ORDER BY id`,
     [memberId, points, now, firstLotId],
   );
-  return rows.map((row) => ({ lotId: row.id, partnerId: row.partner_id, taken: Number(row.taken), expiresAt: row.expires_at }));
+  return rows.map((row) => ({ lotId: row.id, partnerId: row.partner_id, taken: Number(row.taken), expiresAt: row.expires_at,
+    issuePricePer1000: row.issue_price_per_1000 === null ? null : Number(row.issue_price_per_1000),
+  }));
 }
 
 export interface Holdings {

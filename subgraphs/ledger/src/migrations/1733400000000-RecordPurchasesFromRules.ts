@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { RECORD_PURCHASES_BEFORE_ERASURES, installFunction } from "../sql";
+import { RECORD_PURCHASES_UNPRICED, installFunction } from "../sql";
 import { RecordPurchasesCapped1733310000000 } from "./1733310000000-RecordPurchasesCapped";
 
 /**
@@ -20,8 +20,8 @@ export class RecordPurchasesFromRules1733400000000 implements MigrationInterface
     await queryRunner.query(
       `CREATE INDEX purchases_earned_idx ON purchases (member_id, earned_at) INCLUDE (available_at, base_points, reversed_base_points)`,
     );
-    // This migration's definition, as it was: MemberErasures1734210000000 installs the current one.
-    await installFunction(queryRunner, RECORD_PURCHASES_BEFORE_ERASURES);
+    // The text as it was then; the ClearingHouse migration installs the priced one (sql/record-purchases.ts).
+    await installFunction(queryRunner, RECORD_PURCHASES_UNPRICED);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_CALL, POST_BONUS, RECORD_PURCHASES_BEFORE_ERASURES, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES, POST_BONUS, RECORD_PURCHASES_BEFORE_CAMPAIGNS, RECORD_PURCHASES_BEFORE_ERASURES, installFunction } from "../sql";
 
 /**
  * Campaigns and referrals (README, "Campaigns and referrals"): the campaigns, what each member got
@@ -85,7 +85,7 @@ export class Campaigns1734100000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, { ...RECORD_PURCHASES_BEFORE_ERASURES, body: RECORD_PURCHASES_BEFORE_ERASURES.body.replace(APPLY_CAMPAIGN_BONUSES_CALL, "") });
+    await installFunction(queryRunner, RECORD_PURCHASES_BEFORE_CAMPAIGNS);
     await queryRunner.query(`DROP FUNCTION apply_campaign_bonuses`);
     await queryRunner.query(`DROP FUNCTION post_bonus`);
     await queryRunner.query(`DROP TABLE referrals, campaign_partner_categories, campaign_bonuses, campaign_member_points, campaigns`);

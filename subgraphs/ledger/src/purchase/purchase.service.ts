@@ -1,5 +1,6 @@
 import { type AuditCaller, actorOf, isAuditedCaller } from "../../../../shared/src/audit/record-audit";
 import type { DataSource } from "typeorm";
+import { refusingPastPrepaidAllowance } from "../clearing/prepaid-limit";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
@@ -82,11 +83,12 @@ export class PurchaseService {
       tierAt: occurredAt,
       audit: caller && isAuditedCaller(caller.identity) ? { actor: actorOf(caller.identity), action: "RECORD_PURCHASE", memberId, partnerId, requestId: caller.requestId } : null,
     };
-    let written = await this.writer.write(purchase);
+    // A PREPAID partner past its allowance: the database refuses the purchase (sql/clearing.ts), nothing is written.
+    let written = await refusingPastPrepaidAllowance(this.writer.write(purchase));
     if (written.outcome === "UNKNOWN_MEMBER") {
       // The ledger has never seen this member: the members service says whether they exist.
       if (!(await this.references.memberExists(memberId, this.requestId))) throw notFound(`No member with id ${memberId}`);
-      written = await this.writer.write({ ...purchase, memberVouched: true });
+      written = await refusingPastPrepaidAllowance(this.writer.write({ ...purchase, memberVouched: true }));
     }
     if (written.outcome === "CONFLICT") throw idempotencyConflict(idempotencyKey);
     if (written.outcome === "LIMIT_EXCEEDED") throw memberPointsLimitExceeded(written.figure, written.wouldBe);

@@ -15,6 +15,9 @@
  * - campaigns.ts  campaign bonuses: matching windows, percent rounding, budget and member caps, order
  * - adjustments.ts what a customer care adjustment may be (reasons, size, note)
  * - erasure.ts    what an erased member forfeits, and to whom
+ * - clearing.ts   the clearing house: statement lines, prices, rounding, statement figures
+ * - clearing-periods.ts  settlement periods (YYYY-MM), terms limits, canonical text
+ * - clearing-statement.ts  a statement from its totals (live, closed and audited alike), counterparts, report totals
  */
 export * from "./adjustments";
 export * from "./calendar";
@@ -28,3 +31,6 @@ export * from "./refunds";
 export * from "./tiers";
 export * from "./transfers";
 export * from "./windows";
+export * from "./clearing";
+export * from "./clearing-periods";
+export * from "./clearing-statement";

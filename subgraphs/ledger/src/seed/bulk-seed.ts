@@ -106,8 +106,9 @@ const BATCH_SQL = `
     RETURNING 1
   ), lot AS (
     -- insertLots skips empty lots.
-    INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
-    SELECT transaction_id, member_id, partner_id, 'EARN', points, points, earned_at, available_at, expires_at
+    -- With its issue price (as record_purchases writes it), so the clearing house's per-row default never runs here.
+    INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
+    SELECT transaction_id, member_id, partner_id, 'EARN', points, points, earned_at, available_at, expires_at, clearing_issue_price(partner_id, earned_at)
     FROM purchase WHERE points > 0
     RETURNING 1
   ), partner_points AS (

@@ -2,13 +2,15 @@ import type { QueryRunner } from "typeorm";
 import { APPLY_CAMPAIGN_BONUSES, POST_BONUS } from "./campaign-bonuses";
 import { PURCHASES_NOTE_EARN_MONTHS } from "./earn-months";
 import { LOTS_MOVE_PENDING_DAYS, PURCHASES_MOVE_PENDING_DAYS } from "./pending-days";
+import { CLEARING_FUNCTIONS } from "./clearing";
 import { type FunctionDefinition, RECORD_PURCHASES, createFunctionSql } from "./record-purchases";
 
-export { type FunctionDefinition, RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_ERASURES, createFunctionSql } from "./record-purchases";
+export { type FunctionDefinition, RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_CAMPAIGNS, RECORD_PURCHASES_BEFORE_ERASURES, RECORD_PURCHASES_UNPRICED, createFunctionSql } from "./record-purchases";
 export { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_CALL, POST_BONUS } from "./campaign-bonuses";
+export { CLEARING_FUNCTIONS, CLEARING_LOCK_KEY } from "./clearing";
 
 /** Every database function that encodes a rule, in its current definition: the database must match each (test/ledger-sql.test.ts). */
-export const LEDGER_FUNCTIONS: readonly FunctionDefinition[] = [RECORD_PURCHASES, LOTS_MOVE_PENDING_DAYS, PURCHASES_MOVE_PENDING_DAYS, PURCHASES_NOTE_EARN_MONTHS, APPLY_CAMPAIGN_BONUSES, POST_BONUS];
+export const LEDGER_FUNCTIONS: readonly FunctionDefinition[] = [RECORD_PURCHASES, LOTS_MOVE_PENDING_DAYS, PURCHASES_MOVE_PENDING_DAYS, PURCHASES_NOTE_EARN_MONTHS, APPLY_CAMPAIGN_BONUSES, POST_BONUS, ...CLEARING_FUNCTIONS];
 
 /** Drops a function by name (whatever its arguments were) and creates the given definition: for migrations. */
 export async function installFunction(queryRunner: QueryRunner, definition: FunctionDefinition): Promise<void> {

@@ -33,7 +33,12 @@ export interface FunctionDefinition {
 const ERASED_MEMBERS_EARN_NOTHING = `
       AND NOT EXISTS (SELECT FROM member_erasures e WHERE e.member_id = i.member)`;
 
-export const RECORD_PURCHASES: FunctionDefinition = {
+/** Campaign and referral bonuses of the purchases just written, in this transaction (Campaigns1734100000000; sql/campaign-bonuses.ts). */
+const CAMPAIGN_BONUSES_STEP = `  -- Campaign and referral bonuses of the purchases just written, in this transaction (sql/campaign-bonuses.ts).
+${APPLY_CAMPAIGN_BONUSES_CALL}`;
+
+/** The whole text, unpriced: RECORD_PURCHASES below is it with the clearing house's two edits. */
+const RECORD_PURCHASES_TEXT: FunctionDefinition = {
   name: "record_purchases",
   arguments:
     "p_keys text[], p_fingerprints text[], p_members uuid[], p_partners uuid[], p_references text[], p_amounts bigint[], " +
@@ -134,12 +139,49 @@ BEGIN
   UNION ALL
   SELECT i.slot::int, 'UNKNOWN_MEMBER', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM input i
   WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot) AND NOT EXISTS (SELECT FROM fresh f WHERE f.slot = i.slot);
-  -- Campaign and referral bonuses of the purchases just written, in this transaction (sql/campaign-bonuses.ts).
-${APPLY_CAMPAIGN_BONUSES_CALL}END `,
+${CAMPAIGN_BONUSES_STEP}END `,
 };
+
+/**
+ * The clearing house's two edits to the text above (sql/clearing.ts values the postings by trigger):
+ * each transaction records when the ledger wrote it (`posted_at`, the period it belongs to), and each
+ * lot the issue price it was charged at (the price refunds and expiry are valued at later). Applied
+ * to the text above, so an edit there flows into the installed definition.
+ */
+export const RECORD_PURCHASES: FunctionDefinition = {
+  ...RECORD_PURCHASES_TEXT,
+  body: replaceOnce(
+    replaceOnce(
+      RECORD_PURCHASES_TEXT.body,
+      `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at)
+    SELECT 'EARN', p.key, p.fingerprint, p.partner, p.reference, p.earned_at FROM checked p`,
+      `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at)
+    SELECT 'EARN', p.key, p.fingerprint, p.partner, p.reference, p.earned_at, p_now FROM checked p`,
+    ),
+    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
+    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at FROM made m`,
+    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
+    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at, clearing_issue_price(m.partner, p_now) FROM made m`,
+  ),
+};
+
+function replaceOnce(text: string, from: string, to: string): string {
+  const at = text.indexOf(from);
+  if (at === -1 || text.indexOf(from, at + 1) !== -1) throw new Error(`record_purchases: expected exactly one "${from.slice(0, 60)}…"`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
 
 export const createFunctionSql = (f: FunctionDefinition) =>
   `CREATE FUNCTION ${f.name}(${f.arguments}) RETURNS ${f.returns} LANGUAGE ${f.language} AS $function$${f.body}$function$`;
 
-/** The definition before MemberErasures1734210000000 (RecordPurchasesFromRules1733400000000's), which that migration's down() restores. */
-export const RECORD_PURCHASES_BEFORE_ERASURES: FunctionDefinition = { ...RECORD_PURCHASES, body: RECORD_PURCHASES.body.replace(ERASED_MEMBERS_EARN_NOTHING, "") };
+const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ ...f, body: replaceOnce(f.body, part, "") });
+
+/**
+ * The definitions the earlier migrations installed, each the current one less the later steps, in
+ * migration order: RecordPurchasesFromRules1733400000000 (unpriced), ClearingHouse1734000000000
+ * (priced), Campaigns1734100000000 (with the bonuses step); MemberErasures1734210000000 installs
+ * RECORD_PURCHASES. Each migration's down() installs the one before it.
+ */
+export const RECORD_PURCHASES_BEFORE_ERASURES = without(RECORD_PURCHASES, ERASED_MEMBERS_EARN_NOTHING);
+export const RECORD_PURCHASES_BEFORE_CAMPAIGNS = without(RECORD_PURCHASES_BEFORE_ERASURES, CAMPAIGN_BONUSES_STEP);
+export const RECORD_PURCHASES_UNPRICED = without(without(RECORD_PURCHASES_TEXT, ERASED_MEMBERS_EARN_NOTHING), CAMPAIGN_BONUSES_STEP);

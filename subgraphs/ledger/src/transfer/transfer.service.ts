@@ -92,6 +92,8 @@ export class TransferService {
           earnedAt: now,
           availableAt: now,
           expiresAt: slice.expiresAt,
+          // A transfer moves no money: the points keep the price they were charged at.
+          issuePricePer1000: slice.issuePricePer1000,
         })),
       );
       await manager.query(

@@ -1,0 +1,203 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { badInput } from "../../../../shared/src/errors";
+import type { Clock } from "../clock";
+import { COALITION_OWNER_ID } from "../journal/journal";
+import { partnerStub } from "../partner/partner.type";
+import {
+  GENESIS_HASH,
+  type StatementLineKind,
+  type StatementRecord,
+  canonicalJson,
+  periodHasEnded,
+  reportTotals,
+  statementRecord,
+  statementText,
+} from "../rules";
+import { settlementCurrency } from "../settings";
+import { CLEARING_LOCK_KEY } from "../sql";
+import { chainHash } from "./hash-chain";
+import { PARTNER_CELLS, floatThrough, liveRecords, periodText, requirePeriod } from "./clearing.totals";
+import { ClearingReport, SettlementLine, SettlementLineKind, SettlementStatement, SettlementStatus } from "./statement.types";
+
+/** What a closed period stores besides its statements (settlement_periods.content; the report's hash covers it). */
+export interface ClosedReportContent {
+  period: string;
+  currency: string;
+  closedAt: string;
+  statements: { partnerId: string; number: number; hash: string }[];
+  moneyIn: number;
+  moneyOut: number;
+  margin: number;
+  float: number;
+  coalitionPointsIssued: number;
+}
+
+interface PartnerPeriodRow {
+  closed: boolean;
+  number: string | null;
+  content: string | null;
+  hash: string | null;
+  lines: { line: StatementLineKind; points: string; value: string }[] | null;
+  cells: { issuer: string; redeemer: string; points: string }[] | null;
+}
+
+/** A partner's period ($1, partner $2): closed or not, its stored statement, its running lines and matrix cells (exact figures as text). */
+const PARTNER_PERIOD_SQL = `
+  SELECT EXISTS (SELECT FROM settlement_periods WHERE period = $1::date) AS closed, s.number::text, s.content, s.hash,
+         (SELECT json_agg(json_build_object('line', line, 'points', points::text, 'value', value::text) ORDER BY line)
+          FROM clearing_totals WHERE period = $1::date AND partner_id = $2) AS lines,
+         (SELECT json_agg(json_build_object('issuer', issuer_id, 'redeemer', redeemer_id, 'points', points::text))
+          FROM clearing_matrix WHERE ${PARTNER_CELLS}) AS cells
+  FROM (SELECT 1) one LEFT JOIN settlement_statements s ON s.partner_id = $2 AND s.period = $1::date`;
+
+interface StoredStatement {
+  number: string;
+  content: string;
+  hash: string;
+}
+
+/**
+ * Statements and clearing reports: live ones from the running totals, closed ones as stored; and
+ * closing a period (README, "The clearing house").
+ */
+/** Read once, when the ledger starts: a bad SETTLEMENT_CURRENCY stops it there. */
+const SETTLEMENT_CURRENCY = settlementCurrency();
+
+export class ClearingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly currency = SETTLEMENT_CURRENCY,
+  ) {}
+
+  /** One round trip: whether the period is closed, the stored statement if so, else its live lines and matrix cells. */
+  async statement(partnerId: string, period: string): Promise<SettlementStatement> {
+    const start = requirePeriod(period);
+    const row: PartnerPeriodRow = (await this.dataSource.query(PARTNER_PERIOD_SQL, [`${periodText(start)}-01`, partnerId, COALITION_OWNER_ID]))[0];
+    if (row.closed) {
+      if (row.number) return toStatement(JSON.parse(row.content!), SettlementStatus.CLOSED, Number(row.number), row.hash);
+      // Closed without a statement for it: it had neither movements nor terms then.
+      return toStatement(statementRecord(periodText(start), partnerId, this.currency, [], []), SettlementStatus.CLOSED, null, null);
+    }
+    const lines = (row.lines ?? []).map((l) => ({ line: l.line, points: BigInt(l.points), value: BigInt(l.value) }));
+    const cells = (row.cells ?? []).map((c) => ({ issuerId: c.issuer, redeemerId: c.redeemer, points: BigInt(c.points) }));
+    return toStatement(statementRecord(periodText(start), partnerId, this.currency, lines, cells), SettlementStatus.OPEN, null, null);
+  }
+
+  async report(period: string): Promise<ClearingReport> {
+    const start = requirePeriod(period);
+    const manager = this.dataSource.manager;
+    const stored = await this.storedReport(manager, start);
+    if (stored) return stored;
+    const { records, coalitionPoints } = await liveRecords(manager, start, this.currency);
+    return Object.assign(new ClearingReport(), {
+      period: periodText(start),
+      status: SettlementStatus.OPEN,
+      currency: this.currency,
+      closedAt: null,
+      hash: null,
+      statements: records.map((r) => toStatement(r, SettlementStatus.OPEN, null, null)),
+      ...reportTotals(records, coalitionPoints),
+      float: await floatThrough(manager, start),
+    });
+  }
+
+  /**
+   * Freezes a period: under the clearing lock taken alone (writers of the running totals hold it
+   * shared until they commit, so none is half-way), stores every partner's statement with its number
+   * and chained hash, and the report: from then on a movement for the closed month fails retryably
+   * (55P03) and, retried, is posted later, in the open month. Closing a closed period returns what
+   * was stored. Periods close in order: never one before the latest closed (a month skipped stays
+   * open; with the ledger's clock moving forward, nothing is posted there any more).
+   */
+  async close(period: string): Promise<ClearingReport> {
+    const start = requirePeriod(period);
+    const now = this.clock.now();
+    if (!periodHasEnded(start, now)) throw badInput(`${periodText(start)} has not ended yet: a period can be closed once its month is over (UTC)`, "period");
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [CLEARING_LOCK_KEY]);
+      const stored = await this.storedReport(tx, start);
+      if (stored) return stored;
+      const [latest] = await tx.query(`SELECT to_char(max(period), 'YYYY-MM') AS period FROM settlement_periods`);
+      if (latest.period && latest.period > periodText(start)) {
+        throw badInput(`Periods close in order: ${latest.period} is already closed, so ${periodText(start)} can no longer be`, "period");
+      }
+      const { records, coalitionPoints } = await liveRecords(tx, start, this.currency);
+      const statements: ClosedReportContent["statements"] = [];
+      for (const record of records) {
+        const [previous] = await tx.query(`SELECT hash FROM settlement_statements WHERE partner_id = $1 ORDER BY period DESC LIMIT 1`, [record.partnerId]);
+        const text = statementText(record);
+        const hash = chainHash(previous?.hash ?? GENESIS_HASH, text);
+        const [row] = await tx.query(
+          `INSERT INTO settlement_statements (period, partner_id, content, previous_hash, hash) VALUES ($1::date, $2, $3, $4, $5) RETURNING number::text`,
+          [`${periodText(start)}-01`, record.partnerId, text, previous?.hash ?? GENESIS_HASH, hash],
+        );
+        statements.push({ partnerId: record.partnerId, number: Number(row.number), hash });
+      }
+      const content: ClosedReportContent = {
+        period: periodText(start),
+        currency: this.currency,
+        closedAt: now.toISOString(),
+        statements,
+        ...reportTotals(records, coalitionPoints),
+        float: await floatThrough(tx, start),
+      };
+      const [previous] = await tx.query(`SELECT hash FROM settlement_periods ORDER BY period DESC LIMIT 1`);
+      const text = canonicalJson(content);
+      await tx.query(`INSERT INTO settlement_periods (period, closed_at, content, previous_hash, hash) VALUES ($1::date, $2, $3, $4, $5)`, [
+        `${periodText(start)}-01`, now, text, previous?.hash ?? GENESIS_HASH, chainHash(previous?.hash ?? GENESIS_HASH, text),
+      ]);
+      return (await this.storedReport(tx, start))!;
+    });
+  }
+
+  private async storedReport(manager: EntityManager, start: Date): Promise<ClearingReport | null> {
+    const [period] = await manager.query(`SELECT content, hash, closed_at FROM settlement_periods WHERE period = $1::date`, [`${periodText(start)}-01`]);
+    if (!period) return null;
+    const content = JSON.parse(period.content) as ClosedReportContent;
+    const rows: (StoredStatement & { partner_id: string })[] = await manager.query(
+      `SELECT partner_id, number::text, content, hash FROM settlement_statements WHERE period = $1::date ORDER BY partner_id`,
+      [`${periodText(start)}-01`],
+    );
+    return Object.assign(new ClearingReport(), {
+      period: content.period,
+      status: SettlementStatus.CLOSED,
+      currency: content.currency,
+      closedAt: period.closed_at,
+      hash: period.hash,
+      statements: rows.map((r) => toStatement(JSON.parse(r.content), SettlementStatus.CLOSED, Number(r.number), r.hash)),
+      moneyIn: content.moneyIn,
+      moneyOut: content.moneyOut,
+      margin: content.margin,
+      float: content.float,
+      coalitionPointsIssued: content.coalitionPointsIssued,
+    });
+  }
+}
+
+/** The GraphQL statement of a record (live, or as stored). */
+export function toStatement(record: StatementRecord, status: SettlementStatus, number: number | null, hash: string | null): SettlementStatement {
+  return Object.assign(new SettlementStatement(), {
+    partner: partnerStub(record.partnerId),
+    period: record.period,
+    status,
+    currency: record.currency,
+    number,
+    hash,
+    pointsIssued: record.pointsIssued,
+    pointsReversed: record.pointsReversed,
+    pointsRedeemed: record.pointsRedeemed,
+    pointsExpired: record.pointsExpired,
+    issuedAmount: record.issuedAmount,
+    reversedAmount: record.reversedAmount,
+    redeemedAmount: record.redeemedAmount,
+    expiredAmount: record.expiredAmount,
+    netAmount: record.netAmount,
+    lines: record.lines.map((l) => Object.assign(new SettlementLine(), { kind: l.line as SettlementLineKind, points: l.points, amount: l.amount })),
+    counterparts: record.counterparts.map((c) => ({
+      partner: partnerStub(c.partnerId),
+      pointsIssuedRedeemedThere: c.pointsIssuedRedeemedThere,
+      pointsRedeemedHereIssuedThere: c.pointsRedeemedHereIssuedThere,
+    })),
+  });
+}

@@ -1,0 +1,162 @@
+import type { DataSource } from "typeorm";
+import { appError, badInput, notFound } from "../../../../shared/src/errors";
+import { SubgraphClient } from "../../../../shared/src/subgraph-client";
+import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
+import type { Clock } from "../clock";
+import { safeIntegerFromSql } from "../limits";
+import { partnerStub } from "../partner/partner.type";
+import { MAX_PREPAID_TOP_UP, MAX_PRICE_PER_1000, STATEMENT_LINES, breakageRate, liabilityValue, previousPeriod } from "../rules";
+import { settlementCurrency } from "../settings";
+import { periodText } from "./clearing.totals";
+import { PartnerLiability } from "./statement.types";
+import { type AddPrepaidPointsInput, PartnerBilling, PartnerTerms, type SetPartnerTermsInput } from "./terms.types";
+
+interface TermsRow {
+  partner_id: string;
+  version: number;
+  effective_from: Date;
+  issue_price_per_1000: string;
+  redemption_price_per_1000: string;
+  breakage_share_percent: number;
+  billing: PartnerBilling;
+}
+
+const linesOf = (figure: string) => [...new Set(STATEMENT_LINES.filter((r) => r.figure === figure).map((r) => r.line))];
+
+/** Partner terms (effective-dated, append-only), prepaid allowances and the liability by issuer. */
+/** Read once, when the ledger starts: a bad SETTLEMENT_CURRENCY stops it there. */
+const SETTLEMENT_CURRENCY = settlementCurrency();
+
+export class TermsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly partners = new SubgraphClient("partners"),
+    private readonly currency = SETTLEMENT_CURRENCY,
+  ) {}
+
+  async setTerms(input: SetPartnerTermsInput): Promise<PartnerTerms> {
+    const partnerId = requireId(input.partnerId, "partnerId");
+    const now = this.clock.now();
+    const effectiveFrom = input.effectiveFrom ?? now;
+    if (Number.isNaN(effectiveFrom.getTime()) || effectiveFrom.getTime() < now.getTime()) {
+      throw badInput("effectiveFrom must not be in the past: terms apply to movements from now on, never to ones already valued", "effectiveFrom");
+    }
+    const issue = requireInt(input.issuePricePer1000, "issuePricePer1000", { min: 0, max: MAX_PRICE_PER_1000 });
+    const redemption = requireInt(input.redemptionPricePer1000, "redemptionPricePer1000", { min: 0, max: MAX_PRICE_PER_1000 });
+    const share = requireInt(input.breakageSharePercent, "breakageSharePercent", { min: 0, max: 100 });
+    const billing = input.billing;
+    if (!Object.values(PartnerBilling).includes(billing)) throw badInput("billing must be POSTPAID or PREPAID", "billing");
+    const [partner] = await this.partners.entities<{ id: string }>("Partner", [partnerId], "id");
+    if (!partner) throw notFound(`No partner with id ${partnerId}`);
+    const row = await this.dataSource.transaction(async (tx) => {
+      // One writer of a partner's terms at a time: versions are numbered without gaps.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('partner_terms:' || $1))`, [partnerId]);
+      const [latest] = await tx.query(`SELECT version, effective_from FROM partner_terms WHERE partner_id = $1 ORDER BY version DESC LIMIT 1`, [partnerId]);
+      if (latest && latest.effective_from.getTime() >= effectiveFrom.getTime()) {
+        throw badInput(`effectiveFrom must be after the latest terms' (${latest.effective_from.toISOString()})`, "effectiveFrom");
+      }
+      const [inserted]: TermsRow[] = await tx.query(
+        `INSERT INTO partner_terms (partner_id, version, effective_from, issue_price_per_1000, redemption_price_per_1000, breakage_share_percent, billing)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [partnerId, (latest?.version ?? 0) + 1, effectiveFrom, issue, redemption, share, billing],
+      );
+      return inserted;
+    });
+    return this.toTerms(row);
+  }
+
+  /** The terms in force now (null: none yet, so zero prices and POSTPAID). */
+  async current(partnerId: string): Promise<PartnerTerms | null> {
+    const [row]: TermsRow[] = await this.dataSource.query(
+      `SELECT * FROM partner_terms WHERE partner_id = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1`,
+      [partnerId, this.clock.now()],
+    );
+    return row ? this.toTerms(row) : null;
+  }
+
+  async history(partnerId: string): Promise<PartnerTerms[]> {
+    const rows: TermsRow[] = await this.dataSource.query(`SELECT * FROM partner_terms WHERE partner_id = $1 ORDER BY version`, [partnerId]);
+    return rows.map((row) => this.toTerms(row));
+  }
+
+  async addPrepaidPoints(input: AddPrepaidPointsInput) {
+    const partnerId = requireId(input.partnerId, "partnerId");
+    const points = requireInt(input.points, "points", { min: 1, max: MAX_PREPAID_TOP_UP });
+    const reference = requireText(input.reference, "reference", { max: 100 });
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (tx) => {
+      const [latest] = await tx.query(`SELECT billing FROM partner_terms WHERE partner_id = $1 ORDER BY version DESC LIMIT 1`, [partnerId]);
+      if (latest?.billing !== PartnerBilling.PREPAID) throw badInput("This partner's terms are not PREPAID: set PREPAID terms (setPartnerTerms) before topping up", "partnerId");
+      const [inserted] = await tx.query(
+        `INSERT INTO prepaid_top_ups (partner_id, reference, points, recorded_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING points`,
+        [partnerId, reference, points, now],
+      );
+      if (!inserted) {
+        // A concurrent copy waited on the key and sees the first one's row.
+        const [existing] = await tx.query(`SELECT points FROM prepaid_top_ups WHERE partner_id = $1 AND reference = $2`, [partnerId, reference]);
+        if (Number(existing.points) !== points) {
+          throw appError("IDEMPOTENCY_CONFLICT", `Top-up "${reference}" was already recorded with ${existing.points} points; use a new reference for a new top-up`);
+        }
+        return;
+      }
+      await tx.query(
+        `INSERT INTO prepaid_allowances AS pa (partner_id, remaining) VALUES ($1, $2) ON CONFLICT (partner_id) DO UPDATE SET remaining = pa.remaining + EXCLUDED.remaining`,
+        [partnerId, points],
+      );
+    });
+    return partnerStub(partnerId);
+  }
+
+  async prepaidRemaining(partnerId: string): Promise<number> {
+    const [row] = await this.dataSource.query(`SELECT remaining FROM prepaid_allowances WHERE partner_id = $1`, [partnerId]);
+    return safeIntegerFromSql(row?.remaining ?? 0);
+  }
+
+  /**
+   * Points outstanding by issuer from the running totals (never the lots): issued less reversed,
+   * expired and redeemed from its lots (the matrix), over all periods; their value at the prices
+   * charged; the breakage rate of the 12 periods before the current one. `partnerId` null: the
+   * coalition's total (every issuer, the coalition's own points included).
+   */
+  async liability(partnerId: string | null): Promise<PartnerLiability> {
+    const now = this.clock.now();
+    const current = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    let from = current;
+    for (let i = 0; i < 12; i++) from = previousPeriod(from);
+    const [row] = await this.dataSource.query(
+      `WITH t AS (
+         SELECT coalesce(sum(CASE WHEN line = ANY($2) THEN points WHEN line = ANY($3) OR line = ANY($4) THEN -points ELSE 0 END), 0) AS points,
+                coalesce(sum(CASE WHEN line = ANY($2) THEN charged_value WHEN line = ANY($3) OR line = ANY($4) THEN -charged_value ELSE 0 END), 0) AS charged,
+                coalesce(sum(points) FILTER (WHERE line = ANY($4) AND period >= $5::date AND period < $6::date), 0) AS expired_recently
+         FROM clearing_totals WHERE $1::uuid IS NULL OR partner_id = $1
+       ), m AS (
+         SELECT coalesce(sum(points), 0) AS points, coalesce(sum(charged_value), 0) AS charged,
+                coalesce(sum(points) FILTER (WHERE period >= $5::date AND period < $6::date), 0) AS redeemed_recently
+         FROM clearing_matrix WHERE $1::uuid IS NULL OR issuer_id = $1
+       )
+       SELECT (t.points - m.points)::text AS points, (t.charged - m.charged)::text AS charged, t.expired_recently::text, m.redeemed_recently::text FROM t, m`,
+      [partnerId, linesOf("issued"), linesOf("reversed"), linesOf("expired"), `${periodText(from)}-01`, `${periodText(current)}-01`],
+    );
+    return Object.assign(new PartnerLiability(), {
+      partner: partnerId ? partnerStub(partnerId) : null,
+      pointsOutstanding: safeIntegerFromSql(row.points),
+      value: liabilityValue(BigInt(row.charged)),
+      expectedBreakageRate: breakageRate(BigInt(row.expired_recently), BigInt(row.redeemed_recently)),
+      currency: this.currency,
+    });
+  }
+
+  private toTerms(row: TermsRow): PartnerTerms {
+    return Object.assign(new PartnerTerms(), {
+      partnerId: row.partner_id,
+      version: row.version,
+      effectiveFrom: row.effective_from,
+      issuePricePer1000: Number(row.issue_price_per_1000),
+      redemptionPricePer1000: Number(row.redemption_price_per_1000),
+      breakageSharePercent: row.breakage_share_percent,
+      billing: row.billing,
+      currency: this.currency,
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Settlement periods, partner terms' limits, and the canonical text closed statements are hashed over (clearing/hash-chain.ts). Pure: no clock, no database.
+ * test/unit/clearing-rules.test.ts checks them by hand.
+ */
+
+/** A settlement period is a calendar month in UTC, written `YYYY-MM`. */
+const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** The first day (00:00 UTC) of a `YYYY-MM` period, or null when the text is not one (years 2000 to 9999). */
+export function parsePeriod(text: string): Date | null {
+  const match = PERIOD.exec(text);
+  if (!match || Number(match[1]) < 2000) return null;
+  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
+}
+
+/** The period (`YYYY-MM`) holding an instant, in UTC. */
+export const periodOf = (at: Date): string => at.toISOString().slice(0, 7);
+
+/** The first instant after a period (its end, excluded). */
+export function periodEnd(start: Date): Date {
+  return new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+}
+
+/** The period before one. */
+export function previousPeriod(start: Date): Date {
+  return new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - 1, 1));
+}
+
+/** A period may be closed once it has ended: its end at or before now. */
+export const periodHasEnded = (start: Date, now: Date): boolean => periodEnd(start).getTime() <= now.getTime();
+
+/** Prices are minor units per 1,000 points: at most 100,000,000 (a million euros per 1,000 points). */
+export const MAX_PRICE_PER_1000 = 100_000_000;
+/** Prepaid top-ups: at most 1,000,000,000,000 points at once. */
+export const MAX_PREPAID_TOP_UP = 1_000_000_000_000;
+
+/** The settlement currency: one per coalition, ISO 4217 letters (SETTLEMENT_CURRENCY, default EUR). */
+export const DEFAULT_SETTLEMENT_CURRENCY = "EUR";
+export function settlementCurrencyOf(value: string | undefined): string {
+  const currency = value?.trim() || DEFAULT_SETTLEMENT_CURRENCY;
+  if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`Invalid configuration: SETTLEMENT_CURRENCY must be three capital letters (ISO 4217), got "${value}"`);
+  return currency;
+}
+
+/** The hash that starts every chain (a partner's first closed statement, the first closed period). */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** Canonical text of a JSON value: object keys sorted, no spaces, so the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

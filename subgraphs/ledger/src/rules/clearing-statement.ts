@@ -1,0 +1,91 @@
+import { type LineTotal, type StatementFigures, roundLine, safe, statementFigures } from "./clearing";
+import { canonicalJson } from "./clearing-periods";
+
+/**
+ * A statement as it is shown, stored when its period closes, hashed and checked by clearing:verify:
+ * one pure function from the running totals, so a live statement, a closed one and the audit's
+ * recomputation cannot differ. Pure; test/unit/clearing-rules.test.ts checks it by hand.
+ */
+
+/** Points of one issuer redeemed at one redeemer in a period (net of cancellations). */
+export interface MatrixCell {
+  issuerId: string;
+  redeemerId: string;
+  points: bigint;
+}
+
+export interface Counterpart {
+  partnerId: string;
+  pointsIssuedRedeemedThere: number;
+  pointsRedeemedHereIssuedThere: number;
+}
+
+export interface StatementRecord extends StatementFigures {
+  period: string;
+  partnerId: string;
+  currency: string;
+  counterparts: Counterpart[];
+}
+
+/** For each other partner: this partner's points redeemed there, and its points redeemed here; by partner id, zero rows left out. */
+export function counterpartsOf(partnerId: string, matrix: MatrixCell[]): Counterpart[] {
+  const others = new Map<string, { there: bigint; here: bigint }>();
+  for (const cell of matrix) {
+    if (cell.issuerId === cell.redeemerId) continue;
+    if (cell.issuerId === partnerId) {
+      const o = others.get(cell.redeemerId) ?? { there: 0n, here: 0n };
+      others.set(cell.redeemerId, { ...o, there: o.there + cell.points });
+    } else if (cell.redeemerId === partnerId) {
+      const o = others.get(cell.issuerId) ?? { there: 0n, here: 0n };
+      others.set(cell.issuerId, { ...o, here: o.here + cell.points });
+    }
+  }
+  return [...others.entries()]
+    .filter(([, o]) => o.there !== 0n || o.here !== 0n)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, o]) => ({ partnerId: id, pointsIssuedRedeemedThere: safe(o.there, "points"), pointsRedeemedHereIssuedThere: safe(o.here, "points") }));
+}
+
+export function statementRecord(period: string, partnerId: string, currency: string, lines: LineTotal[], matrix: MatrixCell[]): StatementRecord {
+  return { period, partnerId, currency, ...statementFigures(lines), counterparts: counterpartsOf(partnerId, matrix) };
+}
+
+/** The stored text of a closed statement (what its hash covers: clearing/hash-chain.ts). */
+export const statementText = (record: StatementRecord): string => canonicalJson(record);
+
+export interface ReportTotals {
+  moneyIn: number;
+  moneyOut: number;
+  margin: number;
+  coalitionPointsIssued: number;
+}
+
+/** The coalition's totals of a period: charges (positive lines) in, credits and payments (negative lines) out. */
+export function reportTotals(statements: StatementRecord[], coalitionPointsIssued: bigint): ReportTotals {
+  let moneyIn = 0n;
+  let moneyOut = 0n;
+  for (const s of statements) {
+    for (const line of s.lines) {
+      if (line.amount > 0) moneyIn += BigInt(line.amount);
+      else moneyOut -= BigInt(line.amount);
+    }
+  }
+  return {
+    moneyIn: safe(moneyIn, "money in"),
+    moneyOut: safe(moneyOut, "money out"),
+    margin: safe(moneyIn - moneyOut, "margin"),
+    coalitionPointsIssued: safe(coalitionPointsIssued, "coalition points"),
+  };
+}
+
+/** A liability's value: exact charged value (1/100,000 minor units) rounded once. */
+export const liabilityValue = (chargedValue: bigint): number => safe(roundLine(chargedValue), "liability value");
+
+/** Expected breakage: expired ÷ (expired + redeemed); null without history. */
+export function breakageRate(expired: bigint, redeemed: bigint): number | null {
+  const total = expired + redeemed;
+  if (total <= 0n) return null;
+  return Number((expired * 1_000_000n) / total) / 1_000_000;
+}
+
+

@@ -1,0 +1,175 @@
+import { STATEMENT_LINES, type StatementLineRule } from "../rules/clearing";
+import type { FunctionDefinition } from "./record-purchases";
+
+/**
+ * The clearing house's database functions, generated from rules/clearing.ts (STATEMENT_LINES): the
+ * one place movements are valued. Installed by the ClearingHouse migration; test/ledger-sql.test.ts
+ * fails while the database's functions differ from these texts.
+ *
+ * - `clearing_value_postings` (AFTER INSERT ON postings, once per statement, over its transition
+ *   table): every writer that inserts postings (postTransaction, record_purchases, anyone's new
+ *   writer) gets its movements valued without calling anything: each posting to a partner's (or the
+ *   coalition's) account becomes points and an exact value in the running totals of its period,
+ *   partner and line (`clearing_totals`), the price it was valued at is kept (`movement_prices`, for
+ *   every movement but purchases, whose price is on their lot), and a PREPAID issuer's allowance is
+ *   drawn down (a movement past it fails the whole statement: SQLSTATE CLPRE).
+ * - `clearing_match_lot_takes` (AFTER INSERT ON lot_takes): which issuer's lots paid for each
+ *   redemption, per period (`clearing_matrix`); a cancellation takes it back in the postings trigger.
+ * - `clearing_price_lot` (BEFORE INSERT ON lots, only for rows inserted WITHOUT a price, so never on
+ *   the purchase path, which passes it): the issuer's issue price in force when the lot's transaction
+ *   was posted.
+ * - `clearing_period`: the period a movement belongs to (the month of its posting time, UTC). The
+ *   triggers call it under a shared advisory lock that closing a period takes exclusively, so a close
+ *   waits for every writer in flight; a movement for a period closed meanwhile fails with 55P03
+ *   (retryable: written again, it is posted at a later time, in the open period).
+ */
+
+/** The advisory lock writers of running totals share and closing a period takes alone ("CLEARING" in ASCII, shortened). */
+export const CLEARING_LOCK_KEY = 67_766_965;
+
+/** A movement's posting time: when the ledger wrote it (its clock), or for older rows when it occurred. */
+const POSTED_AT = "coalesce(t.posted_at, t.occurred_at)";
+
+const termsAt = (column: string, partner: string, at: string) =>
+  `(SELECT pt.${column} FROM partner_terms pt WHERE pt.partner_id = ${partner} AND pt.effective_from <= ${at} ORDER BY pt.effective_from DESC LIMIT 1)`;
+
+export const CLEARING_ISSUE_PRICE: FunctionDefinition = {
+  name: "clearing_issue_price",
+  arguments: "p_partner uuid, p_at timestamp with time zone",
+  returns: "bigint",
+  language: "sql",
+  body: `
+  SELECT coalesce(${termsAt("issue_price_per_1000", "p_partner", "p_at")}, 0)::bigint
+`,
+};
+
+export const CLEARING_PERIOD: FunctionDefinition = {
+  name: "clearing_period",
+  arguments: "p_posted_at timestamp with time zone",
+  returns: "date",
+  language: "plpgsql",
+  body: `
+DECLARE
+  v_period date := date_trunc('month', p_posted_at AT TIME ZONE 'UTC')::date;
+BEGIN
+  IF EXISTS (SELECT FROM settlement_periods WHERE period = v_period) THEN
+    -- Closed while this movement was being written: retryable, so the caller writes it again in the open period.
+    RAISE EXCEPTION 'settlement period % is closed', to_char(v_period, 'YYYY-MM') USING ERRCODE = '55P03';
+  END IF;
+  RETURN v_period;
+END `,
+};
+
+const quote = (text: string | null) => (text === null ? "NULL" : `'${text}'`);
+const matches = (r: StatementLineRule, m: string) =>
+  `${m}.account_kind = ${quote(r.accountKind)} AND ${m}.tx_kind = ${quote(r.transactionKind)} AND ${m}.reversal_reason IS NOT DISTINCT FROM ${quote(r.reversalReason)}`;
+const caseOf = (value: (r: StatementLineRule) => string, otherwise: string, m = "m") =>
+  `CASE ${STATEMENT_LINES.map((r) => `WHEN ${matches(r, m)} THEN ${value(r)}`).join("\n              ")}\n              ELSE ${otherwise} END`;
+
+/** A posting's line and points, over columns `account_kind`, `tx_kind`, `reversal_reason`, `amount` of `m` (clearing:verify recomputes with them). */
+export const lineSql = (m: string) => caseOf((r) => quote(r.line), "'OTHER'", m);
+export const pointsSql = (m: string) => `${m}.amount * ${caseOf((r) => String(r.pointsSign), "1", m)}`;
+
+/** The price of a line's movement, per 1,000 points, and the percent of it that counts (generated per PriceSource). */
+const PRICE = `CASE c.price_source
+        WHEN 'ISSUE_PRICE' THEN ${termsAt("issue_price_per_1000", "c.partner_id", "c.posted_at")}
+        WHEN 'REDEMPTION_PRICE' THEN ${termsAt("redemption_price_per_1000", "c.partner_id", "c.posted_at")}
+        WHEN 'REVERSED_PURCHASE_PRICE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
+        WHEN 'REVERSED_REDEMPTION_PRICE' THEN (SELECT mp.price_per_1000 FROM movement_prices mp WHERE mp.transaction_id = c.reverses_transaction_id AND mp.partner_id = c.partner_id)
+        WHEN 'EXPIRED_LOT_SHARE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.id = c.expired_lot_id)
+      END`;
+const PERCENT = `CASE WHEN c.price_source = 'EXPIRED_LOT_SHARE' THEN ${termsAt("breakage_share_percent", "c.partner_id", "c.posted_at")} ELSE 100 END`;
+
+export const CLEARING_VALUE_POSTINGS: FunctionDefinition = {
+  name: "clearing_value_postings",
+  arguments: "",
+  returns: "trigger",
+  language: "plpgsql",
+  body: `
+DECLARE
+  v_short bigint;
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(${CLEARING_LOCK_KEY});
+  WITH moved AS (
+    -- Postings to partners' and the coalition's accounts; a group of purchases collapses to one row per partner.
+    SELECT a.kind AS account_kind, a.owner_id AS partner_id, t.kind AS tx_kind, t.reversal_reason, t.reverses_transaction_id, t.expired_lot_id,
+           ${POSTED_AT} AS posted_at, CASE WHEN t.kind = 'EARN' THEN NULL ELSE t.id END AS tx_id, sum(n.amount) AS amount
+    FROM new_rows n JOIN accounts a ON a.id = n.account_id JOIN transactions t ON t.id = n.transaction_id
+    WHERE n.member_id IS NULL
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+  ), classified AS (
+    SELECT m.*, clearing_period(m.posted_at) AS period,
+           ${caseOf((r) => quote(r.line), "'OTHER'")} AS line,
+           m.amount * ${caseOf((r) => String(r.pointsSign), "1")} AS points,
+           ${caseOf((r) => quote(r.price), "'NONE'")} AS price_source
+    FROM moved m
+  ), priced AS (
+    SELECT c.*, coalesce(${PRICE}, 0)::bigint AS price, coalesce(${PERCENT}, 0)::int AS percent
+    FROM classified c
+  ), totals AS (
+    INSERT INTO clearing_totals AS ct (period, partner_id, line, points, value, charged_value)
+    SELECT p.period, p.partner_id, p.line, sum(p.points), sum(p.points::numeric * p.price * p.percent), sum(p.points::numeric * p.price * 100)
+    FROM priced p GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (period, partner_id, line) DO UPDATE
+      SET points = ct.points + EXCLUDED.points, value = ct.value + EXCLUDED.value, charged_value = ct.charged_value + EXCLUDED.charged_value
+  ), prices AS (
+    INSERT INTO movement_prices (transaction_id, partner_id, line, price_per_1000, share_percent)
+    SELECT p.tx_id, p.partner_id, p.line, p.price, p.percent FROM priced p WHERE p.tx_id IS NOT NULL AND p.price_source <> 'NONE'
+    ON CONFLICT DO NOTHING
+  ), cancelled AS (
+    -- A cancelled redemption gives back to each issuer what its lots paid (lot_takes of the redemption).
+    INSERT INTO clearing_matrix AS cm (period, issuer_id, redeemer_id, points, charged_value)
+    SELECT p.period, l.partner_id, p.partner_id, -sum(lt.points), -sum(lt.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100)
+    FROM priced p JOIN lot_takes lt ON lt.transaction_id = p.reverses_transaction_id JOIN lots l ON l.id = lt.lot_id
+    WHERE p.line = 'REDEMPTION_CANCELLATIONS' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (period, issuer_id, redeemer_id) DO UPDATE SET points = cm.points + EXCLUDED.points, charged_value = cm.charged_value + EXCLUDED.charged_value
+  ), prepaid AS (
+    -- PREPAID issuers: what they issue (net of what refunds give back) comes off the allowance.
+    INSERT INTO prepaid_allowances AS pa (partner_id, remaining)
+    SELECT p.partner_id, sum(p.amount) FROM priced p
+    WHERE p.account_kind = 'PARTNER_ISSUANCE' AND ${termsAt("billing", "p.partner_id", "p.posted_at")} = 'PREPAID'
+    GROUP BY 1 HAVING sum(p.amount) <> 0 ORDER BY 1
+    ON CONFLICT (partner_id) DO UPDATE SET remaining = pa.remaining + EXCLUDED.remaining
+    RETURNING pa.remaining
+  )
+  SELECT min(remaining) INTO v_short FROM prepaid;
+  IF v_short < 0 THEN
+    RAISE EXCEPTION 'prepaid allowance exceeded' USING ERRCODE = 'CLPRE';
+  END IF;
+  RETURN NULL;
+END `,
+};
+
+export const CLEARING_MATCH_LOT_TAKES: FunctionDefinition = {
+  name: "clearing_match_lot_takes",
+  arguments: "",
+  returns: "trigger",
+  language: "plpgsql",
+  body: `
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(${CLEARING_LOCK_KEY});
+  INSERT INTO clearing_matrix AS cm (period, issuer_id, redeemer_id, points, charged_value)
+  SELECT clearing_period(${POSTED_AT}), l.partner_id, t.partner_id, sum(n.points), sum(n.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100)
+  FROM new_rows n JOIN lots l ON l.id = n.lot_id JOIN transactions t ON t.id = n.transaction_id
+  WHERE t.kind = 'REDEEM' AND t.partner_id IS NOT NULL
+  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (period, issuer_id, redeemer_id) DO UPDATE SET points = cm.points + EXCLUDED.points, charged_value = cm.charged_value + EXCLUDED.charged_value;
+  RETURN NULL;
+END `,
+};
+
+export const CLEARING_PRICE_LOT: FunctionDefinition = {
+  name: "clearing_price_lot",
+  arguments: "",
+  returns: "trigger",
+  language: "plpgsql",
+  body: `
+BEGIN
+  NEW.issue_price_per_1000 := coalesce((SELECT clearing_issue_price(NEW.partner_id, ${POSTED_AT}) FROM transactions t WHERE t.id = NEW.transaction_id), 0);
+  RETURN NEW;
+END `,
+};
+
+export const CLEARING_FUNCTIONS: readonly FunctionDefinition[] = [
+  CLEARING_ISSUE_PRICE, CLEARING_PERIOD, CLEARING_VALUE_POSTINGS, CLEARING_MATCH_LOT_TAKES, CLEARING_PRICE_LOT,
+];

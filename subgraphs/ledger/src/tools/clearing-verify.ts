@@ -1,0 +1,150 @@
+import type { DataSource } from "typeorm";
+import { lineTotals, matrixCells, requirePeriod } from "../clearing/clearing.totals";
+import { chainHash } from "../clearing/hash-chain";
+import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, statementRecord, statementText } from "../rules";
+import { lineSql, pointsSql } from "../sql/clearing";
+import { openLedgerDatabase } from "./ledger-database";
+
+interface Mismatch {
+  id: string;
+  got: string;
+  expected: string;
+}
+
+const POSTED_PERIOD = `date_trunc('month', coalesce(t.posted_at, t.occurred_at) AT TIME ZONE 'UTC')::date`;
+const PARTNER_POSTINGS = `(SELECT a.kind AS account_kind, a.owner_id AS partner_id, t.kind AS tx_kind, t.reversal_reason, p.amount, t.id AS tx, ${POSTED_PERIOD} AS period
+   FROM postings p JOIN accounts a ON a.id = p.account_id JOIN transactions t ON t.id = p.transaction_id WHERE p.member_id IS NULL)`;
+const linesPricedBy = (...sources: string[]) => `ARRAY[${[...new Set(STATEMENT_LINES.filter((r) => sources.includes(r.price)).map((r) => `'${r.line}'`))].join(", ")}]::text[]`;
+
+/**
+ * `npm run clearing:verify`: recomputes the clearing house's running totals from the append-only
+ * history (postings, lots, lot_takes and the prices recorded with each movement), checks each recorded
+ * price against the partner's terms, and checks every closed statement: still what the totals say,
+ * and still hashing to what was stored, in an unbroken chain. Exits non-zero on any mismatch.
+ */
+const CHECKS: { name: string; sql: string }[] = [
+  {
+    name: "statement line points that differ from the postings of their period, partner and line",
+    sql: `WITH history AS (SELECT m.period, m.partner_id, ${lineSql("m")} AS line, sum(${pointsSql("m")}) AS points FROM ${PARTNER_POSTINGS} m GROUP BY 1, 2, 3)
+          SELECT coalesce(h.period, c.period) || '/' || coalesce(h.partner_id, c.partner_id) || '/' || coalesce(h.line, c.line) AS id,
+                 coalesce(c.points, 0) AS got, coalesce(h.points, 0) AS expected
+          FROM history h FULL JOIN clearing_totals c USING (period, partner_id, line) WHERE coalesce(c.points, 0) <> coalesce(h.points, 0)`,
+  },
+  {
+    name: "statement line values that differ from points × the prices recorded with the movements",
+    sql: `WITH valued AS (
+            SELECT m.period, m.partner_id, ${lineSql("m")} AS line, ${pointsSql("m")} AS points, m.tx_kind, m.tx FROM ${PARTNER_POSTINGS} m
+          ), history AS (
+            SELECT v.period, v.partner_id, v.line,
+                   sum(v.points::numeric * coalesce(CASE WHEN v.tx_kind = 'EARN'
+                     THEN (SELECT l.issue_price_per_1000 * 100 FROM lots l WHERE l.transaction_id = v.tx ORDER BY l.id LIMIT 1)
+                     ELSE (SELECT mp.price_per_1000 * mp.share_percent FROM movement_prices mp WHERE mp.transaction_id = v.tx AND mp.partner_id = v.partner_id AND mp.line = v.line) END, 0)) AS value
+            FROM valued v GROUP BY 1, 2, 3)
+          SELECT coalesce(h.period, c.period) || '/' || coalesce(h.partner_id, c.partner_id) || '/' || coalesce(h.line, c.line) AS id,
+                 coalesce(c.value, 0) AS got, coalesce(h.value, 0) AS expected
+          FROM history h FULL JOIN clearing_totals c USING (period, partner_id, line) WHERE coalesce(c.value, 0) <> coalesce(h.value, 0)`,
+  },
+  {
+    name: "lots whose issue price is not their issuer's price when their transaction was posted",
+    sql: `SELECT l.id::text AS id, l.issue_price_per_1000 AS got, clearing_issue_price(l.partner_id, coalesce(t.posted_at, t.occurred_at)) AS expected
+          FROM lots l JOIN transactions t ON t.id = l.transaction_id
+          WHERE l.source IN ('EARN', 'BONUS', 'ADJUSTMENT') AND l.issue_price_per_1000 IS NOT NULL
+            AND l.issue_price_per_1000 <> clearing_issue_price(l.partner_id, coalesce(t.posted_at, t.occurred_at))`,
+  },
+  {
+    name: "movement prices that differ from the partner's terms when the movement was posted",
+    sql: `SELECT mp.transaction_id || '/' || mp.line AS id, mp.price_per_1000 || '@' || mp.share_percent AS got, coalesce(pt.price, 0) || '@' || coalesce(pt.share, 100) AS expected
+          FROM movement_prices mp JOIN transactions t ON t.id = mp.transaction_id
+          LEFT JOIN LATERAL (
+            SELECT CASE WHEN mp.line = ANY(${linesPricedBy("REDEMPTION_PRICE")}) THEN x.redemption_price_per_1000 ELSE x.issue_price_per_1000 END AS price, 100 AS share
+            FROM partner_terms x WHERE x.partner_id = mp.partner_id AND x.effective_from <= coalesce(t.posted_at, t.occurred_at) ORDER BY x.effective_from DESC LIMIT 1
+          ) pt ON true
+          WHERE mp.line = ANY(${linesPricedBy("ISSUE_PRICE", "REDEMPTION_PRICE")}) AND (mp.price_per_1000 <> coalesce(pt.price, 0) OR mp.share_percent <> 100)`,
+  },
+  {
+    name: "issuer × redeemer points that differ from the lots redemptions took (net of cancellations)",
+    sql: `WITH history AS (
+            SELECT period, issuer_id, redeemer_id, sum(points) AS points FROM (
+              SELECT ${POSTED_PERIOD} AS period, l.partner_id AS issuer_id, t.partner_id AS redeemer_id, lt.points
+              FROM lot_takes lt JOIN lots l ON l.id = lt.lot_id JOIN transactions t ON t.id = lt.transaction_id WHERE t.kind = 'REDEEM' AND t.partner_id IS NOT NULL
+              UNION ALL
+              SELECT ${POSTED_PERIOD}, l.partner_id, o.partner_id, -lt.points
+              FROM transactions t JOIN transactions o ON o.id = t.reverses_transaction_id JOIN lot_takes lt ON lt.transaction_id = o.id JOIN lots l ON l.id = lt.lot_id
+              WHERE t.reversal_reason = 'REDEMPTION_CANCELLED'
+            ) x GROUP BY 1, 2, 3)
+          SELECT coalesce(h.period, c.period) || '/' || coalesce(h.issuer_id, c.issuer_id) || '>' || coalesce(h.redeemer_id, c.redeemer_id) AS id,
+                 coalesce(c.points, 0) AS got, coalesce(h.points, 0) AS expected
+          FROM history h FULL JOIN clearing_matrix c USING (period, issuer_id, redeemer_id) WHERE coalesce(c.points, 0) <> coalesce(h.points, 0)`,
+  },
+];
+
+/** Closed statements and reports: what the totals say now, and an unbroken hash chain. */
+async function closedStatementMismatches(dataSource: DataSource): Promise<Mismatch[]> {
+  const problems: Mismatch[] = [];
+  const rows: { period: string; partner_id: string; content: string; previous_hash: string; hash: string }[] = await dataSource.query(
+    `SELECT to_char(period, 'YYYY-MM') AS period, partner_id, content, previous_hash, hash FROM settlement_statements ORDER BY partner_id, period`,
+  );
+  const lastHash = new Map<string, string>();
+  for (const row of rows) {
+    const id = `statement ${row.period}/${row.partner_id}`;
+    const expectedPrevious = lastHash.get(row.partner_id) ?? GENESIS_HASH;
+    if (row.previous_hash !== expectedPrevious) problems.push({ id: `${id} chain`, got: row.previous_hash, expected: expectedPrevious });
+    const rehashed = chainHash(row.previous_hash, row.content);
+    if (rehashed !== row.hash) problems.push({ id: `${id} hash`, got: row.hash, expected: rehashed });
+    lastHash.set(row.partner_id, row.hash);
+    const stored = JSON.parse(row.content) as StatementRecord;
+    const start = requirePeriod(row.period);
+    const totals = await lineTotals(dataSource.manager, start, [row.partner_id]);
+    const recomputed = statementText(statementRecord(row.period, row.partner_id, stored.currency, totals.get(row.partner_id) ?? [], await matrixCells(dataSource.manager, start, row.partner_id)));
+    if (recomputed !== row.content) problems.push({ id: `${id} content`, got: row.content, expected: recomputed });
+  }
+  const periods: { period: string; content: string; previous_hash: string; hash: string }[] = await dataSource.query(
+    `SELECT to_char(period, 'YYYY-MM') AS period, content, previous_hash, hash FROM settlement_periods ORDER BY period`,
+  );
+  let previous = GENESIS_HASH;
+  for (const p of periods) {
+    if (p.previous_hash !== previous) problems.push({ id: `report ${p.period} chain`, got: p.previous_hash, expected: previous });
+    const rehashed = chainHash(p.previous_hash, p.content);
+    if (rehashed !== p.hash) problems.push({ id: `report ${p.period} hash`, got: p.hash, expected: rehashed });
+    const listed = (JSON.parse(p.content).statements as { partnerId: string; hash: string }[]).map((s) => `${s.partnerId}:${s.hash}`).join(",");
+    const stored = rows.filter((r) => r.period === p.period).map((r) => `${r.partner_id}:${r.hash}`).join(",");
+    if (listed !== stored) problems.push({ id: `report ${p.period} statements`, got: stored, expected: listed });
+    previous = p.hash;
+  }
+  return problems;
+}
+
+export async function verifyClearing(dataSource: DataSource): Promise<{ problems: number; report: string[] }> {
+  const report: string[] = [];
+  let problems = 0;
+  const checks = [
+    ...CHECKS.map((check) => ({ name: check.name, run: (d: DataSource): Promise<Mismatch[]> => d.query(check.sql) })),
+    { name: "closed statements and reports that changed since they were closed (content, hash, chain)", run: closedStatementMismatches },
+  ];
+  for (const check of checks) {
+    const rows = await check.run(dataSource);
+    problems += rows.length;
+    report.push(`${rows.length ? "FAIL" : "ok  "} ${check.name}: ${rows.length}`);
+    for (const row of rows.slice(0, 10)) report.push(`       ${row.id}: recorded ${row.got}, recomputed ${row.expected}`);
+  }
+  return { problems, report };
+}
+
+async function main() {
+  const dataSource = await openLedgerDatabase();
+  try {
+    const { problems, report } = await verifyClearing(dataSource);
+    console.log(report.join("\n"));
+    console.log(problems ? `${problems} mismatches.` : "Every statement matches the ledger.");
+    process.exitCode = problems ? 1 : 0;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,72 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "pg";
+import { REPO_ROOT, withDatabase } from "../../shared/src/config";
+import { ok } from "./gateway";
+import { travel } from "./ledger";
+
+/** Helpers for the clearing-house suites: terms, statements, the ledger's clock at a chosen instant, its tools. */
+
+const run = promisify(execFile);
+const DAY = 86_400_000;
+
+export const STATEMENT_FIELDS = `period status currency number hash pointsIssued pointsReversed pointsRedeemed pointsExpired
+  issuedAmount reversedAmount redeemedAmount expiredAmount netAmount lines { kind points amount }
+  counterparts { partner { id } pointsIssuedRedeemedThere pointsRedeemedHereIssuedThere }`;
+
+export async function setTerms(partnerId: string, terms: { issue: number; redemption: number; share: number; billing?: string }, effectiveFrom?: string) {
+  const { setPartnerTerms } = await ok(`mutation($input: SetPartnerTermsInput!) { setPartnerTerms(input: $input) { version effectiveFrom billing } }`, {
+    input: {
+      partnerId,
+      issuePricePer1000: terms.issue,
+      redemptionPricePer1000: terms.redemption,
+      breakageSharePercent: terms.share,
+      billing: terms.billing ?? "POSTPAID",
+      ...(effectiveFrom ? { effectiveFrom } : {}),
+    },
+  });
+  return setPartnerTerms;
+}
+
+export async function statementOf(partnerId: string, period: string) {
+  const { partner } = await ok(`query($id: ID!, $period: String!) { partner(id: $id) { statement(period: $period) { ${STATEMENT_FIELDS} } } }`, { id: partnerId, period });
+  return partner.statement;
+}
+
+/** A statement's counterparts by partner id, as [id, issued here redeemed there, redeemed here issued there]. */
+export const counterparts = (statement: { counterparts: { partner: { id: string }; pointsIssuedRedeemedThere: number; pointsRedeemedHereIssuedThere: number }[] }) =>
+  Object.fromEntries(statement.counterparts.map((c) => [c.partner.id, [c.pointsIssuedRedeemedThere, c.pointsRedeemedHereIssuedThere]]));
+
+/** Moves the ledger's clock so that its now is `at` (give or take the milliseconds the request takes). */
+export const travelTo = (at: Date) => travel((at.getTime() - Date.now()) / DAY);
+
+/** The first day (UTC) of the month `months` after the one holding `at`. */
+export const monthStart = (at: Date, months = 0) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + months, 1));
+export const periodOf = (at: Date) => at.toISOString().slice(0, 7);
+
+export const ledgerDatabaseUrl = () => withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`);
+
+export async function ledgerClient(): Promise<Client> {
+  const client = new Client({ connectionString: ledgerDatabaseUrl() });
+  await client.connect();
+  return client;
+}
+
+/** Runs a ledger tool (clearing-verify, clearing-export, expire) against the test stack's ledger database. */
+export async function ledgerScript(tool: string, args: string[] = []): Promise<{ code: number; output: string }> {
+  const env = { ...process.env, LEDGER_DATABASE_URL: ledgerDatabaseUrl() };
+  try {
+    const { stdout } = await run(process.execPath, [join(REPO_ROOT, "dist/subgraphs/ledger/src/tools", `${tool}.js`), ...args], { env });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: `${failed.stdout}${failed.stderr}` };
+  }
+}
+
+export async function expectClearingConsistent(): Promise<void> {
+  const { code, output } = await ledgerScript("clearing-verify");
+  if (code !== 0) throw new Error(`clearing:verify failed:\n${output}`);
+  expect(output).toContain("Every statement matches the ledger.");
+}
