@@ -19,6 +19,121 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_kind_check CHECK (kind = ANY (ARRAY
 ALTER TABLE accounts ADD CONSTRAINT accounts_kind_owner_key UNIQUE (kind, owner_id);
 ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY (id);
 
+CREATE TABLE adjustments (
+  transaction_id uuid NOT NULL,
+  member_id uuid NOT NULL,
+  reason text NOT NULL,
+  note text NOT NULL,
+  made_by text NOT NULL,
+  funded_by_partner_id uuid
+);
+ALTER TABLE adjustments ADD CONSTRAINT adjustments_note_check CHECK (length(note) >= 1 AND length(note) <= 500);
+ALTER TABLE adjustments ADD CONSTRAINT adjustments_pkey PRIMARY KEY (transaction_id);
+ALTER TABLE adjustments ADD CONSTRAINT adjustments_reason_check CHECK (reason = ANY (ARRAY['GOODWILL'::text, 'CORRECTION'::text, 'MIGRATION'::text, 'FRAUD'::text]));
+ALTER TABLE adjustments ADD CONSTRAINT adjustments_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
+CREATE TRIGGER adjustments_append_only BEFORE DELETE OR UPDATE ON adjustments FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only();
+CREATE TRIGGER adjustments_no_truncate BEFORE TRUNCATE ON adjustments FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
+
+CREATE TABLE audit_events (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  occurred_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  member_id uuid,
+  partner_id uuid,
+  target_id text,
+  request_id text,
+  outcome text NOT NULL,
+  error_code text
+);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_action_check CHECK (length(action) >= 1 AND length(action) <= 100);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_actor_check CHECK (length(actor) >= 1 AND length(actor) <= 200);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_check CHECK ((outcome = 'FAILED'::text) = (error_code IS NOT NULL));
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_error_code_check CHECK (length(error_code) <= 50);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_outcome_check CHECK (outcome = ANY (ARRAY['SUCCEEDED'::text, 'FAILED'::text]));
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_request_id_check CHECK (length(request_id) <= 128);
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_target_id_check CHECK (length(target_id) <= 200);
+CREATE INDEX audit_events_actor_idx ON public.audit_events USING btree (actor, occurred_at DESC, id DESC);
+CREATE INDEX audit_events_member_idx ON public.audit_events USING btree (member_id, occurred_at DESC, id DESC) WHERE (member_id IS NOT NULL);
+CREATE INDEX audit_events_partner_idx ON public.audit_events USING btree (partner_id, occurred_at DESC, id DESC) WHERE (partner_id IS NOT NULL);
+CREATE INDEX audit_events_time_idx ON public.audit_events USING btree (occurred_at DESC, id DESC);
+CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_are_append_only();
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_are_append_only();
+
+CREATE TABLE campaign_bonuses (
+  transaction_id uuid NOT NULL,
+  campaign_id uuid,
+  earn_transaction_id uuid NOT NULL,
+  member_id uuid NOT NULL,
+  funder_kind text NOT NULL,
+  funder_id uuid NOT NULL,
+  points integer NOT NULL,
+  reversed_points integer DEFAULT 0 NOT NULL
+);
+ALTER TABLE campaign_bonuses ADD CONSTRAINT campaign_bonuses_campaign_id_earn_transaction_id_key UNIQUE (campaign_id, earn_transaction_id);
+ALTER TABLE campaign_bonuses ADD CONSTRAINT campaign_bonuses_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES campaigns(id);
+ALTER TABLE campaign_bonuses ADD CONSTRAINT campaign_bonuses_check CHECK (reversed_points >= 0 AND reversed_points <= points);
+ALTER TABLE campaign_bonuses ADD CONSTRAINT campaign_bonuses_earn_transaction_id_fkey FOREIGN KEY (earn_transaction_id) REFERENCES transactions(id);
+ALTER TABLE campaign_bonuses ADD CONSTRAINT campaign_bonuses_funder_kind_check CHECK (funder_kind = ANY (ARRAY['PARTNER_ISSUANCE'::text, 'COALITION_ISSUANCE'::text]));
+ALTER TABLE campaign_bonuses ADD CONSTRAINT campaign_bonuses_pkey PRIMARY KEY (transaction_id);
+ALTER TABLE campaign_bonuses ADD CONSTRAINT campaign_bonuses_points_check CHECK (points > 0);
+ALTER TABLE campaign_bonuses ADD CONSTRAINT campaign_bonuses_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
+CREATE INDEX campaign_bonuses_earn_idx ON public.campaign_bonuses USING btree (earn_transaction_id);
+
+CREATE TABLE campaign_member_points (
+  campaign_id uuid NOT NULL,
+  member_id uuid NOT NULL,
+  points bigint NOT NULL
+);
+ALTER TABLE campaign_member_points ADD CONSTRAINT campaign_member_points_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES campaigns(id);
+ALTER TABLE campaign_member_points ADD CONSTRAINT campaign_member_points_pkey PRIMARY KEY (campaign_id, member_id);
+ALTER TABLE campaign_member_points ADD CONSTRAINT campaign_member_points_points_check CHECK (points >= 0);
+
+CREATE TABLE campaign_partner_categories (
+  partner_id uuid NOT NULL,
+  category text NOT NULL
+);
+ALTER TABLE campaign_partner_categories ADD CONSTRAINT campaign_partner_categories_pkey PRIMARY KEY (partner_id);
+
+CREATE TABLE campaigns (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  name text NOT NULL,
+  funded_by_partner_id uuid,
+  partner_ids uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+  categories text[] DEFAULT '{}'::text[] NOT NULL,
+  starts_at timestamp with time zone NOT NULL,
+  ends_at timestamp with time zone NOT NULL,
+  min_amount_minor bigint DEFAULT 0 NOT NULL,
+  minimum_tier text,
+  first_purchase_at_partner boolean DEFAULT false NOT NULL,
+  after_partner_id uuid,
+  after_within_days integer,
+  bonus_percent integer,
+  bonus_points integer,
+  max_bonus_per_member bigint,
+  budget_points bigint,
+  points_awarded bigint DEFAULT 0 NOT NULL,
+  members_rewarded integer DEFAULT 0 NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  ended_at timestamp with time zone
+);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_after_within_days_check CHECK (after_within_days > 0);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_bonus_percent_check CHECK (bonus_percent > 0);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_bonus_points_check CHECK (bonus_points > 0);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_budget_points_check CHECK (budget_points > 0);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_check CHECK (starts_at < ends_at);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_check1 CHECK ((bonus_percent IS NULL) <> (bonus_points IS NULL));
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_check2 CHECK ((after_partner_id IS NULL) = (after_within_days IS NULL));
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_check3 CHECK (points_awarded >= 0 AND (budget_points IS NULL OR points_awarded <= budget_points));
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_max_bonus_per_member_check CHECK (max_bonus_per_member > 0);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_members_rewarded_check CHECK (members_rewarded >= 0);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_min_amount_minor_check CHECK (min_amount_minor >= 0);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_minimum_tier_check CHECK (minimum_tier = ANY (ARRAY['BASE'::text, 'SILVER'::text, 'GOLD'::text, 'PLATINUM'::text]));
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_pkey PRIMARY KEY (id);
+CREATE INDEX campaigns_funder_idx ON public.campaigns USING btree (funded_by_partner_id, created_at);
+CREATE INDEX campaigns_open_idx ON public.campaigns USING btree (ends_at) WHERE (ended_at IS NULL);
+
 CREATE TABLE clearing_matrix (
   period date NOT NULL,
   issuer_id uuid NOT NULL,
@@ -95,6 +210,28 @@ CREATE INDEX lots_transaction_idx ON public.lots USING btree (transaction_id);
 CREATE TRIGGER lots_clearing_price BEFORE INSERT ON lots FOR EACH ROW WHEN (new.issue_price_per_1000 IS NULL) EXECUTE FUNCTION clearing_price_lot();
 CREATE TRIGGER lots_pending_days_insert AFTER INSERT ON lots REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lots_move_pending_days();
 CREATE TRIGGER lots_pending_days_update AFTER UPDATE ON lots REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lots_move_pending_days();
+
+CREATE TABLE member_earn_months (
+  month date NOT NULL,
+  member_id uuid NOT NULL,
+  partner_id uuid NOT NULL
+);
+ALTER TABLE member_earn_months ADD CONSTRAINT member_earn_months_month_check CHECK (EXTRACT(day FROM month) = 1::numeric);
+ALTER TABLE member_earn_months ADD CONSTRAINT member_earn_months_pkey PRIMARY KEY (month, member_id, partner_id);
+
+CREATE TABLE member_erasures (
+  member_id uuid NOT NULL,
+  transaction_id uuid,
+  adjustment_reason text NOT NULL,
+  forfeited_points bigint NOT NULL,
+  erased_at timestamp with time zone NOT NULL
+);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_adjustment_reason_check CHECK (adjustment_reason = 'ERASURE'::text);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_check CHECK ((transaction_id IS NULL) = (forfeited_points = 0));
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_forfeited_points_check CHECK (forfeited_points >= 0);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_pkey PRIMARY KEY (member_id);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_transaction_id_key UNIQUE (transaction_id);
 
 CREATE TABLE member_partner_points (
   member_id uuid NOT NULL,
@@ -214,6 +351,7 @@ ALTER TABLE purchases ADD CONSTRAINT purchases_points_check CHECK (points >= 0);
 ALTER TABLE purchases ADD CONSTRAINT purchases_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
 CREATE INDEX purchases_earned_idx ON public.purchases USING btree (member_id, earned_at) INCLUDE (available_at, base_points, reversed_base_points);
 CREATE INDEX purchases_pending_idx ON public.purchases USING btree (member_id, available_at) INCLUDE (earned_at, base_points, reversed_base_points);
+CREATE TRIGGER purchases_note_earn_months AFTER INSERT ON purchases REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchases_note_earn_months();
 CREATE TRIGGER purchases_pending_days_insert AFTER INSERT ON purchases REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchases_move_pending_days();
 CREATE TRIGGER purchases_pending_days_update AFTER UPDATE ON purchases REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchases_move_pending_days();
 
@@ -223,6 +361,22 @@ CREATE TABLE qualifying_points (
   points bigint NOT NULL
 );
 ALTER TABLE qualifying_points ADD CONSTRAINT qualifying_points_pkey PRIMARY KEY (member_id, day) INCLUDE (points);
+
+CREATE TABLE referrals (
+  referred_member_id uuid NOT NULL,
+  referrer_member_id uuid NOT NULL,
+  bonus_points integer NOT NULL,
+  referrer_max integer NOT NULL,
+  earn_transaction_id uuid,
+  referrer_rewarded boolean DEFAULT false NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE referrals ADD CONSTRAINT referrals_bonus_points_check CHECK (bonus_points > 0);
+ALTER TABLE referrals ADD CONSTRAINT referrals_check CHECK (referred_member_id <> referrer_member_id);
+ALTER TABLE referrals ADD CONSTRAINT referrals_earn_transaction_id_fkey FOREIGN KEY (earn_transaction_id) REFERENCES transactions(id);
+ALTER TABLE referrals ADD CONSTRAINT referrals_pkey PRIMARY KEY (referred_member_id);
+ALTER TABLE referrals ADD CONSTRAINT referrals_referrer_max_check CHECK (referrer_max >= 0);
+CREATE INDEX referrals_referrer_idx ON public.referrals USING btree (referrer_member_id) WHERE referrer_rewarded;
 
 CREATE TABLE settlement_periods (
   period date NOT NULL,
@@ -280,6 +434,118 @@ CREATE TABLE transfer_days (
   points bigint NOT NULL
 );
 ALTER TABLE transfer_days ADD CONSTRAINT transfer_days_pkey PRIMARY KEY (member_id, day);
+
+CREATE OR REPLACE FUNCTION public.apply_campaign_bonuses(p_keys text[], p_expires_at timestamp with time zone[], p_tier_from timestamp with time zone[], p_tier_thresholds bigint[], p_now timestamp with time zone, p_points_cap bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  r record;
+  v_budget bigint;
+  v_awarded bigint;
+  v_member_points bigint;
+  v_award bigint;
+  v_balance bigint;
+  v_tx uuid;
+  v_rewarded bigint;
+BEGIN
+  -- Campaigns: each matching one at most once per purchase, in the documented order (rules/campaigns.ts).
+  FOR r IN
+    WITH made AS (
+    SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.points, pu.base_points, pu.earned_at,
+           pu.available_at, k.expires_at, k.tier_from, pc.category
+    FROM unnest(p_keys, p_expires_at, p_tier_from) WITH ORDINALITY AS k(key, expires_at, tier_from, ord)
+    JOIN transactions t ON t.idempotency_key = k.key AND t.kind = 'EARN' AND t.recorded_at = now()
+    JOIN purchases pu ON pu.transaction_id = t.id
+    LEFT JOIN campaign_partner_categories pc ON pc.partner_id = pu.partner_id
+    )
+    SELECT m.*, c.id AS campaign_id, c.max_bonus_per_member, coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100) AS bonus,
+           CASE WHEN c.funded_by_partner_id IS NULL THEN 'COALITION_ISSUANCE' ELSE 'PARTNER_ISSUANCE' END AS funder_kind,
+           coalesce(c.funded_by_partner_id, '00000000-0000-0000-0000-000000000000'::uuid) AS funder_id
+    FROM made m JOIN campaigns c ON c.ended_at IS NULL AND c.ends_at > m.earned_at
+      AND (c.starts_at <= m.earned_at AND m.earned_at < c.ends_at)
+      AND m.amount_minor >= c.min_amount_minor
+      AND (c.partner_ids @> ARRAY[m.partner_id] OR c.categories @> ARRAY[m.category] OR (cardinality(c.partner_ids) = 0 AND cardinality(c.categories) = 0))
+      AND (NOT c.first_purchase_at_partner OR (CASE WHEN coalesce((SELECT mpp.earned FROM member_partner_points mpp WHERE mpp.member_id = m.member_id AND mpp.partner_id = m.partner_id), 0) > m.points
+         THEN false
+         ELSE NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = m.partner_id AND o.transaction_id IS DISTINCT FROM m.tx) END))
+      AND (c.after_partner_id IS NULL
+           OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
+                      AND (o.earned_at >= m.earned_at - make_interval(days => c.after_within_days) AND o.earned_at < m.earned_at)))
+      AND (c.minimum_tier IS NULL OR (SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= (
+  coalesce((SELECT sum(q.points) FROM qualifying_points q WHERE q.member_id = m.member_id AND q.day > (m.tier_from AT TIME ZONE 'UTC')::date), 0)
+  + coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu WHERE pu.member_id = m.member_id AND pu.earned_at > m.tier_from AND pu.earned_at < ((m.tier_from AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0)
+  - (
+  coalesce((SELECT sum(base_points) FROM pending_days WHERE member_id = m.member_id AND day > (p_now::timestamptz AT TIME ZONE 'UTC')::date), 0)
+  + coalesce((SELECT sum(base_points - reversed_base_points) FROM purchases WHERE member_id = m.member_id
+              AND available_at > p_now AND available_at < ((p_now::timestamptz AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0)))
+             - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END) >= array_position(ARRAY['BASE', 'SILVER', 'GOLD', 'PLATINUM'], c.minimum_tier))
+    -- Campaign by campaign in the documented order (so each purchase meets its campaigns in that order), and every
+    -- call takes the campaigns' row locks in that one global order: two concurrent calls never wait on each other in a cycle.
+    ORDER BY c.starts_at, c.created_at, c.id, m.ord
+  LOOP
+    -- The campaign's row is the lock every award of its budget waits on; the member is locked already.
+    SELECT c.budget_points, c.points_awarded INTO v_budget, v_awarded FROM campaigns c WHERE c.id = r.campaign_id FOR UPDATE;
+    SELECT cm.points INTO v_member_points FROM campaign_member_points cm WHERE cm.campaign_id = r.campaign_id AND cm.member_id = r.member_id;
+    v_award := greatest(0, least(r.bonus, coalesce(v_budget - v_awarded, r.bonus), coalesce(r.max_bonus_per_member - coalesce(v_member_points, 0), r.bonus)));
+    CONTINUE WHEN v_award <= 0;
+    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
+    CONTINUE WHEN v_balance + v_award > p_points_cap;
+    v_tx := post_bonus('bonus:' || r.campaign_id || ':' || r.tx, r.member_id, r.funder_kind, r.funder_id, v_award, r.partner_id, r.reference,
+                       r.earned_at, r.available_at, r.expires_at, p_now);
+    CONTINUE WHEN v_tx IS NULL;
+    INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
+    VALUES (v_tx, r.campaign_id, r.tx, r.member_id, r.funder_kind, r.funder_id, v_award);
+    INSERT INTO campaign_member_points AS cm (campaign_id, member_id, points) VALUES (r.campaign_id, r.member_id, v_award)
+    ON CONFLICT (campaign_id, member_id) DO UPDATE SET points = cm.points + EXCLUDED.points;
+    UPDATE campaigns c SET points_awarded = c.points_awarded + v_award,
+                           members_rewarded = c.members_rewarded + CASE WHEN v_member_points IS NULL THEN 1 ELSE 0 END
+    WHERE c.id = r.campaign_id;
+  END LOOP;
+
+  -- Referrals: the referred member's first purchase rewards both members once, the referrer at most referrer_max times.
+  FOR r IN
+    WITH made AS (
+    SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.points, pu.base_points, pu.earned_at,
+           pu.available_at, k.expires_at, k.tier_from, pc.category
+    FROM unnest(p_keys, p_expires_at, p_tier_from) WITH ORDINALITY AS k(key, expires_at, tier_from, ord)
+    JOIN transactions t ON t.idempotency_key = k.key AND t.kind = 'EARN' AND t.recorded_at = now()
+    JOIN purchases pu ON pu.transaction_id = t.id
+    LEFT JOIN campaign_partner_categories pc ON pc.partner_id = pu.partner_id
+    )
+    SELECT m.*, rf.referrer_member_id, rf.bonus_points, rf.referrer_max
+    FROM made m JOIN referrals rf ON rf.referred_member_id = m.member_id AND rf.earn_transaction_id IS NULL
+    ORDER BY m.ord
+  LOOP
+    UPDATE referrals SET earn_transaction_id = r.tx WHERE referred_member_id = r.member_id;
+    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
+    IF v_balance + r.bonus_points <= p_points_cap THEN
+      v_tx := post_bonus('referral:' || r.member_id || ':referred', r.member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid, r.bonus_points,
+                         r.partner_id, r.reference, r.earned_at, r.available_at, r.expires_at, p_now);
+      INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
+      SELECT v_tx, NULL, r.tx, r.member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid, r.bonus_points WHERE v_tx IS NOT NULL;
+    END IF;
+    -- The referrer's lock (after the purchasing members' own) counts their rewarded referrals exactly.
+    INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', r.referrer_member_id) ON CONFLICT DO NOTHING;
+    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id FOR UPDATE;
+    SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
+    CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
+    v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid,
+                       r.bonus_points, r.partner_id, r.reference, r.earned_at, r.available_at, r.expires_at, p_now);
+    CONTINUE WHEN v_tx IS NULL;
+    UPDATE referrals SET referrer_rewarded = true WHERE referred_member_id = r.member_id;
+    INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
+    VALUES (v_tx, NULL, r.tx, r.referrer_member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid, r.bonus_points);
+  END LOOP;
+END $function$;
+
+CREATE OR REPLACE FUNCTION public.audit_events_are_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      RAISE EXCEPTION 'the audit trail is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+    END $function$;
 
 CREATE OR REPLACE FUNCTION public.clearing_issue_price(p_partner uuid, p_at timestamp with time zone)
  RETURNS bigint
@@ -445,6 +711,35 @@ AS $function$
       RETURN NULL;
     END $function$;
 
+CREATE OR REPLACE FUNCTION public.post_bonus(p_key text, p_member uuid, p_funder_kind text, p_funder uuid, p_points bigint, p_partner uuid, p_reference text, p_earned_at timestamp with time zone, p_available_at timestamp with time zone, p_expires_at timestamp with time zone, p_now timestamp with time zone)
+ RETURNS uuid
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  v_tx uuid;
+  v_account bigint;
+  v_debt bigint;
+  v_repaid bigint;
+  v_funder_account bigint;
+BEGIN
+  -- posted_at: the clearing house's period is the posting's (p_now), not a late purchase's time.
+  INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at)
+  VALUES ('BONUS', p_key, 'bonus', p_partner, p_reference, p_earned_at, p_now)
+  ON CONFLICT (idempotency_key) DO NOTHING RETURNING id INTO v_tx;
+  IF v_tx IS NULL THEN RETURN NULL; END IF;
+  SELECT a.id, a.debt INTO v_account, v_debt FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = p_member FOR UPDATE;
+  v_repaid := CASE WHEN p_available_at <= p_now THEN least(v_debt, p_points) ELSE 0 END;
+  UPDATE accounts SET balance = balance + p_points, debt = debt - v_repaid WHERE id = v_account;
+  INSERT INTO accounts AS a (kind, owner_id, balance) VALUES (p_funder_kind, p_funder, -p_points)
+  ON CONFLICT (kind, owner_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance RETURNING a.id INTO v_funder_account;
+  INSERT INTO postings (transaction_id, account_id, amount, occurred_at) VALUES (v_tx, v_funder_account, -p_points, p_earned_at);
+  INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
+  VALUES (v_tx, v_account, p_points, p_earned_at, p_member, 'BONUS');
+  INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
+  VALUES (v_tx, p_member, p_funder, 'BONUS', p_points, p_points - v_repaid, p_earned_at, p_available_at, p_expires_at);
+  RETURN v_tx;
+END $function$;
+
 CREATE OR REPLACE FUNCTION public.purchases_move_pending_days()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -463,6 +758,17 @@ AS $function$
         ) moved GROUP BY 1, 2 HAVING sum(delta) <> 0 ORDER BY 1, 2
         ON CONFLICT (member_id, day) DO UPDATE SET base_points = pending_days.base_points + EXCLUDED.base_points;
       END IF;
+      RETURN NULL;
+    END $function$;
+
+CREATE OR REPLACE FUNCTION public.purchases_note_earn_months()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      INSERT INTO member_earn_months (month, member_id, partner_id)
+      SELECT DISTINCT date_trunc('month', earned_at AT TIME ZONE 'UTC')::date, member_id, partner_id FROM new_rows ORDER BY 1, 2, 3
+      ON CONFLICT DO NOTHING;
       RETURN NULL;
     END $function$;
 
@@ -502,6 +808,7 @@ BEGIN
   - coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu WHERE pu.member_id = i.member AND pu.available_at > i.tier_at AND pu.earned_at >= ((i.tier_from AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC' AND pu.earned_at < ((i.tier_at AT TIME ZONE 'UTC')::date)::timestamp AT TIME ZONE 'UTC'), 0)) END AS qualifying
     FROM input i JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = i.member
     WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot)
+      AND NOT EXISTS (SELECT FROM member_erasures e WHERE e.member_id = i.member)
   ), priced AS (
     SELECT f.*, (f.base_points::bigint * coalesce(
              (SELECT t.percent FROM unnest(p_tier_thresholds, p_tier_percents) AS t(threshold, percent)
@@ -569,4 +876,6 @@ BEGIN
   UNION ALL
   SELECT i.slot::int, 'UNKNOWN_MEMBER', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM input i
   WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot) AND NOT EXISTS (SELECT FROM fresh f WHERE f.slot = i.slot);
+  -- Campaign and referral bonuses of the purchases just written, in this transaction (sql/campaign-bonuses.ts).
+  PERFORM apply_campaign_bonuses(p_keys, p_expires_at, p_tier_from, p_tier_thresholds, p_now, p_points_cap);
 END $function$;

@@ -10,20 +10,33 @@ import { relayPagination } from "@urql/exchange-graphcache/extras";
 
 /** Object types without an `id`: values that belong to the object holding them, never shared. */
 export const VALUE_TYPES = [
+  "Adjustment",
+  "AuditEventConnection",
+  "AuditEventEdge",
+  "CategoryShare",
+  "ClearingReport",
   "ExpiringPoints",
   "LedgerEntryConnection",
   "LedgerEntryEdge",
   "MemberConnection",
   "MemberEdge",
   "PageInfo",
+  "PartnerInsights",
+  "PartnerLiability",
   "PartnerPoints",
   "PartnerSettlement",
+  "PartnerTerms",
   "PointsBalance",
   "RedemptionConnection",
   "RedemptionEdge",
   "RewardConnection",
   "RewardEdge",
+  "SettlementCounterpart",
+  "SettlementLine",
+  "SettlementStatement",
+  "TierCount",
   "TierProgress",
+  "Viewer",
 ] as const;
 
 /** Apollo Client: value types merge into what is cached, connections page with relayStylePagination. */

@@ -157,8 +157,9 @@ DECLARE
   v_repaid bigint;
   v_funder_account bigint;
 BEGIN
-  INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at)
-  VALUES ('BONUS', p_key, 'bonus', p_partner, p_reference, p_earned_at)
+  -- posted_at: the clearing house's period is the posting's (p_now), not a late purchase's time.
+  INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at)
+  VALUES ('BONUS', p_key, 'bonus', p_partner, p_reference, p_earned_at, p_now)
   ON CONFLICT (idempotency_key) DO NOTHING RETURNING id INTO v_tx;
   IF v_tx IS NULL THEN RETURN NULL; END IF;
   SELECT a.id, a.debt INTO v_account, v_debt FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = p_member FOR UPDATE;
