@@ -15,8 +15,9 @@ const PATTERNS = [
   /\b(?:code|limitCode): "([A-Z_]+)"/g,
   /\bsendErrors\([^;]*?"([A-Z_]+)"\s*[,)]/g,
   /\bRequestBodyError\(\d+, "([A-Z_]+)"/g,
-  /^\s*\| "([A-Z_]+)"/gm, // the ErrorCode union
 ];
+/** The ErrorCode union (other string unions, e.g. the clearing house's line kinds, are not codes). */
+const ERROR_CODE_UNION = /\btype ErrorCode =([^;]*);/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -32,6 +33,9 @@ function emittedCodes(): Map<string, string> {
   for (const file of roots.flatMap(sourceFiles)) {
     const text = readFileSync(file, "utf8");
     for (const pattern of PATTERNS) for (const match of text.matchAll(pattern)) if (!codes.has(match[1])) codes.set(match[1], relative(REPO_ROOT, file));
+    for (const union of text.matchAll(ERROR_CODE_UNION)) {
+      for (const match of union[1].matchAll(/"([A-Z_]+)"/g)) if (!codes.has(match[1])) codes.set(match[1], relative(REPO_ROOT, file));
+    }
   }
   for (const code of APOLLO_SERVER_CODES) codes.set(code, "Apollo Server");
   return codes;
