@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { GraphQLRequestError, createClient, withRetries } from "./client";
-import { EarnAtCheckout, LinkMember, ListRewards, MemberPoints, RefundPurchase } from "./operations";
+import { EarnAtCheckout, LinkMember, ListRewards, MemberPoints, RefundPurchase, WhoAmI } from "./operations";
 
 /**
  * The example partner app: a checkout earns points, a return refunds them, and the app shows the
@@ -8,7 +8,6 @@ import { EarnAtCheckout, LinkMember, ListRewards, MemberPoints, RefundPurchase }
  *
  *   GATEWAY_URL          the gateway's GraphQL endpoint (default http://localhost:4000/graphql)
  *   PARTNER_API_KEY      this partner's API key, issued by an admin with issuePartnerApiKey
- *   PARTNER_ID           this partner's id (the key works only for it)
  *   MEMBER_ID            the member at the till; their points are readable only with an ACTIVE link (one they approved)
  *   MEMBER_ACCOUNT_ID    the member's account id here (card number): when set, the app first asks to link it
  *   AMOUNT_MINOR         what the member paid, in cents of the partner's currency (default 2500)
@@ -32,12 +31,16 @@ const money = (amountMinor: number, currency: string) => `${(amountMinor / 100).
 
 async function main(): Promise<void> {
   const request = createClient(env("GATEWAY_URL", "http://localhost:4000/graphql"), env("PARTNER_API_KEY"));
-  const partnerId = env("PARTNER_ID");
   const memberId = env("MEMBER_ID");
   const amountMinor = wholeNumber("AMOUNT_MINOR", "2500");
   const refundMinor = wholeNumber("REFUND_AMOUNT_MINOR", String(amountMinor));
   const reference = env("RECEIPT_REFERENCE", `receipt-${randomUUID()}`);
   const accountId = process.env.MEMBER_ACCOUNT_ID;
+
+  // The partner the key acts for (`viewer`): no partner id to configure beside the key.
+  const { viewer } = await withRetries(() => request(WhoAmI, {}));
+  if (!viewer.partner) throw new Error(`PARTNER_API_KEY is not a partner app's key (the gateway sees ${viewer.kind})`);
+  const partnerId = viewer.partner.id;
 
   // List rewards: public, and it gives the partner's currency, which a purchase must be in.
   const { partner, rewards } = await withRetries(() => request(ListRewards, { partnerId, first: 10 }));

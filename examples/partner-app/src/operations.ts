@@ -1,9 +1,21 @@
 import { graphql } from "./gql";
 
 /**
- * The five operations of a partner's app. `npm run codegen` reads them from here and generates their
+ * The six operations of a partner's app. `npm run codegen` reads them from here and generates their
  * result and variable types into ./gql; each constant below is then a typed document.
  */
+
+/** Who the API key acts for: the app needs no partner id configured beside its key. */
+export const WhoAmI = graphql(`
+  query WhoAmI {
+    viewer {
+      kind
+      partner {
+        id
+      }
+    }
+  }
+`);
 
 /** The partner's own earn rule and its rewards (public data: any caller may read it). */
 export const ListRewards = graphql(`

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query WhoAmI {\n    viewer {\n      kind\n      partner {\n        id\n      }\n    }\n  }\n": typeof types.WhoAmIDocument,
     "\n  query ListRewards($partnerId: ID!, $first: Int) {\n    partner(id: $partnerId) {\n      id\n      name\n      currency\n      pointsPerUnit\n    }\n    rewards(partnerId: $partnerId, first: $first) {\n      id\n      title\n      costPoints\n      minimumTier\n      stock\n      active\n    }\n  }\n": typeof types.ListRewardsDocument,
     "\n  mutation LinkMember($input: LinkPartnerAccountInput!) {\n    linkPartnerAccount(input: $input) {\n      externalId\n      status\n      linkedAt\n    }\n  }\n": typeof types.LinkMemberDocument,
     "\n  query MemberPoints($memberId: ID!) {\n    member(id: $memberId) {\n      id\n      displayName\n      tier\n      balance {\n        available\n      }\n    }\n  }\n": typeof types.MemberPointsDocument,
@@ -21,6 +22,7 @@ type Documents = {
     "\n  mutation RefundPurchase($input: ReversePurchaseInput!) {\n    reversePurchase(input: $input) {\n      id\n      kind\n      points\n      reference\n      occurredAt\n    }\n  }\n": typeof types.RefundPurchaseDocument,
 };
 const documents: Documents = {
+    "\n  query WhoAmI {\n    viewer {\n      kind\n      partner {\n        id\n      }\n    }\n  }\n": types.WhoAmIDocument,
     "\n  query ListRewards($partnerId: ID!, $first: Int) {\n    partner(id: $partnerId) {\n      id\n      name\n      currency\n      pointsPerUnit\n    }\n    rewards(partnerId: $partnerId, first: $first) {\n      id\n      title\n      costPoints\n      minimumTier\n      stock\n      active\n    }\n  }\n": types.ListRewardsDocument,
     "\n  mutation LinkMember($input: LinkPartnerAccountInput!) {\n    linkPartnerAccount(input: $input) {\n      externalId\n      status\n      linkedAt\n    }\n  }\n": types.LinkMemberDocument,
     "\n  query MemberPoints($memberId: ID!) {\n    member(id: $memberId) {\n      id\n      displayName\n      tier\n      balance {\n        available\n      }\n    }\n  }\n": types.MemberPointsDocument,
@@ -42,6 +44,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WhoAmI {\n    viewer {\n      kind\n      partner {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  query WhoAmI {\n    viewer {\n      kind\n      partner {\n        id\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
