@@ -8,7 +8,7 @@ import { AdjustmentService } from "./adjustment/adjustment.service";
 import { AuditLogService } from "./audit/audit-log.service";
 import { InsightsService } from "./insights/insights.service";
 import { insightsMinGroup } from "./settings";
-import { createBonusesLoader, createEntryCampaignLoader } from "./campaign/campaign.loader";
+import { createBonusesLoader, createCampaignCostLoader, createEntryCampaignLoader } from "./campaign/campaign.loader";
 import { CampaignService } from "./campaign/campaign.service";
 import { ReferralService } from "./campaign/referral";
 import { ClearingService } from "./clearing/clearing.service";
@@ -56,6 +56,7 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
       settlement: createSettlementLoader(manager, clock),
       adjustment: createAdjustmentLoader(manager),
       bonuses: createBonusesLoader(manager),
+      campaignCost: createCampaignCostLoader(manager),
       entryCampaign: createEntryCampaignLoader(manager, clock),
     },
   };

@@ -2,6 +2,8 @@ import DataLoader from "dataloader";
 import type { EntityManager } from "typeorm";
 import { groupLoader } from "../../../../shared/src/loaders";
 import type { Clock } from "../clock";
+import { safeIntegerFromSql } from "../limits";
+import { roundLine } from "../rules/clearing";
 import { findEntries } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import type { Campaign } from "./campaign.type";
@@ -40,5 +42,23 @@ export function createEntryCampaignLoader(manager: EntityManager, clock: Clock) 
     const now = clock.now();
     const byEntry = new Map(rows.map((row) => [row.entry_id, toCampaign(row, now)]));
     return entryIds.map((id) => byEntry.get(id) ?? null);
+  });
+}
+
+/**
+ * What each campaign's bonuses have cost its funder so far, in minor units of the settlement currency:
+ * every bonus lot's points still standing (awarded less taken back by refunds) at the issue price it
+ * was charged at, rounded once (rules/clearing.ts roundLine, as a statement line). One statement per batch.
+ */
+export function createCampaignCostLoader(manager: EntityManager) {
+  return new DataLoader<string, number>(async (campaignIds) => {
+    const rows: { campaign_id: string; exact: string }[] = await manager.query(
+      `SELECT b.campaign_id, sum((b.points - b.reversed_points)::numeric * l.issue_price_per_1000 * 100)::text AS exact
+       FROM campaign_bonuses b JOIN lots l ON l.transaction_id = b.transaction_id
+       WHERE b.campaign_id = ANY($1::uuid[]) GROUP BY b.campaign_id`,
+      [campaignIds],
+    );
+    const exact = new Map(rows.map((row) => [row.campaign_id, BigInt(row.exact)]));
+    return campaignIds.map((id) => safeIntegerFromSql(roundLine(exact.get(id) ?? 0n).toString()));
   });
 }

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { requireSelf } from "../../../../shared/src/auth/policy";
+import { requireAdmin, requirePartner, requireSelf } from "../../../../shared/src/auth/policy";
 import type { TierLevel } from "../../../../shared/src/enums";
+import { SafeInt } from "../scalars";
 import { withExample } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
 import { LedgerEntry } from "../entry/ledger-entry.type";
@@ -106,5 +107,22 @@ export class LedgerEntryBonusesResolver {
   campaign(@Root() entry: LedgerEntry, @Ctx() { loaders }: Context): Promise<Campaign | null> {
     if (entry.kind !== "BONUS") return Promise.resolve(null);
     return loaders.entryCampaign.load(entry.id);
+  }
+}
+
+@Resolver(() => Campaign)
+export class CampaignCostResolver {
+  @FieldResolver(() => SafeInt, {
+    nullable: true,
+    description:
+      "What the campaign's bonuses have cost its funder so far, in minor units of the settlement currency (SETTLEMENT_CURRENCY): the bonus points still " +
+      "standing (awarded, less what refunds took back) at the issue price each was charged at, rounded once like a statement line. The same money is in " +
+      "the funder's statement (the BONUSES_ISSUED line). Only the funder's app and admins (admins alone for coalition campaigns, which cost no partner " +
+      "anything and read 0); anyone else gets null and FORBIDDEN.",
+  })
+  costSoFar(@Root() campaign: Campaign, @Ctx() { identity, loaders }: Context): Promise<number> {
+    if (campaign.fundedBy) requirePartner(identity, campaign.fundedBy.id);
+    else requireAdmin(identity);
+    return loaders.campaignCost.load(campaign.id);
   }
 }
