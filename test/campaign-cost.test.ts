@@ -2,6 +2,7 @@ import { enrollMember, registerPartner } from "./support/fixtures";
 import { asMember, asPartnerApp, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
 import { createCampaign, purchaseWithBonuses } from "./support/campaigns";
+import { useDedicatedStack } from "./support/dedicated-stack";
 
 /**
  * A campaign's cost so far (issue 17: "a campaign's cost so far is visible to its funder"), worked out
@@ -12,6 +13,21 @@ const COST = `query($p: ID) { campaigns(partnerId: $p) { id costSoFar pointsAwar
 const REVERSE = `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id points } }`;
 
 describe("Campaign.costSoFar", () => {
+  // A stack of its own: the money this file's priced partner moves would otherwise count in the shared
+  // stack's coalition float, which test/clearing.test.ts checks to the cent. The shared helpers
+  // (ok, fixtures, the ledger check) read these variables, pointed here for this file.
+  const dedicated = useDedicatedStack("campaign_cost");
+  const saved: Record<string, string | undefined> = {};
+  const POINTED = ["TEST_GATEWAY_URL", "TEST_JWT_SECRET", "TEST_DATABASE_NAME_SUFFIX"] as const;
+  beforeAll(() => {
+    for (const name of POINTED) saved[name] = process.env[name];
+    process.env.TEST_GATEWAY_URL = dedicated.stack.gatewayUrl;
+    process.env.TEST_JWT_SECRET = dedicated.stack.env.JWT_SECRET;
+    process.env.TEST_DATABASE_NAME_SUFFIX = dedicated.suffix;
+  });
+  afterAll(() => {
+    for (const name of POINTED) process.env[name] = saved[name];
+  });
   afterEach(() => expectLedgerConsistent());
 
   it("is the standing bonus points at the price charged, rounded once, and follows refunds; only the funder and admins see it", async () => {
