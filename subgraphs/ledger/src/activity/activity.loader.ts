@@ -4,7 +4,8 @@ import { badInput } from "../../../../shared/src/errors";
 import { isUuid } from "../../../../shared/src/validation";
 import { type EntryRow, toLedgerEntry } from "../entry/ledger-entry.loader";
 import { encodeCursor } from "./activity.cursor";
-import { LedgerEntryConnection, LedgerEntryEdge, PageInfo } from "./activity.types";
+import { PageInfo } from "../../../../shared/src/page-info";
+import { LedgerEntryConnection, LedgerEntryEdge } from "./activity.types";
 
 export interface ActivityKey {
   memberId: string;

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
-import { PageInfo } from "../activity/activity.types";
+import { PageInfo } from "../../../../shared/src/page-info";
 
 @ObjectType({ description: "One line of the audit trail: who did what, to whom, when, in which request, with what outcome. Lines are never changed or deleted." })
 export class AuditEvent {
