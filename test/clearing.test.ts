@@ -2,11 +2,11 @@ import type { Client } from "pg";
 import { MEMBER_POINTS_CAP } from "../subgraphs/ledger/src/limits";
 import { TIER_MULTIPLIER_PERCENT, TIER_THRESHOLDS, addMonths, qualifyingWindowStart } from "../subgraphs/ledger/src/rules";
 import {
-  counterparts, expectClearingConsistent, ledgerClient, ledgerScript, monthStart, periodOf, setTerms, statementOf, travelTo,
+  counterparts, expectClearingConsistent, ledgerClient, monthStart, periodOf, setTerms, statementOf, travelTo,
 } from "./support/clearing";
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { fails, ok, unique } from "./support/gateway";
-import { expectLedgerConsistent, travel } from "./support/ledger";
+import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
 
 /**
  * A scripted coalition through the gateway, in a month ten years ahead (so no other suite posts into
@@ -126,7 +126,7 @@ describe("the clearing house, one month of a coalition", () => {
     expect(await statementOf(G.id, nextPeriod)).toMatchObject({ status: "OPEN", pointsIssued: 125, issuedAmount: 188, netAmount: 188 });
     await expectClearingConsistent();
 
-    const csv = await ledgerScript("clearing-export", ["--period", period]);
+    const csv = await ledgerTool("clearing-export", ["--period", period]);
     expect(csv.code).toBe(0);
     expect(csv.output).toContain(`${period},CLOSED,${mine.number},${G.id},EUR,PURCHASES_ISSUED,9250,10250,${mine.hash}`);
     expect(csv.output).toContain(`${period},CLOSED,${mine.number},${G.id},EUR,NET,,8800,${mine.hash}`);
@@ -159,7 +159,7 @@ describe("the clearing house, one month of a coalition", () => {
   it("expiry in a later month credits each issuer its breakage share of the price the points were charged", async () => {
     const later = monthStart(P, 26);
     await travelTo(new Date(later.getTime() + 24 * HOUR));
-    expect((await ledgerScript("expire", ["--now", new Date(later.getTime() + 24 * HOUR).toISOString()])).code).toBe(0);
+    expect((await ledgerTool("expire", ["--now", new Date(later.getTime() + 24 * HOUR).toISOString()])).code).toBe(0);
     // G's lots left: 6,250 charged at 1,000 and 125 + 400 + 1,000 (returned) + 100 = 1,625 at 1,500; 40%:
     // (6,250,000 + 2,437,500) × 40% = 3,475,000 thousandths of a cent → 3,475 cents.
     expect(await statementOf(G.id, periodOf(later))).toMatchObject({ pointsExpired: 7_875, expiredAmount: -3_475, netAmount: -3_475 });
@@ -182,7 +182,7 @@ describe("the clearing house, one month of a coalition", () => {
     try {
       await expect(db.query(`UPDATE settlement_statements SET hash = 'x' WHERE partner_id = $1`, [G.id])).rejects.toThrow(/append-only/);
       await edit(`"netAmount":8800`, `"netAmount":88`);
-      const tampered = await ledgerScript("clearing-verify");
+      const tampered = await ledgerTool("clearing-verify");
       expect(tampered.code).toBe(1);
       expect(tampered.output).toMatch(new RegExp(`FAIL closed statements.*\\n.*statement ${period}/${G.id} hash`));
       await edit(`"netAmount":88`, `"netAmount":8800`);

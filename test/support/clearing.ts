@@ -1,14 +1,10 @@
-import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { Client } from "pg";
-import { REPO_ROOT, withDatabase } from "../../shared/src/config";
+import { withDatabase } from "../../shared/src/config";
 import { ok } from "./gateway";
-import { travel } from "./ledger";
+import { ledgerTool, travel } from "./ledger";
 
 /** Helpers for the clearing-house suites: terms, statements, the ledger's clock at a chosen instant, its tools. */
 
-const run = promisify(execFile);
 const DAY = 86_400_000;
 
 export const STATEMENT_FIELDS = `period status currency number hash pointsIssued pointsReversed pointsRedeemed pointsExpired
@@ -53,20 +49,8 @@ export async function ledgerClient(): Promise<Client> {
   return client;
 }
 
-/** Runs a ledger tool (clearing-verify, clearing-export, expire) against the test stack's ledger database. */
-export async function ledgerScript(tool: string, args: string[] = []): Promise<{ code: number; output: string }> {
-  const env = { ...process.env, LEDGER_DATABASE_URL: ledgerDatabaseUrl() };
-  try {
-    const { stdout } = await run(process.execPath, [join(REPO_ROOT, "dist/subgraphs/ledger/src/tools", `${tool}.js`), ...args], { env });
-    return { code: 0, output: stdout };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, output: `${failed.stdout}${failed.stderr}` };
-  }
-}
-
 export async function expectClearingConsistent(): Promise<void> {
-  const { code, output } = await ledgerScript("clearing-verify");
+  const { code, output } = await ledgerTool("clearing-verify");
   if (code !== 0) throw new Error(`clearing:verify failed:\n${output}`);
   expect(output).toContain("Every statement matches the ledger.");
 }

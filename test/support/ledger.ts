@@ -5,8 +5,8 @@ import { REPO_ROOT, withDatabase } from "../../shared/src/config";
 
 const run = promisify(execFile);
 
-/** Runs one of the ledger's operator tools (npm run ledger:verify / ledger:expire) against the test stack's ledger database. */
-export async function ledgerTool(tool: "verify" | "expire", args: string[] = [], suffix = process.env.TEST_DATABASE_NAME_SUFFIX): Promise<{ code: number; output: string }> {
+/** Runs one of the ledger's operator tools (ledger:verify, ledger:expire, clearing:verify, clearing:export) against the test stack's ledger database. */
+export async function ledgerTool(tool: "verify" | "expire" | "clearing-verify" | "clearing-export", args: string[] = [], suffix = process.env.TEST_DATABASE_NAME_SUFFIX): Promise<{ code: number; output: string }> {
   const env = { ...process.env, LEDGER_DATABASE_URL: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${suffix}`) };
   try {
     const { stdout } = await run(process.execPath, [join(REPO_ROOT, "dist/subgraphs/ledger/src/tools", `${tool}.js`), ...args], { env });

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { ClearingService } from "../clearing/clearing.service";
 import type { ClearingReport } from "../clearing/statement.types";
 import { systemClock } from "../clock";
-import { openLedgerDatabase } from "./ledger-database";
+import { runLedgerTool } from "./ledger-database";
 
 /**
  * `npm run clearing:export -- --period 2026-11 [--out statements.csv]`: a period's statements as CSV
@@ -28,23 +28,11 @@ function argument(name: string, argv = process.argv): string | null {
   return index === -1 ? null : (argv[index + 1] ?? null);
 }
 
-async function main() {
+runLedgerTool(module, async (dataSource) => {
   const period = argument("--period");
   if (!period) throw new Error("Usage: npm run clearing:export -- --period YYYY-MM [--out file.csv]");
-  const dataSource = await openLedgerDatabase();
-  try {
-    const csv = reportCsv(await new ClearingService(dataSource, systemClock).report(period));
-    const out = argument("--out");
-    if (out) writeFileSync(out, csv);
-    else process.stdout.write(csv);
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
-if (require.main === module) {
-  main().catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
-  });
-}
+  const csv = reportCsv(await new ClearingService(dataSource, systemClock).report(period));
+  const out = argument("--out");
+  if (out) writeFileSync(out, csv);
+  else process.stdout.write(csv);
+});

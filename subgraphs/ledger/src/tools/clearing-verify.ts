@@ -3,7 +3,7 @@ import { lineTotals, matrixCells, requirePeriod } from "../clearing/clearing.tot
 import { chainHash } from "../clearing/hash-chain";
 import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, statementRecord, statementText } from "../rules";
 import { lineSql, pointsSql } from "../sql/clearing";
-import { openLedgerDatabase } from "./ledger-database";
+import { printVerdict, runLedgerTool } from "./ledger-database";
 
 interface Mismatch {
   id: string;
@@ -130,21 +130,4 @@ export async function verifyClearing(dataSource: DataSource): Promise<{ problems
   return { problems, report };
 }
 
-async function main() {
-  const dataSource = await openLedgerDatabase();
-  try {
-    const { problems, report } = await verifyClearing(dataSource);
-    console.log(report.join("\n"));
-    console.log(problems ? `${problems} mismatches.` : "Every statement matches the ledger.");
-    process.exitCode = problems ? 1 : 0;
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
-if (require.main === module) {
-  main().catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
-  });
-}
+runLedgerTool(module, async (dataSource) => printVerdict(await verifyClearing(dataSource), "Every statement matches the ledger."));

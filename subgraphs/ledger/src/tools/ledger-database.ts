@@ -21,3 +21,30 @@ export function nowFromArgs(argv = process.argv): Date {
   if (Number.isNaN(now.getTime())) throw new Error(`--now needs an ISO date-time, got "${argv[index + 1]}"`);
   return now;
 }
+
+/**
+ * Runs an operator tool against the ledger's database, when the file is run as a script: the database
+ * opened and always closed, and a failure to run at all (unreachable database, bad arguments) exit
+ * code 2, apart from the tool's own verdicts (its exitCode: 0 clean, 1 mismatches).
+ */
+export function runLedgerTool(module: NodeModule, work: (dataSource: DataSource) => Promise<void>): void {
+  if (require.main !== module) return;
+  (async () => {
+    const dataSource = await openLedgerDatabase();
+    try {
+      await work(dataSource);
+    } finally {
+      await dataSource.destroy();
+    }
+  })().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  });
+}
+
+/** A verifier's report and verdict: exit 1 when anything mismatched. */
+export function printVerdict({ problems, report }: { problems: number; report: string[] }, clean: string): void {
+  console.log(report.join("\n"));
+  console.log(problems ? `${problems} mismatches.` : clean);
+  process.exitCode = problems ? 1 : 0;
+}

@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import { TIER_THRESHOLDS, clawbackFor, pointsAtTier } from "../rules";
 import { EARN_MONTH_SQL } from "../sql/earn-months";
 import { CAMPAIGN_CHECKS } from "../campaign/campaign-checks";
-import { openLedgerDatabase } from "./ledger-database";
+import { printVerdict, runLedgerTool } from "./ledger-database";
 
 interface Mismatch {
   id: string;
@@ -170,21 +170,4 @@ export async function verifyLedger(dataSource: DataSource): Promise<{ problems: 
   return { problems, report };
 }
 
-async function main() {
-  const dataSource = await openLedgerDatabase();
-  try {
-    const { problems, report } = await verifyLedger(dataSource);
-    console.log(report.join("\n"));
-    console.log(problems ? `${problems} mismatches.` : "Every balance matches its history.");
-    process.exitCode = problems ? 1 : 0;
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
-if (require.main === module) {
-  main().catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
-  });
-}
+runLedgerTool(module, async (dataSource) => printVerdict(await verifyLedger(dataSource), "Every balance matches its history."));
