@@ -138,4 +138,45 @@ describe("campaign limits, replays, rights and bad input", () => {
     expect(result.errors?.[0]?.extensions?.field).toBe(field);
     expect(await campaignRows()).toBe(before);
   });
+
+  it("a purchase's bonuses fit under the points cap together, or none is awarded and no budget is spent", async () => {
+    // 1,000 points per 1.00. 1,000,000.00 at BASE gives 1,000,000,000 points (and PLATINUM, ×2, after it); 573,641.82 then
+    // gives 1,147,283,640: 200,007 below the cap. The next purchase, 1.00, gives 1,000 × 2 = 2,000: 198,007 left for its bonuses.
+    const [fits, passes] = [await registerPartner({ pointsPerUnit: 1_000 }), await registerPartner({ pointsPerUnit: 1_000 })];
+    const [a, b] = [await enrollMember(), await enrollMember()];
+    const buy = async (partner: typeof fits, memberId: string, amountMinor: number) =>
+      (await ok(PURCHASE, { input: { partnerId: partner.id, memberId, amountMinor, currency: partner.currency, reference: unique("r") } })).recordPurchase;
+    for (const [partner, member] of [[fits, a], [passes, b]] as const) {
+      expect((await buy(partner, member.id, 100_000_000)).points).toBe(1_000_000_000);
+      expect((await buy(partner, member.id, 57_364_182)).points).toBe(1_147_283_640);
+    }
+    // 100,000 + 98,007 = 198,007: exactly to the cap. 100,000 + 98,008 passes it by one: neither is awarded.
+    const fitting = [await createCampaign({ fundedByPartnerId: fits.id, bonusPoints: 100_000 }), await createCampaign({ fundedByPartnerId: fits.id, bonusPoints: 98_007 })];
+    const passing = [await createCampaign({ fundedByPartnerId: passes.id, bonusPoints: 100_000, budgetPoints: 1_000_000 }), await createCampaign({ fundedByPartnerId: passes.id, bonusPoints: 98_008 })];
+    const awarded = await buy(fits, a.id, 100);
+    expect(awarded.points).toBe(2_000);
+    expect(awarded.bonuses.map((x: any) => [x.campaign.id, x.points])).toEqual([[fitting[0].id, 100_000], [fitting[1].id, 98_007]]);
+    const refused = await buy(passes, b.id, 100);
+    expect(refused.points).toBe(2_000);
+    expect(refused.bonuses).toEqual([]);
+    const balance = async (id: string) => (await ok(`query($id: ID!) { member(id: $id) { balance { available } } }`, { id })).member.balance.available;
+    expect(await balance(a.id)).toBe(2_147_483_647);
+    expect(await balance(b.id)).toBe(2_147_285_640);
+    expect(await campaignById(passing[0].id, passes.id)).toMatchObject({ pointsAwarded: 0, membersRewarded: 0, budgetRemaining: 1_000_000 });
+  });
+
+  it("spendable bonuses repay a debt after the purchase's own points, campaign by campaign", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 }); // return window 0: points are spendable at once
+    const member = await enrollMember();
+    const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { points } }`;
+    await ok(ADJUST, { input: { memberId: member.id, points: -100, reason: "CORRECTION", note: "debt for a campaign test", idempotencyKey: unique("adjust") } });
+    await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 30 });
+    await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 50 });
+    // Debt 100. The purchase's 40 points repay 40 (60 left); the first bonus's 30 repay 30 (30 left); the second's 50 repay 30 and keep 20.
+    const entry = await ok(PURCHASE, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 4_000, currency: partner.currency, reference: unique("r") } });
+    expect(entry.recordPurchase.bonuses.map((x: any) => x.points)).toEqual([30, 50]);
+    const { member: seen } = await ok(`query($id: ID!) { member(id: $id) { balance { available pending } } }`, { id: member.id });
+    expect(seen.balance).toEqual({ available: 20, pending: 0 });
+    // ledger:verify (after each test) checks every balance against the lots left less the debt.
+  });
 });

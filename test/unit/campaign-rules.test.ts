@@ -4,6 +4,8 @@ import {
 } from "../../subgraphs/ledger/src/sql";
 import {
   awardFor,
+  awardsInOrder,
+  bonusesFitUnderCap,
   campaignBonus,
   campaignStatus,
   compareCampaigns,
@@ -37,6 +39,27 @@ describe("campaign rules", () => {
     expect(awardFor(50, 500, 10)).toBe(10);
     expect(awardFor(50, 0, 100)).toBe(0);
     expect(awardFor(50, -5, null)).toBe(0);
+  });
+
+  it("a group's awards of one campaign spend its budget in purchase order, each cut to its member's cap first", () => {
+    // Budget 70; bonuses 50, 50, 50: the first takes 50, the second the 20 left, the third nothing.
+    expect(awardsInOrder(70, [{ bonus: 50, memberLeft: null }, { bonus: 50, memberLeft: null }, { bonus: 50, memberLeft: null }])).toEqual([50, 20, 0]);
+    // The first member has 10 left of their cap: it takes 10, so 60 are left for the second's 50, and 10 for the third.
+    expect(awardsInOrder(70, [{ bonus: 50, memberLeft: 10 }, { bonus: 50, memberLeft: null }, { bonus: 50, memberLeft: null }])).toEqual([10, 50, 10]);
+    // A member at their cap takes nothing and spends nothing.
+    expect(awardsInOrder(30, [{ bonus: 50, memberLeft: 0 }, { bonus: 50, memberLeft: 40 }])).toEqual([0, 30]);
+    // No budget: only the members' caps cut.
+    expect(awardsInOrder(null, [{ bonus: 50, memberLeft: 5 }, { bonus: 7, memberLeft: null }])).toEqual([5, 7]);
+    expect(awardsInOrder(0, [{ bonus: 50, memberLeft: null }])).toEqual([0]);
+  });
+
+  it("a purchase's bonuses fit under the points cap together or are not awarded", () => {
+    // Cap 1,000: a balance of 900 takes bonuses 50 + 50 (= 1,000 exactly), not 50 + 51.
+    expect(bonusesFitUnderCap(900, [50, 50], 1_000)).toBe(true);
+    expect(bonusesFitUnderCap(900, [50, 51], 1_000)).toBe(false);
+    expect(bonusesFitUnderCap(2_147_483_000, [600, 47], 2_147_483_647)).toBe(true);
+    expect(bonusesFitUnderCap(2_147_483_000, [600, 48], 2_147_483_647)).toBe(false);
+    expect(bonusesFitUnderCap(5, [], 5)).toBe(true);
   });
 
   it("a campaign's window includes its start and excludes its end, to the millisecond", () => {
@@ -84,8 +107,15 @@ describe("campaign rules", () => {
     expect(body).toContain("coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100)");
     expect(body).toContain("(c.starts_at <= m.earned_at AND m.earned_at < c.ends_at)");
     expect(body).toContain("(o.earned_at >= m.earned_at - make_interval(days => c.after_within_days) AND o.earned_at < m.earned_at)");
-    expect(body).toContain("ORDER BY c.starts_at, c.created_at, c.id, m.ord");
-    expect(body).toContain("greatest(0, least(r.bonus, coalesce(v_budget - v_awarded, r.bonus), coalesce(r.max_bonus_per_member - coalesce(v_member_points, 0), r.bonus)))");
+    // The campaigns' rows are locked in the documented order; each bonus is cut to the member's cap, then to the budget in purchase order.
+    expect(body).toContain("ORDER BY c.starts_at, c.created_at, c.id FOR UPDATE");
+    expect(body).toContain("coalesce(c.max_bonus_per_member - coalesce(cm.points, 0), coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100))");
+    expect(body).toContain(
+      "greatest(0, least(w.cut_bonus, coalesce(l.budget_left - coalesce(sum(w.cut_bonus) OVER (PARTITION BY w.campaign_id ORDER BY w.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.cut_bonus), coalesce(NULL, w.cut_bonus)))",
+    );
+    expect(body).toContain("(w.balance + w.cut_bonuses_of_purchase <= p_points_cap)");
+    // Debts are repaid from the awards in campaign order (rules/debt.ts repayDebtFromSlices).
+    expect(body).toContain("greatest(0, least(w.award, w.debt - coalesce(sum(w.award) OVER (PARTITION BY w.tx ORDER BY w.campaign_starts_at, w.campaign_created_at, w.campaign_id");
     expect(RECORD_PURCHASES.body.trimEnd().split("\n").slice(-2)[0]).toBe("  PERFORM apply_campaign_bonuses(p_keys, p_expires_at, p_tier_from, p_tier_thresholds, p_now, p_points_cap);");
   });
 });

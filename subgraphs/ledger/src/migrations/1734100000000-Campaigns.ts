@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, POST_BONUS, RECORD_PURCHASES_BEFORE_CAMPAIGNS, RECORD_PURCHASES_BEFORE_ERASURES, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE, POST_BONUS, RECORD_PURCHASES_BEFORE_CAMPAIGNS, RECORD_PURCHASES_BEFORE_ERASURES, installFunction } from "../sql";
 
 /**
  * Campaigns and referrals (README, "Campaigns and referrals"): the campaigns, what each member got
@@ -79,7 +79,7 @@ export class Campaigns1734100000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX referrals_referrer_idx ON referrals (referrer_member_id) WHERE referrer_rewarded`);
     await installFunction(queryRunner, POST_BONUS);
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE); // CampaignBonusesAtOnce1734260000000 replaces it
     // As it stood before the later migrations that install it again (1734210000000-MemberErasures adds the erased-member check).
     await installFunction(queryRunner, RECORD_PURCHASES_BEFORE_ERASURES);
   }

@@ -41,6 +41,35 @@ export function awardFor(bonus: number, budgetLeft: number | null, memberLeft: n
 export const awardForSql = (bonus: string, budgetLeft: string, memberLeft: string) =>
   `greatest(0, least(${bonus}, coalesce(${budgetLeft}, ${bonus}), coalesce(${memberLeft}, ${bonus})))`;
 
+/**
+ * Several purchases meeting one campaign in one call, in order: each award is awardFor(its bonus cut
+ * to the member's cap, the budget left less the cut bonuses before it). The same as awarding them one
+ * by one (the budget is spent in that order and each takes what is left): a budget of 70 and cut
+ * bonuses 50, 50, 50 give 50, 20, 0. This closed form is what lets the SQL award a whole group at once.
+ */
+export function awardsInOrder(budgetLeft: number | null, bonuses: readonly { bonus: number; memberLeft: number | null }[]): number[] {
+  let cutBefore = 0;
+  return bonuses.map(({ bonus, memberLeft }) => {
+    const cut = awardFor(bonus, null, memberLeft);
+    const award = awardFor(cut, budgetLeft === null ? null : budgetLeft - cutBefore, null);
+    cutBefore += cut;
+    return award;
+  });
+}
+/** `cutBonus` is this purchase's bonus cut to the member's cap; `cutBefore` the sum of the cut bonuses before it (SQL: a window sum). */
+export const awardInOrderSql = (cutBonus: string, budgetLeft: string, cutBefore: string) => awardForSql(cutBonus, `${budgetLeft} - ${cutBefore}`, "NULL");
+
+/**
+ * The member points cap and bonuses: a purchase's campaign bonuses (each cut to the member's cap of
+ * its campaign, before budgets) are awarded together or, when together they would take the member's
+ * balance (with the purchase's own points) past `cap`, not at all; the purchase's own points still
+ * count. All or nothing per purchase, so a group's awards are known without awarding them one by one.
+ */
+export function bonusesFitUnderCap(balance: number, cutBonuses: readonly number[], cap: number): boolean {
+  return BigInt(balance) + cutBonuses.reduce((sum, b) => sum + BigInt(b), 0n) <= BigInt(cap);
+}
+export const bonusesFitUnderCapSql = (balance: string, cutBonusesSum: string, cap: string) => `(${balance} + ${cutBonusesSum} <= ${cap})`;
+
 /** A purchase made at `at` is inside a campaign's window when startsAt ≤ at < endsAt (to the millisecond). */
 export function inCampaignWindow(startsAt: Date, endsAt: Date, at: Date): boolean {
   return startsAt.getTime() <= at.getTime() && at.getTime() < endsAt.getTime();

@@ -30,3 +30,9 @@ export function repayDebtFromSlices(debt: number, slices: readonly number[]): { 
   });
   return { kept, debtLeft: left };
 }
+
+/**
+ * repayDebtFromSlices as SQL, for one slice: what the debt still takes of it after the slices before
+ * it (`slicesBefore`, their sum) took theirs. A debt of 30 over slices 20, 20, 20 takes 20, 10, 0.
+ */
+export const repaidFromSliceSql = (debt: string, slicesBefore: string, slice: string) => `greatest(0, least(${slice}, ${debt} - ${slicesBefore}))`;

@@ -3,9 +3,12 @@ import {
   CAMPAIGN_ORDER_SQL,
   TIER_THRESHOLDS,
   awardForSql,
+  awardInOrderSql,
+  bonusesFitUnderCapSql,
   campaignBonusSql,
   coversPurchaseAtSql,
   inCampaignWindowSql,
+  repaidFromSliceSql,
   withinAfterWindowSql,
 } from "../rules";
 import { qualifyingNowSql } from "./qualifying";
@@ -24,7 +27,7 @@ export const APPLY_CAMPAIGN_BONUSES_CALL = `  PERFORM apply_campaign_bonuses(p_k
  * The purchases this call created: their keys, EARN transactions written in this database transaction
  * (`recorded_at` is the transaction's start), so a replayed key never brings a second bonus.
  */
-const MADE = `
+export const MADE = `
     SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.points, pu.base_points, pu.earned_at,
            pu.available_at, k.expires_at, k.tier_from, pc.category
     FROM unnest(p_keys, p_expires_at, p_tier_from) WITH ORDINALITY AS k(key, expires_at, tier_from, ord)
@@ -47,32 +50,8 @@ const tierNames = `ARRAY[${TIER_THRESHOLDS.map((t) => `'${t.tier}'`).join(", ")}
 const tierRankBefore = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingNowSql("m.member_id", "p_now", "m.tier_from")}
              - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END)`;
 
-export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = {
-  name: "apply_campaign_bonuses",
-  arguments:
-    "p_keys text[], p_expires_at timestamp with time zone[], p_tier_from timestamp with time zone[], p_tier_thresholds bigint[], " +
-    "p_now timestamp with time zone, p_points_cap bigint",
-  returns: "void",
-  language: "plpgsql",
-  body: `
-DECLARE
-  r record;
-  v_budget bigint;
-  v_awarded bigint;
-  v_member_points bigint;
-  v_award bigint;
-  v_balance bigint;
-  v_tx uuid;
-  v_rewarded bigint;
-BEGIN
-  -- Campaigns: each matching one at most once per purchase, in the documented order (rules/campaigns.ts).
-  FOR r IN
-    WITH made AS (${MADE}
-    )
-    SELECT m.*, c.id AS campaign_id, c.max_bonus_per_member, ${campaignBonusSql("c.bonus_points", "c.bonus_percent", "m.base_points")} AS bonus,
-           CASE WHEN c.funded_by_partner_id IS NULL THEN 'COALITION_ISSUANCE' ELSE 'PARTNER_ISSUANCE' END AS funder_kind,
-           coalesce(c.funded_by_partner_id, '${COALITION_OWNER_ID}'::uuid) AS funder_id
-    FROM made m JOIN campaigns c ON c.ended_at IS NULL AND c.ends_at > m.earned_at
+/** Which open campaigns a purchase of `made m` meets (campaign `c`): the join condition, from rules/campaigns.ts. */
+export const CAMPAIGN_MATCHES = `c.ended_at IS NULL AND c.ends_at > m.earned_at
       AND ${inCampaignWindowSql("c.starts_at", "c.ends_at", "m.earned_at")}
       AND m.amount_minor >= c.min_amount_minor
       AND ${coversPurchaseAtSql("c.partner_ids", "c.categories", "m.partner_id", "m.category")}
@@ -80,32 +59,91 @@ BEGIN
       AND (c.after_partner_id IS NULL
            OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
                       AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}))
-      AND (c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))
-    -- Campaign by campaign in the documented order (so each purchase meets its campaigns in that order), and every
-    -- call takes the campaigns' row locks in that one global order: two concurrent calls never wait on each other in a cycle.
-    ORDER BY ${CAMPAIGN_ORDER_SQL("c")}, m.ord
-  LOOP
-    -- The campaign's row is the lock every award of its budget waits on; the member is locked already.
-    SELECT c.budget_points, c.points_awarded INTO v_budget, v_awarded FROM campaigns c WHERE c.id = r.campaign_id FOR UPDATE;
-    SELECT cm.points INTO v_member_points FROM campaign_member_points cm WHERE cm.campaign_id = r.campaign_id AND cm.member_id = r.member_id;
-    v_award := ${awardForSql("r.bonus", "v_budget - v_awarded", "r.max_bonus_per_member - coalesce(v_member_points, 0)")};
-    CONTINUE WHEN v_award <= 0;
-    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
-    CONTINUE WHEN v_balance + v_award > p_points_cap;
-    v_tx := post_bonus('bonus:' || r.campaign_id || ':' || r.tx, r.member_id, r.funder_kind, r.funder_id, v_award, r.partner_id, r.reference,
-                       r.earned_at, r.available_at, r.expires_at, p_now);
-    CONTINUE WHEN v_tx IS NULL;
-    INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
-    VALUES (v_tx, r.campaign_id, r.tx, r.member_id, r.funder_kind, r.funder_id, v_award);
-    INSERT INTO campaign_member_points AS cm (campaign_id, member_id, points) VALUES (r.campaign_id, r.member_id, v_award)
-    ON CONFLICT (campaign_id, member_id) DO UPDATE SET points = cm.points + EXCLUDED.points;
-    UPDATE campaigns c SET points_awarded = c.points_awarded + v_award,
-                           members_rewarded = c.members_rewarded + CASE WHEN v_member_points IS NULL THEN 1 ELSE 0 END
-    WHERE c.id = r.campaign_id;
-  END LOOP;
+      AND (c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))`;
 
-  -- Referrals: the referred member's first purchase rewards both members once, the referrer at most referrer_max times.
-  FOR r IN
+/** Who pays for a campaign `c`'s bonuses: its partner's issuance account, or the coalition's. */
+export const FUNDER_COLUMNS = `CASE WHEN c.funded_by_partner_id IS NULL THEN 'COALITION_ISSUANCE' ELSE 'PARTNER_ISSUANCE' END AS funder_kind,
+           coalesce(c.funded_by_partner_id, '${COALITION_OWNER_ID}'::uuid) AS funder_id`;
+
+/** A window sum over the rows before this one in `order` within `partition` (0 for the first). */
+const sumBefore = (value: string, partition: string, order: string) =>
+  `coalesce(sum(${value}) OVER (PARTITION BY ${partition} ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)`;
+
+/**
+ * Every campaign award of the call's purchases in one statement (one purchase per member per call, as
+ * the purchase writer groups them): the matches, their campaigns' rows locked in the one global order
+ * (CAMPAIGN_ORDER_SQL: two concurrent calls never wait on each other in a cycle) with their budgets
+ * as they are after the lock, each bonus cut to the member's cap (read under the member's lock, held
+ * since record_purchases began), a purchase's bonuses kept only if together they fit under the points
+ * cap, the budgets spent in purchase order (awardInOrderSql), debts repaid from the awards in campaign
+ * order; then the transactions, postings, lots and totals, one insert each, so the clearing house's
+ * statement trigger runs once for the whole group.
+ */
+const CAMPAIGN_AWARDS = `
+  WITH made AS (${MADE}
+  ), matched AS (
+    SELECT m.*, c.id AS campaign_id, c.starts_at AS campaign_starts_at, c.created_at AS campaign_created_at, ${FUNDER_COLUMNS},
+           cm.points AS member_points_before,
+           ${awardForSql(campaignBonusSql("c.bonus_points", "c.bonus_percent", "m.base_points"), "NULL", "c.max_bonus_per_member - coalesce(cm.points, 0)")} AS cut_bonus
+    FROM made m JOIN campaigns c ON ${CAMPAIGN_MATCHES}
+    LEFT JOIN campaign_member_points cm ON cm.campaign_id = c.id AND cm.member_id = m.member_id
+  ), locked AS (
+    SELECT c.id, c.budget_points - c.points_awarded AS budget_left FROM campaigns c
+    WHERE c.id IN (SELECT x.campaign_id FROM matched x) ORDER BY ${CAMPAIGN_ORDER_SQL("c")} FOR UPDATE
+  ), with_account AS (
+    SELECT x.*, a.id AS account, a.balance, a.debt, sum(x.cut_bonus) OVER (PARTITION BY x.tx) AS cut_bonuses_of_purchase
+    FROM matched x JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = x.member_id
+  ), awarded AS (
+    SELECT w.*, ${awardInOrderSql("w.cut_bonus", "l.budget_left", sumBefore("w.cut_bonus", "w.campaign_id", "w.ord"))} AS award
+    FROM with_account w JOIN locked l ON l.id = w.campaign_id
+    WHERE ${bonusesFitUnderCapSql("w.balance", "w.cut_bonuses_of_purchase", "p_points_cap")}
+  ), awards AS (
+    SELECT w.*, CASE WHEN w.available_at <= p_now
+                     THEN ${repaidFromSliceSql("w.debt", sumBefore("w.award", "w.tx", "w.campaign_starts_at, w.campaign_created_at, w.campaign_id"), "w.award")}
+                     ELSE 0 END AS repaid
+    FROM awarded w WHERE w.award > 0
+  ), tx AS (
+    -- posted_at: the clearing house's period is the posting's (p_now), not a late purchase's time.
+    INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at)
+    SELECT 'BONUS', 'bonus:' || w.campaign_id || ':' || w.tx, 'bonus', w.partner_id, w.reference, w.earned_at, p_now FROM awards w
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING transactions.id, transactions.idempotency_key
+  ), posted AS (
+    SELECT w.*, tx.id AS bonus_tx FROM awards w JOIN tx ON tx.idempotency_key = 'bonus:' || w.campaign_id || ':' || w.tx
+  ), member_balances AS (
+    UPDATE accounts a SET balance = a.balance + s.points, debt = a.debt - s.repaid
+    FROM (SELECT p.account, sum(p.award) AS points, sum(p.repaid) AS repaid FROM posted p GROUP BY 1) s WHERE a.id = s.account
+  ), funders AS (
+    INSERT INTO accounts AS a (kind, owner_id, balance)
+    SELECT p.funder_kind, p.funder_id, -sum(p.award) FROM posted p GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (kind, owner_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance RETURNING a.id, a.kind, a.owner_id
+  ), posting_rows AS (
+    INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
+    SELECT p.bonus_tx, f.id, -p.award, p.earned_at, NULL, NULL FROM posted p JOIN funders f ON f.kind = p.funder_kind AND f.owner_id = p.funder_id
+    UNION ALL
+    SELECT p.bonus_tx, p.account, p.award, p.earned_at, p.member_id, 'BONUS' FROM posted p
+  ), lot_rows AS (
+    -- Issued by the funder (the coalition's lots carry its nil owner id), pending and expiring like the purchase.
+    INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
+    SELECT p.bonus_tx, p.member_id, p.funder_id, 'BONUS', p.award, p.award - p.repaid, p.earned_at, p.available_at, p.expires_at,
+           clearing_issue_price(p.funder_id, p_now) FROM posted p
+  ), bonus_rows AS (
+    INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
+    SELECT p.bonus_tx, p.campaign_id, p.tx, p.member_id, p.funder_kind, p.funder_id, p.award FROM posted p
+  ), member_totals AS (
+    INSERT INTO campaign_member_points AS cm (campaign_id, member_id, points)
+    SELECT p.campaign_id, p.member_id, p.award FROM posted p ORDER BY 1, 2
+    ON CONFLICT (campaign_id, member_id) DO UPDATE SET points = cm.points + EXCLUDED.points
+  )
+  UPDATE campaigns c SET points_awarded = c.points_awarded + s.points, members_rewarded = c.members_rewarded + s.new_members
+  FROM (SELECT p.campaign_id, sum(p.award) AS points, count(*) FILTER (WHERE p.member_points_before IS NULL) AS new_members FROM posted p GROUP BY 1) s
+  WHERE c.id = s.campaign_id;
+`;
+
+/**
+ * Referrals: the referred member's first purchase rewards both members once, the referrer at most
+ * referrer_max times. One loop turn per referral (rare: once per referred member), after the campaigns.
+ */
+export const REFERRAL_BONUSES = `  FOR r IN
     WITH made AS (${MADE}
     )
     SELECT m.*, rf.referrer_member_id, rf.bonus_points, rf.referrer_max
@@ -132,7 +170,24 @@ BEGIN
     INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
     VALUES (v_tx, NULL, r.tx, r.referrer_member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid, r.bonus_points);
   END LOOP;
-END `,
+`;
+
+export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = {
+  name: "apply_campaign_bonuses",
+  arguments:
+    "p_keys text[], p_expires_at timestamp with time zone[], p_tier_from timestamp with time zone[], p_tier_thresholds bigint[], " +
+    "p_now timestamp with time zone, p_points_cap bigint",
+  returns: "void",
+  language: "plpgsql",
+  body: `
+DECLARE
+  r record;
+  v_balance bigint;
+  v_tx uuid;
+  v_rewarded bigint;
+BEGIN
+  -- Campaigns: every award of this call at once (rules/campaigns.ts says how each is cut and in which order).${CAMPAIGN_AWARDS}
+${REFERRAL_BONUSES}END `,
 };
 
 /**

@@ -1,0 +1,60 @@
+import { CAMPAIGN_ORDER_SQL, awardForSql, campaignBonusSql } from "../rules";
+import { CAMPAIGN_MATCHES, FUNDER_COLUMNS, MADE, REFERRAL_BONUSES } from "./campaign-bonuses";
+import type { FunctionDefinition } from "./record-purchases";
+
+/**
+ * `apply_campaign_bonuses` as Campaigns1734100000000 installed it: one loop turn, and one `post_bonus`
+ * call, per award. CampaignBonusesAtOnce1734260000000 replaced it with ./campaign-bonuses.ts's one
+ * statement for a whole group (the same awards, except that a purchase's bonuses now fit under the
+ * points cap all together or not at all); kept for that migration's revert and the older migration.
+ */
+export const APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE: FunctionDefinition = {
+  name: "apply_campaign_bonuses",
+  arguments:
+    "p_keys text[], p_expires_at timestamp with time zone[], p_tier_from timestamp with time zone[], p_tier_thresholds bigint[], " +
+    "p_now timestamp with time zone, p_points_cap bigint",
+  returns: "void",
+  language: "plpgsql",
+  body: `
+DECLARE
+  r record;
+  v_budget bigint;
+  v_awarded bigint;
+  v_member_points bigint;
+  v_award bigint;
+  v_balance bigint;
+  v_tx uuid;
+  v_rewarded bigint;
+BEGIN
+  -- Campaigns: each matching one at most once per purchase, in the documented order (rules/campaigns.ts).
+  FOR r IN
+    WITH made AS (${MADE}
+    )
+    SELECT m.*, c.id AS campaign_id, c.max_bonus_per_member, ${campaignBonusSql("c.bonus_points", "c.bonus_percent", "m.base_points")} AS bonus, ${FUNDER_COLUMNS}
+    FROM made m JOIN campaigns c ON ${CAMPAIGN_MATCHES}
+    -- Campaign by campaign in the documented order (so each purchase meets its campaigns in that order), and every
+    -- call takes the campaigns' row locks in that one global order: two concurrent calls never wait on each other in a cycle.
+    ORDER BY ${CAMPAIGN_ORDER_SQL("c")}, m.ord
+  LOOP
+    -- The campaign's row is the lock every award of its budget waits on; the member is locked already.
+    SELECT c.budget_points, c.points_awarded INTO v_budget, v_awarded FROM campaigns c WHERE c.id = r.campaign_id FOR UPDATE;
+    SELECT cm.points INTO v_member_points FROM campaign_member_points cm WHERE cm.campaign_id = r.campaign_id AND cm.member_id = r.member_id;
+    v_award := ${awardForSql("r.bonus", "v_budget - v_awarded", "r.max_bonus_per_member - coalesce(v_member_points, 0)")};
+    CONTINUE WHEN v_award <= 0;
+    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
+    CONTINUE WHEN v_balance + v_award > p_points_cap;
+    v_tx := post_bonus('bonus:' || r.campaign_id || ':' || r.tx, r.member_id, r.funder_kind, r.funder_id, v_award, r.partner_id, r.reference,
+                       r.earned_at, r.available_at, r.expires_at, p_now);
+    CONTINUE WHEN v_tx IS NULL;
+    INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
+    VALUES (v_tx, r.campaign_id, r.tx, r.member_id, r.funder_kind, r.funder_id, v_award);
+    INSERT INTO campaign_member_points AS cm (campaign_id, member_id, points) VALUES (r.campaign_id, r.member_id, v_award)
+    ON CONFLICT (campaign_id, member_id) DO UPDATE SET points = cm.points + EXCLUDED.points;
+    UPDATE campaigns c SET points_awarded = c.points_awarded + v_award,
+                           members_rewarded = c.members_rewarded + CASE WHEN v_member_points IS NULL THEN 1 ELSE 0 END
+    WHERE c.id = r.campaign_id;
+  END LOOP;
+
+${REFERRAL_BONUSES}END `,
+};
+
