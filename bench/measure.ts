@@ -12,6 +12,7 @@ import { groupSizesOf, measurePurchaseCapacity } from "./purchase-capacity";
 import type { RunResults, ScenarioResult } from "./report";
 import { type BenchData, balanceRequests, headlineRequests, purchaseRequests, referencePrefix, statementRequests } from "./scenarios";
 import { type GatewayKinds, judge } from "./targets";
+import { withoutValuation } from "./valuation";
 
 export const CONCURRENCY = [1, 16, 64, 256];
 export const PURCHASE_CONCURRENCY = 32;
@@ -101,28 +102,46 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
   return { startedAt, loadAverage: { start: loadStart, end: loadavg()[0] }, order, ...figures, scenarios: results, targets: judge(figures, context.kinds) };
 }
 
-/** recordPurchase through our gateway, then record_purchases straight on the database with the same group sizes; then ledger:verify. */
+/**
+ * recordPurchase through our gateway, then without the clearing house's valuation between two windows with it,
+ * then record_purchases straight on the database with the same group sizes, with 50 campaigns and
+ * plain again; then ledger:verify.
+ */
 async function measurePurchases(context: BenchContext, runIndex: number): Promise<RunResults["recordPurchase"]> {
   const { stack, data, urls, options, log, say } = context;
   // As for the headline: the purchase path (its query plan, the ledger's code) warms up first.
   await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: Math.min(options.warmup, 5), next: purchaseRequests(data, referencePrefix(`warm${runIndex}`)) });
-  const measuredPrefix = referencePrefix(`run${runIndex}`);
-  const purchases = await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, measuredPrefix) });
-  const groupSizes = await groupSizesOf(stack.env, measuredPrefix, log);
+  const purchaseLoad = (label: string) => runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, referencePrefix(`${label}${runIndex}`)) });
+  const purchases = await purchaseLoad("run");
+  // The clearing house's valuation off (bench/valuation.ts), between two windows with it on (A/B/A: drift
+  // weighs on both sides alike), before any campaign exists. Not the window above as the first A: the
+  // first purchase window after the headline at 256 ran at a third to a half of the next ones in quick runs.
+  const valued = await purchaseLoad("valued");
+  const unvalued = await withoutValuation(stack.env, log, () => purchaseLoad("unvalued"));
+  const valuedAgain = await purchaseLoad("revalued");
+  const valuation = {
+    withPerSecond: (valued.requestsPerSecond + valuedAgain.requestsPerSecond) / 2,
+    withoutPerSecond: unvalued.requestsPerSecond,
+    withBeforeAndAfter: [valued.requestsPerSecond, valuedAgain.requestsPerSecond] as [number, number],
+    failures: valued.failures + unvalued.failures + valuedAgain.failures,
+    without: unvalued,
+  };
+  const groupSizes = await groupSizesOf(stack.env, referencePrefix(`run${runIndex}`), log);
   // One group in flight per ledger process, as the ledger writes them (PURCHASE_WRITE_GROUPS, default 1).
   const groupsInFlight = options.workers * Number(stack.env.PURCHASE_WRITE_GROUPS || 1);
   const capacity = await measurePurchaseCapacity({ env: stack.env, data, groupSizes, concurrency: groupsInFlight, durationSeconds: options.duration, referencePrefix: referencePrefix(`direct${runIndex}`), log });
   // The same load with 50 active campaigns (issue 17), then plain again: the two plain windows,
   // before and after, are the plain figure the campaigns' ratio is taken against (drift weighs on both alike).
   const campaignIds = await createBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, data);
-  const withCampaigns = await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, referencePrefix(`campaigns${runIndex}`)) });
+  const withCampaigns = await purchaseLoad("campaigns");
   const bonusPoints = await endBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, campaignIds);
-  const plainAfter = await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, referencePrefix(`after${runIndex}`)) });
+  const plainAfter = await purchaseLoad("after");
   const campaigns = { count: campaignIds.length, bonusPoints, plainPerSecond: (purchases.requestsPerSecond + plainAfter.requestsPerSecond) / 2, ...withCampaigns };
   const verify = await ledgerVerify(stack.env);
   say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)}; direct ${capacity.purchasesPerSecond.toFixed(1)}/s (mean group ${capacity.meanGroupSize.toFixed(2)}); ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
+  say(`  purchases without the clearing house's valuation ${summary(unvalued)}; with it ${valuation.withPerSecond.toFixed(1)} req/s (before and after: ${valued.requestsPerSecond.toFixed(1)}, ${valuedAgain.requestsPerSecond.toFixed(1)})`);
   say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (plain after: ${plainAfter.requestsPerSecond.toFixed(1)} req/s); ${bonusPoints} bonus points awarded`);
-  return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, capacity, campaigns };
+  return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, capacity, valuation, campaigns };
 }
 
 export const summary = (r: LoadResult) => `${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${r.failures} failures, ${r.shed} shed`;

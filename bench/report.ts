@@ -1,7 +1,7 @@
 import type { GatewayName } from "./gateways";
 import type { LoadResult } from "./load";
 import type { PurchaseCapacity } from "./purchase-capacity";
-import type { CampaignPurchases, StatementFigures, Target, TargetSpread } from "./targets";
+import type { CampaignPurchases, StatementFigures, Target, TargetSpread, ValuationPurchases } from "./targets";
 
 /** One measured gateway: what it is, or why it was skipped. */
 export interface GatewayEntry {
@@ -18,7 +18,7 @@ export interface RunResults {
   /** The gateways in the order they took their first turn in this run's windows. */
   order: GatewayName[];
   headline: Partial<Record<GatewayName, Record<string, LoadResult>>>;
-  recordPurchase: LoadResult & { concurrency: number; verifyClean: boolean; verifyOutput: string; directPerSecond: number; capacity: PurchaseCapacity; campaigns: CampaignPurchases };
+  recordPurchase: LoadResult & { concurrency: number; verifyClean: boolean; verifyOutput: string; directPerSecond: number; capacity: PurchaseCapacity; valuation: ValuationPurchases; campaigns: CampaignPurchases };
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
   /** Further scenarios (bench/run.ts SCENARIOS), by name. */
   scenarios: Record<string, ScenarioResult>;
@@ -80,6 +80,7 @@ export function markdown(results: BenchResults): string {
   lines.push(
     "",
     `recordPurchase (unique references, concurrency ${p.concurrency}): ${fixed(p.requestsPerSecond)} transactions/s, p50 ${fixed(p.p50)} ms, p99 ${fixed(p.p99)} ms, ${p.failures} failures, ${p.shed} shed; ledger:verify ${p.verifyClean ? "clean" : "FAILED"}.`,
+    `recordPurchase without the clearing house's valuation (its triggers off, record_purchases without its two edits), between two windows with it: ${fixed(p.valuation.withoutPerSecond)} transactions/s, p50 ${fixed(p.valuation.without.p50)} ms, p99 ${fixed(p.valuation.without.p99)} ms; with it before and after ${fixed(p.valuation.withPerSecond)}/s; ${p.valuation.failures} failures in the three windows.`,
     `recordPurchase with ${p.campaigns.count} active campaigns (partner, category, cross-brand, welcome): ${fixed(p.campaigns.requestsPerSecond)} transactions/s, p50 ${fixed(p.campaigns.p50)} ms, p99 ${fixed(p.campaigns.p99)} ms, ${p.campaigns.failures} failures; plain before and after ${fixed(p.campaigns.plainPerSecond)}/s; ${p.campaigns.bonusPoints.toLocaleString("en")} bonus points awarded.`,
     `record_purchases called directly on the same Postgres (no HTTP; ${d.concurrency} call(s) in flight, the end-to-end run's ${d.groups.toLocaleString("en")} group sizes replayed, mean ${fixed(d.meanGroupSize, 2)}): ${fixed(d.purchasesPerSecond)} purchases/s, ${d.failures} failures.`,
     `Headline p50, the two members side by side (one client each): ${fixed(results.history.lightP50, 2)} ms for a member with ${results.history.lightEntries} entries, ${fixed(results.history.heavyP50, 2)} ms with ${results.history.heavyEntries.toLocaleString("en")}.`,

@@ -11,7 +11,7 @@ export interface RunFigures {
   /** Per gateway measured in this run (skipped pairings are absent), per concurrency ("16"). */
   headline: Partial<Record<GatewayName, Record<string, LoadResult>>>;
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
-  recordPurchase: LoadResult & { verifyClean: boolean; directPerSecond: number; campaigns?: CampaignPurchases };
+  recordPurchase: LoadResult & { verifyClean: boolean; directPerSecond: number; valuation?: ValuationPurchases; campaigns?: CampaignPurchases };
   statement?: StatementFigures;
 }
 
@@ -55,6 +55,19 @@ export interface StatementFigures {
   failures: number;
 }
 
+/** recordPurchase without the clearing house's valuation (bench/valuation.ts), and with it in the windows before and after. */
+export interface ValuationPurchases {
+  /** The mean of the two windows with it. */
+  withPerSecond: number;
+  withoutPerSecond: number;
+  /** Each window with it: the drift the mean evens out. */
+  withBeforeAndAfter: [number, number];
+  /** In all three windows. */
+  failures: number;
+  /** The window without it, in full. */
+  without: LoadResult;
+}
+
 /** recordPurchase with active campaigns (bench/campaigns.ts), and the plain figure around it. */
 export type CampaignPurchases = LoadResult & { count: number; bonusPoints: number; plainPerSecond: number };
 
@@ -91,6 +104,11 @@ export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
   if (run.statement) {
     const statement = ratio(run.statement.statementP50, run.statement.balanceP50);
     targets.push({ name: "Partner's open statement p50 vs a member's balance p50", measured: statement, goal: "≤ 2.0×", met: run.statement.failures === 0 && statement > 0 && statement <= 2 });
+  }
+  const valuation = recordPurchase.valuation;
+  if (valuation) {
+    const kept = ratio(valuation.withPerSecond, valuation.withoutPerSecond);
+    targets.push({ name: "recordPurchase with the clearing house's valuation vs without (same run, no failures)", measured: kept, goal: "≥ 0.9×", met: valuation.failures === 0 && kept >= 0.9 });
   }
   const campaigns = recordPurchase.campaigns;
   if (campaigns) {

@@ -74,6 +74,10 @@ describe("npm run bench -- --quick --repeat 2", () => {
       expect(run.recordPurchase.capacity.meanGroupSize).toBeGreaterThanOrEqual(1);
       expect(run.recordPurchase.capacity.purchases).toBeGreaterThan(0);
       expect(run.recordPurchase.capacity.failures).toBe(0);
+      // Without the clearing house's valuation, between two windows with it (bench/valuation.ts): measured, nothing failed.
+      expect(run.recordPurchase.valuation).toMatchObject({ failures: 0, without: { failures: 0 } });
+      expect(run.recordPurchase.valuation.withoutPerSecond).toBeGreaterThan(0);
+      expect(run.recordPurchase.valuation.withPerSecond).toBeGreaterThan(0);
       // The same load with the 50 campaigns of bench/campaigns.ts: bonuses were posted, nothing failed.
       expect(run.recordPurchase.campaigns).toMatchObject({ count: 50, failures: 0 });
       expect(run.recordPurchase.campaigns.bonusPoints).toBeGreaterThan(0);
@@ -93,8 +97,9 @@ describe("npm run bench -- --quick --repeat 2", () => {
       expect(target.min).toBeLessThanOrEqual(target.max);
     }
     // Four per target concurrency (16, 64), two per overload concurrency (64, 256), history, purchases
-    // end to end vs direct, the open statement vs the balance, purchases with campaigns vs without.
-    expect(results.targets).toHaveLength(16);
+    // end to end vs direct, the open statement vs the balance, purchases with the clearing house's
+    // valuation vs without, purchases with campaigns vs without.
+    expect(results.targets).toHaveLength(17);
     expect(results.history.heavyEntries).toBeGreaterThan(results.history.lightEntries);
     expect(results.history.lightP50).toBeGreaterThan(0);
     expect(results.runs.every((run) => Number.isFinite(run.loadAverage.start))).toBe(true);
@@ -108,6 +113,7 @@ describe("npm run bench -- --quick --repeat 2", () => {
     expect(table).toContain("| Hive Gateway, as configured before (no cache) | 256 |");
     expect(table).toContain("| Coalition gateway, entity cache off | 64 |");
     expect(table).toMatch(/record_purchases called directly on the same Postgres/);
+    expect(table).toMatch(/recordPurchase without the clearing house's valuation/);
     expect(table).toMatch(/Spread over the runs/);
     const chart = await readFile(join(out, "latest.svg"), "utf8");
     expect(chart).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);

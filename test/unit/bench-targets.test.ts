@@ -65,6 +65,26 @@ describe("bench targets", () => {
     expect(byName(run())["Headline p50, 100000 entries vs 10"]).toEqual({ measured: 1.1, met: true });
   });
 
+  it("judges recordPurchase with the clearing house's valuation against without it, in the same run, only without failures", () => {
+    const name = "recordPurchase with the clearing house's valuation vs without (same run, no failures)";
+    const valuation = (withPerSecond: number, withoutPerSecond: number, failures = 0) =>
+      byName(run({ recordPurchase: { ...load(900), verifyClean: true, directPerSecond: 1600, valuation: { withPerSecond, withoutPerSecond, withBeforeAndAfter: [withPerSecond, withPerSecond], failures, without: load(withoutPerSecond) } } }))[name];
+    // 900 / 1000 = 0.9 exactly: met; 890 / 1000: not.
+    expect(valuation(900, 1000)).toEqual({ measured: 0.9, met: true });
+    expect(valuation(890, 1000)).toEqual({ measured: 0.89, met: false });
+    // Faster with it than without (noise) passes; a failure in any of the three windows does not.
+    expect(valuation(1050, 1000)).toEqual({ measured: 1.05, met: true });
+    expect(valuation(950, 1000, 1).met).toBe(false);
+    // Nothing measured without it: 0, not met.
+    expect(valuation(900, 0)).toEqual({ measured: 0, met: false });
+    // Judged after the statement target, before the campaigns one.
+    const names = judged(run({
+      statement: { statementP50: 7, balanceP50: 10, failures: 0 },
+      recordPurchase: { ...load(900), verifyClean: true, directPerSecond: 1600, valuation: { withPerSecond: 900, withoutPerSecond: 1000, withBeforeAndAfter: [880, 920], failures: 0, without: load(1000) }, campaigns: { ...load(800), count: 50, bonusPoints: 1, plainPerSecond: 900 } },
+    })).map((t) => t.name);
+    expect(names.slice(-3)).toEqual(["Partner's open statement p50 vs a member's balance p50", name, "recordPurchase with 50 active campaigns vs without (verify clean, no failures)"]);
+  });
+
   it("fails a comparison whose other side was not measured instead of passing it", () => {
     const headline = { ...run().headline };
     delete headline["hive-router"];

@@ -165,6 +165,9 @@ export const RECORD_PURCHASES: FunctionDefinition = {
   ),
 };
 
+/** RECORD_PURCHASES less the clearing house's two edits: exported only for the bench's with/without comparison (bench/valuation.ts). */
+export const RECORD_PURCHASES_WITHOUT_VALUATION = RECORD_PURCHASES_TEXT;
+
 function replaceOnce(text: string, from: string, to: string): string {
   const at = text.indexOf(from);
   if (at === -1 || text.indexOf(from, at + 1) !== -1) throw new Error(`record_purchases: expected exactly one "${from.slice(0, 60)}…"`);
