@@ -1,6 +1,9 @@
 import { signToken } from "../shared/src/auth/jwt";
+import { createDataSource } from "../shared/src/database";
+import type { Logger } from "../shared/src/logger";
 import { PartnerCategory } from "../shared/src/enums";
 import { bearer, requestGraphQL } from "../tools/stack/graphql-client";
+import { ledgerDatabaseUrl } from "./purchase-capacity";
 import type { BenchData } from "./scenarios";
 
 /** How many campaigns are active while recordPurchase is measured with campaigns (issue 17: 50). */
@@ -34,10 +37,20 @@ export async function createBenchCampaigns(gatewayUrl: string, jwtSecret: string
   return ids;
 }
 
-/** Ends the campaigns; returns the bonus points they awarded in all (so a run shows that bonuses were posted). */
-export async function endBenchCampaigns(gatewayUrl: string, jwtSecret: string, ids: string[]): Promise<number> {
-  const admin = bearer(signToken({ sub: "bench-admin", role: "admin" }, jwtSecret));
-  let awarded = 0;
-  for (const id of ids) awarded += (await requestGraphQL(gatewayUrl, END, { id }, admin)).endCampaign.pointsAwarded;
-  return awarded;
+/**
+ * Ends the campaigns; returns the bonus points they awarded in all and how many bonuses that was (so a
+ * run shows how much posting work the campaigns added to each purchase), read from the ledger.
+ */
+export async function endBenchCampaigns(gatewayUrl: string, env: NodeJS.ProcessEnv, ids: string[], log: Logger): Promise<{ bonusPoints: number; bonuses: number }> {
+  const admin = bearer(signToken({ sub: "bench-admin", role: "admin" }, env.JWT_SECRET!));
+  let bonusPoints = 0;
+  for (const id of ids) bonusPoints += (await requestGraphQL(gatewayUrl, END, { id }, admin)).endCampaign.pointsAwarded;
+  const dataSource = createDataSource({ url: ledgerDatabaseUrl(env), entities: [], migrations: [], log, poolSize: 1 });
+  await dataSource.initialize();
+  try {
+    const [row] = await dataSource.query(`SELECT count(*) AS bonuses FROM campaign_bonuses WHERE campaign_id = ANY($1::uuid[])`, [ids]);
+    return { bonusPoints, bonuses: Number(row.bonuses) };
+  } finally {
+    await dataSource.destroy();
+  }
 }

@@ -109,8 +109,9 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
  */
 async function measurePurchases(context: BenchContext, runIndex: number): Promise<RunResults["recordPurchase"]> {
   const { stack, data, urls, options, log, say } = context;
-  // As for the headline: the purchase path (its query plan, the ledger's code) warms up first.
-  await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: Math.min(options.warmup, 5), next: purchaseRequests(data, referencePrefix(`warm${runIndex}`)) });
+  // As for the headline: the purchase path (its query plan, the ledger's code) warms up first, long enough
+  // for the gateways to drain what the headline's concurrency 256 left queued (a first window right after it ran at a fifth of the next).
+  await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: Math.min(options.warmup, 10), next: purchaseRequests(data, referencePrefix(`warm${runIndex}`)) });
   const purchaseLoad = (label: string) => runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, referencePrefix(`${label}${runIndex}`)) });
   const purchases = await purchaseLoad("run");
   // The clearing house's valuation off (bench/valuation.ts), between two windows with it on (A/B/A: drift
@@ -134,13 +135,14 @@ async function measurePurchases(context: BenchContext, runIndex: number): Promis
   // before and after, are the plain figure the campaigns' ratio is taken against (drift weighs on both alike).
   const campaignIds = await createBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, data);
   const withCampaigns = await purchaseLoad("campaigns");
-  const bonusPoints = await endBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, campaignIds);
+  const { bonusPoints, bonuses } = await endBenchCampaigns(stack.gatewayUrl, stack.env, campaignIds, log);
   const plainAfter = await purchaseLoad("after");
-  const campaigns = { count: campaignIds.length, bonusPoints, plainPerSecond: (purchases.requestsPerSecond + plainAfter.requestsPerSecond) / 2, ...withCampaigns };
+  // Plain: the valued window before the direct measurement and the one after the campaigns (not the run's first window, slow after the headline).
+  const campaigns = { count: campaignIds.length, bonusPoints, bonuses, plainPerSecond: (valuedAgain.requestsPerSecond + plainAfter.requestsPerSecond) / 2, ...withCampaigns };
   const verify = await ledgerVerify(stack.env);
   say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)}; direct ${capacity.purchasesPerSecond.toFixed(1)}/s (mean group ${capacity.meanGroupSize.toFixed(2)}); ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
   say(`  purchases without the clearing house's valuation ${summary(unvalued)}; with it ${valuation.withPerSecond.toFixed(1)} req/s (before and after: ${valued.requestsPerSecond.toFixed(1)}, ${valuedAgain.requestsPerSecond.toFixed(1)})`);
-  say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (plain after: ${plainAfter.requestsPerSecond.toFixed(1)} req/s); ${bonusPoints} bonus points awarded`);
+  say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (plain after: ${plainAfter.requestsPerSecond.toFixed(1)} req/s); ${bonuses} bonuses, ${bonusPoints} bonus points awarded`);
   return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, capacity, valuation, campaigns };
 }
 

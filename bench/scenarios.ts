@@ -85,12 +85,18 @@ export function purchaseRequests(data: BenchData, prefix = referencePrefix("purc
   };
 }
 
-/** An API key per partner, issued through the gateway as an admin would. */
+const SET_TERMS = `mutation($input: SetPartnerTermsInput!) { setPartnerTerms(input: $input) { effectiveFrom } }`;
+/** Every bench partner's terms: 8.00 per 1,000 points issued, 6.00 per 1,000 redeemed, a fifth of breakage back. */
+const BENCH_TERMS = { issuePricePer1000: 800, redemptionPricePer1000: 600, breakageSharePercent: 20, billing: "POSTPAID" };
+
+/** Issues each seeded partner an API key and sets its clearing terms, through the gateway. */
 async function issueApiKeys(stack: Stack, partners: Omit<BenchData["partners"][number], "apiKey">[]): Promise<BenchData["partners"]> {
   const admin = bearer(signToken({ sub: "bench-admin", role: "admin" }, stack.env.JWT_SECRET!));
   const issued: BenchData["partners"] = [];
   for (const partner of partners) {
     const { issuePartnerApiKey } = await requestGraphQL(stack.gatewayUrl, `mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partner.id }, admin);
+    // Clearing terms, so every purchase, bonus and statement the bench makes is valued at a real price (postpaid: no allowance to run out).
+    await requestGraphQL(stack.gatewayUrl, SET_TERMS, { input: { partnerId: partner.id, ...BENCH_TERMS } }, admin);
     const { id, currency, pointsPerUnit, returnWindowDays } = partner;
     issued.push({ id, currency, pointsPerUnit, returnWindowDays, apiKey: issuePartnerApiKey.key });
   }

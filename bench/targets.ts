@@ -69,7 +69,7 @@ export interface ValuationPurchases {
 }
 
 /** recordPurchase with active campaigns (bench/campaigns.ts), and the plain figure around it. */
-export type CampaignPurchases = LoadResult & { count: number; bonusPoints: number; plainPerSecond: number };
+export type CampaignPurchases = LoadResult & { count: number; bonusPoints: number; bonuses: number; plainPerSecond: number };
 
 export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
   const targets: Target[] = [];
