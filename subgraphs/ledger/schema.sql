@@ -441,27 +441,23 @@ CREATE OR REPLACE FUNCTION public.apply_campaign_bonuses(p_keys text[], p_expire
 AS $function$
 DECLARE
   r record;
-  v_budget bigint;
-  v_awarded bigint;
-  v_member_points bigint;
-  v_award bigint;
   v_balance bigint;
   v_tx uuid;
   v_rewarded bigint;
 BEGIN
-  -- Campaigns: each matching one at most once per purchase, in the documented order (rules/campaigns.ts).
-  FOR r IN
-    WITH made AS (
+  -- Campaigns: every award of this call at once (rules/campaigns.ts says how each is cut and in which order).
+  WITH made AS (
     SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.points, pu.base_points, pu.earned_at,
            pu.available_at, k.expires_at, k.tier_from, pc.category
     FROM unnest(p_keys, p_expires_at, p_tier_from) WITH ORDINALITY AS k(key, expires_at, tier_from, ord)
     JOIN transactions t ON t.idempotency_key = k.key AND t.kind = 'EARN' AND t.recorded_at = now()
     JOIN purchases pu ON pu.transaction_id = t.id
     LEFT JOIN campaign_partner_categories pc ON pc.partner_id = pu.partner_id
-    )
-    SELECT m.*, c.id AS campaign_id, c.max_bonus_per_member, coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100) AS bonus,
-           CASE WHEN c.funded_by_partner_id IS NULL THEN 'COALITION_ISSUANCE' ELSE 'PARTNER_ISSUANCE' END AS funder_kind,
-           coalesce(c.funded_by_partner_id, '00000000-0000-0000-0000-000000000000'::uuid) AS funder_id
+  ), matched AS (
+    SELECT m.*, c.id AS campaign_id, c.starts_at AS campaign_starts_at, c.created_at AS campaign_created_at, CASE WHEN c.funded_by_partner_id IS NULL THEN 'COALITION_ISSUANCE' ELSE 'PARTNER_ISSUANCE' END AS funder_kind,
+           coalesce(c.funded_by_partner_id, '00000000-0000-0000-0000-000000000000'::uuid) AS funder_id,
+           cm.points AS member_points_before,
+           greatest(0, least(coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100), coalesce(NULL, coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100)), coalesce(c.max_bonus_per_member - coalesce(cm.points, 0), coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100)))) AS cut_bonus
     FROM made m JOIN campaigns c ON c.ended_at IS NULL AND c.ends_at > m.earned_at
       AND (c.starts_at <= m.earned_at AND m.earned_at < c.ends_at)
       AND m.amount_minor >= c.min_amount_minor
@@ -480,30 +476,58 @@ BEGIN
   + coalesce((SELECT sum(base_points - reversed_base_points) FROM purchases WHERE member_id = m.member_id
               AND available_at > p_now AND available_at < ((p_now::timestamptz AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0)))
              - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END) >= array_position(ARRAY['BASE', 'SILVER', 'GOLD', 'PLATINUM'], c.minimum_tier))
-    -- Campaign by campaign in the documented order (so each purchase meets its campaigns in that order), and every
-    -- call takes the campaigns' row locks in that one global order: two concurrent calls never wait on each other in a cycle.
-    ORDER BY c.starts_at, c.created_at, c.id, m.ord
-  LOOP
-    -- The campaign's row is the lock every award of its budget waits on; the member is locked already.
-    SELECT c.budget_points, c.points_awarded INTO v_budget, v_awarded FROM campaigns c WHERE c.id = r.campaign_id FOR UPDATE;
-    SELECT cm.points INTO v_member_points FROM campaign_member_points cm WHERE cm.campaign_id = r.campaign_id AND cm.member_id = r.member_id;
-    v_award := greatest(0, least(r.bonus, coalesce(v_budget - v_awarded, r.bonus), coalesce(r.max_bonus_per_member - coalesce(v_member_points, 0), r.bonus)));
-    CONTINUE WHEN v_award <= 0;
-    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
-    CONTINUE WHEN v_balance + v_award > p_points_cap;
-    v_tx := post_bonus('bonus:' || r.campaign_id || ':' || r.tx, r.member_id, r.funder_kind, r.funder_id, v_award, r.partner_id, r.reference,
-                       r.earned_at, r.available_at, r.expires_at, p_now);
-    CONTINUE WHEN v_tx IS NULL;
+    LEFT JOIN campaign_member_points cm ON cm.campaign_id = c.id AND cm.member_id = m.member_id
+  ), locked AS (
+    SELECT c.id, c.budget_points - c.points_awarded AS budget_left FROM campaigns c
+    WHERE c.id IN (SELECT x.campaign_id FROM matched x) ORDER BY c.starts_at, c.created_at, c.id FOR UPDATE
+  ), with_account AS (
+    SELECT x.*, a.id AS account, a.balance, a.debt, sum(x.cut_bonus) OVER (PARTITION BY x.tx) AS cut_bonuses_of_purchase
+    FROM matched x JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = x.member_id
+  ), awarded AS (
+    SELECT w.*, greatest(0, least(w.cut_bonus, coalesce(l.budget_left - coalesce(sum(w.cut_bonus) OVER (PARTITION BY w.campaign_id ORDER BY w.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.cut_bonus), coalesce(NULL, w.cut_bonus))) AS award
+    FROM with_account w JOIN locked l ON l.id = w.campaign_id
+    WHERE (w.balance + w.cut_bonuses_of_purchase <= p_points_cap)
+  ), awards AS (
+    SELECT w.*, CASE WHEN w.available_at <= p_now
+                     THEN greatest(0, least(w.award, w.debt - coalesce(sum(w.award) OVER (PARTITION BY w.tx ORDER BY w.campaign_starts_at, w.campaign_created_at, w.campaign_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))
+                     ELSE 0 END AS repaid
+    FROM awarded w WHERE w.award > 0
+  ), tx AS (
+    -- posted_at: the clearing house's period is the posting's (p_now), not a late purchase's time.
+    INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at)
+    SELECT 'BONUS', 'bonus:' || w.campaign_id || ':' || w.tx, 'bonus', w.partner_id, w.reference, w.earned_at, p_now FROM awards w
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING transactions.id, transactions.idempotency_key
+  ), posted AS (
+    SELECT w.*, tx.id AS bonus_tx FROM awards w JOIN tx ON tx.idempotency_key = 'bonus:' || w.campaign_id || ':' || w.tx
+  ), member_balances AS (
+    UPDATE accounts a SET balance = a.balance + s.points, debt = a.debt - s.repaid
+    FROM (SELECT p.account, sum(p.award) AS points, sum(p.repaid) AS repaid FROM posted p GROUP BY 1) s WHERE a.id = s.account
+  ), funders AS (
+    INSERT INTO accounts AS a (kind, owner_id, balance)
+    SELECT p.funder_kind, p.funder_id, -sum(p.award) FROM posted p GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (kind, owner_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance RETURNING a.id, a.kind, a.owner_id
+  ), posting_rows AS (
+    INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
+    SELECT p.bonus_tx, f.id, -p.award, p.earned_at, NULL, NULL FROM posted p JOIN funders f ON f.kind = p.funder_kind AND f.owner_id = p.funder_id
+    UNION ALL
+    SELECT p.bonus_tx, p.account, p.award, p.earned_at, p.member_id, 'BONUS' FROM posted p
+  ), lot_rows AS (
+    -- Issued by the funder (the coalition's lots carry its nil owner id), pending and expiring like the purchase.
+    INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
+    SELECT p.bonus_tx, p.member_id, p.funder_id, 'BONUS', p.award, p.award - p.repaid, p.earned_at, p.available_at, p.expires_at,
+           clearing_issue_price(p.funder_id, p_now) FROM posted p
+  ), bonus_rows AS (
     INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
-    VALUES (v_tx, r.campaign_id, r.tx, r.member_id, r.funder_kind, r.funder_id, v_award);
-    INSERT INTO campaign_member_points AS cm (campaign_id, member_id, points) VALUES (r.campaign_id, r.member_id, v_award)
-    ON CONFLICT (campaign_id, member_id) DO UPDATE SET points = cm.points + EXCLUDED.points;
-    UPDATE campaigns c SET points_awarded = c.points_awarded + v_award,
-                           members_rewarded = c.members_rewarded + CASE WHEN v_member_points IS NULL THEN 1 ELSE 0 END
-    WHERE c.id = r.campaign_id;
-  END LOOP;
+    SELECT p.bonus_tx, p.campaign_id, p.tx, p.member_id, p.funder_kind, p.funder_id, p.award FROM posted p
+  ), member_totals AS (
+    INSERT INTO campaign_member_points AS cm (campaign_id, member_id, points)
+    SELECT p.campaign_id, p.member_id, p.award FROM posted p ORDER BY 1, 2
+    ON CONFLICT (campaign_id, member_id) DO UPDATE SET points = cm.points + EXCLUDED.points
+  )
+  UPDATE campaigns c SET points_awarded = c.points_awarded + s.points, members_rewarded = c.members_rewarded + s.new_members
+  FROM (SELECT p.campaign_id, sum(p.award) AS points, count(*) FILTER (WHERE p.member_points_before IS NULL) AS new_members FROM posted p GROUP BY 1) s
+  WHERE c.id = s.campaign_id;
 
-  -- Referrals: the referred member's first purchase rewards both members once, the referrer at most referrer_max times.
   FOR r IN
     WITH made AS (
     SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.points, pu.base_points, pu.earned_at,
