@@ -1,6 +1,6 @@
 import { createDataSource, maintenanceTimeouts } from "../shared/src/database";
 import type { Logger } from "../shared/src/logger";
-import { type FunctionDefinition, RECORD_PURCHASES, RECORD_PURCHASES_WITHOUT_VALUATION, createFunctionSql } from "../subgraphs/ledger/src/sql/record-purchases";
+import { type FunctionDefinition, RECORD_PURCHASES, RECORD_PURCHASES_WITHOUT_VALUATION, createFunctionSql } from "../subgraphs/ledger/src/subgraph";
 import { ledgerDatabaseUrl } from "./purchase-capacity";
 
 /**
