@@ -454,7 +454,7 @@ BEGIN
     JOIN purchases pu ON pu.transaction_id = t.id
     LEFT JOIN campaign_partner_categories pc ON pc.partner_id = pu.partner_id
   ), matched AS (
-    SELECT m.*, c.id AS campaign_id, c.starts_at AS campaign_starts_at, c.created_at AS campaign_created_at, CASE WHEN c.funded_by_partner_id IS NULL THEN 'COALITION_ISSUANCE' ELSE 'PARTNER_ISSUANCE' END AS funder_kind,
+    SELECT m.*, c.id AS campaign_id, row_number() OVER (PARTITION BY m.tx ORDER BY c.starts_at, c.created_at, c.id) AS campaign_rank, CASE WHEN c.funded_by_partner_id IS NULL THEN 'COALITION_ISSUANCE' ELSE 'PARTNER_ISSUANCE' END AS funder_kind,
            coalesce(c.funded_by_partner_id, '00000000-0000-0000-0000-000000000000'::uuid) AS funder_id,
            cm.points AS member_points_before,
            greatest(0, least(coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100), coalesce(NULL, coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100)), coalesce(c.max_bonus_per_member - coalesce(cm.points, 0), coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100)))) AS cut_bonus
@@ -489,7 +489,7 @@ BEGIN
     WHERE (w.balance + w.cut_bonuses_of_purchase <= p_points_cap)
   ), awards AS (
     SELECT w.*, CASE WHEN w.available_at <= p_now
-                     THEN greatest(0, least(w.award, w.debt - coalesce(sum(w.award) OVER (PARTITION BY w.tx ORDER BY w.campaign_starts_at, w.campaign_created_at, w.campaign_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))
+                     THEN greatest(0, least(w.award, w.debt - coalesce(sum(w.award) OVER (PARTITION BY w.tx ORDER BY w.campaign_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))
                      ELSE 0 END AS repaid
     FROM awarded w WHERE w.award > 0
   ), tx AS (
@@ -507,10 +507,14 @@ BEGIN
     SELECT p.funder_kind, p.funder_id, -sum(p.award) FROM posted p GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (kind, owner_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance RETURNING a.id, a.kind, a.owner_id
   ), posting_rows AS (
+    -- Purchase by purchase, each one's bonuses in campaign order: their seq is the order LedgerEntry.bonuses lists them in.
     INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
-    SELECT p.bonus_tx, f.id, -p.award, p.earned_at, NULL, NULL FROM posted p JOIN funders f ON f.kind = p.funder_kind AND f.owner_id = p.funder_id
-    UNION ALL
-    SELECT p.bonus_tx, p.account, p.award, p.earned_at, p.member_id, 'BONUS' FROM posted p
+    SELECT x.bonus_tx, x.account_id, x.amount, x.earned_at, x.member_id, x.entry_kind FROM (
+      SELECT p.bonus_tx, f.id AS account_id, -p.award AS amount, p.earned_at, NULL::uuid AS member_id, NULL::text AS entry_kind, p.ord, p.campaign_rank, 0 AS leg
+      FROM posted p JOIN funders f ON f.kind = p.funder_kind AND f.owner_id = p.funder_id
+      UNION ALL
+      SELECT p.bonus_tx, p.account, p.award, p.earned_at, p.member_id, 'BONUS', p.ord, p.campaign_rank, 1 FROM posted p
+    ) x ORDER BY x.ord, x.campaign_rank, x.leg
   ), lot_rows AS (
     -- Issued by the funder (the coalition's lots carry its nil owner id), pending and expiring like the purchase.
     INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)

@@ -115,7 +115,8 @@ describe("campaign rules", () => {
     );
     expect(body).toContain("(w.balance + w.cut_bonuses_of_purchase <= p_points_cap)");
     // Debts are repaid from the awards in campaign order (rules/debt.ts repayDebtFromSlices).
-    expect(body).toContain("greatest(0, least(w.award, w.debt - coalesce(sum(w.award) OVER (PARTITION BY w.tx ORDER BY w.campaign_starts_at, w.campaign_created_at, w.campaign_id");
+    expect(body).toContain("row_number() OVER (PARTITION BY m.tx ORDER BY c.starts_at, c.created_at, c.id) AS campaign_rank");
+    expect(body).toContain("greatest(0, least(w.award, w.debt - coalesce(sum(w.award) OVER (PARTITION BY w.tx ORDER BY w.campaign_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))");
     expect(RECORD_PURCHASES.body.trimEnd().split("\n").slice(-2)[0]).toBe("  PERFORM apply_campaign_bonuses(p_keys, p_expires_at, p_tier_from, p_tier_thresholds, p_now, p_points_cap);");
   });
 });

@@ -82,7 +82,7 @@ const sumBefore = (value: string, partition: string, order: string) =>
 const CAMPAIGN_AWARDS = `
   WITH made AS (${MADE}
   ), matched AS (
-    SELECT m.*, c.id AS campaign_id, c.starts_at AS campaign_starts_at, c.created_at AS campaign_created_at, ${FUNDER_COLUMNS},
+    SELECT m.*, c.id AS campaign_id, row_number() OVER (PARTITION BY m.tx ORDER BY ${CAMPAIGN_ORDER_SQL("c")}) AS campaign_rank, ${FUNDER_COLUMNS},
            cm.points AS member_points_before,
            ${awardForSql(campaignBonusSql("c.bonus_points", "c.bonus_percent", "m.base_points"), "NULL", "c.max_bonus_per_member - coalesce(cm.points, 0)")} AS cut_bonus
     FROM made m JOIN campaigns c ON ${CAMPAIGN_MATCHES}
@@ -99,7 +99,7 @@ const CAMPAIGN_AWARDS = `
     WHERE ${bonusesFitUnderCapSql("w.balance", "w.cut_bonuses_of_purchase", "p_points_cap")}
   ), awards AS (
     SELECT w.*, CASE WHEN w.available_at <= p_now
-                     THEN ${repaidFromSliceSql("w.debt", sumBefore("w.award", "w.tx", "w.campaign_starts_at, w.campaign_created_at, w.campaign_id"), "w.award")}
+                     THEN ${repaidFromSliceSql("w.debt", sumBefore("w.award", "w.tx", "w.campaign_rank"), "w.award")}
                      ELSE 0 END AS repaid
     FROM awarded w WHERE w.award > 0
   ), tx AS (
@@ -117,10 +117,14 @@ const CAMPAIGN_AWARDS = `
     SELECT p.funder_kind, p.funder_id, -sum(p.award) FROM posted p GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (kind, owner_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance RETURNING a.id, a.kind, a.owner_id
   ), posting_rows AS (
+    -- Purchase by purchase, each one's bonuses in campaign order: their seq is the order LedgerEntry.bonuses lists them in.
     INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
-    SELECT p.bonus_tx, f.id, -p.award, p.earned_at, NULL, NULL FROM posted p JOIN funders f ON f.kind = p.funder_kind AND f.owner_id = p.funder_id
-    UNION ALL
-    SELECT p.bonus_tx, p.account, p.award, p.earned_at, p.member_id, 'BONUS' FROM posted p
+    SELECT x.bonus_tx, x.account_id, x.amount, x.earned_at, x.member_id, x.entry_kind FROM (
+      SELECT p.bonus_tx, f.id AS account_id, -p.award AS amount, p.earned_at, NULL::uuid AS member_id, NULL::text AS entry_kind, p.ord, p.campaign_rank, 0 AS leg
+      FROM posted p JOIN funders f ON f.kind = p.funder_kind AND f.owner_id = p.funder_id
+      UNION ALL
+      SELECT p.bonus_tx, p.account, p.award, p.earned_at, p.member_id, 'BONUS', p.ord, p.campaign_rank, 1 FROM posted p
+    ) x ORDER BY x.ord, x.campaign_rank, x.leg
   ), lot_rows AS (
     -- Issued by the funder (the coalition's lots carry its nil owner id), pending and expiring like the purchase.
     INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
