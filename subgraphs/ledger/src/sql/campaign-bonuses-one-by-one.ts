@@ -1,5 +1,5 @@
 import { CAMPAIGN_ORDER_SQL, awardForSql, campaignBonusSql } from "../rules";
-import { CAMPAIGN_MATCHES, FUNDER_COLUMNS, MADE, REFERRAL_BONUSES } from "./campaign-bonuses";
+import { APPLY_CAMPAIGN_BONUSES_SIGNATURE, CAMPAIGN_MATCHES, FUNDER_COLUMNS, MADE, REFERRAL_BONUSES } from "./campaign-bonuses";
 import type { FunctionDefinition } from "./record-purchases";
 
 /**
@@ -9,12 +9,7 @@ import type { FunctionDefinition } from "./record-purchases";
  * points cap all together or not at all); kept for that migration's revert and the older migration.
  */
 export const APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE: FunctionDefinition = {
-  name: "apply_campaign_bonuses",
-  arguments:
-    "p_keys text[], p_expires_at timestamp with time zone[], p_tier_from timestamp with time zone[], p_tier_thresholds bigint[], " +
-    "p_now timestamp with time zone, p_points_cap bigint",
-  returns: "void",
-  language: "plpgsql",
+  ...APPLY_CAMPAIGN_BONUSES_SIGNATURE,
   body: `
 DECLARE
   r record;

@@ -176,13 +176,18 @@ export const REFERRAL_BONUSES = `  FOR r IN
   END LOOP;
 `;
 
-export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = {
+/** What `record_purchases` calls (APPLY_CAMPAIGN_BONUSES_CALL): the same in every definition of it. */
+export const APPLY_CAMPAIGN_BONUSES_SIGNATURE: Omit<FunctionDefinition, "body"> = {
   name: "apply_campaign_bonuses",
   arguments:
     "p_keys text[], p_expires_at timestamp with time zone[], p_tier_from timestamp with time zone[], p_tier_thresholds bigint[], " +
     "p_now timestamp with time zone, p_points_cap bigint",
   returns: "void",
   language: "plpgsql",
+};
+
+export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = {
+  ...APPLY_CAMPAIGN_BONUSES_SIGNATURE,
   body: `
 DECLARE
   r record;
