@@ -49,6 +49,8 @@ describe("ledger over time", () => {
     expect(first.output).toMatch(/Expired \d+ points in \d+ lots/);
     const second = await ledgerTool("expire", ["--now", afterExpiry.toISOString()]);
     expect(second.output).toContain("Expired 0 points in 0 lots");
+    // A run that cannot start (a bad --now) says why and exits 2, as every ledger tool does; nothing expires.
+    expect(await ledgerTool("expire", ["--now", "tomorrow"])).toEqual({ code: 2, output: expect.stringContaining('--now needs an ISO date-time, got "tomorrow"') });
     expect((await balanceOf(member.id)).balance.available).toBe(500);
     const { member: history } = await ok(`query($id: ID!) { member(id: $id) { activity(first: 10) { edges { node { kind points } } } } }`, { id: member.id });
     expect(history.activity.edges.filter((e: { node: { kind: string } }) => e.node.kind === "EXPIRY").map((e: { node: { points: number } }) => e.node.points)).toEqual([-600]);
