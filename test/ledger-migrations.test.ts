@@ -4,6 +4,7 @@ import { withDatabase } from "../shared/src/config";
 import { createDataSource, dropDatabase, ensureDatabase } from "../shared/src/database";
 import { createLogger } from "../shared/src/logger";
 import { migrations } from "../subgraphs/ledger/src/data-source";
+import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS, APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE } from "../subgraphs/ledger/src/sql";
 
 /**
  * The ledger's latest migrations on a database of their own, with history written before them:
@@ -122,5 +123,16 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
     await undoTo("RecordPurchasesFromRules1733400000000");
     expect((await all.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'transactions' AND column_name = 'reversal_reason'`))[0].n).toBe(0);
     await all.runMigrations();
+  });
+
+  it("apply_campaign_bonuses: each migration installs its own definition, and each revert the one before it", async () => {
+    const body = async () => (await all.query(`SELECT prosrc FROM pg_proc WHERE proname = 'apply_campaign_bonuses'`))[0].prosrc as string;
+    expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES.body);
+    await undoTo("CampaignBonusesAtOnce1734260000000");
+    expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS.body);
+    await undoTo("EarnMonths1734250200000");
+    expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE.body);
+    await all.runMigrations();
+    expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES.body);
   });
 });

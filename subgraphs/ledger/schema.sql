@@ -461,14 +461,14 @@ BEGIN
     FROM made m JOIN campaigns c ON c.ended_at IS NULL AND c.ends_at > m.earned_at
       AND (c.starts_at <= m.earned_at AND m.earned_at < c.ends_at)
       AND m.amount_minor >= c.min_amount_minor
-      AND (c.partner_ids @> ARRAY[m.partner_id] OR c.categories @> ARRAY[m.category] OR (cardinality(c.partner_ids) = 0 AND cardinality(c.categories) = 0))
-      AND (NOT c.first_purchase_at_partner OR (CASE WHEN coalesce((SELECT mpp.earned FROM member_partner_points mpp WHERE mpp.member_id = m.member_id AND mpp.partner_id = m.partner_id), 0) > m.points
+      AND CASE WHEN (c.partner_ids @> ARRAY[m.partner_id] OR c.categories @> ARRAY[m.category] OR (cardinality(c.partner_ids) = 0 AND cardinality(c.categories) = 0))
+          THEN (NOT c.first_purchase_at_partner OR (CASE WHEN coalesce((SELECT mpp.earned FROM member_partner_points mpp WHERE mpp.member_id = m.member_id AND mpp.partner_id = m.partner_id), 0) > m.points
          THEN false
          ELSE NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = m.partner_id AND o.transaction_id IS DISTINCT FROM m.tx) END))
-      AND (c.after_partner_id IS NULL
-           OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
-                      AND (o.earned_at >= m.earned_at - make_interval(days => c.after_within_days) AND o.earned_at < m.earned_at)))
-      AND (c.minimum_tier IS NULL OR (SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= (
+               AND (c.after_partner_id IS NULL
+                    OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
+                               AND (o.earned_at >= m.earned_at - make_interval(days => c.after_within_days) AND o.earned_at < m.earned_at)))
+               AND (c.minimum_tier IS NULL OR (SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= (
   coalesce((SELECT sum(q.points) FROM qualifying_points q WHERE q.member_id = m.member_id AND q.day > (m.tier_from AT TIME ZONE 'UTC')::date), 0)
   + coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu WHERE pu.member_id = m.member_id AND pu.earned_at > m.tier_from AND pu.earned_at < ((m.tier_from AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0)
   - (
@@ -476,6 +476,7 @@ BEGIN
   + coalesce((SELECT sum(base_points - reversed_base_points) FROM purchases WHERE member_id = m.member_id
               AND available_at > p_now AND available_at < ((p_now::timestamptz AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0)))
              - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END) >= array_position(ARRAY['BASE', 'SILVER', 'GOLD', 'PLATINUM'], c.minimum_tier))
+          ELSE false END
     LEFT JOIN campaign_member_points cm ON cm.campaign_id = c.id AND cm.member_id = m.member_id
   ), locked AS (
     SELECT c.id, c.budget_points - c.points_awarded AS budget_left FROM campaigns c

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS, APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE, installFunction } from "../sql";
 
 /**
  * Campaign bonuses for a whole group of purchases in one statement (sql/campaign-bonuses.ts) instead
@@ -13,7 +13,7 @@ export class CampaignBonusesAtOnce1734260000000 implements MigrationInterface {
   name = "CampaignBonusesAtOnce1734260000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS); // CampaignMatchesCoveredFirst1734270000000 replaces it
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -45,21 +45,28 @@ export const firstPurchaseAtPartnerSql = (member: string, partner: string, tx: s
          THEN false
          ELSE NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = ${member} AND o.partner_id = ${partner} AND o.transaction_id IS DISTINCT FROM ${tx}) END)`;
 
-const tierNames = `ARRAY[${TIER_THRESHOLDS.map((t) => `'${t.tier}'`).join(", ")}]`;
+export const tierNames = `ARRAY[${TIER_THRESHOLDS.map((t) => `'${t.tier}'`).join(", ")}]`;
 /** The member's tier rank (1 = the lowest) before this purchase: qualifying points now, less the purchase's own if they already count. */
-const tierRankBefore = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingNowSql("m.member_id", "p_now", "m.tier_from")}
+export const tierRankBefore = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingNowSql("m.member_id", "p_now", "m.tier_from")}
              - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END)`;
 
-/** Which open campaigns a purchase of `made m` meets (campaign `c`): the join condition, from rules/campaigns.ts. */
+/**
+ * Which open campaigns a purchase of `made m` meets (campaign `c`): the join condition, from rules/campaigns.ts.
+ * The conditions that read other tables (a welcome bonus's first purchase, a cross-brand purchase, the
+ * tier) sit inside a CASE on the campaign's coverage, so they run only for campaigns that cover the
+ * purchase's partner: as plain ANDs the planner checked every cross-brand campaign's window against the
+ * member's purchases before looking at its partners (with 50 campaigns, most of the time spent finding them).
+ */
 export const CAMPAIGN_MATCHES = `c.ended_at IS NULL AND c.ends_at > m.earned_at
       AND ${inCampaignWindowSql("c.starts_at", "c.ends_at", "m.earned_at")}
       AND m.amount_minor >= c.min_amount_minor
-      AND ${coversPurchaseAtSql("c.partner_ids", "c.categories", "m.partner_id", "m.category")}
-      AND (NOT c.first_purchase_at_partner OR ${firstPurchaseAtPartnerSql("m.member_id", "m.partner_id", "m.tx", "m.points")})
-      AND (c.after_partner_id IS NULL
-           OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
-                      AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}))
-      AND (c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))`;
+      AND CASE WHEN ${coversPurchaseAtSql("c.partner_ids", "c.categories", "m.partner_id", "m.category")}
+          THEN (NOT c.first_purchase_at_partner OR ${firstPurchaseAtPartnerSql("m.member_id", "m.partner_id", "m.tx", "m.points")})
+               AND (c.after_partner_id IS NULL
+                    OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
+                               AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}))
+               AND (c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))
+          ELSE false END`;
 
 /** Who pays for a campaign `c`'s bonuses: its partner's issuance account, or the coalition's. */
 export const FUNDER_COLUMNS = `CASE WHEN c.funded_by_partner_id IS NULL THEN 'COALITION_ISSUANCE' ELSE 'PARTNER_ISSUANCE' END AS funder_kind,
@@ -77,15 +84,15 @@ const sumBefore = (value: string, partition: string, order: string) =>
  * since record_purchases began), a purchase's bonuses kept only if together they fit under the points
  * cap, the budgets spent in purchase order (awardInOrderSql), debts repaid from the awards in campaign
  * order; then the transactions, postings, lots and totals, one insert each, so the clearing house's
- * statement trigger runs once for the whole group.
+ * statement trigger runs once for the whole group. `matches`: the join condition (CAMPAIGN_MATCHES).
  */
-const CAMPAIGN_AWARDS = `
+export const campaignAwards = (matches: string) => `
   WITH made AS (${MADE}
   ), matched AS (
     SELECT m.*, c.id AS campaign_id, row_number() OVER (PARTITION BY m.tx ORDER BY ${CAMPAIGN_ORDER_SQL("c")}) AS campaign_rank, ${FUNDER_COLUMNS},
            cm.points AS member_points_before,
            ${awardForSql(campaignBonusSql("c.bonus_points", "c.bonus_percent", "m.base_points"), "NULL", "c.max_bonus_per_member - coalesce(cm.points, 0)")} AS cut_bonus
-    FROM made m JOIN campaigns c ON ${CAMPAIGN_MATCHES}
+    FROM made m JOIN campaigns c ON ${matches}
     LEFT JOIN campaign_member_points cm ON cm.campaign_id = c.id AND cm.member_id = m.member_id
   ), locked AS (
     SELECT c.id, c.budget_points - c.points_awarded AS budget_left FROM campaigns c
@@ -186,7 +193,8 @@ export const APPLY_CAMPAIGN_BONUSES_SIGNATURE: Omit<FunctionDefinition, "body"> 
   language: "plpgsql",
 };
 
-export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = {
+/** `apply_campaign_bonuses` with the given match condition: every award of the call in one statement, then the referrals. */
+export const applyCampaignBonuses = (matches: string): FunctionDefinition => ({
   ...APPLY_CAMPAIGN_BONUSES_SIGNATURE,
   body: `
 DECLARE
@@ -195,9 +203,11 @@ DECLARE
   v_tx uuid;
   v_rewarded bigint;
 BEGIN
-  -- Campaigns: every award of this call at once (rules/campaigns.ts says how each is cut and in which order).${CAMPAIGN_AWARDS}
+  -- Campaigns: every award of this call at once (rules/campaigns.ts says how each is cut and in which order).${campaignAwards(matches)}
 ${REFERRAL_BONUSES}END `,
-};
+});
+
+export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES);
 
 /**
  * One bonus: a BONUS transaction (+points to the member, entry BONUS; −points to the funder's

@@ -1,6 +1,40 @@
 import { CAMPAIGN_ORDER_SQL, awardForSql, campaignBonusSql } from "../rules";
-import { APPLY_CAMPAIGN_BONUSES_SIGNATURE, CAMPAIGN_MATCHES, FUNDER_COLUMNS, MADE, REFERRAL_BONUSES } from "./campaign-bonuses";
+import { coversPurchaseAtSql, inCampaignWindowSql, withinAfterWindowSql } from "../rules";
+import {
+  APPLY_CAMPAIGN_BONUSES_SIGNATURE,
+  FUNDER_COLUMNS,
+  MADE,
+  REFERRAL_BONUSES,
+  applyCampaignBonuses,
+  firstPurchaseAtPartnerSql,
+  tierNames,
+  tierRankBefore,
+} from "./campaign-bonuses";
 import type { FunctionDefinition } from "./record-purchases";
+
+/**
+ * Earlier definitions of `apply_campaign_bonuses`, each kept for the migration that installed it and
+ * the revert of the one that replaced it. Built from the same rules as the current one (rules/campaigns.ts).
+ */
+
+/**
+ * The match condition as Campaigns1734100000000 and CampaignBonusesAtOnce1734260000000 installed it:
+ * the same matches as CAMPAIGN_MATCHES, its conditions as plain ANDs, which let the planner check every
+ * cross-brand campaign against the member's purchases before its partners
+ * (CampaignMatchesCoveredFirst1734270000000 replaced it).
+ */
+export const CAMPAIGN_MATCHES_AS_ANDS = `c.ended_at IS NULL AND c.ends_at > m.earned_at
+      AND ${inCampaignWindowSql("c.starts_at", "c.ends_at", "m.earned_at")}
+      AND m.amount_minor >= c.min_amount_minor
+      AND ${coversPurchaseAtSql("c.partner_ids", "c.categories", "m.partner_id", "m.category")}
+      AND (NOT c.first_purchase_at_partner OR ${firstPurchaseAtPartnerSql("m.member_id", "m.partner_id", "m.tx", "m.points")})
+      AND (c.after_partner_id IS NULL
+           OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
+                      AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}))
+      AND (c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))`;
+
+/** As CampaignBonusesAtOnce1734260000000 installed it: every award in one statement, matched with plain ANDs. */
+export const APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES_AS_ANDS);
 
 /**
  * `apply_campaign_bonuses` as Campaigns1734100000000 installed it: one loop turn, and one `post_bonus`
@@ -26,7 +60,7 @@ BEGIN
     WITH made AS (${MADE}
     )
     SELECT m.*, c.id AS campaign_id, c.max_bonus_per_member, ${campaignBonusSql("c.bonus_points", "c.bonus_percent", "m.base_points")} AS bonus, ${FUNDER_COLUMNS}
-    FROM made m JOIN campaigns c ON ${CAMPAIGN_MATCHES}
+    FROM made m JOIN campaigns c ON ${CAMPAIGN_MATCHES_AS_ANDS}
     -- Campaign by campaign in the documented order (so each purchase meets its campaigns in that order), and every
     -- call takes the campaigns' row locks in that one global order: two concurrent calls never wait on each other in a cycle.
     ORDER BY ${CAMPAIGN_ORDER_SQL("c")}, m.ord
