@@ -69,8 +69,9 @@ describe("load shedding", () => {
       url.pathname = "/metrics";
       return Number(/coalition_requests_shed_total\{reason="pool_full"\} (\d+)/.exec(await (await fetch(url)).text())?.[1] ?? 0);
     };
-    const answers = await burst(40);
-    const refused = answers.filter((a) => a.codes.length);
+    // Bursts until one finds the pool full: on a machine busy with other tests, 40 requests may reach it spread out.
+    const refused: Awaited<ReturnType<typeof burst>> = [];
+    for (let attempt = 0; attempt < 5 && !refused.length; attempt++) refused.push(...(await burst(40)).filter((a) => a.codes.length));
     expect(refused.length).toBeGreaterThan(0);
     for (const answer of refused) expect(answer).toMatchObject({ status: 503, codes: ["UPSTREAM_UNAVAILABLE"] });
     expect(await shedOf()).toBe(refused.length);

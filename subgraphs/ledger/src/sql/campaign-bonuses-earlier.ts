@@ -1,15 +1,5 @@
 import { CAMPAIGN_ORDER_SQL, awardForSql, campaignBonusSql } from "../rules";
-import { coversPurchaseAtSql, inCampaignWindowSql, withinAfterWindowSql } from "../rules";
-import {
-  APPLY_CAMPAIGN_BONUSES_SIGNATURE,
-  FUNDER_COLUMNS,
-  MADE,
-  REFERRAL_BONUSES,
-  applyCampaignBonuses,
-  firstPurchaseAtPartnerSql,
-  tierNames,
-  tierRankBefore,
-} from "./campaign-bonuses";
+import { APPLY_CAMPAIGN_BONUSES_SIGNATURE, CAMPAIGN_CONDITIONS, FUNDER_COLUMNS, MADE, REFERRAL_BONUSES, applyCampaignBonuses } from "./campaign-bonuses";
 import type { FunctionDefinition } from "./record-purchases";
 
 /**
@@ -23,15 +13,11 @@ import type { FunctionDefinition } from "./record-purchases";
  * cross-brand campaign against the member's purchases before its partners
  * (CampaignMatchesCoveredFirst1734270000000 replaced it).
  */
-export const CAMPAIGN_MATCHES_AS_ANDS = `c.ended_at IS NULL AND c.ends_at > m.earned_at
-      AND ${inCampaignWindowSql("c.starts_at", "c.ends_at", "m.earned_at")}
-      AND m.amount_minor >= c.min_amount_minor
-      AND ${coversPurchaseAtSql("c.partner_ids", "c.categories", "m.partner_id", "m.category")}
-      AND (NOT c.first_purchase_at_partner OR ${firstPurchaseAtPartnerSql("m.member_id", "m.partner_id", "m.tx", "m.points")})
-      AND (c.after_partner_id IS NULL
-           OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
-                      AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}))
-      AND (c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))`;
+export const CAMPAIGN_MATCHES_AS_ANDS = `${CAMPAIGN_CONDITIONS.open}
+      AND ${CAMPAIGN_CONDITIONS.covers}
+      AND ${CAMPAIGN_CONDITIONS.welcome}
+      AND ${CAMPAIGN_CONDITIONS.crossBrand}
+      AND ${CAMPAIGN_CONDITIONS.tier}`;
 
 /** As CampaignBonusesAtOnce1734260000000 installed it: every award in one statement, matched with plain ANDs. */
 export const APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES_AS_ANDS);

@@ -45,27 +45,39 @@ export const firstPurchaseAtPartnerSql = (member: string, partner: string, tx: s
          THEN false
          ELSE NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = ${member} AND o.partner_id = ${partner} AND o.transaction_id IS DISTINCT FROM ${tx}) END)`;
 
-export const tierNames = `ARRAY[${TIER_THRESHOLDS.map((t) => `'${t.tier}'`).join(", ")}]`;
+const tierNames = `ARRAY[${TIER_THRESHOLDS.map((t) => `'${t.tier}'`).join(", ")}]`;
 /** The member's tier rank (1 = the lowest) before this purchase: qualifying points now, less the purchase's own if they already count. */
-export const tierRankBefore = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingNowSql("m.member_id", "p_now", "m.tier_from")}
+const tierRankBefore = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingNowSql("m.member_id", "p_now", "m.tier_from")}
              - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END)`;
 
 /**
- * Which open campaigns a purchase of `made m` meets (campaign `c`): the join condition, from rules/campaigns.ts.
- * The conditions that read other tables (a welcome bonus's first purchase, a cross-brand purchase, the
- * tier) sit inside a CASE on the campaign's coverage, so they run only for campaigns that cover the
- * purchase's partner: as plain ANDs the planner checked every cross-brand campaign's window against the
- * member's purchases before looking at its partners (with 50 campaigns, most of the time spent finding them).
+ * What a purchase of `made m` must meet for campaign `c`, condition by condition (from rules/campaigns.ts):
+ * `open`, `covers` and the three that read other tables, `welcome`, `crossBrand`, `tier`.
  */
-export const CAMPAIGN_MATCHES = `c.ended_at IS NULL AND c.ends_at > m.earned_at
+export const CAMPAIGN_CONDITIONS = {
+  open: `c.ended_at IS NULL AND c.ends_at > m.earned_at
       AND ${inCampaignWindowSql("c.starts_at", "c.ends_at", "m.earned_at")}
-      AND m.amount_minor >= c.min_amount_minor
-      AND CASE WHEN ${coversPurchaseAtSql("c.partner_ids", "c.categories", "m.partner_id", "m.category")}
-          THEN (NOT c.first_purchase_at_partner OR ${firstPurchaseAtPartnerSql("m.member_id", "m.partner_id", "m.tx", "m.points")})
-               AND (c.after_partner_id IS NULL
-                    OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
-                               AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}))
-               AND (c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))
+      AND m.amount_minor >= c.min_amount_minor`,
+  covers: coversPurchaseAtSql("c.partner_ids", "c.categories", "m.partner_id", "m.category"),
+  welcome: `(NOT c.first_purchase_at_partner OR ${firstPurchaseAtPartnerSql("m.member_id", "m.partner_id", "m.tx", "m.points")})`,
+  crossBrand: `(c.after_partner_id IS NULL
+           OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
+                      AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}))`,
+  tier: `(c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))`,
+};
+
+/**
+ * Which open campaigns a purchase of `made m` meets (campaign `c`): the join condition. The conditions
+ * that read other tables sit inside a CASE on the campaign's coverage, so they run only for campaigns
+ * that cover the purchase's partner: as plain ANDs the planner checked every cross-brand campaign's
+ * window against the member's purchases before looking at its partners (with 50 campaigns, most of
+ * the time spent finding them).
+ */
+export const CAMPAIGN_MATCHES = `${CAMPAIGN_CONDITIONS.open}
+      AND CASE WHEN ${CAMPAIGN_CONDITIONS.covers}
+          THEN ${CAMPAIGN_CONDITIONS.welcome}
+               AND ${CAMPAIGN_CONDITIONS.crossBrand}
+               AND ${CAMPAIGN_CONDITIONS.tier}
           ELSE false END`;
 
 /** Who pays for a campaign `c`'s bonuses: its partner's issuance account, or the coalition's. */
