@@ -5,8 +5,8 @@ import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS, install
  * Finding a purchase's campaigns checks the conditions that read other tables (a welcome bonus's first
  * purchase, a cross-brand purchase, the tier) only for campaigns that cover the purchase's partner
  * (sql/campaign-bonuses.ts, CAMPAIGN_MATCHES): with plain ANDs the planner ran every cross-brand
- * campaign's window check first, ten a purchase in the bench's 50 campaigns for one that applied. The
- * same campaigns match. down() reverts exactly this: it reinstalls the statement
+ * campaign's window check first (with the bench's 50 campaigns, ten checks a purchase where about one
+ * campaign covered it). The same campaigns match. down() reverts exactly this: it reinstalls the statement
  * CampaignBonusesAtOnce1734260000000 installed.
  */
 export class CampaignMatchesCoveredFirst1734270000000 implements MigrationInterface {
