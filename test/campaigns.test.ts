@@ -71,6 +71,8 @@ describe("campaigns", () => {
     expect((await purchaseWithBonuses(cafe, member.id, 2_000, at(1_000))).bonuses.map((b) => b.points)).toEqual([20]);
     // A member who never bought at the bookstore gets nothing.
     expect((await purchaseWithBonuses(cafe, (await enrollMember()).id, 4_000)).bonuses).toEqual([]);
+    // Nor does a purchase at the bookstore itself, inside the window: the campaign covers the café's purchases only.
+    expect((await purchaseWithBonuses(bookstore, member.id, 4_000, at(DAY))).bonuses).toEqual([]);
   });
 
   it("stacking: several campaigns on one purchase, each once, in order of start; the funders' issuance accounts pay", async () => {

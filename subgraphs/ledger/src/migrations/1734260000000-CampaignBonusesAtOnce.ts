@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
 import { APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS, APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE, installFunction } from "../sql";
 
 /**
- * Campaign bonuses for a whole group of purchases in one statement (sql/campaign-bonuses.ts) instead
+ * Campaign bonuses for a whole group of purchases in one statement (sql/campaign-bonuses.ts; the
+ * definition this installed is kept in sql/campaign-bonuses-earlier.ts) instead
  * of a loop turn and a `post_bonus` call per award: with 50 active campaigns a purchase earns several
  * bonuses, and one by one they cost most of a checkout's database time (issue 17, item 7). The awards
  * are the same, except that a purchase's bonuses now fit under the points cap together or not at all

@@ -98,7 +98,7 @@ const sumBefore = (value: string, partition: string, order: string) =>
  * order; then the transactions, postings, lots and totals, one insert each, so the clearing house's
  * statement trigger runs once for the whole group. `matches`: the join condition (CAMPAIGN_MATCHES).
  */
-export const campaignAwards = (matches: string) => `
+const campaignAwards = (matches: string) => `
   WITH made AS (${MADE}
   ), matched AS (
     SELECT m.*, c.id AS campaign_id, row_number() OVER (PARTITION BY m.tx ORDER BY ${CAMPAIGN_ORDER_SQL("c")}) AS campaign_rank, ${FUNDER_COLUMNS},
