@@ -157,6 +157,23 @@ describe("partner links need the member's consent", () => {
     expect(left.length).toBeLessThanOrEqual(1);
   });
 
+  it("concurrent first links of the same account make one link each and no errors, however the inserts meet in Postgres", async () => {
+    // Two inserts of the same new link can meet on the (partner, account id) key before the
+    // (member, partner) one its ON CONFLICT names; that once surfaced as a CONFLICT to one caller.
+    const members = await Promise.all(Array.from({ length: 20 }, () => enrollMember()));
+    const inputs = members.map((member) => ({ memberId: member.id, partnerId: y.id, externalId: unique("card") }));
+    const results = await Promise.all(inputs.flatMap((input) => Array.from({ length: 8 }, () => gql(LINK, { input }, partnerY))));
+    expect(results.flatMap((r) => r.errors ?? [])).toEqual([]);
+    for (const [i, member] of members.entries()) {
+      expect((await ok(ACCOUNTS, { id: member.id }, asMember(member.id))).member.partnerAccounts).toEqual([{ partner: { id: y.id }, externalId: inputs[i].externalId, status: "PENDING" }]);
+    }
+    // A real conflict is still one: another member cannot take the same account id.
+    const other = await enrollMember();
+    const taken = await gql(LINK, { input: { ...inputs[0], memberId: other.id } }, partnerY);
+    expect(codes(taken)).toEqual(["CONFLICT"]);
+    expect(taken.errors?.[0].extensions?.field).toBe("externalId");
+  });
+
   it("members and the ledger never mark a member's data public, so the gateway's entity cache cannot keep a view", async () => {
     const member = await enrollMember();
     await ok(LINK, { input: { memberId: member.id, partnerId: x.id, externalId: unique("card") } });

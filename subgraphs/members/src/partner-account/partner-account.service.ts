@@ -10,6 +10,10 @@ import { PartnerAccountRecord } from "./partner-account.entity";
 import { PartnerAccountStatus } from "./partner-account-status";
 import type { LinkPartnerAccountInput } from "./link-partner-account.input";
 
+/** The unique key on (partner, account id): one partner account belongs to one member. */
+const EXTERNAL_ID_KEY = "partner_accounts_partner_external_key";
+/** A link racing others for the same new row needs one more run; three leave room for a delete in between. */
+const LINK_ATTEMPTS = 3;
 const COLUMNS = `member_id, partner_id, external_id, linked_at, status`;
 type Row = { member_id: string; partner_id: string; external_id: string; linked_at: Date; status: PartnerAccountStatus };
 const toRecord = (row: Row): PartnerAccountRecord =>
@@ -47,11 +51,23 @@ export class PartnerAccountService {
     if (!(await this.members.existsBy({ id: memberId }))) throw notFound(`No member with id ${memberId}`);
     const [partner] = await this.partners.entities<{ id: string }>("Partner", [partnerId], "id");
     if (!partner) throw notFound(`No partner with id ${partnerId}`);
-    return this.dataSource.transaction(async (tx) => {
-      const link = await this.upsert(tx, memberId, partnerId, externalId, status);
-      await auditWrite(tx, caller, { action: "LINK_PARTNER_ACCOUNT", memberId, partnerId });
-      return link;
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(async (tx) => {
+          const link = await this.upsert(tx, memberId, partnerId, externalId, status);
+          await auditWrite(tx, caller, { action: "LINK_PARTNER_ACCOUNT", memberId, partnerId });
+          return link;
+        });
+      } catch (error) {
+        // ON CONFLICT settles races only on its own key (member, partner). Two calls inserting the
+        // same new link at once can meet first on the other unique key (partner, account id), and
+        // Postgres then raises there. Run again, the statement finds the committed row on its own key
+        // and answers with it; a real conflict (another member's account id) raises again.
+        if (attempt < LINK_ATTEMPTS && isUniqueViolation(error, EXTERNAL_ID_KEY)) continue;
+        if (isUniqueViolation(error, EXTERNAL_ID_KEY)) throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
+        throw error;
+      }
+    }
   }
 
   /** The member's own link with this partner, now ACTIVE; NOT_FOUND when the member has none. */
@@ -96,9 +112,6 @@ export class PartnerAccountService {
         [memberId, partnerId, externalId, status],
       );
     } catch (error) {
-      if (isUniqueViolation(error, "partner_accounts_partner_external_key")) {
-        throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
-      }
       // The member was erased between the check above and this insert.
       if ((error as { driverError?: { code?: string } }).driverError?.code === "23503") throw notFound(`No member with id ${memberId}`);
       throw error;
