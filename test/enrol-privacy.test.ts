@@ -95,6 +95,21 @@ describe("enrolment at a partner's till does not reveal who is a member", () => 
     expect(error.extensions?.field).toBe("externalId");
   });
 
+  it("concurrent till enrolments of enrolled addresses with the till's card make one link each and no errors", async () => {
+    // Two of them linking the same card at once can meet on the (partner, card) key before the
+    // (member, partner) one ON CONFLICT names; that must not surface as a CONFLICT.
+    const members = await Promise.all(Array.from({ length: 15 }, () => enrollMember()));
+    const cards = members.map(() => unique("CARD"));
+    const results = await Promise.all(
+      members.flatMap((member, i) => Array.from({ length: 8 }, () => gql(ENROL("id"), { input: { email: member.email, displayName: "Rush", externalId: cards[i] } }, till))),
+    );
+    expect(results.flatMap((r) => r.errors ?? [])).toEqual([]);
+    expect(results.map((r) => r.data!.enrollMember.id)).toEqual(members.flatMap((member) => Array(8).fill(member.id)));
+    for (const [i, member] of members.entries()) {
+      expect((await ok(ACCOUNTS, { id: member.id }, asMember(member.id))).member.partnerAccounts).toEqual([{ partner: { id: x.id }, externalId: cards[i], status: "PENDING" }]);
+    }
+  });
+
   it("concurrent till enrolments of one new address make one member and one link", async () => {
     const email = `${unique("rush")}@example.com`;
     const results = await Promise.all(Array.from({ length: 20 }, () => gql(ENROL("id"), { input: { email, displayName: "Rush" } }, till)));

@@ -10,6 +10,8 @@ import type { EnrollMemberInput } from "./enroll-member.input";
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is checked by email, not regex.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Tries of a till enrollment; see enrollAtTill. */
+const ENROLL_ATTEMPTS = 3;
 
 export function normalizeEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
@@ -104,8 +106,10 @@ export class MemberService {
     const externalId = input.externalId == null ? null : requireText(input.externalId, "externalId", { max: 100 });
     const id = randomUUID();
     await this.registerReferral(input.referralCode, email, id);
-    // Twice at most: an address enrolled concurrently is committed after this statement's snapshot, so the first try may find no row.
-    for (let attempt = 0; attempt < 2; attempt++) {
+    // Three tries at most: an address enrolled concurrently is committed after this statement's snapshot,
+    // so a try may find no row; and two tills linking the same account at once can meet on the
+    // (partner, account id) key before ON CONFLICT's own (member, partner) one, which the next try settles.
+    for (let attempt = 1; attempt <= ENROLL_ATTEMPTS; attempt++) {
       let rows: { id: string; email: string; display_name: string; enrolled_at: Date }[];
       try {
         // The statement and its audit line in one transaction; both cases write one line, so timing still tells nothing.
@@ -126,8 +130,9 @@ export class MemberService {
           return found;
         });
       } catch (error) {
-        if (isUniqueViolation(error, "partner_accounts_partner_external_key")) throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
-        throw error;
+        if (!isUniqueViolation(error, "partner_accounts_partner_external_key")) throw error;
+        if (attempt < ENROLL_ATTEMPTS) continue;
+        throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
       }
       const [row] = rows;
       if (row) return Object.assign(new MemberRecord(), { id: row.id, email: row.email, displayName: row.display_name, enrolledAt: row.enrolled_at });
