@@ -5,13 +5,12 @@ import type { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { badInput, conflict } from "../../../../shared/src/errors";
 import { requireId, requireText } from "../../../../shared/src/validation";
+import { ACCOUNT_ID_TRIES, accountIdTaken, isAccountIdViolation } from "../partner-account/account-id-key";
 import { MemberRecord } from "./member.entity";
 import type { EnrollMemberInput } from "./enroll-member.input";
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is checked by email, not regex.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** Tries of a till enrollment; see enrollAtTill. */
-const ENROLL_ATTEMPTS = 3;
 
 export function normalizeEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
@@ -107,9 +106,8 @@ export class MemberService {
     const id = randomUUID();
     await this.registerReferral(input.referralCode, email, id);
     // Three tries at most: an address enrolled concurrently is committed after this statement's snapshot,
-    // so a try may find no row; and two tills linking the same account at once can meet on the
-    // (partner, account id) key before ON CONFLICT's own (member, partner) one, which the next try settles.
-    for (let attempt = 1; attempt <= ENROLL_ATTEMPTS; attempt++) {
+    // so a try may find no row; and two tills linking the same card at once can race on the account id key (account-id-key.ts).
+    for (let attempt = 1; attempt <= ACCOUNT_ID_TRIES; attempt++) {
       let rows: { id: string; email: string; display_name: string; enrolled_at: Date }[];
       try {
         // The statement and its audit line in one transaction; both cases write one line, so timing still tells nothing.
@@ -130,9 +128,9 @@ export class MemberService {
           return found;
         });
       } catch (error) {
-        if (!isUniqueViolation(error, "partner_accounts_partner_external_key")) throw error;
-        if (attempt < ENROLL_ATTEMPTS) continue;
-        throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
+        if (!isAccountIdViolation(error)) throw error;
+        if (attempt < ACCOUNT_ID_TRIES) continue;
+        throw accountIdTaken(externalId);
       }
       const [row] = rows;
       if (row) return Object.assign(new MemberRecord(), { id: row.id, email: row.email, displayName: row.display_name, enrolledAt: row.enrolled_at });

@@ -1,19 +1,15 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { In, Repository } from "typeorm";
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
-import { isUniqueViolation } from "../../../../shared/src/database";
 import { conflict, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { requireId, requireText } from "../../../../shared/src/validation";
 import { MemberRecord } from "../member/member.entity";
 import { PartnerAccountRecord } from "./partner-account.entity";
+import { ACCOUNT_ID_TRIES, accountIdTaken, isAccountIdViolation } from "./account-id-key";
 import { PartnerAccountStatus } from "./partner-account-status";
 import type { LinkPartnerAccountInput } from "./link-partner-account.input";
 
-/** The unique key on (partner, account id): one partner account belongs to one member. */
-const EXTERNAL_ID_KEY = "partner_accounts_partner_external_key";
-/** A link racing others for the same new row needs one more run; three leave room for a delete in between. */
-const LINK_ATTEMPTS = 3;
 const COLUMNS = `member_id, partner_id, external_id, linked_at, status`;
 type Row = { member_id: string; partner_id: string; external_id: string; linked_at: Date; status: PartnerAccountStatus };
 const toRecord = (row: Row): PartnerAccountRecord =>
@@ -59,13 +55,10 @@ export class PartnerAccountService {
           return link;
         });
       } catch (error) {
-        // ON CONFLICT settles races only on its own key (member, partner). Two calls inserting the
-        // same new link at once can meet first on the other unique key (partner, account id), and
-        // Postgres then raises there. Run again, the statement finds the committed row on its own key
-        // and answers with it; a real conflict (another member's account id) raises again.
-        if (attempt < LINK_ATTEMPTS && isUniqueViolation(error, EXTERNAL_ID_KEY)) continue;
-        if (isUniqueViolation(error, EXTERNAL_ID_KEY)) throw conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
-        throw error;
+        // A race on the account id key is settled by running again (account-id-key.ts).
+        if (!isAccountIdViolation(error)) throw error;
+        if (attempt < ACCOUNT_ID_TRIES) continue;
+        throw accountIdTaken(externalId);
       }
     }
   }

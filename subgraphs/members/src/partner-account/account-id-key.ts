@@ -1,0 +1,17 @@
+import { isUniqueViolation } from "../../../../shared/src/database";
+import { conflict } from "../../../../shared/src/errors";
+
+/**
+ * One partner account belongs to one member: partner_accounts' unique key on (partner, account id).
+ * Writers upsert on the other key, (member, partner), and two of them inserting the same new link at
+ * once can meet on this one first: Postgres then raises a unique violation that is no conflict, and
+ * running the statement again settles it (it finds the committed row on its own key). Three tries
+ * in all: the third covers an unlink deleting the row between the first two.
+ */
+export const ACCOUNT_ID_TRIES = 3;
+
+/** Whether `error` is a violation of the (partner, account id) key: a race to retry, or on the last try a real conflict. */
+export const isAccountIdViolation = (error: unknown) => isUniqueViolation(error, "partner_accounts_partner_external_key");
+
+/** The CONFLICT for an account id held by another member at this partner. */
+export const accountIdTaken = (externalId: string | null) => conflict(`Account id "${externalId}" at this partner is already linked to another member`, "externalId");
