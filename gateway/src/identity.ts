@@ -6,8 +6,10 @@ import { TOKEN_CLOCK_SKEW_SECONDS, jwtMaxTtlSeconds, tokenTimeError, verifyToken
 import { hashApiKey } from "../../shared/src/auth/api-key";
 import type { Identity } from "../../shared/src/auth/proof";
 import { erasureCheckCacheMs } from "../../shared/src/config";
+import { createLogger } from "../../shared/src/logger";
 import { SubgraphClient } from "../../shared/src/subgraph-client";
 import { isUuid } from "../../shared/src/validation";
+import { ErasureFeed, type ErasureFeedPage } from "./erasure-feed";
 
 const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
 
@@ -36,6 +38,12 @@ export class Identifier {
   /** One question to the members service per member at a time, however many requests ask. */
   private readonly asking = new Map<string, Promise<boolean>>();
   private readonly notErasedMs = erasureCheckCacheMs();
+  /** Every erased id, read in the background: while it is fresh, no member needs a question of their own. */
+  private readonly feed = new ErasureFeed(
+    async (after) => (await this.members.request<{ erasureFeed: ErasureFeedPage }>(`query($after: String) { erasureFeed(after: $after) { memberIds next complete } }`, { after })).erasureFeed,
+    this.notErasedMs,
+    createLogger("gateway"),
+  );
   /** Key hash -> partner, briefly: a revoked key stops working within `cacheMs`. */
   private readonly cache = new Map<string, { partnerId: string | null; until: number }>();
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
@@ -105,12 +113,15 @@ export class Identifier {
   }
 
   /**
-   * Whether the member was erased, from the members service (`memberErased`). "Erased" is remembered
-   * for ever (an erasure is never undone); "not erased" for ERASURE_CHECK_CACHE_MS only, and
-   * `eraseMember` waits that long before it answers, so from its answer on every gateway refuses the
-   * member's tokens. The members service down fails member requests closed (UPSTREAM_UNAVAILABLE), never open.
+   * Whether the member was erased: from the erasure feed while it is fresh (ErasureFeed), otherwise
+   * from the members service (`memberErased`). "Erased" is remembered for ever (an erasure is never
+   * undone); "not erased" for ERASURE_CHECK_CACHE_MS only, and `eraseMember` waits that long before it
+   * answers, so from its answer on every gateway refuses the member's tokens. The members service down
+   * fails member requests closed (UPSTREAM_UNAVAILABLE) once the feed is stale, never open.
    */
   private async isErased(memberId: string): Promise<boolean> {
+    const known = this.feed.knows(memberId);
+    if (known !== undefined) return known;
     if (this.erased.has(memberId)) return true;
     if ((this.notErased.get(memberId) ?? 0) > Date.now()) return false;
     let asked = this.asking.get(memberId);

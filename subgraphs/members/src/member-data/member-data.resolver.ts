@@ -1,4 +1,4 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { requireAdmin, requireSelf } from "../../../../shared/src/auth/policy";
 import { appError } from "../../../../shared/src/errors";
 import { recordAudit } from "../../../../shared/src/audit/record-audit";
@@ -8,10 +8,25 @@ import { withExample } from "../../../../shared/src/schema-docs";
 import { requireId } from "../../../../shared/src/validation";
 import type { Context } from "../context";
 import { Member } from "../member/member.type";
+import { ERASURE_FEED_PAGE, readErasureFeed } from "./erasure-feed";
 import { MEMBER_DATA_TABLES } from "./member-data.tables";
 
 /** The export document's format; bumped when its shape changes. */
 export const MEMBER_DATA_EXPORT_FORMAT = "coalition-member-data/1";
+
+/** Service-to-service only (the gateway): hidden from the public API by @inaccessible. */
+@Directive("@inaccessible")
+@ObjectType({ description: "Erased member ids a gateway has not read yet (erasures are never undone)." })
+export class ErasureFeedPage {
+  @Field(() => [ID], { description: `Erased members, at most ${ERASURE_FEED_PAGE.toLocaleString("en")} a page.` })
+  memberIds!: string[];
+
+  @Field(() => String, { description: "Pass back as `after` to read on from here." })
+  next!: string;
+
+  @Field(() => Boolean, { description: "False when the page is full: read on at once." })
+  complete!: boolean;
+}
 
 @Resolver(() => Member)
 export class MemberDataResolver {
@@ -74,5 +89,16 @@ export class MemberDataResolver {
   async memberErased(@Arg("id", () => ID, { description: "The member id a token names." }) id: string, @Ctx() { identity, erasure }: Context): Promise<boolean> {
     requireAdmin(identity);
     return erasure.isErased(requireId(id, "id"));
+  }
+
+  @Directive("@inaccessible")
+  @Query(() => ErasureFeedPage, {
+    description:
+      "Internal (the gateway): the erasures after `after` (absent: all), so a gateway refuses erased members' tokens from what it read " +
+      "instead of asking `memberErased` on every request. Admins only; a cursor the feed did not give is BAD_USER_INPUT.",
+  })
+  async erasureFeed(@Arg("after", () => String, { nullable: true, description: "`next` of the page before; absent to read from the beginning." }) after: string | null, @Ctx() { identity, dataSource }: Context): Promise<ErasureFeedPage> {
+    requireAdmin(identity);
+    return readErasureFeed(dataSource, after);
   }
 }
