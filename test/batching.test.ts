@@ -16,12 +16,20 @@ const HEADLINE_PAGE = `query($first: Int!, $after: ID) {
   }
 }`;
 
-/** SQL statements each subgraph sent while answering one request. */
+/**
+ * SQL statements each subgraph sent while answering one request: the fewest over five runs, since the
+ * members service also answers the gateways' background reads of the erasure feed (four a second
+ * each), which may fall inside a run and only ever add.
+ */
 async function statementsFor(run: () => Promise<unknown>): Promise<Record<string, number>> {
-  const before = await Promise.all(SERVICES.map(sqlStatements));
-  await run();
-  const after = await Promise.all(SERVICES.map(sqlStatements));
-  return Object.fromEntries(SERVICES.map((name, i) => [name, after[i] - before[i]]));
+  const fewest: Record<string, number> = {};
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const before = await Promise.all(SERVICES.map(sqlStatements));
+    await run();
+    const after = await Promise.all(SERVICES.map(sqlStatements));
+    SERVICES.forEach((name, i) => (fewest[name] = Math.min(fewest[name] ?? Infinity, after[i] - before[i])));
+  }
+  return fewest;
 }
 
 describe("batching", () => {

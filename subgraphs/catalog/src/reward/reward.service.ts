@@ -2,6 +2,7 @@ import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/recor
 import { DataSource, type EntityManager, In, Repository } from "typeorm";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
+import { preparedQuery } from "../../../../shared/src/prepared-query";
 import { isUuid, requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import type { TierLevel } from "../../../../shared/src/enums";
 import { selectColumns } from "../sql";
@@ -54,7 +55,8 @@ export class RewardService {
   async eligible(standings: Standing[], limit: number, now: Date, after: string | null = null): Promise<RewardRecord[][]> {
     if (!standings.length) return [];
     const filter = eligibilityFilter(6, now);
-    const rows: (RewardRecord & { ord: string })[] = await this.dataSource.query(
+    const rows = await preparedQuery<RewardRecord & { ord: string }>(
+      this.dataSource,
       `SELECT m.ord, ${selectColumns(this.rewards.metadata, "e")}
        FROM unnest($1::uuid[], $2::text[], $3::int[]) WITH ORDINALITY AS m(member_id, tier, available, ord)
        CROSS JOIN LATERAL (

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { EntityManager } from "typeorm";
 import { groupLoader } from "../../../../shared/src/loaders";
+import { preparedQuery } from "../../../../shared/src/prepared-query";
 import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
 import { expiringSoonUntil, qualifyingWindowStart } from "../rules";
@@ -28,7 +29,8 @@ const ZERO: Standing = { balance: 0, available: 0, pending: 0, held: 0, qualifyi
 export function createStandingLoader(manager: EntityManager, clock: Clock) {
   return new DataLoader<string, Standing>(async (memberIds) => {
     const now = clock.now();
-    const rows: Record<string, string>[] = await manager.query(
+    const rows = await preparedQuery<Record<string, string>>(
+      manager,
       `WITH q AS (${QUALIFYING_SQL})
        SELECT q.member_id, q.qualifying,
               coalesce(a.balance, 0) AS balance,
