@@ -203,7 +203,7 @@ ALTER TABLE lots ADD CONSTRAINT lots_points_check CHECK (points > 0);
 ALTER TABLE lots ADD CONSTRAINT lots_source_check CHECK (source = ANY (ARRAY['EARN'::text, 'TRANSFER'::text, 'RETURN'::text, 'BONUS'::text, 'ADJUSTMENT'::text]));
 ALTER TABLE lots ADD CONSTRAINT lots_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
 CREATE INDEX lots_due_idx ON public.lots USING btree (expires_at) WHERE (remaining > 0);
-CREATE INDEX lots_open_expiry_idx ON public.lots USING btree (member_id, expires_at) WHERE (remaining > 0);
+CREATE INDEX lots_open_expiry_idx ON public.lots USING btree (member_id, expires_at) INCLUDE (remaining) WHERE (remaining > 0);
 CREATE INDEX lots_partner_idx ON public.lots USING btree (partner_id) WHERE (remaining > 0);
 CREATE INDEX lots_pending_idx ON public.lots USING btree (member_id, available_at) INCLUDE (remaining, expires_at) WHERE (remaining > 0);
 CREATE INDEX lots_transaction_idx ON public.lots USING btree (transaction_id);

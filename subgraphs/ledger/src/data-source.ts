@@ -18,7 +18,8 @@ import { Adjustments1734250100000 } from "./migrations/1734250100000-Adjustments
 import { EarnMonths1734250200000 } from "./migrations/1734250200000-EarnMonths";
 import { CampaignBonusesAtOnce1734260000000 } from "./migrations/1734260000000-CampaignBonusesAtOnce";
 import { CampaignMatchesCoveredFirst1734270000000 } from "./migrations/1734270000000-CampaignMatchesCoveredFirst";
+import { ExpiredLotsIndexOnly1734280000000 } from "./migrations/1734280000000-ExpiredLotsIndexOnly";
 
 /** The ledger database: written with explicit SQL (row locks, running balances), so no TypeORM entities; its migrations in order. */
 export const entities = [];
-export const migrations = [CreateLedger1732300000000, CreateHolds1732500000000, RedemptionRefunds1732600000000, LookupIndexes1732800000000, PendingDays1733000000000, RecordPurchases1733100000000, QualifyingIndexOnly1733200000000, RecordPurchasesCapped1733310000000, ScopedTransferKeys1733320000000, RecordPurchasesFromRules1733400000000, ReversalReasons1733410000000, CoalitionAndBonusKinds1733500000000, ClearingHouse1734000000000, Campaigns1734100000000, MemberErasures1734210000000, AuditEvents1734250000000, Adjustments1734250100000, EarnMonths1734250200000, CampaignBonusesAtOnce1734260000000, CampaignMatchesCoveredFirst1734270000000];
+export const migrations = [CreateLedger1732300000000, CreateHolds1732500000000, RedemptionRefunds1732600000000, LookupIndexes1732800000000, PendingDays1733000000000, RecordPurchases1733100000000, QualifyingIndexOnly1733200000000, RecordPurchasesCapped1733310000000, ScopedTransferKeys1733320000000, RecordPurchasesFromRules1733400000000, ReversalReasons1733410000000, CoalitionAndBonusKinds1733500000000, ClearingHouse1734000000000, Campaigns1734100000000, MemberErasures1734210000000, AuditEvents1734250000000, Adjustments1734250100000, EarnMonths1734250200000, CampaignBonusesAtOnce1734260000000, CampaignMatchesCoveredFirst1734270000000, ExpiredLotsIndexOnly1734280000000];
