@@ -1,7 +1,7 @@
 import { withDatabase } from "../shared/src/config";
 import { createDataSource, dropDatabase, ensureDatabase } from "../shared/src/database";
 import { createLogger } from "../shared/src/logger";
-import { preparedQuery } from "../shared/src/prepared-query";
+import { closePreparedQueries, preparedQuery } from "../shared/src/prepared-query";
 
 /**
  * preparedQuery (shared/src/prepared-query.ts) on a real Postgres: the same answers as an ordinary
@@ -20,6 +20,7 @@ describe("preparedQuery", () => {
   });
   afterAll(async () => {
     await dataSource.destroy();
+    await closePreparedQueries(dataSource);
     await dropDatabase(url);
   });
 

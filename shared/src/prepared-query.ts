@@ -51,3 +51,10 @@ export async function preparedQuery<Row extends QueryResultRow>(source: DataSour
   sqlStatements.total++;
   return (await preparedPool(source instanceof DataSource ? source : source.connection).query<Row>({ name: nameOf(text), text, values })).rows;
 }
+
+/** Closes the data source's prepared-read connections (at shutdown, beside `dataSource.destroy()`). */
+export async function closePreparedQueries(dataSource: DataSource): Promise<void> {
+  const pool = pools.get(dataSource);
+  pools.delete(dataSource);
+  await pool?.end();
+}

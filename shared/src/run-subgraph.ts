@@ -19,6 +19,7 @@ import { stopOnSignals } from "./shutdown";
 import { readBreakerSettings } from "./circuit-breaker";
 import { type AdmissionLimits, SUBGRAPH_ADMISSION_DEFAULTS, readAdmissionLimits } from "./overload";
 import { SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS } from "./subgraph-client";
+import { closePreparedQueries } from "./prepared-query";
 import { isClusterPrimary, runPrimary, workerCount, workerIndex } from "./workers";
 
 /** A subgraph (its `src/subgraph.ts`) and what only its process adds. */
@@ -115,6 +116,7 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
       stopBackground?.();
       await server.stop();
       await dataSource.destroy();
+      await closePreparedQueries(dataSource);
       await stopTelemetry();
     });
   } catch (error) {
