@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { processTree } from "../bench/processes";
 import { signToken } from "../shared/src/auth/jwt";
 import { bearer, postGraphQL } from "../tools/stack/graphql-client";
 import { useDedicatedStack } from "./support/dedicated-stack";
@@ -188,6 +189,24 @@ describe("eraseMember with a service killed halfway", () => {
     expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
     await expectLedgerConsistent(dedicated.suffix);
   }
+
+  it("members service frozen: member tokens fail closed once the erasure feed is stale, and are served again once it is read", async () => {
+    const publicQuery = `query { partners { id } }`; // the partners subgraph alone: only the token check asks the members service
+    expect((await call(publicQuery, {}, memberToken(crypto.randomUUID()))).errors).toBeUndefined();
+    const members = processTree(dedicated.stack.services.members.child.pid!);
+    for (const pid of members) process.kill(pid, "SIGSTOP");
+    try {
+      // Past ERASURE_CHECK_CACHE_MS (1 s) since the gateway's last read: "not in the feed" no longer means "not erased".
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const unseen = memberToken(crypto.randomUUID()); // never asked about: no per-member answer kept either
+      expect((await call(publicQuery, {}, unseen)).errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+      // An admin's token names no member: unaffected.
+      expect((await call(publicQuery)).errors).toBeUndefined();
+    } finally {
+      for (const pid of members) process.kill(pid, "SIGCONT");
+    }
+    await eventually(async () => ((await call(publicQuery, {}, memberToken(crypto.randomUUID()))).errors ? undefined : true));
+  });
 
   it("members killed once the personal data is gone, before the ledger is asked: the sweep at its restart finishes", async () => {
     const member = await subject("members-killed");
