@@ -11,6 +11,26 @@ import { useDedicatedStack } from "./support/dedicated-stack";
 describe("worker processes", () => {
   const dedicated = useDedicatedStack("workers", { WORKERS: "2" });
   const partners = () => postGraphQL(dedicated.stack.gatewayUrl, `{ partners { id } }`, {}, dedicated.admin());
+  /**
+   * A client that follows the README: a connection the dead worker held is reset, and one the primary
+   * handed it as it died is never answered (node cluster's round-robin hand-off, see WORKERS in the
+   * README), so each try has a timeout and a failed try is retried on a new connection.
+   */
+  const partnersWithRetries = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await fetch(dedicated.stack.gatewayUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...dedicated.admin() },
+          body: JSON.stringify({ query: `{ partners { id } }` }),
+          signal: AbortSignal.timeout(5_000),
+        });
+        return (await response.json()) as { errors?: unknown[] };
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  };
 
   it("serves from every worker, keeps serving when one dies, and replaces it", async () => {
     const gateway = dedicated.stack.services.gateway.child;
@@ -21,9 +41,9 @@ describe("worker processes", () => {
 
     const [victim] = workers();
     process.kill(victim, "SIGKILL");
-    // A connection the dead worker held is gone (as for any client of a crashed server): reconnect once.
-    const reconnecting = () => partners().catch(() => partners());
-    for (let i = 0; i < 20; i++) expect((await reconnecting()).errors).toBeUndefined();
+    // Clients on new connections at once, while the primary may not yet know the worker is gone.
+    for (const result of await Promise.all(Array.from({ length: 20 }, partnersWithRetries))) expect(result.errors).toBeUndefined();
+    for (let i = 0; i < 10; i++) expect((await partnersWithRetries()).errors).toBeUndefined();
     for (const until = Date.now() + 15_000; workers().length < 2 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
     expect(workers()).toHaveLength(2);
     expect(workers()).not.toContain(victim);
