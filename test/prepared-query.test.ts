@@ -1,7 +1,7 @@
 import { withDatabase } from "../shared/src/config";
 import { createDataSource, dropDatabase, ensureDatabase } from "../shared/src/database";
 import { createLogger } from "../shared/src/logger";
-import { closePreparedQueries, preparedQuery } from "../shared/src/prepared-query";
+import { PREPARED_POOL_SIZE, closePreparedQueries, preparedQueriesWaiting, preparedQuery } from "../shared/src/prepared-query";
 
 /**
  * preparedQuery (shared/src/prepared-query.ts) on a real Postgres: the same answers as an ordinary
@@ -60,5 +60,16 @@ describe("preparedQuery", () => {
       await manager.query(`DELETE FROM points WHERE member_id = 4`);
     });
     expect(await preparedQuery(dataSource, SUM, [[4]])).toEqual([{ total: null }]);
+  });
+
+  it("counts the reads waiting for a connection (what a subgraph's pool_full shedding adds to its pool's)", async () => {
+    expect(PREPARED_POOL_SIZE).toBe(2);
+    expect(preparedQueriesWaiting(dataSource)).toBe(0);
+    // Two reads hold both connections for a while; three more wait behind them.
+    const reads = Array.from({ length: 5 }, () => preparedQuery(dataSource, `SELECT pg_sleep(0.4)::text AS slept`, []));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(preparedQueriesWaiting(dataSource)).toBe(3);
+    await Promise.all(reads);
+    expect(preparedQueriesWaiting(dataSource)).toBe(0);
   });
 });

@@ -52,6 +52,13 @@ export async function preparedQuery<Row extends QueryResultRow>(source: DataSour
   return (await preparedPool(source instanceof DataSource ? source : source.connection).query<Row>({ name: nameOf(text), text, values })).rows;
 }
 
+/**
+ * Prepared reads waiting for one of this data source's prepared-read connections (0 before the first
+ * read): a subgraph counts them with its pool's own waiting queries when it decides the database is
+ * too busy to take a request (DB_POOL_MAX_WAITING, run-subgraph.ts).
+ */
+export const preparedQueriesWaiting = (dataSource: DataSource): number => pools.get(dataSource)?.waitingCount ?? 0;
+
 /** Closes the data source's prepared-read connections (at shutdown, beside `dataSource.destroy()`). */
 export async function closePreparedQueries(dataSource: DataSource): Promise<void> {
   const pool = pools.get(dataSource);

@@ -19,7 +19,7 @@ import { stopOnSignals } from "./shutdown";
 import { readBreakerSettings } from "./circuit-breaker";
 import { type AdmissionLimits, SUBGRAPH_ADMISSION_DEFAULTS, readAdmissionLimits } from "./overload";
 import { SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS } from "./subgraph-client";
-import { closePreparedQueries } from "./prepared-query";
+import { closePreparedQueries, preparedQueriesWaiting } from "./prepared-query";
 import { isClusterPrimary, runPrimary, workerCount, workerIndex } from "./workers";
 
 /** A subgraph (its `src/subgraph.ts`) and what only its process adds. */
@@ -89,8 +89,9 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
     // TypeORM's postgres driver keeps its pg Pool as `master`.
     const pool = () => (dataSource.driver as unknown as { master?: PoolStats }).master;
     // A full pool is a fast refusal (503, UPSTREAM_UNAVAILABLE at the gateway), not a DB_CONNECT_TIMEOUT_MS wait per request.
+    // Queries waiting for the prepared reads' connections count too: they wait on the same database.
     const maxWaiting = config.database.poolMaxWaiting;
-    const saturated = () => (pool()?.waitingCount ?? 0) >= maxWaiting;
+    const saturated = () => (pool()?.waitingCount ?? 0) + preparedQueriesWaiting(dataSource) >= maxWaiting;
     const server = await serveGraphQL({
       port: config.port,
       apollo: {
