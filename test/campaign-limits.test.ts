@@ -61,14 +61,33 @@ describe("campaign limits, replays, rights and bad input", () => {
     const partner = await registerPartner({ pointsPerUnit: 1 });
     const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 10 });
     await ok(PURCHASE, { input: { partnerId: partner.id, memberId: (await enrollMember()).id, amountMinor: 100, currency: partner.currency, reference: unique("r") } });
-    await ledger.query(`UPDATE campaigns SET points_awarded = points_awarded + 1 WHERE id = $1`, [campaign.id]);
+    await ledger.query(`UPDATE campaign_totals SET points_awarded = points_awarded + 1 WHERE campaign_id = $1`, [campaign.id]);
     try {
       const { code, output } = await ledgerTool("verify");
       expect(code).not.toBe(0);
       expect(output).toContain("campaigns whose pointsAwarded differs from their bonuses");
       expect(output).toContain(campaign.id);
     } finally {
-      await ledger.query(`UPDATE campaigns SET points_awarded = points_awarded - 1 WHERE id = $1`, [campaign.id]);
+      await ledger.query(`UPDATE campaign_totals SET points_awarded = points_awarded - 1 WHERE campaign_id = $1`, [campaign.id]);
+    }
+  });
+
+  it("ledger:verify catches a campaign that lost its totals row", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 10, budgetPoints: 40 });
+    const [row] = (await ledger.query(`DELETE FROM campaign_totals WHERE campaign_id = $1 RETURNING *`, [campaign.id])).rows;
+    try {
+      const { code, output } = await ledgerTool("verify");
+      expect(code).not.toBe(0);
+      expect(output).toContain("campaigns without their totals row");
+      expect(output).toContain(campaign.id);
+    } finally {
+      await ledger.query(`INSERT INTO campaign_totals (campaign_id, budget_points, points_awarded, members_rewarded) VALUES ($1, $2, $3, $4)`, [
+        row.campaign_id,
+        row.budget_points,
+        row.points_awarded,
+        row.members_rewarded,
+      ]);
     }
   });
 

@@ -4,7 +4,12 @@ import { withDatabase } from "../shared/src/config";
 import { createDataSource, dropDatabase, ensureDatabase } from "../shared/src/database";
 import { createLogger } from "../shared/src/logger";
 import { migrations } from "../subgraphs/ledger/src/data-source";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS, APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE } from "../subgraphs/ledger/src/sql";
+import {
+  APPLY_CAMPAIGN_BONUSES,
+  APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS,
+  APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE,
+  APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS,
+} from "../subgraphs/ledger/src/sql";
 
 /**
  * The ledger's latest migrations on a database of their own, with history written before them:
@@ -128,11 +133,44 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
   it("apply_campaign_bonuses: each migration installs its own definition, and each revert the one before it", async () => {
     const body = async () => (await all.query(`SELECT prosrc FROM pg_proc WHERE proname = 'apply_campaign_bonuses'`))[0].prosrc as string;
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES.body);
+    await undoTo("CampaignMatchesCoveredFirst1734270000000");
+    expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS.body);
     await undoTo("CampaignBonusesAtOnce1734260000000");
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS.body);
     await undoTo("EarnMonths1734250200000");
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE.body);
     await all.runMigrations();
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES.body);
+  });
+  it("moves each campaign's budget and totals to campaign_totals, and back, values and checks alike", async () => {
+    await undoTo("CampaignMatchesCoveredFirst1734270000000");
+    const window = `now() - interval '1 day', now() + interval '1 day'`;
+    const [capped] = await all.query(
+      `INSERT INTO campaigns (name, starts_at, ends_at, bonus_points, budget_points, points_awarded, members_rewarded) VALUES ('capped', ${window}, 10, 500, 120, 7) RETURNING id`,
+    );
+    const [open] = await all.query(`INSERT INTO campaigns (name, starts_at, ends_at, bonus_percent, points_awarded) VALUES ('open', ${window}, 50, 30) RETURNING id`);
+    await all.runMigrations();
+    const totals = await all.query(`SELECT campaign_id, budget_points, points_awarded, members_rewarded FROM campaign_totals WHERE campaign_id = ANY($1::uuid[]) ORDER BY points_awarded`, [[capped.id, open.id]]);
+    expect(totals).toEqual([
+      { campaign_id: open.id, budget_points: null, points_awarded: "30", members_rewarded: 0 },
+      { campaign_id: capped.id, budget_points: "500", points_awarded: "120", members_rewarded: 7 },
+    ]);
+    const campaignColumns = async () =>
+      (await all.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'campaigns' AND column_name IN ('budget_points', 'points_awarded', 'members_rewarded') ORDER BY 1`)).map(
+        (r: { column_name: string }) => r.column_name,
+      );
+    expect(await campaignColumns()).toEqual([]);
+    // The budget still holds, now on the totals row.
+    await expect(all.query(`UPDATE campaign_totals SET points_awarded = 501 WHERE campaign_id = $1`, [capped.id])).rejects.toThrow(/check constraint/);
+
+    await undoTo("CampaignMatchesCoveredFirst1734270000000");
+    expect(await campaignColumns()).toEqual(["budget_points", "members_rewarded", "points_awarded"]);
+    const back = await all.query(`SELECT id, budget_points, points_awarded, members_rewarded FROM campaigns WHERE id = ANY($1::uuid[]) ORDER BY points_awarded`, [[capped.id, open.id]]);
+    expect(back).toEqual([
+      { id: open.id, budget_points: null, points_awarded: "30", members_rewarded: 0 },
+      { id: capped.id, budget_points: "500", points_awarded: "120", members_rewarded: 7 },
+    ]);
+    await expect(all.query(`UPDATE campaigns SET points_awarded = 501 WHERE id = $1`, [capped.id])).rejects.toThrow(/check constraint/);
+    await all.runMigrations();
   });
 });

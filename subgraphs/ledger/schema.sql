@@ -96,6 +96,18 @@ CREATE TABLE campaign_partner_categories (
 );
 ALTER TABLE campaign_partner_categories ADD CONSTRAINT campaign_partner_categories_pkey PRIMARY KEY (partner_id);
 
+CREATE TABLE campaign_totals (
+  campaign_id uuid NOT NULL,
+  budget_points bigint,
+  points_awarded bigint DEFAULT 0 NOT NULL,
+  members_rewarded integer DEFAULT 0 NOT NULL
+);
+ALTER TABLE campaign_totals ADD CONSTRAINT campaign_totals_budget_points_check CHECK (budget_points > 0);
+ALTER TABLE campaign_totals ADD CONSTRAINT campaign_totals_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES campaigns(id);
+ALTER TABLE campaign_totals ADD CONSTRAINT campaign_totals_check CHECK (points_awarded >= 0 AND (budget_points IS NULL OR points_awarded <= budget_points));
+ALTER TABLE campaign_totals ADD CONSTRAINT campaign_totals_members_rewarded_check CHECK (members_rewarded >= 0);
+ALTER TABLE campaign_totals ADD CONSTRAINT campaign_totals_pkey PRIMARY KEY (campaign_id);
+
 CREATE TABLE campaigns (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
   name text NOT NULL,
@@ -112,22 +124,16 @@ CREATE TABLE campaigns (
   bonus_percent integer,
   bonus_points integer,
   max_bonus_per_member bigint,
-  budget_points bigint,
-  points_awarded bigint DEFAULT 0 NOT NULL,
-  members_rewarded integer DEFAULT 0 NOT NULL,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
   ended_at timestamp with time zone
 );
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_after_within_days_check CHECK (after_within_days > 0);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_bonus_percent_check CHECK (bonus_percent > 0);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_bonus_points_check CHECK (bonus_points > 0);
-ALTER TABLE campaigns ADD CONSTRAINT campaigns_budget_points_check CHECK (budget_points > 0);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_check CHECK (starts_at < ends_at);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_check1 CHECK ((bonus_percent IS NULL) <> (bonus_points IS NULL));
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_check2 CHECK ((after_partner_id IS NULL) = (after_within_days IS NULL));
-ALTER TABLE campaigns ADD CONSTRAINT campaigns_check3 CHECK (points_awarded >= 0 AND (budget_points IS NULL OR points_awarded <= budget_points));
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_max_bonus_per_member_check CHECK (max_bonus_per_member > 0);
-ALTER TABLE campaigns ADD CONSTRAINT campaigns_members_rewarded_check CHECK (members_rewarded >= 0);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_min_amount_minor_check CHECK (min_amount_minor >= 0);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_minimum_tier_check CHECK (minimum_tier = ANY (ARRAY['BASE'::text, 'SILVER'::text, 'GOLD'::text, 'PLATINUM'::text]));
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_pkey PRIMARY KEY (id);
@@ -479,8 +485,9 @@ BEGIN
           ELSE false END
     LEFT JOIN campaign_member_points cm ON cm.campaign_id = c.id AND cm.member_id = m.member_id
   ), locked AS (
-    SELECT c.id, c.budget_points - c.points_awarded AS budget_left FROM campaigns c
-    WHERE c.id IN (SELECT x.campaign_id FROM matched x) ORDER BY c.starts_at, c.created_at, c.id FOR UPDATE
+    SELECT t.campaign_id AS id, t.budget_points - t.points_awarded AS budget_left
+    FROM campaign_totals t JOIN campaigns c ON c.id = t.campaign_id
+    WHERE t.campaign_id IN (SELECT x.campaign_id FROM matched x) ORDER BY c.starts_at, c.created_at, c.id FOR UPDATE OF t
   ), with_account AS (
     SELECT x.*, a.id AS account, a.balance, a.debt, sum(x.cut_bonus) OVER (PARTITION BY x.tx) AS cut_bonuses_of_purchase
     FROM matched x JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = x.member_id
@@ -529,9 +536,9 @@ BEGIN
     SELECT p.campaign_id, p.member_id, p.award FROM posted p ORDER BY 1, 2
     ON CONFLICT (campaign_id, member_id) DO UPDATE SET points = cm.points + EXCLUDED.points
   )
-  UPDATE campaigns c SET points_awarded = c.points_awarded + s.points, members_rewarded = c.members_rewarded + s.new_members
+  UPDATE campaign_totals t SET points_awarded = t.points_awarded + s.points, members_rewarded = t.members_rewarded + s.new_members
   FROM (SELECT p.campaign_id, sum(p.award) AS points, count(*) FILTER (WHERE p.member_points_before IS NULL) AS new_members FROM posted p GROUP BY 1) s
-  WHERE c.id = s.campaign_id;
+  WHERE t.campaign_id = s.campaign_id;
 
   FOR r IN
     WITH made AS (

@@ -48,7 +48,7 @@ export async function reverseBonusesOf(
     });
     await manager.query(`UPDATE campaign_bonuses SET reversed_points = reversed_points + $2 WHERE transaction_id = $1`, [bonus.transaction_id, points]);
     if (bonus.campaign_id) {
-      await manager.query(`UPDATE campaigns SET points_awarded = points_awarded - $2 WHERE id = $1`, [bonus.campaign_id, points]);
+      await manager.query(`UPDATE campaign_totals SET points_awarded = points_awarded - $2 WHERE campaign_id = $1`, [bonus.campaign_id, points]);
       await manager.query(`UPDATE campaign_member_points SET points = points - $3 WHERE campaign_id = $1 AND member_id = $2`, [bonus.campaign_id, refund.memberId, points]);
     }
     const taken = await takeOldest(manager, refund.memberId, points, refund.now, { firstLotId: bonus.lot_id });

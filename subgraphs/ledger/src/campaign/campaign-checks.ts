@@ -4,16 +4,21 @@
  */
 export const CAMPAIGN_CHECKS: { name: string; sql: string }[] = [
   {
+    name: "campaigns without their totals row (every read of a campaign needs it)",
+    sql: `SELECT c.id, 'none' AS got, 'a campaign_totals row' AS expected
+          FROM campaigns c WHERE NOT EXISTS (SELECT FROM campaign_totals t WHERE t.campaign_id = c.id)`,
+  },
+  {
     name: "campaigns whose pointsAwarded differs from their bonuses less what refunds took back",
-    sql: `SELECT c.id, c.points_awarded AS got, coalesce(sum(b.points - b.reversed_points), 0) AS expected
-          FROM campaigns c LEFT JOIN campaign_bonuses b ON b.campaign_id = c.id
-          GROUP BY c.id HAVING c.points_awarded <> coalesce(sum(b.points - b.reversed_points), 0)`,
+    sql: `SELECT t.campaign_id AS id, t.points_awarded AS got, coalesce(sum(b.points - b.reversed_points), 0) AS expected
+          FROM campaign_totals t LEFT JOIN campaign_bonuses b ON b.campaign_id = t.campaign_id
+          GROUP BY t.campaign_id HAVING t.points_awarded <> coalesce(sum(b.points - b.reversed_points), 0)`,
   },
   {
     name: "campaigns whose membersRewarded differs from the members they rewarded",
-    sql: `SELECT c.id, c.members_rewarded AS got, count(cm.member_id) AS expected
-          FROM campaigns c LEFT JOIN campaign_member_points cm ON cm.campaign_id = c.id
-          GROUP BY c.id HAVING c.members_rewarded <> count(cm.member_id)`,
+    sql: `SELECT t.campaign_id AS id, t.members_rewarded AS got, count(cm.member_id) AS expected
+          FROM campaign_totals t LEFT JOIN campaign_member_points cm ON cm.campaign_id = t.campaign_id
+          GROUP BY t.campaign_id HAVING t.members_rewarded <> count(cm.member_id)`,
   },
   {
     name: "members' campaign totals (per-member caps) that differ from their bonuses",

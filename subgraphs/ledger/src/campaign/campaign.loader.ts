@@ -7,7 +7,7 @@ import { roundLine } from "../rules/clearing";
 import { findEntries } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import type { Campaign } from "./campaign.type";
-import { type CampaignRow, toCampaign } from "./campaign.row";
+import { CAMPAIGN_COLUMNS, type CampaignRow, toCampaign } from "./campaign.row";
 
 /** The BONUS entries that came with each EARN entry (the same member's), in the order they were posted. */
 export function createBonusesLoader(manager: EntityManager) {
@@ -33,9 +33,9 @@ export function createBonusesLoader(manager: EntityManager) {
 export function createEntryCampaignLoader(manager: EntityManager, clock: Clock) {
   return new DataLoader<string, Campaign | null>(async (entryIds) => {
     const rows: (CampaignRow & { entry_id: string })[] = await manager.query(
-      `SELECT p.id AS entry_id, c.* FROM postings p
+      `SELECT p.id AS entry_id, ${CAMPAIGN_COLUMNS} FROM postings p
        JOIN campaign_bonuses b ON b.transaction_id = p.transaction_id
-       JOIN campaigns c ON c.id = b.campaign_id
+       JOIN campaigns c ON c.id = b.campaign_id JOIN campaign_totals t ON t.campaign_id = c.id
        WHERE p.id = ANY($1::uuid[])`,
       [[...entryIds]],
     );

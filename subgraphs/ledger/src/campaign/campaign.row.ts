@@ -3,7 +3,14 @@ import { partnerStub } from "../partner/partner.type";
 import { campaignStatus } from "../rules";
 import { Campaign, type CampaignStatus } from "./campaign.type";
 
-/** A `campaigns` row as the driver returns it (bigints as strings). */
+/**
+ * Every read of campaigns selects CAMPAIGN_COLUMNS from CAMPAIGNS_WITH_TOTALS: a `campaigns` row (`c`)
+ * with its budget and totals, kept in `campaign_totals` (`t`, CampaignTotals1734290000000).
+ */
+export const CAMPAIGNS_WITH_TOTALS = `campaigns c JOIN campaign_totals t ON t.campaign_id = c.id`;
+export const CAMPAIGN_COLUMNS = `c.*, t.budget_points, t.points_awarded, t.members_rewarded`;
+
+/** A campaign row with its totals (CAMPAIGN_COLUMNS) as the driver returns it (bigints as strings). */
 export interface CampaignRow {
   id: string;
   name: string;

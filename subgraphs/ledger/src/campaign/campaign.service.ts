@@ -19,14 +19,15 @@ import {
   withinAfterWindowSql,
 } from "../rules";
 import type { Campaign } from "./campaign.type";
-import { type CampaignRow, toCampaign } from "./campaign.row";
+import { CAMPAIGNS_WITH_TOTALS, CAMPAIGN_COLUMNS, type CampaignRow, toCampaign } from "./campaign.row";
 import type { CreateCampaignInput } from "./create-campaign.input";
 import { firstPurchaseAtPartnerSql } from "../sql/campaign-bonuses";
 import { rememberPartnerCategories } from "./partner-categories";
 
 const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
-const ACTIVE_SQL = (c: string, now: string) =>
-  `${c}.ended_at IS NULL AND ${c}.starts_at <= ${now} AND ${now} < ${c}.ends_at AND (${c}.budget_points IS NULL OR ${c}.points_awarded < ${c}.budget_points)`;
+/** Active at `now` (over CAMPAIGNS_WITH_TOTALS: the campaign `c`, its totals `t`); rules/campaigns.ts campaignStatus says the same in TypeScript. */
+const ACTIVE_SQL = (now: string) =>
+  `c.ended_at IS NULL AND c.starts_at <= ${now} AND ${now} < c.ends_at AND (t.budget_points IS NULL OR t.points_awarded < t.budget_points)`;
 
 export class CampaignService {
   constructor(
@@ -77,10 +78,16 @@ export class CampaignService {
       ...partnerIds.map((id) => ({ id, field: "partnerIds" })),
       ...(afterPartner ? [{ id: afterPartner, field: "afterPurchaseAtPartnerId" }] : []),
     ]);
+    // The campaign and its totals row, in one statement.
     const [row]: CampaignRow[] = await this.dataSource.query(
-      `INSERT INTO campaigns (name, funded_by_partner_id, partner_ids, categories, starts_at, ends_at, min_amount_minor, minimum_tier,
-                              first_purchase_at_partner, after_partner_id, after_within_days, bonus_percent, bonus_points, max_bonus_per_member, budget_points)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
+      `WITH c AS (
+         INSERT INTO campaigns (name, funded_by_partner_id, partner_ids, categories, starts_at, ends_at, min_amount_minor, minimum_tier,
+                                first_purchase_at_partner, after_partner_id, after_within_days, bonus_percent, bonus_points, max_bonus_per_member)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *
+       ), t AS (
+         INSERT INTO campaign_totals (campaign_id, budget_points) SELECT c.id, $15 FROM c RETURNING *
+       )
+       SELECT ${CAMPAIGN_COLUMNS} FROM c JOIN t ON t.campaign_id = c.id`,
       [name, funder, partnerIds, categories, startsAt, endsAt, minAmountMinor, input.minimumTier ?? null, input.firstPurchaseAtPartner ?? false,
         afterPartner, afterDays, bonusPercent, bonusPoints, maxBonusPerMember, budgetPoints],
     );
@@ -97,8 +104,9 @@ export class CampaignService {
     if (!found || (!isAdmin(identity) && (identity.kind !== "partner" || found.funded_by_partner_id !== identity.partnerId))) {
       throw notFound(`No campaign with id ${campaignId}`);
     }
-    const [[row]]: [CampaignRow[]] = await this.dataSource.query(
-      `UPDATE campaigns SET ended_at = coalesce(ended_at, $2) WHERE id = $1 RETURNING *`,
+    const [row]: CampaignRow[] = await this.dataSource.query(
+      `WITH c AS (UPDATE campaigns SET ended_at = coalesce(ended_at, $2) WHERE id = $1 RETURNING *)
+       SELECT ${CAMPAIGN_COLUMNS} FROM c JOIN campaign_totals t ON t.campaign_id = c.id`,
       [campaignId, now],
     );
     return toCampaign(row, now);
@@ -111,7 +119,7 @@ export class CampaignService {
     else requireAdmin(identity);
     const now = this.clock.now();
     const rows: CampaignRow[] = await this.dataSource.query(
-      `SELECT * FROM campaigns c WHERE ($1::uuid IS NULL OR c.funded_by_partner_id = $1) AND (NOT $2 OR (${ACTIVE_SQL("c", "$3")}))
+      `SELECT ${CAMPAIGN_COLUMNS} FROM ${CAMPAIGNS_WITH_TOTALS} WHERE ($1::uuid IS NULL OR c.funded_by_partner_id = $1) AND (NOT $2 OR (${ACTIVE_SQL("$3")}))
        ORDER BY c.created_at DESC, c.id LIMIT 200`,
       [funder, activeOnly, now],
     );
@@ -126,8 +134,8 @@ export class CampaignService {
   async offers(memberId: string, tier: TierLevel): Promise<Campaign[]> {
     const now = this.clock.now();
     const rows: CampaignRow[] = await this.dataSource.query(
-      `SELECT c.* FROM campaigns c
-       WHERE ${ACTIVE_SQL("c", "$2")}
+      `SELECT ${CAMPAIGN_COLUMNS} FROM ${CAMPAIGNS_WITH_TOTALS}
+       WHERE ${ACTIVE_SQL("$2")}
          AND (c.max_bonus_per_member IS NULL OR c.max_bonus_per_member >
               coalesce((SELECT cm.points FROM campaign_member_points cm WHERE cm.campaign_id = c.id AND cm.member_id = $1), 0))
          AND (c.minimum_tier IS NULL OR array_position($3::text[], c.minimum_tier) <= $4)

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS, APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS, installFunction } from "../sql";
 
 /**
  * Finding a purchase's campaigns checks the conditions that read other tables (a welcome bonus's first
@@ -13,7 +13,7 @@ export class CampaignMatchesCoveredFirst1734270000000 implements MigrationInterf
   name = "CampaignMatchesCoveredFirst1734270000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS); // CampaignTotals1734290000000 replaces it
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

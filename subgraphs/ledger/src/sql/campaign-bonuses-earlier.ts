@@ -1,5 +1,15 @@
 import { CAMPAIGN_ORDER_SQL, awardForSql, campaignBonusSql } from "../rules";
-import { APPLY_CAMPAIGN_BONUSES_SIGNATURE, CAMPAIGN_CONDITIONS, FUNDER_COLUMNS, MADE, REFERRAL_BONUSES, applyCampaignBonuses } from "./campaign-bonuses";
+import {
+  APPLY_CAMPAIGN_BONUSES_SIGNATURE,
+  AWARDS_BY_CAMPAIGN,
+  CAMPAIGN_CONDITIONS,
+  CAMPAIGN_MATCHES,
+  type CampaignTotalsSql,
+  FUNDER_COLUMNS,
+  MADE,
+  REFERRAL_BONUSES,
+  applyCampaignBonuses,
+} from "./campaign-bonuses";
 import type { FunctionDefinition } from "./record-purchases";
 
 /**
@@ -19,8 +29,23 @@ export const CAMPAIGN_MATCHES_AS_ANDS = `${CAMPAIGN_CONDITIONS.open}
       AND ${CAMPAIGN_CONDITIONS.crossBrand}
       AND ${CAMPAIGN_CONDITIONS.tier}`;
 
+/**
+ * The budgets and totals on the `campaigns` rows themselves, as Campaigns1734100000000 made them and
+ * the awards statement used them until CampaignTotals1734290000000 moved them to `campaign_totals`.
+ */
+export const CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS: CampaignTotalsSql = {
+  locked: `SELECT c.id, c.budget_points - c.points_awarded AS budget_left FROM campaigns c
+    WHERE c.id IN (SELECT x.campaign_id FROM matched x) ORDER BY ${CAMPAIGN_ORDER_SQL("c")} FOR UPDATE`,
+  added: `UPDATE campaigns c SET points_awarded = c.points_awarded + s.points, members_rewarded = c.members_rewarded + s.new_members
+  FROM (${AWARDS_BY_CAMPAIGN}) s
+  WHERE c.id = s.campaign_id;`,
+};
+
 /** As CampaignBonusesAtOnce1734260000000 installed it: every award in one statement, matched with plain ANDs. */
-export const APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES_AS_ANDS);
+export const APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES_AS_ANDS, CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS);
+
+/** As CampaignMatchesCoveredFirst1734270000000 installed it: matched as now, the totals on the campaigns rows (CampaignTotals1734290000000 replaced it). */
+export const APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS);
 
 /**
  * `apply_campaign_bonuses` as Campaigns1734100000000 installed it: one loop turn, and one `post_bonus`
