@@ -57,6 +57,23 @@ describe("campaign limits, replays, rights and bad input", () => {
     expect(await campaignById(campaign.id, partner.id)).toMatchObject({ pointsAwarded: 5 });
   });
 
+  it("awarding bonuses adds to the campaign's totals row and leaves its campaigns row as it was (every purchase reads that row)", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 15, budgetPoints: 100 });
+    // xmin: the transaction that wrote the row's current version; any update of the row changes it.
+    const version = async (table: string, column: string) => (await ledger.query(`SELECT xmin::text AS v FROM ${table} WHERE ${column} = $1`, [campaign.id])).rows[0].v;
+    const [campaignRow, totalsRow] = [await version("campaigns", "id"), await version("campaign_totals", "campaign_id")];
+    const members = await Promise.all([enrollMember(), enrollMember()]);
+    for (const m of members) {
+      const { recordPurchase } = await ok(PURCHASE, { input: { partnerId: partner.id, memberId: m.id, amountMinor: 200, currency: partner.currency, reference: unique("r") } });
+      expect(recordPurchase.bonuses.map((b: any) => b.points)).toEqual([15]);
+    }
+    expect(await version("campaigns", "id")).toBe(campaignRow);
+    expect(await version("campaign_totals", "campaign_id")).not.toBe(totalsRow);
+    // 15 + 15 of a budget of 100.
+    expect(await campaignById(campaign.id, partner.id)).toMatchObject({ pointsAwarded: 30, membersRewarded: 2, budgetRemaining: 70, status: "ACTIVE" });
+  });
+
   it("ledger:verify catches a campaign total that no longer matches its bonuses", async () => {
     const partner = await registerPartner({ pointsPerUnit: 1 });
     const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 10 });
