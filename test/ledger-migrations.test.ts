@@ -6,6 +6,7 @@ import { createLogger } from "../shared/src/logger";
 import { migrations } from "../subgraphs/ledger/src/data-source";
 import {
   APPLY_CAMPAIGN_BONUSES,
+  APPLY_CAMPAIGN_BONUSES_ANY_SCAN,
   APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS,
   APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE,
   APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS,
@@ -132,7 +133,12 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
 
   it("apply_campaign_bonuses: each migration installs its own definition, and each revert the one before it", async () => {
     const body = async () => (await all.query(`SELECT prosrc FROM pg_proc WHERE proname = 'apply_campaign_bonuses'`))[0].prosrc as string;
+    const settings = async () => (await all.query(`SELECT proconfig FROM pg_proc WHERE proname = 'apply_campaign_bonuses'`))[0].proconfig as string[] | null;
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES.body);
+    expect(await settings()).toEqual(["enable_seqscan=off"]);
+    await undoTo("CampaignTotals1734290000000");
+    expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_ANY_SCAN.body);
+    expect(await settings()).toBeNull();
     await undoTo("CampaignMatchesCoveredFirst1734270000000");
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS.body);
     await undoTo("CampaignBonusesAtOnce1734260000000");
@@ -141,6 +147,7 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE.body);
     await all.runMigrations();
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES.body);
+    expect(await settings()).toEqual(["enable_seqscan=off"]);
   });
   it("moves each campaign's budget and totals to campaign_totals, and back, values and checks alike", async () => {
     await undoTo("CampaignMatchesCoveredFirst1734270000000");

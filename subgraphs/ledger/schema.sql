@@ -444,6 +444,7 @@ ALTER TABLE transfer_days ADD CONSTRAINT transfer_days_pkey PRIMARY KEY (member_
 CREATE OR REPLACE FUNCTION public.apply_campaign_bonuses(p_keys text[], p_expires_at timestamp with time zone[], p_tier_from timestamp with time zone[], p_tier_thresholds bigint[], p_now timestamp with time zone, p_points_cap bigint)
  RETURNS void
  LANGUAGE plpgsql
+ SET enable_seqscan TO 'off'
 AS $function$
 DECLARE
   r record;

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_ANY_SCAN, APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS, installFunction } from "../sql";
 
 /**
  * A campaign's budget and running totals move from its `campaigns` row to a row of their own in
@@ -30,7 +30,7 @@ export class CampaignTotals1734290000000 implements MigrationInterface {
       SELECT id, budget_points, points_awarded, members_rewarded FROM campaigns`);
     // Dropping the columns drops the checks that name them.
     await queryRunner.query(`ALTER TABLE campaigns DROP COLUMN budget_points, DROP COLUMN points_awarded, DROP COLUMN members_rewarded`);
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_ANY_SCAN); // CampaignBonusesPlannedByKey1734300000000 replaces it
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -4,6 +4,7 @@ import {
   AWARDS_BY_CAMPAIGN,
   CAMPAIGN_CONDITIONS,
   CAMPAIGN_MATCHES,
+  CAMPAIGN_TOTALS,
   type CampaignTotalsSql,
   FUNDER_COLUMNS,
   MADE,
@@ -43,6 +44,12 @@ export const CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS: CampaignTotalsSql = {
 
 /** As CampaignBonusesAtOnce1734260000000 installed it: every award in one statement, matched with plain ANDs. */
 export const APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES_AS_ANDS, CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS);
+
+/**
+ * As CampaignTotals1734290000000 installed it: the current statement, planned as the statistics say
+ * (CampaignBonusesPlannedByKey1734300000000 added PLANNED_BY_KEY).
+ */
+export const APPLY_CAMPAIGN_BONUSES_ANY_SCAN: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS);
 
 /** As CampaignMatchesCoveredFirst1734270000000 installed it: matched as now, the totals on the campaigns rows (CampaignTotals1734290000000 replaced it). */
 export const APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS);

@@ -8,6 +8,11 @@ export interface FunctionDefinition {
   returns: string;
   language: string;
   body: string;
+  /**
+   * Settings the function runs with (CREATE FUNCTION … SET), as Postgres lists them (pg_proc.proconfig):
+   * e.g. "enable_seqscan=off". None when absent.
+   */
+  settings?: readonly string[];
 }
 
 /**
@@ -175,7 +180,9 @@ function replaceOnce(text: string, from: string, to: string): string {
 }
 
 export const createFunctionSql = (f: FunctionDefinition) =>
-  `CREATE FUNCTION ${f.name}(${f.arguments}) RETURNS ${f.returns} LANGUAGE ${f.language} AS $function$${f.body}$function$`;
+  `CREATE FUNCTION ${f.name}(${f.arguments}) RETURNS ${f.returns} LANGUAGE ${f.language}` +
+  (f.settings ?? []).map((setting) => ` SET ${setting.slice(0, setting.indexOf("="))} = '${setting.slice(setting.indexOf("=") + 1)}'`).join("") +
+  ` AS $function$${f.body}$function$`;
 
 const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ ...f, body: replaceOnce(f.body, part, "") });
 
