@@ -179,10 +179,14 @@ function replaceOnce(text: string, from: string, to: string): string {
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
 
+/** "enable_seqscan=off" as a CREATE FUNCTION clause: ` SET enable_seqscan = 'off'`. */
+const setClause = (setting: string) => {
+  const at = setting.indexOf("=");
+  return ` SET ${setting.slice(0, at)} = '${setting.slice(at + 1)}'`;
+};
+
 export const createFunctionSql = (f: FunctionDefinition) =>
-  `CREATE FUNCTION ${f.name}(${f.arguments}) RETURNS ${f.returns} LANGUAGE ${f.language}` +
-  (f.settings ?? []).map((setting) => ` SET ${setting.slice(0, setting.indexOf("="))} = '${setting.slice(setting.indexOf("=") + 1)}'`).join("") +
-  ` AS $function$${f.body}$function$`;
+  `CREATE FUNCTION ${f.name}(${f.arguments}) RETURNS ${f.returns} LANGUAGE ${f.language}${(f.settings ?? []).map(setClause).join("")} AS $function$${f.body}$function$`;
 
 const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ ...f, body: replaceOnce(f.body, part, "") });
 
