@@ -22,11 +22,13 @@ beforeAll(async () => {
 afterAll(() => dataSource.destroy());
 afterEach(() => expectLedgerConsistent());
 
-/** The ledger's database, with each call's group size noted. */
+/** The ledger's database, with each call's group size noted (and any transaction opened around calls). */
 function countingWriter() {
   const groups: number[] = [];
+  let transactions = 0;
   const manager = new Proxy(dataSource.manager, {
     get(target, property) {
+      if (property === "transaction") transactions++;
       if (property !== "query") return Reflect.get(target, property);
       return (sql: string, parameters: unknown[][]) => {
         groups.push(parameters[0].length);
@@ -34,7 +36,7 @@ function countingWriter() {
       };
     },
   }) as EntityManager;
-  return { writer: new PurchaseWriter(manager, 2, 64), groups };
+  return { writer: new PurchaseWriter(manager, 2, 64), groups, transactions: () => transactions };
 }
 
 function purchase(memberId: string, overrides: Partial<PurchaseToWrite> = {}): PurchaseToWrite {
@@ -113,5 +115,37 @@ describe("purchase writer (group commit)", () => {
     expect(Math.max(...groups)).toBeGreaterThan(1);
     expect(groups.filter((size) => size === 1).length).toBeGreaterThanOrEqual(3);
     for (const p of good) expect(await balanceOf(p.memberId)).toBe(100);
+  });
+
+  it("writes the audit lines of the purchases it records in the same call: none for a replay, none without the purchase", async () => {
+    const { writer, groups, transactions } = countingWriter();
+    const requestId = randomUUID();
+    const audited = (overrides: { action?: string } = {}) => {
+      const memberId = randomUUID();
+      return purchase(memberId, { audit: { actor: `partner:${partnerId}`, action: "RECORD_PURCHASE", memberId, partnerId, requestId, ...overrides } });
+    };
+    const first = audited();
+    const firstOutcome = await writer.write(first);
+    const next = audited();
+    const [replay, second, plain] = await Promise.all([writer.write({ ...first }), writer.write(next), writer.write(purchase(randomUUID()))]);
+    // An audit line the database refuses (an empty action breaks its check): the purchase is not written either.
+    const refused = audited({ action: "" });
+    const [failed] = await Promise.allSettled([writer.write(refused)]);
+
+    expect([firstOutcome.outcome, replay.outcome, second.outcome, plain.outcome]).toEqual(["CREATED", "REPLAYED", "CREATED", "CREATED"]);
+    expect(failed).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/audit_events_action_check/) } });
+    const lines: { member_id: string; target_id: string; action: string; actor: string; outcome: string }[] = await dataSource.query(
+      `SELECT member_id, target_id, action, actor, outcome FROM audit_events WHERE request_id = $1 ORDER BY occurred_at`,
+      [requestId],
+    );
+    expect(lines).toEqual([
+      { member_id: first.memberId, target_id: entryOf(firstOutcome)!.id, action: "RECORD_PURCHASE", actor: `partner:${partnerId}`, outcome: "SUCCEEDED" },
+      { member_id: next.memberId, target_id: entryOf(second)!.id, action: "RECORD_PURCHASE", actor: `partner:${partnerId}`, outcome: "SUCCEEDED" },
+    ]);
+    const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM transactions WHERE idempotency_key = $1`, [refused.idempotencyKey]);
+    expect(count).toBe(0);
+    // Each group was one statement: no transaction opened around it (BEGIN, the call, the lines, COMMIT).
+    expect(transactions()).toBe(0);
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(5);
   });
 });

@@ -4,9 +4,10 @@ import type { Identity } from "../auth/proof";
 /**
  * The audit trail: one line per write made by an admin or a partner app (and per admin read of a
  * member's profile, data export and erasure), in the `audit_events` table of the service that made
- * the change. `recordAudit` is the ONE way a line is written, and it takes the EntityManager of the
- * transaction that makes the change: the line commits with the change or not at all, so a write that
- * failed leaves no line saying it happened, and one that succeeded always has its line.
+ * the change. `insertAuditLinesSql` is the ONE statement that writes lines; `recordAudit` runs it with
+ * the EntityManager of the transaction that makes the change (or a writer runs it inside the change's
+ * own statement): the line commits with the change or not at all, so a write that failed leaves no
+ * line saying it happened, and one that succeeded always has its line.
  */
 
 /** What happened, as a verb on a thing (e.g. `ADJUST_POINTS`, `CREATE_REWARD`, `READ_MEMBER_PROFILE`). */
@@ -58,13 +59,24 @@ export async function recordAudit(manager: EntityManager, line: AuditLine): Prom
   await recordAudits(manager, [line]);
 }
 
+/**
+ * The statement that writes audit lines, from `lines`: a FROM item named `l` with the columns actor,
+ * action, member_id, partner_id, target_id, request_id and error_code, a row per line. recordAudits
+ * fills it from arrays; a writer whose change is one statement may fill it from that statement's own
+ * rows (the ledger's purchases), so the change and its lines still commit together, in one round trip.
+ */
+export const insertAuditLinesSql = (lines: string) =>
+  `INSERT INTO audit_events (actor, action, member_id, partner_id, target_id, request_id, outcome, error_code)
+     SELECT l.actor, l.action, l.member_id, l.partner_id, l.target_id, l.request_id, CASE WHEN l.error_code IS NULL THEN 'SUCCEEDED' ELSE 'FAILED' END, l.error_code
+     FROM ${lines}`;
+
 /** Writes several lines in one statement (a group of purchases written together), inside the caller's transaction. */
 export async function recordAudits(manager: EntityManager, lines: readonly AuditLine[]): Promise<void> {
   if (!lines.length) return;
   await manager.query(
-    `INSERT INTO audit_events (actor, action, member_id, partner_id, target_id, request_id, outcome, error_code)
-     SELECT actor, action, member_id, partner_id, target_id, request_id, CASE WHEN error_code IS NULL THEN 'SUCCEEDED' ELSE 'FAILED' END, error_code
-     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[]) AS l(actor, action, member_id, partner_id, target_id, request_id, error_code)`,
+    insertAuditLinesSql(
+      `unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[]) AS l(actor, action, member_id, partner_id, target_id, request_id, error_code)`,
+    ),
     [
       lines.map((l) => l.actor),
       lines.map((l) => l.action),
