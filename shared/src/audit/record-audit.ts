@@ -70,7 +70,7 @@ export const insertAuditLinesSql = (lines: string) =>
      SELECT l.actor, l.action, l.member_id, l.partner_id, l.target_id, l.request_id, CASE WHEN l.error_code IS NULL THEN 'SUCCEEDED' ELSE 'FAILED' END, l.error_code
      FROM ${lines}`;
 
-/** Writes several lines in one statement (a group of purchases written together), inside the caller's transaction. */
+/** Writes several lines in one statement (e.g. a read of several members' profiles), inside the caller's transaction. */
 export async function recordAudits(manager: EntityManager, lines: readonly AuditLine[]): Promise<void> {
   if (!lines.length) return;
   await manager.query(
