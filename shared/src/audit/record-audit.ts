@@ -70,23 +70,30 @@ export const insertAuditLinesSql = (lines: string) =>
      SELECT l.actor, l.action, l.member_id, l.partner_id, l.target_id, l.request_id, CASE WHEN l.error_code IS NULL THEN 'SUCCEEDED' ELSE 'FAILED' END, l.error_code
      FROM ${lines}`;
 
+/** An audit line's columns as query parameters: the array auditLineArrays makes for each, and its type. */
+const LINE_PARAMETERS: readonly [column: string, type: string, value: (line: AuditLine) => string | null | undefined][] = [
+  ["actor", "text", (l) => l.actor],
+  ["action", "text", (l) => l.action],
+  ["member_id", "uuid", (l) => l.memberId],
+  ["partner_id", "uuid", (l) => l.partnerId],
+  ["target_id", "text", (l) => l.targetId],
+  ["request_id", "text", (l) => l.requestId],
+  ["error_code", "text", (l) => l.errorCode],
+];
+
+/** Lines as query parameters, an array per column; a null line is a row of nulls (its position kept for `slot`). */
+export const auditLineArrays = (lines: readonly (AuditLine | null)[]): (string | null)[][] =>
+  LINE_PARAMETERS.map(([, , value]) => lines.map((line) => (line ? (value(line) ?? null) : null)));
+
+/** The arrays of auditLineArrays, passed from parameter $`first` on, as the FROM item `alias`: a row per line, `slot` its position from 1. */
+export const auditLinesFromParametersSql = (first: number, alias: string) =>
+  `unnest(${LINE_PARAMETERS.map(([, type], i) => `$${first + i}::${type}[]`).join(", ")})
+     WITH ORDINALITY AS ${alias}(${LINE_PARAMETERS.map(([column]) => column).join(", ")}, slot)`;
+
 /** Writes several lines in one statement (e.g. a read of several members' profiles), inside the caller's transaction. */
 export async function recordAudits(manager: EntityManager, lines: readonly AuditLine[]): Promise<void> {
   if (!lines.length) return;
-  await manager.query(
-    insertAuditLinesSql(
-      `unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[]) AS l(actor, action, member_id, partner_id, target_id, request_id, error_code)`,
-    ),
-    [
-      lines.map((l) => l.actor),
-      lines.map((l) => l.action),
-      lines.map((l) => l.memberId ?? null),
-      lines.map((l) => l.partnerId ?? null),
-      lines.map((l) => l.targetId ?? null),
-      lines.map((l) => l.requestId ?? null),
-      lines.map((l) => l.errorCode ?? null),
-    ],
-  );
+  await manager.query(insertAuditLinesSql(auditLinesFromParametersSql(1, "l")), auditLineArrays(lines));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { type AuditLine, insertAuditLinesSql } from "../../../../shared/src/audit/record-audit";
+import { type AuditLine, auditLineArrays, auditLinesFromParametersSql, insertAuditLinesSql } from "../../../../shared/src/audit/record-audit";
 import { intFromEnv } from "../../../../shared/src/config";
 import { type EntryRow, toLedgerEntry } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
@@ -52,8 +52,7 @@ const RECORD_PURCHASES_CALL = `SELECT * FROM record_purchases($1::text[], $2::te
 const RECORD_PURCHASES_WITH_AUDIT = `WITH written AS (${RECORD_PURCHASES_CALL}
   ), audited AS (
     ${insertAuditLinesSql(`(SELECT a.actor, a.action, a.member_id, a.partner_id, w.id::text AS target_id, a.request_id, a.error_code
-       FROM unnest($18::text[], $19::text[], $20::uuid[], $21::uuid[], $22::text[], $23::text[])
-         WITH ORDINALITY AS a(actor, action, member_id, partner_id, request_id, error_code, slot)
+       FROM ${auditLinesFromParametersSql(18, "a")}
        JOIN written w ON w.slot = a.slot AND w.outcome = 'CREATED'
        WHERE a.actor IS NOT NULL) l`)}
   )
@@ -68,16 +67,7 @@ const RECORD_PURCHASES_WITH_AUDIT = `WITH written AS (${RECORD_PURCHASES_CALL}
 export async function writePurchases(manager: EntityManager, purchases: PurchaseToWrite[]): Promise<(PurchaseOutcome | undefined)[]> {
   const now = new Date(Math.max(...purchases.map((p) => p.receivedAt.getTime())));
   const audits = purchases.map((p) => p.audit ?? null);
-  const auditArrays = audits.some(Boolean)
-    ? [
-        audits.map((a) => a?.actor ?? null),
-        audits.map((a) => a?.action ?? null),
-        audits.map((a) => a?.memberId ?? null),
-        audits.map((a) => a?.partnerId ?? null),
-        audits.map((a) => a?.requestId ?? null),
-        audits.map((a) => a?.errorCode ?? null),
-      ]
-    : [];
+  const auditArrays = audits.some(Boolean) ? auditLineArrays(audits) : [];
   const rows: (Partial<EntryRow> & { slot: number; outcome: string; over_limit: CappedFigure | null })[] = await manager.query(
     auditArrays.length ? RECORD_PURCHASES_WITH_AUDIT : RECORD_PURCHASES_CALL,
     [
