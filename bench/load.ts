@@ -51,6 +51,45 @@ export async function sampleLoad(options: LoadOptions): Promise<LoadSample> {
   return sample;
 }
 
+/**
+ * A warm-up: the load for `durationSeconds`, once, what it measured dropped. Unlike a measurement it is
+ * not taken again when no request finished: a slow gateway's warm-ups at concurrency 256 took up to
+ * 7 s (1 + 2 + 4) in quick runs, and warmed nothing more.
+ */
+export async function warmUp(options: LoadOptions): Promise<void> {
+  await sampleOnce(options);
+}
+
+/**
+ * Waits until the gateway at `url` has worked off what a window left it. autocannon ends a window
+ * without waiting for the requests still in flight (up to one per connection), and the gateway goes on
+ * with them: the next window, another gateway's, was measured on a machine still busy with this one's
+ * (Hive at concurrency 256 answers in up to 5 s). One more request of the same load is sent; sharing
+ * the gateway with that backlog, it is answered once the backlog is through. A shed answer (503) is
+ * asked again after a short wait. Bounded by `maxSeconds`; returns the milliseconds waited.
+ */
+export async function drain({ url, next }: Pick<LoadOptions, "url" | "next">, maxSeconds = 30): Promise<number> {
+  const started = Date.now();
+  const deadline = started + maxSeconds * 1000;
+  while (Date.now() < deadline) {
+    const { body, headers } = next();
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json", ...headers },
+        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+      });
+      await response.arrayBuffer();
+      if (response.status !== 503) break;
+    } catch {
+      // Timed out at the deadline, or the gateway is not answering: the wait ends at the deadline either way.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return Date.now() - started;
+}
+
 async function sampleOnce({ url, connections, durationSeconds, next }: LoadOptions): Promise<LoadSample> {
   const latencies: number[] = [];
   let failures = 0;

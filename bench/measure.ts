@@ -6,7 +6,7 @@ import { REPO_ROOT } from "../shared/src/config";
 import type { Logger } from "../shared/src/logger";
 import type { Stack } from "../tools/stack/services";
 import type { GatewayName } from "./gateways";
-import { type LoadResult, type LoadSample, type LoadOptions, runLoad, sampleLoad, summarize } from "./load";
+import { type LoadResult, type LoadSample, type LoadOptions, drain, runLoad, sampleLoad, summarize, warmUp } from "./load";
 import { createBenchCampaigns, endBenchCampaigns } from "./campaigns";
 import { groupSizesOf, measurePurchaseCapacity } from "./purchase-capacity";
 import type { RunResults, ScenarioResult } from "./report";
@@ -63,9 +63,11 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
     const samples = new Map<GatewayName, LoadSample[]>(gateways.map((g) => [g, []]));
     for (let round = 0; round < options.rounds; round++) {
       for (const gateway of round % 2 ? [...order].reverse() : order) {
-        const load = (durationSeconds: number) => sampleLoad({ url: urls[gateway]!, connections: concurrency, durationSeconds, next: headlineRequests(data, jwt) });
-        await load(1); // warm-up: connections open at this concurrency, the gateway at this load
-        samples.get(gateway)!.push(await load(options.duration / options.rounds));
+        const load = { url: urls[gateway]!, connections: concurrency, next: headlineRequests(data, jwt) };
+        await warmUp({ ...load, durationSeconds: 1 }); // connections open at this concurrency, the gateway at this load
+        samples.get(gateway)!.push(await sampleLoad({ ...load, durationSeconds: options.duration / options.rounds }));
+        // The next window (another gateway's) starts once this gateway has finished what this one left in flight.
+        await drain(load);
       }
     }
     for (const gateway of gateways) {
