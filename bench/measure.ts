@@ -8,7 +8,7 @@ import type { Stack } from "../tools/stack/services";
 import type { GatewayName } from "./gateways";
 import { type LoadResult, type LoadSample, type LoadOptions, drain, runLoad, sampleLoad, summarize, warmUp } from "./load";
 import { createBenchCampaigns, endBenchCampaigns } from "./campaigns";
-import { groupSizesOf, measurePurchaseCapacity } from "./purchase-capacity";
+import { checkpointLedger, groupSizesOf, measurePurchaseCapacity } from "./purchase-capacity";
 import type { RunResults, ScenarioResult } from "./report";
 import { type BenchData, balanceRequests, headlineRequests, purchaseRequests, referencePrefix, statementRequests } from "./scenarios";
 import { type GatewayKinds, judge } from "./targets";
@@ -111,6 +111,8 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
  */
 async function measurePurchases(context: BenchContext, runIndex: number): Promise<RunResults["recordPurchase"]> {
   const { stack, data, urls, options, log, say } = context;
+  const notCheckpointed = await checkpointLedger(stack.env, log);
+  if (notCheckpointed) say(`  could not checkpoint the ledger's database before the purchases (${notCheckpointed}): measuring on`);
   // As for the headline: the purchase path (its query plan, the ledger's code) warms up first, long enough
   // for the gateways to drain what the headline's concurrency 256 left queued (a first window right after it ran at a fifth of the next).
   await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: Math.min(options.warmup, 10), next: purchaseRequests(data, referencePrefix(`warm${runIndex}`)) });

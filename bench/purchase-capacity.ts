@@ -1,5 +1,5 @@
 import { type SubgraphName, withDatabase } from "../shared/src/config";
-import { createDataSource } from "../shared/src/database";
+import { createDataSource, maintenanceTimeouts } from "../shared/src/database";
 import type { Logger } from "../shared/src/logger";
 import { type PurchaseToWrite, availableAt, basePointsForPurchase, expiresAt, fingerprint, pointsExpiryMonthsOf, writePurchases } from "../subgraphs/ledger/src/subgraph";
 import type { BenchData } from "./scenarios";
@@ -27,6 +27,25 @@ export interface PurchaseCapacity {
 /** The ledger database's URL in this run (DATABASE_URL's server, the run's database name suffix). */
 export const ledgerDatabaseUrl = (env: NodeJS.ProcessEnv) =>
   env.LEDGER_DATABASE_URL || withDatabase(env.DATABASE_URL!, `coalition_${"ledger" satisfies SubgraphName}${env.DATABASE_NAME_SUFFIX ?? ""}`);
+
+/**
+ * A checkpoint of the ledger's database now, so that none falls inside the windows that follow (with
+ * the bench's own Postgres, which checkpoints only when asked: bench/run.ts). Each run's purchases then
+ * start from the same state, the full-page images after it paid in their warm-up. Where the server is
+ * DATABASE_URL's and the bench's role may not checkpoint, it says so and measures on.
+ */
+export async function checkpointLedger(env: NodeJS.ProcessEnv, log: Logger): Promise<string | null> {
+  const dataSource = createDataSource({ url: ledgerDatabaseUrl(env), entities: [], migrations: [], log, poolSize: 1, timeouts: maintenanceTimeouts() });
+  await dataSource.initialize();
+  try {
+    await dataSource.query("CHECKPOINT");
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await dataSource.destroy();
+  }
+}
 
 /**
  * The sizes of the groups the ledger wrote for the purchases whose reference starts with `prefix`:
