@@ -105,25 +105,28 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
 }
 
 /**
- * recordPurchase through our gateway, then without the clearing house's valuation between two windows with it,
- * then record_purchases straight on the database with the same group sizes, with 50 campaigns and
- * plain again; then ledger:verify.
+ * recordPurchase through our gateway without the clearing house's valuation between two windows with it,
+ * then record_purchases straight on the database with the group sizes of the last of them, then plain
+ * through the gateway again, with 50 campaigns and plain again; then ledger:verify.
  */
 async function measurePurchases(context: BenchContext, runIndex: number): Promise<RunResults["recordPurchase"]> {
   const { stack, data, urls, options, log, say } = context;
   const notCheckpointed = await checkpointLedger(stack.env, log);
   if (notCheckpointed) say(`  could not checkpoint the ledger's database before the purchases (${notCheckpointed}): measuring on`);
   // As for the headline: the purchase path (its query plan, the ledger's code) warms up first, long enough
-  // for the gateways to drain what the headline's concurrency 256 left queued (a first window right after it ran at a fifth of the next).
-  await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: Math.min(options.warmup, 10), next: purchaseRequests(data, referencePrefix(`warm${runIndex}`)) });
-  const purchaseLoad = (label: string) => runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, referencePrefix(`${label}${runIndex}`)) });
-  const purchases = await purchaseLoad("run");
-  // The clearing house's valuation off (bench/valuation.ts), between two windows with it on (A/B/A: drift
-  // weighs on both sides alike), before any campaign exists. Not the window above as the first A: the
-  // first purchase window after the headline at 256 ran at a third to a half of the next ones in quick runs.
+  // for the gateways to drain what the headline's concurrency 256 left queued (a first window right after it
+  // ran at a fifth of the next), and for most of the full-page images that follow the checkpoint.
+  await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: Math.min(options.warmup, 20), next: purchaseRequests(data, referencePrefix(`warm${runIndex}`)) });
+  const purchaseSample = (label: string) => sampleLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, referencePrefix(`${label}${runIndex}`)) });
+  const purchaseLoad = async (label: string) => summarize([await purchaseSample(label)]);
+  // Every ratio is taken A/B/A, the windows on both sides of the one compared pooled, so drift weighs on
+  // both sides alike: the valuation off between two windows with it; the direct calls between the last
+  // of those and one more plain window; the campaigns between that one and another.
+  // The clearing house's valuation off (bench/valuation.ts), between two windows with it on, before any campaign exists.
   const valued = await purchaseLoad("valued");
   const unvalued = await withoutValuation(stack.env, log, () => purchaseLoad("unvalued"));
-  const valuedAgain = await purchaseLoad("revalued");
+  const beforeDirect = await purchaseSample("revalued");
+  const valuedAgain = summarize([beforeDirect]);
   const valuation = {
     withPerSecond: (valued.requestsPerSecond + valuedAgain.requestsPerSecond) / 2,
     withoutPerSecond: unvalued.requestsPerSecond,
@@ -131,22 +134,25 @@ async function measurePurchases(context: BenchContext, runIndex: number): Promis
     failures: valued.failures + unvalued.failures + valuedAgain.failures,
     without: unvalued,
   };
-  const groupSizes = await groupSizesOf(stack.env, referencePrefix(`run${runIndex}`), log);
+  const groupSizes = await groupSizesOf(stack.env, referencePrefix(`revalued${runIndex}`), log);
   // One group in flight per ledger process, as the ledger writes them (PURCHASE_WRITE_GROUPS, default 1).
   const groupsInFlight = options.workers * Number(stack.env.PURCHASE_WRITE_GROUPS || 1);
   const capacity = await measurePurchaseCapacity({ env: stack.env, data, groupSizes, concurrency: groupsInFlight, durationSeconds: options.duration, referencePrefix: referencePrefix(`direct${runIndex}`), log });
+  // End to end, the figure compared with the direct calls: the windows right before and after them.
+  const afterDirect = await purchaseSample("plain");
+  const purchases = summarize([beforeDirect, afterDirect]);
+  const plainBefore = summarize([afterDirect]);
   // The same load with 50 active campaigns (issue 17), then plain again: the two plain windows,
-  // before and after, are the plain figure the campaigns' ratio is taken against (drift weighs on both alike).
+  // right before and after, are the plain figure the campaigns' ratio is taken against (drift weighs on both alike).
   const campaignIds = await createBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, data);
   const withCampaigns = await purchaseLoad("campaigns");
   const { bonusPoints, bonuses } = await endBenchCampaigns(stack.gatewayUrl, stack.env, campaignIds, log);
   const plainAfter = await purchaseLoad("after");
-  // Plain: the valued window before the direct measurement and the one after the campaigns (not the run's first window, slow after the headline).
-  const campaigns = { count: campaignIds.length, bonusPoints, bonuses, plainPerSecond: (valuedAgain.requestsPerSecond + plainAfter.requestsPerSecond) / 2, ...withCampaigns };
+  const campaigns = { count: campaignIds.length, bonusPoints, bonuses, plainPerSecond: (plainBefore.requestsPerSecond + plainAfter.requestsPerSecond) / 2, ...withCampaigns };
   const verify = await ledgerVerify(stack.env);
-  say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)}; direct ${capacity.purchasesPerSecond.toFixed(1)}/s (mean group ${capacity.meanGroupSize.toFixed(2)}); ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
+  say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)} (the windows before and after the direct calls: ${valuedAgain.requestsPerSecond.toFixed(1)}, ${plainBefore.requestsPerSecond.toFixed(1)} req/s); direct ${capacity.purchasesPerSecond.toFixed(1)}/s (mean group ${capacity.meanGroupSize.toFixed(2)}); ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
   say(`  purchases without the clearing house's valuation ${summary(unvalued)}; with it ${valuation.withPerSecond.toFixed(1)} req/s (before and after: ${valued.requestsPerSecond.toFixed(1)}, ${valuedAgain.requestsPerSecond.toFixed(1)})`);
-  say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (plain after: ${plainAfter.requestsPerSecond.toFixed(1)} req/s); ${bonuses} bonuses, ${bonusPoints} bonus points awarded`);
+  say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (plain before and after: ${plainBefore.requestsPerSecond.toFixed(1)}, ${plainAfter.requestsPerSecond.toFixed(1)} req/s); ${bonuses} bonuses, ${bonusPoints} bonus points awarded`);
   return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, capacity, valuation, campaigns };
 }
 
