@@ -85,7 +85,8 @@ export interface PartnerPointsRow {
 export const createPartnerPointsLoader = (manager: EntityManager) =>
   groupLoader(
     (memberIds: string[]): Promise<PartnerPointsRow[]> =>
-      manager.query(
+      preparedQuery<PartnerPointsRow>(
+        manager,
         `SELECT member_id, partner_id, earned, redeemed FROM member_partner_points
          WHERE member_id = ANY($1::uuid[]) ORDER BY earned DESC, redeemed DESC, partner_id`,
         [memberIds.filter(isUuid)],

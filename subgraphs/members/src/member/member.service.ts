@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, In, Repository } from "typeorm";
+import { DataSource, Repository } from "typeorm";
 import { type AuditCaller, actorOf, auditWrite, recordAudits } from "../../../../shared/src/audit/record-audit";
 import type { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { isUniqueViolation } from "../../../../shared/src/database";
+import { preparedFindByIds } from "../../../../shared/src/prepared-by-id";
 import { badInput, conflict } from "../../../../shared/src/errors";
 import { requireId, requireText } from "../../../../shared/src/validation";
 import { ACCOUNT_ID_TRIES, accountIdTaken, isAccountIdViolation } from "../partner-account/account-id-key";
@@ -57,7 +58,7 @@ export class MemberService {
   }
 
   findByIds(ids: string[]): Promise<MemberRecord[]> {
-    return this.members.findBy({ id: In(ids) });
+    return preparedFindByIds(this.dataSource, MemberRecord, ids);
   }
 
   findByEmail(email: string): Promise<MemberRecord | null> {

@@ -1,7 +1,8 @@
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
-import { DataSource, In, Repository } from "typeorm";
+import { DataSource, Repository } from "typeorm";
 import { badInput, conflict } from "../../../../shared/src/errors";
 import { isUniqueViolation } from "../../../../shared/src/database";
+import { preparedFindByIds } from "../../../../shared/src/prepared-by-id";
 import { requireInt, requireText } from "../../../../shared/src/validation";
 import { PartnerRecord } from "./partner.entity";
 import type { RegisterPartnerInput } from "./register-partner.input";
@@ -12,12 +13,12 @@ const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 export class PartnerService {
   private readonly partners: Repository<PartnerRecord>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.partners = dataSource.getRepository(PartnerRecord);
   }
 
   findByIds(ids: string[]): Promise<PartnerRecord[]> {
-    return this.partners.findBy({ id: In(ids) });
+    return preparedFindByIds(this.dataSource, PartnerRecord, ids);
   }
 
   list(): Promise<PartnerRecord[]> {
