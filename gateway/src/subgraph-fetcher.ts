@@ -1,4 +1,4 @@
-import type { Fetcher, FetcherResponse } from "@apollo/utils.fetcher";
+import type { Fetcher, FetcherHeaders, FetcherResponse } from "@apollo/utils.fetcher";
 import { Histogram } from "prom-client";
 import { Agent, type Dispatcher, request } from "undici";
 
@@ -17,7 +17,7 @@ export function createSubgraphFetcher({ connectionsPerOrigin, timeoutMs }: { con
       signal: init.signal,
       dispatcher: agent,
     });
-    return new SubgraphResponse(url, response.statusCode, response.headers, await response.body.text());
+    return new SubgraphResponse(url, response.statusCode, Object.entries(response.headers), await response.body.text());
   };
 }
 
@@ -48,18 +48,15 @@ export function timedFetcher(fetcher: Fetcher, subgraph: string): Fetcher {
 class SubgraphResponse implements FetcherResponse {
   readonly bodyUsed = false;
   readonly redirected = false;
-  readonly headers: Headers;
+  readonly headers: FetcherHeaders;
 
   constructor(
     readonly url: string,
     readonly status: number,
-    rawHeaders: Record<string, string | string[] | undefined>,
+    headers: Iterable<[string, string | string[] | undefined]>,
     private readonly body: string,
   ) {
-    this.headers = new Headers();
-    for (const [name, value] of Object.entries(rawHeaders)) {
-      for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) this.headers.append(name, one);
-    }
+    this.headers = new ResponseHeaders(headers);
   }
 
   get ok() {
@@ -79,6 +76,49 @@ class SubgraphResponse implements FetcherResponse {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
   clone(): FetcherResponse {
-    return new SubgraphResponse(this.url, this.status, Object.fromEntries(this.headers), this.body);
+    return new SubgraphResponse(this.url, this.status, this.headers, this.body);
+  }
+}
+
+/**
+ * A subgraph answer's headers as undici read them (names already lowercase), in a plain map: the
+ * WHATWG Headers class validated and sorted each one again, for the two or three the gateway reads
+ * (content-type, cache-control). Repeated headers are joined with ", " as Headers joins them.
+ */
+export class ResponseHeaders implements FetcherHeaders {
+  private readonly map = new Map<string, string>();
+
+  constructor(from: Iterable<[string, string | string[] | undefined]> = []) {
+    for (const [name, value] of from) for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) this.append(name, one);
+  }
+
+  append(name: string, value: string) {
+    const key = name.toLowerCase();
+    const had = this.map.get(key);
+    this.map.set(key, had === undefined ? value : `${had}, ${value}`);
+  }
+  delete(name: string) {
+    this.map.delete(name.toLowerCase());
+  }
+  get(name: string) {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+  has(name: string) {
+    return this.map.has(name.toLowerCase());
+  }
+  set(name: string, value: string) {
+    this.map.set(name.toLowerCase(), value);
+  }
+  entries() {
+    return this.map.entries();
+  }
+  keys() {
+    return this.map.keys();
+  }
+  values() {
+    return this.map.values();
+  }
+  [Symbol.iterator]() {
+    return this.map.entries();
   }
 }
