@@ -35,4 +35,13 @@ describe("token lifetimes (HS256)", () => {
     expect(refused).toMatchObject({ code: "UNAUTHENTICATED" });
     expect((refused as { message: string }).message).toMatch(message);
   });
+
+  it("refuses a token once it expires, though it was accepted (and its claims kept) a moment before", async () => {
+    const token = admin({}, 2);
+    expect(await answer(token)).toBe("ok");
+    expect(await answer(token)).toBe("ok");
+    const exp = now() + 2; // at most: signed just above
+    while (Date.now() <= exp * 1000 + 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await answer(token)).toMatchObject({ code: "UNAUTHENTICATED", message: expect.stringMatching(/token expired/) });
+  });
 });
