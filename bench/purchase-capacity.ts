@@ -19,7 +19,7 @@ export interface PurchaseCapacity {
   failures: number;
   /** Calls in flight at once. */
   concurrency: number;
-  /** The end-to-end run's groups: how many, and their mean size (the sizes replayed here). */
+  /** The groups of the end-to-end window right before the direct calls: how many, and their mean size (the sizes replayed here). */
   groups: number;
   meanGroupSize: number;
 }
