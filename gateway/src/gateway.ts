@@ -78,14 +78,19 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
   }
 }
 
-/** A subgraph's Cache-Control as a cache hint, read as @apollo/gateway reads it: max-age in whole seconds (else 0), then private or public. */
+/**
+ * A subgraph's Cache-Control as a cache hint, read as @apollo/gateway reads it (max-age in whole
+ * seconds, else 0; the scope from private or public), except that private wins wherever it appears
+ * beside public (Apollo took public).
+ */
 export function cacheHintOf(header: string | null): CacheHint {
   const hint: CacheHint = { maxAge: 0 };
   for (const part of header?.trim().split(/\s*,\s*/) ?? []) {
     const [name, value] = part.split(/\s*=\s*/, 2);
-    if (name === "max-age" && value !== undefined && /^[0-9]+$/.test(value.replace(/^"|"$/g, ""))) hint.maxAge = Number(value.replace(/^"|"$/g, ""));
+    const unquoted = value?.replace(/^"|"$/g, "");
+    if (name === "max-age" && unquoted !== undefined && /^[0-9]+$/.test(unquoted)) hint.maxAge = Number(unquoted);
     else if (name === "private" && value === undefined) hint.scope = "PRIVATE";
-    else if (name === "public" && value === undefined) hint.scope = "PUBLIC";
+    else if (name === "public" && value === undefined && hint.scope !== "PRIVATE") hint.scope = "PUBLIC";
   }
   return hint;
 }

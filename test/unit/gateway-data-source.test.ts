@@ -76,11 +76,14 @@ describe("SignedDataSource", () => {
 });
 
 describe("cacheHintOf (a subgraph's Cache-Control as a hint)", () => {
-  it("reads max-age in whole seconds and the scope; anything else is max-age 0", () => {
+  it("reads max-age in whole seconds and the scope (private over public); anything else is max-age 0", () => {
     expect(cacheHintOf("public, max-age=60")).toEqual({ maxAge: 60, scope: "PUBLIC" });
     expect(cacheHintOf("max-age=\"30\", private")).toEqual({ maxAge: 30, scope: "PRIVATE" });
     expect(cacheHintOf("max-age=1.5, public")).toEqual({ maxAge: 0, scope: "PUBLIC" });
     expect(cacheHintOf("no-store")).toEqual({ maxAge: 0 });
+    // Both scopes: private wins, whichever comes first.
+    expect(cacheHintOf("private, public, max-age=5")).toEqual({ maxAge: 5, scope: "PRIVATE" });
+    expect(cacheHintOf("public, private")).toEqual({ maxAge: 0, scope: "PRIVATE" });
     expect(cacheHintOf(null)).toEqual({ maxAge: 0 });
   });
 });
