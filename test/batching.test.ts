@@ -1,5 +1,5 @@
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
-import { asAdmin, ok, sqlStatements } from "./support/gateway";
+import { asAdmin, asMember, ok, operationsServed, sqlStatements } from "./support/gateway";
 
 const SERVICES = ["members", "partners", "catalog", "ledger"] as const;
 
@@ -17,18 +17,28 @@ const HEADLINE_PAGE = `query($first: Int!, $after: ID) {
 }`;
 
 /**
- * SQL statements each subgraph sent while answering one request: the fewest over five runs, since the
- * members service also answers the gateways' background reads of the erasure feed (four a second
- * each), which may fall inside a run and only ever add.
+ * SQL statements each subgraph sent while answering one request: the fewest over five runs that no
+ * background read fell into. The members service also answers the gateways' reads of the erasure feed
+ * (four a second per gateway process, and a busy suite runs several gateways); a run during which it
+ * served one (`ErasureFeed`, counted a moment after the run so that one still finishing is seen) is
+ * not counted. The fewest, since nothing else may only ever add.
  */
 async function statementsFor(run: () => Promise<unknown>): Promise<Record<string, number>> {
   const fewest: Record<string, number> = {};
-  for (let attempt = 0; attempt < 5; attempt++) {
+  let counted = 0;
+  for (let attempt = 0; attempt < 40 && counted < 5; attempt++) {
+    const feedBefore = await operationsServed("members", "ErasureFeed");
     const before = await Promise.all(SERVICES.map(sqlStatements));
     await run();
     const after = await Promise.all(SERVICES.map(sqlStatements));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if ((await operationsServed("members", "ErasureFeed")) !== feedBefore) continue;
+    counted++;
     SERVICES.forEach((name, i) => (fewest[name] = Math.min(fewest[name] ?? Infinity, after[i] - before[i])));
   }
+  expect(counted).toBeGreaterThan(0);
+  // The runs left out are seen: the gateways have been reading the feed under that name since they started.
+  expect(await operationsServed("members", "ErasureFeed")).toBeGreaterThan(0);
   return fewest;
 }
 
@@ -52,6 +62,9 @@ describe("batching", () => {
       }),
     );
 
+    // A member's request starts the gateway's reads of the erasure feed (on first use): the runs below
+    // share the members service with them, as they do in the suite.
+    await ok(`query($id: ID!) { member(id: $id) { id } }`, { id: marker.id }, asMember(marker.id));
     // `no-cache`: the gateway's cache of public partner entities would otherwise answer some calls.
     const page = (first: number) => ok(HEADLINE_PAGE, { first, after: marker.id }, { ...asAdmin(), "cache-control": "no-cache" });
     const one = await statementsFor(() => page(1));

@@ -44,7 +44,7 @@ export class Identifier {
   private readonly notErasedMs = erasureCheckCacheMs();
   /** Every erased id, read in the background: while it is fresh, no member needs a question of their own. */
   private readonly feed = new ErasureFeed(
-    async (after) => (await this.members.request<{ erasureFeed: ErasureFeedPage }>(`query($after: String) { erasureFeed(after: $after) { memberIds next complete } }`, { after })).erasureFeed,
+    async (after) => (await this.members.request<{ erasureFeed: ErasureFeedPage }>(`query ErasureFeed($after: String) { erasureFeed(after: $after) { memberIds next complete } }`, { after })).erasureFeed,
     this.notErasedMs,
     createLogger("gateway"),
   );
@@ -157,7 +157,7 @@ export class Identifier {
     // A span of its own, so a trace shows this call beside the query plan's fetches (a no-op without telemetry).
     const { memberErased } = await trace.getTracer("coalition-gateway").startActiveSpan("gateway.identity", async (span) => {
       try {
-        return await this.members.request<{ memberErased: boolean }>(`query($id: ID!) { memberErased(id: $id) }`, { id: memberId });
+        return await this.members.request<{ memberErased: boolean }>(`query MemberErased($id: ID!) { memberErased(id: $id) }`, { id: memberId });
       } finally {
         span.end();
       }

@@ -43,8 +43,20 @@ export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}
 
 /** SQL statements a service has sent so far (its /metrics counter). */
 export async function sqlStatements(service: "members" | "partners" | "catalog" | "ledger"): Promise<number> {
+  return Number(/coalition_sql_statements_total (\d+)/.exec(await metricsOf(service))![1]);
+}
+
+/** GraphQL operations named `operation` a subgraph has executed (every outcome and worker). */
+export async function operationsServed(service: "members" | "partners" | "catalog" | "ledger", operation: string): Promise<number> {
+  let total = 0;
+  for (const match of (await metricsOf(service)).matchAll(/^graphql_requests_total\{([^}]*)\} (\d+)/gm)) {
+    if (match[1].includes(`operation="${operation}"`)) total += Number(match[2]);
+  }
+  return total;
+}
+
+async function metricsOf(service: string): Promise<string> {
   const url = new URL(process.env[`TEST_${service.toUpperCase()}_URL`]!);
   url.pathname = "/metrics";
-  const text = await (await fetch(url)).text();
-  return Number(/coalition_sql_statements_total (\d+)/.exec(text)![1]);
+  return (await fetch(url)).text();
 }
