@@ -37,7 +37,7 @@ async function statementsFor(run: () => Promise<unknown>): Promise<Record<string
     SERVICES.forEach((name, i) => (fewest[name] = Math.min(fewest[name] ?? Infinity, after[i] - before[i])));
   }
   expect(counted).toBeGreaterThan(0);
-  // The runs left out are seen: the gateways have been reading the feed under that name since they started.
+  // The runs left out are seen: the feed is being read under that name (started by a member request).
   expect(await operationsServed("members", "ErasureFeed")).toBeGreaterThan(0);
   return fewest;
 }
