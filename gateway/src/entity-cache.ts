@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
+import { publicMaxAge } from "./cache-control";
 
 /** A cache the gateway's workers (and gateways) share: Redis when REDIS_URL is set. */
 export interface SharedCache {
@@ -61,13 +62,6 @@ export class EntityCache {
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { json, expires });
   }
-}
-
-/** `public, max-age=N` -> N; anything else (private, no-store, no max-age) -> 0. */
-export function publicMaxAge(header: string | null | undefined): number {
-  if (!header || !/\bpublic\b/i.test(header) || /\b(private|no-store|no-cache)\b/i.test(header)) return 0;
-  const match = /\bmax-age=(\d+)/i.exec(header);
-  return match ? Number(match[1]) : 0;
 }
 
 /** Wraps a subgraph's data source: `_entities` calls go through the cache, everything else straight through. */

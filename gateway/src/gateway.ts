@@ -7,6 +7,7 @@ import { createErrorFormatter } from "../../shared/src/errors";
 import { type GatewayConfig, loadGatewayConfig, supergraphPathOf } from "./config";
 import type { Logger } from "../../shared/src/logger";
 import { REQUEST_ID_HEADER } from "../../shared/src/request-id";
+import { cacheHintOf } from "./cache-control";
 import { EntityCache, EntityCachingDataSource } from "./entity-cache";
 import { connectRedis, redisEntityCache } from "./redis";
 import { createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
@@ -21,7 +22,6 @@ export interface GatewayContext {
 }
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
-type CacheHint = { maxAge?: number; scope?: "PUBLIC" | "PRIVATE" };
 
 export const supergraphPath = () => supergraphPathOf(process.env);
 
@@ -76,23 +76,6 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
       throw subgraphNetworkError(this.subgraph, error, this.log);
     }
   }
-}
-
-/**
- * A subgraph's Cache-Control as a cache hint, read as @apollo/gateway reads it (max-age in whole
- * seconds, else 0; the scope from private or public), except that private wins wherever it appears
- * beside public (Apollo took public).
- */
-export function cacheHintOf(header: string | null): CacheHint {
-  const hint: CacheHint = { maxAge: 0 };
-  for (const part of header?.trim().split(/\s*,\s*/) ?? []) {
-    const [name, value] = part.split(/\s*=\s*/, 2);
-    const unquoted = value?.replace(/^"|"$/g, "");
-    if (name === "max-age" && unquoted !== undefined && /^[0-9]+$/.test(unquoted)) hint.maxAge = Number(unquoted);
-    else if (name === "private" && value === undefined) hint.scope = "PRIVATE";
-    else if (name === "public" && value === undefined && hint.scope !== "PRIVATE") hint.scope = "PUBLIC";
-  }
-  return hint;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Fetcher, FetcherRequestInit } from "@apollo/utils.fetcher";
 import { GraphQLError } from "graphql";
-import { SignedDataSource, cacheHintOf } from "../../gateway/src/gateway";
+import { cacheHintOf, publicMaxAge } from "../../gateway/src/cache-control";
+import { SignedDataSource } from "../../gateway/src/gateway";
 import { ResponseHeaders } from "../../gateway/src/subgraph-fetcher";
 import { PROOF_HEADER, verifyProof } from "../../shared/src/auth/proof";
 import { createLogger } from "../../shared/src/logger";
@@ -84,7 +85,22 @@ describe("cacheHintOf (a subgraph's Cache-Control as a hint)", () => {
     // Both scopes: private wins, whichever comes first.
     expect(cacheHintOf("private, public, max-age=5")).toEqual({ maxAge: 5, scope: "PRIVATE" });
     expect(cacheHintOf("public, private")).toEqual({ maxAge: 0, scope: "PRIVATE" });
+    // Directive names in any case; no-store and no-cache keep nothing.
+    expect(cacheHintOf("Public, Max-Age=60")).toEqual({ maxAge: 60, scope: "PUBLIC" });
+    expect(cacheHintOf("public, max-age=60, no-store")).toEqual({ maxAge: 0, scope: "PUBLIC" });
+    expect(cacheHintOf("no-cache, public, max-age=60")).toEqual({ maxAge: 0, scope: "PUBLIC" });
     expect(cacheHintOf(null)).toEqual({ maxAge: 0 });
+  });
+});
+
+describe("publicMaxAge (what the entity cache may keep for every caller)", () => {
+  it("is max-age only for a public answer", () => {
+    expect(publicMaxAge("public, max-age=60")).toBe(60);
+    expect(publicMaxAge("max-age=60")).toBe(0);
+    expect(publicMaxAge("public, max-age=60, private")).toBe(0);
+    expect(publicMaxAge("public, max-age=60, no-store")).toBe(0);
+    expect(publicMaxAge("public")).toBe(0);
+    expect(publicMaxAge(undefined)).toBe(0);
   });
 });
 
