@@ -28,7 +28,7 @@ export function selectByIdsSql(metadata: EntityMetadata): string {
 
 /**
  * Rows of a flat entity by id as one prepared read (prepared-query.ts): the same records as
- * `repository.findBy({ id: In(ids) })` (test/prepared-query.test.ts compares them), without TypeORM's
+ * `repository.findBy({ id: In(ids) })` (test/prepared-by-id.test.ts compares them), without TypeORM's
  * query building and result mapping, which were about a fifth of the members and partners services'
  * CPU on the headline, where each answers one lookup by id per call.
  */
