@@ -11,7 +11,7 @@ import type { Logger } from "./logger";
 import { carriesMetricsToken, metricsClosed, metricsRegistry, metricsToken, recordRejected } from "./metrics";
 import { assignRequestId } from "./request-id";
 import { requestObserver } from "./request-observer";
-import { type AdmissionLimits, AdmissionGate, sendOverloaded } from "./overload";
+import { ABANDONED, type AdmissionLimits, AdmissionGate, sendOverloaded } from "./overload";
 
 export interface GraphQLHttpServer {
   url: string;
@@ -175,7 +175,9 @@ function graphQLPostHandler<TContext extends BaseContext>(
   const admission = options.admission;
   const gate = admission ? new AdmissionGate(admission) : undefined;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const entered = gate ? await gate.enter() : undefined;
+    const entered = gate ? await gate.enter(req.socket) : undefined;
+    // Its client closed the connection while it waited: no one to answer, nothing run.
+    if (entered === ABANDONED) return void res.destroy();
     if (typeof entered === "string") return sendOverloaded(req, res, admission!, corsHeaders(options.cors, req));
     try {
       const proof = proofOf(req);

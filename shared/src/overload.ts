@@ -50,30 +50,62 @@ const shed = new Counter({
 const inFlightGauge = new Gauge({ name: "coalition_requests_in_flight", help: "GraphQL requests running now in this process." });
 const queuedGauge = new Gauge({ name: "coalition_requests_queued", help: "GraphQL requests waiting for a slot in this process." });
 
+const abandonedCounter = new Counter({
+  name: "coalition_requests_abandoned_total",
+  help: "Queued GraphQL requests whose client closed its connection before a slot was free: dropped, never run.",
+});
+
 /** Why a request was not admitted; null when it was. */
 export type ShedReason = "queue_full" | "queue_timeout" | "pool_full";
+/** A queued request whose client went away (its connection closed): there is no one to answer. */
+export const ABANDONED = "abandoned";
 
-/** Counts slots; `enter` resolves to a release function, or to the reason the request was shed. */
+/**
+ * The connection a request came on (its socket), as far as the queue needs it. A client that closes it
+ * while its request waits (a timeout of its own, a load generator ending its window) leaves the queue:
+ * otherwise the process would run work no one waits for, in the slots of the requests behind it (past
+ * saturation, a whole queue of it: up to a second of this process's capacity per wave of departures).
+ */
+export interface ClientConnection {
+  readonly destroyed: boolean;
+  once(event: "close", listener: () => void): unknown;
+  removeListener(event: "close", listener: () => void): unknown;
+}
+
+interface Waiting {
+  connection?: ClientConnection;
+  resolve(outcome: (() => void) | ShedReason | typeof ABANDONED): void;
+  gone(): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Counts slots; `enter` resolves to a release function, or to the reason the request was not admitted. */
 export class AdmissionGate {
   private inFlight = 0;
-  private readonly waiting: { admit: () => void; timer: NodeJS.Timeout }[] = [];
+  private readonly waiting: Waiting[] = [];
 
   constructor(private readonly limits: AdmissionLimits) {}
 
-  enter(): Promise<(() => void) | ShedReason> | (() => void) | ShedReason {
+  enter(connection?: ClientConnection): Promise<(() => void) | ShedReason | typeof ABANDONED> | (() => void) | ShedReason {
     if (this.limits.saturated?.()) return this.refuse("pool_full");
     if (!this.limits.maxInFlight) return NOOP;
     if (this.inFlight < this.limits.maxInFlight) return this.take();
     if (this.waiting.length >= this.limits.maxQueued) return this.refuse("queue_full");
     return new Promise((resolve) => {
-      const entry = {
-        admit: () => resolve(this.take()),
+      const entry: Waiting = {
+        connection,
+        resolve,
+        gone: () => {
+          this.leave(entry);
+          abandonedCounter.inc();
+          resolve(ABANDONED);
+        },
         timer: setTimeout(() => {
-          this.waiting.splice(this.waiting.indexOf(entry), 1);
-          queuedGauge.set(this.waiting.length);
+          this.leave(entry);
           resolve(this.refuse("queue_timeout"));
         }, this.limits.queueTimeoutMs),
       };
+      connection?.once("close", entry.gone);
       this.waiting.push(entry);
       queuedGauge.set(this.waiting.length);
     });
@@ -81,6 +113,10 @@ export class AdmissionGate {
 
   get running(): number {
     return this.inFlight;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
   }
 
   private take(): () => void {
@@ -91,15 +127,33 @@ export class AdmissionGate {
       if (released) return;
       released = true;
       this.inFlight--;
-      const next = this.waiting.shift();
-      queuedGauge.set(this.waiting.length);
-      if (next) {
-        clearTimeout(next.timer);
-        next.admit();
-      } else {
-        inFlightGauge.set(this.inFlight);
-      }
+      this.admitNext();
+      inFlightGauge.set(this.inFlight);
     };
+  }
+
+  /** The slot just freed goes to the first waiting request whose client is still there. */
+  private admitNext(): void {
+    for (let next = this.waiting[0]; next; next = this.waiting[0]) {
+      this.leave(next);
+      // Closed, its "close" event not delivered yet (it comes on a later tick).
+      if (next.connection?.destroyed) {
+        abandonedCounter.inc();
+        next.resolve(ABANDONED);
+        continue;
+      }
+      next.resolve(this.take());
+      return;
+    }
+  }
+
+  /** Out of the queue: its timer and its connection's listener gone with it. */
+  private leave(entry: Waiting): void {
+    const at = this.waiting.indexOf(entry);
+    if (at >= 0) this.waiting.splice(at, 1);
+    clearTimeout(entry.timer);
+    entry.connection?.removeListener("close", entry.gone);
+    queuedGauge.set(this.waiting.length);
   }
 
   private refuse(reason: ShedReason): ShedReason {

@@ -1,6 +1,7 @@
 import type { Fetcher } from "@apollo/utils.fetcher";
 import { CircuitBreaker } from "../../shared/src/circuit-breaker";
 import { breakerFetcher } from "../../gateway/src/subgraph-breaker";
+import { EventEmitter } from "node:events";
 import { AdmissionGate } from "../../shared/src/overload";
 import { loadGatewayConfig } from "../../gateway/src/config";
 import { healthUrlOf } from "../../gateway/src/readiness";
@@ -35,6 +36,56 @@ describe("AdmissionGate", () => {
     gate.enter();
     await expect(gate.enter()).resolves.toBe("queue_timeout");
     expect(gate.running).toBe(2);
+  });
+
+  /** A client's socket as the gate sees it: closing it marks it destroyed, then emits "close" on a later tick, as Node does. */
+  const connection = () => {
+    const socket = Object.assign(new EventEmitter(), { destroyed: false });
+    const close = () => {
+      socket.destroyed = true;
+      setImmediate(() => socket.emit("close"));
+    };
+    return { socket, close };
+  };
+
+  it("a queued request whose client closes its connection leaves the queue: its place goes to the next, it never runs", async () => {
+    const gate = new AdmissionGate({ ...limits, maxQueued: 2, queueTimeoutMs: 5_000 });
+    const first = gate.enter() as () => void;
+    gate.enter();
+    const a = connection();
+    const b = connection();
+    const queuedA = gate.enter(a.socket);
+    const queuedB = gate.enter(b.socket);
+    expect(gate.queued).toBe(2);
+    a.close();
+    await expect(queuedA).resolves.toBe("abandoned");
+    expect(gate.queued).toBe(1);
+    expect(a.socket.listenerCount("close")).toBe(0);
+    // The queue has room again: a third waits (a full queue of 2 would have refused it).
+    const third = gate.enter();
+    expect(third).toBeInstanceOf(Promise);
+    first();
+    const admittedB = await queuedB;
+    expect(typeof admittedB).toBe("function");
+    expect(b.socket.listenerCount("close")).toBe(0); // admitted: its connection is no longer watched
+    expect(gate.running).toBe(2);
+    (admittedB as () => void)();
+    expect(typeof (await third)).toBe("function");
+    expect(gate.queued).toBe(0);
+  });
+
+  it("a slot freed before the close event arrives skips the closed client's request for the next one", async () => {
+    const gate = new AdmissionGate({ ...limits, maxInFlight: 1, maxQueued: 2, queueTimeoutMs: 5_000 });
+    const first = gate.enter() as () => void;
+    const a = connection();
+    const queuedA = gate.enter(a.socket);
+    const queuedB = gate.enter(connection().socket);
+    a.close(); // destroyed now, "close" not delivered yet
+    first();
+    await expect(queuedA).resolves.toBe("abandoned");
+    expect(typeof (await queuedB)).toBe("function");
+    expect(gate.running).toBe(1);
+    expect(gate.queued).toBe(0);
   });
 
   it("maxInFlight 0 admits everything", () => {
