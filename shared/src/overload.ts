@@ -63,8 +63,7 @@ export const ABANDONED = "abandoned";
 /**
  * The connection a request came on (its socket), as far as the queue needs it. A client that closes it
  * while its request waits (a timeout of its own, a load generator ending its window) leaves the queue:
- * otherwise the process would run work no one waits for, in the slots of the requests behind it (past
- * saturation, a whole queue of it: up to a second of this process's capacity per wave of departures).
+ * before, it kept its place, took a slot, failed reading its body and was counted as a bad request (400).
  */
 export interface ClientConnection {
   readonly destroyed: boolean;
