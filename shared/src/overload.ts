@@ -59,6 +59,8 @@ const abandonedCounter = new Counter({
 export type ShedReason = "queue_full" | "queue_timeout" | "pool_full";
 /** A queued request whose client went away (its connection closed): there is no one to answer. */
 export const ABANDONED = "abandoned";
+/** What `AdmissionGate.enter` comes to: a release function (admitted), or why the request was not admitted. */
+export type Admission = (() => void) | ShedReason | typeof ABANDONED;
 
 /**
  * The connection a request came on (its socket), as far as the queue needs it. A client that closes it
@@ -73,7 +75,7 @@ export interface ClientConnection {
 
 interface Waiting {
   connection?: ClientConnection;
-  resolve(outcome: (() => void) | ShedReason | typeof ABANDONED): void;
+  resolve(outcome: Admission): void;
   gone(): void;
   timer: NodeJS.Timeout;
 }
@@ -85,7 +87,7 @@ export class AdmissionGate {
 
   constructor(private readonly limits: AdmissionLimits) {}
 
-  enter(connection?: ClientConnection): Promise<(() => void) | ShedReason | typeof ABANDONED> | (() => void) | ShedReason {
+  enter(connection?: ClientConnection): Promise<Admission> | Admission {
     if (this.limits.saturated?.()) return this.refuse("pool_full");
     if (!this.limits.maxInFlight) return NOOP;
     if (this.inFlight < this.limits.maxInFlight) return this.take();
@@ -134,13 +136,12 @@ export class AdmissionGate {
   /** The slot just freed goes to the first waiting request whose client is still there. */
   private admitNext(): void {
     for (let next = this.waiting[0]; next; next = this.waiting[0]) {
-      this.leave(next);
-      // Closed, its "close" event not delivered yet (it comes on a later tick).
+      // Closed, its "close" event not delivered yet (it comes on a later tick): gone all the same.
       if (next.connection?.destroyed) {
-        abandonedCounter.inc();
-        next.resolve(ABANDONED);
+        next.gone();
         continue;
       }
+      this.leave(next);
       next.resolve(this.take());
       return;
     }

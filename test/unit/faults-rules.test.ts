@@ -1,7 +1,7 @@
+import { EventEmitter } from "node:events";
 import type { Fetcher } from "@apollo/utils.fetcher";
 import { CircuitBreaker } from "../../shared/src/circuit-breaker";
 import { breakerFetcher } from "../../gateway/src/subgraph-breaker";
-import { EventEmitter } from "node:events";
 import { AdmissionGate } from "../../shared/src/overload";
 import { loadGatewayConfig } from "../../gateway/src/config";
 import { healthUrlOf } from "../../gateway/src/readiness";
