@@ -10,10 +10,15 @@ export function requireId(value: string, field: string): string {
   return value.toLowerCase();
 }
 
+/**
+ * Text between `min` and `max` characters once trimmed. Characters are Unicode code points, as
+ * Postgres counts them (an emoji is one, not the two UTF-16 units of JavaScript's `length`).
+ */
 export function requireText(value: string, field: string, { min = 1, max = 200 } = {}): string {
   const trimmed = value.trim();
-  if (trimmed.length < min) throw badInput(`${field} must not be empty`, field);
-  if (trimmed.length > max) throw badInput(`${field} must be at most ${max} characters`, field);
+  const characters = [...trimmed].length;
+  if (characters < min) throw badInput(`${field} must not be empty`, field);
+  if (characters > max) throw badInput(`${field} must be at most ${max} characters`, field);
   return trimmed;
 }
 

@@ -14,6 +14,9 @@ describe("shared/src/validation", () => {
     expect(requireText("  Ada  ", "displayName")).toBe("Ada");
     expect(() => requireText("   ", "displayName")).toThrow(/must not be empty/);
     expect(() => requireText("x".repeat(201), "displayName")).toThrow(/at most 200/);
+    // 200 emoji are 200 characters (400 UTF-16 units): accepted; 201 are not.
+    expect(requireText("\u{1F600}".repeat(200), "displayName")).toHaveLength(400);
+    expect(() => requireText("\u{1F600}".repeat(201), "displayName")).toThrow(/at most 200/);
     expect(requireInt(5, "n", { min: 1, max: 5 })).toBe(5);
     expect(() => requireInt(1.5, "n", { min: 1, max: 5 })).toThrow(/whole number/);
     expect(() => requireInt(6, "n", { min: 1, max: 5 })).toThrow(/between 1 and 5/);
