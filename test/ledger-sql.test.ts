@@ -1,5 +1,6 @@
 import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
+import { withinAfterWindow, withinAfterWindowSql } from "../subgraphs/ledger/src/rules";
 import { LEDGER_FUNCTIONS } from "../subgraphs/ledger/src/sql";
 
 /**
@@ -24,5 +25,27 @@ describe("the ledger database's functions are their definitions", () => {
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toEqual({ arguments: definition.arguments, returns: definition.returns, language: definition.language, body: definition.body, settings: definition.settings ?? [] });
+  });
+});
+
+/**
+ * A rule's SQL fragment gives what its function gives, whatever the session's time zone (a
+ * DATABASE_URL server need not run in UTC): the cross-brand window across Europe's DST end.
+ */
+describe("rule fragments evaluated by Postgres agree with their functions", () => {
+  let client: Client;
+  beforeAll(async () => {
+    client = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`) });
+    await client.connect();
+  });
+  afterAll(() => client.end());
+
+  it.each(["UTC", "Europe/Paris", "America/New_York"])("the cross-brand window is N × 24 h in time zone %s", async (zone) => {
+    await client.query(`SET TimeZone = '${zone}'`);
+    const purchase = "2026-10-27T12:00:00Z"; // two days after Paris's DST end, five before New York's
+    for (const [prior, days] of [["2026-10-20T11:30:00Z", 7], ["2026-10-20T12:00:00Z", 7], ["2026-10-20T12:30:00Z", 7], ["2026-10-26T12:00:00Z", 1], ["2026-11-03T12:00:00Z", 7]] as const) {
+      const { rows } = await client.query(`SELECT ${withinAfterWindowSql("$1::timestamptz", "$2::timestamptz", "$3::int")} AS within`, [prior, purchase, days]);
+      expect([prior, days, rows[0].within]).toEqual([prior, days, withinAfterWindow(new Date(prior), new Date(purchase), days)]);
+    }
   });
 });

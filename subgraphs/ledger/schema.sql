@@ -474,7 +474,7 @@ BEGIN
          ELSE NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = m.partner_id AND o.transaction_id IS DISTINCT FROM m.tx) END))
                AND (c.after_partner_id IS NULL
            OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
-                      AND (o.earned_at >= m.earned_at - make_interval(days => c.after_within_days) AND o.earned_at < m.earned_at)))
+                      AND (o.earned_at >= m.earned_at - make_interval(hours => 24 * c.after_within_days) AND o.earned_at < m.earned_at)))
                AND (c.minimum_tier IS NULL OR (SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= (
   coalesce((SELECT sum(q.points) FROM qualifying_points q WHERE q.member_id = m.member_id AND q.day > (m.tier_from AT TIME ZONE 'UTC')::date), 0)
   + coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu WHERE pu.member_id = m.member_id AND pu.earned_at > m.tier_from AND pu.earned_at < ((m.tier_from AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0)
@@ -493,14 +493,25 @@ BEGIN
     SELECT x.*, a.id AS account, a.balance, a.debt, sum(x.cut_bonus) OVER (PARTITION BY x.tx) AS cut_bonuses_of_purchase
     FROM matched x JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = x.member_id
   ), awarded AS (
-    SELECT w.*, greatest(0, least(w.cut_bonus, coalesce(l.budget_left - coalesce(sum(w.cut_bonus) OVER (PARTITION BY w.campaign_id ORDER BY w.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.cut_bonus), coalesce(NULL, w.cut_bonus))) AS award
+    SELECT w.*, greatest(0, least(w.cut_bonus, coalesce(l.budget_left - coalesce(sum(w.cut_bonus) OVER (PARTITION BY w.campaign_id ORDER BY w.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.cut_bonus), coalesce(NULL, w.cut_bonus))) AS award_in_budget
     FROM with_account w JOIN locked l ON l.id = w.campaign_id
     WHERE (w.balance + w.cut_bonuses_of_purchase <= p_points_cap)
+  ), prepaid_funders AS (
+    SELECT f.id FROM (SELECT DISTINCT x.funder_id AS id FROM matched x WHERE x.funder_kind = 'PARTNER_ISSUANCE') f
+    WHERE (SELECT pt.billing FROM partner_terms pt WHERE pt.partner_id = f.id AND pt.effective_from <= p_now ORDER BY pt.effective_from DESC LIMIT 1) = 'PREPAID'
+  ), allowances AS (
+    SELECT pa.partner_id, pa.remaining FROM prepaid_allowances pa
+    WHERE pa.partner_id IN (SELECT pf.id FROM prepaid_funders pf) ORDER BY pa.partner_id FOR UPDATE
+  ), funded AS (
+    SELECT w.*, greatest(0, least(w.award_in_budget, coalesce(w.allowance_left - coalesce(sum(w.award_in_budget) OVER (PARTITION BY w.funder_id ORDER BY w.ord, w.campaign_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.award_in_budget), coalesce(NULL, w.award_in_budget))) AS award
+    FROM (SELECT a.*, CASE WHEN pf.id IS NOT NULL THEN coalesce(al.remaining, 0) END AS allowance_left
+          FROM awarded a LEFT JOIN prepaid_funders pf ON pf.id = a.funder_id AND a.funder_kind = 'PARTNER_ISSUANCE'
+          LEFT JOIN allowances al ON al.partner_id = pf.id) w
   ), awards AS (
     SELECT w.*, CASE WHEN w.available_at <= p_now
                      THEN greatest(0, least(w.award, w.debt - coalesce(sum(w.award) OVER (PARTITION BY w.tx ORDER BY w.campaign_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))
                      ELSE 0 END AS repaid
-    FROM awarded w WHERE w.award > 0
+    FROM funded w WHERE w.award > 0
   ), tx AS (
     -- posted_at: the clearing house's period is the posting's (p_now), not a late purchase's time.
     INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at)
@@ -568,7 +579,7 @@ BEGIN
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
     CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid,
-                       r.bonus_points, r.partner_id, r.reference, r.earned_at, r.available_at, r.expires_at, p_now);
+                       r.bonus_points, NULL, NULL, p_now, r.available_at, r.expires_at, p_now);
     CONTINUE WHEN v_tx IS NULL;
     UPDATE referrals SET referrer_rewarded = true WHERE referred_member_id = r.member_id;
     INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)

@@ -10,6 +10,7 @@ import {
   campaignStatus,
   compareCampaigns,
   coversPurchaseAt,
+  fundedFromAllowance,
   inCampaignWindow,
   percentBonus,
   withinAfterWindow,
@@ -53,6 +54,17 @@ describe("campaign rules", () => {
     expect(awardsInOrder(0, [{ bonus: 50, memberLeft: null }])).toEqual([0]);
   });
 
+  it("a PREPAID funder's allowance pays its awards within budget in order, each cut to what is left", () => {
+    // Allowance 100; awards 60, 60, 60: the first takes 60, the second the 40 left, the third nothing.
+    expect(fundedFromAllowance(100, [60, 60, 60])).toEqual([60, 40, 0]);
+    // An award of 0 (a spent budget) takes nothing, so the next still gets its 30 of the 30 left.
+    expect(fundedFromAllowance(30, [0, 30, 5])).toEqual([0, 30, 0]);
+    // Nothing left (or an allowance driven to 0 by the group's own purchases): nothing is awarded.
+    expect(fundedFromAllowance(0, [7])).toEqual([0]);
+    // No allowance (a postpaid funder, the coalition): the awards stand.
+    expect(fundedFromAllowance(null, [60, 60])).toEqual([60, 60]);
+  });
+
   it("a purchase's bonuses fit under the points cap together or are not awarded", () => {
     // Cap 1,000: a balance of 900 takes bonuses 50 + 50 (= 1,000 exactly), not 50 + 51.
     expect(bonusesFitUnderCap(900, [50, 50], 1_000)).toBe(true);
@@ -76,6 +88,9 @@ describe("campaign rules", () => {
     expect(withinAfterWindow(at("2026-12-03T11:59:59Z"), purchase, 7)).toBe(false);
     expect(withinAfterWindow(at("2026-12-10T11:59:59Z"), purchase, 7)).toBe(true);
     expect(withinAfterWindow(at("2026-12-10T12:00:00Z"), purchase, 7)).toBe(false);
+    // Across Europe's DST end (2026-10-25): 7 × 24 h before 2026-10-27T12:00Z is 2026-10-20T12:00Z, not the 11:00Z of 7 calendar days in Paris.
+    expect(withinAfterWindow(at("2026-10-20T11:30:00Z"), at("2026-10-27T12:00:00Z"), 7)).toBe(false);
+    expect(withinAfterWindow(at("2026-10-20T12:00:00Z"), at("2026-10-27T12:00:00Z"), 7)).toBe(true);
   });
 
   it("order: earlier start first, then earlier creation, then id", () => {
@@ -106,14 +121,18 @@ describe("campaign rules", () => {
     const body = APPLY_CAMPAIGN_BONUSES.body;
     expect(body).toContain("coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100)");
     expect(body).toContain("(c.starts_at <= m.earned_at AND m.earned_at < c.ends_at)");
-    expect(body).toContain("(o.earned_at >= m.earned_at - make_interval(days => c.after_within_days) AND o.earned_at < m.earned_at)");
+    expect(body).toContain("(o.earned_at >= m.earned_at - make_interval(hours => 24 * c.after_within_days) AND o.earned_at < m.earned_at)");
     // The campaigns' rows are locked in the documented order; each bonus is cut to the member's cap, then to the budget in purchase order.
     expect(body).toContain("ORDER BY c.starts_at, c.created_at, c.id FOR UPDATE");
     expect(body).toContain("coalesce(c.max_bonus_per_member - coalesce(cm.points, 0), coalesce(c.bonus_points::bigint, ((m.base_points)::bigint * (c.bonus_percent)) / 100))");
     expect(body).toContain(
-      "greatest(0, least(w.cut_bonus, coalesce(l.budget_left - coalesce(sum(w.cut_bonus) OVER (PARTITION BY w.campaign_id ORDER BY w.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.cut_bonus), coalesce(NULL, w.cut_bonus)))",
+      "greatest(0, least(w.cut_bonus, coalesce(l.budget_left - coalesce(sum(w.cut_bonus) OVER (PARTITION BY w.campaign_id ORDER BY w.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.cut_bonus), coalesce(NULL, w.cut_bonus))) AS award_in_budget",
     );
     expect(body).toContain("(w.balance + w.cut_bonuses_of_purchase <= p_points_cap)");
+    // A PREPAID funder's allowance then pays the awards within budget in purchase, then campaign, order (fundedFromAllowance).
+    expect(body).toContain(
+      "greatest(0, least(w.award_in_budget, coalesce(w.allowance_left - coalesce(sum(w.award_in_budget) OVER (PARTITION BY w.funder_id ORDER BY w.ord, w.campaign_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.award_in_budget), coalesce(NULL, w.award_in_budget)))",
+    );
     // Debts are repaid from the awards in campaign order (rules/debt.ts repayDebtFromSlices).
     expect(body).toContain("row_number() OVER (PARTITION BY m.tx ORDER BY c.starts_at, c.created_at, c.id) AS campaign_rank");
     expect(body).toContain("greatest(0, least(w.award, w.debt - coalesce(sum(w.award) OVER (PARTITION BY w.tx ORDER BY w.campaign_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))");

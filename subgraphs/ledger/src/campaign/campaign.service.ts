@@ -129,7 +129,9 @@ export class CampaignService {
   /**
    * Campaigns active now that this member could benefit from: within their per-member cap, at their
    * tier, cross-brand ones only while they earned at the other partner inside the window (as of now),
-   * welcome ones only while some covered partner has not seen them yet.
+   * welcome ones only while some covered partner has not seen them yet: a partner it lists, or one of
+   * a category it lists that the ledger knows (campaign/partner-categories.ts; with none known, and for
+   * a coalition campaign that covers every partner, it is shown).
    */
   async offers(memberId: string, tier: TierLevel): Promise<Campaign[]> {
     const now = this.clock.now();
@@ -141,8 +143,9 @@ export class CampaignService {
          AND (c.minimum_tier IS NULL OR array_position($3::text[], c.minimum_tier) <= $4)
          AND (c.after_partner_id IS NULL OR EXISTS (SELECT FROM purchases o WHERE o.member_id = $1 AND o.partner_id = c.after_partner_id
                                                     AND ${withinAfterWindowSql("o.earned_at", "$2::timestamptz", "c.after_within_days")}))
-         AND (NOT c.first_purchase_at_partner OR cardinality(c.partner_ids) = 0
-              OR EXISTS (SELECT FROM unnest(c.partner_ids) p(id) WHERE ${firstPurchaseAtPartnerSql("$1::uuid", "p.id", "NULL::uuid", "0")}))
+         AND (NOT c.first_purchase_at_partner
+              OR coalesce((SELECT bool_or(${firstPurchaseAtPartnerSql("$1::uuid", "p.id", "NULL::uuid", "0")})
+                           FROM (SELECT unnest(c.partner_ids) UNION SELECT pc.partner_id FROM campaign_partner_categories pc WHERE pc.category = ANY (c.categories)) p(id)), true))
        ORDER BY ${CAMPAIGN_ORDER_SQL("c")} LIMIT 100`,
       [memberId, now, TIER_ORDER, TIER_ORDER.indexOf(tier) + 1],
     );

@@ -12,7 +12,7 @@ registerEnumType(PartnerBilling, {
     POSTPAID: { description: "Billed after each period, on its statement: issuing is never refused." },
     PREPAID: {
       description:
-        "Issues only from an allowance of points bought in advance (addPrepaidPoints): a purchase or funded bonus that would issue more than what is left fails with LIMIT_EXCEEDED and writes nothing.",
+        "Issues only from an allowance of points bought in advance (addPrepaidPoints): a purchase or adjustment that would issue more than what is left fails with LIMIT_EXCEEDED and writes nothing; a bonus it funds is cut to what is left (the purchase keeps its own points).",
     },
   },
 });

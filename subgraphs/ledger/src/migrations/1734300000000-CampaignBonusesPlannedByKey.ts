@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_ANY_SCAN, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_ANY_SCAN, APPLY_CAMPAIGN_BONUSES_BEFORE_PREPAID_FUNDERS, installFunction } from "../sql";
 
 /**
  * `apply_campaign_bonuses` runs with sequential scans off (PLANNED_BY_KEY in sql/campaign-bonuses.ts):
@@ -13,7 +13,7 @@ export class CampaignBonusesPlannedByKey1734300000000 implements MigrationInterf
   name = "CampaignBonusesPlannedByKey1734300000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_PREPAID_FUNDERS); // CampaignFundersAndReferrers1734310000000 replaces it
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -60,6 +60,18 @@ export function awardsInOrder(budgetLeft: number | null, bonuses: readonly { bon
 export const awardInOrderSql = (cutBonus: string, budgetLeft: string, cutBefore: string) => awardForSql(cutBonus, `${budgetLeft} - ${cutBefore}`, "NULL");
 
 /**
+ * A PREPAID funder (a partner that issues only from an allowance it bought) pays its bonuses from that
+ * allowance like from a budget, after the budgets: its awards within budget, in purchase order then
+ * campaign order, each cut to the allowance left less the awards before it (awardsInOrder), so an
+ * allowance of 100 and awards 60, 60, 60 give 60, 40, 0. A bonus the funder cannot pay is cut or
+ * not awarded; the purchase keeps its own points, wherever it was made. `allowanceLeft` null: no
+ * allowance (a postpaid funder, the coalition). SQL: awardInOrderSql over the awards within budget.
+ */
+export function fundedFromAllowance(allowanceLeft: number | null, awardsWithinBudget: readonly number[]): number[] {
+  return awardsInOrder(allowanceLeft, awardsWithinBudget.map((bonus) => ({ bonus, memberLeft: null })));
+}
+
+/**
  * The member points cap and bonuses: a purchase's campaign bonuses (each cut to the member's cap of
  * its campaign, before budgets) are awarded together or, when together they would take the member's
  * balance (with the purchase's own points) past `cap`, not at all; the purchase's own points still
@@ -84,8 +96,9 @@ export const inCampaignWindowSql = (startsAt: string, endsAt: string, at: string
 export function withinAfterWindow(priorAt: Date, at: Date, days: number): boolean {
   return at.getTime() - days * DAY_MS <= priorAt.getTime() && priorAt.getTime() < at.getTime();
 }
+/** In hours, not days: a timestamptz less `n days` moves by calendar days in the session's time zone (23 or 25 h across a DST change). */
 export const withinAfterWindowSql = (priorAt: string, at: string, days: string) =>
-  `(${priorAt} >= ${at} - make_interval(days => ${days}) AND ${priorAt} < ${at})`;
+  `(${priorAt} >= ${at} - make_interval(hours => 24 * ${days}) AND ${priorAt} < ${at})`;
 
 /**
  * The order several campaigns apply to one purchase (each at most once): the one that started first,

@@ -1,6 +1,7 @@
 import { CAMPAIGN_ORDER_SQL, awardForSql, campaignBonusSql } from "../rules";
 import {
   APPLY_CAMPAIGN_BONUSES_SIGNATURE,
+  AWARDS_BEFORE_PREPAID_FUNDERS,
   AWARDS_BY_CAMPAIGN,
   CAMPAIGN_CONDITIONS,
   CAMPAIGN_MATCHES,
@@ -8,7 +9,8 @@ import {
   type CampaignTotalsSql,
   FUNDER_COLUMNS,
   MADE,
-  REFERRAL_BONUSES,
+  PLANNED_BY_KEY,
+  REFERRAL_BONUSES_BEFORE_OWN_ENTRY,
   applyCampaignBonuses,
 } from "./campaign-bonuses";
 import type { FunctionDefinition } from "./record-purchases";
@@ -43,16 +45,23 @@ export const CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS: CampaignTotalsSql = {
 };
 
 /** As CampaignBonusesAtOnce1734260000000 installed it: every award in one statement, matched with plain ANDs. */
-export const APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES_AS_ANDS, CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS);
+export const APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES_AS_ANDS, CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS, AWARDS_BEFORE_PREPAID_FUNDERS);
 
 /**
  * As CampaignTotals1734290000000 installed it: the current statement, planned as the statistics say
  * (CampaignBonusesPlannedByKey1734300000000 added PLANNED_BY_KEY).
  */
-export const APPLY_CAMPAIGN_BONUSES_ANY_SCAN: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS);
+export const APPLY_CAMPAIGN_BONUSES_ANY_SCAN: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, AWARDS_BEFORE_PREPAID_FUNDERS);
+
+/**
+ * As CampaignBonusesPlannedByKey1734300000000 installed it: planned by key, before
+ * CampaignFundersAndReferrers1734310000000 (a PREPAID funder's spent allowance failed the purchase; a
+ * referrer's entry carried the friend's purchase's partner, receipt and time).
+ */
+export const APPLY_CAMPAIGN_BONUSES_BEFORE_PREPAID_FUNDERS: FunctionDefinition = { ...APPLY_CAMPAIGN_BONUSES_ANY_SCAN, settings: PLANNED_BY_KEY };
 
 /** As CampaignMatchesCoveredFirst1734270000000 installed it: matched as now, the totals on the campaigns rows (CampaignTotals1734290000000 replaced it). */
-export const APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS);
+export const APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS, AWARDS_BEFORE_PREPAID_FUNDERS);
 
 /**
  * `apply_campaign_bonuses` as Campaigns1734100000000 installed it: one loop turn, and one `post_bonus`
@@ -102,6 +111,6 @@ BEGIN
     WHERE c.id = r.campaign_id;
   END LOOP;
 
-${REFERRAL_BONUSES}END `,
+${REFERRAL_BONUSES_BEFORE_OWN_ENTRY}END `,
 };
 

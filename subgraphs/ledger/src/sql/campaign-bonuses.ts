@@ -1,4 +1,5 @@
 import { COALITION_OWNER_ID } from "../journal/journal";
+import { isPrepaidAtSql } from "./clearing";
 import {
   CAMPAIGN_ORDER_SQL,
   TIER_THRESHOLDS,
@@ -117,6 +118,35 @@ const sumBefore = (value: string, partition: string, order: string) =>
   `coalesce(sum(${value}) OVER (PARTITION BY ${partition} ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)`;
 
 /**
+ * What changed in the awards since they were first written at once, as options, so that each earlier
+ * definition (campaign-bonuses-earlier.ts) is still built as it was installed:
+ * - `prepaidFunders`: a PREPAID funder's bonuses are cut to its allowance (`fundedFromAllowance` in the
+ *   rules), so a purchase never fails because its bonus's funder ran out; before
+ *   CampaignFundersAndReferrers1734310000000, such a bonus failed the whole group (LIMIT_EXCEEDED).
+ * - `referrerEntryOwn`: a referrer's bonus is dated when it is posted and names neither the friend's
+ *   partner nor receipt; before that migration it carried the friend's purchase's.
+ */
+export interface AwardsShape {
+  prepaidFunders: boolean;
+  referrerEntryOwn: boolean;
+}
+export const CURRENT_AWARDS: AwardsShape = { prepaidFunders: true, referrerEntryOwn: true };
+export const AWARDS_BEFORE_PREPAID_FUNDERS: AwardsShape = { prepaidFunders: false, referrerEntryOwn: false };
+
+/**
+ * The PREPAID funders among a group's matches and their allowances left (after the group's own
+ * purchases drew on them), locked (in partner order) like the budgets, and each matched bonus's
+ * `allowance_left` (null: a postpaid funder, the coalition, no limit). Only with `prepaidFunders`.
+ */
+const PREPAID_FUNDERS = `
+  ), prepaid_funders AS (
+    SELECT f.id FROM (SELECT DISTINCT x.funder_id AS id FROM matched x WHERE x.funder_kind = 'PARTNER_ISSUANCE') f
+    WHERE ${isPrepaidAtSql("f.id", "p_now")}
+  ), allowances AS (
+    SELECT pa.partner_id, pa.remaining FROM prepaid_allowances pa
+    WHERE pa.partner_id IN (SELECT pf.id FROM prepaid_funders pf) ORDER BY pa.partner_id FOR UPDATE`;
+
+/**
  * Every campaign award of the call's purchases in one statement (one purchase per member per call, as
  * the purchase writer groups them): the matches, their campaigns' rows locked in the one global order
  * (CAMPAIGN_ORDER_SQL: two concurrent calls never wait on each other in a cycle) with their budgets
@@ -125,9 +155,11 @@ const sumBefore = (value: string, partition: string, order: string) =>
  * cap, the budgets spent in purchase order (awardInOrderSql), debts repaid from the awards in campaign
  * order; then the transactions, postings, lots and totals, one insert each, so the clearing house's
  * statement trigger runs once for the whole group. `matches`: the join condition (CAMPAIGN_MATCHES);
- * `totals`: where the budgets are read and locked and the awards added (CAMPAIGN_TOTALS).
+ * `totals`: where the budgets are read and locked and the awards added (CAMPAIGN_TOTALS); `shape`:
+ * with `prepaidFunders`, the awards within budget are then spent from PREPAID funders' allowances in
+ * purchase and campaign order (`fundedFromAllowance`).
  */
-const campaignAwards = (matches: string, totals: CampaignTotalsSql) => `
+const campaignAwards = (matches: string, totals: CampaignTotalsSql, shape: AwardsShape) => `
   WITH made AS (${MADE}
   ), matched AS (
     SELECT m.*, c.id AS campaign_id, row_number() OVER (PARTITION BY m.tx ORDER BY ${CAMPAIGN_ORDER_SQL("c")}) AS campaign_rank, ${FUNDER_COLUMNS},
@@ -141,14 +173,19 @@ const campaignAwards = (matches: string, totals: CampaignTotalsSql) => `
     SELECT x.*, a.id AS account, a.balance, a.debt, sum(x.cut_bonus) OVER (PARTITION BY x.tx) AS cut_bonuses_of_purchase
     FROM matched x JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = x.member_id
   ), awarded AS (
-    SELECT w.*, ${awardInOrderSql("w.cut_bonus", "l.budget_left", sumBefore("w.cut_bonus", "w.campaign_id", "w.ord"))} AS award
+    SELECT w.*, ${awardInOrderSql("w.cut_bonus", "l.budget_left", sumBefore("w.cut_bonus", "w.campaign_id", "w.ord"))} AS ${shape.prepaidFunders ? "award_in_budget" : "award"}
     FROM with_account w JOIN locked l ON l.id = w.campaign_id
-    WHERE ${bonusesFitUnderCapSql("w.balance", "w.cut_bonuses_of_purchase", "p_points_cap")}
+    WHERE ${bonusesFitUnderCapSql("w.balance", "w.cut_bonuses_of_purchase", "p_points_cap")}${shape.prepaidFunders ? `${PREPAID_FUNDERS}
+  ), funded AS (
+    SELECT w.*, ${awardInOrderSql("w.award_in_budget", "w.allowance_left", sumBefore("w.award_in_budget", "w.funder_id", "w.ord, w.campaign_rank"))} AS award
+    FROM (SELECT a.*, CASE WHEN pf.id IS NOT NULL THEN coalesce(al.remaining, 0) END AS allowance_left
+          FROM awarded a LEFT JOIN prepaid_funders pf ON pf.id = a.funder_id AND a.funder_kind = 'PARTNER_ISSUANCE'
+          LEFT JOIN allowances al ON al.partner_id = pf.id) w` : ""}
   ), awards AS (
     SELECT w.*, CASE WHEN w.available_at <= p_now
                      THEN ${repaidFromSliceSql("w.debt", sumBefore("w.award", "w.tx", "w.campaign_rank"), "w.award")}
                      ELSE 0 END AS repaid
-    FROM awarded w WHERE w.award > 0
+    FROM ${shape.prepaidFunders ? "funded" : "awarded"} w WHERE w.award > 0
   ), tx AS (
     -- posted_at: the clearing house's period is the posting's (p_now), not a late purchase's time.
     INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at)
@@ -191,8 +228,10 @@ const campaignAwards = (matches: string, totals: CampaignTotalsSql) => `
 /**
  * Referrals: the referred member's first purchase rewards both members once, the referrer at most
  * referrer_max times. One loop turn per referral (rare: once per referred member), after the campaigns.
+ * With `referrerEntryOwn`, the referrer's entry is dated when it is posted and names no partner or
+ * receipt: a member's entries never show where, when or what a friend bought.
  */
-export const REFERRAL_BONUSES = `  FOR r IN
+export const referralBonuses = ({ referrerEntryOwn }: Pick<AwardsShape, "referrerEntryOwn">) => `  FOR r IN
     WITH made AS (${MADE}
     )
     SELECT m.*, rf.referrer_member_id, rf.bonus_points, rf.referrer_max
@@ -213,13 +252,15 @@ export const REFERRAL_BONUSES = `  FOR r IN
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
     CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid,
-                       r.bonus_points, r.partner_id, r.reference, r.earned_at, r.available_at, r.expires_at, p_now);
+                       r.bonus_points, ${referrerEntryOwn ? "NULL, NULL, p_now" : "r.partner_id, r.reference, r.earned_at"}, r.available_at, r.expires_at, p_now);
     CONTINUE WHEN v_tx IS NULL;
     UPDATE referrals SET referrer_rewarded = true WHERE referred_member_id = r.member_id;
     INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
     VALUES (v_tx, NULL, r.tx, r.referrer_member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid, r.bonus_points);
   END LOOP;
 `;
+/** The referrals as every definition before CampaignFundersAndReferrers1734310000000 wrote them. */
+export const REFERRAL_BONUSES_BEFORE_OWN_ENTRY = referralBonuses(AWARDS_BEFORE_PREPAID_FUNDERS);
 
 /** What `record_purchases` calls (APPLY_CAMPAIGN_BONUSES_CALL): the same in every definition of it. */
 export const APPLY_CAMPAIGN_BONUSES_SIGNATURE: Omit<FunctionDefinition, "body"> = {
@@ -231,8 +272,8 @@ export const APPLY_CAMPAIGN_BONUSES_SIGNATURE: Omit<FunctionDefinition, "body"> 
   language: "plpgsql",
 };
 
-/** `apply_campaign_bonuses` with the given match condition and totals: every award of the call in one statement, then the referrals. */
-export const applyCampaignBonuses = (matches: string, totals: CampaignTotalsSql): FunctionDefinition => ({
+/** `apply_campaign_bonuses` with the given match condition, totals and shape: every award of the call in one statement, then the referrals. */
+export const applyCampaignBonuses = (matches: string, totals: CampaignTotalsSql, shape: AwardsShape): FunctionDefinition => ({
   ...APPLY_CAMPAIGN_BONUSES_SIGNATURE,
   body: `
 DECLARE
@@ -241,8 +282,8 @@ DECLARE
   v_tx uuid;
   v_rewarded bigint;
 BEGIN
-  -- Campaigns: every award of this call at once (rules/campaigns.ts says how each is cut and in which order).${campaignAwards(matches, totals)}
-${REFERRAL_BONUSES}END `,
+  -- Campaigns: every award of this call at once (rules/campaigns.ts says how each is cut and in which order).${campaignAwards(matches, totals, shape)}
+${referralBonuses(shape)}END `,
 });
 
 /**
@@ -257,7 +298,7 @@ ${REFERRAL_BONUSES}END `,
  */
 export const PLANNED_BY_KEY = ["enable_seqscan=off"] as const;
 
-export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = { ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS), settings: PLANNED_BY_KEY };
+export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = { ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, CURRENT_AWARDS), settings: PLANNED_BY_KEY };
 
 /**
  * One bonus: a BONUS transaction (+points to the member, entry BONUS; −points to the funder's

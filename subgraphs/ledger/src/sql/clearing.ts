@@ -33,6 +33,9 @@ const POSTED_AT = "coalesce(t.posted_at, t.occurred_at)";
 const termsAt = (column: string, partner: string, at: string) =>
   `(SELECT pt.${column} FROM partner_terms pt WHERE pt.partner_id = ${partner} AND pt.effective_from <= ${at} ORDER BY pt.effective_from DESC LIMIT 1)`;
 
+/** Whether `partner` issues from a prepaid allowance at `at` (its terms in force then say `PREPAID`). */
+export const isPrepaidAtSql = (partner: string, at: string) => `${termsAt("billing", partner, at)} = 'PREPAID'`;
+
 export const CLEARING_ISSUE_PRICE: FunctionDefinition = {
   name: "clearing_issue_price",
   arguments: "p_partner uuid, p_at timestamp with time zone",
@@ -127,7 +130,7 @@ BEGIN
     -- PREPAID issuers: what they issue (net of what refunds give back) comes off the allowance.
     INSERT INTO prepaid_allowances AS pa (partner_id, remaining)
     SELECT p.partner_id, sum(p.amount) FROM priced p
-    WHERE p.account_kind = 'PARTNER_ISSUANCE' AND ${termsAt("billing", "p.partner_id", "p.posted_at")} = 'PREPAID'
+    WHERE p.account_kind = 'PARTNER_ISSUANCE' AND ${isPrepaidAtSql("p.partner_id", "p.posted_at")}
     GROUP BY 1 HAVING sum(p.amount) <> 0 ORDER BY 1
     ON CONFLICT (partner_id) DO UPDATE SET remaining = pa.remaining + EXCLUDED.remaining
     RETURNING pa.remaining

@@ -7,7 +7,7 @@ import { type FunctionDefinition, RECORD_PURCHASES, createFunctionSql } from "./
 
 export { type FunctionDefinition, RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_CAMPAIGNS, RECORD_PURCHASES_BEFORE_ERASURES, RECORD_PURCHASES_UNPRICED, createFunctionSql } from "./record-purchases";
 export { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_CALL, POST_BONUS } from "./campaign-bonuses";
-export { APPLY_CAMPAIGN_BONUSES_ANY_SCAN, APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS, APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE, APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS } from "./campaign-bonuses-earlier";
+export { APPLY_CAMPAIGN_BONUSES_ANY_SCAN, APPLY_CAMPAIGN_BONUSES_BEFORE_PREPAID_FUNDERS, APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS, APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE, APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS } from "./campaign-bonuses-earlier";
 export { CLEARING_FUNCTIONS, CLEARING_LOCK_KEY } from "./clearing";
 
 /** Every database function that encodes a rule, in its current definition: the database must match each (test/ledger-sql.test.ts). */

@@ -39,17 +39,19 @@ export class MemberService {
 
   /**
    * The referrer of a member being enrolled with `code`, checked before anything is written: an
-   * unknown code or the member's own (the same address) is BAD_USER_INPUT. The ledger records the
-   * referral under the new member's id, chosen here, before the member is written: if the ledger is
-   * unreachable nothing is enrolled (a retry is safe); if the enrolment then fails, the ledger holds a
-   * referral for an id no member has, which never pays.
+   * unknown code, or (`refuseOwnCode`) the member's own (the same address), is BAD_USER_INPUT. The
+   * ledger records the referral under the new member's id, chosen here, before the member is written:
+   * if the ledger is unreachable nothing is enrolled (a retry is safe); if the enrolment then fails or
+   * finds the address enrolled already, the ledger holds a referral for an id no member has, which
+   * never pays. That is what a till's enrolment of the code owner's own address does, unrefused: its
+   * answer must not tell whether an address is enrolled (enrollAtTill), and that address always is.
    */
-  private async registerReferral(code: string | null | undefined, email: string, newMemberId: string): Promise<void> {
+  private async registerReferral(code: string | null | undefined, email: string, newMemberId: string, { refuseOwnCode }: { refuseOwnCode: boolean }): Promise<void> {
     if (code == null) return;
     const normalized = code.trim().toUpperCase();
     const referrer = /^[0-9A-F]{16}$/.test(normalized) ? await this.members.findOneBy({ referralCode: normalized }) : null;
     if (!referrer) throw badInput("referralCode: no member has this referral code", "referralCode");
-    if (referrer.email === email) throw badInput("A member cannot refer themself", "referralCode");
+    if (refuseOwnCode && referrer.email === email) throw badInput("A member cannot refer themself", "referralCode");
     if (!this.ledger) throw new Error("MemberService has no ledger client to register a referral with");
     await this.ledger.request(`mutation($referrer: ID!, $referred: ID!) { registerReferral(referrerMemberId: $referrer, referredMemberId: $referred) }`, {
       referrer: referrer.id,
@@ -81,7 +83,7 @@ export class MemberService {
     const email = normalizeEmail(input.email);
     const displayName = requireText(input.displayName, "displayName", { max: 80 });
     const id = randomUUID();
-    await this.registerReferral(input.referralCode, email, id);
+    await this.registerReferral(input.referralCode, email, id, { refuseOwnCode: true });
     try {
       return await this.dataSource.transaction(async (tx) => {
         const member = await tx.save(this.members.create({ id, email, displayName }));
@@ -105,7 +107,7 @@ export class MemberService {
     const displayName = requireText(input.displayName, "displayName", { max: 80 });
     const externalId = input.externalId == null ? null : requireText(input.externalId, "externalId", { max: 100 });
     const id = randomUUID();
-    await this.registerReferral(input.referralCode, email, id);
+    await this.registerReferral(input.referralCode, email, id, { refuseOwnCode: false });
     // Three tries at most: an address enrolled concurrently is committed after this statement's snapshot,
     // so a try may find no row; and two tills linking the same card at once can race on the account id key (account-id-key.ts).
     for (let attempt = 1; attempt <= ACCOUNT_ID_TRIES; attempt++) {
