@@ -205,6 +205,9 @@ describe("eraseMember with a service killed halfway", () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const unseen = memberToken(crypto.randomUUID()); // never asked about: no per-member answer kept either
       expect((await call(publicQuery, {}, unseen)).errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+      // Refused before execution, with no data: HTTP 503 with Retry-After like any such answer (not Apollo's 500 for a failed context).
+      const answer = await fetch(dedicated.stack.gatewayUrl, { method: "POST", headers: { "content-type": "application/json", ...memberToken(crypto.randomUUID()) }, body: JSON.stringify({ query: publicQuery }) });
+      expect([answer.status, answer.headers.get("retry-after"), ((await answer.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code]).toEqual([503, "1", "UPSTREAM_UNAVAILABLE"]);
       // An admin's token names no member: unaffected.
       expect((await call(publicQuery)).errors).toBeUndefined();
     } finally {

@@ -12,7 +12,7 @@ import { type GatewayContext, createGatewayErrorFormatter } from "./gateway";
 import { Identifier } from "./identity";
 import { aliasLimit, costLimit, depthLimit } from "./limits";
 import { readinessHandler } from "./readiness";
-import { upstreamStatus } from "./upstream-status";
+import { isUpstreamUnavailable, unavailableBeforeExecution, upstreamStatus } from "./upstream-status";
 import { anonymousLimit, createRateLimiter, rateLimitFor, rateLimited } from "./rate-limit";
 import { CSRF_PREFLIGHT_HEADERS } from "./csrf";
 import { trustedDocumentsPlugin } from "./trusted-documents/plugin";
@@ -72,6 +72,8 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
       try {
         identity = await identifier.identify(req.headers);
       } catch (error) {
+        // The members or partners service (or its database) could not answer: nothing is wrong with the credential.
+        if (isUpstreamUnavailable(error)) throw unavailableBeforeExecution(error);
         // A refused credential counts against its address like an anonymous request: guessing
         // tokens or API keys (each unknown key costs a lookup) is limited too.
         const limit = anonymousLimit(req, rates);

@@ -10,7 +10,9 @@ import type { EnvReader } from "./config";
  *   timed out), or when calls are waiting and nothing at all came back for `stallMs` (a frozen
  *   process: SIGSTOP, a full event loop), which a timeout alone would notice only after `timeoutMs`.
  * - open: calls fail at once, for `openMs`.
- * - half-open: one call (a probe) goes through; its success closes the breaker, its failure opens it again.
+ * - half-open: one call (a probe) goes through; its success closes the breaker, its failure opens it
+ *   again, and so does nothing coming back for `stallMs` after it started (a service still frozen:
+ *   the probe's caller, like every other, waits about `stallMs`, not its whole timeout).
  *
  * Pure state with the clock passed in, so the rules are unit-tested with hand-written times.
  */
@@ -44,7 +46,7 @@ export class CircuitBreaker {
 
   /** The state at `now` (an open breaker whose time is up is half-open). */
   state(now: number): BreakerState {
-    if (this.mode === "closed" && this.stalled(now)) this.open(now);
+    if ((this.mode === "closed" || (this.mode === "half-open" && this.probing)) && this.stalled(now)) this.open(now);
     if (this.mode === "open" && now - this.openedAt >= this.settings.openMs) this.mode = "half-open";
     return this.mode;
   }
@@ -57,7 +59,8 @@ export class CircuitBreaker {
       if (this.probing) return false;
       this.probing = true;
     }
-    if (this.inFlight === 0) this.lastProgressAt = now;
+    // The probe's start counts as progress: calls left over from before the breaker opened must not make it a stall at once.
+    if (this.inFlight === 0 || state === "half-open") this.lastProgressAt = now;
     this.inFlight++;
     return true;
   }

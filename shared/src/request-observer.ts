@@ -11,9 +11,13 @@ import { REQUEST_ID_HEADER, tagErrors } from "./request-id";
  */
 export function requestObserver(log?: Logger): ApolloServerPlugin<BaseContext> {
   return {
-    // The context refused the request (a bad token, a rate limit): counted, though never executed.
-    async contextCreationDidFail() {
+    // The context refused the request (a bad token, a rate limit, a service it asked unavailable):
+    // counted and logged like an answer, though never executed.
+    async contextCreationDidFail({ error }) {
       recordContextFailure();
+      if (!log) return;
+      const extensions = (error as { extensions?: { code?: unknown; http?: { status?: number } } }).extensions;
+      log.info("request", { operation: null, status: extensions?.http?.status ?? 500, errors: [extensions?.code ?? "INTERNAL_SERVER_ERROR"], refusedBeforeExecution: true });
     },
     async requestDidStart({ request }) {
       const started = performance.now();

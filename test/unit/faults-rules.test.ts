@@ -142,6 +142,22 @@ describe("CircuitBreaker", () => {
     expect(breaker.tryStart(500)).toBe(false); // 500 ms since the first call, no answer
   });
 
+  it("a probe that hangs opens it again after stallMs (a service still frozen), and the next probe may try", () => {
+    const breaker = new CircuitBreaker(settings);
+    breaker.tryStart(0);
+    expect(breaker.state(500)).toBe("open"); // stalled at 500
+    breaker.tryStart(1_200); // refused while open
+    expect(breaker.tryStart(1_500)).toBe(true); // the probe, 1 000 ms after opening (the first call still hangs)
+    expect(breaker.state(1_999)).toBe("half-open"); // 499 ms since the probe started
+    expect(breaker.state(2_000)).toBe("open"); // 500 ms: stalled again; its caller aborts it (subgraph-breaker.ts)
+    breaker.failed(2_001); // the aborted probe
+    breaker.failed(2_002); // the first call, aborted too
+    expect(breaker.tryStart(2_999)).toBe(false); // open again from 2 000 (the stall)
+    expect(breaker.tryStart(3_000)).toBe(true); // the next probe
+    breaker.succeeded(3_050);
+    expect(breaker.state(3_051)).toBe("closed");
+  });
+
   it("a slow call alone is not a stall while other calls come back", () => {
     const breaker = new CircuitBreaker(settings);
     breaker.tryStart(0); // slow
@@ -158,6 +174,10 @@ describe("statusForAnswer", () => {
     expect(statusForAnswer(null, [upstream])).toBe(503);
     expect(statusForAnswer(undefined, [upstream, upstream])).toBe(503);
     expect(statusForAnswer({ member: { balance: null } }, [upstream])).toBeUndefined();
+    // Every top-level field null: nothing to say, as with no data.
+    expect(statusForAnswer({ member: null }, [upstream])).toBe(503);
+    expect(statusForAnswer({ member: null, partners: [] }, [upstream])).toBeUndefined();
+    expect(statusForAnswer({ member: null }, [{ message: "y", extensions: { code: "NOT_FOUND" } }])).toBeUndefined();
     expect(statusForAnswer(null, [upstream, { message: "y", extensions: { code: "NOT_FOUND" } }])).toBeUndefined();
     expect(statusForAnswer(null, [])).toBeUndefined();
   });
