@@ -240,4 +240,29 @@ describe("faults under load", () => {
     await expectLedgerConsistent(dedicated.suffix);
     await expectCatalogConsistent(dedicated.suffix);
   }, 60_000);
+
+  it("a frozen ledger leaves the catalog's own reads alone: its redemptions give up on the ledger before the gateway would take the catalog for frozen", async () => {
+    await eventually(async () => ((await ready()) === 200 ? true : undefined));
+    const post = async (query: string, variables: Record<string, unknown>) => {
+      const answer = await fetch(dedicated.stack.gatewayUrl, { method: "POST", headers: { "content-type": "application/json", ...dedicated.admin() }, body: JSON.stringify({ query, variables }) });
+      const body = (await answer.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      return { status: answer.status, data: body.data, codes: body.errors?.map((e) => e.extensions?.code) };
+    };
+    const { ledger } = dedicated.stack.services;
+    ledger.child.kill("SIGSTOP");
+    try {
+      // Only redemptions in flight to the catalog, each waiting on the frozen ledger (BREAKER_STALL_MS 1 s here,
+      // so the catalog gives up on the ledger after about 0.67-0.83 s; the gateway would take the catalog for frozen at 1 s).
+      const redemptions = members.slice(0, 8).map((memberId, i) => post(REDEEM, { input: { memberId, rewardId, idempotencyKey: `frozen-ledger-${i}` } }));
+      await sleep(1_300);
+      expect(await post(`query($id: ID!) { reward(id: $id) { title } }`, { id: rewardId })).toEqual({ status: 200, data: { reward: { title: "R" } }, codes: undefined });
+      for (const answer of await Promise.all(redemptions)) expect(answer).toMatchObject({ status: 503, codes: ["UPSTREAM_UNAVAILABLE"] });
+    } finally {
+      ledger.child.kill("SIGCONT");
+    }
+    await eventually(async () => ((await ready()) === 200 ? true : undefined));
+    await eventually(async () => ((await catalogRows(`SELECT 1 FROM redemptions WHERE idempotency_key LIKE 'frozen-ledger-%' AND status = 'PENDING'`)).length ? undefined : true), 20_000);
+    await expectLedgerConsistent(dedicated.suffix);
+    await expectCatalogConsistent(dedicated.suffix);
+  }, 60_000);
 });

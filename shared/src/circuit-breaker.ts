@@ -31,6 +31,15 @@ export const readBreakerSettings = (env: EnvReader): BreakerSettings => ({
   stallMs: env.int("BREAKER_STALL_MS", BREAKER_DEFAULTS.stallMs),
 });
 
+/**
+ * A service's breaker on a service it calls takes a stall for one in two thirds of BREAKER_STALL_MS (2 s
+ * by default; its watch then looks every 500 ms), the gateway's on a subgraph in all of it (3 s; every
+ * 750 ms). So a service whose every call waits on a frozen service it calls (the catalog's redemptions
+ * on a frozen ledger) answers UPSTREAM_UNAVAILABLE by about 2.5 s, before the gateway, seeing nothing
+ * come back, would take that service for frozen too and fail its other calls (test/unit/faults-rules.test.ts).
+ */
+export const serviceCallSettings = (settings: BreakerSettings): BreakerSettings => ({ ...settings, stallMs: Math.floor((settings.stallMs * 2) / 3) });
+
 export type BreakerState = "closed" | "open" | "half-open";
 
 export class CircuitBreaker {

@@ -1,7 +1,8 @@
 import { GraphQLError } from "graphql";
 import { type SubgraphName, intFromEnv, subgraphUrl } from "./config";
 import { serviceProofHeader } from "./auth/service-identity";
-import { BREAKER_DEFAULTS, CircuitBreaker } from "./circuit-breaker";
+import { BREAKER_DEFAULTS, CircuitOpenError, serviceCallSettings } from "./circuit-breaker";
+import { GuardedCalls } from "./guarded-calls";
 import { appError } from "./errors";
 import { REQUEST_ID_HEADER } from "./request-id";
 
@@ -26,19 +27,24 @@ export const SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS = 4_000;
  */
 export const LONGEST_CALL_CHAIN = 5;
 
-// One breaker per called service and process: a dead or frozen service fails its callers at once.
-const breakers = new Map<SubgraphName, CircuitBreaker>();
-const breakerOf = (service: SubgraphName) => {
-  let breaker = breakers.get(service);
-  if (!breaker) {
-    breaker = new CircuitBreaker({
-      failuresToOpen: intFromEnv("BREAKER_FAILURES", BREAKER_DEFAULTS.failuresToOpen),
-      openMs: intFromEnv("BREAKER_OPEN_MS", BREAKER_DEFAULTS.openMs),
-      stallMs: intFromEnv("BREAKER_STALL_MS", BREAKER_DEFAULTS.stallMs),
-    });
-    breakers.set(service, breaker);
+// One breaker per called service and process: a dead or frozen service fails its callers at once,
+// and the calls waiting on it when it stalls are aborted (guarded-calls.ts), sooner than the gateway
+// would take this service for frozen (serviceCallSettings).
+const guards = new Map<SubgraphName, GuardedCalls>();
+const guardOf = (service: SubgraphName) => {
+  let guard = guards.get(service);
+  if (!guard) {
+    guard = new GuardedCalls(
+      service,
+      serviceCallSettings({
+        failuresToOpen: intFromEnv("BREAKER_FAILURES", BREAKER_DEFAULTS.failuresToOpen),
+        openMs: intFromEnv("BREAKER_OPEN_MS", BREAKER_DEFAULTS.openMs),
+        stallMs: intFromEnv("BREAKER_STALL_MS", BREAKER_DEFAULTS.stallMs),
+      }),
+    );
+    guards.set(service, guard);
   }
-  return breaker;
+  return guard;
 };
 
 export class SubgraphClient {
@@ -55,20 +61,19 @@ export class SubgraphClient {
 
   async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     let response: Response;
-    const breaker = breakerOf(this.service);
-    if (!breaker.tryStart(Date.now())) throw appError("UPSTREAM_UNAVAILABLE", `The ${this.service} service is not answering; try again shortly`);
     try {
-      response = await fetch(subgraphUrl(this.service), {
-        method: "POST",
-        headers: { "content-type": "application/json", ...serviceProofHeader(), ...(this.requestId ? { [REQUEST_ID_HEADER]: this.requestId } : {}) },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch {
-      breaker.failed(Date.now());
+      response = await guardOf(this.service).run((stalled) =>
+        fetch(subgraphUrl(this.service), {
+          method: "POST",
+          headers: { "content-type": "application/json", ...serviceProofHeader(), ...(this.requestId ? { [REQUEST_ID_HEADER]: this.requestId } : {}) },
+          body: JSON.stringify({ query, variables }),
+          signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), stalled]),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof CircuitOpenError) throw appError("UPSTREAM_UNAVAILABLE", `The ${this.service} service is not answering; try again shortly`);
       throw appError("UPSTREAM_UNAVAILABLE", `The ${this.service} service did not answer; try again shortly`);
     }
-    breaker.succeeded(Date.now());
     const body = (await response.json().catch(() => ({}))) as GraphQLResponse<T>;
     const first = body.errors?.[0];
     if (first) {

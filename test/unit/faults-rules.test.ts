@@ -2,6 +2,8 @@ import { EventEmitter } from "node:events";
 import type { Fetcher } from "@apollo/utils.fetcher";
 import { CircuitBreaker } from "../../shared/src/circuit-breaker";
 import { breakerFetcher } from "../../gateway/src/subgraph-breaker";
+import { serviceCallSettings } from "../../shared/src/circuit-breaker";
+import { GuardedCalls } from "../../shared/src/guarded-calls";
 import { AdmissionGate } from "../../shared/src/overload";
 import { loadGatewayConfig } from "../../gateway/src/config";
 import { healthUrlOf } from "../../gateway/src/readiness";
@@ -236,6 +238,27 @@ describe("breakerFetcher (the gateway's calls to one subgraph)", () => {
     expect(waited).toBeLessThan(1_000);
     const refused = performance.now();
     await expect(fetcher("http://ledger/graphql", {})).rejects.toThrow("circuit open");
+    expect(performance.now() - refused).toBeLessThan(50);
+  });
+});
+
+describe("stall windows nest: a service gives up on a frozen service it calls before the gateway takes it for frozen", () => {
+  it("the catalog's calls to a frozen ledger end after 400 ms; the gateway's breaker on the catalog (600 ms) stays closed", async () => {
+    const settings = { failuresToOpen: 5, openMs: 10_000, stallMs: 600 };
+    expect(serviceCallSettings(settings).stallMs).toBe(400);
+    const ledgerFromCatalog = new GuardedCalls("ledger", serviceCallSettings(settings));
+    const catalogFromGateway = new GuardedCalls("catalog", settings);
+    const frozenLedger = (signal: AbortSignal) => new Promise<never>((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+    // A redemption: the catalog waits on the ledger, then answers (an HTTP answer whose error is UPSTREAM_UNAVAILABLE).
+    const redemption = () => catalogFromGateway.run(async () => (await ledgerFromCatalog.run(frozenLedger).catch(() => "UPSTREAM_UNAVAILABLE")) as string);
+    const started = performance.now();
+    expect(await Promise.all([redemption(), redemption()])).toEqual(["UPSTREAM_UNAVAILABLE", "UPSTREAM_UNAVAILABLE"]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+    // Nothing came back from the catalog for 400-500 ms, under the gateway's 600: a catalog-only read still goes through.
+    expect(await catalogFromGateway.run(async () => "read")).toBe("read");
+    // While the ledger's breaker is open, the catalog's next call to it fails at once.
+    const refused = performance.now();
+    await expect(ledgerFromCatalog.run(frozenLedger)).rejects.toThrow("circuit open: ledger is not answering");
     expect(performance.now() - refused).toBeLessThan(50);
   });
 });
