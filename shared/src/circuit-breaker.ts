@@ -32,9 +32,9 @@ export const readBreakerSettings = (env: EnvReader): BreakerSettings => ({
 });
 
 /**
- * A service's breaker on a service it calls takes a stall for one in two thirds of BREAKER_STALL_MS (2 s
- * by default; its watch then looks every 500 ms), the gateway's on a subgraph in all of it (3 s; every
- * 750 ms). So a service whose every call waits on a frozen service it calls (the catalog's redemptions
+ * A service's breaker on a service it calls detects a stall after two thirds of BREAKER_STALL_MS (2 s
+ * by default; its watch then looks every 500 ms), the gateway's on a subgraph after all of it (3 s;
+ * every 750 ms). So a service whose every call waits on a frozen service it calls (the catalog's redemptions
  * on a frozen ledger) answers UPSTREAM_UNAVAILABLE by about 2.5 s, before the gateway, seeing nothing
  * come back, would take that service for frozen too and fail its other calls (test/unit/faults-rules.test.ts).
  */
