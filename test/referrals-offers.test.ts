@@ -1,4 +1,5 @@
-import { enrollMember, registerPartner } from "./support/fixtures";
+import { type PartnerFixture, enrollMember, registerPartner } from "./support/fixtures";
+import { ledgerClient } from "./support/clearing";
 import { asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
 import { availableAndPending, createCampaign, endCampaign, purchaseWithBonuses, recordPurchase } from "./support/campaigns";
@@ -88,5 +89,28 @@ describe("Member.offers", () => {
     await recordPurchase(bookstore, newcomer.id, 100);
     expect(await ours(newcomer.id)).toEqual([plain.id, welcome.id, crossBrand.id, oneDay.id].sort());
     expect((await gql(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: regular.id }, asMember(newcomer.id))).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("a category welcome campaign is offered until the member has bought at every partner of the category the ledger knows", async () => {
+    const [inn, hostel] = [await registerPartner({ pointsPerUnit: 1, category: "TRAVEL" }), await registerPartner({ pointsPerUnit: 1, category: "TRAVEL" })];
+    await recordPurchase(hostel, (await enrollMember()).id, 100); // someone else's purchase: the ledger learns the hostel's category
+    const welcome = await createCampaign({ fundedByPartnerId: inn.id, categories: ["TRAVEL"], firstPurchaseAtPartner: true, bonusPoints: 5 });
+    const member = await enrollMember();
+    const offered = async () => (await offersOf(member.id)).includes(welcome.id);
+    expect(await offered()).toBe(true);
+    await recordPurchase(inn, member.id, 100);
+    expect(await offered()).toBe(true); // the hostel has not seen the member yet
+    // Every other TRAVEL partner the ledger knows (other test files may have made some) sees the member too.
+    const db = await ledgerClient();
+    try {
+      const { rows } = await db.query(`SELECT partner_id FROM campaign_partner_categories WHERE category = 'TRAVEL' AND partner_id <> $1`, [inn.id]);
+      for (const { partner_id: id } of rows) {
+        const { partner } = await ok(`query($id: ID!) { partner(id: $id) { id currency pointsPerUnit slug } }`, { id });
+        await recordPurchase(partner as PartnerFixture, member.id, 100);
+      }
+    } finally {
+      await db.end();
+    }
+    expect(await offered()).toBe(false);
   });
 });
