@@ -43,6 +43,36 @@ describe("referrals", () => {
     for (const f of friends.slice(0, 3)) expect((await availableAndPending(f.id)).available).toBe(501);
   });
 
+  it("a purchase that earns no points does not count as the first; an erased referrer gets nothing, the friend still does", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 }); // 1 point per 100 minor units: a one-cent receipt earns 0
+    const referrer = await enrollMember();
+    const friend = await enrollWith(await referralCodeOf(referrer.id));
+    expect(await purchaseWithBonuses(partner, friend.id, 1)).toMatchObject({ points: 0, bonuses: [] });
+    expect((await availableAndPending(referrer.id)).available).toBe(0);
+    // The referral waited for the first purchase that earns points: 1,000 minor units, 10 points, and both bonuses.
+    expect((await purchaseWithBonuses(partner, friend.id, 1_000)).bonuses.map((b: { points: number }) => b.points)).toEqual([500]);
+    expect((await availableAndPending(friend.id)).available).toBe(10 + 500);
+    expect((await availableAndPending(referrer.id)).available).toBe(500);
+
+    const erased = await enrollMember();
+    const secondFriend = await enrollWith(await referralCodeOf(erased.id));
+    expect(await ok(`mutation($id: ID!) { eraseMember(id: $id) }`, { id: erased.id })).toEqual({ eraseMember: true });
+    expect((await purchaseWithBonuses(partner, secondFriend.id, 1_000)).bonuses.map((b: { points: number }) => b.points)).toEqual([500]);
+    const db = await ledgerClient();
+    try {
+      // Nothing after the forfeit: no BONUS entry, the balance the forfeit left (0), the referral not marked rewarded.
+      const { rows } = await db.query(
+        `SELECT (SELECT count(*)::int FROM postings WHERE member_id = $1 AND entry_kind = 'BONUS') AS bonuses,
+                (SELECT balance::int FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1) AS balance,
+                (SELECT referrer_rewarded FROM referrals WHERE referred_member_id = $2) AS rewarded`,
+        [erased.id, secondFriend.id],
+      );
+      expect(rows[0]).toEqual({ bonuses: 0, balance: 0, rewarded: false });
+    } finally {
+      await db.end();
+    }
+  });
+
   it("an unknown code and (outside a till) a member's own are BAD_USER_INPUT, and nothing is enrolled", async () => {
     const email = `${unique("nobody")}@example.com`;
     for (const referralCode of ["0000000000000000", "not a code"]) {

@@ -563,6 +563,7 @@ BEGIN
     )
     SELECT m.*, rf.referrer_member_id, rf.bonus_points, rf.referrer_max
     FROM made m JOIN referrals rf ON rf.referred_member_id = m.member_id AND rf.earn_transaction_id IS NULL
+    WHERE m.points > 0
     ORDER BY m.ord
   LOOP
     UPDATE referrals SET earn_transaction_id = r.tx WHERE referred_member_id = r.member_id;
@@ -576,6 +577,7 @@ BEGIN
     -- The referrer's lock (after the purchasing members' own) counts their rewarded referrals exactly.
     INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', r.referrer_member_id) ON CONFLICT DO NOTHING;
     SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id FOR UPDATE;
+    CONTINUE WHEN EXISTS (SELECT FROM member_erasures e WHERE e.member_id = r.referrer_member_id);
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
     CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid,

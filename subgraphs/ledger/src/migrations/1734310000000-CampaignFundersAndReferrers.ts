@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_BEFORE_PREPAID_FUNDERS, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_BEFORE_PREPAID_FUNDERS, APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS, installFunction } from "../sql";
 
 /**
- * `apply_campaign_bonuses` (sql/campaign-bonuses.ts, CURRENT_AWARDS):
+ * `apply_campaign_bonuses` (sql/campaign-bonuses.ts, AWARDS_BEFORE_REFERRAL_GUARDS):
  * - a PREPAID funder's bonuses are cut to what is left of its allowance (`fundedFromAllowance` in
  *   rules/campaigns.ts), like a budget: a purchase at another partner, or the funder's own within
  *   its allowance, keeps its own points instead of failing whole with LIMIT_EXCEEDED;
@@ -18,7 +18,7 @@ export class CampaignFundersAndReferrers1734310000000 implements MigrationInterf
   name = "CampaignFundersAndReferrers1734310000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS); // ReferralGuards1734320000000 replaces it
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -2,6 +2,7 @@ import { CAMPAIGN_ORDER_SQL, awardForSql, campaignBonusSql } from "../rules";
 import {
   APPLY_CAMPAIGN_BONUSES_SIGNATURE,
   AWARDS_BEFORE_PREPAID_FUNDERS,
+  AWARDS_BEFORE_REFERRAL_GUARDS,
   AWARDS_BY_CAMPAIGN,
   CAMPAIGN_CONDITIONS,
   CAMPAIGN_MATCHES,
@@ -59,6 +60,15 @@ export const APPLY_CAMPAIGN_BONUSES_ANY_SCAN: FunctionDefinition = applyCampaign
  * referrer's entry carried the friend's purchase's partner, receipt and time).
  */
 export const APPLY_CAMPAIGN_BONUSES_BEFORE_PREPAID_FUNDERS: FunctionDefinition = { ...APPLY_CAMPAIGN_BONUSES_ANY_SCAN, settings: PLANNED_BY_KEY };
+
+/**
+ * As CampaignFundersAndReferrers1734310000000 installed it: before ReferralGuards1734320000000 (a
+ * zero-point first purchase paid the referral; an erased referrer was paid).
+ */
+export const APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS: FunctionDefinition = {
+  ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, AWARDS_BEFORE_REFERRAL_GUARDS),
+  settings: PLANNED_BY_KEY,
+};
 
 /** As CampaignMatchesCoveredFirst1734270000000 installed it: matched as now, the totals on the campaigns rows (CampaignTotals1734290000000 replaced it). */
 export const APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS: FunctionDefinition = applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS_ON_CAMPAIGN_ROWS, AWARDS_BEFORE_PREPAID_FUNDERS);

@@ -125,13 +125,18 @@ const sumBefore = (value: string, partition: string, order: string) =>
  *   CampaignFundersAndReferrers1734310000000, such a bonus failed the whole group (LIMIT_EXCEEDED).
  * - `referrerEntryOwn`: a referrer's bonus is dated when it is posted and names neither the friend's
  *   partner nor receipt; before that migration it carried the friend's purchase's.
+ * - `referralGuards`: a referral pays on the referred member's first purchase that earns points (a
+ *   zero-point purchase, a cent, leaves it waiting), and never to an erased referrer; before
+ *   ReferralGuards1734320000000 any first purchase paid both, an erased referrer included.
  */
 export interface AwardsShape {
   prepaidFunders: boolean;
   referrerEntryOwn: boolean;
+  referralGuards: boolean;
 }
-export const CURRENT_AWARDS: AwardsShape = { prepaidFunders: true, referrerEntryOwn: true };
-export const AWARDS_BEFORE_PREPAID_FUNDERS: AwardsShape = { prepaidFunders: false, referrerEntryOwn: false };
+export const CURRENT_AWARDS: AwardsShape = { prepaidFunders: true, referrerEntryOwn: true, referralGuards: true };
+export const AWARDS_BEFORE_REFERRAL_GUARDS: AwardsShape = { prepaidFunders: true, referrerEntryOwn: true, referralGuards: true };
+export const AWARDS_BEFORE_PREPAID_FUNDERS: AwardsShape = { prepaidFunders: false, referrerEntryOwn: false, referralGuards: false };
 
 /**
  * The PREPAID funders among a group's matches and their allowances left (after the group's own
@@ -229,13 +234,17 @@ const campaignAwards = (matches: string, totals: CampaignTotalsSql, shape: Award
  * Referrals: the referred member's first purchase rewards both members once, the referrer at most
  * referrer_max times. One loop turn per referral (rare: once per referred member), after the campaigns.
  * With `referrerEntryOwn`, the referrer's entry is dated when it is posted and names no partner or
- * receipt: a member's entries never show where, when or what a friend bought.
+ * receipt: a member's entries never show where, when or what a friend bought. With `referralGuards`,
+ * only a purchase that earns points counts as the first (otherwise a partner could pay the coalition's
+ * bonuses with one-cent purchases of made-up members), and an erased referrer gets nothing: read under
+ * the referrer's lock, which the erasure's forfeit holds while it marks the id (as for purchases).
  */
-export const referralBonuses = ({ referrerEntryOwn }: Pick<AwardsShape, "referrerEntryOwn">) => `  FOR r IN
+export const referralBonuses = ({ referrerEntryOwn, referralGuards }: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards">) => `  FOR r IN
     WITH made AS (${MADE}
     )
     SELECT m.*, rf.referrer_member_id, rf.bonus_points, rf.referrer_max
-    FROM made m JOIN referrals rf ON rf.referred_member_id = m.member_id AND rf.earn_transaction_id IS NULL
+    FROM made m JOIN referrals rf ON rf.referred_member_id = m.member_id AND rf.earn_transaction_id IS NULL${referralGuards ? `
+    WHERE m.points > 0` : ""}
     ORDER BY m.ord
   LOOP
     UPDATE referrals SET earn_transaction_id = r.tx WHERE referred_member_id = r.member_id;
@@ -248,7 +257,8 @@ export const referralBonuses = ({ referrerEntryOwn }: Pick<AwardsShape, "referre
     END IF;
     -- The referrer's lock (after the purchasing members' own) counts their rewarded referrals exactly.
     INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', r.referrer_member_id) ON CONFLICT DO NOTHING;
-    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id FOR UPDATE;
+    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id FOR UPDATE;${referralGuards ? `
+    CONTINUE WHEN EXISTS (SELECT FROM member_erasures e WHERE e.member_id = r.referrer_member_id);` : ""}
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
     CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid,
