@@ -1,5 +1,5 @@
 import { enrollMember, headline, registerPartner } from "./support/fixtures";
-import { fails, gql, ok, unique } from "./support/gateway";
+import { asAdmin, fails, gatewayUrl, gql, ok, unique } from "./support/gateway";
 
 const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
 const REGISTER = `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`;
@@ -113,6 +113,31 @@ describe("bad input gets a clear error and writes nothing", () => {
     await fails(RECORD, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100, currency: "EUR", reference: "r\u0000" } }, "BAD_USER_INPUT");
     const { memberByEmail } = await ok(`query($email: String!) { memberByEmail(email: $email) { id } }`, { email });
     expect(memberByEmail).toBeNull();
+  });
+
+  it("an unpaired surrogate (no UTF-8 form: it was stored as U+FFFD) and a NUL in a comment are BAD_USER_INPUT, and write nothing", async () => {
+    const partner = await registerPartner();
+    const member = await enrollMember();
+    for (const reference of ["r-\ud800", "r-\udfff"]) {
+      const error = await fails(RECORD, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100, currency: "EUR", reference } }, "BAD_USER_INPUT");
+      expect(error.extensions?.field).toBe("input.reference");
+    }
+    await fails(`query { viewer { kind } } # \u0000`, {}, "BAD_USER_INPUT");
+    await fails(`query { viewer { kind } } # \udc00`, {}, "GRAPHQL_PARSE_FAILED"); // graphql-js's lexer refuses this one itself
+    const { member: unchanged } = await ok(`query($id: ID!) { member(id: $id) { balance { lifetimeEarned } } }`, { id: member.id });
+    expect(unchanged.balance.lifetimeEarned).toBe(0);
+  });
+
+  it("an operationName the document does not have is OPERATION_RESOLUTION_FAILURE with HTTP 400, not a 500", async () => {
+    const post = async (body: Record<string, unknown>) => {
+      const response = await fetch(gatewayUrl(), { method: "POST", headers: { "content-type": "application/json", ...asAdmin() }, body: JSON.stringify(body) });
+      return { status: response.status, codes: (((await response.json()) as { errors?: { extensions?: { code?: string } }[] }).errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code) };
+    };
+    const two = "query A { viewer { kind } } query B { viewer { kind } }";
+    for (const body of [{ query: two, operationName: "Nope" }, { query: two }, { query: two, operationName: "A\u0000" }, { query: "query A { viewer { kind } }", operationName: "B" }]) {
+      expect(await post(body)).toEqual({ status: 400, codes: ["OPERATION_RESOLUTION_FAILURE"] });
+    }
+    expect(await post({ query: two, operationName: "B" })).toEqual({ status: 200, codes: [] });
   });
 
   it("an impossible date (2026-02-30) is BAD_USER_INPUT, in variables and in the query text, and names no service", async () => {

@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { type Identity, PROOF_HEADER, type ProofSecrets, verifyProof } from "./auth/proof";
 import { type CorsPolicy, corsHeaders, corsMiddleware } from "./cors";
-import { noNulInStrings, noNulInVariables } from "./input-guard";
+import { requestGuard, storableStringLiterals } from "./input-guard";
 import type { Logger } from "./logger";
 import { carriesMetricsToken, metricsClosed, metricsRegistry, metricsToken, recordRejected } from "./metrics";
 import { assignRequestId } from "./request-id";
@@ -54,8 +54,8 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
     // Our shutdown (shared/src/shutdown.ts) stops Apollo once; its own SIGTERM handler (on outside
     // NODE_ENV=test) would stop it a second time, a call that never returns, and the process hangs.
     stopOnTerminationSignals: false,
-    validationRules: [...(options.apollo.validationRules ?? []), noNulInStrings],
-    plugins: [noNulInVariables(), ...(options.apollo.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer }), requestObserver(options.log)],
+    validationRules: [...(options.apollo.validationRules ?? []), storableStringLiterals],
+    plugins: [requestGuard(), ...(options.apollo.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer }), requestObserver(options.log)],
   } as ApolloServerOptions<TContext>);
   await apollo.start();
 

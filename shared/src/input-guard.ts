@@ -2,48 +2,67 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { type ASTVisitor, GraphQLError, type ValidationContext } from "graphql";
 
 /**
- * Text that no service can store: Postgres refuses a NUL character in text (and it truncates C
- * strings and log lines elsewhere), so a NUL anywhere in a request's strings, in the query text or in
- * its variables, is the client's mistake, answered BAD_USER_INPUT before any resolver runs, in every
- * service, instead of an INTERNAL_SERVER_ERROR from the database.
+ * Text that no service can store as sent: Postgres refuses a NUL character in text (and it truncates
+ * C strings and log lines elsewhere), and an unpaired UTF-16 surrogate (a JSON "\ud800" on its own)
+ * has no UTF-8 form, so the driver stores U+FFFD instead: "r-\ud800" and "r-\udfff" became the same
+ * receipt. Such text anywhere in a request, in the query text (comments included) or in its
+ * variables, is the client's mistake, answered BAD_USER_INPUT before any resolver runs, in every
+ * service.
  */
-const NUL = "\u0000";
-const MESSAGE = "Text must not contain the NUL character (U+0000)";
+const MESSAGE = "Text must not contain the NUL character (U+0000) or an unpaired surrogate (U+D800–U+DFFF)";
 
-/** The path of the first string holding a NUL, or null. */
-export function pathOfNul(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return value.includes(NUL) ? path || "(value)" : null;
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (read by UTF-16 units: no `u` flag). */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storable = (text: string) => !text.includes("\u0000") && !UNPAIRED_SURROGATE.test(text);
+
+/** The path of the first string (a key or a value) holding a NUL or an unpaired surrogate, or null. */
+export function pathOfUnstorableText(value: unknown, path = ""): string | null {
+  if (typeof value === "string") return storable(value) ? null : path || "(value)";
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = pathOfNul(value[i], `${path}[${i}]`);
+      const found = pathOfUnstorableText(value[i], `${path}[${i}]`);
       if (found) return found;
     }
   } else if (typeof value === "object" && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      const found = pathOfNul(key, path) ?? pathOfNul(item, path ? `${path}.${key}` : key);
+      const found = pathOfUnstorableText(key, path) ?? pathOfUnstorableText(item, path ? `${path}.${key}` : key);
       if (found) return found;
     }
   }
   return null;
 }
 
-/** Validation rule: no NUL in a string literal of the document. */
-export function noNulInStrings(context: ValidationContext): ASTVisitor {
+/** Validation rule: no unstorable text in a string literal of the document (its escapes decoded). */
+export function storableStringLiterals(context: ValidationContext): ASTVisitor {
   return {
     StringValue(node) {
-      if (node.value.includes(NUL)) context.reportError(new GraphQLError(MESSAGE, { nodes: node, extensions: { limitCode: "BAD_USER_INPUT" } }));
+      if (!storable(node.value)) context.reportError(new GraphQLError(MESSAGE, { nodes: node, extensions: { limitCode: "BAD_USER_INPUT" } }));
     },
   };
 }
 
-/** Plugin: no NUL in any variable's value (checked before the operation runs). */
-export function noNulInVariables(): ApolloServerPlugin {
+const badInput = (message: string, field?: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}), http: { status: 400 } } });
+
+/**
+ * Plugin, run before the operation: the query text and every variable hold storable text, and the
+ * document has the operation the request names. Without this last check an unknown `operationName`
+ * (or none, with several operations) reached execution, where the gateway's query planner failed it
+ * with HTTP 500 and an unlisted code; it is OPERATION_RESOLUTION_FAILURE, 400 (README, Error codes).
+ */
+export function requestGuard(): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request }) {
-          const path = request.variables ? pathOfNul(request.variables) : null;
-          if (path) throw new GraphQLError(`${MESSAGE}: variable ${path}`, { extensions: { code: "BAD_USER_INPUT", field: path, http: { status: 400 } } });
+        async didResolveOperation({ request, source, operation }) {
+          if (!storable(source)) throw badInput(`${MESSAGE}: in the query text`);
+          const path = request.variables ? pathOfUnstorableText(request.variables) : null;
+          if (path) throw badInput(`${MESSAGE}: variable ${path}`, path);
+          if (!operation) {
+            const message = request.operationName
+              ? `The document has no operation named ${JSON.stringify(request.operationName.slice(0, 100))}`
+              : "The document has several operations: operationName must name one";
+            throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
+          }
         },
       };
     },

@@ -1,6 +1,19 @@
 import { parse } from "graphql";
 import { costVariables } from "../../gateway/src/limits";
+import { pathOfUnstorableText } from "../../shared/src/input-guard";
 import { isUuid, pageSize, requireId, requireInt, requireText } from "../../shared/src/validation";
+
+describe("shared/src/input-guard", () => {
+  it("finds the first key or value holding a NUL or an unpaired surrogate, and passes paired ones", () => {
+    expect(pathOfUnstorableText({ input: { reference: "r-1", name: "\u{1F600} caf\u00e9" } })).toBeNull();
+    expect(pathOfUnstorableText({ input: { reference: "r-\ud800" } })).toBe("input.reference"); // a high surrogate alone
+    expect(pathOfUnstorableText({ input: { reference: "\udfffr" } })).toBe("input.reference"); // a low one alone
+    expect(pathOfUnstorableText({ ids: ["a", "\ude00\ud83d"] })).toBe("ids[1]"); // a pair in the wrong order is two unpaired
+    expect(pathOfUnstorableText({ input: { name: "Ada\u0000" } })).toBe("input.name");
+    expect(pathOfUnstorableText({ "k\u0000": 1 })).toBe("(value)"); // a key at the top
+    expect(pathOfUnstorableText("\ud83d\ude00")).toBeNull();
+  });
+});
 
 describe("shared/src/validation", () => {
   it("ids are UUIDs, lower-cased", () => {
