@@ -47,6 +47,8 @@ describe("eraseMember", () => {
     // The tokens are refused, for every request (a public one too).
     await fails(`query { partners { id } }`, {}, "UNAUTHENTICATED", asMember(member.id));
     await fails(PROFILE, { id: member.id }, "UNAUTHENTICATED", asMember(member.id));
+    // The member's own retry of the erasure (its answer lost) is refused too, and says why: the erasure is done.
+    expect((await fails(ERASE, { id: member.id }, "UNAUTHENTICATED", asMember(member.id))).extensions?.reason).toBe("MEMBER_ERASED");
     // Admins find no one; the partner lost its view (the link ended); the voucher the member paid for stays honoured.
     expect((await ok(PROFILE, { id: member.id })).member).toBeNull();
     await fails(`query($id: ID!) { member(id: $id) { displayName } }`, { id: member.id }, "FORBIDDEN", grocerApp);

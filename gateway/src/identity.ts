@@ -15,7 +15,8 @@ import { ErasureFeed, type ErasureFeedPage } from "./erasure-feed";
 export const VERIFIED_TOKEN_MS = 60_000;
 const VERIFIED_TOKENS_KEPT = 10_000;
 
-const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+const unauthenticated = (message: string, reason?: "MEMBER_ERASED") =>
+  new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", ...(reason ? { reason } : {}), http: { status: 401 } } });
 
 export interface TokenVerification {
   /** HS256 (development): JWT_SECRET. */
@@ -121,7 +122,7 @@ export class Identifier {
       if (role !== "member") throw unauthenticated("Invalid token: `role` must be member or admin");
       if (!isUuid(sub)) throw unauthenticated("Invalid token: a member's `sub` is their member id");
       const memberId = sub.toLowerCase();
-      if (await this.isErased(memberId)) throw unauthenticated("Invalid token: this member's data was erased");
+      if (await this.isErased(memberId)) throw unauthenticated("Invalid token: this member's data was erased", "MEMBER_ERASED");
       return { kind: "member", memberId };
     }
     const apiKey = headers["x-api-key"];
