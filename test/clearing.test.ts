@@ -172,6 +172,17 @@ describe("the clearing house, one month of a coalition", () => {
     await expectClearingConsistent();
   });
 
+  it("a month with movements is never skipped: the month after it closes only once it is closed", async () => {
+    const later = monthStart(P, 26); // the expiries above; nothing moved in the months between it and the last closed one
+    await travelTo(new Date(monthStart(later, 2).getTime() + HOUR));
+    const error = await fails(CLOSE, { p: periodOf(monthStart(later, 1)) }, "BAD_USER_INPUT");
+    expect(error.message).toBe(`Periods close in order: ${periodOf(later)} has movements and is still open, so it closes first`);
+    expect((await ok(REPORT, { p: periodOf(monthStart(later, 1)) })).clearing.status).toBe("OPEN");
+    expect((await ok(CLOSE, { p: periodOf(later) })).closeSettlementPeriod).toMatchObject({ period: periodOf(later), status: "CLOSED" });
+    expect((await ok(CLOSE, { p: periodOf(monthStart(later, 1)) })).closeSettlementPeriod).toMatchObject({ status: "CLOSED" });
+    await expectClearingConsistent();
+  });
+
   it("a closed statement edited in the database is caught by clearing:verify", async () => {
     const db = await ledgerClient();
     const edit = async (from: string, to: string) => {

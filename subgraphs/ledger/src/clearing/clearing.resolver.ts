@@ -98,7 +98,7 @@ export class ClearingResolver {
 
   @Mutation(() => ClearingReport, {
     description: withExample(
-      "Closes a month that has ended (UTC): every partner's statement is stored, numbered and hashed (chained to the previous period's), and later movements belong to the open period. Periods close in order; closing a closed one returns the same report. Admins only. Errors: BAD_USER_INPUT.",
+      "Closes a month that has ended (UTC): every partner's statement is stored, numbered and hashed (chained to the previous period's), and later movements belong to the open period. Periods close in order, and a month with movements is never skipped; closing a closed one returns the same report. Admins only. Errors: BAD_USER_INPUT.",
       `mutation {
   closeSettlementPeriod(period: "2026-11") { status hash statements { partner { id } number hash netAmount } }
 }`,

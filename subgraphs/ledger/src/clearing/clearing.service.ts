@@ -107,8 +107,10 @@ export class ClearingService {
    * shared until they commit, so none is half-way), stores every partner's statement with its number
    * and chained hash, and the report: from then on a movement for the closed month fails retryably
    * (55P03) and, retried, is posted later, in the open month. Closing a closed period returns what
-   * was stored. Periods close in order: never one before the latest closed (a month skipped stays
-   * open; with the ledger's clock moving forward, nothing is posted there any more).
+   * was stored. Periods close in order: never one before the latest closed, and never past a month
+   * with movements still open since then (skipped, its money would never get a closed statement).
+   * The first close may start anywhere: months before it are the history the clearing house began
+   * with, reported live by `clearing(period)`.
    */
   async close(period: string): Promise<ClearingReport> {
     const start = requirePeriod(period);
@@ -122,6 +124,12 @@ export class ClearingService {
       if (latest.period && latest.period > periodText(start)) {
         throw badInput(`Periods close in order: ${latest.period} is already closed, so ${periodText(start)} can no longer be`, "period");
       }
+      const [skipped] = await tx.query(
+        `SELECT to_char(min(m.period), 'YYYY-MM') AS period FROM (SELECT period FROM clearing_totals UNION SELECT period FROM clearing_matrix) m
+         WHERE m.period > (SELECT max(period) FROM settlement_periods) AND m.period < $1::date`,
+        [`${periodText(start)}-01`],
+      );
+      if (skipped.period) throw badInput(`Periods close in order: ${skipped.period} has movements and is still open, so it closes first`, "period");
       const { records, coalitionPoints } = await liveRecords(tx, start, this.currency);
       const statements: ClosedReportContent["statements"] = [];
       for (const record of records) {
