@@ -109,12 +109,15 @@ describe("the clearing house, one month of a coalition", () => {
     await fails(CLOSE, { p: period }, "BAD_USER_INPUT"); // not over yet
     expect((await ok(REPORT, { p: period })).clearing).toMatchObject({ status: "OPEN", hash: null, closedAt: null, moneyIn: 12_850, moneyOut: 3_010, margin: 9_840 });
     await travelTo(new Date(NEXT.getTime() + HOUR));
+    // The float counts every month up to this one: whatever priced partners of the suites run before moved (this month is ten years away from theirs).
+    const floatBefore = (await ok(`query($p: String!) { clearing(period: $p) { float } }`, { p: periodOf(monthStart(P, -1)) })).clearing.float;
     closed = (await ok(CLOSE, { p: period })).closeSettlementPeriod;
-    expect(closed).toMatchObject({ period, status: "CLOSED", currency: "EUR", moneyIn: 12_850, moneyOut: 3_010, margin: 9_840, float: 9_840, coalitionPointsIssued: 0 });
+    expect(closed).toMatchObject({ period, status: "CLOSED", currency: "EUR", moneyIn: 12_850, moneyOut: 3_010, margin: 9_840, float: floatBefore + 9_840, coalitionPointsIssued: 0 });
     // In: 10,250 + 1,000 + 1,200 + 400; out: 1,000 + 450 + 1,560; margin = the nets 8,800 + 640 + 400 + 0.
-    expect(closed.statements.map((s: { partner: { id: string } }) => s.partner.id).sort()).toEqual([G.id, A.id, C.id, N.id].sort());
+    // These four, and any partner with terms from the suites run before (every partner with terms gets a statement).
+    expect(closed.statements.map((s: { partner: { id: string } }) => s.partner.id)).toEqual(expect.arrayContaining([G.id, A.id, C.id, N.id]));
     expect(closed.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(new Set(closed.statements.map((s: { number: number }) => s.number)).size).toBe(4);
+    expect(new Set(closed.statements.map((s: { number: number }) => s.number)).size).toBe(closed.statements.length);
     expect((await ok(CLOSE, { p: period })).closeSettlementPeriod).toEqual(closed);
     expect((await ok(REPORT, { p: period })).clearing).toEqual(closed);
 
