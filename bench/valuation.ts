@@ -1,6 +1,6 @@
 import { createDataSource, maintenanceTimeouts } from "../shared/src/database";
 import type { Logger } from "../shared/src/logger";
-import { type FunctionDefinition, RECORD_PURCHASES, RECORD_PURCHASES_WITHOUT_VALUATION, createFunctionSql } from "../subgraphs/ledger/src/subgraph";
+import { RECORD_PURCHASES, RECORD_PURCHASES_WITHOUT_VALUATION, replaceFunctionSql } from "../subgraphs/ledger/src/subgraph";
 import { ledgerDatabaseUrl } from "./purchase-capacity";
 
 /**
@@ -48,5 +48,3 @@ async function switchValuation(env: NodeJS.ProcessEnv, log: Logger, on: boolean)
     await dataSource.destroy();
   }
 }
-
-const replaceFunctionSql = (f: FunctionDefinition) => createFunctionSql(f).replace(/^CREATE FUNCTION /, "CREATE OR REPLACE FUNCTION ");

@@ -1,6 +1,7 @@
+import { setTerms, statementOf } from "./support/clearing";
 import { enrollMember, registerPartner } from "./support/fixtures";
 import { asMember, asPartnerApp, gql, ok, unique } from "./support/gateway";
-import { expectLedgerConsistent } from "./support/ledger";
+import { expectLedgerConsistent, ledgerTool } from "./support/ledger";
 import { createCampaign, purchaseWithBonuses } from "./support/campaigns";
 import { useDedicatedStack } from "./support/dedicated-stack";
 
@@ -55,5 +56,58 @@ describe("Campaign.costSoFar", () => {
     const offer = data?.member?.offers?.find((o: { id: string }) => o.id === campaign.id);
     expect(offer).toEqual({ id: campaign.id, costSoFar: null });
     expect(errors?.map((e) => e.extensions?.code)).toContain("FORBIDDEN");
+  });
+
+  // Here too for the float: these partners are priced.
+  it("a refund gives its share of a bonus back to the funder at the price the bonus was charged, not today's", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 2 }); // 2 points per 100 minor units
+    await setTerms(partner.id, { issue: 2003, redemption: 1000, share: 0 });
+    const member = await enrollMember();
+    const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPercent: 50 });
+    const purchase = await purchaseWithBonuses(partner, member.id, 20_000); // 400 points and a 200-point bonus, both at 2,003
+    expect(purchase.bonuses.map((b) => b.points)).toEqual([200]);
+    await setTerms(partner.id, { issue: 3000, redemption: 1000, share: 0 }); // a price rise before the refund
+    // Half refunded: 200 points back and floor(200 × 10,000 / 20,000) = 100 of the bonus.
+    await ok(REVERSE, { input: { partnerId: partner.id, reference: purchase.reference, amountMinor: 10_000, refundReference: unique("refund") } });
+    const period = new Date().toISOString().slice(0, 7); // this stack's clock is the machine's
+    // 400 × 2.003 = 801.2 → 801; 200 back × 2.003 = 400.6 → 401; bonuses 200 − 100 = 100 × 2.003 = 200.3 → 200
+    // (at today's 3,000 the bonus line was 400.6 − 300 = 100.6 → 101); net 801 − 401 + 200 = 600.
+    const statement = await statementOf(partner.id, period);
+    expect(statement.lines).toEqual([
+      { kind: "PURCHASES_ISSUED", points: 400, amount: 801 },
+      { kind: "BONUSES_ISSUED", points: 100, amount: 200 },
+      { kind: "REFUNDS", points: 200, amount: -401 },
+    ]);
+    expect(statement.netAmount).toBe(600);
+    // What is left, 200 + 100 points, is valued at the 2,003 they were charged: 600.9 → 601.
+    const { partner: read } = await ok(`query($id: ID!) { partner(id: $id) { liability { pointsOutstanding value } } }`, { id: partner.id });
+    expect(read.liability).toEqual({ pointsOutstanding: 300, value: 601 });
+    expect((await ok(COST, { p: partner.id })).campaigns.find((c: { id: string }) => c.id === campaign.id).costSoFar).toBe(200);
+    const verified = await ledgerTool("clearing-verify");
+    expect(verified).toEqual({ code: 0, output: expect.stringContaining("Every statement matches the ledger.") });
+  });
+
+  it("a refund gives a PREPAID partner allowance back only for what was drawn from it", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    await setTerms(partner.id, { issue: 1000, redemption: 1000, share: 0 }); // POSTPAID
+    const member = await enrollMember();
+    const postpaid = await purchaseWithBonuses(partner, member.id, 100_000); // 1,000 points, billed afterwards
+    await setTerms(partner.id, { issue: 1000, redemption: 1000, share: 0, billing: "PREPAID" });
+    const remaining = async () => (await ok(`query($id: ID!) { partner(id: $id) { prepaidPointsRemaining } }`, { id: partner.id })).partner.prepaidPointsRemaining;
+    expect(await remaining()).toBe(0);
+    // Refunding the POSTPAID purchase gives nothing: those points never came from an allowance.
+    await ok(REVERSE, { input: { partnerId: partner.id, reference: postpaid.reference, amountMinor: 100_000, refundReference: unique("refund") } });
+    expect(await remaining()).toBe(0);
+    const PURCHASE = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`;
+    const refused = await gql(PURCHASE, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 100_000, currency: partner.currency, reference: unique("r") } });
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(["LIMIT_EXCEEDED"]);
+    // A PREPAID purchase refunded gives back what it drew: 500 bought, 300 issued, 200 left, 500 again after the refund.
+    await ok(`mutation($i: AddPrepaidPointsInput!) { addPrepaidPoints(input: $i) { id } }`, { i: { partnerId: partner.id, points: 500, reference: unique("inv") } });
+    const prepaid = await purchaseWithBonuses(partner, member.id, 30_000);
+    expect(await remaining()).toBe(200);
+    await ok(REVERSE, { input: { partnerId: partner.id, reference: prepaid.reference, amountMinor: 30_000, refundReference: unique("refund") } });
+    expect(await remaining()).toBe(500);
+    const verified = await ledgerTool("clearing-verify");
+    expect(verified).toEqual({ code: 0, output: expect.stringContaining("Every statement matches the ledger.") });
   });
 });

@@ -427,7 +427,12 @@ ALTER TABLE transactions ADD CONSTRAINT transactions_expired_lot_id_fkey FOREIGN
 ALTER TABLE transactions ADD CONSTRAINT transactions_idempotency_key_key UNIQUE (idempotency_key);
 ALTER TABLE transactions ADD CONSTRAINT transactions_kind_check CHECK (kind = ANY (ARRAY['EARN'::text, 'REDEEM'::text, 'TRANSFER'::text, 'EXPIRY'::text, 'REVERSAL'::text, 'ADJUSTMENT'::text, 'BONUS'::text]));
 ALTER TABLE transactions ADD CONSTRAINT transactions_pkey PRIMARY KEY (id);
-ALTER TABLE transactions ADD CONSTRAINT transactions_reversal_explicit CHECK ((kind = 'REVERSAL'::text) = (reversal_reason IS NOT NULL) AND (reversal_reason IS NULL) = (reverses_transaction_id IS NULL));
+ALTER TABLE transactions ADD CONSTRAINT transactions_reversal_explicit CHECK ((reversal_reason IS NULL) = (reverses_transaction_id IS NULL) AND
+CASE kind
+    WHEN 'REVERSAL'::text THEN reversal_reason IS NOT NULL
+    WHEN 'BONUS'::text THEN reversal_reason IS NULL OR reversal_reason = 'PURCHASE_REFUND'::text
+    ELSE reversal_reason IS NULL
+END);
 ALTER TABLE transactions ADD CONSTRAINT transactions_reversal_reason_check CHECK (reversal_reason = ANY (ARRAY['PURCHASE_REFUND'::text, 'REDEMPTION_CANCELLED'::text]));
 ALTER TABLE transactions ADD CONSTRAINT transactions_reverses_transaction_id_fkey FOREIGN KEY (reverses_transaction_id) REFERENCES transactions(id);
 CREATE INDEX transactions_reverses_idx ON public.transactions USING btree (reverses_transaction_id) WHERE (reverses_transaction_id IS NOT NULL);
@@ -661,32 +666,38 @@ BEGIN
     SELECT m.*, clearing_period(m.posted_at) AS period,
            CASE WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'EARN' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'PURCHASES_ISSUED'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BONUSES_ISSUED'
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'BONUSES_ISSUED'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ADJUSTMENTS'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'REFUNDS'
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'REDEMPTIONS'
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN 'REDEMPTION_CANCELLATIONS'
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BREAKAGE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BONUSES_ISSUED'
+              WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'BONUSES_ISSUED'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ADJUSTMENTS'
               ELSE 'OTHER' END AS line,
            m.amount * CASE WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'EARN' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN -1
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 1
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 1
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN -1
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 1
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
+              WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN -1
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
               ELSE 1 END AS points,
            CASE WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'EARN' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ISSUE_PRICE'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ISSUE_PRICE'
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'REVERSED_PURCHASE_PRICE'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ISSUE_PRICE'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'REVERSED_PURCHASE_PRICE'
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'REDEMPTION_PRICE'
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN 'REVERSED_REDEMPTION_PRICE'
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'EXPIRED_LOT_SHARE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'NONE'
+              WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'NONE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'NONE'
               ELSE 'NONE' END AS price_source
     FROM moved m
@@ -721,6 +732,8 @@ BEGIN
     INSERT INTO prepaid_allowances AS pa (partner_id, remaining)
     SELECT p.partner_id, sum(p.amount) FROM priced p
     WHERE p.account_kind = 'PARTNER_ISSUANCE' AND (SELECT pt.billing FROM partner_terms pt WHERE pt.partner_id = p.partner_id AND pt.effective_from <= p.posted_at ORDER BY pt.effective_from DESC LIMIT 1) = 'PREPAID'
+      AND (p.reverses_transaction_id IS NULL
+           OR (SELECT pt.billing FROM partner_terms pt WHERE pt.partner_id = p.partner_id AND pt.effective_from <= (SELECT coalesce(o.posted_at, o.occurred_at) FROM transactions o WHERE o.id = p.reverses_transaction_id) ORDER BY pt.effective_from DESC LIMIT 1) = 'PREPAID')
     GROUP BY 1 HAVING sum(p.amount) <> 0 ORDER BY 1
     ON CONFLICT (partner_id) DO UPDATE SET remaining = pa.remaining + EXCLUDED.remaining
     RETURNING pa.remaining

@@ -60,6 +60,9 @@ describe("valuing a movement", () => {
     expect(rule("PARTNER_REDEMPTION", "REVERSAL", "REDEMPTION_CANCELLED")).toMatchObject({ line: "REDEMPTION_CANCELLATIONS", pointsSign: -1, moneySign: 1 });
     expect(rule("PARTNER_BREAKAGE", "EXPIRY")).toMatchObject({ line: "BREAKAGE", moneySign: -1, price: "EXPIRED_LOT_SHARE" });
     expect(rule("COALITION_ISSUANCE", "BONUS")).toMatchObject({ price: "NONE" });
+    // A refund's share of a bonus (+100 back to the funder's issuance account) is −100 on the bonus line, at the bonus's own price.
+    expect(rule("PARTNER_ISSUANCE", "BONUS", "PURCHASE_REFUND")).toMatchObject({ line: "BONUSES_ISSUED", pointsSign: -1, moneySign: 1, price: "REVERSED_PURCHASE_PRICE" });
+    expect(rule("COALITION_ISSUANCE", "BONUS", "PURCHASE_REFUND")).toMatchObject({ line: "BONUSES_ISSUED", price: "NONE" });
     // Transfers post only to members: no rule, no money.
     expect(STATEMENT_LINES.some((r) => r.transactionKind === "TRANSFER")).toBe(false);
   });

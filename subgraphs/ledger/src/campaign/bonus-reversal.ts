@@ -16,8 +16,8 @@ interface BonusRow {
 /**
  * A refund of a purchase takes back its bonuses (this member's: campaigns and their own referral bonus)
  * in the same proportion as its points (rules/refunds.ts: floor(points × refunded / amount), cumulative),
- * each as a BONUS transaction (−points to the member, entry REVERSAL; +points back to the funder's
- * issuance account), and gives them back to the campaign's budget and the member's cap. Points come
+ * each as a BONUS transaction reversing the bonus (reason PURCHASE_REFUND; −points to the member,
+ * entry REVERSAL; +points back to the funder's issuance account, valued at the bonus's price), and gives them back to the campaign's budget and the member's cap. Points come
  * from the bonus's own lot first, then as for the purchase; what is missing becomes a debt. The
  * caller holds the member's lock, inside the refund's transaction; `refundKey` is the refund's key.
  */
@@ -36,6 +36,8 @@ export async function reverseBonusesOf(
     if (points <= 0) continue;
     await postTransaction(manager, {
       kind: "BONUS",
+      // Named as what it reverses: the clearing house credits the funder the price the bonus was charged.
+      reversal: { reason: "PURCHASE_REFUND", reversesTransactionId: bonus.transaction_id },
       idempotencyKey: `${refund.refundKey}:bonus:${bonus.transaction_id}`,
       request: { reverses: bonus.transaction_id, refundedMinor: refund.refundedMinor },
       partnerId: refund.partnerId,

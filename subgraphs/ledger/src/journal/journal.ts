@@ -16,12 +16,16 @@ export interface Posting {
   entryKind?: EntryKind;
 }
 
-/** Why a REVERSAL reverses (the `reversal_reason` column): a refunded purchase, a cancelled redemption. */
+/**
+ * Why a REVERSAL reverses (the `reversal_reason` column): a refunded purchase, a cancelled redemption.
+ * A refund's share of a purchase's bonus is a BONUS transaction with reason PURCHASE_REFUND, reversing
+ * that bonus (ReversalsAsCharged1734330000000): valued at the price the bonus was charged.
+ */
 export type ReversalReason = "PURCHASE_REFUND" | "REDEMPTION_CANCELLED";
 
 export interface NewTransaction {
   kind: TransactionKind;
-  /** Set on every REVERSAL (and nothing else): why, and the transaction it reverses. */
+  /** Set on every REVERSAL and on a bonus's reversal (a BONUS), on nothing else: why, and the transaction it reverses. */
   reversal?: { reason: ReversalReason; reversesTransactionId: string };
   idempotencyKey: string;
   /** The request's input; the same key with another input is an IDEMPOTENCY_CONFLICT. */

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { CLEARING_FUNCTIONS, RECORD_PURCHASES_BEFORE_CAMPAIGNS, RECORD_PURCHASES_UNPRICED, createFunctionSql, installFunction } from "../sql";
+import { CLEARING_FUNCTIONS_AS_FIRST_INSTALLED, RECORD_PURCHASES_BEFORE_CAMPAIGNS, RECORD_PURCHASES_UNPRICED, createFunctionSql, installFunction } from "../sql";
 
 /**
  * The clearing house (README, "The clearing house"): partner terms, the price recorded with every
@@ -99,7 +99,8 @@ export class ClearingHouse1734000000000 implements MigrationInterface {
       await q(`CREATE TRIGGER ${table}_append_only BEFORE DELETE OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only()`);
       await q(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only()`);
     }
-    for (const f of CLEARING_FUNCTIONS) await q(createFunctionSql(f));
+    // As first installed (ReversalsAsCharged1734330000000 installs the valuation again).
+    for (const f of CLEARING_FUNCTIONS_AS_FIRST_INSTALLED) await q(createFunctionSql(f));
     // Priced, as it stood before the later migrations that install it again (Campaigns1734100000000, MemberErasures1734210000000).
     await installFunction(queryRunner, RECORD_PURCHASES_BEFORE_CAMPAIGNS);
 
@@ -127,7 +128,7 @@ export class ClearingHouse1734000000000 implements MigrationInterface {
     await q(`DROP TRIGGER lot_takes_clearing ON lot_takes`);
     await q(`DROP TRIGGER postings_clearing ON postings`);
     await installFunction(queryRunner, RECORD_PURCHASES_UNPRICED);
-    for (const f of [...CLEARING_FUNCTIONS].reverse()) await q(`DROP FUNCTION ${f.name}`);
+    for (const f of [...CLEARING_FUNCTIONS_AS_FIRST_INSTALLED].reverse()) await q(`DROP FUNCTION ${f.name}`);
     await q(`DROP TABLE settlement_statements, settlement_periods, prepaid_top_ups, prepaid_allowances, movement_prices, clearing_matrix, clearing_totals, partner_terms`);
     await q(`ALTER TABLE lots DROP COLUMN issue_price_per_1000`);
     await q(`ALTER TABLE transactions DROP COLUMN expired_lot_id, DROP COLUMN posted_at`);
@@ -140,7 +141,7 @@ export class ClearingHouse1734000000000 implements MigrationInterface {
  */
 async function backfillTotals(queryRunner: QueryRunner): Promise<void> {
   await queryRunner.query(`CREATE TEMP TABLE new_rows AS SELECT * FROM postings WHERE member_id IS NULL`);
-  const body = CLEARING_FUNCTIONS.find((f) => f.name === "clearing_value_postings")!.body;
+  const body = CLEARING_FUNCTIONS_AS_FIRST_INSTALLED.find((f) => f.name === "clearing_value_postings")!.body;
   await queryRunner.query(`DO $backfill$${body.replace("RETURN NULL;", "")}$backfill$`);
   await queryRunner.query(`DROP TABLE new_rows`);
 }

@@ -19,7 +19,7 @@ export type PriceSource =
   | "ISSUE_PRICE"
   /** The partner's redemption price in force when the movement was posted. */
   | "REDEMPTION_PRICE"
-  /** The issue price the reversed purchase's points were charged at (its lot's price). */
+  /** The issue price the reversed purchase's (or bonus's) points were charged at (its lot's price). */
   | "REVERSED_PURCHASE_PRICE"
   /** The redemption price the cancelled redemption was paid at. */
   | "REVERSED_REDEMPTION_PRICE"
@@ -60,6 +60,8 @@ export interface StatementLineRule {
 export const STATEMENT_LINES: readonly StatementLineRule[] = [
   { line: "PURCHASES_ISSUED", accountKind: "PARTNER_ISSUANCE", transactionKind: "EARN", reversalReason: null, pointsSign: -1, moneySign: 1, price: "ISSUE_PRICE", figure: "issued", figureSign: 1 },
   { line: "BONUSES_ISSUED", accountKind: "PARTNER_ISSUANCE", transactionKind: "BONUS", reversalReason: null, pointsSign: -1, moneySign: 1, price: "ISSUE_PRICE", figure: "issued", figureSign: 1 },
+  // A refund's share of a bonus, given back to its funder (+points to the issuance account): off the bonus line, at the price the bonus was charged.
+  { line: "BONUSES_ISSUED", accountKind: "PARTNER_ISSUANCE", transactionKind: "BONUS", reversalReason: "PURCHASE_REFUND", pointsSign: -1, moneySign: 1, price: "REVERSED_PURCHASE_PRICE", figure: "issued", figureSign: 1 },
   { line: "ADJUSTMENTS", accountKind: "PARTNER_ISSUANCE", transactionKind: "ADJUSTMENT", reversalReason: null, pointsSign: -1, moneySign: 1, price: "ISSUE_PRICE", figure: "issued", figureSign: 1 },
   { line: "REFUNDS", accountKind: "PARTNER_ISSUANCE", transactionKind: "REVERSAL", reversalReason: "PURCHASE_REFUND", pointsSign: 1, moneySign: -1, price: "REVERSED_PURCHASE_PRICE", figure: "reversed", figureSign: 1 },
   { line: "REDEMPTIONS", accountKind: "PARTNER_REDEMPTION", transactionKind: "REDEEM", reversalReason: null, pointsSign: 1, moneySign: -1, price: "REDEMPTION_PRICE", figure: "redeemed", figureSign: 1 },
@@ -67,6 +69,7 @@ export const STATEMENT_LINES: readonly StatementLineRule[] = [
   { line: "BREAKAGE", accountKind: "PARTNER_BREAKAGE", transactionKind: "EXPIRY", reversalReason: null, pointsSign: 1, moneySign: -1, price: "EXPIRED_LOT_SHARE", figure: "expired", figureSign: 1 },
   // The coalition's own points (COALITION_ISSUANCE): counted, never charged; it has no statement.
   { line: "BONUSES_ISSUED", accountKind: "COALITION_ISSUANCE", transactionKind: "BONUS", reversalReason: null, pointsSign: -1, moneySign: 1, price: "NONE", figure: "issued", figureSign: 1 },
+  { line: "BONUSES_ISSUED", accountKind: "COALITION_ISSUANCE", transactionKind: "BONUS", reversalReason: "PURCHASE_REFUND", pointsSign: -1, moneySign: 1, price: "NONE", figure: "issued", figureSign: 1 },
   { line: "ADJUSTMENTS", accountKind: "COALITION_ISSUANCE", transactionKind: "ADJUSTMENT", reversalReason: null, pointsSign: -1, moneySign: 1, price: "NONE", figure: "issued", figureSign: 1 },
 ];
 

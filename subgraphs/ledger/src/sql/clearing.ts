@@ -28,7 +28,8 @@ import type { FunctionDefinition } from "./record-purchases";
 export const CLEARING_LOCK_KEY = 67_766_965;
 
 /** A movement's posting time: when the ledger wrote it (its clock), or for older rows when it occurred. */
-const POSTED_AT = "coalesce(t.posted_at, t.occurred_at)";
+const postedAtOf = (t: string) => `coalesce(${t}.posted_at, ${t}.occurred_at)`;
+const POSTED_AT = postedAtOf("t");
 
 const termsAt = (column: string, partner: string, at: string) =>
   `(SELECT pt.${column} FROM partner_terms pt WHERE pt.partner_id = ${partner} AND pt.effective_from <= ${at} ORDER BY pt.effective_from DESC LIMIT 1)`;
@@ -66,8 +67,8 @@ END `,
 const quote = (text: string | null) => (text === null ? "NULL" : `'${text}'`);
 const matches = (r: StatementLineRule, m: string) =>
   `${m}.account_kind = ${quote(r.accountKind)} AND ${m}.tx_kind = ${quote(r.transactionKind)} AND ${m}.reversal_reason IS NOT DISTINCT FROM ${quote(r.reversalReason)}`;
-const caseOf = (value: (r: StatementLineRule) => string, otherwise: string, m = "m") =>
-  `CASE ${STATEMENT_LINES.map((r) => `WHEN ${matches(r, m)} THEN ${value(r)}`).join("\n              ")}\n              ELSE ${otherwise} END`;
+const caseOf = (value: (r: StatementLineRule) => string, otherwise: string, m = "m", lines: readonly StatementLineRule[] = STATEMENT_LINES) =>
+  `CASE ${lines.map((r) => `WHEN ${matches(r, m)} THEN ${value(r)}`).join("\n              ")}\n              ELSE ${otherwise} END`;
 
 /** A posting's line and points, over columns `account_kind`, `tx_kind`, `reversal_reason`, `amount` of `m` (clearing:verify recomputes with them). */
 export const lineSql = (m: string) => caseOf((r) => quote(r.line), "'OTHER'", m);
@@ -83,7 +84,23 @@ const PRICE = `CASE c.price_source
       END`;
 const PERCENT = `CASE WHEN c.price_source = 'EXPIRED_LOT_SHARE' THEN ${termsAt("breakage_share_percent", "c.partner_id", "c.posted_at")} ELSE 100 END`;
 
-export const CLEARING_VALUE_POSTINGS: FunctionDefinition = {
+/**
+ * What changed in the valuation since the ClearingHouse migration first installed it, as options, so
+ * that the earlier definition is still built as it was installed:
+ * - `lines`: the rules the trigger classifies with (STATEMENT_LINES now; before
+ *   ReversalsAsCharged1734330000000, without the rows for a refund's bonus reversals, which were then
+ *   plain BONUS movements valued at the issue price in force when the refund was posted);
+ * - `reversalsGiveBackWhatTheyDrew`: a reversal gives a PREPAID issuer's allowance back only if the
+ *   movement it reverses drew on it (posted while the issuer was PREPAID); before, a refund of a
+ *   purchase from its POSTPAID days gave it allowance it never paid for.
+ */
+interface ValuationShape {
+  lines: readonly StatementLineRule[];
+  reversalsGiveBackWhatTheyDrew: boolean;
+}
+
+/** The trigger function over `new_rows`, the statement's postings (see the file's comment). */
+const clearingValuePostings = ({ lines, reversalsGiveBackWhatTheyDrew }: ValuationShape): FunctionDefinition => ({
   name: "clearing_value_postings",
   arguments: "",
   returns: "trigger",
@@ -102,9 +119,9 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
   ), classified AS (
     SELECT m.*, clearing_period(m.posted_at) AS period,
-           ${caseOf((r) => quote(r.line), "'OTHER'")} AS line,
-           m.amount * ${caseOf((r) => String(r.pointsSign), "1")} AS points,
-           ${caseOf((r) => quote(r.price), "'NONE'")} AS price_source
+           ${caseOf((r) => quote(r.line), "'OTHER'", "m", lines)} AS line,
+           m.amount * ${caseOf((r) => String(r.pointsSign), "1", "m", lines)} AS points,
+           ${caseOf((r) => quote(r.price), "'NONE'", "m", lines)} AS price_source
     FROM moved m
   ), priced AS (
     SELECT c.*, coalesce(${PRICE}, 0)::bigint AS price, coalesce(${PERCENT}, 0)::int AS percent
@@ -130,7 +147,9 @@ BEGIN
     -- PREPAID issuers: what they issue (net of what refunds give back) comes off the allowance.
     INSERT INTO prepaid_allowances AS pa (partner_id, remaining)
     SELECT p.partner_id, sum(p.amount) FROM priced p
-    WHERE p.account_kind = 'PARTNER_ISSUANCE' AND ${isPrepaidAtSql("p.partner_id", "p.posted_at")}
+    WHERE p.account_kind = 'PARTNER_ISSUANCE' AND ${isPrepaidAtSql("p.partner_id", "p.posted_at")}${reversalsGiveBackWhatTheyDrew ? `
+      AND (p.reverses_transaction_id IS NULL
+           OR ${isPrepaidAtSql("p.partner_id", `(SELECT ${postedAtOf("o")} FROM transactions o WHERE o.id = p.reverses_transaction_id)`)})` : ""}
     GROUP BY 1 HAVING sum(p.amount) <> 0 ORDER BY 1
     ON CONFLICT (partner_id) DO UPDATE SET remaining = pa.remaining + EXCLUDED.remaining
     RETURNING pa.remaining
@@ -141,7 +160,15 @@ BEGIN
   END IF;
   RETURN NULL;
 END `,
-};
+});
+
+export const CLEARING_VALUE_POSTINGS = clearingValuePostings({ lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true });
+
+/** As ClearingHouse1734000000000 installed it (ReversalsAsCharged1734330000000 replaced it). */
+export const CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED = clearingValuePostings({
+  lines: STATEMENT_LINES.filter((r) => !(r.transactionKind === "BONUS" && r.reversalReason !== null)),
+  reversalsGiveBackWhatTheyDrew: false,
+});
 
 export const CLEARING_MATCH_LOT_TAKES: FunctionDefinition = {
   name: "clearing_match_lot_takes",
@@ -176,3 +203,8 @@ END `,
 export const CLEARING_FUNCTIONS: readonly FunctionDefinition[] = [
   CLEARING_ISSUE_PRICE, CLEARING_PERIOD, CLEARING_VALUE_POSTINGS, CLEARING_MATCH_LOT_TAKES, CLEARING_PRICE_LOT,
 ];
+
+/** The clearing functions as ClearingHouse1734000000000 installed them. */
+export const CLEARING_FUNCTIONS_AS_FIRST_INSTALLED: readonly FunctionDefinition[] = CLEARING_FUNCTIONS.map((f) =>
+  f.name === CLEARING_VALUE_POSTINGS.name ? CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED : f,
+);

@@ -188,6 +188,9 @@ const setClause = (setting: string) => {
 export const createFunctionSql = (f: FunctionDefinition) =>
   `CREATE FUNCTION ${f.name}(${f.arguments}) RETURNS ${f.returns} LANGUAGE ${f.language}${(f.settings ?? []).map(setClause).join("")} AS $function$${f.body}$function$`;
 
+/** The definition replacing the function in place (same signature, same oid): for a trigger's function, which cannot be dropped under its trigger, or a function in use. */
+export const replaceFunctionSql = (f: FunctionDefinition) => createFunctionSql(f).replace(/^CREATE FUNCTION /, "CREATE OR REPLACE FUNCTION ");
+
 const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ ...f, body: replaceOnce(f.body, part, "") });
 
 /**

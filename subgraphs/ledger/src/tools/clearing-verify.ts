@@ -59,7 +59,16 @@ const CHECKS: { name: string; sql: string }[] = [
             SELECT CASE WHEN mp.line = ANY(${linesPricedBy("REDEMPTION_PRICE")}) THEN x.redemption_price_per_1000 ELSE x.issue_price_per_1000 END AS price, 100 AS share
             FROM partner_terms x WHERE x.partner_id = mp.partner_id AND x.effective_from <= coalesce(t.posted_at, t.occurred_at) ORDER BY x.effective_from DESC LIMIT 1
           ) pt ON true
-          WHERE mp.line = ANY(${linesPricedBy("ISSUE_PRICE", "REDEMPTION_PRICE")}) AND (mp.price_per_1000 <> coalesce(pt.price, 0) OR mp.share_percent <> 100)`,
+          WHERE mp.line = ANY(${linesPricedBy("ISSUE_PRICE", "REDEMPTION_PRICE")}) AND t.reversal_reason IS NULL
+            AND (mp.price_per_1000 <> coalesce(pt.price, 0) OR mp.share_percent <> 100)`,
+  },
+  {
+    // A reversal shares its line with what it reverses (a bonus's reversal is on the bonus line): it is told apart by its reason.
+    name: "refund prices that differ from the price the refunded purchase or bonus was charged",
+    sql: `SELECT mp.transaction_id || '/' || mp.line AS id, mp.price_per_1000 || '@' || mp.share_percent AS got, coalesce(l.price, 0) || '@100' AS expected
+          FROM movement_prices mp JOIN transactions t ON t.id = mp.transaction_id
+          LEFT JOIN LATERAL (SELECT x.issue_price_per_1000 AS price FROM lots x WHERE x.transaction_id = t.reverses_transaction_id ORDER BY x.id LIMIT 1) l ON true
+          WHERE t.reversal_reason = 'PURCHASE_REFUND' AND (mp.price_per_1000 <> coalesce(l.price, 0) OR mp.share_percent <> 100)`,
   },
   {
     name: "issuer × redeemer points that differ from the lots redemptions took (net of cancellations)",

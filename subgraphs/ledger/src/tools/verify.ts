@@ -74,7 +74,7 @@ const CHECKS: { name: string; sql: string }[] = [
     name: "per-partner earned totals that differ from EARN entries and purchase refunds",
     sql: `WITH history AS (
             SELECT p.member_id, t.partner_id, sum(p.amount) AS earned FROM postings p JOIN transactions t ON t.id = p.transaction_id
-            WHERE p.entry_kind = 'EARN' OR (p.entry_kind = 'REVERSAL' AND t.reversal_reason = 'PURCHASE_REFUND') GROUP BY 1, 2)
+            WHERE p.entry_kind = 'EARN' OR (p.entry_kind = 'REVERSAL' AND t.kind = 'REVERSAL' AND t.reversal_reason = 'PURCHASE_REFUND') GROUP BY 1, 2)
           SELECT coalesce(h.member_id, m.member_id) || '/' || coalesce(h.partner_id, m.partner_id) AS id, coalesce(m.earned, 0) AS got, coalesce(h.earned, 0) AS expected
           FROM history h FULL JOIN member_partner_points m USING (member_id, partner_id)
           WHERE coalesce(m.earned, 0) <> coalesce(h.earned, 0)`,
