@@ -1,4 +1,4 @@
-import { type GraphQLArgument, type GraphQLSchema, buildClientSchema, buildSchema, getIntrospectionQuery, isEnumType, isInputObjectType, isObjectType } from "graphql";
+import { type GraphQLArgument, type GraphQLSchema, buildClientSchema, buildSchema, getIntrospectionQuery, isEnumType, isInputObjectType, isNonNullType, isObjectType } from "graphql";
 import { ok } from "./support/gateway";
 
 /**
@@ -97,6 +97,14 @@ describe("public contract", () => {
     const contract = buildSchema(CONTRACT);
     const apiSignatures = new Set(signatures(api));
     expect(signatures(contract).filter((line) => !apiSignatures.has(line))).toEqual([]);
+  });
+
+  it("every Member field but id is nullable, those added since the contract included (issue #19)", async () => {
+    const api = buildClientSchema(await ok(getIntrospectionQuery()));
+    const member = api.getType("Member");
+    if (!isObjectType(member)) throw new Error("no Member type");
+    const nonNull = Object.values(member.getFields()).filter((f) => isNonNullType(f.type)).map((f) => f.name);
+    expect(nonNull).toEqual(["id"]);
   });
 
   it("hides service-to-service operations", async () => {

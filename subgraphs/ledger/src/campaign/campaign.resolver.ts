@@ -84,6 +84,7 @@ export class CampaignResolver {
 @Resolver(() => Member)
 export class MemberOffersResolver {
   @FieldResolver(() => [Campaign], {
+    nullable: true,
     description:
       "Campaigns active now this member could benefit from: within their per-member cap, at their tier, welcome offers at partners they have not bought from, " +
       "and cross-brand offers while they earned at the other partner within the window. Only the member and admins see them.",

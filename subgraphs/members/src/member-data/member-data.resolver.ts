@@ -32,6 +32,7 @@ export class ErasureFeedPage {
 export class MemberDataResolver {
   @Directive(`@requires(fields: "ledgerDataExport catalogDataExport partnersDataExport")`)
   @FieldResolver(() => JSONScalar, {
+    nullable: true,
     description:
       "Everything the coalition holds about the member (GDPR article 15), as one JSON document: " +
       '`{ format, memberId, exportedAt, services: { members: { <table>: [rows] }, ledger: {…}, catalog: {…}, partners: {…} } }`. Each service contributes its own ' +

@@ -131,6 +131,7 @@ export class MemberResolver {
   }
 
   @FieldResolver(() => String, {
+    nullable: true,
     description: "The member's referral code (16 characters), to give to friends: enrolled with it (`EnrollMemberInput.referralCode`), both get a bonus on the friend's first purchase. Only the member and admins see it.",
   })
   async referralCode(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<string> {
