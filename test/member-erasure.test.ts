@@ -30,7 +30,7 @@ describe("eraseMember", () => {
     const member = await enrollMember({ displayName });
     const card = unique("loyalty-card");
     await ok(LINK, { input: { memberId: member.id, partnerId: grocer.id, externalId: card } });
-    await recordPurchase(grocer, member.id, 100_000); // 1,000 points
+    const groceries = await recordPurchase(grocer, member.id, 100_000); // 1,000 points
     await recordPurchase(hotel, member.id, 30_000); // 300 points, pending
     const reward = await createReward(grocer.id, { costPoints: 400, stock: 2 });
     const { redeemReward } = await redeem(member.id, reward.id);
@@ -84,6 +84,15 @@ describe("eraseMember", () => {
     // Nor is it cancelled now (the points would go back to the id): CONFLICT, and the voucher is not blocked.
     await fails(`mutation($id: ID!) { cancelRedemption(id: $id) { status } }`, { id: redeemReward.id }, "CONFLICT");
     expect((await dbQuery("catalog", `SELECT status, cancel_requested_at FROM redemptions WHERE id = $1`, [redeemReward.id]))[0]).toEqual({ status: "COMPLETED", cancel_requested_at: null });
+
+    // A refund of its purchase claws nothing back (the points were forfeited: it would leave the id a debt and credit the
+    // partner twice, breakage and refund): NOT_FOUND, nothing written.
+    await fails(
+      `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id } }`,
+      { input: { partnerId: grocer.id, reference: groceries.reference, amountMinor: 50_000, refundReference: unique("refund") } },
+      "NOT_FOUND",
+    );
+    expect((await dbQuery("ledger", `SELECT count(*)::int AS n FROM transactions WHERE kind = 'REVERSAL' AND partner_id = $1`, [grocer.id]))[0].n).toBe(0);
 
     // No new points for the id: purchases and transfers to it are NOT_FOUND.
     await fails(

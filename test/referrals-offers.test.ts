@@ -31,6 +31,11 @@ describe("referrals", () => {
     const { member } = await ok(`query($id: ID!) { member(id: $id) { activity(first: 5) { edges { node { kind points reference partner { id } occurredAt } } } } }`, { id: referrer.id });
     expect(member.activity.edges.map((e: any) => e.node)).toEqual([{ kind: "BONUS", points: 500, reference: null, partner: null, occurredAt: expect.any(String) }]);
     expect(Date.parse(member.activity.edges[0].node.occurredAt)).toBeGreaterThan(Date.parse(madeAt) + DAY);
+    // Each one's data export holds its own side of the referral, never the other member's id or the friend's purchase.
+    const referralsIn = async (id: string) => (await ok(`query($id: ID!) { member(id: $id) { dataExport } }`, { id }, asMember(id))).member.dataExport.services.ledger.referrals;
+    const own = { bonus_points: 500, referrer_max: 20, referrer_rewarded: true, created_at: expect.any(String) };
+    expect(await referralsIn(referrer.id)).toEqual([{ ...own, referrer_member_id: referrer.id, referred_member_id: null, earn_transaction_id: null }]);
+    expect(await referralsIn(friend.id)).toEqual([{ ...own, referrer_member_id: null, referred_member_id: friend.id, earn_transaction_id: expect.any(String) }]);
   });
 
   it("a referrer is rewarded for at most 20 referred members, even when 21 buy at once; each referred member still gets theirs", async () => {

@@ -26,7 +26,16 @@ export const LEDGER_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
   { table: "adjustments", orderBy: "transaction_id" },
   { table: "campaign_bonuses", orderBy: "transaction_id" },
   { table: "campaign_member_points", orderBy: "campaign_id" },
-  { table: "referrals", where: "referred_member_id = $1 OR referrer_member_id = $1", orderBy: "referred_member_id" },
+  {
+    // Each side sees its own part: never the other member's id, nor the friend's purchase (the referrer's bonus is in its own entries).
+    table: "referrals",
+    where: "referred_member_id = $1 OR referrer_member_id = $1",
+    columns:
+      "CASE WHEN t.referred_member_id = $1 THEN t.referred_member_id END AS referred_member_id, " +
+      "CASE WHEN t.referrer_member_id = $1 THEN t.referrer_member_id END AS referrer_member_id, t.bonus_points, t.referrer_max, " +
+      "CASE WHEN t.referred_member_id = $1 THEN t.earn_transaction_id END AS earn_transaction_id, t.referrer_rewarded, t.created_at",
+    orderBy: "created_at, referred_member_id",
+  },
   { table: "member_earn_months", orderBy: "month, partner_id" },
   { table: "audit_events", orderBy: "occurred_at, id" },
 ];

@@ -9,6 +9,7 @@ import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { takeOldest } from "../journal/lots";
+import { requireNotErased } from "../member-data/erasure.service";
 import { MAX_AMOUNT_MINOR, clawbackFor } from "../rules";
 import type { ReversePurchaseInput } from "./reverse-purchase.input";
 
@@ -54,6 +55,8 @@ export class ReversalService {
 
     const transactionId = await this.dataSource.transaction(async (tx) => {
       await lockMember(tx, purchase.member_id, now);
+      // An erased member's points were forfeited to the issuers' breakage: a refund has nothing to take back.
+      await requireNotErased(tx, purchase.member_id);
       const [row]: PurchaseRow[] = await tx.query(`SELECT * FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchase.id]);
       const replayedUnderLock = await findIdempotent(tx, idempotencyKey, request);
       if (replayedUnderLock) return replayedUnderLock;
