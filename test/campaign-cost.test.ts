@@ -52,10 +52,23 @@ describe("Campaign.costSoFar", () => {
     expect((await costNow()).costSoFar).toBe(14);
 
     // A member (who sees campaigns as offers: this one applies to every purchase at the partner) never sees what one costs.
-    const { data, errors } = await gql(`query($id: ID!) { member(id: $id) { offers { id costSoFar } } }`, { id: member.id }, asMember(member.id));
+    // Nor what it spends: each figure null and FORBIDDEN, the rest of the offer readable.
+    const FIGURES = "costSoFar pointsAwarded membersRewarded budgetPoints budgetRemaining";
+    const { data, errors } = await gql(`query($id: ID!) { member(id: $id) { offers { id bonusPercent ${FIGURES} } } }`, { id: member.id }, asMember(member.id));
     const offer = data?.member?.offers?.find((o: { id: string }) => o.id === campaign.id);
-    expect(offer).toEqual({ id: campaign.id, costSoFar: null });
-    expect(errors?.map((e) => e.extensions?.code)).toContain("FORBIDDEN");
+    expect(offer).toEqual({ id: campaign.id, bonusPercent: 50, costSoFar: null, pointsAwarded: null, membersRewarded: null, budgetPoints: null, budgetRemaining: null });
+    expect(new Set(errors?.map((e) => e.extensions?.code))).toEqual(new Set(["FORBIDDEN"]));
+    // Another partner whose purchase earned this funder's bonus (a coalition-wide category campaign would do the same) sees it the same way.
+    const other = await registerPartner({ pointsPerUnit: 1 });
+    const crossFunded = await createCampaign({ fundedByPartnerId: partner.id, partnerIds: [other.id], bonusPoints: 5 });
+    const otherKey = (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: other.id })).issuePartnerApiKey.key;
+    const PURCHASE = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { bonuses { campaign { id ${FIGURES} } } } }`;
+    const seen = await gql(PURCHASE, { input: { partnerId: other.id, memberId: member.id, amountMinor: 1_000, currency: other.currency, reference: unique("r") } }, asPartnerApp(otherKey));
+    expect(seen.data?.recordPurchase.bonuses).toEqual([{ campaign: { id: crossFunded.id, costSoFar: null, pointsAwarded: null, membersRewarded: null, budgetPoints: null, budgetRemaining: null } }]);
+    expect(new Set(seen.errors?.map((e) => e.extensions?.code))).toEqual(new Set(["FORBIDDEN"]));
+    // The funder reads them: 5 points at 1.5 = 7.5, rounded half away from zero: 8.
+    expect((await ok(`query($p: ID) { campaigns(partnerId: $p) { id ${FIGURES} } }`, { p: partner.id }, asPartnerApp(issuePartnerApiKey.key))).campaigns)
+      .toContainEqual({ id: crossFunded.id, costSoFar: 8, pointsAwarded: 5, membersRewarded: 1, budgetPoints: null, budgetRemaining: null });
   });
 
   // Here too for the float: these partners are priced.

@@ -1,5 +1,5 @@
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
-import { CampaignResolver, CampaignCostResolver, LedgerEntryBonusesResolver, MemberOffersResolver } from "./campaign/campaign.resolver";
+import { CampaignResolver, CampaignFiguresResolver, LedgerEntryBonusesResolver, MemberOffersResolver } from "./campaign/campaign.resolver";
 import { ReferralResolver } from "./campaign/referral";
 import { MemberActivityResolver } from "./activity/activity.resolver";
 import { AdjustmentResolver } from "./adjustment/adjustment.resolver";
@@ -21,7 +21,7 @@ import { TransferResolver } from "./transfer/transfer.resolver";
 /** The ledger subgraph's whole surface. */
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [PurchaseResolver, AdjustmentResolver, AuditLogResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, PartnerClearingResolver, ClearingResolver, PartnerInsightsResolver, LedgerMemberDataResolver, CampaignResolver, MemberOffersResolver, LedgerEntryBonusesResolver, ReferralResolver, CampaignCostResolver],
+    resolvers: [PurchaseResolver, AdjustmentResolver, AuditLogResolver, ReversalResolver, TransferResolver, HoldResolver, MemberBalanceResolver, PointsBalanceResolver, MemberActivityResolver, PartnerSettlementResolver, PartnerClearingResolver, ClearingResolver, PartnerInsightsResolver, LedgerMemberDataResolver, CampaignResolver, MemberOffersResolver, LedgerEntryBonusesResolver, ReferralResolver, CampaignFiguresResolver],
     orphanedTypes: [Member],
     referenceResolvers: { ...memberReference, ...ledgerEntryReference, ...partnerReference },
   });

@@ -111,8 +111,41 @@ export class LedgerEntryBonusesResolver {
   }
 }
 
+/**
+ * What a campaign spends is its funder's business: only the funder's app and admins (admins alone for
+ * coalition campaigns) read these; anyone else reaching a campaign (a member's offers, another
+ * partner's purchase's bonuses) gets null and FORBIDDEN for each.
+ */
+const requireFunderOrAdmin = (identity: Context["identity"], campaign: Campaign) =>
+  campaign.fundedBy ? requirePartner(identity, campaign.fundedBy.id) : requireAdmin(identity);
+const FUNDER_ONLY = " Only the funder's app and admins (admins alone for coalition campaigns); anyone else gets null and FORBIDDEN.";
+
 @Resolver(() => Campaign)
-export class CampaignCostResolver {
+export class CampaignFiguresResolver {
+  @FieldResolver(() => SafeInt, { nullable: true, description: `The total bonus points the campaign may award; null: no limit.${FUNDER_ONLY}` })
+  budgetPoints(@Root() campaign: Campaign, @Ctx() { identity }: Context): number | null {
+    requireFunderOrAdmin(identity, campaign);
+    return campaign.budgetPoints;
+  }
+
+  @FieldResolver(() => SafeInt, { nullable: true, description: `Bonus points awarded so far, less what refunds took back (what the funder is charged for).${FUNDER_ONLY}` })
+  pointsAwarded(@Root() campaign: Campaign, @Ctx() { identity }: Context): number {
+    requireFunderOrAdmin(identity, campaign);
+    return campaign.pointsAwarded;
+  }
+
+  @FieldResolver(() => SafeInt, { nullable: true, description: `Members who got at least one bonus from it.${FUNDER_ONLY}` })
+  membersRewarded(@Root() campaign: Campaign, @Ctx() { identity }: Context): number {
+    requireFunderOrAdmin(identity, campaign);
+    return campaign.membersRewarded;
+  }
+
+  @FieldResolver(() => SafeInt, { nullable: true, description: `budgetPoints − pointsAwarded; null without a budget.${FUNDER_ONLY}` })
+  budgetRemaining(@Root() campaign: Campaign, @Ctx() { identity }: Context): number | null {
+    requireFunderOrAdmin(identity, campaign);
+    return campaign.budgetRemaining;
+  }
+
   @FieldResolver(() => SafeInt, {
     nullable: true,
     description:
@@ -122,8 +155,7 @@ export class CampaignCostResolver {
       "anything and read 0); anyone else gets null and FORBIDDEN.",
   })
   costSoFar(@Root() campaign: Campaign, @Ctx() { identity, loaders }: Context): Promise<number> {
-    if (campaign.fundedBy) requirePartner(identity, campaign.fundedBy.id);
-    else requireAdmin(identity);
+    requireFunderOrAdmin(identity, campaign);
     return loaders.campaignCost.load(campaign.id);
   }
 }

@@ -74,18 +74,13 @@ export class Campaign {
   @Field(() => SafeInt, { nullable: true, description: "The most bonus points one member can get from this campaign; null: no limit." })
   maxBonusPerMember!: number | null;
 
-  @Field(() => SafeInt, { nullable: true, description: "The total bonus points the campaign may award; null: no limit." })
+  /** The funder's figures (budgetPoints, pointsAwarded, membersRewarded, budgetRemaining) are fields of CampaignFiguresResolver: the funder's and admins' only. */
   budgetPoints!: number | null;
 
   @Field(() => CampaignStatus, { description: "SCHEDULED, ACTIVE, EXHAUSTED or ENDED, now." })
   status!: CampaignStatus;
 
-  @Field(() => SafeInt, { description: "Bonus points awarded so far, less what refunds took back (what the funder is charged for)." })
   pointsAwarded!: number;
-
-  @Field(() => SafeInt, { description: "Members who got at least one bonus from it." })
   membersRewarded!: number;
-
-  @Field(() => SafeInt, { nullable: true, description: "budgetPoints − pointsAwarded; null without a budget." })
   budgetRemaining!: number | null;
 }
