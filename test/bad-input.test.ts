@@ -128,6 +128,19 @@ describe("bad input gets a clear error and writes nothing", () => {
     expect(unchanged.balance.lifetimeEarned).toBe(0);
   });
 
+  it("pointsPerUnit takes any rate of up to 4 decimals as written (0.57 × 10,000 is 5,699.999999999999 in binary), and earns exactly", async () => {
+    const member = await enrollMember();
+    for (const [rate, amountMinor, points] of [[0.57, 10_000, 57], [0.07, 100_000, 70], [1.005, 20_000, 201]] as const) {
+      const partner = await registerPartner({ pointsPerUnit: rate });
+      expect(partner.pointsPerUnit).toBe(rate);
+      expect((await ok(RECORD.replace("{ id }", "{ points }"), { input: { partnerId: partner.id, memberId: member.id, amountMinor, currency: "EUR", reference: unique("r") } })).recordPurchase.points).toBe(points);
+    }
+    const error = await fails(`mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`, {
+      input: { slug: unique("brand"), name: "Five Decimals", category: "RETAIL", pointsPerUnit: 1.00005, currency: "EUR", returnWindowDays: 0 },
+    }, "BAD_USER_INPUT");
+    expect(error.extensions?.field).toBe("pointsPerUnit");
+  });
+
   it("an operationName the document does not have is OPERATION_RESOLUTION_FAILURE with HTTP 400, not a 500", async () => {
     const post = async (body: Record<string, unknown>) => {
       const response = await fetch(gatewayUrl(), { method: "POST", headers: { "content-type": "application/json", ...asAdmin() }, body: JSON.stringify(body) });

@@ -28,6 +28,21 @@ export function requireInt(value: number, field: string, { min, max }: { min: nu
   return value;
 }
 
+/**
+ * A decimal above `above`, at most `max`, with at most `decimals` decimal places, as the client wrote
+ * it: returned as the nearest such number. Read in binary floating point, 0.57 × 10,000 is
+ * 5,699.999999999999, so "at most 4 decimals" is "within a millionth of a whole number of
+ * ten-thousandths" (a fifth decimal moves it by a tenth at least).
+ */
+export function requireDecimal(value: number, field: string, { above, max, decimals }: { above: number; max: number; decimals: number }): number {
+  const scale = 10 ** decimals;
+  const steps = value * scale;
+  if (!Number.isFinite(value) || value <= above || value > max || Math.abs(steps - Math.round(steps)) > 1e-6) {
+    throw badInput(`${field} must be greater than ${above} and at most ${max}, with at most ${decimals} decimals`, field);
+  }
+  return Math.round(steps) / scale;
+}
+
 /** Page sizes: `first` between 1 and max. */
 export function pageSize(first: number, max = 100): number {
   return requireInt(first, "first", { min: 1, max });

@@ -1,7 +1,7 @@
 import { parse } from "graphql";
 import { costVariables } from "../../gateway/src/limits";
 import { pathOfUnstorableText } from "../../shared/src/input-guard";
-import { isUuid, pageSize, requireId, requireInt, requireText } from "../../shared/src/validation";
+import { isUuid, pageSize, requireDecimal, requireId, requireInt, requireText } from "../../shared/src/validation";
 
 describe("shared/src/input-guard", () => {
   it("finds the first key or value holding a NUL or an unpaired surrogate, and passes paired ones", () => {
@@ -21,6 +21,14 @@ describe("shared/src/validation", () => {
     expect(isUuid("not-an-id")).toBe(false);
     expect(requireId("0B5E1F3C-2A4D-4E6F-8A1B-9C0D1E2F3A4B", "memberId")).toBe("0b5e1f3c-2a4d-4e6f-8a1b-9c0d1e2f3a4b");
     expect(() => requireId("nope", "memberId")).toThrow(/memberId must be an id/);
+  });
+
+  it("decimals: at most 4 places as written, although 0.57 × 10,000 is 5,699.999999999999 in binary", () => {
+    const rate = (value: number) => requireDecimal(value, "pointsPerUnit", { above: 0, max: 1000, decimals: 4 });
+    for (const value of [0.57, 1.13, 0.0003, 1.005, 2.01, 0.07, 0.0001, 1000, 999.9999]) expect(rate(value)).toBe(value);
+    for (const value of [0, -1, 1000.0001, 0.00005, 1.00001, 0.123456, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => rate(value)).toThrow("pointsPerUnit must be greater than 0 and at most 1000, with at most 4 decimals");
+    }
   });
 
   it("text is trimmed and bounded; numbers whole and in range; pages 1 to 100", () => {

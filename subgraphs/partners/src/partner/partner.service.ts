@@ -3,7 +3,7 @@ import { DataSource, Repository } from "typeorm";
 import { badInput, conflict } from "../../../../shared/src/errors";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { preparedFindByIds } from "../../../../shared/src/prepared-by-id";
-import { requireInt, requireText } from "../../../../shared/src/validation";
+import { requireDecimal, requireInt, requireText } from "../../../../shared/src/validation";
 import { PartnerRecord } from "./partner.entity";
 import type { RegisterPartnerInput } from "./register-partner.input";
 
@@ -32,10 +32,7 @@ export class PartnerService {
     }
     const currency = input.currency.trim().toUpperCase();
     if (!CURRENCIES.has(currency)) throw badInput(`currency must be an ISO 4217 code such as EUR or USD, got "${input.currency}"`, "currency");
-    const ppu = input.pointsPerUnit;
-    if (!Number.isFinite(ppu) || ppu <= 0 || ppu > 1000 || Math.round(ppu * 10_000) !== ppu * 10_000) {
-      throw badInput("pointsPerUnit must be greater than 0 and at most 1000, with at most 4 decimals", "pointsPerUnit");
-    }
+    const ppu = requireDecimal(input.pointsPerUnit, "pointsPerUnit", { above: 0, max: 1000, decimals: 4 });
     const record = this.partners.create({
       slug,
       name: requireText(input.name, "name", { max: 100 }),
