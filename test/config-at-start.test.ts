@@ -40,6 +40,29 @@ describe("a bad setting stops the start, named", () => {
     expect(output).toContain("subgraph failed to start");
   });
 
+  it("the ledger: its settings that are not numbers, and what every process reads, all named at once, without a stack", async () => {
+    const { code, output } = await start("subgraphs/ledger/src/main.js", {
+      SETTLEMENT_CURRENCY: "euro", POINTS_EXPIRY_MONTHS: "6", EXPIRY_RUN_SECONDS: "-5", NODE_ENV: "prod", LOG_LEVEL: "verbose", DATABASE_URL: "notaurl",
+    });
+    expect(code).toBe(1);
+    for (const named of ["SETTLEMENT_CURRENCY must be three capital letters", "POINTS_EXPIRY_MONTHS must be a whole number of at least 13", "EXPIRY_RUN_SECONDS must be",
+      'NODE_ENV must be one of production, development, test, got \\"prod\\"', 'LOG_LEVEL must be one of', "DATABASE_URL must be a URL"]) {
+      expect(output).toContain(named);
+    }
+    expect(output).not.toMatch(/\n\s+at /); // no stack trace: it failed at import before
+    expect(output).not.toContain("notaurl"); // a URL may hold a password
+    // A currency other than EUR is a setting, not an error (it was refused as "not a number").
+    const usd = await start("subgraphs/ledger/src/main.js", { SETTLEMENT_CURRENCY: "USD", DB_POOL_SIZE: "-1", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+    expect(usd.output).toContain("DB_POOL_SIZE must be");
+    expect(usd.output).not.toContain("SETTLEMENT_CURRENCY");
+  });
+
+  it("the gateway: an origin without its scheme in CORS_ORIGINS", async () => {
+    const { code, output } = await start("gateway/src/main.js", { CORS_ORIGINS: "https://ok.example.com,app.example.com" });
+    expect(code).toBe(1);
+    expect(output).toContain('CORS_ORIGINS must list origins such as https://app.example.com (or *), got \\"app.example.com\\"');
+  });
+
   it("every subgraph checks DB_POOL_SIZE", async () => {
     for (const name of ["members", "partners", "catalog"]) {
       const { code, output } = await start(`subgraphs/${name}/src/main.js`, { DB_POOL_SIZE: "-1", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { refusePlaceholderSecrets } from "../../shared/src/auth/placeholder-secrets";
 import { type ProofSecrets, proofSecrets } from "../../shared/src/auth/proof";
-import { type EnvReader, GATEWAY_DEFAULT_PORT, REPO_ROOT, loadSettings } from "../../shared/src/config";
+import { type EnvReader, GATEWAY_DEFAULT_PORT, REPO_ROOT, checkProcessSettings, loadSettings } from "../../shared/src/config";
 import { type AdmissionLimits, GATEWAY_ADMISSION_DEFAULTS, readAdmissionLimits } from "../../shared/src/overload";
 import { type BreakerSettings, readBreakerSettings } from "../../shared/src/circuit-breaker";
 import { LONGEST_CALL_CHAIN, SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS } from "../../shared/src/subgraph-client";
@@ -108,6 +108,7 @@ export const supergraphPathOf = (env: NodeJS.ProcessEnv) => env.SUPERGRAPH_PATH 
 export function readGatewayConfig(env: EnvReader): GatewayConfig {
   const production = env.env.NODE_ENV === "production";
   env.check(() => refusePlaceholderSecrets(env.env), undefined);
+  checkProcessSettings(env);
   const allowBatching = env.flag("ALLOW_BATCHING");
   return {
     production,

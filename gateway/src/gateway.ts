@@ -87,6 +87,10 @@ export function createGateway(log: Logger, config: GatewayConfig = loadGatewayCo
   const fetcher = createSubgraphFetcher({ connectionsPerOrigin: config.subgraphConnections, timeoutMs: config.subgraphTimeoutMs });
   // Shared by every gateway process through Redis when there is one; in this process's memory first.
   const entities = config.entityCache ? new EntityCache(config.redisUrl ? redisEntityCache(connectRedis(config.redisUrl, log), log) : null) : null;
+  // Nothing we run calls the internet. Without this @apollo/gateway sends usage metrics to Apollo and,
+  // to label them, probes cloud metadata servers: set here so a gateway started any way (its entry
+  // run directly, a bench's in-process one) is as quiet as npm start, compose and the Dockerfile.
+  process.env.APOLLO_TELEMETRY_DISABLED = "1";
   return new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.supergraphPath, log, config.supergraphPollMs),
     // Query plans by operation. The headline's plan is about 2.5 KiB: 8 MiB keeps some 3,000 distinct

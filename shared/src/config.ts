@@ -43,8 +43,15 @@ export function databaseName(name: SubgraphName): string {
  * server of `DATABASE_URL` with the subgraph's database name in place of the path.
  */
 export function subgraphDatabaseUrl(name: SubgraphName): string {
-  const own = process.env[SUBGRAPHS[name].databaseUrlEnv];
-  if (own) return own;
+  const ownName = SUBGRAPHS[name].databaseUrlEnv;
+  const own = process.env[ownName];
+  // Named, never shown: a URL may hold a password.
+  const invalid = (variable: string) => new Error(`${variable} must be a URL such as postgres://user:password@host:5432/database`);
+  if (own) {
+    if (!URL.canParse(own)) throw invalid(ownName);
+    return own;
+  }
+  if (process.env.DATABASE_URL && !URL.canParse(process.env.DATABASE_URL)) throw invalid("DATABASE_URL");
   return withDatabase(process.env.DATABASE_URL || embeddedDatabaseUrl(), databaseName(name));
 }
 
@@ -134,6 +141,24 @@ export class EnvReader {
 
   done(): void {
     if (this.problems.length) throw new ConfigError(this.problems);
+  }
+}
+
+/**
+ * What every process reads besides its own settings, checked at start like them: NODE_ENV (a typo such
+ * as `prod` ran as development: introspection on, the explorer served, trusted documents off),
+ * LOG_LEVEL (a typo fell back to info unseen) and CORS_ORIGINS (an origin without its scheme never
+ * matches a browser's).
+ */
+export function checkProcessSettings(reader: EnvReader): void {
+  const oneOf = (name: string, allowed: readonly string[]) => {
+    const raw = reader.env[name];
+    if (raw !== undefined && raw !== "" && !allowed.includes(raw)) reader.problems.push(`${name} must be one of ${allowed.join(", ")}, got "${raw}"`);
+  };
+  oneOf("NODE_ENV", ["production", "development", "test"]);
+  oneOf("LOG_LEVEL", ["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
+  for (const origin of (reader.env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean)) {
+    if (origin !== "*" && !/^https?:\/\/[^/\s]+\/?$/i.test(origin)) reader.problems.push(`CORS_ORIGINS must list origins such as https://app.example.com (or *), got "${origin}"`);
   }
 }
 

@@ -4,7 +4,7 @@ import { auditFailedWrites } from "./audit/failed-writes";
 import { printSubgraphSchema } from "@apollo/subgraph";
 import type { Express } from "express";
 import type { DataSource } from "typeorm";
-import { type DatabaseSettings, type EnvReader, SUBGRAPHS, isDevelopment, loadSettings, readDatabaseSettings, subgraphDatabaseUrl } from "./config";
+import { type DatabaseSettings, type EnvReader, SUBGRAPHS, checkProcessSettings, isDevelopment, loadSettings, readDatabaseSettings, subgraphDatabaseUrl } from "./config";
 import { createDataSource, migrateDatabase } from "./database";
 import { createErrorFormatter } from "./errors";
 import { serveGraphQL } from "./http-server";
@@ -42,13 +42,18 @@ export interface SubgraphConfig {
 }
 
 /** Every setting a subgraph process reads (its own `settings` included), each problem named. */
-export function readSubgraphConfig(definition: Pick<SubgraphDefinition<object>, "name" | "settings" | "workers">, env: EnvReader): SubgraphConfig {
+export function readSubgraphConfig(definition: Pick<SubgraphDefinition<object>, "name" | "settings" | "settingReaders" | "workers">, env: EnvReader): SubgraphConfig {
   const { portEnv, defaultPort } = SUBGRAPHS[definition.name];
   env.check(() => refusePlaceholderSecrets(env.env), undefined);
+  checkProcessSettings(env);
   // Read where they are used (services, clients); checked here.
   env.int("SERVICE_CALL_TIMEOUT_MS", SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS, { min: 1 });
   readBreakerSettings(env);
-  for (const name of definition.settings ?? []) env.int(name, 0);
+  for (const name of definition.settings ?? []) {
+    const read = definition.settingReaders?.[name];
+    if (read) env.check(read, undefined);
+    else env.int(name, 0);
+  }
   return {
     port: env.int(portEnv, defaultPort, { max: 65_535 }),
     databaseUrl: env.check(() => subgraphDatabaseUrl(definition.name), ""),

@@ -23,9 +23,14 @@ export interface Subgraph<TContext extends object = object> {
    */
   createContext(dataSource: DataSource, req: IncomingMessage | undefined, identity: Identity): TContext;
   /**
-   * The environment variables (whole numbers ≥ 0) this subgraph's own code reads, where it reads them:
+   * The environment variables (whole numbers ≥ 0, unless `settingReaders` reads them) this subgraph's own code reads, where it reads them:
    * its process checks them all at start, so a bad value stops the start, named, instead of failing a
    * request later. (test/unit/config.test.ts keeps the list complete.)
    */
   settings?: readonly string[];
+  /**
+   * Those of `settings` that are not whole numbers, with the reader their code uses (it throws an Error
+   * naming the variable): checked at start by calling it, instead of as a number.
+   */
+  settingReaders?: Readonly<Record<string, () => unknown>>;
 }

@@ -63,7 +63,12 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile, out
     fileOutput?.end();
   };
   try {
-    for (const service of await Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, env, output)))) services[service.name] = service;
+    // Every subgraph settles before anything is decided: with Promise.all, one failing (a port in use)
+    // left the others running, unrecorded, so the stop below stopped none of them.
+    const started = await Promise.allSettled(SUBGRAPH_NAMES.map((name) => startService(name, env, output)));
+    for (const result of started) if (result.status === "fulfilled") services[result.value.name] = result.value;
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed) throw failed.reason;
     services.gateway = await startService("gateway", env, output);
   } catch (error) {
     await stop();
@@ -90,7 +95,10 @@ export function forkService<Name extends string>(name: Name, entry: string, env:
   child.stdout?.pipe(output!, { end: false });
   child.stderr?.pipe(output!, { end: false });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL"); // not left running, unowned
+      reject(new Error(`${name} did not start within 60 s`));
+    }, 60_000);
     child.on("message", (message: { type?: string; url?: string }) => {
       if (message?.type === "ready" && message.url) {
         clearTimeout(timer);

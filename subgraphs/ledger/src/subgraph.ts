@@ -4,6 +4,7 @@ import { AdjustableClock, type Clock, systemClock } from "./clock";
 import { type Context, createContext } from "./context";
 import { entities, migrations } from "./data-source";
 import { buildSchema } from "./schema";
+import { pointsExpiryMonths, referralBonusPoints, settlementCurrency } from "./settings";
 
 /**
  * Tests move time forward (return windows, expiry, the tier window) instead of sleeping; never in
@@ -20,6 +21,8 @@ export const subgraph: Subgraph<Context> = {
   buildSchema,
   createContext: (dataSource, req, identity) => createContext(dataSource, identity, clock, requestIdOf(req)),
   settings: ["EXPIRY_RUN_SECONDS", "HOLD_TTL_SECONDS", "INSIGHTS_MIN_GROUP", "PARTNER_CACHE_SECONDS", "POINTS_EXPIRY_MONTHS", "PURCHASE_GROUP_MAX", "PURCHASE_WRITE_GROUPS", "REFERRAL_BONUS_POINTS", "REFERRAL_MAX_PER_MEMBER", "SETTLEMENT_CURRENCY", "TRANSFER_DAILY_LIMIT"],
+  // A currency is no number (SETTLEMENT_CURRENCY=USD was refused as one), and two have ranges of their own.
+  settingReaders: { SETTLEMENT_CURRENCY: settlementCurrency, POINTS_EXPIRY_MONTHS: pointsExpiryMonths, REFERRAL_BONUS_POINTS: referralBonusPoints },
 };
 
 export type { Context };

@@ -60,14 +60,12 @@ interface StoredStatement {
  * Statements and clearing reports: live ones from the running totals, closed ones as stored; and
  * closing a period (README, "The clearing house").
  */
-/** Read once, when the ledger starts: a bad SETTLEMENT_CURRENCY stops it there. */
-const SETTLEMENT_CURRENCY = settlementCurrency();
 
 export class ClearingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly currency = SETTLEMENT_CURRENCY,
+    private readonly currency = settlementCurrency(), // checked when the ledger starts (subgraph.ts, settingReaders)
   ) {}
 
   /** One round trip: whether the period is closed, the stored statement if so, else its live lines and matrix cells. */

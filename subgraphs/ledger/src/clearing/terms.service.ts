@@ -24,15 +24,13 @@ interface TermsRow {
 const linesOf = (figure: string) => [...new Set(STATEMENT_LINES.filter((r) => r.figure === figure).map((r) => r.line))];
 
 /** Partner terms (effective-dated, append-only), prepaid allowances and the liability by issuer. */
-/** Read once, when the ledger starts: a bad SETTLEMENT_CURRENCY stops it there. */
-const SETTLEMENT_CURRENCY = settlementCurrency();
 
 export class TermsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly partners = new SubgraphClient("partners"),
-    private readonly currency = SETTLEMENT_CURRENCY,
+    private readonly currency = settlementCurrency(), // checked when the ledger starts (subgraph.ts, settingReaders)
   ) {}
 
   async setTerms(input: SetPartnerTermsInput): Promise<PartnerTerms> {

@@ -19,9 +19,6 @@ import type { RecordPurchaseInput } from "./record-purchase.input";
 /** One per process: the partners' rules it learnt serve every later purchase. */
 const purchaseReferences = new PurchaseReferences();
 
-/** Read once, when the ledger starts: a bad setting stops it there. */
-const EXPIRY_MONTHS = pointsExpiryMonths();
-
 export class PurchaseService {
   constructor(
     private readonly dataSource: DataSource,
@@ -29,7 +26,7 @@ export class PurchaseService {
     /** The request this service works for: calls to other services carry its id. */
     private readonly requestId?: string,
     private readonly references = purchaseReferences,
-    private readonly expiryMonths = EXPIRY_MONTHS,
+    private readonly expiryMonths = pointsExpiryMonths(), // checked when the ledger starts (subgraph.ts, settingReaders)
     private readonly writer = purchaseWriterFor(dataSource),
   ) {}
 
