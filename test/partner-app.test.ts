@@ -155,15 +155,18 @@ describe("example partner app (examples/partner-app)", () => {
       expect(approved.stdout).toContain("Points after the purchase: 40 available (Alan Turing, BASE)");
     });
 
+    it("a member without a link (none asked for): earns, with the points not shown (it failed whole on FORBIDDEN)", async () => {
+      const stranger = await enrollMember(); // not linked to the bakery: its app may not see them, and may record their purchase
+      const notLinked = await app({ MEMBER_ID: stranger.id, REFUND_AMOUNT_MINOR: "0" });
+      expect(notLinked).toMatchObject({ code: 0, stderr: "" });
+      expect(notLinked.stdout).toContain("Points before: not shown (the member has no ACTIVE link with this partner)\nEarned: 50 points for 25.00 EUR");
+      expect((await headline(stranger.id)).balance.lifetimeEarned).toBe(50); // 25.00 EUR at 2 points per EUR
+    });
+
     it("exits non-zero with the error's code when the gateway refuses", async () => {
       const badKey = await app({ PARTNER_API_KEY: "not-a-key" });
       expect(badKey.code).toBe(1);
       expect(badKey.stderr).toMatch(/^Failed: .*\[UNAUTHENTICATED\]\n$/);
-      const stranger = await enrollMember(); // not linked to the bakery: its app may not see them
-      const notLinked = await app({ MEMBER_ID: stranger.id });
-      expect(notLinked.code).toBe(1);
-      expect(notLinked.stderr).toMatch(/^Failed: .*\[FORBIDDEN\]\n$/);
-      expect((await headline(stranger.id)).balance.lifetimeEarned).toBe(0);
       const missing = await app({ PARTNER_API_KEY: "" });
       expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining("Set PARTNER_API_KEY") });
     });

@@ -62,7 +62,17 @@ async function main(): Promise<void> {
       console.log(`Points ${when}: not shown until the member approves the link`);
       return;
     }
-    const { member } = await withRetries(() => request(MemberPoints, { memberId }));
+    let member;
+    try {
+      ({ member } = await withRetries(() => request(MemberPoints, { memberId })));
+    } catch (error) {
+      // No ACTIVE link (none asked for here, or one the member has not approved or has ended): the app sees
+      // nothing of the member, and still records their purchases (earning needs no link).
+      if (!(error instanceof GraphQLRequestError) || !error.codes.includes("FORBIDDEN")) throw error;
+      visible = false;
+      console.log(`Points ${when}: not shown (the member has no ACTIVE link with this partner)`);
+      return;
+    }
     if (!member) throw new Error(`No member ${memberId}`);
     // balance is null (with an UPSTREAM_UNAVAILABLE error) when the points service is down: say so.
     if (!member.balance) {
