@@ -4,18 +4,18 @@ import { operationLabel, recordContextFailure, recordOperation } from "./metrics
 import { REQUEST_ID_HEADER, tagErrors } from "./request-id";
 
 /**
- * Per GraphQL operation: a count and a duration for /metrics, and one `info` log line with the request
- * id, operation, duration, status and error codes (LOG_LEVEL=warn drops it). Errors are tagged with
- * the request id so that the error formatter's log line carries it. No variables are logged: they can
- * hold personal data.
- */
-/**
  * Operations services send each other on a timer, not for anyone's request: the gateway reads the
  * erasure feed four times per ERASURE_CHECK_CACHE_MS. Logged at `debug` when they succeed (at `info`
  * they were nine lines in ten of the members service's log), counted in /metrics like any other.
  */
 const BACKGROUND_OPERATIONS: ReadonlySet<string> = new Set(["ErasureFeed"]);
 
+/**
+ * Per GraphQL operation: a count and a duration for /metrics, and one `info` log line with the request
+ * id, operation, duration, status and error codes (LOG_LEVEL=warn drops it). Errors are tagged with
+ * the request id so that the error formatter's log line carries it. No variables are logged: they can
+ * hold personal data.
+ */
 export function requestObserver(log?: Logger): ApolloServerPlugin<BaseContext> {
   return {
     // The context refused the request (a bad token, a rate limit, a service it asked unavailable):

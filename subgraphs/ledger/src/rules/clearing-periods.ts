@@ -38,7 +38,7 @@ export const MAX_PREPAID_TOP_UP = 1_000_000_000_000;
 export const DEFAULT_SETTLEMENT_CURRENCY = "EUR";
 export function settlementCurrencyOf(value: string | undefined): string {
   const currency = value?.trim() || DEFAULT_SETTLEMENT_CURRENCY;
-  if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`Invalid configuration: SETTLEMENT_CURRENCY must be three capital letters (ISO 4217), got "${value}"`);
+  if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`SETTLEMENT_CURRENCY must be three capital letters (ISO 4217), got "${value}"`);
   return currency;
 }
 
