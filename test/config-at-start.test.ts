@@ -42,10 +42,10 @@ describe("a bad setting stops the start, named", () => {
 
   it("the ledger: its settings that are not numbers, and what every process reads, all named at once, without a stack", async () => {
     const { code, output } = await start("subgraphs/ledger/src/main.js", {
-      SETTLEMENT_CURRENCY: "euro", POINTS_EXPIRY_MONTHS: "6", EXPIRY_RUN_SECONDS: "-5", NODE_ENV: "prod", LOG_LEVEL: "verbose", DATABASE_URL: "notaurl",
+      SETTLEMENT_CURRENCY: "euro", POINTS_EXPIRY_MONTHS: "6", REFERRAL_BONUS_POINTS: "0", EXPIRY_RUN_SECONDS: "-5", NODE_ENV: "prod", LOG_LEVEL: "verbose", DATABASE_URL: "notaurl",
     });
     expect(code).toBe(1);
-    for (const named of ["SETTLEMENT_CURRENCY must be three capital letters", "POINTS_EXPIRY_MONTHS must be a whole number of at least 13", "EXPIRY_RUN_SECONDS must be",
+    for (const named of ["SETTLEMENT_CURRENCY must be three capital letters", "POINTS_EXPIRY_MONTHS must be a whole number of at least 13", "REFERRAL_BONUS_POINTS must be between 1 and", "EXPIRY_RUN_SECONDS must be",
       'NODE_ENV must be one of production, development, test, got \\"prod\\"', 'LOG_LEVEL must be one of', "DATABASE_URL must be a URL"]) {
       expect(output).toContain(named);
     }

@@ -6,9 +6,6 @@ import type { DataSource } from "typeorm";
 import type { Context } from "../context";
 import { referralBonusPoints, referralMaxPerMember } from "../settings";
 
-/** Read once, when the ledger starts: a bad setting stops it there. */
-const BONUS_POINTS = referralBonusPoints();
-const MAX_PER_REFERRER = referralMaxPerMember();
 
 /**
  * The members service registers who referred a member it is enrolling (before it writes the member),
@@ -45,7 +42,7 @@ export class ReferralService {
       `INSERT INTO referrals (referred_member_id, referrer_member_id, bonus_points, referrer_max)
        SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT FROM purchases WHERE member_id = $1)
        ON CONFLICT (referred_member_id) DO NOTHING RETURNING 1`,
-      [referred, referrer, BONUS_POINTS, MAX_PER_REFERRER],
+      [referred, referrer, referralBonusPoints(), referralMaxPerMember()],
     );
     if (rows.length) return true;
     const [existing] = await dataSource.query(`SELECT referrer_member_id FROM referrals WHERE referred_member_id = $1`, [referred]);

@@ -60,12 +60,11 @@ interface StoredStatement {
  * Statements and clearing reports: live ones from the running totals, closed ones as stored; and
  * closing a period (README, "The clearing house").
  */
-
 export class ClearingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly currency = settlementCurrency(), // checked when the ledger starts (subgraph.ts, settingReaders)
+    private readonly currency = settlementCurrency(), // read once, checked when the ledger starts (settings.ts)
   ) {}
 
   /** One round trip: whether the period is closed, the stored statement if so, else its live lines and matrix cells. */

@@ -24,13 +24,12 @@ interface TermsRow {
 const linesOf = (figure: string) => [...new Set(STATEMENT_LINES.filter((r) => r.figure === figure).map((r) => r.line))];
 
 /** Partner terms (effective-dated, append-only), prepaid allowances and the liability by issuer. */
-
 export class TermsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly partners = new SubgraphClient("partners"),
-    private readonly currency = settlementCurrency(), // checked when the ledger starts (subgraph.ts, settingReaders)
+    private readonly currency = settlementCurrency(), // read once, checked when the ledger starts (settings.ts)
   ) {}
 
   async setTerms(input: SetPartnerTermsInput): Promise<PartnerTerms> {

@@ -26,7 +26,7 @@ export class PurchaseService {
     /** The request this service works for: calls to other services carry its id. */
     private readonly requestId?: string,
     private readonly references = purchaseReferences,
-    private readonly expiryMonths = pointsExpiryMonths(), // checked when the ledger starts (subgraph.ts, settingReaders)
+    private readonly expiryMonths = pointsExpiryMonths(), // read once, checked when the ledger starts (settings.ts)
     private readonly writer = purchaseWriterFor(dataSource),
   ) {}
 
