@@ -66,6 +66,8 @@ describe("access rules", () => {
         const codes = new Set(result.errors?.map((e) => e.extensions?.code));
         expect([...codes]).toEqual([role === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN"]);
         expect(JSON.stringify(result.data ?? {})).not.toMatch(/@example\.com|"available":\d|voucher/);
+        // A denial says who may (the rule), so a developer knows which token to use.
+        if (role !== "anonymous") for (const error of result.errors ?? []) expect(error.message).toMatch(/^Only .+ may (do|see) this/);
       }
     });
   });
@@ -87,6 +89,16 @@ describe("access rules", () => {
       if (expected[role]) expect(["FORBIDDEN", "UNAUTHENTICATED"]).not.toContain(code); // allowed (it may still be a CONFLICT)
       else expect(code).toBe(role === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN");
     });
+  });
+
+  it("a denial names the rule, never a fact: another member's address and an unknown one read alike", async () => {
+    const BY_EMAIL = `query($e: String!) { memberByEmail(email: $e) { id } }`;
+    const enrolled = await gql(BY_EMAIL, { e: ids.aEmail }, callers.memberB);
+    const unknown = await gql(BY_EMAIL, { e: "nobody-at-all@example.com" }, callers.memberB);
+    expect(enrolled.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([["FORBIDDEN", "Only the member themself and admins may do this"]]);
+    expect(unknown.errors?.map((e) => [e.extensions?.code, e.message])).toEqual(enrolled.errors?.map((e) => [e.extensions?.code, e.message]));
+    const settlement = await gql(`query($id: ID!) { partner(id: $id) { settlement(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { pointsIssued } } }`, { id: ids.x }, callers.partnerY);
+    expect(settlement.errors?.[0]?.message).toBe("Only this partner's own apps and admins may do this");
   });
 
   it("vouchers: only the offering partner marks one used; only its member cancels", async () => {

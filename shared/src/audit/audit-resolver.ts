@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, ID, Int, Query, Resolver } from "type-graphql";
 import type { Identity } from "../auth/proof";
-import { denyFor } from "../auth/policy";
+import { ALLOWED, denyFor } from "../auth/policy";
 import { type AuditRow, decodeAuditCursor } from "./audit-page";
 
 /** What a service's context offers the audit reader: who calls, and its own lines. */
@@ -28,7 +28,7 @@ export function auditEventsResolver(service: string) {
       @Arg("actor", () => String, { nullable: true, description: "Only lines of this actor." }) actor: string | null,
       @Ctx() context: AuditReadContext,
     ): Promise<string> {
-      if (context.identity.kind !== "service") throw denyFor(context.identity);
+      if (context.identity.kind !== "service") throw denyFor(context.identity, ALLOWED.services);
       const rows = await context.auditRows({ memberId, partnerId, actor }, after == null ? null : decodeAuditCursor(after), Math.min(Math.max(first, 1), 101));
       return JSON.stringify(rows);
     }

@@ -4,31 +4,44 @@ import type { Identity } from "./proof";
 /**
  * Who may do what, decided in the subgraphs from the identity the gateway signed. Denials leak
  * nothing: they are decided before looking anything up, so "not yours" and "does not exist" read alike.
+ * A denial names the rule (who may), so a developer knows which token to use; the rule is the same
+ * words whatever the data, so it tells nothing about it.
  */
-export const unauthenticated = () => new GraphQLError("Sign in first: send a bearer token or an API key", { extensions: { code: "UNAUTHENTICATED" } });
-export const forbidden = () => new GraphQLError("You are not allowed to do this", { extensions: { code: "FORBIDDEN" } });
+export const ALLOWED = {
+  admins: "Only admins may do this",
+  self: "Only the member themself and admins may do this",
+  partner: "Only this partner's own apps and admins may do this",
+  partnerApps: "Only partner apps and admins may do this",
+  selfOrLinkedPartner: "Only the member, admins, and the apps of a partner the member has an ACTIVE link with may see this",
+  members: "Only a member, with their own token, may do this",
+  services: "Only the coalition's own services may call this",
+  publicCallers: "Only members, partner apps, admins and anonymous callers may ask this (not services)",
+} as const;
 
-/** The denial for this caller: UNAUTHENTICATED when nobody signed in, FORBIDDEN otherwise. */
-export const denyFor = (identity: Identity): GraphQLError => (identity.kind === "anonymous" ? unauthenticated() : forbidden());
+export const unauthenticated = () => new GraphQLError("Sign in first: send a bearer token or an API key", { extensions: { code: "UNAUTHENTICATED" } });
+export const forbidden = (allowed: string) => new GraphQLError(allowed, { extensions: { code: "FORBIDDEN" } });
+
+/** The denial for this caller: UNAUTHENTICATED when nobody signed in, FORBIDDEN (saying who may) otherwise. */
+export const denyFor = (identity: Identity, allowed: string): GraphQLError => (identity.kind === "anonymous" ? unauthenticated() : forbidden(allowed));
 
 export const isAdmin = (identity: Identity) => identity.kind === "admin" || identity.kind === "service";
 
 export function requireAdmin(identity: Identity): void {
-  if (!isAdmin(identity)) throw denyFor(identity);
+  if (!isAdmin(identity)) throw denyFor(identity, ALLOWED.admins);
 }
 
 /** The member themself, or an admin. */
 export function requireSelf(identity: Identity, memberId: string): void {
   if (isAdmin(identity)) return;
   if (identity.kind === "member" && identity.memberId === memberId.toLowerCase()) return;
-  throw denyFor(identity);
+  throw denyFor(identity, ALLOWED.self);
 }
 
 /** An app of this partner, or an admin. */
 export function requirePartner(identity: Identity, partnerId: string): void {
   if (isAdmin(identity)) return;
   if (identity.kind === "partner" && identity.partnerId === partnerId.toLowerCase()) return;
-  throw denyFor(identity);
+  throw denyFor(identity, ALLOWED.partner);
 }
 
 /** Any signed-in caller. */
@@ -42,5 +55,6 @@ export function requireSignedIn(identity: Identity): void {
  */
 export async function requireSelfOrLinkedPartner(identity: Identity, memberId: string, linkedPartners: () => Promise<string[]>): Promise<void> {
   if (identity.kind === "partner" && (await linkedPartners()).includes(identity.partnerId)) return;
-  requireSelf(identity, memberId);
+  if (isAdmin(identity) || (identity.kind === "member" && identity.memberId === memberId.toLowerCase())) return;
+  throw denyFor(identity, ALLOWED.selfOrLinkedPartner);
 }

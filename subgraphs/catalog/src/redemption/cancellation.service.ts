@@ -1,7 +1,7 @@
 import { DataSource, IsNull, LessThan, Not, Repository } from "typeorm";
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { intFromEnv } from "../../../../shared/src/config";
-import { denyFor, isAdmin, requireSignedIn } from "../../../../shared/src/auth/policy";
+import { ALLOWED, denyFor, isAdmin, requireSignedIn } from "../../../../shared/src/auth/policy";
 import type { Identity } from "../../../../shared/src/auth/proof";
 import { appError, conflict, notFound } from "../../../../shared/src/errors";
 import type { Logger } from "../../../../shared/src/logger";
@@ -41,7 +41,7 @@ export class CancellationService {
     if (found && isAdmin(identity) && found.status === RedemptionStatus.COMPLETED && !found.cancelRequestedAt) await this.requireMemberNotErased(found);
     const claimed = await this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(RedemptionRecord, { where: { id }, lock: { mode: "pessimistic_write" } });
-      if (!isAdmin(identity) && (identity.kind !== "member" || row?.memberId !== identity.memberId)) throw denyFor(identity);
+      if (!isAdmin(identity) && (identity.kind !== "member" || row?.memberId !== identity.memberId)) throw denyFor(identity, ALLOWED.self);
       if (!row) throw notFound(`No redemption with id ${id}`);
       if (row.status === RedemptionStatus.CANCELLED || row.cancelRequestedAt) return row;
       if (row.status !== RedemptionStatus.COMPLETED) throw conflict(`Only completed redemptions can be cancelled; this one is ${row.status}`);
@@ -75,7 +75,7 @@ export class CancellationService {
    */
   async markUsed(code: string, identity: Identity, requestId?: string): Promise<RedemptionRecord> {
     const voucherCode = requireText(code, "code", { max: 64 }).toUpperCase();
-    if (!isAdmin(identity) && identity.kind !== "partner") throw denyFor(identity);
+    if (!isAdmin(identity) && identity.kind !== "partner") throw denyFor(identity, ALLOWED.partnerApps);
     return this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(RedemptionRecord, { where: { voucherCode }, lock: { mode: "pessimistic_write" } });
       const reward = row ? await manager.findOneBy(RewardRecord, { id: row.rewardId }) : null;

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { forbidden, requireSelf, requireSelfOrLinkedPartner } from "../../../../shared/src/auth/policy";
+import { ALLOWED, forbidden, requireSelf, requireSelfOrLinkedPartner } from "../../../../shared/src/auth/policy";
 import { TierLevel } from "../../../../shared/src/enums";
 import { docs } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
@@ -50,7 +50,7 @@ export class MemberBalanceResolver {
  * fields are nullable, so one it may not read is null with FORBIDDEN, and the rest of its answer stays.
  */
 function ownerOnly(balance: PointsBalance): void {
-  if (balance.restricted) throw forbidden();
+  if (balance.restricted) throw forbidden(ALLOWED.self);
 }
 
 @Resolver(() => PointsBalance)

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { denyFor, isAdmin, requireAdmin, requireSelf, requireSelfOrLinkedPartner, requireSignedIn } from "../../../../shared/src/auth/policy";
+import { ALLOWED, denyFor, isAdmin, requireAdmin, requireSelf, requireSelfOrLinkedPartner, requireSignedIn } from "../../../../shared/src/auth/policy";
 import { decodeIdCursor, encodeIdCursor, pageOf } from "../../../../shared/src/cursor";
 import { badInput } from "../../../../shared/src/errors";
 import { withExample } from "../../../../shared/src/schema-docs";
@@ -55,10 +55,10 @@ export class MemberResolver {
   async memberByEmail(
     @Arg("email", () => String, { description: "The email address; surrounding spaces and case are ignored. Not an email address: BAD_USER_INPUT." }) email: string, @Ctx() { identity, members, requestId }: Context): Promise<Member | null> {
     requireSignedIn(identity);
-    if (identity.kind === "partner") throw denyFor(identity);
+    if (identity.kind === "partner") throw denyFor(identity, ALLOWED.self);
     const record = await members.findByEmail(email);
     // A member may look up only their own address; anything else reads as forbidden, found or not.
-    if (!isAdmin(identity) && record?.id !== (identity.kind === "member" ? identity.memberId : null)) throw denyFor(identity);
+    if (!isAdmin(identity) && record?.id !== (identity.kind === "member" ? identity.memberId : null)) throw denyFor(identity, ALLOWED.self);
     if (record) await members.auditProfileReads({ identity, requestId }, [record.id]);
     return record && Member.from(record);
   }

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
-import { denyFor, isAdmin, requirePartner, requireSelf, requireSignedIn } from "../../../../shared/src/auth/policy";
+import { ALLOWED, denyFor, isAdmin, requirePartner, requireSelf, requireSignedIn } from "../../../../shared/src/auth/policy";
 import { badInput } from "../../../../shared/src/errors";
 import { withExample } from "../../../../shared/src/schema-docs";
 import { requireId } from "../../../../shared/src/validation";
@@ -68,7 +68,7 @@ export class PartnerAccountResolver {
   async approvePartnerLink(@Arg("partnerId", () => ID, { description: PARTNER_ID }) partnerId: string, @Ctx() { identity, partnerAccounts }: Context): Promise<PartnerAccount> {
     requireSignedIn(identity);
     // Consent is the member's alone: partner apps, admins and services cannot give it.
-    if (identity.kind !== "member") throw denyFor(identity);
+    if (identity.kind !== "member") throw denyFor(identity, ALLOWED.members);
     return PartnerAccount.from(await partnerAccounts.approve(identity.memberId, requireId(partnerId, "partnerId")));
   }
 
@@ -89,7 +89,7 @@ export class PartnerAccountResolver {
     @Ctx() { identity, partnerAccounts, requestId }: Context,
   ): Promise<boolean> {
     requireSignedIn(identity);
-    if (identity.kind === "partner") throw denyFor(identity);
+    if (identity.kind === "partner") throw denyFor(identity, ALLOWED.self);
     const target = memberId ?? (identity.kind === "member" ? identity.memberId : null);
     if (!target && isAdmin(identity)) throw badInput("memberId is required for an admin", "memberId");
     const member = requireId(target ?? "", "memberId");

@@ -1,5 +1,5 @@
 import { Ctx, Query, Resolver } from "type-graphql";
-import { denyFor } from "../../../../shared/src/auth/policy";
+import { ALLOWED, denyFor } from "../../../../shared/src/auth/policy";
 import { withExample } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
 import { Partner } from "../partner/partner.type";
@@ -38,6 +38,6 @@ async function viewerOf({ identity, loaders }: Context): Promise<Viewer> {
       return viewer(ViewerKind.ADMIN);
     default:
       // Services calling each other are not viewers of the public API.
-      throw denyFor(identity);
+      throw denyFor(identity, ALLOWED.publicCallers);
   }
 }
