@@ -21,12 +21,12 @@ import { gatewayUrl } from "./support/gateway";
 
 /**
  * The public API documents itself for partner developers: every type, field, argument, input field
- * and enum value has a description, and every root field shows an example.
+ * and enum value has a description, and every root field shows an example and says which errors it gives.
  */
 
 const missing = (description: string | null | undefined) => !description?.trim();
 
-/** Every element of the schema without a description, by path (`Query.member(id:)`), plus root fields without an example. */
+/** Every element of the schema without a description, by path (`Query.member(id:)`), plus root fields without an example or without their errors. */
 function undocumented(schema: GraphQLSchema): string[] {
   const problems: string[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
@@ -46,6 +46,7 @@ function undocumented(schema: GraphQLSchema): string[] {
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     for (const field of Object.values(root?.getFields() ?? {})) {
       if (!field.description?.includes("```graphql")) problems.push(`${root!.name}.${field.name}: no example`);
+      if (!field.description?.includes("Errors:")) problems.push(`${root!.name}.${field.name}: no errors`);
     }
   }
   return problems;
@@ -61,16 +62,18 @@ describe("schema descriptions", () => {
       type Query {
         """Has one, but no example."""
         a(x: Int): Thing
+        """Errors: none. An example: \`\`\`graphql { b }\`\`\`"""
+        b: Int
       }
       type Thing { """Documented.""" b: Int, c: Kind }
       """Kinds."""
       enum Kind { """One.""" ONE TWO }
       input Filter { d: Int }
     `);
-    expect(undocumented(schema).sort()).toEqual(["Filter", "Filter.d", "Kind.TWO", "Query.a(x:)", "Query.a: no example", "Thing", "Thing.c"].sort());
+    expect(undocumented(schema).sort()).toEqual(["Filter", "Filter.d", "Kind.TWO", "Query.a(x:)", "Query.a: no example", "Query.a: no errors", "Thing", "Thing.c"].sort());
   });
 
-  it("every element of the committed supergraph's API schema is described, and every root field has an example", () => {
+  it("every element of the committed supergraph's API schema is described, and every root field has an example and its errors", () => {
     const schema = committedApiSchema();
     expect(Object.keys(schema.getQueryType()!.getFields())).toContain("memberByEmail");
     expect(undocumented(schema)).toEqual([]);

@@ -16,7 +16,7 @@ export class RewardResolver {
   @Query(() => Reward, {
     nullable: true,
     description: withExample(
-      "A reward by id, active or not; null when there is none. Public: anyone may read the catalog, signed in or not.",
+      "A reward by id, active or not; null when there is none. Public: anyone may read the catalog, signed in or not. Errors: BAD_USER_INPUT (an id that is not a UUID).",
       `query {
   reward(id: "2a4c6e8f-1b3d-4f5a-9c7e-0d2f4a6b8c1e") {
     title
@@ -35,7 +35,7 @@ export class RewardResolver {
   @Query(() => [Reward], {
     description: withExample(
       "Rewards, active or not, cheapest first (ties by id); the first `first` of them. Public: anyone may call it, signed in or not. " +
-        "For what one member can redeem now, ask `Member.eligibleRewards`.",
+        "For what one member can redeem now, ask `Member.eligibleRewards`. Errors: BAD_USER_INPUT (`first` outside 1 to 100, a partnerId that is not a UUID).",
       `query {
   rewards(partnerId: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77", first: 10) {
     id
@@ -57,7 +57,8 @@ export class RewardResolver {
 
   @Query(() => RewardConnection, {
     description: withExample(
-      "`rewards` a page at a time, as a cursor connection (cheapest first, ties by id): pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true. Public: anyone may call it.",
+      "`rewards` a page at a time, as a cursor connection (cheapest first, ties by id): pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true. Public: anyone may call it. " +
+        "Errors: BAD_USER_INPUT (`first` outside 1 to 100, a partnerId that is not a UUID, a cursor this field did not give).",
       `query {
   rewardsConnection(first: 10) {
     edges { cursor node { id title costPoints active } }

@@ -43,7 +43,8 @@ export class CampaignResolver {
 
   @Mutation(() => Campaign, {
     description: withExample(
-      "Ends a campaign now: purchases recorded afterwards earn no bonus from it. Callers: its funder's app, admins (and only admins for coalition campaigns); NOT_FOUND otherwise. Ending it again changes nothing.",
+      "Ends a campaign now: purchases recorded afterwards earn no bonus from it. Callers: its funder's app, admins (and only admins for coalition campaigns). Ending it again changes nothing. " +
+        "Errors: NOT_FOUND (no such campaign, or not the caller's: the two read alike), FORBIDDEN (members), BAD_USER_INPUT (an id that is not a UUID).",
       `mutation {
   endCampaign(id: "3f2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d") {
     status
@@ -59,7 +60,8 @@ export class CampaignResolver {
 
   @Query(() => [Campaign], {
     description: withExample(
-      "Campaigns newest first (at most 200): those funded by `partnerId` (that partner's app, or admins), or every campaign (admins, without partnerId).",
+      "Campaigns newest first (at most 200): those funded by `partnerId` (that partner's app, or admins), or every campaign (admins, without partnerId). " +
+        "Errors: FORBIDDEN (another partner's campaigns, or all of them, asked by anyone but an admin), BAD_USER_INPUT (a partnerId that is not a UUID).",
       `query {
   campaigns(partnerId: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77", activeOnly: true) {
     id

@@ -69,7 +69,7 @@ export class ClearingResolver {
 
   @Query(() => PartnerLiability, {
     description: withExample(
-      "The coalition's total liability: points outstanding across every issuer (the coalition's own included), their value at the prices charged, and the expected breakage rate. Admins only.",
+      "The coalition's total liability: points outstanding across every issuer (the coalition's own included), their value at the prices charged, and the expected breakage rate. Admins only. Errors: FORBIDDEN (not an admin).",
       `query {
   coalitionLiability { pointsOutstanding value expectedBreakageRate currency }
 }`,

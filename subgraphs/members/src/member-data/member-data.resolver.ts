@@ -69,7 +69,7 @@ export class MemberDataResolver {
         "The email, display name, partner account ids and link history are deleted from every service and every partner link ends; the remaining " +
         "points are forfeited by an ADJUSTMENT entry (reason ERASURE) and the ledger keeps its amounts under the member id, which identifies no one " +
         "once the profile is gone. The member's tokens are refused (UNAUTHENTICATED) from then on, and the email address may enrol again as a new member. " +
-        "Idempotent: erasing an erased member answers true. NOT_FOUND for an id that was never a member (admins). UPSTREAM_UNAVAILABLE when the " +
+        "Idempotent: erasing an erased member answers true. Errors: FORBIDDEN, BAD_USER_INPUT (an id that is not a UUID), NOT_FOUND (admins: an id that was never a member's), UPSTREAM_UNAVAILABLE when the " +
         "ledger could not be reached: the personal data is already gone and the erasure completes by itself (or on a retry).",
       `mutation {
   eraseMember(id: "5b0e5c2e-8f0a-4d36-9a57-2f1c8a9d4e10")

@@ -17,7 +17,7 @@ export class MemberResolver {
     description: withExample(
       "A member by id; null when there is none. Callers: the member themself, admins, and the apps of partners the member has an ACTIVE link with " +
         "(which see only `id`, `displayName`, `tier` and `balance.available`). Anyone else gets FORBIDDEN (UNAUTHENTICATED without credentials), " +
-        "whether the member exists or not.",
+        "whether the member exists or not. Errors: FORBIDDEN, UNAUTHENTICATED, BAD_USER_INPUT (an id that is not a UUID).",
       `query {
   member(id: "5b0e5c2e-8f0a-4d36-9a57-2f1c8a9d4e10") {
     displayName
@@ -41,7 +41,7 @@ export class MemberResolver {
     nullable: true,
     description: withExample(
       "A member by email address (case-insensitive); null when there is none. Admins may look up any address, a member only their own " +
-        "(any other address is FORBIDDEN, enrolled or not); partner apps may not use it.",
+        "(any other address is FORBIDDEN, enrolled or not); partner apps may not use it. Errors: FORBIDDEN, UNAUTHENTICATED, BAD_USER_INPUT (not an email address).",
       `query {
   memberByEmail(email: "ada@example.com") {
     id
@@ -65,7 +65,8 @@ export class MemberResolver {
 
   @Query(() => [Member], {
     description: withExample(
-      "Admins only: members in enrolment order, a page at a time: pass the last id you got as `after`. An empty list means there are no more. Kept for existing clients; new ones use `membersConnection`.",
+      "Admins only: members in enrolment order, a page at a time: pass the last id you got as `after`. An empty list means there are no more. Kept for existing clients; new ones use `membersConnection`. " +
+        "Errors: FORBIDDEN (not an admin), BAD_USER_INPUT (`first` outside 1 to 100, an `after` that is no member's id).",
       `query {
   members(first: 10) { id email displayName enrolledAt }
 }`,
@@ -85,7 +86,7 @@ export class MemberResolver {
   @Query(() => MemberConnection, {
     description: withExample(
       "Admins only: members in enrolment order, a page at a time, as a cursor connection (what Apollo Client's `relayStylePagination` and urql's `relayPagination` page through): " +
-        "pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true.",
+        "pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true. Errors: FORBIDDEN (not an admin), BAD_USER_INPUT (`first` outside 1 to 100, a cursor this field did not give).",
       `query {
   membersConnection(first: 10) {
     edges { cursor node { id email displayName enrolledAt } }

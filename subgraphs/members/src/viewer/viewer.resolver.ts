@@ -10,7 +10,7 @@ export class ViewerResolver {
   @Query(() => Viewer, {
     description: withExample(
       "Who is calling: anonymous, a member (with their `Member`), a partner app (with its `Partner`) or an admin. Never an error for a caller " +
-        "the gateway lets in: without credentials it is ANONYMOUS; a wrong token or API key is refused by the gateway before (UNAUTHENTICATED).",
+        "the gateway lets in: without credentials it is ANONYMOUS. Errors: none of its own (a wrong token or API key is refused by the gateway before: UNAUTHENTICATED).",
       `query {
   viewer {
     kind

@@ -11,7 +11,7 @@ export class PartnerResolver {
   @Query(() => Partner, {
     nullable: true,
     description: withExample(
-      "A partner brand by id; null when there is none. Public: anyone may read a partner's public fields, signed in or not.",
+      "A partner brand by id; null when there is none. Public: anyone may read a partner's public fields, signed in or not. Errors: BAD_USER_INPUT (an id that is not a UUID).",
       `query {
   partner(id: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77") {
     name
@@ -30,7 +30,7 @@ export class PartnerResolver {
 
   @Query(() => [Partner], {
     description: withExample(
-      "Every partner brand in the coalition, by name. Public: anyone may call it, signed in or not.",
+      "Every partner brand in the coalition, by name. Public: anyone may call it, signed in or not. Errors: only UPSTREAM_UNAVAILABLE (the service could not answer; retry).",
       `query {
   partners { id name category pointsPerUnit currency }
 }`,
