@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { SUBGRAPHS, SUBGRAPH_NAMES, databaseName, withDatabase } from "../shared/src/config";
 import { dropDatabase } from "../shared/src/database";
+import type { Logger } from "../shared/src/logger";
 import { freePort, startStack } from "../tools/stack/services";
 
 /**
@@ -11,8 +12,11 @@ import { freePort, startStack } from "../tools/stack/services";
  * the catalog and the ledger listening, unowned, and the next start failed on their ports.
  */
 const suffix = `${process.env.TEST_DATABASE_NAME_SUFFIX}_startfail`;
+const crashSuffix = `${process.env.TEST_DATABASE_NAME_SUFFIX}_crash`;
 afterAll(async () => {
-  for (const name of SUBGRAPH_NAMES) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `${databaseName(name)}${suffix}`)).catch(() => undefined);
+  for (const name of SUBGRAPH_NAMES) {
+    for (const s of [suffix, crashSuffix]) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `${databaseName(name)}${s}`)).catch(() => undefined);
+  }
 });
 
 const listening = (port: number) =>
@@ -39,3 +43,37 @@ it("a service that cannot start (its port taken) stops the others it started", a
     blocker.close();
   }
 });
+
+it("npm start's stack starts a service that exits on its own again, on its port; a stop stops it for good", async () => {
+  const lines: string[] = [];
+  const log = { debug: () => undefined, info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) } as unknown as Logger;
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL, DATABASE_NAME_SUFFIX: crashSuffix, NODE_ENV: "test", LOG_LEVEL: "warn" };
+  const stack = await startStack({ env, freePorts: true, logFile: join(tmpdir(), `stack-crash-${process.pid}.log`), restartCrashed: log });
+  const ready = async () => (await fetch(stack.gatewayUrl.replace(/\/graphql$/, "/ready"))).status;
+  const ledgerPort = Number(stack.env[SUBGRAPHS.ledger.portEnv]);
+  try {
+    expect(await ready()).toBe(200);
+    const crashed = stack.services.ledger.child;
+    crashed.kill("SIGKILL");
+    await new Promise((resolve) => crashed.once("exit", resolve));
+    // Down now, up again by itself on the same port (the gateway's readiness reflects it) within seconds.
+    expect(await listening(ledgerPort)).toBe(false);
+    const deadline = Date.now() + 60_000;
+    while (!(await listening(ledgerPort)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await listening(ledgerPort)).toBe(true);
+    // The gateway's readiness is reused for a second: past that, it sees the new ledger.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await ready()).toBe(200);
+    expect(stack.services.ledger.child).not.toBe(crashed);
+    expect(lines).toEqual(["ledger exited on its own (SIGKILL); starting it again in 1 s", "ledger is running again"]);
+    // A restart asked for is no crash.
+    await stack.restart("catalog");
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(lines).toHaveLength(2);
+  } finally {
+    await stack.stop();
+  }
+  expect(await listening(ledgerPort)).toBe(false);
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(await listening(ledgerPort)).toBe(false);
+}, 120_000);

@@ -4,6 +4,7 @@ import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { GATEWAY_DEFAULT_PORT, REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../../shared/src/config";
+import type { Logger } from "../../shared/src/logger";
 
 export type ServiceName = SubgraphName | "gateway";
 
@@ -33,13 +34,24 @@ export interface StackOptions {
   logFile?: string;
   /** Or write it to this stream (npm start's filter, quiet-output.ts). */
   output?: NodeJS.WritableStream;
+  /**
+   * npm start: a service that exits on its own (a crash, an out-of-memory kill) is started again on its
+   * port, after 1 s, then 2, 4… up to 30 s while it keeps failing, and this logger says so. Tests and
+   * the bench leave it out: they stop and start services on purpose.
+   */
+  restartCrashed?: Logger;
 }
+
+/** Waits before the next start of a service that keeps exiting: 1 s, doubling, at most 30 s. */
+export const restartDelayMs = (failuresInARow: number) => Math.min(30_000, 1_000 * 2 ** Math.max(0, failuresInARow - 1));
+/** A service that ran this long after a restart counts as well again (its next crash waits 1 s). */
+const HEALTHY_AFTER_MS = 60_000;
 
 const entryOf = (name: ServiceName) =>
   join(REPO_ROOT, "dist", name === "gateway" ? "gateway" : join("subgraphs", name), "src", "main.js");
 
 /** Starts the four subgraphs, then the gateway, each in its own process, and waits until all are ready. */
-export async function startStack({ env: baseEnv, freePorts = false, logFile, output: stream }: StackOptions): Promise<Stack> {
+export async function startStack({ env: baseEnv, freePorts = false, logFile, output: stream, restartCrashed }: StackOptions): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { APOLLO_TELEMETRY_DISABLED: "1", ...baseEnv };
   // Development and tests: the services must share secrets; make them when none are given.
   const generatedSecrets = ["GATEWAY_SECRET", "SERVICE_SECRET", "JWT_SECRET"].filter((name) => !env[name]);
@@ -57,7 +69,11 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile, out
   // A stream the caller passes stays the caller's to end.
   const output = fileOutput ?? stream ?? null;
   const services = {} as Record<ServiceName, RunningService>;
+  let stopping = false;
+  const supervisor = restartCrashed ? new CrashRestarts(restartCrashed, services, (name) => startService(name, env, output), () => stopping) : null;
   const stop = async () => {
+    stopping = true;
+    await supervisor?.settle();
     // Gateway first, so no request reaches a subgraph that is already gone.
     for (const name of ["gateway", ...SUBGRAPH_NAMES] as ServiceName[]) if (services[name]) await stopChild(services[name].child);
     fileOutput?.end();
@@ -74,6 +90,7 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile, out
     await stop();
     throw error;
   }
+  if (supervisor) for (const name of Object.keys(services) as ServiceName[]) supervisor.watch(name);
   return {
     gatewayUrl: services.gateway.url,
     services,
@@ -81,10 +98,72 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile, out
     generatedSecrets,
     stop,
     restart: async (name, extraEnv = {}) => {
+      supervisor?.expectExit(services[name].child);
       await stopChild(services[name].child);
       services[name] = await startService(name, { ...env, ...extraEnv }, output);
+      supervisor?.watch(name);
     },
   };
+}
+
+/** npm start's supervision: starts again, with a growing delay, each service that exits unasked. */
+class CrashRestarts {
+  private readonly expected = new WeakSet<ChildProcess>();
+  private readonly failures = new Map<ServiceName, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly starting = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly log: Logger,
+    private readonly services: Record<ServiceName, RunningService>,
+    private readonly start: (name: ServiceName) => Promise<RunningService>,
+    private readonly stopping: () => boolean,
+  ) {}
+
+  /** A stop or restart asked for: this child's exit is no crash. */
+  expectExit(child: ChildProcess): void {
+    this.expected.add(child);
+  }
+
+  watch(name: ServiceName): void {
+    const { child } = this.services[name];
+    const startedAt = Date.now();
+    child.once("exit", (code, signal) => {
+      if (this.stopping() || this.expected.has(child) || this.services[name].child !== child) return;
+      if (Date.now() - startedAt >= HEALTHY_AFTER_MS) this.failures.set(name, 0);
+      this.scheduleStart(name, `${name} exited on its own (${signal ?? `code ${code}`})`);
+    });
+  }
+
+  private scheduleStart(name: ServiceName, why: string): void {
+    const failures = (this.failures.get(name) ?? 0) + 1;
+    this.failures.set(name, failures);
+    const delayMs = restartDelayMs(failures);
+    this.log.error(`${why}; starting it again in ${delayMs / 1000} s`, { service: name, attempt: failures });
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.stopping()) return;
+      const attempt = this.start(name).then(
+        (service) => {
+          if (this.stopping()) return stopChild(service.child); // stopped while it was starting: not left running
+          this.services[name] = service;
+          this.watch(name);
+          this.log.info(`${name} is running again`, { service: name, url: service.url });
+        },
+        (error: Error) => this.scheduleStart(name, `${name} did not start again: ${error.message}`),
+      );
+      this.starting.add(attempt);
+      void attempt.finally(() => this.starting.delete(attempt));
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  /** For the stack's stop: no start is pending nor in flight afterwards. */
+  async settle(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.allSettled([...this.starting]);
+  }
 }
 
 const startService = (name: ServiceName, env: NodeJS.ProcessEnv, output: NodeJS.WritableStream | null) => forkService(name, entryOf(name), env, output);

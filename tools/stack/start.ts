@@ -41,7 +41,7 @@ async function main() {
   // Until the banner, the services' per-request lines (the seed's thousands) are debug-level only.
   const output = new QuietDuringSeed(process.stdout);
   output.setQuiet(true);
-  stack = await startStack({ env, output });
+  stack = await startStack({ env, output, restartCrashed: log });
   // As long-lived as the gateway accepts (JWT_MAX_TTL_SECONDS, a day by default), no longer.
   const ttlSeconds = jwtMaxTtlSeconds(stack.env);
   const adminToken = signToken({ sub: "dev-admin", role: "admin" }, stack.env.JWT_SECRET!, ttlSeconds);
