@@ -29,6 +29,8 @@ describe("idempotency keys belong to their caller", () => {
     expect((await ok(TRANSFER, input(a.id, 100), asMember(a.id))).transferPoints).toEqual(fromA);
     const conflict = await fails(TRANSFER, input(a.id, 101), "IDEMPOTENCY_CONFLICT", asMember(a.id));
     expect(conflict.message).not.toContain(b.id);
+    // Nor the ledger's own key (its scope and ids): the field the caller chose it with.
+    expect([conflict.message, conflict.extensions?.field]).toEqual(["This idempotencyKey was already used for a request with different input; use a new idempotencyKey for a new request", "idempotencyKey"]);
 
     expect((await headline(a.id)).balance.available).toBe(900);
     expect((await headline(b.id)).balance.available).toBe(750);

@@ -35,7 +35,8 @@ describe("earning", () => {
     const member = await enrollMember();
     const input = { partnerId: partner.id, memberId: member.id, amountMinor: 5_000, currency: "EUR", reference: unique("receipt") };
     await ok(RECORD, { input });
-    await fails(RECORD, { input: { ...input, amountMinor: 9_000 } }, "IDEMPOTENCY_CONFLICT");
+    const conflict = await fails(RECORD, { input: { ...input, amountMinor: 9_000 } }, "IDEMPOTENCY_CONFLICT");
+    expect([conflict.message, conflict.extensions?.field]).toEqual(["This reference was already used for a request with different input; use a new reference for a new request", "reference"]);
     expect((await headline(member.id)).balance.available).toBe(50);
   });
 });

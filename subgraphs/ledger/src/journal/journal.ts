@@ -62,8 +62,16 @@ export async function findIdempotent(manager: EntityManager, key: string, reques
   return row.id;
 }
 
-export const idempotencyConflict = (key: string) =>
-  appError("IDEMPOTENCY_CONFLICT", `Idempotency key "${key}" was already used with different input; use a new key for a new request`);
+/**
+ * The field the caller chose a key with, by the internal key's scope: the message names that field
+ * (the caller knows the value it sent), never the internal key, which also holds the scope's ids.
+ */
+const CALLERS_KEY_FIELD: Record<string, string> = { purchase: "reference", reversal: "refundReference", transfer: "idempotencyKey", adjustment: "idempotencyKey" };
+
+export function idempotencyConflict(key: string) {
+  const field = CALLERS_KEY_FIELD[key.slice(0, key.indexOf(":"))] ?? "idempotencyKey";
+  return appError("IDEMPOTENCY_CONFLICT", `This ${field} was already used for a request with different input; use a new ${field} for a new request`, { field });
+}
 
 /**
  * Records a balanced transaction and moves the running balances, inside the caller's database
