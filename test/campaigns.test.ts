@@ -75,6 +75,24 @@ describe("campaigns", () => {
     expect((await purchaseWithBonuses(bookstore, member.id, 4_000, at(DAY))).bonuses).toEqual([]);
   });
 
+  it("cross-brand: only a purchase that earned points at the other brand counts, in the awards and in the offers", async () => {
+    const bookstore = await registerPartner({ pointsPerUnit: 1 });
+    const cafe = await registerPartner({ pointsPerUnit: 1 });
+    const campaign = await createCampaign({ fundedByPartnerId: cafe.id, bonusPoints: 9, afterPurchaseAtPartnerId: bookstore.id, afterPurchaseWithinDays: 3 });
+    const offered = async (memberId: string) =>
+      ((await ok(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: memberId })).member.offers as { id: string }[]).some((o) => o.id === campaign.id);
+    // A one-cent receipt at the bookstore earns 0 points: the member did not earn there, so no offer and no bonus at the café.
+    const cent = await enrollMember();
+    await recordPurchase(bookstore, cent.id, 1);
+    expect(await offered(cent.id)).toBe(false);
+    expect((await purchaseWithBonuses(cafe, cent.id, 1_000)).bonuses).toEqual([]);
+    // One euro there earns a point: offered, and the café's purchase gets the bonus.
+    const euro = await enrollMember();
+    await recordPurchase(bookstore, euro.id, 100);
+    expect(await offered(euro.id)).toBe(true);
+    expect((await purchaseWithBonuses(cafe, euro.id, 1_000)).bonuses.map((b) => b.points)).toEqual([9]);
+  });
+
   it("stacking: several campaigns on one purchase, each once, in order of start; the funders' issuance accounts pay", async () => {
     const partner = await registerPartner({ pointsPerUnit: 1, category: "FUEL" });
     const member = await enrollMember();

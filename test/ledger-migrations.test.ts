@@ -7,6 +7,7 @@ import { migrations } from "../subgraphs/ledger/src/data-source";
 import {
   APPLY_CAMPAIGN_BONUSES,
   APPLY_CAMPAIGN_BONUSES_ANY_SCAN,
+  APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED,
   APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS,
   APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE,
   APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS,
@@ -135,6 +136,10 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
     const body = async () => (await all.query(`SELECT prosrc FROM pg_proc WHERE proname = 'apply_campaign_bonuses'`))[0].prosrc as string;
     const settings = async () => (await all.query(`SELECT proconfig FROM pg_proc WHERE proname = 'apply_campaign_bonuses'`))[0].proconfig as string[] | null;
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES.body);
+    expect(await settings()).toEqual(["enable_seqscan=off"]);
+    await undoTo("ReversalsAsCharged1734330000000");
+    expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED.body);
+    expect(await body()).not.toContain("o.points > 0");
     expect(await settings()).toEqual(["enable_seqscan=off"]);
     await undoTo("CampaignTotals1734290000000");
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_ANY_SCAN.body);

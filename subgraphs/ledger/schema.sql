@@ -479,7 +479,8 @@ BEGIN
          ELSE NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = m.partner_id AND o.transaction_id IS DISTINCT FROM m.tx) END))
                AND (c.after_partner_id IS NULL
            OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
-                      AND (o.earned_at >= m.earned_at - make_interval(hours => 24 * c.after_within_days) AND o.earned_at < m.earned_at)))
+                      AND (o.earned_at >= m.earned_at - make_interval(hours => 24 * c.after_within_days) AND o.earned_at < m.earned_at)
+                      AND o.points > 0))
                AND (c.minimum_tier IS NULL OR (SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= (
   coalesce((SELECT sum(q.points) FROM qualifying_points q WHERE q.member_id = m.member_id AND q.day > (m.tier_from AT TIME ZONE 'UTC')::date), 0)
   + coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu WHERE pu.member_id = m.member_id AND pu.earned_at > m.tier_from AND pu.earned_at < ((m.tier_from AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0)

@@ -13,6 +13,7 @@ import {
   fundedFromAllowance,
   inCampaignWindow,
   percentBonus,
+  earnedAtOtherPartner,
   withinAfterWindow,
 } from "../../subgraphs/ledger/src/rules";
 
@@ -91,6 +92,11 @@ describe("campaign rules", () => {
     // Across Europe's DST end (2026-10-25): 7 × 24 h before 2026-10-27T12:00Z is 2026-10-20T12:00Z, not the 11:00Z of 7 calendar days in Paris.
     expect(withinAfterWindow(at("2026-10-20T11:30:00Z"), at("2026-10-27T12:00:00Z"), 7)).toBe(false);
     expect(withinAfterWindow(at("2026-10-20T12:00:00Z"), at("2026-10-27T12:00:00Z"), 7)).toBe(true);
+  });
+
+  it("cross-brand: the earlier purchase at the other partner must have earned points (a one-cent receipt earns none)", () => {
+    expect(earnedAtOtherPartner(0)).toBe(false);
+    expect(earnedAtOtherPartner(1)).toBe(true);
   });
 
   it("order: earlier start first, then earlier creation, then id", () => {

@@ -16,6 +16,7 @@ import {
   MAX_CAMPAIGN_DAYS,
   MAX_CAMPAIGN_NAME,
   MAX_CAMPAIGN_SCOPE,
+  earnedAtOtherPartnerSql,
   withinAfterWindowSql,
 } from "../rules";
 import type { Campaign } from "./campaign.type";
@@ -142,7 +143,8 @@ export class CampaignService {
               coalesce((SELECT cm.points FROM campaign_member_points cm WHERE cm.campaign_id = c.id AND cm.member_id = $1), 0))
          AND (c.minimum_tier IS NULL OR array_position($3::text[], c.minimum_tier) <= $4)
          AND (c.after_partner_id IS NULL OR EXISTS (SELECT FROM purchases o WHERE o.member_id = $1 AND o.partner_id = c.after_partner_id
-                                                    AND ${withinAfterWindowSql("o.earned_at", "$2::timestamptz", "c.after_within_days")}))
+                                                    AND ${withinAfterWindowSql("o.earned_at", "$2::timestamptz", "c.after_within_days")}
+                                                    AND ${earnedAtOtherPartnerSql("o.points")}))
          AND (NOT c.first_purchase_at_partner
               OR coalesce((SELECT bool_or(${firstPurchaseAtPartnerSql("$1::uuid", "p.id", "NULL::uuid", "0")})
                            FROM (SELECT unnest(c.partner_ids) UNION SELECT pc.partner_id FROM campaign_partner_categories pc WHERE pc.category = ANY (c.categories)) p(id)), true))

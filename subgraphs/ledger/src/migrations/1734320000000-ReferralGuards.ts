@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED, APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS, installFunction } from "../sql";
 
 /**
  * `apply_campaign_bonuses` (sql/campaign-bonuses.ts, CURRENT_AWARDS, `referralGuards`): a referral pays
@@ -13,7 +13,7 @@ export class ReferralGuards1734320000000 implements MigrationInterface {
   name = "ReferralGuards1734320000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED); // CrossBrandEarned1734340000000 replaces it
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

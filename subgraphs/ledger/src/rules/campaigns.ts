@@ -101,6 +101,16 @@ export const withinAfterWindowSql = (priorAt: string, at: string, days: string) 
   `(${priorAt} >= ${at} - make_interval(hours => 24 * ${days}) AND ${priorAt} < ${at})`;
 
 /**
+ * The cross-brand condition's earlier purchase must have earned points ("members who earned at that
+ * partner"): a purchase that earned none (a one-cent receipt) does not open the funder's bonus, as it
+ * does not pay a referral. A refunded one still counts: it earned when it was made.
+ */
+export function earnedAtOtherPartner(points: number): boolean {
+  return points > 0;
+}
+export const earnedAtOtherPartnerSql = (points: string) => `${points} > 0`;
+
+/**
  * The order several campaigns apply to one purchase (each at most once): the one that started first,
  * then the one created first, then by id. Amounts never depend on the order (each is computed from
  * the base points); only which campaign meets a member's points cap first does.

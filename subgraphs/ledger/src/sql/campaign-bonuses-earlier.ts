@@ -5,14 +5,16 @@ import {
   AWARDS_BEFORE_REFERRAL_GUARDS,
   AWARDS_BY_CAMPAIGN,
   CAMPAIGN_CONDITIONS,
-  CAMPAIGN_MATCHES,
   CAMPAIGN_TOTALS,
   type CampaignTotalsSql,
+  CURRENT_AWARDS,
   FUNDER_COLUMNS,
   MADE,
   PLANNED_BY_KEY,
   REFERRAL_BONUSES_BEFORE_OWN_ENTRY,
   applyCampaignBonuses,
+  campaignMatches,
+  crossBrandSql,
 } from "./campaign-bonuses";
 import type { FunctionDefinition } from "./record-purchases";
 
@@ -22,16 +24,24 @@ import type { FunctionDefinition } from "./record-purchases";
  */
 
 /**
+ * The conditions before CrossBrandEarned1734340000000: the cross-brand condition took any earlier
+ * purchase at the other partner, a zero-point one (a one-cent receipt) included.
+ */
+const CAMPAIGN_CONDITIONS_ANY_PRIOR_PURCHASE: typeof CAMPAIGN_CONDITIONS = { ...CAMPAIGN_CONDITIONS, crossBrand: crossBrandSql(null) };
+/** CAMPAIGN_MATCHES as every migration before CrossBrandEarned1734340000000 installed it. */
+const CAMPAIGN_MATCHES = campaignMatches(CAMPAIGN_CONDITIONS_ANY_PRIOR_PURCHASE);
+
+/**
  * The match condition as Campaigns1734100000000 and CampaignBonusesAtOnce1734260000000 installed it:
  * the same matches as CAMPAIGN_MATCHES, its conditions as plain ANDs, which let the planner check every
  * cross-brand campaign against the member's purchases before its partners
  * (CampaignMatchesCoveredFirst1734270000000 replaced it).
  */
-export const CAMPAIGN_MATCHES_AS_ANDS = `${CAMPAIGN_CONDITIONS.open}
-      AND ${CAMPAIGN_CONDITIONS.covers}
-      AND ${CAMPAIGN_CONDITIONS.welcome}
-      AND ${CAMPAIGN_CONDITIONS.crossBrand}
-      AND ${CAMPAIGN_CONDITIONS.tier}`;
+export const CAMPAIGN_MATCHES_AS_ANDS = `${CAMPAIGN_CONDITIONS_ANY_PRIOR_PURCHASE.open}
+      AND ${CAMPAIGN_CONDITIONS_ANY_PRIOR_PURCHASE.covers}
+      AND ${CAMPAIGN_CONDITIONS_ANY_PRIOR_PURCHASE.welcome}
+      AND ${CAMPAIGN_CONDITIONS_ANY_PRIOR_PURCHASE.crossBrand}
+      AND ${CAMPAIGN_CONDITIONS_ANY_PRIOR_PURCHASE.tier}`;
 
 /**
  * The budgets and totals on the `campaigns` rows themselves, as Campaigns1734100000000 made them and
@@ -67,6 +77,15 @@ export const APPLY_CAMPAIGN_BONUSES_BEFORE_PREPAID_FUNDERS: FunctionDefinition =
  */
 export const APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS: FunctionDefinition = {
   ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, AWARDS_BEFORE_REFERRAL_GUARDS),
+  settings: PLANNED_BY_KEY,
+};
+
+/**
+ * As ReferralGuards1734320000000 installed it: before CrossBrandEarned1734340000000 (a zero-point
+ * purchase at the other partner opened a cross-brand campaign).
+ */
+export const APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED: FunctionDefinition = {
+  ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, CURRENT_AWARDS),
   settings: PLANNED_BY_KEY,
 };
 

@@ -8,6 +8,7 @@ import {
   bonusesFitUnderCapSql,
   campaignBonusSql,
   coversPurchaseAtSql,
+  earnedAtOtherPartnerSql,
   inCampaignWindowSql,
   repaidFromSliceSql,
   withinAfterWindowSql,
@@ -52,6 +53,16 @@ const tierRankBefore = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE
              - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END)`;
 
 /**
+ * The cross-brand condition: an earlier purchase of the member at the campaign's other partner inside
+ * the window, meeting `earned` (over its points `o.points`; CrossBrandEarned1734340000000 made it
+ * "earned points": before, any purchase, a one-cent receipt included, opened the funder's bonus).
+ */
+export const crossBrandSql = (earned: string | null) => `(c.after_partner_id IS NULL
+           OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
+                      AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}${earned ? `
+                      AND ${earned}` : ""}))`;
+
+/**
  * What a purchase of `made m` must meet for campaign `c`, condition by condition (from rules/campaigns.ts):
  * `open`, `covers` and the three that read other tables, `welcome`, `crossBrand`, `tier`.
  */
@@ -61,9 +72,7 @@ export const CAMPAIGN_CONDITIONS = {
       AND m.amount_minor >= c.min_amount_minor`,
   covers: coversPurchaseAtSql("c.partner_ids", "c.categories", "m.partner_id", "m.category"),
   welcome: `(NOT c.first_purchase_at_partner OR ${firstPurchaseAtPartnerSql("m.member_id", "m.partner_id", "m.tx", "m.points")})`,
-  crossBrand: `(c.after_partner_id IS NULL
-           OR EXISTS (SELECT FROM purchases o WHERE o.member_id = m.member_id AND o.partner_id = c.after_partner_id
-                      AND ${withinAfterWindowSql("o.earned_at", "m.earned_at", "c.after_within_days")}))`,
+  crossBrand: crossBrandSql(earnedAtOtherPartnerSql("o.points")),
   tier: `(c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))`,
 };
 
@@ -74,12 +83,13 @@ export const CAMPAIGN_CONDITIONS = {
  * window against the member's purchases before looking at its partners (with 50 campaigns, most of
  * the time spent finding them).
  */
-export const CAMPAIGN_MATCHES = `${CAMPAIGN_CONDITIONS.open}
-      AND CASE WHEN ${CAMPAIGN_CONDITIONS.covers}
-          THEN ${CAMPAIGN_CONDITIONS.welcome}
-               AND ${CAMPAIGN_CONDITIONS.crossBrand}
-               AND ${CAMPAIGN_CONDITIONS.tier}
+export const campaignMatches = (conditions: typeof CAMPAIGN_CONDITIONS) => `${conditions.open}
+      AND CASE WHEN ${conditions.covers}
+          THEN ${conditions.welcome}
+               AND ${conditions.crossBrand}
+               AND ${conditions.tier}
           ELSE false END`;
+export const CAMPAIGN_MATCHES = campaignMatches(CAMPAIGN_CONDITIONS);
 
 /** Who pays for a campaign `c`'s bonuses: its partner's issuance account, or the coalition's. */
 export const FUNDER_COLUMNS = `CASE WHEN c.funded_by_partner_id IS NULL THEN 'COALITION_ISSUANCE' ELSE 'PARTNER_ISSUANCE' END AS funder_kind,
