@@ -125,8 +125,13 @@ describe("campaign limits, replays, rights and bad input", () => {
     const app = asPartnerApp(key);
     const base = { name: "Double points", startsAt: hoursFromNow(-1), endsAt: hoursFromNow(48), bonusPercent: 100 };
     const before = await campaignRows();
-    await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: other.id } }, "FORBIDDEN", app);
-    await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: null } }, "FORBIDDEN", app);
+    const notItsOwn = await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: other.id } }, "FORBIDDEN", app);
+    expect([notItsOwn.extensions?.field, notItsOwn.message]).toEqual(["fundedByPartnerId", "A partner app funds only its own campaigns (fundedByPartnerId is its partner's id); admins fund any"]);
+    const coalition = await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: null } }, "FORBIDDEN", app);
+    expect([coalition.extensions?.field, coalition.message]).toEqual([
+      "fundedByPartnerId",
+      "Only admins create coalition campaigns (fundedByPartnerId null); a partner app funds its own: fundedByPartnerId is its partner's id",
+    ]);
     expect((await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: own.id, partnerIds: [own.id, other.id] } }, "BAD_USER_INPUT", app)).extensions?.field).toBe("partnerIds");
     expect((await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: own.id, categories: ["RETAIL"] } }, "BAD_USER_INPUT", app)).extensions?.field).toBe("categories");
     expect(await campaignRows()).toBe(before);

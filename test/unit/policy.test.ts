@@ -60,3 +60,14 @@ describe("access policy: who may, said in the denial", () => {
     expect(asked).toBe(2);
   });
 });
+
+describe("access policy: a denial that one input field decides names it", () => {
+  it("carries the rule given and the field", () => {
+    try {
+      requirePartner(partner(PARTNER_Y), PARTNER_X, "A partner app funds only its own campaigns", "fundedByPartnerId");
+      throw new Error("not refused");
+    } catch (error) {
+      expect([(error as GraphQLError).extensions, (error as GraphQLError).message]).toEqual([{ code: "FORBIDDEN", field: "fundedByPartnerId" }, "A partner app funds only its own campaigns"]);
+    }
+  });
+});

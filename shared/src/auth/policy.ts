@@ -19,15 +19,17 @@ export const ALLOWED = {
 } as const;
 
 export const unauthenticated = () => new GraphQLError("Sign in first: send a bearer token or an API key", { extensions: { code: "UNAUTHENTICATED" } });
-export const forbidden = (allowed: string) => new GraphQLError(allowed, { extensions: { code: "FORBIDDEN" } });
+/** FORBIDDEN, saying who may; `field` when one input field decides it (a campaign's funder). */
+export const forbidden = (allowed: string, field?: string) => new GraphQLError(allowed, { extensions: field ? { code: "FORBIDDEN", field } : { code: "FORBIDDEN" } });
 
 /** The denial for this caller: UNAUTHENTICATED when nobody signed in, FORBIDDEN (saying who may) otherwise. */
-export const denyFor = (identity: Identity, allowed: string): GraphQLError => (identity.kind === "anonymous" ? unauthenticated() : forbidden(allowed));
+export const denyFor = (identity: Identity, allowed: string, field?: string): GraphQLError =>
+  identity.kind === "anonymous" ? unauthenticated() : forbidden(allowed, field);
 
 export const isAdmin = (identity: Identity) => identity.kind === "admin" || identity.kind === "service";
 
-export function requireAdmin(identity: Identity): void {
-  if (!isAdmin(identity)) throw denyFor(identity, ALLOWED.admins);
+export function requireAdmin(identity: Identity, allowed: string = ALLOWED.admins, field?: string): void {
+  if (!isAdmin(identity)) throw denyFor(identity, allowed, field);
 }
 
 /** The member themself, or an admin. */
@@ -38,10 +40,10 @@ export function requireSelf(identity: Identity, memberId: string): void {
 }
 
 /** An app of this partner, or an admin. */
-export function requirePartner(identity: Identity, partnerId: string): void {
+export function requirePartner(identity: Identity, partnerId: string, allowed: string = ALLOWED.partner, field?: string): void {
   if (isAdmin(identity)) return;
   if (identity.kind === "partner" && identity.partnerId === partnerId.toLowerCase()) return;
-  throw denyFor(identity, ALLOWED.partner);
+  throw denyFor(identity, allowed, field);
 }
 
 /** Any signed-in caller. */

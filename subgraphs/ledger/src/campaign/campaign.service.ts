@@ -42,8 +42,9 @@ export class CampaignService {
     const now = this.clock.now();
     const funder = input.fundedByPartnerId ? requireId(input.fundedByPartnerId, "fundedByPartnerId") : null;
     // Who may: decided before any lookup. The coalition's money is the admins'; a partner app funds only itself.
-    if (funder === null) requireAdmin(identity);
-    else requirePartner(identity, funder);
+    // The denial names the field and what to send: a partner app leaving fundedByPartnerId out was left guessing (outside audit).
+    if (funder === null) requireAdmin(identity, "Only admins create coalition campaigns (fundedByPartnerId null); a partner app funds its own: fundedByPartnerId is its partner's id", "fundedByPartnerId");
+    else requirePartner(identity, funder, "A partner app funds only its own campaigns (fundedByPartnerId is its partner's id); admins fund any", "fundedByPartnerId");
     const name = requireText(input.name, "name", { max: MAX_CAMPAIGN_NAME });
     let partnerIds = [...new Set((input.partnerIds ?? []).map((id) => requireId(id, "partnerIds")))];
     const categories = [...new Set(input.categories ?? [])];
