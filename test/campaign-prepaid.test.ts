@@ -33,6 +33,12 @@ describe("a PREPAID funder's bonuses", () => {
     expect(await campaignById(campaign.id)).toMatchObject({ pointsAwarded: 140, membersRewarded: 3, status: "ACTIVE" });
     // The funder's statement: the 140 bonus points at its issue price (1,000 per 1,000 points: 140 cents).
     expect((await statementOf(funder.id, periodOf(await travel(0)))).lines).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "BONUSES_ISSUED", points: 140, amount: 140 })]));
+    // With nothing left its bonus would be 0: not offered to a member it would otherwise suit, until a top-up.
+    const newcomer = await enrollMember();
+    const offered = async () => (await ok(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: newcomer.id })).member.offers.some((o: { id: string }) => o.id === campaign.id);
+    expect(await offered()).toBe(false);
+    await ok(TOP_UP, { i: { partnerId: funder.id, points: 1, reference: unique("block") } });
+    expect(await offered()).toBe(true);
   });
 
   it("at the funder itself come after its own points: a bonus takes what they leave, a purchase past the allowance still fails whole", async () => {

@@ -23,6 +23,7 @@ import type { Campaign } from "./campaign.type";
 import { CAMPAIGNS_WITH_TOTALS, CAMPAIGN_COLUMNS, type CampaignRow, toCampaign } from "./campaign.row";
 import type { CreateCampaignInput } from "./create-campaign.input";
 import { firstPurchaseAtPartnerSql } from "../sql/campaign-bonuses";
+import { isPrepaidAtSql } from "../sql/clearing";
 import { rememberPartnerCategories } from "./partner-categories";
 
 const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
@@ -133,7 +134,8 @@ export class CampaignService {
    * tier, cross-brand ones only while they earned at the other partner inside the window (as of now),
    * welcome ones only while some covered partner has not seen them yet: a partner it lists, or one of
    * a category it lists that the ledger knows (campaign/partner-categories.ts; with none known, and for
-   * a coalition campaign that covers every partner, it is shown).
+   * a coalition campaign that covers every partner, it is shown), and not while a PREPAID funder has
+   * no allowance left (its bonuses would be 0: fundedFromAllowance).
    */
   async offers(memberId: string, tier: TierLevel): Promise<Campaign[]> {
     const now = this.clock.now();
@@ -149,6 +151,8 @@ export class CampaignService {
          AND (NOT c.first_purchase_at_partner
               OR coalesce((SELECT bool_or(${firstPurchaseAtPartnerSql("$1::uuid", "p.id", "NULL::uuid", "0")})
                            FROM (SELECT unnest(c.partner_ids) UNION SELECT pc.partner_id FROM campaign_partner_categories pc WHERE pc.category = ANY (c.categories)) p(id)), true))
+         AND (c.funded_by_partner_id IS NULL OR NOT coalesce(${isPrepaidAtSql("c.funded_by_partner_id", "$2")}, false)
+              OR coalesce((SELECT pa.remaining FROM prepaid_allowances pa WHERE pa.partner_id = c.funded_by_partner_id), 0) > 0)
        ORDER BY ${CAMPAIGN_ORDER_SQL("c")} LIMIT 100`,
       [memberId, now, TIER_ORDER, TIER_ORDER.indexOf(tier) + 1],
     );

@@ -16,7 +16,7 @@ registerEnumType(CampaignStatus, {
     SCHEDULED: { description: "Created; its window has not started yet." },
     ACTIVE: { description: "Inside its window, with budget left: qualifying purchases earn its bonus." },
     EXHAUSTED: { description: "Its budget is spent: no more bonuses (a refund that gives points back can make it active again)." },
-    ENDED: { description: "Ended early with endCampaign, or past its end: no more bonuses." },
+    ENDED: { description: "Ended early with endCampaign (no purchase recorded afterwards earns from it), or past endsAt (only a late purchase dated inside its window still does)." },
   },
 });
 
