@@ -29,7 +29,7 @@ describe("member data rights migrations", () => {
       await db.runMigrations();
       const [member] = await db.query(`INSERT INTO members (email, display_name) VALUES ('m@example.com', 'M') RETURNING id`);
       const [{ p }] = await db.query(`SELECT gen_random_uuid() AS p`);
-      await db.query(`INSERT INTO partner_accounts (member_id, partner_id, external_id) VALUES ($1, $2, 'C-1')`, [member.id, p]);
+      await db.query(`INSERT INTO partner_accounts (member_id, partner_id, external_id, confirmed) VALUES ($1, $2, 'C-1', true)`, [member.id, p]);
       await db.query(`UPDATE partner_accounts SET status = 'ACTIVE'`);
       await db.query(`UPDATE partner_accounts SET status = 'ACTIVE'`); // no change: no event
       await db.query(`DELETE FROM partner_accounts`);

@@ -26,7 +26,7 @@ describe("members migration: partner link status", () => {
     try {
       await after.runMigrations();
       expect(await after.query(`SELECT external_id, status FROM partner_accounts`)).toEqual([{ external_id: "OLD-1", status: "ACTIVE" }]);
-      await after.query(`INSERT INTO partner_accounts (member_id, partner_id, external_id) VALUES ($1, gen_random_uuid(), 'NEW-1')`, [old.id]);
+      await after.query(`INSERT INTO partner_accounts (member_id, partner_id, external_id, confirmed) VALUES ($1, gen_random_uuid(), 'NEW-1', true)`, [old.id]);
       expect((await after.query(`SELECT status FROM partner_accounts WHERE external_id = 'NEW-1'`))[0].status).toBe("PENDING");
       await expect(after.query(`UPDATE partner_accounts SET status = 'ENDED'`)).rejects.toThrow(/partner_accounts_status_check/);
       // Down: pending links never had consent, so they do not survive as plain links.
@@ -36,6 +36,32 @@ describe("members migration: partner link status", () => {
       expect(await after.query(`SELECT external_id FROM partner_accounts`)).toEqual([{ external_id: "OLD-1" }]);
     } finally {
       await after.destroy();
+    }
+  });
+
+  it("ConfirmedAccountIds: links made before it count as confirmed; every writer says which it is; down() drops the column", async () => {
+    const confirmedUrl = withDatabase(process.env.TEST_DATABASE_URL!, `coalition_members_confirmed${process.env.TEST_DATABASE_NAME_SUFFIX}`);
+    await ensureDatabase(confirmedUrl);
+    const db = await createDataSource({ url: confirmedUrl, entities: [], migrations: migrations.slice(0, -1), log: createLogger("test"), poolSize: 2 }).initialize();
+    try {
+      expect(migrations.at(-1)!.name).toBe("ConfirmedAccountIds1734500000000");
+      await db.runMigrations();
+      const [member] = await db.query(`INSERT INTO members (email, display_name) VALUES ('c@example.com', 'C') RETURNING id`);
+      await db.query(`INSERT INTO partner_accounts (member_id, partner_id, external_id, status) VALUES ($1, gen_random_uuid(), 'OLD-1', 'ACTIVE')`, [member.id]);
+      await db.destroy();
+      const after = await createDataSource({ url: confirmedUrl, entities: [], migrations, log: createLogger("test"), poolSize: 2 }).initialize();
+      try {
+        await after.runMigrations();
+        expect(await after.query(`SELECT external_id, confirmed FROM partner_accounts`)).toEqual([{ external_id: "OLD-1", confirmed: true }]);
+        await expect(after.query(`INSERT INTO partner_accounts (member_id, partner_id, external_id) VALUES ($1, gen_random_uuid(), 'NEW-1')`, [member.id])).rejects.toThrow(/"confirmed"/);
+        await after.undoLastMigration();
+        expect((await after.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'partner_accounts'`)).map((c: { column_name: string }) => c.column_name)).not.toContain("confirmed");
+      } finally {
+        await after.destroy();
+      }
+    } finally {
+      if (db.isInitialized) await db.destroy();
+      await dropDatabase(confirmedUrl);
     }
   });
 });

@@ -81,7 +81,8 @@ CREATE TABLE partner_accounts (
   partner_id uuid NOT NULL,
   external_id text NOT NULL,
   linked_at timestamp with time zone DEFAULT now() NOT NULL,
-  status text DEFAULT 'PENDING'::text NOT NULL
+  status text DEFAULT 'PENDING'::text NOT NULL,
+  confirmed boolean NOT NULL
 );
 ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_member_id_fkey FOREIGN KEY (member_id) REFERENCES members(id);
 ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_partner_external_key UNIQUE (partner_id, external_id);

@@ -6,7 +6,7 @@ import { isUniqueViolation } from "../../../../shared/src/database";
 import { preparedFindByIds } from "../../../../shared/src/prepared-by-id";
 import { badInput, conflict } from "../../../../shared/src/errors";
 import { requireId, requireText } from "../../../../shared/src/validation";
-import { ACCOUNT_ID_TRIES, accountIdTaken, isAccountIdViolation } from "../partner-account/account-id-key";
+import { ACCOUNT_ID_TRIES, accountIdTaken, isAccountIdViolation, replaceUnconfirmedClaims } from "../partner-account/account-id-key";
 import { MemberRecord } from "./member.entity";
 import type { EnrollMemberInput } from "./enroll-member.input";
 
@@ -115,14 +115,22 @@ export class MemberService {
       try {
         // The statement and its audit line in one transaction; both cases write one line, so timing still tells nothing.
         rows = await this.dataSource.transaction(async (tx) => {
+          // The till's card number is the partner's own: it replaces another member's unconfirmed claim to it (account-id-key.ts),
+          // and confirms the member's own (both cases run the same statements, so timing still tells nothing).
+          if (externalId != null) {
+            const [holder]: { id: string }[] = await tx.query(`SELECT id FROM members WHERE email = $1`, [email]);
+            await replaceUnconfirmedClaims(tx, partnerId, externalId, holder?.id ?? null, caller);
+          }
           const found: typeof rows = await tx.query(
           `WITH inserted AS (
              INSERT INTO members (id, email, display_name) VALUES ($5, $1, $2) ON CONFLICT (email) DO NOTHING RETURNING id, email, display_name, enrolled_at
            ), member AS (
              SELECT * FROM inserted UNION ALL SELECT id, email, display_name, enrolled_at FROM members WHERE email = $1 LIMIT 1
            ), link AS (
-             INSERT INTO partner_accounts (member_id, partner_id, external_id, status)
-             SELECT id, $3, coalesce($4, id::text), 'PENDING' FROM member ON CONFLICT (member_id, partner_id) DO NOTHING
+             INSERT INTO partner_accounts (member_id, partner_id, external_id, status, confirmed)
+             SELECT id, $3, coalesce($4, id::text), 'PENDING', true FROM member
+             ON CONFLICT (member_id, partner_id) DO UPDATE SET confirmed = true
+             WHERE NOT partner_accounts.confirmed AND partner_accounts.external_id = EXCLUDED.external_id
            )
            SELECT * FROM member`,
           [email, displayName, partnerId, externalId, id],

@@ -19,4 +19,8 @@ export class PartnerAccountRecord {
   /** PENDING until the member agrees; only ACTIVE gives the partner a view of the member. */
   @Column("text", { default: PartnerAccountStatus.PENDING })
   status!: PartnerAccountStatus;
+
+  /** The account id came from the partner's app or an admin (true), or the member typed it (false: unverified). */
+  @Column("boolean")
+  confirmed!: boolean;
 }

@@ -48,7 +48,8 @@ export class PartnerAccountResolver {
     if (identity.kind === "partner") requirePartner(identity, input.partnerId);
     else requireSelf(identity, input.memberId);
     const status = identity.kind === "partner" ? PartnerAccountStatus.PENDING : PartnerAccountStatus.ACTIVE;
-    return PartnerAccount.from(await partnerAccounts.link(input, status, { identity, requestId }));
+    // Only the member's own word is unverified: the partner's app knows its account ids, an admin checked them.
+    return PartnerAccount.from(await partnerAccounts.link(input, { status, confirmed: identity.kind !== "member" }, { identity, requestId }));
   }
 
   @Mutation(() => PartnerAccount, {

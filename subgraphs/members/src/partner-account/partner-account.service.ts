@@ -6,14 +6,25 @@ import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { requireId, requireText } from "../../../../shared/src/validation";
 import { MemberRecord } from "../member/member.entity";
 import { PartnerAccountRecord } from "./partner-account.entity";
-import { ACCOUNT_ID_TRIES, accountIdTaken, isAccountIdViolation } from "./account-id-key";
+import { ACCOUNT_ID_TRIES, accountIdTaken, isAccountIdViolation, replaceUnconfirmedClaims } from "./account-id-key";
 import { PartnerAccountStatus } from "./partner-account-status";
 import type { LinkPartnerAccountInput } from "./link-partner-account.input";
 
-const COLUMNS = `member_id, partner_id, external_id, linked_at, status`;
-type Row = { member_id: string; partner_id: string; external_id: string; linked_at: Date; status: PartnerAccountStatus };
+const COLUMNS = `member_id, partner_id, external_id, linked_at, status, confirmed`;
+type Row = { member_id: string; partner_id: string; external_id: string; linked_at: Date; status: PartnerAccountStatus; confirmed: boolean };
 const toRecord = (row: Row): PartnerAccountRecord =>
-  Object.assign(new PartnerAccountRecord(), { memberId: row.member_id, partnerId: row.partner_id, externalId: row.external_id, linkedAt: row.linked_at, status: row.status });
+  Object.assign(new PartnerAccountRecord(), {
+    memberId: row.member_id,
+    partnerId: row.partner_id,
+    externalId: row.external_id,
+    linkedAt: row.linked_at,
+    status: row.status,
+    confirmed: row.confirmed,
+  });
+
+/** How a link is made: PENDING from a partner's app, ACTIVE from the member or an admin; confirmed unless the member typed the account id. */
+export type LinkMade = { status: PartnerAccountStatus; confirmed: boolean };
+
 
 export class PartnerAccountService {
   private readonly accounts: Repository<PartnerAccountRecord>;
@@ -40,7 +51,7 @@ export class PartnerAccountService {
    * does. Idempotent: the same link again returns it (made ACTIVE when an agreed caller repeats a
    * pending one); a different account id for the same pair is a conflict.
    */
-  async link(input: LinkPartnerAccountInput, status: PartnerAccountStatus, caller: AuditCaller): Promise<PartnerAccountRecord> {
+  async link(input: LinkPartnerAccountInput, made: LinkMade, caller: AuditCaller): Promise<PartnerAccountRecord> {
     const memberId = requireId(input.memberId, "memberId");
     const partnerId = requireId(input.partnerId, "partnerId");
     const externalId = requireText(input.externalId, "externalId", { max: 100 });
@@ -50,7 +61,8 @@ export class PartnerAccountService {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.dataSource.transaction(async (tx) => {
-          const link = await this.upsert(tx, memberId, partnerId, externalId, status);
+          if (made.confirmed) await replaceUnconfirmedClaims(tx, partnerId, externalId, memberId, caller);
+          const link = await this.upsert(tx, memberId, partnerId, externalId, made);
           await auditWrite(tx, caller, { action: "LINK_PARTNER_ACCOUNT", memberId, partnerId });
           return link;
         });
@@ -93,16 +105,17 @@ export class PartnerAccountService {
    * a concurrent delete itself (a read after the statement could find the row gone, and retrying that
    * read lost to 50 racing calls).
    */
-  private async upsert(manager: EntityManager, memberId: string, partnerId: string, externalId: string, status: PartnerAccountStatus): Promise<PartnerAccountRecord> {
+  private async upsert(manager: EntityManager, memberId: string, partnerId: string, externalId: string, { status, confirmed }: LinkMade): Promise<PartnerAccountRecord> {
     let rows: Row[];
     try {
+      // The same account id again: made ACTIVE by an agreed caller, confirmed once the partner's app or an admin gives it too.
       rows = await manager.query(
-        `INSERT INTO partner_accounts (member_id, partner_id, external_id, status) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (member_id, partner_id) DO UPDATE SET status = CASE
-           WHEN partner_accounts.external_id = EXCLUDED.external_id AND EXCLUDED.status = 'ACTIVE' THEN 'ACTIVE'
-           ELSE partner_accounts.status END
+        `INSERT INTO partner_accounts (member_id, partner_id, external_id, status, confirmed) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (member_id, partner_id) DO UPDATE SET
+           status = CASE WHEN partner_accounts.external_id = EXCLUDED.external_id AND EXCLUDED.status = 'ACTIVE' THEN 'ACTIVE' ELSE partner_accounts.status END,
+           confirmed = partner_accounts.confirmed OR (partner_accounts.external_id = EXCLUDED.external_id AND EXCLUDED.confirmed)
          RETURNING ${COLUMNS}`,
-        [memberId, partnerId, externalId, status],
+        [memberId, partnerId, externalId, status, confirmed],
       );
     } catch (error) {
       // The member was erased between the check above and this insert.

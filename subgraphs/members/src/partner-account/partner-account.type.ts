@@ -26,6 +26,13 @@ export class PartnerAccount {
   })
   status!: PartnerAccountStatus;
 
+  @Field(() => Boolean, {
+    description:
+      "True when the account id came from the partner's own app or an admin; false when the member typed it themself (not verified: a link the " +
+      "partner's app or an admin makes for another member with the same account id replaces it).",
+  })
+  confirmed!: boolean;
+
   static from(record: PartnerAccountRecord): PartnerAccount {
     return Object.assign(new PartnerAccount(), {
       id: partnerAccountId(record.memberId, record.partnerId),
@@ -33,6 +40,7 @@ export class PartnerAccount {
       externalId: record.externalId,
       linkedAt: record.linkedAt,
       status: record.status,
+      confirmed: record.confirmed,
     });
   }
 }

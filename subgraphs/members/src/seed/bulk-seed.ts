@@ -27,8 +27,8 @@ export async function writeSeedMembers(dataSource: DataSource, partners: SeedPar
     // The brand's own account id for the member, like a loyalty card number: unique per brand. ACTIVE:
     // seeded members stand for customers who agreed to their links.
     const linked: unknown[] = await manager.query(
-      `INSERT INTO partner_accounts (member_id, partner_id, external_id, linked_at, status)
-       SELECT *, 'ACTIVE' FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[])
+      `INSERT INTO partner_accounts (member_id, partner_id, external_id, linked_at, status, confirmed)
+       SELECT *, 'ACTIVE', true FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[])
        ON CONFLICT (member_id, partner_id) DO NOTHING RETURNING 1`,
       [links.map((l) => l.member.id), links.map((l) => l.partner.id), links.map((l) => `SEED-${l.member.ref.toUpperCase()}`), links.map((l) => l.member.enrolledAt)],
     );
