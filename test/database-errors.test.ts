@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from "graphql";
 import { Pool } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { createDataSource, maintenanceTimeouts, serviceTimeouts } from "../shared/src/database";
-import { createErrorFormatter } from "../shared/src/errors";
+import { answeredCode, createErrorFormatter } from "../shared/src/errors";
 import { createLogger } from "../shared/src/logger";
 import { freePort } from "../tools/stack/services";
 
@@ -28,6 +28,8 @@ async function failure(run: () => Promise<unknown>): Promise<unknown> {
 function expectUnavailable(error: unknown) {
   const answer = formatted(error);
   expect(answer.extensions).toEqual({ code: "UPSTREAM_UNAVAILABLE", retryable: true });
+  // And what the request's log line and the audit trail's FAILED line record from the raw error.
+  expect(answeredCode(error)).toBe("UPSTREAM_UNAVAILABLE");
   expect(answer.message).toMatch(/retry/i);
   expect(answer.message).not.toContain((error as Error).message);
 }
@@ -82,5 +84,6 @@ describe("database failures a retry may cure", () => {
   it("anything else stays an internal error, without its details", () => {
     const answer = formatted(Object.assign(new Error('duplicate key value violates unique constraint "x"'), { code: "23505" }));
     expect(answer).toMatchObject({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    expect(answeredCode(Object.assign(new Error("duplicate key"), { code: "23505" }))).toBe("INTERNAL_SERVER_ERROR");
   });
 });

@@ -66,6 +66,20 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The code a client is answered for an error as raised (before the formatter below): its own code, or,
+ * for an error that has none, UPSTREAM_UNAVAILABLE when it means the database is unavailable and
+ * INTERNAL_SERVER_ERROR otherwise. What reads the raw errors (the request log line, the audit trail's
+ * FAILED lines) records this, so a database outage is never recorded as a bug the client was not told of.
+ */
+export function answeredCode(error: unknown): string {
+  const code = (error as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
+  if (typeof code === "string" && code !== INTERNAL) return code;
+  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  if (original !== error && original instanceof GraphQLError) return answeredCode(original);
+  return isDatabaseUnavailable(original) ? "UPSTREAM_UNAVAILABLE" : INTERNAL;
+}
+
 /** What a client sees for a database that is unavailable or too busy: never its internals. */
 export const databaseUnavailable = () =>
   appError("UPSTREAM_UNAVAILABLE", "The service is busy or its database is unavailable; retry shortly with the same input (and the same idempotency key).", { retryable: true });

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { answeredCode } from "./errors";
 import type { Logger } from "./logger";
 import { operationLabel, recordContextFailure, recordOperation } from "./metrics";
 import { REQUEST_ID_HEADER, tagErrors } from "./request-id";
@@ -38,7 +39,7 @@ export function requestObserver(log?: Logger): ApolloServerPlugin<BaseContext> {
           recordOperation(operationLabel(operationName, operation !== undefined), errors?.length ? "error" : "ok", seconds);
           if (!log) return;
           const fields: Record<string, unknown> = { requestId, operation: operationName ?? null, ms: Math.round(seconds * 10_000) / 10, status: response.http.status ?? 200 };
-          if (errors?.length) fields.errors = errors.map((error) => error.extensions?.code ?? "INTERNAL_SERVER_ERROR");
+          if (errors?.length) fields.errors = errors.map(answeredCode);
           if (!errors?.length && operationName && BACKGROUND_OPERATIONS.has(operationName)) log.debug("request", fields);
           else log.info("request", fields);
         },

@@ -78,6 +78,10 @@ export class SubgraphClient {
     const first = body.errors?.[0];
     if (first) {
       const code = first.extensions?.code;
+      // Shed by the other service (503 OVERLOADED, refused before any work): to this service's caller, a
+      // service that is away for now, as the gateway answers a subgraph's refusal. Passed on as OVERLOADED,
+      // it reached clients with HTTP 200 and no Retry-After, and told them "the gateway is at capacity".
+      if (code === "OVERLOADED") throw appError("UPSTREAM_UNAVAILABLE", `The ${this.service} service is at capacity; try again shortly`);
       if (typeof code === "string" && code !== "INTERNAL_SERVER_ERROR") {
         throw new GraphQLError(first.message, { extensions: { ...first.extensions, code } });
       }

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { Kind, valueFromASTUntyped } from "graphql";
 import type { DataSource } from "typeorm";
 import type { Identity } from "../auth/proof";
+import { answeredCode, isDatabaseUnavailable } from "../errors";
 import type { Logger } from "../logger";
 import { REQUEST_ID_HEADER } from "../request-id";
 import { isUuid } from "../validation";
@@ -47,11 +48,15 @@ export function auditFailedWrites(dataSource: DataSource, log: Logger): ApolloSe
               action: actionOfMutation(selection.name.value),
               ...targetsOf(args),
               requestId,
-              errorCode: String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR").slice(0, 50),
+              errorCode: answeredCode(error).slice(0, 50),
             };
-            void recordAudit(dataSource.manager, line).catch((failure) =>
-              log.warn("could not record a failed attempt in the audit trail", { requestId, action: line.action, error: (failure as Error).message }),
-            );
+            void recordAudit(dataSource.manager, line).catch((failure) => {
+              const fields = { requestId, action: line.action, error: (failure as Error).message };
+              // With the database away the failure itself was logged already ("database unavailable"):
+              // one line per failure under an outage (README, Logs under an outage), this one at debug.
+              if (isDatabaseUnavailable(failure)) log.debug("could not record a failed attempt in the audit trail", fields);
+              else log.warn("could not record a failed attempt in the audit trail", fields);
+            });
           }
         },
       };
