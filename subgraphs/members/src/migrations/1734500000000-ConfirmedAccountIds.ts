@@ -5,7 +5,7 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * (true) or was typed by the member themself (false). A member could link themself to any partner
  * with any account id, ACTIVE at once, and so block the card's real holder (CONFLICT) for good (from
  * an outside audit). Now a link the partner's app or an admin makes replaces another member's
- * unconfirmed link with the same account id (partner-account.service.ts, `replaceUnconfirmedClaims`).
+ * unconfirmed link with the same account id (`replaceUnconfirmedClaims` in partner-account/account-id-key.ts).
  * Links made before this migration count as confirmed: they keep blocking as they did.
  *
  * down() reverts exactly this: drops the column.
