@@ -25,7 +25,7 @@ describe("a prepaid partner's allowance", () => {
     const topUp = { partnerId: partner.id, points: 1000, reference: "block-1" };
     expect((await ok(TOP_UP, { i: topUp })).addPrepaidPoints.prepaidPointsRemaining).toBe(1000);
     expect((await ok(TOP_UP, { i: topUp })).addPrepaidPoints.prepaidPointsRemaining).toBe(1000);
-    await fails(TOP_UP, { i: { ...topUp, points: 5 } }, "IDEMPOTENCY_CONFLICT");
+    expect((await fails(TOP_UP, { i: { ...topUp, points: 5 } }, "IDEMPOTENCY_CONFLICT")).extensions?.field).toBe("reference");
 
     const members = await Promise.all(Array.from({ length: 25 }, () => enrollMember()));
     const results = await Promise.all(

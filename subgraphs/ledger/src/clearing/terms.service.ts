@@ -93,7 +93,7 @@ export class TermsService {
         // A concurrent copy waited on the key and sees the first one's row.
         const [existing] = await tx.query(`SELECT points FROM prepaid_top_ups WHERE partner_id = $1 AND reference = $2`, [partnerId, reference]);
         if (Number(existing.points) !== points) {
-          throw appError("IDEMPOTENCY_CONFLICT", `Top-up "${reference}" was already recorded with ${existing.points} points; use a new reference for a new top-up`);
+          throw appError("IDEMPOTENCY_CONFLICT", `Top-up "${reference}" was already recorded with ${existing.points} points; use a new reference for a new top-up`, { field: "reference" });
         }
         return;
       }
