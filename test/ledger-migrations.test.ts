@@ -8,6 +8,7 @@ import {
   APPLY_CAMPAIGN_BONUSES,
   APPLY_CAMPAIGN_BONUSES_ANY_SCAN,
   APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED,
+  APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS,
   APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS,
   APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE,
   APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS,
@@ -141,6 +142,12 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED.body);
     expect(await body()).not.toContain("o.points > 0");
     expect(await settings()).toEqual(["enable_seqscan=off"]);
+    // ReferralGuards' revert: a referral paid on any first purchase, an erased referrer included.
+    expect(await body()).toContain("WHERE m.points > 0");
+    await undoTo("CampaignFundersAndReferrers1734310000000");
+    expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS.body);
+    expect(await body()).not.toContain("WHERE m.points > 0");
+    expect(await body()).not.toContain("member_erasures");
     await undoTo("CampaignTotals1734290000000");
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_ANY_SCAN.body);
     expect(await settings()).toBeNull();

@@ -145,7 +145,7 @@ export interface AwardsShape {
   referralGuards: boolean;
 }
 export const CURRENT_AWARDS: AwardsShape = { prepaidFunders: true, referrerEntryOwn: true, referralGuards: true };
-export const AWARDS_BEFORE_REFERRAL_GUARDS: AwardsShape = { prepaidFunders: true, referrerEntryOwn: true, referralGuards: true };
+export const AWARDS_BEFORE_REFERRAL_GUARDS: AwardsShape = { prepaidFunders: true, referrerEntryOwn: true, referralGuards: false };
 export const AWARDS_BEFORE_PREPAID_FUNDERS: AwardsShape = { prepaidFunders: false, referrerEntryOwn: false, referralGuards: false };
 
 /**
