@@ -32,11 +32,12 @@ export function requireAdmin(identity: Identity, allowed: string = ALLOWED.admin
   if (!isAdmin(identity)) throw denyFor(identity, allowed, field);
 }
 
+const isSelfOrAdmin = (identity: Identity, memberId: string) =>
+  isAdmin(identity) || (identity.kind === "member" && identity.memberId === memberId.toLowerCase());
+
 /** The member themself, or an admin. */
 export function requireSelf(identity: Identity, memberId: string): void {
-  if (isAdmin(identity)) return;
-  if (identity.kind === "member" && identity.memberId === memberId.toLowerCase()) return;
-  throw denyFor(identity, ALLOWED.self);
+  if (!isSelfOrAdmin(identity, memberId)) throw denyFor(identity, ALLOWED.self);
 }
 
 /** An app of this partner, or an admin. */
@@ -57,6 +58,5 @@ export function requireSignedIn(identity: Identity): void {
  */
 export async function requireSelfOrLinkedPartner(identity: Identity, memberId: string, linkedPartners: () => Promise<string[]>): Promise<void> {
   if (identity.kind === "partner" && (await linkedPartners()).includes(identity.partnerId)) return;
-  if (isAdmin(identity) || (identity.kind === "member" && identity.memberId === memberId.toLowerCase())) return;
-  throw denyFor(identity, ALLOWED.selfOrLinkedPartner);
+  if (!isSelfOrAdmin(identity, memberId)) throw denyFor(identity, ALLOWED.selfOrLinkedPartner);
 }
