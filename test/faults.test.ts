@@ -265,4 +265,30 @@ describe("faults under load", () => {
     await expectLedgerConsistent(dedicated.suffix);
     await expectCatalogConsistent(dedicated.suffix);
   }, 60_000);
+
+  it("a slow ledger that still answers is waited for, not taken for frozen: a purchase held on a lock past BREAKER_STALL_MS succeeds", async () => {
+    await eventually(async () => ((await ready()) === 200 ? true : undefined));
+    const breakerOpenings = async () => Number(/^coalition_circuit_breaker_opened_total (\d+)/m.exec(await (await fetch(new URL("/metrics", dedicated.stack.gatewayUrl))).text())?.[1] ?? 0);
+    const openedBefore = await breakerOpenings();
+    // The only call in flight to the ledger waits 2 s on a lock (BREAKER_STALL_MS is 1 s here, the lock timeout 5 s):
+    // nothing comes back meanwhile, yet the ledger's process answers, so the gateway must keep waiting.
+    const ledgerDatabase = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${dedicated.suffix}`) });
+    await ledgerDatabase.connect();
+    try {
+      await ledgerDatabase.query("BEGIN");
+      await ledgerDatabase.query("LOCK TABLE purchases IN EXCLUSIVE MODE");
+      const started = performance.now();
+      const input = { partnerId, memberId: members[0], amountMinor: PURCHASE_POINTS * 100, currency: "EUR", reference: "held-on-a-lock" };
+      const answer = fetch(dedicated.stack.gatewayUrl, { method: "POST", headers: { "content-type": "application/json", ...dedicated.admin() }, body: JSON.stringify({ query: PURCHASE, variables: { input } }) });
+      await sleep(2_000);
+      await ledgerDatabase.query("COMMIT");
+      const response = await answer;
+      const body = (await response.json()) as any;
+      expect({ status: response.status, errors: body.errors, points: body.data?.recordPurchase?.points }).toEqual({ status: 200, errors: undefined, points: PURCHASE_POINTS });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(2_000);
+    } finally {
+      await ledgerDatabase.end();
+    }
+    expect(await breakerOpenings()).toBe(openedBefore);
+  }, 60_000);
 });

@@ -97,8 +97,9 @@ export function createGateway(log: Logger, config: GatewayConfig = loadGatewayCo
     // operations (Apollo's default of 30 MiB, per worker, is for far more).
     experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMiB,
     buildService: ({ name, url }) => {
-      const fetch = breakerFetcher(timedFetcher(fetcher, name), name, config.breaker);
-      const signed = new SignedDataSource(name, routingUrl(name, url), isOwnSubgraph(name) ? secret : null, fetch, log);
+      const subgraphUrl = routingUrl(name, url);
+      const fetch = breakerFetcher(timedFetcher(fetcher, name), name, subgraphUrl, config.breaker);
+      const signed = new SignedDataSource(name, subgraphUrl, isOwnSubgraph(name) ? secret : null, fetch, log);
       return entities ? new EntityCachingDataSource(name, signed, entities) : signed;
     },
   });

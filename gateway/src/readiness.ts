@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import { SUBGRAPH_NAMES, subgraphUrl } from "../../shared/src/config";
+import { SUBGRAPH_NAMES, besideGraphQL, subgraphUrl } from "../../shared/src/config";
 
 /** How long one readiness answer is reused: a load balancer polling every instance must not multiply into subgraph calls. */
 const CACHE_MS = 1_000;
@@ -35,9 +35,4 @@ export function readinessHandler(subgraphs: { name: string; health: string }[] =
 }
 
 /** A subgraph's /health, beside its /graphql. */
-export function healthUrlOf(graphqlUrl: string): string {
-  const url = new URL(graphqlUrl);
-  url.pathname = url.pathname.replace(/\/graphql\/?$/, "") + "/health";
-  url.search = "";
-  return url.toString();
-}
+export const healthUrlOf = (graphqlUrl: string): string => besideGraphQL(graphqlUrl, "/health");

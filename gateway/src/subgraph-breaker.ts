@@ -1,14 +1,16 @@
 import type { Fetcher } from "@apollo/utils.fetcher";
 import type { BreakerSettings } from "../../shared/src/circuit-breaker";
-import { GuardedCalls } from "../../shared/src/guarded-calls";
+import { besideGraphQL } from "../../shared/src/config";
+import { GuardedCalls, answersAt } from "../../shared/src/guarded-calls";
 
 /**
  * The fetcher of one subgraph behind its circuit breaker (shared/src/guarded-calls.ts): while the
  * subgraph is dead or frozen, calls fail at once (the data source answers UPSTREAM_UNAVAILABLE)
  * instead of each holding a client for SUBGRAPH_TIMEOUT_MS, and the calls already waiting when it
  * stalls are aborted: a frozen subgraph costs its callers about BREAKER_STALL_MS, not the whole timeout.
+ * A subgraph whose /live answers while its calls wait is slow, not frozen: they run to their timeout.
  */
-export function breakerFetcher(fetcher: Fetcher, subgraph: string, settings: BreakerSettings): Fetcher {
-  const calls = new GuardedCalls(subgraph, settings);
+export function breakerFetcher(fetcher: Fetcher, subgraph: string, url: string, settings: BreakerSettings): Fetcher {
+  const calls = new GuardedCalls(subgraph, settings, answersAt(besideGraphQL(url, "/live")));
   return (url, init = {}) => calls.run((signal) => fetcher(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal }));
 }

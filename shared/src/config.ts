@@ -33,6 +33,14 @@ export function subgraphUrl(name: SubgraphName): string {
   return process.env[SUBGRAPHS[name].urlEnv] || `http://localhost:${subgraphPort(name)}/graphql`;
 }
 
+/** Another endpoint of a service beside its /graphql: its /health, its /live. */
+export function besideGraphQL(graphqlUrl: string, path: "/health" | "/live"): string {
+  const url = new URL(graphqlUrl);
+  url.pathname = url.pathname.replace(/\/graphql\/?$/, "") + path;
+  url.search = "";
+  return url.toString();
+}
+
 /** Each subgraph owns one database; the name can carry a suffix so test runs never touch real data. */
 export function databaseName(name: SubgraphName): string {
   return `coalition_${name}${process.env.DATABASE_NAME_SUFFIX ?? ""}`;

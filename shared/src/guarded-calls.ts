@@ -6,16 +6,25 @@ import { type BreakerSettings, CircuitBreaker, CircuitOpenError } from "./circui
  * the calls already waiting are aborted too, so a frozen service costs its callers about `stallMs`,
  * not their whole timeout. A call that resolves counts as a success (an HTTP answer, even an error,
  * shows the service alive); one that throws, as a failure. A watch runs only while calls are in flight.
+ *
+ * Slow is not frozen: once calls have waited a third of `stallMs` with nothing back, the watch asks the
+ * service's `isAlive` (its GET /live, answered without its database), one check at a time, each given a
+ * quarter of `stallMs`. An answer means the process works and its calls are only waiting (on a lock, a
+ * long query): the wait so far is not a stall, and those calls run to their own timeout. A frozen
+ * process answers nothing, so it is still taken for stalled after `stallMs`.
  * Used by the gateway for each subgraph (subgraph-breaker.ts) and by each service for each service it calls.
  */
 export class GuardedCalls {
   private readonly breaker: CircuitBreaker;
   private readonly waiting = new Set<AbortController>();
   private watch: NodeJS.Timeout | undefined;
+  private checkingLiveness = false;
 
   constructor(
     private readonly service: string,
     private readonly settings: BreakerSettings,
+    /** Resolves when the service's process answers (any HTTP status); without it, any stall opens the breaker. */
+    private readonly isAlive?: (signal: AbortSignal) => Promise<unknown>,
   ) {
     this.breaker = new CircuitBreaker(settings);
   }
@@ -39,10 +48,30 @@ export class GuardedCalls {
   }
 
   private check(): void {
-    if (this.breaker.state(Date.now()) === "open") for (const call of this.waiting) call.abort(new CircuitOpenError(this.service));
+    const now = Date.now();
+    if (this.breaker.state(now) === "open") for (const call of this.waiting) call.abort(new CircuitOpenError(this.service));
+    else if (this.isAlive && !this.checkingLiveness && this.breaker.silentFor(now) >= this.settings.stallMs / 3) this.checkLiveness(this.isAlive);
     if (!this.waiting.size) {
       clearInterval(this.watch);
       this.watch = undefined;
     }
   }
+
+  private checkLiveness(isAlive: (signal: AbortSignal) => Promise<unknown>): void {
+    this.checkingLiveness = true;
+    isAlive(AbortSignal.timeout(Math.max(25, Math.floor(this.settings.stallMs / 4))))
+      .then(
+        () => this.breaker.heardFrom(Date.now()),
+        () => undefined, // no answer in time: the stall rule decides
+      )
+      .finally(() => (this.checkingLiveness = false));
+  }
 }
+
+/** An `isAlive` for a service reached over HTTP: GET its /live (beside its /graphql); any HTTP answer means its process answers. */
+export const answersAt =
+  (liveUrl: string) =>
+  async (signal: AbortSignal): Promise<void> => {
+    const response = await fetch(liveUrl, { signal });
+    await response.body?.cancel();
+  };

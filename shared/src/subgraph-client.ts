@@ -1,8 +1,8 @@
 import { GraphQLError } from "graphql";
-import { type SubgraphName, intFromEnv, subgraphUrl } from "./config";
+import { type SubgraphName, besideGraphQL, intFromEnv, subgraphUrl } from "./config";
 import { serviceProofHeader } from "./auth/service-identity";
 import { BREAKER_DEFAULTS, CircuitOpenError, serviceCallSettings } from "./circuit-breaker";
-import { GuardedCalls } from "./guarded-calls";
+import { GuardedCalls, answersAt } from "./guarded-calls";
 import { appError } from "./errors";
 import { REQUEST_ID_HEADER } from "./request-id";
 
@@ -41,6 +41,7 @@ const guardOf = (service: SubgraphName) => {
         openMs: intFromEnv("BREAKER_OPEN_MS", BREAKER_DEFAULTS.openMs),
         stallMs: intFromEnv("BREAKER_STALL_MS", BREAKER_DEFAULTS.stallMs),
       }),
+      answersAt(besideGraphQL(subgraphUrl(service), "/live")),
     );
     guards.set(service, guard);
   }

@@ -160,6 +160,18 @@ describe("CircuitBreaker", () => {
     expect(breaker.state(3_051)).toBe("closed");
   });
 
+  it("a liveness answer while calls wait restarts the stall window; with no call waiting it is nothing", () => {
+    const breaker = new CircuitBreaker(settings);
+    breaker.heardFrom(100); // nothing waits: ignored
+    breaker.tryStart(200);
+    expect(breaker.silentFor(450)).toBe(250);
+    breaker.heardFrom(450); // the service answered its liveness check at 450
+    expect(breaker.silentFor(451)).toBe(1);
+    expect(breaker.state(949)).toBe("closed"); // 499 ms since it was heard from
+    expect(breaker.state(950)).toBe("open"); // 500 ms: stalled
+    expect(new CircuitBreaker(settings).silentFor(1_000)).toBe(0);
+  });
+
   it("a slow call alone is not a stall while other calls come back", () => {
     const breaker = new CircuitBreaker(settings);
     breaker.tryStart(0); // slow
@@ -230,7 +242,8 @@ describe("breakerFetcher (the gateway's calls to one subgraph)", () => {
     new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(init.signal!.reason)))) as unknown as Fetcher;
 
   it("aborts calls waiting on a stalled subgraph after about stallMs, and refuses new ones at once", async () => {
-    const fetcher = breakerFetcher(frozen, "ledger", { failuresToOpen: 5, openMs: 10_000, stallMs: 200 });
+    // Port 9 refuses connections: its liveness check fails as well.
+    const fetcher = breakerFetcher(frozen, "ledger", "http://127.0.0.1:9/graphql", { failuresToOpen: 5, openMs: 10_000, stallMs: 200 });
     const started = performance.now();
     await expect(fetcher("http://ledger/graphql", {})).rejects.toThrow("circuit open: ledger is not answering");
     const waited = performance.now() - started;
@@ -260,5 +273,31 @@ describe("stall windows nest: a service gives up on a frozen service it calls be
     const refused = performance.now();
     await expect(ledgerFromCatalog.run(frozenLedger)).rejects.toThrow("circuit open: ledger is not answering");
     expect(performance.now() - refused).toBeLessThan(50);
+  });
+});
+
+describe("slow is not frozen: GuardedCalls asks a waiting service whether it is alive", () => {
+  const settings = { failuresToOpen: 5, openMs: 10_000, stallMs: 200 };
+  const answersAfter = (ms: number, value: string) => () => new Promise<string>((resolve) => setTimeout(() => resolve(value), ms));
+  const never = (signal: AbortSignal) => new Promise<never>((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+
+  it("a call that takes 3 stall windows succeeds while the service answers its liveness checks, and the breaker stays closed", async () => {
+    let checks = 0;
+    const calls = new GuardedCalls("ledger", settings, async () => void checks++);
+    expect(await calls.run(answersAfter(600, "slow but done"))).toBe("slow but done");
+    // Checked once a third of 200 ms had passed with nothing back, then again each time the window neared: at least 3 times in 600 ms.
+    expect(checks).toBeGreaterThanOrEqual(3);
+    const next = performance.now();
+    expect(await calls.run(async () => "next")).toBe("next");
+    expect(performance.now() - next).toBeLessThan(50);
+  });
+
+  it("a service that does not answer its liveness check in time is taken for frozen after about stallMs, as without one", async () => {
+    const calls = new GuardedCalls("ledger", settings, never);
+    const started = performance.now();
+    await expect(calls.run(never)).rejects.toThrow("circuit open: ledger is not answering");
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(200);
+    expect(waited).toBeLessThan(1_000);
   });
 });
