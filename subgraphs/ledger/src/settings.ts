@@ -21,10 +21,10 @@ const once = <T>(read: () => T): (() => T) => {
 export const pointsExpiryMonths = once((): number => pointsExpiryMonthsOf(process.env.POINTS_EXPIRY_MONTHS));
 
 /** TRANSFER_DAILY_LIMIT (10,000): points a member may send a UTC day. */
-export const transferDailyLimit = (): number => intFromEnv("TRANSFER_DAILY_LIMIT", DEFAULT_TRANSFER_DAILY_LIMIT);
+export const transferDailyLimit = once((): number => intFromEnv("TRANSFER_DAILY_LIMIT", DEFAULT_TRANSFER_DAILY_LIMIT));
 
 /** INSIGHTS_MIN_GROUP (10): the smallest group of members a partner insight may count (values below 2 count as 2). */
-export const insightsMinGroup = (): number => Math.max(MIN_INSIGHTS_MIN_GROUP, intFromEnv("INSIGHTS_MIN_GROUP", DEFAULT_INSIGHTS_MIN_GROUP));
+export const insightsMinGroup = once((): number => Math.max(MIN_INSIGHTS_MIN_GROUP, intFromEnv("INSIGHTS_MIN_GROUP", DEFAULT_INSIGHTS_MIN_GROUP)));
 
 /** REFERRAL_BONUS_POINTS (500): what a referral gives each of the two members, 1 to 1,000,000. */
 export const referralBonusPoints = once((): number => {
@@ -34,7 +34,7 @@ export const referralBonusPoints = once((): number => {
 });
 
 /** REFERRAL_MAX_PER_MEMBER (20): how many referred members earn their referrer a bonus. */
-export const referralMaxPerMember = (): number => intFromEnv("REFERRAL_MAX_PER_MEMBER", REFERRAL_MAX_PER_MEMBER_DEFAULT);
+export const referralMaxPerMember = once((): number => intFromEnv("REFERRAL_MAX_PER_MEMBER", REFERRAL_MAX_PER_MEMBER_DEFAULT));
 
 /** SETTLEMENT_CURRENCY (EUR): the one currency the clearing house's prices and statements are in. */
 export const settlementCurrency = once((): string => settlementCurrencyOf(process.env.SETTLEMENT_CURRENCY));

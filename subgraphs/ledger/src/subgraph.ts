@@ -4,7 +4,7 @@ import { AdjustableClock, type Clock, systemClock } from "./clock";
 import { type Context, createContext } from "./context";
 import { entities, migrations } from "./data-source";
 import { buildSchema } from "./schema";
-import { pointsExpiryMonths, referralBonusPoints, settlementCurrency } from "./settings";
+import { insightsMinGroup, pointsExpiryMonths, referralBonusPoints, referralMaxPerMember, settlementCurrency, transferDailyLimit } from "./settings";
 
 /**
  * Tests move time forward (return windows, expiry, the tier window) instead of sleeping; never in
@@ -21,8 +21,15 @@ export const subgraph: Subgraph<Context> = {
   buildSchema,
   createContext: (dataSource, req, identity) => createContext(dataSource, identity, clock, requestIdOf(req)),
   settings: ["EXPIRY_RUN_SECONDS", "HOLD_TTL_SECONDS", "INSIGHTS_MIN_GROUP", "PARTNER_CACHE_SECONDS", "POINTS_EXPIRY_MONTHS", "PURCHASE_GROUP_MAX", "PURCHASE_WRITE_GROUPS", "REFERRAL_BONUS_POINTS", "REFERRAL_MAX_PER_MEMBER", "SETTLEMENT_CURRENCY", "TRANSFER_DAILY_LIMIT"],
-  // A currency is no number (SETTLEMENT_CURRENCY=USD was refused as one), and two have ranges of their own.
-  settingReaders: { SETTLEMENT_CURRENCY: settlementCurrency, POINTS_EXPIRY_MONTHS: pointsExpiryMonths, REFERRAL_BONUS_POINTS: referralBonusPoints },
+  // Each read once, here at start (settings.ts). A currency is no number (SETTLEMENT_CURRENCY=USD was refused as one), and two have ranges of their own.
+  settingReaders: {
+    INSIGHTS_MIN_GROUP: insightsMinGroup,
+    POINTS_EXPIRY_MONTHS: pointsExpiryMonths,
+    REFERRAL_BONUS_POINTS: referralBonusPoints,
+    REFERRAL_MAX_PER_MEMBER: referralMaxPerMember,
+    SETTLEMENT_CURRENCY: settlementCurrency,
+    TRANSFER_DAILY_LIMIT: transferDailyLimit,
+  },
 };
 
 export type { Context };
