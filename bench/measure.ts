@@ -39,8 +39,11 @@ export interface BenchContext {
   /** Where each gateway that runs here is reached. */
   urls: Partial<Record<GatewayName, string>>;
   kinds: GatewayKinds;
-  /** `rounds`: the headline's windows per gateway and concurrency (2, or 1 in a quick run). */
-  options: { duration: number; warmup: number; workers: number; rounds: number };
+  /**
+   * `rounds`: the headline's windows per gateway and concurrency (2, or 1 in a quick run);
+   * `windowWarmup`: seconds of load before each of those windows (1, or none in a quick run).
+   */
+  options: { duration: number; warmup: number; workers: number; rounds: number; windowWarmup: number };
   log: Logger;
   say(message: string): void;
 }
@@ -64,7 +67,8 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
     for (let round = 0; round < options.rounds; round++) {
       for (const gateway of round % 2 ? [...order].reverse() : order) {
         const load = { url: urls[gateway]!, connections: concurrency, next: headlineRequests(data, jwt) };
-        await warmUp({ ...load, durationSeconds: 1 }); // connections open at this concurrency, the gateway at this load
+        // Connections open at this concurrency, the gateway at this load.
+        if (options.windowWarmup > 0) await warmUp({ ...load, durationSeconds: options.windowWarmup });
         samples.get(gateway)!.push(await sampleLoad({ ...load, durationSeconds: options.duration / options.rounds }));
         // The next window (another gateway's) starts once this gateway has finished what this one left in flight.
         await drain(load);

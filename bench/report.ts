@@ -43,7 +43,7 @@ export interface BenchResults extends RunResults {
   quick: boolean;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; os: string };
   dataset: { members: number; partners: number; rewards: number; ledgerEntries: number; heavyMemberEntries: number; seedSeconds: number };
-  settings: { workers: number; durationSeconds: number; concurrency: number[]; repeat: number; rounds: number };
+  settings: { workers: number; durationSeconds: number; concurrency: number[]; repeat: number; rounds: number; windowWarmupSeconds: number };
   gateways: GatewayEntry[];
   peakRssMiB: Record<string, number>;
   /** Index into runs of the run shown and judged. */
@@ -62,7 +62,7 @@ export function markdown(results: BenchResults): string {
   const loads = results.runs.map((run) => `${fixed(run.loadAverage.start, 2)}→${fixed(run.loadAverage.end, 2)}`).join(", ");
   const lines = [
     `Measured ${results.startedAt}${results.quick ? " (quick run: small data, short runs; not for comparison)" : ""} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}.`,
-    `Data: ${dataset.members.toLocaleString("en")} members, ${dataset.partners} partners, ${dataset.rewards} rewards, ${dataset.ledgerEntries.toLocaleString("en")} ledger entries (seeded in ${fixed(dataset.seedSeconds, 0)} s). Every gateway: ${settings.workers} worker process(es), ${settings.durationSeconds} s per measurement (the headline's in ${settings.rounds} round(s), the gateways taking turns, each round and each run in another order, each window after a 1 s warm-up at its concurrency and followed by a wait until that gateway has answered what it still had in flight; each run's purchases after a checkpoint of the ledger's database, and none inside a window).`,
+    `Data: ${dataset.members.toLocaleString("en")} members, ${dataset.partners} partners, ${dataset.rewards} rewards, ${dataset.ledgerEntries.toLocaleString("en")} ledger entries (seeded in ${fixed(dataset.seedSeconds, 0)} s). Every gateway: ${settings.workers} worker process(es), ${settings.durationSeconds} s per measurement (the headline's in ${settings.rounds} round(s), the gateways taking turns, each round and each run in another order, each window after ${settings.windowWarmupSeconds ? `a ${settings.windowWarmupSeconds} s warm-up` : "no warm-up (a quick run)"} at its concurrency and followed by a wait until that gateway has answered what it still had in flight; each run's purchases after a checkpoint of the ledger's database, and none inside a window).`,
     `Runs: ${runs}; shown and judged: run ${results.medianRun + 1} (the median by our gateway's headline throughput at concurrency 16 and 64). Machine load (1-minute load average at the start→end of each run, on ${machine.cpus} CPUs): ${loads}.`,
     ...results.gateways.filter((g) => g.skipped).map((g) => `Not measured: ${g.label}: ${g.skipped}.`),
     "",

@@ -105,8 +105,8 @@ async function main() {
         hive: measuredPairings.filter((g) => g.family === "hive").map((g) => g.name),
         hiveWithoutCache: measuredPairings.filter((g) => g.family === "hive" && !g.cache).map((g) => g.name),
       },
-      // A quick run (the smoke test) measures each window once: it proves the harness, not speeds.
-      options: { ...options, rounds: options.quick ? 1 : 2 },
+      // A quick run (the smoke test) measures each window once, without warming up before it: it proves the harness, not speeds.
+      options: { ...options, rounds: options.quick ? 1 : 2, windowWarmup: options.quick ? 0 : 1 },
       log,
       say,
     };
@@ -131,7 +131,7 @@ async function main() {
       quick: options.quick,
       machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}` },
       dataset: { members: data.members, partners: data.partners.length, rewards: data.rewards, ledgerEntries: data.ledgerEntries, heavyMemberEntries: data.heavy.entries, seedSeconds },
-      settings: { workers: options.workers, durationSeconds: options.duration, concurrency: CONCURRENCY, repeat: options.repeat, rounds: context.options.rounds },
+      settings: { workers: options.workers, durationSeconds: options.duration, concurrency: CONCURRENCY, repeat: options.repeat, rounds: context.options.rounds, windowWarmupSeconds: context.options.windowWarmup },
       gateways: entries,
       peakRssMiB: peakRss,
       medianRun: median,
