@@ -271,7 +271,7 @@ describe("faults under load", () => {
     const breakerOpenings = async () => Number(/^coalition_circuit_breaker_opened_total (\d+)/m.exec(await (await fetch(new URL("/metrics", dedicated.stack.gatewayUrl))).text())?.[1] ?? 0);
     const openedBefore = await breakerOpenings();
     // The only call in flight to the ledger waits 2 s on a lock (BREAKER_STALL_MS is 1 s here, the lock timeout 5 s):
-    // nothing comes back meanwhile, yet the ledger's process answers, so the gateway must keep waiting.
+    // nothing comes back meanwhile, yet the ledger and its database answer its /health, so the gateway must keep waiting.
     const ledgerDatabase = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${dedicated.suffix}`) });
     await ledgerDatabase.connect();
     try {

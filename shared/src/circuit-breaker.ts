@@ -9,7 +9,7 @@ import type { EnvReader } from "./config";
  * - closed: calls go through. It opens after `failuresToOpen` calls in a row failed (refused, reset,
  *   timed out), or when calls are waiting and nothing at all came back for `stallMs` (a frozen
  *   process: SIGSTOP, a full event loop), which a timeout alone would notice only after `timeoutMs`.
- *   A liveness answer counts as something coming back (`heardFrom`): a slow service is not frozen.
+ *   A health check answered meanwhile counts as something coming back (`heardFrom`): slow is not frozen.
  * - open: calls fail at once, for `openMs`.
  * - half-open: one call (a probe) goes through; its success closes the breaker, its failure opens it
  *   again, and so does nothing coming back for `stallMs` after it started (a service still frozen:
@@ -76,8 +76,8 @@ export class CircuitBreaker {
   }
 
   /**
-   * The service answered something else (a liveness check, guarded-calls.ts) while calls wait: it is
-   * alive, only slow (a lock wait, a long query), so the wait so far is not a stall.
+   * The service answered something else (its health check, guarded-calls.ts) while calls wait: it
+   * works, its calls are only slow (a lock wait, a long query), so the wait so far is not a stall.
    */
   heardFrom(now: number): void {
     if (this.inFlight > 0) this.lastProgressAt = Math.max(this.lastProgressAt, now);

@@ -33,8 +33,8 @@ export function subgraphUrl(name: SubgraphName): string {
   return process.env[SUBGRAPHS[name].urlEnv] || `http://localhost:${subgraphPort(name)}/graphql`;
 }
 
-/** Another endpoint of a service beside its /graphql: its /health, its /live. */
-export function besideGraphQL(graphqlUrl: string, path: "/health" | "/live"): string {
+/** Another endpoint of a service beside its /graphql (its /health). */
+export function besideGraphQL(graphqlUrl: string, path: "/health"): string {
   const url = new URL(graphqlUrl);
   url.pathname = url.pathname.replace(/\/graphql\/?$/, "") + path;
   url.search = "";

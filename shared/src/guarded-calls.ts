@@ -7,24 +7,25 @@ import { type BreakerSettings, CircuitBreaker, CircuitOpenError } from "./circui
  * not their whole timeout. A call that resolves counts as a success (an HTTP answer, even an error,
  * shows the service alive); one that throws, as a failure. A watch runs only while calls are in flight.
  *
- * Slow is not frozen: once calls have waited a third of `stallMs` with nothing back, the watch asks the
- * service's `isAlive` (its GET /live, answered without its database), one check at a time, each given a
- * quarter of `stallMs`. An answer means the process works and its calls are only waiting (on a lock, a
- * long query): the wait so far is not a stall, and those calls run to their own timeout. A frozen
- * process answers nothing, so it is still taken for stalled after `stallMs`.
+ * Slow is not frozen: once calls have waited a third of `stallMs` with nothing back, the watch asks
+ * `isWorking` (the service's GET /health: its process and its database answer), one check at a time,
+ * each given a quarter of `stallMs`. A 200 means the service works and its calls are only waiting (on a
+ * lock, a long query): the wait so far is not a stall, and those calls run to their own timeout. A frozen
+ * process, or one whose database has stopped answering, gives none, so it is still taken for stalled
+ * after `stallMs`.
  * Used by the gateway for each subgraph (subgraph-breaker.ts) and by each service for each service it calls.
  */
 export class GuardedCalls {
   private readonly breaker: CircuitBreaker;
   private readonly waiting = new Set<AbortController>();
   private watch: NodeJS.Timeout | undefined;
-  private checkingLiveness = false;
+  private checking = false;
 
   constructor(
     private readonly service: string,
     private readonly settings: BreakerSettings,
-    /** Resolves when the service's process answers (any HTTP status); without it, any stall opens the breaker. */
-    private readonly isAlive?: (signal: AbortSignal) => Promise<unknown>,
+    /** Resolves when the service answers that it works, rejects otherwise; without it, any stall opens the breaker. */
+    private readonly isWorking?: (signal: AbortSignal) => Promise<unknown>,
   ) {
     this.breaker = new CircuitBreaker(settings);
   }
@@ -50,28 +51,29 @@ export class GuardedCalls {
   private check(): void {
     const now = Date.now();
     if (this.breaker.state(now) === "open") for (const call of this.waiting) call.abort(new CircuitOpenError(this.service));
-    else if (this.isAlive && !this.checkingLiveness && this.breaker.silentFor(now) >= this.settings.stallMs / 3) this.checkLiveness(this.isAlive);
+    else if (this.isWorking && !this.checking && this.breaker.silentFor(now) >= this.settings.stallMs / 3) this.checkWorking(this.isWorking);
     if (!this.waiting.size) {
       clearInterval(this.watch);
       this.watch = undefined;
     }
   }
 
-  private checkLiveness(isAlive: (signal: AbortSignal) => Promise<unknown>): void {
-    this.checkingLiveness = true;
-    isAlive(AbortSignal.timeout(Math.max(25, Math.floor(this.settings.stallMs / 4))))
+  private checkWorking(isWorking: (signal: AbortSignal) => Promise<unknown>): void {
+    this.checking = true;
+    isWorking(AbortSignal.timeout(Math.max(25, Math.floor(this.settings.stallMs / 4))))
       .then(
         () => this.breaker.heardFrom(Date.now()),
         () => undefined, // no answer in time: the stall rule decides
       )
-      .finally(() => (this.checkingLiveness = false));
+      .finally(() => (this.checking = false));
   }
 }
 
-/** An `isAlive` for a service reached over HTTP: GET its /live (beside its /graphql); any HTTP answer means its process answers. */
-export const answersAt =
-  (liveUrl: string) =>
+/** An `isWorking` for a service reached over HTTP: its GET /health (beside its /graphql) answers 200. */
+export const healthyAt =
+  (healthUrl: string) =>
   async (signal: AbortSignal): Promise<void> => {
-    const response = await fetch(liveUrl, { signal });
+    const response = await fetch(healthUrl, { signal });
     await response.body?.cancel();
+    if (!response.ok) throw new Error(`${healthUrl} answered ${response.status}`);
   };

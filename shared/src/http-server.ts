@@ -59,9 +59,6 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
   } as ApolloServerOptions<TContext>);
   await apollo.start();
 
-  // Liveness only: the process answers, with no other work (a database that is slow or away does not
-  // delay it). Callers waiting on a slow call ask it to tell slow from frozen (guarded-calls.ts).
-  app.get("/live", (_req, res) => void res.json({ status: "ok" }));
   app.get("/health", async (_req, res) => {
     try {
       await options.health?.();

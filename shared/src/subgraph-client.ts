@@ -2,7 +2,7 @@ import { GraphQLError } from "graphql";
 import { type SubgraphName, besideGraphQL, intFromEnv, subgraphUrl } from "./config";
 import { serviceProofHeader } from "./auth/service-identity";
 import { BREAKER_DEFAULTS, CircuitOpenError, serviceCallSettings } from "./circuit-breaker";
-import { GuardedCalls, answersAt } from "./guarded-calls";
+import { GuardedCalls, healthyAt } from "./guarded-calls";
 import { appError } from "./errors";
 import { REQUEST_ID_HEADER } from "./request-id";
 
@@ -41,7 +41,7 @@ const guardOf = (service: SubgraphName) => {
         openMs: intFromEnv("BREAKER_OPEN_MS", BREAKER_DEFAULTS.openMs),
         stallMs: intFromEnv("BREAKER_STALL_MS", BREAKER_DEFAULTS.stallMs),
       }),
-      answersAt(besideGraphQL(subgraphUrl(service), "/live")),
+      healthyAt(besideGraphQL(subgraphUrl(service), "/health")),
     );
     guards.set(service, guard);
   }

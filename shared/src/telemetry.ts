@@ -27,7 +27,7 @@ export function startTelemetry(service: string): void {
   sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME || `coalition-${service}`,
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req: IncomingMessage) => req.url === "/metrics" || req.url === "/health" || req.url === "/live" }),
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req: IncomingMessage) => req.url === "/metrics" || req.url === "/health" }),
       new UndiciInstrumentation(),
       // Queries outside a request (migrations, the catalog's recovery sweep) make no traces of their own.
       new PgInstrumentation({ requireParentSpan: true }),

@@ -1,9 +1,10 @@
 import { EventEmitter } from "node:events";
+import { createServer } from "node:http";
 import type { Fetcher } from "@apollo/utils.fetcher";
 import { CircuitBreaker } from "../../shared/src/circuit-breaker";
 import { breakerFetcher } from "../../gateway/src/subgraph-breaker";
 import { serviceCallSettings } from "../../shared/src/circuit-breaker";
-import { GuardedCalls } from "../../shared/src/guarded-calls";
+import { GuardedCalls, healthyAt } from "../../shared/src/guarded-calls";
 import { AdmissionGate } from "../../shared/src/overload";
 import { loadGatewayConfig } from "../../gateway/src/config";
 import { healthUrlOf } from "../../gateway/src/readiness";
@@ -160,12 +161,12 @@ describe("CircuitBreaker", () => {
     expect(breaker.state(3_051)).toBe("closed");
   });
 
-  it("a liveness answer while calls wait restarts the stall window; with no call waiting it is nothing", () => {
+  it("a health check answered while calls wait restarts the stall window; with no call waiting it is nothing", () => {
     const breaker = new CircuitBreaker(settings);
     breaker.heardFrom(100); // nothing waits: ignored
     breaker.tryStart(200);
     expect(breaker.silentFor(450)).toBe(250);
-    breaker.heardFrom(450); // the service answered its liveness check at 450
+    breaker.heardFrom(450); // the service answered its health check at 450
     expect(breaker.silentFor(451)).toBe(1);
     expect(breaker.state(949)).toBe("closed"); // 499 ms since it was heard from
     expect(breaker.state(950)).toBe("open"); // 500 ms: stalled
@@ -242,7 +243,7 @@ describe("breakerFetcher (the gateway's calls to one subgraph)", () => {
     new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(init.signal!.reason)))) as unknown as Fetcher;
 
   it("aborts calls waiting on a stalled subgraph after about stallMs, and refuses new ones at once", async () => {
-    // Port 9 refuses connections: its liveness check fails as well.
+    // Port 9 refuses connections: its health check fails as well.
     const fetcher = breakerFetcher(frozen, "ledger", "http://127.0.0.1:9/graphql", { failuresToOpen: 5, openMs: 10_000, stallMs: 200 });
     const started = performance.now();
     await expect(fetcher("http://ledger/graphql", {})).rejects.toThrow("circuit open: ledger is not answering");
@@ -276,12 +277,12 @@ describe("stall windows nest: a service gives up on a frozen service it calls be
   });
 });
 
-describe("slow is not frozen: GuardedCalls asks a waiting service whether it is alive", () => {
+describe("slow is not frozen: GuardedCalls asks a waiting service whether it works", () => {
   const settings = { failuresToOpen: 5, openMs: 10_000, stallMs: 200 };
   const answersAfter = (ms: number, value: string) => () => new Promise<string>((resolve) => setTimeout(() => resolve(value), ms));
   const never = (signal: AbortSignal) => new Promise<never>((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
 
-  it("a call that takes 3 stall windows succeeds while the service answers its liveness checks, and the breaker stays closed", async () => {
+  it("a call that takes 3 stall windows succeeds while the service answers its health checks, and the breaker stays closed", async () => {
     let checks = 0;
     const calls = new GuardedCalls("ledger", settings, async () => void checks++);
     expect(await calls.run(answersAfter(600, "slow but done"))).toBe("slow but done");
@@ -292,12 +293,29 @@ describe("slow is not frozen: GuardedCalls asks a waiting service whether it is 
     expect(performance.now() - next).toBeLessThan(50);
   });
 
-  it("a service that does not answer its liveness check in time is taken for frozen after about stallMs, as without one", async () => {
+  it("a service that does not answer its health check in time is taken for frozen after about stallMs, as without one", async () => {
     const calls = new GuardedCalls("ledger", settings, never);
     const started = performance.now();
     await expect(calls.run(never)).rejects.toThrow("circuit open: ledger is not answering");
     const waited = performance.now() - started;
     expect(waited).toBeGreaterThanOrEqual(200);
     expect(waited).toBeLessThan(1_000);
+  });
+});
+
+describe("healthyAt (the check a waiting caller makes)", () => {
+  it("resolves on a 200 from /health, rejects on a 503 (the service's database away) or no answer", async () => {
+    let status = 200;
+    const server = createServer((_req, res) => res.writeHead(status).end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/health`;
+    try {
+      await expect(healthyAt(url)(AbortSignal.timeout(1_000))).resolves.toBeUndefined();
+      status = 503;
+      await expect(healthyAt(url)(AbortSignal.timeout(1_000))).rejects.toThrow(`${url} answered 503`);
+      await expect(healthyAt("http://127.0.0.1:9/health")(AbortSignal.timeout(1_000))).rejects.toThrow();
+    } finally {
+      server.close();
+    }
   });
 });
