@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import { SUBGRAPH_NAMES, besideGraphQL, subgraphUrl } from "../../shared/src/config";
+import { SUBGRAPH_NAMES, healthUrlOf, subgraphUrl } from "../../shared/src/config";
 
 /** How long one readiness answer is reused: a load balancer polling every instance must not multiply into subgraph calls. */
 const CACHE_MS = 1_000;
@@ -33,6 +33,3 @@ export function readinessHandler(subgraphs: { name: string; health: string }[] =
     else res.json({ status: "ok" });
   };
 }
-
-/** A subgraph's /health, beside its /graphql. */
-export const healthUrlOf = (graphqlUrl: string): string => besideGraphQL(graphqlUrl, "/health");

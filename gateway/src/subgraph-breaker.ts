@@ -1,6 +1,6 @@
 import type { Fetcher } from "@apollo/utils.fetcher";
 import type { BreakerSettings } from "../../shared/src/circuit-breaker";
-import { besideGraphQL } from "../../shared/src/config";
+import { healthUrlOf } from "../../shared/src/config";
 import { GuardedCalls, healthyAt } from "../../shared/src/guarded-calls";
 
 /**
@@ -11,6 +11,6 @@ import { GuardedCalls, healthyAt } from "../../shared/src/guarded-calls";
  * A subgraph whose /health answers 200 while its calls wait is slow, not frozen: they run to their timeout.
  */
 export function breakerFetcher(fetcher: Fetcher, subgraph: string, url: string, settings: BreakerSettings): Fetcher {
-  const calls = new GuardedCalls(subgraph, settings, healthyAt(besideGraphQL(url, "/health")));
+  const calls = new GuardedCalls(subgraph, settings, healthyAt(healthUrlOf(url)));
   return (url, init = {}) => calls.run((signal) => fetcher(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal }));
 }

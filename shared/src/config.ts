@@ -33,10 +33,10 @@ export function subgraphUrl(name: SubgraphName): string {
   return process.env[SUBGRAPHS[name].urlEnv] || `http://localhost:${subgraphPort(name)}/graphql`;
 }
 
-/** Another endpoint of a service beside its /graphql (its /health). */
-export function besideGraphQL(graphqlUrl: string, path: "/health"): string {
+/** A service's /health, beside its /graphql (the gateway's readiness and every breaker's check ask it). */
+export function healthUrlOf(graphqlUrl: string): string {
   const url = new URL(graphqlUrl);
-  url.pathname = url.pathname.replace(/\/graphql\/?$/, "") + path;
+  url.pathname = url.pathname.replace(/\/graphql\/?$/, "") + "/health";
   url.search = "";
   return url.toString();
 }

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { type SubgraphName, besideGraphQL, intFromEnv, subgraphUrl } from "./config";
+import { type SubgraphName, healthUrlOf, intFromEnv, subgraphUrl } from "./config";
 import { serviceProofHeader } from "./auth/service-identity";
 import { BREAKER_DEFAULTS, CircuitOpenError, serviceCallSettings } from "./circuit-breaker";
 import { GuardedCalls, healthyAt } from "./guarded-calls";
@@ -41,7 +41,7 @@ const guardOf = (service: SubgraphName) => {
         openMs: intFromEnv("BREAKER_OPEN_MS", BREAKER_DEFAULTS.openMs),
         stallMs: intFromEnv("BREAKER_STALL_MS", BREAKER_DEFAULTS.stallMs),
       }),
-      healthyAt(besideGraphQL(subgraphUrl(service), "/health")),
+      healthyAt(healthUrlOf(subgraphUrl(service))),
     );
     guards.set(service, guard);
   }

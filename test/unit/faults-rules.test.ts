@@ -7,7 +7,7 @@ import { serviceCallSettings } from "../../shared/src/circuit-breaker";
 import { GuardedCalls, healthyAt } from "../../shared/src/guarded-calls";
 import { AdmissionGate } from "../../shared/src/overload";
 import { loadGatewayConfig } from "../../gateway/src/config";
-import { healthUrlOf } from "../../gateway/src/readiness";
+import { healthUrlOf } from "../../shared/src/config";
 import { statusForAnswer } from "../../gateway/src/upstream-status";
 import { retryAction } from "../../subgraphs/catalog/src/redemption/redemption-retry";
 
