@@ -126,6 +126,24 @@ describe("faults under load", () => {
     const body = (await profile.json()) as any;
     expect(body.data.member).toEqual({ displayName: "M0", balance: null });
     expect(body.errors.map((e: any) => e.extensions.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+    expect(body.errors[0].path).toEqual(["member", "balance"]); // the error says which null it explains
+    // A list: each member's ledger field its own error, at its own path.
+    const list = (await (await fetch(dedicated.stack.gatewayUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...dedicated.admin() },
+      body: JSON.stringify({ query: `{ members(first: 3) { displayName balance { available } } }` }),
+    })).json()) as any;
+    expect(list.data.members.map((m: any) => m.balance)).toEqual([null, null, null]);
+    expect(list.errors.map((e: any) => [e.path, e.extensions.code])).toEqual([0, 1, 2].map((i) => [["members", i, "balance"], "UPSTREAM_UNAVAILABLE"]));
+    // Fields the gateway fetched for its own use (`dataExport` and `eligibleRewards` @requires the
+    // ledger's, `ledgerDataExport` @inaccessible among them) are not named: one error, without a path.
+    const needing = (await (await fetch(dedicated.stack.gatewayUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...dedicated.admin() },
+      body: JSON.stringify({ query: `query($id: ID!) { member(id: $id) { displayName dataExport eligibleRewards { id } } }`, variables: { id: members[0] } }),
+    })).json()) as any;
+    expect(needing.data.member).toEqual({ displayName: "M0", dataExport: null, eligibleRewards: null });
+    expect(needing.errors).toEqual([{ message: "The ledger service is unavailable; try again shortly", extensions: { code: "UPSTREAM_UNAVAILABLE", serviceName: "ledger" } }]);
     expect(await ready()).toBe(503);
     expect(await health()).toBe(200);
     await sleep(2_000);

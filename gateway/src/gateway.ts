@@ -1,5 +1,5 @@
 import { ApolloGateway, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError, parse } from "graphql";
 import type { Fetcher, FetcherResponse } from "@apollo/utils.fetcher";
 import { isDevelopment } from "../../shared/src/config";
 import { type Identity, PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
@@ -12,6 +12,7 @@ import { EntityCache, EntityCachingDataSource } from "./entity-cache";
 import { connectRedis, redisEntityCache } from "./redis";
 import { createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
 import { breakerFetcher } from "./subgraph-breaker";
+import { fieldErrorsOf } from "./subgraph-error-paths";
 import { subgraphHttpError, subgraphNetworkError } from "./subgraph-errors";
 import { isOwnSubgraph, routingUrl } from "./subgraph-routing";
 import { supergraphFromFile } from "./supergraph-file";
@@ -31,7 +32,9 @@ export const supergraphPath = () => supergraphPathOf(process.env);
  * passes on the client request's id. What @apollo/gateway's RemoteGraphQLDataSource does for a call,
  * without its per-call node-fetch Request and Headers (built whether used or not: about 6% of the
  * gateway's CPU on the headline): the call as JSON, HTTP errors and unreachable subgraphs as the
- * codes in subgraph-errors.ts, and the subgraph's Cache-Control restricting the client's answer.
+ * codes in subgraph-errors.ts, and the subgraph's Cache-Control restricting the client's answer. A
+ * call that failed as a whole for want of the subgraph answers its fields' errors, each at its path
+ * (subgraph-error-paths.ts); other failures (refused input, credentials) stay request errors.
  */
 export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
@@ -43,6 +46,17 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await this.call(options);
+    } catch (error) {
+      if (!(error instanceof GraphQLError) || error.extensions.code !== "UPSTREAM_UNAVAILABLE") throw error;
+      // The fetch's operation, parsed only when a call failed (the planner keeps no document by default).
+      const document = ("document" in options ? options.document : undefined) ?? parseOrUndefined(options.request.query);
+      return { errors: fieldErrorsOf({ message: error.message, extensions: error.extensions }, document, options.request.variables) };
+    }
+  }
+
+  private async call(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const { query, variables, operationName, extensions } = options.request;
     if (!query) throw new Error("Missing query");
     const headers: Record<string, string> = {};
@@ -75,6 +89,14 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
       if (!response.ok) return undefined;
       throw subgraphNetworkError(this.subgraph, error, this.log);
     }
+  }
+}
+
+function parseOrUndefined(query: string | undefined) {
+  try {
+    return query ? parse(query) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

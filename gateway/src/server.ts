@@ -12,6 +12,7 @@ import { type GatewayContext, createGatewayErrorFormatter } from "./gateway";
 import { Identifier } from "./identity";
 import { aliasLimit, costLimit, depthLimit } from "./limits";
 import { readinessHandler } from "./readiness";
+import { errorPathsWithinAnswer } from "./subgraph-error-paths";
 import { isUpstreamUnavailable, unavailableBeforeExecution, upstreamStatus } from "./upstream-status";
 import { anonymousLimit, createRateLimiter, rateLimitFor, rateLimited } from "./rate-limit";
 import { CSRF_PREFLIGHT_HEADERS } from "./csrf";
@@ -50,6 +51,7 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
         trustedDocumentsPlugin(trustedDocuments, config.trustedDocuments.mode),
         costLimit(limit.maxCost, limit.defaultListSize),
         upstreamStatus(),
+        errorPathsWithinAnswer(),
         // Apollo Sandbox embedded in the page, pointing at the page's own URL (/graphql); no telemetry from it.
         landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, footer: false }) : ApolloServerPluginLandingPageDisabled(),
       ],

@@ -30,10 +30,13 @@ describe("SignedDataSource", () => {
       context: { identity: { kind: "member", memberId: "m-1" } },
       incomingRequestContext: { request: { http: { headers: new ResponseHeaders(requestId ? [[REQUEST_ID_HEADER, requestId]] : []) } }, overallCachePolicy: { restrict: (hint: unknown) => restricted.push(hint) } },
     }) as never;
-  const codeOf = async (promise: Promise<unknown>) => {
-    const error = await promise.then(() => null, (e: unknown) => e);
-    expect(error).toBeInstanceOf(GraphQLError);
-    return (error as GraphQLError).extensions.code;
+  // A refusal is thrown (a request error); an outage is answered as the errors of the call's fields.
+  const codeOf = async (promise: Promise<{ errors?: readonly { extensions?: Record<string, unknown> }[] }>) => {
+    const error = await promise.then((answer) => answer, (e: unknown) => e);
+    if (error instanceof GraphQLError) return error.extensions.code;
+    const codes = (error as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code);
+    expect(new Set(codes).size).toBe(1);
+    return codes[0];
   };
 
   beforeEach(() => {
@@ -73,6 +76,19 @@ describe("SignedDataSource", () => {
     expect(await codeOf(call(answering(200, `{"data":`)))).toBe("UPSTREAM_UNAVAILABLE");
     expect(await codeOf(call(answering(200, `"just a string"`)))).toBe("UPSTREAM_UNAVAILABLE");
     expect(await codeOf(call(async () => { throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }); }))).toBe("UPSTREAM_UNAVAILABLE");
+  });
+
+  it("an outage is answered, not thrown: the errors of the call's fields, each at its path; a refusal is thrown", async () => {
+    const refused: Fetcher = async () => { throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }); };
+    const source = new SignedDataSource("ledger", "http://ledger/graphql", secret, refused, log);
+    // No document given (the planner keeps none by default): the data source parses the query it sent.
+    const query = `query Q($representations: [_Any!]!) { _entities(representations: $representations) { ... on Member { balance } } }`;
+    const entities = { ...(operation() as object), request: { query, variables: { representations: [{ __typename: "Member", id: "m-1" }] } } } as never;
+    expect(await source.process(entities)).toEqual({
+      errors: [{ message: "The ledger service is unavailable; try again shortly", path: ["_entities", 0, "balance"], extensions: { code: "UPSTREAM_UNAVAILABLE" } }],
+    });
+    const forbidden = new SignedDataSource("ledger", "http://ledger/graphql", secret, answering(403, `{}`), log);
+    await expect(forbidden.process(entities)).rejects.toThrow("You are not allowed to do this");
   });
 });
 
