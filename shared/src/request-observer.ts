@@ -13,7 +13,7 @@ const BACKGROUND_OPERATIONS: ReadonlySet<string> = new Set(["ErasureFeed"]);
 
 /**
  * Per GraphQL operation: a count and a duration for /metrics, and one `info` log line with the request
- * id, operation, duration, status and error codes (LOG_LEVEL=warn drops it). Errors are tagged with
+ * id, operation, duration, status and its errors' codes, each once (LOG_LEVEL=warn drops it). Errors are tagged with
  * the request id so that the error formatter's log line carries it. No variables are logged: they can
  * hold personal data.
  */
@@ -39,7 +39,8 @@ export function requestObserver(log?: Logger): ApolloServerPlugin<BaseContext> {
           recordOperation(operationLabel(operationName, operation !== undefined), errors?.length ? "error" : "ok", seconds);
           if (!log) return;
           const fields: Record<string, unknown> = { requestId, operation: operationName ?? null, ms: Math.round(seconds * 10_000) / 10, status: response.http.status ?? 200 };
-          if (errors?.length) fields.errors = errors.map(answeredCode);
+          // Each code once: a list whose 100 entities failed with the ledger is 100 errors of one code.
+          if (errors?.length) fields.errors = [...new Set(errors.map(answeredCode))];
           if (!errors?.length && operationName && BACKGROUND_OPERATIONS.has(operationName)) log.debug("request", fields);
           else log.info("request", fields);
         },

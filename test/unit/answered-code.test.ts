@@ -60,6 +60,28 @@ describe("answeredCode: what the log line records is what the client was told", 
     expect(answeredCode(failures[name]())).toBe(told);
   });
 
+  it("the log line lists each code once: a list of failed fields is one line with one code", async () => {
+    lines.length = 0;
+    const server = new ApolloServer({
+      typeDefs: "type Query { members: [M!]! notFound: Int } type M { balance: Int }",
+      resolvers: {
+        Query: { members: () => [{}, {}, {}], notFound: () => { throw failures.notFound(); } },
+        M: { balance: () => { throw failures.refused(); } },
+      },
+      formatError: createErrorFormatter(log),
+      plugins: [requestObserver(log)],
+    });
+    await server.start();
+    try {
+      const headers = new HeaderMap([["content-type", "application/json"]]);
+      const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: "POST", headers, search: "", body: { query: "{ members { balance } notFound }" } }, context: async () => ({}) });
+      expect(JSON.parse((response.body as { string: string }).string).errors).toHaveLength(4);
+    } finally {
+      await server.stop();
+    }
+    expect(lines.find((line) => line.message === "request")?.fields?.errors).toEqual(["UPSTREAM_UNAVAILABLE", "NOT_FOUND"]);
+  });
+
   it("reads the code of a wrapped GraphQLError, and of a raw one", () => {
     expect(answeredCode(appError("UPSTREAM_UNAVAILABLE", "away"))).toBe("UPSTREAM_UNAVAILABLE");
     expect(answeredCode(failures.refused())).toBe("UPSTREAM_UNAVAILABLE");
