@@ -1,5 +1,5 @@
 import { ApolloGateway, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { GraphQLError, type GraphQLFormattedError, parse } from "graphql";
+import { type GraphQLFormattedError, parse } from "graphql";
 import type { Fetcher, FetcherResponse } from "@apollo/utils.fetcher";
 import { isDevelopment } from "../../shared/src/config";
 import { type Identity, PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
@@ -16,6 +16,7 @@ import { fieldErrorsOf } from "./subgraph-error-paths";
 import { subgraphHttpError, subgraphNetworkError } from "./subgraph-errors";
 import { isOwnSubgraph, routingUrl } from "./subgraph-routing";
 import { supergraphFromFile } from "./supergraph-file";
+import { isUpstreamUnavailable } from "./upstream-status";
 import { persistedQueryErrorCode } from "./trusted-documents/plugin";
 
 export interface GatewayContext {
@@ -49,7 +50,7 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
     try {
       return await this.call(options);
     } catch (error) {
-      if (!(error instanceof GraphQLError) || error.extensions.code !== "UPSTREAM_UNAVAILABLE") throw error;
+      if (!isUpstreamUnavailable(error)) throw error;
       // The fetch's operation, parsed only when a call failed (the planner keeps no document by default).
       const document = ("document" in options ? options.document : undefined) ?? parseOrUndefined(options.request.query);
       return { errors: fieldErrorsOf({ message: error.message, extensions: error.extensions }, document, options.request.variables) };

@@ -1,5 +1,16 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { type DirectiveNode, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, Kind, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  getDirectiveValues,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from "graphql";
 
 type Path = (string | number)[];
 
@@ -40,14 +51,14 @@ class FieldsOf {
 
   /** The selection inside `_entities(representations: …)`, the root field of every entity fetch. */
   entitiesSelection(selectionSet: SelectionSetNode): SelectionSetNode | undefined {
-    for (const s of selectionSet.selections) if (s.kind === Kind.FIELD && s.name.value === "_entities" && this.included(s.directives)) return s.selectionSet;
+    for (const s of selectionSet.selections) if (s.kind === Kind.FIELD && s.name.value === "_entities" && this.included(s)) return s.selectionSet;
     return undefined;
   }
 
   /** `typename` null: every fragment applies (a root type's selection). `__typename` is never a failure. */
   keysOf(selectionSet: SelectionSetNode | undefined, typename: string | null, keys = new Set<string>()): string[] {
     for (const s of selectionSet?.selections ?? []) {
-      if (!this.included(s.directives)) continue;
+      if (!this.included(s)) continue;
       if (s.kind === Kind.FIELD) {
         if (s.name.value !== "__typename") keys.add(s.alias?.value ?? s.name.value);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
@@ -64,15 +75,10 @@ class FieldsOf {
     return condition === undefined || typename === null || condition === typename;
   }
 
-  private included(directives: readonly DirectiveNode[] | undefined): boolean {
-    for (const directive of directives ?? []) {
-      const name = directive.name.value;
-      if (name !== "skip" && name !== "include") continue;
-      const argument = directive.arguments?.find((a) => a.name.value === "if")?.value;
-      const value = argument?.kind === Kind.BOOLEAN ? argument.value : argument?.kind === Kind.VARIABLE ? this.variables[argument.name.value] === true : false;
-      if (name === "skip" ? value : !value) return false;
-    }
-    return true;
+  /** graphql-js's own reading of @skip and @include, as its executor applies them. */
+  private included(node: SelectionNode): boolean {
+    if (getDirectiveValues(GraphQLSkipDirective, node, this.variables)?.if === true) return false;
+    return getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.if !== false;
   }
 }
 
