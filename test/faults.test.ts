@@ -135,15 +135,17 @@ describe("faults under load", () => {
     })).json()) as any;
     expect(list.data.members.map((m: any) => m.balance)).toEqual([null, null, null]);
     expect(list.errors.map((e: any) => [e.path, e.extensions.code])).toEqual([0, 1, 2].map((i) => [["members", i, "balance"], "UPSTREAM_UNAVAILABLE"]));
-    // Fields the gateway fetched for its own use (`dataExport` and `eligibleRewards` @requires the
-    // ledger's, `ledgerDataExport` @inaccessible among them) are not named: one error, without a path.
+    // Fields that @requires the ledger's (`dataExport` needs the @inaccessible `ledgerDataExport`,
+    // `eligibleRewards` the member's `tier` and balance): the error moves from the fields the gateway
+    // fetched for itself, which the client never asked for, to each asked field they left null. An alias too.
     const needing = (await (await fetch(dedicated.stack.gatewayUrl, {
       method: "POST",
       headers: { "content-type": "application/json", ...dedicated.admin() },
-      body: JSON.stringify({ query: `query($id: ID!) { member(id: $id) { displayName dataExport eligibleRewards { id } } }`, variables: { id: members[0] } }),
+      body: JSON.stringify({ query: `query($id: ID!) { member(id: $id) { displayName dataExport rewards: eligibleRewards { id } } }`, variables: { id: members[0] } }),
     })).json()) as any;
-    expect(needing.data.member).toEqual({ displayName: "M0", dataExport: null, eligibleRewards: null });
-    expect(needing.errors).toEqual([{ message: "The ledger service is unavailable; try again shortly", extensions: { code: "UPSTREAM_UNAVAILABLE", serviceName: "ledger" } }]);
+    expect(needing.data.member).toEqual({ displayName: "M0", dataExport: null, rewards: null });
+    const ledgerDown = { message: "The ledger service is unavailable; try again shortly", extensions: { code: "UPSTREAM_UNAVAILABLE", serviceName: "ledger" } };
+    expect(needing.errors).toEqual([{ ...ledgerDown, path: ["member", "dataExport"] }, { ...ledgerDown, path: ["member", "rewards"] }]);
     expect(await ready()).toBe(503);
     expect(await health()).toBe(200);
     await sleep(2_000);

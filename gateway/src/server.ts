@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
@@ -51,7 +52,8 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
         trustedDocumentsPlugin(trustedDocuments, config.trustedDocuments.mode),
         costLimit(limit.maxCost, limit.defaultListSize),
         upstreamStatus(),
-        errorPathsWithinAnswer(),
+        // The supergraph says which fields require which: an error at a field fetched for another moves to that one.
+        errorPathsWithinAnswer(() => readFileSync(config.supergraphPath, "utf8")),
         // Apollo Sandbox embedded in the page, pointing at the page's own URL (/graphql); no telemetry from it.
         landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, footer: false }) : ApolloServerPluginLandingPageDisabled(),
       ],

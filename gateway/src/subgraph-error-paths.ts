@@ -3,14 +3,12 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLFormattedError,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
-  getDirectiveValues,
+  type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
-  type SelectionNode,
   type SelectionSetNode,
 } from "graphql";
+import { type RequiredBy, included, objectAt, requiredByOf } from "./required-fields";
 
 type Path = (string | number)[];
 
@@ -51,14 +49,14 @@ class FieldsOf {
 
   /** The selection inside `_entities(representations: …)`, the root field of every entity fetch. */
   entitiesSelection(selectionSet: SelectionSetNode): SelectionSetNode | undefined {
-    for (const s of selectionSet.selections) if (s.kind === Kind.FIELD && s.name.value === "_entities" && this.included(s)) return s.selectionSet;
+    for (const s of selectionSet.selections) if (s.kind === Kind.FIELD && s.name.value === "_entities" && included(s, this.variables)) return s.selectionSet;
     return undefined;
   }
 
   /** `typename` null: every fragment applies (a root type's selection). `__typename` is never a failure. */
   keysOf(selectionSet: SelectionSetNode | undefined, typename: string | null, keys = new Set<string>()): string[] {
     for (const s of selectionSet?.selections ?? []) {
-      if (!this.included(s)) continue;
+      if (!included(s, this.variables)) continue;
       if (s.kind === Kind.FIELD) {
         if (s.name.value !== "__typename") keys.add(s.alias?.value ?? s.name.value);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
@@ -74,57 +72,79 @@ class FieldsOf {
   private applies(condition: string | undefined, typename: string | null): boolean {
     return condition === undefined || typename === null || condition === typename;
   }
-
-  /** graphql-js's own reading of @skip and @include, as its executor applies them. */
-  private included(node: SelectionNode): boolean {
-    if (getDirectiveValues(GraphQLSkipDirective, node, this.variables)?.if === true) return false;
-    return getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.if !== false;
-  }
 }
+
+/** The paths of the client's fields that needed a missing key (`parent`: the path of the object without it). */
+export type Dependents = (parent: Path, key: string) => Path[];
 
 /**
  * Errors whose paths stay inside the answer. A failed call's fields include some the gateway fetched
  * for itself, not for the client: a key for the next call, a `@requires` input, an `@inaccessible`
  * field (`ledgerDataExport` for `dataExport`). An error there would name what the client never asked
- * for, so it loses its path, and copies that then say the same thing merge into one. A path is checked
- * down to the first null on it (past a null propagated up, there is nothing to check against).
+ * for. Where a field the client asked for required it and was left null for want of it
+ * (`dependents`: `eligibleRewards` needs the ledger's `tier`), the error moves to that field's path;
+ * otherwise it loses its path. Copies that then say the same thing at the same place merge into one.
+ * A path is checked down to the first null on it (past a null propagated up, there is nothing to
+ * check against).
  */
-export function errorsWithinAnswer(data: unknown, errors: readonly GraphQLFormattedError[]): GraphQLFormattedError[] {
-  const stripped = new Set<string>();
+export function errorsWithinAnswer(data: unknown, errors: readonly GraphQLFormattedError[], dependents: Dependents = () => []): GraphQLFormattedError[] {
+  const seen = new Set<string>();
   const kept: GraphQLFormattedError[] = [];
+  const add = (error: GraphQLFormattedError) => {
+    const same = JSON.stringify([error.message, error.extensions?.code, error.path ?? null]);
+    if (!seen.has(same)) kept.push(error);
+    seen.add(same);
+  };
   for (const error of errors) {
-    if (!error.path || reaches(data, error.path)) {
+    const missing = error.path ? missingAt(data, error.path) : -1;
+    if (missing < 0) {
       kept.push(error);
       continue;
     }
-    const { path: _outside, ...pathless } = error;
-    const same = JSON.stringify([pathless.message, pathless.extensions?.code]);
-    if (stripped.has(same)) continue;
-    stripped.add(same);
-    kept.push(pathless);
+    const { path, ...pathless } = error;
+    const key = path![missing];
+    const moved = typeof key === "string" ? dependents(path!.slice(0, missing), key) : [];
+    if (!moved.length) add(pathless);
+    for (const to of moved) add({ ...pathless, path: to });
   }
   return kept;
 }
 
-function reaches(data: unknown, path: readonly (string | number)[]): boolean {
+/** Where a path leaves the answer: the index of the first key its object lacks, or -1 (it stays inside, or meets a null first). */
+function missingAt(data: unknown, path: readonly (string | number)[]): number {
   let node = data;
-  for (const key of path) {
-    if (node === null || typeof node !== "object") return true;
-    if (!Object.prototype.hasOwnProperty.call(node, key)) return false;
+  for (const [i, key] of path.entries()) {
+    if (node === null || typeof node !== "object") return -1;
+    if (!Object.prototype.hasOwnProperty.call(node, key)) return i;
     node = (node as Record<string | number, unknown>)[key];
   }
-  return true;
+  return -1;
 }
 
-/** errorsWithinAnswer on every single-result answer that has errors. */
-export function errorPathsWithinAnswer(): ApolloServerPlugin {
+/**
+ * errorsWithinAnswer on every single-result answer that has errors, with the fields that require
+ * others read from the supergraph (`supergraphSdl`, read again when the gateway's schema changes).
+ */
+export function errorPathsWithinAnswer(supergraphSdl: () => string): ApolloServerPlugin {
+  const requiredBySchema = new WeakMap<GraphQLSchema, RequiredBy>();
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, schema, document, operation, request }) {
           if (response.body.kind !== "single" || !response.body.singleResult.errors?.length) return;
           const { data, errors } = response.body.singleResult;
-          response.body.singleResult.errors = errorsWithinAnswer(data, errors);
+          let requiredBy = requiredBySchema.get(schema);
+          if (!requiredBy) requiredBySchema.set(schema, (requiredBy = requiredByOf(supergraphSdl())));
+          const fragments = Object.fromEntries((document?.definitions ?? []).flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+          const dependents: Dependents = (parent, key) => {
+            const at = operation ? objectAt(schema, operation, fragments, request.variables ?? {}, data, parent) : null;
+            const names = at?.typename ? requiredBy!.get(at.typename)?.get(key) : undefined;
+            if (!at || !names) return [];
+            const object = parent.reduce<unknown>((node, k) => (node as Record<string | number, unknown>)?.[k], data) as Record<string, unknown> | null;
+            const keys = new Set(at.fields.filter((f) => names.has(f.name.value)).map((f) => f.alias?.value ?? f.name.value));
+            return [...keys].filter((k) => object?.[k] === null).map((k) => [...parent, k]);
+          };
+          response.body.singleResult.errors = errorsWithinAnswer(data, errors, dependents);
         },
       };
     },

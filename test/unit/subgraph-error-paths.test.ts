@@ -69,4 +69,16 @@ describe("errorsWithinAnswer", () => {
     // An index the list does not have.
     expect(errorsWithinAnswer({ members: [{ balance: null }] }, [down(["members", 1, "balance"])])).toEqual([down()]);
   });
+
+  it("an error at a field fetched for another field moves to that field, once, when the answer left it null", () => {
+    // member { rewards: eligibleRewards dataExport } while the ledger is down: the gateway fetched
+    // tier and balance for eligibleRewards and ledgerDataExport for dataExport.
+    const data = { member: { rewards: null, dataExport: null, displayName: "M" } };
+    const dependents = (parent: (string | number)[], key: string) =>
+      ({ tier: [[...parent, "rewards"]], balance: [[...parent, "rewards"]], ledgerDataExport: [[...parent, "dataExport"]] })[key] ?? [];
+    const errors = [down(["member", "tier"]), down(["member", "balance"]), down(["member", "ledgerDataExport"]), down(["member", "points"])];
+    expect(errorsWithinAnswer(data, errors, dependents)).toEqual([down(["member", "rewards"]), down(["member", "dataExport"]), down()]);
+    // An index is never a field: it loses its path.
+    expect(errorsWithinAnswer({ members: [] }, [down(["members", 0])], () => [["members"]])).toEqual([down()]);
+  });
 });
