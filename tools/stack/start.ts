@@ -18,23 +18,31 @@ import { type Stack, startStack } from "./services";
  */
 const log = createLogger("coalition");
 
-async function main() {
-  let postgres: PostgresServer | null = null;
-  let stack: Stack | null = null;
-  stopOnSignals(log, async () => {
-    await stack?.stop();
-    await postgres?.stop().catch((error) => log.warn("postgres stop", { error }));
-  });
+/** What npm start runs, each kept from the moment it starts starting, so that a stop can wait for it and stop it. */
+class Started {
+  postgres: Promise<PostgresServer> | null = null;
+  stack: Promise<Stack> | null = null;
+  stopping = false;
 
+  /** The services first (then nothing reaches a database that is gone), then Postgres. */
+  async stop(): Promise<void> {
+    const stack = await this.stack?.catch(() => null);
+    await stack?.stop();
+    const postgres = await this.postgres?.catch(() => null);
+    await postgres?.stop().catch((error) => log.warn("postgres stop", { error }));
+  }
+}
+
+async function main(started: Started) {
   const env: NodeJS.ProcessEnv = { ...process.env, APOLLO_TELEMETRY_DISABLED: "1" };
   const dataRoot = resolve(REPO_ROOT, env.DATA_DIR || ".data");
   await useDevelopmentSecrets(env, dataRoot);
   if (!env.DATABASE_URL) {
     const dataDir = resolve(dataRoot, "postgres");
     const port = intFromEnv("PGPORT", EMBEDDED_PGPORT_DEFAULT);
-    // Stopped by stopOnSignals above, after the services (not by the package's own hook, under them).
-    postgres = await startEmbeddedPostgres({ dataDir, port, persistent: true, log, signals: "caller" });
-    env.DATABASE_URL = postgres.url;
+    // Stopped by Started.stop, after the services (not by the package's own hook, under them).
+    started.postgres = startEmbeddedPostgres({ dataDir, port, persistent: true, log, signals: "caller" });
+    env.DATABASE_URL = (await started.postgres).url;
     log.info("embedded Postgres running", { port, dataDir });
   }
   // The explorer offers the tokens of the banner in one click (development only; gateway/src/explorer.ts).
@@ -42,7 +50,8 @@ async function main() {
   // Until the banner, the services' per-request lines (the seed's thousands) are debug-level only.
   const output = new QuietDuringSeed(process.stdout);
   output.setQuiet(true);
-  stack = await startStack({ env, output, restartCrashed: log });
+  started.stack = startStack({ env, output, restartCrashed: log });
+  const stack = await started.stack;
   // As long-lived as the gateway accepts (JWT_MAX_TTL_SECONDS, a day by default), no longer.
   const ttlSeconds = jwtMaxTtlSeconds(stack.env);
   const adminToken = signToken({ sub: "dev-admin", role: "admin" }, stack.env.JWT_SECRET!, ttlSeconds);
@@ -107,7 +116,16 @@ function banner(url: string, adminToken: string, memberToken: string | null, ttl
 `;
 }
 
-main().catch((error) => {
+// A signal (Ctrl-C, SIGTERM, SIGHUP) at any point stops whatever has started or is starting; a start
+// that fails stops it too. Either way nothing is left running without an owner.
+const started = new Started();
+stopOnSignals(log, async () => {
+  started.stopping = true;
+  await started.stop();
+});
+main(started).catch(async (error) => {
+  if (started.stopping) return; // the stop above was under way: it exits
   log.error("could not start", { error });
+  await started.stop();
   process.exit(1);
 });
