@@ -41,6 +41,7 @@ export { pointsExpiryMonths } from "./settings";
 /** The purchase hot path called straight on the database, and what a purchase is priced with (the bench's direct record_purchases baseline). */
 export { type PurchaseToWrite, writePurchases } from "./purchase/purchase-writer";
 /** The bench weighs the clearing house's valuation by swapping record_purchases for its text without it (bench/valuation.ts). */
-export { type FunctionDefinition, RECORD_PURCHASES, RECORD_PURCHASES_WITHOUT_VALUATION, createFunctionSql, replaceFunctionSql } from "./sql/record-purchases";
+export { type FunctionDefinition, createFunctionSql, replaceFunctionSql } from "./sql/function-definition";
+export { RECORD_PURCHASES, RECORD_PURCHASES_WITHOUT_VALUATION } from "./sql/record-purchases";
 export { fingerprint } from "./journal/journal";
 export { availableAt, basePointsForPurchase, expiresAt, pointsExpiryMonthsOf } from "./rules";

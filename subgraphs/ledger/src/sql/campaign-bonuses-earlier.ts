@@ -16,7 +16,7 @@ import {
   campaignMatches,
   crossBrandSql,
 } from "./campaign-bonuses";
-import type { FunctionDefinition } from "./record-purchases";
+import type { FunctionDefinition } from "./function-definition";
 
 /**
  * Earlier definitions of `apply_campaign_bonuses`, each kept for the migration that installed it and

@@ -14,7 +14,7 @@ import {
   withinAfterWindowSql,
 } from "../rules";
 import { qualifyingNowSql } from "./qualifying";
-import type { FunctionDefinition } from "./record-purchases";
+import type { FunctionDefinition } from "./function-definition";
 
 /**
  * The campaign and referral bonuses of purchases, in the same database transaction as the purchases

@@ -1,5 +1,5 @@
 import { STATEMENT_LINES, type StatementLineRule } from "../rules/clearing";
-import type { FunctionDefinition } from "./record-purchases";
+import type { FunctionDefinition } from "./function-definition";
 
 /**
  * The clearing house's database functions, generated from rules/clearing.ts (STATEMENT_LINES): the

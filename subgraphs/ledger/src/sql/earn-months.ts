@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from "./record-purchases";
+import type { FunctionDefinition } from "./function-definition";
 
 /**
  * Running state for partner insights: `member_earn_months` holds one row per member, partner and UTC

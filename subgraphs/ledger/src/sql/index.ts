@@ -3,9 +3,11 @@ import { APPLY_CAMPAIGN_BONUSES, POST_BONUS } from "./campaign-bonuses";
 import { PURCHASES_NOTE_EARN_MONTHS } from "./earn-months";
 import { LOTS_MOVE_PENDING_DAYS, PURCHASES_MOVE_PENDING_DAYS } from "./pending-days";
 import { CLEARING_FUNCTIONS } from "./clearing";
-import { type FunctionDefinition, RECORD_PURCHASES, createFunctionSql } from "./record-purchases";
+import { type FunctionDefinition, createFunctionSql } from "./function-definition";
+import { RECORD_PURCHASES } from "./record-purchases";
 
-export { type FunctionDefinition, RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_CAMPAIGNS, RECORD_PURCHASES_BEFORE_ERASURES, RECORD_PURCHASES_UNPRICED, createFunctionSql, replaceFunctionSql } from "./record-purchases";
+export { type FunctionDefinition, createFunctionSql, replaceFunctionSql } from "./function-definition";
+export { RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_CAMPAIGNS, RECORD_PURCHASES_BEFORE_ERASURES, RECORD_PURCHASES_UNPRICED } from "./record-purchases";
 export { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_CALL, POST_BONUS } from "./campaign-bonuses";
 export { APPLY_CAMPAIGN_BONUSES_ANY_SCAN, APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED, APPLY_CAMPAIGN_BONUSES_BEFORE_PREPAID_FUNDERS, APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS, APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS, APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE, APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS } from "./campaign-bonuses-earlier";
 export { CLEARING_FUNCTIONS, CLEARING_FUNCTIONS_AS_FIRST_INSTALLED, CLEARING_LOCK_KEY, CLEARING_VALUE_POSTINGS, CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED } from "./clearing";

@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from "./record-purchases";
+import type { FunctionDefinition } from "./function-definition";
 
 /**
  * The current definitions of the trigger functions that keep `pending_days` (points by the UTC day

@@ -1,19 +1,6 @@
 import { APPLY_CAMPAIGN_BONUSES_CALL } from "./campaign-bonuses";
+import type { FunctionDefinition } from "./function-definition";
 import { qualifyingAtSql, qualifyingNowSql } from "./qualifying";
-
-export interface FunctionDefinition {
-  name: string;
-  /** As Postgres prints them (pg_get_function_arguments), so a test compares them as they are. */
-  arguments: string;
-  returns: string;
-  language: string;
-  body: string;
-  /**
-   * Settings the function runs with (CREATE FUNCTION … SET), as Postgres lists them (pg_proc.proconfig):
-   * e.g. "enable_seqscan=off". None when absent.
-   */
-  settings?: readonly string[];
-}
 
 /**
  * The ONE current definition of `record_purchases`, the purchase hot path (see README, "Group commit
@@ -178,18 +165,6 @@ function replaceOnce(text: string, from: string, to: string): string {
   if (at === -1 || text.indexOf(from, at + 1) !== -1) throw new Error(`record_purchases: expected exactly one "${from.slice(0, 60)}…"`);
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
-
-/** "enable_seqscan=off" as a CREATE FUNCTION clause: ` SET enable_seqscan = 'off'`. */
-const setClause = (setting: string) => {
-  const at = setting.indexOf("=");
-  return ` SET ${setting.slice(0, at)} = '${setting.slice(at + 1)}'`;
-};
-
-export const createFunctionSql = (f: FunctionDefinition) =>
-  `CREATE FUNCTION ${f.name}(${f.arguments}) RETURNS ${f.returns} LANGUAGE ${f.language}${(f.settings ?? []).map(setClause).join("")} AS $function$${f.body}$function$`;
-
-/** The definition replacing the function in place (same signature, same oid): for a trigger's function, which cannot be dropped under its trigger, or a function in use. */
-export const replaceFunctionSql = (f: FunctionDefinition) => createFunctionSql(f).replace(/^CREATE FUNCTION /, "CREATE OR REPLACE FUNCTION ");
 
 const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ ...f, body: replaceOnce(f.body, part, "") });
 
