@@ -2,7 +2,7 @@ import { ApolloGateway, type GraphQLDataSource, type GraphQLDataSourceProcessOpt
 import { type GraphQLFormattedError, parse } from "graphql";
 import type { Fetcher, FetcherResponse } from "@apollo/utils.fetcher";
 import { isDevelopment } from "../../shared/src/config";
-import { type Identity, PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
+import { PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
 import { createErrorFormatter } from "../../shared/src/errors";
 import { type GatewayConfig, loadGatewayConfig, supergraphPathOf } from "./config";
 import type { Logger } from "../../shared/src/logger";
@@ -18,10 +18,7 @@ import { isOwnSubgraph, routingUrl } from "./subgraph-routing";
 import { supergraphFromFile } from "./supergraph-file";
 import { isUpstreamUnavailable } from "./upstream-status";
 import { persistedQueryErrorCode } from "./trusted-documents/plugin";
-
-export interface GatewayContext {
-  identity: Identity;
-}
+import type { GatewayContext } from "./identity";
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
 

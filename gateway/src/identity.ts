@@ -29,6 +29,11 @@ export interface TokenVerification {
   maxTtlSeconds: number;
 }
 
+/** What every gateway request carries to its subgraph calls: who is calling (Identifier below). */
+export interface GatewayContext {
+  identity: Identity;
+}
+
 /**
  * Who is calling: a member or an admin with a bearer JWT, a partner app with an `x-api-key`, or nobody.
  * A credential that is present but wrong is refused, never ignored.

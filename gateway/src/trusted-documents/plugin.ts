@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError } from "graphql";
-import type { GatewayContext } from "../gateway";
+import type { GatewayContext } from "../identity";
 import { type TrustedDocumentsMode, mayRun } from "./manifest";
 import type { TrustedDocumentStore } from "./store";
 
