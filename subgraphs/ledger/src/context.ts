@@ -10,7 +10,7 @@ import { InsightsService } from "./insights/insights.service";
 import { insightsMinGroup } from "./settings";
 import { createBonusesLoader, createCampaignCostLoader, createEntryCampaignLoader } from "./campaign/campaign.loader";
 import { CampaignService } from "./campaign/campaign.service";
-import { ReferralService } from "./campaign/referral";
+import { ReferralService } from "./campaign/referral.service";
 import { ClearingService } from "./clearing/clearing.service";
 import { TermsService } from "./clearing/terms.service";
 import { createExpiringSoonLoader, createPartnerPointsLoader, createStandingLoader } from "./balance/standing.loader";

@@ -1,6 +1,6 @@
 import { buildFederatedSchema } from "../../../shared/src/subgraph-schema";
 import { CampaignResolver, CampaignFiguresResolver, LedgerEntryBonusesResolver, MemberOffersResolver } from "./campaign/campaign.resolver";
-import { ReferralResolver } from "./campaign/referral";
+import { ReferralResolver } from "./campaign/referral.resolver";
 import { MemberActivityResolver } from "./activity/activity.resolver";
 import { AdjustmentResolver } from "./adjustment/adjustment.resolver";
 import { AuditLogResolver } from "./audit/audit-log.resolver";
