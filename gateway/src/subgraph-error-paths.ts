@@ -121,6 +121,15 @@ function missingAt(data: unknown, path: readonly (string | number)[]): number {
   return -1;
 }
 
+/** A supergraph that cannot be read here (moved, unreadable) leaves every such error without a path, as before, rather than failing the answer. */
+function readRequiredBy(supergraphSdl: () => string): RequiredBy {
+  try {
+    return requiredByOf(supergraphSdl());
+  } catch {
+    return new Map();
+  }
+}
+
 /**
  * errorsWithinAnswer on every single-result answer that has errors, with the fields that require
  * others read from the supergraph (`supergraphSdl`, read again when the gateway's schema changes).
@@ -134,7 +143,7 @@ export function errorPathsWithinAnswer(supergraphSdl: () => string): ApolloServe
           if (response.body.kind !== "single" || !response.body.singleResult.errors?.length) return;
           const { data, errors } = response.body.singleResult;
           let requiredBy = requiredBySchema.get(schema);
-          if (!requiredBy) requiredBySchema.set(schema, (requiredBy = requiredByOf(supergraphSdl())));
+          if (!requiredBy) requiredBySchema.set(schema, (requiredBy = readRequiredBy(supergraphSdl)));
           const fragments = Object.fromEntries((document?.definitions ?? []).flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
           const dependents: Dependents = (parent, key) => {
             const at = operation ? objectAt(schema, operation, fragments, request.variables ?? {}, data, parent) : null;
