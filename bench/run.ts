@@ -46,34 +46,46 @@ async function main() {
   const workDir = await mkdtemp(join(tmpdir(), "coalition-bench-"));
   const output = createWriteStream(join(workDir, "services.log"), { flags: "a" });
   const suffix = `_bench_${process.pid}`;
-  let postgres: PostgresServer | null = null;
+  // Each thing this run starts is kept from the moment it starts starting: a stop (a signal, a failure)
+  // waits for what is starting and stops it, and once stopping, nothing new is started.
+  let postgres: Promise<PostgresServer> | null = null;
   let databaseUrl = process.env.DATABASE_URL;
-  let stack: Stack | null = null;
-  const gateways: GatewayUnderTest[] = [];
+  let stackStarting: Promise<Stack> | null = null;
+  const gateways: Promise<GatewayUnderTest>[] = [];
   // Every step is tried even when one before it failed: nothing this run started may outlive it.
   const attempt = (what: string, step: () => Promise<unknown>) => step().catch((error) => say(`could not ${what}: ${error instanceof Error ? error.message : error}`));
   let cleaning: Promise<void> | null = null;
   const cleanUp = () => (cleaning ??= stopEverything());
   const stopEverything = async () => {
-    await Promise.all(gateways.map((gateway) => attempt(`stop ${gateway.name}`, () => gateway.stop())));
-    await attempt("stop the stack", async () => stack?.stop());
-    if (postgres) await attempt("stop Postgres", () => postgres!.stop());
+    // What failed to start has nothing to stop (and stopped what it had started itself).
+    const started = <T>(thing: Promise<T> | null) => thing?.catch(() => null) ?? null;
+    await Promise.all(gateways.map((starting) => attempt("stop a gateway", async () => (await started(starting))?.stop())));
+    await attempt("stop the stack", async () => (await started(stackStarting))?.stop());
+    if (postgres) await attempt("stop Postgres", async () => (await started(postgres))?.stop());
     else if (databaseUrl) for (const name of SUBGRAPH_NAMES) await attempt(`drop ${name}'s database`, () => dropDatabase(withDatabase(databaseUrl!, `coalition_${name}${suffix}`)));
     output.end();
     await rm(workDir, { recursive: true, force: true });
   };
-  process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
+  /** `start` begun, and kept for the stop, unless the run is stopping already. */
+  const starting = <T>(start: () => Promise<T>): Promise<T> => {
+    if (cleaning) throw new Error("stopping: nothing more is started");
+    return start();
+  };
+  // Ctrl-C, SIGTERM or a closed terminal: everything this run started is stopped, Postgres last (its
+  // package's own hook, which stopped it under the services and exited first, is off: signals "caller").
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   try {
     if (!databaseUrl) {
       say("Starting embedded Postgres…");
-      postgres = await startEmbeddedPostgres({ dataDir: join(workDir, "pg"), port: await freePort(), persistent: false, log, flags: ["-c", "max_connections=400", "-c", `shared_buffers=${sharedBuffersMiB()}MB`, ...CHECKPOINTS_WHEN_ASKED] });
-      databaseUrl = postgres.url;
+      postgres = starting(async () => startEmbeddedPostgres({ dataDir: join(workDir, "pg"), port: await freePort(), persistent: false, log, signals: "caller", flags: ["-c", "max_connections=400", "-c", `shared_buffers=${sharedBuffersMiB()}MB`, ...CHECKPOINTS_WHEN_ASKED] }));
+      databaseUrl = (await postgres).url;
     }
     // TRUSTED_DOCUMENTS=off: production's default (partners) would refuse the bench's partner-key operations, which are
     // in no manifest; the bench measures the API's work, and a manifest lookup is one map read (README, Trusted documents).
     const env = { ...process.env, DATABASE_URL: databaseUrl, DATABASE_NAME_SUFFIX: suffix, NODE_ENV: "production", LOG_LEVEL: "warn", WORKERS: String(options.workers), RATE_LIMIT_PER_MINUTE: "1000000000", TRUSTED_DOCUMENTS: "off" };
     say(`Starting the stack (${options.workers} workers per service)…`);
-    stack = await startStack({ env, freePorts: true, logFile: join(workDir, "services.log") });
+    stackStarting = starting(() => startStack({ env, freePorts: true, logFile: join(workDir, "services.log") }));
+    const stack = await stackStarting;
     say(`Seeding ${options.members.toLocaleString("en")} members, ~${options.entries.toLocaleString("en")} entries, a member with ${options.heavyEntries.toLocaleString("en")}…`);
     const seedStarted = Date.now();
     const data = await seedBenchData(stack, options, progressPrinter());
@@ -90,8 +102,9 @@ async function main() {
         continue;
       }
       say(`Starting ${pairing.name}…`);
-      const gateway = await pairing.start({ stack, workers: options.workers, output });
-      gateways.push(gateway);
+      const gatewayStarting = starting(() => pairing.start({ stack, workers: options.workers, output }));
+      gateways.push(gatewayStarting);
+      const gateway = await gatewayStarting;
       running.set(pairing.name, gateway);
       urls[pairing.name] = gateway.url;
     }
