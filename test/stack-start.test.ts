@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, connect } from "node:net";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -39,7 +39,11 @@ it("a service that cannot start (its port taken) stops the others it started", a
       [SUBGRAPHS.members.portEnv]: String(taken), [SUBGRAPHS.partners.portEnv]: String(ports.partners),
       [SUBGRAPHS.catalog.portEnv]: String(ports.catalog), [SUBGRAPHS.ledger.portEnv]: String(ports.ledger), GATEWAY_PORT: String(await freePort()),
     };
-    await expect(startStack({ env, logFile: join(tmpdir(), `stack-start-${process.pid}.log`) })).rejects.toThrow("members exited with code 1 while starting");
+    const logFile = join(tmpdir(), `stack-start-${process.pid}.log`);
+    await rm(logFile, { force: true }); // appended to: only this start's lines
+    await expect(startStack({ env, logFile })).rejects.toThrow("members exited with code 1 while starting");
+    // The service says which port and how to move it.
+    expect(await readFile(logFile, "utf8")).toContain(`port ${taken} is in use (another npm start?): stop what listens there, or move a service with one of GATEWAY_PORT, MEMBERS_PORT,`);
     for (const [name, port] of Object.entries(ports)) expect([name, await listening(port)]).toEqual([name, false]);
   } finally {
     blocker.close();

@@ -5,6 +5,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { type Identity, PROOF_HEADER, type ProofSecrets, verifyProof } from "./auth/proof";
+import { SUBGRAPHS, SUBGRAPH_NAMES } from "./config";
 import { type CorsPolicy, corsHeaders, corsMiddleware } from "./cors";
 import { requestGuard, storableStringLiterals } from "./input-guard";
 import type { Logger } from "./logger";
@@ -12,6 +13,9 @@ import { carriesMetricsToken, metricsClosed, metricsRegistry, metricsToken, reco
 import { assignRequestId } from "./request-id";
 import { requestObserver } from "./request-observer";
 import { ABANDONED, type AdmissionLimits, AdmissionGate, sendOverloaded } from "./overload";
+
+/** The variables that move a service to another port, for the message of a port in use. */
+const PORT_VARIABLES = ["GATEWAY_PORT", ...SUBGRAPH_NAMES.map((name) => SUBGRAPHS[name].portEnv)].join(", ");
 
 export interface GraphQLHttpServer {
   url: string;
@@ -113,7 +117,9 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
   });
 
   await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
+    httpServer.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`port ${options.port} is in use (another npm start?): stop what listens there, or move a service with one of ${PORT_VARIABLES}`, { cause: error }) : error),
+    );
     httpServer.listen(options.port, resolve);
   });
   const port = (httpServer.address() as AddressInfo).port;
