@@ -57,25 +57,38 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
   const loadStart = loadavg()[0];
   const startedAt = new Date().toISOString();
   const gateways = Object.keys(urls) as GatewayName[];
-  // Each run starts with another gateway, and each round reverses the order of the one before: no
-  // gateway always measures first (on a cold machine) or last (after the others heated it).
+  // Each run starts with another gateway; each round visits the gateways in the reverse order of the round
+  // before, and each gateway its concurrencies in the reverse order too (1 to 256, then 256 to 1). So with two
+  // rounds every window of one gateway at one concurrency has the same mean time as every other's: a machine
+  // that speeds up or slows down over the run weighs on every gateway alike, and on every concurrency of one
+  // gateway alike. (With the concurrencies as the outer loop, all of them at 16, then all at 64, a slower spell
+  // during the 64 block passed for a gateway losing throughput from 16 to 64: in one such run the in-process
+  // baseline measured 36% less at 64 than at 16, where windows taking turns on the same machine differ by 1-2%.)
   const order = gateways.map((_, i) => gateways[(i + runIndex) % gateways.length]);
   const jwt = stack.env.JWT_SECRET!;
-  const headline: RunResults["headline"] = {};
-  for (const concurrency of CONCURRENCY) {
-    const samples = new Map<GatewayName, LoadSample[]>(gateways.map((g) => [g, []]));
-    for (let round = 0; round < options.rounds; round++) {
-      for (const gateway of round % 2 ? [...order].reverse() : order) {
+  const samples = new Map<string, LoadSample[]>();
+  const windowsOf = (gateway: GatewayName, concurrency: number) => {
+    const key = `${gateway} ${concurrency}`;
+    if (!samples.has(key)) samples.set(key, []);
+    return samples.get(key)!;
+  };
+  for (let round = 0; round < options.rounds; round++) {
+    const reversed = round % 2 === 1;
+    for (const gateway of reversed ? [...order].reverse() : order) {
+      for (const concurrency of reversed ? [...CONCURRENCY].reverse() : CONCURRENCY) {
         const load = { url: urls[gateway]!, connections: concurrency, next: headlineRequests(data, jwt) };
         // Connections open at this concurrency, the gateway at this load.
         if (options.windowWarmup > 0) await warmUp({ ...load, durationSeconds: options.windowWarmup });
-        samples.get(gateway)!.push(await sampleLoad({ ...load, durationSeconds: options.duration / options.rounds }));
-        // The next window (another gateway's) starts once this gateway has finished what this one left in flight.
+        windowsOf(gateway, concurrency).push(await sampleLoad({ ...load, durationSeconds: options.duration / options.rounds }));
+        // The next window starts once this gateway has finished what this one left in flight.
         await drain(load);
       }
     }
+  }
+  const headline: RunResults["headline"] = {};
+  for (const concurrency of CONCURRENCY) {
     for (const gateway of gateways) {
-      (headline[gateway] ??= {})[concurrency] = summarize(samples.get(gateway)!);
+      (headline[gateway] ??= {})[concurrency] = summarize(windowsOf(gateway, concurrency));
       say(`  headline ${gateway.padEnd(22)} c=${String(concurrency).padEnd(3)} ${summary(headline[gateway]![concurrency])}`);
     }
   }
