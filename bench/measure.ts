@@ -13,6 +13,7 @@ import type { RunResults, ScenarioResult } from "./report";
 import { type BenchData, balanceRequests, headlineRequests, purchaseRequests, referencePrefix, statementRequests } from "./scenarios";
 import { type GatewayKinds, judge } from "./targets";
 import { withoutValuation } from "./valuation";
+import { headlineSchedule } from "./schedule";
 
 export const CONCURRENCY = [1, 16, 64, 256];
 export const PURCHASE_CONCURRENCY = 32;
@@ -57,38 +58,23 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
   const loadStart = loadavg()[0];
   const startedAt = new Date().toISOString();
   const gateways = Object.keys(urls) as GatewayName[];
-  // Each run starts with another gateway; each round visits the gateways in the reverse order of the round
-  // before, and each gateway its concurrencies in the reverse order too (1 to 256, then 256 to 1). So with two
-  // rounds every window of one gateway at one concurrency has the same mean time as every other's: a machine
-  // that speeds up or slows down over the run weighs on every gateway alike, and on every concurrency of one
-  // gateway alike. (With the concurrencies as the outer loop, all of them at 16, then all at 64, a slower spell
-  // during the 64 block passed for a gateway losing throughput from 16 to 64: in one such run the in-process
-  // baseline measured 36% less at 64 than at 16, where windows taking turns on the same machine differ by 1-2%.)
+  // Each run starts with another gateway; the windows' order (bench/schedule.ts) makes the machine's drift over
+  // the run weigh on every gateway and every concurrency alike.
   const order = gateways.map((_, i) => gateways[(i + runIndex) % gateways.length]);
   const jwt = stack.env.JWT_SECRET!;
-  const samples = new Map<string, LoadSample[]>();
-  const windowsOf = (gateway: GatewayName, concurrency: number) => {
-    const key = `${gateway} ${concurrency}`;
-    if (!samples.has(key)) samples.set(key, []);
-    return samples.get(key)!;
-  };
-  for (let round = 0; round < options.rounds; round++) {
-    const reversed = round % 2 === 1;
-    for (const gateway of reversed ? [...order].reverse() : order) {
-      for (const concurrency of reversed ? [...CONCURRENCY].reverse() : CONCURRENCY) {
-        const load = { url: urls[gateway]!, connections: concurrency, next: headlineRequests(data, jwt) };
-        // Connections open at this concurrency, the gateway at this load.
-        if (options.windowWarmup > 0) await warmUp({ ...load, durationSeconds: options.windowWarmup });
-        windowsOf(gateway, concurrency).push(await sampleLoad({ ...load, durationSeconds: options.duration / options.rounds }));
-        // The next window starts once this gateway has finished what this one left in flight.
-        await drain(load);
-      }
-    }
+  const samples = new Map<string, LoadSample[]>(gateways.flatMap((g) => CONCURRENCY.map((c): [string, LoadSample[]] => [`${g} ${c}`, []])));
+  for (const { gateway, concurrency } of headlineSchedule(order, CONCURRENCY, options.rounds)) {
+    const load = { url: urls[gateway]!, connections: concurrency, next: headlineRequests(data, jwt) };
+    // Connections open at this concurrency, the gateway at this load.
+    if (options.windowWarmup > 0) await warmUp({ ...load, durationSeconds: options.windowWarmup });
+    samples.get(`${gateway} ${concurrency}`)!.push(await sampleLoad({ ...load, durationSeconds: options.duration / options.rounds }));
+    // The next window starts once this gateway has finished what this one left in flight.
+    await drain(load);
   }
   const headline: RunResults["headline"] = {};
   for (const concurrency of CONCURRENCY) {
     for (const gateway of gateways) {
-      (headline[gateway] ??= {})[concurrency] = summarize(windowsOf(gateway, concurrency));
+      (headline[gateway] ??= {})[concurrency] = summarize(samples.get(`${gateway} ${concurrency}`)!);
       say(`  headline ${gateway.padEnd(22)} c=${String(concurrency).padEnd(3)} ${summary(headline[gateway]![concurrency])}`);
     }
   }
