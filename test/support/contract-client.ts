@@ -4,7 +4,9 @@
  * OVERLOADED or RATE_LIMITED, waiting Retry-After when given; any other answer is final. Every attempt
  * is kept, so a test can check what clients were told during a fault, and how long each attempt took.
  */
-export const RETRY_CODES = new Set(["UPSTREAM_UNAVAILABLE", "OVERLOADED", "RATE_LIMITED"]);
+import { asksToRetry } from "../../tools/stack/graphql-client";
+
+export { asksToRetry };
 
 export interface Attempt {
   status: number; // 0: no answer (refused, reset, client timeout)
@@ -56,7 +58,7 @@ export async function contractCall<T = Record<string, any>>(query: string, varia
       attempt = { status: 0, codes: [], ms: performance.now() - started, retryAfter: null, partial: false };
     }
     attempts.push(attempt);
-    const retry = attempt.status === 0 || (attempt.codes.length > 0 && attempt.codes.every((code) => RETRY_CODES.has(code))) || (data !== undefined && !attempt.codes.length && options.inProgress?.(data));
+    const retry = attempt.status === 0 || asksToRetry(attempt.codes) || (data !== undefined && !attempt.codes.length && options.inProgress?.(data));
     if (!retry) return { attempts, data, codes: attempt.codes, resolved: true };
     if (Date.now() > until) return { attempts, data, codes: attempt.codes, resolved: false };
     const wait = attempt.retryAfter ? Number(attempt.retryAfter) * 1000 : Math.min(1_000, 100 * 2 ** Math.min(n, 4));

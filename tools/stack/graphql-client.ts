@@ -25,11 +25,44 @@ export async function requestGraphQL<T = Record<string, any>>(
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Promise<T> {
-  const result = await postGraphQL<T>(url, query, variables, headers);
+  return dataOrThrow(await postGraphQL<T>(url, query, variables, headers));
+}
+
+function dataOrThrow<T>(result: GraphQLResult<T>): T {
   if (result.errors?.length || !result.data) {
     throw new Error(`GraphQL error: ${result.errors?.map((e) => `${e.message} (${e.extensions?.code})`).join("; ") ?? "no data"}`);
   }
   return result.data;
+}
+
+/**
+ * The README's contract (Error codes): an answer whose every error has one of these codes is asked
+ * again later, with the same input and keys; any other answer is final.
+ */
+export const RETRY_CODES = new Set(["UPSTREAM_UNAVAILABLE", "OVERLOADED", "RATE_LIMITED"]);
+
+/** Whether an answer's errors, by their codes, say to ask again later (and only that). */
+export const asksToRetry = (codes: readonly unknown[]) => codes.length > 0 && codes.every((code) => RETRY_CODES.has(String(code)));
+
+/**
+ * Like requestGraphQL, for a read that must not fail on a passing outage (the bench's first requests,
+ * while a slow machine starts its gateways): an answer whose every error asks to retry is asked again,
+ * after 100, 200, 400, 800, then 1,000 ms, until `deadlineMs` has passed; then its error is thrown.
+ */
+export async function requestGraphQLRetrying<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+  deadlineMs = 30_000,
+): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (let attempt = 1; ; attempt++) {
+    const result = await postGraphQL<T>(url, query, variables, headers);
+    const retry = asksToRetry((result.errors ?? []).map((e) => e.extensions?.code));
+    if (!retry || Date.now() >= until) return dataOrThrow(result);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
+  }
 }
 
 /** Headers for a caller with a bearer token. */
