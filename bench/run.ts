@@ -182,9 +182,9 @@ async function expectSameAnswers(urls: Partial<Record<GatewayName, string>>, dat
   const names = Object.keys(urls) as GatewayName[];
   const member = data.light.id;
   const headers = bearer(signToken({ sub: member, role: "member" }, jwtSecret));
-  // Twice: the second answer of a caching gateway comes from its cache. As the README tells clients to:
-  // seven gateways starting at once on a slow machine have kept a subgraph from answering our gateway's
-  // first calls for its breaker's 3 s (UPSTREAM_UNAVAILABLE), which a retry a moment later got past.
+  // Twice: the second answer of a caching gateway comes from its cache. Retrying as the README tells
+  // clients to: with seven gateways starting at once on a slow machine, the members service once left
+  // our gateway's first erasure check unanswered past its breaker's stall time (UPSTREAM_UNAVAILABLE).
   for (let pass = 0; pass < 2; pass++) {
     const answers = await Promise.all(names.map((g) => requestGraphQLRetrying(urls[g]!, HEADLINE_QUERY, { id: member }, headers)));
     const [first, ...rest] = answers.map((a) => JSON.stringify(a));
