@@ -62,19 +62,20 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
   // the run weigh on every gateway and every concurrency alike.
   const order = gateways.map((_, i) => gateways[(i + runIndex) % gateways.length]);
   const jwt = stack.env.JWT_SECRET!;
-  const samples = new Map<string, LoadSample[]>(gateways.flatMap((g) => CONCURRENCY.map((c): [string, LoadSample[]] => [`${g} ${c}`, []])));
+  const windowKey = (gateway: GatewayName, concurrency: number) => `${gateway} ${concurrency}`;
+  const samples = new Map<string, LoadSample[]>(gateways.flatMap((g) => CONCURRENCY.map((c): [string, LoadSample[]] => [windowKey(g, c), []])));
   for (const { gateway, concurrency } of headlineSchedule(order, CONCURRENCY, options.rounds)) {
     const load = { url: urls[gateway]!, connections: concurrency, next: headlineRequests(data, jwt) };
     // Connections open at this concurrency, the gateway at this load.
     if (options.windowWarmup > 0) await warmUp({ ...load, durationSeconds: options.windowWarmup });
-    samples.get(`${gateway} ${concurrency}`)!.push(await sampleLoad({ ...load, durationSeconds: options.duration / options.rounds }));
+    samples.get(windowKey(gateway, concurrency))!.push(await sampleLoad({ ...load, durationSeconds: options.duration / options.rounds }));
     // The next window starts once this gateway has finished what this one left in flight.
     await drain(load);
   }
   const headline: RunResults["headline"] = {};
   for (const concurrency of CONCURRENCY) {
     for (const gateway of gateways) {
-      (headline[gateway] ??= {})[concurrency] = summarize(samples.get(`${gateway} ${concurrency}`)!);
+      (headline[gateway] ??= {})[concurrency] = summarize(samples.get(windowKey(gateway, concurrency))!);
       say(`  headline ${gateway.padEnd(22)} c=${String(concurrency).padEnd(3)} ${summary(headline[gateway]![concurrency])}`);
     }
   }

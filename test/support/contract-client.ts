@@ -4,9 +4,7 @@
  * OVERLOADED or RATE_LIMITED, waiting Retry-After when given; any other answer is final. Every attempt
  * is kept, so a test can check what clients were told during a fault, and how long each attempt took.
  */
-import { asksToRetry } from "../../tools/stack/graphql-client";
-
-export { asksToRetry };
+import { asksToRetry, retryWaitMs } from "../../tools/stack/graphql-client";
 
 export interface Attempt {
   status: number; // 0: no answer (refused, reset, client timeout)
@@ -61,7 +59,6 @@ export async function contractCall<T = Record<string, any>>(query: string, varia
     const retry = attempt.status === 0 || asksToRetry(attempt.codes) || (data !== undefined && !attempt.codes.length && options.inProgress?.(data));
     if (!retry) return { attempts, data, codes: attempt.codes, resolved: true };
     if (Date.now() > until) return { attempts, data, codes: attempt.codes, resolved: false };
-    const wait = attempt.retryAfter ? Number(attempt.retryAfter) * 1000 : Math.min(1_000, 100 * 2 ** Math.min(n, 4));
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    await new Promise((resolve) => setTimeout(resolve, retryWaitMs(n, attempt.retryAfter)));
   }
 }

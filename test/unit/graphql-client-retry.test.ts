@@ -1,25 +1,26 @@
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { asksToRetry, requestGraphQLRetrying } from "../../tools/stack/graphql-client";
+import { asksToRetry, requestGraphQLRetrying, retryWaitMs } from "../../tools/stack/graphql-client";
 
 /**
  * The bench's first requests (tools/stack/graphql-client.ts): a CI run of the bench stopped on one
  * UPSTREAM_UNAVAILABLE while seven gateways started at once; the README tells clients to ask again.
- * A real HTTP server answers from a script, one answer per request.
+ * A real HTTP server answers from a script, one answer per request (with `Retry-After: 1` where the
+ * answer's `retryAfter` says so).
  */
 describe("requestGraphQLRetrying", () => {
   let server: Server;
   let url: string;
-  let script: object[] = [];
+  let script: ({ retryAfter?: boolean } & Record<string, unknown>)[] = [];
   let requests = 0;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       req.resume();
       req.on("end", () => {
-        const body = script[Math.min(requests, script.length - 1)];
+        const { retryAfter, ...body } = script[Math.min(requests, script.length - 1)];
         requests++;
-        res.writeHead(200, { "content-type": "application/json" });
+        res.writeHead(200, { "content-type": "application/json", ...(retryAfter ? { "retry-after": "1" } : {}) });
         res.end(JSON.stringify(body));
       });
     });
@@ -39,8 +40,16 @@ describe("requestGraphQLRetrying", () => {
     const started = Date.now();
     await expect(requestGraphQLRetrying(url, "{ member { id } }")).resolves.toEqual({ member: { id: "m1" } });
     expect(requests).toBe(3);
-    // Waits of 100 ms, then 200 ms, between the three requests.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    // Waits of 200 ms, then 400 ms, between the three requests.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+  });
+
+  it("waits the Retry-After the answer gave", async () => {
+    script = [{ ...unavailable, retryAfter: true }, answer];
+    const started = Date.now();
+    await expect(requestGraphQLRetrying(url, "{ member { id } }")).resolves.toEqual({ member: { id: "m1" } });
+    expect(requests).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
   });
 
   it("never retries an answer that is final: another code, or a retry code beside one", async () => {
@@ -55,9 +64,14 @@ describe("requestGraphQLRetrying", () => {
 
   it("gives up with the outage's error once its deadline has passed", async () => {
     script = [unavailable];
-    // 100 + 200 ms of waits pass the 250 ms deadline: the third answer is thrown.
+    // Asked at 0 ms and, after a 200 ms wait, again before the 250 ms deadline; the third answer, after 400 ms more, is thrown.
     await expect(requestGraphQLRetrying(url, "{ member { id } }", {}, {}, 250)).rejects.toThrow("(UPSTREAM_UNAVAILABLE)");
     expect(requests).toBe(3);
+  });
+
+  it("waits 200, 400, 800, then 1,000 ms between attempts, or the Retry-After given", () => {
+    expect([1, 2, 3, 4, 5, 9].map((attempt) => retryWaitMs(attempt, null))).toEqual([200, 400, 800, 1_000, 1_000, 1_000]);
+    expect(retryWaitMs(1, "2")).toBe(2_000);
   });
 
   it("reads codes as the README's contract does", () => {
