@@ -35,7 +35,7 @@ CREATE TRIGGER adjustments_append_only BEFORE DELETE OR UPDATE ON adjustments FO
 CREATE TRIGGER adjustments_no_truncate BEFORE TRUNCATE ON adjustments FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
 
 CREATE TABLE audit_events (
-  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  id uuid DEFAULT time_ordered_uuid() NOT NULL,
   occurred_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
   actor text NOT NULL,
   action text NOT NULL,
@@ -295,7 +295,7 @@ CREATE TABLE pending_days (
 ALTER TABLE pending_days ADD CONSTRAINT pending_days_pkey PRIMARY KEY (member_id, day);
 
 CREATE TABLE postings (
-  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  id uuid DEFAULT time_ordered_uuid() NOT NULL,
   seq bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
   transaction_id uuid NOT NULL,
   account_id bigint NOT NULL,
@@ -410,7 +410,7 @@ CREATE TRIGGER settlement_statements_append_only BEFORE DELETE OR UPDATE ON sett
 CREATE TRIGGER settlement_statements_no_truncate BEFORE TRUNCATE ON settlement_statements FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
 
 CREATE TABLE transactions (
-  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  id uuid DEFAULT time_ordered_uuid() NOT NULL,
   kind text NOT NULL,
   idempotency_key text NOT NULL,
   fingerprint text NOT NULL,
@@ -943,3 +943,16 @@ BEGIN
   -- Campaign and referral bonuses of the purchases just written, in this transaction (sql/campaign-bonuses.ts).
   PERFORM apply_campaign_bonuses(p_keys, p_expires_at, p_tier_from, p_tier_thresholds, p_now, p_points_cap);
 END $function$;
+
+CREATE OR REPLACE FUNCTION public.time_ordered_uuid()
+ RETURNS uuid
+ LANGUAGE sql
+AS $function$
+  SELECT encode(
+    set_bit(set_bit(
+      overlay(uuid_send(gen_random_uuid())
+              PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
+              FROM 1 FOR 6),
+      52, 1), 53, 1),
+    'hex')::uuid
+$function$;

@@ -7,7 +7,7 @@ CREATE SEQUENCE migrations_id_seq AS integer START 1 INCREMENT 1 MINVALUE 1 MAXV
 CREATE SEQUENCE partner_account_history_id_seq AS bigint START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807;
 
 CREATE TABLE audit_events (
-  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  id uuid DEFAULT time_ordered_uuid() NOT NULL,
   occurred_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
   actor text NOT NULL,
   action text NOT NULL,
@@ -118,3 +118,16 @@ AS $function$
         END IF;
         RETURN NULL;
       END $function$;
+
+CREATE OR REPLACE FUNCTION public.time_ordered_uuid()
+ RETURNS uuid
+ LANGUAGE sql
+AS $function$
+  SELECT encode(
+    set_bit(set_bit(
+      overlay(uuid_send(gen_random_uuid())
+              PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
+              FROM 1 FOR 6),
+      52, 1), 53, 1),
+    'hex')::uuid
+$function$;

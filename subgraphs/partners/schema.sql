@@ -6,7 +6,7 @@ CREATE EXTENSION "uuid-ossp";
 CREATE SEQUENCE migrations_id_seq AS integer START 1 INCREMENT 1 MINVALUE 1 MAXVALUE 2147483647;
 
 CREATE TABLE audit_events (
-  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  id uuid DEFAULT time_ordered_uuid() NOT NULL,
   occurred_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
   actor text NOT NULL,
   action text NOT NULL,
@@ -75,3 +75,16 @@ AS $function$
     BEGIN
       RAISE EXCEPTION 'the audit trail is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
     END $function$;
+
+CREATE OR REPLACE FUNCTION public.time_ordered_uuid()
+ RETURNS uuid
+ LANGUAGE sql
+AS $function$
+  SELECT encode(
+    set_bit(set_bit(
+      overlay(uuid_send(gen_random_uuid())
+              PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
+              FROM 1 FOR 6),
+      52, 1), 53, 1),
+    'hex')::uuid
+$function$;
