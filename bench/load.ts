@@ -7,6 +7,8 @@ export interface LoadResult {
   failures: number;
   /** Requests the gateway refused early to protect itself (HTTP 503 with Retry-After): reported apart from failures. */
   shed: number;
+  /** The failures by what they were (`failureKind`), so a report says what failed, not only how often. */
+  failureKinds: Record<string, number>;
   requestsPerSecond: number;
   p50: number;
   p95: number;
@@ -28,6 +30,7 @@ export interface LoadSample {
   latencies: number[];
   failures: number;
   shed: number;
+  failureKinds: Record<string, number>;
   durationSeconds: number;
 }
 
@@ -94,8 +97,11 @@ async function sampleOnce({ url, connections, durationSeconds, next }: LoadOptio
   const latencies: number[] = [];
   let failures = 0;
   let shed = 0;
+  const failureKinds: Record<string, number> = {};
+  const countKind = (kind: string) => (failureKinds[kind] = (failureKinds[kind] ?? 0) + 1);
   // autocannon calls onResponse and then emits "response" for the same answer, with nothing in between.
   let outcome: ResponseOutcome = "ok";
+  let kind = "";
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     const options: autocannon.Options = {
@@ -111,6 +117,7 @@ async function sampleOnce({ url, connections, durationSeconds, next }: LoadOptio
           },
           onResponse: (status, body, _context, headers) => {
             outcome = classifyResponse(status, headers as Record<string, unknown>, body);
+            if (outcome === "failed") kind = failureKind(status, body);
           },
         },
       ],
@@ -120,10 +127,15 @@ async function sampleOnce({ url, connections, durationSeconds, next }: LoadOptio
   instance.on("response", (_client, _status, _bytes, milliseconds) => {
     if (outcome === "ok") latencies.push(milliseconds);
     else if (outcome === "shed") shed++;
-    else failures++;
+    else {
+      failures++;
+      countKind(kind);
+    }
   });
+  // A request with no answer: a connection error, or a timeout (autocannon counts those among its errors too).
+  instance.on("reqError", (error: Error & { code?: string }) => countKind(`no answer: ${error.code ?? error.message}`));
   const result = await done;
-  return { latencies, failures: failures + result.errors + result.timeouts, shed, durationSeconds };
+  return { latencies, failures: failures + result.errors, shed, failureKinds, durationSeconds };
 }
 
 export type ResponseOutcome = "ok" | "shed" | "failed";
@@ -138,6 +150,21 @@ export function classifyResponse(status: number, headers: Record<string, unknown
   return body.includes('"errors"') ? "failed" : "ok";
 }
 
+/**
+ * What a failed answer was, short enough to count alike ones together: its status, and the first
+ * GraphQL error's code (or the start of its message).
+ */
+export function failureKind(status: number, body: string): string {
+  let first: { message?: unknown; extensions?: { code?: unknown } } | undefined;
+  try {
+    first = (JSON.parse(body) as { errors?: (typeof first)[] }).errors?.[0];
+  } catch {
+    // Not JSON: the status says it all.
+  }
+  const detail = typeof first?.extensions?.code === "string" ? first.extensions.code : typeof first?.message === "string" ? first.message.slice(0, 80) : "";
+  return detail ? `HTTP ${status}: ${detail}` : `HTTP ${status}`;
+}
+
 /** One result from one or more samples of the same load (their latencies pooled, their time added). */
 export function summarize(samples: LoadSample[]): LoadResult {
   const latencies = samples.flatMap((sample) => sample.latencies).sort((a, b) => a - b);
@@ -147,6 +174,10 @@ export function summarize(samples: LoadSample[]): LoadResult {
     requests: latencies.length,
     failures: samples.reduce((sum, sample) => sum + sample.failures, 0),
     shed: samples.reduce((sum, sample) => sum + sample.shed, 0),
+    failureKinds: samples.reduce<Record<string, number>>((all, sample) => {
+      for (const [kind, count] of Object.entries(sample.failureKinds)) all[kind] = (all[kind] ?? 0) + count;
+      return all;
+    }, {}),
     requestsPerSecond: latencies.length / seconds,
     p50: at(0.5),
     p95: at(0.95),

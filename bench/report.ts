@@ -75,6 +75,13 @@ export function markdown(results: BenchResults): string {
       if (r) lines.push(`| ${gateway.label} | ${concurrency} | ${fixed(r.requestsPerSecond)} | ${fixed(r.p50)} | ${fixed(r.p95)} | ${fixed(r.p99)} | ${r.failures} | ${r.shed} |`);
     }
   }
+  const failed = settings.concurrency.flatMap((concurrency) =>
+    measured(results).flatMap((gateway) => {
+      const kinds = Object.entries(results.headline[gateway.name]?.[String(concurrency)]?.failureKinds ?? {});
+      return kinds.length ? [`${gateway.label} at ${concurrency}: ${kinds.map(([kind, count]) => `${kind} (${count})`).join(", ")}`] : [];
+    }),
+  );
+  if (failed.length) lines.push("", `Headline failures, by kind: ${failed.join("; ")}.`);
   const p = results.recordPurchase;
   const d = p.capacity;
   lines.push(

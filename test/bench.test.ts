@@ -42,14 +42,15 @@ describe("npm run bench -- --quick --repeat 2", () => {
           const measured = run.headline[name]![String(concurrency)];
           // Every pairing answers at concurrency 1 and 16 (the harness works). Past that, a 2-second window on a
           // loaded CI machine may finish nothing (seen for the in-process baseline and Hive at 256): speed is
-          // the benchmark's to judge, not a test's. Ours never fails there (it sheds, counted apart); Hive's
-          // failures are reported as they are, a finding, not a broken harness.
+          // the benchmark's to judge, not a test's. Ours and the baseline never fail (ours sheds, counted apart).
+          // Hive's failures are reported as they are, by kind, a finding, not a broken harness (one CI run saw
+          // a single one at concurrency 1): a harness sending Hive a bad request would fail most of them.
           const isHive = name.startsWith("hive");
-          if (concurrency <= 16) {
-            expect({ name, concurrency, requests: measured.requests > 0, failures: measured.failures }).toEqual({ name, concurrency, requests: true, failures: 0 });
-          } else if (!isHive) {
-            expect({ name, concurrency, failures: measured.failures }).toEqual({ name, concurrency, failures: 0 });
-          }
+          const { failureKinds } = measured;
+          if (concurrency <= 16) expect({ name, concurrency, answered: measured.requests > 0 }).toEqual({ name, concurrency, answered: true });
+          if (!isHive) expect({ name, concurrency, failures: measured.failures, failureKinds }).toEqual({ name, concurrency, failures: 0, failureKinds: {} });
+          else if (concurrency <= 16) expect({ name, concurrency, mostlyFailed: measured.failures * 10 >= measured.requests, failureKinds }).toMatchObject({ name, concurrency, mostlyFailed: false });
+          expect(Object.values(failureKinds).reduce((sum, count) => sum + count, 0)).toBe(measured.failures);
           expect(measured.failures).toBeGreaterThanOrEqual(0);
           expect(measured.shed).toBeGreaterThanOrEqual(0);
           // Percentiles are of finished requests: a window that finished none has none (null).

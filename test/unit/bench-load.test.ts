@@ -1,6 +1,6 @@
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { sampleLoad, summarize } from "../../bench/load";
+import { failureKind, sampleLoad, summarize } from "../../bench/load";
 
 /**
  * The load generator sorts every answer as autocannon hands it over: data (its latency kept), shed
@@ -41,7 +41,32 @@ describe("bench load: shed apart from failures", () => {
     expect(sample.failures).toBeGreaterThanOrEqual(2 * groups);
     expect(sample.latencies.length).toBeLessThanOrEqual(groups + 1);
     expect(sample.shed).toBeLessThanOrEqual(groups + 1);
-    const result = summarize([sample]);
-    expect(result).toMatchObject({ requests: sample.latencies.length, shed: sample.shed, failures: sample.failures });
+    // The failures by kind: the 503s without Retry-After and the 200s with errors, one of each per group.
+    expect(sample.failureKinds).toEqual({ "HTTP 503: down": expect.any(Number), "HTTP 200: bad": expect.any(Number) });
+    expect(sample.failureKinds["HTTP 503: down"]! + sample.failureKinds["HTTP 200: bad"]!).toBe(sample.failures);
+    const result = summarize([sample, sample]);
+    expect(result).toMatchObject({ requests: 2 * sample.latencies.length, shed: 2 * sample.shed, failures: 2 * sample.failures });
+    expect(result.failureKinds).toEqual({ "HTTP 503: down": 2 * sample.failureKinds["HTTP 503: down"]!, "HTTP 200: bad": 2 * sample.failureKinds["HTTP 200: bad"]! });
+  });
+
+  it("counts a request that got no answer (nothing listening) as a failure, once, by its error's code", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const sample = await sampleLoad({ url: `http://127.0.0.1:${port}/graphql`, connections: 1, durationSeconds: 1, next: () => ({ body: "{}", headers: {} }) });
+    expect(sample.latencies).toEqual([]);
+    expect(sample.failures).toBeGreaterThan(0);
+    expect(sample.failureKinds).toEqual({ "no answer: ECONNREFUSED": sample.failures });
+  });
+});
+
+describe("failureKind", () => {
+  it("names a failed answer by its status and its first error's code, else the start of its message", () => {
+    expect(failureKind(200, '{"data":null,"errors":[{"message":"x","extensions":{"code":"UPSTREAM_UNAVAILABLE"}},{"message":"y"}]}')).toBe("HTTP 200: UPSTREAM_UNAVAILABLE");
+    expect(failureKind(500, '{"errors":[{"message":"Cannot query field"}]}')).toBe("HTTP 500: Cannot query field");
+    expect(failureKind(200, `{"errors":[{"message":"${"m".repeat(100)}"}]}`)).toBe(`HTTP 200: ${"m".repeat(80)}`);
+    expect(failureKind(502, "<html>Bad Gateway</html>")).toBe("HTTP 502");
+    expect(failureKind(404, "")).toBe("HTTP 404");
   });
 });
