@@ -61,6 +61,26 @@ describe("bench load: shed apart from failures", () => {
   });
 });
 
+describe("bench load: a request that timed out", () => {
+  // A server that takes every request and never answers: autocannon gives up on one after its 10 s timeout.
+  let server: Server;
+  beforeAll(() => {
+    server = createServer(() => {});
+    return new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("counts it once (autocannon counts a timeout among its errors as well as its timeouts), as no answer", async () => {
+    // One connection, an 11 s window: the first request times out at 10 s, the second is still waiting at the end.
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const sample = await sampleLoad({ url, connections: 1, durationSeconds: 11, next: () => ({ body: "{}", headers: {} }) });
+    expect(sample).toMatchObject({ latencies: [], shed: 0, failures: 1, failureKinds: { "no answer: request timed out": 1 } });
+  }, 30_000);
+});
+
 describe("failureKind", () => {
   it("names a failed answer by its status and its first error's code, else the start of its message", () => {
     expect(failureKind(200, '{"data":null,"errors":[{"message":"x","extensions":{"code":"UPSTREAM_UNAVAILABLE"}},{"message":"y"}]}')).toBe("HTTP 200: UPSTREAM_UNAVAILABLE");
