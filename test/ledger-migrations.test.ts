@@ -8,10 +8,13 @@ import {
   APPLY_CAMPAIGN_BONUSES,
   APPLY_CAMPAIGN_BONUSES_ANY_SCAN,
   APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED,
+  APPLY_CAMPAIGN_BONUSES_BEFORE_ISSUE_PRICE_IN_PLACE,
   APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS,
   APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS,
   APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE,
   APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS,
+  RECORD_PURCHASES,
+  RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE,
 } from "../subgraphs/ledger/src/sql";
 
 /**
@@ -106,6 +109,17 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
     expect(await recordPurchasesArguments()).toContain("p_tier_from");
   });
 
+  it("IssuePriceInPlace: record_purchases reads each lot's issue price in place, and its revert calls clearing_issue_price again", async () => {
+    const body = async () => (await all.query(`SELECT prosrc FROM pg_proc WHERE proname = 'record_purchases'`))[0].prosrc as string;
+    expect(await body()).toBe(RECORD_PURCHASES.body);
+    expect(await body()).not.toContain("clearing_issue_price(");
+    await undoTo("TimeOrderedIds1734600000000");
+    expect(await body()).toBe(RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE.body);
+    expect(await body()).toContain("clearing_issue_price(m.partner, p_now)");
+    await all.runMigrations();
+    expect(await body()).toBe(RECORD_PURCHASES.body);
+  });
+
   it("backfills each recorded reversal's reason and reversed transaction from its key, and drops them going back", async () => {
     await undoTo("RecordPurchasesFromRules1733400000000");
     const partner = randomUUID();
@@ -137,6 +151,11 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
     const body = async () => (await all.query(`SELECT prosrc FROM pg_proc WHERE proname = 'apply_campaign_bonuses'`))[0].prosrc as string;
     const settings = async () => (await all.query(`SELECT proconfig FROM pg_proc WHERE proname = 'apply_campaign_bonuses'`))[0].proconfig as string[] | null;
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES.body);
+    expect(await settings()).toEqual(["enable_seqscan=off"]);
+    expect(await body()).not.toContain("clearing_issue_price(");
+    await undoTo("TimeOrderedIds1734600000000");
+    expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_BEFORE_ISSUE_PRICE_IN_PLACE.body);
+    expect(await body()).toContain("clearing_issue_price(p.funder_id, p_now)");
     expect(await settings()).toEqual(["enable_seqscan=off"]);
     await undoTo("ReversalsAsCharged1734330000000");
     expect(await body()).toBe(APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED.body);

@@ -85,7 +85,10 @@ it("TimeOrderedIds1734600000000's down() gives the ledger's tables random ids ag
   const url = withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger_time_ids${process.env.TEST_DATABASE_NAME_SUFFIX}`);
   await dropDatabase(url);
   await ensureDatabase(url);
-  const db = createDataSource({ url, entities: [], migrations: ledgerMigrations, log: createLogger("test"), poolSize: 1 });
+  // The migrations up to TimeOrderedIds, so that its down() is the last one's whatever comes after it.
+  const upToTimeOrderedIds = ledgerMigrations.slice(0, ledgerMigrations.findIndex((m) => m.name === "TimeOrderedIds1734600000000") + 1);
+  expect(upToTimeOrderedIds.at(-1)?.name).toBe("TimeOrderedIds1734600000000");
+  const db = createDataSource({ url, entities: [], migrations: upToTimeOrderedIds, log: createLogger("test"), poolSize: 1 });
   await db.initialize();
   const defaults = async () =>
     (await db.query(`SELECT table_name, column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ANY($1) AND column_name = 'id' ORDER BY 1`, [

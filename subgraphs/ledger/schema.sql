@@ -545,7 +545,7 @@ BEGIN
     -- Issued by the funder (the coalition's lots carry its nil owner id), pending and expiring like the purchase.
     INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
     SELECT p.bonus_tx, p.member_id, p.funder_id, 'BONUS', p.award, p.award - p.repaid, p.earned_at, p.available_at, p.expires_at,
-           clearing_issue_price(p.funder_id, p_now) FROM posted p
+           coalesce((SELECT pt.issue_price_per_1000 FROM partner_terms pt WHERE pt.partner_id = p.funder_id AND pt.effective_from <= p_now ORDER BY pt.effective_from DESC LIMIT 1), 0)::bigint FROM posted p
   ), bonus_rows AS (
     INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
     SELECT p.bonus_tx, p.campaign_id, p.tx, p.member_id, p.funder_kind, p.funder_id, p.award FROM posted p
@@ -900,7 +900,7 @@ BEGIN
     SELECT m.tx, m.member, m.partner, m.amount_minor, m.points, m.base_points, m.earned_at, m.available_at FROM made m
   ), lot_rows AS (
     INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
-    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at, clearing_issue_price(m.partner, p_now) FROM made m WHERE m.points > 0
+    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at, coalesce((SELECT pt.issue_price_per_1000 FROM partner_terms pt WHERE pt.partner_id = m.partner AND pt.effective_from <= p_now ORDER BY pt.effective_from DESC LIMIT 1), 0)::bigint FROM made m WHERE m.points > 0
   ), partner_totals AS (
     INSERT INTO member_partner_points AS mpp (member_id, partner_id, earned)
     SELECT m.member, m.partner, m.points FROM made m ORDER BY 1, 2

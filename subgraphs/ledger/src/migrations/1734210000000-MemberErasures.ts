@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_ERASURES, installFunction } from "../sql";
+import { RECORD_PURCHASES_BEFORE_ERASURES, RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE, installFunction } from "../sql";
 
 /**
  * `member_erasures`: one row per erased member (issue 18), written in the transaction that forfeits
@@ -24,7 +24,7 @@ export class MemberErasures1734210000000 implements MigrationInterface {
         erased_at timestamptz NOT NULL,
         CHECK ((transaction_id IS NULL) = (forfeited_points = 0))
       )`);
-    await installFunction(queryRunner, RECORD_PURCHASES);
+    await installFunction(queryRunner, RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED, APPLY_CAMPAIGN_BONUSES_BEFORE_ISSUE_PRICE_IN_PLACE, installFunction } from "../sql";
 
 /**
  * `apply_campaign_bonuses` (sql/campaign-bonuses.ts, `crossBrandSql`, rules/campaigns.ts
@@ -14,7 +14,7 @@ export class CrossBrandEarned1734340000000 implements MigrationInterface {
   name = "CrossBrandEarned1734340000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_ISSUE_PRICE_IN_PLACE);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

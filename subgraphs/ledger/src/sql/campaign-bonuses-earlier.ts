@@ -1,13 +1,14 @@
 import { CAMPAIGN_ORDER_SQL, awardForSql, campaignBonusSql } from "../rules";
 import {
   APPLY_CAMPAIGN_BONUSES_SIGNATURE,
+  AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE,
   AWARDS_BEFORE_PREPAID_FUNDERS,
   AWARDS_BEFORE_REFERRAL_GUARDS,
   AWARDS_BY_CAMPAIGN,
   CAMPAIGN_CONDITIONS,
+  CAMPAIGN_MATCHES as CAMPAIGN_MATCHES_NOW,
   CAMPAIGN_TOTALS,
   type CampaignTotalsSql,
-  CURRENT_AWARDS,
   FUNDER_COLUMNS,
   MADE,
   PLANNED_BY_KEY,
@@ -85,7 +86,16 @@ export const APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS: FunctionDefinition =
  * purchase at the other partner opened a cross-brand campaign).
  */
 export const APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED: FunctionDefinition = {
-  ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, CURRENT_AWARDS),
+  ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE),
+  settings: PLANNED_BY_KEY,
+};
+
+/**
+ * As CrossBrandEarned1734340000000 installed it: before IssuePriceInPlace1734700000000 (each bonus
+ * lot priced by a call of `clearing_issue_price`).
+ */
+export const APPLY_CAMPAIGN_BONUSES_BEFORE_ISSUE_PRICE_IN_PLACE: FunctionDefinition = {
+  ...applyCampaignBonuses(CAMPAIGN_MATCHES_NOW, CAMPAIGN_TOTALS, AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE),
   settings: PLANNED_BY_KEY,
 };
 

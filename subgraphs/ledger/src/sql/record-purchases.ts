@@ -1,4 +1,5 @@
 import { APPLY_CAMPAIGN_BONUSES_CALL } from "./campaign-bonuses";
+import { issuePriceAtSql } from "./clearing";
 import type { FunctionDefinition } from "./function-definition";
 import { qualifyingAtSql, qualifyingNowSql } from "./qualifying";
 
@@ -140,7 +141,9 @@ ${CAMPAIGN_BONUSES_STEP}END `,
  * lot the issue price it was charged at (the price refunds and expiry are valued at later). Applied
  * to the text above, so an edit there flows into the installed definition.
  */
-export const RECORD_PURCHASES: FunctionDefinition = {
+const PRICED_BY_CALL = "clearing_issue_price(m.partner, p_now)";
+/** As ClearingHouse1734000000000 and the migrations up to IssuePriceInPlace1734700000000 installed it: each lot's price by a call of `clearing_issue_price`. */
+const RECORD_PURCHASES_PRICED_BY_CALL: FunctionDefinition = {
   ...RECORD_PURCHASES_TEXT,
   body: replaceOnce(
     replaceOnce(
@@ -153,8 +156,14 @@ export const RECORD_PURCHASES: FunctionDefinition = {
     `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
     SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at FROM made m`,
     `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
-    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at, clearing_issue_price(m.partner, p_now) FROM made m`,
+    SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at, ${PRICED_BY_CALL} FROM made m`,
   ),
+};
+
+/** The current definition: each lot's issue price read in place (sql/clearing.ts `issuePriceAtSql`, the rule the function holds too). */
+export const RECORD_PURCHASES: FunctionDefinition = {
+  ...RECORD_PURCHASES_PRICED_BY_CALL,
+  body: replaceOnce(RECORD_PURCHASES_PRICED_BY_CALL.body, PRICED_BY_CALL, issuePriceAtSql("m.partner", "p_now")),
 };
 
 /** RECORD_PURCHASES less the clearing house's two edits: exported only for the bench's with/without comparison (bench/valuation.ts). */
@@ -171,9 +180,11 @@ const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ 
 /**
  * The definitions the earlier migrations installed, each the current one less the later steps, in
  * migration order: RecordPurchasesFromRules1733400000000 (unpriced), ClearingHouse1734000000000
- * (priced), Campaigns1734100000000 (with the bonuses step); MemberErasures1734210000000 installs
- * RECORD_PURCHASES. Each migration's down() installs the one before it.
+ * (priced), Campaigns1734100000000 (with the bonuses step), MemberErasures1734210000000 (erased
+ * members earn nothing); IssuePriceInPlace1734700000000 installs RECORD_PURCHASES. Each migration's
+ * down() installs the one before it.
  */
-export const RECORD_PURCHASES_BEFORE_ERASURES = without(RECORD_PURCHASES, ERASED_MEMBERS_EARN_NOTHING);
+export const RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE = RECORD_PURCHASES_PRICED_BY_CALL;
+export const RECORD_PURCHASES_BEFORE_ERASURES = without(RECORD_PURCHASES_PRICED_BY_CALL, ERASED_MEMBERS_EARN_NOTHING);
 export const RECORD_PURCHASES_BEFORE_CAMPAIGNS = without(RECORD_PURCHASES_BEFORE_ERASURES, CAMPAIGN_BONUSES_STEP);
 export const RECORD_PURCHASES_UNPRICED = without(without(RECORD_PURCHASES_TEXT, ERASED_MEMBERS_EARN_NOTHING), CAMPAIGN_BONUSES_STEP);
