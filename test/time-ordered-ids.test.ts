@@ -85,7 +85,7 @@ it("TimeOrderedIds1734600000000's down() gives the ledger's tables random ids ag
   const url = withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger_time_ids${process.env.TEST_DATABASE_NAME_SUFFIX}`);
   await dropDatabase(url);
   await ensureDatabase(url);
-  // The migrations up to TimeOrderedIds, so that its down() is the last one's whatever comes after it.
+  // Only the migrations up to TimeOrderedIds: undoing the last one then undoes it, whatever migrations come after it.
   const upToTimeOrderedIds = ledgerMigrations.slice(0, ledgerMigrations.findIndex((m) => m.name === "TimeOrderedIds1734600000000") + 1);
   expect(upToTimeOrderedIds.at(-1)?.name).toBe("TimeOrderedIds1734600000000");
   const db = createDataSource({ url, entities: [], migrations: upToTimeOrderedIds, log: createLogger("test"), poolSize: 1 });
