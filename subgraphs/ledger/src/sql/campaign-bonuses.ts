@@ -112,7 +112,7 @@ export const AWARDS_BY_CAMPAIGN = `SELECT p.campaign_id, sum(p.award) AS points,
  * The budgets and totals in `campaign_totals`, a row beside each campaign (CampaignTotals1734290000000).
  * Every purchase reads the `campaigns` rows to find its matches; with the totals on them, each group's
  * update left dead versions of the rows every purchase then walked, slower by the second until vacuum:
- * the awards statement went from 12.7 to 23 ms a group over 30 s of the bench's campaigns (README).
+ * the awards statement went from 12.7 to 23 ms a group over 30 s of the bench's campaigns (bench/MEASUREMENTS.md).
  */
 export const CAMPAIGN_TOTALS: CampaignTotalsSql = {
   locked: `SELECT t.campaign_id AS id, t.budget_points - t.points_awarded AS budget_left
