@@ -162,8 +162,9 @@ export class HoldService {
           earnedAt: now,
           availableAt: now,
           expiresAt: take.expires_at,
-          // Returned points keep the price they were charged at (sql/clearing.ts).
-          issuePricePer1000: take.issue_price_per_1000 === null ? null : Number(take.issue_price_per_1000),
+          // Returned points keep the price they were charged at (sql/clearing.ts): none (0) for points
+          // older than the clearing house, whose lot has no price (null would price it at today's terms).
+          issuePricePer1000: take.issue_price_per_1000 === null ? 0 : Number(take.issue_price_per_1000),
         })),
       );
       await addPartnerPoints(manager, row.member_id, row.partner_id, { redeemed: -row.points });

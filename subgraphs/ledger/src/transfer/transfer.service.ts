@@ -92,8 +92,9 @@ export class TransferService {
           earnedAt: now,
           availableAt: now,
           expiresAt: slice.expiresAt,
-          // A transfer moves no money: the points keep the price they were charged at.
-          issuePricePer1000: slice.issuePricePer1000,
+          // A transfer moves no money: the points keep the price they were charged at (none, 0, for
+          // points older than the clearing house: null would have the lot priced at today's terms).
+          issuePricePer1000: slice.issuePricePer1000 ?? 0,
         })),
       );
       await manager.query(
