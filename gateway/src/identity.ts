@@ -160,6 +160,9 @@ export class Identifier {
   }
 
   private async askErased(memberId: string): Promise<boolean> {
+    // "Not erased" holds from when the question was sent, not from when its answer arrived: an erasure committed
+    // after the members service read answers ERASURE_CHECK_CACHE_MS after its commit, which a slow answer could outlast.
+    const askedAt = Date.now();
     // A span of its own, so a trace shows this call beside the query plan's fetches (a no-op without telemetry).
     const { memberErased } = await trace.getTracer("coalition-gateway").startActiveSpan("gateway.identity", async (span) => {
       try {
@@ -173,7 +176,7 @@ export class Identifier {
       this.erased.add(memberId);
     } else if (this.notErasedMs > 0) {
       if (this.notErased.size > 100_000) this.notErased.clear();
-      this.notErased.set(memberId, Date.now() + this.notErasedMs);
+      this.notErased.set(memberId, askedAt + this.notErasedMs);
     }
     return memberErased;
   }

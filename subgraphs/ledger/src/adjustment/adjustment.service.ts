@@ -8,6 +8,7 @@ import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { COALITION_OWNER_ID, addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { insertLots, takeOldest } from "../journal/lots";
+import { requireNotErased } from "../member-data/erasure.service";
 import { requireWithinCap } from "../limits";
 import { adjustmentProblem, expiresAt, repayDebt } from "../rules";
 import { pointsExpiryMonths } from "../settings";
@@ -52,6 +53,8 @@ export class AdjustmentService {
       const locked = await lockMember(tx, memberId, now);
       const replayedUnderLock = await findIdempotent(tx, idempotencyKey, request);
       if (replayedUnderLock) return findMemberEntryOf(tx, replayedUnderLock, memberId);
+      // Checked under the lock: an erasure that began (and forfeited) after the members service answered is seen here.
+      await requireNotErased(tx, memberId);
       if (points > 0) requireWithinCap("balance", locked.balance, points);
       const funder = fundedBy ? { kind: "PARTNER_ISSUANCE" as const, ownerId: fundedBy } : { kind: "COALITION_ISSUANCE" as const, ownerId: COALITION_OWNER_ID };
       const posted = await postTransaction(tx, {

@@ -24,7 +24,14 @@ export const LEDGER_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
   { table: "transfer_days", orderBy: "day" },
   { table: "member_erasures", orderBy: "member_id" },
   { table: "adjustments", orderBy: "transaction_id" },
-  { table: "campaign_bonuses", orderBy: "transaction_id" },
+  {
+    // A referrer's bonus row names the friend's EARN transaction: only the member's own purchases are shown.
+    table: "campaign_bonuses",
+    columns:
+      "t.transaction_id, t.campaign_id, CASE WHEN EXISTS (SELECT FROM postings p WHERE p.transaction_id = t.earn_transaction_id AND p.member_id = $1) " +
+      "THEN t.earn_transaction_id END AS earn_transaction_id, t.member_id, t.funder_kind, t.funder_id, t.points, t.reversed_points",
+    orderBy: "transaction_id",
+  },
   { table: "campaign_member_points", orderBy: "campaign_id" },
   {
     // Each side sees its own part: never the other member's id, nor the friend's purchase (the referrer's bonus is in its own entries).

@@ -50,7 +50,8 @@ export class MemberDataResolver {
       throw appError("UPSTREAM_UNAVAILABLE", "A service holding part of the member's data did not answer; try again shortly");
     }
     // The export and its audit line in one transaction: no export leaves without its line.
-    const own = await dataSource.transaction(async (manager) => {
+    // REPEATABLE READ here: exportMemberData's own transaction is only a savepoint inside this one, which would read each table at another instant.
+    const own = await dataSource.transaction("REPEATABLE READ", async (manager) => {
       const tables = await exportMemberData(manager, "members", MEMBER_DATA_TABLES, member.id);
       await recordAudit(manager, memberDataAuditLine("EXPORT_MEMBER_DATA", identity, member.id, requestId));
       return tables;
