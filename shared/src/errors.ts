@@ -35,9 +35,11 @@ const INTERNAL = "INTERNAL_SERVER_ERROR";
  * Postgres codes that mean "busy or away, try again", not "wrong request": a lock not granted within
  * lock_timeout (55P03), a statement cancelled by statement_timeout (57014), a session ended by
  * idle_in_transaction_session_timeout (25P03) or by the server going down (57P01-57P03), too many
- * connections (53300, 53400), and lost connections (class 08).
+ * connections (53300, 53400), lost connections (class 08), and a transaction Postgres rolled back to
+ * break a deadlock or a serialization conflict (40P01, 40001): nothing of it was written, and written
+ * again it goes through (a refund and a purchase that met in a lock cycle answered INTERNAL_SERVER_ERROR).
  */
-const RETRYABLE_SQLSTATES = new Set(["55P03", "57014", "25P03", "57P01", "57P02", "57P03", "53300", "53400"]);
+const RETRYABLE_SQLSTATES = new Set(["55P03", "57014", "25P03", "57P01", "57P02", "57P03", "53300", "53400", "40P01", "40001"]);
 /** Node's errors for a database that cannot be reached. */
 const NETWORK_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
 /**

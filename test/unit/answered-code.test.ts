@@ -15,6 +15,9 @@ const failures: Record<string, () => Error> = {
   poolTimeout: () => new Error("timeout exceeded when trying to connect"),
   lockTimeout: () => Object.assign(new Error("Query failed"), { name: "QueryFailedError", driverError: pgError("55P03", "lock timeout") }),
   released: () => Object.assign(new Error("Database connection provided by a query runner was already released"), { name: "QueryRunnerAlreadyReleasedError" }),
+  deadlock: () => Object.assign(new Error("Query failed"), { name: "QueryFailedError", driverError: pgError("40P01", "deadlock detected") }),
+  serialization: () => Object.assign(new Error("Query failed"), { name: "QueryFailedError", driverError: pgError("40001", "could not serialize access") }),
+  uniqueViolation: () => Object.assign(new Error("Query failed"), { name: "QueryFailedError", driverError: pgError("23505", "duplicate key") }),
   notFound: () => appError("NOT_FOUND", "No such member"),
   bug: () => new TypeError("x is undefined"),
 };
@@ -24,6 +27,10 @@ const expected: Record<string, string> = {
   poolTimeout: "UPSTREAM_UNAVAILABLE",
   lockTimeout: "UPSTREAM_UNAVAILABLE",
   released: "UPSTREAM_UNAVAILABLE",
+  deadlock: "UPSTREAM_UNAVAILABLE",
+  serialization: "UPSTREAM_UNAVAILABLE",
+  // A constraint our code did not expect is a bug, not an outage.
+  uniqueViolation: "INTERNAL_SERVER_ERROR",
   notFound: "NOT_FOUND",
   bug: "INTERNAL_SERVER_ERROR",
 };

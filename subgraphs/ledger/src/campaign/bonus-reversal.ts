@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { type AccountKind, addDebt, postTransaction } from "../journal/journal";
 import { takeOldest } from "../journal/lots";
-import { shareOf } from "../rules";
+import { CAMPAIGN_ORDER_SQL, shareOf } from "../rules";
 
 interface BonusRow {
   transaction_id: string;
@@ -11,6 +11,22 @@ interface BonusRow {
   points: number;
   reversed_points: number;
   lot_id: string | null;
+}
+
+/**
+ * Locks the budget rows (`campaign_totals`) of the campaigns whose bonuses a refund of this purchase
+ * may take back, in the one global order (CAMPAIGN_ORDER_SQL), as purchases lock them: before any
+ * account. A purchase locks a campaign's totals and then its funder's issuance account; a refund that
+ * posted to the funder's account first and then updated the totals waited on it the other way round
+ * (a deadlock: one of the two answered INTERNAL_SERVER_ERROR). Call it right after the member's lock.
+ */
+export async function lockBonusBudgetsOf(manager: EntityManager, earnTransactionId: string, memberId: string): Promise<void> {
+  await manager.query(
+    `SELECT 1 FROM campaign_totals t JOIN campaigns c ON c.id = t.campaign_id
+     WHERE t.campaign_id IN (SELECT b.campaign_id FROM campaign_bonuses b WHERE b.earn_transaction_id = $1 AND b.member_id = $2)
+     ORDER BY ${CAMPAIGN_ORDER_SQL("c")} FOR UPDATE OF t`,
+    [earnTransactionId, memberId],
+  );
 }
 
 /**

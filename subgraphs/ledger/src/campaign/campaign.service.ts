@@ -41,7 +41,8 @@ export class CampaignService {
   /** Validates everything first (nothing is written on bad input), then checks the partners exist, then writes one row. */
   async create(identity: Identity, input: CreateCampaignInput): Promise<Campaign> {
     const now = this.clock.now();
-    const funder = input.fundedByPartnerId ? requireId(input.fundedByPartnerId, "fundedByPartnerId") : null;
+    // null or absent is the coalition; any other value (an empty string included) must be a partner id.
+    const funder = input.fundedByPartnerId != null ? requireId(input.fundedByPartnerId, "fundedByPartnerId") : null;
     // Who may: decided before any lookup. The coalition's money is the admins'; a partner app funds only itself.
     // The denial names the field and what to send: a partner app leaving fundedByPartnerId out was left guessing (outside audit).
     if (funder === null) requireAdmin(identity, "Only admins create coalition campaigns (fundedByPartnerId null); a partner app funds its own: fundedByPartnerId is its partner's id", "fundedByPartnerId");
@@ -67,7 +68,7 @@ export class CampaignService {
     if (hasPercent === hasPoints) throw badInput("Give exactly one of bonusPercent and bonusPoints", hasPercent ? "bonusPoints" : "bonusPercent");
     const bonusPercent = hasPercent ? requireInt(input.bonusPercent!, "bonusPercent", { min: 1, max: MAX_BONUS_PERCENT }) : null;
     const bonusPoints = hasPoints ? requireInt(input.bonusPoints!, "bonusPoints", { min: 1, max: MAX_BONUS_POINTS }) : null;
-    const afterPartner = input.afterPurchaseAtPartnerId ? requireId(input.afterPurchaseAtPartnerId, "afterPurchaseAtPartnerId") : null;
+    const afterPartner = input.afterPurchaseAtPartnerId != null ? requireId(input.afterPurchaseAtPartnerId, "afterPurchaseAtPartnerId") : null;
     const afterDays = input.afterPurchaseWithinDays ?? null;
     if ((afterPartner === null) !== (afterDays === null)) {
       throw badInput("Give both afterPurchaseAtPartnerId and afterPurchaseWithinDays, or neither", afterPartner ? "afterPurchaseWithinDays" : "afterPurchaseAtPartnerId");

@@ -3,7 +3,7 @@ import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/recor
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import { addPartnerPoints, addQualifying } from "../balance/qualifying";
-import { reverseBonusesOf } from "../campaign/bonus-reversal";
+import { lockBonusBudgetsOf, reverseBonusesOf } from "../campaign/bonus-reversal";
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
@@ -57,6 +57,8 @@ export class ReversalService {
       await lockMember(tx, purchase.member_id, now);
       // An erased member's points were forfeited to the issuers' breakage: a refund has nothing to take back.
       await requireNotErased(tx, purchase.member_id);
+      // The campaigns' budget rows before any account, in the order purchases lock them (campaign/bonus-reversal.ts).
+      await lockBonusBudgetsOf(tx, purchase.id, purchase.member_id);
       const [row]: PurchaseRow[] = await tx.query(`SELECT * FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchase.id]);
       const replayedUnderLock = await findIdempotent(tx, idempotencyKey, request);
       if (replayedUnderLock) return replayedUnderLock;
