@@ -482,13 +482,11 @@ BEGIN
                       AND (o.earned_at >= m.earned_at - make_interval(hours => 24 * c.after_within_days) AND o.earned_at < m.earned_at)
                       AND o.points > 0))
                AND (c.minimum_tier IS NULL OR (SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= (
-  coalesce((SELECT sum(q.points) FROM qualifying_points q WHERE q.member_id = m.member_id AND q.day > (m.tier_from AT TIME ZONE 'UTC')::date), 0)
-  + coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu WHERE pu.member_id = m.member_id AND pu.earned_at > m.tier_from AND pu.earned_at < ((m.tier_from AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0)
-  - (
-  coalesce((SELECT sum(base_points) FROM pending_days WHERE member_id = m.member_id AND day > (p_now::timestamptz AT TIME ZONE 'UTC')::date), 0)
-  + coalesce((SELECT sum(base_points - reversed_base_points) FROM purchases WHERE member_id = m.member_id
-              AND available_at > p_now AND available_at < ((p_now::timestamptz AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC'), 0)))
-             - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END) >= array_position(ARRAY['BASE', 'SILVER', 'GOLD', 'PLATINUM'], c.minimum_tier))
+  coalesce((SELECT sum(q.points) FROM qualifying_points q WHERE q.member_id = m.member_id AND q.day > (m.tier_from AT TIME ZONE 'UTC')::date AND q.day < (m.earned_at AT TIME ZONE 'UTC')::date), 0)
+  + coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu WHERE pu.member_id = m.member_id AND pu.earned_at > m.tier_from AND pu.earned_at < ((m.tier_from AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC' AND pu.available_at <= m.earned_at), 0)
+  + coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu WHERE pu.member_id = m.member_id AND pu.earned_at >= ((m.earned_at AT TIME ZONE 'UTC')::date)::timestamp AT TIME ZONE 'UTC' AND pu.earned_at <= m.earned_at AND pu.available_at <= m.earned_at), 0)
+  - coalesce((SELECT sum(pu.base_points - pu.reversed_base_points) FROM purchases pu WHERE pu.member_id = m.member_id AND pu.available_at > m.earned_at AND pu.earned_at >= ((m.tier_from AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC' AND pu.earned_at < ((m.earned_at AT TIME ZONE 'UTC')::date)::timestamp AT TIME ZONE 'UTC'), 0))
+             - CASE WHEN m.available_at <= m.earned_at THEN m.base_points ELSE 0 END) >= array_position(ARRAY['BASE', 'SILVER', 'GOLD', 'PLATINUM'], c.minimum_tier))
           ELSE false END
     LEFT JOIN campaign_member_points cm ON cm.campaign_id = c.id AND cm.member_id = m.member_id
   ), locked AS (
@@ -501,7 +499,7 @@ BEGIN
   ), awarded AS (
     SELECT w.*, greatest(0, least(w.cut_bonus, coalesce(l.budget_left - coalesce(sum(w.cut_bonus) OVER (PARTITION BY w.campaign_id ORDER BY w.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.cut_bonus), coalesce(NULL, w.cut_bonus))) AS award_in_budget
     FROM with_account w JOIN locked l ON l.id = w.campaign_id
-    WHERE (w.balance + w.cut_bonuses_of_purchase <= p_points_cap)
+    WHERE (greatest(w.balance, 0) + w.cut_bonuses_of_purchase <= p_points_cap)
   ), prepaid_funders AS (
     SELECT f.id FROM (SELECT DISTINCT x.funder_id AS id FROM matched x WHERE x.funder_kind = 'PARTNER_ISSUANCE') f
     WHERE (SELECT pt.billing FROM partner_terms pt WHERE pt.partner_id = f.id AND pt.effective_from <= p_now ORDER BY pt.effective_from DESC LIMIT 1) = 'PREPAID'
@@ -587,7 +585,7 @@ BEGIN
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
     CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid,
-                       r.bonus_points, NULL, NULL, p_now, r.available_at, r.expires_at, p_now);
+                       r.bonus_points, NULL, NULL, p_now, p_now + make_interval(secs => extract(epoch FROM r.available_at - r.earned_at)), p_now + make_interval(secs => extract(epoch FROM r.expires_at - r.earned_at)), p_now);
     CONTINUE WHEN v_tx IS NULL;
     UPDATE referrals SET referrer_rewarded = true WHERE referred_member_id = r.member_id;
     INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)

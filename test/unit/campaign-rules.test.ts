@@ -75,6 +75,15 @@ describe("campaign rules", () => {
     expect(bonusesFitUnderCap(5, [], 5)).toBe(true);
   });
 
+  it("a debt makes no room under the cap: a balance below zero counts as zero", () => {
+    // Cap 1,000, balance −300: 1,000 fits (0 + 1,000), 1,001 does not, though −300 + 1,001 = 701 would.
+    expect(bonusesFitUnderCap(-300, [1_000], 1_000)).toBe(true);
+    expect(bonusesFitUnderCap(-300, [600, 401], 1_000)).toBe(false);
+    // The review's case: a debt of 300,000,000 and a bonus of 2,200,000,000 (past what a points column
+    // stores) at the real cap of 2,147,483,647: −300,000,000 + 2,200,000,000 = 1,900,000,000 would have fit.
+    expect(bonusesFitUnderCap(-300_000_000, [2_200_000_000], 2_147_483_647)).toBe(false);
+  });
+
   it("a campaign's window includes its start and excludes its end, to the millisecond", () => {
     const [start, end] = [at("2026-12-05T00:00:00Z"), at("2026-12-07T00:00:00Z")];
     expect(inCampaignWindow(start, end, at("2026-12-04T23:59:59.999Z"))).toBe(false);
@@ -134,7 +143,7 @@ describe("campaign rules", () => {
     expect(body).toContain(
       "greatest(0, least(w.cut_bonus, coalesce(l.budget_left - coalesce(sum(w.cut_bonus) OVER (PARTITION BY w.campaign_id ORDER BY w.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.cut_bonus), coalesce(NULL, w.cut_bonus))) AS award_in_budget",
     );
-    expect(body).toContain("(w.balance + w.cut_bonuses_of_purchase <= p_points_cap)");
+    expect(body).toContain("(greatest(w.balance, 0) + w.cut_bonuses_of_purchase <= p_points_cap)");
     // A PREPAID funder's allowance then pays the awards within budget in purchase, then campaign, order (fundedFromAllowance).
     expect(body).toContain(
       "greatest(0, least(w.award_in_budget, coalesce(w.allowance_left - coalesce(sum(w.award_in_budget) OVER (PARTITION BY w.funder_id ORDER BY w.ord, w.campaign_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.award_in_budget), coalesce(NULL, w.award_in_budget)))",

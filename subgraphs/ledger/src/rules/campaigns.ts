@@ -76,11 +76,13 @@ export function fundedFromAllowance(allowanceLeft: number | null, awardsWithinBu
  * its campaign, before budgets) are awarded together or, when together they would take the member's
  * balance (with the purchase's own points) past `cap`, not at all; the purchase's own points still
  * count. All or nothing per purchase, so a group's awards are known without awarding them one by one.
+ * A balance below zero (a debt) counts as zero: a debt makes no room, so no bonus is ever larger than
+ * the cap (the largest number a points column stores) however much the member owes.
  */
 export function bonusesFitUnderCap(balance: number, cutBonuses: readonly number[], cap: number): boolean {
-  return BigInt(balance) + cutBonuses.reduce((sum, b) => sum + BigInt(b), 0n) <= BigInt(cap);
+  return BigInt(Math.max(balance, 0)) + cutBonuses.reduce((sum, b) => sum + BigInt(b), 0n) <= BigInt(cap);
 }
-export const bonusesFitUnderCapSql = (balance: string, cutBonusesSum: string, cap: string) => `(${balance} + ${cutBonusesSum} <= ${cap})`;
+export const bonusesFitUnderCapSql = (balance: string, cutBonusesSum: string, cap: string) => `(greatest(${balance}, 0) + ${cutBonusesSum} <= ${cap})`;
 
 /** A purchase made at `at` is inside a campaign's window when startsAt ≤ at < endsAt (to the millisecond). */
 export function inCampaignWindow(startsAt: Date, endsAt: Date, at: Date): boolean {

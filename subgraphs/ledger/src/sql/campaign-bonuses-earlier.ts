@@ -1,12 +1,13 @@
 import { CAMPAIGN_ORDER_SQL, awardForSql, campaignBonusSql } from "../rules";
 import {
   APPLY_CAMPAIGN_BONUSES_SIGNATURE,
+  AWARDS_BEFORE_AWARD_GUARDS,
   AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE,
   AWARDS_BEFORE_PREPAID_FUNDERS,
   AWARDS_BEFORE_REFERRAL_GUARDS,
   AWARDS_BY_CAMPAIGN,
-  CAMPAIGN_CONDITIONS,
-  CAMPAIGN_MATCHES as CAMPAIGN_MATCHES_NOW,
+  CAMPAIGN_CONDITIONS_BEFORE_TIER_AT_PURCHASE as CAMPAIGN_CONDITIONS,
+  CAMPAIGN_MATCHES_BEFORE_TIER_AT_PURCHASE as CAMPAIGN_MATCHES_NOW,
   CAMPAIGN_TOTALS,
   type CampaignTotalsSql,
   FUNDER_COLUMNS,
@@ -96,6 +97,16 @@ export const APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED: FunctionDefinitio
  */
 export const APPLY_CAMPAIGN_BONUSES_BEFORE_ISSUE_PRICE_IN_PLACE: FunctionDefinition = {
   ...applyCampaignBonuses(CAMPAIGN_MATCHES_NOW, CAMPAIGN_TOTALS, AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE),
+  settings: PLANNED_BY_KEY,
+};
+
+/**
+ * As IssuePriceInPlace1734700000000 installed it: before CampaignAwardGuards1734800000000 (a late
+ * purchase's `minimumTier` read over a window from 12 months before it to now; a member's debt made
+ * room under the points cap; a referrer's bonus lot took the friend's purchase's dates).
+ */
+export const APPLY_CAMPAIGN_BONUSES_BEFORE_AWARD_GUARDS: FunctionDefinition = {
+  ...applyCampaignBonuses(CAMPAIGN_MATCHES_NOW, CAMPAIGN_TOTALS, AWARDS_BEFORE_AWARD_GUARDS),
   settings: PLANNED_BY_KEY,
 };
 

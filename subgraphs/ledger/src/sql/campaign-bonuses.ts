@@ -13,7 +13,7 @@ import {
   repaidFromSliceSql,
   withinAfterWindowSql,
 } from "../rules";
-import { qualifyingNowSql } from "./qualifying";
+import { qualifyingAtSql, qualifyingNowSql } from "./qualifying";
 import type { FunctionDefinition } from "./function-definition";
 
 /**
@@ -48,8 +48,22 @@ export const firstPurchaseAtPartnerSql = (member: string, partner: string, tx: s
          ELSE NOT EXISTS (SELECT FROM purchases o WHERE o.member_id = ${member} AND o.partner_id = ${partner} AND o.transaction_id IS DISTINCT FROM ${tx}) END)`;
 
 const tierNames = `ARRAY[${TIER_THRESHOLDS.map((t) => `'${t.tier}'`).join(", ")}]`;
-/** The member's tier rank (1 = the lowest) before this purchase: qualifying points now, less the purchase's own if they already count. */
-const tierRankBefore = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingNowSql("m.member_id", "p_now", "m.tier_from")}
+/**
+ * The member's tier rank (1 = the lowest) before this purchase, when it was made (`earned_at`): its
+ * qualifying points then, over the window the purchase writer passed (`tier_from`: the one ending now
+ * for a live purchase, the one ending when it was made for a late one), less the purchase's own if
+ * they counted at once (no return window). A late purchase meets `minimumTier` on the tier it earns
+ * at (README, Tiers), as its tier bonus does.
+ */
+const tierRankAtPurchase = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingAtSql("m.member_id", "m.earned_at", "m.tier_from")}
+             - CASE WHEN m.available_at <= m.earned_at THEN m.base_points ELSE 0 END)`;
+/**
+ * The tier rank before CampaignAwardGuards1734800000000: qualifying points now over the window passed for
+ * the purchase, which for a late purchase was the one ending when it was made: a window of up to two
+ * years (12 months before the purchase to now), so a purchase backdated by a partner app met a
+ * `minimumTier` its member had at no time.
+ */
+const tierRankInWindowToNow = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingNowSql("m.member_id", "p_now", "m.tier_from")}
              - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END)`;
 
 /**
@@ -73,7 +87,12 @@ export const CAMPAIGN_CONDITIONS = {
   covers: coversPurchaseAtSql("c.partner_ids", "c.categories", "m.partner_id", "m.category"),
   welcome: `(NOT c.first_purchase_at_partner OR ${firstPurchaseAtPartnerSql("m.member_id", "m.partner_id", "m.tx", "m.points")})`,
   crossBrand: crossBrandSql(earnedAtOtherPartnerSql("o.points")),
-  tier: `(c.minimum_tier IS NULL OR ${tierRankBefore} >= array_position(${tierNames}, c.minimum_tier))`,
+  tier: `(c.minimum_tier IS NULL OR ${tierRankAtPurchase} >= array_position(${tierNames}, c.minimum_tier))`,
+};
+/** The conditions as every migration before CampaignAwardGuards1734800000000 installed them (its `tier` read over a window to now). */
+export const CAMPAIGN_CONDITIONS_BEFORE_TIER_AT_PURCHASE: typeof CAMPAIGN_CONDITIONS = {
+  ...CAMPAIGN_CONDITIONS,
+  tier: `(c.minimum_tier IS NULL OR ${tierRankInWindowToNow} >= array_position(${tierNames}, c.minimum_tier))`,
 };
 
 /**
@@ -90,6 +109,7 @@ export const campaignMatches = (conditions: typeof CAMPAIGN_CONDITIONS) => `${co
                AND ${conditions.tier}
           ELSE false END`;
 export const CAMPAIGN_MATCHES = campaignMatches(CAMPAIGN_CONDITIONS);
+export const CAMPAIGN_MATCHES_BEFORE_TIER_AT_PURCHASE = campaignMatches(CAMPAIGN_CONDITIONS_BEFORE_TIER_AT_PURCHASE);
 
 /** Who pays for a campaign `c`'s bonuses: its partner's issuance account, or the coalition's. */
 export const FUNDER_COLUMNS = `CASE WHEN c.funded_by_partner_id IS NULL THEN 'COALITION_ISSUANCE' ELSE 'PARTNER_ISSUANCE' END AS funder_kind,
@@ -142,17 +162,34 @@ const sumBefore = (value: string, partition: string, order: string) =>
  *   `issuePriceAtSql`); before IssuePriceInPlace1734700000000, by a call of `clearing_issue_price` per
  *   lot, which Postgres planned anew on every call (the same price; 5–11% more purchases a second
  *   with the bench's campaigns, straight on record_purchases).
+ * - `debtMakesNoRoom`: the points cap check of a purchase's bonuses counts a member's balance below
+ *   zero as zero (rules/campaigns.ts `bonusesFitUnderCap`); before CampaignAwardGuards1734800000000 a
+ *   debt made room, so a bonus past the largest storable number passed the check and then failed the
+ *   whole group of purchases ("integer out of range").
+ * - `referrerDatesOwn`: a referrer's bonus lot is pending and expires as long after it is posted as
+ *   the friend's purchase's are after it was made; before that migration it took the friend's dates,
+ *   which told the referrer (in their data export) when the friend had bought.
  */
 export interface AwardsShape {
   prepaidFunders: boolean;
   referrerEntryOwn: boolean;
   referralGuards: boolean;
   issuePriceInPlace: boolean;
+  debtMakesNoRoom: boolean;
+  referrerDatesOwn: boolean;
 }
-export const CURRENT_AWARDS: AwardsShape = { prepaidFunders: true, referrerEntryOwn: true, referralGuards: true, issuePriceInPlace: true };
-export const AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE: AwardsShape = { ...CURRENT_AWARDS, issuePriceInPlace: false };
+export const CURRENT_AWARDS: AwardsShape = { prepaidFunders: true, referrerEntryOwn: true, referralGuards: true, issuePriceInPlace: true, debtMakesNoRoom: true, referrerDatesOwn: true };
+export const AWARDS_BEFORE_AWARD_GUARDS: AwardsShape = { ...CURRENT_AWARDS, debtMakesNoRoom: false, referrerDatesOwn: false };
+export const AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE: AwardsShape = { ...AWARDS_BEFORE_AWARD_GUARDS, issuePriceInPlace: false };
 export const AWARDS_BEFORE_REFERRAL_GUARDS: AwardsShape = { ...AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE, referralGuards: false };
-export const AWARDS_BEFORE_PREPAID_FUNDERS: AwardsShape = { prepaidFunders: false, referrerEntryOwn: false, referralGuards: false, issuePriceInPlace: false };
+export const AWARDS_BEFORE_PREPAID_FUNDERS: AwardsShape = {
+  prepaidFunders: false,
+  referrerEntryOwn: false,
+  referralGuards: false,
+  issuePriceInPlace: false,
+  debtMakesNoRoom: false,
+  referrerDatesOwn: false,
+};
 
 /**
  * The PREPAID funders among a group's matches and their allowances left (after the group's own
@@ -196,7 +233,7 @@ const campaignAwards = (matches: string, totals: CampaignTotalsSql, shape: Award
   ), awarded AS (
     SELECT w.*, ${awardInOrderSql("w.cut_bonus", "l.budget_left", sumBefore("w.cut_bonus", "w.campaign_id", "w.ord"))} AS ${shape.prepaidFunders ? "award_in_budget" : "award"}
     FROM with_account w JOIN locked l ON l.id = w.campaign_id
-    WHERE ${bonusesFitUnderCapSql("w.balance", "w.cut_bonuses_of_purchase", "p_points_cap")}${shape.prepaidFunders ? `${PREPAID_FUNDERS}
+    WHERE ${shape.debtMakesNoRoom ? bonusesFitUnderCapSql("w.balance", "w.cut_bonuses_of_purchase", "p_points_cap") : "(w.balance + w.cut_bonuses_of_purchase <= p_points_cap)"}${shape.prepaidFunders ? `${PREPAID_FUNDERS}
   ), funded AS (
     SELECT w.*, ${awardInOrderSql("w.award_in_budget", "w.allowance_left", sumBefore("w.award_in_budget", "w.funder_id", "w.ord, w.campaign_rank"))} AS award
     FROM (SELECT a.*, CASE WHEN pf.id IS NOT NULL THEN coalesce(al.remaining, 0) END AS allowance_left
@@ -254,8 +291,17 @@ const campaignAwards = (matches: string, totals: CampaignTotalsSql, shape: Award
  * only a purchase that earns points counts as the first (otherwise a partner could pay the coalition's
  * bonuses with one-cent purchases of made-up members), and an erased referrer gets nothing: read under
  * the referrer's lock, which the erasure's forfeit holds while it marks the id (as for purchases).
+ * With `referrerDatesOwn`, the referrer's lot too: pending and expiring as long after it is posted as
+ * the friend's purchase after it was made (the same return window and expiry, none of the friend's dates).
  */
-export const referralBonuses = ({ referrerEntryOwn, referralGuards }: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards">) => `  FOR r IN
+/**
+ * A referrer's lot's available_at and expires_at (`referrerDatesOwn`): as long after p_now as the
+ * friend's purchase's after it was made, to the second (an interval of days would follow the
+ * session's time zone across a daylight-saving change).
+ */
+const afterNowAsLongAs = (to: string) => `p_now + make_interval(secs => extract(epoch FROM ${to} - r.earned_at))`;
+const REFERRER_LOT_DATES = `${afterNowAsLongAs("r.available_at")}, ${afterNowAsLongAs("r.expires_at")}`;
+export const referralBonuses = ({ referrerEntryOwn, referralGuards, referrerDatesOwn }: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards" | "referrerDatesOwn">) => `  FOR r IN
     WITH made AS (${MADE}
     )
     SELECT m.*, rf.referrer_member_id, rf.bonus_points, rf.referrer_max
@@ -278,7 +324,7 @@ export const referralBonuses = ({ referrerEntryOwn, referralGuards }: Pick<Award
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
     CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid,
-                       r.bonus_points, ${referrerEntryOwn ? "NULL, NULL, p_now" : "r.partner_id, r.reference, r.earned_at"}, r.available_at, r.expires_at, p_now);
+                       r.bonus_points, ${referrerEntryOwn ? "NULL, NULL, p_now" : "r.partner_id, r.reference, r.earned_at"}, ${referrerDatesOwn ? REFERRER_LOT_DATES : "r.available_at, r.expires_at"}, p_now);
     CONTINUE WHEN v_tx IS NULL;
     UPDATE referrals SET referrer_rewarded = true WHERE referred_member_id = r.member_id;
     INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
