@@ -642,6 +642,7 @@ CREATE OR REPLACE FUNCTION public.clearing_price_lot()
  LANGUAGE plpgsql
 AS $function$
 BEGIN
+  PERFORM pg_advisory_xact_lock_shared(67766965);
   NEW.issue_price_per_1000 := coalesce((SELECT clearing_issue_price(NEW.partner_id, coalesce(t.posted_at, t.occurred_at)) FROM transactions t WHERE t.id = NEW.transaction_id), 0);
   RETURN NEW;
 END $function$;
@@ -843,6 +844,8 @@ BEGIN
   INSERT INTO accounts (kind, owner_id) SELECT 'MEMBER', v FROM unnest(p_vouched) v ORDER BY v ON CONFLICT DO NOTHING;
   -- The members' locks first, in id order; what depends on their earlier purchases is read after (a new snapshot).
   PERFORM 1 FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members) ORDER BY a.owner_id FOR UPDATE;
+  -- Partners' terms are read under the clearing lock, shared (sql/clearing.ts CLEARING_PRICE_LOT says why).
+  PERFORM pg_advisory_xact_lock_shared(67766965);
   RETURN QUERY
   WITH input AS (
     SELECT * FROM unnest(p_keys, p_fingerprints, p_members, p_partners, p_references, p_amounts, p_base_points, p_earned_at, p_available_at, p_expires_at,

@@ -7,6 +7,7 @@ import { safeIntegerFromSql } from "../limits";
 import { partnerStub } from "../partner/partner.type";
 import { MAX_PREPAID_TOP_UP, MAX_PRICE_PER_1000, STATEMENT_LINES, breakageRate, liabilityValue, previousPeriod } from "../rules";
 import { settlementCurrency } from "../settings";
+import { CLEARING_LOCK_KEY } from "../sql";
 import { periodText } from "./clearing.totals";
 import { PartnerLiability } from "./statement.types";
 import { type AddPrepaidPointsInput, PartnerBilling, PartnerTerms, type SetPartnerTermsInput } from "./terms.types";
@@ -34,11 +35,12 @@ export class TermsService {
 
   async setTerms(input: SetPartnerTermsInput): Promise<PartnerTerms> {
     const partnerId = requireId(input.partnerId, "partnerId");
-    const now = this.clock.now();
-    const effectiveFrom = input.effectiveFrom ?? now;
-    if (Number.isNaN(effectiveFrom.getTime()) || effectiveFrom.getTime() < now.getTime()) {
-      throw badInput("effectiveFrom must not be in the past: terms apply to movements from now on, never to ones already valued", "effectiveFrom");
-    }
+    const notInThePast = (effectiveFrom: Date, now: Date) => {
+      if (Number.isNaN(effectiveFrom.getTime()) || effectiveFrom.getTime() < now.getTime()) {
+        throw badInput("effectiveFrom must not be in the past: terms apply to movements from now on, never to ones already valued", "effectiveFrom");
+      }
+    };
+    if (input.effectiveFrom) notInThePast(input.effectiveFrom, this.clock.now());
     const issue = requireInt(input.issuePricePer1000, "issuePricePer1000", { min: 0, max: MAX_PRICE_PER_1000 });
     const redemption = requireInt(input.redemptionPricePer1000, "redemptionPricePer1000", { min: 0, max: MAX_PRICE_PER_1000 });
     const share = requireInt(input.breakageSharePercent, "breakageSharePercent", { min: 0, max: 100 });
@@ -47,7 +49,15 @@ export class TermsService {
     const [partner] = await this.partners.entities<{ id: string }>("Partner", [partnerId], "id");
     if (!partner) throw notFound(`No partner with id ${partnerId}`);
     const row = await this.dataSource.transaction(async (tx) => {
-      // One writer of a partner's terms at a time: versions are numbered without gaps.
+      // The clearing lock alone (as closing a period takes it), then the clock. Every writer reads terms
+      // under the same lock, shared (sql/clearing.ts CLEARING_PRICE_LOT): one posted before `now` is
+      // valued at the old terms whenever it commits; one posted at or after `now` read its clock after
+      // this lock was granted, so it waits for these terms to commit and is valued at them.
+      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [CLEARING_LOCK_KEY]);
+      const now = this.clock.now();
+      const effectiveFrom = input.effectiveFrom ?? now;
+      notInThePast(effectiveFrom, now);
+      // One writer of a partner's terms at a time (the clearing lock serialises them too): versions are numbered without gaps.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('partner_terms:' || $1))`, [partnerId]);
       const [latest] = await tx.query(`SELECT version, effective_from FROM partner_terms WHERE partner_id = $1 ORDER BY version DESC LIMIT 1`, [partnerId]);
       if (latest && latest.effective_from.getTime() >= effectiveFrom.getTime()) {

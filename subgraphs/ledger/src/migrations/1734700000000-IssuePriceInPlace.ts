@@ -1,9 +1,9 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import {
-  APPLY_CAMPAIGN_BONUSES,
+  APPLY_CAMPAIGN_BONUSES_BEFORE_AWARD_GUARDS,
   APPLY_CAMPAIGN_BONUSES_BEFORE_ISSUE_PRICE_IN_PLACE,
-  RECORD_PURCHASES,
   RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE,
+  RECORD_PURCHASES_BEFORE_TERMS_AFTER_WRITERS,
   installFunction,
 } from "../sql";
 
@@ -21,8 +21,9 @@ export class IssuePriceInPlace1734700000000 implements MigrationInterface {
   name = "IssuePriceInPlace1734700000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, RECORD_PURCHASES);
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    // The definitions as this migration installed them (the later migrations install today's).
+    await installFunction(queryRunner, RECORD_PURCHASES_BEFORE_TERMS_AFTER_WRITERS);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_AWARD_GUARDS);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -196,7 +196,8 @@ BEGIN
 END `,
 };
 
-export const CLEARING_PRICE_LOT: FunctionDefinition = {
+/** As ClearingHouse1734000000000 installed it: the price read without the clearing lock (TermsAfterWriters1734810000000 added it). */
+export const CLEARING_PRICE_LOT_AS_FIRST_INSTALLED: FunctionDefinition = {
   name: "clearing_price_lot",
   arguments: "",
   returns: "trigger",
@@ -208,11 +209,28 @@ BEGIN
 END `,
 };
 
+/**
+ * Every writer reads a partner's terms under the clearing lock (shared), as `setPartnerTerms` takes it
+ * alone before it reads its clock (clearing/terms.service.ts): a writer whose posting time is at or
+ * after new terms' `effectiveFrom` waits for them to commit and then sees them (the statement after
+ * the lock reads a new snapshot). Without it, a lot priced in the instant between the terms' clock and
+ * their commit kept the old price while the movement was valued at the new one (TermsAfterWriters1734810000000).
+ */
+export const CLEARING_PRICE_LOT: FunctionDefinition = {
+  ...CLEARING_PRICE_LOT_AS_FIRST_INSTALLED,
+  body: `
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(${CLEARING_LOCK_KEY});
+  NEW.issue_price_per_1000 := coalesce((SELECT clearing_issue_price(NEW.partner_id, ${POSTED_AT}) FROM transactions t WHERE t.id = NEW.transaction_id), 0);
+  RETURN NEW;
+END `,
+};
+
 export const CLEARING_FUNCTIONS: readonly FunctionDefinition[] = [
   CLEARING_ISSUE_PRICE, CLEARING_PERIOD, CLEARING_VALUE_POSTINGS, CLEARING_MATCH_LOT_TAKES, CLEARING_PRICE_LOT,
 ];
 
 /** The clearing functions as ClearingHouse1734000000000 installed them. */
 export const CLEARING_FUNCTIONS_AS_FIRST_INSTALLED: readonly FunctionDefinition[] = CLEARING_FUNCTIONS.map((f) =>
-  f.name === CLEARING_VALUE_POSTINGS.name ? CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED : f,
+  f.name === CLEARING_VALUE_POSTINGS.name ? CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED : f.name === CLEARING_PRICE_LOT.name ? CLEARING_PRICE_LOT_AS_FIRST_INSTALLED : f,
 );

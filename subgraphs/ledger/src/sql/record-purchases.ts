@@ -1,5 +1,5 @@
 import { APPLY_CAMPAIGN_BONUSES_CALL } from "./campaign-bonuses";
-import { issuePriceAtSql } from "./clearing";
+import { CLEARING_LOCK_KEY, issuePriceAtSql } from "./clearing";
 import type { FunctionDefinition } from "./function-definition";
 import { qualifyingAtSql, qualifyingNowSql } from "./qualifying";
 
@@ -160,10 +160,31 @@ const RECORD_PURCHASES_PRICED_BY_CALL: FunctionDefinition = {
   ),
 };
 
-/** The current definition: each lot's issue price read in place (sql/clearing.ts `issuePriceAtSql`, the rule the function holds too). */
-export const RECORD_PURCHASES: FunctionDefinition = {
+/** As IssuePriceInPlace1734700000000 installed it: each lot's issue price read in place (sql/clearing.ts `issuePriceAtSql`, the rule the function holds too). */
+const RECORD_PURCHASES_PRICED_IN_PLACE: FunctionDefinition = {
   ...RECORD_PURCHASES_PRICED_BY_CALL,
   body: replaceOnce(RECORD_PURCHASES_PRICED_BY_CALL.body, PRICED_BY_CALL, issuePriceAtSql("m.partner", "p_now")),
+};
+
+/** The members' locks, the statement after which everything is read. */
+const MEMBER_LOCKS = `  PERFORM 1 FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members) ORDER BY a.owner_id FOR UPDATE;
+`;
+
+/**
+ * The current definition: the clearing lock (shared) right after the members' locks, before any
+ * partner's terms are read (the lots' prices, a PREPAID funder's allowance), so a group posted at or
+ * after new terms' `effectiveFrom` waits for them to commit and prices at them (sql/clearing.ts,
+ * CLEARING_PRICE_LOT; TermsAfterWriters1734810000000).
+ */
+export const RECORD_PURCHASES: FunctionDefinition = {
+  ...RECORD_PURCHASES_PRICED_IN_PLACE,
+  body: replaceOnce(
+    RECORD_PURCHASES_PRICED_IN_PLACE.body,
+    MEMBER_LOCKS,
+    `${MEMBER_LOCKS}  -- Partners' terms are read under the clearing lock, shared (sql/clearing.ts CLEARING_PRICE_LOT says why).
+  PERFORM pg_advisory_xact_lock_shared(${CLEARING_LOCK_KEY});
+`,
+  ),
 };
 
 /** RECORD_PURCHASES less the clearing house's two edits: exported only for the bench's with/without comparison (bench/valuation.ts). */
@@ -181,9 +202,11 @@ const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ 
  * The definitions the earlier migrations installed, each the current one less the later steps, in
  * migration order: RecordPurchasesFromRules1733400000000 (unpriced), ClearingHouse1734000000000
  * (priced), Campaigns1734100000000 (with the bonuses step), MemberErasures1734210000000 (erased
- * members earn nothing); IssuePriceInPlace1734700000000 installs RECORD_PURCHASES. Each migration's
+ * members earn nothing), IssuePriceInPlace1734700000000 (priced in place); TermsAfterWriters1734810000000
+ * installs RECORD_PURCHASES. Each migration's
  * down() installs the one before it.
  */
+export const RECORD_PURCHASES_BEFORE_TERMS_AFTER_WRITERS = RECORD_PURCHASES_PRICED_IN_PLACE;
 export const RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE = RECORD_PURCHASES_PRICED_BY_CALL;
 export const RECORD_PURCHASES_BEFORE_ERASURES = without(RECORD_PURCHASES_PRICED_BY_CALL, ERASED_MEMBERS_EARN_NOTHING);
 export const RECORD_PURCHASES_BEFORE_CAMPAIGNS = without(RECORD_PURCHASES_BEFORE_ERASURES, CAMPAIGN_BONUSES_STEP);
