@@ -1,18 +1,23 @@
+import { ledgerClient, travelTo } from "./support/clearing";
 import { enrollMember, recordPurchase, registerPartner, type PartnerFixture } from "./support/fixtures";
 import { asMember, asPartnerApp, fails, ok, unique } from "./support/gateway";
-import { expectLedgerConsistent } from "./support/ledger";
+import { expectLedgerConsistent, travel } from "./support/ledger";
 
 const INSIGHTS = `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
   partner(id: $id) { insights(from: $from, to: $to) { from to linkedMembers activeMembers tiers { tier members } averageBalance alsoEarnsAt { category members } } }
 }`;
 const LINK = `mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { status } }`;
 
-// Whole UTC months that are over: the last one (M1) and the one before (M2).
-const now = new Date();
-const monthStart = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1));
+// Insights count a purchase in the month the ledger recorded it in, so the purchases are recorded with
+// the ledger's clock moved to the months they belong to: 30 months ahead of the real date (the clearing
+// house's suite closes months ten years away), then read as if it were the month after them. Whole UTC
+// months that are over by then: the last one (M1) and the one before (M2).
+const real = new Date();
+const AHEAD = 30;
+const monthStart = (back: number) => new Date(Date.UTC(real.getUTCFullYear(), real.getUTCMonth() + AHEAD - back, 1));
 const M1 = { from: monthStart(1).toISOString(), to: monthStart(0).toISOString() };
 const M2 = { from: monthStart(2).toISOString(), to: monthStart(1).toISOString() };
-const inMonth = (back: number, day: number) => new Date(monthStart(back).getTime() + (day - 1) * 86_400_000 + 3_600_000).toISOString();
+const inMonth = (back: number, day: number) => new Date(monthStart(back).getTime() + (day - 1) * 86_400_000 + 3_600_000);
 
 async function inChunks<T>(items: T[], run: (item: T, index: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += 10) await Promise.all(items.slice(i, i + 10).map((item, j) => run(item, i + j)));
@@ -40,17 +45,23 @@ describe("Partner.insights", () => {
       members[i] = member;
       await ok(LINK, { input: { memberId: member.id, partnerId: fuel.id, externalId: unique("card") } }, i < 40 ? undefined : asPartnerApp(appKey));
     });
-    const buy = (partner: PartnerFixture, amountMinor: number, back: number) => (i: number) => recordPurchase(partner, members[i].id, amountMinor, { occurredAt: inMonth(back, 5) });
+    const buy = (partner: PartnerFixture, amountMinor: number) => (i: number) => recordPurchase(partner, members[i].id, amountMinor);
+    // The month before last: members 28–39 earn 6,000 base points each at the fuel brand: SILVER.
+    await travelTo(inMonth(2, 5));
+    await inChunks(range(28, 40), buy(fuel, 600_000));
     // Last month: members 0–24 buy fuel (100 points each), 0–11 groceries, 0–17 a hotel, 0–2 a flight; the two pending ones buy fuel too.
-    await inChunks([...range(0, 25), 40, 41], buy(fuel, 10_000, 1));
-    await inChunks(range(0, 12), buy(grocer, 10_000, 1));
-    await inChunks(range(0, 18), buy(hotel, 10_000, 1));
-    await inChunks(range(0, 3), buy(airline, 10_000, 1));
-    // The month before: members 28–39 earn 6,000 base points each at the fuel brand: SILVER.
-    await inChunks(range(28, 40), buy(fuel, 600_000, 2));
+    await travelTo(inMonth(1, 5));
+    await inChunks([...range(0, 25), 40, 41], buy(fuel, 10_000));
+    await inChunks(range(0, 12), buy(grocer, 10_000));
+    await inChunks(range(0, 18), buy(hotel, 10_000));
+    await inChunks(range(0, 3), buy(airline, 10_000));
+    await travelTo(inMonth(0, 2));
   }, 120_000);
 
-  afterAll(() => expectLedgerConsistent());
+  afterAll(async () => {
+    await travel(0);
+    await expectLedgerConsistent();
+  });
 
   it("shows what no one can be singled out by, and hides the rest", async () => {
     const insights = await insightsOf(fuel.id, M1);
@@ -101,6 +112,28 @@ describe("Partner.insights", () => {
       [before.linkedMembers, before.activeMembers],
     ];
     for (const [whole, part] of nested) expect(whole - part).toBeGreaterThanOrEqual(10);
+  });
+
+  it("a month that is over does not change: a late receipt dated then counts in the month it is recorded in, so it tells nothing of one member", async () => {
+    const before = await insightsOf(fuel.id, M1);
+    // The fuel brand's own app records a one-cent receipt (0 points) dated last month for member 30, who bought
+    // nothing last month: counted in last month, it would move activeMembers from 25 to 26 and tell the brand so.
+    const late = inMonth(1, 20).toISOString();
+    const { recordPurchase: entry } = await ok(
+      `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id points occurredAt } }`,
+      { input: { partnerId: fuel.id, memberId: members[30].id, amountMinor: 1, currency: fuel.currency, reference: unique("late"), occurredAt: late } },
+      asPartnerApp(appKey),
+    );
+    expect({ points: entry.points, occurredAt: entry.occurredAt }).toEqual({ points: 0, occurredAt: late });
+    expect(await insightsOf(fuel.id, M1)).toEqual(before);
+    // It counts in the month running now (readable once it is over).
+    const db = await ledgerClient();
+    try {
+      const { rows } = await db.query(`SELECT to_char(month, 'YYYY-MM-DD') AS month FROM member_earn_months WHERE member_id = $1 ORDER BY month`, [members[30].id]);
+      expect(rows.map((r) => r.month)).toEqual([M2.from.slice(0, 10), M1.to.slice(0, 10)]);
+    } finally {
+      await db.end();
+    }
   });
 
   it("answers the same to admins; refuses other partners and members; says nothing about fewer than 10 linked members", async () => {

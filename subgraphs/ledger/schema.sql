@@ -830,7 +830,7 @@ CREATE OR REPLACE FUNCTION public.purchases_note_earn_months()
 AS $function$
     BEGIN
       INSERT INTO member_earn_months (month, member_id, partner_id)
-      SELECT DISTINCT date_trunc('month', earned_at AT TIME ZONE 'UTC')::date, member_id, partner_id FROM new_rows ORDER BY 1, 2, 3
+      SELECT DISTINCT date_trunc('month', coalesce(t.posted_at, t.occurred_at) AT TIME ZONE 'UTC')::date, n.member_id, n.partner_id FROM new_rows n JOIN transactions t ON t.id = n.transaction_id ORDER BY 1, 2, 3
       ON CONFLICT DO NOTHING;
       RETURN NULL;
     END $function$;

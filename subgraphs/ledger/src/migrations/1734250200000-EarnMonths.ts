@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { installFunction } from "../sql";
-import { EARN_MONTH_SQL, PURCHASES_NOTE_EARN_MONTHS } from "../sql/earn-months";
+import { EARN_MONTH_SQL, PURCHASES_NOTE_EARN_MONTHS_AS_FIRST_INSTALLED } from "../sql/earn-months";
 
 /**
  * Partner insights' running state (sql/earn-months.ts): which members made a purchase at which
@@ -19,7 +19,7 @@ export class EarnMonths1734250200000 implements MigrationInterface {
         partner_id uuid NOT NULL,
         PRIMARY KEY (month, member_id, partner_id)
       )`);
-    await installFunction(queryRunner, PURCHASES_NOTE_EARN_MONTHS);
+    await installFunction(queryRunner, PURCHASES_NOTE_EARN_MONTHS_AS_FIRST_INSTALLED);
     await queryRunner.query(
       `CREATE TRIGGER purchases_note_earn_months AFTER INSERT ON purchases REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION purchases_note_earn_months()`,
     );

@@ -123,6 +123,7 @@ const BATCH_SQL = `
     RETURNING 1
   ), earn_months AS (
     -- The trigger that keeps member_earn_months does not fire in replica mode either (sql/earn-months.ts).
+    -- Seeded history has no posting time, so its month is the purchase's own (INSIGHT_MONTH_SQL's coalesce).
     INSERT INTO member_earn_months (month, member_id, partner_id)
     SELECT DISTINCT ${EARN_MONTH_SQL("earned_at")}, member_id, partner_id FROM purchase
     WHERE current_setting('session_replication_role') = 'replica'

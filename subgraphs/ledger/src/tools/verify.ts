@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { TIER_THRESHOLDS, clawbackFor, pointsAtTier } from "../rules";
-import { EARN_MONTH_SQL } from "../sql/earn-months";
+import { EARN_MONTHS_OF_PURCHASES } from "../sql/earn-months";
 import { CAMPAIGN_CHECKS } from "../campaign/campaign-checks";
 import { printVerdict, runLedgerTool } from "./ledger-database";
 
@@ -97,8 +97,8 @@ const CHECKS: { name: string; sql: string }[] = [
           WHERE coalesce(q.points, 0) <> coalesce(h.points, 0)`,
   },
   {
-    name: "insight months (member_earn_months) that differ from the months of purchases",
-    sql: `WITH history AS (SELECT DISTINCT ${EARN_MONTH_SQL("earned_at")} AS month, member_id, partner_id FROM purchases)
+    name: "insight months (member_earn_months) that differ from the months purchases were recorded in",
+    sql: `WITH history AS (${EARN_MONTHS_OF_PURCHASES})
           SELECT coalesce(h.member_id, e.member_id) || '/' || coalesce(h.partner_id, e.partner_id) || '/' || coalesce(h.month, e.month) AS id,
                  (e.month IS NOT NULL)::int AS got, (h.month IS NOT NULL)::int AS expected
           FROM history h FULL JOIN member_earn_months e USING (month, member_id, partner_id)
