@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { trace } from "@opentelemetry/api";
 import { GraphQLError } from "graphql";
-import { type JWTPayload, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { type JWTPayload, decodeProtectedHeader, jwtVerify } from "jose";
 import { TOKEN_CLOCK_SKEW_SECONDS, jwtMaxTtlSeconds, tokenTimeError, verifyToken } from "../../shared/src/auth/jwt";
 import { hashApiKey } from "../../shared/src/auth/api-key";
 import type { Identity } from "../../shared/src/auth/proof";
@@ -10,9 +10,17 @@ import { createLogger } from "../../shared/src/logger";
 import { SubgraphClient } from "../../shared/src/subgraph-client";
 import { isUuid } from "../../shared/src/validation";
 import { ErasureFeed, type ErasureFeedPage } from "./erasure-feed";
+import { JWKS_FRESH_MS, ProviderKeys } from "./provider-keys";
+import { isUpstreamUnavailable } from "./upstream-status";
 
 /** How long a verified token's claims are kept, and how many tokens at most (Identifier.verified). */
 export const VERIFIED_TOKEN_MS = 60_000;
+/**
+ * How long a token verified against the identity provider's keys is kept: with the keys' own
+ * freshness (provider-keys.ts) it adds up to VERIFIED_TOKEN_MS, so a signing key dropped from the
+ * JWKS stops its tokens within a minute, as the README says.
+ */
+const VERIFIED_JWKS_TOKEN_MS = VERIFIED_TOKEN_MS - JWKS_FRESH_MS;
 const VERIFIED_TOKENS_KEPT = 10_000;
 
 const unauthenticated = (message: string, reason?: "MEMBER_ERASED") =>
@@ -56,7 +64,7 @@ export class Identifier {
   );
   /** Key hash -> partner, briefly: a revoked key stops working within `cacheMs`. */
   private readonly cache = new Map<string, { partnerId: string | null; until: number }>();
-  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
+  private readonly jwks: ProviderKeys | null;
   /**
    * Token -> its claims, for VERIFIED_TOKEN_MS at most and never past the token's expiry: a member's
    * app sends the same token with every request, and verifying it again (an HMAC or a signature check,
@@ -70,20 +78,21 @@ export class Identifier {
     private readonly tokens: TokenVerification,
     private readonly cacheMs = 10_000,
   ) {
-    this.jwks = tokens.jwksUrl ? createRemoteJWKSet(new URL(tokens.jwksUrl)) : null;
+    this.jwks = tokens.jwksUrl ? new ProviderKeys(new URL(tokens.jwksUrl), createLogger("gateway")) : null;
   }
 
   private async verifiedClaimsOf(token: string): Promise<{ sub: string; role: string }> {
     const kept = this.verified.get(token);
     if (kept && kept.until > Date.now()) return kept.claims;
-    const { sub, role, exp } = await this.claimsOf(token);
+    const { sub, role, exp, fromJwks } = await this.claimsOf(token);
     if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.clear();
-    this.verified.set(token, { claims: { sub, role }, until: Math.min(exp * 1000, Date.now() + VERIFIED_TOKEN_MS) });
+    const keptMs = fromJwks ? VERIFIED_JWKS_TOKEN_MS : VERIFIED_TOKEN_MS;
+    this.verified.set(token, { claims: { sub, role }, until: Math.min(exp * 1000, Date.now() + keptMs) });
     return { sub, role };
   }
 
   /** Claims of a valid token: HS256 with the shared secret, or RS256/ES256 against the JWKS. */
-  private async claimsOf(token: string): Promise<{ sub: string; role: string; exp: number }> {
+  private async claimsOf(token: string): Promise<{ sub: string; role: string; exp: number; fromJwks?: boolean }> {
     let alg: unknown;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -98,7 +107,7 @@ export class Identifier {
     if ((alg === "RS256" || alg === "ES256") && this.jwks) {
       let verified: JWTPayload;
       try {
-        const { payload } = await jwtVerify(token, this.jwks, {
+        const { payload } = await jwtVerify(token, this.jwks.getKey, {
           algorithms: ["RS256", "ES256"],
           issuer: this.tokens.issuer,
           audience: this.tokens.audience,
@@ -107,12 +116,14 @@ export class Identifier {
         });
         verified = payload;
       } catch (error) {
+        // The provider's keys could not be fetched at all: nothing is known to be wrong with the token.
+        if (isUpstreamUnavailable(error)) throw error;
         throw unauthenticated(`Invalid token: ${(error as Error).message}`);
       }
       // The same rules on lifetime and clock as for HS256 (jose checks no lifetime, nor a future iat).
       const timeError = tokenTimeError(verified, this.tokens.maxTtlSeconds);
       if (timeError) throw unauthenticated(`Invalid token: ${timeError}`);
-      return { sub: String(verified.sub), role: String(verified.role), exp: Number(verified.exp) };
+      return { sub: String(verified.sub), role: String(verified.role), exp: Number(verified.exp), fromJwks: true };
     }
     throw unauthenticated("Invalid token: unsupported algorithm");
   }

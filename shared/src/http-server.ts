@@ -88,12 +88,25 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
   // POSTs to /graphql (all of the traffic) take the direct path below; express serves the rest:
   // GET (Sandbox's landing page, GET queries) and CORS preflights.
   const proofOf = (req: IncomingMessage) => (options.requireProof ? verifyProof(headerOf(req, PROOF_HEADER), options.requireProof) : ANONYMOUS_PROOF);
+  // One gate for every GraphQL request a client can run: POSTs below, and GET queries here.
+  const gate = options.admission ? new AdmissionGate(options.admission) : undefined;
   app.use(
     "/graphql",
     (req: Request, res: Response, next: NextFunction) => {
       const proof = proofOf(req);
       if (!proof) return sendErrors(res, 401, NOT_THE_GATEWAY, "UNAUTHENTICATED");
       res.locals.identity = proof.identity;
+      next();
+    },
+    async (req: Request, res: Response, next: NextFunction) => {
+      // A GET that runs an operation takes a slot like a POST (a landing page or preflight runs nothing).
+      if (!gate || req.method !== "GET") return next();
+      const search = new URL(req.url, "http://localhost").searchParams;
+      if (!search.has("query") && !search.has("extensions")) return next();
+      const entered = await gate.enter(req.socket);
+      if (entered === ABANDONED) return void res.destroy();
+      if (typeof entered === "string") return sendOverloaded(req, res, options.admission!, corsHeaders(options.cors, req));
+      res.once("close", entered);
       next();
     },
     corsMiddleware(options.cors),
@@ -108,7 +121,7 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
     if (res.headersSent) return next(error);
     sendErrors(res, 500, "Internal server error", "INTERNAL_SERVER_ERROR");
   });
-  const postGraphQL = graphQLPostHandler(apollo, options, proofOf);
+  const postGraphQL = graphQLPostHandler(apollo, options, proofOf, gate);
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
     assignRequestId(req, res);
     // Every POST that express would route to Apollo (/graphql, /graphql/, /graphql/x, /graphql?x).
@@ -152,16 +165,24 @@ class RequestBodyError extends Error {
   }
 }
 
-/** The body, up to `limit` bytes; larger bodies are refused before they are read to the end. */
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** How long a client may take to send a request's body (Node's own limit, requestTimeout, is 5 minutes). */
+const BODY_TIMEOUT_MS = 10_000;
+
+/** The body, up to `limit` bytes within `timeoutMs`; larger (or slower) bodies are refused before they are read to the end. */
+async function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) throw new RequestBodyError(413, "PAYLOAD_TOO_LARGE", "Request body too large");
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new RequestBodyError(413, "PAYLOAD_TOO_LARGE", "Request body too large");
-    chunks.push(chunk);
+  const timer = setTimeout(() => req.destroy(new RequestBodyError(408, "BAD_REQUEST", "Request body not received in time")), timeoutMs);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new RequestBodyError(413, "PAYLOAD_TOO_LARGE", "Request body too large");
+      chunks.push(chunk);
+    }
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -175,16 +196,13 @@ function graphQLPostHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   options: ServeOptions<TContext>,
   proofOf: (req: IncomingMessage) => { identity: Identity } | null,
+  gate: AdmissionGate | undefined,
 ) {
   const maxBytes = options.maxBodyBytes ?? 1_000_000;
   const maxBatch = options.maxBatchOperations ?? 0;
   const admission = options.admission;
-  const gate = admission ? new AdmissionGate(admission) : undefined;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const entered = gate ? await gate.enter(req.socket) : undefined;
-    // Its client closed the connection while it waited: no one to answer, nothing run.
-    if (entered === ABANDONED) return void res.destroy();
-    if (typeof entered === "string") return sendOverloaded(req, res, admission!, corsHeaders(options.cors, req));
+    let entered: Awaited<ReturnType<AdmissionGate["enter"]>> | undefined;
     try {
       const proof = proofOf(req);
       if (!proof) {
@@ -192,9 +210,21 @@ function graphQLPostHandler<TContext extends BaseContext>(
         return sendErrors(res, 401, NOT_THE_GATEWAY, "UNAUTHENTICATED");
       }
       const cors = corsHeaders(options.cors, req);
+      // The body is read before a slot is taken: a client that sends it slowly (or never finishes it)
+      // holds its own connection only, never one of the GATEWAY_MAX_IN_FLIGHT slots everyone shares.
+      let raw: string;
+      try {
+        raw = await readBody(req, maxBytes, BODY_TIMEOUT_MS);
+      } catch (error) {
+        const known = error instanceof RequestBodyError ? error : new RequestBodyError(400, "BAD_REQUEST", "Request body is not valid JSON");
+        return sendErrors(res, known.status, known.message, known.code, cors);
+      }
+      entered = gate ? await gate.enter(req.socket) : undefined;
+      // Its client closed the connection while it waited: no one to answer, nothing run.
+      if (entered === ABANDONED) return void res.destroy();
+      if (typeof entered === "string") return sendOverloaded(req, res, admission!, cors);
       let body: unknown;
       try {
-        const raw = await readBody(req, maxBytes);
         const json = /^application\/(.+\+)?json/i.test(headerOf(req, "content-type") ?? "");
         if (json && raw.length) body = JSON.parse(raw);
         if (json && (typeof body !== "object" || body === null)) throw new RequestBodyError(400, "BAD_REQUEST", "Request body is not valid JSON");
@@ -226,7 +256,7 @@ function graphQLPostHandler<TContext extends BaseContext>(
       if (res.headersSent) res.destroy();
       else sendErrors(res, 500, "Internal server error", "INTERNAL_SERVER_ERROR");
     } finally {
-      entered?.();
+      if (typeof entered === "function") entered();
     }
   };
 }
