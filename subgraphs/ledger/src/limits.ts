@@ -25,6 +25,20 @@ export function memberPointsLimitExceeded(figure: CappedFigure, wouldBe: number 
 }
 
 /**
+ * The LIMIT_EXCEEDED of a negative adjustment that would take the member's available points to
+ * `wouldBe`, below `floor`: −MEMBER_POINTS_CAP plus what refunds could still claw back of the member's
+ * lifetime earned points, so neither it nor a later refund takes `available` past what `Int` holds.
+ */
+export function memberDebtLimitExceeded(wouldBe: number, floor: number): Error {
+  return appError(
+    "LIMIT_EXCEEDED",
+    `This would take the member's available points to ${wouldBe.toLocaleString("en-US")}, below the least they may owe ` +
+      `(${floor.toLocaleString("en-US")}: -${MEMBER_POINTS_CAP.toLocaleString("en-US")} (MEMBER_POINTS_CAP) plus what refunds may still take back of their lifetime earned points); nothing was written`,
+    { limit: floor, figure: "balance", wouldBe },
+  );
+}
+
+/**
  * Refuses a write that adds `adding` points to a figure now at `current` when the sum would pass the
  * cap. Call it under the member's lock, with `current` read after taking it, so concurrent writes
  * queue and each sees the last one's figure.

@@ -7,9 +7,9 @@ import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { COALITION_OWNER_ID, addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
-import { insertLots, takeOldest } from "../journal/lots";
+import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
 import { requireNotErased } from "../member-data/erasure.service";
-import { requireWithinCap } from "../limits";
+import { MEMBER_POINTS_CAP, memberDebtLimitExceeded, requireWithinCap } from "../limits";
 import { adjustmentProblem, expiresAt, repayDebt } from "../rules";
 import { pointsExpiryMonths } from "../settings";
 import type { AdjustPointsInput } from "./adjustment.types";
@@ -56,6 +56,7 @@ export class AdjustmentService {
       // Checked under the lock: an erasure that began (and forfeited) after the members service answered is seen here.
       await requireNotErased(tx, memberId);
       if (points > 0) requireWithinCap("balance", locked.balance, points);
+      else await this.requireWithinFloor(tx, memberId, locked.balance, points, now);
       const funder = fundedBy ? { kind: "PARTNER_ISSUANCE" as const, ownerId: fundedBy } : { kind: "COALITION_ISSUANCE" as const, ownerId: COALITION_OWNER_ID };
       const posted = await postTransaction(tx, {
         kind: "ADJUSTMENT",
@@ -102,6 +103,18 @@ export class AdjustmentService {
         expiresAt: expiresAt(now, pointsExpiryMonths()),
       },
     ]);
+  }
+
+  /**
+   * A debit lowers `available` by exactly its points (taken lots, then debt), and refunds may later take
+   * up to the member's lifetime earned points more: refused when the two together would take `available`
+   * below −MEMBER_POINTS_CAP, past what the API's `Int` can show (README, Ranges). The caller holds the lock.
+   */
+  private async requireWithinFloor(tx: EntityManager, memberId: string, balance: number, points: number, now: Date) {
+    const available = spendable(balance, await holdings(tx, memberId, now));
+    const [{ earned }] = await tx.query(`SELECT coalesce(sum(earned), 0) AS earned FROM member_partner_points WHERE member_id = $1`, [memberId]);
+    const floor = -MEMBER_POINTS_CAP + Math.max(0, Number(earned));
+    if (available + points < floor) throw memberDebtLimitExceeded(available + points, floor);
   }
 
   /** Taken points come from spendable lots nearest expiry first; what the member cannot cover is owed, as after a refund. */

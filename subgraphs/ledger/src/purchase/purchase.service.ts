@@ -39,16 +39,18 @@ export class PurchaseService {
     const currency = input.currency.trim().toUpperCase();
     const reference = requireText(input.reference, "reference", { max: 100 });
     const occurredAt = input.occurredAt ?? null;
-    if (occurredAt) {
-      if (Number.isNaN(occurredAt.getTime()) || occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-        throw badInput("occurredAt must not be in the future", "occurredAt");
-      }
-      if (occurredAt.getTime() < now.getTime() - MAX_BACKDATE_DAYS * DAY_MS) {
-        throw badInput(`occurredAt must be within the last ${MAX_BACKDATE_DAYS} days`, "occurredAt");
-      }
-    }
+    if (occurredAt && Number.isNaN(occurredAt.getTime())) throw badInput("occurredAt must not be in the future", "occurredAt");
     const idempotencyKey = `purchase:${partnerId}:${reference}`;
     const request = { memberId, amountMinor, currency, occurredAt: occurredAt?.toISOString() ?? null };
+    if (occurredAt) {
+      // Checked against the ledger's clock now, which moves: a retry of a purchase recorded in range returns its entry (README, Error codes).
+      if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+        return this.replayed(idempotencyKey, request, memberId, badInput("occurredAt must not be in the future", "occurredAt"));
+      }
+      if (occurredAt.getTime() < now.getTime() - MAX_BACKDATE_DAYS * DAY_MS) {
+        return this.replayed(idempotencyKey, request, memberId, badInput(`occurredAt must be within the last ${MAX_BACKDATE_DAYS} days`, "occurredAt"));
+      }
+    }
 
     let rule: EarnRule | null;
     try {

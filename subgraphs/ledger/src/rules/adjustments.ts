@@ -28,8 +28,9 @@ export function adjustmentProblem(input: { points: number; reason: string; note:
   if (!(ADJUSTMENT_REASONS as readonly string[]).includes(reason)) {
     return { field: "reason", message: `reason must be one of ${ADJUSTMENT_REASONS.join(", ")}, got "${reason}"` };
   }
-  const trimmed = note.trim();
-  if (trimmed.length === 0) return { field: "note", message: "note must not be empty: say why the points are adjusted" };
-  if (trimmed.length > MAX_ADJUSTMENT_NOTE_LENGTH) return { field: "note", message: `note must be at most ${MAX_ADJUSTMENT_NOTE_LENGTH} characters` };
+  // Characters are Unicode code points, as Postgres counts them (the column's CHECK): an emoji is one, not two UTF-16 units.
+  const characters = [...note.trim()].length;
+  if (characters === 0) return { field: "note", message: "note must not be empty: say why the points are adjusted" };
+  if (characters > MAX_ADJUSTMENT_NOTE_LENGTH) return { field: "note", message: `note must be at most ${MAX_ADJUSTMENT_NOTE_LENGTH} characters` };
   return null;
 }

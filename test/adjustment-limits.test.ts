@@ -1,0 +1,47 @@
+import { enrollMember, headline, recordPurchase, registerPartner } from "./support/fixtures";
+import { gql, ok, unique } from "./support/gateway";
+import { expectLedgerConsistent } from "./support/ledger";
+
+const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id kind points } }`;
+const REVERSE = `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id points } }`;
+const CAP = 2_147_483_647;
+const take = (memberId: string, points: number) => ({ input: { memberId, points, reason: "FRAUD", note: "Receipts were forged", idempotencyKey: unique("ticket") } });
+
+/** Takes 10,000,000 points `times` times (the most one adjustment may take), ten at a time. */
+async function takeMany(memberId: string, times: number) {
+  for (let done = 0; done < times; done += 10) {
+    await Promise.all(Array.from({ length: Math.min(10, times - done) }, () => ok(ADJUST, take(memberId, -10_000_000))));
+  }
+}
+
+describe("adjustPoints within the ranges of README, Ranges", () => {
+  afterEach(() => expectLedgerConsistent());
+
+  it("refuses a negative adjustment that would take available points past what Int holds, counting what refunds may still take back", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const member = await enrollMember();
+    const purchase = await recordPurchase(partner, member.id, 100_000); // 1,000 points, spendable at once
+    await takeMany(member.id, 214); // available: 1,000 - 2,140,000,000
+    // The floor is -CAP plus the 1,000 lifetime earned points a refund may still take back.
+    const floor = -CAP + 1_000;
+    const refused = await gql(ADJUST, take(member.id, -10_000_000));
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", figure: "balance", limit: floor, wouldBe: 1_000 - 2_150_000_000 });
+    // Exactly to the floor is allowed...
+    await ok(ADJUST, take(member.id, floor - (1_000 - 2_140_000_000)));
+    expect((await headline(member.id)).balance.available).toBe(floor);
+    // ...and the refund of the purchase takes its 1,000 points, leaving available at -CAP: still readable.
+    await ok(REVERSE, { input: { partnerId: partner.id, reference: purchase.reference, amountMinor: 100_000 } });
+    const read = await gql(`query($id: ID!) { member(id: $id) { balance { available lifetimeEarned } } }`, { id: member.id });
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.member.balance).toEqual({ available: -CAP, lifetimeEarned: 0 });
+    // Not one point more.
+    expect((await gql(ADJUST, take(member.id, -1))).errors?.[0]?.extensions?.code).toBe("LIMIT_EXCEEDED");
+  }, 120_000);
+
+  it("counts the note in characters, as Postgres does: 500 emoji fit, 501 do not", async () => {
+    const member = await enrollMember();
+    const note = (n: number) => ({ input: { memberId: member.id, points: 5, reason: "GOODWILL", note: "😀".repeat(n), idempotencyKey: unique("ticket") } });
+    expect((await ok(ADJUST, note(500))).adjustPoints.points).toBe(5);
+    expect((await gql(ADJUST, note(501))).errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "note" });
+  });
+});
