@@ -1,3 +1,4 @@
+import { GraphQLError } from "graphql";
 import { DataSource, IsNull, LessThan, Not, Repository } from "typeorm";
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { intFromEnv } from "../../../../shared/src/config";
@@ -100,11 +101,21 @@ export class CancellationService {
   }
 
   private async finish(row: RedemptionRecord): Promise<RedemptionRecord> {
-    await this.ledger.request(REFUND_REDEMPTION, { id: row.id }).catch((error) => {
-      throw appError("UPSTREAM_UNAVAILABLE", `The points could not be given back yet (${(error as Error).message}); the cancellation will complete automatically`, {
-        redemptionId: row.id,
-      });
-    });
+    const erased = await this.ledger.request(REFUND_REDEMPTION, { id: row.id }).then(
+      () => false,
+      (error) => {
+        // The member was erased after the claim and nothing was given back: it never will be (their points were forfeited).
+        if (error instanceof GraphQLError && error.extensions.code === "NOT_FOUND") return true;
+        throw appError("UPSTREAM_UNAVAILABLE", `The points could not be given back yet (${(error as Error).message}); the cancellation will complete automatically`, {
+          redemptionId: row.id,
+        });
+      },
+    );
+    if (erased) {
+      // As when the erasure is seen before the claim: not cancelled, and the voucher they paid for stays valid.
+      await this.redemptions.update({ id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null });
+      throw conflict("The member who redeemed this was erased; the redemption can no longer be cancelled");
+    }
     await this.dataSource.transaction(async (manager) => {
       const result = await manager.update(RedemptionRecord, { id: row.id, status: RedemptionStatus.COMPLETED }, { status: RedemptionStatus.CANCELLED });
       if (result.affected) await this.rewards.returnStock(manager, row.rewardId);

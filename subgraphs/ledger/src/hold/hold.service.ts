@@ -7,7 +7,7 @@ import { MAX_POINTS, postRedemption } from "./redemption-posting";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import { addPartnerPoints } from "../balance/qualifying";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { addDebt, lockMember, postTransaction } from "../journal/journal";
+import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable } from "../journal/lots";
 import { requireWithinCap } from "../limits";
 import { requireNotErased } from "../member-data/erasure.service";
@@ -125,6 +125,9 @@ export class HoldService {
       const member = await lockMember(manager, found.member_id, now);
       const [row]: HoldRow[] = await manager.query(`SELECT * FROM holds WHERE redemption_id = $1 FOR UPDATE`, [id]);
       if (row.status !== HoldStatus.CAPTURED) throw appError("CONFLICT", `Redemption ${id} was never completed, so there is nothing to give back`);
+      // Given back already (the catalog lost the answer): the same entry, even if the member was erased since.
+      const givenBack = await findIdempotent(manager, `cancellation:${id}`, { redemptionId: id });
+      if (givenBack) return givenBack;
       // An erased member's points were forfeited: a cancellation gives nothing back to the id.
       await requireNotErased(manager, row.member_id);
       const posted = await postTransaction(manager, {
@@ -148,7 +151,9 @@ export class HoldService {
         [row.transaction_id],
       );
       // Points given back are spendable at once: they repay what refunds left the member owing first (rules/debt.ts).
-      const repayment = repayDebtFromSlices(member.debt, takes.map((take) => take.points));
+      // Those whose expiry passed while they were spent come back expired: not spendable, so they repay nothing.
+      const spendableNow = takes.map((take) => (take.expires_at > now ? take.points : 0));
+      const repayment = repayDebtFromSlices(member.debt, spendableNow);
       await addDebt(manager, row.member_id, repayment.debtLeft - member.debt);
       await insertLots(
         manager,
@@ -158,7 +163,7 @@ export class HoldService {
           partnerId: take.partner_id,
           source: "RETURN" as const,
           points: take.points,
-          remaining: repayment.kept[i],
+          remaining: take.points - (spendableNow[i] - repayment.kept[i]),
           earnedAt: now,
           availableAt: now,
           expiresAt: take.expires_at,
