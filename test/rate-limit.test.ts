@@ -26,6 +26,10 @@ describe("rate limiting", () => {
     // A key with a limit of its own (anonymous addresses).
     expect(await limiter.hit("addr:192.0.2.1", 1)).toBeNull();
     expect(await limiter.hit("addr:192.0.2.1", 1)).toBeGreaterThanOrEqual(1);
+    // A batch counts each of its operations: 3 + 2 fit a limit of 5, one more does not.
+    expect(await limiter.hit("member:c", 5, 3)).toBeNull();
+    expect(await limiter.hit("member:c", 5, 2)).toBeNull();
+    expect(await limiter.hit("member:c", 5, 1)).toBeGreaterThanOrEqual(1);
   });
 
   it("counts an anonymous client per IPv4 address and per IPv6 /64", () => {
@@ -44,6 +48,7 @@ describe("rate limiting", () => {
     const dedicated = useDedicatedStack("ratelimit", () => ({
       RATE_LIMIT_PER_MINUTE: "5",
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: "5",
+      ALLOW_BATCHING: "1",
       ...(backend === "redis" ? { REDIS_URL: "redis://127.0.0.1:6379/0" } : {}),
     }));
 
@@ -80,6 +85,20 @@ describe("rate limiting", () => {
       expect(byKey).toEqual([200, 200, 200, 200, 200, 429]);
       expect((await ask({ "x-api-key": second })).status).toBe(200);
     }, 90_000);
+
+    it("charges a batch each of its operations: a member allowed 5 a minute sends a batch of 3, then one of 3 is refused", async () => {
+      const { stack } = dedicated;
+      const member = bearer(signToken({ sub: "00000000-0000-4000-8000-00000000b001", role: "member" }, stack.env.JWT_SECRET!));
+      const batch = (n: number) =>
+        fetch(stack.gatewayUrl, { method: "POST", headers: { "content-type": "application/json", ...member }, body: JSON.stringify(Array.from({ length: n }, () => ({ query: `{ partners { id } }` }))) });
+      await notNearTheEndOfAMinute();
+      const first = await batch(3);
+      expect(first.status).toBe(200);
+      expect(((await first.json()) as unknown[]).length).toBe(3);
+      const second = await batch(3); // 6 operations in the minute: past 5
+      expect(second.status).toBe(429);
+      expect((await batch(2)).status).toBe(429); // still past it: the refused batch counted too, as a refused request does
+    }, 60_000);
 
     it("answers RATE_LIMITED past the limit per anonymous client address, which X-Forwarded-For cannot change unless a proxy is trusted", async () => {
       const { stack } = dedicated;

@@ -12,8 +12,8 @@ import { connectRedis } from "./redis";
 
 /** Fixed one-minute windows per caller: counted in Redis when REDIS_URL is set (shared by every gateway), in memory otherwise. */
 export interface RateLimiter {
-  /** Counts one request; returns the seconds to wait when over `limit` (default: the limiter's), else null. */
-  hit(key: string, limit?: number): Promise<number | null>;
+  /** Counts a request of `operations` operations (a batch counts each); returns the seconds to wait when over `limit` (default: the limiter's), else null. */
+  hit(key: string, limit?: number, operations?: number): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -22,11 +22,11 @@ const WINDOW_SECONDS = 60;
 export function memoryRateLimiter(defaultLimit: number): RateLimiter {
   const windows = new Map<string, { window: number; count: number }>();
   return {
-    async hit(key, limit = defaultLimit) {
+    async hit(key, limit = defaultLimit, operations = 1) {
       const now = Date.now() / 1000;
       const window = Math.floor(now / WINDOW_SECONDS);
       const entry = windows.get(key);
-      const count = entry?.window === window ? entry.count + 1 : 1;
+      const count = (entry?.window === window ? entry.count : 0) + operations;
       if (windows.size > 100_000) {
         // Anonymous addresses are many: drop past windows first, so that a crowd of new addresses
         // cannot reset everyone's count of the current minute (only a crowd within one minute can).
@@ -43,12 +43,12 @@ export function memoryRateLimiter(defaultLimit: number): RateLimiter {
 
 export function redisRateLimiter(redis: Redis, defaultLimit: number, log: Logger): RateLimiter {
   return {
-    async hit(key, limit = defaultLimit) {
+    async hit(key, limit = defaultLimit, operations = 1) {
       const now = Date.now() / 1000;
       const window = Math.floor(now / WINDOW_SECONDS);
       const redisKey = `coalition:rate:${key}:${window}`;
       try {
-        const [[, count]] = (await redis.multi().incr(redisKey).expire(redisKey, WINDOW_SECONDS * 2).exec()) as [[unknown, number]];
+        const [[, count]] = (await redis.multi().incrby(redisKey, operations).expire(redisKey, WINDOW_SECONDS * 2).exec()) as [[unknown, number]];
         return count > limit ? Math.ceil((window + 1) * WINDOW_SECONDS - now) : null;
       } catch (error) {
         // Redis down: let requests through rather than take the whole API down with it.

@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { isDevelopment } from "../../shared/src/config";
 import { corsPolicy } from "../../shared/src/cors";
-import { type GraphQLHttpServer, serveGraphQL } from "../../shared/src/http-server";
+import { type GraphQLHttpServer, operationsIn, serveGraphQL } from "../../shared/src/http-server";
 import type { Logger } from "../../shared/src/logger";
 import { metricsToken } from "../../shared/src/metrics";
 import { type GatewayConfig, loadGatewayConfig } from "./config";
@@ -86,7 +86,8 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
       }
       const apiKey = req.headers["x-api-key"];
       const limit = rateLimitFor(identity, typeof apiKey === "string" ? apiKey : undefined, req, rates);
-      const retryAfter = limit ? await rateLimiter.hit(limit.key, limit.limit) : null;
+      // A batch (ALLOW_BATCHING=1) is charged each of its operations, as many requests would be.
+      const retryAfter = limit ? await rateLimiter.hit(limit.key, limit.limit, operationsIn(req)) : null;
       if (retryAfter !== null) throw rateLimited(retryAfter);
       return { identity };
     },

@@ -58,6 +58,9 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
     // Our shutdown (shared/src/shutdown.ts) stops Apollo once; its own SIGTERM handler (on outside
     // NODE_ENV=test) would stop it a second time, a call that never returns, and the process hangs.
     stopOnTerminationSignals: false,
+    // Batches (an array body) when the server accepts them (ALLOW_BATCHING=1 at the gateway): without it
+    // Apollo answered every batch the size check let through with 400, "Operation batching disabled".
+    allowBatchedHttpRequests: (options.maxBatchOperations ?? 0) > 0,
     validationRules: [...(options.apollo.validationRules ?? []), storableStringLiterals],
     plugins: [requestGuard(), ...(options.apollo.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer }), requestObserver(options.log)],
   } as ApolloServerOptions<TContext>);
@@ -165,6 +168,10 @@ class RequestBodyError extends Error {
   }
 }
 
+const OPERATIONS = new WeakMap<IncomingMessage, number>();
+/** How many operations a request carries (a batch's length; 1 otherwise): what a rate limit charges it (gateway/src/server.ts). */
+export const operationsIn = (req: IncomingMessage): number => OPERATIONS.get(req) ?? 1;
+
 /** How long a client may take to send a request's body (Node's own limit, requestTimeout, is 5 minutes). */
 const BODY_TIMEOUT_MS = 10_000;
 
@@ -233,6 +240,7 @@ function graphQLPostHandler<TContext extends BaseContext>(
         return sendErrors(res, known.status, known.message, known.code, cors);
       }
       const batch = Array.isArray(body) ? body.length : 0;
+      OPERATIONS.set(req, Math.max(batch, 1));
       if (batch > maxBatch) {
         const message = maxBatch ? `At most ${maxBatch} operations per batch` : "Batched requests are not accepted: send one operation per request";
         return sendErrors(res, 400, message, "BATCH_TOO_LARGE", cors);
