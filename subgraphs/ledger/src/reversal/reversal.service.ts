@@ -7,10 +7,11 @@ import { lockBonusBudgetsOf, reverseBonusesOf } from "../campaign/bonus-reversal
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
+import { addDebt, lockMember, postTransaction } from "../journal/journal";
 import { takeOldest } from "../journal/lots";
 import { requireNotErased } from "../member-data/erasure.service";
 import { MAX_AMOUNT_MINOR, clawbackFor } from "../rules";
+import { findRefund, refundKeys } from "./refund-keys";
 import type { ReversePurchaseInput } from "./reverse-purchase.input";
 
 interface PurchaseRow {
@@ -40,7 +41,8 @@ export class ReversalService {
     const reference = requireText(input.reference, "reference", { max: 100 });
     const amountMinor = requireInt(input.amountMinor, "amountMinor", { min: 1, max: MAX_AMOUNT_MINOR });
     const refundReference = input.refundReference ? requireText(input.refundReference, "refundReference", { max: 100 }) : null;
-    const idempotencyKey = `reversal:${partnerId}:${reference}:${refundReference ?? `amount-${amountMinor}`}`;
+    const keys = refundKeys(partnerId, reference, refundReference, amountMinor);
+    const idempotencyKey = keys.key;
     const request = { amountMinor, refundReference };
     const now = this.clock.now();
     const manager = this.dataSource.manager;
@@ -50,7 +52,7 @@ export class ReversalService {
       [`purchase:${partnerId}:${reference}`],
     );
     if (!purchase) throw notFound(`No purchase with reference "${reference}" at this partner`);
-    const replayed = await findIdempotent(manager, idempotencyKey, request);
+    const replayed = await findRefund(manager, keys, request, purchase.id);
     if (replayed) return findMemberEntryOf(manager, replayed, purchase.member_id);
 
     const transactionId = await this.dataSource.transaction(async (tx) => {
@@ -60,7 +62,7 @@ export class ReversalService {
       // The campaigns' budget rows before any account, in the order purchases lock them (campaign/bonus-reversal.ts).
       await lockBonusBudgetsOf(tx, purchase.id, purchase.member_id);
       const [row]: PurchaseRow[] = await tx.query(`SELECT * FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchase.id]);
-      const replayedUnderLock = await findIdempotent(tx, idempotencyKey, request);
+      const replayedUnderLock = await findRefund(tx, keys, request, purchase.id);
       if (replayedUnderLock) return replayedUnderLock;
       const clawback = clawbackFor(
         {
