@@ -1,18 +1,10 @@
-import { request } from "node:http";
 import { connect } from "node:net";
 import { serveGraphQL, type GraphQLHttpServer } from "../../shared/src/http-server";
 
-const post = (url: string, body: string, headers: Record<string, string> = {}) =>
-  new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const sent = request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers } });
-    sent.on("response", (response) => {
-      let text = "";
-      response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
-      response.on("end", () => resolve({ status: response.statusCode!, text }));
-    });
-    sent.on("error", reject);
-    sent.end(body);
-  });
+const post = async (url: string, body: string) => {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+  return { status: response.status, text: await response.text() };
+};
 
 /**
  * GATEWAY_MAX_IN_FLIGHT slots are for requests that run: a client that sends its body slowly (or never
