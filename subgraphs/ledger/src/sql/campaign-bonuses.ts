@@ -53,7 +53,7 @@ const tierNames = `ARRAY[${TIER_THRESHOLDS.map((t) => `'${t.tier}'`).join(", ")}
  * qualifying points then, over the window the purchase writer passed (`tier_from`: the one ending now
  * for a live purchase, the one ending when it was made for a late one), less the purchase's own if
  * they counted at once (no return window). A late purchase meets `minimumTier` on the tier it earns
- * at (README, Tiers), as its tier bonus does.
+ * at (README, Campaigns and referrals), as its tier bonus does.
  */
 const tierRankAtPurchase = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingAtSql("m.member_id", "m.earned_at", "m.tier_from")}
              - CASE WHEN m.available_at <= m.earned_at THEN m.base_points ELSE 0 END)`;
@@ -284,6 +284,14 @@ const campaignAwards = (matches: string, totals: CampaignTotalsSql, shape: Award
 `;
 
 /**
+ * A referrer's lot's available_at and expires_at (`referrerDatesOwn`): as long after p_now as the
+ * friend's purchase's after it was made, to the second (an interval of days would follow the
+ * session's time zone across a daylight-saving change).
+ */
+const afterNowAsLongAs = (to: string) => `p_now + make_interval(secs => extract(epoch FROM ${to} - r.earned_at))`;
+const REFERRER_LOT_DATES = `${afterNowAsLongAs("r.available_at")}, ${afterNowAsLongAs("r.expires_at")}`;
+
+/**
  * Referrals: the referred member's first purchase rewards both members once, the referrer at most
  * referrer_max times. One loop turn per referral (rare: once per referred member), after the campaigns.
  * With `referrerEntryOwn`, the referrer's entry is dated when it is posted and names no partner or
@@ -294,13 +302,6 @@ const campaignAwards = (matches: string, totals: CampaignTotalsSql, shape: Award
  * With `referrerDatesOwn`, the referrer's lot too: pending and expiring as long after it is posted as
  * the friend's purchase after it was made (the same return window and expiry, none of the friend's dates).
  */
-/**
- * A referrer's lot's available_at and expires_at (`referrerDatesOwn`): as long after p_now as the
- * friend's purchase's after it was made, to the second (an interval of days would follow the
- * session's time zone across a daylight-saving change).
- */
-const afterNowAsLongAs = (to: string) => `p_now + make_interval(secs => extract(epoch FROM ${to} - r.earned_at))`;
-const REFERRER_LOT_DATES = `${afterNowAsLongAs("r.available_at")}, ${afterNowAsLongAs("r.expires_at")}`;
 export const referralBonuses = ({ referrerEntryOwn, referralGuards, referrerDatesOwn }: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards" | "referrerDatesOwn">) => `  FOR r IN
     WITH made AS (${MADE}
     )
