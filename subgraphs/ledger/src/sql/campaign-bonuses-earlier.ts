@@ -11,7 +11,6 @@ import {
   CAMPAIGN_TOTALS,
   type CampaignTotalsSql,
   FUNDER_COLUMNS,
-  MADE,
   PLANNED_BY_KEY,
   REFERRAL_BONUSES_BEFORE_OWN_ENTRY,
   applyCampaignBonuses,
@@ -19,6 +18,7 @@ import {
   crossBrandSql,
 } from "./campaign-bonuses";
 import type { FunctionDefinition } from "./function-definition";
+import { MADE } from "./made-purchases";
 
 /**
  * Earlier definitions of `apply_campaign_bonuses`, each kept for the migration that installed it and

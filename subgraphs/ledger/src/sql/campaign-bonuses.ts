@@ -13,7 +13,9 @@ import {
   repaidFromSliceSql,
   withinAfterWindowSql,
 } from "../rules";
+import { MADE } from "./made-purchases";
 import { qualifyingAtSql, qualifyingNowSql } from "./qualifying";
+import { referralBonuses } from "./referral-bonuses";
 import type { FunctionDefinition } from "./function-definition";
 
 /**
@@ -24,18 +26,6 @@ import type { FunctionDefinition } from "./function-definition";
 
 /** The statement `record_purchases` ends with: its one link to campaigns. */
 export const APPLY_CAMPAIGN_BONUSES_CALL = `  PERFORM apply_campaign_bonuses(p_keys, p_expires_at, p_tier_from, p_tier_thresholds, p_now, p_points_cap);\n`;
-
-/**
- * The purchases this call created: their keys, EARN transactions written in this database transaction
- * (`recorded_at` is the transaction's start), so a replayed key never brings a second bonus.
- */
-export const MADE = `
-    SELECT k.ord, t.id AS tx, t.reference, pu.member_id, pu.partner_id, pu.amount_minor, pu.points, pu.base_points, pu.earned_at,
-           pu.available_at, k.expires_at, k.tier_from, pc.category
-    FROM unnest(p_keys, p_expires_at, p_tier_from) WITH ORDINALITY AS k(key, expires_at, tier_from, ord)
-    JOIN transactions t ON t.idempotency_key = k.key AND t.kind = 'EARN' AND t.recorded_at = now()
-    JOIN purchases pu ON pu.transaction_id = t.id
-    LEFT JOIN campaign_partner_categories pc ON pc.partner_id = pu.partner_id`;
 
 /**
  * A welcome bonus's condition: no other purchase of the member at the partner. The member's running
@@ -283,55 +273,6 @@ const campaignAwards = (matches: string, totals: CampaignTotalsSql, shape: Award
   ${totals.added}
 `;
 
-/**
- * A referrer's lot's available_at and expires_at (`referrerDatesOwn`): as long after p_now as the
- * friend's purchase's after it was made, to the second (an interval of days would follow the
- * session's time zone across a daylight-saving change).
- */
-const afterNowAsLongAs = (to: string) => `p_now + make_interval(secs => extract(epoch FROM ${to} - r.earned_at))`;
-const REFERRER_LOT_DATES = `${afterNowAsLongAs("r.available_at")}, ${afterNowAsLongAs("r.expires_at")}`;
-
-/**
- * Referrals: the referred member's first purchase rewards both members once, the referrer at most
- * referrer_max times. One loop turn per referral (rare: once per referred member), after the campaigns.
- * With `referrerEntryOwn`, the referrer's entry is dated when it is posted and names no partner or
- * receipt: a member's entries never show where, when or what a friend bought. With `referralGuards`,
- * only a purchase that earns points counts as the first (otherwise a partner could pay the coalition's
- * bonuses with one-cent purchases of made-up members), and an erased referrer gets nothing: read under
- * the referrer's lock, which the erasure's forfeit holds while it marks the id (as for purchases).
- * With `referrerDatesOwn`, the referrer's lot too: pending and expiring as long after it is posted as
- * the friend's purchase after it was made (the same return window and expiry, none of the friend's dates).
- */
-export const referralBonuses = ({ referrerEntryOwn, referralGuards, referrerDatesOwn }: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards" | "referrerDatesOwn">) => `  FOR r IN
-    WITH made AS (${MADE}
-    )
-    SELECT m.*, rf.referrer_member_id, rf.bonus_points, rf.referrer_max
-    FROM made m JOIN referrals rf ON rf.referred_member_id = m.member_id AND rf.earn_transaction_id IS NULL${referralGuards ? `
-    WHERE m.points > 0` : ""}
-    ORDER BY m.ord
-  LOOP
-    UPDATE referrals SET earn_transaction_id = r.tx WHERE referred_member_id = r.member_id;
-    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
-    IF v_balance + r.bonus_points <= p_points_cap THEN
-      v_tx := post_bonus('referral:' || r.member_id || ':referred', r.member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid, r.bonus_points,
-                         r.partner_id, r.reference, r.earned_at, r.available_at, r.expires_at, p_now);
-      INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
-      SELECT v_tx, NULL, r.tx, r.member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid, r.bonus_points WHERE v_tx IS NOT NULL;
-    END IF;
-    -- The referrer's lock (after the purchasing members' own) counts their rewarded referrals exactly.
-    INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', r.referrer_member_id) ON CONFLICT DO NOTHING;
-    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id FOR UPDATE;${referralGuards ? `
-    CONTINUE WHEN EXISTS (SELECT FROM member_erasures e WHERE e.member_id = r.referrer_member_id);` : ""}
-    SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
-    CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
-    v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid,
-                       r.bonus_points, ${referrerEntryOwn ? "NULL, NULL, p_now" : "r.partner_id, r.reference, r.earned_at"}, ${referrerDatesOwn ? REFERRER_LOT_DATES : "r.available_at, r.expires_at"}, p_now);
-    CONTINUE WHEN v_tx IS NULL;
-    UPDATE referrals SET referrer_rewarded = true WHERE referred_member_id = r.member_id;
-    INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
-    VALUES (v_tx, NULL, r.tx, r.referrer_member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid, r.bonus_points);
-  END LOOP;
-`;
 /** The referrals as every definition before CampaignFundersAndReferrers1734310000000 wrote them. */
 export const REFERRAL_BONUSES_BEFORE_OWN_ENTRY = referralBonuses(AWARDS_BEFORE_PREPAID_FUNDERS);
 
@@ -372,44 +313,3 @@ ${referralBonuses(shape)}END `,
 export const PLANNED_BY_KEY = ["enable_seqscan=off"] as const;
 
 export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = { ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, CURRENT_AWARDS), settings: PLANNED_BY_KEY };
-
-/**
- * One bonus: a BONUS transaction (+points to the member, entry BONUS; −points to the funder's
- * issuance account), and a BONUS lot pending and expiring like the purchase it came with, issued by
- * the funder (the coalition's lots carry its nil owner id). Like purchase points, points that are
- * spendable at once repay the member's debt first (rules/debt.ts). Null when the key was used already.
- * The caller holds the member's lock.
- */
-export const POST_BONUS: FunctionDefinition = {
-  name: "post_bonus",
-  arguments:
-    "p_key text, p_member uuid, p_funder_kind text, p_funder uuid, p_points bigint, p_partner uuid, p_reference text, " +
-    "p_earned_at timestamp with time zone, p_available_at timestamp with time zone, p_expires_at timestamp with time zone, p_now timestamp with time zone",
-  returns: "uuid",
-  language: "plpgsql",
-  body: `
-DECLARE
-  v_tx uuid;
-  v_account bigint;
-  v_debt bigint;
-  v_repaid bigint;
-  v_funder_account bigint;
-BEGIN
-  -- posted_at: the clearing house's period is the posting's (p_now), not a late purchase's time.
-  INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at)
-  VALUES ('BONUS', p_key, 'bonus', p_partner, p_reference, p_earned_at, p_now)
-  ON CONFLICT (idempotency_key) DO NOTHING RETURNING id INTO v_tx;
-  IF v_tx IS NULL THEN RETURN NULL; END IF;
-  SELECT a.id, a.debt INTO v_account, v_debt FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = p_member FOR UPDATE;
-  v_repaid := CASE WHEN p_available_at <= p_now THEN least(v_debt, p_points) ELSE 0 END;
-  UPDATE accounts SET balance = balance + p_points, debt = debt - v_repaid WHERE id = v_account;
-  INSERT INTO accounts AS a (kind, owner_id, balance) VALUES (p_funder_kind, p_funder, -p_points)
-  ON CONFLICT (kind, owner_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance RETURNING a.id INTO v_funder_account;
-  INSERT INTO postings (transaction_id, account_id, amount, occurred_at) VALUES (v_tx, v_funder_account, -p_points, p_earned_at);
-  INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
-  VALUES (v_tx, v_account, p_points, p_earned_at, p_member, 'BONUS');
-  INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
-  VALUES (v_tx, p_member, p_funder, 'BONUS', p_points, p_points - v_repaid, p_earned_at, p_available_at, p_expires_at);
-  RETURN v_tx;
-END `,
-};
