@@ -30,6 +30,7 @@ const SERVER = 2;
  */
 describe("observability", () => {
   const spans: Span[] = [];
+  const exported: string[] = [];
   let receiver: Server;
   let endpoint: string;
   beforeAll(async () => {
@@ -37,7 +38,10 @@ describe("observability", () => {
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
-        if (req.url === "/v1/traces") spans.push(...spansOf(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+        if (req.url === "/v1/traces") {
+          exported.push(Buffer.concat(chunks).toString("utf8"));
+          spans.push(...spansOf(JSON.parse(exported[exported.length - 1])));
+        }
         res.writeHead(200, { "content-type": "application/json" }).end("{}");
       });
     });
@@ -79,6 +83,21 @@ describe("observability", () => {
         body: JSON.stringify({ query: HEADLINE_QUERY, variables: { id: member.id } }),
       });
   }, 60_000);
+
+  it("keeps a GET query's variables out of the traces: the URL's query string is recorded as [redacted]", async () => {
+    const email = `secret-${randomUUID()}@example.com`;
+    const query = encodeURIComponent("query Lookup($e: String!) { memberByEmail(email: $e) { id } }");
+    const response = await fetch(`${dedicated.stack.gatewayUrl}?query=${query}&variables=${encodeURIComponent(JSON.stringify({ e: email }))}`, {
+      headers: { ...dedicated.admin(), "apollo-require-preflight": "true" },
+    });
+    expect(response.status).toBe(200);
+    await eventually(() => {
+      expect(exported.join("\n")).toContain('"stringValue":"[redacted]"');
+      return true;
+    });
+    const local = email.slice(0, email.indexOf("@"));
+    expect(exported.join("\n")).not.toContain(local);
+  });
 
   it("echoes a valid x-request-id, replaces an unsafe one, and makes one when there is none", async () => {
     const given = `client-${randomUUID()}`;

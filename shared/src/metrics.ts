@@ -73,12 +73,17 @@ const rejected = new Counter({
 // Operation names come from clients: label only the first few distinct ones, so that a client sending
 // a new name per request cannot grow our series (and Prometheus's) without bound.
 const MAX_OPERATION_LABELS = 100;
+// Nor a few very long ones: a name may be as long as the request (REQUEST_MAX_BYTES), and each is
+// repeated on every series line of a scrape (17 of them per name). A subgraph's operation names are
+// the client's plus `__<subgraph>__<n>`.
+export const MAX_OPERATION_LABEL_LENGTH = 128;
 const operationLabels = new Set<string>();
 
-/** The `operation` label of an operation: its name; "anonymous"; "invalid" (never parsed); "other" past the cap. */
+/** The `operation` label of an operation: its name; "anonymous"; "invalid" (never parsed); "other" past the caps. */
 export function operationLabel(name: string | null | undefined, parsed = true): string {
   if (!parsed) return "invalid";
   if (!name) return "anonymous";
+  if (name.length > MAX_OPERATION_LABEL_LENGTH) return "other";
   if (operationLabels.has(name)) return name;
   if (operationLabels.size >= MAX_OPERATION_LABELS) return "other";
   operationLabels.add(name);

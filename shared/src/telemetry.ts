@@ -27,7 +27,10 @@ export function startTelemetry(service: string): void {
   sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME || `coalition-${service}`,
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req: IncomingMessage) => req.url === "/metrics" || req.url === "/health" }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req: IncomingMessage) => req.url === "/metrics" || req.url === "/health",
+        startIncomingSpanHook: redactedQueryString,
+      }),
       new UndiciInstrumentation(),
       // Queries outside a request (migrations, the catalog's recovery sweep) make no traces of their own.
       new PgInstrumentation({ requireParentSpan: true }),
@@ -35,6 +38,13 @@ export function startTelemetry(service: string): void {
   });
   sdk.start();
 }
+
+/**
+ * A GET query carries its query and variables (an email address, say) in the URL's query string,
+ * which the HTTP instrumentation records as `url.query`: a span keeps that there was one, never what
+ * it said (the logs never carry variables either). Attributes from this hook are applied last.
+ */
+export const redactedQueryString = (req: IncomingMessage): Record<string, string> => (req.url?.includes("?") ? { "url.query": "[redacted]" } : {});
 
 /** Sends the spans still buffered (at shutdown), waiting at most `timeoutMs` for the collector. */
 export async function stopTelemetry(timeoutMs = 5_000): Promise<void> {

@@ -74,6 +74,8 @@ export function runPrimary(service: string, count: number, log: Logger): void {
   for (let index = 0; index < count; index++) start(index);
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  // As a single process does (shutdown.ts): a closed terminal must not kill the primary and, with it, workers mid-request.
+  process.on("SIGHUP", () => stop("SIGHUP"));
 }
 
 export const isClusterPrimary = (count: number): boolean => count > 1 && cluster.isPrimary;
