@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { lineTotals, matrixCells, requirePeriod } from "../clearing/clearing.totals";
 import { chainHash } from "../clearing/hash-chain";
 import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, statementRecord, statementText } from "../rules";
@@ -87,10 +87,21 @@ const CHECKS: { name: string; sql: string }[] = [
   },
 ];
 
-/** Closed statements and reports: what the totals say now, and an unbroken hash chain. */
+/**
+ * Closed statements and reports: what the totals say now, and an unbroken hash chain. All read in one
+ * snapshot: closing a month writes its statements and its report in one transaction, and a close
+ * between two reads made a report look short of its statements (a false FAIL, exit 1).
+ */
 async function closedStatementMismatches(dataSource: DataSource): Promise<Mismatch[]> {
+  return dataSource.transaction("REPEATABLE READ", async (manager) => {
+    await manager.query(`SET TRANSACTION READ ONLY`);
+    return closedStatementMismatchesIn(manager);
+  });
+}
+
+async function closedStatementMismatchesIn(manager: EntityManager): Promise<Mismatch[]> {
   const problems: Mismatch[] = [];
-  const rows: { period: string; partner_id: string; content: string; previous_hash: string; hash: string }[] = await dataSource.query(
+  const rows: { period: string; partner_id: string; content: string; previous_hash: string; hash: string }[] = await manager.query(
     `SELECT to_char(period, 'YYYY-MM') AS period, partner_id, content, previous_hash, hash FROM settlement_statements ORDER BY partner_id, period`,
   );
   const lastHash = new Map<string, string>();
@@ -103,11 +114,11 @@ async function closedStatementMismatches(dataSource: DataSource): Promise<Mismat
     lastHash.set(row.partner_id, row.hash);
     const stored = JSON.parse(row.content) as StatementRecord;
     const start = requirePeriod(row.period);
-    const totals = await lineTotals(dataSource.manager, start, [row.partner_id]);
-    const recomputed = statementText(statementRecord(row.period, row.partner_id, stored.currency, totals.get(row.partner_id) ?? [], await matrixCells(dataSource.manager, start, row.partner_id)));
+    const totals = await lineTotals(manager, start, [row.partner_id]);
+    const recomputed = statementText(statementRecord(row.period, row.partner_id, stored.currency, totals.get(row.partner_id) ?? [], await matrixCells(manager, start, row.partner_id)));
     if (recomputed !== row.content) problems.push({ id: `${id} content`, got: row.content, expected: recomputed });
   }
-  const periods: { period: string; content: string; previous_hash: string; hash: string }[] = await dataSource.query(
+  const periods: { period: string; content: string; previous_hash: string; hash: string }[] = await manager.query(
     `SELECT to_char(period, 'YYYY-MM') AS period, content, previous_hash, hash FROM settlement_periods ORDER BY period`,
   );
   let previous = GENESIS_HASH;
