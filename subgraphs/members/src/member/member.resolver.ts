@@ -99,12 +99,14 @@ export class MemberResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 20, description: "Page size, 1 to 100." }) first: number | null,
     @Arg("after", () => String, { nullable: true, description: "Continue after this member: the `endCursor` of the previous page (or any edge's `cursor`). Omit for the first page." })
     after: string | null,
-    @Ctx() { identity, members }: Context,
+    @Ctx() { identity, members, requestId }: Context,
   ): Promise<MemberConnection> {
     requireAdmin(identity);
     const size = pageSize(first ?? 20);
     const afterId = after == null ? null : decodeIdCursor("member", after);
     const { items, hasNextPage } = pageOf(await members.list(size + 1, afterId), size);
+    // Like `members`: each member of the page an admin read is one READ_MEMBER_PROFILE line (the extra row fetched to see whether a page follows is not read).
+    await members.auditProfileReads({ identity, requestId }, items.map((record) => record.id));
     const edges = items.map((record) => Object.assign(new MemberEdge(), { cursor: encodeIdCursor("member", record.id), node: Member.from(record) }));
     return Object.assign(new MemberConnection(), { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } });
   }
