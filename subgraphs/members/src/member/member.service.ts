@@ -13,8 +13,9 @@ import type { EnrollMemberInput } from "./enroll-member.input";
 // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is checked by email, not regex.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** An address as stored and looked up: trimmed, lower case, in Unicode's composed form (one é, not e and an accent: the same address). */
 export function normalizeEmail(email: string): string {
-  const normalized = email.trim().toLowerCase();
+  const normalized = email.trim().toLowerCase().normalize("NFC");
   if (normalized.length > 254 || !EMAIL.test(normalized)) throw badInput(`"${email}" is not a valid email address`, "email");
   return normalized;
 }
