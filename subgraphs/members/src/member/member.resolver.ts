@@ -86,7 +86,8 @@ export class MemberResolver {
   @Query(() => MemberConnection, {
     description: withExample(
       "Admins only: members in enrolment order, a page at a time, as a cursor connection (what Apollo Client's `relayStylePagination` and urql's `relayPagination` page through): " +
-        "pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true. Errors: FORBIDDEN (not an admin), BAD_USER_INPUT (`first` outside 1 to 100, a cursor this field did not give).",
+        "pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true. Errors: FORBIDDEN (not an admin), BAD_USER_INPUT (`first` outside 1 to 100, a cursor this field did not give, " +
+        "or one whose member has been erased since: a cursor is its member's place, gone with it; start again from the first page).",
       `query {
   membersConnection(first: 10) {
     edges { cursor node { id email displayName enrolledAt } }
