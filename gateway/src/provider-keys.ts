@@ -25,6 +25,8 @@ type KeySet = { resolve: ReturnType<typeof createLocalJWKSet>; fetchedAt: number
 export class ProviderKeys {
   private keys: KeySet | null = null;
   private fetching: Promise<KeySet> | null = null;
+  /** When a fetch last failed: for JWKS_COOLDOWN_MS after it no request waits on another (a provider down is not asked on every request). */
+  private failedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly url: URL,
@@ -52,15 +54,16 @@ export class ProviderKeys {
 
   /** Fresh keys, or while the provider cannot be reached the `kept` ones if they are not older than JWKS_FRESH_MS + JWKS_STALE_MS. */
   private async fetched(kept: KeySet | null): Promise<KeySet> {
+    const usable = kept && this.now() - kept.fetchedAt < JWKS_FRESH_MS + JWKS_STALE_MS ? kept : null;
+    if (this.now() - this.failedAt < JWKS_COOLDOWN_MS) return usable ?? unavailable();
     try {
       this.fetching ??= this.fetchKeys().finally(() => (this.fetching = null));
       return (this.keys = await this.fetching);
     } catch (error) {
-      if (kept && this.now() - kept.fetchedAt < JWKS_FRESH_MS + JWKS_STALE_MS) {
-        this.log?.warn("identity provider's keys could not be fetched: using the last ones", { url: this.url.origin, error: (error as Error).message });
-        return kept;
-      }
-      throw appError("UPSTREAM_UNAVAILABLE", "The identity provider's signing keys could not be fetched; try again shortly");
+      this.failedAt = this.now();
+      if (!usable) return unavailable();
+      this.log?.warn("identity provider's keys could not be fetched: using the last ones", { url: this.url.origin, error: (error as Error).message });
+      return usable;
     }
   }
 
@@ -71,3 +74,7 @@ export class ProviderKeys {
     return { resolve: createLocalJWKSet(jwks), fetchedAt: this.now() };
   }
 }
+
+const unavailable = (): never => {
+  throw appError("UPSTREAM_UNAVAILABLE", "The identity provider's signing keys could not be fetched; try again shortly");
+};

@@ -73,9 +73,13 @@ describe("the identity provider's signing keys", () => {
     expect(await outcome(identifier, token)).toBe("UPSTREAM_UNAVAILABLE");
     // A gateway that never had the keys: the token cannot be checked, which says nothing against it.
     const fresh = new Identifier({ jwksUrl: url, maxTtlSeconds: 86_400 });
+    fetches = 0;
     expect(await outcome(fresh, token)).toBe("UPSTREAM_UNAVAILABLE");
-    answer = { status: 200, jwks: { keys: [k1.jwk] } }; // back: accepted again at once
-    expect(await outcome(fresh, token)).toBe("accepted");
+    answer = { status: 200, jwks: { keys: [k1.jwk] } }; // back up
+    // Within 5 s of the failed fetch no request waits on another one: still unavailable, nothing fetched.
+    expect({ outcome: await outcome(fresh, token), fetches }).toEqual({ outcome: "UPSTREAM_UNAVAILABLE", fetches: 1 });
+    offsetMs += 6_000;
+    expect({ outcome: await outcome(fresh, token), fetches }).toEqual({ outcome: "accepted", fetches: 2 });
   });
 
   it("a token signed with a key the gateway has not seen fetches the keys again (a new signing key), not more than every 5 s", async () => {
