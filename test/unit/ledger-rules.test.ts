@@ -28,6 +28,8 @@ import {
   transferAllowanceLeft,
   transferFits,
   wouldPassCap,
+  debitFloor,
+  wouldPassFloor,
 } from "../../subgraphs/ledger/src/rules";
 
 const t = (iso: string) => new Date(iso);
@@ -217,6 +219,15 @@ describe("transfers and the member cap", () => {
     expect(MEMBER_POINTS_CAP).toBe(2_147_483_647);
     expect(wouldPassCap(2_147_483_000, 647)).toBeNull();
     expect(wouldPassCap(2_147_483_000, 648)).toBe(2_147_483_648n);
+  });
+
+  it("keeps a debit above −2,147,483,647 plus the lifetime earned points refunds may still take back", () => {
+    // 1,000 earned: the floor is −2,147,483,647 + 1,000 = −2,147,482,647.
+    expect(debitFloor(1_000)).toBe(-2_147_482_647);
+    expect(wouldPassFloor(-2_147_482_000, -647, 1_000)).toBeNull(); // exactly to the floor
+    expect(wouldPassFloor(-2_147_482_000, -648, 1_000)).toBe(-2_147_482_648);
+    // Nothing earned (all refunded): the floor is −2,147,483,647 itself.
+    expect(wouldPassFloor(-2_147_483_647, -1, 0)).toBe(-2_147_483_648);
   });
 });
 

@@ -24,11 +24,7 @@ export function memberPointsLimitExceeded(figure: CappedFigure, wouldBe: number 
   );
 }
 
-/**
- * The LIMIT_EXCEEDED of a negative adjustment that would take the member's available points to
- * `wouldBe`, below `floor`: −MEMBER_POINTS_CAP plus what refunds could still claw back of the member's
- * lifetime earned points, so neither it nor a later refund takes `available` past what `Int` holds.
- */
+/** The LIMIT_EXCEEDED of a debit that would take the member's available points to `wouldBe`, below `floor` (rules/cap.ts `debitFloor`). */
 export function memberDebtLimitExceeded(wouldBe: number, floor: number): Error {
   return appError(
     "LIMIT_EXCEEDED",

@@ -9,8 +9,8 @@ import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { COALITION_OWNER_ID, addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
 import { requireNotErased } from "../member-data/erasure.service";
-import { MEMBER_POINTS_CAP, memberDebtLimitExceeded, requireWithinCap } from "../limits";
-import { adjustmentProblem, expiresAt, repayDebt } from "../rules";
+import { memberDebtLimitExceeded, requireWithinCap } from "../limits";
+import { adjustmentProblem, debitFloor, expiresAt, repayDebt, wouldPassFloor } from "../rules";
 import { pointsExpiryMonths } from "../settings";
 import type { AdjustPointsInput } from "./adjustment.types";
 
@@ -106,15 +106,14 @@ export class AdjustmentService {
   }
 
   /**
-   * A debit lowers `available` by exactly its points (taken lots, then debt), and refunds may later take
-   * up to the member's lifetime earned points more: refused when the two together would take `available`
-   * below −MEMBER_POINTS_CAP, past what the API's `Int` can show (README, Ranges). The caller holds the lock.
+   * A debit lowers `available` by exactly its points (taken lots, then debt): refused when it would pass
+   * below the debit floor (rules/cap.ts `wouldPassFloor`; README, Ranges). The caller holds the lock.
    */
   private async requireWithinFloor(tx: EntityManager, memberId: string, balance: number, points: number, now: Date) {
     const available = spendable(balance, await holdings(tx, memberId, now));
     const [{ earned }] = await tx.query(`SELECT coalesce(sum(earned), 0) AS earned FROM member_partner_points WHERE member_id = $1`, [memberId]);
-    const floor = -MEMBER_POINTS_CAP + Math.max(0, Number(earned));
-    if (available + points < floor) throw memberDebtLimitExceeded(available + points, floor);
+    const wouldBe = wouldPassFloor(available, points, Number(earned));
+    if (wouldBe !== null) throw memberDebtLimitExceeded(wouldBe, debitFloor(Number(earned)));
   }
 
   /** Taken points come from spendable lots nearest expiry first; what the member cannot cover is owed, as after a refund. */

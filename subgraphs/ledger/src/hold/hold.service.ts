@@ -163,7 +163,8 @@ export class HoldService {
           partnerId: take.partner_id,
           source: "RETURN" as const,
           points: take.points,
-          remaining: take.points - (spendableNow[i] - repayment.kept[i]),
+          // Expired points come back whole (the expiry run expires them); spendable ones less what repaid the debt.
+          remaining: spendableNow[i] ? repayment.kept[i] : take.points,
           earnedAt: now,
           availableAt: now,
           expiresAt: take.expires_at,

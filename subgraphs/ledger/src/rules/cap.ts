@@ -25,3 +25,17 @@ export function wouldPassCap(current: number | bigint, adding: number | bigint):
   const wouldBe = BigInt(current) + BigInt(adding);
   return wouldBe > BigInt(MEMBER_POINTS_CAP) ? wouldBe : null;
 }
+
+/**
+ * The least a member's available points may be after a debit (a negative adjustment): −MEMBER_POINTS_CAP
+ * plus the member's lifetime earned points, which later refunds may still take back, so that neither
+ * the debit nor those refunds take `available` below what `Int` holds. What `available + adding` would
+ * be when it passes below that floor, else null.
+ */
+export function debitFloor(lifetimeEarned: number): number {
+  return -MEMBER_POINTS_CAP + Math.max(0, lifetimeEarned);
+}
+export function wouldPassFloor(available: number, adding: number, lifetimeEarned: number): number | null {
+  const wouldBe = available + adding;
+  return wouldBe < debitFloor(lifetimeEarned) ? wouldBe : null;
+}
