@@ -233,8 +233,8 @@ CREATE TABLE member_erasures (
   erased_at timestamp with time zone NOT NULL
 );
 ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_adjustment_reason_check CHECK (adjustment_reason = 'ERASURE'::text);
-ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_check CHECK ((transaction_id IS NULL) = (forfeited_points = 0));
 ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_forfeited_points_check CHECK (forfeited_points >= 0);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_named_forfeit CHECK (transaction_id IS NULL OR forfeited_points > 0);
 ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_pkey PRIMARY KEY (member_id);
 ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
 ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_transaction_id_key UNIQUE (transaction_id);
@@ -672,6 +672,7 @@ BEGIN
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'REDEMPTIONS'
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN 'REDEMPTION_CANCELLATIONS'
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BREAKAGE'
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL AND m.expired_lot_id IS NOT NULL THEN 'BREAKAGE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BONUSES_ISSUED'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'BONUSES_ISSUED'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ADJUSTMENTS'
@@ -684,6 +685,7 @@ BEGIN
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 1
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN -1
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 1
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL AND m.expired_lot_id IS NOT NULL THEN 1
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN -1
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
@@ -696,6 +698,7 @@ BEGIN
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'REDEMPTION_PRICE'
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN 'REVERSED_REDEMPTION_PRICE'
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'EXPIRED_LOT_SHARE'
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL AND m.expired_lot_id IS NOT NULL THEN 'EXPIRED_LOT_SHARE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'NONE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'NONE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'NONE'

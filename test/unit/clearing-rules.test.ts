@@ -69,6 +69,11 @@ describe("valuing a movement", () => {
 
   it("generates the trigger's classification from the table (one WHEN per rule)", () => {
     for (const r of STATEMENT_LINES) expect(CLEARING_VALUE_POSTINGS.body).toContain(`m.account_kind = '${r.accountKind}' AND m.tx_kind = '${r.transactionKind}'`);
+    // A rule for movements that empty one lot (an erasure's forfeit) says so; the rest match any movement of their kinds.
+    expect(CLEARING_VALUE_POSTINGS.body).toContain(
+      "WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL AND m.expired_lot_id IS NOT NULL THEN 'BREAKAGE'",
+    );
+    expect(CLEARING_VALUE_POSTINGS.body).toContain("WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BREAKAGE'");
   });
 });
 

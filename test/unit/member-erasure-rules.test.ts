@@ -1,34 +1,46 @@
-import { ERASURE_ADJUSTMENT_REASON, erasureForfeit } from "../../subgraphs/ledger/src/rules";
+import { ERASURE_ADJUSTMENT_REASON, STATEMENT_LINES, erasureForfeit, lotForfeitKey } from "../../subgraphs/ledger/src/rules";
 
 /** What an erased member forfeits (rules/erasure.ts), with numbers worked out by hand. */
-describe("erasure forfeit: every open lot, each partner's share to its breakage", () => {
+describe("erasure forfeit: every open lot, each to its issuer's breakage", () => {
   const A = "00000000-0000-4000-8000-00000000000a";
   const B = "00000000-0000-4000-8000-00000000000b";
 
-  it("sums the lots per partner, partners in id order", () => {
-    // B: 120 + 30 = 150; A: 7; an empty lot adds nothing. Total 157.
-    expect(erasureForfeit([{ partnerId: B, remaining: 120 }, { partnerId: A, remaining: 7 }, { partnerId: B, remaining: 30 }, { partnerId: A, remaining: 0 }])).toEqual({
+  it("forfeits each lot that holds points, in the order given", () => {
+    // 120 + 7 + 30 = 157; the empty lot 4 forfeits nothing.
+    const lots = [
+      { lotId: "1", partnerId: B, remaining: 120 },
+      { lotId: "2", partnerId: A, remaining: 7 },
+      { lotId: "3", partnerId: B, remaining: 30 },
+      { lotId: "4", partnerId: A, remaining: 0 },
+    ];
+    expect(erasureForfeit(lots)).toEqual({
       total: 157,
-      byPartner: [{ partnerId: A, points: 7 }, { partnerId: B, points: 150 }],
+      lots: [{ lotId: "1", partnerId: B, points: 120 }, { lotId: "2", partnerId: A, points: 7 }, { lotId: "3", partnerId: B, points: 30 }],
     });
   });
 
   it("forfeits nothing when nothing is left (a member in debt keeps the debt: no lot holds it)", () => {
-    expect(erasureForfeit([])).toEqual({ total: 0, byPartner: [] });
-    expect(erasureForfeit([{ partnerId: A, remaining: 0 }])).toEqual({ total: 0, byPartner: [] });
+    expect(erasureForfeit([])).toEqual({ total: 0, lots: [] });
+    expect(erasureForfeit([{ lotId: "1", partnerId: A, remaining: 0 }])).toEqual({ total: 0, lots: [] });
   });
 
   it("adds large lots exactly", () => {
     // 2,147,483,647 × 2 = 4,294,967,294: past Int, within a safe integer.
-    expect(erasureForfeit([{ partnerId: A, remaining: 2_147_483_647 }, { partnerId: A, remaining: 2_147_483_647 }]).total).toBe(4_294_967_294);
+    expect(erasureForfeit([{ lotId: "1", partnerId: A, remaining: 2_147_483_647 }, { lotId: "2", partnerId: A, remaining: 2_147_483_647 }]).total).toBe(4_294_967_294);
   });
 
   it("refuses a lot that cannot exist", () => {
-    expect(() => erasureForfeit([{ partnerId: A, remaining: -1 }])).toThrow();
-    expect(() => erasureForfeit([{ partnerId: A, remaining: 1.5 }])).toThrow();
+    expect(() => erasureForfeit([{ lotId: "1", partnerId: A, remaining: -1 }])).toThrow();
+    expect(() => erasureForfeit([{ lotId: "1", partnerId: A, remaining: 1.5 }])).toThrow();
   });
 
-  it("the adjustment's reason is ERASURE", () => {
+  it("the adjustments' reason is ERASURE, and each lot's forfeit has a key of its own", () => {
     expect(ERASURE_ADJUSTMENT_REASON).toBe("ERASURE");
+    expect(lotForfeitKey(A, "42")).toBe(`erasure:${A}:lot:42`);
+  });
+
+  it("the clearing house values a forfeited lot as breakage, and an old whole-member forfeit (no lot) stays OTHER", () => {
+    const adjustmentsToBreakage = STATEMENT_LINES.filter((r) => r.accountKind === "PARTNER_BREAKAGE" && r.transactionKind === "ADJUSTMENT");
+    expect(adjustmentsToBreakage).toEqual([expect.objectContaining({ line: "BREAKAGE", emptiesOneLot: true, pointsSign: 1, moneySign: -1, price: "EXPIRED_LOT_SHARE", figure: "expired" })]);
   });
 });

@@ -35,7 +35,7 @@ registerEnumType(SettlementLineKind, {
     REFUNDS: { description: "Points clawed back by refunds, credited at the price they were charged." },
     REDEMPTIONS: { description: "Points redeemed for the partner's rewards, paid at its redemption price." },
     REDEMPTION_CANCELLATIONS: { description: "Redemptions cancelled: what was paid for them is taken back." },
-    BREAKAGE: { description: "Points the partner issued that expired: its breakage share of the price they were charged is credited." },
+    BREAKAGE: { description: "Points the partner issued that expired, or that a member's erasure forfeited (points never to be redeemed): its breakage share of the price they were charged is credited." },
     OTHER: { description: "Movements no valuation rule covers yet: counted in points, worth nothing." },
   },
 });
@@ -97,7 +97,7 @@ export class SettlementStatement {
   @Field(() => SafeInt, { description: "Points redeemed for its rewards, net of cancellations." })
   pointsRedeemed!: number;
 
-  @Field(() => SafeInt, { description: "Points it issued that expired." })
+  @Field(() => SafeInt, { description: "Points it issued that expired or that a member's erasure forfeited (the BREAKAGE line)." })
   pointsExpired!: number;
 
   @Field(() => SafeInt, { description: "What the issued points cost it (sum of the issued lines)." })
@@ -109,7 +109,7 @@ export class SettlementStatement {
   @Field(() => SafeInt, { description: "What the coalition pays it for redemptions, net of cancellations (negative)." })
   redeemedAmount!: number;
 
-  @Field(() => SafeInt, { description: "Its breakage share of expired points (negative)." })
+  @Field(() => SafeInt, { description: "Its breakage share of expired and forfeited points (negative)." })
   expiredAmount!: number;
 
   @Field(() => SafeInt, { description: "The sum of every line: positive, the partner owes the coalition; negative, the coalition owes the partner." })

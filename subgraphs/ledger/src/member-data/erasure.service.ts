@@ -3,7 +3,7 @@ import { appError } from "../../../../shared/src/errors";
 import { requireId } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
 import { lockMember, postTransaction } from "../journal/journal";
-import { ERASURE_ADJUSTMENT_REASON, erasureForfeit } from "../rules";
+import { ERASURE_ADJUSTMENT_REASON, erasureForfeit, lotForfeitKey } from "../rules";
 
 /** Test-only fault injection: `LEDGER_CRASH_AT=after-forfeit` kills this process after committing the forfeit, before answering. */
 function crashPoint(step: "after-forfeit") {
@@ -18,10 +18,11 @@ export class ErasureService {
   ) {}
 
   /**
-   * Forfeits everything the member's lots hold (rules/erasure.ts) by one ADJUSTMENT, releases holds
-   * still in flight (their redemptions fail and return the stock; a capture can no longer take
-   * points) and marks the id erased, all under the member's lock in one transaction. Once per member:
-   * asking again changes nothing. Amounts stay under the member id; the ledger never held a name.
+   * Forfeits everything the member's lots hold (rules/erasure.ts), one ADJUSTMENT per lot to its
+   * issuer's breakage (the lot named on the transaction, so the clearing house values it as breakage),
+   * releases holds still in flight (their redemptions fail and return the stock; a capture can no
+   * longer take points) and marks the id erased, all under the member's lock in one transaction. Once
+   * per member: asking again changes nothing. Amounts stay under the member id; the ledger never held a name.
    */
   async forfeit(memberId: string): Promise<void> {
     const id = requireId(memberId, "memberId");
@@ -30,42 +31,43 @@ export class ErasureService {
       await lockMember(manager, id, now);
       if (await isErased(manager, id)) return;
       await manager.query(`UPDATE holds SET status = 'RELEASED', updated_at = now() WHERE member_id = $1 AND status = 'HELD'`, [id]);
-      const lots: { partner_id: string; remaining: number }[] = await manager.query(
-        `SELECT partner_id, remaining FROM lots WHERE member_id = $1 AND remaining > 0 ORDER BY id FOR UPDATE`,
+      const lots: { id: string; partner_id: string; remaining: number }[] = await manager.query(
+        `SELECT id, partner_id, remaining FROM lots WHERE member_id = $1 AND remaining > 0 ORDER BY id FOR UPDATE`,
         [id],
       );
-      const forfeit = erasureForfeit(lots.map((lot) => ({ partnerId: lot.partner_id, remaining: lot.remaining })));
-      let transactionId: string | null = null;
-      if (forfeit.total > 0) {
-        const posted = await postTransaction(manager, {
+      const forfeit = erasureForfeit(lots.map((lot) => ({ lotId: lot.id, partnerId: lot.partner_id, remaining: lot.remaining })));
+      for (const lot of forfeit.lots) {
+        await postTransaction(manager, {
           kind: "ADJUSTMENT",
-          idempotencyKey: `erasure:${id}`,
-          request: { memberId: id, reason: ERASURE_ADJUSTMENT_REASON },
+          idempotencyKey: lotForfeitKey(id, lot.lotId),
+          request: { memberId: id, lotId: lot.lotId, points: lot.points, reason: ERASURE_ADJUSTMENT_REASON },
           partnerId: null,
           reference: null,
           occurredAt: now,
+          expiredLotId: lot.lotId,
           postings: [
-            { account: { kind: "MEMBER", ownerId: id }, amount: -forfeit.total, entryKind: "ADJUSTMENT" },
-            ...forfeit.byPartner.map((share) => ({ account: { kind: "PARTNER_BREAKAGE" as const, ownerId: share.partnerId }, amount: share.points })),
+            { account: { kind: "MEMBER", ownerId: id }, amount: -lot.points, entryKind: "ADJUSTMENT" },
+            { account: { kind: "PARTNER_BREAKAGE", ownerId: lot.partnerId }, amount: lot.points },
           ],
         });
-        await manager.query(`UPDATE lots SET remaining = 0 WHERE member_id = $1 AND remaining > 0`, [id]);
-        transactionId = posted.transactionId;
       }
-      await recordErasureAdjustment(manager, id, transactionId, forfeit.total, now);
+      if (forfeit.lots.length) await manager.query(`UPDATE lots SET remaining = 0 WHERE member_id = $1 AND remaining > 0`, [id]);
+      await recordErasureAdjustment(manager, id, forfeit.total, now);
     });
     crashPoint("after-forfeit");
   }
 }
 
 /**
- * The reason of the erasure's ADJUSTMENT, and the mark that the id is erased: one small function, so
- * the row can move to the ledger's general adjustment-reason record when there is one.
+ * The reason of the erasure's ADJUSTMENTs, the points they forfeited, and the mark that the id is
+ * erased: one small function, so the row can move to the ledger's general adjustment-reason record
+ * when there is one. `transaction_id` is left empty: the forfeit is one transaction per lot (keys
+ * `erasure:<member>:lot:<lot>`); the erasures before ErasureForfeitsAsBreakage1734830000000 name their one.
  */
-async function recordErasureAdjustment(manager: EntityManager, memberId: string, transactionId: string | null, points: number, at: Date): Promise<void> {
+async function recordErasureAdjustment(manager: EntityManager, memberId: string, points: number, at: Date): Promise<void> {
   await manager.query(
-    `INSERT INTO member_erasures (member_id, transaction_id, adjustment_reason, forfeited_points, erased_at) VALUES ($1, $2, $3, $4, $5)`,
-    [memberId, transactionId, ERASURE_ADJUSTMENT_REASON, points, at],
+    `INSERT INTO member_erasures (member_id, transaction_id, adjustment_reason, forfeited_points, erased_at) VALUES ($1, NULL, $2, $3, $4)`,
+    [memberId, ERASURE_ADJUSTMENT_REASON, points, at],
   );
 }
 

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { CLEARING_VALUE_POSTINGS, CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED, replaceFunctionSql } from "../sql";
+import { CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED, CLEARING_VALUE_POSTINGS_BEFORE_FORFEITS, replaceFunctionSql } from "../sql";
 
 /** ReversalReasons1733410000000's rule: a reason and a reversed transaction on every REVERSAL and on nothing else. */
 const ONLY_REVERSALS = `CHECK ((kind = 'REVERSAL') = (reversal_reason IS NOT NULL) AND (reversal_reason IS NULL) = (reverses_transaction_id IS NULL))`;
@@ -31,7 +31,7 @@ export class ReversalsAsCharged1734330000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE transactions DROP CONSTRAINT transactions_reversal_explicit`);
     await queryRunner.query(`ALTER TABLE transactions ADD CONSTRAINT transactions_reversal_explicit ${REVERSALS_AND_BONUS_REVERSALS}`);
-    await queryRunner.query(replaceFunctionSql(CLEARING_VALUE_POSTINGS));
+    await queryRunner.query(replaceFunctionSql(CLEARING_VALUE_POSTINGS_BEFORE_FORFEITS));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -5,7 +5,7 @@
  * checks every rule against numbers worked out by hand.
  *
  * How a movement is valued. Every posting to an account that is not a member's is classified by
- * (account kind, transaction kind, reversal reason) into one line of STATEMENT_LINES; the partner of
+ * (account kind, transaction kind, reversal reason, whether it empties one lot) into one line of STATEMENT_LINES; the partner of
  * the line is the account's owner. Its points are the posting's amount times `pointsSign`; its exact
  * value is points × price per 1,000 × (share percent, or 100), in hundred-thousandths of a minor unit
  * (VALUE_DIVISOR), summed exactly per period, partner and line. A new movement kind gets valued by
@@ -23,7 +23,7 @@ export type PriceSource =
   | "REVERSED_PURCHASE_PRICE"
   /** The redemption price the cancelled redemption was paid at. */
   | "REVERSED_REDEMPTION_PRICE"
-  /** The expired lot's issue price × the breakage share in force when the expiry was posted. */
+  /** The emptied lot's issue price × the breakage share in force when the expiry (or an erasure's forfeit) was posted. */
   | "EXPIRED_LOT_SHARE"
   /** Worth nothing (the coalition's own points; movements no rule prices). */
   | "NONE";
@@ -46,6 +46,11 @@ export interface StatementLineRule {
   accountKind: "PARTNER_ISSUANCE" | "PARTNER_REDEMPTION" | "PARTNER_BREAKAGE" | "COALITION_ISSUANCE";
   transactionKind: string;
   reversalReason: string | null;
+  /**
+   * Only movements that empty one lot (`transactions.expired_lot_id` set): an erasure's forfeit, one
+   * ADJUSTMENT per lot since ErasureForfeitsAsBreakage1734830000000. Absent: any movement of the kinds above.
+   */
+  emptiesOneLot?: true;
   /** Points of the line = posting amount × this (issuing debits the issuance account: −1). */
   pointsSign: 1 | -1;
   /** +1: the partner owes the coalition for it; −1: the coalition owes the partner. */
@@ -67,6 +72,9 @@ export const STATEMENT_LINES: readonly StatementLineRule[] = [
   { line: "REDEMPTIONS", accountKind: "PARTNER_REDEMPTION", transactionKind: "REDEEM", reversalReason: null, pointsSign: 1, moneySign: -1, price: "REDEMPTION_PRICE", figure: "redeemed", figureSign: 1 },
   { line: "REDEMPTION_CANCELLATIONS", accountKind: "PARTNER_REDEMPTION", transactionKind: "REVERSAL", reversalReason: "REDEMPTION_CANCELLED", pointsSign: -1, moneySign: 1, price: "REVERSED_REDEMPTION_PRICE", figure: "redeemed", figureSign: -1 },
   { line: "BREAKAGE", accountKind: "PARTNER_BREAKAGE", transactionKind: "EXPIRY", reversalReason: null, pointsSign: 1, moneySign: -1, price: "EXPIRED_LOT_SHARE", figure: "expired", figureSign: 1 },
+  // An erased member's lot, forfeited (rules/erasure.ts): points that will never be redeemed, breakage as if they had expired.
+  // The erasures before it forfeited every lot in one ADJUSTMENT, with no lot to price it by: they stay OTHER, as they were valued.
+  { line: "BREAKAGE", accountKind: "PARTNER_BREAKAGE", transactionKind: "ADJUSTMENT", reversalReason: null, emptiesOneLot: true, pointsSign: 1, moneySign: -1, price: "EXPIRED_LOT_SHARE", figure: "expired", figureSign: 1 },
   // The coalition's own points (COALITION_ISSUANCE): counted, never charged; it has no statement.
   { line: "BONUSES_ISSUED", accountKind: "COALITION_ISSUANCE", transactionKind: "BONUS", reversalReason: null, pointsSign: -1, moneySign: 1, price: "NONE", figure: "issued", figureSign: 1 },
   { line: "BONUSES_ISSUED", accountKind: "COALITION_ISSUANCE", transactionKind: "BONUS", reversalReason: "PURCHASE_REFUND", pointsSign: -1, moneySign: 1, price: "NONE", figure: "issued", figureSign: 1 },

@@ -26,7 +26,7 @@ interface SettlementRow {
  * Every key's figures in one statement. Period figures come from the postings on the partner's
  * three accounts inside [from, to) (postings_account_time_idx), by transaction kind, signs turned so
  * that all are non-negative: an EARN debits the issuance account, a REVERSAL credits it, a REDEEM
- * credits the redemption account and an EXPIRY the breakage account. The liability is what the
+ * credits the redemption account and an EXPIRY (or an erasure's forfeit) the breakage account. The liability is what the
  * partner's unexpired lots still hold now (lots_partner_idx).
  */
 const SETTLEMENT_SQL = `
@@ -40,7 +40,8 @@ const SETTLEMENT_SQL = `
            sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_ISSUANCE' AND t.kind = 'REVERSAL') AS reversed,
            -- Net of cancelled redemptions (REVERSAL postings that give the points back).
            sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_REDEMPTION' AND t.kind IN ('REDEEM', 'REVERSAL')) AS redeemed,
-           sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_BREAKAGE' AND t.kind = 'EXPIRY') AS expired
+           -- Expiries and erasures' forfeits: the breakage account receives nothing else.
+           sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_BREAKAGE') AS expired
     FROM accounts a
     JOIN postings p ON p.account_id = a.id AND p.occurred_at >= k.from_at AND p.occurred_at < k.to_at
     JOIN transactions t ON t.id = p.transaction_id

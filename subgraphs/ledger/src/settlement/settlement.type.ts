@@ -25,7 +25,7 @@ export class PartnerSettlement {
   @Field(() => SafeInt, { description: "Points members spent on the partner's rewards in the period." })
   pointsRedeemed!: number;
 
-  @Field(() => SafeInt, { description: "Points the partner issued that expired unused in the period." })
+  @Field(() => SafeInt, { description: "Points the partner issued that expired unused in the period, or that a member's erasure forfeited (both go to its breakage)." })
   pointsExpired!: number;
 
   @Field(() => SafeInt, {

@@ -74,11 +74,12 @@ END `,
 
 const quote = (text: string | null) => (text === null ? "NULL" : `'${text}'`);
 const matches = (r: StatementLineRule, m: string) =>
-  `${m}.account_kind = ${quote(r.accountKind)} AND ${m}.tx_kind = ${quote(r.transactionKind)} AND ${m}.reversal_reason IS NOT DISTINCT FROM ${quote(r.reversalReason)}`;
+  `${m}.account_kind = ${quote(r.accountKind)} AND ${m}.tx_kind = ${quote(r.transactionKind)} AND ${m}.reversal_reason IS NOT DISTINCT FROM ${quote(r.reversalReason)}${
+    r.emptiesOneLot ? ` AND ${m}.expired_lot_id IS NOT NULL` : ""}`;
 const caseOf = (value: (r: StatementLineRule) => string, otherwise: string, m = "m", lines: readonly StatementLineRule[] = STATEMENT_LINES) =>
   `CASE ${lines.map((r) => `WHEN ${matches(r, m)} THEN ${value(r)}`).join("\n              ")}\n              ELSE ${otherwise} END`;
 
-/** A posting's line and points, over columns `account_kind`, `tx_kind`, `reversal_reason`, `amount` of `m` (clearing:verify recomputes with them). */
+/** A posting's line and points, over columns `account_kind`, `tx_kind`, `reversal_reason`, `expired_lot_id`, `amount` of `m` (clearing:verify recomputes with them). */
 export const lineSql = (m: string) => caseOf((r) => quote(r.line), "'OTHER'", m);
 export const pointsSql = (m: string) => `${m}.amount * ${caseOf((r) => String(r.pointsSign), "1", m)}`;
 
@@ -172,9 +173,15 @@ END `,
 
 export const CLEARING_VALUE_POSTINGS = clearingValuePostings({ lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true });
 
+/** As ReversalsAsCharged1734330000000 installed it (ErasureForfeitsAsBreakage1734830000000 replaced it): an erasure's forfeit was OTHER. */
+export const CLEARING_VALUE_POSTINGS_BEFORE_FORFEITS = clearingValuePostings({
+  lines: STATEMENT_LINES.filter((r) => !r.emptiesOneLot),
+  reversalsGiveBackWhatTheyDrew: true,
+});
+
 /** As ClearingHouse1734000000000 installed it (ReversalsAsCharged1734330000000 replaced it). */
 export const CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED = clearingValuePostings({
-  lines: STATEMENT_LINES.filter((r) => !(r.transactionKind === "BONUS" && r.reversalReason !== null)),
+  lines: STATEMENT_LINES.filter((r) => !r.emptiesOneLot && !(r.transactionKind === "BONUS" && r.reversalReason !== null)),
   reversalsGiveBackWhatTheyDrew: false,
 });
 

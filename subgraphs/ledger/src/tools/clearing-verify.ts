@@ -12,7 +12,7 @@ interface Mismatch {
 }
 
 const POSTED_PERIOD = `date_trunc('month', coalesce(t.posted_at, t.occurred_at) AT TIME ZONE 'UTC')::date`;
-const PARTNER_POSTINGS = `(SELECT a.kind AS account_kind, a.owner_id AS partner_id, t.kind AS tx_kind, t.reversal_reason, p.amount, t.id AS tx, ${POSTED_PERIOD} AS period
+const PARTNER_POSTINGS = `(SELECT a.kind AS account_kind, a.owner_id AS partner_id, t.kind AS tx_kind, t.reversal_reason, t.expired_lot_id, p.amount, t.id AS tx, ${POSTED_PERIOD} AS period
    FROM postings p JOIN accounts a ON a.id = p.account_id JOIN transactions t ON t.id = p.transaction_id WHERE p.member_id IS NULL)`;
 const linesPricedBy = (...sources: string[]) => `ARRAY[${[...new Set(STATEMENT_LINES.filter((r) => sources.includes(r.price)).map((r) => `'${r.line}'`))].join(", ")}]::text[]`;
 

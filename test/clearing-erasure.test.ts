@@ -1,0 +1,85 @@
+import { expectClearingConsistent, ledgerClient, periodOf, setTerms, statementOf } from "./support/clearing";
+import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
+import { ok } from "./support/gateway";
+import { expectLedgerConsistent, travel } from "./support/ledger";
+
+/**
+ * README, Erasure step 2 and The clearing house: an erased member's forfeited points are breakage. Each
+ * lot is forfeited by an ADJUSTMENT of its own, valued in its issuer's BREAKAGE line at the lot's price
+ * and the breakage share, so `Partner.liability` drops to what other members still hold. Prices are cents
+ * per 1,000 points; every figure worked out by hand in the comments.
+ */
+beforeAll(() => travel(0));
+
+const LIABILITY = `query($id: ID!) { partner(id: $id) { liability { pointsOutstanding value } } }`;
+const SETTLED = `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { partner(id: $id) { settlement(from: $from, to: $to) { pointsExpired outstandingLiability } } }`;
+const liabilityOf = async (id: string) => (await ok(LIABILITY, { id })).partner.liability;
+
+it("an erasure's forfeit is each issuer's breakage: its liability drops, its share is credited", async () => {
+  const grocer = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 0 });
+  const hotel = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 30 });
+  await setTerms(grocer.id, { issue: 1500, redemption: 1000, share: 40 });
+  await setTerms(hotel.id, { issue: 2000, redemption: 0, share: 25 });
+  const member = await enrollMember();
+  await recordPurchase(grocer, member.id, 100_000); // 1,000 points at 1,500
+  await recordPurchase(hotel, member.id, 30_000); // 300 points at 2,000, pending
+  await redeem(member.id, (await createReward(grocer.id, { costPoints: 400 })).id); // 400 of the grocer's
+
+  // Before: the grocer 1,000 − 400 = 600 points, 600 × 1,500 / 1,000 = 900 cents; the hotel 300 × 2,000 / 1,000 = 600 cents.
+  expect(await liabilityOf(grocer.id)).toEqual({ pointsOutstanding: 600, value: 900 });
+  expect(await liabilityOf(hotel.id)).toEqual({ pointsOutstanding: 300, value: 600 });
+
+  expect(await ok(`mutation($id: ID!) { eraseMember(id: $id) }`, { id: member.id })).toEqual({ eraseMember: true });
+
+  // After: nothing outstanding (before this, the forfeit sat in OTHER and both stayed as above).
+  expect(await liabilityOf(grocer.id)).toEqual({ pointsOutstanding: 0, value: 0 });
+  expect(await liabilityOf(hotel.id)).toEqual({ pointsOutstanding: 0, value: 0 });
+  // The grocer: issued 1,000 at 1,500 = 1,500; redeemed 400 at 1,000 = −400; 600 forfeited, 40% of 600 × 1,500 / 1,000 = −360. Net 740.
+  const period = periodOf(new Date());
+  const grocers = await statementOf(grocer.id, period);
+  expect(grocers).toMatchObject({ pointsIssued: 1_000, pointsRedeemed: 400, pointsExpired: 600, issuedAmount: 1_500, redeemedAmount: -400, expiredAmount: -360, netAmount: 740 });
+  expect(grocers.lines).toContainEqual({ kind: "BREAKAGE", points: 600, amount: -360 });
+  expect(grocers.lines.map((l: { kind: string }) => l.kind)).not.toContain("OTHER");
+  // The hotel: issued 300 at 2,000 = 600; 300 forfeited (pending ones too), 25% of 300 × 2,000 / 1,000 = −150. Net 450.
+  expect(await statementOf(hotel.id, period)).toMatchObject({ pointsIssued: 300, pointsExpired: 300, issuedAmount: 600, expiredAmount: -150, netAmount: 450 });
+  // Partner.settlement counts the forfeit among the points gone to breakage, as the statement does.
+  const window = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
+  expect((await ok(SETTLED, { id: grocer.id, ...window })).partner.settlement).toEqual({ pointsExpired: 600, outstandingLiability: 0 });
+
+  await expectLedgerConsistent();
+  await expectClearingConsistent();
+}, 60_000);
+
+it("an erasure forfeited before ErasureForfeitsAsBreakage (one ADJUSTMENT, no lot) stays OTHER, and clearing:verify agrees", async () => {
+  const shop = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 0 });
+  await setTerms(shop.id, { issue: 1500, redemption: 0, share: 40 });
+  const member = await enrollMember();
+  await recordPurchase(shop, member.id, 10_000); // 100 points
+  const db = await ledgerClient();
+  try {
+    // As the ledger wrote an erasure's forfeit before: one ADJUSTMENT for every lot, to the issuers' breakage, naming no lot.
+    await db.query("BEGIN");
+    const [{ id }] = (await db.query(
+      `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, posted_at) VALUES ('ADJUSTMENT', $1, 'old-form', NULL, NULL, now(), now()) RETURNING id`,
+      [`erasure:${member.id}`],
+    )).rows;
+    await db.query(
+      `WITH moved AS (
+         INSERT INTO accounts (kind, owner_id, balance) VALUES ('MEMBER', $2, -100), ('PARTNER_BREAKAGE', $3, 100)
+         ON CONFLICT (kind, owner_id) DO UPDATE SET balance = accounts.balance + EXCLUDED.balance RETURNING id, kind, owner_id
+       )
+       INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
+       SELECT $1, id, CASE WHEN kind = 'MEMBER' THEN -100 ELSE 100 END, now(), CASE WHEN kind = 'MEMBER' THEN owner_id END, CASE WHEN kind = 'MEMBER' THEN 'ADJUSTMENT' END FROM moved`,
+      [id, member.id, shop.id],
+    );
+    await db.query(`UPDATE lots SET remaining = 0 WHERE member_id = $1`, [member.id]);
+    await db.query("COMMIT");
+  } finally {
+    await db.end();
+  }
+  const statement = await statementOf(shop.id, periodOf(new Date()));
+  expect(statement).toMatchObject({ pointsIssued: 100, pointsExpired: 0, expiredAmount: 0 });
+  expect(statement.lines).toContainEqual({ kind: "OTHER", points: 100, amount: 0 });
+  await expectLedgerConsistent();
+  await expectClearingConsistent();
+}, 60_000);
