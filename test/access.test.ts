@@ -134,7 +134,7 @@ describe("access rules", () => {
       method: "POST",
       headers: {
         "content-type": "application/json",
-        [PROOF_HEADER]: signProof({ kind: "member", memberId: ids.b }, "gateway", process.env.TEST_GATEWAY_SECRET!),
+        [PROOF_HEADER]: signProof({ kind: "member", memberId: ids.b }, "gateway", process.env.TEST_GATEWAY_SECRET!, "members"),
       },
       body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Member { email } } }`, variables: { r: [{ __typename: "Member", id: ids.a }] } }),
     });

@@ -177,8 +177,8 @@ describe("partner links need the member's consent", () => {
   it("members and the ledger never mark a member's data public, so the gateway's entity cache cannot keep a view", async () => {
     const member = await enrollMember();
     await ok(LINK, { input: { memberId: member.id, partnerId: x.id, externalId: unique("card") } });
-    const proof = signProof({ kind: "partner", partnerId: x.id }, "gateway", process.env.TEST_GATEWAY_SECRET!);
     for (const [service, selection] of [["MEMBERS", "displayName"], ["LEDGER", "tier balance { available }"]]) {
+      const proof = signProof({ kind: "partner", partnerId: x.id }, "gateway", process.env.TEST_GATEWAY_SECRET!, service.toLowerCase());
       const response = await fetch(process.env[`TEST_${service}_URL`]!, {
         method: "POST",
         headers: { "content-type": "application/json", [PROOF_HEADER]: proof },

@@ -16,7 +16,7 @@ const membersDatabase = () => withDatabase(process.env.TEST_DATABASE_URL!, `coal
 async function readPage(after: string | null, identity: Identity = admin) {
   const response = await fetch(process.env.TEST_MEMBERS_URL!, {
     method: "POST",
-    headers: { "content-type": "application/json", [PROOF_HEADER]: signProof(identity, "gateway", process.env.TEST_GATEWAY_SECRET!) },
+    headers: { "content-type": "application/json", [PROOF_HEADER]: signProof(identity, "gateway", process.env.TEST_GATEWAY_SECRET!, "members") },
     body: JSON.stringify({ query: FEED, variables: { after } }),
   });
   return (await response.json()) as { data?: { erasureFeed: { memberIds: string[]; next: string; complete: boolean } }; errors?: { extensions?: { code?: string; field?: string } }[] };

@@ -98,7 +98,7 @@ describe("points holds", () => {
     const ledger = (query: string, variables: Record<string, unknown>) =>
       fetch(process.env.TEST_LEDGER_URL!, {
         method: "POST",
-        headers: { "content-type": "application/json", [PROOF_HEADER]: signProof({ kind: "service", service: "catalog" }, "service", process.env.TEST_SERVICE_SECRET!) },
+        headers: { "content-type": "application/json", [PROOF_HEADER]: signProof({ kind: "service", service: "catalog" }, "service", process.env.TEST_SERVICE_SECRET!, "ledger") },
         body: JSON.stringify({ query, variables }),
       }).then((r) => r.json() as Promise<{ data?: any; errors?: { extensions?: { code?: string } }[] }>);
     const input = { redemptionId, memberId: member.id, partnerId: partner.id, points: 400 };

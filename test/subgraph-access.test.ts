@@ -18,18 +18,23 @@ async function callDirect(service: (typeof SERVICES)[number], query: string, hea
 const admin = { kind: "admin", subject: "test" } as const;
 const proof = (value: string) => ({ [PROOF_HEADER]: value });
 
-/** Subgraphs answer only requests signed by the gateway or another service: the `_entities` hole is closed. */
+/** Subgraphs answer only requests signed by the gateway or another service, for them: the `_entities` hole is closed. */
 describe("subgraphs trust only the gateway", () => {
-  const rejected: [string, () => Record<string, string>][] = [
+  type Service = (typeof SERVICES)[number];
+  const otherThan = (service: Service) => SERVICES.find((s) => s !== service)!;
+  const rejected: [string, (service: Service) => Record<string, string>][] = [
     ["no proof", () => ({})],
-    ["a forged proof", () => proof(signProof(admin, "gateway", "not-the-secret-but-long-enough-to-pass"))],
-    ["an expired proof", () => proof(signProof(admin, "gateway", process.env.TEST_GATEWAY_SECRET!, 60, Date.now() - 5 * 60_000))],
-    ["the service secret claiming to be the gateway", () => proof(signProof(admin, "gateway", process.env.TEST_SERVICE_SECRET!))],
+    ["a forged proof", (service) => proof(signProof(admin, "gateway", "not-the-secret-but-long-enough-to-pass", service))],
+    ["an expired proof", (service) => proof(signProof(admin, "gateway", process.env.TEST_GATEWAY_SECRET!, service, 60, Date.now() - 5 * 60_000))],
+    ["the service secret claiming to be the gateway", (service) => proof(signProof(admin, "gateway", process.env.TEST_SERVICE_SECRET!, service))],
+    // What another subgraph saw while serving an admin, replayed: made for that subgraph, not this one.
+    ["an admin's proof made for another subgraph", (service) => proof(signProof(admin, "gateway", process.env.TEST_GATEWAY_SECRET!, otherThan(service)))],
+    ["a service's proof made for another subgraph", (service) => proof(signProof({ kind: "service", service: "catalog" }, "service", process.env.TEST_SERVICE_SECRET!, otherThan(service)))],
     [
       "a tampered identity",
-      () => {
-        const [, signature] = signProof({ kind: "anonymous" }, "gateway", process.env.TEST_GATEWAY_SECRET!).split(".");
-        const payload = Buffer.from(JSON.stringify({ identity: admin, signer: "gateway", exp: Math.floor(Date.now() / 1000) + 60 })).toString("base64url");
+      (service) => {
+        const [, signature] = signProof({ kind: "anonymous" }, "gateway", process.env.TEST_GATEWAY_SECRET!, service).split(".");
+        const payload = Buffer.from(JSON.stringify({ identity: admin, signer: "gateway", aud: service, exp: Math.floor(Date.now() / 1000) + 60 })).toString("base64url");
         return proof(`${payload}.${signature}`);
       },
     ],
@@ -39,7 +44,7 @@ describe("subgraphs trust only the gateway", () => {
   for (const service of SERVICES) {
     for (const [operation, query] of Object.entries(QUERIES)) {
       it.each(rejected)(`${service} refuses ${operation} with %s (401)`, async (_what, headers) => {
-        const { status, body } = await callDirect(service, query, headers());
+        const { status, body } = await callDirect(service, query, headers(service));
         expect(status).toBe(401);
         expect(body.data).toBeUndefined();
         expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
@@ -48,8 +53,8 @@ describe("subgraphs trust only the gateway", () => {
 
     it(`${service} answers a valid gateway or service proof`, async () => {
       for (const headers of [
-        proof(signProof({ kind: "anonymous" }, "gateway", process.env.TEST_GATEWAY_SECRET!)),
-        proof(signProof({ kind: "service", service: "catalog" }, "service", process.env.TEST_SERVICE_SECRET!)),
+        proof(signProof({ kind: "anonymous" }, "gateway", process.env.TEST_GATEWAY_SECRET!, service)),
+        proof(signProof({ kind: "service", service: "catalog" }, "service", process.env.TEST_SERVICE_SECRET!, service)),
       ]) {
         const { status, body } = await callDirect(service, QUERIES._service, headers);
         expect(status).toBe(200);

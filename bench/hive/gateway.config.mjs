@@ -33,6 +33,7 @@ const { Identifier, tokenVerification } = fromDist("./gateway/src/identity.js");
  */
 function coalitionIdentity() {
   const secrets = proofSecrets();
+  const subgraphOfUrl = new Map(SUBGRAPH_NAMES.map((name) => [subgraphUrl(name), name]));
   // The Identifier asks the partners subgraph about API keys, as the gateway service (as main.ts sets up).
   setServiceIdentity("gateway", secrets.service);
   const identifier = new Identifier(tokenVerification());
@@ -43,12 +44,14 @@ function coalitionIdentity() {
       const identity = await identifier.identify({ authorization: headers.get("authorization") ?? undefined, "x-api-key": headers.get("x-api-key") ?? undefined });
       extendContext({ identity });
     },
-    // A fresh proof per subgraph request, as SignedDataSource does.
-    onFetch({ context, executionRequest, options, setOptions }) {
+    // A proof per subgraph request, for that subgraph (its name from the URL it is sent to), as SignedDataSource does.
+    onFetch({ context, executionRequest, url, options, setOptions }) {
       if (!executionRequest) return; // not a subgraph request
+      const audience = subgraphOfUrl.get(url);
+      if (!audience) return; // not one of ours: no proof, as our gateway sends none to a subgraph it does not own
       /** @type {Identity} */
       const identity = ("identity" in context && context.identity) || { kind: "anonymous" };
-      setOptions({ ...options, headers: { ...options.headers, [PROOF_HEADER]: signProof(identity, "gateway", secrets.gateway) } });
+      setOptions({ ...options, headers: { ...options.headers, [PROOF_HEADER]: signProof(identity, "gateway", secrets.gateway, audience) } });
     },
   };
 }

@@ -60,7 +60,7 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
     const headers: Record<string, string> = {};
     for (const [name, value] of options.request.http?.headers ?? []) headers[name] = value;
     headers["content-type"] = "application/json";
-    if (this.secret) headers[PROOF_HEADER] = signProof(options.context.identity ?? { kind: "anonymous" }, "gateway", this.secret);
+    if (this.secret) headers[PROOF_HEADER] = signProof(options.context.identity ?? { kind: "anonymous" }, "gateway", this.secret, this.subgraph);
     const incoming = "incomingRequestContext" in options ? options.incomingRequestContext : null;
     const requestId = incoming?.request.http?.headers.get(REQUEST_ID_HEADER);
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;

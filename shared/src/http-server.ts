@@ -29,8 +29,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   context: (req: IncomingMessage, identity: Identity) => Promise<TContext>;
   /** Checks that the service can do its work (e.g. its database answers); GET /health reports it. */
   health?: () => Promise<void>;
-  /** Subgraphs: answer /graphql only with a valid proof from the gateway or another service (401 otherwise). */
-  requireProof?: ProofSecrets;
+  /** Subgraphs: answer /graphql only with a valid proof from the gateway or another service, made for `audience` (this subgraph's name; 401 otherwise). */
+  requireProof?: ProofSecrets & { audience: string };
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
   /** Operations accepted in one batched request (an array body); 0 refuses batches. */
@@ -90,7 +90,7 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
   options.routes?.(app);
   // POSTs to /graphql (all of the traffic) take the direct path below; express serves the rest:
   // GET (Sandbox's landing page, GET queries) and CORS preflights.
-  const proofOf = (req: IncomingMessage) => (options.requireProof ? verifyProof(headerOf(req, PROOF_HEADER), options.requireProof) : ANONYMOUS_PROOF);
+  const proofOf = (req: IncomingMessage) => (options.requireProof ? verifyProof(headerOf(req, PROOF_HEADER), options.requireProof, options.requireProof.audience) : ANONYMOUS_PROOF);
   // One gate for every GraphQL request a client can run: POSTs below, and GET queries here.
   const gate = options.admission ? new AdmissionGate(options.admission) : undefined;
   app.use(

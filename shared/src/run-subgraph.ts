@@ -108,7 +108,7 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
       context: async (req, identity) => definition.createContext(dataSource, req, identity),
       health: async () => void (await dataSource.query("SELECT 1")),
       routes: definition.routes,
-      requireProof: secrets,
+      requireProof: { ...secrets, audience: definition.name },
       admission: { ...config.admission, saturated },
       log,
     });

@@ -66,7 +66,7 @@ export class SubgraphClient {
       response = await guardOf(this.service).run((stalled) =>
         fetch(subgraphUrl(this.service), {
           method: "POST",
-          headers: { "content-type": "application/json", ...serviceProofHeader(), ...(this.requestId ? { [REQUEST_ID_HEADER]: this.requestId } : {}) },
+          headers: { "content-type": "application/json", ...serviceProofHeader(this.service), ...(this.requestId ? { [REQUEST_ID_HEADER]: this.requestId } : {}) },
           body: JSON.stringify({ query, variables }),
           signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), stalled]),
         }),

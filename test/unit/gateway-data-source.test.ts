@@ -56,7 +56,9 @@ describe("SignedDataSource", () => {
     const headers = sent[0].init.headers!;
     expect(headers["content-type"]).toBe("application/json");
     expect(headers[REQUEST_ID_HEADER]).toBe("req-7");
-    expect(verifyProof(headers[PROOF_HEADER], { gateway: secret, service: "t".repeat(32) })).toEqual({ identity: { kind: "member", memberId: "m-1" }, signer: "gateway" });
+    expect(verifyProof(headers[PROOF_HEADER], { gateway: secret, service: "t".repeat(32) }, "ledger")).toEqual({ identity: { kind: "member", memberId: "m-1" }, signer: "gateway" });
+    // Made for the ledger only: another subgraph refuses it.
+    expect(verifyProof(headers[PROOF_HEADER], { gateway: secret, service: "t".repeat(32) }, "members")).toBeNull();
     // The subgraph's Cache-Control restricts the client's answer, as @apollo/gateway's data source does.
     expect(restricted).toEqual([{ maxAge: 0, scope: "PRIVATE" }]);
   });

@@ -2,8 +2,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 /**
  * Subgraphs trust only the gateway and each other. Every request to a subgraph carries a proof: the
- * caller's identity and an expiry, signed with HMAC-SHA256. The gateway signs with GATEWAY_SECRET,
- * services calling each other sign with SERVICE_SECRET; anything else gets 401.
+ * caller's identity, the subgraph it is for (its audience) and an expiry, signed with HMAC-SHA256. The
+ * gateway signs with GATEWAY_SECRET, services calling each other sign with SERVICE_SECRET; anything
+ * else gets 401, and so does a proof made for another subgraph: a service that sees an admin's proof
+ * (every subgraph does, while it serves an admin) cannot replay it to another one.
  */
 export const PROOF_HEADER = "x-coalition-proof";
 
@@ -19,6 +21,8 @@ export type Signer = "gateway" | "service";
 interface Payload {
   identity: Identity;
   signer: Signer;
+  /** The subgraph the proof is for (SubgraphName). */
+  aud: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }
@@ -32,17 +36,17 @@ const mac = (data: string, secret: string) => createHmac("sha256", secret).updat
  * a verified one is remembered until it expires. An HMAC per request was about 5% of the gateway's
  * CPU and 7% of a subgraph's on recordPurchase. Bounded: emptied when full.
  */
-const MAX_KEPT = 10_000;
+const MAX_KEPT = 50_000;
 const signed = new Map<string, { proof: string; exp: number }>();
 const verified = new Map<string, { identity: Identity; signer: Signer; exp: number }>();
 
-export function signProof(identity: Identity, signer: Signer, secret: string, ttlSeconds = 60, now = Date.now()): string {
-  const key = `${signer}\n${secret}\n${JSON.stringify(identity)}`;
+export function signProof(identity: Identity, signer: Signer, secret: string, audience: string, ttlSeconds = 60, now = Date.now()): string {
+  const key = `${signer}\n${secret}\n${audience}\n${JSON.stringify(identity)}`;
   const nowSeconds = Math.floor(now / 1000);
   const kept = signed.get(key);
   if (kept && kept.exp <= nowSeconds + ttlSeconds && kept.exp - nowSeconds >= ttlSeconds / 2) return kept.proof;
   const exp = nowSeconds + ttlSeconds;
-  const payload = encode(JSON.stringify({ identity, signer, exp } satisfies Payload));
+  const payload = encode(JSON.stringify({ identity, signer, aud: audience, exp } satisfies Payload));
   const proof = `${payload}.${encode(mac(payload, secret))}`;
   if (signed.size >= MAX_KEPT) signed.clear();
   signed.set(key, { proof, exp });
@@ -54,10 +58,10 @@ export interface ProofSecrets {
   service: string;
 }
 
-/** The identity in a valid, unexpired proof; null for anything else (missing, forged, expired, malformed). */
-export function verifyProof(header: string | undefined, secrets: ProofSecrets, now = Date.now()): { identity: Identity; signer: Signer } | null {
+/** The identity in a valid, unexpired proof made for `audience`; null for anything else (missing, forged, expired, malformed, for another subgraph). */
+export function verifyProof(header: string | undefined, secrets: ProofSecrets, audience: string, now = Date.now()): { identity: Identity; signer: Signer } | null {
   if (!header || header.length > 4096) return null;
-  const key = `${secrets.gateway}\n${secrets.service}\n${header}`;
+  const key = `${secrets.gateway}\n${secrets.service}\n${audience}\n${header}`;
   const kept = verified.get(key);
   if (kept) return kept.exp * 1000 < now ? null : { identity: kept.identity, signer: kept.signer };
   const [payload, signature, extra] = header.split(".");
@@ -74,6 +78,7 @@ export function verifyProof(header: string | undefined, secrets: ProofSecrets, n
   const given = Buffer.from(signature, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   if (typeof parsed.exp !== "number" || parsed.exp * 1000 < now) return null;
+  if (parsed.aud !== audience) return null;
   if (verified.size >= MAX_KEPT) verified.clear();
   verified.set(key, { identity: parsed.identity, signer: parsed.signer, exp: parsed.exp });
   return { identity: parsed.identity, signer: parsed.signer };

@@ -7,8 +7,8 @@ export function setServiceIdentity(service: string, secret: string): void {
   self = { service, secret };
 }
 
-/** The header a service-to-service call carries. */
-export function serviceProofHeader(): Record<string, string> {
+/** The header a service-to-service call to `target` (a subgraph's name) carries. */
+export function serviceProofHeader(target: string): Record<string, string> {
   if (!self) throw new Error("This process has no service identity: call setServiceIdentity at start");
-  return { [PROOF_HEADER]: signProof({ kind: "service", service: self.service }, "service", self.secret) };
+  return { [PROOF_HEADER]: signProof({ kind: "service", service: self.service }, "service", self.secret, target) };
 }
