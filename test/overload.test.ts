@@ -1,3 +1,5 @@
+import { PROOF_HEADER, signProof } from "../shared/src/auth/proof";
+import { CONTROL_LANE, CONTROL_LANE_HEADER } from "../shared/src/overload";
 import { useDedicatedStack } from "./support/dedicated-stack";
 
 /**
@@ -75,5 +77,29 @@ describe("load shedding", () => {
     expect(refused.length).toBeGreaterThan(0);
     for (const answer of refused) expect(answer).toMatchObject({ status: 503, codes: ["UPSTREAM_UNAVAILABLE"] });
     expect(await shedOf()).toBe(refused.length);
+  }, 60_000);
+
+  it("the gateway's erasure-feed reads pass a members service that sheds everything else (the control lane, a service's proof only)", async () => {
+    await dedicated.stack.restart("members", { SUBGRAPH_MAX_IN_FLIGHT: "1", SUBGRAPH_QUEUE: "0" });
+    const env = dedicated.stack.env;
+    const asGateway = signProof({ kind: "service", service: "gateway" }, "service", env.SERVICE_SECRET!, "members");
+    const asAdmin = signProof({ kind: "admin", subject: "ops" }, "gateway", env.GATEWAY_SECRET!, "members");
+    const read = async (proof: string, lane: boolean) => {
+      const response = await fetch(dedicated.stack.services.members.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", [PROOF_HEADER]: proof, ...(lane ? { [CONTROL_LANE_HEADER]: CONTROL_LANE } : {}) },
+        body: JSON.stringify({ query: `query ErasureFeed($after: String) { erasureFeed(after: $after) { complete } }`, variables: { after: null } }),
+      });
+      const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      return { status: response.status, code: body.errors?.[0]?.extensions?.code, data: body.data };
+    };
+    const ordinary = Array.from({ length: 30 }, () => read(asGateway, false));
+    const control = Array.from({ length: 4 }, () => read(asGateway, true));
+    const claimed = Array.from({ length: 30 }, () => read(asAdmin, true)); // a client's identity (gateway-signed): the header means nothing
+    const [ordinaryAnswers, controlAnswers, claimedAnswers] = await Promise.all([Promise.all(ordinary), Promise.all(control), Promise.all(claimed)]);
+    expect(ordinaryAnswers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+    expect(claimedAnswers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+    for (const answer of [...ordinaryAnswers, ...claimedAnswers]) if (answer.status === 503) expect(answer.code).toBe("OVERLOADED");
+    expect(controlAnswers).toEqual(Array.from({ length: 4 }, () => ({ status: 200, code: undefined, data: { erasureFeed: { complete: true } } })));
   }, 60_000);
 });

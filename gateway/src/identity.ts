@@ -7,6 +7,7 @@ import { hashApiKey } from "../../shared/src/auth/api-key";
 import type { Identity } from "../../shared/src/auth/proof";
 import { erasureCheckCacheMs } from "../../shared/src/config";
 import { createLogger } from "../../shared/src/logger";
+import { CONTROL_LANE } from "../../shared/src/overload";
 import { SubgraphClient } from "../../shared/src/subgraph-client";
 import { isUuid } from "../../shared/src/validation";
 import { ErasureFeed, type ErasureFeedPage } from "./erasure-feed";
@@ -56,9 +57,14 @@ export class Identifier {
   /** One question to the members service per member at a time, however many requests ask. */
   private readonly asking = new Map<string, Promise<boolean>>();
   private readonly notErasedMs = erasureCheckCacheMs();
-  /** Every erased id, read in the background: while it is fresh, no member needs a question of their own. */
+  /**
+   * Every erased id, read in the background: while it is fresh, no member needs a question of their own.
+   * Read in the members service's control lane, so that a members service shedding load does not make
+   * this gateway ask about each member instead (one request more per member request).
+   */
   private readonly feed = new ErasureFeed(
-    async (after) => (await this.members.request<{ erasureFeed: ErasureFeedPage }>(`query ErasureFeed($after: String) { erasureFeed(after: $after) { memberIds next complete } }`, { after })).erasureFeed,
+    async (after) =>
+      (await this.members.request<{ erasureFeed: ErasureFeedPage }>(`query ErasureFeed($after: String) { erasureFeed(after: $after) { memberIds next complete } }`, { after }, { lane: CONTROL_LANE })).erasureFeed,
     this.notErasedMs,
     createLogger("gateway"),
   );

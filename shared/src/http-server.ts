@@ -12,7 +12,7 @@ import type { Logger } from "./logger";
 import { carriesMetricsToken, metricsClosed, metricsRegistry, metricsToken, recordRejected } from "./metrics";
 import { assignRequestId } from "./request-id";
 import { requestObserver } from "./request-observer";
-import { ABANDONED, type AdmissionLimits, AdmissionGate, sendOverloaded } from "./overload";
+import { ABANDONED, type AdmissionLimits, AdmissionGate, CONTROL_LANE, CONTROL_LANE_HEADER, sendOverloaded } from "./overload";
 
 /** The variables that move a service to another port, for the message of a port in use. */
 const PORT_VARIABLES = ["GATEWAY_PORT", ...SUBGRAPH_NAMES.map((name) => SUBGRAPHS[name].portEnv)].join(", ");
@@ -226,7 +226,9 @@ function graphQLPostHandler<TContext extends BaseContext>(
         const known = error instanceof RequestBodyError ? error : new RequestBodyError(400, "BAD_REQUEST", "Request body is not valid JSON");
         return sendErrors(res, known.status, known.message, known.code, cors);
       }
-      entered = gate ? await gate.enter(req.socket) : undefined;
+      // A service's control request (the gateway's erasure-feed read) has a small lane of its own past the limits.
+      const control = proof.identity.kind === "service" && headerOf(req, CONTROL_LANE_HEADER) === CONTROL_LANE;
+      entered = gate ? await (control ? gate.enterControl(req.socket) : gate.enter(req.socket)) : undefined;
       // Its client closed the connection while it waited: no one to answer, nothing run.
       if (entered === ABANDONED) return void res.destroy();
       if (typeof entered === "string") return sendOverloaded(req, res, admission!, cors);

@@ -80,12 +80,42 @@ interface Waiting {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * The header a service sets on a request of the control lane (below); honoured only with a service's
+ * proof (SERVICE_SECRET), never a client's.
+ */
+export const CONTROL_LANE_HEADER = "x-coalition-lane";
+export const CONTROL_LANE = "control";
+/**
+ * Control requests admitted at once past the limits. The lane carries only the gateway's erasure-feed
+ * reads: one at a time per gateway process, four per ERASURE_CHECK_CACHE_MS. Shed, a gateway would ask
+ * about each member instead (gateway/src/identity.ts): one request more per member request, sent to a
+ * service that is already shedding.
+ */
+export const MAX_CONTROL_IN_FLIGHT = 8;
+
 /** Counts slots; `enter` resolves to a release function, or to the reason the request was not admitted. */
 export class AdmissionGate {
   private inFlight = 0;
+  private controlInFlight = 0;
   private readonly waiting: Waiting[] = [];
 
   constructor(private readonly limits: AdmissionLimits) {}
+
+  /**
+   * A request of the control lane: admitted at once, whatever the slots, queue and pool say, while
+   * fewer than MAX_CONTROL_IN_FLIGHT run; past that, it waits like any other (`enter`).
+   */
+  enterControl(connection?: ClientConnection): Promise<Admission> | Admission {
+    if (this.controlInFlight >= MAX_CONTROL_IN_FLIGHT) return this.enter(connection);
+    this.controlInFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.controlInFlight--;
+    };
+  }
 
   enter(connection?: ClientConnection): Promise<Admission> | Admission {
     if (this.limits.saturated?.()) return this.refuse("pool_full");

@@ -5,6 +5,7 @@ import { BREAKER_DEFAULTS, CircuitOpenError, serviceCallSettings } from "./circu
 import { GuardedCalls, healthyAt } from "./guarded-calls";
 import { appError } from "./errors";
 import { REQUEST_ID_HEADER } from "./request-id";
+import { CONTROL_LANE, CONTROL_LANE_HEADER } from "./overload";
 
 interface GraphQLResponse<T> {
   data?: T;
@@ -60,13 +61,14 @@ export class SubgraphClient {
     return requestId === this.requestId ? this : new SubgraphClient(this.service, requestId, this.timeoutMs);
   }
 
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  /** `lane: "control"`: the other service admits it past its limits (shared/src/overload.ts CONTROL_LANE; the gateway's erasure feed only). */
+  async request<T>(query: string, variables: Record<string, unknown> = {}, { lane }: { lane?: typeof CONTROL_LANE } = {}): Promise<T> {
     let response: Response;
     try {
       response = await guardOf(this.service).run((stalled) =>
         fetch(subgraphUrl(this.service), {
           method: "POST",
-          headers: { "content-type": "application/json", ...serviceProofHeader(this.service), ...(this.requestId ? { [REQUEST_ID_HEADER]: this.requestId } : {}) },
+          headers: { "content-type": "application/json", ...serviceProofHeader(this.service), ...(this.requestId ? { [REQUEST_ID_HEADER]: this.requestId } : {}), ...(lane ? { [CONTROL_LANE_HEADER]: lane } : {}) },
           body: JSON.stringify({ query, variables }),
           signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), stalled]),
         }),

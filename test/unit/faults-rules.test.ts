@@ -33,6 +33,19 @@ describe("AdmissionGate", () => {
     expect(gate.running).toBe(1);
   });
 
+  it("the control lane: 8 admitted past full slots, queue and pool; the 9th waits like any other; a release frees its place", () => {
+    const gate = new AdmissionGate({ ...limits, maxInFlight: 1, maxQueued: 0, saturated: () => true });
+    expect(gate.enter()).toBe("pool_full"); // an ordinary request: refused
+    const control = Array.from({ length: 8 }, () => gate.enterControl());
+    for (const admitted of control) expect(typeof admitted).toBe("function");
+    expect(gate.running).toBe(0); // they take none of the ordinary slots
+    expect(gate.enterControl()).toBe("pool_full"); // the 9th: as an ordinary request
+    (control[0] as () => void)();
+    (control[0] as () => void)(); // a second release changes nothing
+    expect(typeof gate.enterControl()).toBe("function");
+    expect(gate.enterControl()).toBe("pool_full");
+  });
+
   it("a request queued longer than queueTimeoutMs is shed", async () => {
     const gate = new AdmissionGate(limits);
     gate.enter();
