@@ -80,6 +80,43 @@ it("an erasure forfeited before ErasureForfeitsAsBreakage (one ADJUSTMENT, no lo
   const statement = await statementOf(shop.id, periodOf(new Date()));
   expect(statement).toMatchObject({ pointsIssued: 100, pointsExpired: 0, expiredAmount: 0 });
   expect(statement.lines).toContainEqual({ kind: "OTHER", points: 100, amount: 0 });
+  // Partner.settlement agrees: not expired, as before.
+  const window = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
+  expect((await ok(SETTLED, { id: shop.id, ...window })).partner.settlement).toEqual({ pointsExpired: 0, outstandingLiability: 0 });
   await expectLedgerConsistent();
   await expectClearingConsistent();
 }, 60_000);
+
+it("a member with 5,000 lots is erased in one answer, every lot forfeited once, and terms set meanwhile are not held up", async () => {
+  const shop = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 0 });
+  const other = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 0 });
+  await setTerms(shop.id, { issue: 1500, redemption: 0, share: 40 });
+  const member = await enrollMember();
+  await recordPurchase(shop, member.id, 500_000); // 5,000 points in one lot, held below by 5,000 lots of one point each
+  const db = await ledgerClient();
+  try {
+    await db.query("BEGIN");
+    const [lot] = (await db.query(`SELECT * FROM lots WHERE member_id = $1`, [member.id])).rows;
+    await db.query(`UPDATE lots SET remaining = 0 WHERE id = $1`, [lot.id]);
+    await db.query(
+      `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
+       SELECT $1, $2, $3, 'EARN', 1, 1, $4, $5, $6, $7 FROM generate_series(1, 5000)`,
+      [lot.transaction_id, member.id, shop.id, lot.earned_at, lot.available_at, lot.expires_at, lot.issue_price_per_1000],
+    );
+    await db.query("COMMIT");
+  } finally {
+    await db.end();
+  }
+  // One postTransaction per lot took 6.6 s here (past SERVICE_CALL_TIMEOUT_MS: UPSTREAM_UNAVAILABLE), holding the clearing lock.
+  const [erased, terms] = await Promise.all([
+    ok(`mutation($id: ID!) { eraseMember(id: $id) }`, { id: member.id }),
+    new Promise((resolve) => setTimeout(resolve, 200)).then(() => setTerms(other.id, { issue: 1000, redemption: 0, share: 10 })),
+  ]);
+  expect(erased).toEqual({ eraseMember: true });
+  expect(terms.version).toBe(1);
+  // 5,000 × 1 point at 1,500, 40 %: 5,000 × 1,500 × 40 % / 1,000 = 3,000 cents.
+  expect(await liabilityOf(shop.id)).toEqual({ pointsOutstanding: 0, value: 0 });
+  expect(await statementOf(shop.id, periodOf(new Date()))).toMatchObject({ pointsExpired: 5_000, expiredAmount: -3_000 });
+  await expectLedgerConsistent();
+  await expectClearingConsistent();
+}, 120_000);

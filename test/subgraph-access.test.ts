@@ -27,6 +27,10 @@ describe("subgraphs trust only the gateway", () => {
     ["a forged proof", (service) => proof(signProof(admin, "gateway", "not-the-secret-but-long-enough-to-pass", service))],
     ["an expired proof", (service) => proof(signProof(admin, "gateway", process.env.TEST_GATEWAY_SECRET!, service, 60, Date.now() - 5 * 60_000))],
     ["the service secret claiming to be the gateway", (service) => proof(signProof(admin, "gateway", process.env.TEST_SERVICE_SECRET!, service))],
+    // Every subgraph holds SERVICE_SECRET: it signs a service's own identity, never an admin's or a member's.
+    ["an admin's identity signed with the service secret", (service) => proof(signProof(admin, "service", process.env.TEST_SERVICE_SECRET!, service))],
+    ["a member's identity signed with the service secret", (service) => proof(signProof({ kind: "member", memberId: "00000000-0000-4000-8000-000000000000" }, "service", process.env.TEST_SERVICE_SECRET!, service))],
+    ["a service's identity signed with the gateway secret", (service) => proof(signProof({ kind: "service", service: "gateway" }, "gateway", process.env.TEST_GATEWAY_SECRET!, service))],
     // What another subgraph saw while serving an admin, replayed: made for that subgraph, not this one.
     ["an admin's proof made for another subgraph", (service) => proof(signProof(admin, "gateway", process.env.TEST_GATEWAY_SECRET!, otherThan(service)))],
     ["a service's proof made for another subgraph", (service) => proof(signProof({ kind: "service", service: "catalog" }, "service", process.env.TEST_SERVICE_SECRET!, otherThan(service)))],

@@ -26,6 +26,14 @@ describe("subgraph proofs", () => {
     expect(verifyProof(service, secrets, "partners", now)).toBeNull();
   });
 
+  it("binds the signer to the identity: the service secret signs services only, the gateway's secret callers only", () => {
+    for (const identity of [{ kind: "admin", subject: "x" } as const, member, { kind: "partner", partnerId: "p" } as const, { kind: "anonymous" } as const]) {
+      expect(verifyProof(signProof(identity, "service", secrets.service, "ledger", 60, now), secrets, "ledger", now)).toBeNull();
+      expect(verifyProof(signProof(identity, "gateway", secrets.gateway, "ledger", 60, now), secrets, "ledger", now)).toEqual({ identity, signer: "gateway" });
+    }
+    expect(verifyProof(signProof({ kind: "service", service: "gateway" }, "gateway", secrets.gateway, "members", 60, now), secrets, "members", now)).toBeNull();
+  });
+
   it("refuses a proof without an audience (as signed before proofs had one)", () => {
     const payload = Buffer.from(JSON.stringify({ identity: member, signer: "gateway", exp: Math.floor(now / 1000) + 60 })).toString("base64url");
     const signature = createHmac("sha256", secrets.gateway).update(payload).digest().toString("base64url");

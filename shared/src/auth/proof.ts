@@ -5,7 +5,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  * caller's identity, the subgraph it is for (its audience) and an expiry, signed with HMAC-SHA256. The
  * gateway signs with GATEWAY_SECRET, services calling each other sign with SERVICE_SECRET; anything
  * else gets 401, and so does a proof made for another subgraph: a service that sees an admin's proof
- * (every subgraph does, while it serves an admin) cannot replay it to another one.
+ * (every subgraph does, while it serves an admin) cannot replay it to another one; nor can it make one
+ * with SERVICE_SECRET, which signs a service's own identity only.
  */
 export const PROOF_HEADER = "x-coalition-proof";
 
@@ -79,6 +80,9 @@ export function verifyProof(header: string | undefined, secrets: ProofSecrets, a
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   if (typeof parsed.exp !== "number" || parsed.exp * 1000 < now) return null;
   if (parsed.aud !== audience) return null;
+  // SERVICE_SECRET (every subgraph holds it, to call the others) signs a service's own identity only, and the gateway
+  // signs only its callers': otherwise a subgraph would not need to replay an admin's proof, it could make one for any audience.
+  if (typeof parsed.identity !== "object" || parsed.identity === null || (parsed.signer === "service") !== (parsed.identity.kind === "service")) return null;
   if (verified.size >= MAX_KEPT) verified.clear();
   verified.set(key, { identity: parsed.identity, signer: parsed.signer, exp: parsed.exp });
   return { identity: parsed.identity, signer: parsed.signer };

@@ -94,11 +94,48 @@ export async function postTransaction(manager: EntityManager, tx: NewTransaction
     const existing = await findIdempotent(manager, tx.idempotencyKey, tx.request);
     return { transactionId: existing!, created: false };
   }
-  // One statement: upsert every account touched, move its balance, and append the postings (whose
-  // trigger values them: sql/clearing.ts; a PREPAID issuer past its allowance fails it, LIMIT_EXCEEDED).
+  await postLegs(manager, [{ transactionId: inserted.id, tx }]);
+  return { transactionId: inserted.id, created: true };
+}
+
+/**
+ * Records many balanced transactions at once, each under a key not used before (a key already taken
+ * fails the whole statement: no replay here, unlike postTransaction), in two statements whatever their
+ * number, so the valuation trigger runs once over all of them. For a writer that posts one transaction
+ * per lot of a member under the member's lock (an erasure's forfeit): one postTransaction per lot took
+ * seconds for a thousand lots while holding the clearing lock, which new terms and a period's close
+ * wait for, and every writer behind them.
+ */
+export async function postNewTransactions(manager: EntityManager, txs: readonly NewTransaction[]): Promise<void> {
+  if (!txs.length) return;
+  for (const tx of txs) {
+    const sum = tx.postings.reduce((total, p) => total + p.amount, 0);
+    if (sum !== 0) throw new Error(`Unbalanced ${tx.kind} transaction: postings sum to ${sum}`);
+  }
+  const inserted: { id: string; idempotency_key: string }[] = await manager.query(
+    `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, reference, occurred_at, reversal_reason, reverses_transaction_id, posted_at, expired_lot_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::timestamptz[], $7::text[], $8::uuid[], $9::timestamptz[], $10::bigint[])
+     RETURNING id, idempotency_key`,
+    [
+      txs.map((tx) => tx.kind), txs.map((tx) => tx.idempotencyKey), txs.map((tx) => fingerprint(tx.request)), txs.map((tx) => tx.partnerId),
+      txs.map((tx) => tx.reference), txs.map((tx) => tx.occurredAt), txs.map((tx) => tx.reversal?.reason ?? null),
+      txs.map((tx) => tx.reversal?.reversesTransactionId ?? null), txs.map((tx) => tx.postedAt ?? tx.occurredAt), txs.map((tx) => tx.expiredLotId ?? null),
+    ],
+  );
+  const idOf = new Map(inserted.map((row) => [row.idempotency_key, row.id]));
+  await postLegs(manager, txs.map((tx) => ({ transactionId: idOf.get(tx.idempotencyKey)!, tx })));
+}
+
+/**
+ * One statement for the postings of new transactions: upsert every account touched, move its balance
+ * (each account once, in kind and owner order, as every writer locks them), and append the postings,
+ * whose trigger values them (sql/clearing.ts; a PREPAID issuer past its allowance fails it, LIMIT_EXCEEDED).
+ */
+async function postLegs(manager: EntityManager, posted: readonly { transactionId: string; tx: NewTransaction }[]): Promise<void> {
+  const legs = posted.flatMap(({ transactionId, tx }) => tx.postings.map((p) => ({ transactionId, occurredAt: tx.occurredAt, p })));
   await refusingPastPrepaidAllowance(manager.query(
     `WITH p AS (
-       SELECT * FROM unnest($2::text[], $3::uuid[], $4::bigint[], $5::text[]) AS p(kind, owner_id, amount, entry_kind)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bigint[], $5::text[], $6::timestamptz[]) AS p(transaction_id, kind, owner_id, amount, entry_kind, occurred_at)
      ), moved AS (
        INSERT INTO accounts (kind, owner_id, balance)
        SELECT kind, owner_id, sum(amount) FROM p GROUP BY kind, owner_id ORDER BY kind, owner_id
@@ -106,18 +143,17 @@ export async function postTransaction(manager: EntityManager, tx: NewTransaction
        RETURNING id, kind, owner_id
      )
      INSERT INTO postings (transaction_id, account_id, amount, occurred_at, member_id, entry_kind)
-     SELECT $1, moved.id, p.amount, $6, CASE WHEN p.kind = 'MEMBER' THEN p.owner_id END, p.entry_kind
+     SELECT p.transaction_id, moved.id, p.amount, p.occurred_at, CASE WHEN p.kind = 'MEMBER' THEN p.owner_id END, p.entry_kind
      FROM p JOIN moved USING (kind, owner_id)`,
     [
-      inserted.id,
-      tx.postings.map((p) => p.account.kind),
-      tx.postings.map((p) => p.account.ownerId),
-      tx.postings.map((p) => p.amount),
-      tx.postings.map((p) => (p.account.kind === "MEMBER" ? (p.entryKind ?? null) : null)),
-      tx.occurredAt,
+      legs.map((l) => l.transactionId),
+      legs.map((l) => l.p.account.kind),
+      legs.map((l) => l.p.account.ownerId),
+      legs.map((l) => l.p.amount),
+      legs.map((l) => (l.p.account.kind === "MEMBER" ? (l.p.entryKind ?? null) : null)),
+      legs.map((l) => l.occurredAt),
     ],
   ));
-  return { transactionId: inserted.id, created: true };
 }
 
 export interface LockedMember {

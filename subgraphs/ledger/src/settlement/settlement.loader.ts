@@ -40,8 +40,9 @@ const SETTLEMENT_SQL = `
            sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_ISSUANCE' AND t.kind = 'REVERSAL') AS reversed,
            -- Net of cancelled redemptions (REVERSAL postings that give the points back).
            sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_REDEMPTION' AND t.kind IN ('REDEEM', 'REVERSAL')) AS redeemed,
-           -- Expiries and erasures' forfeits: the breakage account receives nothing else.
-           sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_BREAKAGE') AS expired
+           -- Expiries and erasures' forfeits by lot (the statement's BREAKAGE line); an erasure from before
+           -- ErasureForfeitsAsBreakage1734830000000 (one ADJUSTMENT naming no lot) stays out, as on the statement.
+           sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_BREAKAGE' AND (t.kind = 'EXPIRY' OR t.expired_lot_id IS NOT NULL)) AS expired
     FROM accounts a
     JOIN postings p ON p.account_id = a.id AND p.occurred_at >= k.from_at AND p.occurred_at < k.to_at
     JOIN transactions t ON t.id = p.transaction_id
