@@ -49,6 +49,22 @@ export async function ledgerClient(): Promise<Client> {
   return client;
 }
 
+/** Runs `write` in one transaction of its own on the ledger's database (committed, or rolled back if it throws). */
+export async function inLedgerTransaction<T>(write: (db: Client) => Promise<T>): Promise<T> {
+  const db = await ledgerClient();
+  try {
+    await db.query("BEGIN");
+    const result = await write(db);
+    await db.query("COMMIT");
+    return result;
+  } catch (error) {
+    await db.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    await db.end();
+  }
+}
+
 export async function expectClearingConsistent(): Promise<void> {
   const { code, output } = await ledgerTool("clearing-verify");
   if (code !== 0) throw new Error(`clearing:verify failed:\n${output}`);
