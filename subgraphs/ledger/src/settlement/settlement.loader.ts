@@ -4,6 +4,8 @@ import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
 import { safeIntegerFromSql } from "../limits";
 import { partnerStub } from "../partner/partner.type";
+import { STATEMENT_LINES } from "../rules";
+import { lineSql } from "../sql/clearing";
 import { PartnerSettlement } from "./settlement.type";
 
 export interface SettlementKey {
@@ -29,6 +31,8 @@ interface SettlementRow {
  * credits the redemption account and an EXPIRY (or an erasure's forfeit) the breakage account. The liability is what the
  * partner's unexpired lots still hold now (lots_partner_idx).
  */
+const EXPIRED_LINES = [...new Set(STATEMENT_LINES.filter((r) => r.figure === "expired").map((r) => `'${r.line}'`))].join(", ");
+
 const SETTLEMENT_SQL = `
   SELECT k.k,
          coalesce(-s.issued, 0) AS issued, coalesce(s.reversed, 0) AS reversed,
@@ -40,12 +44,13 @@ const SETTLEMENT_SQL = `
            sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_ISSUANCE' AND t.kind = 'REVERSAL') AS reversed,
            -- Net of cancelled redemptions (REVERSAL postings that give the points back).
            sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_REDEMPTION' AND t.kind IN ('REDEEM', 'REVERSAL')) AS redeemed,
-           -- Expiries and erasures' forfeits by lot (the statement's BREAKAGE line); an erasure from before
-           -- ErasureForfeitsAsBreakage1734830000000 (one ADJUSTMENT naming no lot) stays out, as on the statement.
-           sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_BREAKAGE' AND (t.kind = 'EXPIRY' OR t.expired_lot_id IS NOT NULL)) AS expired
+           -- What the statement counts as expired, classified by the clearing house's rules (rules/clearing.ts): expiries
+           -- and erasures' forfeits by lot; an erasure from before ErasureForfeitsAsBreakage1734830000000 (no lot) stays out.
+           sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_BREAKAGE' AND ${lineSql("m")} IN (${EXPIRED_LINES})) AS expired
     FROM accounts a
     JOIN postings p ON p.account_id = a.id AND p.occurred_at >= k.from_at AND p.occurred_at < k.to_at
     JOIN transactions t ON t.id = p.transaction_id
+    CROSS JOIN LATERAL (SELECT a.kind AS account_kind, t.kind AS tx_kind, t.reversal_reason, t.expired_lot_id) m
     WHERE a.owner_id = k.partner_id AND a.kind IN ('PARTNER_ISSUANCE', 'PARTNER_REDEMPTION', 'PARTNER_BREAKAGE')
   ) s ON true
   LEFT JOIN LATERAL (
