@@ -49,6 +49,12 @@ const shed = new Counter({
 });
 const inFlightGauge = new Gauge({ name: "coalition_requests_in_flight", help: "GraphQL requests running now in this process." });
 const queuedGauge = new Gauge({ name: "coalition_requests_queued", help: "GraphQL requests waiting for a slot in this process." });
+// The control lane apart: its requests are in neither gauge above, and an operator sees when its 8 are too few.
+const controlInFlightGauge = new Gauge({ name: "coalition_control_requests_in_flight", help: "Control-lane requests (a gateway's erasure-feed reads) running now in this process, past the limits." });
+const controlLaneFull = new Counter({
+  name: "coalition_control_lane_full_total",
+  help: "Control-lane requests that found the lane's places taken and were admitted as ordinary requests (queued or shed like any other).",
+});
 
 const abandonedCounter = new Counter({
   name: "coalition_requests_abandoned_total",
@@ -107,13 +113,16 @@ export class AdmissionGate {
    * fewer than MAX_CONTROL_IN_FLIGHT run; past that, it waits like any other (`enter`).
    */
   enterControl(connection?: ClientConnection): Promise<Admission> | Admission {
-    if (this.controlInFlight >= MAX_CONTROL_IN_FLIGHT) return this.enter(connection);
-    this.controlInFlight++;
+    if (this.controlInFlight >= MAX_CONTROL_IN_FLIGHT) {
+      controlLaneFull.inc();
+      return this.enter(connection);
+    }
+    controlInFlightGauge.set(++this.controlInFlight);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.controlInFlight--;
+      controlInFlightGauge.set(--this.controlInFlight);
     };
   }
 

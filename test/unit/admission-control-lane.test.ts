@@ -1,3 +1,4 @@
+import { register } from "prom-client";
 import { PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
 import { serveGraphQL, type GraphQLHttpServer } from "../../shared/src/http-server";
 import { CONTROL_LANE, CONTROL_LANE_HEADER } from "../../shared/src/overload";
@@ -40,6 +41,7 @@ describe("admission: the control lane", () => {
     });
     return response.status;
   };
+  const metric = async (name: string) => (await register.getSingleMetric(name)!.get()).values[0]?.value ?? 0;
   const until = async (condition: () => boolean) => {
     for (let i = 0; i < 250 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(condition()).toBe(true);
@@ -53,8 +55,13 @@ describe("admission: the control lane", () => {
     expect(await post(service, true, false)).toBe(200); // the lane: in at once
     const control = Array.from({ length: 8 }, () => post(service, true, true));
     await until(() => waiting === 9); // all 8 running beside the holder
+    expect(await metric("coalition_control_requests_in_flight")).toBe(8);
+    expect(await metric("coalition_requests_in_flight")).toBe(1); // the holder alone: the lane is apart
+    const fullBefore = await metric("coalition_control_lane_full_total");
     expect(await post(service, true, false)).toBe(503); // a 9th: an ordinary request, and the slot is taken
+    expect(await metric("coalition_control_lane_full_total")).toBe(fullBefore + 1);
     release();
     expect(await Promise.all([holder, ...control])).toEqual(Array.from({ length: 9 }, () => 200));
+    expect(await metric("coalition_control_requests_in_flight")).toBe(0);
   });
 });
