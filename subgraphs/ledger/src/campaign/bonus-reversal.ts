@@ -16,11 +16,22 @@ interface BonusRow {
 /**
  * Locks the budget rows (`campaign_totals`) of the campaigns whose bonuses a refund of this purchase
  * may take back, in the one global order (CAMPAIGN_ORDER_SQL), as purchases lock them: before any
- * account. A purchase locks a campaign's totals and then its funder's issuance account; a refund that
- * posted to the funder's account first and then updated the totals waited on it the other way round
- * (a deadlock: one of the two answered INTERNAL_SERVER_ERROR). Call it right after the member's lock.
+ * account but the purchase's partner's issuance account, which is locked first. A purchase locks a
+ * campaign's totals and then its funder's issuance account; a refund that posted to the funder's
+ * account first and then updated the totals waited on it the other way round (a deadlock: one of the
+ * two answered INTERNAL_SERVER_ERROR). And a purchase locks its own partner's issuance account
+ * (record_purchases) before the totals: a refund at that partner that took the totals first and then
+ * posted to the partner's account met a purchase there in a lock cycle (one of the two failed with
+ * UPSTREAM_UNAVAILABLE), whoever funds the campaign. So: the member, the partner's issuance account,
+ * the budgets, then the funders' accounts, the order purchases take them in. Call it right after the member's lock.
  */
-export async function lockBonusBudgetsOf(manager: EntityManager, earnTransactionId: string, memberId: string): Promise<void> {
+export async function lockBonusBudgetsOf(manager: EntityManager, earnTransactionId: string, memberId: string, partnerId: string): Promise<void> {
+  const [campaignBonus] = await manager.query(
+    `SELECT 1 FROM campaign_bonuses b WHERE b.earn_transaction_id = $1 AND b.member_id = $2 AND b.campaign_id IS NOT NULL LIMIT 1`,
+    [earnTransactionId, memberId],
+  );
+  if (!campaignBonus) return;
+  await manager.query(`SELECT 1 FROM accounts WHERE kind = 'PARTNER_ISSUANCE' AND owner_id = $1 FOR UPDATE`, [partnerId]);
   await manager.query(
     `SELECT 1 FROM campaign_totals t JOIN campaigns c ON c.id = t.campaign_id
      WHERE t.campaign_id IN (SELECT b.campaign_id FROM campaign_bonuses b WHERE b.earn_transaction_id = $1 AND b.member_id = $2)

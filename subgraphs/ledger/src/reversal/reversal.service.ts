@@ -59,8 +59,8 @@ export class ReversalService {
       await lockMember(tx, purchase.member_id, now);
       // An erased member's points were forfeited to the issuers' breakage: a refund has nothing to take back.
       await requireNotErased(tx, purchase.member_id);
-      // The campaigns' budget rows before any account, in the order purchases lock them (campaign/bonus-reversal.ts).
-      await lockBonusBudgetsOf(tx, purchase.id, purchase.member_id);
+      // The partner's issuance account, then the campaigns' budget rows, in the order purchases lock them (campaign/bonus-reversal.ts).
+      await lockBonusBudgetsOf(tx, purchase.id, purchase.member_id, partnerId);
       const [row]: PurchaseRow[] = await tx.query(`SELECT * FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchase.id]);
       const replayedUnderLock = await findRefund(tx, keys, request, purchase.id);
       if (replayedUnderLock) return replayedUnderLock;
