@@ -20,6 +20,12 @@ export function normalizeEmail(email: string): string {
   return normalized;
 }
 
+/** A link's member row deleted under it (an erasure committing while the statement waited on its lock). */
+const isMemberErasedMeanwhile = (error: unknown) => {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
+  return driverError?.code === "23503" && driverError.constraint === "partner_accounts_member_id_fkey";
+};
+
 export class MemberService {
   private readonly members: Repository<MemberRecord>;
 
@@ -140,6 +146,9 @@ export class MemberService {
           return found;
         });
       } catch (error) {
+        // The member this statement found was erased meanwhile (the link's foreign key waited on the erasure's lock on the
+        // row): the address is free now, and the next try enrols it as a new address, as the answer for one must be.
+        if (isMemberErasedMeanwhile(error) && attempt < ACCOUNT_ID_TRIES) continue;
         if (!isAccountIdViolation(error)) throw error;
         if (attempt < ACCOUNT_ID_TRIES) continue;
         throw accountIdTaken(externalId);
