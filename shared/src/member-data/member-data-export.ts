@@ -11,8 +11,10 @@ export interface MemberDataTable {
   table: string;
   /** Which rows are the member's, with the member id as $1; default `member_id = $1`. */
   where?: string;
-  /** The columns exported, when some must stay out (another member's key, say); default all. */
+  /** The columns exported, when some must be computed (another member's id masked, say); default all. */
   columns?: string;
+  /** Columns left out of every row (another member's key, say); every other column, present or added later, is exported. */
+  omit?: readonly string[];
   /** Row order (columns of the table), so an export reads the same twice. */
   orderBy: string;
 }
@@ -31,11 +33,11 @@ export interface MemberDataPart {
 export async function exportMemberData(manager: EntityManager, service: string, tables: readonly MemberDataTable[], memberId: string): Promise<MemberDataPart> {
   return manager.transaction("REPEATABLE READ", async (tx) => {
     const part: MemberDataPart = { service, tables: {} };
-    for (const { table, where = "member_id = $1", columns = "t.*", orderBy } of tables) {
+    for (const { table, where = "member_id = $1", columns = "t.*", omit = [], orderBy } of tables) {
       const [row] = await tx.query(
-        `SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.ord), '[]'::jsonb) AS rows
+        `SELECT coalesce(jsonb_agg(to_jsonb(r) - $2::text[] ORDER BY r.ord), '[]'::jsonb) AS rows
          FROM (SELECT ${columns}, row_number() OVER (ORDER BY ${orderBy}) AS ord FROM ${table} t WHERE ${where}) r`,
-        [memberId],
+        [memberId, omit],
       );
       part.tables[table] = (row.rows as Record<string, unknown>[]).map(({ ord: _ord, ...rest }) => rest);
     }

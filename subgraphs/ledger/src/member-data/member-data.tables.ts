@@ -11,7 +11,8 @@ export const LEDGER_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
   {
     table: "transactions",
     where: "id IN (SELECT transaction_id FROM postings WHERE member_id = $1)",
-    columns: "t.id, t.kind, t.partner_id, t.reference, t.occurred_at, t.recorded_at, t.reversal_reason, t.reverses_transaction_id",
+    // Every column but these two, so a column a later migration adds is exported too (posted_at and expired_lot_id were not).
+    omit: ["idempotency_key", "fingerprint"],
     orderBy: "occurred_at, id",
   },
   { table: "lots", orderBy: "id" },
