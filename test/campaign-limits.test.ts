@@ -134,16 +134,23 @@ describe("campaign limits, replays, rights and bad input", () => {
     ]);
     expect((await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: own.id, partnerIds: [own.id, other.id] } }, "BAD_USER_INPUT", app)).extensions?.field).toBe("partnerIds");
     expect((await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: own.id, categories: ["RETAIL"] } }, "BAD_USER_INPUT", app)).extensions?.field).toBe("categories");
+    // Cross-brand on another partner's purchases: its bonuses would tell the app who shops there, so admins only.
+    const namesOther = await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: own.id, afterPurchaseAtPartnerId: other.id, afterPurchaseWithinDays: 3 } }, "BAD_USER_INPUT", app);
+    expect(namesOther.extensions?.field).toBe("afterPurchaseAtPartnerId");
     expect(await campaignRows()).toBe(before);
-    // Its own, cross-brand on another partner's purchases: allowed (the purchase is at itself).
-    const mine = await createCampaign({ ...base, fundedByPartnerId: own.id, afterPurchaseAtPartnerId: other.id, afterPurchaseWithinDays: 3 }, app);
-    expect(mine).toMatchObject({ partners: [{ id: own.id }], afterPurchaseAtPartner: { id: other.id } });
+    // Its own, on a repeat visit to itself: allowed.
+    const mine = await createCampaign({ ...base, fundedByPartnerId: own.id, afterPurchaseAtPartnerId: own.id, afterPurchaseWithinDays: 3 }, app);
+    expect(mine).toMatchObject({ partners: [{ id: own.id }], afterPurchaseAtPartner: { id: own.id } });
+    // The same campaign on the other partner's purchases, funded by it, made by an admin (once that partner agreed).
+    const arranged = await createCampaign({ ...base, fundedByPartnerId: own.id, afterPurchaseAtPartnerId: other.id, afterPurchaseWithinDays: 3 });
+    expect(arranged).toMatchObject({ partners: [{ id: own.id }], afterPurchaseAtPartner: { id: other.id } });
     const theirs = await createCampaign({ ...base, fundedByPartnerId: other.id });
     await fails(`mutation($id: ID!) { endCampaign(id: $id) { id } }`, { id: theirs.id }, "NOT_FOUND", app);
     await fails(`query($p: ID) { campaigns(partnerId: $p) { id } }`, { p: other.id }, "FORBIDDEN", app);
     await fails(`query { campaigns { id } }`, {}, "FORBIDDEN", app);
-    expect((await ok(`query($p: ID) { campaigns(partnerId: $p, activeOnly: true) { id } }`, { p: own.id }, app)).campaigns).toEqual([{ id: mine.id }]);
+    expect((await ok(`query($p: ID) { campaigns(partnerId: $p, activeOnly: true) { id } }`, { p: own.id }, app)).campaigns).toEqual([{ id: arranged.id }, { id: mine.id }]);
     expect((await endCampaign(mine.id, app)).status).toBe("ENDED");
+    expect((await endCampaign(arranged.id, app)).status).toBe("ENDED"); // it funds it: it may end it
     expect((await ok(`query($p: ID) { campaigns(partnerId: $p, activeOnly: true) { id } }`, { p: own.id }, app)).campaigns).toEqual([]);
     const member = await enrollMember();
     await fails(CREATE_CAMPAIGN, { input: { ...base, fundedByPartnerId: own.id } }, "FORBIDDEN", asMember(member.id));

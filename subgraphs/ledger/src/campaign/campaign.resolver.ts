@@ -19,10 +19,11 @@ const RULES =
 export class CampaignResolver {
   @Mutation(() => Campaign, {
     description: withExample(
-      "Creates a campaign. Callers: admins (any funder, the coalition with fundedByPartnerId null, categories and other partners), and a partner's app for " +
-      "campaigns it funds that cover purchases at itself only (a cross-brand condition may name any partner). " + RULES +
+      "Creates a campaign. Callers: admins (any funder, the coalition with fundedByPartnerId null, categories, other partners, and cross-brand conditions on " +
+      "another partner's purchases, once that partner agrees), and a partner's app for campaigns it funds that cover purchases at itself only (its cross-brand " +
+      "condition may name itself only: a repeat visit; on another partner's, its bonuses would tell it who shops there). " + RULES +
       " Errors: BAD_USER_INPUT naming the field (endsAt not after startsAt or in the past, neither or both of bonusPercent and bonusPoints, out-of-range " +
-      "numbers, unknown partners, a partner app covering other partners or categories), FORBIDDEN (funding another partner or the coalition); nothing is written then.",
+      "numbers, unknown partners, a partner app covering other partners or categories or naming another partner's purchases), FORBIDDEN (funding another partner or the coalition); nothing is written then.",
       `mutation {
   createCampaign(input: { name: "2× at the café after the bookstore", fundedByPartnerId: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77", bonusPercent: 100,
     afterPurchaseAtPartnerId: "7a1e2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b", afterPurchaseWithinDays: 7,

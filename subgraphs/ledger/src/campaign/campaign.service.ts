@@ -51,10 +51,16 @@ export class CampaignService {
     let partnerIds = [...new Set((input.partnerIds ?? []).map((id) => requireId(id, "partnerIds")))];
     const categories = [...new Set(input.categories ?? [])];
     if (partnerIds.length > MAX_CAMPAIGN_SCOPE) throw badInput(`partnerIds may list at most ${MAX_CAMPAIGN_SCOPE} partners`, "partnerIds");
+    const afterPartner = input.afterPurchaseAtPartnerId != null ? requireId(input.afterPurchaseAtPartnerId, "afterPurchaseAtPartnerId") : null;
     if (!isAdmin(identity)) {
       // A partner app's campaign covers purchases at itself only: categories and other partners reach brands that did not agree.
       if (partnerIds.some((id) => id !== funder)) throw badInput("A partner app's campaign may only cover purchases at the funding partner", "partnerIds");
       if (categories.length) throw badInput("Only admins may create campaigns that cover categories", "categories");
+      // Its bonuses tell the funder which members earned at the partner named (any member id it records a purchase for):
+      // that partner's customers, so only with that partner's agreement, which admins arrange (outside review, privacy).
+      if (afterPartner !== null && afterPartner !== funder) {
+        throw badInput("A partner app's cross-brand condition may only name the funding partner (a repeat visit); one on another partner's purchases tells the funder who shops there, so admins create it once that partner agrees", "afterPurchaseAtPartnerId");
+      }
     }
     if (!partnerIds.length && !categories.length && funder) partnerIds = [funder];
     const startsAt = requireDate(input.startsAt, "startsAt");
@@ -68,7 +74,6 @@ export class CampaignService {
     if (hasPercent === hasPoints) throw badInput("Give exactly one of bonusPercent and bonusPoints", hasPercent ? "bonusPoints" : "bonusPercent");
     const bonusPercent = hasPercent ? requireInt(input.bonusPercent!, "bonusPercent", { min: 1, max: MAX_BONUS_PERCENT }) : null;
     const bonusPoints = hasPoints ? requireInt(input.bonusPoints!, "bonusPoints", { min: 1, max: MAX_BONUS_POINTS }) : null;
-    const afterPartner = input.afterPurchaseAtPartnerId != null ? requireId(input.afterPurchaseAtPartnerId, "afterPurchaseAtPartnerId") : null;
     const afterDays = input.afterPurchaseWithinDays ?? null;
     if ((afterPartner === null) !== (afterDays === null)) {
       throw badInput("Give both afterPurchaseAtPartnerId and afterPurchaseWithinDays, or neither", afterPartner ? "afterPurchaseWithinDays" : "afterPurchaseAtPartnerId");

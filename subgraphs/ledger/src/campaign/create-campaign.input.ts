@@ -31,7 +31,7 @@ export class CreateCampaignInput {
   @Field(() => Boolean, { nullable: true, description: "A welcome bonus: only a member's first purchase at the partner qualifies (default false)." })
   firstPurchaseAtPartner?: boolean | null;
 
-  @Field(() => ID, { nullable: true, description: "Cross-brand: only members who earned at this partner in the days before qualify; give afterPurchaseWithinDays too." })
+  @Field(() => ID, { nullable: true, description: "Cross-brand: only members who earned at this partner in the days before qualify; give afterPurchaseWithinDays too. A partner app may name only itself (a repeat visit); admins name another partner once it agrees." })
   afterPurchaseAtPartnerId?: string | null;
 
   @Field(() => Int, { nullable: true, description: "Cross-brand: the window in days (1 to 365) before the purchase." })
