@@ -5,6 +5,7 @@ import {
   type MatrixCell,
   type StatementLineKind,
   type StatementRecord,
+  lineRule,
   parsePeriod,
   periodEnd,
   statementFigures,
@@ -77,7 +78,9 @@ export async function liveRecords(manager: EntityManager, period: Date, currency
   for (const cell of matrix) partners.add(cell.issuerId).add(cell.redeemerId);
   partners.delete(COALITION_OWNER_ID); // the coalition has no statement: its points are in the report's coalitionPointsIssued
   const records = [...partners].sort().map((id) => statementRecord(periodText(period), id, currency, totals.get(id) ?? [], matrix));
-  const coalitionPoints = (totals.get(COALITION_OWNER_ID) ?? []).reduce((sum, t) => sum + t.points, 0n);
+  // Only the coalition's issued lines (its bonuses and adjustments, net of their reversals): its points
+  // that expire or an erasure forfeits land in a BREAKAGE line of the nil owner, and are not issued again.
+  const coalitionPoints = (totals.get(COALITION_OWNER_ID) ?? []).filter((t) => lineRule(t.line).figure === "issued").reduce((sum, t) => sum + t.points, 0n);
   return { records, coalitionPoints };
 }
 
