@@ -9,8 +9,7 @@ import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { requireNotErased } from "../member-data/erasure.service";
 import { addDebt, findIdempotent, lockMembers, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
-import { requireWithinCap } from "../limits";
-import { MAX_TRANSFER_POINTS, repayDebtFromSlices, transferAllowanceLeft, transferFits } from "../rules";
+import { MAX_TRANSFER_POINTS, MEMBER_POINTS_CAP, repayDebtFromSlices, transferAllowanceLeft, transferFits, wouldPassCap } from "../rules";
 import { transferDailyLimit } from "../settings";
 import type { TransferPointsInput } from "./transfer-points.input";
 
@@ -62,8 +61,15 @@ export class TransferService {
         const left = transferAllowanceLeft(this.dailyLimit, Number(today.sent));
         throw appError("LIMIT_EXCEEDED", `Transfers are limited to ${this.dailyLimit} points a day; ${left} are left today`, { limit: this.dailyLimit, left });
       }
-      // Received points grow the receiver's balance: capped like earned ones (README, Ranges).
-      requireWithinCap("balance", locked.get(toMemberId)!.balance, points);
+      // Received points grow the receiver's balance: capped like earned ones (README, Ranges). The error is the
+      // sender's to read: it names the limit, never the figure the receiver's balance would reach (their balance).
+      if (wouldPassCap(locked.get(toMemberId)!.balance, points) !== null) {
+        throw appError(
+          "LIMIT_EXCEEDED",
+          `The receiver cannot hold these points: their balance would pass the limit of ${MEMBER_POINTS_CAP.toLocaleString("en-US")} points per member figure (MEMBER_POINTS_CAP); nothing was written`,
+          { limit: MEMBER_POINTS_CAP, figure: "balance" },
+        );
+      }
       const posted = await postTransaction(manager, {
         kind: "TRANSFER",
         idempotencyKey,
