@@ -29,7 +29,7 @@ export function memberDebtLimitExceeded(wouldBe: number, floor: number): Error {
   return appError(
     "LIMIT_EXCEEDED",
     `This would take the member's available points to ${wouldBe.toLocaleString("en-US")}, below the least they may owe ` +
-      `(${floor.toLocaleString("en-US")}: -${MEMBER_POINTS_CAP.toLocaleString("en-US")} (MEMBER_POINTS_CAP) plus what refunds may still take back of their lifetime earned points); nothing was written`,
+      `(${floor.toLocaleString("en-US")}: -${MEMBER_POINTS_CAP.toLocaleString("en-US")} (MEMBER_POINTS_CAP) plus what refunds may still take back: their lifetime earned points and those purchases' bonuses); nothing was written`,
     { limit: floor, figure: "balance", wouldBe },
   );
 }

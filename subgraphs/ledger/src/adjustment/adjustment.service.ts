@@ -14,6 +14,35 @@ import { adjustmentProblem, debitFloor, expiresAt, repayDebt, wouldPassFloor } f
 import { pointsExpiryMonths } from "../settings";
 import type { AdjustPointsInput } from "./adjustment.types";
 
+/** An adjustment's idempotency key, and the form it had before, where that form was ambiguous. */
+export interface AdjustmentKeys {
+  key: string;
+  legacy: string | null;
+}
+
+/**
+ * `adjustment:<actor>:<key>` where that is unambiguous: the actor (`admin:<subject>`) holds one `:`
+ * only. An admin subject with a `:` is encoded after `~` (base64url of [actor, key]; no `admin:` follows
+ * `adjustment:`, so it never equals a key of the first form): admin `a` with key `b:c` and admin `a:b`
+ * with key `c` were one key, and the second admin's adjustment was refused (or replayed the first's).
+ */
+export function adjustmentKeys(actor: string, callerKey: string): AdjustmentKeys {
+  const legacy = `adjustment:${actor}:${callerKey}`;
+  if (actor.indexOf(":") === actor.lastIndexOf(":")) return { key: legacy, legacy: null };
+  return { key: `adjustment:~${Buffer.from(JSON.stringify([actor, callerKey]), "utf8").toString("base64url")}`, legacy };
+}
+
+/** The adjustment these keys name: under its key, or under the legacy form only when this very admin made it. */
+async function findAdjustment(manager: EntityManager, keys: AdjustmentKeys, request: unknown, actor: string): Promise<string | null> {
+  const found = await findIdempotent(manager, keys.key, request);
+  if (found || !keys.legacy) return found;
+  const [row] = await manager.query(
+    `SELECT t.id FROM transactions t JOIN adjustments a ON a.transaction_id = t.id WHERE t.idempotency_key = $1 AND a.made_by = $2`,
+    [keys.legacy, actor],
+  );
+  return row ? findIdempotent(manager, keys.legacy, request) : null;
+}
+
 /**
  * Customer care adjustments: an ADJUSTMENT transaction between the member and the funder's issuance
  * account (the partner's PARTNER_ISSUANCE, or the coalition's COALITION_ISSUANCE), its reason, and its
@@ -35,12 +64,13 @@ export class AdjustmentService {
     const fundedBy = input.fundedByPartnerId == null ? null : requireId(input.fundedByPartnerId, "fundedByPartnerId");
     const actor = actorOf(caller.identity);
     // The key is the calling admin's own: another admin's equal key is another adjustment.
-    const idempotencyKey = `adjustment:${actor}:${requireText(input.idempotencyKey, "idempotencyKey", { max: 200 })}`;
+    const keys = adjustmentKeys(actor, requireText(input.idempotencyKey, "idempotencyKey", { max: 200 }));
+    const idempotencyKey = keys.key;
     const points = input.points;
     const request = { memberId, points, reason: input.reason, note, fundedBy };
     const now = this.clock.now();
 
-    const replayed = await findIdempotent(this.dataSource.manager, idempotencyKey, request);
+    const replayed = await findAdjustment(this.dataSource.manager, keys, request, actor);
     if (replayed) return findMemberEntryOf(this.dataSource.manager, replayed, memberId);
     const [member] = await this.members.entities<{ id: string }>("Member", [memberId], "id");
     if (!member) throw notFound(`No member with id ${memberId}`);
@@ -51,7 +81,7 @@ export class AdjustmentService {
 
     return this.dataSource.transaction(async (tx) => {
       const locked = await lockMember(tx, memberId, now);
-      const replayedUnderLock = await findIdempotent(tx, idempotencyKey, request);
+      const replayedUnderLock = await findAdjustment(tx, keys, request, actor);
       if (replayedUnderLock) return findMemberEntryOf(tx, replayedUnderLock, memberId);
       // Checked under the lock: an erasure that began (and forfeited) after the members service answered is seen here.
       await requireNotErased(tx, memberId);
@@ -111,9 +141,17 @@ export class AdjustmentService {
    */
   private async requireWithinFloor(tx: EntityManager, memberId: string, balance: number, points: number, now: Date) {
     const available = spendable(balance, await holdings(tx, memberId, now));
-    const [{ earned }] = await tx.query(`SELECT coalesce(sum(earned), 0) AS earned FROM member_partner_points WHERE member_id = $1`, [memberId]);
-    const wouldBe = wouldPassFloor(available, points, Number(earned));
-    if (wouldBe !== null) throw memberDebtLimitExceeded(wouldBe, debitFloor(Number(earned)));
+    // What later refunds may still take back: the lifetime earned points (net of refunds so far) and the
+    // unrefunded part of those purchases' own bonuses, which a refund takes back with them (campaign/bonus-reversal.ts).
+    const [{ refundable }] = await tx.query(
+      `SELECT (SELECT coalesce(sum(earned), 0) FROM member_partner_points WHERE member_id = $1)
+            + (SELECT coalesce(sum(b.points - b.reversed_points), 0) FROM campaign_bonuses b
+               JOIN purchases p ON p.transaction_id = b.earn_transaction_id AND p.member_id = b.member_id
+               WHERE b.member_id = $1) AS refundable`,
+      [memberId],
+    );
+    const wouldBe = wouldPassFloor(available, points, Number(refundable));
+    if (wouldBe !== null) throw memberDebtLimitExceeded(wouldBe, debitFloor(Number(refundable)));
   }
 
   /** Taken points come from spendable lots nearest expiry first; what the member cannot cover is owed, as after a refund. */

@@ -28,7 +28,7 @@ export function wouldPassCap(current: number | bigint, adding: number | bigint):
 
 /**
  * The least a member's available points may be after a debit (a negative adjustment): −MEMBER_POINTS_CAP
- * plus the member's lifetime earned points, which later refunds may still take back, so that neither
+ * plus what later refunds may still take back (lifetime earned points and those purchases' bonuses), so that neither
  * the debit nor those refunds take `available` below what `Int` holds. What `available + adding` would
  * be when it passes below that floor, else null.
  */
