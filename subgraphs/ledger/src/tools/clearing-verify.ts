@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { lineTotals, matrixCells, requirePeriod } from "../clearing/clearing.totals";
 import { chainHash } from "../clearing/hash-chain";
 import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, statementRecord, statementText } from "../rules";
-import { lineSql, pointsSql } from "../sql/clearing";
+import { isPrepaidAtSql, lineSql, pointsSql } from "../sql/clearing";
 import { printVerdict, runLedgerTool } from "./ledger-database";
 
 interface Mismatch {
@@ -14,6 +14,7 @@ interface Mismatch {
 const POSTED_PERIOD = `date_trunc('month', coalesce(t.posted_at, t.occurred_at) AT TIME ZONE 'UTC')::date`;
 const PARTNER_POSTINGS = `(SELECT a.kind AS account_kind, a.owner_id AS partner_id, t.kind AS tx_kind, t.reversal_reason, t.expired_lot_id, p.amount, t.id AS tx, ${POSTED_PERIOD} AS period
    FROM postings p JOIN accounts a ON a.id = p.account_id JOIN transactions t ON t.id = p.transaction_id WHERE p.member_id IS NULL)`;
+const POSTED_AT = (t: string) => `coalesce(${t}.posted_at, ${t}.occurred_at)`;
 const linesPricedBy = (...sources: string[]) => `ARRAY[${[...new Set(STATEMENT_LINES.filter((r) => sources.includes(r.price)).map((r) => `'${r.line}'`))].join(", ")}]::text[]`;
 
 /**
@@ -84,6 +85,34 @@ const CHECKS: { name: string; sql: string }[] = [
           SELECT coalesce(h.period, c.period) || '/' || coalesce(h.issuer_id, c.issuer_id) || '>' || coalesce(h.redeemer_id, c.redeemer_id) AS id,
                  coalesce(c.points, 0) AS got, coalesce(h.points, 0) AS expected
           FROM history h FULL JOIN clearing_matrix c USING (period, issuer_id, redeemer_id) WHERE coalesce(c.points, 0) <> coalesce(h.points, 0)`,
+  },
+  {
+    // The valuation trigger's rule (sql/clearing.ts): a PREPAID issuer's allowance is its top-ups plus every posting to its
+    // issuance account made while it was PREPAID (issuing: negative), a reversal only when what it reverses drew on it too.
+    // Before ReversalsAsCharged1734330000000 a reversal posted while PREPAID gave back whatever it reversed; which were
+    // posted before it is not recorded, so an allowance may lie anywhere between the two rules' figures (equal without such reversals).
+    name: "prepaid allowances outside their top-ups less what was issued from them (net of refunds)",
+    sql: `WITH issuance AS (
+            SELECT a.owner_id AS partner_id, p.amount,
+                   t.reverses_transaction_id IS NOT NULL
+                   AND NOT ${isPrepaidAtSql("a.owner_id", `(SELECT ${POSTED_AT("o")} FROM transactions o WHERE o.id = t.reverses_transaction_id)`)} AS given_back_by_the_old_rule_only
+            FROM postings p JOIN accounts a ON a.id = p.account_id JOIN transactions t ON t.id = p.transaction_id
+            WHERE a.kind = 'PARTNER_ISSUANCE' AND ${isPrepaidAtSql("a.owner_id", POSTED_AT("t"))}
+          ), drawn AS (
+            SELECT partner_id, sum(amount) FILTER (WHERE NOT given_back_by_the_old_rule_only) AS points,
+                   coalesce(sum(amount) FILTER (WHERE given_back_by_the_old_rule_only), 0) AS legacy
+            FROM issuance GROUP BY 1
+          ), bought AS (
+            SELECT partner_id, sum(points) AS points FROM prepaid_top_ups GROUP BY 1
+          ), expected AS (
+            SELECT coalesce(pa.partner_id, b.partner_id, d.partner_id) AS partner_id, coalesce(pa.remaining, 0) AS got,
+                   coalesce(b.points, 0) + coalesce(d.points, 0) AS now_rule, coalesce(d.legacy, 0) AS legacy
+            FROM prepaid_allowances pa FULL JOIN bought b ON b.partner_id = pa.partner_id
+            FULL JOIN drawn d ON d.partner_id = coalesce(pa.partner_id, b.partner_id)
+          )
+          SELECT partner_id::text AS id, got,
+                 CASE WHEN legacy = 0 THEN now_rule::text ELSE least(now_rule, now_rule + legacy) || ' to ' || greatest(now_rule, now_rule + legacy) END AS expected
+          FROM expected WHERE got NOT BETWEEN least(now_rule, now_rule + legacy) AND greatest(now_rule, now_rule + legacy)`,
   },
 ];
 
