@@ -97,7 +97,8 @@ const CHECKS: { name: string; sql: string }[] = [
                    t.reverses_transaction_id IS NOT NULL
                    AND NOT ${isPrepaidAtSql("a.owner_id", `(SELECT ${POSTED_AT("o")} FROM transactions o WHERE o.id = t.reverses_transaction_id)`)} AS given_back_by_the_old_rule_only
             FROM postings p JOIN accounts a ON a.id = p.account_id JOIN transactions t ON t.id = p.transaction_id
-            WHERE a.kind = 'PARTNER_ISSUANCE' AND ${isPrepaidAtSql("a.owner_id", POSTED_AT("t"))}
+            WHERE a.kind = 'PARTNER_ISSUANCE' AND a.owner_id IN (SELECT pt.partner_id FROM partner_terms pt WHERE pt.billing = 'PREPAID') -- the rest never were
+              AND ${isPrepaidAtSql("a.owner_id", POSTED_AT("t"))}
           ), drawn AS (
             SELECT partner_id, sum(amount) FILTER (WHERE NOT given_back_by_the_old_rule_only) AS points,
                    coalesce(sum(amount) FILTER (WHERE given_back_by_the_old_rule_only), 0) AS legacy
