@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createCampaign, purchaseWithBonuses } from "./support/campaigns";
 import { ledgerClient } from "./support/clearing";
 import { enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
 import { gql, ok } from "./support/gateway";
@@ -7,7 +8,8 @@ import { expectLedgerConsistent } from "./support/ledger";
 /**
  * Refund keys that were one key (an outside review, 2026-12-05; subgraphs/ledger/src/reversal/refund-keys.ts):
  * receipt "R" refunded with refund id "b:c" and receipt "R:b" with "c", or a refund id "amount-500" and an
- * unnamed refund of 500, are different refunds; a retry of a refund stored under the old form still
+ * unnamed refund of 500, are different refunds, and so are a refund id "A:bonus:<transaction>" and refund
+ * "A"'s reversal of that bonus (a later one); a retry of a refund stored under the old form still
  * answers that refund, once.
  */
 const REFUND = `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id points } }`;
@@ -55,4 +57,25 @@ it("a refund stored under the old form of an ambiguous key is found by its retry
   } finally {
     await db.end();
   }
+});
+
+it("a refund id spelling another refund's bonus reversal key is a refund of its own", async () => {
+  const shop = await registerPartner({ pointsPerUnit: 1 });
+  await createCampaign({ fundedByPartnerId: shop.id, bonusPoints: 100 });
+  const member = await enrollMember();
+  const purchase = await purchaseWithBonuses(shop, member.id, 1_000); // 10 points and a 100-point bonus
+  const [bonus] = purchase.bonuses;
+  expect(bonus.points).toBe(100);
+  // The bonus's transaction (an entry's id is its posting's; the API names no transaction, the ledger's keys do).
+  const db = await ledgerClient();
+  const bonusTransaction = await db.query(`SELECT transaction_id FROM postings WHERE id = $1`, [bonus.id]).finally(() => db.end());
+  const bonusTx: string = bonusTransaction.rows[0].transaction_id;
+  const refund = (amountMinor: number, refundReference: string) =>
+    ok(REFUND, { input: { partnerId: shop.id, reference: purchase.reference, amountMinor, refundReference } });
+  // Refund "A", 400 of 1,000: 4 points, and 40 of the bonus under the key "<refund A's key>:bonus:<bonus>".
+  expect((await refund(400, "A")).reversePurchase.points).toBe(-4);
+  // A refund named "A:bonus:<bonus transaction>", 500 more: its own refund (5 points, 50 of the bonus), not refund A's bonus reversal.
+  expect((await refund(500, `A:bonus:${bonusTx}`)).reversePurchase.points).toBe(-5);
+  const { member: read } = await ok(`query($id: ID!) { member(id: $id) { balance { available pending } } }`, { id: member.id });
+  expect(read.balance.available + read.balance.pending).toBe(110 - 4 - 40 - 5 - 50);
 });

@@ -11,15 +11,16 @@ export interface RefundKeys {
 /**
  * A refund's idempotency key, scoped to its partner: `reversal:<partner>:<receipt>:<refund id>` (or
  * `amount-<amount>` without a refund id), the form every refund has been stored under, wherever that
- * form is unambiguous: a receipt reference without `:` and a refund id not starting `amount-`.
+ * form is unambiguous: a receipt reference and a refund id without `:`, the refund id not starting `amount-`.
  * Otherwise the parts are encoded after `~` (base64url of their JSON; no `:` follows the partner id, so
  * it never equals a key of the first form): receipt `R` with refund id `b:c` and receipt `R:b` with
  * `c` were one key, and so were a refund id `amount-500` and an unnamed refund of 500 (an outside
- * review found the second of each pair refused with IDEMPOTENCY_CONFLICT).
+ * review found the second of each pair refused with IDEMPOTENCY_CONFLICT), and a refund id `Y:bonus:<id>`
+ * and refund `Y`'s reversal of that bonus (`<refund key>:bonus:<bonus transaction>`, campaign/bonus-reversal.ts).
  */
 export function refundKeys(partnerId: string, reference: string, refundReference: string | null, amountMinor: number): RefundKeys {
   const legacy = `reversal:${partnerId}:${reference}:${refundReference ?? `amount-${amountMinor}`}`;
-  const ambiguous = reference.includes(":") || (refundReference?.startsWith("amount-") ?? false);
+  const ambiguous = reference.includes(":") || (refundReference !== null && (refundReference.includes(":") || refundReference.startsWith("amount-")));
   if (!ambiguous) return { key: legacy, legacy: null };
   const parts = Buffer.from(JSON.stringify([reference, refundReference, refundReference === null ? amountMinor : null]), "utf8").toString("base64url");
   return { key: `reversal:${partnerId}:~${parts}`, legacy };
