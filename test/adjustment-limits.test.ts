@@ -1,3 +1,4 @@
+import { createCampaign, purchaseWithBonuses } from "./support/campaigns";
 import { enrollMember, headline, recordPurchase, registerPartner } from "./support/fixtures";
 import { gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
@@ -37,6 +38,23 @@ describe("adjustPoints within the ranges of README, Ranges", () => {
     // Not one point more.
     expect((await gql(ADJUST, take(member.id, -1))).errors?.[0]?.extensions?.code).toBe("LIMIT_EXCEEDED");
   }, 120_000);
+
+  it("counts the bonuses a refund takes back with its purchase in that floor (outside review)", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 500 });
+    const member = await enrollMember();
+    const purchase = await purchaseWithBonuses(partner, member.id, 100_000); // 1,000 points and a 500-point bonus, spendable at once
+    expect([purchase.points, purchase.bonuses.map((b) => b.points)]).toEqual([1_000, [500]]);
+    await takeMany(member.id, 214); // available: 1,500 - 2,140,000,000 = -2,139,998,500
+    // The floor: -2,147,483,647 + 1,000 earned + 500 of bonus a refund may still take back = -2,147,482,147.
+    const floor = -2_147_482_147;
+    await ok(ADJUST, take(member.id, floor + 2_139_998_500)); // -7,483,647: exactly to the floor
+    const refused = await gql(ADJUST, take(member.id, -1));
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", limit: floor, wouldBe: floor - 1 });
+    // The refund takes the 1,000 points and the 500 of bonus back: available -2,147,483,647, still an Int.
+    await ok(REVERSE, { input: { partnerId: partner.id, reference: purchase.reference, amountMinor: 100_000 } });
+    expect((await ok(`query($id: ID!) { member(id: $id) { balance { available } } }`, { id: member.id })).member.balance.available).toBe(-CAP);
+  });
 
   it("counts the note in characters, as Postgres does: 500 emoji fit, 501 do not", async () => {
     const member = await enrollMember();
