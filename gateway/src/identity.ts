@@ -203,9 +203,12 @@ export class Identifier {
     const keyHash = hashApiKey(key);
     const cached = this.cache.get(keyHash);
     if (cached && cached.until > Date.now()) return cached.partnerId;
+    // Kept from when the question was sent, not from when its answer arrived: a revocation committed just after the
+    // partners service's read would otherwise work on for the cache time after a slow answer (as askErased does).
+    const askedAt = Date.now();
     const { apiKeyOwner } = await this.partners.request<{ apiKeyOwner: string | null }>(`query($h: String!) { apiKeyOwner(keyHash: $h) }`, { h: keyHash });
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(keyHash, { partnerId: apiKeyOwner, until: Date.now() + this.cacheMs });
+    this.cache.set(keyHash, { partnerId: apiKeyOwner, until: askedAt + this.cacheMs });
     return apiKeyOwner;
   }
 }
