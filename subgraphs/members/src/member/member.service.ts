@@ -122,12 +122,12 @@ export class MemberService {
       try {
         // The statement and its audit line in one transaction; both cases write one line, so timing still tells nothing.
         rows = await this.dataSource.transaction(async (tx) => {
-          // The till's card number is the partner's own: it replaces another member's unconfirmed claim to it (account-id-key.ts),
-          // and confirms the member's own (both cases run the same statements, so timing still tells nothing).
-          if (externalId != null) {
-            const [holder]: { id: string }[] = await tx.query(`SELECT id FROM members WHERE email = $1`, [email]);
-            await replaceUnconfirmedClaims(tx, partnerId, externalId, holder?.id ?? null, caller);
-          }
+          // The link's account id (the till's card number, else the member's id) is the partner's own: it replaces another
+          // member's unconfirmed claim to it (account-id-key.ts), and confirms the member's own. Without a card number the
+          // member's id is the account id: another member who typed it as theirs must not block the till either. Both
+          // cases (new or enrolled address) run the same statements, so timing still tells nothing.
+          const [holder]: { id: string }[] = await tx.query(`SELECT id FROM members WHERE email = $1`, [email]);
+          await replaceUnconfirmedClaims(tx, partnerId, externalId ?? holder?.id ?? id, holder?.id ?? null, caller);
           const found: typeof rows = await tx.query(
           `WITH inserted AS (
              INSERT INTO members (id, email, display_name) VALUES ($5, $1, $2) ON CONFLICT (email) DO NOTHING RETURNING id, email, display_name, enrolled_at
