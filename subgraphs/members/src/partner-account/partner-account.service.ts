@@ -62,8 +62,9 @@ export class PartnerAccountService {
       try {
         return await this.dataSource.transaction(async (tx) => {
           if (made.confirmed) await replaceUnconfirmedClaims(tx, partnerId, externalId, memberId, caller);
-          const link = await this.upsert(tx, memberId, partnerId, externalId, made);
-          await auditWrite(tx, caller, { action: "LINK_PARTNER_ACCOUNT", memberId, partnerId });
+          const { link, changed } = await this.upsert(tx, memberId, partnerId, externalId, made);
+          // A repeat that changed nothing (the same link again) is a replay: no line (README, The audit trail).
+          if (changed) await auditWrite(tx, caller, { action: "LINK_PARTNER_ACCOUNT", memberId, partnerId });
           return link;
         });
       } catch (error) {
@@ -105,16 +106,20 @@ export class PartnerAccountService {
    * a concurrent delete itself (a read after the statement could find the row gone, and retrying that
    * read lost to 50 racing calls).
    */
-  private async upsert(manager: EntityManager, memberId: string, partnerId: string, externalId: string, { status, confirmed }: LinkMade): Promise<PartnerAccountRecord> {
-    let rows: Row[];
+  private async upsert(manager: EntityManager, memberId: string, partnerId: string, externalId: string, { status, confirmed }: LinkMade): Promise<{ link: PartnerAccountRecord; changed: boolean }> {
+    let rows: (Row & { changed: boolean })[];
     try {
       // The same account id again: made ACTIVE by an agreed caller, confirmed once the partner's app or an admin gives it too.
+      // `changed`: a new row (xmax = 0), or one whose status or confirmation this statement changed (against the row as it read it).
       rows = await manager.query(
-        `INSERT INTO partner_accounts (member_id, partner_id, external_id, status, confirmed) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (member_id, partner_id) DO UPDATE SET
-           status = CASE WHEN partner_accounts.external_id = EXCLUDED.external_id AND EXCLUDED.status = 'ACTIVE' THEN 'ACTIVE' ELSE partner_accounts.status END,
-           confirmed = partner_accounts.confirmed OR (partner_accounts.external_id = EXCLUDED.external_id AND EXCLUDED.confirmed)
-         RETURNING ${COLUMNS}`,
+        `WITH before AS (SELECT status, confirmed FROM partner_accounts WHERE member_id = $1 AND partner_id = $2), upserted AS (
+           INSERT INTO partner_accounts (member_id, partner_id, external_id, status, confirmed) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (member_id, partner_id) DO UPDATE SET
+             status = CASE WHEN partner_accounts.external_id = EXCLUDED.external_id AND EXCLUDED.status = 'ACTIVE' THEN 'ACTIVE' ELSE partner_accounts.status END,
+             confirmed = partner_accounts.confirmed OR (partner_accounts.external_id = EXCLUDED.external_id AND EXCLUDED.confirmed)
+           RETURNING ${COLUMNS}, xmax = 0 AS inserted
+         )
+         SELECT ${COLUMNS}, (u.inserted OR NOT EXISTS (SELECT FROM before b WHERE b.status = u.status AND b.confirmed = u.confirmed)) AS changed FROM upserted u`,
         [memberId, partnerId, externalId, status, confirmed],
       );
     } catch (error) {
@@ -123,7 +128,7 @@ export class PartnerAccountService {
       throw error;
     }
     // The pair was linked already, with another account id: a conflict; with the same one, the link.
-    return this.sameOrConflict(toRecord(rows[0]), externalId);
+    return { link: this.sameOrConflict(toRecord(rows[0]), externalId), changed: rows[0].changed };
   }
 
   private sameOrConflict(existing: PartnerAccountRecord, externalId: string): PartnerAccountRecord {

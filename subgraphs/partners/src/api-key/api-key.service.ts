@@ -38,10 +38,12 @@ export class ApiKeyService {
   async revoke(keyId: string, caller: AuditCaller): Promise<ApiKeyRow> {
     const id = requireId(keyId, "id");
     return this.dataSource.transaction(async (tx) => {
-      await tx.query(`UPDATE partner_api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, [id]);
-      const [row]: ApiKeyRow[] = await tx.query(`SELECT * FROM partner_api_keys WHERE id = $1`, [id]);
+      // Only a key still live is revoked now; revoking it again changes nothing and, a replay, adds no audit line (README, The audit trail).
+      // As a SELECT over the UPDATE: TypeORM answers a bare UPDATE … RETURNING as [rows, count].
+      const revokedNow: ApiKeyRow[] = await tx.query(`WITH k AS (UPDATE partner_api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING *) SELECT * FROM k`, [id]);
+      const [row]: ApiKeyRow[] = revokedNow.length ? revokedNow : await tx.query(`SELECT * FROM partner_api_keys WHERE id = $1`, [id]);
       if (!row) throw notFound(`No API key with id ${id}`);
-      await auditWrite(tx, caller, { action: "REVOKE_PARTNER_API_KEY", partnerId: row.partner_id, targetId: id });
+      if (revokedNow.length) await auditWrite(tx, caller, { action: "REVOKE_PARTNER_API_KEY", partnerId: row.partner_id, targetId: id });
       return row;
     });
   }
