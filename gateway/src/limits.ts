@@ -32,19 +32,32 @@ export const limits = (): QueryLimits => loadSettings(readQueryLimits);
 // Introspection (bounded by the schema, and switched off in production) is not counted.
 const isIntrospection = (field: FieldNode) => field.name.value.startsWith("__");
 
-function depthOf(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, seen: Set<string>): number {
+/**
+ * How deep a selection set reaches, fragments expanded. A fragment's depth is the same wherever it is
+ * spread, so it is computed once per document (`known`): without that, fragments that each spread the
+ * next one twice cost 2^n steps to measure, and a few hundred bytes held the gateway's one thread for
+ * minutes (hours at 30 fragments) before any limit could refuse them.
+ */
+function depthOf(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, known: Map<string, number>, visiting: Set<string>): number {
   if (!selectionSet) return 0;
   let deepest = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       if (isIntrospection(selection)) continue;
-      deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, fragments, seen));
+      deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, fragments, known, visiting));
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, seen));
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, known, visiting));
     } else {
       const name = selection.name.value;
-      if (seen.has(name) || !fragments[name]) continue; // cycles and unknown fragments are other rules' errors
-      deepest = Math.max(deepest, depthOf(fragments[name].selectionSet, fragments, new Set([...seen, name])));
+      if (visiting.has(name) || !fragments[name]) continue; // cycles and unknown fragments are other rules' errors
+      let depth = known.get(name);
+      if (depth === undefined) {
+        visiting.add(name);
+        depth = depthOf(fragments[name].selectionSet, fragments, known, visiting);
+        visiting.delete(name);
+        known.set(name, depth);
+      }
+      deepest = Math.max(deepest, depth);
     }
   }
   return deepest;
@@ -55,9 +68,10 @@ export function depthLimit(maxDepth: number) {
     const fragments = Object.fromEntries(
       context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
     );
+    const known = new Map<string, number>();
     return {
       OperationDefinition(operation) {
-        const depth = depthOf(operation.selectionSet, fragments, new Set());
+        const depth = depthOf(operation.selectionSet, fragments, known, new Set());
         if (depth > maxDepth) {
           context.reportError(new GraphQLError(`Query is ${depth} levels deep; at most ${maxDepth} are allowed`, { extensions: { limitCode: "QUERY_TOO_DEEP", maxDepth } }));
         }
@@ -129,6 +143,8 @@ export function costVariables(document: DocumentNode): string[] {
  * another cost), and a document keeps a bounded number of them.
  */
 const MAX_COSTS_PER_DOCUMENT = 32;
+/** Fields (fragments expanded) the estimator visits before it gives up (graphql-query-complexity's default). */
+const MAX_QUERY_NODES = 10_000;
 const knownCosts = new WeakMap<DocumentNode, { schema: GraphQLSchema; variables: string[]; costs: Map<string, number> }>();
 
 // Errors thrown from a plugin would otherwise be answered with HTTP 500.
@@ -155,13 +171,24 @@ export function costLimit(maxCost: number, defaultListSize: number): ApolloServe
           const key = known.variables.length ? `${operationName}\n${JSON.stringify(known.variables.map((name) => values[name]))}` : operationName;
           let cost = known.costs.get(key);
           if (cost === undefined) {
-            cost = getComplexity({
-              schema,
-              query: document,
-              variables: request.variables ?? {},
-              operationName: operationName || undefined,
-              estimators: [listAware(defaultListSize)],
-            });
+            try {
+              cost = getComplexity({
+                schema,
+                query: document,
+                variables: request.variables ?? {},
+                operationName: operationName || undefined,
+                estimators: [listAware(defaultListSize)],
+                maxQueryNodes: MAX_QUERY_NODES,
+              });
+            } catch (error) {
+              // graphql-query-complexity gives up past MAX_QUERY_NODES fields (fragments expanded): too costly to
+              // price is too costly. Thrown as it is, the error was answered 500 INTERNAL_SERVER_ERROR.
+              if (!(error instanceof GraphQLError)) throw error;
+              throw clientError(`Query has more than ${MAX_QUERY_NODES} fields once its fragments are expanded; at most ${maxCost} cost is allowed: ask for less`, {
+                code: "QUERY_TOO_COSTLY",
+                maxCost,
+              });
+            }
             if (known.costs.size < MAX_COSTS_PER_DOCUMENT) known.costs.set(key, cost);
           }
           if (cost > maxCost) {
