@@ -46,8 +46,13 @@ export function trustedDocumentRoutes(app: Express, store: TrustedDocumentStore,
       const status = (error as { status?: number }).status === 413 ? 413 : 400;
       send(res, status, status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_USER_INPUT", status === 413 ? `A manifest is at most ${MAX_MANIFEST_BYTES} bytes` : "The manifest is not valid JSON");
     });
-  app.put("/trusted-documents/:name", jsonBody, async (req, res) => {
-    if (!(await adminOnly(req, res))) return;
+  // The caller is checked before the body is read: anyone may reach this route, and a manifest may be
+  // 5 MB (50 times REQUEST_MAX_BYTES), parsed outside the rate limits and the admission queue.
+  const admins = async (req: Request, res: Response, next: NextFunction) => {
+    if (await adminOnly(req, res)) next();
+    else req.resume();
+  };
+  app.put("/trusted-documents/:name", admins, jsonBody, async (req, res) => {
     try {
       const documents = await store.register(String(req.params.name), req.body);
       res.json({ name: req.params.name, documents });
