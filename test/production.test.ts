@@ -33,6 +33,8 @@ describe("production mode", () => {
       [`query($p: Parnter) { partners { id } }`, {}, "Parnter", `"Partner"`],
       [`mutation($c: PartnerCategory!) { registerPartner(input: { slug: "s", name: "n", category: $c, pointsPerUnit: 1, currency: "EUR" }) { id } }`, { c: "RETAL" }, "RETAL", `"RETAIL"`],
       [`{ partners { category(x: 1) } }`, {}, `"x"`, "Did you"],
+      // Variable errors joined into one message (the cost limit's): a suggestion in the middle was kept (outside review).
+      [`mutation($i: EnrollMemberInput!, $n: Int!) { enrollMember(input: $i) { id eligibleRewards(first: $n) { id } } }`, { i: { emial: "a@example.com", displayName: "x" } }, "emial", "Did you"], // "email" is named anyway: required, missing
     ] as const) {
       const result = await postGraphQL(dedicated.stack.gatewayUrl, query, variables);
       const messages = result.errors?.map((error) => error.message).join("\n") ?? "";

@@ -129,8 +129,10 @@ export function createGateway(log: Logger, config: GatewayConfig = loadGatewayCo
 const UNKNOWN_ENUM_VALUE = /^Value ".*" does not exist in ".*" enum\./;
 const UNKNOWN_ENUM_VARIABLE = /^Variable ".*" got invalid value .* Value ".*" does not exist in ".*" enum\./;
 
-// graphql-js's "Did you mean …?" (unknown fields, arguments, types, enum values, input fields).
-const SUGGESTION = /\s*Did you mean .*\?$/s;
+// graphql-js's "Did you mean …?" (unknown fields, arguments, types, enum values, input fields): each one,
+// wherever it stands (the cost limit joins a request's variable errors into one message with "; "). The
+// names suggested are GraphQL names, which hold no "?".
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 
 /** `hideSuggestions` (when introspection is off): suggestions would spell out the schema one typo at a time. */
 export function createGatewayErrorFormatter(log: Logger, { hideSuggestions = false } = {}) {
