@@ -18,6 +18,8 @@ export interface RateLimiter {
 }
 
 const WINDOW_SECONDS = 60;
+/** The prefix of an anonymous client address's bucket (`anonymousLimit`). */
+const ADDRESS_BUCKET = "addr:";
 
 export function memoryRateLimiter(defaultLimit: number): RateLimiter {
   const windows = new Map<string, { window: number; count: number }>();
@@ -28,10 +30,12 @@ export function memoryRateLimiter(defaultLimit: number): RateLimiter {
       const entry = windows.get(key);
       const count = (entry?.window === window ? entry.count : 0) + operations;
       if (windows.size > 100_000) {
-        // Anonymous addresses are many: drop past windows first, so that a crowd of new addresses
-        // cannot reset everyone's count of the current minute (only a crowd within one minute can).
+        // Anonymous addresses are many: drop past windows first, then this minute's address buckets, so
+        // that a crowd of new addresses (an IPv6 /48 holds 65,536 /64s) resets only its own kind of
+        // count, never a member's or a key's (outside review: it emptied them all). Only past that, all.
         // Each sweep frees at least half, so its cost spreads over the 50,000 inserts after it.
         for (const [name, kept] of windows) if (kept.window !== window) windows.delete(name);
+        if (windows.size > 50_000) for (const name of windows.keys()) if (name.startsWith(ADDRESS_BUCKET)) windows.delete(name);
         if (windows.size > 50_000) windows.clear();
       }
       windows.set(key, { window, count });
@@ -77,7 +81,7 @@ export function rateLimitFor(identity: Identity, apiKey: string | undefined, req
 
 /** The bucket of a request's client address (also charged for credentials refused: guessing keys is limited too). */
 export function anonymousLimit(req: IncomingMessage, limits: RateLimits): { key: string; limit: number } | null {
-  return limits.anonymous ? { key: `addr:${addressBucket(clientAddress(req, limits.proxyHops))}`, limit: limits.anonymous } : null;
+  return limits.anonymous ? { key: `${ADDRESS_BUCKET}${addressBucket(clientAddress(req, limits.proxyHops))}`, limit: limits.anonymous } : null;
 }
 
 export type { RateLimits };
