@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { GraphQLError } from "graphql";
 import { DataSource, In, IsNull, Repository } from "typeorm";
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { intFromEnv } from "../../../../shared/src/config";
@@ -7,7 +8,7 @@ import type { TierLevel } from "../../../../shared/src/enums";
 import { type ErrorCode, appError, badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { isUuid, requireId } from "../../../../shared/src/validation";
-import { type MemberStanding, type Unmet, countedRedemptionsSql, firstUnmet } from "../reward/eligibility";
+import { ELIGIBILITY, type MemberStanding, type Unmet, countedRedemptionsSql, firstUnmet } from "../reward/eligibility";
 import { RewardRecord } from "../reward/reward.entity";
 import type { RewardService } from "../reward/reward.service";
 import { selectColumns } from "../sql";
@@ -22,6 +23,9 @@ interface RedeemRequest {
   rewardId: string;
   idempotencyKey: string;
 }
+
+/** The codes of the eligibility list: refusals that write nothing. */
+const ELIGIBILITY_CODES: ReadonlySet<string> = new Set(ELIGIBILITY.map((condition) => condition.code));
 
 /** The error of the first eligibility condition that failed, if any. */
 function refuseIfUnmet(unmet: Unmet | null): void {
@@ -80,13 +84,25 @@ export class RedemptionService {
     // The key's earlier redemption, when it is the answer (see redemption-retry.ts).
     if (earlier && !("superseding" in earlier)) return earlier;
 
-    const reward = await this.findReward(request.rewardId);
-    // The reward's own conditions (offered, dates, stock) first, before asking other services.
-    refuseIfUnmet(firstUnmet(reward, null, now));
-    await this.requireMember(request.memberId);
-    const standing = await this.standingOf(request.memberId);
-
-    const reservation = await this.reserve(request, reward, standing, now, caller, earlier?.superseding);
+    let reward: RewardRecord;
+    let reservation: RedemptionRecord | null;
+    try {
+      reward = await this.findReward(request.rewardId);
+      // The reward's own conditions (offered, dates, stock) first, before asking other services.
+      refuseIfUnmet(firstUnmet(reward, null, now));
+      await this.requireMember(request.memberId);
+      const standing = await this.standingOf(request.memberId);
+      reservation = await this.reserve(request, reward, standing, now, caller, earlier?.superseding);
+    } catch (error) {
+      // A refusal may come from this very key's redemption, committed by a parallel request after the
+      // lookup above (its stock unit, its points, its count toward maxPerMember): answer as a retry would.
+      const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+      if (typeof code === "string" && ELIGIBILITY_CODES.has(code)) {
+        const taken = await this.findByKey(request);
+        if (taken && taken.id !== earlier?.superseding.id) return this.replay(taken, request);
+      }
+      throw error;
+    }
     // Someone else committed this key first: answer as a retry would.
     if (!reservation) return this.replay((await this.findByKey(request))!, request);
 
