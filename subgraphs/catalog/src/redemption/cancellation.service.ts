@@ -103,9 +103,17 @@ export class CancellationService {
   private async finish(row: RedemptionRecord): Promise<RedemptionRecord> {
     const erased = await this.ledger.request(REFUND_REDEMPTION, { id: row.id }).then(
       () => false,
-      (error) => {
+      async (error) => {
+        const code = error instanceof GraphQLError ? error.extensions.code : undefined;
         // The member was erased after the claim and nothing was given back: it never will be (their points were forfeited).
-        if (error instanceof GraphQLError && error.extensions.code === "NOT_FOUND") return true;
+        if (code === "NOT_FOUND") return true;
+        if (code === "LIMIT_EXCEEDED") {
+          // Refused for a reason the ledger names (the points would take the balance past the member cap):
+          // nothing was given back, and asking again gives the same answer. The claim is dropped, so the
+          // voucher the member paid for stays valid, and the refusal is the answer (not "it will complete").
+          await this.redemptions.update({ id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null });
+          throw error;
+        }
         throw appError("UPSTREAM_UNAVAILABLE", `The points could not be given back yet (${(error as Error).message}); the cancellation will complete automatically`, {
           redemptionId: row.id,
         });

@@ -37,7 +37,8 @@ export class RedemptionResolver {
     description: withExample(
       "Cancels a completed redemption whose voucher has not been used, within the cancellation window (24 hours by default): " +
         "the points go back to the member, with the expiry they had, and the voucher to the stock. Callers: the member who redeemed and admins. " +
-        "Cancelling twice is harmless. Errors: NOT_FOUND, CONFLICT (used, too late, not completed), UPSTREAM_UNAVAILABLE (it will complete automatically).",
+        "Cancelling twice is harmless. Errors: NOT_FOUND, CONFLICT (used, too late, not completed), LIMIT_EXCEEDED (the points would take the member's balance " +
+        "past the cap: nothing done, the voucher stays valid), UPSTREAM_UNAVAILABLE (it will complete automatically).",
       `mutation {
   cancelRedemption(id: "7e9a1c3b-5d2f-4b8a-a6c4-3f1e5d7b9a20") { status updatedAt }
 }`,
