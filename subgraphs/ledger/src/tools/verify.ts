@@ -125,6 +125,27 @@ const CHECKS: { name: string; sql: string }[] = [
           WHERE coalesce(r.lot_points, 0) <> coalesce(l.points, 0) OR coalesce(r.base_points, 0) <> coalesce(p.points, 0)`,
   },
   {
+    // The purchases sub-ledger is what refunds (points), tiers and the qualifying window (earned_at) read: it must agree with the postings.
+    name: "purchases whose points, member, partner or time differ from their EARN transaction and its member posting",
+    sql: `SELECT pu.transaction_id AS id,
+                 pu.points || ' to ' || pu.member_id || ' from ' || pu.partner_id || ' at ' || pu.earned_at AS got,
+                 coalesce(po.amount::text, 'no posting') || ' to ' || coalesce(po.member_id::text, '-') || ' from ' || coalesce(t.partner_id::text, '-')
+                   || ' at ' || t.occurred_at || CASE WHEN t.kind <> 'EARN' THEN ' (a ' || t.kind || ')' ELSE '' END AS expected
+          FROM purchases pu JOIN transactions t ON t.id = pu.transaction_id
+          LEFT JOIN postings po ON po.transaction_id = pu.transaction_id AND po.member_id IS NOT NULL AND po.entry_kind = 'EARN'
+          WHERE t.kind <> 'EARN' OR po.amount IS DISTINCT FROM pu.points OR po.member_id IS DISTINCT FROM pu.member_id
+             OR t.partner_id IS DISTINCT FROM pu.partner_id OR t.occurred_at IS DISTINCT FROM pu.earned_at`,
+  },
+  {
+    name: "purchases with points whose EARN lot is missing or differs from them (points, member, partner, earned, spendable from)",
+    sql: `SELECT pu.transaction_id AS id,
+                 coalesce(l.points || ' to ' || l.member_id || ' from ' || l.partner_id || ' at ' || l.earned_at || ' spendable ' || l.available_at, 'no lot') AS got,
+                 pu.points || ' to ' || pu.member_id || ' from ' || pu.partner_id || ' at ' || pu.earned_at || ' spendable ' || pu.available_at AS expected
+          FROM purchases pu LEFT JOIN lots l ON l.transaction_id = pu.transaction_id AND l.source = 'EARN'
+          WHERE pu.points > 0 AND (l.id IS NULL OR l.points <> pu.points OR l.member_id <> pu.member_id OR l.partner_id <> pu.partner_id
+                OR l.earned_at <> pu.earned_at OR l.available_at <> pu.available_at)`,
+  },
+  {
     name: "purchases whose reversed points differ from their REVERSAL entries",
     sql: `SELECT pu.transaction_id AS id, pu.reversed_points AS got, coalesce(-sum(p.amount), 0) AS expected
           FROM purchases pu
