@@ -6,6 +6,7 @@ import { requireId, requireText } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
+import { owe } from "../journal/expire-lots";
 import { COALITION_OWNER_ID, addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
 import { requireNotErased } from "../member-data/erasure.service";
@@ -157,6 +158,6 @@ export class AdjustmentService {
   /** Taken points come from spendable lots nearest expiry first; what the member cannot cover is owed, as after a refund. */
   private async debit(tx: EntityManager, memberId: string, points: number, now: Date) {
     const taken = await takeOldest(tx, memberId, points, now);
-    await addDebt(tx, memberId, points - taken.reduce((sum, slice) => sum + slice.taken, 0));
+    await owe(tx, memberId, points - taken.reduce((sum, slice) => sum + slice.taken, 0), now);
   }
 }

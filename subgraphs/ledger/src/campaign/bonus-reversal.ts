@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
-import { type AccountKind, addDebt, postTransaction } from "../journal/journal";
+import { owe } from "../journal/expire-lots";
+import { type AccountKind, postTransaction } from "../journal/journal";
 import { takeOldest } from "../journal/lots";
 import { CAMPAIGN_ORDER_SQL, shareOf } from "../rules";
 
@@ -81,6 +82,6 @@ export async function reverseBonusesOf(
       await manager.query(`UPDATE campaign_member_points SET points = points - $3 WHERE campaign_id = $1 AND member_id = $2`, [bonus.campaign_id, refund.memberId, points]);
     }
     const taken = await takeOldest(manager, refund.memberId, points, refund.now, { firstLotId: bonus.lot_id });
-    await addDebt(manager, refund.memberId, points - taken.reduce((sum, slice) => sum + slice.taken, 0));
+    await owe(manager, refund.memberId, points - taken.reduce((sum, slice) => sum + slice.taken, 0), refund.now);
   }
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
-import { lockMember, postTransaction, repayDebtFromMatured } from "../journal/journal";
+import { expireLotsOf } from "../journal/expire-lots";
+import { lockMember } from "../journal/journal";
 
 export interface ExpiryRun {
   lots: number;
@@ -25,40 +26,12 @@ export async function expireDueLots(dataSource: DataSource, now: Date, batchSize
     if (!due.length) return run;
     for (const { member_id: memberId } of due) {
       await dataSource.transaction(async (manager) => {
-        let { debt } = await lockMember(manager, memberId, now);
-        const lots: { id: string; partner_id: string; remaining: number; expires_at: Date }[] = await manager.query(
-          `SELECT id, partner_id, remaining, expires_at FROM lots
-           WHERE member_id = $1 AND remaining > 0 AND expires_at <= $2 ORDER BY expires_at, id FOR UPDATE`,
-          [memberId, now],
-        );
-        for (const lot of lots) {
-          // Spendable points repay a debt before they expire (rules/debt.ts): as of the instant before this lot expired.
-          if (debt > 0) {
-            debt = await repayDebtFromMatured(manager, memberId, debt, new Date(lot.expires_at.getTime() - 1));
-            const [{ remaining }] = await manager.query(`SELECT remaining FROM lots WHERE id = $1`, [lot.id]);
-            lot.remaining = remaining;
-            if (lot.remaining === 0) continue;
-          }
-          await postTransaction(manager, {
-            kind: "EXPIRY",
-            idempotencyKey: `expiry:lot:${lot.id}`,
-            request: { lotId: lot.id, points: lot.remaining },
-            partnerId: lot.partner_id,
-            reference: null,
-            occurredAt: lot.expires_at,
-            // Breakage belongs to the period the run posts it in; the lot's price values it (rules/clearing.ts).
-            postedAt: now,
-            expiredLotId: lot.id,
-            postings: [
-              { account: { kind: "MEMBER", ownerId: memberId }, amount: -lot.remaining, entryKind: "EXPIRY" },
-              { account: { kind: "PARTNER_BREAKAGE", ownerId: lot.partner_id }, amount: lot.remaining },
-            ],
-          });
-          await manager.query(`UPDATE lots SET remaining = 0 WHERE id = $1`, [lot.id]);
-          run.lots++;
-          run.points += lot.remaining;
-        }
-        if (lots.length) run.members++;
+        // Under the lock, spendable points (those past expiry as of the instant before they expired) repay a debt first (rules/debt.ts).
+        await lockMember(manager, memberId, now);
+        const expired = await expireLotsOf(manager, memberId, now);
+        run.lots += expired.lots;
+        run.points += expired.points;
+        if (expired.lots) run.members++;
       });
     }
   }

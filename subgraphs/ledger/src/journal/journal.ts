@@ -179,8 +179,26 @@ export async function lockMembers(manager: EntityManager, memberIds: string[], n
     [ids],
   );
   const locked = new Map(rows.map((row) => [row.owner_id, { balance: Number(row.balance), debt: Number(row.debt) }]));
-  for (const [memberId, member] of locked) if (member.debt > 0) member.debt = await repayDebtFromMatured(manager, memberId, member.debt, now);
+  for (const [memberId, member] of locked) if (member.debt > 0) member.debt = await repayDebtInTimeOrder(manager, memberId, member.debt, now);
   return locked;
+}
+
+/**
+ * Repays a debt from the points that became spendable since the member's last write, in the order
+ * it happened: lots past their expiry that the expiry run has not posted yet first get their turn as
+ * of the instant before each expired (they were spendable then, and points that became spendable
+ * earlier repay first), then what is spendable at `now`. Returns the debt left. The caller holds the lock.
+ */
+export async function repayDebtInTimeOrder(manager: EntityManager, memberId: string, debt: number, now: Date): Promise<number> {
+  const expired: { expires_at: Date }[] = await manager.query(
+    `SELECT DISTINCT expires_at FROM lots WHERE member_id = $1 AND remaining > 0 AND expires_at <= $2 ORDER BY expires_at`,
+    [memberId, now],
+  );
+  for (const { expires_at: expiresAt } of expired) {
+    if (debt <= 0) return debt;
+    debt = await repayDebtFromMatured(manager, memberId, debt, new Date(expiresAt.getTime() - 1));
+  }
+  return debt > 0 ? repayDebtFromMatured(manager, memberId, debt, now) : debt;
 }
 
 export async function lockMember(manager: EntityManager, memberId: string, now: Date): Promise<LockedMember> {

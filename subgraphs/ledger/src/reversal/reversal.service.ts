@@ -7,7 +7,8 @@ import { lockBonusBudgetsOf, reverseBonusesOf } from "../campaign/bonus-reversal
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { addDebt, lockMember, postTransaction } from "../journal/journal";
+import { owe } from "../journal/expire-lots";
+import { lockMember, postTransaction } from "../journal/journal";
 import { takeOldest } from "../journal/lots";
 import { requireNotErased } from "../member-data/erasure.service";
 import { MAX_AMOUNT_MINOR, clawbackFor } from "../rules";
@@ -104,7 +105,7 @@ export class ReversalService {
       // (never other purchases' pending points); the rest is owed (rules/refunds.ts).
       const [lot] = await tx.query(`SELECT id FROM lots WHERE transaction_id = $1`, [row.transaction_id]);
       const taken = await takeOldest(tx, row.member_id, points, now, { firstLotId: lot?.id ?? null });
-      await addDebt(tx, row.member_id, points - taken.reduce((sum, slice) => sum + slice.taken, 0));
+      await owe(tx, row.member_id, points - taken.reduce((sum, slice) => sum + slice.taken, 0), now);
       await addPartnerPoints(tx, row.member_id, partnerId, { earned: -points });
       await addQualifying(tx, row.member_id, row.earned_at, -basePoints);
       await reverseBonusesOf(tx, {

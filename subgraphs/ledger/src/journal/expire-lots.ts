@@ -1,0 +1,49 @@
+import type { EntityManager } from "typeorm";
+import { addDebt, postTransaction } from "./journal";
+
+/**
+ * Posts the EXPIRY of every lot of a member past its expiry that still holds points (once per lot:
+ * the key is the lot). The caller holds the member's lock and has already let those lots repay the
+ * debt they could while they were spendable (lockMembers does, as of the instant before each expired).
+ * Returns the lots and points expired.
+ */
+export async function expireLotsOf(manager: EntityManager, memberId: string, now: Date): Promise<{ lots: number; points: number }> {
+  const lots: { id: string; partner_id: string; remaining: number; expires_at: Date }[] = await manager.query(
+    `SELECT id, partner_id, remaining, expires_at FROM lots
+     WHERE member_id = $1 AND remaining > 0 AND expires_at <= $2 ORDER BY expires_at, id FOR UPDATE`,
+    [memberId, now],
+  );
+  let points = 0;
+  for (const lot of lots) {
+    await postTransaction(manager, {
+      kind: "EXPIRY",
+      idempotencyKey: `expiry:lot:${lot.id}`,
+      request: { lotId: lot.id, points: lot.remaining },
+      partnerId: lot.partner_id,
+      reference: null,
+      occurredAt: lot.expires_at,
+      // Breakage belongs to the period the run posts it in; the lot's price values it (rules/clearing.ts).
+      postedAt: now,
+      expiredLotId: lot.id,
+      postings: [
+        { account: { kind: "MEMBER", ownerId: memberId }, amount: -lot.remaining, entryKind: "EXPIRY" },
+        { account: { kind: "PARTNER_BREAKAGE", ownerId: lot.partner_id }, amount: lot.remaining },
+      ],
+    });
+    await manager.query(`UPDATE lots SET remaining = 0 WHERE id = $1`, [lot.id]);
+    points += lot.remaining;
+  }
+  return { lots: lots.length, points };
+}
+
+/**
+ * Adds `points` to a member's debt (a refund or a debit the member's spendable points could not
+ * cover). Lots already past their expiry are expired first: they were not spendable when this debt
+ * arose, so no later repayment may take them for it (README: points past expiry are never available).
+ * The caller holds the member's lock (lockMembers let those lots repay the debt there was before).
+ */
+export async function owe(manager: EntityManager, memberId: string, points: number, now: Date): Promise<void> {
+  if (points <= 0) return;
+  await expireLotsOf(manager, memberId, now);
+  await addDebt(manager, memberId, points);
+}
