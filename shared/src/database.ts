@@ -1,4 +1,5 @@
 import { Client } from "pg";
+import type { Socket } from "node:net";
 import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from "typeorm";
 import { loadSettings, readDatabaseSettings } from "./config";
 import type { Logger } from "./logger";
@@ -68,6 +69,35 @@ export const maintenanceTimeouts = (): DatabaseTimeouts => ({ ...serviceTimeouts
 /** Connections each process keeps to its database (DB_POOL_SIZE; see readDatabaseSettings). */
 export const defaultPoolSize = () => loadSettings(readDatabaseSettings).poolSize;
 
+/**
+ * How long this process waits for any answer to a statement it sent before it gives the connection up:
+ * longer than the server's own statement limit, which ends every statement the server still runs (0,
+ * maintenance: no limit). A server that no longer answers at all (its host frozen, a network partition, a
+ * failover leaving the old sockets open) never sends that end: without this a statement, its request and
+ * its pooled connection waited forever, and the pool stayed full of dead connections once the database was back.
+ */
+export const readTimeoutOf = (timeouts: DatabaseTimeouts): number => (timeouts.statement > 0 ? timeouts.statement + Math.min(timeouts.statement, 2_000) : 0);
+
+/**
+ * pg's Client, giving up on a connection when a statement gets no answer within `readTimeoutMs`: the socket
+ * is destroyed, so the statement fails (ETIMEDOUT: UPSTREAM_UNAVAILABLE, errors.ts) and the pool discards the
+ * connection instead of handing it out again (pg's own query_timeout leaves it in the pool, busy for ever).
+ */
+export function clientWithReadTimeout(readTimeoutMs: number): typeof Client {
+  return class WatchedClient extends Client {
+    override query(...args: unknown[]): any {
+      const result = (super.query as (...a: unknown[]) => unknown)(...args);
+      if (!readTimeoutMs || !(result instanceof Promise)) return result;
+      const timer = setTimeout(() => {
+        const stream = (this as unknown as { connection?: { stream?: Socket } }).connection?.stream;
+        stream?.destroy(Object.assign(new Error(`Connection terminated: the database did not answer within ${readTimeoutMs} ms`), { code: "ETIMEDOUT" }));
+      }, readTimeoutMs);
+      timer.unref();
+      return result.finally(() => clearTimeout(timer));
+    }
+  } as unknown as typeof Client;
+}
+
 /** A TypeORM data source for one subgraph's own database. Schema changes come only from migrations. */
 export function createDataSource({ url, entities, migrations, log, poolSize = defaultPoolSize(), timeouts = serviceTimeouts() }: DataSourceOptions): DataSource {
   return new DataSource({
@@ -87,6 +117,8 @@ export function createDataSource({ url, entities, migrations, log, poolSize = de
       statement_timeout: timeouts.statement,
       lock_timeout: timeouts.lock,
       idle_in_transaction_session_timeout: timeouts.idleInTransaction,
+      // A server that stops answering altogether is given up on too (readTimeoutOf).
+      ...(readTimeoutOf(timeouts) ? { Client: clientWithReadTimeout(readTimeoutOf(timeouts)) } : {}),
     },
   });
 }
