@@ -40,7 +40,9 @@ export function auditFailedWrites(dataSource: DataSource, log: Logger): ApolloSe
           for (const selection of operation.selectionSet.selections) {
             if (selection.kind !== Kind.FIELD || selection.name.value.startsWith("__")) continue;
             const key = selection.alias?.value ?? selection.name.value;
-            const error = errors.find((e) => e.path?.[0] === key);
+            // The mutation's own error (path [key]): one inside its answer (a field of the result the caller may not
+            // read, say) leaves the write done, with its SUCCEEDED line; a FAILED line would say it was refused.
+            const error = errors.find((e) => e.path?.length === 1 && e.path[0] === key);
             if (!error) continue;
             const args = Object.fromEntries((selection.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value, request.variables)]));
             const line = {

@@ -37,9 +37,9 @@ export class CampaignResolver {
   })
   createCampaign(
     @Arg("input", () => CreateCampaignInput, { description: "The campaign's settings." }) input: CreateCampaignInput,
-    @Ctx() { identity, campaigns }: Context,
+    @Ctx() { identity, campaigns, requestId }: Context,
   ): Promise<Campaign> {
-    return campaigns.create(identity, input);
+    return campaigns.create(identity, input, requestId);
   }
 
   @Mutation(() => Campaign, {
@@ -55,8 +55,8 @@ export class CampaignResolver {
 }`,
     ),
   })
-  endCampaign(@Arg("id", () => ID, { description: "The campaign's id." }) id: string, @Ctx() { identity, campaigns }: Context): Promise<Campaign> {
-    return campaigns.end(identity, id);
+  endCampaign(@Arg("id", () => ID, { description: "The campaign's id." }) id: string, @Ctx() { identity, campaigns, requestId }: Context): Promise<Campaign> {
+    return campaigns.end(identity, id, requestId);
   }
 
   @Query(() => [Campaign], {

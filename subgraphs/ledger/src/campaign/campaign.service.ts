@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { auditWrite } from "../../../../shared/src/audit/record-audit";
 import { isAdmin, requireAdmin, requirePartner } from "../../../../shared/src/auth/policy";
 import type { Identity } from "../../../../shared/src/auth/proof";
 import { type TierLevel, TIER_ORDER } from "../../../../shared/src/enums";
@@ -39,7 +40,7 @@ export class CampaignService {
   ) {}
 
   /** Validates everything first (nothing is written on bad input), then checks the partners exist, then writes one row. */
-  async create(identity: Identity, input: CreateCampaignInput): Promise<Campaign> {
+  async create(identity: Identity, input: CreateCampaignInput, requestId?: string | null): Promise<Campaign> {
     const now = this.clock.now();
     // null or absent is the coalition; any other value (an empty string included) must be a partner id.
     const funder = input.fundedByPartnerId != null ? requireId(input.fundedByPartnerId, "fundedByPartnerId") : null;
@@ -87,8 +88,9 @@ export class CampaignService {
       ...partnerIds.map((id) => ({ id, field: "partnerIds" })),
       ...(afterPartner ? [{ id: afterPartner, field: "afterPurchaseAtPartnerId" }] : []),
     ]);
-    // The campaign and its totals row, in one statement.
-    const [row]: CampaignRow[] = await this.dataSource.query(
+    // The campaign and its totals row, in one statement; its audit line in the same transaction.
+    const row = await this.dataSource.transaction(async (tx) => {
+      const [created]: CampaignRow[] = await tx.query(
       `WITH c AS (
          INSERT INTO campaigns (name, funded_by_partner_id, partner_ids, categories, starts_at, ends_at, min_amount_minor, minimum_tier,
                                 first_purchase_at_partner, after_partner_id, after_within_days, bonus_percent, bonus_points, max_bonus_per_member)
@@ -99,12 +101,15 @@ export class CampaignService {
        SELECT ${CAMPAIGN_COLUMNS} FROM c JOIN t ON t.campaign_id = c.id`,
       [name, funder, partnerIds, categories, startsAt, endsAt, minAmountMinor, input.minimumTier ?? null, input.firstPurchaseAtPartner ?? false,
         afterPartner, afterDays, bonusPercent, bonusPoints, maxBonusPerMember, budgetPoints],
-    );
+      );
+      await auditWrite(tx, { identity, requestId }, { action: "CREATE_CAMPAIGN", partnerId: funder, targetId: created.id });
+      return created;
+    });
     return toCampaign(row, now);
   }
 
   /** Ends a campaign now (no purchase recorded after earns its bonus); ending an ended one returns it unchanged. */
-  async end(identity: Identity, id: string): Promise<Campaign> {
+  async end(identity: Identity, id: string, requestId?: string | null): Promise<Campaign> {
     if (identity.kind !== "partner") requireAdmin(identity);
     const campaignId = requireId(id, "id");
     const now = this.clock.now();
@@ -113,11 +118,13 @@ export class CampaignService {
     if (!found || (!isAdmin(identity) && (identity.kind !== "partner" || found.funded_by_partner_id !== identity.partnerId))) {
       throw notFound(`No campaign with id ${campaignId}`);
     }
-    const [row]: CampaignRow[] = await this.dataSource.query(
-      `WITH c AS (UPDATE campaigns SET ended_at = coalesce(ended_at, $2) WHERE id = $1 RETURNING *)
-       SELECT ${CAMPAIGN_COLUMNS} FROM c JOIN campaign_totals t ON t.campaign_id = c.id`,
-      [campaignId, now],
-    );
+    // Ending it again changes nothing and adds no line (README, The audit trail: a replay); the line commits with the end.
+    const row = await this.dataSource.transaction(async (tx) => {
+      const [ended]: { id: string }[] = await tx.query(`UPDATE campaigns SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL RETURNING id`, [campaignId, now]);
+      if (ended) await auditWrite(tx, { identity, requestId }, { action: "END_CAMPAIGN", partnerId: found.funded_by_partner_id, targetId: campaignId });
+      const [current]: CampaignRow[] = await tx.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c JOIN campaign_totals t ON t.campaign_id = c.id WHERE c.id = $1`, [campaignId]);
+      return current;
+    });
     return toCampaign(row, now);
   }
 

@@ -91,9 +91,9 @@ export class ClearingResolver {
 }`,
     ),
   })
-  setPartnerTerms(@Arg("input", () => SetPartnerTermsInput, { description: "The partner and its new terms." }) input: SetPartnerTermsInput, @Ctx() { identity, terms }: Context): Promise<PartnerTerms> {
+  setPartnerTerms(@Arg("input", () => SetPartnerTermsInput, { description: "The partner and its new terms." }) input: SetPartnerTermsInput, @Ctx() { identity, terms, requestId }: Context): Promise<PartnerTerms> {
     requireAdmin(identity);
-    return terms.setTerms(input);
+    return terms.setTerms(input, { identity, requestId });
   }
 
   @Mutation(() => ClearingReport, {
@@ -104,9 +104,9 @@ export class ClearingResolver {
 }`,
     ),
   })
-  closeSettlementPeriod(@Arg("period", () => String, { description: PERIOD_ARG }) period: string, @Ctx() { identity, clearing }: Context): Promise<ClearingReport> {
+  closeSettlementPeriod(@Arg("period", () => String, { description: PERIOD_ARG }) period: string, @Ctx() { identity, clearing, requestId }: Context): Promise<ClearingReport> {
     requireAdmin(identity);
-    return clearing.close(period);
+    return clearing.close(period, { identity, requestId });
   }
 
   @Mutation(() => Partner, {
@@ -119,8 +119,8 @@ export class ClearingResolver {
 }`,
     ),
   })
-  addPrepaidPoints(@Arg("input", () => AddPrepaidPointsInput, { description: "The partner, the points and the top-up's reference." }) input: AddPrepaidPointsInput, @Ctx() { identity, terms }: Context): Promise<Partner> {
+  addPrepaidPoints(@Arg("input", () => AddPrepaidPointsInput, { description: "The partner, the points and the top-up's reference." }) input: AddPrepaidPointsInput, @Ctx() { identity, terms, requestId }: Context): Promise<Partner> {
     requireAdmin(identity);
-    return terms.addPrepaidPoints(input);
+    return terms.addPrepaidPoints(input, { identity, requestId });
   }
 }

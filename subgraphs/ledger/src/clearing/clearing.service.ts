@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { badInput } from "../../../../shared/src/errors";
 import type { Clock } from "../clock";
 import { COALITION_OWNER_ID } from "../journal/journal";
@@ -109,7 +110,7 @@ export class ClearingService {
    * The first close may start anywhere: months before it are the history the clearing house began
    * with, reported live by `clearing(period)`.
    */
-  async close(period: string): Promise<ClearingReport> {
+  async close(period: string, caller: AuditCaller): Promise<ClearingReport> {
     const start = requirePeriod(period);
     const now = this.clock.now();
     if (!periodHasEnded(start, now)) throw badInput(`${periodText(start)} has not ended yet: a period can be closed once its month is over (UTC)`, "period");
@@ -152,6 +153,8 @@ export class ClearingService {
       await tx.query(`INSERT INTO settlement_periods (period, closed_at, content, previous_hash, hash) VALUES ($1::date, $2, $3, $4, $5)`, [
         `${periodText(start)}-01`, now, text, previous?.hash ?? GENESIS_HASH, chainHash(previous?.hash ?? GENESIS_HASH, text),
       ]);
+      // Closing a closed period returned its stored report above: a replay, no line.
+      await auditWrite(tx, caller, { action: "CLOSE_SETTLEMENT_PERIOD", targetId: periodText(start) });
       return (await this.storedReport(tx, start))!;
     });
   }

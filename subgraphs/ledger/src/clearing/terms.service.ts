@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { appError, badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
@@ -33,7 +34,7 @@ export class TermsService {
     private readonly currency = settlementCurrency(), // read once, checked when the ledger starts (settings.ts)
   ) {}
 
-  async setTerms(input: SetPartnerTermsInput): Promise<PartnerTerms> {
+  async setTerms(input: SetPartnerTermsInput, caller: AuditCaller): Promise<PartnerTerms> {
     const partnerId = requireId(input.partnerId, "partnerId");
     const notInThePast = (effectiveFrom: Date, now: Date) => {
       if (Number.isNaN(effectiveFrom.getTime()) || effectiveFrom.getTime() < now.getTime()) {
@@ -68,6 +69,7 @@ export class TermsService {
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
         [partnerId, (latest?.version ?? 0) + 1, effectiveFrom, issue, redemption, share, billing],
       );
+      await auditWrite(tx, caller, { action: "SET_PARTNER_TERMS", partnerId, targetId: `version:${inserted.version}` });
       return inserted;
     });
     return this.toTerms(row);
@@ -87,7 +89,7 @@ export class TermsService {
     return rows.map((row) => this.toTerms(row));
   }
 
-  async addPrepaidPoints(input: AddPrepaidPointsInput) {
+  async addPrepaidPoints(input: AddPrepaidPointsInput, caller: AuditCaller) {
     const partnerId = requireId(input.partnerId, "partnerId");
     const points = requireInt(input.points, "points", { min: 1, max: MAX_PREPAID_TOP_UP });
     const reference = requireText(input.reference, "reference", { max: 100 });
@@ -111,6 +113,8 @@ export class TermsService {
         `INSERT INTO prepaid_allowances AS pa (partner_id, remaining) VALUES ($1, $2) ON CONFLICT (partner_id) DO UPDATE SET remaining = pa.remaining + EXCLUDED.remaining`,
         [partnerId, points],
       );
+      // A replayed reference (returned above) changed nothing and adds no line.
+      await auditWrite(tx, caller, { action: "ADD_PREPAID_POINTS", partnerId, targetId: reference });
     });
     return partnerStub(partnerId);
   }
