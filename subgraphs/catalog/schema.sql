@@ -53,8 +53,12 @@ CREATE TABLE redemptions (
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
   voucher_used_at timestamp with time zone,
   cancel_requested_at timestamp with time zone,
-  superseded_by uuid
+  superseded_by uuid,
+  cancel_requested_by text,
+  cancel_request_id text
 );
+ALTER TABLE redemptions ADD CONSTRAINT redemptions_cancel_request_id_check CHECK (length(cancel_request_id) <= 128);
+ALTER TABLE redemptions ADD CONSTRAINT redemptions_cancel_requested_by_check CHECK (length(cancel_requested_by) <= 200);
 ALTER TABLE redemptions ADD CONSTRAINT redemptions_pkey PRIMARY KEY (id);
 ALTER TABLE redemptions ADD CONSTRAINT redemptions_points_spent_check CHECK (points_spent > 0);
 ALTER TABLE redemptions ADD CONSTRAINT redemptions_reward_id_fkey FOREIGN KEY (reward_id) REFERENCES rewards(id);

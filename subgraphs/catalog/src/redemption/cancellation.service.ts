@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { DataSource, IsNull, LessThan, Not, Repository } from "typeorm";
-import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
+import { type AuditCaller, actorOf, auditWrite, isAuditedCaller, recordAudit } from "../../../../shared/src/audit/record-audit";
 import { intFromEnv } from "../../../../shared/src/config";
 import { ALLOWED, denyFor, isAdmin, requireSignedIn } from "../../../../shared/src/auth/policy";
 import type { Identity } from "../../../../shared/src/auth/proof";
@@ -51,7 +51,9 @@ export class CancellationService {
         throw conflict(`Redemptions can be cancelled within ${this.windowHours} hours; this one is older`);
       }
       row.cancelRequestedAt = new Date();
-      await auditWrite(manager, { identity, requestId }, { action: "CANCEL_REDEMPTION", memberId: row.memberId, targetId: row.id });
+      // Its CANCEL_REDEMPTION line is written when it completes (finish): a claim the ledger refuses is dropped, and did not happen.
+      row.cancelRequestedBy = isAuditedCaller(identity) ? actorOf(identity) : null;
+      row.cancelRequestId = requestId ?? null;
       return manager.save(row);
     });
     if (claimed.status === RedemptionStatus.CANCELLED) return claimed;
@@ -111,7 +113,7 @@ export class CancellationService {
           // Refused for a reason the ledger names (the points would take the balance past the member cap):
           // nothing was given back, and asking again gives the same answer. The claim is dropped, so the
           // voucher the member paid for stays valid, and the refusal is the answer (not "it will complete").
-          await this.redemptions.update({ id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null });
+          await this.redemptions.update({ id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null, cancelRequestedBy: null, cancelRequestId: null });
           throw error;
         }
         throw appError("UPSTREAM_UNAVAILABLE", `The points could not be given back yet (${(error as Error).message}); the cancellation will complete automatically`, {
@@ -121,12 +123,17 @@ export class CancellationService {
     );
     if (erased) {
       // As when the erasure is seen before the claim: not cancelled, and the voucher they paid for stays valid.
-      await this.redemptions.update({ id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null });
+      await this.redemptions.update({ id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null, cancelRequestedBy: null, cancelRequestId: null });
       throw conflict("The member who redeemed this was erased; the redemption can no longer be cancelled");
     }
     await this.dataSource.transaction(async (manager) => {
       const result = await manager.update(RedemptionRecord, { id: row.id, status: RedemptionStatus.COMPLETED }, { status: RedemptionStatus.CANCELLED });
-      if (result.affected) await this.rewards.returnStock(manager, row.rewardId);
+      if (!result.affected) return;
+      await this.rewards.returnStock(manager, row.rewardId);
+      // The cancellation happened: its line, naming who claimed it and in which request, with the change.
+      if (row.cancelRequestedBy) {
+        await recordAudit(manager, { actor: row.cancelRequestedBy, action: "CANCEL_REDEMPTION", memberId: row.memberId, targetId: row.id, requestId: row.cancelRequestId });
+      }
     });
     return (await this.redemptions.findOneBy({ id: row.id }))!;
   }

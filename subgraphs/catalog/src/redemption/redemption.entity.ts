@@ -42,6 +42,14 @@ export class RedemptionRecord {
   @Column("timestamptz", { name: "cancel_requested_at", nullable: true })
   cancelRequestedAt!: Date | null;
 
+  /** The audited caller (admin) who claimed the cancellation, for its CANCEL_REDEMPTION line when it completes; null otherwise. */
+  @Column("text", { name: "cancel_requested_by", nullable: true })
+  cancelRequestedBy!: string | null;
+
+  /** The request id of that claim, for the same line. */
+  @Column("text", { name: "cancel_request_id", nullable: true })
+  cancelRequestId!: string | null;
+
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 
