@@ -21,12 +21,14 @@ interface GraphQLResponse<T> {
 export const SUBGRAPH_CALL_TIMEOUT_DEFAULT_MS = 4_000;
 
 /**
- * The most service-to-service calls one gateway request can wait for, one after another: a
- * redemption asks the members service, then the ledger's standing, then places, captures and (on a
- * failure) releases the hold. The gateway waits longer than this many SERVICE_CALL_TIMEOUT_MS
- * (checked at its start), so a chain that times out answers before the gateway gives up on it.
+ * The most service-to-service calls one gateway request can wait for, one after another: a retry of
+ * a redemption still PENDING past REDEMPTION_RECOVERY_AFTER_SECONDS releases its hold first (settling
+ * it as the sweep would), then redeems: the members service, the ledger's standing, place, capture
+ * and (on a failure) release the hold. The gateway waits longer than this many SERVICE_CALL_TIMEOUT_MS
+ * (checked at its start), so a chain that times out answers before the gateway gives up on it
+ * (5 before an outside review counted the retry's first release).
  */
-export const LONGEST_CALL_CHAIN = 5;
+export const LONGEST_CALL_CHAIN = 6;
 
 // One breaker per called service and process: a dead or frozen service fails its callers at once,
 // and the calls waiting on it when it stalls are aborted (guarded-calls.ts), sooner than the gateway
