@@ -83,6 +83,9 @@ export const readTimeoutOf = (timeouts: DatabaseTimeouts): number => (timeouts.s
  * is destroyed, so the statement fails (ETIMEDOUT: UPSTREAM_UNAVAILABLE, errors.ts) and the pool discards the
  * connection instead of handing it out again (pg's own query_timeout leaves it in the pool, busy for ever).
  */
+/** Node's own code for a socket that timed out (a driver error, not one of the API's codes): errors.ts answers it UPSTREAM_UNAVAILABLE. */
+const SOCKET_TIMED_OUT = "ETIMEDOUT";
+
 export function clientWithReadTimeout(readTimeoutMs: number): typeof Client {
   return class WatchedClient extends Client {
     override query(...args: unknown[]): any {
@@ -90,7 +93,7 @@ export function clientWithReadTimeout(readTimeoutMs: number): typeof Client {
       if (!readTimeoutMs || !(result instanceof Promise)) return result;
       const timer = setTimeout(() => {
         const stream = (this as unknown as { connection?: { stream?: Socket } }).connection?.stream;
-        stream?.destroy(Object.assign(new Error(`Connection terminated: the database did not answer within ${readTimeoutMs} ms`), { code: "ETIMEDOUT" }));
+        stream?.destroy(Object.assign(new Error(`Connection terminated: the database did not answer within ${readTimeoutMs} ms`), { code: SOCKET_TIMED_OUT }));
       }, readTimeoutMs);
       timer.unref();
       return result.finally(() => clearTimeout(timer));
