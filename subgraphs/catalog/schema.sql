@@ -84,16 +84,24 @@ CREATE TABLE rewards (
   active boolean DEFAULT true NOT NULL,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
   max_per_member integer,
-  initial_stock integer
+  initial_stock integer,
+  created_by text,
+  idempotency_key text,
+  fingerprint text
 );
 ALTER TABLE rewards ADD CONSTRAINT rewards_check CHECK (valid_until IS NULL OR valid_from IS NULL OR valid_until > valid_from);
 ALTER TABLE rewards ADD CONSTRAINT rewards_cost_points_check CHECK (cost_points > 0);
+ALTER TABLE rewards ADD CONSTRAINT rewards_created_by_check CHECK (length(created_by) <= 300);
+ALTER TABLE rewards ADD CONSTRAINT rewards_fingerprint_check CHECK (length(fingerprint) = 64);
+ALTER TABLE rewards ADD CONSTRAINT rewards_idempotency_key_check CHECK (length(idempotency_key) <= 800);
 ALTER TABLE rewards ADD CONSTRAINT rewards_initial_stock_check CHECK (initial_stock >= 0);
+ALTER TABLE rewards ADD CONSTRAINT rewards_key_with_creator CHECK (idempotency_key IS NULL OR created_by IS NOT NULL AND fingerprint IS NOT NULL);
 ALTER TABLE rewards ADD CONSTRAINT rewards_max_per_member_check CHECK (max_per_member > 0);
 ALTER TABLE rewards ADD CONSTRAINT rewards_minimum_tier_check CHECK (minimum_tier = ANY (ARRAY['BASE'::text, 'SILVER'::text, 'GOLD'::text, 'PLATINUM'::text]));
 ALTER TABLE rewards ADD CONSTRAINT rewards_pkey PRIMARY KEY (id);
 ALTER TABLE rewards ADD CONSTRAINT rewards_stock_check CHECK (stock >= 0);
 CREATE INDEX rewards_cost_points_id_idx ON public.rewards USING btree (cost_points, id);
+CREATE UNIQUE INDEX rewards_creation_key ON public.rewards USING btree (created_by, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 CREATE INDEX rewards_partner_id_idx ON public.rewards USING btree (partner_id, cost_points, id);
 
 CREATE OR REPLACE FUNCTION public.audit_events_are_append_only()

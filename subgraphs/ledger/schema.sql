@@ -125,7 +125,10 @@ CREATE TABLE campaigns (
   bonus_points integer,
   max_bonus_per_member bigint,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
-  ended_at timestamp with time zone
+  ended_at timestamp with time zone,
+  created_by text,
+  idempotency_key text,
+  fingerprint text
 );
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_after_within_days_check CHECK (after_within_days > 0);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_bonus_percent_check CHECK (bonus_percent > 0);
@@ -133,10 +136,15 @@ ALTER TABLE campaigns ADD CONSTRAINT campaigns_bonus_points_check CHECK (bonus_p
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_check CHECK (starts_at < ends_at);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_check1 CHECK ((bonus_percent IS NULL) <> (bonus_points IS NULL));
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_check2 CHECK ((after_partner_id IS NULL) = (after_within_days IS NULL));
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_created_by_check CHECK (length(created_by) <= 300);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_fingerprint_check CHECK (length(fingerprint) = 64);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_idempotency_key_check CHECK (length(idempotency_key) <= 800);
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_key_with_creator CHECK (idempotency_key IS NULL OR created_by IS NOT NULL AND fingerprint IS NOT NULL);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_max_bonus_per_member_check CHECK (max_bonus_per_member > 0);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_min_amount_minor_check CHECK (min_amount_minor >= 0);
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_minimum_tier_check CHECK (minimum_tier = ANY (ARRAY['BASE'::text, 'SILVER'::text, 'GOLD'::text, 'PLATINUM'::text]));
 ALTER TABLE campaigns ADD CONSTRAINT campaigns_pkey PRIMARY KEY (id);
+CREATE UNIQUE INDEX campaigns_creation_key ON public.campaigns USING btree (created_by, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 CREATE INDEX campaigns_funder_idx ON public.campaigns USING btree (funded_by_partner_id, created_at);
 CREATE INDEX campaigns_open_idx ON public.campaigns USING btree (ends_at) WHERE (ended_at IS NULL);
 

@@ -9,6 +9,14 @@ export class CreateRewardInput {
   @Field(() => String, { description: "Short name shown to members, 1 to 120 characters." })
   title!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Your key for this creation (1 to 200 characters), recommended: a retry with the same key and input (after UPSTREAM_UNAVAILABLE, say) answers the reward " +
+      "it created instead of creating a second one with stock of its own; the same key with other input is IDEMPOTENCY_CONFLICT. Keys are per caller.",
+  })
+  idempotencyKey?: string | null;
+
   @Field(() => String, { defaultValue: "", description: "What the member gets and any conditions, at most 2000 characters (default empty)." })
   description!: string;
 

@@ -43,4 +43,14 @@ export class RewardRecord {
 
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
+
+  /** The creation key's scope, key and input hash (RewardCreationKeys1734910000000; shared/src/creation-keys.ts), null without one. Never read with the reward. */
+  @Column("text", { name: "created_by", nullable: true, select: false })
+  createdBy!: string | null;
+
+  @Column("text", { name: "idempotency_key", nullable: true, select: false })
+  idempotencyKey!: string | null;
+
+  @Column("text", { nullable: true, select: false })
+  fingerprint!: string | null;
 }

@@ -1,5 +1,6 @@
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { DataSource, type EntityManager, In, Repository } from "typeorm";
+import { type CreationKey, creationKeyOf, isCreationKeyTaken, replayOf } from "../../../../shared/src/creation-keys";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { preparedQuery } from "../../../../shared/src/prepared-query";
@@ -100,14 +101,34 @@ export class RewardService {
     if (record.validFrom && record.validUntil && record.validUntil <= record.validFrom) {
       throw badInput("validUntil must be after validFrom", "validUntil");
     }
+    // A retry with the caller's key answers the reward it created (shared/src/creation-keys.ts).
+    const { createdBy: _c, idempotencyKey: _k, fingerprint: _f, createdAt: _t, ...values } = record;
+    const key = creationKeyOf(caller.identity, input.idempotencyKey, values);
+    const replayed = key ? await this.findByKey(key) : null;
+    if (replayed) return replayed;
     // Last, because it is a remote call: local mistakes are reported without one.
     const [partner] = await this.partnersService.entities("Partner", [partnerId], "id");
     if (!partner) throw notFound(`No partner with id "${partnerId}"`);
-    return this.rewards.manager.transaction(async (tx) => {
-      const saved = await tx.save(record);
-      await auditWrite(tx, caller, { action: "CREATE_REWARD", partnerId, targetId: saved.id });
-      return saved;
-    });
+    Object.assign(record, { createdBy: key?.createdBy ?? null, idempotencyKey: key?.key ?? null, fingerprint: key?.fingerprint ?? null });
+    try {
+      return await this.rewards.manager.transaction(async (tx) => {
+        const saved = await tx.save(record);
+        await auditWrite(tx, caller, { action: "CREATE_REWARD", partnerId, targetId: saved.id });
+        return saved;
+      });
+    } catch (error) {
+      // The same key sent twice at once: the other one committed first.
+      if (!key || !isCreationKeyTaken(error, "rewards_creation_key")) throw error;
+      return (await this.findByKey(key))!;
+    }
+  }
+
+  /** The reward the caller created with this key, or null; IDEMPOTENCY_CONFLICT when it was made from other input. */
+  private async findByKey(key: CreationKey): Promise<RewardRecord | null> {
+    const [found] = await this.rewards.manager.query(`SELECT id, fingerprint FROM rewards WHERE created_by = $1 AND idempotency_key = $2`, [key.createdBy, key.key]);
+    if (!found) return null;
+    replayOf(found as { fingerprint: string }, key);
+    return this.rewards.findOneByOrFail({ id: found.id });
   }
 
   /** Takes one unit of stock inside the caller's transaction; false when none is left. Unlimited stock stays null. */

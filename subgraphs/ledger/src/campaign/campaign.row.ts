@@ -13,6 +13,8 @@ export const CAMPAIGN_COLUMNS = `c.*, t.budget_points, t.points_awarded, t.membe
 /** A campaign row with its totals (CAMPAIGN_COLUMNS) as the driver returns it (bigints as strings). */
 export interface CampaignRow {
   id: string;
+  /** The creation key's input hash (CampaignCreationKeys1734840000000), null without a key. */
+  fingerprint?: string | null;
   name: string;
   funded_by_partner_id: string | null;
   partner_ids: string[];

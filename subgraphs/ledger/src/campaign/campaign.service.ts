@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { auditWrite } from "../../../../shared/src/audit/record-audit";
+import { type CreationKey, creationKeyOf, isCreationKeyTaken, replayOf } from "../../../../shared/src/creation-keys";
 import { isAdmin, requireAdmin, requirePartner } from "../../../../shared/src/auth/policy";
 import type { Identity } from "../../../../shared/src/auth/proof";
 import { type TierLevel, TIER_ORDER } from "../../../../shared/src/enums";
@@ -88,24 +89,45 @@ export class CampaignService {
       ...partnerIds.map((id) => ({ id, field: "partnerIds" })),
       ...(afterPartner ? [{ id: afterPartner, field: "afterPurchaseAtPartnerId" }] : []),
     ]);
-    // The campaign and its totals row, in one statement; its audit line in the same transaction.
-    const row = await this.dataSource.transaction(async (tx) => {
-      const [created]: CampaignRow[] = await tx.query(
-      `WITH c AS (
-         INSERT INTO campaigns (name, funded_by_partner_id, partner_ids, categories, starts_at, ends_at, min_amount_minor, minimum_tier,
-                                first_purchase_at_partner, after_partner_id, after_within_days, bonus_percent, bonus_points, max_bonus_per_member)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *
-       ), t AS (
-         INSERT INTO campaign_totals (campaign_id, budget_points) SELECT c.id, $15 FROM c RETURNING *
-       )
-       SELECT ${CAMPAIGN_COLUMNS} FROM c JOIN t ON t.campaign_id = c.id`,
-      [name, funder, partnerIds, categories, startsAt, endsAt, minAmountMinor, input.minimumTier ?? null, input.firstPurchaseAtPartner ?? false,
-        afterPartner, afterDays, bonusPercent, bonusPoints, maxBonusPerMember, budgetPoints],
-      );
-      await auditWrite(tx, { identity, requestId }, { action: "CREATE_CAMPAIGN", partnerId: funder, targetId: created.id });
-      return created;
-    });
-    return toCampaign(row, now);
+    const values = [name, funder, partnerIds, categories, startsAt, endsAt, minAmountMinor, input.minimumTier ?? null, input.firstPurchaseAtPartner ?? false,
+      afterPartner, afterDays, bonusPercent, bonusPoints, maxBonusPerMember, budgetPoints];
+    // A retry with the caller's key answers the campaign it created (shared/src/creation-keys.ts).
+    const key = creationKeyOf(identity, input.idempotencyKey, values);
+    const replayed = key ? await this.findByKey(key) : null;
+    if (replayed) return toCampaign(replayed, now);
+    try {
+      // The campaign and its totals row, in one statement; its audit line in the same transaction.
+      const row = await this.dataSource.transaction(async (tx) => {
+        const [created]: CampaignRow[] = await tx.query(
+          `WITH c AS (
+             INSERT INTO campaigns (name, funded_by_partner_id, partner_ids, categories, starts_at, ends_at, min_amount_minor, minimum_tier,
+                                    first_purchase_at_partner, after_partner_id, after_within_days, bonus_percent, bonus_points, max_bonus_per_member,
+                                    created_by, idempotency_key, fingerprint)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18) RETURNING *
+           ), t AS (
+             INSERT INTO campaign_totals (campaign_id, budget_points) SELECT c.id, $15 FROM c RETURNING *
+           )
+           SELECT ${CAMPAIGN_COLUMNS} FROM c JOIN t ON t.campaign_id = c.id`,
+          [...values, key?.createdBy ?? null, key?.key ?? null, key?.fingerprint ?? null],
+        );
+        await auditWrite(tx, { identity, requestId }, { action: "CREATE_CAMPAIGN", partnerId: funder, targetId: created.id });
+        return created;
+      });
+      return toCampaign(row, now);
+    } catch (error) {
+      // The same key sent twice at once: the other one committed first.
+      if (!key || !isCreationKeyTaken(error, "campaigns_creation_key")) throw error;
+      return toCampaign((await this.findByKey(key))!, now);
+    }
+  }
+
+  /** The campaign the caller created with this key, or null; IDEMPOTENCY_CONFLICT when it was made from other input. */
+  private async findByKey(key: CreationKey): Promise<CampaignRow | null> {
+    const [found]: CampaignRow[] = await this.dataSource.query(`SELECT ${CAMPAIGN_COLUMNS} FROM ${CAMPAIGNS_WITH_TOTALS} WHERE c.created_by = $1 AND c.idempotency_key = $2`, [
+      key.createdBy,
+      key.key,
+    ]);
+    return found ? replayOf(found, key) : null;
   }
 
   /** Ends a campaign now (no purchase recorded after earns its bonus); ending an ended one returns it unchanged. */

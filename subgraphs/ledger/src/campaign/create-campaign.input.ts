@@ -7,6 +7,14 @@ export class CreateCampaignInput {
   @Field(() => String, { description: "A name for people (1 to 100 characters)." })
   name!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Your key for this creation (1 to 200 characters), recommended: a retry with the same key and input (after UPSTREAM_UNAVAILABLE, say) answers the campaign " +
+      "it created instead of creating a second one; the same key with other input is IDEMPOTENCY_CONFLICT. Keys are per caller.",
+  })
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { nullable: true, description: "The partner that pays for the bonus points; null: the coalition (admins only). A partner app may only fund itself." })
   fundedByPartnerId?: string | null;
 
