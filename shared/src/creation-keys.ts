@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { actorOf } from "./audit/record-audit";
 import type { Identity } from "./auth/proof";
 import { appError } from "./errors";
 import { requireText } from "./validation";
@@ -24,25 +25,10 @@ export const MAX_CREATION_KEY = 200;
 export function creationKeyOf(identity: Identity, key: string | null | undefined, input: unknown): CreationKey | null {
   if (key == null) return null;
   return {
-    createdBy: creatorOf(identity),
+    createdBy: actorOf(identity),
     key: requireText(key, "idempotencyKey", { max: MAX_CREATION_KEY }),
     fingerprint: createHash("sha256").update(JSON.stringify(input)).digest("hex"),
   };
-}
-
-function creatorOf(identity: Identity): string {
-  switch (identity.kind) {
-    case "partner":
-      return `partner:${identity.partnerId}`;
-    case "admin":
-      return `admin:${identity.subject}`;
-    case "member":
-      return `member:${identity.memberId}`;
-    case "service":
-      return `service:${identity.service}`;
-    default:
-      return "anonymous";
-  }
 }
 
 /** What a create found under its key: the row to answer with, or IDEMPOTENCY_CONFLICT when it was made from other input. */
@@ -54,9 +40,3 @@ export function replayOf<Row extends { fingerprint?: string | null }>(found: Row
   }
   return found;
 }
-
-/** A unique violation of the key's index: a concurrent request with the same key committed first (look it up again). */
-export const isCreationKeyTaken = (error: unknown, index: string): boolean => {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string }; code?: string; constraint?: string }).driverError ?? (error as { code?: string; constraint?: string });
-  return driverError?.code === "23505" && driverError.constraint === index;
-};

@@ -102,6 +102,11 @@ export class CancellationService {
     }
   }
 
+  /** The claim given up (nothing was given back): the redemption stays COMPLETED and its voucher valid. */
+  private async dropClaim(row: RedemptionRecord): Promise<void> {
+    await this.redemptions.update({ id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null, cancelRequestedBy: null, cancelRequestId: null });
+  }
+
   private async finish(row: RedemptionRecord): Promise<RedemptionRecord> {
     const erased = await this.ledger.request(REFUND_REDEMPTION, { id: row.id }).then(
       () => false,
@@ -113,7 +118,7 @@ export class CancellationService {
           // Refused for a reason the ledger names (the points would take the balance past the member cap):
           // nothing was given back, and asking again gives the same answer. The claim is dropped, so the
           // voucher the member paid for stays valid, and the refusal is the answer (not "it will complete").
-          await this.redemptions.update({ id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null, cancelRequestedBy: null, cancelRequestId: null });
+          await this.dropClaim(row);
           throw error;
         }
         throw appError("UPSTREAM_UNAVAILABLE", `The points could not be given back yet (${(error as Error).message}); the cancellation will complete automatically`, {
@@ -123,7 +128,7 @@ export class CancellationService {
     );
     if (erased) {
       // As when the erasure is seen before the claim: not cancelled, and the voucher they paid for stays valid.
-      await this.redemptions.update({ id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null, cancelRequestedBy: null, cancelRequestId: null });
+      await this.dropClaim(row);
       throw conflict("The member who redeemed this was erased; the redemption can no longer be cancelled");
     }
     await this.dataSource.transaction(async (manager) => {

@@ -1,6 +1,7 @@
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { DataSource, type EntityManager, In, Repository } from "typeorm";
-import { type CreationKey, creationKeyOf, isCreationKeyTaken, replayOf } from "../../../../shared/src/creation-keys";
+import { type CreationKey, creationKeyOf, replayOf } from "../../../../shared/src/creation-keys";
+import { isUniqueViolation } from "../../../../shared/src/database";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { preparedQuery } from "../../../../shared/src/prepared-query";
@@ -118,7 +119,7 @@ export class RewardService {
       });
     } catch (error) {
       // The same key sent twice at once: the other one committed first.
-      if (!key || !isCreationKeyTaken(error, "rewards_creation_key")) throw error;
+      if (!key || !isUniqueViolation(error, "rewards_creation_key")) throw error;
       return (await this.findByKey(key))!;
     }
   }

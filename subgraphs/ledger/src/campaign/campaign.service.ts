@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { auditWrite } from "../../../../shared/src/audit/record-audit";
-import { type CreationKey, creationKeyOf, isCreationKeyTaken, replayOf } from "../../../../shared/src/creation-keys";
+import { type CreationKey, creationKeyOf, replayOf } from "../../../../shared/src/creation-keys";
+import { isUniqueViolation } from "../../../../shared/src/database";
 import { isAdmin, requireAdmin, requirePartner } from "../../../../shared/src/auth/policy";
 import type { Identity } from "../../../../shared/src/auth/proof";
 import { type TierLevel, TIER_ORDER } from "../../../../shared/src/enums";
@@ -116,7 +117,7 @@ export class CampaignService {
       return toCampaign(row, now);
     } catch (error) {
       // The same key sent twice at once: the other one committed first.
-      if (!key || !isCreationKeyTaken(error, "campaigns_creation_key")) throw error;
+      if (!key || !isUniqueViolation(error, "campaigns_creation_key")) throw error;
       return toCampaign((await this.findByKey(key))!, now);
     }
   }
