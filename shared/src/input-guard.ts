@@ -15,18 +15,26 @@ const MESSAGE = "Text must not contain the NUL character (U+0000) or an unpaired
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const storable = (text: string) => !text.includes("\u0000") && !UNPAIRED_SURROGATE.test(text);
 
-/** The path of the first string (a key or a value) holding a NUL or an unpaired surrogate, or null. */
+/**
+ * The path of the first string (a key or a value) holding a NUL or an unpaired surrogate, or null. Walked
+ * with a stack of its own, not by recursion: variables are anyone's JSON, and a few thousand nested
+ * arrays (8 KB) overflowed the call stack, answered 500 INTERNAL_SERVER_ERROR.
+ */
 export function pathOfUnstorableText(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return storable(value) ? null : path || "(value)";
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = pathOfUnstorableText(value[i], `${path}[${i}]`);
-      if (found) return found;
-    }
-  } else if (typeof value === "object" && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      const found = pathOfUnstorableText(key, path) ?? pathOfUnstorableText(item, path ? `${path}.${key}` : key);
-      if (found) return found;
+  // Depth first, in the order the recursion read them: each key before its value, items in order.
+  const pending: [unknown, string][] = [[value, path]];
+  while (pending.length) {
+    const [item, at] = pending.pop()!;
+    if (typeof item === "string") {
+      if (!storable(item)) return at || "(value)";
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) pending.push([item[i], `${at}[${i}]`]);
+    } else if (typeof item === "object" && item !== null) {
+      const entries = Object.entries(item);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, inner] = entries[i];
+        pending.push([inner, at ? `${at}.${key}` : key], [key, at]);
+      }
     }
   }
   return null;
