@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { DataSource, IsNull, LessThan, Not, Repository } from "typeorm";
+import { DataSource, type EntityManager, IsNull, LessThan, Not, Repository } from "typeorm";
 import { type AuditCaller, actorOf, auditWrite, isAuditedCaller, recordAudit } from "../../../../shared/src/audit/record-audit";
 import { intFromEnv } from "../../../../shared/src/config";
 import { ALLOWED, denyFor, isAdmin, requireSignedIn } from "../../../../shared/src/auth/policy";
@@ -40,24 +40,28 @@ export class CancellationService {
     requireSignedIn(identity);
     const found = await this.redemptions.findOneBy({ id });
     if (found && isAdmin(identity) && found.status === RedemptionStatus.COMPLETED && !found.cancelRequestedAt) await this.requireMemberNotErased(found);
-    const claimed = await this.dataSource.transaction(async (manager) => {
-      const row = await manager.findOne(RedemptionRecord, { where: { id }, lock: { mode: "pessimistic_write" } });
-      if (!isAdmin(identity) && (identity.kind !== "member" || row?.memberId !== identity.memberId)) throw denyFor(identity, ALLOWED.self);
-      if (!row) throw notFound(`No redemption with id ${id}`);
-      if (row.status === RedemptionStatus.CANCELLED || row.cancelRequestedAt) return row;
-      if (row.status !== RedemptionStatus.COMPLETED) throw conflict(`Only completed redemptions can be cancelled; this one is ${row.status}`);
-      if (row.voucherUsedAt) throw conflict("The voucher was already used; the redemption can no longer be cancelled");
-      if (Date.now() - row.createdAt.getTime() > this.windowHours * 3_600_000) {
-        throw conflict(`Redemptions can be cancelled within ${this.windowHours} hours; this one is older`);
-      }
-      row.cancelRequestedAt = new Date();
-      // Its CANCEL_REDEMPTION line is written when it completes (finish): a claim the ledger refuses is dropped, and did not happen.
-      row.cancelRequestedBy = isAuditedCaller(identity) ? actorOf(identity) : null;
-      row.cancelRequestId = requestId ?? null;
-      return manager.save(row);
-    });
-    if (claimed.status === RedemptionStatus.CANCELLED) return claimed;
-    return this.finish(claimed);
+    for (;;) {
+      const claimed = await this.dataSource.transaction(async (manager) => {
+        const row = await manager.findOne(RedemptionRecord, { where: { id }, lock: { mode: "pessimistic_write" } });
+        if (!isAdmin(identity) && (identity.kind !== "member" || row?.memberId !== identity.memberId)) throw denyFor(identity, ALLOWED.self);
+        if (!row) throw notFound(`No redemption with id ${id}`);
+        if (row.status === RedemptionStatus.CANCELLED || row.cancelRequestedAt) return row;
+        if (row.status !== RedemptionStatus.COMPLETED) throw conflict(`Only completed redemptions can be cancelled; this one is ${row.status}`);
+        if (row.voucherUsedAt) throw conflict("The voucher was already used; the redemption can no longer be cancelled");
+        if (Date.now() - row.createdAt.getTime() > this.windowHours * 3_600_000) {
+          throw conflict(`Redemptions can be cancelled within ${this.windowHours} hours; this one is older`);
+        }
+        row.cancelRequestedAt = new Date();
+        // Its CANCEL_REDEMPTION line is written when it completes (finish): a claim the ledger refuses is dropped, and did not happen.
+        row.cancelRequestedBy = isAuditedCaller(identity) ? actorOf(identity) : null;
+        row.cancelRequestId = requestId ?? null;
+        return manager.save(row);
+      });
+      if (claimed.status === RedemptionStatus.CANCELLED) return claimed;
+      const finished = await this.finish(claimed);
+      // Null: the claim seen was dropped by another finisher meanwhile (the ledger refused it); this request asks afresh.
+      if (finished) return finished;
+    }
   }
 
   /**
@@ -103,43 +107,58 @@ export class CancellationService {
   }
 
   /** The claim given up (nothing was given back): the redemption stays COMPLETED and its voucher valid. */
-  private async dropClaim(row: RedemptionRecord): Promise<void> {
-    await this.redemptions.update({ id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null, cancelRequestedBy: null, cancelRequestId: null });
+  private async dropClaim(manager: EntityManager, row: RedemptionRecord): Promise<void> {
+    await manager.update(RedemptionRecord, { id: row.id, status: RedemptionStatus.COMPLETED }, { cancelRequestedAt: null, cancelRequestedBy: null, cancelRequestId: null });
   }
 
-  private async finish(row: RedemptionRecord): Promise<RedemptionRecord> {
-    const erased = await this.ledger.request(REFUND_REDEMPTION, { id: row.id }).then(
-      () => false,
-      async (error) => {
-        const code = error instanceof GraphQLError ? error.extensions.code : undefined;
-        // The member was erased after the claim and nothing was given back: it never will be (their points were forfeited).
-        if (code === "NOT_FOUND") return true;
-        if (code === "LIMIT_EXCEEDED") {
+  /**
+   * Gives the points back and marks the redemption CANCELLED, or drops the claim when the ledger refuses
+   * it; null when the claim is no longer there (another finisher dropped it). The ledger is asked under
+   * the redemption's row lock, the claim read again under it: a finisher holding an older read of the
+   * claim (a parallel request, the sweep) asked after another had seen it refused for the member cap and
+   * dropped it, and once the balance had fallen its refund went through: the points came back for a
+   * voucher used meanwhile, and the redemption became CANCELLED with it used.
+   */
+  private async finish(claim: RedemptionRecord): Promise<RedemptionRecord | null> {
+    let refusal: GraphQLError | null = null;
+    const finished = await this.dataSource.transaction(async (manager) => {
+      const row = await manager.findOne(RedemptionRecord, { where: { id: claim.id }, lock: { mode: "pessimistic_write" } });
+      if (row?.status === RedemptionStatus.CANCELLED) return row;
+      if (!row || row.status !== RedemptionStatus.COMPLETED || !row.cancelRequestedAt) return null;
+      const failure = await this.ledger.request(REFUND_REDEMPTION, { id: row.id }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      if (failure) {
+        const code = failure instanceof GraphQLError ? failure.extensions.code : undefined;
+        if (code === "NOT_FOUND") {
+          // The member was erased after the claim and nothing was given back: it never will be (their points were forfeited).
+          // As when the erasure is seen before the claim: not cancelled, and the voucher they paid for stays valid.
+          await this.dropClaim(manager, row);
+          refusal = conflict("The member who redeemed this was erased; the redemption can no longer be cancelled");
+        } else if (code === "LIMIT_EXCEEDED") {
           // Refused for a reason the ledger names (the points would take the balance past the member cap):
-          // nothing was given back, and asking again gives the same answer. The claim is dropped, so the
-          // voucher the member paid for stays valid, and the refusal is the answer (not "it will complete").
-          await this.dropClaim(row);
-          throw error;
+          // nothing was given back. The claim is dropped, so the voucher the member paid for stays valid,
+          // and the refusal is the answer (not "it will complete").
+          await this.dropClaim(manager, row);
+          refusal = failure as GraphQLError;
+        } else {
+          refusal = appError("UPSTREAM_UNAVAILABLE", `The points could not be given back yet (${(failure as Error).message}); the cancellation will complete automatically`, {
+            redemptionId: row.id,
+          });
         }
-        throw appError("UPSTREAM_UNAVAILABLE", `The points could not be given back yet (${(error as Error).message}); the cancellation will complete automatically`, {
-          redemptionId: row.id,
-        });
-      },
-    );
-    if (erased) {
-      // As when the erasure is seen before the claim: not cancelled, and the voucher they paid for stays valid.
-      await this.dropClaim(row);
-      throw conflict("The member who redeemed this was erased; the redemption can no longer be cancelled");
-    }
-    await this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(RedemptionRecord, { id: row.id, status: RedemptionStatus.COMPLETED }, { status: RedemptionStatus.CANCELLED });
-      if (!result.affected) return;
+        return row;
+      }
+      await manager.update(RedemptionRecord, { id: row.id, status: RedemptionStatus.COMPLETED }, { status: RedemptionStatus.CANCELLED });
       await this.rewards.returnStock(manager, row.rewardId);
       // The cancellation happened: its line, naming who claimed it and in which request, with the change.
       if (row.cancelRequestedBy) {
         await recordAudit(manager, { actor: row.cancelRequestedBy, action: "CANCEL_REDEMPTION", memberId: row.memberId, targetId: row.id, requestId: row.cancelRequestId });
       }
+      return manager.findOneBy(RedemptionRecord, { id: row.id });
     });
-    return (await this.redemptions.findOneBy({ id: row.id }))!;
+    // Thrown once the drop has committed.
+    if (refusal) throw refusal;
+    return finished;
   }
 }
