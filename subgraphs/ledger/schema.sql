@@ -590,6 +590,7 @@ BEGIN
     INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', r.referrer_member_id) ON CONFLICT DO NOTHING;
     SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id FOR UPDATE;
     CONTINUE WHEN EXISTS (SELECT FROM member_erasures e WHERE e.member_id = r.referrer_member_id);
+    PERFORM repay_debt_in_time_order(a.owner_id, p_now) FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id AND a.debt > 0;
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
     CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid,
@@ -857,6 +858,8 @@ BEGIN
   PERFORM 1 FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members) ORDER BY a.owner_id FOR UPDATE;
   -- Partners' terms are read under the clearing lock, shared (sql/clearing.ts CLEARING_PRICE_LOT says why).
   PERFORM pg_advisory_xact_lock_shared(67766965);
+  -- Debts repaid by what became spendable since each member's last write, before this call's points (sql/repay-debt.ts).
+  PERFORM repay_debt_in_time_order(a.owner_id, p_now) FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members) AND a.debt > 0;
   RETURN QUERY
   WITH input AS (
     SELECT * FROM unnest(p_keys, p_fingerprints, p_members, p_partners, p_references, p_amounts, p_base_points, p_earned_at, p_available_at, p_expires_at,
@@ -954,6 +957,46 @@ BEGIN
   WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot) AND NOT EXISTS (SELECT FROM fresh f WHERE f.slot = i.slot);
   -- Campaign and referral bonuses of the purchases just written, in this transaction (sql/campaign-bonuses.ts).
   PERFORM apply_campaign_bonuses(p_keys, p_expires_at, p_tier_from, p_tier_thresholds, p_now, p_points_cap);
+END $function$;
+
+CREATE OR REPLACE FUNCTION public.repay_debt_in_time_order(p_member uuid, p_now timestamp with time zone)
+ RETURNS bigint
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  v_debt bigint;
+  v_at timestamptz;
+BEGIN
+  SELECT coalesce(a.debt, 0) INTO v_debt FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = p_member;
+  FOR v_at IN
+    SELECT DISTINCT l.expires_at - interval '1 millisecond' FROM lots l
+    WHERE l.member_id = p_member AND l.remaining > 0 AND l.expires_at <= p_now ORDER BY 1
+  LOOP
+    EXIT WHEN v_debt <= 0;
+    WITH spendable AS (
+      SELECT l.id, l.remaining, sum(l.remaining) OVER (ORDER BY l.available_at, l.id) - l.remaining AS before
+      FROM lots l WHERE l.member_id = p_member AND l.remaining > 0 AND l.available_at <= v_at AND l.expires_at > v_at
+    ), taken AS (
+      SELECT s.id, least(s.remaining, v_debt - s.before) AS taken FROM spendable s WHERE s.before < v_debt
+    ), updated AS (
+      UPDATE lots l SET remaining = l.remaining - taken.taken FROM taken WHERE l.id = taken.id RETURNING taken.taken
+    )
+    UPDATE accounts a SET debt = a.debt - (SELECT coalesce(sum(u.taken), 0) FROM updated u)
+    WHERE a.kind = 'MEMBER' AND a.owner_id = p_member RETURNING a.debt INTO v_debt;
+  END LOOP;
+  IF v_debt > 0 THEN
+    WITH spendable AS (
+      SELECT l.id, l.remaining, sum(l.remaining) OVER (ORDER BY l.available_at, l.id) - l.remaining AS before
+      FROM lots l WHERE l.member_id = p_member AND l.remaining > 0 AND l.available_at <= p_now AND l.expires_at > p_now
+    ), taken AS (
+      SELECT s.id, least(s.remaining, v_debt - s.before) AS taken FROM spendable s WHERE s.before < v_debt
+    ), updated AS (
+      UPDATE lots l SET remaining = l.remaining - taken.taken FROM taken WHERE l.id = taken.id RETURNING taken.taken
+    )
+    UPDATE accounts a SET debt = a.debt - (SELECT coalesce(sum(u.taken), 0) FROM updated u)
+    WHERE a.kind = 'MEMBER' AND a.owner_id = p_member RETURNING a.debt INTO v_debt;
+  END IF;
+  RETURN coalesce(v_debt, 0);
 END $function$;
 
 CREATE OR REPLACE FUNCTION public.time_ordered_uuid()

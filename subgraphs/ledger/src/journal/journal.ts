@@ -179,55 +179,22 @@ export async function lockMembers(manager: EntityManager, memberIds: string[], n
     [ids],
   );
   const locked = new Map(rows.map((row) => [row.owner_id, { balance: Number(row.balance), debt: Number(row.debt) }]));
-  for (const [memberId, member] of locked) if (member.debt > 0) member.debt = await repayDebtInTimeOrder(manager, memberId, member.debt, now);
+  for (const [memberId, member] of locked) if (member.debt > 0) member.debt = await repayDebtInTimeOrder(manager, memberId, now);
   return locked;
 }
 
 /**
- * Repays a debt from the points that became spendable since the member's last write, in the order
- * it happened: lots past their expiry that the expiry run has not posted yet first get their turn as
- * of the instant before each expired (they were spendable then, and points that became spendable
- * earlier repay first), then what is spendable at `now`. Returns the debt left. The caller holds the lock.
+ * Repays a debt from the points that became spendable since the member's last write, in the order it
+ * happened (sql/repay-debt.ts, the one definition, which record_purchases calls too). Returns the debt
+ * left. The caller holds the lock.
  */
-export async function repayDebtInTimeOrder(manager: EntityManager, memberId: string, debt: number, now: Date): Promise<number> {
-  const expired: { expires_at: Date }[] = await manager.query(
-    `SELECT DISTINCT expires_at FROM lots WHERE member_id = $1 AND remaining > 0 AND expires_at <= $2 ORDER BY expires_at`,
-    [memberId, now],
-  );
-  for (const { expires_at: expiresAt } of expired) {
-    if (debt <= 0) return debt;
-    debt = await repayDebtFromMatured(manager, memberId, debt, new Date(expiresAt.getTime() - 1));
-  }
-  return debt > 0 ? repayDebtFromMatured(manager, memberId, debt, now) : debt;
+export async function repayDebtInTimeOrder(manager: EntityManager, memberId: string, now: Date): Promise<number> {
+  const [row] = await manager.query(`SELECT repay_debt_in_time_order($1, $2) AS debt`, [memberId, now]);
+  return Number(row.debt);
 }
 
 export async function lockMember(manager: EntityManager, memberId: string, now: Date): Promise<LockedMember> {
   return (await lockMembers(manager, [memberId], now)).get(memberId)!;
-}
-
-/**
- * Repays a debt from the member's lots that were spendable and unexpired at `now`, in the order they
- * became spendable (a refund that left a debt took every spendable point there was, so these became
- * spendable since). No posting: the balance already carries the debt. Returns the debt left. The
- * caller holds the lock. The expiry run calls it as of the instant before each lot it expires.
- */
-export async function repayDebtFromMatured(manager: EntityManager, memberId: string, debt: number, now: Date): Promise<number> {
-  const [row] = await manager.query(
-    `WITH open AS (
-       SELECT id, remaining, sum(remaining) OVER (ORDER BY available_at, id) - remaining AS before
-       FROM lots WHERE member_id = $1 AND remaining > 0 AND available_at <= $3 AND expires_at > $3
-     ), taken AS (
-       SELECT id, least(remaining, $2 - before) AS taken FROM open WHERE before < $2
-     ), updated AS (
-       UPDATE lots l SET remaining = l.remaining - taken.taken FROM taken WHERE l.id = taken.id RETURNING taken.taken
-     ), repaid AS (
-       UPDATE accounts SET debt = debt - (SELECT coalesce(sum(taken), 0) FROM updated)
-       WHERE kind = 'MEMBER' AND owner_id = $1 RETURNING debt
-     )
-     SELECT debt FROM repaid`,
-    [memberId, debt, now],
-  );
-  return Number(row.debt);
 }
 
 /** Moves a member's debt (never a posting: the balance already carries it). */

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_BEFORE_AWARD_GUARDS, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_BEFORE_AWARD_GUARDS, APPLY_CAMPAIGN_BONUSES_BEFORE_DEBTS_IN_TIME_ORDER, installFunction } from "../sql";
 
 /**
  * Three holes in `apply_campaign_bonuses` an outside review found (sql/campaign-bonuses.ts):
@@ -18,7 +18,7 @@ export class CampaignAwardGuards1734800000000 implements MigrationInterface {
   name = "CampaignAwardGuards1734800000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_DEBTS_IN_TIME_ORDER);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { CLEARING_PRICE_LOT, CLEARING_PRICE_LOT_AS_FIRST_INSTALLED, RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_TERMS_AFTER_WRITERS, installFunction, replaceFunctionSql } from "../sql";
+import { CLEARING_PRICE_LOT, CLEARING_PRICE_LOT_AS_FIRST_INSTALLED, RECORD_PURCHASES_BEFORE_DEBTS_IN_TIME_ORDER, RECORD_PURCHASES_BEFORE_TERMS_AFTER_WRITERS, installFunction, replaceFunctionSql } from "../sql";
 
 /**
  * New terms and the movements racing them (an outside review): `setPartnerTerms` fixed its
@@ -16,7 +16,7 @@ export class TermsAfterWriters1734810000000 implements MigrationInterface {
   name = "TermsAfterWriters1734810000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, RECORD_PURCHASES);
+    await installFunction(queryRunner, RECORD_PURCHASES_BEFORE_DEBTS_IN_TIME_ORDER);
     // A trigger function is replaced in place: its trigger keeps pointing at it.
     await queryRunner.query(replaceFunctionSql(CLEARING_PRICE_LOT));
   }

@@ -2,6 +2,7 @@ import { CAMPAIGN_ORDER_SQL, awardForSql, campaignBonusSql } from "../rules";
 import {
   APPLY_CAMPAIGN_BONUSES_SIGNATURE,
   AWARDS_BEFORE_AWARD_GUARDS,
+  AWARDS_BEFORE_DEBTS_IN_TIME_ORDER,
   AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE,
   AWARDS_BEFORE_PREPAID_FUNDERS,
   AWARDS_BEFORE_REFERRAL_GUARDS,
@@ -107,6 +108,12 @@ export const APPLY_CAMPAIGN_BONUSES_BEFORE_ISSUE_PRICE_IN_PLACE: FunctionDefinit
  */
 export const APPLY_CAMPAIGN_BONUSES_BEFORE_AWARD_GUARDS: FunctionDefinition = {
   ...applyCampaignBonuses(CAMPAIGN_MATCHES_NOW, CAMPAIGN_TOTALS, AWARDS_BEFORE_AWARD_GUARDS),
+  settings: PLANNED_BY_KEY,
+};
+
+/** As CampaignAwardGuards1734800000000 installed it: before DebtsInTimeOrderAtPurchases1734850000000 (a referrer's bonus repaid their debt as last booked). */
+export const APPLY_CAMPAIGN_BONUSES_BEFORE_DEBTS_IN_TIME_ORDER: FunctionDefinition = {
+  ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, AWARDS_BEFORE_DEBTS_IN_TIME_ORDER),
   settings: PLANNED_BY_KEY,
 };
 

@@ -159,6 +159,10 @@ const sumBefore = (value: string, partition: string, order: string) =>
  * - `referrerDatesOwn`: a referrer's bonus lot is pending and expires as long after it is posted as
  *   the friend's purchase's are after it was made; before that migration it took the friend's dates,
  *   which told the referrer (in their data export) when the friend had bought.
+ * - `referrerDebtInTimeOrder`: under the referrer's lock, the referrer's debt is first repaid by the points
+ *   that became spendable since their last write (sql/repay-debt.ts), so the bonus repays only what is
+ *   left; before DebtsInTimeOrderAtPurchases1734850000000 the bonus repaid it first, and a lot of theirs
+ *   past expiry by then (that had been spendable while they owed) was expired in full by the run.
  */
 export interface AwardsShape {
   prepaidFunders: boolean;
@@ -167,9 +171,13 @@ export interface AwardsShape {
   issuePriceInPlace: boolean;
   debtMakesNoRoom: boolean;
   referrerDatesOwn: boolean;
+  referrerDebtInTimeOrder: boolean;
 }
-export const CURRENT_AWARDS: AwardsShape = { prepaidFunders: true, referrerEntryOwn: true, referralGuards: true, issuePriceInPlace: true, debtMakesNoRoom: true, referrerDatesOwn: true };
-export const AWARDS_BEFORE_AWARD_GUARDS: AwardsShape = { ...CURRENT_AWARDS, debtMakesNoRoom: false, referrerDatesOwn: false };
+export const CURRENT_AWARDS: AwardsShape = {
+  prepaidFunders: true, referrerEntryOwn: true, referralGuards: true, issuePriceInPlace: true, debtMakesNoRoom: true, referrerDatesOwn: true, referrerDebtInTimeOrder: true,
+};
+export const AWARDS_BEFORE_DEBTS_IN_TIME_ORDER: AwardsShape = { ...CURRENT_AWARDS, referrerDebtInTimeOrder: false };
+export const AWARDS_BEFORE_AWARD_GUARDS: AwardsShape = { ...AWARDS_BEFORE_DEBTS_IN_TIME_ORDER, debtMakesNoRoom: false, referrerDatesOwn: false };
 export const AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE: AwardsShape = { ...AWARDS_BEFORE_AWARD_GUARDS, issuePriceInPlace: false };
 export const AWARDS_BEFORE_REFERRAL_GUARDS: AwardsShape = { ...AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE, referralGuards: false };
 export const AWARDS_BEFORE_PREPAID_FUNDERS: AwardsShape = {
@@ -179,6 +187,7 @@ export const AWARDS_BEFORE_PREPAID_FUNDERS: AwardsShape = {
   issuePriceInPlace: false,
   debtMakesNoRoom: false,
   referrerDatesOwn: false,
+  referrerDebtInTimeOrder: false,
 };
 
 /**

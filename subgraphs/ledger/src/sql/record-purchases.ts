@@ -176,13 +176,35 @@ const MEMBER_LOCKS = `  PERFORM 1 FROM accounts a WHERE a.kind = 'MEMBER' AND a.
  * after new terms' `effectiveFrom` waits for them to commit and prices at them (sql/clearing.ts,
  * CLEARING_PRICE_LOT; TermsAfterWriters1734810000000).
  */
-export const RECORD_PURCHASES: FunctionDefinition = {
+const RECORD_PURCHASES_TERMS_AFTER_WRITERS: FunctionDefinition = {
   ...RECORD_PURCHASES_PRICED_IN_PLACE,
   body: replaceOnce(
     RECORD_PURCHASES_PRICED_IN_PLACE.body,
     MEMBER_LOCKS,
     `${MEMBER_LOCKS}  -- Partners' terms are read under the clearing lock, shared (sql/clearing.ts CLEARING_PRICE_LOT says why).
   PERFORM pg_advisory_xact_lock_shared(${CLEARING_LOCK_KEY});
+`,
+  ),
+};
+
+/** The clearing lock, the statement after which the debts are brought up to date. */
+const CLEARING_LOCK = `  PERFORM pg_advisory_xact_lock_shared(${CLEARING_LOCK_KEY});
+`;
+
+/**
+ * The current definition: each purchasing member's debt first repaid by the points that became
+ * spendable since their last write, in the order they did (sql/repay-debt.ts), so this call's points
+ * repay only what is left. A purchase's own points repaid a debt at once, before a lot of an earlier
+ * purchase that became spendable since and was past its expiry by then: the expiry run then expired
+ * that lot in full, and the member lost its points (DebtsInTimeOrderAtPurchases1734850000000).
+ */
+export const RECORD_PURCHASES: FunctionDefinition = {
+  ...RECORD_PURCHASES_TERMS_AFTER_WRITERS,
+  body: replaceOnce(
+    RECORD_PURCHASES_TERMS_AFTER_WRITERS.body,
+    CLEARING_LOCK,
+    `${CLEARING_LOCK}  -- Debts repaid by what became spendable since each member's last write, before this call's points (sql/repay-debt.ts).
+  PERFORM repay_debt_in_time_order(a.owner_id, p_now) FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members) AND a.debt > 0;
 `,
   ),
 };
@@ -202,10 +224,11 @@ const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ 
  * The definitions the earlier migrations installed, each the current one less the later steps, in
  * migration order: RecordPurchasesFromRules1733400000000 (unpriced), ClearingHouse1734000000000
  * (priced), Campaigns1734100000000 (with the bonuses step), MemberErasures1734210000000 (erased
- * members earn nothing), IssuePriceInPlace1734700000000 (priced in place); TermsAfterWriters1734810000000
- * installs RECORD_PURCHASES. Each migration's
+ * members earn nothing), IssuePriceInPlace1734700000000 (priced in place), TermsAfterWriters1734810000000 (the clearing lock);
+ * DebtsInTimeOrderAtPurchases1734850000000 installs RECORD_PURCHASES. Each migration's
  * down() installs the one before it.
  */
+export const RECORD_PURCHASES_BEFORE_DEBTS_IN_TIME_ORDER = RECORD_PURCHASES_TERMS_AFTER_WRITERS;
 export const RECORD_PURCHASES_BEFORE_TERMS_AFTER_WRITERS = RECORD_PURCHASES_PRICED_IN_PLACE;
 export const RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE = RECORD_PURCHASES_PRICED_BY_CALL;
 export const RECORD_PURCHASES_BEFORE_ERASURES = without(RECORD_PURCHASES_PRICED_BY_CALL, ERASED_MEMBERS_EARN_NOTHING);

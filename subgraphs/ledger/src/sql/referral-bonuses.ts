@@ -27,8 +27,10 @@ const REFERRER_LOT_DATES = `${afterNowAsLongAs("r.available_at")}, ${afterNowAsL
  * the referrer's lock, which the erasure's forfeit holds while it marks the id (as for purchases).
  * With `referrerDatesOwn`, the referrer's lot too: pending and expiring as long after it is posted as
  * the friend's purchase after it was made (the same return window and expiry, none of the friend's dates).
+ * With `referrerDebtInTimeOrder`, the referrer's debt is repaid by what became spendable since their last
+ * write before the bonus repays what is left (sql/repay-debt.ts).
  */
-export const referralBonuses = ({ referrerEntryOwn, referralGuards, referrerDatesOwn }: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards" | "referrerDatesOwn">) => `  FOR r IN
+export const referralBonuses = ({ referrerEntryOwn, referralGuards, referrerDatesOwn, referrerDebtInTimeOrder }: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards" | "referrerDatesOwn" | "referrerDebtInTimeOrder">) => `  FOR r IN
     WITH made AS (${MADE}
     )
     SELECT m.*, rf.referrer_member_id, rf.bonus_points, rf.referrer_max
@@ -47,7 +49,8 @@ export const referralBonuses = ({ referrerEntryOwn, referralGuards, referrerDate
     -- The referrer's lock (after the purchasing members' own) counts their rewarded referrals exactly.
     INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', r.referrer_member_id) ON CONFLICT DO NOTHING;
     SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id FOR UPDATE;${referralGuards ? `
-    CONTINUE WHEN EXISTS (SELECT FROM member_erasures e WHERE e.member_id = r.referrer_member_id);` : ""}
+    CONTINUE WHEN EXISTS (SELECT FROM member_erasures e WHERE e.member_id = r.referrer_member_id);` : ""}${referrerDebtInTimeOrder ? `
+    PERFORM repay_debt_in_time_order(a.owner_id, p_now) FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id AND a.debt > 0;` : ""}
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
     CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid,
