@@ -462,6 +462,7 @@ AS $function$
 DECLARE
   r record;
   v_balance bigint;
+  v_debt bigint;
   v_tx uuid;
   v_rewarded bigint;
 BEGIN
@@ -507,7 +508,7 @@ BEGIN
   ), awarded AS (
     SELECT w.*, greatest(0, least(w.cut_bonus, coalesce(l.budget_left - coalesce(sum(w.cut_bonus) OVER (PARTITION BY w.campaign_id ORDER BY w.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.cut_bonus), coalesce(NULL, w.cut_bonus))) AS award_in_budget
     FROM with_account w JOIN locked l ON l.id = w.campaign_id
-    WHERE (greatest(w.balance, 0) + w.cut_bonuses_of_purchase <= p_points_cap)
+    WHERE (w.balance + w.debt + w.cut_bonuses_of_purchase <= p_points_cap)
   ), prepaid_funders AS (
     SELECT f.id FROM (SELECT DISTINCT x.funder_id AS id FROM matched x WHERE x.funder_kind = 'PARTNER_ISSUANCE') f
     WHERE (SELECT pt.billing FROM partner_terms pt WHERE pt.partner_id = f.id AND pt.effective_from <= p_now ORDER BY pt.effective_from DESC LIMIT 1) = 'PREPAID'
@@ -579,8 +580,8 @@ BEGIN
     ORDER BY m.ord
   LOOP
     UPDATE referrals SET earn_transaction_id = r.tx WHERE referred_member_id = r.member_id;
-    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
-    IF v_balance + r.bonus_points <= p_points_cap THEN
+    SELECT a.balance, a.debt INTO v_balance, v_debt FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
+    IF (v_balance + v_debt + r.bonus_points <= p_points_cap) THEN
       v_tx := post_bonus('referral:' || r.member_id || ':referred', r.member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid, r.bonus_points,
                          r.partner_id, r.reference, r.earned_at, r.available_at, r.expires_at, p_now);
       INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
@@ -591,8 +592,9 @@ BEGIN
     SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id FOR UPDATE;
     CONTINUE WHEN EXISTS (SELECT FROM member_erasures e WHERE e.member_id = r.referrer_member_id);
     PERFORM repay_debt_in_time_order(a.owner_id, p_now) FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id AND a.debt > 0;
+    SELECT a.balance, a.debt INTO v_balance, v_debt FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id;
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
-    CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
+    CONTINUE WHEN v_rewarded >= r.referrer_max OR NOT (v_balance + v_debt + r.bonus_points <= p_points_cap);
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid,
                        r.bonus_points, NULL, NULL, p_now, p_now + make_interval(secs => extract(epoch FROM r.available_at - r.earned_at)), p_now + make_interval(secs => extract(epoch FROM r.expires_at - r.earned_at)), p_now);
     CONTINUE WHEN v_tx IS NULL;
@@ -896,7 +898,8 @@ BEGIN
   ), checked AS (
     -- The member's figures after this purchase against the cap (read under the member's lock, one purchase per member per call).
     SELECT p.*, CASE WHEN p.lifetime_earned + p.points > p_points_cap THEN 'lifetimeEarned'
-                     WHEN p.balance + p.points > p_points_cap THEN 'balance' END AS over_limit
+                     WHEN p.balance + p.points > p_points_cap THEN 'balance'
+                     WHEN NOT (p.balance + p.debt + p.points <= p_points_cap) THEN 'balanceBeforeDebt' END AS over_limit
     FROM priced p
   ), tx AS (
     -- A key a concurrent call records first is skipped here (after waiting for its commit); the caller asks again.
@@ -950,7 +953,7 @@ BEGIN
   UNION ALL
   -- Refused: the figure it would pass and the value it would reach.
   SELECT c.slot::int, 'LIMIT_EXCEEDED', NULL, c.member, NULL, NULL,
-         CASE c.over_limit WHEN 'lifetimeEarned' THEN c.lifetime_earned ELSE c.balance END + c.points, NULL, NULL, c.over_limit
+         CASE c.over_limit WHEN 'lifetimeEarned' THEN c.lifetime_earned WHEN 'balanceBeforeDebt' THEN c.balance + c.debt ELSE c.balance END + c.points, NULL, NULL, c.over_limit
   FROM checked c WHERE c.over_limit IS NOT NULL
   UNION ALL
   SELECT i.slot::int, 'UNKNOWN_MEMBER', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM input i

@@ -67,21 +67,30 @@ describe("campaign rules", () => {
   });
 
   it("a purchase's bonuses fit under the points cap together or are not awarded", () => {
-    // Cap 1,000: a balance of 900 takes bonuses 50 + 50 (= 1,000 exactly), not 50 + 51.
-    expect(bonusesFitUnderCap(900, [50, 50], 1_000)).toBe(true);
-    expect(bonusesFitUnderCap(900, [50, 51], 1_000)).toBe(false);
-    expect(bonusesFitUnderCap(2_147_483_000, [600, 47], 2_147_483_647)).toBe(true);
-    expect(bonusesFitUnderCap(2_147_483_000, [600, 48], 2_147_483_647)).toBe(false);
-    expect(bonusesFitUnderCap(5, [], 5)).toBe(true);
+    // Cap 1,000, nothing owed: a balance of 900 takes bonuses 50 + 50 (= 1,000 exactly), not 50 + 51.
+    expect(bonusesFitUnderCap(900, 0, [50, 50], 1_000)).toBe(true);
+    expect(bonusesFitUnderCap(900, 0, [50, 51], 1_000)).toBe(false);
+    expect(bonusesFitUnderCap(2_147_483_000, 0, [600, 47], 2_147_483_647)).toBe(true);
+    expect(bonusesFitUnderCap(2_147_483_000, 0, [600, 48], 2_147_483_647)).toBe(false);
+    expect(bonusesFitUnderCap(5, 0, [], 5)).toBe(true);
   });
 
-  it("a debt makes no room under the cap: a balance below zero counts as zero", () => {
-    // Cap 1,000, balance −300: 1,000 fits (0 + 1,000), 1,001 does not, though −300 + 1,001 = 701 would.
-    expect(bonusesFitUnderCap(-300, [1_000], 1_000)).toBe(true);
-    expect(bonusesFitUnderCap(-300, [600, 401], 1_000)).toBe(false);
-    // The review's case: a debt of 300,000,000 and a bonus of 2,200,000,000 (past what a points column
+  it("a debt makes no room under the cap: what the member holds (balance plus debt) is what counts", () => {
+    // Cap 1,000, owing 300 and holding nothing (balance −300): 1,000 fits (−300 + 300 + 1,000), 1,001 does not,
+    // though −300 + 1,001 = 701 would.
+    expect(bonusesFitUnderCap(-300, 300, [1_000], 1_000)).toBe(true);
+    expect(bonusesFitUnderCap(-300, 300, [600, 401], 1_000)).toBe(false);
+    // Holding 1,000 pending while owing 300 (balance 700): no room at all at cap 1,000, though 700 + 300 = 1,000 would fit the balance.
+    expect(bonusesFitUnderCap(700, 300, [1], 1_000)).toBe(false);
+    expect(bonusesFitUnderCap(700, 300, [], 1_000)).toBe(true);
+    // An outside review's case: a debt of 300,000,000 and a bonus of 2,200,000,000 (past what a points column
     // stores) at the real cap of 2,147,483,647: −300,000,000 + 2,200,000,000 = 1,900,000,000 would have fit.
-    expect(bonusesFitUnderCap(-300_000_000, [2_200_000_000], 2_147_483_647)).toBe(false);
+    expect(bonusesFitUnderCap(-300_000_000, 300_000_000, [2_200_000_000], 2_147_483_647)).toBe(false);
+    // The next one's: 2,147,483,640 pending, 1,000 owed (balance 2,147,482,640): a bonus of 1,000 would take pending
+    // to 2,147,484,640; 7 is the most that fits (2,147,482,640 + 1,000 + 7 = 2,147,483,647).
+    expect(bonusesFitUnderCap(2_147_482_640, 1_000, [1_000], 2_147_483_647)).toBe(false);
+    expect(bonusesFitUnderCap(2_147_482_640, 1_000, [7], 2_147_483_647)).toBe(true);
+    expect(bonusesFitUnderCap(2_147_482_640, 1_000, [8], 2_147_483_647)).toBe(false);
   });
 
   it("a campaign's window includes its start and excludes its end, to the millisecond", () => {
@@ -143,7 +152,7 @@ describe("campaign rules", () => {
     expect(body).toContain(
       "greatest(0, least(w.cut_bonus, coalesce(l.budget_left - coalesce(sum(w.cut_bonus) OVER (PARTITION BY w.campaign_id ORDER BY w.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.cut_bonus), coalesce(NULL, w.cut_bonus))) AS award_in_budget",
     );
-    expect(body).toContain("(greatest(w.balance, 0) + w.cut_bonuses_of_purchase <= p_points_cap)");
+    expect(body).toContain("(w.balance + w.debt + w.cut_bonuses_of_purchase <= p_points_cap)");
     // A PREPAID funder's allowance then pays the awards within budget in purchase, then campaign, order (fundedFromAllowance).
     expect(body).toContain(
       "greatest(0, least(w.award_in_budget, coalesce(w.allowance_left - coalesce(sum(w.award_in_budget) OVER (PARTITION BY w.funder_id ORDER BY w.ord, w.campaign_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), w.award_in_budget), coalesce(NULL, w.award_in_budget)))",

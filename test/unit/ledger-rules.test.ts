@@ -28,6 +28,7 @@ import {
   transferAllowanceLeft,
   transferFits,
   wouldPassCap,
+  heldPointsWouldPassCap,
   debitFloor,
   wouldPassFloor,
 } from "../../subgraphs/ledger/src/rules";
@@ -219,6 +220,17 @@ describe("transfers and the member cap", () => {
     expect(MEMBER_POINTS_CAP).toBe(2_147_483_647);
     expect(wouldPassCap(2_147_483_000, 647)).toBeNull();
     expect(wouldPassCap(2_147_483_000, 648)).toBe(2_147_483_648n);
+  });
+
+  it("caps what a member holds, pending included (balance plus debt), when points may arrive pending", () => {
+    // 2,000,000,000 pending, 1,000 owed: balance 1,999,999,000. 147,483,647 more pending reaches the cap
+    // exactly (1,999,999,000 + 1,000 + 147,483,647 = 2,147,483,647); one more passes it, though the balance
+    // alone (2,147,482,647 + 1) would not.
+    expect(heldPointsWouldPassCap(1_999_999_000, 1_000, 147_483_647)).toBeNull();
+    expect(heldPointsWouldPassCap(1_999_999_000, 1_000, 147_483_648)).toBe(2_147_483_648n);
+    expect(wouldPassCap(1_999_999_000, 147_483_648)).toBeNull();
+    // Nothing owed: the balance's own check.
+    expect(heldPointsWouldPassCap(2_147_483_000, 0, 648)).toBe(2_147_483_648n);
   });
 
   it("keeps a debit above −2,147,483,647 plus the lifetime earned points refunds may still take back", () => {

@@ -9,6 +9,7 @@ export { type CappedFigure, MEMBER_POINTS_CAP } from "./rules";
 
 const LABELS: Record<CappedFigure, string> = {
   balance: "points balance",
+  balanceBeforeDebt: "points held (the balance plus what they owe, pending points included)",
   lifetimeEarned: "lifetime earned points",
   lifetimeRedeemed: "lifetime redeemed points",
   points: "points of one entry",

@@ -1,9 +1,9 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import {
-  APPLY_CAMPAIGN_BONUSES,
   APPLY_CAMPAIGN_BONUSES_BEFORE_DEBTS_IN_TIME_ORDER,
-  RECORD_PURCHASES,
+  APPLY_CAMPAIGN_BONUSES_BEFORE_PENDING_WITHIN_CAP,
   RECORD_PURCHASES_BEFORE_DEBTS_IN_TIME_ORDER,
+  RECORD_PURCHASES_BEFORE_PENDING_WITHIN_CAP,
   REPAY_DEBT_IN_TIME_ORDER,
   createFunctionSql,
   installFunction,
@@ -27,8 +27,8 @@ export class DebtsInTimeOrderAtPurchases1734850000000 implements MigrationInterf
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(createFunctionSql(REPAY_DEBT_IN_TIME_ORDER));
-    await installFunction(queryRunner, RECORD_PURCHASES);
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, RECORD_PURCHASES_BEFORE_PENDING_WITHIN_CAP);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_PENDING_WITHIN_CAP);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -4,6 +4,7 @@
  * the SQL fragments beside each function here, and test/unit/campaign-rules.test.ts checks both.
  */
 import { DAY_MS } from "./calendar";
+import { heldPointsFitUnderCapSql } from "./cap";
 
 /** Upper bounds on what a campaign may promise (an attacker's 10^15 % bonus is refused, not overflowed). */
 export const MAX_BONUS_PERCENT = 1_000;
@@ -73,16 +74,16 @@ export function fundedFromAllowance(allowanceLeft: number | null, awardsWithinBu
 
 /**
  * The member points cap and bonuses: a purchase's campaign bonuses (each cut to the member's cap of
- * its campaign, before budgets) are awarded together or, when together they would take the member's
- * balance (with the purchase's own points) past `cap`, not at all; the purchase's own points still
- * count. All or nothing per purchase, so a group's awards are known without awarding them one by one.
- * A balance below zero (a debt) counts as zero: a debt makes no room, so no bonus is ever larger than
- * the cap (the largest number a points column stores) however much the member owes.
+ * its campaign, before budgets) are awarded together or, when together they would take what the member
+ * holds (the balance with the purchase's own points, plus what they owe: rules/cap.ts
+ * `heldPointsWouldPassCap`) past `cap`, not at all; the purchase's own points still count. All or
+ * nothing per purchase, so a group's awards are known without awarding them one by one. A debt makes
+ * no room: bonuses are pending like their purchase, and `pending` stays within what the member holds.
  */
-export function bonusesFitUnderCap(balance: number, cutBonuses: readonly number[], cap: number): boolean {
-  return BigInt(Math.max(balance, 0)) + cutBonuses.reduce((sum, b) => sum + BigInt(b), 0n) <= BigInt(cap);
+export function bonusesFitUnderCap(balance: number, debt: number, cutBonuses: readonly number[], cap: number): boolean {
+  return BigInt(balance) + BigInt(debt) + cutBonuses.reduce((sum, b) => sum + BigInt(b), 0n) <= BigInt(cap);
 }
-export const bonusesFitUnderCapSql = (balance: string, cutBonusesSum: string, cap: string) => `(greatest(${balance}, 0) + ${cutBonusesSum} <= ${cap})`;
+export const bonusesFitUnderCapSql = (balance: string, debt: string, cutBonusesSum: string, cap: string) => heldPointsFitUnderCapSql(balance, debt, cutBonusesSum, cap);
 
 /** A purchase made at `at` is inside a campaign's window when startsAt ≤ at < endsAt (to the millisecond). */
 export function inCampaignWindow(startsAt: Date, endsAt: Date, at: Date): boolean {

@@ -159,6 +159,10 @@ const sumBefore = (value: string, partition: string, order: string) =>
  * - `referrerDatesOwn`: a referrer's bonus lot is pending and expires as long after it is posted as
  *   the friend's purchase's are after it was made; before that migration it took the friend's dates,
  *   which told the referrer (in their data export) when the friend had bought.
+ * - `heldWithinCap`: the cap checks of bonuses and of referral bonuses count what the member holds, the
+ *   balance plus what they owe (rules/cap.ts `heldPointsWouldPassCap`); before PendingWithinCap1734860000000
+ *   a debt counted as zero balance (bonuses) or made room (referrals), and bonuses, pending like their
+ *   purchase, could take `pending` past what Int holds by the debt.
  * - `referrerDebtInTimeOrder`: under the referrer's lock, the referrer's debt is first repaid by the points
  *   that became spendable since their last write (sql/repay-debt.ts), so the bonus repays only what is
  *   left; before DebtsInTimeOrderAtPurchases1734850000000 the bonus repaid it first, and a lot of theirs
@@ -172,11 +176,14 @@ export interface AwardsShape {
   debtMakesNoRoom: boolean;
   referrerDatesOwn: boolean;
   referrerDebtInTimeOrder: boolean;
+  heldWithinCap: boolean;
 }
 export const CURRENT_AWARDS: AwardsShape = {
   prepaidFunders: true, referrerEntryOwn: true, referralGuards: true, issuePriceInPlace: true, debtMakesNoRoom: true, referrerDatesOwn: true, referrerDebtInTimeOrder: true,
+  heldWithinCap: true,
 };
-export const AWARDS_BEFORE_DEBTS_IN_TIME_ORDER: AwardsShape = { ...CURRENT_AWARDS, referrerDebtInTimeOrder: false };
+export const AWARDS_BEFORE_PENDING_WITHIN_CAP: AwardsShape = { ...CURRENT_AWARDS, heldWithinCap: false };
+export const AWARDS_BEFORE_DEBTS_IN_TIME_ORDER: AwardsShape = { ...AWARDS_BEFORE_PENDING_WITHIN_CAP, referrerDebtInTimeOrder: false };
 export const AWARDS_BEFORE_AWARD_GUARDS: AwardsShape = { ...AWARDS_BEFORE_DEBTS_IN_TIME_ORDER, debtMakesNoRoom: false, referrerDatesOwn: false };
 export const AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE: AwardsShape = { ...AWARDS_BEFORE_AWARD_GUARDS, issuePriceInPlace: false };
 export const AWARDS_BEFORE_REFERRAL_GUARDS: AwardsShape = { ...AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE, referralGuards: false };
@@ -188,6 +195,7 @@ export const AWARDS_BEFORE_PREPAID_FUNDERS: AwardsShape = {
   debtMakesNoRoom: false,
   referrerDatesOwn: false,
   referrerDebtInTimeOrder: false,
+  heldWithinCap: false,
 };
 
 /**
@@ -202,6 +210,14 @@ const PREPAID_FUNDERS = `
   ), allowances AS (
     SELECT pa.partner_id, pa.remaining FROM prepaid_allowances pa
     WHERE pa.partner_id IN (SELECT pf.id FROM prepaid_funders pf) ORDER BY pa.partner_id FOR UPDATE`;
+
+/** A purchase's bonuses against the points cap, as each shape checked it (rules/campaigns.ts `bonusesFitUnderCap`, the current rule). */
+const capCheck = (shape: AwardsShape) =>
+  shape.heldWithinCap
+    ? bonusesFitUnderCapSql("w.balance", "w.debt", "w.cut_bonuses_of_purchase", "p_points_cap")
+    : shape.debtMakesNoRoom
+      ? "(greatest(w.balance, 0) + w.cut_bonuses_of_purchase <= p_points_cap)"
+      : "(w.balance + w.cut_bonuses_of_purchase <= p_points_cap)";
 
 /**
  * Every campaign award of the call's purchases in one statement (one purchase per member per call, as
@@ -232,7 +248,7 @@ const campaignAwards = (matches: string, totals: CampaignTotalsSql, shape: Award
   ), awarded AS (
     SELECT w.*, ${awardInOrderSql("w.cut_bonus", "l.budget_left", sumBefore("w.cut_bonus", "w.campaign_id", "w.ord"))} AS ${shape.prepaidFunders ? "award_in_budget" : "award"}
     FROM with_account w JOIN locked l ON l.id = w.campaign_id
-    WHERE ${shape.debtMakesNoRoom ? bonusesFitUnderCapSql("w.balance", "w.cut_bonuses_of_purchase", "p_points_cap") : "(w.balance + w.cut_bonuses_of_purchase <= p_points_cap)"}${shape.prepaidFunders ? `${PREPAID_FUNDERS}
+    WHERE ${capCheck(shape)}${shape.prepaidFunders ? `${PREPAID_FUNDERS}
   ), funded AS (
     SELECT w.*, ${awardInOrderSql("w.award_in_budget", "w.allowance_left", sumBefore("w.award_in_budget", "w.funder_id", "w.ord, w.campaign_rank"))} AS award
     FROM (SELECT a.*, CASE WHEN pf.id IS NOT NULL THEN coalesce(al.remaining, 0) END AS allowance_left
@@ -301,7 +317,8 @@ export const applyCampaignBonuses = (matches: string, totals: CampaignTotalsSql,
   body: `
 DECLARE
   r record;
-  v_balance bigint;
+  v_balance bigint;${shape.heldWithinCap ? `
+  v_debt bigint;` : ""}
   v_tx uuid;
   v_rewarded bigint;
 BEGIN

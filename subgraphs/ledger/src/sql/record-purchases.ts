@@ -2,6 +2,7 @@ import { APPLY_CAMPAIGN_BONUSES_CALL } from "./campaign-bonuses";
 import { CLEARING_LOCK_KEY, issuePriceAtSql } from "./clearing";
 import type { FunctionDefinition } from "./function-definition";
 import { qualifyingAtSql, qualifyingNowSql } from "./qualifying";
+import { heldPointsFitUnderCapSql } from "../rules";
 
 /**
  * The ONE current definition of `record_purchases`, the purchase hot path (see README, "Group commit
@@ -198,7 +199,7 @@ const CLEARING_LOCK = `  PERFORM pg_advisory_xact_lock_shared(${CLEARING_LOCK_KE
  * purchase that became spendable since and was past its expiry by then: the expiry run then expired
  * that lot in full, and the member lost its points (DebtsInTimeOrderAtPurchases1734850000000).
  */
-export const RECORD_PURCHASES: FunctionDefinition = {
+const RECORD_PURCHASES_DEBTS_IN_TIME_ORDER: FunctionDefinition = {
   ...RECORD_PURCHASES_TERMS_AFTER_WRITERS,
   body: replaceOnce(
     RECORD_PURCHASES_TERMS_AFTER_WRITERS.body,
@@ -206,6 +207,30 @@ export const RECORD_PURCHASES: FunctionDefinition = {
     `${CLEARING_LOCK}  -- Debts repaid by what became spendable since each member's last write, before this call's points (sql/repay-debt.ts).
   PERFORM repay_debt_in_time_order(a.owner_id, p_now) FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members) AND a.debt > 0;
 `,
+  ),
+};
+
+/** The purchases' cap check and the figure a refusal reports, before PendingWithinCap1734860000000. */
+const BALANCE_CAP = `WHEN p.balance + p.points > p_points_cap THEN 'balance' END AS over_limit`;
+const REFUSED_FIGURE = `CASE c.over_limit WHEN 'lifetimeEarned' THEN c.lifetime_earned ELSE c.balance END + c.points`;
+
+/**
+ * The current definition: a purchase may not take what the member holds (balance plus debt, pending
+ * points included) past the cap either (rules/cap.ts `heldPointsWouldPassCap`, figure
+ * `balanceBeforeDebt`): checking the balance alone, a member owing 1,000 could be given 2,147,484,647
+ * pending points, and `pending` no longer read (PendingWithinCap1734860000000).
+ */
+export const RECORD_PURCHASES: FunctionDefinition = {
+  ...RECORD_PURCHASES_DEBTS_IN_TIME_ORDER,
+  body: replaceOnce(
+    replaceOnce(
+      RECORD_PURCHASES_DEBTS_IN_TIME_ORDER.body,
+      BALANCE_CAP,
+      `WHEN p.balance + p.points > p_points_cap THEN 'balance'
+                     WHEN NOT ${heldPointsFitUnderCapSql("p.balance", "p.debt", "p.points", "p_points_cap")} THEN 'balanceBeforeDebt' END AS over_limit`,
+    ),
+    REFUSED_FIGURE,
+    `CASE c.over_limit WHEN 'lifetimeEarned' THEN c.lifetime_earned WHEN 'balanceBeforeDebt' THEN c.balance + c.debt ELSE c.balance END + c.points`,
   ),
 };
 
@@ -225,9 +250,10 @@ const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ 
  * migration order: RecordPurchasesFromRules1733400000000 (unpriced), ClearingHouse1734000000000
  * (priced), Campaigns1734100000000 (with the bonuses step), MemberErasures1734210000000 (erased
  * members earn nothing), IssuePriceInPlace1734700000000 (priced in place), TermsAfterWriters1734810000000 (the clearing lock);
- * DebtsInTimeOrderAtPurchases1734850000000 installs RECORD_PURCHASES. Each migration's
- * down() installs the one before it.
+ * DebtsInTimeOrderAtPurchases1734850000000 (debts repaid in time order first); PendingWithinCap1734860000000
+ * installs RECORD_PURCHASES. Each migration's down() installs the one before it.
  */
+export const RECORD_PURCHASES_BEFORE_PENDING_WITHIN_CAP = RECORD_PURCHASES_DEBTS_IN_TIME_ORDER;
 export const RECORD_PURCHASES_BEFORE_DEBTS_IN_TIME_ORDER = RECORD_PURCHASES_TERMS_AFTER_WRITERS;
 export const RECORD_PURCHASES_BEFORE_TERMS_AFTER_WRITERS = RECORD_PURCHASES_PRICED_IN_PLACE;
 export const RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE = RECORD_PURCHASES_PRICED_BY_CALL;

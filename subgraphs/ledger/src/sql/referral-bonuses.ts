@@ -2,6 +2,7 @@ import { COALITION_OWNER_ID } from "../journal/journal";
 import type { AwardsShape } from "./campaign-bonuses";
 import type { FunctionDefinition } from "./function-definition";
 import { MADE } from "./made-purchases";
+import { heldPointsFitUnderCapSql } from "../rules";
 
 /**
  * Referral bonuses, the loop `apply_campaign_bonuses` ends with (sql/campaign-bonuses.ts), and
@@ -27,10 +28,18 @@ const REFERRER_LOT_DATES = `${afterNowAsLongAs("r.available_at")}, ${afterNowAsL
  * the referrer's lock, which the erasure's forfeit holds while it marks the id (as for purchases).
  * With `referrerDatesOwn`, the referrer's lot too: pending and expiring as long after it is posted as
  * the friend's purchase after it was made (the same return window and expiry, none of the friend's dates).
+ * With `heldWithinCap`, both bonuses fit under the cap with what the member holds (balance plus debt,
+ * rules/cap.ts `heldPointsWouldPassCap`), as purchases' do.
  * With `referrerDebtInTimeOrder`, the referrer's debt is repaid by what became spendable since their last
  * write before the bonus repays what is left (sql/repay-debt.ts).
  */
-export const referralBonuses = ({ referrerEntryOwn, referralGuards, referrerDatesOwn, referrerDebtInTimeOrder }: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards" | "referrerDatesOwn" | "referrerDebtInTimeOrder">) => `  FOR r IN
+export const referralBonuses = ({
+  referrerEntryOwn,
+  referralGuards,
+  referrerDatesOwn,
+  referrerDebtInTimeOrder,
+  heldWithinCap,
+}: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards" | "referrerDatesOwn" | "referrerDebtInTimeOrder" | "heldWithinCap">) => `  FOR r IN
     WITH made AS (${MADE}
     )
     SELECT m.*, rf.referrer_member_id, rf.bonus_points, rf.referrer_max
@@ -39,8 +48,9 @@ export const referralBonuses = ({ referrerEntryOwn, referralGuards, referrerDate
     ORDER BY m.ord
   LOOP
     UPDATE referrals SET earn_transaction_id = r.tx WHERE referred_member_id = r.member_id;
-    SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
-    IF v_balance + r.bonus_points <= p_points_cap THEN
+    ${heldWithinCap ? `SELECT a.balance, a.debt INTO v_balance, v_debt FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
+    IF ${heldPointsFitUnderCapSql("v_balance", "v_debt", "r.bonus_points", "p_points_cap")} THEN` : `SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.member_id;
+    IF v_balance + r.bonus_points <= p_points_cap THEN`}
       v_tx := post_bonus('referral:' || r.member_id || ':referred', r.member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid, r.bonus_points,
                          r.partner_id, r.reference, r.earned_at, r.available_at, r.expires_at, p_now);
       INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
@@ -50,9 +60,10 @@ export const referralBonuses = ({ referrerEntryOwn, referralGuards, referrerDate
     INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', r.referrer_member_id) ON CONFLICT DO NOTHING;
     SELECT a.balance INTO v_balance FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id FOR UPDATE;${referralGuards ? `
     CONTINUE WHEN EXISTS (SELECT FROM member_erasures e WHERE e.member_id = r.referrer_member_id);` : ""}${referrerDebtInTimeOrder ? `
-    PERFORM repay_debt_in_time_order(a.owner_id, p_now) FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id AND a.debt > 0;` : ""}
+    PERFORM repay_debt_in_time_order(a.owner_id, p_now) FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id AND a.debt > 0;` : ""}${heldWithinCap ? `
+    SELECT a.balance, a.debt INTO v_balance, v_debt FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = r.referrer_member_id;` : ""}
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
-    CONTINUE WHEN v_rewarded >= r.referrer_max OR v_balance + r.bonus_points > p_points_cap;
+    CONTINUE WHEN v_rewarded >= r.referrer_max OR ${heldWithinCap ? `NOT ${heldPointsFitUnderCapSql("v_balance", "v_debt", "r.bonus_points", "p_points_cap")}` : "v_balance + r.bonus_points > p_points_cap"};
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid,
                        r.bonus_points, ${referrerEntryOwn ? "NULL, NULL, p_now" : "r.partner_id, r.reference, r.earned_at"}, ${referrerDatesOwn ? REFERRER_LOT_DATES : "r.available_at, r.expires_at"}, p_now);
     CONTINUE WHEN v_tx IS NULL;
