@@ -72,6 +72,26 @@ const CHECKS: { name: string; sql: string }[] = [
           WHERE t.reversal_reason = 'PURCHASE_REFUND' AND (mp.price_per_1000 <> coalesce(l.price, 0) OR mp.share_percent <> 100)`,
   },
   {
+    // What was paid is what is taken back: the cancelled redemption's own recorded price, whatever the terms say now.
+    name: "cancellation prices that differ from what the cancelled redemption was paid",
+    sql: `SELECT mp.transaction_id || '/' || mp.line AS id, mp.price_per_1000 || '@' || mp.share_percent AS got, coalesce(r.price, 0) || '@100' AS expected
+          FROM movement_prices mp JOIN transactions t ON t.id = mp.transaction_id
+          LEFT JOIN LATERAL (SELECT x.price_per_1000 AS price FROM movement_prices x WHERE x.transaction_id = t.reverses_transaction_id AND x.partner_id = mp.partner_id LIMIT 1) r ON true
+          WHERE mp.line = ANY(${linesPricedBy("REVERSED_REDEMPTION_PRICE")}) AND (mp.price_per_1000 <> coalesce(r.price, 0) OR mp.share_percent <> 100)`,
+  },
+  {
+    name: "breakage prices that differ from the emptied lot's price and the share in force when the expiry (or forfeit) was posted",
+    sql: `SELECT mp.transaction_id || '/' || mp.line AS id, mp.price_per_1000 || '@' || mp.share_percent AS got,
+                 coalesce(l.issue_price_per_1000, 0) || '@' || coalesce(pt.share, 0) AS expected
+          FROM movement_prices mp JOIN transactions t ON t.id = mp.transaction_id LEFT JOIN lots l ON l.id = t.expired_lot_id
+          LEFT JOIN LATERAL (
+            SELECT x.breakage_share_percent AS share FROM partner_terms x
+            WHERE x.partner_id = mp.partner_id AND x.effective_from <= ${POSTED_AT("t")} ORDER BY x.effective_from DESC LIMIT 1
+          ) pt ON true
+          WHERE mp.line = ANY(${linesPricedBy("EXPIRED_LOT_SHARE")})
+            AND (mp.price_per_1000 <> coalesce(l.issue_price_per_1000, 0) OR mp.share_percent <> coalesce(pt.share, 0))`,
+  },
+  {
     name: "issuer × redeemer points that differ from the lots redemptions took (net of cancellations)",
     sql: `WITH history AS (
             SELECT period, issuer_id, redeemer_id, sum(points) AS points FROM (
