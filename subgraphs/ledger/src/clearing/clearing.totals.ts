@@ -8,6 +8,7 @@ import {
   lineRule,
   parsePeriod,
   periodEnd,
+  safe,
   statementFigures,
   statementRecord,
 } from "../rules";
@@ -95,7 +96,8 @@ export async function floatThrough(manager: EntityManager, period: Date): Promis
     const key = `${r.period}/${r.partner_id}`;
     groups.set(key, [...(groups.get(key) ?? []), { line: r.line, points: BigInt(r.points), value: BigInt(r.value) }]);
   }
-  let float = 0;
-  for (const lines of groups.values()) float += statementFigures(lines).netAmount;
-  return float;
+  // Summed exactly: a running sum of numbers rounds silently once it passes 2^53 − 1, even if the total comes back under it.
+  let float = 0n;
+  for (const lines of groups.values()) float += BigInt(statementFigures(lines).netAmount);
+  return safe(float, "float");
 }
