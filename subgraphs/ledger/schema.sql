@@ -501,7 +501,7 @@ BEGIN
   ), locked AS (
     SELECT t.campaign_id AS id, t.budget_points - t.points_awarded AS budget_left
     FROM campaign_totals t JOIN campaigns c ON c.id = t.campaign_id
-    WHERE t.campaign_id IN (SELECT x.campaign_id FROM matched x) ORDER BY c.starts_at, c.created_at, c.id FOR UPDATE OF t
+    WHERE t.campaign_id IN (SELECT x.campaign_id FROM matched x) AND c.ended_at IS NULL ORDER BY c.starts_at, c.created_at, c.id FOR UPDATE OF t FOR SHARE OF c
   ), with_account AS (
     SELECT x.*, a.id AS account, a.balance, a.debt, sum(x.cut_bonus) OVER (PARTITION BY x.tx) AS cut_bonuses_of_purchase
     FROM matched x JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = x.member_id

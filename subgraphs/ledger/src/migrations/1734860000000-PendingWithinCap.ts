@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_BEFORE_PENDING_WITHIN_CAP, RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_PENDING_WITHIN_CAP, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_BEFORE_ENDS_UNDER_LOCK, APPLY_CAMPAIGN_BONUSES_BEFORE_PENDING_WITHIN_CAP, RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_PENDING_WITHIN_CAP, installFunction } from "../sql";
 
 /**
  * `pending` stays within Int while a member owes points (an outside review): purchases, their bonuses
@@ -16,7 +16,7 @@ export class PendingWithinCap1734860000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await installFunction(queryRunner, RECORD_PURCHASES);
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_ENDS_UNDER_LOCK);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

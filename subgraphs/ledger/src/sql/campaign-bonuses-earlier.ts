@@ -12,6 +12,7 @@ import {
   CAMPAIGN_MATCHES as CURRENT_CAMPAIGN_MATCHES,
   CAMPAIGN_MATCHES_BEFORE_TIER_AT_PURCHASE as CAMPAIGN_MATCHES_NOW,
   CAMPAIGN_TOTALS,
+  CURRENT_AWARDS,
   type CampaignTotalsSql,
   FUNDER_COLUMNS,
   PLANNED_BY_KEY,
@@ -110,6 +111,12 @@ export const APPLY_CAMPAIGN_BONUSES_BEFORE_ISSUE_PRICE_IN_PLACE: FunctionDefinit
  */
 export const APPLY_CAMPAIGN_BONUSES_BEFORE_AWARD_GUARDS: FunctionDefinition = {
   ...applyCampaignBonuses(CAMPAIGN_MATCHES_NOW, CAMPAIGN_TOTALS, AWARDS_BEFORE_AWARD_GUARDS),
+  settings: PLANNED_BY_KEY,
+};
+
+/** As PendingWithinCap1734860000000 installed it: before CampaignEndsUnderLock1734870000000 (a purchase waiting for a budget row awarded a campaign ended meanwhile). */
+export const APPLY_CAMPAIGN_BONUSES_BEFORE_ENDS_UNDER_LOCK: FunctionDefinition = {
+  ...applyCampaignBonuses(CURRENT_CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, CURRENT_AWARDS),
   settings: PLANNED_BY_KEY,
 };
 

@@ -133,6 +133,22 @@ export const CAMPAIGN_TOTALS: CampaignTotalsSql = {
   WHERE t.campaign_id = s.campaign_id;`,
 };
 
+/**
+ * CAMPAIGN_TOTALS, with the campaigns rows locked (FOR SHARE) beside their budgets and `ended_at` read
+ * again under that lock (CampaignEndsUnderLock1734870000000). A purchase reads its matches before it
+ * waits for a budget row: one waiting behind others (a busy campaign) when `endCampaign` committed
+ * still awarded its bonus, recorded after the end (README: a purchase recorded after that earns
+ * nothing). Under the lock Postgres rereads a row ended meanwhile, so the ended campaign drops out; and
+ * `endCampaign` waits for a purchase that holds the lock, so that one is recorded before the end. The
+ * lock writes no row version: the campaigns rows still change only when a campaign ends.
+ */
+export const CAMPAIGN_TOTALS_ENDS_UNDER_LOCK: CampaignTotalsSql = {
+  ...CAMPAIGN_TOTALS,
+  locked: `SELECT t.campaign_id AS id, t.budget_points - t.points_awarded AS budget_left
+    FROM campaign_totals t JOIN campaigns c ON c.id = t.campaign_id
+    WHERE t.campaign_id IN (SELECT x.campaign_id FROM matched x) AND c.ended_at IS NULL ORDER BY ${CAMPAIGN_ORDER_SQL("c")} FOR UPDATE OF t FOR SHARE OF c`,
+};
+
 /** A window sum over the rows before this one in `order` within `partition` (0 for the first). */
 const sumBefore = (value: string, partition: string, order: string) =>
   `coalesce(sum(${value}) OVER (PARTITION BY ${partition} ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)`;
@@ -338,4 +354,4 @@ ${referralBonuses(shape)}END `,
  */
 export const PLANNED_BY_KEY = ["enable_seqscan=off"] as const;
 
-export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = { ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS, CURRENT_AWARDS), settings: PLANNED_BY_KEY };
+export const APPLY_CAMPAIGN_BONUSES: FunctionDefinition = { ...applyCampaignBonuses(CAMPAIGN_MATCHES, CAMPAIGN_TOTALS_ENDS_UNDER_LOCK, CURRENT_AWARDS), settings: PLANNED_BY_KEY };
