@@ -1,9 +1,10 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
- * Every member gets a referral code (README, "Campaigns and referrals"): 16 hex digits (64 random bits,
- * so codes cannot be guessed one after another), upper case, unique. Existing members get theirs
- * here (a volatile default is evaluated per row).
+ * Every member gets a referral code (README, "Campaigns and referrals"): 16 hex digits, the first 16 of
+ * a version-4 UUID (60 random bits: the 13th digit is always 4; enough that codes cannot be guessed one
+ * after another), upper case, unique. Existing members get theirs here (a volatile default is
+ * evaluated per row).
  *
  * down() reverts exactly this: it drops the column (and its unique index).
  */
