@@ -25,6 +25,7 @@ describe("audit lines of writes", () => {
     await ok(`mutation($i: AddPrepaidPointsInput!) { addPrepaidPoints(input: $i) { prepaidPointsRemaining } }`, { i: { partnerId: partner.id, points: 100, reference: unique("inv") } });
     const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 5 }, app);
     await endCampaign(campaign.id, app);
+    await endCampaign(campaign.id, app); // ending it again changes nothing and adds no line
     // A refused attempt does leave its FAILED line: the trail shows what was refused but not what was done.
     await gql(`mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`, { input: { name: "x", fundedByPartnerId: partner.id, bonusPoints: 5, startsAt: new Date(Date.now() - 3600_000).toISOString(), endsAt: new Date(Date.now() - 60_000).toISOString() } }, app);
     const found = await eventually(async () => {

@@ -143,8 +143,9 @@ export class CampaignService {
     }
     // Ending it again changes nothing and adds no line (README, The audit trail: a replay); the line commits with the end.
     const row = await this.dataSource.transaction(async (tx) => {
-      const [ended]: { id: string }[] = await tx.query(`UPDATE campaigns SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL RETURNING id`, [campaignId, now]);
-      if (ended) await auditWrite(tx, { identity, requestId }, { action: "END_CAMPAIGN", partnerId: found.funded_by_partner_id, targetId: campaignId });
+      // An UPDATE's raw result is [rows, count]: the rows it ended (none for an ended one) are its first element.
+      const [ended] = (await tx.query(`UPDATE campaigns SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL RETURNING id`, [campaignId, now])) as [{ id: string }[], number];
+      if (ended.length) await auditWrite(tx, { identity, requestId }, { action: "END_CAMPAIGN", partnerId: found.funded_by_partner_id, targetId: campaignId });
       const [current]: CampaignRow[] = await tx.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c JOIN campaign_totals t ON t.campaign_id = c.id WHERE c.id = $1`, [campaignId]);
       return current;
     });
