@@ -2,44 +2,89 @@ import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { enrollMember, registerPartner } from "./support/fixtures";
 import { gql, unique } from "./support/gateway";
-import { expectLedgerConsistent } from "./support/ledger";
-import { ENTRY_FIELDS, campaignById, createCampaign, endCampaign } from "./support/campaigns";
+import { expectLedgerConsistent, ledgerTool } from "./support/ledger";
+import { ENTRY_FIELDS, campaignById, createCampaign } from "./support/campaigns";
 
 const PURCHASE = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { ${ENTRY_FIELDS} } }`;
+const END = `mutation($id: ID!) { endCampaign(id: $id) { id status } }`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ledgerDb = () => new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`) });
 
+/**
+ * README, Campaigns: "a purchase recorded after [endCampaign] earns nothing from it". A purchase reads
+ * its campaigns before it waits for their budget rows; one waiting behind another purchase's awards
+ * (a busy campaign) when endCampaign committed still earned the ended campaign's bonus, charged to the
+ * funder after endCampaign had answered ENDED (outside review). Here a connection holds the budget
+ * row as another purchase's awards would, and the purchase and the end queue behind it, in both orders.
+ */
 describe("endCampaign and purchases in flight", () => {
-  afterEach(() => expectLedgerConsistent());
+  let watcher: Client;
+  let holder: Client;
+  beforeEach(async () => {
+    [watcher, holder] = [ledgerDb(), ledgerDb()];
+    await Promise.all([watcher.connect(), holder.connect()]);
+  });
+  afterEach(async () => {
+    await holder.query(`ROLLBACK`).catch(() => undefined);
+    await Promise.all([holder.end(), watcher.end()]);
+    await expectLedgerConsistent();
+  });
 
-  it("a purchase recorded after endCampaign returned earns nothing from it, even one that was waiting for the campaign's budget row", async () => {
+  const waitingOnLocks = async () => Number((await watcher.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
+  const until = async (n: number) => {
+    for (let i = 0; i < 200 && (await waitingOnLocks()) < n; i++) await sleep(20);
+    expect(await waitingOnLocks()).toBeGreaterThanOrEqual(n);
+  };
+  async function setUp() {
     const partner = await registerPartner({ pointsPerUnit: 1 });
     const member = await enrollMember();
     const campaign = await createCampaign({ fundedByPartnerId: partner.id, bonusPoints: 10, budgetPoints: 1_000 });
-    const watcher = ledgerDb();
-    const holder = ledgerDb();
-    await watcher.connect();
-    await holder.connect();
-    try {
-      const waiting = async () => Number((await watcher.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
-      // Another purchase's awards holding the budget row (as under load), so this one waits for it.
-      await holder.query(`BEGIN`);
-      await holder.query(`SELECT 1 FROM campaign_totals WHERE campaign_id = $1 FOR UPDATE`, [campaign.id]);
-      const purchase = gql(PURCHASE, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 1_000, currency: partner.currency, reference: unique("r") } });
-      for (let i = 0; i < 200 && (await waiting()) < 1; i++) await sleep(20);
-      expect(await waiting()).toBeGreaterThanOrEqual(1);
-      const ended = await endCampaign(campaign.id);
-      expect(ended.status).toBe("ENDED");
-      await holder.query(`COMMIT`);
-      const result = await purchase;
-      expect(result.errors).toBeUndefined();
-      // Recorded (committed) after the campaign was ended: no bonus, nothing charged to the funder.
-      expect(result.data!.recordPurchase.bonuses).toEqual([]);
-      expect(await campaignById(campaign.id, partner.id)).toMatchObject({ status: "ENDED", pointsAwarded: 0 });
-    } finally {
-      await holder.query(`ROLLBACK`).catch(() => undefined);
-      await holder.end();
-      await watcher.end();
-    }
+    const purchase = () => gql(PURCHASE, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 1_000, currency: partner.currency, reference: unique("r") } });
+    await holder.query(`BEGIN`);
+    await holder.query(`SELECT 1 FROM campaign_totals WHERE campaign_id = $1 FOR UPDATE`, [campaign.id]);
+    return { partner, campaign, purchase };
+  }
+  /** Each answer with the order it came in. */
+  const answered = <T>(promise: Promise<T>, order: string[], name: string) => promise.then((value) => (order.push(name), value));
+
+  it("a purchase already waiting for the budget row when the end is asked: it is recorded first, and the end answers after it", async () => {
+    const { partner, campaign, purchase } = await setUp();
+    const order: string[] = [];
+    const bought = answered(purchase(), order, "purchase");
+    await until(1);
+    const ended = answered(gql(END, { id: campaign.id }), order, "end");
+    await sleep(300);
+    await holder.query(`COMMIT`);
+    const [entry, end] = await Promise.all([bought, ended]);
+    expect(end.data!.endCampaign.status).toBe("ENDED");
+    // Whichever way it went, a bonus only for a purchase answered before the end was.
+    const bonus = entry.data!.recordPurchase.bonuses.map((b: { points: number }) => b.points);
+    expect({ order, bonus }).toEqual(bonus.length ? { order: ["purchase", "end"], bonus: [10] } : { order: expect.any(Array), bonus: [] });
+    expect((await campaignById(campaign.id, partner.id)).pointsAwarded).toBe(bonus.length ? 10 : 0);
+    // And one recorded after the end earns nothing.
+    expect((await purchase()).data!.recordPurchase.bonuses).toEqual([]);
+  });
+
+  it("a purchase that found the campaign before the end committed, then waited for its budget row: no bonus", async () => {
+    const { partner, campaign, purchase } = await setUp();
+    const ended = gql(END, { id: campaign.id }); // waits for the budget row
+    await until(1);
+    const bought = purchase(); // finds the campaign (not ended yet), then waits behind the end
+    await until(2);
+    await holder.query(`COMMIT`);
+    expect((await ended).data!.endCampaign.status).toBe("ENDED");
+    expect((await bought).data!.recordPurchase.bonuses).toEqual([]);
+    expect(await campaignById(campaign.id, partner.id)).toMatchObject({ status: "ENDED", pointsAwarded: 0 });
+  });
+
+  it("ledger:verify finds a budget row whose 'ended' disagrees with its campaign", async () => {
+    const { partner, campaign } = await setUp();
+    await holder.query(`ROLLBACK`);
+    expect((await ledgerTool("verify")).code).toBe(0);
+    await holder.query(`UPDATE campaign_totals SET ended = true WHERE campaign_id = $1`, [campaign.id]); // a running campaign skipped by every purchase
+    const wrong = await ledgerTool("verify");
+    await holder.query(`UPDATE campaign_totals SET ended = false WHERE campaign_id = $1`, [campaign.id]);
+    expect({ code: wrong.code, named: wrong.output.includes(campaign.id) }).toEqual({ code: 1, named: true });
+    expect((await campaignById(campaign.id, partner.id)).status).toBe("ACTIVE");
   });
 });

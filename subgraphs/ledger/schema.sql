@@ -100,7 +100,8 @@ CREATE TABLE campaign_totals (
   campaign_id uuid NOT NULL,
   budget_points bigint,
   points_awarded bigint DEFAULT 0 NOT NULL,
-  members_rewarded integer DEFAULT 0 NOT NULL
+  members_rewarded integer DEFAULT 0 NOT NULL,
+  ended boolean DEFAULT false NOT NULL
 );
 ALTER TABLE campaign_totals ADD CONSTRAINT campaign_totals_budget_points_check CHECK (budget_points > 0);
 ALTER TABLE campaign_totals ADD CONSTRAINT campaign_totals_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES campaigns(id);
@@ -501,7 +502,7 @@ BEGIN
   ), locked AS (
     SELECT t.campaign_id AS id, t.budget_points - t.points_awarded AS budget_left
     FROM campaign_totals t JOIN campaigns c ON c.id = t.campaign_id
-    WHERE t.campaign_id IN (SELECT x.campaign_id FROM matched x) AND c.ended_at IS NULL ORDER BY c.starts_at, c.created_at, c.id FOR UPDATE OF t FOR SHARE OF c
+    WHERE t.campaign_id IN (SELECT x.campaign_id FROM matched x) AND NOT t.ended ORDER BY c.starts_at, c.created_at, c.id FOR UPDATE OF t
   ), with_account AS (
     SELECT x.*, a.id AS account, a.balance, a.debt, sum(x.cut_bonus) OVER (PARTITION BY x.tx) AS cut_bonuses_of_purchase
     FROM matched x JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = x.member_id

@@ -9,6 +9,11 @@ export const CAMPAIGN_CHECKS: { name: string; sql: string }[] = [
           FROM campaigns c WHERE NOT EXISTS (SELECT FROM campaign_totals t WHERE t.campaign_id = c.id)`,
   },
   {
+    name: "campaigns whose totals row says ended when the campaign was not ended early, or the other way round",
+    sql: `SELECT c.id, t.ended::text AS got, (c.ended_at IS NOT NULL)::text AS expected
+          FROM campaigns c JOIN campaign_totals t ON t.campaign_id = c.id WHERE t.ended <> (c.ended_at IS NOT NULL)`,
+  },
+  {
     name: "campaigns whose pointsAwarded differs from their bonuses less what refunds took back",
     sql: `SELECT t.campaign_id AS id, t.points_awarded AS got, coalesce(sum(b.points - b.reversed_points), 0) AS expected
           FROM campaign_totals t LEFT JOIN campaign_bonuses b ON b.campaign_id = t.campaign_id

@@ -145,7 +145,11 @@ export class CampaignService {
     const row = await this.dataSource.transaction(async (tx) => {
       // An UPDATE's raw result is [rows, count]: the rows it ended (none for an ended one) are its first element.
       const [ended] = (await tx.query(`UPDATE campaigns SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL RETURNING id`, [campaignId, now])) as [{ id: string }[], number];
-      if (ended.length) await auditWrite(tx, { identity, requestId }, { action: "END_CAMPAIGN", partnerId: found.funded_by_partner_id, targetId: campaignId });
+      if (ended.length) {
+        // Under the budget row's lock too, where a purchase waiting for it reads it again (sql/campaign-bonuses.ts CAMPAIGN_TOTALS_ENDS_UNDER_LOCK).
+        await tx.query(`UPDATE campaign_totals SET ended = true WHERE campaign_id = $1`, [campaignId]);
+        await auditWrite(tx, { identity, requestId }, { action: "END_CAMPAIGN", partnerId: found.funded_by_partner_id, targetId: campaignId });
+      }
       const [current]: CampaignRow[] = await tx.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c JOIN campaign_totals t ON t.campaign_id = c.id WHERE c.id = $1`, [campaignId]);
       return current;
     });

@@ -2,21 +2,27 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
 import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_BEFORE_ENDS_UNDER_LOCK, installFunction } from "../sql";
 
 /**
- * `apply_campaign_bonuses` locks each matched campaign's row (FOR SHARE) with its budget row and reads
- * `ended_at` again under that lock (sql/campaign-bonuses.ts CAMPAIGN_TOTALS_ENDS_UNDER_LOCK): a purchase
- * that had found its matches and was waiting for a busy campaign's budget row when `endCampaign`
- * committed still awarded the bonus, recorded after the end. Nothing already written changes.
+ * A campaign ended early is skipped under its budget row's lock (an outside review): a purchase that
+ * had found its matches and was waiting for a busy campaign's budget row when `endCampaign` committed
+ * still awarded the bonus, recorded after the end. `campaign_totals.ended` is set by endCampaign with
+ * `campaigns.ended_at` (ledger:verify checks they agree), and `apply_campaign_bonuses` checks it in the
+ * statement that locks the budget rows (sql/campaign-bonuses.ts CAMPAIGN_TOTALS_ENDS_UNDER_LOCK), so
+ * Postgres reads it again for a row updated while it waited. Campaigns ended before are marked here.
  *
- * down() reverts exactly this: apply_campaign_bonuses as PendingWithinCap1734860000000 installed it.
+ * down() reverts exactly this: apply_campaign_bonuses as PendingWithinCap1734860000000 installed it,
+ * and the column dropped.
  */
 export class CampaignEndsUnderLock1734870000000 implements MigrationInterface {
   name = "CampaignEndsUnderLock1734870000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE campaign_totals ADD COLUMN ended boolean NOT NULL DEFAULT false`);
+    await queryRunner.query(`UPDATE campaign_totals t SET ended = true FROM campaigns c WHERE c.id = t.campaign_id AND c.ended_at IS NOT NULL`);
     await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_ENDS_UNDER_LOCK);
+    await queryRunner.query(`ALTER TABLE campaign_totals DROP COLUMN ended`);
   }
 }

@@ -134,19 +134,19 @@ export const CAMPAIGN_TOTALS: CampaignTotalsSql = {
 };
 
 /**
- * CAMPAIGN_TOTALS, with the campaigns rows locked (FOR SHARE) beside their budgets and `ended_at` read
- * again under that lock (CampaignEndsUnderLock1734870000000). A purchase reads its matches before it
- * waits for a budget row: one waiting behind others (a busy campaign) when `endCampaign` committed
- * still awarded its bonus, recorded after the end (README: a purchase recorded after that earns
- * nothing). Under the lock Postgres rereads a row ended meanwhile, so the ended campaign drops out; and
- * `endCampaign` waits for a purchase that holds the lock, so that one is recorded before the end. The
- * lock writes no row version: the campaigns rows still change only when a campaign ends.
+ * CAMPAIGN_TOTALS, with a campaign ended early skipped under its budget row's lock (`campaign_totals.ended`,
+ * which endCampaign sets with `campaigns.ended_at`, in one transaction; CampaignEndsUnderLock1734870000000).
+ * A purchase reads its matches before it waits for a budget row: one waiting behind others (a busy
+ * campaign) when `endCampaign` committed still awarded its bonus, recorded after the end (README: a
+ * purchase recorded after that earns nothing). Under the lock Postgres reads the row endCampaign wrote
+ * again, so the ended campaign drops out; and endCampaign waits for a purchase holding the row, which
+ * is recorded before the end. No lock beyond the budget rows every award already takes.
  */
 export const CAMPAIGN_TOTALS_ENDS_UNDER_LOCK: CampaignTotalsSql = {
   ...CAMPAIGN_TOTALS,
   locked: `SELECT t.campaign_id AS id, t.budget_points - t.points_awarded AS budget_left
     FROM campaign_totals t JOIN campaigns c ON c.id = t.campaign_id
-    WHERE t.campaign_id IN (SELECT x.campaign_id FROM matched x) AND c.ended_at IS NULL ORDER BY ${CAMPAIGN_ORDER_SQL("c")} FOR UPDATE OF t FOR SHARE OF c`,
+    WHERE t.campaign_id IN (SELECT x.campaign_id FROM matched x) AND NOT t.ended ORDER BY ${CAMPAIGN_ORDER_SQL("c")} FOR UPDATE OF t`,
 };
 
 /** A window sum over the rows before this one in `order` within `partition` (0 for the first). */
