@@ -25,6 +25,19 @@ export function memberPointsLimitExceeded(figure: CappedFigure, wouldBe: number 
   );
 }
 
+/**
+ * The same refusal for a caller who may not read the member's figures (a partner app recording a
+ * purchase, which it may do for any member id): it names the limit and the figure, never what the figure would
+ * reach, which is the member's own total plus the points (README, Ranges).
+ */
+export function memberPointsLimitExceededUndisclosed(figure: CappedFigure): Error {
+  return appError(
+    "LIMIT_EXCEEDED",
+    `This would take the member's ${LABELS[figure]} past the limit of ${MEMBER_POINTS_CAP.toLocaleString("en-US")} points per member figure (MEMBER_POINTS_CAP); nothing was written`,
+    { limit: MEMBER_POINTS_CAP, figure },
+  );
+}
+
 /** The LIMIT_EXCEEDED of a debit that would take the member's available points to `wouldBe`, below `floor` (rules/cap.ts `debitFloor`). */
 export function memberDebtLimitExceeded(wouldBe: number, floor: number): Error {
   return appError(

@@ -7,7 +7,7 @@ import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { fingerprint, findIdempotent, idempotencyConflict } from "../journal/journal";
-import { memberPointsLimitExceeded, withinCap } from "../limits";
+import { memberPointsLimitExceeded, memberPointsLimitExceededUndisclosed, withinCap } from "../limits";
 import { CLOCK_SKEW_MS, DAY_MS, MAX_AMOUNT_MINOR, MAX_BACKDATE_DAYS, availableAt, basePointsForPurchase, expiresAt } from "../rules";
 import { pointsExpiryMonths } from "../settings";
 import { rememberPartnerCategories } from "../campaign/partner-categories";
@@ -90,7 +90,11 @@ export class PurchaseService {
       written = await refusingPastPrepaidAllowance(this.writer.write({ ...purchase, memberVouched: true }));
     }
     if (written.outcome === "CONFLICT") throw idempotencyConflict(idempotencyKey);
-    if (written.outcome === "LIMIT_EXCEEDED") throw memberPointsLimitExceeded(written.figure, written.wouldBe);
+    if (written.outcome === "LIMIT_EXCEEDED") {
+      // `wouldBe` is the member's lifetime earned points (or holdings) plus this purchase: a partner app may not read
+      // them (not even of a linked member), and it may record a purchase for any member id.
+      throw caller?.identity.kind === "partner" ? memberPointsLimitExceededUndisclosed(written.figure) : memberPointsLimitExceeded(written.figure, written.wouldBe);
+    }
     if (written.outcome === "UNKNOWN_MEMBER") throw new Error(`The ledger opened no account for vouched member ${memberId}`);
     return written.entry;
   }
