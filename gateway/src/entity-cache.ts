@@ -10,6 +10,14 @@ export interface SharedCache {
 }
 
 /**
+ * Longest entry kept, key and value together, in characters. Clients shape the subgraph query (an
+ * alias is sent on and echoed in the answer, up to REQUEST_MAX_BYTES long): without this an anonymous
+ * caller could make each of the 10,000 entries 200 KB (2 GB per process, and again in Redis). A
+ * partner's public fields with their query are a few hundred characters.
+ */
+export const MAX_ENTRY_CHARS = 4_096;
+
+/**
  * Entities a subgraph marked public and cacheable (a `Cache-Control: public, max-age=N` answer, from
  * its cache hints: e.g. a partner's name and category) are kept here for N seconds, one entry per
  * entity and selection, and an `_entities` call whose entities are all kept is answered without a
@@ -44,7 +52,8 @@ export class EntityCache {
   }
 
   async setAll(entries: { key: string; value: unknown }[], expires: number, now: number): Promise<void> {
-    const written = entries.map(({ key, value }) => ({ key, json: JSON.stringify(value) }));
+    const written = entries.map(({ key, value }) => ({ key, json: JSON.stringify(value) })).filter(({ key, json }) => key.length + json.length <= MAX_ENTRY_CHARS);
+    if (!written.length) return;
     for (const { key, json } of written) this.keep(key, json, expires);
     await this.shared?.set(written.map(({ key, json }) => ({ key, value: JSON.stringify({ json, expires }), ttlMs: expires - now })));
   }
@@ -85,6 +94,8 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     // Everything that shapes an entity's answer is in its key: the query and every other variable of
     // the fetch (a client's `@include(if: $v)` inside the entity's selection is sent as one).
     const prefix = `${this.subgraph}\n${query}\n${otherVariables(variables!)}\n`;
+    // Nothing this long is kept (MAX_ENTRY_CHARS), so it is neither looked up nor remembered as cacheable.
+    if (prefix.length > MAX_ENTRY_CHARS) return this.inner.process(options);
     const keys = representations.map((representation) => `${prefix}${JSON.stringify(representation)}`);
     // A client that sends `Cache-Control: no-cache` gets fresh entities, for itself only: it neither
     // reads the cache nor writes it, so no client decides what the others are served.
