@@ -9,7 +9,7 @@ import { PartnerInsights } from "./insights.types";
 export class PartnerInsightsResolver {
   @FieldResolver(() => PartnerInsights, {
     description: withExample(
-      "What the partner's actively linked members do across the coalition in one past calendar month: how many there are and were active, their tiers and " +
+      "What the partner's actively linked members do across the coalition in one past calendar month: how many there are and were active at other partners, their tiers and " +
         "average available points now, and how many also made a purchase in each category of other partners. Private by construction: no member or other " +
         "partner is named, and any figure counting fewer than INSIGHTS_MIN_GROUP (10) members, or that could be subtracted from another to count fewer, is null. " +
         "Periods are whole UTC months that are over (`from` the first instant of a month, `to` the first instant of the next), so no two periods overlap. " +

@@ -35,7 +35,12 @@ export class InsightsService {
     const month = from.toISOString().slice(0, 10);
     const [standings, [activity], categoryRows] = await Promise.all([
       linked.length ? standing.loadMany(linked) : Promise.resolve([]),
-      this.dataSource.query(`SELECT count(DISTINCT member_id) AS active FROM member_earn_months WHERE month = $1 AND member_id = ANY($2::uuid[])`, [month, linked]),
+      // Purchases at other partners only: a partner records its own receipts, so counting them would let it
+      // steer the figure (a receipt for every linked member but a few shows whether those few bought anywhere).
+      this.dataSource.query(
+        `SELECT count(DISTINCT member_id) AS active FROM member_earn_months WHERE month = $1 AND member_id = ANY($2::uuid[]) AND partner_id <> $3`,
+        [month, linked, partnerId],
+      ),
       this.dataSource.query(
         `SELECT c.category, count(DISTINCT e.member_id) AS members
          FROM member_earn_months e JOIN unnest($3::uuid[], $4::text[]) AS c(partner_id, category) USING (partner_id)

@@ -37,7 +37,7 @@ export class PartnerInsights {
   @Field(() => SafeInt, { nullable: true, description: "Members with an ACTIVE link to the partner now; null under INSIGHTS_MIN_GROUP (and then every other figure is null too)." })
   linkedMembers!: number | null;
 
-  @Field(() => SafeInt, { nullable: true, description: `Of them, members with a purchase anywhere in the coalition in the period; ${SUPPRESSED} (the inactive ones must reach the minimum too).` })
+  @Field(() => SafeInt, { nullable: true, description: `Of them, members with a purchase at another partner of the coalition in the period (the partner's own sales are its own to count); ${SUPPRESSED} (the inactive ones must reach the minimum too).` })
   activeMembers!: number | null;
 
   @Field(() => [TierCount], { description: "The linked members by tier now, one entry per tier, lowest first." })
