@@ -26,6 +26,12 @@ describe("creation keys on the shared stack", () => {
     // Ten at once with the key: one campaign.
     const copies = await Promise.all(Array.from({ length: 10 }, () => createCampaign(input, app)));
     expect(new Set(copies.map((c) => c.id))).toEqual(new Set([first.id]));
+    // The partners are a set: a retry listing them in another order (and the funder twice) is the same input.
+    const other = await registerPartner();
+    const spread = { name: unique("spread"), bonusPoints: 10, partnerIds: [partner.id, other.id], idempotencyKey: "promo-2", startsAt: hoursFromNow(-1), endsAt: hoursFromNow(48) };
+    const spreadFirst = await createCampaign(spread);
+    expect(await createCampaign({ ...spread, partnerIds: [other.id, partner.id, other.id] })).toEqual(spreadFirst);
+    await fails(CREATE_CAMPAIGN, { input: { ...spread, partnerIds: [other.id] } }, "IDEMPOTENCY_CONFLICT");
     const conflict = await fails(CREATE_CAMPAIGN, { input: { ...input, bonusPoints: 20 } }, "IDEMPOTENCY_CONFLICT", app);
     expect(conflict.extensions?.field).toBe("idempotencyKey");
     // The same key from an admin is the admin's: another campaign.

@@ -92,8 +92,10 @@ export class CampaignService {
     ]);
     const values = [name, funder, partnerIds, categories, startsAt, endsAt, minAmountMinor, input.minimumTier ?? null, input.firstPurchaseAtPartner ?? false,
       afterPartner, afterDays, bonusPercent, bonusPoints, maxBonusPerMember, budgetPoints];
-    // A retry with the caller's key answers the campaign it created (shared/src/creation-keys.ts).
-    const key = creationKeyOf(identity, input.idempotencyKey, values);
+    // A retry with the caller's key answers the campaign it created (shared/src/creation-keys.ts). The lists are
+    // sets: a retry that sends them in another order (built from a set, say) is the same input.
+    const asSets = values.map((value) => (value === partnerIds || value === categories ? [...value].sort() : value));
+    const key = creationKeyOf(identity, input.idempotencyKey, asSets);
     const replayed = key ? await this.findByKey(key) : null;
     if (replayed) return toCampaign(replayed, now);
     try {
