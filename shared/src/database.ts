@@ -62,7 +62,9 @@ export function serviceTimeouts(): DatabaseTimeouts {
 /**
  * Migrations and operator tools (seed, ledger:verify, ledger:expire): their statements may rightly run
  * for minutes (an index on a big table, a full audit) and wait for live traffic's locks, so no
- * statement or lock limit; they still give up on a database that does not answer.
+ * statement or lock limit, and so no read timeout either (readTimeoutOf): they give up on a database that
+ * does not accept a connection (the connect timeout), but a statement sent to a server that then stops
+ * answering is waited for until the operator stops the tool (nothing tells a slow statement from a silent server).
  */
 export const maintenanceTimeouts = (): DatabaseTimeouts => ({ ...serviceTimeouts(), statement: 0, lock: 0 });
 
