@@ -9,36 +9,44 @@ import { AddPrepaidPointsInput, PartnerTerms, SetPartnerTermsInput } from "./ter
 
 const PERIOD_ARG = "A calendar month in UTC, written `YYYY-MM` (e.g. `2026-11`); anything else is BAD_USER_INPUT.";
 
-/** The clearing house's fields on Partner: its own apps and admins only (decided before any lookup). */
+/**
+ * The clearing house's fields on Partner: its own apps and admins only (decided before any lookup).
+ * Nullable, so a caller who may not read one gets it null with FORBIDDEN at its path and the partner's
+ * public fields still read (non-null, the refusal nulled the whole partner, and a reward's with it).
+ */
 @Resolver(() => Partner)
 export class PartnerClearingResolver {
-  @FieldResolver(() => PartnerTerms, { nullable: true, description: "The partner's settlement terms in force now; null when it has none (it then settles at zero prices, POSTPAID). Its own apps and admins." })
+  @FieldResolver(() => PartnerTerms, { nullable: true, description: "The partner's settlement terms in force now; null when it has none (it then settles at zero prices, POSTPAID). Its own apps and admins (null and FORBIDDEN for anyone else)." })
   terms(@Root() partner: Partner, @Ctx() { identity, terms }: Context): Promise<PartnerTerms | null> {
     requirePartner(identity, partner.id);
     return terms.current(partner.id);
   }
 
-  @FieldResolver(() => [PartnerTerms], { description: "Every version of the partner's terms, oldest first (future ones included). Its own apps and admins." })
+  @FieldResolver(() => [PartnerTerms], { nullable: true, description: "Every version of the partner's terms, oldest first (future ones included). Its own apps and admins (null and FORBIDDEN for anyone else)." })
   termsHistory(@Root() partner: Partner, @Ctx() { identity, terms }: Context): Promise<PartnerTerms[]> {
     requirePartner(identity, partner.id);
     return terms.history(partner.id);
   }
 
   @FieldResolver(() => SettlementStatement, {
-    description: "The partner's settlement statement for a month: live while the month is open, as stored once closed. Its own apps and admins.",
+    nullable: true,
+    description: "The partner's settlement statement for a month: live while the month is open, as stored once closed. Its own apps and admins (null and FORBIDDEN for anyone else).",
   })
   statement(@Root() partner: Partner, @Arg("period", () => String, { description: PERIOD_ARG }) period: string, @Ctx() { identity, clearing }: Context): Promise<SettlementStatement> {
     requirePartner(identity, partner.id);
     return clearing.statement(partner.id, period);
   }
 
-  @FieldResolver(() => SafeInt, { description: "Points a PREPAID partner may still issue (its top-ups less what it issued, net of refunds). Its own apps and admins." })
+  @FieldResolver(() => SafeInt, { nullable: true, description: "Points a PREPAID partner may still issue (its top-ups less what it issued, net of refunds). Its own apps and admins (null and FORBIDDEN for anyone else)." })
   prepaidPointsRemaining(@Root() partner: Partner, @Ctx() { identity, terms }: Context): Promise<number> {
     requirePartner(identity, partner.id);
     return terms.prepaidRemaining(partner.id);
   }
 
-  @FieldResolver(() => PartnerLiability, { description: "Points this partner issued that members still hold, their value at the prices charged, and the expected breakage rate. Its own apps and admins." })
+  @FieldResolver(() => PartnerLiability, {
+    nullable: true,
+    description: "Points this partner issued that members still hold, their value at the prices charged, and the expected breakage rate. Its own apps and admins (null and FORBIDDEN for anyone else).",
+  })
   liability(@Root() partner: Partner, @Ctx() { identity, terms }: Context): Promise<PartnerLiability> {
     requirePartner(identity, partner.id);
     return terms.liability(partner.id);

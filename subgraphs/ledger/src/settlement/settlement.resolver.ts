@@ -8,7 +8,9 @@ import { PartnerSettlement } from "./settlement.type";
 @Resolver(() => Partner)
 export class PartnerSettlementResolver {
   @FieldResolver(() => PartnerSettlement, {
-    description: "The partner's points over a period, for settlement: issued, reversed, redeemed, expired, and what members still hold now. Only the partner's own apps and admins see it.",
+    nullable: true,
+    description:
+      "The partner's points over a period, for settlement: issued, reversed, redeemed, expired, and what members still hold now. Only the partner's own apps and admins see it (null and FORBIDDEN for anyone else).",
   })
   settlement(
     @Root() partner: Partner,
