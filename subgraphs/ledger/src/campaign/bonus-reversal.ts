@@ -2,10 +2,12 @@ import type { EntityManager } from "typeorm";
 import { owe } from "../journal/expire-lots";
 import { type AccountKind, postTransaction } from "../journal/journal";
 import { takeOldest } from "../journal/lots";
+import { isErased } from "../member-data/erasure.service";
 import { CAMPAIGN_ORDER_SQL, shareOf } from "../rules";
 
 interface BonusRow {
   transaction_id: string;
+  member_id: string;
   campaign_id: string | null;
   funder_kind: AccountKind;
   funder_id: string;
@@ -23,8 +25,9 @@ interface BonusRow {
  * two answered INTERNAL_SERVER_ERROR). And a purchase locks its own partner's issuance account
  * (record_purchases) before the totals: a refund at that partner that took the totals first and then
  * posted to the partner's account met a purchase there in a lock cycle (one of the two failed with
- * UPSTREAM_UNAVAILABLE), whoever funds the campaign. So: the member, the partner's issuance account,
- * the budgets, then the funders' accounts, the order purchases take them in. Call it right after the member's lock.
+ * UPSTREAM_UNAVAILABLE), whoever funds the campaign. So: the member (with the referrer paid for the
+ * purchase, in id order: reversal.service.ts), the partner's issuance account, the budgets, then the
+ * funders' accounts, the order purchases take them in. Call it right after the members' locks.
  */
 export async function lockBonusBudgetsOf(manager: EntityManager, earnTransactionId: string, memberId: string, partnerId: string): Promise<void> {
   const [campaignBonus] = await manager.query(
@@ -42,46 +45,65 @@ export async function lockBonusBudgetsOf(manager: EntityManager, earnTransaction
 }
 
 /**
- * A refund of a purchase takes back its bonuses (this member's: campaigns and their own referral bonus)
- * in the same proportion as its points (rules/refunds.ts: floor(points × refunded / amount), cumulative),
- * each as a BONUS transaction reversing the bonus (reason PURCHASE_REFUND; −points to the member,
- * entry REVERSAL; +points back to the funder's issuance account, valued at the bonus's price), and gives them back to the campaign's budget and the member's cap. Points come
- * from the bonus's own lot first, then as for the purchase; what is missing becomes a debt. The
- * caller holds the member's lock, inside the refund's transaction; `refundKey` is the refund's key.
+ * The referrer paid a bonus for this purchase (the referred member's first that earned points), if any:
+ * the one bonus of the purchase that is not the purchasing member's (sql/referral-bonuses.ts). Read
+ * before the locks (a bonus row's member never changes), so the refund can lock them with its member.
+ */
+export async function referrersPaidFor(manager: EntityManager, earnTransactionId: string, memberId: string): Promise<string[]> {
+  const rows: { member_id: string }[] = await manager.query(
+    `SELECT DISTINCT b.member_id FROM campaign_bonuses b WHERE b.earn_transaction_id = $1 AND b.member_id <> $2`,
+    [earnTransactionId, memberId],
+  );
+  return rows.map((row) => row.member_id);
+}
+
+/**
+ * A refund of a purchase takes back its bonuses (the member's: campaigns and their own referral bonus;
+ * and the referrer's referral bonus, which came with it) in the same proportion as its points
+ * (rules/refunds.ts: floor(points × refunded / amount), cumulative), each as a BONUS transaction
+ * reversing the bonus (reason PURCHASE_REFUND; −points to the bonus's member, entry REVERSAL; +points
+ * back to the funder's issuance account, valued at the bonus's price), and gives them back to the
+ * campaign's budget and the member's cap. Points come from the bonus's own lot first, then as for the
+ * purchase; what is missing becomes a debt. The referrer's reversal, like their bonus, names no partner
+ * or receipt and is dated when posted; an erased referrer's points were forfeited: nothing to take. The
+ * caller holds the locks of the member and of `referrersPaidFor`, inside the refund's transaction;
+ * `refundKey` is the refund's key.
  */
 export async function reverseBonusesOf(
   manager: EntityManager,
   refund: { earnTransactionId: string; memberId: string; amountMinor: number; refundedMinor: number; refundKey: string; partnerId: string; reference: string; now: Date },
 ): Promise<void> {
   const bonuses: BonusRow[] = await manager.query(
-    `SELECT b.transaction_id, b.campaign_id, b.funder_kind, b.funder_id, b.points, b.reversed_points, l.id AS lot_id
+    `SELECT b.transaction_id, b.member_id, b.campaign_id, b.funder_kind, b.funder_id, b.points, b.reversed_points, l.id AS lot_id
      FROM campaign_bonuses b LEFT JOIN lots l ON l.transaction_id = b.transaction_id
-     WHERE b.earn_transaction_id = $1 AND b.member_id = $2 ORDER BY b.transaction_id FOR UPDATE OF b`,
-    [refund.earnTransactionId, refund.memberId],
+     WHERE b.earn_transaction_id = $1 ORDER BY b.transaction_id FOR UPDATE OF b`,
+    [refund.earnTransactionId],
   );
   for (const bonus of bonuses) {
     const points = shareOf(bonus.points, refund.refundedMinor, refund.amountMinor) - bonus.reversed_points;
     if (points <= 0) continue;
+    const own = bonus.member_id === refund.memberId;
+    if (!own && (await isErased(manager, bonus.member_id))) continue;
     await postTransaction(manager, {
       kind: "BONUS",
       // Named as what it reverses: the clearing house credits the funder the price the bonus was charged.
       reversal: { reason: "PURCHASE_REFUND", reversesTransactionId: bonus.transaction_id },
       idempotencyKey: `${refund.refundKey}:bonus:${bonus.transaction_id}`,
       request: { reverses: bonus.transaction_id, refundedMinor: refund.refundedMinor },
-      partnerId: refund.partnerId,
-      reference: refund.reference,
+      partnerId: own ? refund.partnerId : null,
+      reference: own ? refund.reference : null,
       occurredAt: refund.now,
       postings: [
-        { account: { kind: "MEMBER", ownerId: refund.memberId }, amount: -points, entryKind: "REVERSAL" },
+        { account: { kind: "MEMBER", ownerId: bonus.member_id }, amount: -points, entryKind: "REVERSAL" },
         { account: { kind: bonus.funder_kind, ownerId: bonus.funder_id }, amount: points },
       ],
     });
     await manager.query(`UPDATE campaign_bonuses SET reversed_points = reversed_points + $2 WHERE transaction_id = $1`, [bonus.transaction_id, points]);
     if (bonus.campaign_id) {
       await manager.query(`UPDATE campaign_totals SET points_awarded = points_awarded - $2 WHERE campaign_id = $1`, [bonus.campaign_id, points]);
-      await manager.query(`UPDATE campaign_member_points SET points = points - $3 WHERE campaign_id = $1 AND member_id = $2`, [bonus.campaign_id, refund.memberId, points]);
+      await manager.query(`UPDATE campaign_member_points SET points = points - $3 WHERE campaign_id = $1 AND member_id = $2`, [bonus.campaign_id, bonus.member_id, points]);
     }
-    const taken = await takeOldest(manager, refund.memberId, points, refund.now, { firstLotId: bonus.lot_id });
-    await owe(manager, refund.memberId, points - taken.reduce((sum, slice) => sum + slice.taken, 0), refund.now);
+    const taken = await takeOldest(manager, bonus.member_id, points, refund.now, { firstLotId: bonus.lot_id });
+    await owe(manager, bonus.member_id, points - taken.reduce((sum, slice) => sum + slice.taken, 0), refund.now);
   }
 }

@@ -3,12 +3,12 @@ import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/recor
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import { addPartnerPoints, addQualifying } from "../balance/qualifying";
-import { lockBonusBudgetsOf, reverseBonusesOf } from "../campaign/bonus-reversal";
+import { lockBonusBudgetsOf, referrersPaidFor, reverseBonusesOf } from "../campaign/bonus-reversal";
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { owe } from "../journal/expire-lots";
-import { lockMember, postTransaction } from "../journal/journal";
+import { lockMembers, postTransaction } from "../journal/journal";
 import { takeOldest } from "../journal/lots";
 import { requireNotErased } from "../member-data/erasure.service";
 import { MAX_AMOUNT_MINOR, clawbackFor } from "../rules";
@@ -35,7 +35,8 @@ export class ReversalService {
 
   /**
    * Claws back a refunded purchase's points in proportion to the amount refunded, cumulatively, so the
-   * refunds of one purchase never take back more than it earned. Points already spent leave a debt.
+   * refunds of one purchase never take back more than it earned, and its bonuses likewise (a referrer's too:
+   * campaign/bonus-reversal.ts). Points already spent leave a debt.
    */
   async reverse(input: ReversePurchaseInput, caller?: AuditCaller): Promise<LedgerEntry> {
     const partnerId = requireId(input.partnerId, "partnerId");
@@ -56,8 +57,12 @@ export class ReversalService {
     const replayed = await findRefund(manager, keys, request, purchase.id);
     if (replayed) return findMemberEntryOf(manager, replayed, purchase.member_id);
 
+    const referrers = await referrersPaidFor(manager, purchase.id, purchase.member_id);
     const transactionId = await this.dataSource.transaction(async (tx) => {
-      await lockMember(tx, purchase.member_id, now);
+      // The referrer, whose bonus the refund takes back too, is locked with the member, in id order, before
+      // any other row: as a transfer between the two locks them, and as the referrer's own purchases lock
+      // them before their partner's issuance account and the budgets (which this refund locks next).
+      await lockMembers(tx, [purchase.member_id, ...referrers], now);
       // An erased member's points were forfeited to the issuers' breakage: a refund has nothing to take back.
       await requireNotErased(tx, purchase.member_id);
       // The partner's issuance account, then the campaigns' budget rows, in the order purchases lock them (campaign/bonus-reversal.ts).
