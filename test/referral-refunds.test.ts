@@ -1,7 +1,7 @@
 import { enrollMember, registerPartner } from "./support/fixtures";
 import { ledgerClient } from "./support/clearing";
 import { asMember, gql, ok, unique } from "./support/gateway";
-import { expectLedgerConsistent } from "./support/ledger";
+import { expectLedgerConsistent, ledgerTool } from "./support/ledger";
 import { availableAndPending, purchaseWithBonuses, recordPurchase } from "./support/campaigns";
 
 /**
@@ -96,6 +96,29 @@ describe("a refund of a referred member's first purchase", () => {
       );
       expect(rows[0]).toEqual({ reversals: 0, balance: 0 });
     } finally {
+      await db.end();
+    }
+  });
+
+  it("ledger:verify reports a referrer's bonus whose reversed points differ from its reversals, or pass the refunded share", async () => {
+    const shop = await registerPartner({ pointsPerUnit: 1 });
+    const referrer = await enrollMember();
+    const friend = await friendOf(referrer.id);
+    const first = await purchaseWithBonuses(shop, friend.id, 900);
+    await refund(shop.id, first.reference, 300); // 166 of the referrer's 500 taken back
+    const db = await ledgerClient();
+    const tamper = (points: number) => db.query(`UPDATE campaign_bonuses SET reversed_points = $2 WHERE member_id = $1`, [referrer.id, points]);
+    try {
+      await tamper(0); // as if the refund had left the referrer's bonus alone
+      const unreversed = await ledgerTool("verify");
+      await tamper(167); // one more than floor(500 × 300 / 900) = 166
+      const tooMuch = await ledgerTool("verify");
+      await tamper(166);
+      expect({ unreversed: unreversed.code, tooMuch: tooMuch.code }).toEqual({ unreversed: 1, tooMuch: 1 });
+      expect(unreversed.output).toContain("bonuses whose reversed points differ from what their refund reversals took");
+      expect(tooMuch.output).toContain("bonuses refunds took back more of than their purchase's refunded share");
+    } finally {
+      await tamper(166);
       await db.end();
     }
   });

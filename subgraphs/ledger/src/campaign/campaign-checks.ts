@@ -41,4 +41,21 @@ export const CAMPAIGN_CHECKS: { name: string; sql: string }[] = [
           LEFT JOIN postings f ON f.transaction_id = b.transaction_id AND f.account_id = fa.id
           WHERE t.kind <> 'BONUS' OR m.amount IS DISTINCT FROM b.points OR f.amount IS DISTINCT FROM -b.points`,
   },
+  {
+    // A referrer's bonus too: its reversals are the referrer's REVERSAL entries, not the purchasing member's.
+    name: "bonuses whose reversed points differ from what their refund reversals took from the bonus's member",
+    sql: `SELECT b.transaction_id AS id, b.reversed_points AS got, coalesce(-sum(p.amount), 0) AS expected
+          FROM campaign_bonuses b
+          LEFT JOIN transactions r ON r.reverses_transaction_id = b.transaction_id AND r.kind = 'BONUS' AND r.reversal_reason = 'PURCHASE_REFUND'
+          LEFT JOIN postings p ON p.transaction_id = r.id AND p.member_id = b.member_id AND p.entry_kind = 'REVERSAL'
+          GROUP BY b.transaction_id, b.reversed_points HAVING b.reversed_points <> coalesce(-sum(p.amount), 0)`,
+  },
+  {
+    // rules/refunds.ts shareOf: at most floor(points × refunded / amount) of a bonus is ever taken back (less: a
+    // referrer erased, or a referrer's bonus refunded in part before refunds took those back).
+    name: "bonuses refunds took back more of than their purchase's refunded share",
+    sql: `SELECT b.transaction_id AS id, b.reversed_points AS got, floor(b.points::numeric * pu.refunded_minor / pu.amount_minor) AS expected
+          FROM campaign_bonuses b JOIN purchases pu ON pu.transaction_id = b.earn_transaction_id
+          WHERE b.reversed_points > floor(b.points::numeric * pu.refunded_minor / pu.amount_minor)`,
+  },
 ];
