@@ -1,6 +1,6 @@
 import { createCampaign, purchaseWithBonuses } from "./support/campaigns";
 import { enrollMember, headline, recordPurchase, registerPartner } from "./support/fixtures";
-import { gql, ok, unique } from "./support/gateway";
+import { asMember, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
 
 const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id kind points } }`;
@@ -55,6 +55,25 @@ describe("adjustPoints within the ranges of README, Ranges", () => {
     await ok(REVERSE, { input: { partnerId: partner.id, reference: purchase.reference, amountMinor: 100_000 } });
     expect((await ok(`query($id: ID!) { member(id: $id) { balance { available } } }`, { id: member.id })).member.balance.available).toBe(-CAP);
   });
+
+  it("counts a referrer's referral bonus, which a refund of the friend's purchase takes back, in that floor", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const referrer = await enrollMember();
+    const code = (await ok(`query($id: ID!) { member(id: $id) { referralCode } }`, { id: referrer.id }, asMember(referrer.id))).member.referralCode as string;
+    const friend = (await ok(`mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`,
+      { input: { email: `${unique("friend")}@example.com`, displayName: "Friend", referralCode: code } })).enrollMember as { id: string };
+    const purchase = await purchaseWithBonuses(partner, friend.id, 1_000); // 10 points, and 500 to each
+    expect((await headline(referrer.id)).balance.available).toBe(500);
+    await takeMany(referrer.id, 214); // available: 500 - 2,140,000,000 = -2,139,999,500
+    // The floor: -2,147,483,647 + 500 of referral bonus a refund may still take back = -2,147,483,147.
+    const floor = -2_147_483_147;
+    const refused = await gql(ADJUST, take(referrer.id, floor + 2_139_999_500 - 1));
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", limit: floor, wouldBe: floor - 1 });
+    await ok(ADJUST, take(referrer.id, floor + 2_139_999_500)); // -7,483,647: exactly to the floor
+    // The friend's refund takes the 500 back: available -2,147,483,647, still an Int.
+    await ok(REVERSE, { input: { partnerId: partner.id, reference: purchase.reference, amountMinor: 1_000 } });
+    expect((await ok(`query($id: ID!) { member(id: $id) { balance { available } } }`, { id: referrer.id })).member.balance.available).toBe(-CAP);
+  }, 120_000);
 
   it("counts the note in characters, as Postgres does: 500 emoji fit, 501 do not", async () => {
     const member = await enrollMember();

@@ -143,12 +143,11 @@ export class AdjustmentService {
   private async requireWithinFloor(tx: EntityManager, memberId: string, balance: number, points: number, now: Date) {
     const available = spendable(balance, await holdings(tx, memberId, now));
     // What later refunds may still take back: the lifetime earned points (net of refunds so far) and the
-    // unrefunded part of those purchases' own bonuses, which a refund takes back with them (campaign/bonus-reversal.ts).
+    // unrefunded part of the member's bonuses, which a refund takes back with their purchase (campaign/bonus-reversal.ts):
+    // those purchases' own, and the referral bonuses paid for friends' purchases.
     const [{ refundable }] = await tx.query(
       `SELECT (SELECT coalesce(sum(earned), 0) FROM member_partner_points WHERE member_id = $1)
-            + (SELECT coalesce(sum(b.points - b.reversed_points), 0) FROM campaign_bonuses b
-               JOIN purchases p ON p.transaction_id = b.earn_transaction_id AND p.member_id = b.member_id
-               WHERE b.member_id = $1) AS refundable`,
+            + (SELECT coalesce(sum(b.points - b.reversed_points), 0) FROM campaign_bonuses b WHERE b.member_id = $1) AS refundable`,
       [memberId],
     );
     const wouldBe = wouldPassFloor(available, points, Number(refundable));
