@@ -12,7 +12,7 @@ export class LedgerEntry {
   @Field(() => Member, { description: "Whose points moved." })
   member!: Member;
 
-  @Field(() => Partner, { nullable: true, description: "The partner brand where the points were earned, spent, clawed back or expired; null for transfers between members and a referrer's bonus." })
+  @Field(() => Partner, { nullable: true, description: "The partner brand where the points were earned, spent, clawed back or expired; null for transfers between members and a referrer's bonus and its refund." })
   partner!: Partner | null;
 
   @Field(() => LedgerEntryKind, { description: "What moved the points." })
@@ -21,7 +21,7 @@ export class LedgerEntry {
   @Field(() => Int, { description: "Points added to (positive) or taken from (negative) the member's balance." })
   points!: number;
 
-  @Field(() => String, { nullable: true, description: "The partner's receipt id for purchases and their refunds; the redemption id for redemptions and cancelled redemptions; null for transfers, expiries and a referrer's bonus." })
+  @Field(() => String, { nullable: true, description: "The partner's receipt id for purchases and their refunds; the redemption id for redemptions and cancelled redemptions; null for transfers, expiries and a referrer's bonus and its refund." })
   reference!: string | null;
 
   @Field(() => Date, { description: "When it happened (UTC); for purchases, when the purchase was made." })
