@@ -749,6 +749,7 @@ BEGIN
     WHERE p.account_kind = 'PARTNER_ISSUANCE' AND (SELECT pt.billing FROM partner_terms pt WHERE pt.partner_id = p.partner_id AND pt.effective_from <= p.posted_at ORDER BY pt.effective_from DESC LIMIT 1) = 'PREPAID'
       AND (p.reverses_transaction_id IS NULL
            OR (SELECT pt.billing FROM partner_terms pt WHERE pt.partner_id = p.partner_id AND pt.effective_from <= (SELECT coalesce(o.posted_at, o.occurred_at) FROM transactions o WHERE o.id = p.reverses_transaction_id) ORDER BY pt.effective_from DESC LIMIT 1) = 'PREPAID')
+      AND NOT (p.tx_kind = 'ADJUSTMENT' AND p.amount > 0)
     GROUP BY 1 HAVING sum(p.amount) <> 0 ORDER BY 1
     ON CONFLICT (partner_id) DO UPDATE SET remaining = pa.remaining + EXCLUDED.remaining
     RETURNING pa.remaining

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { CLEARING_VALUE_POSTINGS, CLEARING_VALUE_POSTINGS_BEFORE_FORFEITS, replaceFunctionSql } from "../sql";
+import { CLEARING_VALUE_POSTINGS_BEFORE_ADJUSTMENTS_TAKE_NOTHING_BACK, CLEARING_VALUE_POSTINGS_BEFORE_FORFEITS, replaceFunctionSql } from "../sql";
 
 /**
  * An erased member's forfeit is breakage (rules/erasure.ts, rules/clearing.ts). It was one ADJUSTMENT
@@ -22,7 +22,7 @@ export class ErasureForfeitsAsBreakage1734830000000 implements MigrationInterfac
 
   async up(queryRunner: QueryRunner): Promise<void> {
     // A trigger function is replaced in place: its trigger keeps pointing at it.
-    await queryRunner.query(replaceFunctionSql(CLEARING_VALUE_POSTINGS));
+    await queryRunner.query(replaceFunctionSql(CLEARING_VALUE_POSTINGS_BEFORE_ADJUSTMENTS_TAKE_NOTHING_BACK));
     await queryRunner.query(`ALTER TABLE member_erasures DROP CONSTRAINT member_erasures_check`);
     await queryRunner.query(`ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_named_forfeit CHECK (transaction_id IS NULL OR forfeited_points > 0)`);
   }

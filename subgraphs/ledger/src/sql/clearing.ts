@@ -38,6 +38,14 @@ const termsAt = (column: string, partner: string, at: string) =>
 export const isPrepaidAtSql = (partner: string, at: string) => `${termsAt("billing", partner, at)} = 'PREPAID'`;
 
 /**
+ * Whether a posting to a partner's issuance account is points a negative adjustment took back (`kind`
+ * the transaction's kind, `amount` the posting's). They give a PREPAID funder's allowance nothing back:
+ * they come from the member's lots nearest expiry, whoever issued them, so they are no evidence that
+ * points the funder bought came back (PrepaidAdjustmentsTakeNothingBack1734890000000).
+ */
+export const takenBackByAdjustmentSql = (kind: string, amount: string) => `(${kind} = 'ADJUSTMENT' AND ${amount} > 0)`;
+
+/**
  * The issue price per 1,000 points `partner` is charged for points issued at `at` (its terms in force
  * then; 0 without terms), as an expression. Writers that price many lots in one statement use it in
  * place (record_purchases, the campaign awards): a call of the SQL function below is planned anew on
@@ -101,15 +109,19 @@ const PERCENT = `CASE WHEN c.price_source = 'EXPIRED_LOT_SHARE' THEN ${termsAt("
  *   plain BONUS movements valued at the issue price in force when the refund was posted);
  * - `reversalsGiveBackWhatTheyDrew`: a reversal gives a PREPAID issuer's allowance back only if the
  *   movement it reverses drew on it (posted while the issuer was PREPAID); before, a refund of a
- *   purchase from its POSTPAID days gave it allowance it never paid for.
+ *   purchase from its POSTPAID days gave it allowance it never paid for;
+ * - `adjustmentsTakeNothingBack`: a negative adjustment a PREPAID partner funds gives its allowance
+ *   nothing back (`takenBackByAdjustmentSql`); before PrepaidAdjustmentsTakeNothingBack1734890000000 it
+ *   gave back every point it took, whoever had issued them.
  */
 interface ValuationShape {
   lines: readonly StatementLineRule[];
   reversalsGiveBackWhatTheyDrew: boolean;
+  adjustmentsTakeNothingBack: boolean;
 }
 
 /** The trigger function over `new_rows`, the statement's postings (see the file's comment). */
-const clearingValuePostings = ({ lines, reversalsGiveBackWhatTheyDrew }: ValuationShape): FunctionDefinition => ({
+const clearingValuePostings = ({ lines, reversalsGiveBackWhatTheyDrew, adjustmentsTakeNothingBack }: ValuationShape): FunctionDefinition => ({
   name: "clearing_value_postings",
   arguments: "",
   returns: "trigger",
@@ -158,7 +170,8 @@ BEGIN
     SELECT p.partner_id, sum(p.amount) FROM priced p
     WHERE p.account_kind = 'PARTNER_ISSUANCE' AND ${isPrepaidAtSql("p.partner_id", "p.posted_at")}${reversalsGiveBackWhatTheyDrew ? `
       AND (p.reverses_transaction_id IS NULL
-           OR ${isPrepaidAtSql("p.partner_id", `(SELECT ${postedAtOf("o")} FROM transactions o WHERE o.id = p.reverses_transaction_id)`)})` : ""}
+           OR ${isPrepaidAtSql("p.partner_id", `(SELECT ${postedAtOf("o")} FROM transactions o WHERE o.id = p.reverses_transaction_id)`)})` : ""}${adjustmentsTakeNothingBack ? `
+      AND NOT ${takenBackByAdjustmentSql("p.tx_kind", "p.amount")}` : ""}
     GROUP BY 1 HAVING sum(p.amount) <> 0 ORDER BY 1
     ON CONFLICT (partner_id) DO UPDATE SET remaining = pa.remaining + EXCLUDED.remaining
     RETURNING pa.remaining
@@ -171,18 +184,27 @@ BEGIN
 END `,
 });
 
-export const CLEARING_VALUE_POSTINGS = clearingValuePostings({ lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true });
+export const CLEARING_VALUE_POSTINGS = clearingValuePostings({ lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true });
+
+/** As ErasureForfeitsAsBreakage1734830000000 installed it (PrepaidAdjustmentsTakeNothingBack1734890000000 replaced it): a negative adjustment gave a PREPAID funder back every point it took. */
+export const CLEARING_VALUE_POSTINGS_BEFORE_ADJUSTMENTS_TAKE_NOTHING_BACK = clearingValuePostings({
+  lines: STATEMENT_LINES,
+  reversalsGiveBackWhatTheyDrew: true,
+  adjustmentsTakeNothingBack: false,
+});
 
 /** As ReversalsAsCharged1734330000000 installed it (ErasureForfeitsAsBreakage1734830000000 replaced it): an erasure's forfeit was OTHER. */
 export const CLEARING_VALUE_POSTINGS_BEFORE_FORFEITS = clearingValuePostings({
   lines: STATEMENT_LINES.filter((r) => !r.emptiesOneLot),
   reversalsGiveBackWhatTheyDrew: true,
+  adjustmentsTakeNothingBack: false,
 });
 
 /** As ClearingHouse1734000000000 installed it (ReversalsAsCharged1734330000000 replaced it). */
 export const CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED = clearingValuePostings({
   lines: STATEMENT_LINES.filter((r) => !r.emptiesOneLot && !(r.transactionKind === "BONUS" && r.reversalReason !== null)),
   reversalsGiveBackWhatTheyDrew: false,
+  adjustmentsTakeNothingBack: false,
 });
 
 export const CLEARING_MATCH_LOT_TAKES: FunctionDefinition = {

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { lineTotals, matrixCells, requirePeriod } from "../clearing/clearing.totals";
 import { chainHash } from "../clearing/hash-chain";
 import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, statementRecord, statementText } from "../rules";
-import { isPrepaidAtSql, lineSql, pointsSql } from "../sql/clearing";
+import { isPrepaidAtSql, lineSql, pointsSql, takenBackByAdjustmentSql } from "../sql/clearing";
 import { printVerdict, runLedgerTool } from "./ledger-database";
 
 interface Mismatch {
@@ -108,14 +108,16 @@ const CHECKS: { name: string; sql: string }[] = [
   },
   {
     // The valuation trigger's rule (sql/clearing.ts): a PREPAID issuer's allowance is its top-ups plus every posting to its
-    // issuance account made while it was PREPAID (issuing: negative), a reversal only when what it reverses drew on it too.
-    // Before ReversalsAsCharged1734330000000 a reversal posted while PREPAID gave back whatever it reversed; which were
-    // posted before it is not recorded, so an allowance may lie anywhere between the two rules' figures (equal without such reversals).
+    // issuance account made while it was PREPAID (issuing: negative), a reversal only when what it reverses drew on it too,
+    // a negative adjustment never. Before ReversalsAsCharged1734330000000 a reversal posted while PREPAID gave back whatever
+    // it reversed, and before PrepaidAdjustmentsTakeNothingBack1734890000000 a negative adjustment every point it took; which
+    // were posted before them is not recorded, so an allowance may lie anywhere between the rules' figures (equal without such movements).
     name: "prepaid allowances outside their top-ups less what was issued from them (net of refunds)",
     sql: `WITH issuance AS (
             SELECT a.owner_id AS partner_id, p.amount,
-                   t.reverses_transaction_id IS NOT NULL
-                   AND NOT ${isPrepaidAtSql("a.owner_id", `(SELECT ${POSTED_AT("o")} FROM transactions o WHERE o.id = t.reverses_transaction_id)`)} AS given_back_by_the_old_rule_only
+                   (t.reverses_transaction_id IS NOT NULL
+                    AND NOT ${isPrepaidAtSql("a.owner_id", `(SELECT ${POSTED_AT("o")} FROM transactions o WHERE o.id = t.reverses_transaction_id)`)})
+                   OR ${takenBackByAdjustmentSql("t.kind", "p.amount")} AS given_back_by_the_old_rule_only
             FROM postings p JOIN accounts a ON a.id = p.account_id JOIN transactions t ON t.id = p.transaction_id
             WHERE a.kind = 'PARTNER_ISSUANCE' AND a.owner_id IN (SELECT pt.partner_id FROM partner_terms pt WHERE pt.billing = 'PREPAID') -- the rest never were
               AND ${isPrepaidAtSql("a.owner_id", POSTED_AT("t"))}

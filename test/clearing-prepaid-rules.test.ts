@@ -1,0 +1,77 @@
+import { expectClearingConsistent, inLedgerTransaction, ledgerClient, periodOf, setTerms, statementOf } from "./support/clearing";
+import { enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
+import { ok, unique } from "./support/gateway";
+import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
+
+/**
+ * A PREPAID partner's allowance (README, "The clearing house", Prepaid partners): what gives points back
+ * to it, and which terms decide whether it may be topped up. Figures worked by hand in the comments.
+ */
+
+const TOP_UP = `mutation($i: AddPrepaidPointsInput!) { addPrepaidPoints(input: $i) { id prepaidPointsRemaining } }`;
+const REMAINING = `query($id: ID!) { partner(id: $id) { prepaidPointsRemaining } }`;
+const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id points } }`;
+
+const remaining = async (partnerId: string): Promise<number> => (await ok(REMAINING, { id: partnerId })).partner.prepaidPointsRemaining;
+const adjust = (memberId: string, points: number, fundedByPartnerId: string) =>
+  ok(ADJUST, { input: { memberId, points, fundedByPartnerId, reason: "CORRECTION", note: "Customer care", idempotencyKey: unique("ticket") } });
+const topUp = (partnerId: string, points: number) => ok(TOP_UP, { i: { partnerId, points, reference: unique("INV") } });
+
+/** clearing:verify's verdict with the allowance moved by `points` in the database, put back afterwards whatever happens. */
+async function verifyWithAllowanceMoved(partnerId: string, points: number) {
+  const move = (by: number) => inLedgerTransaction((db) => db.query(`UPDATE prepaid_allowances SET remaining = remaining + $2 WHERE partner_id = $1`, [partnerId, by]));
+  await move(points);
+  try {
+    const { code, output } = await ledgerTool("clearing-verify");
+    return { code, flagsThisAllowance: /FAIL prepaid allowances/.test(output) && output.includes(`${partnerId}: recorded`) };
+  } finally {
+    await move(-points);
+  }
+}
+
+beforeAll(() => travel(0));
+afterAll(() => travel(0));
+
+describe("a negative adjustment funded by a PREPAID partner", () => {
+  it("gives its allowance nothing back: the points it takes are the member's nearest expiry, whoever issued them", async () => {
+    const grocer = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 0 }); // no terms: POSTPAID at zero prices
+    const coffee = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 0 });
+    await setTerms(coffee.id, { issue: 1000, redemption: 0, share: 0, billing: "PREPAID" });
+    await topUp(coffee.id, 1_000);
+    const member = (await enrollMember()).id;
+    await recordPurchase(grocer, member, 50_000); // 500 of the grocer's points, none of the coffee shop's
+
+    // 300 taken back "at the coffee shop's cost": they come from the grocer's lot (500 → 200). Before, the
+    // coffee shop's allowance rose by them, 1,000 → 1,300: 300 points it could issue that it never bought.
+    await adjust(member, -300, coffee.id);
+    expect(await remaining(coffee.id)).toBe(1_000);
+
+    // Its own goodwill of 200 draws on the allowance (1,000 → 800); taking 200 back takes the grocer's last
+    // 200 (earlier, so nearer expiry), not the coffee shop's lot, and gives nothing back: still 800.
+    await adjust(member, 200, coffee.id);
+    expect(await remaining(coffee.id)).toBe(800);
+    await adjust(member, -200, coffee.id);
+    expect(await remaining(coffee.id)).toBe(800);
+    const db = await ledgerClient();
+    try {
+      const { rows } = await db.query(`SELECT partner_id, points, remaining FROM lots WHERE member_id = $1 ORDER BY earned_at, id`, [member]);
+      expect(rows).toEqual([
+        { partner_id: grocer.id, points: 500, remaining: 0 },
+        { partner_id: coffee.id, points: 200, remaining: 200 },
+      ]);
+    } finally {
+      await db.end();
+    }
+
+    // The valuation is unchanged (billing decides only what may be issued): the adjustments line nets
+    // −300 + 200 − 200 = −300 points at 1,000 per 1,000 = −300 cents.
+    const period = periodOf(await travel(0));
+    expect(await statementOf(coffee.id, period)).toMatchObject({ lines: [{ kind: "ADJUSTMENTS", points: -300, amount: -300 }], netAmount: -300 });
+    await expectLedgerConsistent();
+    await expectClearingConsistent();
+    // clearing:verify accepts what the rule before PrepaidAdjustmentsTakeNothingBack gave back (300 + 200: 1,300), not a point more.
+    expect(await verifyWithAllowanceMoved(coffee.id, 500)).toEqual({ code: 0, flagsThisAllowance: false });
+    expect(await verifyWithAllowanceMoved(coffee.id, 501)).toEqual({ code: 1, flagsThisAllowance: true });
+    expect(await verifyWithAllowanceMoved(coffee.id, -1)).toEqual({ code: 1, flagsThisAllowance: true });
+  });
+});
