@@ -1,6 +1,6 @@
 import { expectClearingConsistent, inLedgerTransaction, ledgerClient, periodOf, setTerms, statementOf } from "./support/clearing";
 import { enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
-import { ok, unique } from "./support/gateway";
+import { fails, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
 
 /**
@@ -11,6 +11,7 @@ import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
 const TOP_UP = `mutation($i: AddPrepaidPointsInput!) { addPrepaidPoints(input: $i) { id prepaidPointsRemaining } }`;
 const REMAINING = `query($id: ID!) { partner(id: $id) { prepaidPointsRemaining } }`;
 const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id points } }`;
+const DAY = 86_400_000;
 
 const remaining = async (partnerId: string): Promise<number> => (await ok(REMAINING, { id: partnerId })).partner.prepaidPointsRemaining;
 const adjust = (memberId: string, points: number, fundedByPartnerId: string) =>
@@ -73,5 +74,37 @@ describe("a negative adjustment funded by a PREPAID partner", () => {
     expect(await verifyWithAllowanceMoved(coffee.id, 500)).toEqual({ code: 0, flagsThisAllowance: false });
     expect(await verifyWithAllowanceMoved(coffee.id, 501)).toEqual({ code: 1, flagsThisAllowance: true });
     expect(await verifyWithAllowanceMoved(coffee.id, -1)).toEqual({ code: 1, flagsThisAllowance: true });
+  });
+});
+
+describe("addPrepaidPoints reads the terms in force now", () => {
+  it("refuses a partner whose PREPAID terms start tomorrow, names when, and accepts it once they are in force", async () => {
+    const shop = await registerPartner();
+    const now = await travel(0);
+    await setTerms(shop.id, { issue: 500, redemption: 0, share: 0, billing: "POSTPAID" });
+    const tomorrow = new Date(now.getTime() + DAY);
+    await setTerms(shop.id, { issue: 500, redemption: 0, share: 0, billing: "PREPAID" }, tomorrow.toISOString());
+
+    const refused = await fails(TOP_UP, { i: { partnerId: shop.id, points: 100, reference: unique("INV") } }, "BAD_USER_INPUT");
+    expect(refused.extensions?.field).toBe("partnerId");
+    expect(refused.message).toContain(`PREPAID from ${tomorrow.toISOString()}`);
+    expect(await remaining(shop.id)).toBe(0);
+
+    await travel(1.01); // the PREPAID terms are in force
+    expect((await topUp(shop.id, 100)).addPrepaidPoints.prepaidPointsRemaining).toBe(100);
+    await travel(0);
+  });
+
+  it("accepts a partner that is PREPAID now though its next terms (from tomorrow) are POSTPAID, and refuses it from then", async () => {
+    const shop = await registerPartner();
+    const now = await travel(0);
+    await setTerms(shop.id, { issue: 500, redemption: 0, share: 0, billing: "PREPAID" });
+    await setTerms(shop.id, { issue: 500, redemption: 0, share: 0, billing: "POSTPAID" }, new Date(now.getTime() + DAY).toISOString());
+
+    expect((await topUp(shop.id, 100)).addPrepaidPoints.prepaidPointsRemaining).toBe(100);
+    await travel(1.01);
+    await fails(TOP_UP, { i: { partnerId: shop.id, points: 100, reference: unique("INV") } }, "BAD_USER_INPUT");
+    expect(await remaining(shop.id)).toBe(100);
+    await travel(0);
   });
 });

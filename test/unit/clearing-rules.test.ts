@@ -14,6 +14,7 @@ import {
   previousPeriod,
   reportTotals,
   roundLine,
+  prepaidTopUpRefusal,
   settlementCurrencyOf,
   statementFigures,
   statementRecord,
@@ -173,6 +174,14 @@ describe("periods, currency and hashes", () => {
     expect(settlementCurrencyOf(undefined)).toBe("EUR");
     expect(settlementCurrencyOf("GBP")).toBe("GBP");
     expect(() => settlementCurrencyOf("euro")).toThrow(/SETTLEMENT_CURRENCY/);
+  });
+
+  it("tops up only a partner PREPAID now, naming when its next PREPAID terms start", () => {
+    expect(prepaidTopUpRefusal("PREPAID", null)).toBeNull();
+    expect(prepaidTopUpRefusal("PREPAID", new Date("2027-01-01T00:00:00Z"))).toBeNull();
+    expect(prepaidTopUpRefusal("POSTPAID", new Date("2027-01-01T00:00:00Z"))).toContain("PREPAID from 2027-01-01T00:00:00.000Z");
+    expect(prepaidTopUpRefusal(null, null)).toMatch(/not PREPAID: set PREPAID terms/);
+    expect(prepaidTopUpRefusal("POSTPAID", null)).toMatch(/not PREPAID: set PREPAID terms/);
   });
 
   it("hashes canonical text chained to the previous hash", () => {

@@ -119,7 +119,7 @@ export class ClearingResolver {
 
   @Mutation(() => Partner, {
     description: withExample(
-      "Tops up a PREPAID partner's allowance of points; idempotent by (partner, reference). Admins only. Errors: BAD_USER_INPUT, IDEMPOTENCY_CONFLICT.",
+      "Tops up the allowance of points of a partner whose terms in force now are PREPAID (BAD_USER_INPUT otherwise, naming when its next PREPAID terms start); idempotent by (partner, reference). Admins only. Errors: BAD_USER_INPUT, IDEMPOTENCY_CONFLICT.",
       `mutation {
   addPrepaidPoints(input: { partnerId: "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b", points: 100000, reference: "INV-2026-0042" }) {
     prepaidPointsRemaining

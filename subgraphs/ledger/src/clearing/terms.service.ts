@@ -6,7 +6,7 @@ import { requireId, requireInt, requireText } from "../../../../shared/src/valid
 import type { Clock } from "../clock";
 import { safeIntegerFromSql } from "../limits";
 import { partnerStub } from "../partner/partner.type";
-import { MAX_PREPAID_TOP_UP, MAX_PRICE_PER_1000, STATEMENT_LINES, breakageRate, liabilityValue, previousPeriod } from "../rules";
+import { MAX_PREPAID_TOP_UP, MAX_PRICE_PER_1000, STATEMENT_LINES, breakageRate, liabilityValue, prepaidTopUpRefusal, previousPeriod } from "../rules";
 import { settlementCurrency } from "../settings";
 import { CLEARING_LOCK_KEY } from "../sql";
 import { periodText } from "./clearing.totals";
@@ -93,10 +93,18 @@ export class TermsService {
     const partnerId = requireId(input.partnerId, "partnerId");
     const points = requireInt(input.points, "points", { min: 1, max: MAX_PREPAID_TOP_UP });
     const reference = requireText(input.reference, "reference", { max: 100 });
-    const now = this.clock.now();
     await this.dataSource.transaction(async (tx) => {
-      const [latest] = await tx.query(`SELECT billing FROM partner_terms WHERE partner_id = $1 ORDER BY version DESC LIMIT 1`, [partnerId]);
-      if (latest?.billing !== PartnerBilling.PREPAID) throw badInput("This partner's terms are not PREPAID: set PREPAID terms (setPartnerTerms) before topping up", "partnerId");
+      // The terms in force now, read as every writer reads them: under the clearing lock, shared, then the
+      // clock (setTerms takes it alone before its clock). The latest version may start later: it does not count yet.
+      await tx.query(`SELECT pg_advisory_xact_lock_shared($1)`, [CLEARING_LOCK_KEY]);
+      const now = this.clock.now();
+      const [terms]: { billing: string | null; prepaid_from: Date | null }[] = await tx.query(
+        `SELECT (SELECT billing FROM partner_terms WHERE partner_id = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1) AS billing,
+                (SELECT min(effective_from) FROM partner_terms WHERE partner_id = $1 AND effective_from > $2 AND billing = 'PREPAID') AS prepaid_from`,
+        [partnerId, now],
+      );
+      const refusal = prepaidTopUpRefusal(terms.billing, terms.prepaid_from);
+      if (refusal) throw badInput(refusal, "partnerId");
       const [inserted] = await tx.query(
         `INSERT INTO prepaid_top_ups (partner_id, reference, points, recorded_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING points`,
         [partnerId, reference, points, now],

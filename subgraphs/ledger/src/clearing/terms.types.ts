@@ -74,7 +74,7 @@ export class SetPartnerTermsInput {
 
 @InputType({ description: "Points a PREPAID partner buys in advance." })
 export class AddPrepaidPointsInput {
-  @Field(() => ID, { description: "The partner; its latest terms must be PREPAID." })
+  @Field(() => ID, { description: "The partner; its terms in force now must be PREPAID (terms that start later do not count yet)." })
   partnerId!: string;
 
   @Field(() => SafeInt, { description: "Points added to the allowance: 1 to 1,000,000,000,000." })

@@ -42,6 +42,18 @@ export function settlementCurrencyOf(value: string | undefined): string {
   return currency;
 }
 
+/**
+ * Why a prepaid top-up is refused, or null: only a partner whose terms in force now are PREPAID may be
+ * topped up (`billingNow` null: no terms yet). `prepaidFrom`, the start of its next PREPAID terms if
+ * any, is named so the admin knows when to come back. Terms that start later never count now.
+ */
+export function prepaidTopUpRefusal(billingNow: string | null, prepaidFrom: Date | null): string | null {
+  if (billingNow === "PREPAID") return null;
+  return prepaidFrom
+    ? `This partner is not PREPAID now (its terms are PREPAID from ${prepaidFrom.toISOString()}): top it up once they are in force`
+    : "This partner's terms in force now are not PREPAID: set PREPAID terms (setPartnerTerms) and top it up once they are in force";
+}
+
 /** The hash that starts every chain (a partner's first closed statement, the first closed period). */
 export const GENESIS_HASH = "0".repeat(64);
 
