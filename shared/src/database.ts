@@ -132,12 +132,16 @@ export function createDataSource({ url, entities, migrations, log, poolSize = de
  * Creates the database when missing and runs its migrations on a connection of their own, without the
  * statement and lock limits of the service's pool (see maintenanceTimeouts).
  */
-export async function migrateDatabase({ url, entities, migrations, log }: Omit<DataSourceOptions, "poolSize" | "timeouts">): Promise<void> {
+export async function migrateDatabase(
+  { url, entities, migrations, log }: Omit<DataSourceOptions, "poolSize" | "timeouts">,
+  afterMigrations?: (source: DataSource) => Promise<void>,
+): Promise<void> {
   await ensureDatabase(url);
   const source = createDataSource({ url, entities, migrations, log, poolSize: 1, timeouts: maintenanceTimeouts() });
   await source.initialize();
   try {
     await source.runMigrations({ transaction: "all" });
+    await afterMigrations?.(source);
   } finally {
     await source.destroy();
   }

@@ -81,12 +81,13 @@ export async function runSubgraph<TContext extends object>(definition: SubgraphD
     const { secrets, workers } = config;
     setServiceIdentity(definition.name, secrets.service);
     const database = { url: config.databaseUrl, entities: definition.entities, migrations: definition.migrations, log };
+    // The process that migrates checks what the database must agree with (checkDatabase) before any worker serves.
     if (isClusterPrimary(workers)) {
-      await migrateDatabase(database);
+      await migrateDatabase(database, definition.checkDatabase);
       runPrimary(definition.name, workers, log);
       return;
     }
-    if (workers === 1) await migrateDatabase(database);
+    if (workers === 1) await migrateDatabase(database, definition.checkDatabase);
     const dataSource = createDataSource({ ...database, poolSize: config.database.poolSize, timeouts: config.database.timeouts });
     await dataSource.initialize();
 

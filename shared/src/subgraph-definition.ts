@@ -33,4 +33,9 @@ export interface Subgraph<TContext extends object = object> {
    * naming the variable): checked at start by calling it, instead of as a number.
    */
   settingReaders?: Readonly<Record<string, () => unknown>>;
+  /**
+   * Run at start by the process that migrates, after the migrations and before anything serves: what the
+   * database must agree with (e.g. the ledger's recorded settlement currency). A throw stops the start.
+   */
+  checkDatabase?: (dataSource: DataSource) => Promise<void>;
 }

@@ -393,6 +393,15 @@ ALTER TABLE referrals ADD CONSTRAINT referrals_pkey PRIMARY KEY (referred_member
 ALTER TABLE referrals ADD CONSTRAINT referrals_referrer_max_check CHECK (referrer_max >= 0);
 CREATE INDEX referrals_referrer_idx ON public.referrals USING btree (referrer_member_id) WHERE referrer_rewarded;
 
+CREATE TABLE settlement_currency (
+  one boolean DEFAULT true NOT NULL,
+  currency text NOT NULL,
+  recorded_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE settlement_currency ADD CONSTRAINT settlement_currency_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text);
+ALTER TABLE settlement_currency ADD CONSTRAINT settlement_currency_one_check CHECK (one);
+ALTER TABLE settlement_currency ADD CONSTRAINT settlement_currency_pkey PRIMARY KEY (one);
+
 CREATE TABLE settlement_periods (
   period date NOT NULL,
   closed_at timestamp with time zone NOT NULL,

@@ -15,6 +15,7 @@ import {
   reportTotals,
   roundLine,
   prepaidTopUpRefusal,
+  settlementCurrencyConflict,
   settlementCurrencyOf,
   statementFigures,
   statementRecord,
@@ -174,6 +175,15 @@ describe("periods, currency and hashes", () => {
     expect(settlementCurrencyOf(undefined)).toBe("EUR");
     expect(settlementCurrencyOf("GBP")).toBe("GBP");
     expect(() => settlementCurrencyOf("euro")).toThrow(/SETTLEMENT_CURRENCY/);
+  });
+
+  it("keeps the currency a ledger's terms and statements are in: a fresh ledger takes the setting's, one with nothing priced may change", () => {
+    expect(settlementCurrencyConflict(null, "USD", false)).toBeNull(); // nothing recorded yet: USD is recorded
+    expect(settlementCurrencyConflict("EUR", "EUR", true)).toBeNull();
+    expect(settlementCurrencyConflict("EUR", "USD", false)).toBeNull(); // no terms, no closed period: no amount in EUR
+    const refused = settlementCurrencyConflict("EUR", "USD", true);
+    expect(refused).toContain("SETTLEMENT_CURRENCY is USD but this ledger's terms and statements are in EUR");
+    expect(refused).toContain("Set SETTLEMENT_CURRENCY=EUR");
   });
 
   it("tops up only a partner PREPAID now, naming when its next PREPAID terms start", () => {

@@ -1,6 +1,7 @@
 import { requestIdOf } from "../../../shared/src/request-id";
 import type { Subgraph } from "../../../shared/src/subgraph-definition";
 import { AdjustableClock, type Clock, systemClock } from "./clock";
+import { recordSettlementCurrency } from "./clearing/settlement-currency";
 import { type Context, createContext } from "./context";
 import { entities, migrations } from "./data-source";
 import { buildSchema } from "./schema";
@@ -30,6 +31,8 @@ export const subgraph: Subgraph<Context> = {
     SETTLEMENT_CURRENCY: settlementCurrency,
     TRANSFER_DAILY_LIMIT: transferDailyLimit,
   },
+  // SETTLEMENT_CURRENCY against the currency the database's amounts are in: recorded at first start, another refused.
+  checkDatabase: recordSettlementCurrency,
 };
 
 export type { Context };

@@ -54,6 +54,18 @@ export function prepaidTopUpRefusal(billingNow: string | null, prepaidFrom: Date
     : "This partner's terms in force now are not PREPAID: set PREPAID terms (setPartnerTerms) and top it up once they are in force";
 }
 
+/**
+ * Why the ledger must not start with SETTLEMENT_CURRENCY `configured`, or null. `recorded` is the
+ * currency its database holds (null: none yet, so it takes `configured`); `priced` whether anything
+ * holds amounts in it (terms or closed periods). Amounts are minor units with no currency of their
+ * own, so another currency would silently mix them; with nothing priced the recorded one may change.
+ */
+export function settlementCurrencyConflict(recorded: string | null, configured: string, priced: boolean): string | null {
+  if (recorded === null || recorded === configured || !priced) return null;
+  return `SETTLEMENT_CURRENCY is ${configured} but this ledger's terms and statements are in ${recorded}: their amounts are minor units of ${recorded}, ` +
+    `and would be mixed with ${configured}'s. Set SETTLEMENT_CURRENCY=${recorded} (a coalition settles in one currency for good)`;
+}
+
 /** The hash that starts every chain (a partner's first closed statement, the first closed period). */
 export const GENESIS_HASH = "0".repeat(64);
 

@@ -1,0 +1,79 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { Client } from "pg";
+import { REPO_ROOT, withDatabase } from "../shared/src/config";
+import { dropDatabase } from "../shared/src/database";
+import { freePort, stopChild } from "../tools/stack/services";
+
+/**
+ * README, Configuration (SETTLEMENT_CURRENCY): the ledger records its settlement currency in its database
+ * at first start and refuses to start with another while anything is priced in it (terms, closed periods):
+ * amounts are minor units with no currency of their own, and two currencies' would be mixed silently.
+ * Through real starts of the ledger's process, on a database of its own.
+ */
+const url = withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger_currency${process.env.TEST_DATABASE_NAME_SUFFIX}`);
+const secret = () => randomBytes(32).toString("base64");
+
+/** Starts the ledger with SETTLEMENT_CURRENCY=`currency`: "ready" (then stopped), or its exit code, with its output. */
+async function start(currency: string): Promise<{ outcome: "ready" | number | null; output: string }> {
+  const env = {
+    PATH: process.env.PATH, APOLLO_TELEMETRY_DISABLED: "1", NODE_ENV: "test", LOG_LEVEL: "warn", WORKERS: "1", EXPIRY_RUN_SECONDS: "0",
+    GATEWAY_SECRET: secret(), SERVICE_SECRET: secret(), JWT_SECRET: secret(),
+    LEDGER_DATABASE_URL: url, LEDGER_PORT: String(await freePort()), SETTLEMENT_CURRENCY: currency,
+  };
+  const child: ChildProcess = fork(join(REPO_ROOT, "dist/subgraphs/ledger/src/main.js"), [], { env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const outcome = await new Promise<"ready" | number | null>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("message", (message: { type?: string }) => {
+      if (message?.type !== "ready") return;
+      clearTimeout(timer);
+      resolve("ready");
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  await stopChild(child);
+  return { outcome, output };
+}
+
+async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(() => dropDatabase(url));
+afterAll(() => dropDatabase(url));
+
+describe("SETTLEMENT_CURRENCY and the currency the ledger's database holds", () => {
+  it("a fresh database takes the setting's; with terms in it, another currency stops the start, naming both", async () => {
+    expect((await start("USD")).outcome).toBe("ready");
+    expect(await sql(`SELECT currency FROM settlement_currency`)).toEqual([{ currency: "USD" }]);
+    // Nothing priced yet (no terms, no closed period): the recorded currency may still change.
+    expect((await start("EUR")).outcome).toBe("ready");
+    expect(await sql(`SELECT currency FROM settlement_currency`)).toEqual([{ currency: "EUR" }]);
+
+    // Terms in EUR minor units: 1,000 cents per 1,000 points.
+    await sql(
+      `INSERT INTO partner_terms (partner_id, version, effective_from, issue_price_per_1000, redemption_price_per_1000, breakage_share_percent, billing)
+       VALUES ($1, 1, now(), 1000, 800, 50, 'POSTPAID')`,
+      [randomUUID()],
+    );
+    const refused = await start("USD");
+    expect(refused.outcome).toBe(1);
+    expect(refused.output).toContain("SETTLEMENT_CURRENCY is USD but this ledger's terms and statements are in EUR");
+    expect(refused.output).toContain("subgraph failed to start");
+    expect(await sql(`SELECT currency FROM settlement_currency`)).toEqual([{ currency: "EUR" }]);
+    expect((await start("EUR")).outcome).toBe("ready");
+  });
+});
