@@ -1,7 +1,7 @@
-import { expectClearingConsistent, inLedgerTransaction, ledgerClient, periodOf, setTerms, statementOf } from "./support/clearing";
+import { expectClearingConsistent, ledgerClient, periodOf, setTerms, statementOf, verifyWithAllowanceMoved } from "./support/clearing";
 import { enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
 import { fails, ok, unique } from "./support/gateway";
-import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
+import { expectLedgerConsistent, travel } from "./support/ledger";
 
 /**
  * A PREPAID partner's allowance (README, "The clearing house", Prepaid partners): what gives points back
@@ -17,18 +17,6 @@ const remaining = async (partnerId: string): Promise<number> => (await ok(REMAIN
 const adjust = (memberId: string, points: number, fundedByPartnerId: string) =>
   ok(ADJUST, { input: { memberId, points, fundedByPartnerId, reason: "CORRECTION", note: "Customer care", idempotencyKey: unique("ticket") } });
 const topUp = (partnerId: string, points: number) => ok(TOP_UP, { i: { partnerId, points, reference: unique("INV") } });
-
-/** clearing:verify's verdict with the allowance moved by `points` in the database, put back afterwards whatever happens. */
-async function verifyWithAllowanceMoved(partnerId: string, points: number) {
-  const move = (by: number) => inLedgerTransaction((db) => db.query(`UPDATE prepaid_allowances SET remaining = remaining + $2 WHERE partner_id = $1`, [partnerId, by]));
-  await move(points);
-  try {
-    const { code, output } = await ledgerTool("clearing-verify");
-    return { code, flagsThisAllowance: /FAIL prepaid allowances/.test(output) && output.includes(`${partnerId}: recorded`) };
-  } finally {
-    await move(-points);
-  }
-}
 
 beforeAll(() => travel(0));
 afterAll(() => travel(0));

@@ -1,4 +1,4 @@
-import { inLedgerTransaction, setTerms } from "./support/clearing";
+import { setTerms, verifyWithAllowanceMoved } from "./support/clearing";
 import { enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
 import { ok, unique } from "./support/gateway";
 import { ledgerTool, travel } from "./support/ledger";
@@ -16,18 +16,6 @@ beforeAll(() => travel(0));
 const TOP_UP = `mutation($i: AddPrepaidPointsInput!) { addPrepaidPoints(input: $i) { id prepaidPointsRemaining } }`;
 const REMAINING = `query($id: ID!) { partner(id: $id) { prepaidPointsRemaining } }`;
 const REFUND = `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id points } }`;
-
-/** clearing:verify's verdict with the allowance moved by `points` in the database, put back afterwards whatever happens. */
-async function verifyWithAllowanceMoved(partnerId: string, points: number) {
-  const move = (by: number) => inLedgerTransaction((db) => db.query(`UPDATE prepaid_allowances SET remaining = remaining + $2 WHERE partner_id = $1`, [partnerId, by]));
-  await move(points);
-  try {
-    const { code, output } = await ledgerTool("clearing-verify");
-    return { code, flagsThisAllowance: /FAIL prepaid allowances/.test(output) && output.includes(`${partnerId}: recorded`) };
-  } finally {
-    await move(-points);
-  }
-}
 
 describe("clearing:verify and prepaid allowances", () => {
   it("catches an allowance that differs from its top-ups less what was issued from it", async () => {

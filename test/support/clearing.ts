@@ -70,3 +70,15 @@ export async function expectClearingConsistent(): Promise<void> {
   if (code !== 0) throw new Error(`clearing:verify failed:\n${output}`);
   expect(output).toContain("Every statement matches the ledger.");
 }
+
+/** clearing:verify's verdict with the allowance moved by `points` in the database, put back afterwards whatever happens. */
+export async function verifyWithAllowanceMoved(partnerId: string, points: number) {
+  const move = (by: number) => inLedgerTransaction((db) => db.query(`UPDATE prepaid_allowances SET remaining = remaining + $2 WHERE partner_id = $1`, [partnerId, by]));
+  await move(points);
+  try {
+    const { code, output } = await ledgerTool("clearing-verify");
+    return { code, flagsThisAllowance: /FAIL prepaid allowances/.test(output) && output.includes(`${partnerId}: recorded`) };
+  } finally {
+    await move(-points);
+  }
+}
