@@ -60,6 +60,8 @@ export interface GatewayConfig {
   metricsOpen: boolean;
   subgraphConnections: number;
   subgraphTimeoutMs: number;
+  /** GATEWAY_REQUEST_TIMEOUT_MS: one deadline for all of a GraphQL request's subgraph calls (gatewayRequestTimeout). */
+  requestTimeoutMs: number;
   /** Per-subgraph circuit breakers (BREAKER_*). */
   breaker: BreakerSettings;
   supergraphPath: string;
@@ -103,6 +105,18 @@ function gatewaySubgraphTimeout(env: EnvReader): number {
   return timeout;
 }
 
+/**
+ * GATEWAY_REQUEST_TIMEOUT_MS (default SUBGRAPH_TIMEOUT_MS): one deadline per GraphQL request, from when
+ * it leaves the admission queue, shared by its subgraph calls (a query plan calls several in sequence).
+ * It bounds the answer, as the README's retry contract promises; at least SUBGRAPH_TIMEOUT_MS, so a
+ * request's first call gets about the whole SUBGRAPH_TIMEOUT_MS its service-call chain needs.
+ */
+function gatewayRequestTimeout(env: EnvReader, subgraphTimeoutMs: number): number {
+  const timeout = env.int("GATEWAY_REQUEST_TIMEOUT_MS", subgraphTimeoutMs, { min: 1 });
+  if (timeout < subgraphTimeoutMs) throw new Error(`GATEWAY_REQUEST_TIMEOUT_MS (${timeout}) must be at least SUBGRAPH_TIMEOUT_MS (${subgraphTimeoutMs})`);
+  return timeout;
+}
+
 export const supergraphPathOf = (env: NodeJS.ProcessEnv) => env.SUPERGRAPH_PATH || join(REPO_ROOT, "gateway", "supergraph.graphql");
 
 export function readGatewayConfig(env: EnvReader): GatewayConfig {
@@ -110,6 +124,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
   env.check(() => refusePlaceholderSecrets(env.env), undefined);
   checkProcessSettings(env);
   const allowBatching = env.flag("ALLOW_BATCHING");
+  const subgraphTimeoutMs = env.check(() => gatewaySubgraphTimeout(env), 0);
   return {
     production,
     port: env.int("GATEWAY_PORT", GATEWAY_DEFAULT_PORT, { max: 65_535 }),
@@ -125,7 +140,8 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     introspection: !production || env.flag("ENABLE_INTROSPECTION"),
     metricsOpen: env.flag("METRICS_OPEN"),
     subgraphConnections: env.int("SUBGRAPH_CONNECTIONS", 128, { min: 1 }),
-    subgraphTimeoutMs: env.check(() => gatewaySubgraphTimeout(env), 0),
+    subgraphTimeoutMs,
+    requestTimeoutMs: env.check(() => gatewayRequestTimeout(env, subgraphTimeoutMs), 0),
     breaker: readBreakerSettings(env),
     supergraphPath: supergraphPathOf(env.env),
     supergraphPollMs: env.int("SUPERGRAPH_POLL_MS", 1000, { min: 1 }),

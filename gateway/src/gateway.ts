@@ -1,6 +1,6 @@
 import { ApolloGateway, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { type GraphQLFormattedError, parse } from "graphql";
-import type { Fetcher, FetcherResponse } from "@apollo/utils.fetcher";
+import type { FetcherResponse } from "@apollo/utils.fetcher";
 import { isDevelopment } from "../../shared/src/config";
 import { PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
 import { createErrorFormatter } from "../../shared/src/errors";
@@ -10,10 +10,10 @@ import { REQUEST_ID_HEADER } from "../../shared/src/request-id";
 import { cacheHintOf } from "./cache-control";
 import { EntityCache, EntityCachingDataSource } from "./entity-cache";
 import { connectRedis, redisEntityCache } from "./redis";
-import { createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
+import { type SubgraphFetcher, createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
 import { breakerFetcher } from "./subgraph-breaker";
 import { fieldErrorsOf } from "./subgraph-error-paths";
-import { subgraphHttpError, subgraphNetworkError } from "./subgraph-errors";
+import { deadlinePassed, subgraphHttpError, subgraphNetworkError } from "./subgraph-errors";
 import { isOwnSubgraph, routingUrl } from "./subgraph-routing";
 import { supergraphFromFile } from "./supergraph-file";
 import { isUpstreamUnavailable } from "./upstream-status";
@@ -32,14 +32,16 @@ export const supergraphPath = () => supergraphPathOf(process.env);
  * gateway's CPU on the headline): the call as JSON, HTTP errors and unreachable subgraphs as the
  * codes in subgraph-errors.ts, and the subgraph's Cache-Control restricting the client's answer. A
  * call that failed as a whole for want of the subgraph answers its fields' errors, each at its path
- * (subgraph-error-paths.ts); other failures (refused input, credentials) stay request errors.
+ * (subgraph-error-paths.ts); other failures (refused input, credentials) stay request errors. Every
+ * call of a request waits at most the time its request has left (GatewayContext.deadline); once that
+ * is gone, a call is not sent and its fields are UPSTREAM_UNAVAILABLE, as if it had timed out.
  */
 export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
     private readonly subgraph: string,
     private readonly url: string,
     private readonly secret: string | null,
-    private readonly fetcher: Fetcher,
+    private readonly fetcher: SubgraphFetcher,
     private readonly log: Logger,
   ) {}
 
@@ -57,6 +59,9 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
   private async call(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const { query, variables, operationName, extensions } = options.request;
     if (!query) throw new Error("Missing query");
+    const { deadline } = options.context;
+    const timeoutMs = deadline === undefined ? undefined : deadline - performance.now();
+    if (timeoutMs !== undefined && timeoutMs <= 0) throw deadlinePassed(this.subgraph, this.log);
     const headers: Record<string, string> = {};
     for (const [name, value] of options.request.http?.headers ?? []) headers[name] = value;
     headers["content-type"] = "application/json";
@@ -66,7 +71,7 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     let response: FetcherResponse;
     try {
-      response = await this.fetcher(this.url, { method: "POST", headers, body: JSON.stringify({ query, variables, operationName, extensions }) });
+      response = await this.fetcher(this.url, { method: "POST", headers, body: JSON.stringify({ query, variables, operationName, extensions }), timeoutMs });
     } catch (error) {
       throw subgraphNetworkError(this.subgraph, error, this.log);
     }

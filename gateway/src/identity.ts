@@ -38,9 +38,14 @@ export interface TokenVerification {
   maxTtlSeconds: number;
 }
 
-/** What every gateway request carries to its subgraph calls: who is calling (Identifier below). */
+/**
+ * What every gateway request carries to its subgraph calls: who is calling (Identifier below), and by
+ * when (performance.now() milliseconds) its calls must be answered: GATEWAY_REQUEST_TIMEOUT_MS after it
+ * left the admission queue (config.ts). None: no deadline but each call's SUBGRAPH_TIMEOUT_MS.
+ */
 export interface GatewayContext {
   identity: Identity;
+  deadline?: number;
 }
 
 /**

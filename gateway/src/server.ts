@@ -72,6 +72,8 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
     admission: config.admission,
     maxBatchOperations: config.maxBatchOperations,
     context: async (req) => {
+      // The request has just left the admission queue: its subgraph calls share one deadline from here.
+      const deadline = performance.now() + config.requestTimeoutMs;
       let identity;
       try {
         identity = await identifier.identify(req.headers);
@@ -89,7 +91,7 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
       // A batch (ALLOW_BATCHING=1) is charged each of its operations, as many requests would be.
       const retryAfter = limit ? await rateLimiter.hit(limit.key, limit.limit, operationsIn(req)) : null;
       if (retryAfter !== null) throw rateLimited(retryAfter);
-      return { identity };
+      return { identity, deadline };
     },
   });
   return {

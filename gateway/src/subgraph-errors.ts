@@ -35,5 +35,11 @@ export function subgraphNetworkError(subgraph: string, error: unknown, log: Logg
   return unavailable(subgraph);
 }
 
+/** A call not sent: its request's deadline (GATEWAY_REQUEST_TIMEOUT_MS) had passed. To the client, a timeout. */
+export function deadlinePassed(subgraph: string, log: Logger): GraphQLError {
+  log.warn("request deadline passed, subgraph not called", { subgraph });
+  return unavailable(subgraph);
+}
+
 const unavailable = (subgraph: string) =>
   new GraphQLError(`The ${subgraph} service is unavailable; try again shortly`, { extensions: { code: "UPSTREAM_UNAVAILABLE" } });

@@ -22,7 +22,7 @@ describe("configuration read once, at start", () => {
     const config = loadGatewayConfig({ ...secrets });
     expect(config.limits).toEqual({ maxDepth: 12, maxAliases: 30, maxCost: 25_000, maxTokens: 5_000, defaultListSize: 20 });
     expect(config.rateLimits).toEqual({ perCaller: 600, anonymous: 300, proxyHops: 0 });
-    expect(config).toMatchObject({ port: 4000, requestMaxBytes: 100_000, maxBatchOperations: 0, subgraphConnections: 128, subgraphTimeoutMs: 25_000, queryPlanCacheMiB: 8, supergraphPollMs: 1000, landingPage: true, introspection: true });
+    expect(config).toMatchObject({ port: 4000, requestMaxBytes: 100_000, maxBatchOperations: 0, subgraphConnections: 128, subgraphTimeoutMs: 25_000, requestTimeoutMs: 25_000, queryPlanCacheMiB: 8, supergraphPollMs: 1000, landingPage: true, introspection: true });
     expect(loadGatewayConfig({ ...secrets, NODE_ENV: "production" })).toMatchObject({ landingPage: false, introspection: false });
     expect(loadGatewayConfig({ ...secrets, ALLOW_BATCHING: "1" }).maxBatchOperations).toBe(10);
     // The entity cache is on unless DISABLE_ENTITY_CACHE=1 (the bench measures the gateway without it).
