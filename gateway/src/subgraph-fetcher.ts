@@ -1,6 +1,7 @@
 import type { FetcherHeaders, FetcherRequestInit, FetcherResponse } from "@apollo/utils.fetcher";
 import { Histogram } from "prom-client";
-import { Agent, type Dispatcher } from "undici";
+import { Agent, type Dispatcher, errors } from "undici";
+import { CutShortError } from "../../shared/src/guarded-calls";
 
 /**
  * A call to a subgraph; `timeoutMs`, when given, is the time its GraphQL request has left (the
@@ -21,10 +22,15 @@ const EXACT_TIMER_BELOW_MS = 1_000;
  * make-fetch-happen, which spends far more CPU per call on caching layers a subgraph call never uses.
  * A call that gets no answer within `timeoutMs` (SUBGRAPH_TIMEOUT_MS), or by its request's deadline when
  * that comes first (`init.timeoutMs`, the time left), fails instead of holding its client forever: a
- * timeout, to the client UPSTREAM_UNAVAILABLE, and to the subgraph's breaker a failure (a healthy
- * subgraph is cut only when the deadline left its call a few milliseconds). The deadline costs no timer
- * of its own: it shortens undici's per-call headers and body timeouts (the timers every call already
- * has), except for calls made in the request's last second.
+ * timeout, to the client UPSTREAM_UNAVAILABLE, and to the subgraph's breaker a failure, except when
+ * the deadline had shortened its wait: then a `CutShortError`, which the breaker does not count (the
+ * earlier calls used the time; five such cuts must not open a healthy subgraph's breaker). The deadline
+ * costs no timer of its own: it shortens undici's per-call headers and body timeouts (the timers every
+ * call already has), except for calls made in the request's last second.
+ *
+ * Neither timer covers a call waiting for a free connection of the pool (undici starts them when the
+ * request is written): with the defaults (GATEWAY_MAX_IN_FLIGHT 16 requests, SUBGRAPH_CONNECTIONS 128
+ * per subgraph) a call never waits for one, and a timer of its own for every call would cost the hot path.
  */
 export function createSubgraphFetcher({ connectionsPerOrigin, timeoutMs }: { connectionsPerOrigin: number; timeoutMs: number }): SubgraphFetcher {
   const agent = new Agent({ connections: connectionsPerOrigin, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
@@ -56,17 +62,31 @@ export function createSubgraphFetcher({ connectionsPerOrigin, timeoutMs }: { con
   return async (url, init = {}) => {
     const left = init.timeoutMs;
     if (left === undefined || left >= timeoutMs) return call(url, init, init.signal, undefined);
-    if (left >= EXACT_TIMER_BELOW_MS) return call(url, init, init.signal, Math.min(timeoutMs, Math.ceil(left) + COARSE_TIMER_SLACK_MS));
+    if (left >= EXACT_TIMER_BELOW_MS) {
+      const waitMs = Math.min(timeoutMs, Math.ceil(left) + COARSE_TIMER_SLACK_MS);
+      try {
+        return await call(url, init, init.signal, waitMs);
+      } catch (error) {
+        throw waitMs < timeoutMs && isTimeout(error) ? new CutShortError(DEADLINE_MESSAGE, { cause: error }) : error;
+      }
+    }
     // The request's last second: an exact timer, and undici's off (0), which could fire half a second early.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new Error("no answer by the request's deadline (GATEWAY_REQUEST_TIMEOUT_MS)")), Math.max(0, left));
+    const timer = setTimeout(() => deadline.abort(new CutShortError(DEADLINE_MESSAGE)), Math.max(0, left));
     try {
       return await call(url, init, init.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal, 0);
+    } catch (error) {
+      // Aborted by the deadline (undici rejects with the signal's reason, or its own abort error): cut short.
+      throw deadline.signal.aborted && !init.signal?.aborted && !(error instanceof CutShortError) ? new CutShortError(DEADLINE_MESSAGE, { cause: error }) : error;
     } finally {
       clearTimeout(timer);
     }
   };
 }
+
+const DEADLINE_MESSAGE = "no answer by the request's deadline (GATEWAY_REQUEST_TIMEOUT_MS)";
+
+const isTimeout = (error: unknown) => error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
 
 const fetchDuration = new Histogram({
   name: "gateway_subgraph_fetch_duration_seconds",

@@ -61,7 +61,7 @@ export class CircuitBreaker {
     return this.mode;
   }
 
-  /** Whether a call may start now; when it may, it is counted until `succeeded` or `failed`. */
+  /** Whether a call may start now; when it may, it is counted until `succeeded`, `failed` or `abandoned`. */
   tryStart(now: number): boolean {
     const state = this.state(now);
     if (state === "open") return false;
@@ -99,6 +99,16 @@ export class CircuitBreaker {
     this.finish(now);
     this.failures++;
     if (this.mode === "half-open" || this.failures >= this.settings.failuresToOpen) this.open(now);
+    this.probing = false;
+  }
+
+  /**
+   * The call ended without telling whether the service works: its caller cut it short (the gateway's
+   * request deadline left it less than its timeout). Neither a success nor a failure, and no progress
+   * (a frozen service is still found by the stall rule); a probe so ended lets the next call probe.
+   */
+  abandoned(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
     this.probing = false;
   }
 

@@ -5,7 +5,9 @@ import { type BreakerSettings, CircuitBreaker, CircuitOpenError } from "./circui
  * open; and when it opens on a stall (calls waiting, nothing back for `stallMs`: a frozen process),
  * the calls already waiting are aborted too, so a frozen service costs its callers about `stallMs`,
  * not their whole timeout. A call that resolves counts as a success (an HTTP answer, even an error,
- * shows the service alive); one that throws, as a failure. A watch runs only while calls are in flight.
+ * shows the service alive); one that throws, as a failure, unless it throws a `CutShortError` (its caller
+ * gave it less than its timeout and that ran out: nothing learned of the service, counted neither way).
+ * A watch runs only while calls are in flight.
  *
  * Slow is not frozen: once calls have waited a third of `stallMs` with nothing back, the watch asks
  * `isWorking` (the service's GET /health: its process and its database answer), one check at a time,
@@ -41,7 +43,8 @@ export class GuardedCalls {
       this.breaker.succeeded(Date.now());
       return result;
     } catch (error) {
-      this.breaker.failed(Date.now());
+      if (error instanceof CutShortError) this.breaker.abandoned();
+      else this.breaker.failed(Date.now());
       throw error;
     } finally {
       this.waiting.delete(controller);
@@ -66,6 +69,17 @@ export class GuardedCalls {
         () => undefined, // no answer in time: the stall rule decides
       )
       .finally(() => (this.checking = false));
+  }
+}
+
+/**
+ * A call its caller cut short: the time it was given (what its request had left) ran out before the
+ * service's timeout would have. Says nothing of the service's health, so its breaker does not count it.
+ */
+export class CutShortError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CutShortError";
   }
 }
 

@@ -186,6 +186,47 @@ describe("CircuitBreaker", () => {
     expect(new CircuitBreaker(settings).silentFor(1_000)).toBe(0);
   });
 
+  it("a call abandoned (cut short by its caller's deadline) counts neither way: 2 failures, 5 abandoned, 1 failure: 3 in a row, open", () => {
+    const breaker = new CircuitBreaker(settings);
+    for (const t of [0, 1]) {
+      breaker.tryStart(t);
+      breaker.failed(t);
+    }
+    for (let t = 2; t < 7; t++) {
+      breaker.tryStart(t);
+      breaker.abandoned();
+    }
+    expect(breaker.state(7)).toBe("closed");
+    expect(breaker.silentFor(7)).toBe(0); // none waits any more
+    breaker.tryStart(8);
+    breaker.failed(8);
+    expect(breaker.state(9)).toBe("open");
+  });
+
+  it("an abandoned probe leaves it half-open: the next call probes", () => {
+    const breaker = new CircuitBreaker(settings);
+    for (let i = 0; i < 3; i++) {
+      breaker.tryStart(0);
+      breaker.failed(0);
+    }
+    expect(breaker.tryStart(1_000)).toBe(true); // the probe
+    expect(breaker.tryStart(1_001)).toBe(false);
+    breaker.abandoned();
+    expect(breaker.state(1_002)).toBe("half-open");
+    expect(breaker.tryStart(1_002)).toBe(true); // the next probe
+    breaker.succeeded(1_010);
+    expect(breaker.state(1_011)).toBe("closed");
+  });
+
+  it("an abandoned call is not progress: a call still waiting since 0 stalls at 500", () => {
+    const breaker = new CircuitBreaker(settings);
+    breaker.tryStart(0); // frozen
+    breaker.tryStart(100);
+    breaker.abandoned(); // at 300, cut short
+    expect(breaker.state(499)).toBe("closed");
+    expect(breaker.state(500)).toBe("open");
+  });
+
   it("a slow call alone is not a stall while other calls come back", () => {
     const breaker = new CircuitBreaker(settings);
     breaker.tryStart(0); // slow

@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 import type { Fetcher, FetcherRequestInit } from "@apollo/utils.fetcher";
 import { loadGatewayConfig } from "../../gateway/src/config";
 import { SignedDataSource } from "../../gateway/src/gateway";
+import { breakerFetcher } from "../../gateway/src/subgraph-breaker";
 import { ResponseHeaders, createSubgraphFetcher } from "../../gateway/src/subgraph-fetcher";
+import { CutShortError } from "../../shared/src/guarded-calls";
 import { createLogger } from "../../shared/src/logger";
 
 /**
@@ -101,8 +103,49 @@ describe("createSubgraphFetcher keeps to the time left", () => {
   it("with a second or more left, at most a second after it: 1 s left, no answer in 3 s, cut between 1 and 2 s (and a little event-loop lag)", async () => {
     answerAfterMs = 3_000;
     const { outcome, ms } = await timed(1_000);
-    expect(outcome).toBe("Headers Timeout Error");
+    expect(outcome).toBe("no answer by the request's deadline (GATEWAY_REQUEST_TIMEOUT_MS)");
     expect(ms).toBeGreaterThanOrEqual(999);
     expect(ms).toBeLessThan(2_400);
+  });
+});
+
+describe("a call cut short by its request's deadline does not count against its subgraph", () => {
+  // A healthy subgraph answering every call in 30 ms, and one that never answers, behind the gateway's fetcher and breaker (5 failures open it).
+  let server: Server;
+  let holding: Server;
+  const urlOf = (at: Server) => `http://127.0.0.1:${(at.address() as AddressInfo).port}/graphql`;
+  beforeAll(async () => {
+    server = createServer((_req, res) => void setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end(`{"data":{}}`), 30));
+    holding = createServer(() => undefined);
+    for (const one of [server, holding]) await new Promise<void>((resolve) => one.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(async () => {
+    for (const one of [server, holding]) {
+      one.closeAllConnections();
+      await new Promise((resolve) => one.close(resolve));
+    }
+  });
+  const post = { method: "POST", body: "{}" };
+
+  it("8 calls left 5 ms each are cut (CutShortError), and the breaker stays closed: the next call is answered", async () => {
+    const url = urlOf(server);
+    const fetcher = breakerFetcher(createSubgraphFetcher({ connectionsPerOrigin: 4, timeoutMs: 5_000 }), "ledger", url, { failuresToOpen: 5, openMs: 60_000, stallMs: 3_000 });
+    for (let i = 0; i < 8; i++) await expect(fetcher(url, { ...post, timeoutMs: 5 })).rejects.toBeInstanceOf(CutShortError);
+    expect((await fetcher(url, post)).status).toBe(200);
+  });
+
+  it("a subgraph's own timeout still counts: 5 calls with no answer in SUBGRAPH_TIMEOUT_MS open it", async () => {
+    const url = urlOf(holding);
+    const fetcher = breakerFetcher(createSubgraphFetcher({ connectionsPerOrigin: 8, timeoutMs: 50 }), "ledger", url, { failuresToOpen: 5, openMs: 60_000, stallMs: 0 });
+    for (let i = 0; i < 5; i++) await expect(fetcher(url, post)).rejects.toThrow("Headers Timeout Error");
+    await expect(fetcher(url, post)).rejects.toThrow("circuit open: ledger is not answering");
+  });
+
+  it("with a second or more left, undici's timer shortened to it is a cut too; at its full length it is not", async () => {
+    const url = urlOf(holding);
+    // 1 s left of 60: undici's timer set to about 1.5 s, then a cut.
+    await expect(createSubgraphFetcher({ connectionsPerOrigin: 4, timeoutMs: 60_000 })(url, { ...post, timeoutMs: 1_000 })).rejects.toBeInstanceOf(CutShortError);
+    // 1.4 s left of 1.2 s: the subgraph's own timeout, not shortened.
+    await expect(createSubgraphFetcher({ connectionsPerOrigin: 4, timeoutMs: 1_200 })(url, { ...post, timeoutMs: 1_400 })).rejects.toThrow("Headers Timeout Error");
   });
 });
