@@ -865,10 +865,14 @@ CREATE OR REPLACE FUNCTION public.record_purchases(p_keys text[], p_fingerprints
  LANGUAGE plpgsql
 AS $function$
 #variable_conflict use_column
+DECLARE
+  v_referrers uuid[];
 BEGIN
-  INSERT INTO accounts (kind, owner_id) SELECT 'MEMBER', v FROM unnest(p_vouched) v ORDER BY v ON CONFLICT DO NOTHING;
-  -- The members' locks first, in id order; what depends on their earlier purchases is read after (a new snapshot).
-  PERFORM 1 FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members) ORDER BY a.owner_id FOR UPDATE;
+  -- The referrers the group's first purchases may pay, locked with the members (sql/referral-bonuses.ts pays them).
+  v_referrers := ARRAY(SELECT rf.referrer_member_id FROM referrals rf WHERE rf.referred_member_id = ANY(p_members) AND rf.earn_transaction_id IS NULL);
+  INSERT INTO accounts (kind, owner_id) SELECT 'MEMBER', v FROM unnest(p_vouched || v_referrers) v ORDER BY v ON CONFLICT DO NOTHING;
+  -- The members' locks first, with those referrers, in id order, before any other row; what depends on their earlier purchases is read after (a new snapshot).
+  PERFORM 1 FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members || v_referrers) ORDER BY a.owner_id FOR UPDATE;
   -- Partners' terms are read under the clearing lock, shared (sql/clearing.ts CLEARING_PRICE_LOT says why).
   PERFORM pg_advisory_xact_lock_shared(67766965);
   -- Debts repaid by what became spendable since each member's last write, before this call's points (sql/repay-debt.ts).

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES_BEFORE_ENDS_UNDER_LOCK, APPLY_CAMPAIGN_BONUSES_BEFORE_PENDING_WITHIN_CAP, RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_PENDING_WITHIN_CAP, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_BEFORE_ENDS_UNDER_LOCK, APPLY_CAMPAIGN_BONUSES_BEFORE_PENDING_WITHIN_CAP, RECORD_PURCHASES_BEFORE_PENDING_WITHIN_CAP, RECORD_PURCHASES_BEFORE_REFERRERS_LOCKED_WITH_MEMBERS, installFunction } from "../sql";
 
 /**
  * `pending` stays within Int while a member owes points (an outside review): purchases, their bonuses
@@ -15,7 +15,7 @@ export class PendingWithinCap1734860000000 implements MigrationInterface {
   name = "PendingWithinCap1734860000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, RECORD_PURCHASES);
+    await installFunction(queryRunner, RECORD_PURCHASES_BEFORE_REFERRERS_LOCKED_WITH_MEMBERS);
     await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_ENDS_UNDER_LOCK);
   }
 

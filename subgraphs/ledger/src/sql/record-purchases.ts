@@ -220,7 +220,7 @@ const REFUSED_FIGURE = `CASE c.over_limit WHEN 'lifetimeEarned' THEN c.lifetime_
  * `balanceBeforeDebt`): checking the balance alone, a member owing 1,000 could be given 2,147,484,647
  * pending points, and `pending` no longer read (PendingWithinCap1734860000000).
  */
-export const RECORD_PURCHASES: FunctionDefinition = {
+const RECORD_PURCHASES_PENDING_WITHIN_CAP: FunctionDefinition = {
   ...RECORD_PURCHASES_DEBTS_IN_TIME_ORDER,
   body: replaceOnce(
     replaceOnce(
@@ -231,6 +231,39 @@ export const RECORD_PURCHASES: FunctionDefinition = {
     ),
     REFUSED_FIGURE,
     `CASE c.over_limit WHEN 'lifetimeEarned' THEN c.lifetime_earned WHEN 'balanceBeforeDebt' THEN c.balance + c.debt ELSE c.balance END + c.points`,
+  ),
+};
+
+/** The vouched members' accounts made, and the members' locks taken: the two statements the referrers join. */
+const VOUCHED_AND_MEMBER_LOCKS = `BEGIN
+  INSERT INTO accounts (kind, owner_id) SELECT 'MEMBER', v FROM unnest(p_vouched) v ORDER BY v ON CONFLICT DO NOTHING;
+  -- The members' locks first, in id order; what depends on their earlier purchases is read after (a new snapshot).
+${MEMBER_LOCKS}`;
+
+/**
+ * The current definition: the referrers a first purchase of the group may pay (the members' referrals
+ * not yet consumed, sql/referral-bonuses.ts) are locked with the members, in one statement in id order,
+ * before any account, as a refund of a friend's first purchase (reversal.service.ts) and a transfer lock
+ * them. The referral step locked the referrer last, after the partner's and the coalition's issuance
+ * accounts: a refund of one friend's first purchase (friend and referrer, then the partner's account)
+ * and another friend's first purchase at that partner met in a lock cycle, and Postgres aborted one
+ * (ReferrersLockedWithMembers1734890000002). A referrer with no account yet gets one at zero, as
+ * lockMembers and the referral step make it.
+ */
+export const RECORD_PURCHASES: FunctionDefinition = {
+  ...RECORD_PURCHASES_PENDING_WITHIN_CAP,
+  body: replaceOnce(
+    RECORD_PURCHASES_PENDING_WITHIN_CAP.body,
+    VOUCHED_AND_MEMBER_LOCKS,
+    `DECLARE
+  v_referrers uuid[];
+BEGIN
+  -- The referrers the group's first purchases may pay, locked with the members (sql/referral-bonuses.ts pays them).
+  v_referrers := ARRAY(SELECT rf.referrer_member_id FROM referrals rf WHERE rf.referred_member_id = ANY(p_members) AND rf.earn_transaction_id IS NULL);
+  INSERT INTO accounts (kind, owner_id) SELECT 'MEMBER', v FROM unnest(p_vouched || v_referrers) v ORDER BY v ON CONFLICT DO NOTHING;
+  -- The members' locks first, with those referrers, in id order, before any other row; what depends on their earlier purchases is read after (a new snapshot).
+  PERFORM 1 FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members || v_referrers) ORDER BY a.owner_id FOR UPDATE;
+`,
   ),
 };
 
@@ -250,9 +283,11 @@ const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ 
  * migration order: RecordPurchasesFromRules1733400000000 (unpriced), ClearingHouse1734000000000
  * (priced), Campaigns1734100000000 (with the bonuses step), MemberErasures1734210000000 (erased
  * members earn nothing), IssuePriceInPlace1734700000000 (priced in place), TermsAfterWriters1734810000000 (the clearing lock);
- * DebtsInTimeOrderAtPurchases1734850000000 (debts repaid in time order first); PendingWithinCap1734860000000
- * installs RECORD_PURCHASES. Each migration's down() installs the one before it.
+ * DebtsInTimeOrderAtPurchases1734850000000 (debts repaid in time order first); PendingWithinCap1734860000000 (held
+ * points within the cap); ReferrersLockedWithMembers1734890000002 installs RECORD_PURCHASES. Each migration's down()
+ * installs the one before it.
  */
+export const RECORD_PURCHASES_BEFORE_REFERRERS_LOCKED_WITH_MEMBERS = RECORD_PURCHASES_PENDING_WITHIN_CAP;
 export const RECORD_PURCHASES_BEFORE_PENDING_WITHIN_CAP = RECORD_PURCHASES_DEBTS_IN_TIME_ORDER;
 export const RECORD_PURCHASES_BEFORE_DEBTS_IN_TIME_ORDER = RECORD_PURCHASES_TERMS_AFTER_WRITERS;
 export const RECORD_PURCHASES_BEFORE_TERMS_AFTER_WRITERS = RECORD_PURCHASES_PRICED_IN_PLACE;
