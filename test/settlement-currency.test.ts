@@ -15,19 +15,36 @@ import { freePort, stopChild } from "../tools/stack/services";
 const url = withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger_currency${process.env.TEST_DATABASE_NAME_SUFFIX}`);
 const secret = () => randomBytes(32).toString("base64");
 
-/** Starts the ledger with SETTLEMENT_CURRENCY=`currency`: "ready" (then stopped), or its exit code, with its output. */
-async function start(currency: string): Promise<{ outcome: "ready" | number | null; output: string }> {
+interface StartOptions {
+  /** More environment (DB_LOCK_TIMEOUT_MS, say). */
+  env?: Record<string, string>;
+  /** How long a start may take before it is killed (outcome null): a start that hangs. */
+  timeoutMs?: number;
+  /** Sees the output as it comes (to act while the ledger starts). */
+  onOutput?: (output: string) => void;
+}
+
+const baseEnv = () => ({ PATH: process.env.PATH, APOLLO_TELEMETRY_DISABLED: "1", NODE_ENV: "test", LOG_LEVEL: "warn", LEDGER_DATABASE_URL: url });
+/** SETTLEMENT_CURRENCY=`currency`, or not in the environment at all when undefined. */
+const currencyEnv = (currency: string | undefined): Record<string, string> => (currency === undefined ? {} : { SETTLEMENT_CURRENCY: currency });
+
+/** Starts the ledger with SETTLEMENT_CURRENCY=`currency` (undefined: unset): "ready" (then stopped), or its exit code, with its output. */
+async function start(currency: string | undefined, { env: more = {}, timeoutMs = 60_000, onOutput }: StartOptions = {}): Promise<{ outcome: "ready" | number | null; output: string }> {
   const env = {
-    PATH: process.env.PATH, APOLLO_TELEMETRY_DISABLED: "1", NODE_ENV: "test", LOG_LEVEL: "warn", WORKERS: "1", EXPIRY_RUN_SECONDS: "0",
+    ...baseEnv(), WORKERS: "1", EXPIRY_RUN_SECONDS: "0",
     GATEWAY_SECRET: secret(), SERVICE_SECRET: secret(), JWT_SECRET: secret(),
-    LEDGER_DATABASE_URL: url, LEDGER_PORT: String(await freePort()), SETTLEMENT_CURRENCY: currency,
+    LEDGER_PORT: String(await freePort()), ...currencyEnv(currency), ...more,
   };
   const child: ChildProcess = fork(join(REPO_ROOT, "dist/subgraphs/ledger/src/main.js"), [], { env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
   let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
+  const seen = (chunk: Buffer) => {
+    output += chunk;
+    onOutput?.(output);
+  };
+  child.stdout!.on("data", seen);
+  child.stderr!.on("data", seen);
   const outcome = await new Promise<"ready" | number | null>((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("message", (message: { type?: string }) => {
       if (message?.type !== "ready") return;
       clearTimeout(timer);
@@ -75,5 +92,27 @@ describe("SETTLEMENT_CURRENCY and the currency the ledger's database holds", () 
     expect(refused.output).toContain("subgraph failed to start");
     expect(await sql(`SELECT currency FROM settlement_currency`)).toEqual([{ currency: "EUR" }]);
     expect((await start("EUR")).outcome).toBe("ready");
+  });
+
+  it("a database from before the recorded currency, with terms in it, starts only with SETTLEMENT_CURRENCY set: the operator names the terms' currency", async () => {
+    // Upgraded: terms priced (above, in EUR) but no currency recorded, as before SettlementCurrency1734890000001.
+    await sql(`DELETE FROM settlement_currency`);
+    for (const unset of [undefined, "", "  "]) {
+      const refused = await start(unset);
+      expect(refused.outcome).toBe(1);
+      expect(refused.output).toContain("this ledger's database has terms or closed periods but no settlement currency recorded");
+      expect(refused.output).toContain("Set SETTLEMENT_CURRENCY to the currency they are in");
+      expect(await sql(`SELECT currency FROM settlement_currency`)).toEqual([]);
+    }
+    // The operator vouches: what they set is recorded, and kept from then on.
+    expect((await start("EUR")).outcome).toBe("ready");
+    expect(await sql(`SELECT currency FROM settlement_currency`)).toEqual([{ currency: "EUR" }]);
+    expect((await start(undefined)).outcome).toBe("ready"); // EUR recorded, the default EUR: agreed
+    expect((await start("USD")).outcome).toBe(1);
+
+    // Nothing priced and nothing recorded (a fresh database): the default, unset, is recorded.
+    await dropDatabase(url);
+    expect((await start(undefined)).outcome).toBe("ready");
+    expect(await sql(`SELECT currency FROM settlement_currency`)).toEqual([{ currency: "EUR" }]);
   });
 });

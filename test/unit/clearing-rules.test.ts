@@ -178,12 +178,26 @@ describe("periods, currency and hashes", () => {
   });
 
   it("keeps the currency a ledger's terms and statements are in: a fresh ledger takes the setting's, one with nothing priced may change", () => {
-    expect(settlementCurrencyConflict(null, "USD", false)).toBeNull(); // nothing recorded yet: USD is recorded
-    expect(settlementCurrencyConflict("EUR", "EUR", true)).toBeNull();
-    expect(settlementCurrencyConflict("EUR", "USD", false)).toBeNull(); // no terms, no closed period: no amount in EUR
-    const refused = settlementCurrencyConflict("EUR", "USD", true);
+    expect(settlementCurrencyConflict(null, "USD", false, true)).toBeNull(); // nothing recorded yet: USD is recorded
+    expect(settlementCurrencyConflict(null, "EUR", false, false)).toBeNull(); // a fresh database: the default EUR is recorded
+    expect(settlementCurrencyConflict("EUR", "EUR", true, true)).toBeNull();
+    expect(settlementCurrencyConflict("EUR", "EUR", true, false)).toBeNull(); // the default agrees with the recorded EUR
+    expect(settlementCurrencyConflict("EUR", "USD", false, true)).toBeNull(); // no terms, no closed period: no amount in EUR
+    const refused = settlementCurrencyConflict("EUR", "USD", true, true);
     expect(refused).toContain("SETTLEMENT_CURRENCY is USD but this ledger's terms and statements are in EUR");
     expect(refused).toContain("Set SETTLEMENT_CURRENCY=EUR");
+    // USD recorded, SETTLEMENT_CURRENCY unset: the default EUR is another currency.
+    expect(settlementCurrencyConflict("USD", "EUR", true, false)).toContain("SETTLEMENT_CURRENCY is EUR but this ledger's terms and statements are in USD");
+  });
+
+  it("takes no default for amounts from before the currency was recorded: the operator names theirs", () => {
+    // Upgraded: terms or closed periods, nothing recorded. Unset, the default EUR could be wrong for good.
+    const unnamed = settlementCurrencyConflict(null, "EUR", true, false);
+    expect(unnamed).toContain("SETTLEMENT_CURRENCY is not set and this ledger's database has terms or closed periods but no settlement currency recorded");
+    expect(unnamed).toContain("Set SETTLEMENT_CURRENCY to the currency they are in");
+    // Named (even EUR itself, explicitly): the operator vouches, and it is recorded.
+    expect(settlementCurrencyConflict(null, "EUR", true, true)).toBeNull();
+    expect(settlementCurrencyConflict(null, "USD", true, true)).toBeNull();
   });
 
   it("tops up only a partner PREPAID now, naming when its next PREPAID terms start", () => {

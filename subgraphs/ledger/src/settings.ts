@@ -38,3 +38,5 @@ export const referralMaxPerMember = once((): number => intFromEnv("REFERRAL_MAX_
 
 /** SETTLEMENT_CURRENCY (EUR): the one currency the clearing house's prices and statements are in. */
 export const settlementCurrency = once((): string => settlementCurrencyOf(process.env.SETTLEMENT_CURRENCY));
+/** Whether SETTLEMENT_CURRENCY is set (not empty), rather than left to the default: a database with amounts and none recorded needs it named. */
+export const settlementCurrencyNamed = once((): boolean => Boolean(process.env.SETTLEMENT_CURRENCY?.trim()));

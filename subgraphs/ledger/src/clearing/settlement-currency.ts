@@ -1,12 +1,13 @@
 import type { DataSource } from "typeorm";
 import { settlementCurrencyConflict } from "../rules";
-import { settlementCurrency } from "../settings";
+import { settlementCurrency, settlementCurrencyNamed } from "../settings";
 
 /**
  * Run at start, after the migrations, before the ledger serves (subgraph.ts `checkDatabase`): records
  * SETTLEMENT_CURRENCY in the database when none is recorded (or nothing is priced yet), and throws,
- * naming both, when the setting differs from the currency its terms and closed periods are in
- * (rules/clearing-periods.ts `settlementCurrencyConflict`).
+ * naming both, when the setting differs from the currency its terms and closed periods are in, or when
+ * the database has amounts but nothing recorded (from before SettlementCurrency1734890000001) and
+ * SETTLEMENT_CURRENCY is not set (rules/clearing-periods.ts `settlementCurrencyConflict`).
  */
 export async function recordSettlementCurrency(dataSource: DataSource): Promise<void> {
   const configured = settlementCurrency();
@@ -16,7 +17,7 @@ export async function recordSettlementCurrency(dataSource: DataSource): Promise<
     await tx.query(`LOCK TABLE partner_terms, settlement_periods IN SHARE MODE`);
     const [row]: { currency: string }[] = await tx.query(`SELECT currency FROM settlement_currency`);
     const [{ priced }]: { priced: boolean }[] = await tx.query(`SELECT EXISTS (SELECT FROM partner_terms) OR EXISTS (SELECT FROM settlement_periods) AS priced`);
-    const conflict = settlementCurrencyConflict(row?.currency ?? null, configured, priced);
+    const conflict = settlementCurrencyConflict(row?.currency ?? null, configured, priced, settlementCurrencyNamed());
     if (conflict) throw new Error(conflict);
     if (row?.currency === configured) return;
     await tx.query(

@@ -57,11 +57,21 @@ export function prepaidTopUpRefusal(billingNow: string | null, prepaidFrom: Date
 /**
  * Why the ledger must not start with SETTLEMENT_CURRENCY `configured`, or null. `recorded` is the
  * currency its database holds (null: none yet, so it takes `configured`); `priced` whether anything
- * holds amounts in it (terms or closed periods). Amounts are minor units with no currency of their
- * own, so another currency would silently mix them; with nothing priced the recorded one may change.
+ * holds amounts in it (terms or closed periods); `explicit` whether SETTLEMENT_CURRENCY is set (not
+ * empty) rather than left to the default. Amounts are minor units with no currency of their own, so
+ * another currency would silently mix them; with nothing priced the recorded one may change. A
+ * database from before SettlementCurrency1734890000001 has amounts and nothing recorded: only the
+ * operator can say what they are in, so the default is not taken for it.
  */
-export function settlementCurrencyConflict(recorded: string | null, configured: string, priced: boolean): string | null {
-  if (recorded === null || recorded === configured || !priced) return null;
+export function settlementCurrencyConflict(recorded: string | null, configured: string, priced: boolean, explicit: boolean): string | null {
+  if (recorded === null) {
+    if (!priced || explicit) return null;
+    return `SETTLEMENT_CURRENCY is not set and this ledger's database has terms or closed periods but no settlement currency recorded ` +
+      `(a database from before SettlementCurrency1734890000001): their amounts are minor units of a currency it cannot tell, and the default ` +
+      `${DEFAULT_SETTLEMENT_CURRENCY} would be recorded for good whatever they are in. Set SETTLEMENT_CURRENCY to the currency they are in ` +
+      `(e.g. SETTLEMENT_CURRENCY=${DEFAULT_SETTLEMENT_CURRENCY}): the ledger records it when it starts with it, and keeps it`;
+  }
+  if (recorded === configured || !priced) return null;
   return `SETTLEMENT_CURRENCY is ${configured} but this ledger's terms and statements are in ${recorded}: their amounts are minor units of ${recorded}, ` +
     `and would be mixed with ${configured}'s. Set SETTLEMENT_CURRENCY=${recorded} (a coalition settles in one currency for good)`;
 }
