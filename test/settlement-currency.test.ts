@@ -115,4 +115,29 @@ describe("SETTLEMENT_CURRENCY and the currency the ledger's database holds", () 
     expect((await start(undefined)).outcome).toBe("ready");
     expect(await sql(`SELECT currency FROM settlement_currency`)).toEqual([{ currency: "EUR" }]);
   });
+
+  it("the start's check waits a bounded time for the terms' lock, tries again, then stops naming why", async () => {
+    const holder = new Client({ connectionString: url });
+    await holder.connect();
+    try {
+      // Another session writing terms (or closing a period) holds a lock the check's SHARE lock waits for.
+      await holder.query(`BEGIN`);
+      await holder.query(`LOCK TABLE partner_terms IN ROW EXCLUSIVE MODE`);
+      const env = { DB_LOCK_TIMEOUT_MS: "300" };
+      const refused = await start("EUR", { env, timeoutMs: 20_000 });
+      expect(refused.outcome).toBe(1);
+      expect(refused.output).toContain("could not check the settlement currency: another session held the ledger's terms or periods");
+
+      // Released while the start waits between tries: it goes on and starts.
+      let released: Promise<unknown> | null = null;
+      const started = await start("EUR", {
+        env, timeoutMs: 20_000,
+        onOutput: (output) => void (!released && output.includes("settlement currency check waited") && (released = holder.query(`COMMIT`))),
+      });
+      expect(released).not.toBeNull();
+      expect(started.outcome).toBe("ready");
+    } finally {
+      await holder.end();
+    }
+  }, 60_000);
 });

@@ -134,14 +134,14 @@ export function createDataSource({ url, entities, migrations, log, poolSize = de
  */
 export async function migrateDatabase(
   { url, entities, migrations, log }: Omit<DataSourceOptions, "poolSize" | "timeouts">,
-  afterMigrations?: (source: DataSource) => Promise<void>,
+  afterMigrations?: (source: DataSource, log: Logger) => Promise<void>,
 ): Promise<void> {
   await ensureDatabase(url);
   const source = createDataSource({ url, entities, migrations, log, poolSize: 1, timeouts: maintenanceTimeouts() });
   await source.initialize();
   try {
     await source.runMigrations({ transaction: "all" });
-    await afterMigrations?.(source);
+    await afterMigrations?.(source, log);
   } finally {
     await source.destroy();
   }

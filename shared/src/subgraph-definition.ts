@@ -3,6 +3,7 @@ import type { GraphQLSchema } from "graphql";
 import type { DataSource, EntitySchema, MixedList } from "typeorm";
 import type { Identity } from "./auth/proof";
 import type { SubgraphName } from "./config";
+import type { Logger } from "./logger";
 
 /**
  * What a subgraph is, as one importable value: each subgraph exports it from `src/subgraph.ts`, and its
@@ -36,6 +37,8 @@ export interface Subgraph<TContext extends object = object> {
   /**
    * Run at start by the process that migrates, after the migrations and before anything serves: what the
    * database must agree with (e.g. the ledger's recorded settlement currency). A throw stops the start.
+   * Its connection has no lock or statement limit (the migrations'): a check that locks sets its own
+   * (SET LOCAL lock_timeout), so another session's lock cannot hang the start.
    */
-  checkDatabase?: (dataSource: DataSource) => Promise<void>;
+  checkDatabase?: (dataSource: DataSource, log: Logger) => Promise<void>;
 }
