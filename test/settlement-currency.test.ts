@@ -1,6 +1,7 @@
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFile, fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { Client } from "pg";
 import { REPO_ROOT, withDatabase } from "../shared/src/config";
 import { dropDatabase } from "../shared/src/database";
@@ -57,6 +58,18 @@ async function start(currency: string | undefined, { env: more = {}, timeoutMs =
   });
   await stopChild(child);
   return { outcome, output };
+}
+
+/** Runs `npm run clearing:export` on this database with SETTLEMENT_CURRENCY=`currency` (undefined: unset): exit code and output. */
+async function exportPeriod(currency: string | undefined, period: string): Promise<{ code: number; output: string }> {
+  const tool = join(REPO_ROOT, "dist/subgraphs/ledger/src/tools/clearing-export.js");
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [tool, "--period", period], { env: { ...baseEnv(), ...currencyEnv(currency) } });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: `${failed.stdout}${failed.stderr}` };
+  }
 }
 
 async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -140,4 +153,32 @@ describe("SETTLEMENT_CURRENCY and the currency the ledger's database holds", () 
       await holder.end();
     }
   }, 60_000);
+
+  it("clearing:export reports in the recorded currency, and refuses another SETTLEMENT_CURRENCY while anything is priced", async () => {
+    await sql(`DELETE FROM settlement_currency`);
+    expect((await start("USD")).outcome).toBe("ready");
+    await sql(
+      `INSERT INTO partner_terms (partner_id, version, effective_from, issue_price_per_1000, redemption_price_per_1000, breakage_share_percent, billing)
+       VALUES ($1, 1, now(), 1000, 800, 50, 'POSTPAID')`,
+      [randomUUID()],
+    );
+    const period = new Date().toISOString().slice(0, 7);
+    for (const agreed of [undefined, "USD"]) {
+      const exported = await exportPeriod(agreed, period);
+      expect(exported.code).toBe(0);
+      expect(exported.output).toMatch(/,USD,/);
+      expect(exported.output).not.toMatch(/,EUR,/);
+    }
+    const refused = await exportPeriod("GBP", period);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain("SETTLEMENT_CURRENCY is GBP but this ledger's terms and statements are in USD");
+
+    // Upgraded (nothing recorded, terms priced): the tool, like the start, needs the currency named.
+    await sql(`DELETE FROM settlement_currency`);
+    const unnamed = await exportPeriod(undefined, period);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.output).toContain("no settlement currency recorded");
+    expect((await exportPeriod("USD", period)).output).toMatch(/,USD,/);
+    expect(await sql(`SELECT currency FROM settlement_currency`)).toEqual([]); // a tool records nothing
+  });
 });

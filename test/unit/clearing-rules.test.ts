@@ -16,6 +16,7 @@ import {
   roundLine,
   prepaidTopUpRefusal,
   settlementCurrencyConflict,
+  settlementCurrencyForTools,
   settlementCurrencyOf,
   statementFigures,
   statementRecord,
@@ -198,6 +199,16 @@ describe("periods, currency and hashes", () => {
     // Named (even EUR itself, explicitly): the operator vouches, and it is recorded.
     expect(settlementCurrencyConflict(null, "EUR", true, true)).toBeNull();
     expect(settlementCurrencyConflict(null, "USD", true, true)).toBeNull();
+  });
+
+  it("gives operator tools the recorded currency, and refuses what the ledger's start would refuse", () => {
+    expect(settlementCurrencyForTools("USD", "EUR", true, false)).toEqual({ currency: "USD" }); // unset: the recorded USD, not the default
+    expect(settlementCurrencyForTools("USD", "USD", true, true)).toEqual({ currency: "USD" });
+    expect(settlementCurrencyForTools("USD", "GBP", true, true)).toEqual({ refusal: expect.stringContaining("SETTLEMENT_CURRENCY is GBP but this ledger's terms and statements are in USD") });
+    expect(settlementCurrencyForTools("USD", "GBP", false, true)).toEqual({ currency: "GBP" }); // nothing priced: the next start records GBP
+    expect(settlementCurrencyForTools(null, "EUR", false, false)).toEqual({ currency: "EUR" });
+    expect(settlementCurrencyForTools(null, "USD", true, true)).toEqual({ currency: "USD" });
+    expect(settlementCurrencyForTools(null, "EUR", true, false)).toEqual({ refusal: expect.stringContaining("no settlement currency recorded") });
   });
 
   it("tops up only a partner PREPAID now, naming when its next PREPAID terms start", () => {

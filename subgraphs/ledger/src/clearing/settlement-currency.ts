@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { serviceTimeouts } from "../../../../shared/src/database";
 import type { Logger } from "../../../../shared/src/logger";
-import { settlementCurrencyConflict } from "../rules";
+import { settlementCurrencyConflict, settlementCurrencyForTools } from "../rules";
 import { settlementCurrency, settlementCurrencyNamed } from "../settings";
 
 /** The currency recorded in the database (null: none yet), and whether anything holds amounts (terms or closed periods). */
@@ -70,4 +70,16 @@ async function checkOnce(dataSource: DataSource, lockTimeoutMs: number): Promise
       [configured],
     );
   });
+}
+
+/**
+ * The currency an operator tool (clearing:export) reports in: the recorded one, or SETTLEMENT_CURRENCY
+ * where the ledger's start would take it; throws where the start would refuse
+ * (rules `settlementCurrencyForTools`). Records nothing, takes no lock.
+ */
+export async function settlementCurrencyOfTools(dataSource: DataSource): Promise<string> {
+  const { recorded, priced } = await recordedAndPriced(dataSource.manager);
+  const outcome = settlementCurrencyForTools(recorded, settlementCurrency(), priced, settlementCurrencyNamed());
+  if ("refusal" in outcome) throw new Error(outcome.refusal);
+  return outcome.currency;
 }

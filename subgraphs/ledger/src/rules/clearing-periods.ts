@@ -76,6 +76,18 @@ export function settlementCurrencyConflict(recorded: string | null, configured: 
     `and would be mixed with ${configured}'s. Set SETTLEMENT_CURRENCY=${recorded} (a coalition settles in one currency for good)`;
 }
 
+/**
+ * The currency an operator tool (clearing:export) reports in, or why it refuses (it records nothing):
+ * with SETTLEMENT_CURRENCY unset, the recorded one; else what the ledger would start with
+ * (settlementCurrencyConflict: another currency than the recorded one while anything is priced, or none
+ * named for a database with amounts and nothing recorded, is refused).
+ */
+export function settlementCurrencyForTools(recorded: string | null, configured: string, priced: boolean, explicit: boolean): { currency: string } | { refusal: string } {
+  if (recorded !== null && !explicit) return { currency: recorded };
+  const refusal = settlementCurrencyConflict(recorded, configured, priced, explicit);
+  return refusal ? { refusal } : { currency: configured };
+}
+
 /** The hash that starts every chain (a partner's first closed statement, the first closed period). */
 export const GENESIS_HASH = "0".repeat(64);
 

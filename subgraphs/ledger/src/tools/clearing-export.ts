@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { writeFileSync } from "node:fs";
 import { ClearingService } from "../clearing/clearing.service";
+import { settlementCurrencyOfTools } from "../clearing/settlement-currency";
 import type { ClearingReport } from "../clearing/statement.types";
 import { systemClock } from "../clock";
 import { runLedgerTool } from "./ledger-database";
@@ -9,7 +10,8 @@ import { runLedgerTool } from "./ledger-database";
  * `npm run clearing:export -- --period 2026-11 [--out statements.csv]`: a period's statements as CSV
  * for a finance system (stdout without --out): one row per statement line and one NET row per
  * statement, amounts in minor units of the settlement currency. A closed period exports what was
- * stored (with each statement's number and hash); an open one its live figures.
+ * stored (with each statement's number and hash); an open one its live figures, in the currency recorded in
+ * the ledger's database (a SETTLEMENT_CURRENCY that disagrees with it is refused: settlementCurrencyOfTools).
  */
 export const CSV_HEADER = "period,status,statement_number,partner_id,currency,line,points,amount,hash";
 
@@ -31,7 +33,8 @@ function argument(name: string, argv = process.argv): string | null {
 runLedgerTool(module, async (dataSource) => {
   const period = argument("--period");
   if (!period) throw new Error("Usage: npm run clearing:export -- --period YYYY-MM [--out file.csv]");
-  const csv = reportCsv(await new ClearingService(dataSource, systemClock).report(period));
+  const currency = await settlementCurrencyOfTools(dataSource);
+  const csv = reportCsv(await new ClearingService(dataSource, systemClock, currency).report(period));
   const out = argument("--out");
   if (out) writeFileSync(out, csv);
   else process.stdout.write(csv);
