@@ -188,7 +188,7 @@ describe("periods, currency and hashes", () => {
     expect(refused).toContain("SETTLEMENT_CURRENCY is USD but this ledger's terms and statements are in EUR");
     expect(refused).toContain("Set SETTLEMENT_CURRENCY=EUR");
     // USD recorded, SETTLEMENT_CURRENCY unset: the default EUR is another currency.
-    expect(settlementCurrencyConflict("USD", "EUR", true, false)).toContain("SETTLEMENT_CURRENCY is EUR but this ledger's terms and statements are in USD");
+    expect(settlementCurrencyConflict("USD", "EUR", true, false)).toContain("SETTLEMENT_CURRENCY is EUR (the default: it is not set) but this ledger's terms and statements are in USD");
   });
 
   it("takes no default for amounts from before the currency was recorded: the operator names theirs", () => {

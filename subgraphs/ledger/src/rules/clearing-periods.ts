@@ -72,7 +72,7 @@ export function settlementCurrencyConflict(recorded: string | null, configured: 
       `(e.g. SETTLEMENT_CURRENCY=${DEFAULT_SETTLEMENT_CURRENCY}): the ledger records it when it starts with it, and keeps it`;
   }
   if (recorded === configured || !priced) return null;
-  return `SETTLEMENT_CURRENCY is ${configured} but this ledger's terms and statements are in ${recorded}: their amounts are minor units of ${recorded}, ` +
+  return `SETTLEMENT_CURRENCY is ${configured}${explicit ? "" : " (the default: it is not set)"} but this ledger's terms and statements are in ${recorded}: their amounts are minor units of ${recorded}, ` +
     `and would be mixed with ${configured}'s. Set SETTLEMENT_CURRENCY=${recorded} (a coalition settles in one currency for good)`;
 }
 
