@@ -1,6 +1,7 @@
 import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { enrollMember, registerPartner } from "./support/fixtures";
+import { lockWaits } from "./support/lock-waits";
 import { gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, travel } from "./support/ledger";
 import { CREATE_CAMPAIGN, ENTRY_FIELDS, createCampaign, purchaseWithBonuses, recordPurchase } from "./support/campaigns";
@@ -53,11 +54,7 @@ describe("campaign review probes", () => {
     const bought = await purchaseWithBonuses(c2, m2.id, 1_000);
     expect(bought.bonuses.map((b) => b.points)).toEqual([10]);
 
-    const waiting = async () => Number((await ledger.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
-    const until = async (n: number) => {
-      for (let i = 0; i < 100 && (await waiting()) < n; i++) await sleep(20);
-      expect(await waiting()).toBeGreaterThanOrEqual(n);
-    };
+    const until = (n: number) => lockWaits(ledger).until(n, 100);
     const holder = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`) });
     await holder.connect();
     try {

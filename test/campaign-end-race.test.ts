@@ -1,6 +1,7 @@
 import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { enrollMember, registerPartner } from "./support/fixtures";
+import { lockWaits } from "./support/lock-waits";
 import { gql, unique } from "./support/gateway";
 import { expectLedgerConsistent, ledgerTool } from "./support/ledger";
 import { ENTRY_FIELDS, campaignById, createCampaign } from "./support/campaigns";
@@ -30,11 +31,7 @@ describe("endCampaign and purchases in flight", () => {
     await expectLedgerConsistent();
   });
 
-  const waitingOnLocks = async () => Number((await watcher.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
-  const until = async (n: number) => {
-    for (let i = 0; i < 200 && (await waitingOnLocks()) < n; i++) await sleep(20);
-    expect(await waitingOnLocks()).toBeGreaterThanOrEqual(n);
-  };
+  const until = (n: number) => lockWaits(watcher).until(n, 200);
   async function setUp() {
     const partner = await registerPartner({ pointsPerUnit: 1 });
     const member = await enrollMember();

@@ -1,6 +1,7 @@
 import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { enrollMember, registerPartner } from "./support/fixtures";
+import { lockWaits } from "./support/lock-waits";
 import { gql, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
 import { ENTRY_FIELDS, createCampaign, purchaseWithBonuses } from "./support/campaigns";
@@ -33,11 +34,7 @@ describe("a refund and a purchase at one partner sharing a coalition campaign", 
     expect(bought.bonuses.map((b) => b.points)).toEqual([10]);
     const [{ transaction_id: purchaseTx }] = (await ledger.query(`SELECT transaction_id FROM purchases WHERE member_id = $1`, [m2.id])).rows;
 
-    const waiting = async () => Number((await ledger.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
-    const until = async (n: number) => {
-      for (let i = 0; i < 150 && (await waiting()) < n; i++) await sleep(20);
-      expect(await waiting()).toBeGreaterThanOrEqual(n);
-    };
+    const { until } = lockWaits(ledger);
     const holder = new Client({ connectionString: ledgerUrl() });
     await holder.connect();
     try {

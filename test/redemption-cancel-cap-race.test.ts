@@ -1,4 +1,5 @@
 import { redemptionPastTheCap } from "./support/cancel-past-cap";
+import { lockWaits } from "./support/lock-waits";
 import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { enrollMember } from "./support/fixtures";
@@ -31,12 +32,7 @@ it("a cancellation refused for the cap: a concurrent finisher of the same claim 
   const [holdMember, holdReceiver] = [new Client({ connectionString: dbUrl("ledger") }), new Client({ connectionString: dbUrl("ledger") })];
   await Promise.all([ledger.connect(), catalog.connect(), holdMember.connect(), holdReceiver.connect()]);
   // Requests waiting on a lock, in the ledger or the catalog.
-  const LOCKED = `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-  const waiting = async () => Number((await ledger.query(LOCKED)).rows[0].count) + Number((await catalog.query(LOCKED)).rows[0].count);
-  const until = async (n: number) => {
-    for (let i = 0; i < 150 && (await waiting()) < n; i++) await sleep(20);
-    expect(await waiting()).toBeGreaterThanOrEqual(n);
-  };
+  const { until } = lockWaits(ledger, catalog);
   try {
     for (const [client, id] of [[holdMember, near.id], [holdReceiver, receiver.id]] as const) {
       await client.query("BEGIN");

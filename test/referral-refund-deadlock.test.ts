@@ -4,6 +4,7 @@ import { enrollMember, registerPartner } from "./support/fixtures";
 import { asMember, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
 import { availableAndPending, purchaseWithBonuses } from "./support/campaigns";
+import { lockWaits } from "./support/lock-waits";
 
 /**
  * README, Campaigns and referrals, Refunds: a refund of a referred friend's first purchase locks the
@@ -38,11 +39,7 @@ describe("a refund of a referred friend's first purchase and another friend's fi
     await ledger.query(`SELECT pg_stat_clear_snapshot()`);
     return Number((await ledger.query(`SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`)).rows[0].deadlocks);
   };
-  const waiting = async () => Number((await ledger.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
-  const until = async (n: number) => {
-    for (let i = 0; i < 150 && (await waiting()) < n; i++) await sleep(20);
-    expect(await waiting()).toBeGreaterThanOrEqual(n);
-  };
+  const until = (n: number) => lockWaits(ledger).until(n);
 
   it("wait for each other: both succeed, and Postgres breaks no deadlock", async () => {
     const shop = await registerPartner({ pointsPerUnit: 1 });
