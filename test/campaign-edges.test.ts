@@ -1,7 +1,7 @@
 import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { enrollMember, registerPartner } from "./support/fixtures";
-import { lockWaits } from "./support/lock-waits";
+import { holdRows, lockWaits } from "./support/lock-waits";
 import { gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, travel } from "./support/ledger";
 import { CREATE_CAMPAIGN, ENTRY_FIELDS, createCampaign, purchaseWithBonuses, recordPurchase } from "./support/campaigns";
@@ -55,22 +55,18 @@ describe("campaign review probes", () => {
     expect(bought.bonuses.map((b) => b.points)).toEqual([10]);
 
     const until = (n: number) => lockWaits(ledger).until(n, 100);
-    const holder = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`) });
-    await holder.connect();
+    // Hold the coalition's issuance account a moment, so the two requests meet in the order they would under load.
+    const holder = await holdRows(withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`), `SELECT 1 FROM accounts WHERE kind = 'COALITION_ISSUANCE' FOR UPDATE`);
     try {
-      // Hold the coalition's issuance account a moment, so the two requests meet in the order they would under load.
-      await holder.query(`BEGIN`);
-      await holder.query(`SELECT 1 FROM accounts WHERE kind = 'COALITION_ISSUANCE' FOR UPDATE`);
       const refund = gql(REVERSE, { input: { partnerId: c2.id, reference: bought.reference, amountMinor: 1_000, refundReference: unique("refund") } });
       await until(1); // the refund: holds its member, waits for the coalition account
       const purchase = gql(PURCHASE, { input: { partnerId: c1.id, memberId: m1.id, amountMinor: 1_000, currency: c1.currency, reference: unique("r") } });
       await until(2); // the purchase: holds the campaign's totals row, waits for the coalition account
       await sleep(1_200);
-      await holder.query(`COMMIT`);
+      await holder.release();
       const [r, p] = await Promise.all([refund, purchase]);
       expect({ refund: r.errors?.map((e) => e.extensions?.code) ?? [], purchase: p.errors?.map((e) => e.extensions?.code) ?? [] }).toEqual({ refund: [], purchase: [] });
     } finally {
-      await holder.query(`ROLLBACK`).catch(() => undefined);
       await holder.end();
     }
   });

@@ -1,7 +1,7 @@
 import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
 import { enrollMember, registerPartner } from "./support/fixtures";
-import { lockWaits } from "./support/lock-waits";
+import { holdRows, lockWaits } from "./support/lock-waits";
 import { gql, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
 import { ENTRY_FIELDS, createCampaign, purchaseWithBonuses } from "./support/campaigns";
@@ -35,24 +35,20 @@ describe("a refund and a purchase at one partner sharing a coalition campaign", 
     const [{ transaction_id: purchaseTx }] = (await ledger.query(`SELECT transaction_id FROM purchases WHERE member_id = $1`, [m2.id])).rows;
 
     const { until } = lockWaits(ledger);
-    const holder = new Client({ connectionString: ledgerUrl() });
-    await holder.connect();
+    // Hold the refunded purchase's row a moment: the refund then holds its member and the campaign's totals while it waits.
+    const holder = await holdRows(ledgerUrl(), `SELECT 1 FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchaseTx]);
     try {
-      // Hold the refunded purchase's row a moment: the refund then holds its member and the campaign's totals while it waits.
-      await holder.query(`BEGIN`);
-      await holder.query(`SELECT 1 FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchaseTx]);
       const refund = gql(REVERSE, { input: { partnerId: shop.id, reference: bought.reference, amountMinor: 1_000, refundReference: unique("refund") } });
       await until(1);
       // A purchase at the same shop: as under load, it reaches the shop's issuance account while the refund waits.
       const purchase = gql(PURCHASE, { input: { partnerId: shop.id, memberId: m1.id, amountMinor: 1_000, currency: shop.currency, reference: unique("r") } });
       await until(2);
       await sleep(500);
-      await holder.query(`COMMIT`);
+      await holder.release();
       const [r, p] = await Promise.all([refund, purchase]);
       expect({ refund: r.errors?.map((e) => `${e.extensions?.code}: ${e.message}`) ?? [], purchase: p.errors?.map((e) => `${e.extensions?.code}: ${e.message}`) ?? [] })
         .toEqual({ refund: [], purchase: [] });
     } finally {
-      await holder.query(`ROLLBACK`).catch(() => undefined);
       await holder.end();
     }
   });

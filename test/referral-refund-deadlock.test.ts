@@ -4,7 +4,7 @@ import { enrollMember, registerPartner } from "./support/fixtures";
 import { asMember, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
 import { availableAndPending, purchaseWithBonuses } from "./support/campaigns";
-import { lockWaits } from "./support/lock-waits";
+import { holdRows, lockWaits } from "./support/lock-waits";
 
 /**
  * README, Campaigns and referrals, Refunds: a refund of a referred friend's first purchase locks the
@@ -51,24 +51,20 @@ describe("a refund of a referred friend's first purchase and another friend's fi
     const [{ transaction_id: purchaseTx }] = (await ledger.query(`SELECT transaction_id FROM purchases WHERE member_id = $1`, [friend1.id])).rows;
     const deadlocksBefore = await deadlocks();
 
-    const holder = new Client({ connectionString: ledgerUrl() });
-    await holder.connect();
+    // Hold friend 1's purchase row: the refund then holds friend 1 and the referrer while it waits,
+    // before it posts to the shop's issuance account.
+    const holder = await holdRows(ledgerUrl(), `SELECT 1 FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchaseTx]);
     let results;
     try {
-      // Hold friend 1's purchase row: the refund then holds friend 1 and the referrer while it waits,
-      // before it posts to the shop's issuance account.
-      await holder.query(`BEGIN`);
-      await holder.query(`SELECT 1 FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchaseTx]);
       const refund = gql(REVERSE, { input: { partnerId: shop.id, reference: first.reference, amountMinor: 1_000, refundReference: unique("refund") } });
       await until(1);
       // Friend 2's first purchase at the same shop, which pays the same referrer: it waits for the referrer.
       const purchase = gql(PURCHASE, { input: { partnerId: shop.id, memberId: friend2.id, amountMinor: 1_000, currency: shop.currency, reference: unique("r") } });
       await until(2);
       await sleep(300);
-      await holder.query(`COMMIT`);
+      await holder.release();
       results = await Promise.all([refund, purchase]);
     } finally {
-      await holder.query(`ROLLBACK`).catch(() => undefined);
       await holder.end();
     }
     // A backend reports its counters when it goes idle (at most once a second): give it time to.

@@ -1,4 +1,4 @@
-import type { Client } from "pg";
+import { Client } from "pg";
 
 const LOCK_WAITS = `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -20,4 +20,22 @@ export function lockWaits(...clients: Client[]) {
     expect(await count()).toBeGreaterThanOrEqual(n);
   };
   return { count, until };
+}
+
+/**
+ * A session of the test's own holding the rows `sql` locks (a SELECT … FOR UPDATE) until `release`
+ * commits; `end` (in a finally) rolls back whatever is still held and disconnects.
+ */
+export async function holdRows(connectionString: string, sql: string, params: unknown[] = []) {
+  const holder = new Client({ connectionString });
+  await holder.connect();
+  await holder.query("BEGIN");
+  await holder.query(sql, params);
+  return {
+    release: async () => void (await holder.query("COMMIT")),
+    end: async () => {
+      await holder.query("ROLLBACK").catch(() => undefined);
+      await holder.end();
+    },
+  };
 }
