@@ -18,7 +18,7 @@ export interface ActivityKey {
 interface ActivityRow extends EntryRow {
   /** 1-based position of the key in the batch. */
   k: string;
-  /** False when the key's `after` names no posting at all (a cursor we never handed out). */
+  /** False when the key's `after` names no posting of this member (a cursor we never handed out, or another member's). */
   cursor_found: boolean;
   seq: string | null;
 }
@@ -29,13 +29,14 @@ interface ActivityRow extends EntryRow {
  * postings_member_activity_idx (occurred_at DESC, seq DESC). The extra row only tells hasNextPage.
  * The position is compared in SQL (JS Dates would drop Postgres's microseconds), as one row
  * comparison the index can seek to; without a cursor it starts past the newest possible entry.
- * An unknown cursor also starts there, but its key is answered with an error, never that page.
+ * An unknown cursor also starts there, but its key is answered with an error, never that page; so
+ * does another member's posting (a cursor is easy to write by hand: it would tell that posting's time).
  */
 const ACTIVITY_SQL = `
   SELECT k.k, (k.after_seq IS NULL OR c.seq IS NOT NULL) AS cursor_found,
          e.id, e.seq, e.member_id, e.partner_id, e.entry_kind, e.amount, e.reference, e.occurred_at
   FROM unnest($1::uuid[], $2::bigint[], $3::int[]) WITH ORDINALITY AS k(member_id, after_seq, lim, k)
-  LEFT JOIN postings c ON c.seq = k.after_seq
+  LEFT JOIN postings c ON c.seq = k.after_seq AND c.member_id = k.member_id
   LEFT JOIN LATERAL (
     SELECT p.id, p.seq, p.member_id, t.partner_id, p.entry_kind, p.amount, t.reference, p.occurred_at
     FROM postings p JOIN transactions t ON t.id = p.transaction_id
