@@ -34,6 +34,8 @@ describe("bad input gets a clear error and writes nothing", () => {
     for (const overrides of [
       { slug: "Not A Slug" }, { slug: "-x" }, { currency: "EURO" }, { currency: "XYZ" },
       { pointsPerUnit: 0 }, { pointsPerUnit: -1 }, { pointsPerUnit: 1.23456 }, { returnWindowDays: -1 }, { returnWindowDays: 400 }, { name: "" },
+      // Above 0 but 0 at 4 decimals: it reached the database's check and answered INTERNAL_SERVER_ERROR.
+      { pointsPerUnit: 1e-300 }, { pointsPerUnit: 5e-324 }, { pointsPerUnit: 1e-11 },
     ]) {
       await fails(REGISTER, { input: partnerInput(overrides) }, "BAD_USER_INPUT");
     }

@@ -37,10 +37,13 @@ export function requireInt(value: number, field: string, { min, max }: { min: nu
 export function requireDecimal(value: number, field: string, { above, max, decimals }: { above: number; max: number; decimals: number }): number {
   const scale = 10 ** decimals;
   const steps = value * scale;
-  if (!Number.isFinite(value) || value <= above || value > max || Math.abs(steps - Math.round(steps)) > 1e-6) {
+  const rounded = Math.round(steps) / scale;
+  // The bounds hold for the number returned too: 1e-300 is above 0 but within a millionth of 0 steps,
+  // so it was returned as 0, which the database's check refused (INTERNAL_SERVER_ERROR).
+  if (!Number.isFinite(value) || value <= above || value > max || Math.abs(steps - Math.round(steps)) > 1e-6 || rounded <= above || rounded > max) {
     throw badInput(`${field} must be greater than ${above} and at most ${max}, with at most ${decimals} decimals`, field);
   }
-  return Math.round(steps) / scale;
+  return rounded;
 }
 
 /** Page sizes: `first` between 1 and max. */

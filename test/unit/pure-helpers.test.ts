@@ -26,7 +26,8 @@ describe("shared/src/validation", () => {
   it("decimals: at most 4 places as written, although 0.57 × 10,000 is 5,699.999999999999 in binary", () => {
     const rate = (value: number) => requireDecimal(value, "pointsPerUnit", { above: 0, max: 1000, decimals: 4 });
     for (const value of [0.57, 1.13, 0.0003, 1.005, 2.01, 0.07, 0.0001, 1000, 999.9999]) expect(rate(value)).toBe(value);
-    for (const value of [0, -1, 1000.0001, 0.00005, 1.00001, 0.123456, Number.NaN, Number.POSITIVE_INFINITY]) {
+    // 1e-300 is above 0, but it is 0 once written with 4 decimals: refused (it reached the database's check).
+    for (const value of [0, -1, 1000.0001, 0.00005, 1.00001, 0.123456, Number.NaN, Number.POSITIVE_INFINITY, 1e-300, 5e-324, 1e-11]) {
       expect(() => rate(value)).toThrow("pointsPerUnit must be greater than 0 and at most 1000, with at most 4 decimals");
     }
   });
