@@ -130,6 +130,24 @@ describe("bad input gets a clear error and writes nothing", () => {
     expect(unchanged.balance.lifetimeEarned).toBe(0);
   });
 
+  it("a Float written too large for a double (1e400, read as Infinity) is BAD_USER_INPUT for anyone, not a 500", async () => {
+    // The gateway's query planner failed on the literal with HTTP 500 and an unlisted code (INVALID_GRAPHQL),
+    // before any resolver could refuse the caller: an anonymous request was enough.
+    for (const headers of [{}, asAdmin()]) {
+      for (const literal of ["1e400", "-1e400", `1${"0".repeat(400)}`]) {
+        const response = await fetch(gatewayUrl(), {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify({ query: `mutation { registerPartner(input: { slug: "${unique("inf")}", name: "N", category: RETAIL, pointsPerUnit: ${literal}, currency: "EUR" }) { id } }` }),
+        });
+        const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+        expect([response.status, body.errors?.map((e) => e.extensions?.code)]).toEqual([400, ["BAD_USER_INPUT"]]);
+      }
+    }
+    // A large finite one is still the resolver's to judge.
+    await fails(`mutation { registerPartner(input: { slug: "${unique("big")}", name: "N", category: RETAIL, pointsPerUnit: 1e300, currency: "EUR" }) { id } }`, {}, "BAD_USER_INPUT");
+  });
+
   it("pointsPerUnit takes any rate of up to 4 decimals as written (0.57 × 10,000 is 5,699.999999999999 in binary), and earns exactly", async () => {
     const member = await enrollMember();
     for (const [rate, amountMinor, points] of [[0.57, 10_000, 57], [0.07, 100_000, 70], [1.005, 20_000, 201]] as const) {

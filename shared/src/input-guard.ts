@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { type ASTVisitor, GraphQLError, type ValidationContext } from "graphql";
+import { type ASTVisitor, type FloatValueNode, GraphQLError, type IntValueNode, type ValidationContext } from "graphql";
 
 /**
  * Text that no service can store as sent: Postgres refuses a NUL character in text (and it truncates
@@ -40,12 +40,25 @@ export function pathOfUnstorableText(value: unknown, path = ""): string | null {
   return null;
 }
 
-/** Validation rule: no unstorable text in a string literal of the document (its escapes decoded). */
+function finiteNumber(context: ValidationContext, node: FloatValueNode | IntValueNode): void {
+  if (Number.isFinite(Number(node.value))) return;
+  context.reportError(new GraphQLError(`Number ${node.value.slice(0, 40)}… is too large to be read`, { nodes: node, extensions: { limitCode: "BAD_USER_INPUT" } }));
+}
+
+/**
+ * Validation rule: no unstorable text in a string literal of the document (its escapes decoded), and
+ * no number literal too large for a double: graphql-js reads `1e400` as Infinity without complaint
+ * (a variable holding one it refuses itself), and the gateway's query planner then failed on it with HTTP 500
+ * and an unlisted code, before any resolver could refuse the caller.
+ */
 export function storableStringLiterals(context: ValidationContext): ASTVisitor {
   return {
     StringValue(node) {
       if (!storable(node.value)) context.reportError(new GraphQLError(MESSAGE, { nodes: node, extensions: { limitCode: "BAD_USER_INPUT" } }));
     },
+    FloatValue: (node) => finiteNumber(context, node),
+    // An integer literal may stand for a Float too: 400 digits are Infinity as well.
+    IntValue: (node) => finiteNumber(context, node),
   };
 }
 
