@@ -102,6 +102,11 @@ describe("trusted documents (TRUSTED_DOCUMENTS=partners)", () => {
   it("answers 400 with a code, not a 500, for a hash that is not its query's, a bad persistedQuery, and a subscription", async () => {
     expect(await post({ query: PARTNERS, ...byHash(LIST_REWARDS_HASH) }, member)).toEqual({ status: 400, data: undefined, codes: ["PERSISTED_QUERY_HASH_MISMATCH"] });
     expect(await post({ query: PARTNERS, extensions: { persistedQuery: { version: 1, sha256Hash: 7 } } }, member)).toMatchObject({ status: 400, codes: ["PERSISTED_QUERY_HASH_MISMATCH"] });
+    // A version other than 1: Apollo Server's error has no code of its own, and it was answered INTERNAL_SERVER_ERROR.
+    for (const caller of [{}, member]) {
+      expect(await post({ extensions: { persistedQuery: { version: 2, sha256Hash: LIST_REWARDS_HASH } } }, caller)).toMatchObject({ status: 400, codes: ["BAD_REQUEST"] });
+      expect(await post({ query: PARTNERS, extensions: { persistedQuery: { version: 2, sha256Hash: "x" } } }, caller)).toMatchObject({ status: 400, codes: ["BAD_REQUEST"] });
+    }
     expect(await post({ query: "subscription { partners { id } }" }, member)).toMatchObject({ status: 400, codes: ["OPERATION_NOT_SUPPORTED"] });
     expect(await post({ query: "subscription { partners { id } }" }, admin())).toMatchObject({ status: 400, codes: ["OPERATION_NOT_SUPPORTED"] });
   });

@@ -15,8 +15,12 @@ interface PersistedQueryExtension {
 /** Apollo Server's own answer to a hash that is not the SHA-256 of the query sent with it (HTTP 400, no code). */
 const HASH_MISMATCH = "provided sha does not match query";
 
+/** Apollo Server's answer to `extensions.persistedQuery.version` other than 1 (HTTP 400, no code): not a request we can read. */
+const UNSUPPORTED_VERSION = "Unsupported persisted query version";
+
 /** The code of Apollo Server's persisted-query errors that come without one (else the formatter would say INTERNAL_SERVER_ERROR). */
-export const persistedQueryErrorCode = (message: string): string | undefined => (message === HASH_MISMATCH ? "PERSISTED_QUERY_HASH_MISMATCH" : undefined);
+export const persistedQueryErrorCode = (message: string): string | undefined =>
+  message === HASH_MISMATCH ? "PERSISTED_QUERY_HASH_MISMATCH" : message === UNSUPPORTED_VERSION ? "BAD_REQUEST" : undefined;
 
 /**
  * Trusted documents in Apollo's persisted-query request shape (`extensions.persistedQuery.sha256Hash`,
