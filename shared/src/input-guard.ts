@@ -42,7 +42,7 @@ export function pathOfUnstorableText(value: unknown, path = ""): string | null {
 
 function finiteNumber(context: ValidationContext, node: FloatValueNode | IntValueNode): void {
   if (Number.isFinite(Number(node.value))) return;
-  context.reportError(new GraphQLError(`Number ${node.value.slice(0, 40)}… is too large to be read`, { nodes: node, extensions: { limitCode: "BAD_USER_INPUT" } }));
+  context.reportError(new GraphQLError(`Number ${node.value.length > 40 ? `${node.value.slice(0, 40)}…` : node.value} is too large to be read`, { nodes: node, extensions: { limitCode: "BAD_USER_INPUT" } }));
 }
 
 /**
