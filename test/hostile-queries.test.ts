@@ -1,7 +1,7 @@
 import { Client } from "pg";
 import { SUBGRAPH_NAMES, withDatabase } from "../shared/src/config";
 import { enrollMember } from "./support/fixtures";
-import { anonymous, gatewayUrl, gql, ok } from "./support/gateway";
+import { anonymous, gatewayUrl, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
 
 const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.map((e) => e.extensions?.code);
@@ -52,7 +52,7 @@ describe("hostile queries are refused at the gateway with a clear code", () => {
 
   it("too costly by its variables: the same document is priced again for each request's page size", async () => {
     // The gateway keeps the cost of a document that no variable changes; this one's depends on $n.
-    const query = `query Pages($n: Int!) { members(first: $n) { partnerAccounts { partner { rewards { partner { rewards { id } } } } } } }`;
+    const query = `query Pages($n: Int!) { members(first: $n) { partnerAccounts { partner { rewards(first: 5) { partner { rewards(first: 5) { id } } } } } } }`;
     await ok(query, { n: 2 });
     expect(codes(await gql(query, { n: 100 }))).toEqual(["QUERY_TOO_COSTLY"]);
     await ok(query, { n: 2 });
@@ -74,6 +74,32 @@ describe("hostile queries are refused at the gateway with a clear code", () => {
       expect(refused.data ?? null).toBeNull();
       await ok(query, cheap, anonymous);
     }
+  });
+
+  it("Partner.rewards is bounded (100 by default, 1 to 100) and priced as such: nested under a page of rewards it cannot answer a partner's rewards squared", async () => {
+    // A partner with 101 rewards: made 30 at a time (QUERY_MAX_ALIASES).
+    const { registerPartner } = await ok(`mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`, {
+      input: { slug: unique("many"), name: "Many Rewards", category: "RETAIL", pointsPerUnit: 1, currency: "EUR" },
+    });
+    const partnerId = registerPartner.id as string;
+    for (let made = 0; made < 101; made += 30) {
+      const batch = Array.from({ length: Math.min(30, 101 - made) }, (_, i) =>
+        `r${i}: createReward(input: { partnerId: "${partnerId}", title: "Reward ${made + i}", costPoints: ${100 + made + i}, minimumTier: BASE }) { id }`);
+      await ok(`mutation { ${batch.join(" ")} }`);
+    }
+    const read = `query($id: ID!, $first: Int!) { partner(id: $id) { rewards(first: $first) { costPoints } } }`;
+    const listed = async (query: string, variables: Record<string, unknown>) => (await ok(query, variables, anonymous)).partner.rewards.map((r: { costPoints: number }) => r.costPoints);
+    // By default the cheapest 100 (costs 100 to 199), not the 101st (200).
+    const all = await listed(`query($id: ID!) { partner(id: $id) { rewards { costPoints } } }`, { id: partnerId });
+    expect(all).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
+    expect(await listed(read, { id: partnerId, first: 3 })).toEqual([100, 101, 102]);
+    for (const first of [0, 101]) expect(codes(await gql(read, { id: partnerId, first }, anonymous))).toEqual(["BAD_USER_INPUT"]);
+    // Three rewards of the partner, each with all the partner's rewards and theirs: 3 × 100 × 100 ids at most, priced so, refused.
+    const squared = `query($id: ID!) { rewards(partnerId: $id, first: 3) { partner { rewards { partner { rewards { id } } } } } }`;
+    expect(codes(await gql(squared, { id: partnerId }, anonymous))).toEqual(["QUERY_TOO_COSTLY"]);
+    // Asked small, it is priced small and answered: 2 × 2 × 2 ids.
+    const small = await ok(`query($id: ID!) { rewards(partnerId: $id, first: 2) { partner { rewards(first: 2) { partner { rewards(first: 2) { costPoints } } } } } }`, { id: partnerId }, anonymous);
+    expect(small.rewards.flatMap((r: any) => r.partner.rewards.flatMap((s: any) => s.partner.rewards.map((t: any) => t.costPoints)))).toEqual([100, 101, 100, 101, 100, 101, 100, 101]);
   });
 
   it("too large a body, batches, broken JSON, and simple requests (CSRF) are refused without a 5xx", async () => {

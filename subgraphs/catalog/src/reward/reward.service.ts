@@ -19,6 +19,10 @@ export interface Standing {
   available: number;
 }
 
+
+/** The most rewards `Partner.rewards` lists (its default too); more are read page by page with `rewards(partnerId:)`. */
+export const PARTNER_REWARDS_MAX = 100;
+
 export class RewardService {
   private readonly rewards: Repository<RewardRecord>;
 
@@ -34,10 +38,20 @@ export class RewardService {
   }
 
   /** Every reward of these partners, active or not, by cost then id. */
+  /** Each partner's first PARTNER_REWARDS_MAX rewards by cost then id (`Partner.rewards`), one statement for the batch. */
   findByPartnerIds(partnerIds: string[]): Promise<RewardRecord[]> {
     const wellFormed = partnerIds.filter(isUuid).map((id) => id.toLowerCase());
     if (!wellFormed.length) return Promise.resolve([]);
-    return this.rewards.find({ where: { partnerId: In(wellFormed) }, order: { costPoints: "ASC", id: "ASC" } });
+    return this.rewards
+      .createQueryBuilder("r")
+      .where(
+        `r.id IN (SELECT f.id FROM unnest(CAST(:partnerIds AS uuid[])) p(id)
+                  CROSS JOIN LATERAL (SELECT c.id FROM rewards c WHERE c.partner_id = p.id ORDER BY c.cost_points, c.id LIMIT :max) f)`,
+        { partnerIds: wellFormed, max: PARTNER_REWARDS_MAX },
+      )
+      .orderBy("r.cost_points", "ASC")
+      .addOrderBy("r.id", "ASC")
+      .getMany();
   }
 
   /** By cost then id; `after` (a reward id) starts right after that reward, in SQL (its own cost and id). */
