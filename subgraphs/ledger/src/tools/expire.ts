@@ -1,7 +1,7 @@
 import { expireDueLots } from "../expiry/expiry.service";
 import { nowFromArgs, runLedgerTool } from "./ledger-database";
 
-/** `npm run ledger:expire [-- --now ISO]`: posts the expiry of every lot past its date. Safe to schedule. */
+/** `npm run ledger:expire [-- --now ISO [--allow-future]]`: posts the expiry of every lot past its date. Safe to schedule. */
 runLedgerTool(module, async (dataSource) => {
   const now = nowFromArgs();
   const run = await expireDueLots(dataSource, now);

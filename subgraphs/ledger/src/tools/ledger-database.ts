@@ -13,12 +13,26 @@ export async function openLedgerDatabase(): Promise<DataSource> {
   return dataSource;
 }
 
-/** `--now 2027-01-01T00:00:00Z` runs a tool as of another time (tests, or catching up after an outage). */
-export function nowFromArgs(argv = process.argv): Date {
+/** How far past the machine's clock `--now` may be without `--allow-future` (clocks of two machines differ a little). */
+const FUTURE_SLACK_MS = 60_000;
+
+/**
+ * `--now 2027-01-01T00:00:00Z` runs a tool as of another time (tests, or catching up after an outage).
+ * A time later than the clock is refused unless `--allow-future` is given too: an expiry run as of a
+ * mistyped year expires every lot due by then, before its time and for good (a test's database that
+ * moves its clock forward passes the flag).
+ */
+export function nowFromArgs(argv = process.argv, clock = new Date()): Date {
   const index = argv.indexOf("--now");
-  if (index === -1) return new Date();
+  if (index === -1) return clock;
   const now = new Date(argv[index + 1] ?? "");
   if (Number.isNaN(now.getTime())) throw new Error(`--now needs an ISO date-time, got "${argv[index + 1]}"`);
+  if (now.getTime() - clock.getTime() > FUTURE_SLACK_MS && !argv.includes("--allow-future")) {
+    throw new Error(
+      `--now ${now.toISOString()} is later than this machine's clock (${clock.toISOString()}): it would act before its time, for good ` +
+        `(lots expired early). Pass --allow-future as well if that is meant (a test database)`,
+    );
+  }
   return now;
 }
 
