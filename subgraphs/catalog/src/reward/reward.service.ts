@@ -19,7 +19,6 @@ export interface Standing {
   available: number;
 }
 
-
 /** The most rewards `Partner.rewards` lists (its default too); more are read page by page with `rewards(partnerId:)`. */
 export const PARTNER_REWARDS_MAX = 100;
 
@@ -37,7 +36,6 @@ export class RewardService {
     return this.rewards.findBy({ id: In(ids) });
   }
 
-  /** Every reward of these partners, active or not, by cost then id. */
   /** Each partner's first PARTNER_REWARDS_MAX rewards by cost then id (`Partner.rewards`), one statement for the batch. */
   findByPartnerIds(partnerIds: string[]): Promise<RewardRecord[]> {
     const wellFormed = partnerIds.filter(isUuid).map((id) => id.toLowerCase());
