@@ -12,6 +12,10 @@ import { ok } from "./support/gateway";
  * gets null and FORBIDDEN for it alone, not for the whole member; a client reading them as before
  * still works);
  * PartnerAccount gained an id; the lists that grow gained cursor connections beside them.
+ *
+ * Deliberate change (bounded lists, README "The contract"): Partner.rewards, which listed all of a
+ * partner's rewards, takes `first` (1 to 100, 100 by default): a query without it reads as before for a
+ * partner with at most 100 rewards.
  */
 const CONTRACT = `
 scalar DateTimeISO
@@ -41,7 +45,7 @@ type LedgerEntryEdge { cursor: String!  node: LedgerEntry! }
 type LedgerEntryConnection { edges: [LedgerEntryEdge!]!  pageInfo: PageInfo! }
 type Partner {
   id: ID!  slug: String!  name: String!  category: PartnerCategory!  pointsPerUnit: Float!  currency: String!  returnWindowDays: Int!
-  rewards: [Reward!]!
+  rewards(first: Int! = 100): [Reward!]!
 }
 type PointsBalance { available: Int!  pending: Int  lifetimeEarned: Int  lifetimeRedeemed: Int  byPartner: [PartnerPoints!] }
 type PartnerPoints { partner: Partner!  earned: Int!  redeemed: Int! }

@@ -77,29 +77,31 @@ describe("hostile queries are refused at the gateway with a clear code", () => {
   });
 
   it("Partner.rewards is bounded (100 by default, 1 to 100) and priced as such: nested under a page of rewards it cannot answer a partner's rewards squared", async () => {
-    // A partner with 101 rewards: made 30 at a time (QUERY_MAX_ALIASES).
+    // A partner with 101 rewards: made 30 at a time (QUERY_MAX_ALIASES); inactive and dearer than any other, so
+    // that no other test's lists (eligible rewards, the catalog's cheapest first) meet them.
+    const COST = 9_000_000;
     const { registerPartner } = await ok(`mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`, {
       input: { slug: unique("many"), name: "Many Rewards", category: "RETAIL", pointsPerUnit: 1, currency: "EUR" },
     });
     const partnerId = registerPartner.id as string;
     for (let made = 0; made < 101; made += 30) {
       const batch = Array.from({ length: Math.min(30, 101 - made) }, (_, i) =>
-        `r${i}: createReward(input: { partnerId: "${partnerId}", title: "Reward ${made + i}", costPoints: ${100 + made + i}, minimumTier: BASE }) { id }`);
+        `r${i}: createReward(input: { partnerId: "${partnerId}", title: "Reward ${made + i}", costPoints: ${COST + made + i}, minimumTier: BASE, active: false }) { id }`);
       await ok(`mutation { ${batch.join(" ")} }`);
     }
     const read = `query($id: ID!, $first: Int!) { partner(id: $id) { rewards(first: $first) { costPoints } } }`;
     const listed = async (query: string, variables: Record<string, unknown>) => (await ok(query, variables, anonymous)).partner.rewards.map((r: { costPoints: number }) => r.costPoints);
-    // By default the cheapest 100 (costs 100 to 199), not the 101st (200).
+    // By default the cheapest 100 (costs COST + 0 to COST + 99), not the 101st (COST + 100).
     const all = await listed(`query($id: ID!) { partner(id: $id) { rewards { costPoints } } }`, { id: partnerId });
-    expect(all).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
-    expect(await listed(read, { id: partnerId, first: 3 })).toEqual([100, 101, 102]);
+    expect(all).toEqual(Array.from({ length: 100 }, (_, i) => COST + i));
+    expect(await listed(read, { id: partnerId, first: 3 })).toEqual([COST, COST + 1, COST + 2]);
     for (const first of [0, 101]) expect(codes(await gql(read, { id: partnerId, first }, anonymous))).toEqual(["BAD_USER_INPUT"]);
     // Three rewards of the partner, each with all the partner's rewards and theirs: 3 × 100 × 100 ids at most, priced so, refused.
     const squared = `query($id: ID!) { rewards(partnerId: $id, first: 3) { partner { rewards { partner { rewards { id } } } } } }`;
     expect(codes(await gql(squared, { id: partnerId }, anonymous))).toEqual(["QUERY_TOO_COSTLY"]);
     // Asked small, it is priced small and answered: 2 × 2 × 2 ids.
     const small = await ok(`query($id: ID!) { rewards(partnerId: $id, first: 2) { partner { rewards(first: 2) { partner { rewards(first: 2) { costPoints } } } } } }`, { id: partnerId }, anonymous);
-    expect(small.rewards.flatMap((r: any) => r.partner.rewards.flatMap((s: any) => s.partner.rewards.map((t: any) => t.costPoints)))).toEqual([100, 101, 100, 101, 100, 101, 100, 101]);
+    expect(small.rewards.flatMap((r: any) => r.partner.rewards.flatMap((s: any) => s.partner.rewards.map((t: any) => t.costPoints)))).toEqual([0, 1, 0, 1, 0, 1, 0, 1].map((i) => COST + i));
   });
 
   it("too large a body, batches, broken JSON, and simple requests (CSRF) are refused without a 5xx", async () => {
