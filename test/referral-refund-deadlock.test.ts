@@ -1,7 +1,7 @@
-import { Client } from "pg";
-import { withDatabase } from "../shared/src/config";
-import { enrollMember, registerPartner } from "./support/fixtures";
-import { asMember, gql, ok, unique } from "./support/gateway";
+import type { Client } from "pg";
+import { enrollFriendOf, enrollMember, registerPartner } from "./support/fixtures";
+import { ledgerClient, ledgerDatabaseUrl } from "./support/clearing";
+import { gql, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
 import { availableAndPending, purchaseWithBonuses } from "./support/campaigns";
 import { holdRows, lockWaits } from "./support/lock-waits";
@@ -17,20 +17,14 @@ import { holdRows, lockWaits } from "./support/lock-waits";
  */
 const PURCHASE = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id points bonuses { points } } }`;
 const REVERSE = `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id points } }`;
-const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ledgerUrl = () => withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${process.env.TEST_DATABASE_NAME_SUFFIX}`);
 
-const referralCodeOf = async (memberId: string) => (await ok(`query($id: ID!) { member(id: $id) { referralCode } }`, { id: memberId }, asMember(memberId))).member.referralCode as string;
-const friendOf = async (referrerId: string) =>
-  (await ok(ENROLL, { input: { email: `${unique("friend")}@example.com`, displayName: "Friend", referralCode: await referralCodeOf(referrerId) } })).enrollMember as { id: string };
 const errorsOf = (r: { errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }) => r.errors?.map((e) => `${e.extensions?.code}: ${e.message}`) ?? [];
 
 describe("a refund of a referred friend's first purchase and another friend's first purchase at the same partner", () => {
   let ledger: Client;
   beforeAll(async () => {
-    ledger = new Client({ connectionString: ledgerUrl() });
-    await ledger.connect();
+    ledger = await ledgerClient();
   });
   afterAll(() => ledger.end());
   afterEach(() => expectLedgerConsistent());
@@ -44,7 +38,7 @@ describe("a refund of a referred friend's first purchase and another friend's fi
   it("wait for each other: both succeed, and Postgres breaks no deadlock", async () => {
     const shop = await registerPartner({ pointsPerUnit: 1 });
     const referrer = await enrollMember();
-    const [friend1, friend2] = [await friendOf(referrer.id), await friendOf(referrer.id)];
+    const [friend1, friend2] = [await enrollFriendOf(referrer.id), await enrollFriendOf(referrer.id)];
     const first = await purchaseWithBonuses(shop, friend1.id, 1_000); // 10 points, and 500 each
     expect(first.bonuses.map((b) => b.points)).toEqual([500]);
     expect((await availableAndPending(referrer.id)).available).toBe(500);
@@ -53,7 +47,7 @@ describe("a refund of a referred friend's first purchase and another friend's fi
 
     // Hold friend 1's purchase row: the refund then holds friend 1 and the referrer while it waits,
     // before it posts to the shop's issuance account.
-    const holder = await holdRows(ledgerUrl(), `SELECT 1 FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchaseTx]);
+    const holder = await holdRows(ledgerDatabaseUrl(), `SELECT 1 FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchaseTx]);
     let results;
     try {
       const refund = gql(REVERSE, { input: { partnerId: shop.id, reference: first.reference, amountMinor: 1_000, refundReference: unique("refund") } });

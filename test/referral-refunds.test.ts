@@ -1,4 +1,4 @@
-import { enrollMember, registerPartner } from "./support/fixtures";
+import { enrollFriendOf, enrollMember, registerPartner } from "./support/fixtures";
 import { ledgerClient } from "./support/clearing";
 import { asMember, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, ledgerTool } from "./support/ledger";
@@ -10,15 +10,11 @@ import { availableAndPending, purchaseWithBonuses, recordPurchase } from "./supp
  * referrer kept the 500 coalition-funded points of a purchase refunded in full (referral farming).
  * Partners earn 1 point per 100 minor units; REFERRAL_BONUS_POINTS is 500 in the test stack.
  */
-const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
 const REVERSE = `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id points } }`;
 const PURCHASE = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`;
 const TRANSFER = `mutation($input: TransferPointsInput!) { transferPoints(input: $input) { id points } }`;
 const ACTIVITY = `query($id: ID!) { member(id: $id) { activity(first: 10) { edges { node { kind points reference partner { id } } } } } }`;
 
-const referralCodeOf = async (memberId: string) => (await ok(`query($id: ID!) { member(id: $id) { referralCode } }`, { id: memberId }, asMember(memberId))).member.referralCode as string;
-const friendOf = async (referrerId: string) =>
-  (await ok(ENROLL, { input: { email: `${unique("friend")}@example.com`, displayName: "Friend", referralCode: await referralCodeOf(referrerId) } })).enrollMember as { id: string };
 const activityOf = async (memberId: string) => (await ok(ACTIVITY, { id: memberId })).member.activity.edges.map((e: any) => e.node);
 const refund = (partnerId: string, reference: string, amountMinor: number, refundReference = unique("refund")) =>
   ok(REVERSE, { input: { partnerId, reference, amountMinor, refundReference } });
@@ -29,7 +25,7 @@ describe("a refund of a referred member's first purchase", () => {
   it("in full takes the referrer's 500 back (a REVERSAL entry naming neither partner nor receipt), once, however often replayed", async () => {
     const shop = await registerPartner({ pointsPerUnit: 1 });
     const referrer = await enrollMember();
-    const friend = await friendOf(referrer.id);
+    const friend = await enrollFriendOf(referrer.id);
     const first = await purchaseWithBonuses(shop, friend.id, 1_000); // 10 points, and 500 each
     expect(first.bonuses.map((b) => b.points)).toEqual([500]);
     expect((await availableAndPending(referrer.id)).available).toBe(500);
@@ -55,7 +51,7 @@ describe("a refund of a referred member's first purchase", () => {
   it("by a third takes floor(500 / 3) = 166, and the rest 334 at the end", async () => {
     const shop = await registerPartner({ pointsPerUnit: 1 });
     const referrer = await enrollMember();
-    const friend = await friendOf(referrer.id);
+    const friend = await enrollFriendOf(referrer.id);
     const first = await purchaseWithBonuses(shop, friend.id, 900); // 9 points
     // 300 of 900: the friend's floor(9 × 300 / 900) = 3, each bonus floor(500 × 300 / 900) = floor(166.67) = 166.
     expect((await refund(shop.id, first.reference, 300)).reversePurchase.points).toBe(-3);
@@ -72,7 +68,7 @@ describe("a refund of a referred member's first purchase", () => {
     const shop = await registerPartner({ pointsPerUnit: 1 });
     const referrer = await enrollMember();
     const elsewhere = await enrollMember();
-    const friend = await friendOf(referrer.id);
+    const friend = await enrollFriendOf(referrer.id);
     const first = await purchaseWithBonuses(shop, friend.id, 1_000);
     await ok(TRANSFER, { input: { fromMemberId: referrer.id, toMemberId: elsewhere.id, points: 500, idempotencyKey: unique("gift") } }, asMember(referrer.id));
     expect((await availableAndPending(referrer.id)).available).toBe(0);
@@ -81,7 +77,7 @@ describe("a refund of a referred member's first purchase", () => {
     expect((await availableAndPending(elsewhere.id)).available).toBe(500);
 
     const erased = await enrollMember();
-    const secondFriend = await friendOf(erased.id);
+    const secondFriend = await enrollFriendOf(erased.id);
     const second = await purchaseWithBonuses(shop, secondFriend.id, 1_000);
     expect(await ok(`mutation($id: ID!) { eraseMember(id: $id) }`, { id: erased.id })).toEqual({ eraseMember: true });
     expect((await refund(shop.id, second.reference, 1_000)).reversePurchase.points).toBe(-10);
@@ -103,7 +99,7 @@ describe("a refund of a referred member's first purchase", () => {
   it("ledger:verify reports a referrer's bonus whose reversed points differ from its reversals, or pass the refunded share", async () => {
     const shop = await registerPartner({ pointsPerUnit: 1 });
     const referrer = await enrollMember();
-    const friend = await friendOf(referrer.id);
+    const friend = await enrollFriendOf(referrer.id);
     const first = await purchaseWithBonuses(shop, friend.id, 900);
     await refund(shop.id, first.reference, 300); // 166 of the referrer's 500 taken back
     const db = await ledgerClient();
@@ -128,7 +124,7 @@ describe("a refund of a referred member's first purchase", () => {
     const round = async () => {
       const referrer = await enrollMember();
       await recordPurchase(shop, referrer.id, 10_000); // 100 points of their own
-      const friend = await friendOf(referrer.id);
+      const friend = await enrollFriendOf(referrer.id);
       const first = await purchaseWithBonuses(shop, friend.id, 1_000); // 10, and 500 each
       await recordPurchase(shop, friend.id, 10_000); // 100 more for the friend
       const results = await Promise.all([

@@ -1,4 +1,4 @@
-import { ok, unique } from "./gateway";
+import { asMember, ok, unique } from "./gateway";
 
 /** Builders for the data a test needs, created through the public API. */
 
@@ -30,6 +30,19 @@ export async function recordPurchase(partner: PartnerFixture, memberId: string, 
     { input: { partnerId: partner.id, memberId, amountMinor, currency: partner.currency, reference: unique("receipt"), ...extra } },
   );
   return recordPurchase as { id: string; kind: string; points: number; reference: string; occurredAt: string };
+}
+
+/** A member's referral code, read as that member (only they may). */
+export async function referralCodeOf(memberId: string): Promise<string> {
+  return (await ok(`query($id: ID!) { member(id: $id) { referralCode } }`, { id: memberId }, asMember(memberId))).member.referralCode as string;
+}
+
+/** A new member enrolled with `referrerId`'s referral code: a referred friend. */
+export async function enrollFriendOf(referrerId: string): Promise<{ id: string }> {
+  const { enrollMember } = await ok(`mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`, {
+    input: { email: `${unique("friend")}@example.com`, displayName: "Friend", referralCode: await referralCodeOf(referrerId) },
+  });
+  return enrollMember;
 }
 
 export async function createReward(partnerId: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; costPoints: number }> {
