@@ -19,6 +19,8 @@ export interface LoadOptions {
   url: string;
   connections: number;
   durationSeconds: number;
+  /** How long a request may go unanswered before it counts as a failure (autocannon's default: 10 s). */
+  timeoutSeconds?: number;
   /** The body and extra headers of the next request (called once per request). */
   next(): { body: string; headers: Record<string, string> };
 }
@@ -93,7 +95,7 @@ export async function drain({ url, next }: Pick<LoadOptions, "url" | "next">, ma
   return Date.now() - started;
 }
 
-async function sampleOnce({ url, connections, durationSeconds, next }: LoadOptions): Promise<LoadSample> {
+async function sampleOnce({ url, connections, durationSeconds, timeoutSeconds, next }: LoadOptions): Promise<LoadSample> {
   const latencies: number[] = [];
   let failures = 0;
   let shed = 0;
@@ -108,6 +110,7 @@ async function sampleOnce({ url, connections, durationSeconds, next }: LoadOptio
       url,
       connections,
       duration: durationSeconds,
+      ...(timeoutSeconds === undefined ? {} : { timeout: timeoutSeconds }),
       method: "POST",
       requests: [
         {
