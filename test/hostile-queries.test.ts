@@ -58,6 +58,22 @@ describe("hostile queries are refused at the gateway with a clear code", () => {
     await ok(query, { n: 2 });
   });
 
+  it("too costly with `first: null`: a list sent null runs with its default page size, and is priced so", async () => {
+    // `rewards` and `rewardsConnection` answer 50 when `first` is null, as when it is left out; priced
+    // as 20 (the size of a list without `first`), five such pages of rewards with their partner's rewards
+    // cost 10,305 and ran, where the same query without `first` costs 25,755 and is refused.
+    const page = (list: string, first: string) =>
+      `${list}${first ? `(${first})` : ""} { ${list === "rewards" ? "id partner" : "edges { node { id partner"} { rewards(first: 100) { id } } ${list === "rewards" ? "" : "} }"} }`;
+    for (const list of ["rewards", "rewardsConnection"]) {
+      for (const first of ["", "first: null"]) {
+        const query = `{ ${[1, 2, 3, 4, 5].map((i) => `a${i}: ${page(list, first)}`).join(" ")} }`;
+        expect({ list, first, codes: codes(await gql(query, {}, anonymous)) }).toEqual({ list, first, codes: ["QUERY_TOO_COSTLY"] });
+      }
+      const byVariable = `query($n: Int) { ${[1, 2, 3, 4, 5].map((i) => `a${i}: ${page(list, "first: $n")}`).join(" ")} }`;
+      expect(codes(await gql(byVariable, { n: null }, anonymous))).toEqual(["QUERY_TOO_COSTLY"]);
+    }
+  });
+
   it("too costly whatever the variables: @include/@skip turned on after a cheap request is priced again", async () => {
     // The gateway keeps a document's cost; a kept cost must not be reused when a directive's variable
     // turns on a branch that fans out to millions of rows (here anonymously, as an attacker would).

@@ -119,7 +119,11 @@ const listAware =
   ({ type, field, args, childComplexity }) => {
     if (field.name.startsWith("__")) return 0;
     const size = args[SIZE_ARGUMENT];
-    const pageSize = typeof size === "number" ? Math.max(size, 0) : defaultListSize;
+    // `first: null` (in the query or by a variable) runs with the argument's default page size, as the
+    // subgraphs resolve it (`first ?? default`): priced at that default, not at defaultListSize (20),
+    // which let five pages of 50 rewards pass as five of 20.
+    const declared = field.args.find((argument) => argument.name === SIZE_ARGUMENT)?.defaultValue;
+    const pageSize = typeof size === "number" ? Math.max(size, 0) : typeof declared === "number" ? Math.max(declared, 0) : defaultListSize;
     // A cursor connection is a list of `first` items: it counts as the list, and its `edges` once.
     if (isConnection(getNamedType(field.type))) return 1 + pageSize * childComplexity;
     if (isConnection(type) && field.name === "edges") return 1 + childComplexity;
