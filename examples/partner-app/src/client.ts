@@ -33,6 +33,8 @@ export class GraphQLRequestError extends Error {
   constructor(
     readonly errors: GraphQLErrorBody[],
     readonly status: number,
+    /** The answer's `Retry-After` header (seconds), when it has one: 503 and 429 answers do. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(errors.map((error) => `${error.extensions?.code ?? "ERROR"}: ${error.message}`).join("; "));
     this.name = "GraphQLRequestError";
@@ -50,16 +52,35 @@ export function createClient(url: string, apiKey: string) {
     });
     // Refusals (401, 429, 400) come with a GraphQL body too; anything else that is not JSON is an HTTP error.
     const body = (await response.json().catch(() => null)) as { data?: unknown; errors?: GraphQLErrorBody[] } | null;
-    if (body?.errors?.length) throw new GraphQLRequestError(body.errors, response.status);
-    if (!response.ok || !body?.data) throw new GraphQLRequestError([{ message: `HTTP ${response.status} without GraphQL data`, extensions: { code: `HTTP_${response.status}` } }], response.status);
+    const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
+    const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null;
+    if (body?.errors?.length) throw new GraphQLRequestError(body.errors, response.status, retryAfterSeconds);
+    if (!response.ok || !body?.data) {
+      throw new GraphQLRequestError([{ message: `HTTP ${response.status} without GraphQL data`, extensions: { code: `HTTP_${response.status}` } }], response.status, retryAfterSeconds);
+    }
     return body.data as TResult;
   };
 }
 
-/** Failures worth another try: the network, a subgraph briefly unreachable, the rate limit. */
+const RETRYABLE_CODES = ["UPSTREAM_UNAVAILABLE", "RATE_LIMITED", "OVERLOADED"];
+
+/**
+ * Failures worth another try (the README's Error codes): the network, a subgraph briefly unreachable,
+ * the gateway at capacity, the rate limit, and a proxy's 502/503/504 without a GraphQL answer. Not
+ * INTERNAL_SERVER_ERROR (HTTP 500): a bug of ours, which the same request would meet again.
+ */
 function isTransient(error: unknown): boolean {
   if (!(error instanceof GraphQLRequestError)) return error instanceof TypeError; // fetch's network failure
-  return error.status >= 500 || error.codes.some((code) => code === "UPSTREAM_UNAVAILABLE" || code === "RATE_LIMITED" || code === "OVERLOADED");
+  return error.codes.some((code) => RETRYABLE_CODES.includes(code)) || ["HTTP_502", "HTTP_503", "HTTP_504"].some((code) => error.codes.includes(code));
+}
+
+/** How long to wait before attempt n + 1: `Retry-After` (or `extensions.retryAfter`) when given, else 250 ms doubling. */
+function delayMs(error: unknown, n: number): number {
+  if (error instanceof GraphQLRequestError) {
+    const given = error.retryAfterSeconds ?? Number(error.errors.find((e) => e.extensions?.["retryAfter"] !== undefined)?.extensions?.["retryAfter"]);
+    if (Number.isFinite(given) && given >= 0) return given * 1000;
+  }
+  return 250 * 2 ** (n - 1);
 }
 
 /**
@@ -73,8 +94,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, attempts = 3): P
       return await attempt();
     } catch (error) {
       if (n >= attempts || !isTransient(error)) throw error;
-      const retryAfter = error instanceof GraphQLRequestError ? Number(error.errors[0]?.extensions?.["retryAfter"]) : NaN;
-      await new Promise((resolve) => setTimeout(resolve, Number.isFinite(retryAfter) ? retryAfter * 1000 : 250 * n));
+      await new Promise((resolve) => setTimeout(resolve, delayMs(error, n)));
     }
   }
 }
