@@ -8,7 +8,8 @@ import { REPO_ROOT } from "../shared/src/config";
  * client can get. Codes are found where errors are made (appError, `code: "…"`, the HTTP layer's
  * sendErrors and RequestBodyError, the ErrorCode union); Apollo Server's own are named below.
  */
-const APOLLO_SERVER_CODES = ["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE",
+// Not PERSISTED_QUERY_NOT_SUPPORTED: Apollo Server answers it only with `persistedQueries: false`, which the gateway never sets.
+const APOLLO_SERVER_CODES = ["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE",
   // Apollo Server's answer to a hash that is not its query's, which comes without a code: the gateway's formatter names it (persistedQueryErrorCode).
   "PERSISTED_QUERY_HASH_MISMATCH"];
 
