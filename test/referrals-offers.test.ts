@@ -9,6 +9,8 @@ const DAY = 86_400_000;
 
 const referralCodeOf = async (memberId: string) => (await ok(`query($id: ID!) { member(id: $id) { referralCode } }`, { id: memberId }, asMember(memberId))).member.referralCode as string;
 const enrollWith = async (referralCode: string) => (await ok(ENROLL, { input: { email: `${unique("friend")}@example.com`, displayName: "Friend", referralCode } })).enrollMember as { id: string };
+/** The referrals part of a member's own data export. */
+const referralsIn = async (id: string) => (await ok(`query($id: ID!) { member(id: $id) { dataExport } }`, { id }, asMember(id))).member.dataExport.services.ledger.referrals;
 const offersOf = async (memberId: string) => ((await ok(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: memberId }, asMember(memberId))).member.offers as { id: string }[]).map((o) => o.id);
 
 describe("referrals", () => {
@@ -32,10 +34,10 @@ describe("referrals", () => {
     expect(member.activity.edges.map((e: any) => e.node)).toEqual([{ kind: "BONUS", points: 500, reference: null, partner: null, occurredAt: expect.any(String) }]);
     expect(Date.parse(member.activity.edges[0].node.occurredAt)).toBeGreaterThan(Date.parse(madeAt) + DAY);
     // Each one's data export holds its own side of the referral, never the other member's id or the friend's purchase.
-    const referralsIn = async (id: string) => (await ok(`query($id: ID!) { member(id: $id) { dataExport } }`, { id }, asMember(id))).member.dataExport.services.ledger.referrals;
-    const own = { bonus_points: 500, referrer_max: 20, referrer_rewarded: true, created_at: expect.any(String) };
-    expect(await referralsIn(referrer.id)).toEqual([{ ...own, referrer_member_id: referrer.id, referred_member_id: null, earn_transaction_id: null }]);
-    expect(await referralsIn(friend.id)).toEqual([{ ...own, referrer_member_id: null, referred_member_id: friend.id, earn_transaction_id: expect.any(String) }]);
+    // Whether the referrer was rewarded is the referrer's alone (not rewarded: erased, at their limit, or near the points cap).
+    const own = { bonus_points: 500, referrer_max: 20, created_at: expect.any(String) };
+    expect(await referralsIn(referrer.id)).toEqual([{ ...own, referrer_member_id: referrer.id, referred_member_id: null, earn_transaction_id: null, referrer_rewarded: true }]);
+    expect(await referralsIn(friend.id)).toEqual([{ ...own, referrer_member_id: null, referred_member_id: friend.id, earn_transaction_id: expect.any(String), referrer_rewarded: null }]);
   });
 
   it("a referrer is rewarded for at most 20 referred members, even when 21 buy at once; each referred member still gets theirs", async () => {
@@ -76,6 +78,10 @@ describe("referrals", () => {
     } finally {
       await db.end();
     }
+    // The friend's export does not tell that their referrer was erased: it reads as a kept referrer's friend's does.
+    expect(await referralsIn(secondFriend.id)).toEqual([
+      { bonus_points: 500, referrer_max: 20, created_at: expect.any(String), referrer_member_id: null, referred_member_id: secondFriend.id, earn_transaction_id: expect.any(String), referrer_rewarded: null },
+    ]);
   });
 
   it("an unknown code and (outside a till) a member's own are BAD_USER_INPUT, and nothing is enrolled", async () => {
