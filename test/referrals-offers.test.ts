@@ -34,10 +34,11 @@ describe("referrals", () => {
     expect(member.activity.edges.map((e: any) => e.node)).toEqual([{ kind: "BONUS", points: 500, reference: null, partner: null, occurredAt: expect.any(String) }]);
     expect(Date.parse(member.activity.edges[0].node.occurredAt)).toBeGreaterThan(Date.parse(madeAt) + DAY);
     // Each one's data export holds its own side of the referral, never the other member's id or the friend's purchase.
-    // Whether the referrer was rewarded is the referrer's alone (not rewarded: erased, at their limit, or near the points cap).
-    const own = { bonus_points: 500, referrer_max: 20, created_at: expect.any(String) };
-    expect(await referralsIn(referrer.id)).toEqual([{ ...own, referrer_member_id: referrer.id, referred_member_id: null, earn_transaction_id: null, referrer_rewarded: true }]);
-    expect(await referralsIn(friend.id)).toEqual([{ ...own, referrer_member_id: null, referred_member_id: friend.id, earn_transaction_id: expect.any(String), referrer_rewarded: null }]);
+    // Whether the referrer was rewarded is the referrer's alone (not rewarded: erased, at their limit, or near the points cap); when the
+    // referral was made is the friend's (their enrolment, which `enrolledAt` shows only them and admins).
+    const own = { bonus_points: 500, referrer_max: 20 };
+    expect(await referralsIn(referrer.id)).toEqual([{ ...own, referrer_member_id: referrer.id, referred_member_id: null, earn_transaction_id: null, referrer_rewarded: true, created_at: null }]);
+    expect(await referralsIn(friend.id)).toEqual([{ ...own, referrer_member_id: null, referred_member_id: friend.id, earn_transaction_id: expect.any(String), referrer_rewarded: null, created_at: expect.any(String) }]);
   });
 
   it("a referrer is rewarded for at most 20 referred members, even when 21 buy at once; each referred member still gets theirs", async () => {

@@ -36,14 +36,16 @@ export const LEDGER_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
   { table: "campaign_member_points", orderBy: "campaign_id" },
   {
     // Each side sees its own part: never the other member's id, nor the friend's purchase (the referrer's bonus is in its own entries),
-    // nor whether the referrer was rewarded (not: erased, at their limit, or near the points cap), which is the referrer's alone.
+    // nor whether the referrer was rewarded (not: erased, at their limit, or near the points cap), which is the referrer's alone, nor
+    // when the referral was made, which is the friend's (their enrolment, to the millisecond: `enrolledAt` is theirs and admins' only).
     table: "referrals",
     where: "referred_member_id = $1 OR referrer_member_id = $1",
     columns:
       "CASE WHEN t.referred_member_id = $1 THEN t.referred_member_id END AS referred_member_id, " +
       "CASE WHEN t.referrer_member_id = $1 THEN t.referrer_member_id END AS referrer_member_id, t.bonus_points, t.referrer_max, " +
       "CASE WHEN t.referred_member_id = $1 THEN t.earn_transaction_id END AS earn_transaction_id, " +
-      "CASE WHEN t.referrer_member_id = $1 THEN t.referrer_rewarded END AS referrer_rewarded, t.created_at",
+      "CASE WHEN t.referrer_member_id = $1 THEN t.referrer_rewarded END AS referrer_rewarded, " +
+      "CASE WHEN t.referred_member_id = $1 THEN t.created_at END AS created_at",
     orderBy: "created_at, referred_member_id",
   },
   { table: "member_earn_months", orderBy: "month, partner_id" },
