@@ -101,6 +101,17 @@ describe("bad input gets a clear error and writes nothing", () => {
     await fails(`{ member(id: "x") { id } }`, {}, "BAD_USER_INPUT");
     await fails(`{ members(first: 0) { id } }`, {}, "BAD_USER_INPUT");
     await fails(`{ members(first: 101) { id } }`, {}, "BAD_USER_INPUT");
+    // An empty cursor names no member: it was taken for no cursor, the first page.
+    const emptyCursor = await fails(`{ members(first: 1, after: "") { id } }`, {}, "BAD_USER_INPUT");
+    expect(emptyCursor.extensions?.field).toBe("after");
+  });
+
+  it("a huge value is quoted in its error cut to its first 100 characters and its length", async () => {
+    const email = `${"a".repeat(99_000)}@example`;
+    const error = await fails(ENROLL, { input: { email, displayName: "X" } }, "BAD_USER_INPUT");
+    expect(error.message).toBe(`"${"a".repeat(100)}…" (99008 characters) is not a valid email address`);
+    const id = await fails(`query($id: ID!) { member(id: $id) { id } }`, { id: "z".repeat(50_000) }, "BAD_USER_INPUT");
+    expect(id.message).toBe(`id must be an id (UUID), got "${"z".repeat(100)}…" (50000 characters)`);
   });
 
   it("a NUL character anywhere in a string, in variables or in the query text, is BAD_USER_INPUT and writes nothing", async () => {

@@ -1,4 +1,5 @@
 import { badInput } from "./errors";
+import { quoted } from "./quoted";
 import { isUuid } from "./validation";
 
 /**
@@ -17,7 +18,7 @@ export function decodeIdCursor(kind: CursorKind, cursor: string): string {
   const id = text.startsWith(`${kind}:`) ? text.slice(kind.length + 1) : "";
   // Re-encoding must give the cursor back: rejects padding, stray characters, upper case and other kinds.
   if (!isUuid(id) || encodeIdCursor(kind, id) !== cursor) {
-    throw badInput(`after must be a cursor from a previous page of this list (pageInfo.endCursor or an edge's cursor), got "${cursor.slice(0, 100)}"`, "after");
+    throw badInput(`after must be a cursor from a previous page of this list (pageInfo.endCursor or an edge's cursor), got ${quoted(cursor)}`, "after");
   }
   return id;
 }

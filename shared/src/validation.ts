@@ -1,4 +1,5 @@
 import { badInput } from "./errors";
+import { quoted } from "./quoted";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
@@ -6,7 +7,7 @@ export const isUuid = (value: string) => UUID.test(value);
 
 /** Ids are UUIDs; anything else is a client mistake worth naming, not a lookup. */
 export function requireId(value: string, field: string): string {
-  if (!isUuid(value)) throw badInput(`${field} must be an id (UUID), got "${value}"`, field);
+  if (!isUuid(value)) throw badInput(`${field} must be an id (UUID), got ${quoted(value)}`, field);
   return value.toLowerCase();
 }
 

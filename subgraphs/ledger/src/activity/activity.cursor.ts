@@ -1,4 +1,5 @@
 import { badInput } from "../../../../shared/src/errors";
+import { quoted } from "../../../../shared/src/quoted";
 
 /**
  * Activity cursors are opaque to clients: base64url of `entry:<seq>`, where seq is the posting's
@@ -15,7 +16,7 @@ export function decodeCursor(cursor: string): string {
   const seq = text.startsWith(PREFIX) ? text.slice(PREFIX.length) : "";
   // Re-encoding must give the cursor back: rejects padding, stray characters and other encodings.
   if (!SEQ.test(seq) || encodeCursor(seq) !== cursor) {
-    throw badInput(`after must be a cursor from a previous page (pageInfo.endCursor or an edge's cursor), got "${cursor}"`, "after");
+    throw badInput(`after must be a cursor from a previous page (pageInfo.endCursor or an edge's cursor), got ${quoted(cursor)}`, "after");
   }
   return seq;
 }

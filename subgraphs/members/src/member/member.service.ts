@@ -5,6 +5,7 @@ import type { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { preparedFindByIds } from "../../../../shared/src/prepared-by-id";
 import { badInput, conflict } from "../../../../shared/src/errors";
+import { quoted } from "../../../../shared/src/quoted";
 import { requireId, requireText } from "../../../../shared/src/validation";
 import { ACCOUNT_ID_TRIES, accountIdTaken, isAccountIdViolation, replaceUnconfirmedClaims } from "../partner-account/account-id-key";
 import { MemberRecord } from "./member.entity";
@@ -16,7 +17,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** An address as stored and looked up: trimmed, lower case, in Unicode's composed form (one é, not e and an accent: the same address). */
 export function normalizeEmail(email: string): string {
   const normalized = email.trim().toLowerCase().normalize("NFC");
-  if (normalized.length > 254 || !EMAIL.test(normalized)) throw badInput(`"${email}" is not a valid email address`, "email");
+  if (normalized.length > 254 || !EMAIL.test(normalized)) throw badInput(`${quoted(email)} is not a valid email address`, "email");
   return normalized;
 }
 
@@ -77,9 +78,10 @@ export class MemberService {
   /** Members in enrolment order; `after` is the id of the last member of the previous page. */
   async list(first: number, after?: string | null): Promise<MemberRecord[]> {
     const query = this.members.createQueryBuilder("m").orderBy("m.enrolled_at", "ASC").addOrderBy("m.id", "ASC").limit(first);
-    if (after) {
+    // Not `if (after)`: an empty string is a cursor that names no member (BAD_USER_INPUT), not the first page.
+    if (after != null) {
       const id = requireId(after, "after");
-      if (!(await this.members.existsBy({ id }))) throw badInput(`after must be the id of a member, got "${after}"`, "after");
+      if (!(await this.members.existsBy({ id }))) throw badInput(`after must be the id of a member, got ${quoted(after)}`, "after");
       // Compared in SQL: a JS Date would round enrolled_at's microseconds away.
       query.where("(m.enrolled_at, m.id) > (SELECT c.enrolled_at, c.id FROM members c WHERE c.id = :id)", { id });
     }

@@ -1,6 +1,7 @@
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { DataSource, Repository } from "typeorm";
 import { badInput, conflict } from "../../../../shared/src/errors";
+import { quoted } from "../../../../shared/src/quoted";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { preparedFindByIds } from "../../../../shared/src/prepared-by-id";
 import { requireDecimal, requireInt, requireText } from "../../../../shared/src/validation";
@@ -31,7 +32,7 @@ export class PartnerService {
       throw badInput("slug must be 2 to 50 lowercase letters, digits and single hyphens, e.g. `city-grocer`", "slug");
     }
     const currency = input.currency.trim().toUpperCase();
-    if (!CURRENCIES.has(currency)) throw badInput(`currency must be an ISO 4217 code such as EUR or USD, got "${input.currency}"`, "currency");
+    if (!CURRENCIES.has(currency)) throw badInput(`currency must be an ISO 4217 code such as EUR or USD, got ${quoted(input.currency)}`, "currency");
     const ppu = requireDecimal(input.pointsPerUnit, "pointsPerUnit", { above: 0, max: 1000, decimals: 4 });
     const record = this.partners.create({
       slug,
