@@ -155,6 +155,10 @@ describe("bad input gets a clear error and writes nothing", () => {
         expect([response.status, body.errors?.map((e) => e.extensions?.code)]).toEqual([400, ["BAD_USER_INPUT"]]);
       }
     }
+    // Where an Int is expected, graphql-js's own validation refuses it, alone: not a second error beside it.
+    const response = await fetch(gatewayUrl(), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: `{ rewards(first: 1e400) { id } }` }) });
+    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect([response.status, body.errors?.map((e) => e.extensions?.code)]).toEqual([400, ["GRAPHQL_VALIDATION_FAILED"]]);
     // A large finite one is still the resolver's to judge.
     await fails(`mutation { registerPartner(input: { slug: "${unique("big")}", name: "N", category: RETAIL, pointsPerUnit: 1e300, currency: "EUR" }) { id } }`, {}, "BAD_USER_INPUT");
   });

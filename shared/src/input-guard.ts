@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { type ASTVisitor, type FloatValueNode, GraphQLError, type IntValueNode, type ValidationContext } from "graphql";
+import { type ASTVisitor, type FloatValueNode, GraphQLError, GraphQLInt, type IntValueNode, type ValidationContext, getNamedType } from "graphql";
 
 /**
  * Text that no service can store as sent: Postgres refuses a NUL character in text (and it truncates
@@ -42,6 +42,10 @@ export function pathOfUnstorableText(value: unknown, path = ""): string | null {
 
 function finiteNumber(context: ValidationContext, node: FloatValueNode | IntValueNode): void {
   if (Number.isFinite(Number(node.value))) return;
+  // Where an Int is expected graphql-js refuses it itself (GRAPHQL_VALIDATION_FAILED, like any value
+  // outside 32 bits): a second error for the same literal would only muddle the answer.
+  const expected = context.getInputType();
+  if (expected && getNamedType(expected) === GraphQLInt) return;
   context.reportError(new GraphQLError(`Number ${node.value.length > 40 ? `${node.value.slice(0, 40)}…` : node.value} is too large to be read`, { nodes: node, extensions: { limitCode: "BAD_USER_INPUT" } }));
 }
 
