@@ -11,7 +11,7 @@ export interface ActivityKey {
   memberId: string;
   /** Page size, already validated (1 to 100). */
   first: number;
-  /** The posting seq of the decoded `after` cursor; null for the first page. */
+  /** The posting id of the decoded `after` cursor; null for the first page. */
   after: string | null;
 }
 
@@ -33,10 +33,10 @@ interface ActivityRow extends EntryRow {
  * does another member's posting (a cursor is easy to write by hand: it would tell that posting's time).
  */
 const ACTIVITY_SQL = `
-  SELECT k.k, (k.after_seq IS NULL OR c.seq IS NOT NULL) AS cursor_found,
+  SELECT k.k, (k.after_id IS NULL OR c.seq IS NOT NULL) AS cursor_found,
          e.id, e.seq, e.member_id, e.partner_id, e.entry_kind, e.amount, e.reference, e.occurred_at
-  FROM unnest($1::uuid[], $2::bigint[], $3::int[]) WITH ORDINALITY AS k(member_id, after_seq, lim, k)
-  LEFT JOIN postings c ON c.seq = k.after_seq AND c.member_id = k.member_id
+  FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS k(member_id, after_id, lim, k)
+  LEFT JOIN postings c ON c.id = k.after_id AND c.member_id = k.member_id
   LEFT JOIN LATERAL (
     SELECT p.id, p.seq, p.member_id, t.partner_id, p.entry_kind, p.amount, t.reference, p.occurred_at
     FROM postings p JOIN transactions t ON t.id = p.transaction_id
@@ -52,7 +52,7 @@ const emptyPage = (): LedgerEntryConnection =>
 
 function toPage(rows: ActivityRow[], first: number): LedgerEntryConnection {
   const entries = rows.filter((row) => row.seq !== null);
-  const edges = entries.slice(0, first).map((row) => Object.assign(new LedgerEntryEdge(), { cursor: encodeCursor(row.seq!), node: toLedgerEntry(row) }));
+  const edges = entries.slice(0, first).map((row) => Object.assign(new LedgerEntryEdge(), { cursor: encodeCursor(row.id), node: toLedgerEntry(row) }));
   const pageInfo = Object.assign(new PageInfo(), {
     hasNextPage: entries.length > first,
     endCursor: edges.length ? edges[edges.length - 1].cursor : null,
