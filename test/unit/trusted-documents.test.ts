@@ -5,6 +5,8 @@ const TYPENAME = "{ __typename }";
 const TYPENAME_HASH = "7f56e67dd21ab3f30d1ff8b7bed08893f0a0db86449836189b361dd1e56ddb4b";
 const PARTNERS = "query Partners { partners { id name } }";
 const PARTNERS_HASH = "b6abf0bad788b427db0d5e9992ddca64155399645a9cf87ed8f684d2e4b031ca";
+const NOT_GRAPHQL = "hello";
+const NOT_GRAPHQL_HASH = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
 
 describe("trusted documents: manifests", () => {
   it("hashes a document as Apollo's persisted-query protocol does (SHA-256, lower-case hex)", () => {
@@ -22,6 +24,14 @@ describe("trusted documents: manifests", () => {
   it("reads Apollo's manifest format", () => {
     const manifest = { format: "apollo-persisted-query-manifest", version: 1, operations: [{ id: PARTNERS_HASH, name: "Partners", type: "query", body: PARTNERS }] };
     expect([...parseManifest(manifest)]).toEqual([[PARTNERS_HASH, PARTNERS]]);
+  });
+
+  it("refuses a document that is not GraphQL when a manifest is registered, and reads it from one already on disk", () => {
+    expect(() => parseManifest({ [TYPENAME_HASH]: TYPENAME, [NOT_GRAPHQL_HASH]: NOT_GRAPHQL }, { graphqlOnly: true })).toThrow(
+      new ManifestError(`the document of ${NOT_GRAPHQL_HASH} is not GraphQL: Syntax Error: Unexpected Name "hello".`),
+    );
+    expect([...parseManifest({ [NOT_GRAPHQL_HASH]: NOT_GRAPHQL })]).toEqual([[NOT_GRAPHQL_HASH, NOT_GRAPHQL]]);
+    expect(parseManifest({ [PARTNERS_HASH]: PARTNERS }, { graphqlOnly: true }).size).toBe(1);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { parse } from "graphql";
 
 /**
  * Trusted-document manifests: the rules, as pure functions. A manifest maps the SHA-256 (hex) of a
@@ -28,8 +29,13 @@ export const MAX_DOCUMENT_LENGTH = 100_000;
 
 export class ManifestError extends Error {}
 
-/** Hash → document of one manifest; throws a ManifestError naming the first bad entry. */
-export function parseManifest(json: unknown): Map<string, string> {
+/**
+ * Hash → document of one manifest; throws a ManifestError naming the first bad entry. `graphqlOnly`
+ * (a manifest being registered) also refuses a document that does not parse as GraphQL: it could
+ * never run, and its app would learn so only when it sent it. Manifests already on disk are read
+ * without it, so that one such document never takes its manifest's others down at an upgrade.
+ */
+export function parseManifest(json: unknown, { graphqlOnly = false } = {}): Map<string, string> {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new ManifestError("a manifest is a JSON object");
   const entries: [string, unknown][] =
     "format" in json
@@ -43,6 +49,13 @@ export function parseManifest(json: unknown): Map<string, string> {
     if (document.length > MAX_DOCUMENT_LENGTH) throw new ManifestError(`the document of ${hash} is longer than ${MAX_DOCUMENT_LENGTH} characters`);
     if (document.includes("\u0000")) throw new ManifestError(`the document of ${hash} contains a NUL character`);
     if (documentHash(document) !== hash) throw new ManifestError(`${hash} is not the SHA-256 of its document`);
+    if (graphqlOnly) {
+      try {
+        parse(document);
+      } catch (error) {
+        throw new ManifestError(`the document of ${hash} is not GraphQL: ${(error as Error).message}`);
+      }
+    }
     documents.set(hash, document);
   }
   return documents;

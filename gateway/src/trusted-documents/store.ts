@@ -61,7 +61,7 @@ export class TrustedDocumentStore {
    */
   async register(name: string, manifest: unknown): Promise<number> {
     if (!MANIFEST_NAME.test(name)) throw new ManifestError("a manifest's name is 1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
-    const documents = parseManifest(manifest);
+    const documents = parseManifest(manifest, { graphqlOnly: true });
     await mkdir(this.dir, { recursive: true });
     const path = join(this.dir, `${name}.json`);
     const temporary = join(this.dir, `.${name}.${process.pid}.${Date.now()}.tmp`);
