@@ -90,6 +90,19 @@ const SOCKET_TIMED_OUT = "ETIMEDOUT";
 
 export function clientWithReadTimeout(readTimeoutMs: number): typeof Client {
   return class WatchedClient extends Client {
+    /**
+     * pg emits a connection's error (FATAL 57P01 from pg_terminate_backend or a server shutting down,
+     * a reset socket) on the client when no statement is running on it. pg-pool listens only while the
+     * client is idle in the pool and TypeORM only once its promise turn has come, so a connection
+     * terminated as it was handed out had no listener and the throw ended the whole service. The
+     * connection is unusable either way (its next statement fails as a lost connection, errors.ts,
+     * and the pool discards it on release): nothing more to do with the error here.
+     */
+    constructor(...args: ConstructorParameters<typeof Client>) {
+      super(...args);
+      this.on("error", () => {});
+    }
+
     override query(...args: unknown[]): any {
       const result = (super.query as (...a: unknown[]) => unknown)(...args);
       if (!readTimeoutMs || !(result instanceof Promise)) return result;
@@ -122,8 +135,9 @@ export function createDataSource({ url, entities, migrations, log, poolSize = de
       statement_timeout: timeouts.statement,
       lock_timeout: timeouts.lock,
       idle_in_transaction_session_timeout: timeouts.idleInTransaction,
-      // A server that stops answering altogether is given up on too (readTimeoutOf).
-      ...(readTimeoutOf(timeouts) ? { Client: clientWithReadTimeout(readTimeoutOf(timeouts)) } : {}),
+      // A server that stops answering altogether is given up on too (readTimeoutOf; 0: no read timeout),
+      // and a connection terminated while handed out does not end the process (WatchedClient).
+      Client: clientWithReadTimeout(readTimeoutOf(timeouts)),
     },
   });
 }
