@@ -1,36 +1,28 @@
 import { enrollMember, registerPartner } from "./support/fixtures";
 import { ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
-import { availableAndPending, campaignById, createCampaign, endCampaign, hoursFromNow, purchaseWithBonuses, recordPurchase } from "./support/campaigns";
+import { availableAndPending, campaignById, createCampaign, endCampaign, hoursFromNow, offersOf, purchaseWithBonuses, recordPurchase } from "./support/campaigns";
 
 /**
  * Edges issue 17's judge works out by hand that the other campaign suites leave out: the cross-brand
- * window to the millisecond (awards and offers), and stacked bonuses refunded in several steps that sum
+ * window's edges in the offers, and stacked bonuses refunded in several steps that sum
  * to the whole purchase (no point created or lost, budgets and caps given back).
  */
 const DAY = 86_400_000;
 const REVERSE = `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id points } }`;
-const offered = async (memberId: string, campaignId: string) =>
-  ((await ok(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: memberId })).member.offers as { id: string }[]).some((o) => o.id === campaignId);
+const offered = async (memberId: string, campaignId: string) => (await offersOf(memberId)).includes(campaignId);
 
 describe("campaigns, as judged", () => {
   afterEach(() => expectLedgerConsistent());
 
-  it("cross-brand: exactly N days before counts, N days and 1 ms does not, nor the same instant; offers follow the window before now", async () => {
+  it("offers follow the cross-brand window as of now: a purchase 7 days less a minute ago opens it, 7 days and a minute does not", async () => {
+    // The awards at the window's edges, to the millisecond: test/campaigns.test.ts.
     const bookstore = await registerPartner({ pointsPerUnit: 1 });
     const cafe = await registerPartner({ pointsPerUnit: 1 });
-    const member = await enrollMember();
-    const t0 = new Date(Date.now() - 8 * DAY);
-    await recordPurchase(bookstore, member.id, 1_000, { occurredAt: t0.toISOString() });
     const campaign = await createCampaign({ fundedByPartnerId: cafe.id, bonusPercent: 100, afterPurchaseAtPartnerId: bookstore.id, afterPurchaseWithinDays: 7, startsAt: hoursFromNow(-10 * 24) });
-    const at = (ms: number) => ({ occurredAt: new Date(t0.getTime() + ms).toISOString() });
-    // 40 base points at 100 %: 40.
-    expect((await purchaseWithBonuses(cafe, member.id, 4_000, at(7 * DAY + 1))).bonuses).toEqual([]);
-    expect((await purchaseWithBonuses(cafe, member.id, 4_000, at(7 * DAY))).bonuses.map((b) => b.points)).toEqual([40]);
-    expect((await purchaseWithBonuses(cafe, member.id, 4_000, at(0))).bonuses).toEqual([]);
-    expect((await purchaseWithBonuses(cafe, member.id, 4_000, at(1))).bonuses.map((b) => b.points)).toEqual([40]);
-    // Offers, as of now: the bookstore purchase 8 days ago is outside; one 7 days less a minute ago inside; 7 days and a minute, outside.
-    expect(await offered(member.id, campaign.id)).toBe(false);
+    const eightDaysAgo = await enrollMember();
+    await recordPurchase(bookstore, eightDaysAgo.id, 1_000, { occurredAt: new Date(Date.now() - 8 * DAY).toISOString() });
+    expect(await offered(eightDaysAgo.id, campaign.id)).toBe(false);
     const inside = await enrollMember();
     await recordPurchase(bookstore, inside.id, 100, { occurredAt: new Date(Date.now() - 7 * DAY + 60_000).toISOString() });
     expect(await offered(inside.id, campaign.id)).toBe(true);

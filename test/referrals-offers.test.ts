@@ -2,7 +2,7 @@ import { type PartnerFixture, enrollMember, registerPartner } from "./support/fi
 import { ledgerClient } from "./support/clearing";
 import { asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
-import { availableAndPending, createCampaign, endCampaign, purchaseWithBonuses, recordPurchase } from "./support/campaigns";
+import { availableAndPending, createCampaign, endCampaign, offersOf, purchaseWithBonuses, recordPurchase } from "./support/campaigns";
 
 const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
 const DAY = 86_400_000;
@@ -11,7 +11,7 @@ const referralCodeOf = async (memberId: string) => (await ok(`query($id: ID!) { 
 const enrollWith = async (referralCode: string) => (await ok(ENROLL, { input: { email: `${unique("friend")}@example.com`, displayName: "Friend", referralCode } })).enrollMember as { id: string };
 /** The referrals part of a member's own data export. */
 const referralsIn = async (id: string) => (await ok(`query($id: ID!) { member(id: $id) { dataExport } }`, { id }, asMember(id))).member.dataExport.services.ledger.referrals;
-const offersOf = async (memberId: string) => ((await ok(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: memberId }, asMember(memberId))).member.offers as { id: string }[]).map((o) => o.id);
+const ownOffers = (memberId: string) => offersOf(memberId, asMember(memberId));
 
 describe("referrals", () => {
   afterEach(() => expectLedgerConsistent());
@@ -123,7 +123,7 @@ describe("Member.offers", () => {
     const ended = await createCampaign({ fundedByPartnerId: cafe.id, bonusPoints: 5 });
     await endCampaign(ended.id);
     const mine = [plain, welcome, crossBrand, oneDay, gold, capped, ended].map((c) => c.id);
-    const ours = async (memberId: string) => (await offersOf(memberId)).filter((id) => mine.includes(id)).sort();
+    const ours = async (memberId: string) => (await ownOffers(memberId)).filter((id) => mine.includes(id)).sort();
     // The regular: earned at the bookstore 2 days ago (inside 3 days, not 1), already bought at the café, BASE tier.
     expect(await ours(regular.id)).toEqual([plain.id, crossBrand.id, capped.id].sort());
     expect(await ours(newcomer.id)).toEqual([plain.id, welcome.id, capped.id].sort());
@@ -138,7 +138,7 @@ describe("Member.offers", () => {
     await recordPurchase(hostel, (await enrollMember()).id, 100); // someone else's purchase: the ledger learns the hostel's category
     const welcome = await createCampaign({ fundedByPartnerId: inn.id, categories: ["TRAVEL"], firstPurchaseAtPartner: true, bonusPoints: 5 });
     const member = await enrollMember();
-    const offered = async () => (await offersOf(member.id)).includes(welcome.id);
+    const offered = async () => (await ownOffers(member.id)).includes(welcome.id);
     expect(await offered()).toBe(true);
     await recordPurchase(inn, member.id, 100);
     expect(await offered()).toBe(true); // the hostel has not seen the member yet

@@ -38,4 +38,9 @@ export async function availableAndPending(memberId: string): Promise<{ available
   return member.balance;
 }
 
+/** The ids of the campaigns `Member.offers` lists for a member (asked as an admin unless a caller is given). */
+export async function offersOf(memberId: string, caller: Caller = asAdmin()): Promise<string[]> {
+  return ((await ok(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: memberId }, caller)).member.offers as { id: string }[]).map((o) => o.id);
+}
+
 export { recordPurchase };
