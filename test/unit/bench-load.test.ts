@@ -74,9 +74,11 @@ describe("bench load: a request that timed out", () => {
   });
 
   it("counts it once (autocannon counts a timeout among its errors as well as its timeouts), as no answer", async () => {
-    // One connection, a 1.5 s window, a 1 s timeout: the first request times out at 1 s, the second is still waiting at the end.
+    // One connection, a 6 s window, a 4 s timeout: the first request times out at 4 s, the second, sent then, is still
+    // waiting at the end (2 s of slack either way: with 1 s and 1.5 s a busy CI machine ended the window late, after
+    // the second had timed out too).
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    const sample = await sampleLoad({ url, connections: 1, durationSeconds: 1.5, timeoutSeconds: 1, next: () => ({ body: "{}", headers: {} }) });
+    const sample = await sampleLoad({ url, connections: 1, durationSeconds: 6, timeoutSeconds: 4, next: () => ({ body: "{}", headers: {} }) });
     expect(sample).toMatchObject({ latencies: [], shed: 0, failures: 1, failureKinds: { "no answer: request timed out": 1 } });
   });
 });
