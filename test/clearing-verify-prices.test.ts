@@ -1,4 +1,4 @@
-import { inLedgerTransaction, setTerms } from "./support/clearing";
+import { inLedgerTransaction, setTerms, verifyWithPriceChanged } from "./support/clearing";
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { ok } from "./support/gateway";
 import { ledgerTool, travel } from "./support/ledger";
@@ -13,32 +13,6 @@ import { ledgerTool, travel } from "./support/ledger";
 beforeAll(() => travel(0));
 
 const DAY = 86_400_000;
-
-/** Runs clearing:verify with a movement's recorded price and its line's value changed in the database, put back afterwards. */
-async function verifyWithPriceChanged(transactionId: string, line: string, price: { per1000: number; share: number }) {
-  const change = (to: { per1000: number; share: number } | null) =>
-    inLedgerTransaction(async (db) => {
-      const [mp] = (await db.query(`SELECT t.posted_at, mp.partner_id, mp.price_per_1000::int AS p, mp.share_percent AS s FROM movement_prices mp JOIN transactions t ON t.id = mp.transaction_id
-        WHERE mp.transaction_id = $1 AND mp.line = $2`, [transactionId, line])).rows;
-      const [points] = (await db.query(`SELECT abs(sum(p.amount))::bigint AS n FROM postings p WHERE p.transaction_id = $1 AND p.member_id IS NULL`, [transactionId])).rows;
-      const target = to ?? saved!;
-      const delta = BigInt(points.n) * (BigInt(target.per1000) * BigInt(target.share) - BigInt(mp.p) * BigInt(mp.s));
-      if (!to) saved = null; else saved ??= { per1000: mp.p, share: mp.s };
-      await db.query(`ALTER TABLE movement_prices DISABLE TRIGGER movement_prices_append_only`);
-      await db.query(`UPDATE movement_prices SET price_per_1000 = $3, share_percent = $4 WHERE transaction_id = $1 AND line = $2`, [transactionId, line, target.per1000, target.share]);
-      await db.query(`ALTER TABLE movement_prices ENABLE TRIGGER movement_prices_append_only`);
-      // The line's points are signed by the rule (cancellations: −amount on the redemption account, so points > 0).
-      await db.query(`UPDATE clearing_totals SET value = value + $4 WHERE period = date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC')::date AND partner_id = $2 AND line = $3`,
-        [mp.posted_at, mp.partner_id, line, delta.toString()]);
-    });
-  let saved: { per1000: number; share: number } | null = null;
-  await change(price);
-  try {
-    return await ledgerTool("clearing-verify");
-  } finally {
-    await change(null);
-  }
-}
 
 it("catches a cancelled redemption recorded at another price than the redemption was paid", async () => {
   const shop = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 0 });

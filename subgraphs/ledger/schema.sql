@@ -694,6 +694,8 @@ BEGIN
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN 'REDEMPTION_CANCELLATIONS'
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BREAKAGE'
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL AND m.expired_lot_id IS NOT NULL THEN 'BREAKAGE'
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'BREAKAGE'
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'BREAKAGE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BONUSES_ISSUED'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'BONUSES_ISSUED'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ADJUSTMENTS'
@@ -707,6 +709,8 @@ BEGIN
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN -1
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 1
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL AND m.expired_lot_id IS NOT NULL THEN 1
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 1
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 1
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN -1
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
@@ -720,6 +724,8 @@ BEGIN
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'REDEMPTION_CANCELLED' THEN 'REVERSED_REDEMPTION_PRICE'
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'EXPIRY' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'EXPIRED_LOT_SHARE'
               WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL AND m.expired_lot_id IS NOT NULL THEN 'EXPIRED_LOT_SHARE'
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'REFUNDED_BREAKAGE'
+              WHEN m.account_kind = 'PARTNER_BREAKAGE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'REFUNDED_BREAKAGE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'NONE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'NONE'
               WHEN m.account_kind = 'COALITION_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'NONE'
@@ -732,7 +738,15 @@ BEGIN
         WHEN 'REVERSED_PURCHASE_PRICE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
         WHEN 'REVERSED_REDEMPTION_PRICE' THEN (SELECT mp.price_per_1000 FROM movement_prices mp WHERE mp.transaction_id = c.reverses_transaction_id AND mp.partner_id = c.partner_id)
         WHEN 'EXPIRED_LOT_SHARE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.id = c.expired_lot_id)
-      END, 0)::bigint AS price, coalesce(CASE WHEN c.price_source = 'EXPIRED_LOT_SHARE' THEN (SELECT pt.breakage_share_percent FROM partner_terms pt WHERE pt.partner_id = c.partner_id AND pt.effective_from <= c.posted_at ORDER BY pt.effective_from DESC LIMIT 1) ELSE 100 END, 0)::int AS percent
+        WHEN 'REFUNDED_BREAKAGE' THEN (SELECT mp.price_per_1000 FROM lots l JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || l.id
+     JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = c.partner_id
+     WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
+      END, 0)::bigint AS price, coalesce(CASE c.price_source
+        WHEN 'EXPIRED_LOT_SHARE' THEN (SELECT pt.breakage_share_percent FROM partner_terms pt WHERE pt.partner_id = c.partner_id AND pt.effective_from <= c.posted_at ORDER BY pt.effective_from DESC LIMIT 1)
+        WHEN 'REFUNDED_BREAKAGE' THEN (SELECT mp.share_percent FROM lots l JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || l.id
+     JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = c.partner_id
+     WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
+        ELSE 100 END, 0)::int AS percent
     FROM classified c
   ), totals AS (
     INSERT INTO clearing_totals AS ct (period, partner_id, line, points, value, charged_value)

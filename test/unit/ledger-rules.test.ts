@@ -14,6 +14,7 @@ import {
   clawbackFor,
   expiresAt,
   expiringSoonUntil,
+  fromExpired,
   isPending,
   pointsAtTier,
   pointsExpiryMonthsOf,
@@ -185,6 +186,16 @@ describe("refund clawback: cumulative shares, rounded down", () => {
 
   it("refuses a refund past the purchase, saying how much is left", () => {
     expect(clawbackFor({ ...purchase, refundedMinor: 9_000 }, 1_001)).toEqual({ ok: false, refundable: 1_000 });
+  });
+
+  it("takes back first what the refunded lot lost to expiry and no refund took back yet, then from the member", () => {
+    // A lot of 1,000: 400 spent, 600 expired. Half refunded (500): all 500 from the 600 expired.
+    expect(fromExpired(500, 600, 0)).toBe(500);
+    // The other half (500): the 100 expired left, the other 400 from the member.
+    expect(fromExpired(500, 600, 500)).toBe(100);
+    // Nothing expired (or all of it taken back already): all from the member.
+    expect(fromExpired(500, 0, 0)).toBe(0);
+    expect(fromExpired(30, 600, 600)).toBe(0);
   });
 
   it("is exact where a double's product would floor a point off", () => {

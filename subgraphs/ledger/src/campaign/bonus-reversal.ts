@@ -1,8 +1,7 @@
 import type { EntityManager } from "typeorm";
-import { owe } from "../journal/expire-lots";
 import { type AccountKind, postTransaction } from "../journal/journal";
-import { takeOldest } from "../journal/lots";
 import { isErased } from "../member-data/erasure.service";
+import { breakagePostings, planTakeBack, takeFromMember } from "../journal/take-back";
 import { CAMPAIGN_ORDER_SQL, shareOf } from "../rules";
 
 interface BonusRow {
@@ -63,8 +62,9 @@ export async function referrersPaidFor(manager: EntityManager, earnTransactionId
  * (rules/refunds.ts: floor(points × refunded / amount), cumulative), each as a BONUS transaction
  * reversing the bonus (reason PURCHASE_REFUND; −points to the bonus's member, entry REVERSAL; +points
  * back to the funder's issuance account, valued at the bonus's price), and gives them back to the
- * campaign's budget and the member's cap. Points come from the bonus's own lot first, then as for the
- * purchase; what is missing becomes a debt. The referrer's reversal, like their bonus, names no partner
+ * campaign's budget and the member's cap. Points come from the bonus's own lot first, then from what it
+ * lost to expiry (off the breakage: journal/take-back.ts), then as for the purchase; what is missing
+ * becomes a debt. The referrer's reversal, like their bonus, names no partner
  * or receipt and is dated when posted; an erased referrer's points were forfeited: nothing to take. The
  * caller holds the locks of the member and of `referrersPaidFor`, inside the refund's transaction;
  * `refundKey` is the refund's key.
@@ -84,6 +84,7 @@ export async function reverseBonusesOf(
     if (points <= 0) continue;
     const own = bonus.member_id === refund.memberId;
     if (!own && (await isErased(manager, bonus.member_id))) continue;
+    const plan = await planTakeBack(manager, bonus.member_id, bonus.lot_id, points, refund.now);
     await postTransaction(manager, {
       kind: "BONUS",
       // Named as what it reverses: the clearing house credits the funder the price the bonus was charged.
@@ -94,8 +95,9 @@ export async function reverseBonusesOf(
       reference: own ? refund.reference : null,
       occurredAt: refund.now,
       postings: [
-        { account: { kind: "MEMBER", ownerId: bonus.member_id }, amount: -points, entryKind: "REVERSAL" },
+        { account: { kind: "MEMBER", ownerId: bonus.member_id }, amount: -plan.fromMember, entryKind: "REVERSAL" },
         { account: { kind: bonus.funder_kind, ownerId: bonus.funder_id }, amount: points },
+        ...breakagePostings(plan),
       ],
     });
     await manager.query(`UPDATE campaign_bonuses SET reversed_points = reversed_points + $2 WHERE transaction_id = $1`, [bonus.transaction_id, points]);
@@ -103,7 +105,6 @@ export async function reverseBonusesOf(
       await manager.query(`UPDATE campaign_totals SET points_awarded = points_awarded - $2 WHERE campaign_id = $1`, [bonus.campaign_id, points]);
       await manager.query(`UPDATE campaign_member_points SET points = points - $3 WHERE campaign_id = $1 AND member_id = $2`, [bonus.campaign_id, bonus.member_id, points]);
     }
-    const taken = await takeOldest(manager, bonus.member_id, points, refund.now, { firstLotId: bonus.lot_id });
-    await owe(manager, bonus.member_id, points - taken.reduce((sum, slice) => sum + slice.taken, 0), refund.now);
+    await takeFromMember(manager, bonus.member_id, bonus.lot_id, plan.fromMember, refund.now);
   }
 }

@@ -1,3 +1,5 @@
+import { fromBreakageSql } from "../journal/take-back";
+
 /**
  * `ledger:verify`'s checks of campaign bookkeeping against the bonuses posted (each row is a mismatch:
  * id, got, expected). Refunds move a bonus's `reversed_points`; nothing else may move these totals.
@@ -43,11 +45,12 @@ export const CAMPAIGN_CHECKS: { name: string; sql: string }[] = [
   },
   {
     // A referrer's bonus too: its reversals are the referrer's REVERSAL entries, not the purchasing member's.
-    name: "bonuses whose reversed points differ from what their refund reversals took from the bonus's member",
+    // What the bonus's lot lost to expiry is taken back from the breakage instead (journal/take-back.ts).
+    name: "bonuses whose reversed points differ from what their refund reversals took from the bonus's member and the breakage",
     sql: `SELECT b.transaction_id AS id, b.reversed_points AS got, coalesce(-sum(p.amount), 0) AS expected
           FROM campaign_bonuses b
           LEFT JOIN transactions r ON r.reverses_transaction_id = b.transaction_id AND r.kind = 'BONUS' AND r.reversal_reason = 'PURCHASE_REFUND'
-          LEFT JOIN postings p ON p.transaction_id = r.id AND p.member_id = b.member_id AND p.entry_kind = 'REVERSAL'
+          LEFT JOIN postings p ON p.transaction_id = r.id AND ((p.member_id = b.member_id AND p.entry_kind = 'REVERSAL') OR ${fromBreakageSql("p")})
           GROUP BY b.transaction_id, b.reversed_points HAVING b.reversed_points <> coalesce(-sum(p.amount), 0)`,
   },
   {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { CLEARING_VALUE_POSTINGS, CLEARING_VALUE_POSTINGS_BEFORE_ADJUSTMENTS_TAKE_NOTHING_BACK, replaceFunctionSql } from "../sql";
+import { CLEARING_VALUE_POSTINGS_BEFORE_ADJUSTMENTS_TAKE_NOTHING_BACK, CLEARING_VALUE_POSTINGS_BEFORE_REFUNDED_BREAKAGE, replaceFunctionSql } from "../sql";
 
 /**
  * A negative adjustment funded by a PREPAID partner gave the partner's allowance back every point it
@@ -18,7 +18,7 @@ export class PrepaidAdjustmentsTakeNothingBack1734890000000 implements Migration
 
   async up(queryRunner: QueryRunner): Promise<void> {
     // A trigger function is replaced in place: its trigger keeps pointing at it.
-    await queryRunner.query(replaceFunctionSql(CLEARING_VALUE_POSTINGS));
+    await queryRunner.query(replaceFunctionSql(CLEARING_VALUE_POSTINGS_BEFORE_REFUNDED_BREAKAGE));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -7,13 +7,12 @@ import { lockBonusBudgetsOf, referrersPaidFor, reverseBonusesOf } from "../campa
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { owe } from "../journal/expire-lots";
 import { lockMembers, postTransaction } from "../journal/journal";
-import { takeOldest } from "../journal/lots";
 import { requireNotErased } from "../member-data/erasure.service";
 import { MAX_AMOUNT_MINOR, clawbackFor } from "../rules";
 import { findRefund, refundKeys } from "./refund-keys";
 import type { ReversePurchaseInput } from "./reverse-purchase.input";
+import { breakagePostings, planTakeBack, takeFromMember } from "../journal/take-back";
 
 interface PurchaseRow {
   transaction_id: string;
@@ -36,7 +35,8 @@ export class ReversalService {
   /**
    * Claws back a refunded purchase's points in proportion to the amount refunded, cumulatively, so the
    * refunds of one purchase never take back more than it earned, and its bonuses likewise (a referrer's too:
-   * campaign/bonus-reversal.ts). Points already spent leave a debt.
+   * campaign/bonus-reversal.ts). Points the purchase's lot lost to expiry come back from the issuer's
+   * breakage (journal/take-back.ts); points already spent leave a debt.
    */
   async reverse(input: ReversePurchaseInput, caller?: AuditCaller): Promise<LedgerEntry> {
     const partnerId = requireId(input.partnerId, "partnerId");
@@ -88,6 +88,8 @@ export class ReversalService {
         );
       }
       const { refundedMinor: refunded, points, basePoints } = clawback;
+      const [lot] = await tx.query(`SELECT id FROM lots WHERE transaction_id = $1`, [row.transaction_id]);
+      const plan = await planTakeBack(tx, row.member_id, lot?.id ?? null, points, now);
       const posted = await postTransaction(tx, {
         kind: "REVERSAL",
         reversal: { reason: "PURCHASE_REFUND", reversesTransactionId: row.transaction_id },
@@ -97,8 +99,9 @@ export class ReversalService {
         reference,
         occurredAt: now,
         postings: [
-          { account: { kind: "MEMBER", ownerId: row.member_id }, amount: -points, entryKind: "REVERSAL" },
+          { account: { kind: "MEMBER", ownerId: row.member_id }, amount: -plan.fromMember, entryKind: "REVERSAL" },
           { account: { kind: "PARTNER_ISSUANCE", ownerId: partnerId }, amount: points },
+          ...breakagePostings(plan),
         ],
       });
       await tx.query(
@@ -106,11 +109,9 @@ export class ReversalService {
          WHERE transaction_id = $1`,
         [row.transaction_id, refunded, points, basePoints],
       );
-      // From the purchase's own lot first (even while pending), then spendable points nearest expiry first
-      // (never other purchases' pending points); the rest is owed (rules/refunds.ts).
-      const [lot] = await tx.query(`SELECT id FROM lots WHERE transaction_id = $1`, [row.transaction_id]);
-      const taken = await takeOldest(tx, row.member_id, points, now, { firstLotId: lot?.id ?? null });
-      await owe(tx, row.member_id, points - taken.reduce((sum, slice) => sum + slice.taken, 0), now);
+      // From the purchase's own lot first (even while pending), then what it lost to expiry (posted above), then
+      // spendable points nearest expiry first (never other purchases' pending points); the rest is owed (rules/refunds.ts).
+      await takeFromMember(tx, row.member_id, lot?.id ?? null, plan.fromMember, now);
       await addPartnerPoints(tx, row.member_id, partnerId, { earned: -points });
       await addQualifying(tx, row.member_id, row.earned_at, -basePoints);
       await reverseBonusesOf(tx, {

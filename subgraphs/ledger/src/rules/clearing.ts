@@ -25,6 +25,11 @@ export type PriceSource =
   | "REVERSED_REDEMPTION_PRICE"
   /** The emptied lot's issue price × the breakage share in force when the expiry (or an erasure's forfeit) was posted. */
   | "EXPIRED_LOT_SHARE"
+  /**
+   * The price and share the reversed purchase's (or bonus's) lot's expiry was credited at: a refund that
+   * takes back points its lot lost to expiry takes them from the issuer's breakage (rules/refunds.ts).
+   */
+  | "REFUNDED_BREAKAGE"
   /** Worth nothing (the coalition's own points; movements no rule prices). */
   | "NONE";
 
@@ -75,6 +80,11 @@ export const STATEMENT_LINES: readonly StatementLineRule[] = [
   // An erased member's lot, forfeited (rules/erasure.ts): points that will never be redeemed, breakage as if they had expired.
   // The erasures before it forfeited every lot in one ADJUSTMENT, with no lot to price it by: they stay OTHER, as they were valued.
   { line: "BREAKAGE", accountKind: "PARTNER_BREAKAGE", transactionKind: "ADJUSTMENT", reversalReason: null, emptiesOneLot: true, pointsSign: 1, moneySign: -1, price: "EXPIRED_LOT_SHARE", figure: "expired", figureSign: 1 },
+  // A refund's points that its purchase's (or bonus's) lot had lost to expiry, taken back from the breakage (−points
+  // to the breakage account: rules/refunds.ts), at the price and share that expiry was credited at: the issuer is
+  // credited a refunded point once, whenever it expired (RefundsTakeBackBreakage1734890000003).
+  { line: "BREAKAGE", accountKind: "PARTNER_BREAKAGE", transactionKind: "REVERSAL", reversalReason: "PURCHASE_REFUND", pointsSign: 1, moneySign: -1, price: "REFUNDED_BREAKAGE", figure: "expired", figureSign: 1 },
+  { line: "BREAKAGE", accountKind: "PARTNER_BREAKAGE", transactionKind: "BONUS", reversalReason: "PURCHASE_REFUND", pointsSign: 1, moneySign: -1, price: "REFUNDED_BREAKAGE", figure: "expired", figureSign: 1 },
   // The coalition's own points (COALITION_ISSUANCE): counted, never charged; it has no statement.
   { line: "BONUSES_ISSUED", accountKind: "COALITION_ISSUANCE", transactionKind: "BONUS", reversalReason: null, pointsSign: -1, moneySign: 1, price: "NONE", figure: "issued", figureSign: 1 },
   { line: "BONUSES_ISSUED", accountKind: "COALITION_ISSUANCE", transactionKind: "BONUS", reversalReason: "PURCHASE_REFUND", pointsSign: -1, moneySign: 1, price: "NONE", figure: "issued", figureSign: 1 },

@@ -5,9 +5,12 @@
  * cumulative share means a partial refund never takes a point too many, and the last refund (refunded
  * = amount) takes exactly what is left, so all refunds together take back exactly what the purchase earned.
  *
- * Where the points come from, in order: the purchase's own lot (even while pending), then the member's
- * spendable points, nearest expiry first; what is still missing becomes a debt. Pending points of other
- * purchases are not touched.
+ * Where the points come from, in order: the purchase's own lot (even while pending); then what that lot
+ * lost to expiry and no refund has taken back yet, taken back from the issuer's breakage (the expiry
+ * credited the issuer its share of those points, and the refund credits it their full price: without
+ * this it was credited twice, and the member charged again for points already lost); then the
+ * member's spendable points, nearest expiry first; what is still missing becomes a debt. Pending points
+ * of other purchases are not touched. A bonus's reversal takes from its own lot the same way.
  */
 
 /** floor(points × refunded / amount), in BigInt: points (up to 2^31 − 1) times an amount (up to 10^8) passes 2^53. */
@@ -36,4 +39,13 @@ export function clawbackFor(purchase: RefundedPurchase, amountMinor: number): Cl
     points: shareOf(purchase.points, refunded, purchase.amountMinor) - purchase.reversedPoints,
     basePoints: shareOf(purchase.basePoints, refunded, purchase.amountMinor) - purchase.reversedBasePoints,
   };
+}
+
+/**
+ * How many of the `points` a refund takes back come from what the refunded lot lost to expiry: its
+ * `expired` points less those earlier refunds already took back (`takenBack`), at most `points`. The
+ * rest comes from the member (their lots, or a debt).
+ */
+export function fromExpired(points: number, expired: number, takenBack: number): number {
+  return Math.max(0, Math.min(points, expired - takenBack));
 }

@@ -91,15 +91,30 @@ const caseOf = (value: (r: StatementLineRule) => string, otherwise: string, m = 
 export const lineSql = (m: string) => caseOf((r) => quote(r.line), "'OTHER'", m);
 export const pointsSql = (m: string) => `${m}.amount * ${caseOf((r) => String(r.pointsSign), "1", m)}`;
 
+/**
+ * The recorded price of the expiry of the reversed transaction's lot (the expiry's key names its lot:
+ * journal/expire-lots.ts), its `column` (price_per_1000 or share_percent), over `c` as in PRICE.
+ */
+export const expiryOfReversedLotSql = (column: string, reverses: string, partner: string) =>
+  `(SELECT mp.${column} FROM lots l JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || l.id
+     JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = ${partner}
+     WHERE l.transaction_id = ${reverses} ORDER BY l.id LIMIT 1)`;
+
 /** The price of a line's movement, per 1,000 points, and the percent of it that counts (generated per PriceSource). */
-const PRICE = `CASE c.price_source
+const price = (refundedBreakage: boolean) => `CASE c.price_source
         WHEN 'ISSUE_PRICE' THEN ${termsAt("issue_price_per_1000", "c.partner_id", "c.posted_at")}
         WHEN 'REDEMPTION_PRICE' THEN ${termsAt("redemption_price_per_1000", "c.partner_id", "c.posted_at")}
         WHEN 'REVERSED_PURCHASE_PRICE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
         WHEN 'REVERSED_REDEMPTION_PRICE' THEN (SELECT mp.price_per_1000 FROM movement_prices mp WHERE mp.transaction_id = c.reverses_transaction_id AND mp.partner_id = c.partner_id)
-        WHEN 'EXPIRED_LOT_SHARE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.id = c.expired_lot_id)
+        WHEN 'EXPIRED_LOT_SHARE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.id = c.expired_lot_id)${refundedBreakage ? `
+        WHEN 'REFUNDED_BREAKAGE' THEN ${expiryOfReversedLotSql("price_per_1000", "c.reverses_transaction_id", "c.partner_id")}` : ""}
       END`;
-const PERCENT = `CASE WHEN c.price_source = 'EXPIRED_LOT_SHARE' THEN ${termsAt("breakage_share_percent", "c.partner_id", "c.posted_at")} ELSE 100 END`;
+const percent = (refundedBreakage: boolean) => refundedBreakage
+  ? `CASE c.price_source
+        WHEN 'EXPIRED_LOT_SHARE' THEN ${termsAt("breakage_share_percent", "c.partner_id", "c.posted_at")}
+        WHEN 'REFUNDED_BREAKAGE' THEN ${expiryOfReversedLotSql("share_percent", "c.reverses_transaction_id", "c.partner_id")}
+        ELSE 100 END`
+  : `CASE WHEN c.price_source = 'EXPIRED_LOT_SHARE' THEN ${termsAt("breakage_share_percent", "c.partner_id", "c.posted_at")} ELSE 100 END`;
 
 /**
  * What changed in the valuation since the ClearingHouse migration first installed it, as options, so
@@ -112,16 +127,22 @@ const PERCENT = `CASE WHEN c.price_source = 'EXPIRED_LOT_SHARE' THEN ${termsAt("
  *   purchase from its POSTPAID days gave it allowance it never paid for;
  * - `adjustmentsTakeNothingBack`: a negative adjustment a PREPAID partner funds gives its allowance
  *   nothing back (`takenBackByAdjustmentSql`); before PrepaidAdjustmentsTakeNothingBack1734890000000 it
- *   gave back every point it took, whoever had issued them.
+ *   gave back every point it took, whoever had issued them;
+ * - `refundedBreakage`: the REFUNDED_BREAKAGE price (the lines that use it came with it: before
+ *   RefundsTakeBackBreakage1734890000003 a refund never posted to a breakage account).
  */
 interface ValuationShape {
   lines: readonly StatementLineRule[];
   reversalsGiveBackWhatTheyDrew: boolean;
   adjustmentsTakeNothingBack: boolean;
+  refundedBreakage: boolean;
 }
 
+/** The lines before RefundsTakeBackBreakage1734890000003, which every earlier definition was built from. */
+const LINES_BEFORE_REFUNDED_BREAKAGE = STATEMENT_LINES.filter((r) => r.price !== "REFUNDED_BREAKAGE");
+
 /** The trigger function over `new_rows`, the statement's postings (see the file's comment). */
-const clearingValuePostings = ({ lines, reversalsGiveBackWhatTheyDrew, adjustmentsTakeNothingBack }: ValuationShape): FunctionDefinition => ({
+const clearingValuePostings = ({ lines, reversalsGiveBackWhatTheyDrew, adjustmentsTakeNothingBack, refundedBreakage }: ValuationShape): FunctionDefinition => ({
   name: "clearing_value_postings",
   arguments: "",
   returns: "trigger",
@@ -145,7 +166,7 @@ BEGIN
            ${caseOf((r) => quote(r.price), "'NONE'", "m", lines)} AS price_source
     FROM moved m
   ), priced AS (
-    SELECT c.*, coalesce(${PRICE}, 0)::bigint AS price, coalesce(${PERCENT}, 0)::int AS percent
+    SELECT c.*, coalesce(${price(refundedBreakage)}, 0)::bigint AS price, coalesce(${percent(refundedBreakage)}, 0)::int AS percent
     FROM classified c
   ), totals AS (
     INSERT INTO clearing_totals AS ct (period, partner_id, line, points, value, charged_value)
@@ -184,27 +205,41 @@ BEGIN
 END `,
 });
 
-export const CLEARING_VALUE_POSTINGS = clearingValuePostings({ lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true });
+export const CLEARING_VALUE_POSTINGS = clearingValuePostings({
+  lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: true,
+});
+
+/**
+ * As PrepaidAdjustmentsTakeNothingBack1734890000000 installed it (RefundsTakeBackBreakage1734890000003
+ * replaced it): a refund's points that had expired were taken from the member (or owed), and the issuer,
+ * credited their breakage share by the expiry, was credited their full price again by the refund.
+ */
+export const CLEARING_VALUE_POSTINGS_BEFORE_REFUNDED_BREAKAGE = clearingValuePostings({
+  lines: LINES_BEFORE_REFUNDED_BREAKAGE, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: false,
+});
 
 /** As ErasureForfeitsAsBreakage1734830000000 installed it (PrepaidAdjustmentsTakeNothingBack1734890000000 replaced it): a negative adjustment gave a PREPAID funder back every point it took. */
 export const CLEARING_VALUE_POSTINGS_BEFORE_ADJUSTMENTS_TAKE_NOTHING_BACK = clearingValuePostings({
-  lines: STATEMENT_LINES,
+  lines: LINES_BEFORE_REFUNDED_BREAKAGE,
   reversalsGiveBackWhatTheyDrew: true,
   adjustmentsTakeNothingBack: false,
+  refundedBreakage: false,
 });
 
 /** As ReversalsAsCharged1734330000000 installed it (ErasureForfeitsAsBreakage1734830000000 replaced it): an erasure's forfeit was OTHER. */
 export const CLEARING_VALUE_POSTINGS_BEFORE_FORFEITS = clearingValuePostings({
-  lines: STATEMENT_LINES.filter((r) => !r.emptiesOneLot),
+  lines: LINES_BEFORE_REFUNDED_BREAKAGE.filter((r) => !r.emptiesOneLot),
   reversalsGiveBackWhatTheyDrew: true,
   adjustmentsTakeNothingBack: false,
+  refundedBreakage: false,
 });
 
 /** As ClearingHouse1734000000000 installed it (ReversalsAsCharged1734330000000 replaced it). */
 export const CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED = clearingValuePostings({
-  lines: STATEMENT_LINES.filter((r) => !r.emptiesOneLot && !(r.transactionKind === "BONUS" && r.reversalReason !== null)),
+  lines: LINES_BEFORE_REFUNDED_BREAKAGE.filter((r) => !r.emptiesOneLot && !(r.transactionKind === "BONUS" && r.reversalReason !== null)),
   reversalsGiveBackWhatTheyDrew: false,
   adjustmentsTakeNothingBack: false,
+  refundedBreakage: false,
 });
 
 export const CLEARING_MATCH_LOT_TAKES: FunctionDefinition = {

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { lineTotals, matrixCells, requirePeriod } from "../clearing/clearing.totals";
 import { chainHash } from "../clearing/hash-chain";
 import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, statementRecord, statementText } from "../rules";
-import { isPrepaidAtSql, lineSql, pointsSql, takenBackByAdjustmentSql } from "../sql/clearing";
+import { expiryOfReversedLotSql, isPrepaidAtSql, lineSql, pointsSql, takenBackByAdjustmentSql } from "../sql/clearing";
 import { printVerdict, runLedgerTool } from "./ledger-database";
 
 interface Mismatch {
@@ -69,7 +69,35 @@ const CHECKS: { name: string; sql: string }[] = [
     sql: `SELECT mp.transaction_id || '/' || mp.line AS id, mp.price_per_1000 || '@' || mp.share_percent AS got, coalesce(l.price, 0) || '@100' AS expected
           FROM movement_prices mp JOIN transactions t ON t.id = mp.transaction_id
           LEFT JOIN LATERAL (SELECT x.issue_price_per_1000 AS price FROM lots x WHERE x.transaction_id = t.reverses_transaction_id ORDER BY x.id LIMIT 1) l ON true
-          WHERE t.reversal_reason = 'PURCHASE_REFUND' AND (mp.price_per_1000 <> coalesce(l.price, 0) OR mp.share_percent <> 100)`,
+          WHERE t.reversal_reason = 'PURCHASE_REFUND' AND mp.line = ANY(${linesPricedBy("REVERSED_PURCHASE_PRICE")})
+            AND (mp.price_per_1000 <> coalesce(l.price, 0) OR mp.share_percent <> 100)`,
+  },
+  {
+    // A refund's points that its lot had lost to expiry come back off the breakage at what that expiry was credited (RefundsTakeBackBreakage1734890000003).
+    name: "refunded breakage prices that differ from the price and share the refunded lot's expiry was credited at",
+    sql: `SELECT mp.transaction_id || '/' || mp.line AS id, mp.price_per_1000 || '@' || mp.share_percent AS got,
+                 coalesce(${expiryOfReversedLotSql("price_per_1000", "t.reverses_transaction_id", "mp.partner_id")}, 0) || '@' ||
+                 coalesce(${expiryOfReversedLotSql("share_percent", "t.reverses_transaction_id", "mp.partner_id")}, 0) AS expected
+          FROM movement_prices mp JOIN transactions t ON t.id = mp.transaction_id
+          WHERE t.reversal_reason = 'PURCHASE_REFUND' AND mp.line = ANY(${linesPricedBy("REFUNDED_BREAKAGE")})
+            AND (mp.price_per_1000 <> coalesce(${expiryOfReversedLotSql("price_per_1000", "t.reverses_transaction_id", "mp.partner_id")}, 0)
+                 OR mp.share_percent <> coalesce(${expiryOfReversedLotSql("share_percent", "t.reverses_transaction_id", "mp.partner_id")}, 0))`,
+  },
+  {
+    name: "lots whose refunds took back more from the breakage than the lot lost to expiry",
+    sql: `WITH taken AS (
+            SELECT rt.reverses_transaction_id AS tx, r.account_id, -sum(r.amount) AS points
+            FROM transactions rt JOIN postings r ON r.transaction_id = rt.id JOIN accounts a ON a.id = r.account_id
+            WHERE rt.reversal_reason = 'PURCHASE_REFUND' AND a.kind = 'PARTNER_BREAKAGE' GROUP BY 1, 2
+          )
+          SELECT tk.tx::text AS id, tk.points AS got, coalesce(ex.amount, 0) || ' at most' AS expected
+          FROM taken tk
+          LEFT JOIN LATERAL (
+            SELECT p.amount FROM lots l JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || l.id
+            JOIN postings p ON p.transaction_id = e.id AND p.account_id = tk.account_id
+            WHERE l.transaction_id = tk.tx ORDER BY l.id LIMIT 1
+          ) ex ON true
+          WHERE tk.points > coalesce(ex.amount, 0)`,
   },
   {
     // What was paid is what is taken back: the cancelled redemption's own recorded price, whatever the terms say now.
@@ -88,7 +116,7 @@ const CHECKS: { name: string; sql: string }[] = [
             SELECT x.breakage_share_percent AS share FROM partner_terms x
             WHERE x.partner_id = mp.partner_id AND x.effective_from <= ${POSTED_AT("t")} ORDER BY x.effective_from DESC LIMIT 1
           ) pt ON true
-          WHERE mp.line = ANY(${linesPricedBy("EXPIRED_LOT_SHARE")})
+          WHERE mp.line = ANY(${linesPricedBy("EXPIRED_LOT_SHARE")}) AND t.reversal_reason IS NULL
             AND (mp.price_per_1000 <> coalesce(l.issue_price_per_1000, 0) OR mp.share_percent <> coalesce(pt.share, 0))`,
   },
   {

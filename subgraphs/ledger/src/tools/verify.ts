@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { TIER_THRESHOLDS, clawbackFor, pointsAtTier } from "../rules";
 import { EARN_MONTHS_OF_PURCHASES } from "../sql/earn-months";
 import { CAMPAIGN_CHECKS } from "../campaign/campaign-checks";
+import { fromBreakageSql } from "../journal/take-back";
 import { printVerdict, runLedgerTool } from "./ledger-database";
 
 interface Mismatch {
@@ -71,10 +72,15 @@ const CHECKS: { name: string; sql: string }[] = [
           WHERE a.kind = 'MEMBER' AND a.balance <> coalesce(l.remaining, 0) - a.debt`,
   },
   {
+    // A refund takes back from the member and, for points its purchase's lot lost to expiry, from the breakage (journal/take-back.ts).
     name: "per-partner earned totals that differ from EARN entries and purchase refunds",
     sql: `WITH history AS (
-            SELECT p.member_id, t.partner_id, sum(p.amount) AS earned FROM postings p JOIN transactions t ON t.id = p.transaction_id
-            WHERE p.entry_kind = 'EARN' OR (p.entry_kind = 'REVERSAL' AND t.kind = 'REVERSAL' AND t.reversal_reason = 'PURCHASE_REFUND') GROUP BY 1, 2)
+            SELECT coalesce(p.member_id, m.member_id) AS member_id, t.partner_id, sum(p.amount) AS earned
+            FROM postings p JOIN transactions t ON t.id = p.transaction_id
+            LEFT JOIN postings m ON m.transaction_id = t.id AND m.member_id IS NOT NULL AND p.member_id IS NULL
+            WHERE p.entry_kind = 'EARN'
+               OR (t.kind = 'REVERSAL' AND t.reversal_reason = 'PURCHASE_REFUND' AND (p.entry_kind = 'REVERSAL' OR ${fromBreakageSql("p")}))
+            GROUP BY 1, 2)
           SELECT coalesce(h.member_id, m.member_id) || '/' || coalesce(h.partner_id, m.partner_id) AS id, coalesce(m.earned, 0) AS got, coalesce(h.earned, 0) AS expected
           FROM history h FULL JOIN member_partner_points m USING (member_id, partner_id)
           WHERE coalesce(m.earned, 0) <> coalesce(h.earned, 0)`,
@@ -151,11 +157,11 @@ const CHECKS: { name: string; sql: string }[] = [
               OR coalesce(bool_or(l.member_id <> pu.member_id OR l.partner_id <> pu.partner_id OR l.earned_at <> pu.earned_at OR l.available_at <> pu.available_at), false)`,
   },
   {
-    name: "purchases whose reversed points differ from their REVERSAL entries",
+    name: "purchases whose reversed points differ from their REVERSAL entries and what they took back from the breakage",
     sql: `SELECT pu.transaction_id AS id, pu.reversed_points AS got, coalesce(-sum(p.amount), 0) AS expected
           FROM purchases pu
           LEFT JOIN transactions r ON r.reverses_transaction_id = pu.transaction_id AND r.reversal_reason = 'PURCHASE_REFUND'
-          LEFT JOIN postings p ON p.transaction_id = r.id AND p.member_id IS NOT NULL
+          LEFT JOIN postings p ON p.transaction_id = r.id AND (p.member_id IS NOT NULL OR ${fromBreakageSql("p")})
           GROUP BY pu.transaction_id HAVING pu.reversed_points <> coalesce(-sum(p.amount), 0)`,
   },
   {
