@@ -67,7 +67,7 @@ export class PointsBalanceResolver {
     return balance.held;
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: "All points ever earned at partners (tier bonuses included), less refunds; points received by transfer are not included." })
+  @FieldResolver(() => Int, { nullable: true, description: "All points ever earned for purchases at partners (tier bonuses included), less refunds. Not included: campaign and referral bonuses (`BONUS` entries), adjustments, and points received by transfer." })
   lifetimeEarned(@Root() balance: PointsBalance): number {
     ownerOnly(balance);
     return balance.lifetimeEarned;
