@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { type AccountKind, postTransaction } from "../journal/journal";
-import { isErased } from "../member-data/erasure.service";
 import { breakagePostings, planTakeBack, takeFromMember } from "../journal/take-back";
+import { isErased } from "../member-data/erasure.service";
 import { CAMPAIGN_ORDER_SQL, shareOf } from "../rules";
 
 interface BonusRow {

@@ -8,11 +8,11 @@ import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { lockMembers, postTransaction } from "../journal/journal";
+import { breakagePostings, planTakeBack, takeFromMember } from "../journal/take-back";
 import { requireNotErased } from "../member-data/erasure.service";
 import { MAX_AMOUNT_MINOR, clawbackFor } from "../rules";
 import { findRefund, refundKeys } from "./refund-keys";
 import type { ReversePurchaseInput } from "./reverse-purchase.input";
-import { breakagePostings, planTakeBack, takeFromMember } from "../journal/take-back";
 
 interface PurchaseRow {
   transaction_id: string;
