@@ -28,7 +28,8 @@ interface SettlementRow {
  * Every key's figures in one statement. Period figures come from the postings on the partner's
  * three accounts inside [from, to) (postings_account_time_idx), by transaction kind, signs turned so
  * that all are non-negative: an EARN debits the issuance account, a REVERSAL credits it, a REDEEM
- * credits the redemption account and an EXPIRY (or an erasure's forfeit) the breakage account. The liability is what the
+ * credits the redemption account and an EXPIRY (or an erasure's forfeit) the breakage account, less what
+ * refunds took back of that expiry (counted in the expiry's window). The liability is what the
  * partner's unexpired lots still hold now (lots_partner_idx).
  */
 const EXPIRED_LINES = [...new Set(STATEMENT_LINES.filter((r) => r.figure === "expired").map((r) => `'${r.line}'`))].join(", ");
@@ -46,11 +47,20 @@ const SETTLEMENT_SQL = `
            sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_REDEMPTION' AND t.kind IN ('REDEEM', 'REVERSAL')) AS redeemed,
            -- What the statement counts as expired, classified by the clearing house's rules (rules/clearing.ts): expiries
            -- and erasures' forfeits by lot; an erasure from before ErasureForfeitsAsBreakage1734830000000 (no lot) stays out.
-           sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_BREAKAGE' AND ${lineSql("m")} IN (${EXPIRED_LINES})) AS expired
+           -- A refund's take-back of a lot's expired points (journal/take-back.ts) counts against that lot's expiry, in
+           -- the expiry's window, not on the refund's date: there it made the figure negative.
+           sum(p.amount - coalesce(tb.points, 0))
+             FILTER (WHERE a.kind = 'PARTNER_BREAKAGE' AND t.reversal_reason IS NULL AND ${lineSql("m")} IN (${EXPIRED_LINES})) AS expired
     FROM accounts a
     JOIN postings p ON p.account_id = a.id AND p.occurred_at >= k.from_at AND p.occurred_at < k.to_at
     JOIN transactions t ON t.id = p.transaction_id
     CROSS JOIN LATERAL (SELECT a.kind AS account_kind, t.kind AS tx_kind, t.reversal_reason, t.expired_lot_id) m
+    LEFT JOIN LATERAL (
+      SELECT -sum(r.amount) AS points FROM lots l
+      JOIN transactions rt ON rt.reverses_transaction_id = l.transaction_id AND rt.reversal_reason = 'PURCHASE_REFUND'
+      JOIN postings r ON r.transaction_id = rt.id AND r.account_id = p.account_id
+      WHERE t.kind = 'EXPIRY' AND a.kind = 'PARTNER_BREAKAGE' AND l.id = t.expired_lot_id
+    ) tb ON true
     WHERE a.owner_id = k.partner_id AND a.kind IN ('PARTNER_ISSUANCE', 'PARTNER_REDEMPTION', 'PARTNER_BREAKAGE')
   ) s ON true
   LEFT JOIN LATERAL (
