@@ -154,6 +154,9 @@ describe("a statement from its line totals", () => {
     expect(liabilityValue(exactValue(700n, 1500n))).toBe(1050);
     expect(breakageRate(28n, 72n)).toBe(0.28);
     expect(breakageRate(0n, 0n)).toBeNull();
+    // Refunds that took back more expired points than expired in the window (expiry before it): none expired, never a negative rate.
+    expect(breakageRate(-500n, 1_000n)).toBe(0);
+    expect(breakageRate(-500n, 0n)).toBeNull();
   });
 });
 

@@ -81,8 +81,14 @@ export function reportTotals(statements: StatementRecord[], coalitionPointsIssue
 /** A liability's value: exact charged value (1/100,000 minor units) rounded once. */
 export const liabilityValue = (chargedValue: bigint): number => safe(roundLine(chargedValue), "liability value");
 
-/** Expected breakage: expired ÷ (expired + redeemed); null without history. */
-export function breakageRate(expired: bigint, redeemed: bigint): number | null {
+/**
+ * Expected breakage: expired ÷ (expired + redeemed); null without history. `expired` is the BREAKAGE
+ * lines' points, net of refunds' take-backs (rules/refunds.ts `fromExpired`), which count in the
+ * refund's period: a window whose refunds took back more than expired in it (the expiry came before
+ * it) counts no expired points, never fewer than none (a negative rate before).
+ */
+export function breakageRate(netExpired: bigint, redeemed: bigint): number | null {
+  const expired = netExpired > 0n ? netExpired : 0n;
   const total = expired + redeemed;
   if (total <= 0n) return null;
   return Number((expired * 1_000_000n) / total) / 1_000_000;
