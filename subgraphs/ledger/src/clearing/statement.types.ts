@@ -97,7 +97,7 @@ export class SettlementStatement {
   @Field(() => SafeInt, { description: "Points redeemed for its rewards, net of cancellations." })
   pointsRedeemed!: number;
 
-  @Field(() => SafeInt, { description: "Points it issued that expired or that a member's erasure forfeited (the BREAKAGE line)." })
+  @Field(() => SafeInt, { description: "Points it issued that expired or that a member's erasure forfeited (the BREAKAGE line), less those refunds took back off its breakage: negative in a period whose refunds took back more than expired in it." })
   pointsExpired!: number;
 
   @Field(() => SafeInt, { description: "What the issued points cost it (sum of the issued lines)." })
@@ -109,7 +109,7 @@ export class SettlementStatement {
   @Field(() => SafeInt, { description: "What the coalition pays it for redemptions, net of cancellations (negative)." })
   redeemedAmount!: number;
 
-  @Field(() => SafeInt, { description: "Its breakage share of expired and forfeited points (negative)." })
+  @Field(() => SafeInt, { description: "Its breakage share of expired and forfeited points (negative), less what refunds gave back of it: positive in a period whose refunds took back more than expired in it." })
   expiredAmount!: number;
 
   @Field(() => SafeInt, { description: "The sum of every line: positive, the partner owes the coalition; negative, the coalition owes the partner." })

@@ -25,7 +25,7 @@ export class PartnerSettlement {
   @Field(() => SafeInt, { description: "Points members spent on the partner's rewards in the period." })
   pointsRedeemed!: number;
 
-  @Field(() => SafeInt, { description: "Points the partner issued that expired unused in the period, or that a member's erasure forfeited (both go to its breakage)." })
+  @Field(() => SafeInt, { description: "Points the partner issued that expired unused in the period, or that a member's erasure forfeited (both go to its breakage), less those refunds later took back off its breakage (counted in the period they expired: never negative)." })
   pointsExpired!: number;
 
   @Field(() => SafeInt, {
