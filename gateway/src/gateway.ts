@@ -3,7 +3,7 @@ import { type GraphQLFormattedError, parse } from "graphql";
 import type { FetcherResponse } from "@apollo/utils.fetcher";
 import { isDevelopment } from "../../shared/src/config";
 import { PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
-import { createErrorFormatter } from "../../shared/src/errors";
+import { createErrorFormatter, shortened } from "../../shared/src/errors";
 import { type GatewayConfig, loadGatewayConfig, supergraphPathOf } from "./config";
 import type { Logger } from "../../shared/src/logger";
 import { REQUEST_ID_HEADER } from "../../shared/src/request-id";
@@ -142,7 +142,10 @@ const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 /** `hideSuggestions` (when introspection is off): suggestions would spell out the schema one typo at a time. */
 export function createGatewayErrorFormatter(log: Logger, { hideSuggestions = false } = {}) {
   const format = createErrorFormatter(log);
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  // Every answer's message is cut to its start and end (`shortened`), whichever branch classified it:
+  // an unknown enum value of 90 KB was answered twice over, 180 KB.
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => shortened(classified(formatted, error));
+  function classified(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
     if (hideSuggestions && formatted.message.includes("Did you mean")) formatted = { ...formatted, message: formatted.message.replace(SUGGESTION, "") };
     const { limitCode, ...extensions } = formatted.extensions ?? {};
     if (typeof limitCode === "string") return { ...formatted, extensions: { ...extensions, code: limitCode } };
@@ -152,5 +155,5 @@ export function createGatewayErrorFormatter(log: Logger, { hideSuggestions = fal
       return { ...formatted, extensions: { ...(isDevelopment() ? formatted.extensions : {}), code: "BAD_USER_INPUT" } };
     }
     return format(formatted, error);
-  };
+  }
 }

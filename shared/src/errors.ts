@@ -97,7 +97,7 @@ export function createErrorFormatter(log: Logger) {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError || (code && code !== INTERNAL)) {
-      return withoutStacktrace(formatted);
+      return withoutStacktrace(shortened(formatted));
     }
     if (isDatabaseUnavailable(original)) {
       log.warn("database unavailable", { error: (original as Error)?.message, path: formatted.path, requestId: requestIdOfError(error) });
@@ -108,6 +108,22 @@ export function createErrorFormatter(log: Logger) {
     if (isDevelopment()) return formatted;
     return { message: "Internal server error", path: formatted.path, locations: formatted.locations, extensions: { code: INTERNAL } };
   };
+}
+
+/** The longest message an answer carries; longer ones keep their start and end. */
+export const MESSAGE_MAX_CHARACTERS = 1_000;
+
+/**
+ * A message cut to MESSAGE_MAX_CHARACTERS: graphql-js quotes a variable it refuses in full, and a
+ * scalar's or an enum's own message quotes it again, so a 90 KB value answered 180 KB (every service,
+ * and the gateway passing theirs on). Cut by position, never by a pattern over the client's text.
+ */
+export function shortened(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const { message } = formatted;
+  if (message.length <= MESSAGE_MAX_CHARACTERS) return formatted;
+  const tail = 200;
+  const head = MESSAGE_MAX_CHARACTERS - tail;
+  return { ...formatted, message: `${message.slice(0, head)}… (${message.length - head - tail} characters left out) …${message.slice(-tail)}` };
 }
 
 function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {

@@ -16,18 +16,17 @@ const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBF
 const storable = (text: string) => !text.includes("\u0000") && !UNPAIRED_SURROGATE.test(text);
 
 /**
- * The path of the first string (a key or a value) holding a NUL or an unpaired surrogate, or null. Walked
- * with a stack of its own, not by recursion: variables are anyone's JSON, and a few thousand nested
- * arrays (8 KB) overflowed the call stack, answered 500 INTERNAL_SERVER_ERROR.
+ * The path of the first key or value for which `bad` holds, or null. Walked with a stack of its own,
+ * not by recursion: variables are anyone's JSON, and a few thousand nested arrays (8 KB) overflowed
+ * the call stack, answered 500 INTERNAL_SERVER_ERROR.
  */
-export function pathOfUnstorableText(value: unknown, path = ""): string | null {
+function firstPath(value: unknown, bad: (item: unknown) => boolean, path = ""): string | null {
   // Depth first, in the order the recursion read them: each key before its value, items in order.
   const pending: [unknown, string][] = [[value, path]];
   while (pending.length) {
     const [item, at] = pending.pop()!;
-    if (typeof item === "string") {
-      if (!storable(item)) return at || "(value)";
-    } else if (Array.isArray(item)) {
+    if (bad(item)) return at || "(value)";
+    if (Array.isArray(item)) {
       for (let i = item.length - 1; i >= 0; i--) pending.push([item[i], `${at}[${i}]`]);
     } else if (typeof item === "object" && item !== null) {
       const entries = Object.entries(item);
@@ -39,6 +38,19 @@ export function pathOfUnstorableText(value: unknown, path = ""): string | null {
   }
   return null;
 }
+
+/** The path of the first string (a key or a value) holding a NUL or an unpaired surrogate, or null. */
+export const pathOfUnstorableText = (value: unknown, path = ""): string | null =>
+  firstPath(value, (item) => typeof item === "string" && !storable(item), path);
+
+/**
+ * The path of the first number too large for a double, or null: JSON.parse reads `1e400` as Infinity,
+ * and JSON.stringify writes Infinity as null, so the gateway passed it on to the subgraph as null:
+ * where the type is nullable (a campaign's `maxBonusPerMember`) the request went through as if the
+ * field had been left out.
+ */
+export const pathOfInfiniteNumber = (value: unknown, path = ""): string | null =>
+  firstPath(value, (item) => typeof item === "number" && !Number.isFinite(item), path);
 
 function finiteNumber(context: ValidationContext, node: FloatValueNode | IntValueNode): void {
   if (Number.isFinite(Number(node.value))) return;
@@ -69,8 +81,8 @@ export function storableStringLiterals(context: ValidationContext): ASTVisitor {
 const badInput = (message: string, field?: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}), http: { status: 400 } } });
 
 /**
- * Plugin, run before the operation: the query text and every variable hold storable text, and the
- * document has the operation the request names. Without this last check an unknown `operationName`
+ * Plugin, run before the operation: the query text and every variable hold storable text, every number
+ * in the variables is finite, and the document has the operation the request names. Without this last check an unknown `operationName`
  * (or none, with several operations) reached execution, where the gateway's query planner failed it
  * with HTTP 500 and an unlisted code; it is OPERATION_RESOLUTION_FAILURE, 400 (README, Error codes).
  */
@@ -82,6 +94,8 @@ export function requestGuard(): ApolloServerPlugin {
           if (!storable(source)) throw badInput(`${MESSAGE}: in the query text`);
           const path = request.variables ? pathOfUnstorableText(request.variables) : null;
           if (path) throw badInput(`${MESSAGE}: variable ${path}`, path);
+          const infinite = request.variables ? pathOfInfiniteNumber(request.variables) : null;
+          if (infinite) throw badInput(`A number too large to be read: variable ${infinite}`, infinite);
           if (!operation) {
             const message = request.operationName
               ? `The document has no operation named ${JSON.stringify(request.operationName.slice(0, 100))}`

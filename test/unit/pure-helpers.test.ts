@@ -1,6 +1,7 @@
 import { parse } from "graphql";
 import { costVariables } from "../../gateway/src/limits";
-import { pathOfUnstorableText } from "../../shared/src/input-guard";
+import { MESSAGE_MAX_CHARACTERS, shortened } from "../../shared/src/errors";
+import { pathOfInfiniteNumber, pathOfUnstorableText } from "../../shared/src/input-guard";
 import { isUuid, pageSize, requireDecimal, requireId, requireInt, requireText } from "../../shared/src/validation";
 
 describe("shared/src/input-guard", () => {
@@ -12,6 +13,23 @@ describe("shared/src/input-guard", () => {
     expect(pathOfUnstorableText({ input: { name: "Ada\u0000" } })).toBe("input.name");
     expect(pathOfUnstorableText({ "k\u0000": 1 })).toBe("(value)"); // a key at the top
     expect(pathOfUnstorableText("\ud83d\ude00")).toBeNull();
+  });
+
+  it("finds the first number too large for a double (JSON's 1e400 is Infinity), and passes large finite ones", () => {
+    expect(pathOfInfiniteNumber(JSON.parse(`{"input":{"a":1e300,"b":-0,"c":"1e400"}}`))).toBeNull();
+    expect(pathOfInfiniteNumber(JSON.parse(`{"input":{"a":1,"cap":1e400}}`))).toBe("input.cap");
+    expect(pathOfInfiniteNumber(JSON.parse(`{"ids":[1,-1e400]}`))).toBe("ids[1]");
+  });
+});
+
+describe("shared/src/errors shortened", () => {
+  it("keeps a message of up to 1,000 characters, and of a longer one its first 800 and last 200", () => {
+    expect(MESSAGE_MAX_CHARACTERS).toBe(1_000);
+    const fits = { message: "m".repeat(1_000) };
+    expect(shortened(fits)).toBe(fits);
+    // 800 + 5,000 + 200 = 6,000 characters: 5,000 are left out.
+    const { message } = shortened({ message: `${"a".repeat(800)}${"x".repeat(5_000)}${"z".repeat(200)}`, path: ["p"] });
+    expect(message).toBe(`${"a".repeat(800)}… (5000 characters left out) …${"z".repeat(200)}`);
   });
 });
 

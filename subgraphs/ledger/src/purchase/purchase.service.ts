@@ -2,6 +2,7 @@ import { type AuditCaller, actorOf, isAuditedCaller } from "../../../../shared/s
 import type { DataSource } from "typeorm";
 import { refusingPastPrepaidAllowance } from "../clearing/prepaid-limit";
 import { badInput, notFound } from "../../../../shared/src/errors";
+import { quoted } from "../../../../shared/src/quoted";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
@@ -61,7 +62,7 @@ export class PurchaseService {
     }
     if (!rule) return this.replayed(idempotencyKey, request, memberId, notFound(`No partner with id ${partnerId}`));
     if (currency !== rule.currency) {
-      return this.replayed(idempotencyKey, request, memberId, badInput(`This partner records purchases in ${rule.currency}, not ${currency}`, "currency"));
+      return this.replayed(idempotencyKey, request, memberId, badInput(`This partner records purchases in ${rule.currency}, not ${quoted(currency, 10)}`, "currency"));
     }
     await rememberPartnerCategories(this.dataSource.manager, [{ id: partnerId, category: rule.category }]);
     const earnedAt = occurredAt ?? now;
