@@ -79,3 +79,18 @@ it("a refund id spelling another refund's bonus reversal key is a refund of its 
   const { member: read } = await ok(`query($id: ID!) { member(id: $id) { balance { available pending } } }`, { id: member.id });
   expect(read.balance.available + read.balance.pending).toBe(110 - 4 - 40 - 5 - 50);
 });
+
+it("an empty refund id is BAD_USER_INPUT, as one of spaces is, not an unnamed refund", async () => {
+  // refundReference "" was taken as no refund id (the amount became the key), while "  " was refused:
+  // two refunds of 500 sent with "" answered the first one twice, the second refund silently not made.
+  const shop = await registerPartner({ pointsPerUnit: 1 });
+  const member = await enrollMember();
+  const receipt = `R-${randomUUID()}`;
+  await recordPurchase(shop, member.id, 2_000, { reference: receipt }); // 20 points
+  for (const refundReference of ["", "   "]) {
+    const answer = await gql(REFUND, { input: { partnerId: shop.id, reference: receipt, amountMinor: 500, refundReference } });
+    expect(answer.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([["BAD_USER_INPUT", "refundReference"]]);
+  }
+  const { member: after } = await ok(`query($id: ID!) { member(id: $id) { balance { available } } }`, { id: member.id });
+  expect(after.balance.available).toBe(20); // nothing refunded
+});

@@ -42,7 +42,8 @@ export class ReversalService {
     const partnerId = requireId(input.partnerId, "partnerId");
     const reference = requireText(input.reference, "reference", { max: 100 });
     const amountMinor = requireInt(input.amountMinor, "amountMinor", { min: 1, max: MAX_AMOUNT_MINOR });
-    const refundReference = input.refundReference ? requireText(input.refundReference, "refundReference", { max: 100 }) : null;
+    // Left out or null: no refund id. Sent, it is one: "" is refused like "  ", never read as left out.
+    const refundReference = input.refundReference != null ? requireText(input.refundReference, "refundReference", { max: 100 }) : null;
     const keys = refundKeys(partnerId, reference, refundReference, amountMinor);
     const idempotencyKey = keys.key;
     const request = { amountMinor, refundReference };
