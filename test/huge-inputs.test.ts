@@ -63,9 +63,9 @@ describe("huge inputs", () => {
   });
 
   it("a crafted value does not hold the gateway: answered at once, anonymously", async () => {
-    // The gateway's error formatter backtracked on this one: 5.6 s of its event loop for 5.9 KB (see
-    // test/unit/gateway-error-formatter.test.ts).
-    const crafted = '" got invalid value  Value "" does not exist in "'.repeat(120);
+    // The gateway's error formatter backtracked on this one: 5.6 s of its event loop for 5.9 KB, about 24 s
+    // for these 9.8 KB (see test/unit/gateway-error-formatter.test.ts); the bound leaves a busy machine room.
+    const crafted = '" got invalid value  Value "" does not exist in "'.repeat(200);
     const started = Date.now();
     const response = await fetch(gatewayUrl(), {
       method: "POST",
@@ -74,6 +74,6 @@ describe("huge inputs", () => {
     });
     const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
     expect(body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(Date.now() - started).toBeLessThan(4_000);
   });
 });
