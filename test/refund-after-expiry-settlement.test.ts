@@ -33,7 +33,8 @@ it("counts a refund's take-back of expired points against the expiry, never as n
   // Both lots expire (2,000 points, dated in EXPIRES); the run is a month later.
   const run = new Date(monthStart(EXPIRES, 1).getTime() + DAY);
   await travelTo(run);
-  expect((await ledgerTool("expire", ["--now", run.toISOString()])).output).toContain("Expired 2000 points in 2 lots");
+  // The run expires every suite's lots past their expiry (its count is not these two alone): the settlement below counts this partner's.
+  expect((await ledgerTool("expire", ["--now", run.toISOString()])).code).toBe(0);
   expect(await settlement(grocer.id, EXPIRES)).toMatchObject({ pointsIssued: 0, pointsExpired: 2_000 });
 
   // Refunds in REFUNDED: a's whole purchase (1,000 back off the breakage), b's half (500 of its 1,000 expired).
