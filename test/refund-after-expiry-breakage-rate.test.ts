@@ -27,7 +27,8 @@ it("never goes negative when a window's refunds take back points that expired be
 
   const run = new Date(M.getTime() + DAY);
   await travelTo(run);
-  expect((await ledgerTool("expire", ["--now", run.toISOString()])).output).toContain("Expired 1000 points in 1 lots");
+  // The run expires every suite's lots past their expiry (its count is not this one lot alone): the figures below are this partner's.
+  expect((await ledgerTool("expire", ["--now", run.toISOString()])).code).toBe(0);
 
   // M + 1: half the purchase refunded: 500 back off the breakage (BREAKAGE of M + 1: −500 points).
   await travelTo(new Date(monthStart(M, 1).getTime() + DAY));
