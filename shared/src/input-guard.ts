@@ -15,17 +15,25 @@ const MESSAGE = "Text must not contain the NUL character (U+0000) or an unpaired
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const storable = (text: string) => !text.includes("\u0000") && !UNPAIRED_SURROGATE.test(text);
 
+const unstorableText = (item: unknown) => typeof item === "string" && !storable(item);
 /**
- * The path of the first key or value for which `bad` holds, or null. Walked with a stack of its own,
- * not by recursion: variables are anyone's JSON, and a few thousand nested arrays (8 KB) overflowed
- * the call stack, answered 500 INTERNAL_SERVER_ERROR.
+ * A number too large for a double: JSON.parse reads `1e400` as Infinity, and JSON.stringify writes
+ * Infinity as null, so the gateway passed it on to the subgraph as null: where the type is nullable (a
+ * campaign's `maxBonusPerMember`) the request went through as if the field had been left out.
  */
-function firstPath(value: unknown, bad: (item: unknown) => boolean, path = ""): string | null {
+const infiniteNumber = (item: unknown) => typeof item === "number" && !Number.isFinite(item);
+
+/**
+ * The first key or value for which `bad` holds, with its path, or null. Walked with a stack of its
+ * own, not by recursion: variables are anyone's JSON, and a few thousand nested arrays (8 KB)
+ * overflowed the call stack, answered 500 INTERNAL_SERVER_ERROR.
+ */
+function firstRefused(value: unknown, bad: (item: unknown) => boolean, path = ""): { path: string; item: unknown } | null {
   // Depth first, in the order the recursion read them: each key before its value, items in order.
   const pending: [unknown, string][] = [[value, path]];
   while (pending.length) {
     const [item, at] = pending.pop()!;
-    if (bad(item)) return at || "(value)";
+    if (bad(item)) return { path: at || "(value)", item };
     if (Array.isArray(item)) {
       for (let i = item.length - 1; i >= 0; i--) pending.push([item[i], `${at}[${i}]`]);
     } else if (typeof item === "object" && item !== null) {
@@ -40,17 +48,13 @@ function firstPath(value: unknown, bad: (item: unknown) => boolean, path = ""): 
 }
 
 /** The path of the first string (a key or a value) holding a NUL or an unpaired surrogate, or null. */
-export const pathOfUnstorableText = (value: unknown, path = ""): string | null =>
-  firstPath(value, (item) => typeof item === "string" && !storable(item), path);
+export const pathOfUnstorableText = (value: unknown, path = ""): string | null => firstRefused(value, unstorableText, path)?.path ?? null;
 
-/**
- * The path of the first number too large for a double, or null: JSON.parse reads `1e400` as Infinity,
- * and JSON.stringify writes Infinity as null, so the gateway passed it on to the subgraph as null:
- * where the type is nullable (a campaign's `maxBonusPerMember`) the request went through as if the
- * field had been left out.
- */
-export const pathOfInfiniteNumber = (value: unknown, path = ""): string | null =>
-  firstPath(value, (item) => typeof item === "number" && !Number.isFinite(item), path);
+/** The path of the first number too large for a double (`infiniteNumber`), or null. */
+export const pathOfInfiniteNumber = (value: unknown, path = ""): string | null => firstRefused(value, infiniteNumber, path)?.path ?? null;
+
+/** The variables' first refused value (unstorable text or an infinite number), in one walk: the guard runs on every request. */
+const refusedVariable = (variables: unknown) => firstRefused(variables, (item) => unstorableText(item) || infiniteNumber(item));
 
 function finiteNumber(context: ValidationContext, node: FloatValueNode | IntValueNode): void {
   if (Number.isFinite(Number(node.value))) return;
@@ -92,10 +96,9 @@ export function requestGuard(): ApolloServerPlugin {
       return {
         async didResolveOperation({ request, source, operation }) {
           if (!storable(source)) throw badInput(`${MESSAGE}: in the query text`);
-          const path = request.variables ? pathOfUnstorableText(request.variables) : null;
-          if (path) throw badInput(`${MESSAGE}: variable ${path}`, path);
-          const infinite = request.variables ? pathOfInfiniteNumber(request.variables) : null;
-          if (infinite) throw badInput(`A number too large to be read: variable ${infinite}`, infinite);
+          const refused = request.variables ? refusedVariable(request.variables) : null;
+          if (refused && typeof refused.item === "number") throw badInput(`A number too large to be read: variable ${refused.path}`, refused.path);
+          if (refused) throw badInput(`${MESSAGE}: variable ${refused.path}`, refused.path);
           if (!operation) {
             const message = request.operationName
               ? `The document has no operation named ${JSON.stringify(request.operationName.slice(0, 100))}`
