@@ -26,9 +26,7 @@ export async function planTakeBack(manager: EntityManager, memberId: string, lot
   if (!lotId || points <= 0) return fromMemberOnly;
   await expireLotsOf(manager, memberId, now);
   const [expiry]: { kind: AccountKind; owner_id: string; expired: string; taken_back: string }[] = await manager.query(
-    `SELECT a.kind, a.owner_id, p.amount AS expired,
-            coalesce((SELECT -sum(r.amount) FROM transactions rt JOIN postings r ON r.transaction_id = rt.id
-                      WHERE rt.reverses_transaction_id = l.transaction_id AND rt.reversal_reason = 'PURCHASE_REFUND' AND r.account_id = p.account_id), 0) AS taken_back
+    `SELECT a.kind, a.owner_id, p.amount AS expired, ${takenBackSql("l.transaction_id", "p.account_id")} AS taken_back
      FROM lots l
      JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || l.id
      JOIN postings p ON p.transaction_id = e.id AND p.member_id IS NULL
@@ -40,6 +38,14 @@ export async function planTakeBack(manager: EntityManager, memberId: string, lot
   const expired = fromExpired(points, Number(expiry.expired), Number(expiry.taken_back));
   return { fromMember: points - expired, fromExpired: expired, breakage: expired > 0 ? { kind: expiry.kind, ownerId: expiry.owner_id } : null };
 }
+
+/**
+ * The points refunds took back off breakage account `account` for the lot made by transaction
+ * `lotTransaction` (a purchase's, or a bonus's): their postings there, as a positive figure (0 without any).
+ */
+export const takenBackSql = (lotTransaction: string, account: string) =>
+  `coalesce((SELECT -sum(r.amount) FROM transactions rt JOIN postings r ON r.transaction_id = rt.id
+             WHERE rt.reverses_transaction_id = ${lotTransaction} AND rt.reversal_reason = 'PURCHASE_REFUND' AND r.account_id = ${account}), 0)`;
 
 /** The refund's posting that takes its expired points back off the breakage account, if any. */
 export const breakagePostings = (plan: TakeBack): Posting[] => (plan.breakage ? [{ account: plan.breakage, amount: -plan.fromExpired }] : []);

@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import type { EntityManager } from "typeorm";
 import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
+import { takenBackSql } from "../journal/take-back";
 import { safeIntegerFromSql } from "../limits";
 import { partnerStub } from "../partner/partner.type";
 import { STATEMENT_LINES } from "../rules";
@@ -56,9 +57,7 @@ const SETTLEMENT_SQL = `
     JOIN transactions t ON t.id = p.transaction_id
     CROSS JOIN LATERAL (SELECT a.kind AS account_kind, t.kind AS tx_kind, t.reversal_reason, t.expired_lot_id) m
     LEFT JOIN LATERAL (
-      SELECT -sum(r.amount) AS points FROM lots l
-      JOIN transactions rt ON rt.reverses_transaction_id = l.transaction_id AND rt.reversal_reason = 'PURCHASE_REFUND'
-      JOIN postings r ON r.transaction_id = rt.id AND r.account_id = p.account_id
+      SELECT ${takenBackSql("l.transaction_id", "p.account_id")} AS points FROM lots l
       WHERE t.kind = 'EXPIRY' AND a.kind = 'PARTNER_BREAKAGE' AND l.id = t.expired_lot_id
     ) tb ON true
     WHERE a.owner_id = k.partner_id AND a.kind IN ('PARTNER_ISSUANCE', 'PARTNER_REDEMPTION', 'PARTNER_BREAKAGE')
