@@ -7,6 +7,7 @@ import {
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { fails, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
+import { chainHash } from "../subgraphs/ledger/src/clearing/hash-chain";
 
 /**
  * A scripted coalition through the gateway, in a month ten years ahead (so no other suite posts into
@@ -203,6 +204,30 @@ describe("the clearing house, one month of a coalition", () => {
       expect(tampered.code).toBe(1);
       expect(tampered.output).toMatch(new RegExp(`FAIL closed statements.*\\n.*statement ${period}/${G.id} hash`));
       await edit(`"netAmount":88`, `"netAmount":8800`);
+    } finally {
+      await db.end();
+    }
+    await expectClearingConsistent();
+  });
+});
+
+describe("a closed report rewritten in the database, its hash recomputed to match", () => {
+  it("is caught by clearing:verify: its totals are recomputed from the running totals, not only rehashed", async () => {
+    const db = await ledgerClient();
+    const rewrite = async (from: string, to: string) => {
+      const [row] = (await db.query(`SELECT content, previous_hash FROM settlement_periods WHERE period = $1::date`, [`${period}-01`])).rows;
+      const content = row.content.replace(from, to);
+      await db.query(`ALTER TABLE settlement_periods DISABLE TRIGGER settlement_periods_append_only`);
+      await db.query(`UPDATE settlement_periods SET content = $2, hash = $3 WHERE period = $1::date`, [`${period}-01`, content, chainHash(row.previous_hash, content)]);
+      await db.query(`ALTER TABLE settlement_periods ENABLE TRIGGER settlement_periods_append_only`);
+    };
+    try {
+      // Money in 12,850 and margin 9,840 (the worked example) stated as 2,850 and −160: every statement untouched, the report's hash consistent with its text.
+      await rewrite(`"margin":9840,"moneyIn":12850`, `"margin":-160,"moneyIn":2850`);
+      const tampered = await ledgerTool("clearing-verify");
+      expect(tampered.code).toBe(1);
+      expect(tampered.output).toContain(`report ${period} totals`);
+      await rewrite(`"margin":-160,"moneyIn":2850`, `"margin":9840,"moneyIn":12850`);
     } finally {
       await db.end();
     }

@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { lineTotals, matrixCells, requirePeriod } from "../clearing/clearing.totals";
+import type { ClosedReportContent } from "../clearing/clearing.service";
+import { lineTotals, liveRecords, matrixCells, requirePeriod } from "../clearing/clearing.totals";
 import { chainHash } from "../clearing/hash-chain";
-import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, statementRecord, statementText } from "../rules";
+import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, canonicalJson, reportTotals, statementRecord, statementText } from "../rules";
 import { expiryOfReversedLotSql, isPrepaidAtSql, lineSql, pointsSql, takenBackByAdjustmentSql } from "../sql/clearing";
 import { printVerdict, runLedgerTool } from "./ledger-database";
 
@@ -209,6 +210,14 @@ async function closedStatementMismatchesIn(manager: EntityManager): Promise<Mism
     const listed = (JSON.parse(p.content).statements as { partnerId: string; hash: string }[]).map((s) => `${s.partnerId}:${s.hash}`).join(",");
     const stored = rows.filter((r) => r.period === p.period).map((r) => `${r.partner_id}:${r.hash}`).join(",");
     if (listed !== stored) problems.push({ id: `report ${p.period} statements`, got: stored, expected: listed });
+    // A report whose text and hash were rewritten together still chains (when it is the last one): its totals are
+    // recomputed from the running totals of its period, which no movement changes once it is closed. Its float
+    // sums every period up to it, including months before the first close, which stay open: not recomputed.
+    const content = JSON.parse(p.content) as ClosedReportContent;
+    const { records, coalitionPoints } = await liveRecords(manager, requirePeriod(p.period), content.currency);
+    const totals = { period: p.period, ...reportTotals(records, coalitionPoints) };
+    const recorded = { period: content.period, moneyIn: content.moneyIn, moneyOut: content.moneyOut, margin: content.margin, coalitionPointsIssued: content.coalitionPointsIssued };
+    if (canonicalJson(recorded) !== canonicalJson(totals)) problems.push({ id: `report ${p.period} totals`, got: canonicalJson(recorded), expected: canonicalJson(totals) });
     previous = p.hash;
   }
   return problems;
