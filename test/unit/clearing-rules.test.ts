@@ -11,6 +11,7 @@ import {
   periodEnd,
   periodHasEnded,
   periodOf,
+  postingTime,
   previousPeriod,
   reportTotals,
   roundLine,
@@ -173,6 +174,13 @@ describe("periods, currency and hashes", () => {
     const november = new Date("2026-11-01T00:00:00Z");
     expect(periodHasEnded(november, new Date("2026-11-30T23:59:59.999Z"))).toBe(false);
     expect(periodHasEnded(november, new Date("2026-12-01T00:00:00Z"))).toBe(true);
+  });
+
+  it("posts a run as of an earlier instant when it writes (never into a past month), a later one as of it", () => {
+    const clock = new Date("2026-12-06T12:00:00Z");
+    expect(postingTime(new Date("2026-11-30T23:00:00Z"), clock)).toEqual(clock); // catching up: December's, not November's
+    expect(postingTime(clock, clock)).toEqual(clock);
+    expect(postingTime(new Date("2027-01-01T00:00:00Z"), clock)).toEqual(new Date("2027-01-01T00:00:00Z")); // --allow-future (a test database)
   });
 
   it("takes SETTLEMENT_CURRENCY as three capital letters, EUR by default", () => {

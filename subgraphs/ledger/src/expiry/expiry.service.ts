@@ -11,9 +11,10 @@ export interface ExpiryRun {
 /**
  * Posts an EXPIRY transaction for every lot past its expiry that still holds points, one member at a
  * time under that member's lock (so it never races a redemption). Idempotent per lot: a second run,
- * or two runs at once, expire nothing twice.
+ * or two runs at once, expire nothing twice. `postedAt`: when the expiries are posted (the period they
+ * are settled in), for a run as of an earlier `now` (rules/clearing-periods.ts postingTime).
  */
-export async function expireDueLots(dataSource: DataSource, now: Date, batchSize = 500): Promise<ExpiryRun> {
+export async function expireDueLots(dataSource: DataSource, now: Date, batchSize = 500, postedAt = now): Promise<ExpiryRun> {
   const run: ExpiryRun = { lots: 0, points: 0, members: 0 };
   // Days that have passed are never read again (see the PendingDays migration); passed by both the
   // ledger's clock and the database's, since a test clock may be moved back.
@@ -28,7 +29,7 @@ export async function expireDueLots(dataSource: DataSource, now: Date, batchSize
       await dataSource.transaction(async (manager) => {
         // Under the lock, spendable points (those past expiry as of the instant before they expired) repay a debt first (rules/debt.ts).
         await lockMember(manager, memberId, now);
-        const expired = await expireLotsOf(manager, memberId, now);
+        const expired = await expireLotsOf(manager, memberId, now, postedAt);
         run.lots += expired.lots;
         run.points += expired.points;
         if (expired.lots) run.members++;

@@ -7,7 +7,7 @@ import { addDebt, postTransaction } from "./journal";
  * debt they could while they were spendable (lockMembers does, as of the instant before each expired).
  * Returns the lots and points expired.
  */
-export async function expireLotsOf(manager: EntityManager, memberId: string, now: Date): Promise<{ lots: number; points: number }> {
+export async function expireLotsOf(manager: EntityManager, memberId: string, now: Date, postedAt = now): Promise<{ lots: number; points: number }> {
   const lots: { id: string; partner_id: string; remaining: number; expires_at: Date }[] = await manager.query(
     `SELECT id, partner_id, remaining, expires_at FROM lots
      WHERE member_id = $1 AND remaining > 0 AND expires_at <= $2 ORDER BY expires_at, id FOR UPDATE`,
@@ -22,8 +22,9 @@ export async function expireLotsOf(manager: EntityManager, memberId: string, now
       partnerId: lot.partner_id,
       reference: null,
       occurredAt: lot.expires_at,
-      // Breakage belongs to the period the run posts it in; the lot's price values it (rules/clearing.ts).
-      postedAt: now,
+      // Breakage belongs to the period the run posts it in (rules/clearing-periods.ts postingTime: a run as of
+      // an earlier instant still posts when it writes); the lot's price values it (rules/clearing.ts).
+      postedAt,
       expiredLotId: lot.id,
       postings: [
         { account: { kind: "MEMBER", ownerId: memberId }, amount: -lot.remaining, entryKind: "EXPIRY" },

@@ -26,6 +26,14 @@ export function previousPeriod(start: Date): Date {
   return new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - 1, 1));
 }
 
+/**
+ * When a movement is posted (the period it is settled in): when the ledger writes it. An operator run
+ * "as of" an earlier instant (ledger:expire --now, catching up) still writes now, so it never moves money
+ * into a past month (one before the first close never closes; a closed one refuses it); an instant later
+ * than the clock (a test database moved ahead) is taken as it is.
+ */
+export const postingTime = (asOf: Date, clock: Date): Date => (asOf.getTime() > clock.getTime() ? asOf : clock);
+
 /** A period may be closed once it has ended: its end at or before now. */
 export const periodHasEnded = (start: Date, now: Date): boolean => periodEnd(start).getTime() <= now.getTime();
 
