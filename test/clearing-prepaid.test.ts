@@ -51,6 +51,21 @@ describe("a prepaid partner's allowance", () => {
   });
 });
 
+describe("a top-up replayed once its partner is no longer PREPAID", () => {
+  it("answers as the first time (idempotent by reference): only a new top-up needs PREPAID terms in force", async () => {
+    const partner = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 0 });
+    await setTerms(partner.id, { issue: 1000, redemption: 0, share: 0, billing: "PREPAID" });
+    const topUp = { partnerId: partner.id, points: 700, reference: "invoice-7" };
+    expect((await ok(TOP_UP, { i: topUp })).addPrepaidPoints.prepaidPointsRemaining).toBe(700);
+    await setTerms(partner.id, { issue: 1000, redemption: 0, share: 0, billing: "POSTPAID" });
+    // The admin's retry of a top-up whose answer was lost: recorded already, so the same answer, nothing added.
+    expect((await ok(TOP_UP, { i: topUp })).addPrepaidPoints.prepaidPointsRemaining).toBe(700);
+    expect((await fails(TOP_UP, { i: { ...topUp, points: 5 } }, "IDEMPOTENCY_CONFLICT")).extensions?.field).toBe("reference");
+    expect((await fails(TOP_UP, { i: { ...topUp, reference: "invoice-8" } }, "BAD_USER_INPUT")).extensions?.field).toBe("partnerId");
+    expect((await ok(`query { partner(id: "${partner.id}") { prepaidPointsRemaining } }`)).partner.prepaidPointsRemaining).toBe(700);
+  });
+});
+
 describe("movements other writers post (campaign bonuses, adjustments)", () => {
   /** A funded bonus as a campaign writer would post it: postTransaction and a BONUS lot without a price, nothing else. */
   async function bonus(funder: { kind: "PARTNER_ISSUANCE" | "COALITION_ISSUANCE"; id: string }, memberId: string, points: number, kind: "BONUS" | "ADJUSTMENT" = "BONUS") {

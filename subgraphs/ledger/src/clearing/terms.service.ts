@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { appError, badInput, notFound } from "../../../../shared/src/errors";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
@@ -98,6 +98,8 @@ export class TermsService {
       // clock (setTerms takes it alone before its clock). The latest version may start later: it does not count yet.
       await tx.query(`SELECT pg_advisory_xact_lock_shared($1)`, [CLEARING_LOCK_KEY]);
       const now = this.clock.now();
+      // A top-up recorded already is a replay whatever the terms say now: the same answer (or a conflict), never a refusal.
+      if (await this.replayedTopUp(tx, partnerId, reference, points)) return;
       const [terms]: { billing: string | null; prepaid_from: Date | null }[] = await tx.query(
         `SELECT (SELECT billing FROM partner_terms WHERE partner_id = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1) AS billing,
                 (SELECT min(effective_from) FROM partner_terms WHERE partner_id = $1 AND effective_from > $2 AND billing = 'PREPAID') AS prepaid_from`,
@@ -111,10 +113,7 @@ export class TermsService {
       );
       if (!inserted) {
         // A concurrent copy waited on the key and sees the first one's row.
-        const [existing] = await tx.query(`SELECT points FROM prepaid_top_ups WHERE partner_id = $1 AND reference = $2`, [partnerId, reference]);
-        if (Number(existing.points) !== points) {
-          throw appError("IDEMPOTENCY_CONFLICT", `Top-up "${reference}" was already recorded with ${existing.points} points; use a new reference for a new top-up`, { field: "reference" });
-        }
+        await this.replayedTopUp(tx, partnerId, reference, points);
         return;
       }
       await tx.query(
@@ -125,6 +124,16 @@ export class TermsService {
       await auditWrite(tx, caller, { action: "ADD_PREPAID_POINTS", partnerId, targetId: reference });
     });
     return partnerStub(partnerId);
+  }
+
+  /** Whether the top-up `reference` is recorded already (a replay); IDEMPOTENCY_CONFLICT when it was recorded with other points. */
+  private async replayedTopUp(tx: EntityManager, partnerId: string, reference: string, points: number): Promise<boolean> {
+    const [existing] = await tx.query(`SELECT points FROM prepaid_top_ups WHERE partner_id = $1 AND reference = $2`, [partnerId, reference]);
+    if (!existing) return false;
+    if (Number(existing.points) !== points) {
+      throw appError("IDEMPOTENCY_CONFLICT", `Top-up "${reference}" was already recorded with ${existing.points} points; use a new reference for a new top-up`, { field: "reference" });
+    }
+    return true;
   }
 
   async prepaidRemaining(partnerId: string): Promise<number> {
