@@ -212,7 +212,7 @@ describe("the clearing house, one month of a coalition", () => {
 });
 
 describe("a closed report rewritten in the database, its hash recomputed to match", () => {
-  it("is caught by clearing:verify: its totals are recomputed from the running totals, not only rehashed", async () => {
+  it("is caught by clearing:verify: its money is recomputed from the running totals, not only rehashed", async () => {
     const db = await ledgerClient();
     const rewrite = async (from: string, to: string) => {
       const [row] = (await db.query(`SELECT content, previous_hash FROM settlement_periods WHERE period = $1::date`, [`${period}-01`])).rows;

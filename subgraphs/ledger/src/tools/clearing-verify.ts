@@ -210,13 +210,15 @@ async function closedStatementMismatchesIn(manager: EntityManager): Promise<Mism
     const listed = (JSON.parse(p.content).statements as { partnerId: string; hash: string }[]).map((s) => `${s.partnerId}:${s.hash}`).join(",");
     const stored = rows.filter((r) => r.period === p.period).map((r) => `${r.partner_id}:${r.hash}`).join(",");
     if (listed !== stored) problems.push({ id: `report ${p.period} statements`, got: stored, expected: listed });
-    // A report whose text and hash were rewritten together still chains (when it is the last one): its totals are
-    // recomputed from the running totals of its period, which no movement changes once it is closed. Its float
-    // sums every period up to it, including months before the first close, which stay open: not recomputed.
+    // A report whose text and hash were rewritten together still chains (when it is the last one): its money is
+    // recomputed from the running totals of its period, which no movement changes once it is closed. Not its
+    // float, which sums the months before the first close too (they stay open), nor its coalition points (a
+    // report closed before the coalition's BREAKAGE line was left out of them counted it): the hash chain only.
     const content = JSON.parse(p.content) as ClosedReportContent;
     const { records, coalitionPoints } = await liveRecords(manager, requirePeriod(p.period), content.currency);
-    const totals = { period: p.period, ...reportTotals(records, coalitionPoints) };
-    const recorded = { period: content.period, moneyIn: content.moneyIn, moneyOut: content.moneyOut, margin: content.margin, coalitionPointsIssued: content.coalitionPointsIssued };
+    const { moneyIn, moneyOut, margin } = reportTotals(records, coalitionPoints);
+    const totals = { period: p.period, moneyIn, moneyOut, margin };
+    const recorded = { period: content.period, moneyIn: content.moneyIn, moneyOut: content.moneyOut, margin: content.margin };
     if (canonicalJson(recorded) !== canonicalJson(totals)) problems.push({ id: `report ${p.period} totals`, got: canonicalJson(recorded), expected: canonicalJson(totals) });
     previous = p.hash;
   }
