@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { signToken } from "../shared/src/auth/jwt";
 import { PROOF_HEADER, signProof } from "../shared/src/auth/proof";
 import { bearer } from "../tools/stack/graphql-client";
+import { createCampaign } from "./support/campaigns";
 import { createReward, enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
 import { type Caller, anonymous, asAdmin, asMember, asPartnerApp, gql, ok, unique } from "./support/gateway";
 
@@ -23,17 +24,19 @@ describe("access rules", () => {
     const y = await registerPartner({ pointsPerUnit: 1 });
     const a = await enrollMember();
     const b = await enrollMember();
+    const purchases: Record<string, { id: string; reference: string }> = {};
     for (const [member, partner] of [[a, x], [b, y]] as const) {
       await ok(`mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { externalId } }`, { input: { memberId: member.id, partnerId: partner.id, externalId: unique("card") } });
-      await recordPurchase(partner, member.id, 500_000);
+      purchases[partner.id] = await recordPurchase(partner, member.id, 500_000);
     }
+    const campaign = await createCampaign({ fundedByPartnerId: x.id, partnerIds: [x.id], bonusPoints: 5, budgetPoints: 1_000 });
     const reward = await createReward(x.id, { costPoints: 10 });
     const keyOf = async (partnerId: string) => (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partnerId })).issuePartnerApiKey.key;
     const [keyX, keyY] = [await keyOf(x.id), await keyOf(y.id)];
     Object.assign(ids, { keyX, keyY });
     Object.assign(callers, { anonymous, memberA: asMember(a.id), memberB: asMember(b.id), partnerX: asPartnerApp(keyX), partnerY: asPartnerApp(keyY), admin: asAdmin() });
     const { redeemReward } = await ok(`mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id voucherCode } }`, { input: { memberId: a.id, rewardId: reward.id, idempotencyKey: unique("key") } }, callers.memberA);
-    Object.assign(ids, { x: x.id, y: y.id, a: a.id, b: b.id, aEmail: a.email, reward: reward.id, redemption: redeemReward.id, voucher: redeemReward.voucherCode, xCurrency: x.currency });
+    Object.assign(ids, { x: x.id, y: y.id, a: a.id, b: b.id, aEmail: a.email, reward: reward.id, redemption: redeemReward.id, voucher: redeemReward.voucherCode, xCurrency: x.currency, xPurchase: purchases[x.id].reference, campaign: campaign.id });
   });
 
   const now = () => new Date().toISOString();
@@ -54,7 +57,32 @@ describe("access rules", () => {
     ["the member list", `{ members(first: 3) { id } }`, () => ({}), allowed("admin")],
     ["the partner list and catalog", `{ partners { id } rewards(first: 3) { id title } }`, () => ({}), allowed(...ROLES)],
     ["a partner's settlement", `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { partner(id: $id) { settlement(from: $from, to: $to) { pointsIssued } } }`, () => ({ id: ids.x, from: "2026-01-01T00:00:00Z", to: now() }), allowed("partnerX", "admin")],
+    // Fields added since the first matrix: every member-private and partner-private field, root and nested.
+    ["member's enrolment date", `query($id: ID!) { member(id: $id) { enrolledAt } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's referral code", `query($id: ID!) { member(id: $id) { referralCode } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's offers", `query($id: ID!) { member(id: $id) { offers { id name } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's held and expiring points", `query($id: ID!) { member(id: $id) { balance { held lifetimeRedeemed expiringSoon { points } } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's eligible rewards, paged", `query($id: ID!) { member(id: $id) { eligibleRewardsConnection(first: 1) { edges { node { id } } } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's redemptions, paged", `query($id: ID!) { member(id: $id) { redemptionsConnection(first: 5) { edges { node { voucherCode } } } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's data export", `query($id: ID!) { member(id: $id) { dataExport } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["member's activity with adjustments and campaigns", `query($id: ID!) { member(id: $id) { activity(first: 5) { edges { node { kind adjustment { reason } bonuses { points } } } } } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
+    ["the member list, paged", `{ membersConnection(first: 3) { edges { node { id } } } }`, () => ({}), allowed("admin")],
+    ["a partner's terms", `query($id: ID!) { partner(id: $id) { terms { version } } }`, () => ({ id: ids.x }), allowed("partnerX", "admin")],
+    ["a partner's terms history", `query($id: ID!) { partner(id: $id) { termsHistory { version } } }`, () => ({ id: ids.x }), allowed("partnerX", "admin")],
+    ["a partner's statement", `query($id: ID!, $p: String!) { partner(id: $id) { statement(period: $p) { netAmount counterparts { pointsIssuedRedeemedThere } } } }`, () => ({ id: ids.x, p: now().slice(0, 7) }), allowed("partnerX", "admin")],
+    ["a partner's prepaid points", `query($id: ID!) { partner(id: $id) { prepaidPointsRemaining } }`, () => ({ id: ids.x }), allowed("partnerX", "admin")],
+    ["a partner's liability", `query($id: ID!) { partner(id: $id) { liability { pointsOutstanding value } } }`, () => ({ id: ids.x }), allowed("partnerX", "admin")],
+    ["a partner's insights", `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { partner(id: $id) { insights(from: $from, to: $to) { linkedMembers } } }`, () => ({ id: ids.x, ...lastMonth() }), allowed("partnerX", "admin")],
+    ["a partner's campaigns", `query($id: ID!) { campaigns(partnerId: $id) { id pointsAwarded } }`, () => ({ id: ids.x }), allowed("partnerX", "admin")],
+    ["every campaign", `{ campaigns { id } }`, () => ({}), allowed("admin")],
+    ["the audit trail", `{ auditLog(first: 1) { edges { node { actor } } } }`, () => ({}), allowed("admin")],
+    ["the clearing report", `query($p: String!) { clearing(period: $p) { moneyIn statements { netAmount } } }`, () => ({ p: now().slice(0, 7) }), allowed("admin")],
+    ["the coalition's liability", `{ coalitionLiability { pointsOutstanding } }`, () => ({}), allowed("admin")],
   ];
+  const lastMonth = () => {
+    const today = new Date();
+    return { from: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1)).toISOString(), to: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1)).toISOString() };
+  };
 
   describe.each(reads)("reading %s", (_what, query, variables, expected) => {
     it.each(ROLES)("as %s", async (role) => {
@@ -80,6 +108,18 @@ describe("access rules", () => {
     ["register a partner", `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`, () => ({ input: { slug: unique("p"), name: "P", category: "OTHER", pointsPerUnit: 1, currency: "EUR" } }), allowed("admin")],
     ["issue an API key", `mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { id } }`, () => ({ id: ids.x }), allowed("admin")],
     ["link member A at X", `mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { externalId } }`, () => ({ input: { memberId: ids.a, partnerId: ids.x, externalId: "ignored" } }), allowed("memberA", "partnerX", "admin")],
+    // Writes added since the first matrix.
+    ["refund a purchase at X", `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id } }`, () => ({ input: { partnerId: ids.x, reference: ids.xPurchase, amountMinor: 1, refundReference: unique("refund") } }), allowed("partnerX", "admin")],
+    ["create a campaign funded by X", `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`, () => ({ input: { name: unique("c"), fundedByPartnerId: ids.x, partnerIds: [ids.x], bonusPoints: 1, budgetPoints: 10, startsAt: now(), endsAt: new Date(Date.now() + 86_400_000).toISOString() } }), allowed("partnerX", "admin")],
+    ["adjust member A's points", `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }`, () => ({ input: { memberId: ids.a, points: 1, reason: "GOODWILL", note: "matrix", idempotencyKey: unique("adj") } }), allowed("admin")],
+    ["set X's terms", `mutation($input: SetPartnerTermsInput!) { setPartnerTerms(input: $input) { version } }`, () => ({ input: { partnerId: ids.x, issuePricePer1000: 0, redemptionPricePer1000: 0, breakageSharePercent: 0, billing: "POSTPAID", effectiveFrom: new Date(Date.now() + 365 * 86_400_000 + Math.floor(Math.random() * 1e9)).toISOString() } }), allowed("admin")],
+    // A month not over yet: an admin gets past the rule to BAD_USER_INPUT, and nothing is closed under the other tests.
+    ["close a settlement period", `mutation { closeSettlementPeriod(period: "2999-01") { status } }`, () => ({}), allowed("admin")],
+    ["top up X's prepaid points", `mutation($input: AddPrepaidPointsInput!) { addPrepaidPoints(input: $input) { id } }`, () => ({ input: { partnerId: ids.x, points: 10, reference: unique("topup") } }), allowed("admin")],
+    ["enrol a member", `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`, () => ({ input: { email: `${unique("enrol")}@example.com`, displayName: "New" } }), allowed("partnerX", "partnerY", "admin")],
+    ["revoke an API key", `mutation($id: ID!) { revokePartnerApiKey(id: $id) { id } }`, () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed("admin")],
+    ["approve a link for member A", `mutation($p: ID!) { approvePartnerLink(partnerId: $p) { status } }`, () => ({ p: ids.x }), allowed("memberA", "memberB")],
+    ["end X's campaign", `mutation($id: ID!) { endCampaign(id: $id) { id } }`, () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed("partnerX", "partnerY", "admin")],
   ];
 
   describe.each(writes)("trying to %s", (_what, mutation, variables, expected) => {
