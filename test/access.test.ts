@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { signToken } from "../shared/src/auth/jwt";
-import { PROOF_HEADER, signProof } from "../shared/src/auth/proof";
+import { type Identity, PROOF_HEADER, signProof } from "../shared/src/auth/proof";
 import { bearer } from "../tools/stack/graphql-client";
 import { createCampaign } from "./support/campaigns";
 import { createReward, enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
@@ -36,7 +36,7 @@ describe("access rules", () => {
     Object.assign(ids, { keyX, keyY });
     Object.assign(callers, { anonymous, memberA: asMember(a.id), memberB: asMember(b.id), partnerX: asPartnerApp(keyX), partnerY: asPartnerApp(keyY), admin: asAdmin() });
     const { redeemReward } = await ok(`mutation($input: RedeemRewardInput!) { redeemReward(input: $input) { id voucherCode } }`, { input: { memberId: a.id, rewardId: reward.id, idempotencyKey: unique("key") } }, callers.memberA);
-    Object.assign(ids, { x: x.id, y: y.id, a: a.id, b: b.id, aEmail: a.email, reward: reward.id, redemption: redeemReward.id, voucher: redeemReward.voucherCode, xCurrency: x.currency, xPurchase: purchases[x.id].reference, campaign: campaign.id });
+    Object.assign(ids, { x: x.id, y: y.id, a: a.id, b: b.id, aEmail: a.email, reward: reward.id, redemption: redeemReward.id, voucher: redeemReward.voucherCode, xCurrency: x.currency, xPurchase: purchases[x.id].reference, aEntry: purchases[x.id].id, campaign: campaign.id });
   });
 
   const now = () => new Date().toISOString();
@@ -181,6 +181,38 @@ describe("access rules", () => {
     const body = (await response.json()) as { data?: { _entities: unknown[] }; errors?: { extensions?: { code?: string } }[] };
     expect(body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect(JSON.stringify(body)).not.toContain("@example.com");
+  });
+
+  it("every entity a subgraph resolves by reference keeps its rules: another member's ledger entry or redemption reads like one that does not exist", async () => {
+    // What a query plan would send on each caller's behalf, were any plan to fetch these entities by reference.
+    const entities = async (service: string, identity: Identity, typename: string, id: string, selection: string) => {
+      const response = await fetch(process.env[`TEST_${service.toUpperCase()}_URL`]!, {
+        method: "POST",
+        headers: { "content-type": "application/json", [PROOF_HEADER]: signProof(identity, "gateway", process.env.TEST_GATEWAY_SECRET!, service) },
+        body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, variables: { r: [{ __typename: typename, id }] } }),
+      });
+      return (await response.json()) as { data?: { _entities: unknown[] }; errors?: { message: string; extensions?: { code?: string } }[] };
+    };
+    const unknownId = "00000000-0000-4000-8000-000000000000";
+    const cases: [service: string, typename: string, id: string, selection: string, alsoAllowed: Identity[]][] = [
+      ["ledger", "LedgerEntry", ids.aEntry, "kind points reference occurredAt partner { id } member { id }", []],
+      ["catalog", "Redemption", ids.redemption, "pointsSpent status createdAt member { id } reward { id }", [{ kind: "partner", partnerId: ids.x }]],
+    ];
+    for (const [service, typename, id, selection, alsoAllowed] of cases) {
+      for (const identity of [{ kind: "member", memberId: ids.a }, { kind: "admin", subject: "test" }, ...alsoAllowed] as Identity[]) {
+        const allowedAnswer = await entities(service, identity, typename, id, selection);
+        expect([typename, identity.kind, allowedAnswer.errors]).toEqual([typename, identity.kind, undefined]);
+        expect(allowedAnswer.data?._entities[0]).not.toBeNull();
+      }
+      for (const identity of [{ kind: "member", memberId: ids.b }, { kind: "partner", partnerId: ids.y }, { kind: "anonymous" }] as Identity[]) {
+        const denied = await entities(service, identity, typename, id, selection);
+        expect([typename, identity.kind, denied.errors?.map((e) => e.extensions?.code)]).toEqual([typename, identity.kind, [identity.kind === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN"]]);
+        expect(denied.data?._entities).toEqual([null]);
+        // "Not yours" and "does not exist" read alike.
+        const unknown = await entities(service, identity, typename, unknownId, selection);
+        expect(unknown.errors?.map((e) => [e.extensions?.code, e.message])).toEqual(denied.errors?.map((e) => [e.extensions?.code, e.message]));
+      }
+    }
   });
 
   it("logs hold no secret, API key, key hash or email", async () => {

@@ -47,6 +47,16 @@ export function requirePartner(identity: Identity, partnerId: string, allowed: s
   throw denyFor(identity, allowed, field);
 }
 
+/**
+ * Something of one member that a partner app may also see: the member themself, an admin, or an app
+ * of `partnerId` (a redemption's offering partner). A partner app hears the partner rule, anyone else
+ * the member's.
+ */
+export function requireSelfOrPartner(identity: Identity, memberId: string, partnerId: string): void {
+  if (identity.kind === "partner") requirePartner(identity, partnerId);
+  else requireSelf(identity, memberId);
+}
+
 /** Any signed-in caller. */
 export function requireSignedIn(identity: Identity): void {
   if (identity.kind === "anonymous") throw unauthenticated();

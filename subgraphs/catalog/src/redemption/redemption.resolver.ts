@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
-import { requirePartner, requireSelf } from "../../../../shared/src/auth/policy";
+import { requireSelf } from "../../../../shared/src/auth/policy";
+import { requireRedemptionViewer } from "./redemption.access";
 import { withExample } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
 import { Member } from "../member/member.type";
@@ -70,12 +71,7 @@ export class RedemptionResolver {
     description: "Code the member shows the partner, e.g. `7K3M-Q9TX-…`; set once COMPLETED. Only the member, the offering partner and admins see it.",
   })
   async voucherCode(@Root() redemption: Redemption, @Ctx() { identity, loaders }: Context): Promise<string | null> {
-    if (identity.kind === "partner") {
-      const reward = await loaders.reward.load(redemption.rewardId);
-      requirePartner(identity, reward?.partnerId ?? "");
-    } else {
-      requireSelf(identity, redemption.memberId);
-    }
+    await requireRedemptionViewer({ identity, loaders }, redemption);
     return redemption.voucherCode;
   }
 
