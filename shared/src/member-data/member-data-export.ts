@@ -15,6 +15,11 @@ export interface MemberDataTable {
   columns?: string;
   /** Columns left out of every row (another member's key, say); every other column, present or added later, is exported. */
   omit?: readonly string[];
+  /**
+   * Columns exported under their own name with a computed value (an expression over the row `t`, the
+   * member id $1): another member's trail in a row of this member's masked, say. Every other column is as stored.
+   */
+  replace?: Readonly<Record<string, string>>;
   /** Row order (columns of the table), so an export reads the same twice. */
   orderBy: string;
 }
@@ -33,13 +38,21 @@ export interface MemberDataPart {
 export async function exportMemberData(manager: EntityManager, service: string, tables: readonly MemberDataTable[], memberId: string): Promise<MemberDataPart> {
   return manager.transaction("REPEATABLE READ", async (tx) => {
     const part: MemberDataPart = { service, tables: {} };
-    for (const { table, where = "member_id = $1", columns = "t.*", omit = [], orderBy } of tables) {
+    for (const { table, where = "member_id = $1", columns = "t.*", omit = [], replace = {}, orderBy } of tables) {
+      const replaced = Object.entries(replace);
+      const computed = replaced.map(([column, expression], i) => `, (${expression}) AS replaced_${i}`).join("");
       const [row] = await tx.query(
         `SELECT coalesce(jsonb_agg(to_jsonb(r) - $2::text[] ORDER BY r.ord), '[]'::jsonb) AS rows
-         FROM (SELECT ${columns}, row_number() OVER (ORDER BY ${orderBy}) AS ord FROM ${table} t WHERE ${where}) r`,
+         FROM (SELECT ${columns}${computed}, row_number() OVER (ORDER BY ${orderBy}) AS ord FROM ${table} t WHERE ${where}) r`,
         [memberId, omit],
       );
-      part.tables[table] = (row.rows as Record<string, unknown>[]).map(({ ord: _ord, ...rest }) => rest);
+      part.tables[table] = (row.rows as Record<string, unknown>[]).map(({ ord: _ord, ...rest }) => {
+        replaced.forEach(([column], i) => {
+          rest[column] = rest[`replaced_${i}`];
+          delete rest[`replaced_${i}`];
+        });
+        return rest;
+      });
     }
     return part;
   });

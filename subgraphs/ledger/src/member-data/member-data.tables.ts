@@ -15,7 +15,19 @@ export const LEDGER_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
     omit: ["idempotency_key", "fingerprint"],
     orderBy: "occurred_at, id",
   },
-  { table: "lots", orderBy: "id" },
+  {
+    table: "lots",
+    // The issue price a lot was charged at is its issuer's terms (Partner.terms: its own apps and admins), not the member's.
+    omit: ["issue_price_per_1000"],
+    // A transferred lot keeps the sender's issuer, and points returned by a cancelled redemption their lot's: where the sender
+    // earned them is the sender's. A returned lot names its issuer only when the member earned points there themself.
+    replace: {
+      partner_id:
+        "CASE WHEN t.source = 'TRANSFER' OR (t.source = 'RETURN' AND NOT EXISTS (SELECT FROM lots o WHERE o.member_id = $1 AND o.partner_id = t.partner_id " +
+        "AND o.source NOT IN ('TRANSFER', 'RETURN'))) THEN NULL ELSE t.partner_id END",
+    },
+    orderBy: "id",
+  },
   { table: "lot_takes", where: "lot_id IN (SELECT id FROM lots WHERE member_id = $1)", orderBy: "lot_id, transaction_id" },
   { table: "holds", orderBy: "created_at, redemption_id" },
   { table: "purchases", orderBy: "earned_at, transaction_id" },
