@@ -119,7 +119,6 @@ describe("access rules", () => {
     ["enrol a member", `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`, () => ({ input: { email: `${unique("enrol")}@example.com`, displayName: "New" } }), allowed("partnerX", "partnerY", "admin")],
     ["revoke an API key", `mutation($id: ID!) { revokePartnerApiKey(id: $id) { id } }`, () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed("admin")],
     ["approve a link for member A", `mutation($p: ID!) { approvePartnerLink(partnerId: $p) { status } }`, () => ({ p: ids.x }), allowed("memberA", "memberB")],
-    ["end X's campaign", `mutation($id: ID!) { endCampaign(id: $id) { id } }`, () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed("partnerX", "partnerY", "admin")],
   ];
 
   describe.each(writes)("trying to %s", (_what, mutation, variables, expected) => {
@@ -149,6 +148,18 @@ describe("access rules", () => {
     expect((await gql(CANCEL, { id: ids.redemption }, callers.memberB)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect((await gql(CANCEL, { id: ids.redemption }, callers.partnerX)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect((await ok(CANCEL, { id: ids.redemption }, callers.memberA)).cancelRedemption.status).toBe("CANCELLED");
+  });
+
+  it("campaigns: another partner's campaign and no campaign read alike; members may not end one", async () => {
+    const END = `mutation($id: ID!) { endCampaign(id: $id) { status } }`;
+    const answer = async (id: string, role: Role) => (await gql(END, { id }, callers[role])).errors?.map((e) => [e.extensions?.code, e.message.replace(id, "<id>")]);
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expect(await answer(ids.campaign, "partnerY")).toEqual([["NOT_FOUND", "No campaign with id <id>"]]);
+    expect(await answer(unknown, "partnerY")).toEqual(await answer(ids.campaign, "partnerY"));
+    for (const role of ["memberA", "memberB"] as Role[]) expect((await answer(ids.campaign, role))?.map(([code]) => code)).toEqual(["FORBIDDEN"]);
+    expect((await answer(ids.campaign, "anonymous"))?.map(([code]) => code)).toEqual(["UNAUTHENTICATED"]);
+    expect((await ok(END, { id: ids.campaign }, callers.partnerX)).endCampaign.status).toBe("ENDED");
+    expect((await ok(END, { id: ids.campaign }, callers.admin)).endCampaign.status).toBe("ENDED");
   });
 
   it("refuses bad credentials instead of treating them as anonymous", async () => {
