@@ -62,12 +62,26 @@ export function serveExplorer(app: Express, { demoTokensFile, log }: { demoToken
       res.status(404).type("text/plain").send("Not found\n");
     }
   });
-  app.get(DEMO_TOKENS_PATH, async (_req, res) => {
-    // Same origin only (no CORS headers): another site's page cannot read the tokens.
-    const tokens = demoTokensFile ? await readDemoTokens(demoTokensFile) : null;
+  app.get(DEMO_TOKENS_PATH, async (req, res) => {
+    // Same origin only (no CORS headers), and the developer's own machine only: the gateway listens on every
+    // interface, and a page of another site can rebind its own name to 127.0.0.1 to be same-origin.
+    const local = isLocalPageRequest(req.socket.remoteAddress, req.headers.host);
+    const tokens = demoTokensFile && local ? await readDemoTokens(demoTokensFile) : null;
     if (!tokens) return res.status(404).json({});
     res.set("cache-control", "no-store").json(tokens);
   });
+}
+
+const LOOPBACK_ADDRESS = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
+const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/i;
+
+/**
+ * The demo tokens go to the developer's own browser: a connection from this machine (not another one on
+ * the network) that named this machine (not a site's name rebound by DNS to 127.0.0.1, which the page of
+ * that site would be same-origin with).
+ */
+export function isLocalPageRequest(peer: string | undefined, host: string | undefined): boolean {
+  return Boolean(peer && host && LOOPBACK_ADDRESS.test(peer) && LOOPBACK_HOST.test(host));
 }
 
 async function readDemoTokens(file: string): Promise<DemoTokens | null> {
