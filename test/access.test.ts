@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type GraphQLObjectType, buildSchema, parse, visit } from "graphql";
 import { signToken } from "../shared/src/auth/jwt";
 import { type Identity, PROOF_HEADER, signProof } from "../shared/src/auth/proof";
 import { bearer } from "../tools/stack/graphql-client";
@@ -56,6 +58,8 @@ describe("access rules", () => {
     ["an unknown member id", `query($id: ID!) { member(id: $id) { id } }`, () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed("admin")],
     ["the member list", `{ members(first: 3) { id } }`, () => ({}), allowed("admin")],
     ["the partner list and catalog", `{ partners { id } rewards(first: 3) { id title } }`, () => ({}), allowed(...ROLES)],
+    ["a partner, a reward and the catalog page by page", `query($p: ID!, $r: ID!) { partner(id: $p) { name rewards { id } } reward(id: $r) { title } rewardsConnection(first: 2) { edges { node { id } } } }`, () => ({ p: ids.x, r: ids.reward }), allowed(...ROLES)],
+    ["who is calling", `{ viewer { kind } }`, () => ({}), allowed(...ROLES)],
     ["a partner's settlement", `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { partner(id: $id) { settlement(from: $from, to: $to) { pointsIssued } } }`, () => ({ id: ids.x, from: "2026-01-01T00:00:00Z", to: now() }), allowed("partnerX", "admin")],
     // Fields added since the first matrix: every member-private and partner-private field, root and nested.
     ["member's enrolment date", `query($id: ID!) { member(id: $id) { enrolledAt } }`, () => ({ id: ids.a }), allowed("memberA", "admin")],
@@ -160,6 +164,39 @@ describe("access rules", () => {
     expect((await answer(ids.campaign, "anonymous"))?.map(([code]) => code)).toEqual(["UNAUTHENTICATED"]);
     expect((await ok(END, { id: ids.campaign }, callers.partnerX)).endCampaign.status).toBe("ENDED");
     expect((await ok(END, { id: ids.campaign }, callers.admin)).endCampaign.status).toBe("ENDED");
+  });
+
+  it("erasure and unlinking: only the member themself (and admins) erase a member or end their link", async () => {
+    const c = await enrollMember();
+    await ok(`mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { status } }`, { input: { memberId: c.id, partnerId: ids.x, externalId: unique("card") } });
+    const ERASE = `mutation($id: ID!) { eraseMember(id: $id) }`;
+    const UNLINK = `mutation($p: ID!, $m: ID) { unlinkPartnerAccount(partnerId: $p, memberId: $m) }`;
+    const code = async (query: string, variables: Record<string, unknown>, role: Role) => (await gql(query, variables, callers[role])).errors?.map((e) => e.extensions?.code);
+    for (const role of ["anonymous", "memberA", "memberB", "partnerX", "partnerY"] as Role[]) {
+      const denied = [role === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN"];
+      expect([role, await code(UNLINK, { p: ids.x, m: c.id }, role)]).toEqual([role, denied]);
+      expect([role, await code(ERASE, { id: c.id }, role)]).toEqual([role, denied]);
+      // A member that does not exist reads the same.
+      expect([role, await code(ERASE, { id: "00000000-0000-4000-8000-000000000000" }, role)]).toEqual([role, denied]);
+    }
+    expect((await ok(`query($id: ID!) { member(id: $id) { displayName } }`, { id: c.id }, callers.partnerX)).member.displayName).toBeTruthy();
+    expect((await ok(ERASE, { id: c.id }, asMember(c.id))).eraseMember).toBe(true);
+  });
+
+  it("the matrix names every root field of the public API, and every field of Member and Partner", () => {
+    const schema = buildSchema(readFileSync(join(__dirname, "..", "gateway", "schema.graphql"), "utf8"));
+    // Checked by the tests above beside the matrix.
+    const elsewhere = ["markVoucherUsed", "cancelRedemption", "endCampaign", "eraseMember", "unlinkPartnerAccount"];
+    const named = new Set(elsewhere);
+    for (const [, operation] of [...reads, ...writes]) {
+      visit(parse(operation), { Field: (node) => void named.add(node.name.value) });
+    }
+    const missing = (fields: string[]) => fields.filter((field) => !named.has(field));
+    expect(missing(Object.keys(schema.getQueryType()!.getFields()))).toEqual([]);
+    expect(missing(Object.keys(schema.getMutationType()!.getFields()))).toEqual([]);
+    for (const type of ["Member", "Partner", "PointsBalance"]) {
+      expect([type, missing(Object.keys((schema.getType(type) as GraphQLObjectType).getFields()).filter((f) => !["id", "slug", "category", "pointsPerUnit", "currency", "returnWindowDays", "createdAt"].includes(f)))]).toEqual([type, []]);
+    }
   });
 
   it("refuses bad credentials instead of treating them as anonymous", async () => {
