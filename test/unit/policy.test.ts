@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { ALLOWED, requireAdmin, requirePartner, requireSelf, requireSelfOrLinkedPartner } from "../../shared/src/auth/policy";
+import { ALLOWED, requireAdmin, requirePartner, requireSelf, requireSelfOrLinkedPartner, requireSelfOrPartner } from "../../shared/src/auth/policy";
 import type { Identity } from "../../shared/src/auth/proof";
 
 const MEMBER_A = "5b0e5c2e-8f0a-4d36-9a57-2f1c8a9d4e10";
@@ -29,6 +29,17 @@ describe("access policy: who may, said in the denial", () => {
     expect(await denial(() => requireAdmin(member(MEMBER_A)))).toEqual(["FORBIDDEN", "Only admins may do this"]);
     expect(await denial(() => requireAdmin(partner(PARTNER_X)))).toEqual(["FORBIDDEN", "Only admins may do this"]);
     expect((await denial(() => requireAdmin(anonymous)))?.[0]).toBe("UNAUTHENTICATED");
+  });
+
+  it("the member themself, admins, or one partner's apps (a redemption's offering partner); an empty id is nobody's", async () => {
+    expect(await denial(() => requireSelfOrPartner(member(MEMBER_A), MEMBER_A, PARTNER_X))).toBeNull();
+    expect(await denial(() => requireSelfOrPartner(partner(PARTNER_X), MEMBER_A, PARTNER_X.toUpperCase()))).toBeNull();
+    expect(await denial(() => requireSelfOrPartner(admin, "", ""))).toBeNull();
+    expect(await denial(() => requireSelfOrPartner(member(MEMBER_B), MEMBER_A, PARTNER_X))).toEqual(["FORBIDDEN", ALLOWED.self]);
+    expect(await denial(() => requireSelfOrPartner(member(MEMBER_A), "", PARTNER_X))).toEqual(["FORBIDDEN", ALLOWED.self]);
+    expect(await denial(() => requireSelfOrPartner(partner(PARTNER_Y), MEMBER_A, PARTNER_X))).toEqual(["FORBIDDEN", ALLOWED.partner]);
+    expect(await denial(() => requireSelfOrPartner(partner(PARTNER_X), MEMBER_A, ""))).toEqual(["FORBIDDEN", ALLOWED.partner]);
+    expect((await denial(() => requireSelfOrPartner(anonymous, MEMBER_A, PARTNER_X)))?.[0]).toBe("UNAUTHENTICATED");
   });
 
   it("the member themself (any case of their id) and admins", async () => {
