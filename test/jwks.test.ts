@@ -21,20 +21,21 @@ describe("tokens from a JWKS (RS256 and ES256)", () => {
   });
   afterAll(() => new Promise((resolve) => jwksServer?.close(resolve)));
 
-  const dedicated = useDedicatedStack("jwks", () => ({ JWT_JWKS_URL: jwksUrl, JWT_ISSUER: "https://id.example.test" }));
+  const dedicated = useDedicatedStack("jwks", () => ({ JWT_JWKS_URL: jwksUrl, JWT_ISSUER: "https://id.example.test", JWT_AUDIENCE: "coalition-api" }));
 
-  const token = (alg: "RS256" | "ES256", claims: Record<string, unknown>, issuer = "https://id.example.test") =>
-    new SignJWT(claims).setProtectedHeader({ alg, kid: alg }).setIssuer(issuer).setSubject("ops@example.test").setExpirationTime("5m").sign(keys[alg].privateKey);
+  const token = (alg: "RS256" | "ES256", claims: Record<string, unknown>, issuer = "https://id.example.test", audience = "coalition-api") =>
+    new SignJWT(claims).setProtectedHeader({ alg, kid: alg }).setIssuer(issuer).setAudience(audience).setSubject("ops@example.test").setExpirationTime("5m").sign(keys[alg].privateKey);
 
   it.each(["RS256", "ES256"] as const)("accepts an admin token signed with %s", async (alg) => {
     const result = await postGraphQL(dedicated.stack.gatewayUrl, `{ members(first: 1) { id } }`, {}, bearer(await token(alg, { role: "admin" })));
     expect(result.errors).toBeUndefined();
   });
 
-  it("refuses a token from another issuer, an HS256 token, and a token signed with an unknown key", async () => {
+  it("refuses a token from another issuer, one the same provider issued for another application, an HS256 token, and a token signed with an unknown key", async () => {
     const stranger = await generateKeyPair("RS256");
     const forged = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "RS256", kid: "RS256" }).setIssuer("https://id.example.test").setSubject("x").setExpirationTime("5m").sign(stranger.privateKey);
-    for (const candidate of [await token("RS256", { role: "admin" }, "https://evil.example"), forged, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.x"]) {
+    const forAnotherApp = await token("RS256", { role: "admin" }, "https://id.example.test", "the-provider's-other-app");
+    for (const candidate of [await token("RS256", { role: "admin" }, "https://evil.example"), forAnotherApp, forged, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.x"]) {
       const result = await postGraphQL(dedicated.stack.gatewayUrl, `{ members(first: 1) { id } }`, {}, bearer(candidate));
       expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     }
@@ -43,7 +44,7 @@ describe("tokens from a JWKS (RS256 and ES256)", () => {
   it("refuses a token that lives longer than a day, or is valid only later (nbf), or was issued in the future (iat)", async () => {
     const now = Math.floor(Date.now() / 1000);
     const signed = (configure: (jwt: SignJWT) => SignJWT) =>
-      configure(new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "ES256", kid: "ES256" }).setIssuer("https://id.example.test").setSubject("ops@example.test")).sign(keys.ES256.privateKey);
+      configure(new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "ES256", kid: "ES256" }).setIssuer("https://id.example.test").setAudience("coalition-api").setSubject("ops@example.test")).sign(keys.ES256.privateKey);
     const answer = async (token: string) => (await postGraphQL(dedicated.stack.gatewayUrl, `{ members(first: 1) { id } }`, {}, bearer(token))).errors?.[0];
     expect(await answer(await signed((jwt) => jwt.setIssuedAt(now).setExpirationTime(now + 86_400)))).toBeUndefined();
     for (const [configure, message] of [

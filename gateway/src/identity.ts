@@ -223,5 +223,10 @@ export function tokenVerification(env = process.env): TokenVerification {
   const secret = env.JWT_SECRET;
   if (secret && secret.length < 32) throw new Error("JWT_SECRET must be at least 32 characters");
   if (!secret && !env.JWT_JWKS_URL) throw new Error("Set JWT_JWKS_URL (RS256/ES256) or JWT_SECRET (HS256, development)");
+  // An identity provider signs tokens for every application it serves with the same keys: without both checks, a token
+  // it issued for another of them (with a `role` claim of its own) would be accepted here.
+  if (env.JWT_JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
+    throw new Error("JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE as well: without them, tokens the provider issued for other applications would be accepted");
+  }
   return { secret, jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, maxTtlSeconds: jwtMaxTtlSeconds(env) };
 }

@@ -42,6 +42,12 @@ describe("configuration read once, at start", () => {
     ]);
     expect(() => loadGatewayConfig({})).toThrow(/GATEWAY_SECRET and SERVICE_SECRET must be set/);
     expect(() => loadGatewayConfig({ ...secrets, JWT_SECRET: "" })).toThrow(/JWT_JWKS_URL .* or JWT_SECRET/);
+    // A JWKS alone would accept the provider's tokens for any of its applications.
+    const jwks = { ...secrets, JWT_SECRET: "", JWT_JWKS_URL: "https://id.example.test/jwks.json" };
+    expect(() => loadGatewayConfig(jwks)).toThrow(/JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE/);
+    expect(() => loadGatewayConfig({ ...jwks, JWT_ISSUER: "https://id.example.test" })).toThrow(/JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE/);
+    expect(() => loadGatewayConfig({ ...jwks, JWT_AUDIENCE: "coalition" })).toThrow(/JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE/);
+    expect(() => loadGatewayConfig({ ...jwks, JWT_ISSUER: "https://id.example.test", JWT_AUDIENCE: "coalition" })).not.toThrow();
   });
 
   it("a bad subgraph value stops the start with the variable's name, its own settings included", () => {
