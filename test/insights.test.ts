@@ -38,6 +38,8 @@ describe("Partner.insights", () => {
     grocer = await registerPartner({ category: "GROCERY", pointsPerUnit: 1 });
     const hotel = await registerPartner({ category: "HOTEL", pointsPerUnit: 1 });
     const airline = await registerPartner({ category: "AIRLINE", pointsPerUnit: 1 });
+    const secondGrocer = await registerPartner({ category: "GROCERY", pointsPerUnit: 1 });
+    const cafe = await registerPartner({ category: "DINING", pointsPerUnit: 1 });
     appKey = (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: fuel.id })).issuePartnerApiKey.key;
     // 40 members linked to the fuel brand (ACTIVE: an admin links them), 2 more whose link the app made and nobody approved (PENDING).
     members = [];
@@ -52,12 +54,14 @@ describe("Partner.insights", () => {
     await inChunks(range(28, 40), buy(grocer, 600_000));
     // Last month: the fuel brand records a receipt (100 points) for every member linked to it, the two pending
     // ones too (its own sales, which it could make up: they count in no figure); members 0–11 buy groceries,
-    // 0–24 a hotel night, 0–2 a flight (100 points each).
+    // 0–24 a hotel night, 0–2 a flight, 0–1 at a second grocer, 0–11 a coffee at one café (100 points each).
     await travelTo(inMonth(1, 5));
     await inChunks(range(0, 42), buy(fuel, 10_000));
     await inChunks(range(0, 12), buy(grocer, 10_000));
     await inChunks(range(0, 25), buy(hotel, 10_000));
     await inChunks(range(0, 3), buy(airline, 10_000));
+    await inChunks(range(0, 2), buy(secondGrocer, 10_000));
+    await inChunks(range(0, 12), buy(cafe, 10_000));
     await travelTo(inMonth(0, 2));
   }, 120_000);
 
@@ -83,10 +87,13 @@ describe("Partner.insights", () => {
         { tier: "PLATINUM", members: null },
       ],
       // Fuel: 28 × 100 (members 0–27) + 12 × 125 (28–39, SILVER by then: 125%), grocer 12 × 100, hotel 25 × 100, airline
-      // 3 × 100, the month before 12 × 6,000: (2,800 + 1,500 + 1,200 + 2,500 + 300 + 72,000) / 40 = 80,300 / 40 = 2,007.5, rounded down
-      averageBalance: 2_007,
+      // 3 × 100, second grocer 2 × 100, café 12 × 100, the month before 12 × 6,000:
+      // (2,800 + 1,500 + 1,200 + 2,500 + 300 + 200 + 1,200 + 72,000) / 40 = 81,700 / 40 = 2,042.5, rounded down
+      averageBalance: 2_042,
     });
-    expect(category(insights, "GROCERY").members).toBe(12); // 13 active members did not: shown
+    expect(category(insights, "GROCERY").members).toBe(12); // 13 active members did not, and they bought at two grocers: shown
+    // 12 bought coffee (28 linked and 13 active did not), but all at the one café: 12 would be that café's count. Hidden.
+    expect(category(insights, "DINING").members).toBeNull();
     // 25 of the 25 active: "active − hotel" would count 0 members, so it is hidden.
     expect(category(insights, "HOTEL").members).toBeNull();
     expect(category(insights, "AIRLINE").members).toBeNull(); // 3

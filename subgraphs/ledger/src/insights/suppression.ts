@@ -18,6 +18,12 @@
  */
 
 export const DEFAULT_INSIGHTS_MIN_GROUP = 10;
+/**
+ * A category's count is shown only when at least this many partners of it (other than the one asking)
+ * sold to the members it counts: with one, the category names that partner, and its count is that
+ * competitor's customers among the asker's (a coalition often has one partner per category).
+ */
+export const MIN_CATEGORY_PARTNERS = 2;
 /** k below 2 would publish single members: refused at start. */
 export const MIN_INSIGHTS_MIN_GROUP = 2;
 
@@ -48,8 +54,8 @@ export interface RawInsights {
   tiers: { tier: string; members: number }[];
   /** The sum of the linked members' available points now. */
   availableSum: number;
-  /** Per category of the other partners: how many of the linked members made a purchase there in the month. */
-  categories: { category: string; members: number }[];
+  /** Per category of the other partners: how many of the linked members made a purchase there in the month, at how many of its partners. */
+  categories: { category: string; members: number; partners: number }[];
 }
 
 export interface PublishedInsights {
@@ -73,12 +79,13 @@ export function publishInsights(raw: RawInsights, k: number): PublishedInsights 
     activeMembers,
     tiers: raw.tiers.map((t, i) => ({ tier: t.tier, members: tierCells[i] })),
     averageAvailable: shown ? Math.floor(raw.availableSum / raw.linked) : null,
-    alsoEarnsAt: raw.categories.map(({ category, members }) => {
+    alsoEarnsAt: raw.categories.map(({ category, members, partners }) => {
       // A category's earners are a subset of the linked members and of the active ones: neither
       // "linked − earners" nor (when the active count is shown) "active − earners" may be under k.
       const againstLinked = shown ? suppressSubset(members, raw.linked, k) : null;
       const againstActive = activeMembers === null || suppressSubset(members, raw.active, k) !== null;
-      return { category, members: againstLinked !== null && againstActive ? members : null };
+      const noOnePartner = partners >= MIN_CATEGORY_PARTNERS;
+      return { category, members: againstLinked !== null && againstActive && noOnePartner ? members : null };
     }),
   };
 }
