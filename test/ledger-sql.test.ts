@@ -1,6 +1,40 @@
 import { Client } from "pg";
 import { withDatabase } from "../shared/src/config";
-import { withinAfterWindow, withinAfterWindowSql } from "../subgraphs/ledger/src/rules";
+import {
+  TIER_MULTIPLIER_PERCENT,
+  TIER_THRESHOLDS,
+  awardFor,
+  awardForSql,
+  awardInOrderSql,
+  awardsInOrder,
+  bonusesFitUnderCap,
+  bonusesFitUnderCapSql,
+  campaignActiveSql,
+  campaignBonus,
+  campaignBonusSql,
+  campaignStatus,
+  coversPurchaseAt,
+  coversPurchaseAtSql,
+  earnedAtOtherPartner,
+  earnedAtOtherPartnerSql,
+  heldPointsFitUnderCapSql,
+  heldPointsWouldPassCap,
+  inCampaignWindow,
+  inCampaignWindowSql,
+  percentBonus,
+  percentBonusSql,
+  pointsAtTier,
+  pointsAtTierSql,
+  repayDebt,
+  repayDebtFromSlices,
+  repaidFromSliceSql,
+  repaidOnArrivalSql,
+  tierFor,
+  tierPercentSql,
+  tierRankSql,
+  withinAfterWindow,
+  withinAfterWindowSql,
+} from "../subgraphs/ledger/src/rules";
 import { LEDGER_FUNCTIONS } from "../subgraphs/ledger/src/sql";
 
 let client: Client;
@@ -39,6 +73,131 @@ describe("rule fragments evaluated by Postgres agree with their functions", () =
     for (const [prior, days] of [["2026-10-20T11:30:00Z", 7], ["2026-10-20T12:00:00Z", 7], ["2026-10-20T12:30:00Z", 7], ["2026-10-26T12:00:00Z", 1], ["2026-11-03T12:00:00Z", 7]] as const) {
       const { rows } = await client.query(`SELECT ${withinAfterWindowSql("$1::timestamptz", "$2::timestamptz", "$3::int")} AS within`, [prior, purchase, days]);
       expect([prior, days, rows[0].within]).toEqual([prior, days, withinAfterWindow(new Date(prior), new Date(purchase), days)]);
+    }
+  });
+});
+
+/**
+ * Every SQL fragment of ../subgraphs/ledger/src/rules, evaluated by Postgres at the rule's boundaries
+ * (numbers chosen by hand), against its TypeScript function: the installed functions and the ledger's
+ * queries are generated from these fragments, so a fragment that drifts from its rule fails here, not
+ * only a string comparison. Each case lists the inputs with the answer, so a failure names them.
+ */
+describe("every rule's SQL fragment gives what its TypeScript rule gives", () => {
+  const one = async (sql: string, params: unknown[] = []) => (await client.query(`SELECT ${sql} AS v`, params)).rows[0].v;
+  const thresholds = TIER_THRESHOLDS.map((t) => t.threshold);
+  const percents = TIER_THRESHOLDS.map((t) => TIER_MULTIPLIER_PERCENT[t.tier]);
+  const tierNames = TIER_THRESHOLDS.map((t) => t.tier);
+  const qualifyings = [0, 1, 4_999, 5_000, 5_001, 19_999, 20_000, 49_999, 50_000, 2_147_483_647];
+
+  it("the tier bonus of record_purchases: pointsAtTier(base, tierFor(qualifying)) at every threshold", async () => {
+    for (const q of qualifyings) {
+      for (const base of [0, 1, 3, 4, 7, 1_000, 1_000_000_000]) {
+        const got = await one(pointsAtTierSql("$1::int", tierPercentSql("$2::bigint", "($3::bigint[])", "($4::int[])")), [base, q, thresholds, percents]);
+        expect([q, base, Number(got)]).toEqual([q, base, pointsAtTier(base, tierFor(q))]);
+      }
+    }
+  });
+
+  it("a campaign's minimumTier: the tier rank reaches the minimum's position exactly when tierFor does", async () => {
+    for (const q of qualifyings) {
+      const rank = Number(await one(tierRankSql("$1::bigint", "$2::bigint[]"), [q, thresholds]));
+      expect([q, rank]).toEqual([q, tierNames.indexOf(tierFor(q)) + 1]);
+      for (const minimum of tierNames) {
+        const meets = await one(`${tierRankSql("$1::bigint", "$2::bigint[]")} >= array_position($3::text[], $4::text)`, [q, thresholds, tierNames, minimum]);
+        expect([q, minimum, meets]).toEqual([q, minimum, tierNames.indexOf(tierFor(q)) >= tierNames.indexOf(minimum)]);
+      }
+    }
+  });
+
+  it("arriving points repay a debt only once spendable: repayDebt", async () => {
+    const now = new Date("2026-06-01T12:00:00Z");
+    for (const availableAt of [new Date(now.getTime() - 1), now, new Date(now.getTime() + 1)]) {
+      for (const debt of [0, 30, 100]) {
+        for (const points of [0, 20, 100, 150]) {
+          const got = Number(await one(repaidOnArrivalSql("$1::bigint", "$2::bigint", "$3::timestamptz", "$4::timestamptz"), [debt, points, availableAt, now]));
+          const want = repayDebt(debt, points, { spendable: availableAt.getTime() <= now.getTime() }).repaid;
+          expect([availableAt.toISOString(), debt, points, got]).toEqual([availableAt.toISOString(), debt, points, want]);
+        }
+      }
+    }
+  });
+
+  it("a debt repaid from slices in order: repayDebtFromSlices", async () => {
+    for (const [debt, slices] of [[30, [20, 20, 20]], [0, [5, 5]], [100, [20, 20, 20]], [40, [40, 1]], [41, [40, 1, 7]]] as const) {
+      const got = await client.query(
+        `SELECT ${repaidFromSliceSql("$1::bigint", "coalesce(sum(s.points) OVER (ORDER BY s.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)", "s.points")} AS repaid
+         FROM unnest($2::bigint[]) WITH ORDINALITY AS s(points, ord) ORDER BY s.ord`,
+        [debt, slices],
+      );
+      const kept = repayDebtFromSlices(debt, slices).kept;
+      expect([debt, slices, got.rows.map((r) => Number(r.repaid))]).toEqual([debt, slices, slices.map((points, i) => points - kept[i])]);
+    }
+  });
+
+  it("a campaign's bonus: percentBonus, campaignBonus and awardFor, rounded down and cut", async () => {
+    for (const [base, percent] of [[0, 50], [3, 50], [19, 50], [199, 10], [1, 1_000], [1_000_000_000, 1_000]]) {
+      expect([base, percent, Number(await one(percentBonusSql("$1::int", "$2::int"), [base, percent]))]).toEqual([base, percent, percentBonus(base, percent)]);
+    }
+    for (const [points, percent, base] of [[null, 50, 19], [40, null, 19], [40, null, 0]] as const) {
+      const got = Number(await one(campaignBonusSql("$1::int", "$2::int", "$3::int"), [points, percent, base]));
+      expect([points, percent, base, got]).toEqual([points, percent, base, campaignBonus({ bonusPoints: points, bonusPercent: percent }, base)]);
+    }
+    for (const [bonus, budgetLeft, memberLeft] of <[number, number | null, number | null][]>[[50, null, null], [50, 30, null], [50, null, 20], [50, 30, 20], [50, 0, null], [50, -5, null], [50, null, 0], [50, 80, 90]]) {
+      const got = Number(await one(awardForSql("$1::bigint", "$2::bigint", "$3::bigint"), [bonus, budgetLeft, memberLeft]));
+      expect([bonus, budgetLeft, memberLeft, got]).toEqual([bonus, budgetLeft, memberLeft, awardFor(bonus, budgetLeft, memberLeft)]);
+    }
+  });
+
+  it("a group's awards spend a budget in order: awardsInOrder", async () => {
+    for (const [budgetLeft, bonuses] of [[70, [50, 50, 50]], [null, [50, 50]], [0, [10]], [100, [60, 60, 60]], [150, [50, 50, 50]]] as const) {
+      const got = await client.query(
+        `SELECT ${awardInOrderSql("s.cut", "$1::bigint", "coalesce(sum(s.cut) OVER (ORDER BY s.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)")} AS award
+         FROM unnest($2::bigint[]) WITH ORDINALITY AS s(cut, ord) ORDER BY s.ord`,
+        [budgetLeft, bonuses],
+      );
+      const want = awardsInOrder(budgetLeft, bonuses.map((bonus) => ({ bonus, memberLeft: null })));
+      expect([budgetLeft, bonuses, got.rows.map((r) => Number(r.award))]).toEqual([budgetLeft, bonuses, want]);
+    }
+  });
+
+  it("the points cap on what a member holds: heldPointsWouldPassCap and bonusesFitUnderCap", async () => {
+    const cap = 2_147_483_647;
+    for (const [balance, debt, adding] of [[0, 0, cap], [0, 0, cap + 1], [-1_000, 1_000, cap], [-1_000, 1_000, cap - 1], [cap - 10, 0, 10], [cap - 10, 1, 10], [5, 0, 0]]) {
+      const fits = await one(heldPointsFitUnderCapSql("$1::bigint", "$2::bigint", "$3::bigint", "$4::bigint"), [balance, debt, adding, cap]);
+      expect([balance, debt, adding, fits]).toEqual([balance, debt, adding, heldPointsWouldPassCap(balance, debt, adding) === null]);
+      const bonusesFit = await one(bonusesFitUnderCapSql("$1::bigint", "$2::bigint", "$3::bigint", "$4::bigint"), [balance, debt, adding, cap]);
+      expect([balance, debt, adding, bonusesFit]).toEqual([balance, debt, adding, bonusesFitUnderCap(balance, debt, [adding], cap)]);
+    }
+  });
+
+  it("a campaign's window, its coverage, the earlier purchase's points and its status", async () => {
+    const startsAt = new Date("2026-03-01T00:00:00Z");
+    const endsAt = new Date("2026-04-01T00:00:00Z");
+    for (const at of [new Date(startsAt.getTime() - 1), startsAt, new Date(endsAt.getTime() - 1), endsAt]) {
+      const got = await one(inCampaignWindowSql("$1::timestamptz", "$2::timestamptz", "$3::timestamptz"), [startsAt, endsAt, at]);
+      expect([at.toISOString(), got]).toEqual([at.toISOString(), inCampaignWindow(startsAt, endsAt, at)]);
+    }
+    for (const points of [0, 1]) expect([points, await one(earnedAtOtherPartnerSql("$1::int"), [points])]).toEqual([points, earnedAtOtherPartner(points)]);
+
+    const [a, b] = ["00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"];
+    for (const [partnerIds, categories, partner, category] of [
+      [[], [], a, null], [[], [], a, "DINING"], [[a], [], a, null], [[a], [], b, null], [[], ["DINING"], b, "DINING"],
+      [[], ["DINING"], b, "FUEL"], [[], ["DINING"], b, null], [[a], ["DINING"], b, "DINING"], [[a], ["DINING"], b, "FUEL"],
+    ] as const) {
+      const got = await one(coversPurchaseAtSql("$1::uuid[]", "$2::text[]", "$3::uuid", "$4::text"), [partnerIds, categories, partner, category]);
+      expect([partnerIds, categories, partner, category, got]).toEqual([partnerIds, categories, partner, category, coversPurchaseAt({ partnerIds, categories }, partner, category)]);
+    }
+
+    const campaign = { startsAt, endsAt, endedAt: null as Date | null, budgetPoints: null as number | null, pointsAwarded: 0 };
+    const columns = { startsAt: "$1::timestamptz", endsAt: "$2::timestamptz", endedAt: "$3::timestamptz", budgetPoints: "$4::bigint", pointsAwarded: "$5::bigint" };
+    for (const [c, now] of [
+      [campaign, new Date(startsAt.getTime() - 1)], [campaign, startsAt], [campaign, new Date(endsAt.getTime() - 1)], [campaign, endsAt],
+      [{ ...campaign, endedAt: startsAt }, new Date(startsAt.getTime() + 1)], [{ ...campaign, budgetPoints: 100, pointsAwarded: 99 }, startsAt],
+      [{ ...campaign, budgetPoints: 100, pointsAwarded: 100 }, startsAt],
+    ] as const) {
+      const got = await one(campaignActiveSql(columns, "$6::timestamptz"), [c.startsAt, c.endsAt, c.endedAt, c.budgetPoints, c.pointsAwarded, now]);
+      expect([c, now.toISOString(), got]).toEqual([c, now.toISOString(), campaignStatus(c, now) === "ACTIVE"]);
     }
   });
 });

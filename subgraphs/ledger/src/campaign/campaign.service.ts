@@ -19,6 +19,7 @@ import {
   MAX_CAMPAIGN_DAYS,
   MAX_CAMPAIGN_NAME,
   MAX_CAMPAIGN_SCOPE,
+  campaignActiveSql,
   earnedAtOtherPartnerSql,
   withinAfterWindowSql,
 } from "../rules";
@@ -30,9 +31,9 @@ import { isPrepaidAtSql } from "../sql/clearing";
 import { rememberPartnerCategories } from "./partner-categories";
 
 const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
-/** Active at `now` (over CAMPAIGNS_WITH_TOTALS: the campaign `c`, its totals `t`); rules/campaigns.ts campaignStatus says the same in TypeScript. */
+/** Active at `now` (over CAMPAIGNS_WITH_TOTALS: the campaign `c`, its totals `t`): rules/campaigns.ts campaignActiveSql. */
 const ACTIVE_SQL = (now: string) =>
-  `c.ended_at IS NULL AND c.starts_at <= ${now} AND ${now} < c.ends_at AND (t.budget_points IS NULL OR t.points_awarded < t.budget_points)`;
+  campaignActiveSql({ startsAt: "c.starts_at", endsAt: "c.ends_at", endedAt: "c.ended_at", budgetPoints: "t.budget_points", pointsAwarded: "t.points_awarded" }, now);
 
 export class CampaignService {
   constructor(

@@ -140,6 +140,12 @@ export function campaignStatus(
   if (now.getTime() < c.startsAt.getTime()) return "SCHEDULED";
   return "ACTIVE";
 }
+/**
+ * campaignStatus(c, now) = ACTIVE as SQL, over the columns named in `c` (`campaigns(activeOnly)` and
+ * `Member.offers` filter with it); test/ledger-sql.test.ts evaluates it in Postgres against campaignStatus.
+ */
+export const campaignActiveSql = (c: Record<"startsAt" | "endsAt" | "endedAt" | "budgetPoints" | "pointsAwarded", string>, now: string) =>
+  `${c.endedAt} IS NULL AND ${c.startsAt} <= ${now} AND ${now} < ${c.endsAt} AND (${c.budgetPoints} IS NULL OR ${c.pointsAwarded} < ${c.budgetPoints})`;
 
 /** Referral defaults (README, Campaigns and referrals): both members get this many points, a referrer at most this many times. */
 export const REFERRAL_BONUS_POINTS_DEFAULT = 500;

@@ -18,6 +18,13 @@ export function repayDebt(debt: number, arriving: number, { spendable = true } =
 }
 
 /**
+ * repayDebt as SQL, for points arriving at `availableAt` (spendable when it is at or before `now`):
+ * what of `points` goes to `debt`. test/ledger-sql.test.ts evaluates it in Postgres against repayDebt.
+ */
+export const repaidOnArrivalSql = (debt: string, points: string, availableAt: string, now: string) =>
+  `CASE WHEN ${availableAt} <= ${now} THEN least(${debt}, ${points}) ELSE 0 END`;
+
+/**
  * The same rule over an arrival made of slices (a transfer or a given-back redemption keeps each
  * slice's expiry): the debt takes from the slices in the order given, each slice keeps the rest.
  */

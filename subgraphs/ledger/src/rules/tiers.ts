@@ -36,6 +36,20 @@ export function pointsAtTier(basePoints: number, tier: Tier): number {
   return Number((BigInt(basePoints) * BigInt(TIER_MULTIPLIER_PERCENT[tier])) / 100n);
 }
 
+/**
+ * The same rules as SQL, for `record_purchases` and `apply_campaign_bonuses`, which receive the
+ * thresholds (and percents) as arrays in TIER_THRESHOLDS order (lowest first, the first 0):
+ * test/ledger-sql.test.ts evaluates each in Postgres against tierFor and pointsAtTier.
+ */
+/** The percent of the tier `qualifying` reaches (tierFor, then TIER_MULTIPLIER_PERCENT): the highest threshold at or below it. */
+export const tierPercentSql = (qualifying: string, thresholds: string, percents: string) => `coalesce(
+             (SELECT t.percent FROM unnest(${thresholds}, ${percents}) AS t(threshold, percent)
+              WHERE ${qualifying} >= t.threshold ORDER BY t.threshold DESC LIMIT 1), ${percents}[1])`;
+/** pointsAtTier: floor(basePoints × percent / 100), in bigint. */
+export const pointsAtTierSql = (basePoints: string, percent: string) => `(${basePoints}::bigint * ${percent}) / 100`;
+/** The tier's rank (1 = BASE, as array_position over the tier names in TIER_THRESHOLDS order): how many thresholds `qualifying` reaches. */
+export const tierRankSql = (qualifying: string, thresholds: string) => `(SELECT count(*) FROM unnest(${thresholds}) th WHERE th <= ${qualifying})`;
+
 export interface TierStanding {
   current: Tier;
   next: Tier | null;

@@ -11,6 +11,7 @@ import {
   earnedAtOtherPartnerSql,
   inCampaignWindowSql,
   repaidFromSliceSql,
+  tierRankSql,
   withinAfterWindowSql,
 } from "../rules";
 import { MADE } from "./made-purchases";
@@ -45,16 +46,16 @@ const tierNames = `ARRAY[${TIER_THRESHOLDS.map((t) => `'${t.tier}'`).join(", ")}
  * they counted at once (no return window). A late purchase meets `minimumTier` on the tier it earns
  * at (README, Campaigns and referrals), as its tier bonus does.
  */
-const tierRankAtPurchase = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingAtSql("m.member_id", "m.earned_at", "m.tier_from")}
-             - CASE WHEN m.available_at <= m.earned_at THEN m.base_points ELSE 0 END)`;
+const tierRankAtPurchase = tierRankSql(`${qualifyingAtSql("m.member_id", "m.earned_at", "m.tier_from")}
+             - CASE WHEN m.available_at <= m.earned_at THEN m.base_points ELSE 0 END`, "p_tier_thresholds");
 /**
  * The tier rank before CampaignAwardGuards1734800000000: qualifying points now over the window passed for
  * the purchase, which for a late purchase was the one ending when it was made: a window of up to two
  * years (12 months before the purchase to now), so a purchase backdated by a partner app met a
  * `minimumTier` its member had at no time.
  */
-const tierRankInWindowToNow = `(SELECT count(*) FROM unnest(p_tier_thresholds) th WHERE th <= ${qualifyingNowSql("m.member_id", "p_now", "m.tier_from")}
-             - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END)`;
+const tierRankInWindowToNow = tierRankSql(`${qualifyingNowSql("m.member_id", "p_now", "m.tier_from")}
+             - CASE WHEN m.available_at <= p_now AND m.earned_at > m.tier_from THEN m.base_points ELSE 0 END`, "p_tier_thresholds");
 
 /**
  * The cross-brand condition: an earlier purchase of the member at the campaign's other partner inside

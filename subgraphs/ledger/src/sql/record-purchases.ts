@@ -2,7 +2,7 @@ import { APPLY_CAMPAIGN_BONUSES_CALL } from "./campaign-bonuses";
 import { CLEARING_LOCK_KEY, issuePriceAtSql } from "./clearing";
 import type { FunctionDefinition } from "./function-definition";
 import { qualifyingAtSql, qualifyingNowSql } from "./qualifying";
-import { heldPointsFitUnderCapSql } from "../rules";
+import { heldPointsFitUnderCapSql, pointsAtTierSql, repaidOnArrivalSql, tierPercentSql } from "../rules";
 
 /**
  * The ONE current definition of `record_purchases`, the purchase hot path (see README, "Group commit
@@ -67,9 +67,7 @@ BEGIN
     FROM input i JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = i.member
     WHERE NOT EXISTS (SELECT FROM recorded r WHERE r.slot = i.slot)${ERASED_MEMBERS_EARN_NOTHING}
   ), priced AS (
-    SELECT f.*, (f.base_points::bigint * coalesce(
-             (SELECT t.percent FROM unnest(p_tier_thresholds, p_tier_percents) AS t(threshold, percent)
-              WHERE f.qualifying >= t.threshold ORDER BY t.threshold DESC LIMIT 1), p_tier_percents[1])) / 100 AS points
+    SELECT f.*, ${pointsAtTierSql("f.base_points", tierPercentSql("f.qualifying", "p_tier_thresholds", "p_tier_percents"))} AS points
     FROM fresh f
   ), checked AS (
     -- The member's figures after this purchase against the cap (read under the member's lock, one purchase per member per call).
@@ -84,7 +82,7 @@ BEGIN
   ), made AS (
     -- New points repay what refunds left the member owing first, once spendable (rules/debt.ts): points
     -- inside a return window repay nothing now (the member's next write, or the expiry run, repays from them once spendable).
-    SELECT p.*, tx.id AS tx, CASE WHEN p.available_at <= p_now THEN least(p.debt, p.points) ELSE 0 END AS repaid
+    SELECT p.*, tx.id AS tx, ${repaidOnArrivalSql("p.debt", "p.points", "p.available_at", "p_now")} AS repaid
     FROM checked p JOIN tx ON tx.idempotency_key = p.key
   ), member_balances AS (
     UPDATE accounts a SET balance = a.balance + m.points, debt = a.debt - m.repaid FROM made m WHERE a.id = m.account

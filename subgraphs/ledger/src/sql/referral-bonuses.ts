@@ -2,7 +2,7 @@ import { COALITION_OWNER_ID } from "../journal/journal";
 import type { AwardsShape } from "./campaign-bonuses";
 import type { FunctionDefinition } from "./function-definition";
 import { MADE } from "./made-purchases";
-import { heldPointsFitUnderCapSql } from "../rules";
+import { heldPointsFitUnderCapSql, repaidOnArrivalSql } from "../rules";
 
 /**
  * Referral bonuses, the loop `apply_campaign_bonuses` ends with (sql/campaign-bonuses.ts), and
@@ -101,7 +101,7 @@ BEGIN
   ON CONFLICT (idempotency_key) DO NOTHING RETURNING id INTO v_tx;
   IF v_tx IS NULL THEN RETURN NULL; END IF;
   SELECT a.id, a.debt INTO v_account, v_debt FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = p_member FOR UPDATE;
-  v_repaid := CASE WHEN p_available_at <= p_now THEN least(v_debt, p_points) ELSE 0 END;
+  v_repaid := ${repaidOnArrivalSql("v_debt", "p_points", "p_available_at", "p_now")};
   UPDATE accounts SET balance = balance + p_points, debt = debt - v_repaid WHERE id = v_account;
   INSERT INTO accounts AS a (kind, owner_id, balance) VALUES (p_funder_kind, p_funder, -p_points)
   ON CONFLICT (kind, owner_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance RETURNING a.id INTO v_funder_account;
