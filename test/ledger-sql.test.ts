@@ -23,7 +23,11 @@ import {
   inCampaignWindowSql,
   percentBonus,
   percentBonusSql,
+  addMonths,
+  availableAt as availableAfter,
   pointsAtTier,
+  qualifyingPointsAt,
+  qualifyingWindowStart,
   pointsAtTierSql,
   repayDebt,
   repayDebtFromSlices,
@@ -36,6 +40,7 @@ import {
   withinAfterWindowSql,
 } from "../subgraphs/ledger/src/rules";
 import { LEDGER_FUNCTIONS } from "../subgraphs/ledger/src/sql";
+import { qualifyingAtSql, qualifyingNowSql } from "../subgraphs/ledger/src/sql/qualifying";
 
 let client: Client;
 beforeAll(async () => {
@@ -198,6 +203,82 @@ describe("every rule's SQL fragment gives what its TypeScript rule gives", () =>
     ] as const) {
       const got = await one(campaignActiveSql(columns, "$6::timestamptz"), [c.startsAt, c.endsAt, c.endedAt, c.budgetPoints, c.pointsAwarded, now]);
       expect([c, now.toISOString(), got]).toEqual([c, now.toISOString(), campaignStatus(c, now) === "ACTIVE"]);
+    }
+  });
+});
+
+/**
+ * The qualifying sums (sql/qualifying.ts: daily buckets for whole days, the boundary day's purchases
+ * row by row, pending points subtracted) against the rule they implement, rules/windows.ts
+ * `qualifyingPointsAt`: over random purchases (return windows 0 to 365 days, partial refunds, some
+ * made up to 5 minutes ahead of the ledger's clock) across 29 February 2024, asked at random times and
+ * at each rule boundary (12 months after a purchase, the end of its return window, ±1 ms). The tables
+ * are temporary copies (pg_temp comes first in the search path), filled as the triggers and writers fill
+ * the real ones, in a transaction rolled back.
+ */
+describe("the qualifying window's SQL gives qualifyingPointsAt", () => {
+  const DAY = 86_400_000;
+  let seed = 20240229;
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const end = new Date("2025-03-10T00:00:00Z").getTime();
+  const purchases = Array.from({ length: 120 }, () => {
+    const earnedAt = new Date(end - Math.floor(rand() * 800 * DAY));
+    const base = 1 + Math.floor(rand() * 1_000);
+    const reversed = rand() < 0.2 ? Math.floor(rand() * (base + 1)) : 0;
+    return { earnedAt, availableAt: availableAfter(earnedAt, [0, 0, 1, 14, 30, 365][Math.floor(rand() * 6)]), base, reversed };
+  });
+  const times: Date[] = [];
+  for (let i = 0; i < 40; i++) times.push(new Date(end - Math.floor(rand() * 400 * DAY)));
+  for (const p of purchases.slice(0, 25)) {
+    for (const edge of [addMonths(p.earnedAt, 12), p.availableAt]) for (const d of [-1, 0, 1]) times.push(new Date(edge.getTime() + d));
+  }
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    await client.query("BEGIN");
+    await client.query(`CREATE TEMP TABLE purchases (member_id uuid, base_points bigint, reversed_base_points bigint, earned_at timestamptz, available_at timestamptz)`);
+    await client.query(`CREATE TEMP TABLE qualifying_points (member_id uuid, day date, points bigint)`);
+    await client.query(`CREATE TEMP TABLE pending_days (member_id uuid, day date, base_points bigint, lot_points bigint)`);
+  });
+  afterAll(() => client.query("ROLLBACK"));
+
+  /** A member of its own holding the purchases made by `recordedBy` (up to 5 minutes ahead of it), the tables filled as the ledger fills them. */
+  let members = 0;
+  async function memberWith(recordedBy: Date) {
+    const member = `00000000-0000-4000-8000-${String(++members).padStart(12, "0")}`;
+    const made = purchases.filter((p) => p.earnedAt.getTime() <= recordedBy.getTime() + 5 * 60_000);
+    const sums = (key: (p: (typeof made)[number]) => string) => {
+      const by = new Map<string, number>();
+      for (const p of made) by.set(key(p), (by.get(key(p)) ?? 0) + p.base - p.reversed);
+      return [[...by.keys()], [...by.values()]];
+    };
+    await client.query(
+      `INSERT INTO purchases SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])`,
+      [member, made.map((p) => p.base), made.map((p) => p.reversed), made.map((p) => p.earnedAt), made.map((p) => p.availableAt)],
+    );
+    await client.query(`INSERT INTO qualifying_points SELECT $1, * FROM unnest($2::date[], $3::bigint[])`, [member, ...sums((p) => day(p.earnedAt))]);
+    await client.query(`INSERT INTO pending_days SELECT $1, d, b, 0 FROM unnest($2::date[], $3::bigint[]) AS x(d, b)`, [member, ...sums((p) => day(p.availableAt))]);
+    return { member, made: made.map((p) => ({ earnedAt: p.earnedAt, availableAt: p.availableAt, basePoints: p.base - p.reversed })) };
+  }
+
+  it("now (a live purchase's tier, Member.tier): qualifyingNowSql", async () => {
+    for (const now of times) {
+      const { member, made } = await memberWith(now);
+      const { rows } = await client.query(`SELECT ${qualifyingNowSql("$1::uuid", "$2::timestamptz", "$3::timestamptz")} AS q`, [member, now, qualifyingWindowStart(now)]);
+      expect([now.toISOString(), Number(rows[0].q)]).toEqual([now.toISOString(), qualifyingPointsAt(made, now)]);
+    }
+  });
+
+  it("at a past time (a late purchase's tier), asked up to 400 days later: qualifyingAtSql", async () => {
+    for (const at of times) {
+      const { member, made } = await memberWith(new Date(at.getTime() + Math.floor(rand() * 400 * DAY)));
+      const { rows } = await client.query(`SELECT ${qualifyingAtSql("$1::uuid", "$2::timestamptz", "$3::timestamptz")} AS q`, [member, at, qualifyingWindowStart(at)]);
+      expect([at.toISOString(), Number(rows[0].q)]).toEqual([at.toISOString(), qualifyingPointsAt(made, at)]);
     }
   });
 });
