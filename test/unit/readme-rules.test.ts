@@ -25,6 +25,7 @@ import {
   pointsAtTier,
   shareOf,
 } from "../../subgraphs/ledger/src/rules";
+import { MAX_POINTS_PER_UNIT } from "../../subgraphs/partners/src/rules/earn-rule";
 
 /**
  * The README states the program's rules in prose, with their numbers and worked examples. Each
@@ -61,9 +62,9 @@ describe("the README's rule numbers are the rules'", () => {
   it("the member cap, where it lives, and the largest purchase", () => {
     says(`\`MEMBER_POINTS_CAP\` = ${n(MEMBER_POINTS_CAP)} (\`subgraphs/ledger/src/rules/cap.ts\`, the one place the number lives;`);
     const topPercent = TIER_MULTIPLIER_PERCENT[top.tier];
-    const maxBase = (MAX_AMOUNT_MINOR / 100) * 1_000;
+    const maxBase = (MAX_AMOUNT_MINOR / 100) * MAX_POINTS_PER_UNIT;
     says(
-      `| one purchase's points | \`Int\` | 0 to ${n(pointsAtTier(maxBase, top.tier))} today | \`amountMinor\` 1 to ${n(MAX_AMOUNT_MINOR)} and \`pointsPerUnit\` at most 1,000 make at most ${n(maxBase)} base points, ×${topPercent / 100} at ${top.tier};`,
+      `| one purchase's points | \`Int\` | 0 to ${n(pointsAtTier(maxBase, top.tier))} today | \`amountMinor\` 1 to ${n(MAX_AMOUNT_MINOR)} and \`pointsPerUnit\` at most ${n(MAX_POINTS_PER_UNIT)} make at most ${n(maxBase)} base points, ×${topPercent / 100} at ${top.tier};`,
     );
   });
 

@@ -7,6 +7,7 @@ import { preparedFindByIds } from "../../../../shared/src/prepared-by-id";
 import { requireDecimal, requireInt, requireText } from "../../../../shared/src/validation";
 import { PartnerRecord } from "./partner.entity";
 import type { RegisterPartnerInput } from "./register-partner.input";
+import { MAX_POINTS_PER_UNIT, MAX_RETURN_WINDOW_DAYS, POINTS_PER_UNIT_DECIMALS } from "../rules/earn-rule";
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -33,14 +34,14 @@ export class PartnerService {
     }
     const currency = input.currency.trim().toUpperCase();
     if (!CURRENCIES.has(currency)) throw badInput(`currency must be an ISO 4217 code such as EUR or USD, got ${quoted(input.currency)}`, "currency");
-    const ppu = requireDecimal(input.pointsPerUnit, "pointsPerUnit", { above: 0, max: 1000, decimals: 4 });
+    const ppu = requireDecimal(input.pointsPerUnit, "pointsPerUnit", { above: 0, max: MAX_POINTS_PER_UNIT, decimals: POINTS_PER_UNIT_DECIMALS });
     const record = this.partners.create({
       slug,
       name: requireText(input.name, "name", { max: 100 }),
       category: input.category,
       pointsPerUnit: String(ppu),
       currency,
-      returnWindowDays: requireInt(input.returnWindowDays, "returnWindowDays", { min: 0, max: 365 }),
+      returnWindowDays: requireInt(input.returnWindowDays, "returnWindowDays", { min: 0, max: MAX_RETURN_WINDOW_DAYS }),
     });
     try {
       return await this.partners.manager.transaction(async (tx) => {

@@ -2,6 +2,7 @@ import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { PartnerCategory } from "../../../../shared/src/enums";
 import { docs } from "../../../../shared/src/schema-docs";
 import type { PartnerRecord } from "./partner.entity";
+import { POINTS_PER_UNIT_DECIMALS } from "../rules/earn-rule";
 
 @Directive(`@key(fields: "id")`)
 @ObjectType({ description: docs.partner })
@@ -18,7 +19,7 @@ export class Partner {
   @Field(() => PartnerCategory, { description: "What kind of business the brand is." })
   category!: PartnerCategory;
 
-  @Field(() => Float, { description: "The earn rule: points per 1.00 (100 minor units) of the partner's currency spent, before the member's tier bonus; up to 4 decimals. A purchase earns floor(amountMinor / 100 × pointsPerUnit) base points." })
+  @Field(() => Float, { description: `The earn rule: points per 1.00 (100 minor units) of the partner's currency spent, before the member's tier bonus; up to ${POINTS_PER_UNIT_DECIMALS} decimals. A purchase earns floor(amountMinor / 100 × pointsPerUnit) base points.` })
   pointsPerUnit!: number;
 
   @Field(() => String, { description: "ISO 4217 code of the currency purchases at this partner are made in, e.g. `EUR`." })
