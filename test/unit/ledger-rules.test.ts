@@ -10,6 +10,7 @@ import {
   QualifyingCounter,
   addMonths,
   availableAt,
+  availablePoints,
   basePointsForPurchase,
   clawbackFor,
   expiresAt,
@@ -215,6 +216,15 @@ describe("debt: arriving spendable points repay it first, then become lots", () 
   it("takes from slices in order", () => {
     expect(repayDebtFromSlices(150, [100, 100, 100])).toEqual({ kept: [0, 50, 100], debtLeft: 0 });
     expect(repayDebtFromSlices(400, [100, 100])).toEqual({ kept: [0, 0], debtLeft: 200 });
+  });
+});
+
+describe("available points: the balance less pending, expired and held points", () => {
+  it("subtracts each, and goes negative while the member owes points", () => {
+    expect(availablePoints(1_000, { pending: 0, expired: 0, held: 0 })).toBe(1_000);
+    expect(availablePoints(1_000, { pending: 300, expired: 200, held: 100 })).toBe(400);
+    expect(availablePoints(-50, { pending: 0, expired: 0, held: 0 })).toBe(-50);
+    expect(availablePoints(100, { pending: 100, expired: 0, held: 30 })).toBe(-30);
   });
 });
 

@@ -4,8 +4,8 @@ import { groupLoader } from "../../../../shared/src/loaders";
 import { preparedQuery } from "../../../../shared/src/prepared-query";
 import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
-import { expiringSoonUntil, qualifyingWindowStart } from "../rules";
-import { pendingLotPointsSql } from "../sql/pending";
+import { availablePoints, expiringSoonUntil, qualifyingWindowStart } from "../rules";
+import { expiredLotPointsSql, heldPointsSql, pendingLotPointsSql } from "../sql/pending";
 import { QUALIFYING_SQL } from "../sql/qualifying";
 
 export interface Standing {
@@ -36,19 +36,16 @@ export function createStandingLoader(manager: EntityManager, clock: Clock) {
               coalesce(a.balance, 0) AS balance,
               coalesce(held.pending, 0) AS pending,
               coalesce(held.expired, 0) AS expired,
-              coalesce(holds.points, 0) AS held,
+              coalesce(held.held, 0) AS held,
               coalesce(mp.earned, 0) AS lifetime_earned,
               coalesce(mp.redeemed, 0) AS lifetime_redeemed
        FROM q
        LEFT JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = q.member_id
        -- Future days from pending_days, today's and past-expiry lots by index range scans: never all of a member's open lots.
        LEFT JOIN LATERAL (
-         SELECT ${pendingLotPointsSql("q.member_id", "$2")} AS pending,
-                (SELECT sum(remaining) FROM lots WHERE member_id = q.member_id AND expires_at <= $2 AND remaining > 0) AS expired
+         SELECT ${pendingLotPointsSql("q.member_id", "$2")} AS pending, ${expiredLotPointsSql("q.member_id", "$2")} AS expired,
+                ${heldPointsSql("q.member_id", "$2")} AS held
        ) held ON true
-       LEFT JOIN LATERAL (
-         SELECT sum(points) AS points FROM holds WHERE member_id = q.member_id AND status = 'HELD' AND expires_at > $2
-       ) holds ON true
        LEFT JOIN LATERAL (
          SELECT sum(earned) AS earned, sum(redeemed) AS redeemed FROM member_partner_points WHERE member_id = q.member_id
        ) mp ON true`,
@@ -59,13 +56,12 @@ export function createStandingLoader(manager: EntityManager, clock: Clock) {
       const row = byMember.get(id.toLowerCase());
       if (!row) return ZERO;
       const balance = Number(row.balance);
-      const pending = Number(row.pending);
-      const held = Number(row.held);
+      const holdings = { pending: Number(row.pending), expired: Number(row.expired), held: Number(row.held) };
       return {
         balance,
-        available: balance - pending - Number(row.expired) - held,
-        pending,
-        held,
+        available: availablePoints(balance, holdings),
+        pending: holdings.pending,
+        held: holdings.held,
         qualifying: Number(row.qualifying),
         lifetimeEarned: Number(row.lifetime_earned),
         lifetimeRedeemed: Number(row.lifetime_redeemed),

@@ -12,13 +12,14 @@ import { holdings, insertLots, spendable } from "../journal/lots";
 import { requireWithinCap } from "../limits";
 import { requireNotErased } from "../member-data/erasure.service";
 import { repayDebtFromSlices } from "../rules";
+import { heldPointsSql } from "../sql/pending";
 import { HoldStatus, type HoldInput, PointsHold } from "./hold.types";
 
 /** The member's lifetime redeemed points (their per-partner totals), plus what their live holds will add when captured. */
 async function redeemedAndHeld(manager: EntityManager, memberId: string, now: Date): Promise<number> {
   const [row] = await manager.query(
     `SELECT (SELECT coalesce(sum(redeemed), 0) FROM member_partner_points WHERE member_id = $1)
-          + (SELECT coalesce(sum(points), 0) FROM holds WHERE member_id = $1 AND status = 'HELD' AND expires_at > $2) AS total`,
+          + ${heldPointsSql("$1::uuid", "$2")} AS total`,
     [memberId, now],
   );
   return Number(row.total);

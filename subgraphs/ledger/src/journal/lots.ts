@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
-import { pendingLotPointsSql } from "../sql/pending";
+import { type Holdings, availablePoints } from "../rules";
+import { expiredLotPointsSql, heldPointsSql, pendingLotPointsSql } from "../sql/pending";
 
 /**
  * Points live in lots: one per earn (or per transferred slice), with the time they become spendable
@@ -86,25 +87,16 @@ export async function takeOldest(
   }));
 }
 
-export interface Holdings {
-  /** Points inside a return window: in the balance, not spendable. */
-  pending: number;
-  /** Points past their expiry that the expiry run has not posted yet: never spendable. */
-  expired: number;
-  /** Points reserved by unexpired redemption holds. */
-  held: number;
-}
+export type { Holdings } from "../rules";
 
 export async function holdings(manager: EntityManager, memberId: string, now: Date): Promise<Holdings> {
   const [row] = await manager.query(
     // As in the standing loader: never all of the member's open lots.
-    `SELECT ${pendingLotPointsSql("$1::uuid", "$2")} AS pending,
-            (SELECT coalesce(sum(remaining), 0) FROM lots WHERE member_id = $1 AND expires_at <= $2 AND remaining > 0) AS expired,
-            (SELECT coalesce(sum(points), 0) FROM holds WHERE member_id = $1 AND status = 'HELD' AND expires_at > $2) AS held`,
+    `SELECT ${pendingLotPointsSql("$1::uuid", "$2")} AS pending, ${expiredLotPointsSql("$1::uuid", "$2")} AS expired, ${heldPointsSql("$1::uuid", "$2")} AS held`,
     [memberId, now],
   );
   return { pending: Number(row.pending), expired: Number(row.expired), held: Number(row.held) };
 }
 
-/** Spendable points: the balance less pending, expired and held points (negative while the member owes points). */
-export const spendable = (balance: number, h: Holdings) => balance - h.pending - h.expired - h.held;
+/** Spendable points (rules/holdings.ts `availablePoints`). */
+export const spendable = availablePoints;

@@ -8,6 +8,7 @@
  * - windows.ts    the qualifying window (to the second), the pending (return) window, late purchases
  * - expiry.ts     when points expire (POINTS_EXPIRY_MONTHS)
  * - debt.ts       arriving spendable points repay debt first, then become lots
+ * - holdings.ts   available points: the balance less pending, expired and held points
  * - refunds.ts    refund clawback shares and their rounding, and the order points are taken in
  * - transfers.ts  transfer limits
  * - cap.ts        the member points cap (MEMBER_POINTS_CAP)
@@ -27,6 +28,7 @@ export * from "./debt";
 export * from "./earn";
 export * from "./erasure";
 export * from "./expiry";
+export * from "./holdings";
 export * from "./refunds";
 export * from "./tiers";
 export * from "./transfers";

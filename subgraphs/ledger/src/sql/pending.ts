@@ -20,3 +20,11 @@ export const pendingBasePointsSql = (member: string, now: string) => `(
   coalesce((SELECT sum(base_points) FROM pending_days WHERE member_id = ${member} AND day > ${today(now)}), 0)
   + coalesce((SELECT sum(base_points - reversed_base_points) FROM purchases WHERE member_id = ${member}
               AND available_at > ${now} AND available_at < ${endOfDay(now)}), 0))`;
+
+/** Remaining points of the member's lots past their expiry that the expiry run has not posted yet: never spendable. */
+export const expiredLotPointsSql = (member: string, now: string) =>
+  `coalesce((SELECT sum(remaining) FROM lots WHERE member_id = ${member} AND expires_at <= ${now} AND remaining > 0), 0)`;
+
+/** Points reserved by the member's live redemption holds (HELD and not past their expiry; an expired one releases itself). */
+export const heldPointsSql = (member: string, now: string) =>
+  `coalesce((SELECT sum(points) FROM holds WHERE member_id = ${member} AND status = 'HELD' AND expires_at > ${now}), 0)`;
