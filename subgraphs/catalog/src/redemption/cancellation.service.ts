@@ -1,7 +1,6 @@
 import { GraphQLError } from "graphql";
 import { DataSource, type EntityManager, IsNull, LessThan, Not, Repository } from "typeorm";
 import { type AuditCaller, actorOf, auditWrite, isAuditedCaller, recordAudit } from "../../../../shared/src/audit/record-audit";
-import { intFromEnv } from "../../../../shared/src/config";
 import { ALLOWED, denyFor, isAdmin, requireSignedIn } from "../../../../shared/src/auth/policy";
 import type { Identity } from "../../../../shared/src/auth/proof";
 import { appError, conflict, notFound } from "../../../../shared/src/errors";
@@ -12,6 +11,8 @@ import { RewardRecord } from "../reward/reward.entity";
 import type { RewardService } from "../reward/reward.service";
 import { RedemptionStatus } from "./redemption-status";
 import { RedemptionRecord } from "./redemption.entity";
+import { withinCancelWindow } from "../rules/cancellation";
+import { redemptionCancelWindowHours } from "../settings";
 
 const REFUND_REDEMPTION = `mutation($id: ID!) { refundRedemption(redemptionId: $id) { id } }`;
 
@@ -28,7 +29,7 @@ export class CancellationService {
     private readonly dataSource: DataSource,
     private readonly rewards: RewardService,
     private readonly ledger = new SubgraphClient("ledger"),
-    private readonly windowHours = intFromEnv("REDEMPTION_CANCEL_WINDOW_HOURS", 24),
+    private readonly windowHours = redemptionCancelWindowHours(),
     private readonly members = new SubgraphClient("members"),
   ) {
     this.redemptions = dataSource.getRepository(RedemptionRecord);
@@ -48,7 +49,7 @@ export class CancellationService {
         if (row.status === RedemptionStatus.CANCELLED || row.cancelRequestedAt) return row;
         if (row.status !== RedemptionStatus.COMPLETED) throw conflict(`Only completed redemptions can be cancelled; this one is ${row.status}`);
         if (row.voucherUsedAt) throw conflict("The voucher was already used; the redemption can no longer be cancelled");
-        if (Date.now() - row.createdAt.getTime() > this.windowHours * 3_600_000) {
+        if (!withinCancelWindow(row.createdAt, new Date(), this.windowHours)) {
           throw conflict(`Redemptions can be cancelled within ${this.windowHours} hours; this one is older`);
         }
         row.cancelRequestedAt = new Date();

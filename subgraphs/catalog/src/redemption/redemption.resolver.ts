@@ -7,6 +7,8 @@ import { Member } from "../member/member.type";
 import { Reward } from "../reward/reward.type";
 import { RedeemRewardInput } from "./redeem-reward.input";
 import { Redemption } from "./redemption.type";
+import { ELIGIBILITY_ORDER_TEXT } from "../reward/eligibility";
+import { DEFAULT_CANCEL_WINDOW_HOURS } from "../rules/cancellation";
 
 @Resolver(() => Redemption)
 export class RedemptionResolver {
@@ -17,8 +19,7 @@ export class RedemptionResolver {
         "Errors: BAD_USER_INPUT, NOT_FOUND, NOT_ELIGIBLE (inactive, out of its dates, tier too low, per-member limit reached), OUT_OF_STOCK, " +
         "INSUFFICIENT_POINTS, IDEMPOTENCY_CONFLICT, UPSTREAM_UNAVAILABLE (it will be completed or refunded automatically). " +
         "The conditions are those of `Member.eligibleRewards` (a reward is listed there exactly when this accepts it); when several fail, the first in this order wins: " +
-        "inactive (NOT_ELIGIBLE), before validFrom (NOT_ELIGIBLE), after validUntil (NOT_ELIGIBLE), no stock (OUT_OF_STOCK), tier too low (NOT_ELIGIBLE), " +
-        "maxPerMember reached (NOT_ELIGIBLE), too dear (INSUFFICIENT_POINTS).",
+        `${ELIGIBILITY_ORDER_TEXT}.`,
       `mutation {
   redeemReward(input: { memberId: "5b0e5c2e-8f0a-4d36-9a57-2f1c8a9d4e10", rewardId: "2a4c6e8f-1b3d-4f5a-9c7e-0d2f4a6b8c1e", idempotencyKey: "checkout-7f3a" }) {
     id
@@ -36,7 +37,7 @@ export class RedemptionResolver {
 
   @Mutation(() => Redemption, {
     description: withExample(
-      "Cancels a completed redemption whose voucher has not been used, within the cancellation window (24 hours by default): " +
+      `Cancels a completed redemption whose voucher has not been used, within the cancellation window (${DEFAULT_CANCEL_WINDOW_HOURS} hours by default): ` +
         "the points go back to the member, with the expiry they had, and the voucher to the stock. Callers: the member who redeemed and admins. " +
         "Cancelling twice is harmless. Errors: NOT_FOUND, CONFLICT (used, too late, not completed), LIMIT_EXCEEDED (the points would take the member's balance " +
         "past the cap: nothing done, the voucher stays valid), UPSTREAM_UNAVAILABLE (it will complete automatically).",

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import { DataSource, In, IsNull, Repository } from "typeorm";
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
-import { intFromEnv } from "../../../../shared/src/config";
 import { isUniqueViolation } from "../../../../shared/src/database";
 import type { TierLevel } from "../../../../shared/src/enums";
 import { type ErrorCode, appError, badInput, notFound } from "../../../../shared/src/errors";
@@ -17,6 +16,7 @@ import { RedemptionStatus } from "./redemption-status";
 import { RedemptionRecord } from "./redemption.entity";
 import { RedemptionSaga } from "./redemption-saga";
 import { retryAction } from "./redemption-retry";
+import { redemptionRecoveryAfterSeconds } from "../settings";
 
 interface RedeemRequest {
   memberId: string;
@@ -41,7 +41,7 @@ export class RedemptionService {
     private readonly membersService = new SubgraphClient("members"),
     private readonly ledgerService = new SubgraphClient("ledger"),
     private readonly saga = new RedemptionSaga(dataSource, rewards, ledgerService),
-    private readonly recoveryAfterSeconds = intFromEnv("REDEMPTION_RECOVERY_AFTER_SECONDS", 30),
+    private readonly recoveryAfterSeconds = redemptionRecoveryAfterSeconds(),
   ) {
     this.redemptions = dataSource.getRepository(RedemptionRecord);
   }

@@ -127,6 +127,8 @@ export type EligibilityCode = Extract<ErrorCode, "NOT_ELIGIBLE" | "OUT_OF_STOCK"
 
 export interface EligibilityCondition {
   name: string;
+  /** The condition failed, in a few words, as the schema descriptions list them (ELIGIBILITY_ORDER_TEXT). */
+  unmet: string;
   /** The error code `redeemReward` answers when this is the first condition that fails. */
   code: EligibilityCode;
   test: Test;
@@ -141,47 +143,57 @@ export interface EligibilityCondition {
 export const ELIGIBILITY: readonly EligibilityCondition[] = [
   {
     name: "active",
+    unmet: "inactive",
     code: "NOT_ELIGIBLE",
     test: isTrue(reward.active),
     message: () => "This reward is not currently offered",
   },
   {
     name: "validFrom",
+    unmet: "before validFrom",
     code: "NOT_ELIGIBLE",
     test: unlessNull(reward.validFrom, compare(reward.validFrom, "<=", now)),
     message: ({ reward }) => `This reward can be redeemed from ${reward.validFrom?.toISOString()}`,
   },
   {
     name: "validUntil",
+    unmet: "after validUntil",
     code: "NOT_ELIGIBLE",
     test: unlessNull(reward.validUntil, compare(reward.validUntil, ">=", now)),
     message: ({ reward }) => `This reward could be redeemed until ${reward.validUntil?.toISOString()}`,
   },
   {
     name: "stock",
+    unmet: "no stock",
     code: "OUT_OF_STOCK",
     test: unlessNull(reward.stock, compare(reward.stock, ">", constant(0))),
     message: () => "This reward is out of stock",
   },
   {
     name: "minimumTier",
+    unmet: "tier too low",
     code: "NOT_ELIGIBLE",
     test: compare(rank(reward.minimumTier), "<=", rank(member.tier)),
     message: ({ reward, standing }) => `This reward needs tier ${reward.minimumTier} or above; the member is ${standing.tier}`,
   },
   {
     name: "maxPerMember",
+    unmet: "maxPerMember reached",
     code: "NOT_ELIGIBLE",
     test: unlessNull(reward.maxPerMember, compare(member.redeemed, "<", reward.maxPerMember)),
     message: ({ reward }) => `This reward can be redeemed at most ${reward.maxPerMember} time(s) per member`,
   },
   {
     name: "costPoints",
+    unmet: "too dear",
     code: "INSUFFICIENT_POINTS",
     test: compare(reward.costPoints, "<=", member.available),
     message: ({ reward, standing }) => `This reward costs ${reward.costPoints} points; the member has ${standing.available} available`,
   },
 ];
+
+/** The list's order as `redeemReward`'s description states it: "inactive (NOT_ELIGIBLE), …, too dear (INSUFFICIENT_POINTS)". */
+export const ELIGIBILITY_ORDER_TEXT = ELIGIBILITY.map((c) => `${c.unmet} (${c.code})`).join(", ");
 
 export interface Unmet {
   condition: string;
