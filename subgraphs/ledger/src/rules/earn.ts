@@ -5,7 +5,7 @@ export const MAX_AMOUNT_MINOR = 100_000_000;
 
 /**
  * The decimals a partner's pointsPerUnit may have: the partners service refuses more (its
- * subgraphs/partners/src/rules/earn-rule.ts, which test/unit/partner-earn-rule.test.ts checks this against).
+ * subgraphs/partners/src/rules/earn-rule.ts, which test/unit/cross-service-rules.test.ts checks this against).
  */
 export const POINTS_PER_UNIT_DECIMALS = 4;
 const RATE_SCALE = 10n ** BigInt(POINTS_PER_UNIT_DECIMALS);

@@ -3,7 +3,7 @@
  * service (the input check, the schema descriptions and the table's CHECK say them). The ledger
  * computes with them (subgraphs/ledger/src/rules: earn.ts's exact arithmetic at POINTS_PER_UNIT_DECIMALS,
  * windows.ts's MAX_RETURN_WINDOW_DAYS, which pending sums and the least expiry rely on) and, being
- * another service, states them again; test/unit/partner-earn-rule.test.ts fails when the two differ.
+ * another service, states them again; test/unit/cross-service-rules.test.ts fails when the two differ.
  */
 
 /** pointsPerUnit: greater than 0, at most this. */

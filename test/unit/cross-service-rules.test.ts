@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ledger from "../../subgraphs/ledger/src/rules";
 import * as partners from "../../subgraphs/partners/src/rules/earn-rule";
+import { TIER_ORDER, TierLevel } from "../../shared/src/enums";
 
 /**
  * A partner's earn rule is accepted by the partners service and computed with by the ledger, two
@@ -28,5 +29,18 @@ describe("the partners service accepts exactly the earn rules the ledger compute
     expect(ledger.basePointsForPurchase(ledger.MAX_AMOUNT_MINOR, partners.MAX_POINTS_PER_UNIT)).toBe(1_000_000_000);
     // The largest purchase at the largest rate and the top tier still fits under the member cap.
     expect(ledger.pointsAtTier(1_000_000_000, "PLATINUM")).toBeLessThanOrEqual(ledger.MEMBER_POINTS_CAP);
+  });
+});
+
+/**
+ * The tiers are named in two places that cannot share code: the shared `TierLevel` enum and its
+ * TIER_ORDER (the catalog's minimumTier comparison, campaign offers) and the ledger's TIER_THRESHOLDS
+ * (what a member reaches, the campaign awards' tier rank). A tier added, renamed or reordered in one fails here.
+ */
+describe("the tiers the shared enum orders are the ledger's, in the same order", () => {
+  it("BASE < SILVER < GOLD < PLATINUM in both", () => {
+    expect([...TIER_ORDER]).toEqual(ledger.TIER_THRESHOLDS.map((t) => t.tier));
+    expect(Object.values(TierLevel)).toEqual([...TIER_ORDER]);
+    expect(Object.keys(ledger.TIER_MULTIPLIER_PERCENT)).toEqual([...TIER_ORDER]);
   });
 });
