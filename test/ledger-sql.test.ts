@@ -33,6 +33,8 @@ import {
   repayDebtFromSlices,
   repaidFromSliceSql,
   repaidOnArrivalSql,
+  shareOf,
+  shareOfSql,
   tierFor,
   tierPercentSql,
   tierRankSql,
@@ -151,6 +153,13 @@ describe("every rule's SQL fragment gives what its TypeScript rule gives", () =>
     for (const [bonus, budgetLeft, memberLeft] of <[number, number | null, number | null][]>[[50, null, null], [50, 30, null], [50, null, 20], [50, 30, 20], [50, 0, null], [50, -5, null], [50, null, 0], [50, 80, 90]]) {
       const got = Number(await one(awardForSql("$1::bigint", "$2::bigint", "$3::bigint"), [bonus, budgetLeft, memberLeft]));
       expect([bonus, budgetLeft, memberLeft, got]).toEqual([bonus, budgetLeft, memberLeft, awardFor(bonus, budgetLeft, memberLeft)]);
+    }
+  });
+
+  it("a refund's cumulative share, rounded down, exact past 2^53: shareOf", async () => {
+    for (const [points, refunded, amount] of [[10, 1, 3], [10, 2, 3], [10, 3, 3], [50, 1, 3], [0, 5, 10], [2_147_483_647, 99_999_999, 100_000_000], [7, 100_000_000, 100_000_000]]) {
+      const got = Number(await one(shareOfSql("$1::bigint", "$2::bigint", "$3::bigint"), [points, refunded, amount]));
+      expect([points, refunded, amount, got]).toEqual([points, refunded, amount, shareOf(points, refunded, amount)]);
     }
   });
 

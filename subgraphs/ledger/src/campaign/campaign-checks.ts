@@ -1,4 +1,8 @@
 import { fromBreakageSql } from "../journal/take-back";
+import { shareOfSql } from "../rules";
+
+/** A bonus's refunded share (rules/refunds.ts shareOf), its purchase `pu` joined. */
+const BONUS_SHARE = shareOfSql("b.points", "pu.refunded_minor", "pu.amount_minor");
 
 /**
  * `ledger:verify`'s checks of campaign bookkeeping against the bonuses posted (each row is a mismatch:
@@ -57,8 +61,8 @@ export const CAMPAIGN_CHECKS: { name: string; sql: string }[] = [
     // rules/refunds.ts shareOf: at most floor(points × refunded / amount) of a bonus is ever taken back (less: a
     // referrer erased, or a referrer's bonus refunded in part before refunds took those back).
     name: "bonuses refunds took back more of than their purchase's refunded share",
-    sql: `SELECT b.transaction_id AS id, b.reversed_points AS got, floor(b.points::numeric * pu.refunded_minor / pu.amount_minor) AS expected
+    sql: `SELECT b.transaction_id AS id, b.reversed_points AS got, ${BONUS_SHARE} AS expected
           FROM campaign_bonuses b JOIN purchases pu ON pu.transaction_id = b.earn_transaction_id
-          WHERE b.reversed_points > floor(b.points::numeric * pu.refunded_minor / pu.amount_minor)`,
+          WHERE b.reversed_points > ${BONUS_SHARE}`,
   },
 ];

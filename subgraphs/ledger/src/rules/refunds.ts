@@ -15,6 +15,8 @@
 
 /** floor(points × refunded / amount), in BigInt: points (up to 2^31 − 1) times an amount (up to 10^8) passes 2^53. */
 export const shareOf = (points: number, refunded: number, amount: number): number => Number((BigInt(points) * BigInt(refunded)) / BigInt(amount));
+/** shareOf as SQL, exact in numeric (test/ledger-sql.test.ts evaluates it against shareOf). */
+export const shareOfSql = (points: string, refunded: string, amount: string) => `floor(${points}::numeric * ${refunded} / ${amount})`;
 
 export interface RefundedPurchase {
   amountMinor: number;
