@@ -17,6 +17,7 @@ import {
   expiringSoonUntil,
   fromExpired,
   isPending,
+  occurredAtProblem,
   pointsAtTier,
   pointsExpiryMonthsOf,
   qualifiesAt,
@@ -139,6 +140,19 @@ describe("the qualifying window: the trailing 12 months, to the second", () => {
     expect(counter.at(t("2026-06-21T00:00:00Z"))).toBe(200);
     expect(counter.at(t("2026-06-21T00:00:00Z"))).toBe(200);
     expect(counter.at(t("2027-01-01T00:00:00Z"))).toBe(100); // 2026-01-01T00:00 is exactly 12 months old: out
+  });
+});
+
+describe("a late purchase's occurredAt", () => {
+  it("may be up to 5 minutes ahead and 365 days back, both ends included", () => {
+    const now = t("2026-03-01T12:00:00Z");
+    expect(occurredAtProblem(t("2026-03-01T12:05:00Z"), now)).toBeNull();
+    expect(occurredAtProblem(t("2026-03-01T12:05:00.001Z"), now)).toBe("future");
+    expect(occurredAtProblem(t("2025-03-01T12:00:00Z"), now)).toBeNull(); // 365 × 24 h back (2025 is no leap year)
+    expect(occurredAtProblem(t("2025-03-01T11:59:59.999Z"), now)).toBe("tooOld");
+    expect(occurredAtProblem(t("2024-03-01T12:00:00Z"), t("2025-02-28T12:00:00Z"))).toBeNull(); // 364 days across 29 February
+    expect(occurredAtProblem(t("2024-02-29T12:00:00Z"), t("2025-02-28T12:00:00Z"))).toBeNull(); // exactly 365 days
+    expect(occurredAtProblem(t("2024-02-28T12:00:00Z"), t("2025-02-28T12:00:00Z"))).toBe("tooOld"); // 366 days: a calendar year, yet too old
   });
 });
 

@@ -9,7 +9,7 @@ import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { fingerprint, findIdempotent, idempotencyConflict } from "../journal/journal";
 import { memberPointsLimitExceeded, memberPointsLimitExceededUndisclosed, withinCap } from "../limits";
-import { CLOCK_SKEW_MS, DAY_MS, MAX_AMOUNT_MINOR, MAX_BACKDATE_DAYS, availableAt, basePointsForPurchase, expiresAt } from "../rules";
+import { MAX_AMOUNT_MINOR, MAX_BACKDATE_DAYS, availableAt, basePointsForPurchase, expiresAt, occurredAtProblem } from "../rules";
 import { pointsExpiryMonths } from "../settings";
 import { rememberPartnerCategories } from "../campaign/partner-categories";
 import type { EarnRule } from "./earn-rule";
@@ -43,15 +43,10 @@ export class PurchaseService {
     if (occurredAt && Number.isNaN(occurredAt.getTime())) throw badInput("occurredAt must not be in the future", "occurredAt");
     const idempotencyKey = `purchase:${partnerId}:${reference}`;
     const request = { memberId, amountMinor, currency, occurredAt: occurredAt?.toISOString() ?? null };
-    if (occurredAt) {
-      // Checked against the ledger's clock now, which moves: a retry of a purchase recorded in range returns its entry (README, Error codes).
-      if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-        return this.replayed(idempotencyKey, request, memberId, badInput("occurredAt must not be in the future", "occurredAt"));
-      }
-      if (occurredAt.getTime() < now.getTime() - MAX_BACKDATE_DAYS * DAY_MS) {
-        return this.replayed(idempotencyKey, request, memberId, badInput(`occurredAt must be within the last ${MAX_BACKDATE_DAYS} days`, "occurredAt"));
-      }
-    }
+    // Checked against the ledger's clock now, which moves: a retry of a purchase recorded in range returns its entry (README, Error codes).
+    const late = occurredAt ? occurredAtProblem(occurredAt, now) : null;
+    if (late === "future") return this.replayed(idempotencyKey, request, memberId, badInput("occurredAt must not be in the future", "occurredAt"));
+    if (late === "tooOld") return this.replayed(idempotencyKey, request, memberId, badInput(`occurredAt must be within the last ${MAX_BACKDATE_DAYS} days`, "occurredAt"));
 
     let rule: EarnRule | null;
     try {

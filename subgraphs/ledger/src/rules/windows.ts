@@ -17,6 +17,16 @@ export const MAX_RETURN_WINDOW_DAYS = 365;
 export const MAX_BACKDATE_DAYS = 365;
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
+/**
+ * Why a late purchase's `occurredAt` is refused at `now`, or null when it may be recorded: at most
+ * CLOCK_SKEW_MS ahead ("future") and at most MAX_BACKDATE_DAYS × 24 h back ("tooOld"), both ends included.
+ */
+export function occurredAtProblem(occurredAt: Date, now: Date): "future" | "tooOld" | null {
+  if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) return "future";
+  if (occurredAt.getTime() < now.getTime() - MAX_BACKDATE_DAYS * DAY_MS) return "tooOld";
+  return null;
+}
+
 /** When points earned at `earnedAt` at a partner with a return window of N days become spendable (and qualifying). */
 export const availableAt = (earnedAt: Date, returnWindowDays: number): Date => new Date(earnedAt.getTime() + returnWindowDays * DAY_MS);
 
