@@ -4,6 +4,7 @@ import { withExample } from "../../../../shared/src/schema-docs";
 import type { Context } from "../context";
 import { LedgerEntry } from "../entry/ledger-entry.type";
 import { Adjustment, AdjustPointsInput } from "./adjustment.types";
+import { CAP_TEXT } from "../rule-docs";
 
 @Resolver(() => LedgerEntry)
 export class AdjustmentResolver {
@@ -14,7 +15,7 @@ export class AdjustmentResolver {
         "(they repay a debt first) and expire like earned ones; taken points come from spendable points nearest expiry first, and what the member cannot cover " +
         "becomes a debt, as after a refund. Adjustments never count toward tier. Writes an audit line (ADJUST_POINTS) in the same transaction. Callers: admins only. " +
         "The idempotency key is the calling admin's own. Errors: BAD_USER_INPUT (with `extensions.field`: zero points, too many, an empty note), FORBIDDEN, " +
-        "NOT_FOUND (member or partner), IDEMPOTENCY_CONFLICT, LIMIT_EXCEEDED (the balance would pass 2,147,483,647).",
+        `NOT_FOUND (member or partner), IDEMPOTENCY_CONFLICT, LIMIT_EXCEEDED (the balance would pass ${CAP_TEXT}).`,
       `mutation {
   adjustPoints(input: { memberId: "5b0e5c2e-8f0a-4d36-9a57-2f1c8a9d4e10", points: 500, reason: GOODWILL, note: "Hotel stay missing since March", idempotencyKey: "ticket-4411" }) {
     id

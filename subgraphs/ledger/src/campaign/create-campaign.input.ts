@@ -1,6 +1,8 @@
 import { Field, ID, InputType, Int } from "type-graphql";
 import { PartnerCategory, TierLevel } from "../../../../shared/src/enums";
 import { SafeInt } from "../scalars";
+import { MAX_AFTER_PURCHASE_DAYS, MAX_BONUS_POINTS } from "../rules";
+import { n } from "../rule-docs";
 
 @InputType({ description: "A new campaign: who funds it, which purchases qualify, the bonus, and its limits. Give exactly one of bonusPercent and bonusPoints." })
 export class CreateCampaignInput {
@@ -42,13 +44,13 @@ export class CreateCampaignInput {
   @Field(() => ID, { nullable: true, description: "Cross-brand: only members who earned at this partner in the days before qualify; give afterPurchaseWithinDays too. A partner app may name only itself (a repeat visit); admins name another partner once it agrees." })
   afterPurchaseAtPartnerId?: string | null;
 
-  @Field(() => Int, { nullable: true, description: "Cross-brand: the window in days (1 to 365) before the purchase." })
+  @Field(() => Int, { nullable: true, description: `Cross-brand: the window in days (1 to ${MAX_AFTER_PURCHASE_DAYS}) before the purchase.` })
   afterPurchaseWithinDays?: number | null;
 
   @Field(() => Int, { nullable: true, description: "The bonus as a percentage (1 to 1,000) of the purchase's base points, rounded down." })
   bonusPercent?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "A fixed bonus (1 to 1,000,000 points) per qualifying purchase." })
+  @Field(() => Int, { nullable: true, description: `A fixed bonus (1 to ${n(MAX_BONUS_POINTS)} points) per qualifying purchase.` })
   bonusPoints?: number | null;
 
   @Field(() => SafeInt, { nullable: true, description: "The most bonus points one member can get from this campaign (at least 1)." })

@@ -3,6 +3,7 @@ import { requireAdmin } from "../../../../shared/src/auth/policy";
 import type { Context } from "../context";
 import { LedgerEntry } from "../entry/ledger-entry.type";
 import { HoldInput, PointsHold } from "./hold.types";
+import { CAP_TEXT } from "../rule-docs";
 
 /** The catalog's redemption saga calls these directly; @inaccessible keeps them out of the public API. */
 @Resolver()
@@ -15,7 +16,7 @@ export class HoldResolver {
   }
 
   @Directive("@inaccessible")
-  @Mutation(() => PointsHold, { description: "Reserves points for a redemption; INSUFFICIENT_POINTS when they are not available, LIMIT_EXCEEDED when the member's lifetime redeemed points (with live holds) would pass 2,147,483,647." })
+  @Mutation(() => PointsHold, { description: `Reserves points for a redemption; INSUFFICIENT_POINTS when they are not available, LIMIT_EXCEEDED when the member's lifetime redeemed points (with live holds) would pass ${CAP_TEXT}.` })
   placeHold(@Arg("input", () => HoldInput, { description: "The hold to place." }) input: HoldInput, @Ctx() { identity, holds }: Context): Promise<PointsHold> {
     requireAdmin(identity);
     return holds.place(input);

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int } from "type-graphql";
-import { BACKDATE_TEXT } from "../rule-docs";
+import { BACKDATE_TEXT, n } from "../rule-docs";
+import { MAX_AMOUNT_MINOR } from "../rules";
 
 @InputType({ description: "A purchase a member made at a partner. Points are computed from the partner's earn rule; callers never send points." })
 export class RecordPurchaseInput {
@@ -9,7 +10,7 @@ export class RecordPurchaseInput {
   @Field(() => ID, { description: "The member who bought (a UUID); must exist." })
   memberId!: string;
 
-  @Field(() => Int, { description: "Amount paid, in minor units of the currency (cents): 12.34 EUR is 1234. Between 1 and 100,000,000." })
+  @Field(() => Int, { description: `Amount paid, in minor units of the currency (cents): 12.34 EUR is 1234. Between 1 and ${n(MAX_AMOUNT_MINOR)}.` })
   amountMinor!: number;
 
   @Field(() => String, { description: "ISO 4217 code of the amount (case-insensitive); must be the partner's currency." })
