@@ -3,6 +3,8 @@ import { join } from "node:path";
 import * as ledger from "../../subgraphs/ledger/src/rules";
 import * as partners from "../../subgraphs/partners/src/rules/earn-rule";
 import { TIER_ORDER, TierLevel } from "../../shared/src/enums";
+import { MAX_COST_POINTS } from "../../subgraphs/catalog/src/rules/reward-limits";
+import { MAX_POINTS as MAX_HOLD_POINTS } from "../../subgraphs/ledger/src/hold/redemption-posting";
 
 /**
  * A partner's earn rule is accepted by the partners service and computed with by the ledger, two
@@ -42,5 +44,11 @@ describe("the tiers the shared enum orders are the ledger's, in the same order",
     expect([...TIER_ORDER]).toEqual(ledger.TIER_THRESHOLDS.map((t) => t.tier));
     expect(Object.values(TierLevel)).toEqual([...TIER_ORDER]);
     expect(Object.keys(ledger.TIER_MULTIPLIER_PERCENT)).toEqual([...TIER_ORDER]);
+  });
+});
+
+describe("the ledger holds whatever a reward may cost", () => {
+  it("a hold accepts the dearest reward the catalog allows", () => {
+    expect(MAX_HOLD_POINTS).toBeGreaterThanOrEqual(MAX_COST_POINTS);
   });
 });

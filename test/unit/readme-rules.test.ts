@@ -26,6 +26,7 @@ import {
   shareOf,
 } from "../../subgraphs/ledger/src/rules";
 import { MAX_POINTS_PER_UNIT } from "../../subgraphs/partners/src/rules/earn-rule";
+import { MAX_COST_POINTS, MAX_PER_MEMBER_LIMIT, MAX_STOCK } from "../../subgraphs/catalog/src/rules/reward-limits";
 
 /**
  * The README states the program's rules in prose, with their numbers and worked examples. Each
@@ -93,5 +94,10 @@ describe("the README's rule numbers are the rules'", () => {
 
   it("adjustments", () => {
     says(`at most ${n(MAX_ADJUSTMENT_POINTS)} either way; \`reason\` is ${ADJUSTMENT_REASONS.slice(0, -1).map((r) => `\`${r}\``).join(", ")} or \`${ADJUSTMENT_REASONS[ADJUSTMENT_REASONS.length - 1]}\`; \`note\` (1 to ${MAX_ADJUSTMENT_NOTE_LENGTH} characters)`);
+  });
+
+  it("rewards (the catalog's limits)", () => {
+    says(`| \`Reward.costPoints\`, \`Redemption.pointsSpent\` | \`Int\` | 1 to ${n(MAX_COST_POINTS)} | input check |`);
+    says(`| \`Reward.stock\`, \`maxPerMember\` | \`Int\` | 0 to ${n(MAX_STOCK)}; 1 to ${n(MAX_PER_MEMBER_LIMIT)} | input check |`);
   });
 });

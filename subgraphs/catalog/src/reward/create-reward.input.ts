@@ -1,5 +1,8 @@
 import { Field, ID, InputType, Int } from "type-graphql";
 import { TierLevel } from "../../../../shared/src/enums";
+import { MAX_COST_POINTS, MAX_PER_MEMBER_LIMIT, MAX_STOCK } from "../rules/reward-limits";
+
+const n = (value: number) => value.toLocaleString("en-US");
 
 @InputType({ description: "A new reward a partner offers to members." })
 export class CreateRewardInput {
@@ -20,16 +23,16 @@ export class CreateRewardInput {
   @Field(() => String, { defaultValue: "", description: "What the member gets and any conditions, at most 2000 characters (default empty)." })
   description!: string;
 
-  @Field(() => Int, { description: "Points it costs: a whole number from 1 to 10,000,000." })
+  @Field(() => Int, { description: `Points it costs: a whole number from 1 to ${n(MAX_COST_POINTS)}.` })
   costPoints!: number;
 
   @Field(() => TierLevel, { defaultValue: TierLevel.BASE, description: "Lowest tier allowed to redeem it (default BASE: every member)." })
   minimumTier!: TierLevel;
 
-  @Field(() => Int, { nullable: true, description: "Vouchers available, 0 to 1,000,000; null or omitted means unlimited." })
+  @Field(() => Int, { nullable: true, description: `Vouchers available, 0 to ${n(MAX_STOCK)}; null or omitted means unlimited.` })
   stock?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "How many times one member may redeem it (1 to 1,000); null or omitted means no limit." })
+  @Field(() => Int, { nullable: true, description: `How many times one member may redeem it (1 to ${n(MAX_PER_MEMBER_LIMIT)}); null or omitted means no limit.` })
   maxPerMember?: number | null;
 
   @Field(() => Date, { nullable: true, description: "First instant it can be redeemed; null or omitted means right away." })

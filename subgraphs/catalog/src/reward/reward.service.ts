@@ -11,6 +11,7 @@ import { selectColumns } from "../sql";
 import { eligibilityFilter } from "./eligibility";
 import type { CreateRewardInput } from "./create-reward.input";
 import { RewardRecord } from "./reward.entity";
+import { MAX_COST_POINTS, MAX_PER_MEMBER_LIMIT, MAX_STOCK } from "../rules/reward-limits";
 
 /** Whose eligible rewards: the member, with the tier and spendable points the gateway passed in. */
 export interface Standing {
@@ -102,10 +103,10 @@ export class RewardService {
       partnerId,
       title: requireText(input.title, "title", { max: 120 }),
       description: requireText(input.description ?? "", "description", { min: 0, max: 2000 }),
-      costPoints: requireInt(input.costPoints, "costPoints", { min: 1, max: 10_000_000 }),
+      costPoints: requireInt(input.costPoints, "costPoints", { min: 1, max: MAX_COST_POINTS }),
       minimumTier: input.minimumTier,
-      stock: input.stock == null ? null : requireInt(input.stock, "stock", { min: 0, max: 1_000_000 }),
-      maxPerMember: input.maxPerMember == null ? null : requireInt(input.maxPerMember, "maxPerMember", { min: 1, max: 1_000 }),
+      stock: input.stock == null ? null : requireInt(input.stock, "stock", { min: 0, max: MAX_STOCK }),
+      maxPerMember: input.maxPerMember == null ? null : requireInt(input.maxPerMember, "maxPerMember", { min: 1, max: MAX_PER_MEMBER_LIMIT }),
       validFrom: input.validFrom ?? null,
       validUntil: input.validUntil ?? null,
       active: input.active ?? true,
