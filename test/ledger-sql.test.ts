@@ -241,7 +241,9 @@ describe("the qualifying window's SQL gives qualifyingPointsAt", () => {
     const reversed = rand() < 0.2 ? Math.floor(rand() * (base + 1)) : 0;
     return { earnedAt, availableAt: availableAfter(earnedAt, [0, 0, 1, 14, 30, 365][Math.floor(rand() * 6)]), base, reversed };
   });
-  const times: Date[] = [];
+  // Made on 28 February 2023: on 28 February 2024 the window starts at its 00:00 (it never moves backwards).
+  for (const hour of ["06", "12", "18"]) purchases.push({ earnedAt: new Date(`2023-02-28T${hour}:00:00Z`), availableAt: new Date(`2023-02-28T${hour}:00:00Z`), base: 7, reversed: 0 });
+  const times: Date[] = ["2024-02-28T05:00:00Z", "2024-02-28T13:00:00Z", "2024-02-28T23:59:59.999Z", "2024-02-29T00:00:00Z", "2024-02-29T13:00:00Z"].map((iso) => new Date(iso));
   for (let i = 0; i < 40; i++) times.push(new Date(end - Math.floor(rand() * 400 * DAY)));
   for (const p of purchases.slice(0, 25)) {
     for (const edge of [addMonths(p.earnedAt, 12), p.availableAt]) for (const d of [-1, 0, 1]) times.push(new Date(edge.getTime() + d));

@@ -143,6 +143,51 @@ describe("the qualifying window: the trailing 12 months, to the second", () => {
   });
 });
 
+describe("the qualifying window around 29 February never moves backwards", () => {
+  // 12 months before 29 February is 28 February at the same time: the window's start jumped back from
+  // 28 February 2023 23:59 (at 2024-02-28T23:59) to 28 February 2023 00:00 (at 2024-02-29T00:00), so
+  // a purchase made on 28 February 2023 at noon left the window on 28 February 2024 at noon and came
+  // back at midnight (a member's tier could flicker), and the seeders' QualifyingCounter, which lets a
+  // purchase leave once, disagreed with qualifyingPointsAt on 29 February.
+  it("keeps a purchase of 28 February 2023 at noon in until 29 February 2024 at noon, without a gap", () => {
+    const made = { earnedAt: t("2023-02-28T12:00:00Z"), availableAt: t("2023-02-28T12:00:00Z") };
+    for (const now of ["2024-02-28T11:59:59.999Z", "2024-02-28T12:00:00Z", "2024-02-28T23:59:59.999Z", "2024-02-29T00:00:00Z", "2024-02-29T11:59:59.999Z"]) {
+      expect([now, qualifiesAt(made, t(now))]).toEqual([now, true]);
+    }
+    expect(qualifiesAt(made, t("2024-02-29T12:00:00Z"))).toBe(false);
+    expect(qualifyingWindowStart(t("2024-02-28T13:00:00Z"))).toEqual(t("2023-02-28T00:00:00Z"));
+    expect(qualifyingWindowStart(t("2024-02-27T13:00:00Z"))).toEqual(t("2023-02-27T13:00:00Z"));
+    expect(qualifyingWindowStart(t("2023-02-28T13:00:00Z"))).toEqual(t("2022-02-28T13:00:00Z")); // no 29 February next: as before
+  });
+
+  it("moves forward only, and is now − 12 months on every day but 28 February before a 29 February", () => {
+    let before = qualifyingWindowStart(t("2023-01-01T00:00:00Z")).getTime();
+    for (let at = t("2023-01-01T00:17:00Z").getTime(); at < t("2029-01-01T00:00:00Z").getTime(); at += 3_600_000) {
+      const now = new Date(at);
+      const start = qualifyingWindowStart(now).getTime();
+      expect(start).toBeGreaterThanOrEqual(before);
+      before = start;
+      const leapEve = now.getUTCMonth() === 1 && now.getUTCDate() === 28 && now.getUTCFullYear() % 4 === 0;
+      if (!leapEve) expect(start).toBe(addMonths(now, -12).getTime());
+    }
+  });
+
+  it("and the incremental counter agrees with qualifyingPointsAt through it", () => {
+    const purchases = [
+      { earnedAt: t("2023-02-28T06:00:00Z"), availableAt: t("2023-02-28T06:00:00Z"), basePoints: 1 },
+      { earnedAt: t("2023-02-28T12:00:00Z"), availableAt: t("2023-02-28T12:00:00Z"), basePoints: 10 },
+      { earnedAt: t("2023-02-28T18:00:00Z"), availableAt: t("2023-02-28T18:00:00Z"), basePoints: 100 },
+    ];
+    const counter = new QualifyingCounter();
+    purchases.forEach((p) => counter.add(p));
+    for (const now of ["2024-02-28T05:00:00Z", "2024-02-28T13:00:00Z", "2024-02-28T20:00:00Z", "2024-02-29T01:00:00Z", "2024-02-29T13:00:00Z", "2024-03-01T00:00:00Z"]) {
+      expect([now, counter.at(t(now))]).toEqual([now, qualifyingPointsAt(purchases, t(now))]);
+    }
+    expect(qualifyingPointsAt(purchases, t("2024-02-28T20:00:00Z"))).toBe(111);
+    expect(qualifyingPointsAt(purchases, t("2024-02-29T13:00:00Z"))).toBe(100);
+  });
+});
+
 describe("a late purchase's occurredAt", () => {
   it("may be up to 5 minutes ahead and 365 days back, both ends included", () => {
     const now = t("2026-03-01T12:00:00Z");

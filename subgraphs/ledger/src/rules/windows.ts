@@ -1,4 +1,4 @@
-import { DAY_MS, addMonths } from "./calendar";
+import { DAY_MS, addMonths, startOfUtcDay } from "./calendar";
 
 /**
  * The qualifying window: a purchase's base points count toward tier while it was earned less than
@@ -7,8 +7,20 @@ import { DAY_MS, addMonths } from "./calendar";
  */
 export const QUALIFYING_WINDOW_MONTHS = 12;
 
-/** The instant the qualifying window starts at `now` (exclusive: points earned at it no longer qualify). */
-export const qualifyingWindowStart = (now: Date): Date => addMonths(now, -QUALIFYING_WINDOW_MONTHS);
+/**
+ * The instant the qualifying window starts at `now` (exclusive: points earned at it no longer qualify):
+ * now − 12 months, but never later than where it will be at the start of the next UTC day, so that it
+ * never moves backwards. 12 months before 29 February is 28 February at the same time of day, behind
+ * where the window stood late on 28 February: there it starts at 00:00 on 28 February of the year before
+ * all day, so a purchase made on that day stays in until its time of day on 29 February, without a gap.
+ * (Before, it left at its time of day on 28 February and came back at midnight; the seeders' incremental
+ * QualifyingCounter, which lets a purchase leave once, then disagreed.) Every other day: now − 12 months.
+ */
+export const qualifyingWindowStart = (now: Date): Date => {
+  const back = addMonths(now, -QUALIFYING_WINDOW_MONTHS);
+  const atNextDay = addMonths(new Date(startOfUtcDay(now).getTime() + DAY_MS), -QUALIFYING_WINDOW_MONTHS);
+  return atNextDay.getTime() < back.getTime() ? atNextDay : back;
+};
 
 /** The pending window: a partner's return window, whole days, at most this long. */
 export const MAX_RETURN_WINDOW_DAYS = 365;
