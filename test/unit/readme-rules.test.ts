@@ -7,6 +7,11 @@ import {
   EXPIRING_SOON_DAYS,
   MAX_ADJUSTMENT_NOTE_LENGTH,
   MAX_ADJUSTMENT_POINTS,
+  MAX_AFTER_PURCHASE_DAYS,
+  MAX_BONUS_PERCENT,
+  MAX_CAMPAIGN_DAYS,
+  MAX_CAMPAIGN_NAME,
+  MAX_CAMPAIGN_SCOPE,
   MAX_AMOUNT_MINOR,
   MAX_BACKDATE_DAYS,
   MAX_BONUS_POINTS,
@@ -87,6 +92,11 @@ describe("the README's rule numbers are the rules'", () => {
     says(`100 left and bonuses of 60, 60, 60 give ${fundedFromAllowance(100, [60, 60, 60]).join(", ")})`);
     says(`fit under the points cap (${n(MEMBER_POINTS_CAP)}) together or are not awarded at all`);
     says(`(a 50-point bonus: ${shareOf(50, 1, 3)} after refunding a third of the purchase, the other ${50 - shareOf(50, 1, 3)} at the end)`);
+    says(
+      `\`name\` 1–${MAX_CAMPAIGN_NAME} characters; \`endsAt\` after \`startsAt\`, in the future, at most ${MAX_CAMPAIGN_DAYS} days after; exactly one ` +
+        `of \`bonusPercent\` (1–${n(MAX_BONUS_PERCENT)}) and \`bonusPoints\` (1–${n(MAX_BONUS_POINTS)}); \`afterPurchaseAtPartnerId\` and \`afterPurchaseWithinDays\` (1–${MAX_AFTER_PURCHASE_DAYS}) ` +
+        `together; \`minAmountMinor ≥ 0\`; \`budgetPoints\`, \`maxBonusPerMember ≥ 1\`; at most ${MAX_CAMPAIGN_SCOPE} partners;`,
+    );
     says(
       `| \`REFERRAL_BONUS_POINTS\`, \`REFERRAL_MAX_PER_MEMBER\` | \`${REFERRAL_BONUS_POINTS_DEFAULT}\`, \`${REFERRAL_MAX_PER_MEMBER_DEFAULT}\` | the ledger's referral bonus (each of the two members, 1 to ${n(MAX_BONUS_POINTS)})`,
     );

@@ -1,12 +1,12 @@
 import { Field, ID, InputType, Int } from "type-graphql";
 import { PartnerCategory, TierLevel } from "../../../../shared/src/enums";
 import { SafeInt } from "../scalars";
-import { MAX_AFTER_PURCHASE_DAYS, MAX_BONUS_POINTS } from "../rules";
+import { MAX_AFTER_PURCHASE_DAYS, MAX_BONUS_PERCENT, MAX_BONUS_POINTS, MAX_CAMPAIGN_DAYS, MAX_CAMPAIGN_NAME } from "../rules";
 import { n } from "../rule-docs";
 
 @InputType({ description: "A new campaign: who funds it, which purchases qualify, the bonus, and its limits. Give exactly one of bonusPercent and bonusPoints." })
 export class CreateCampaignInput {
-  @Field(() => String, { description: "A name for people (1 to 100 characters)." })
+  @Field(() => String, { description: `A name for people (1 to ${MAX_CAMPAIGN_NAME} characters).` })
   name!: string;
 
   @Field(() => String, {
@@ -29,7 +29,7 @@ export class CreateCampaignInput {
   @Field(() => Date, { description: "Purchases made at or after this time qualify." })
   startsAt!: Date;
 
-  @Field(() => Date, { description: "Purchases made before this time qualify; after startsAt, at most 366 days later." })
+  @Field(() => Date, { description: `Purchases made before this time qualify; after startsAt, at most ${MAX_CAMPAIGN_DAYS} days later.` })
   endsAt!: Date;
 
   @Field(() => SafeInt, { nullable: true, description: "The smallest qualifying purchase in minor units (default 0)." })
@@ -47,7 +47,7 @@ export class CreateCampaignInput {
   @Field(() => Int, { nullable: true, description: `Cross-brand: the window in days (1 to ${MAX_AFTER_PURCHASE_DAYS}) before the purchase.` })
   afterPurchaseWithinDays?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "The bonus as a percentage (1 to 1,000) of the purchase's base points, rounded down." })
+  @Field(() => Int, { nullable: true, description: `The bonus as a percentage (1 to ${n(MAX_BONUS_PERCENT)}) of the purchase's base points, rounded down.` })
   bonusPercent?: number | null;
 
   @Field(() => Int, { nullable: true, description: `A fixed bonus (1 to ${n(MAX_BONUS_POINTS)} points) per qualifying purchase.` })
