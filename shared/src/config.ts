@@ -24,6 +24,13 @@ export function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * PARTNER_CACHE_SECONDS (60): how long a partner's public fields (its earn rule, category) may be kept,
+ * by the gateway (the partners service's cache hint) and by the ledger (its earn-rule cache). One
+ * setting two services read, so its default is stated here once.
+ */
+export const partnerCacheSeconds = (): number => intFromEnv("PARTNER_CACHE_SECONDS", 60);
+
 export function subgraphPort(name: SubgraphName): number {
   return intFromEnv(SUBGRAPHS[name].portEnv, SUBGRAPHS[name].defaultPort);
 }

@@ -1,4 +1,4 @@
-import { intFromEnv } from "../../../../shared/src/config";
+import { partnerCacheSeconds } from "../../../../shared/src/config";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import type { EarnRule } from "./earn-rule";
 
@@ -15,7 +15,7 @@ export class PurchaseReferences {
   constructor(
     private readonly partnersService = new SubgraphClient("partners"),
     private readonly membersService = new SubgraphClient("members"),
-    private readonly ruleSeconds = intFromEnv("PARTNER_CACHE_SECONDS", 60),
+    private readonly ruleSeconds = partnerCacheSeconds(),
     private readonly maxEntries = 100_000,
   ) {}
 

@@ -1,12 +1,12 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { intFromEnv } from "../../../../shared/src/config";
+import { partnerCacheSeconds } from "../../../../shared/src/config";
 import type { Context } from "../context";
 
 /** Apollo Server's cache-control plugin adds this to `info` (absent where the plugin is not installed). */
 type HintedInfo = GraphQLResolveInfo & { cacheControl?: { setCacheHint(hint: { maxAge: number; scope: "PUBLIC" | "PRIVATE" }): void } };
 
 /** How long the gateway may keep a partner's public fields (name, category, rates): they change rarely. */
-const PUBLIC_MAX_AGE_SECONDS = intFromEnv("PARTNER_CACHE_SECONDS", 60);
+const PUBLIC_MAX_AGE_SECONDS = partnerCacheSeconds();
 
 /**
  * `_entities` for Partner: batched through the request's loader. Every field of Partner here is public,
