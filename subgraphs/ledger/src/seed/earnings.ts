@@ -8,6 +8,7 @@ import {
   isPending,
   pointsAtTier,
   qualifyingPointsAt,
+  availablePoints,
   tierFor,
 } from "../rules";
 
@@ -72,7 +73,7 @@ export function standingAt(earned: EarnedPurchase[], partners: SeedPartner[], no
   );
   return {
     balance,
-    available: balance - pending - expired,
+    available: availablePoints(balance, { pending, expired, held: 0 }),
     pending,
     lifetimeEarned: balance,
     qualifying,
