@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { memberSeenPartnerSql } from "../sql/lot-issuer";
 import type { EntityManager } from "typeorm";
 import { badInput } from "../../../../shared/src/errors";
 import { isUuid } from "../../../../shared/src/validation";
@@ -38,7 +39,7 @@ const ACTIVITY_SQL = `
   FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS k(member_id, after_id, lim, k)
   LEFT JOIN postings c ON c.id = k.after_id AND c.member_id = k.member_id
   LEFT JOIN LATERAL (
-    SELECT p.id, p.seq, p.member_id, t.partner_id, p.entry_kind, p.amount, t.reference, p.occurred_at
+    SELECT p.id, p.seq, p.member_id, ${memberSeenPartnerSql("t", "p.member_id")} AS partner_id, p.entry_kind, p.amount, t.reference, p.occurred_at
     FROM postings p JOIN transactions t ON t.id = p.transaction_id
     WHERE p.member_id = k.member_id
       AND (p.occurred_at, p.seq) < (coalesce(c.occurred_at, 'infinity'), coalesce(c.seq, 9223372036854775807))

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { memberSeenPartnerSql } from "../sql/lot-issuer";
 import { byIdLoader } from "../../../../shared/src/loaders";
 import { memberStub } from "../member/member.type";
 import { partnerStub } from "../partner/partner.type";
@@ -18,7 +19,7 @@ export interface EntryRow {
 /** A member's entries are the postings to their account, read with their transaction. */
 export async function findEntries(manager: EntityManager, ids: string[]): Promise<LedgerEntry[]> {
   const rows: EntryRow[] = await manager.query(
-    `SELECT p.id, p.member_id, t.partner_id, p.entry_kind, p.amount, t.reference, p.occurred_at
+    `SELECT p.id, p.member_id, ${memberSeenPartnerSql("t", "p.member_id")} AS partner_id, p.entry_kind, p.amount, t.reference, p.occurred_at
      FROM postings p JOIN transactions t ON t.id = p.transaction_id
      WHERE p.id = ANY($1::uuid[]) AND p.member_id IS NOT NULL`,
     [ids],

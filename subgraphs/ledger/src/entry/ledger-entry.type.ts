@@ -12,7 +12,7 @@ export class LedgerEntry {
   @Field(() => Member, { description: "Whose points moved." })
   member!: Member;
 
-  @Field(() => Partner, { nullable: true, description: "The partner brand where the points were earned, spent, clawed back or expired; null for transfers between members and a referrer's bonus and its refund." })
+  @Field(() => Partner, { nullable: true, description: "The partner brand where the points were earned, spent, clawed back or expired; null for transfers between members, for the expiry of points whose issuer is where another member earned them (received by transfer, or returned to the member by a cancelled redemption of such points), and for a referrer's bonus and its refund." })
   partner!: Partner | null;
 
   @Field(() => LedgerEntryKind, { description: "What moved the points." })

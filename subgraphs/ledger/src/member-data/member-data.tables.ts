@@ -1,4 +1,5 @@
 import type { MemberDataTable } from "../../../../shared/src/member-data/member-data-export";
+import { memberSeenPartnerSql, othersIssuerSql } from "../sql/lot-issuer";
 
 /**
  * Every table of the ledger that holds a member's data, one line each: the member's export reads
@@ -13,6 +14,8 @@ export const LEDGER_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
     where: "id IN (SELECT transaction_id FROM postings WHERE member_id = $1)",
     // Every column but these two, so a column a later migration adds is exported too (posted_at and expired_lot_id were not).
     omit: ["idempotency_key", "fingerprint"],
+    // The expiry of transferred points names their issuer, the sender's (sql/lot-issuer.ts), as LedgerEntry.partner does not.
+    replace: { partner_id: memberSeenPartnerSql("t", "$1") },
     orderBy: "occurred_at, id",
   },
   {
@@ -21,11 +24,7 @@ export const LEDGER_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
     omit: ["issue_price_per_1000"],
     // A transferred lot keeps the sender's issuer, and points returned by a cancelled redemption their lot's: where the sender
     // earned them is the sender's. A returned lot names its issuer only when the member earned points there themself.
-    replace: {
-      partner_id:
-        "CASE WHEN t.source = 'TRANSFER' OR (t.source = 'RETURN' AND NOT EXISTS (SELECT FROM lots o WHERE o.member_id = $1 AND o.partner_id = t.partner_id " +
-        "AND o.source NOT IN ('TRANSFER', 'RETURN'))) THEN NULL ELSE t.partner_id END",
-    },
+    replace: { partner_id: `CASE WHEN ${othersIssuerSql("t", "$1")} THEN NULL ELSE t.partner_id END` },
     orderBy: "id",
   },
   { table: "lot_takes", where: "lot_id IN (SELECT id FROM lots WHERE member_id = $1)", orderBy: "lot_id, transaction_id" },
