@@ -1,5 +1,5 @@
 import { ledgerClient } from "./support/clearing";
-import { enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
+import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { asMember, ok, unique } from "./support/gateway";
 import { ledgerTool, travel } from "./support/ledger";
 
@@ -35,4 +35,25 @@ it("the expiry of transferred points names no partner to the receiver, in the ac
   const whole = JSON.stringify(await exportOf(receiver.id));
   expect(whole).not.toContain(earnedAt.id);
   expect(whole).not.toContain(sender.id);
+});
+
+it("the member's own points, returned by a cancelled redemption, still name their issuer when they expire", async () => {
+  const [earnedAt, offering] = [await registerPartner({ pointsPerUnit: 1, returnWindowDays: 0 }), await registerPartner()];
+  const member = await enrollMember();
+  await recordPurchase(earnedAt, member.id, 50_000);
+  const reward = await createReward(offering.id, { costPoints: 60 });
+  const { redeemReward } = await redeem(member.id, reward.id);
+  await ok(`mutation($id: ID!) { cancelRedemption(id: $id) { status } }`, { id: redeemReward.id }, asMember(member.id));
+  const due = new Date(Date.now() - DAY);
+  const db = await ledgerClient();
+  try {
+    await db.query(`UPDATE lots SET expires_at = $2 WHERE member_id = $1 AND source = 'RETURN'`, [member.id, due]);
+  } finally {
+    await db.end();
+  }
+  expect((await ledgerTool("expire", ["--now", new Date(due.getTime() + 1000).toISOString()])).code).toBe(0);
+  const activity = (await ok(ACTIVITY, { id: member.id }, asMember(member.id))).member.activity.edges.map((e: { node: unknown }) => e.node);
+  expect(activity).toContainEqual({ kind: "EXPIRY", points: -60, partner: { id: earnedAt.id } });
+  const exported = (await exportOf(member.id)).services.ledger.transactions.filter((t: { kind: string }) => t.kind === "EXPIRY");
+  expect(exported.map((t: { partner_id: string }) => t.partner_id)).toEqual([earnedAt.id]);
 });
