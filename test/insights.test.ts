@@ -40,6 +40,7 @@ describe("Partner.insights", () => {
     const airline = await registerPartner({ category: "AIRLINE", pointsPerUnit: 1 });
     const secondGrocer = await registerPartner({ category: "GROCERY", pointsPerUnit: 1 });
     const cafe = await registerPartner({ category: "DINING", pointsPerUnit: 1 });
+    const secondCafe = await registerPartner({ category: "DINING", pointsPerUnit: 1 });
     appKey = (await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: fuel.id })).issuePartnerApiKey.key;
     // 40 members linked to the fuel brand (ACTIVE: an admin links them), 2 more whose link the app made and nobody approved (PENDING).
     members = [];
@@ -53,15 +54,17 @@ describe("Partner.insights", () => {
     await travelTo(inMonth(2, 5));
     await inChunks(range(28, 40), buy(grocer, 600_000));
     // Last month: the fuel brand records a receipt (100 points) for every member linked to it, the two pending
-    // ones too (its own sales, which it could make up: they count in no figure); members 0–11 buy groceries,
-    // 0–24 a hotel night, 0–2 a flight, 0–1 at a second grocer, 0–11 a coffee at one café (100 points each).
+    // ones too (its own sales, which it could make up: they count in no figure); members 0–9 buy groceries at
+    // one grocer and 10–19 at another, 0–24 a hotel night, 0–2 a flight, 0–11 and 25–29 a coffee at a café, and 0–1
+    // one at another café too (100 points each).
     await travelTo(inMonth(1, 5));
     await inChunks(range(0, 42), buy(fuel, 10_000));
-    await inChunks(range(0, 12), buy(grocer, 10_000));
+    await inChunks(range(0, 10), buy(grocer, 10_000));
     await inChunks(range(0, 25), buy(hotel, 10_000));
     await inChunks(range(0, 3), buy(airline, 10_000));
-    await inChunks(range(0, 2), buy(secondGrocer, 10_000));
-    await inChunks(range(0, 12), buy(cafe, 10_000));
+    await inChunks(range(10, 20), buy(secondGrocer, 10_000));
+    await inChunks([...range(0, 12), ...range(25, 30)], buy(cafe, 10_000));
+    await inChunks(range(0, 2), buy(secondCafe, 10_000));
     await travelTo(inMonth(0, 2));
   }, 120_000);
 
@@ -76,9 +79,9 @@ describe("Partner.insights", () => {
       from: M1.from,
       to: M1.to,
       linkedMembers: 40, // the pending links do not count
-      // Active at other partners: 0–24 (the hotel, some the grocer and the airline too); 15 were not: both sides reach 10.
-      // Counting the fuel brand's own receipts, all 40 would be active and the figure hidden (0 inactive).
-      activeMembers: 25,
+      // Active at other partners: 0–29 (0–24 the hotel, some the grocers and the airline too, 25–29 the café); 10 were not:
+      // both sides reach 10. Counting the fuel brand's own receipts, all 40 would be active and the figure hidden (0 inactive).
+      activeMembers: 30,
       tiers: [
         { tier: "BASE", members: 28 },
         // 12 SILVER reach 10, but GOLD + PLATINUM (0) would then be 40 − 28 − 12: SILVER is hidden with them.
@@ -86,15 +89,16 @@ describe("Partner.insights", () => {
         { tier: "GOLD", members: null },
         { tier: "PLATINUM", members: null },
       ],
-      // Fuel: 28 × 100 (members 0–27) + 12 × 125 (28–39, SILVER by then: 125%), grocer 12 × 100, hotel 25 × 100, airline
-      // 3 × 100, second grocer 2 × 100, café 12 × 100, the month before 12 × 6,000:
-      // (2,800 + 1,500 + 1,200 + 2,500 + 300 + 200 + 1,200 + 72,000) / 40 = 81,700 / 40 = 2,042.5, rounded down
-      averageBalance: 2_042,
+      // Fuel: 28 × 100 (members 0–27) + 12 × 125 (28–39, SILVER by then: 125%), the grocers 10 × 100 each, hotel 25 × 100,
+      // airline 3 × 100, café 15 × 100 (0–11, 25–27) + 2 × 125 (28–29, SILVER), second café 2 × 100, the month before 12 × 6,000:
+      // (2,800 + 1,500 + 1,000 + 1,000 + 2,500 + 300 + 1,500 + 250 + 200 + 72,000) / 40 = 83,050 / 40 = 2,076.25, rounded down
+      averageBalance: 2_076,
     });
-    expect(category(insights, "GROCERY").members).toBe(12); // 13 active members did not, and they bought at two grocers: shown
-    // 12 bought coffee (28 linked and 13 active did not), but all at the one café: 12 would be that café's count. Hidden.
+    // 20 bought groceries: 20 linked and 10 active did not, and 10 of them not at the busier grocer (each sold to 10): shown.
+    expect(category(insights, "GROCERY").members).toBe(20);
+    // 17 bought coffee (23 linked and 13 active did not), at two cafés, but all 17 at the first: 17 would be that café's count. Hidden.
     expect(category(insights, "DINING").members).toBeNull();
-    // 25 of the 25 active: "active − hotel" would count 0 members, so it is hidden.
+    // 25 of the 30 active: "active − hotel" would count 5 members, so it is hidden.
     expect(category(insights, "HOTEL").members).toBeNull();
     expect(category(insights, "AIRLINE").members).toBeNull(); // 3
     // No other fuel brand sold to them (another test's fuel brand, if any, counts 0: hidden).
@@ -116,7 +120,7 @@ describe("Partner.insights", () => {
     expect(before.activeMembers).toBe(12);
     expect(before.alsoEarnsAt.every((c: { members: number | null }) => c.members === null)).toBe(true);
     // Every difference of a shown figure and a shown figure it is part of counts at least 10 members:
-    // linked − active (15), linked − BASE (12), linked − GROCERY (28), active − GROCERY (13), and in M2 linked − active (28).
+    // linked − active (10), linked − BASE (12), linked − GROCERY (20), active − GROCERY (10), and in M2 linked − active (28).
     const last = await insightsOf(fuel.id, M1);
     const nested = [
       [last.linkedMembers, last.activeMembers],
@@ -131,7 +135,7 @@ describe("Partner.insights", () => {
   it("a month that is over does not change: a late receipt dated then counts in the month it is recorded in, so it tells nothing of one member", async () => {
     const before = await insightsOf(fuel.id, M1);
     // The grocer records a one-cent receipt (0 points) dated last month for member 30, who bought nowhere but at the
-    // fuel brand last month: counted in last month, it would move the fuel brand's activeMembers from 25 to 26.
+    // fuel brand last month: counted in last month, it would move the fuel brand's activeMembers from 30 to 31.
     const late = inMonth(1, 20).toISOString();
     const { recordPurchase: entry } = await ok(
       `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id points occurredAt } }`,

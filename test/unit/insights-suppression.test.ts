@@ -58,9 +58,9 @@ describe("publishInsights", () => {
         tiers: tiers(28, 12),
         availableSum: 40 * 150 + 7,
         categories: [
-          { category: "GROCERY", members: 12, partners: 2 }, // 12 of 25 active: 13 did not → shown
-          { category: "HOTEL", members: 18, partners: 3 }, // 25 − 18 = 7 active members did not → hidden
-          { category: "AIRLINE", members: 3, partners: 2 },
+          { category: "GROCERY", members: 12, busiest: 2 }, // 12 of 25 active: 13 did not; 10 not at the busiest grocer → shown
+          { category: "HOTEL", members: 18, busiest: 5 }, // 25 − 18 = 7 active members did not → hidden
+          { category: "AIRLINE", members: 3, busiest: 1 },
         ],
       },
       K,
@@ -84,7 +84,7 @@ describe("publishInsights", () => {
   });
 
   it("hides the active count when the inactive ones are fewer than k, and judges categories against the linked then", () => {
-    const published = publishInsights({ linked: 40, active: 33, tiers: tiers(40, 0), availableSum: 0, categories: [{ category: "FUEL", members: 20, partners: 2 }, { category: "HOTEL", members: 31, partners: 2 }] }, K);
+    const published = publishInsights({ linked: 40, active: 33, tiers: tiers(40, 0), availableSum: 0, categories: [{ category: "FUEL", members: 20, busiest: 10 }, { category: "HOTEL", members: 31, busiest: 11 }] }, K);
     expect(published.activeMembers).toBeNull(); // 7 inactive
     // 20 of 40 (20 do not): shown; 31 of 40 (9 do not): hidden.
     expect(published.alsoEarnsAt).toEqual([{ category: "FUEL", members: 20 }, { category: "HOTEL", members: null }]);
@@ -93,7 +93,7 @@ describe("publishInsights", () => {
   });
 
   it("says nothing about fewer than k linked members", () => {
-    const published = publishInsights({ linked: 9, active: 9, tiers: tiers(9, 0), availableSum: 900, categories: [{ category: "FUEL", members: 9, partners: 2 }] }, K);
+    const published = publishInsights({ linked: 9, active: 9, tiers: tiers(9, 0), availableSum: 900, categories: [{ category: "FUEL", members: 9, busiest: 0 }] }, K);
     expect(published).toEqual({
       linkedMembers: null,
       activeMembers: null,
@@ -103,17 +103,15 @@ describe("publishInsights", () => {
     });
   });
 
-  it("hides a category whose members bought at one of its partners only: the category would name that competitor", () => {
-    // 12 of 40 linked and of 25 active (28 and 13 did not): every count reaches k, but at one café only, 12 is that café's count.
-    const published = publishInsights(
-      { linked: 40, active: 25, tiers: tiers(40, 0), availableSum: 0, categories: [{ category: "DINING", members: 12, partners: 1 }, { category: "GROCERY", members: 12, partners: 2 }] },
-      K,
-    );
-    expect(published.alsoEarnsAt).toEqual([{ category: "DINING", members: null }, { category: "GROCERY", members: 12 }]);
-    // No partner of the category sold to them (0 members): hidden as before, a count of no one.
-    expect(publishInsights({ linked: 40, active: 25, tiers: tiers(40, 0), availableSum: 0, categories: [{ category: "HOTEL", members: 0, partners: 0 }] }, K).alsoEarnsAt).toEqual([
-      { category: "HOTEL", members: null },
-    ]);
+  it("hides a category's count that is one partner's, or within k of one partner's: the category would name that competitor", () => {
+    // Linked 40, active 30: every category below is 20 or fewer, so 20 linked and 10 active did not earn there (both reach k).
+    const category = (members: number, busiest: number) => publishInsights({ linked: 40, active: 30, tiers: tiers(40, 0), availableSum: 0, categories: [{ category: "DINING", members, busiest }] }, K).alsoEarnsAt[0].members;
+    expect(category(12, 12)).toBeNull(); // all 12 at one café: its count
+    expect(category(20, 10)).toBe(20); // 10 at the busiest, 10 elsewhere in the category
+    expect(category(19, 10)).toBeNull(); // 9 elsewhere: the busiest's count would be known within 9
+    expect(category(20, 11)).toBeNull();
+    expect(category(15, 2)).toBe(15); // spread over many partners
+    expect(category(0, 0)).toBeNull(); // a count of no one
   });
 
   it("the average of members who owe points is rounded down", () => {

@@ -42,11 +42,16 @@ export class InsightsService {
         [month, linked, partnerId],
       ),
       this.dataSource.query(
-        `SELECT c.category, count(DISTINCT e.member_id) AS members, count(DISTINCT e.partner_id) AS partners
-         FROM member_earn_months e JOIN unnest($3::uuid[], $4::text[]) AS c(partner_id, category) USING (partner_id)
-         WHERE e.month = $1 AND e.member_id = ANY($2::uuid[]) GROUP BY c.category`,
+        // member_earn_months holds a row per member, partner and month: a (partner, member) pair once.
+        `WITH bought AS (
+           SELECT c.category, e.partner_id, e.member_id
+           FROM member_earn_months e JOIN unnest($3::uuid[], $4::text[]) AS c(partner_id, category) USING (partner_id)
+           WHERE e.month = $1 AND e.member_id = ANY($2::uuid[])
+         ), per_partner AS (SELECT category, count(*) AS members FROM bought GROUP BY category, partner_id)
+         SELECT b.category, count(DISTINCT b.member_id) AS members, (SELECT max(pp.members) FROM per_partner pp WHERE pp.category = b.category) AS busiest
+         FROM bought b GROUP BY b.category`,
         [month, linked, others.map((p) => p.id), others.map((p) => p.category)],
-      ) as Promise<{ category: PartnerCategory; members: string; partners: string }[]>,
+      ) as Promise<{ category: PartnerCategory; members: string; busiest: string }[]>,
     ]);
     const tiers = new Map<string, number>(TIER_THRESHOLDS.map((t) => [t.tier, 0]));
     let availableSum = 0;
@@ -55,7 +60,7 @@ export class InsightsService {
       tiers.set(tierFor(s.qualifying), tiers.get(tierFor(s.qualifying))! + 1);
       availableSum += s.available;
     }
-    const counted = new Map(categoryRows.map((row) => [row.category, { members: Number(row.members), partners: Number(row.partners) }]));
+    const counted = new Map(categoryRows.map((row) => [row.category, { members: Number(row.members), busiest: Number(row.busiest) }]));
     const categories = [...new Set(others.map((p) => p.category))].sort();
     const published = publishInsights(
       {
@@ -63,7 +68,7 @@ export class InsightsService {
         active: Number(activity.active),
         tiers: [...tiers].map(([tier, members]) => ({ tier, members })),
         availableSum,
-        categories: categories.map((category) => ({ category, ...(counted.get(category) ?? { members: 0, partners: 0 }) })),
+        categories: categories.map((category) => ({ category, ...(counted.get(category) ?? { members: 0, busiest: 0 }) })),
       },
       this.minGroup,
     );

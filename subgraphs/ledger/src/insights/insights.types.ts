@@ -1,7 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
 import { PartnerCategory, TierLevel } from "../../../../shared/src/enums";
 import { SafeInt } from "../scalars";
-import { MIN_CATEGORY_PARTNERS } from "./suppression";
 
 const SUPPRESSED = "null when it counts fewer than INSIGHTS_MIN_GROUP (10) members, or could be combined with another figure to count fewer";
 
@@ -19,7 +18,7 @@ export class CategoryShare {
   @Field(() => PartnerCategory, { description: "The category (never a partner's name)." })
   category!: PartnerCategory;
 
-  @Field(() => SafeInt, { nullable: true, description: `Linked members with a purchase at another partner of this category in the period; ${SUPPRESSED} (against linkedMembers and activeMembers), and null unless they bought at ${MIN_CATEGORY_PARTNERS} or more of the category's partners (one would be named by its category).` })
+  @Field(() => SafeInt, { nullable: true, description: `Linked members with a purchase at another partner of this category in the period; ${SUPPRESSED} (against linkedMembers and activeMembers), and null unless INSIGHTS_MIN_GROUP of them or more bought in the category elsewhere than at its busiest partner (else it would be, or be within that of, one partner's count).` })
   members!: number | null;
 }
 

@@ -18,12 +18,6 @@
  */
 
 export const DEFAULT_INSIGHTS_MIN_GROUP = 10;
-/**
- * A category's count is shown only when at least this many partners of it (other than the one asking)
- * sold to the members it counts: with one, the category names that partner, and its count is that
- * competitor's customers among the asker's (a coalition often has one partner per category).
- */
-export const MIN_CATEGORY_PARTNERS = 2;
 /** k below 2 would publish single members: refused at start. */
 export const MIN_INSIGHTS_MIN_GROUP = 2;
 
@@ -54,8 +48,11 @@ export interface RawInsights {
   tiers: { tier: string; members: number }[];
   /** The sum of the linked members' available points now. */
   availableSum: number;
-  /** Per category of the other partners: how many of the linked members made a purchase there in the month, at how many of its partners. */
-  categories: { category: string; members: number; partners: number }[];
+  /**
+   * Per category of the other partners: how many of the linked members made a purchase there in the
+   * month, and how many of them at its busiest partner (the most of them at any one partner of it).
+   */
+  categories: { category: string; members: number; busiest: number }[];
 }
 
 export interface PublishedInsights {
@@ -79,12 +76,14 @@ export function publishInsights(raw: RawInsights, k: number): PublishedInsights 
     activeMembers,
     tiers: raw.tiers.map((t, i) => ({ tier: t.tier, members: tierCells[i] })),
     averageAvailable: shown ? Math.floor(raw.availableSum / raw.linked) : null,
-    alsoEarnsAt: raw.categories.map(({ category, members, partners }) => {
+    alsoEarnsAt: raw.categories.map(({ category, members, busiest }) => {
       // A category's earners are a subset of the linked members and of the active ones: neither
       // "linked − earners" nor (when the active count is shown) "active − earners" may be under k.
       const againstLinked = shown ? suppressSubset(members, raw.linked, k) : null;
       const againstActive = activeMembers === null || suppressSubset(members, raw.active, k) !== null;
-      const noOnePartner = partners >= MIN_CATEGORY_PARTNERS;
+      // Nor may it be one partner's count, or within k of it: a coalition often has one airline or one café,
+      // so the category would name the competitor. At least k of the earners bought elsewhere in it than at its busiest partner.
+      const noOnePartner = members - busiest >= k;
       return { category, members: againstLinked !== null && againstActive && noOnePartner ? members : null };
     }),
   };
