@@ -31,8 +31,11 @@ afterAll(async () => {
 });
 
 /** A balanced transaction straight in the tables, as the services wrote them before the clearing house. */
-async function post(kind: string, partner: string, member: string, memberAmount: number, account: string, occurredAt: string): Promise<string> {
-  const [tx] = await db.query(`INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, occurred_at) VALUES ($1, $2, 'f', $3, $4) RETURNING id`, [kind, randomUUID(), partner, occurredAt]);
+async function post(kind: string, partner: string, member: string, memberAmount: number, account: string, occurredAt: string, reverses?: { reason: string; id: string }): Promise<string> {
+  const [tx] = await db.query(
+    `INSERT INTO transactions (kind, idempotency_key, fingerprint, partner_id, occurred_at, reversal_reason, reverses_transaction_id) VALUES ($1, $2, 'f', $3, $4, $5, $6) RETURNING id`,
+    [kind, randomUUID(), partner, occurredAt, reverses?.reason ?? null, reverses?.id ?? null],
+  );
   const accounts = await db.query(
     `INSERT INTO accounts (kind, owner_id, balance) VALUES ('MEMBER', $1, $2), ($3, $4, $5)
      ON CONFLICT (kind, owner_id) DO UPDATE SET balance = accounts.balance + EXCLUDED.balance RETURNING id, kind`,
@@ -79,4 +82,30 @@ it("counts the history into the totals by period, worth nothing, and goes back",
   expect((await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'transactions' AND column_name = 'posted_at'`))[0].n).toBe(0);
   await db.runMigrations();
   expect((await db.query(`SELECT sum(points)::int AS n FROM clearing_totals WHERE partner_id = $1`, [redeemer]))[0].n).toBe(35);
+});
+
+it("counts a redemption cancelled in its own month as the net the issuer's lots paid (the backfill's two inserts meet in one row)", async () => {
+  await db.undoLastMigration();
+  const [issuer, redeemer, member] = [randomUUID(), randomUUID(), randomUUID()];
+  const earn = await post("EARN", issuer, member, 100, "PARTNER_ISSUANCE", "2026-10-15T12:00:00Z");
+  const [lot] = await db.query(
+    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
+     VALUES ($1, $2, $3, 'EARN', 100, 60, '2026-10-15T12:00:00Z', '2026-10-15T12:00:00Z', '2028-10-15T12:00:00Z') RETURNING id`,
+    [earn, member, issuer],
+  );
+  // Two redemptions at the same partner in November, one of them cancelled the next day (as cancelRedemption wrote it).
+  const kept = await post("REDEEM", redeemer, member, -30, "PARTNER_REDEMPTION", "2026-11-02T08:00:00Z");
+  await db.query(`INSERT INTO lot_takes (transaction_id, lot_id, points) VALUES ($1, $2, 30)`, [kept, lot.id]);
+  const cancelled = await post("REDEEM", redeemer, member, -10, "PARTNER_REDEMPTION", "2026-11-03T08:00:00Z");
+  await db.query(`INSERT INTO lot_takes (transaction_id, lot_id, points) VALUES ($1, $2, 10)`, [cancelled, lot.id]);
+  await post("REVERSAL", redeemer, member, 10, "PARTNER_REDEMPTION", "2026-11-04T08:00:00Z", { reason: "REDEMPTION_CANCELLED", id: cancelled });
+
+  await db.runMigrations();
+  expect(await db.query(`SELECT to_char(period, 'YYYY-MM') AS period, points::int FROM clearing_matrix WHERE redeemer_id = $1`, [redeemer])).toEqual([
+    { period: "2026-11", points: 30 },
+  ]);
+  expect(await db.query(`SELECT line, points::int FROM clearing_totals WHERE partner_id = $1 ORDER BY line`, [redeemer])).toEqual([
+    { line: "REDEMPTIONS", points: 40 },
+    { line: "REDEMPTION_CANCELLATIONS", points: 10 },
+  ]);
 });

@@ -106,11 +106,16 @@ export class ClearingHouse1734000000000 implements MigrationInterface {
 
     // History so far, by period, at price 0 (no terms existed): the trigger's own classification.
     await backfillTotals(queryRunner);
+    // Adds to the rows the backfill's cancellations wrote (a redemption cancelled in the month it was
+    // made has the same period, issuer and redeemer): a plain INSERT failed on them with a duplicate key,
+    // so this migration could not run on any database with such a cancellation. Databases it ran on
+    // had none, so for them the result is the same.
     await q(`
-      INSERT INTO clearing_matrix (period, issuer_id, redeemer_id, points)
+      INSERT INTO clearing_matrix AS cm (period, issuer_id, redeemer_id, points)
       SELECT date_trunc('month', t.occurred_at AT TIME ZONE 'UTC')::date, l.partner_id, t.partner_id, sum(lt.points)
       FROM lot_takes lt JOIN lots l ON l.id = lt.lot_id JOIN transactions t ON t.id = lt.transaction_id
-      WHERE t.kind = 'REDEEM' AND t.partner_id IS NOT NULL GROUP BY 1, 2, 3`);
+      WHERE t.kind = 'REDEEM' AND t.partner_id IS NOT NULL GROUP BY 1, 2, 3
+      ON CONFLICT (period, issuer_id, redeemer_id) DO UPDATE SET points = cm.points + EXCLUDED.points`);
     await q(`
       CREATE TRIGGER postings_clearing AFTER INSERT ON postings REFERENCING NEW TABLE AS new_rows
       FOR EACH STATEMENT EXECUTE FUNCTION clearing_value_postings()`);
