@@ -143,21 +143,38 @@ export function createDataSource({ url, entities, migrations, log, poolSize = de
 }
 
 /**
+ * The session advisory lock migrations run under, in the database migrated (the two-key form: no other
+ * lock of the services uses it). Two processes of one service starting together (two containers of it,
+ * a rolling deploy) take turns: the second waits, then finds nothing pending. Without it both ran the
+ * same migrations at once and the second failed on what the first had created.
+ */
+const MIGRATION_LOCK = [0x4d494752, 0] as const; // "MIGR"
+
+/**
  * Creates the database when missing and runs its migrations on a connection of their own, without the
- * statement and lock limits of the service's pool (see maintenanceTimeouts).
+ * statement and lock limits of the service's pool (see maintenanceTimeouts), one process at a time
+ * (MIGRATION_LOCK, held by a session of its own until they are done).
  */
 export async function migrateDatabase(
   { url, entities, migrations, log }: Omit<DataSourceOptions, "poolSize" | "timeouts">,
   afterMigrations?: (source: DataSource, log: Logger) => Promise<void>,
 ): Promise<void> {
   await ensureDatabase(url);
-  const source = createDataSource({ url, entities, migrations, log, poolSize: 1, timeouts: maintenanceTimeouts() });
-  await source.initialize();
+  const lock = new Client({ connectionString: url, connectionTimeoutMillis: serviceTimeouts().connect });
+  await lock.connect();
   try {
-    await source.runMigrations({ transaction: "all" });
-    await afterMigrations?.(source, log);
+    await lock.query(`SELECT pg_advisory_lock($1, $2)`, [...MIGRATION_LOCK]);
+    const source = createDataSource({ url, entities, migrations, log, poolSize: 1, timeouts: maintenanceTimeouts() });
+    await source.initialize();
+    try {
+      await source.runMigrations({ transaction: "all" });
+      await afterMigrations?.(source, log);
+    } finally {
+      await source.destroy();
+    }
   } finally {
-    await source.destroy();
+    // Ending the session releases the lock.
+    await lock.end();
   }
 }
 
