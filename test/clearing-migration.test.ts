@@ -50,16 +50,28 @@ async function post(kind: string, partner: string, member: string, memberAmount:
   return tx.id;
 }
 
-it("counts the history into the totals by period, worth nothing, and goes back", async () => {
-  const [issuer, redeemer, member] = [randomUUID(), randomUUID(), randomUUID()];
+/** 100 points earned at `issuer` in October, `remaining` of them left in their lot. */
+async function earnLot(issuer: string, member: string, remaining: number): Promise<string> {
   const earn = await post("EARN", issuer, member, 100, "PARTNER_ISSUANCE", "2026-10-15T12:00:00Z");
   const [lot] = await db.query(
     `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
-     VALUES ($1, $2, $3, 'EARN', 100, 70, '2026-10-15T12:00:00Z', '2026-10-15T12:00:00Z', '2028-10-15T12:00:00Z') RETURNING id`,
-    [earn, member, issuer],
+     VALUES ($1, $2, $3, 'EARN', 100, $4, '2026-10-15T12:00:00Z', '2026-10-15T12:00:00Z', '2028-10-15T12:00:00Z') RETURNING id`,
+    [earn, member, issuer, remaining],
   );
-  const redeem = await post("REDEEM", redeemer, member, -30, "PARTNER_REDEMPTION", "2026-11-02T08:00:00Z");
-  await db.query(`INSERT INTO lot_takes (transaction_id, lot_id, points) VALUES ($1, $2, 30)`, [redeem, lot.id]);
+  return lot.id;
+}
+
+/** A redemption at `redeemer` paid from `lot`. */
+async function redeemFrom(lot: string, redeemer: string, member: string, points: number, occurredAt: string): Promise<string> {
+  const redeem = await post("REDEEM", redeemer, member, -points, "PARTNER_REDEMPTION", occurredAt);
+  await db.query(`INSERT INTO lot_takes (transaction_id, lot_id, points) VALUES ($1, $2, $3)`, [redeem, lot, points]);
+  return redeem;
+}
+
+it("counts the history into the totals by period, worth nothing, and goes back", async () => {
+  const [issuer, redeemer, member] = [randomUUID(), randomUUID(), randomUUID()];
+  const lot = await earnLot(issuer, member, 70);
+  await redeemFrom(lot, redeemer, member, 30, "2026-11-02T08:00:00Z");
 
   await db.runMigrations();
   const totals = await db.query(`SELECT to_char(period, 'YYYY-MM') AS period, partner_id, line, points::int, value::int FROM clearing_totals ORDER BY period`);
@@ -71,8 +83,7 @@ it("counts the history into the totals by period, worth nothing, and goes back",
     { period: "2026-11", issuer_id: issuer, redeemer_id: redeemer, points: 30 },
   ]);
   // From now on the trigger keeps them: a later redemption at the same partner adds to the same line.
-  const later = await post("REDEEM", redeemer, member, -5, "PARTNER_REDEMPTION", "2026-11-20T08:00:00Z");
-  await db.query(`INSERT INTO lot_takes (transaction_id, lot_id, points) VALUES ($1, $2, 5)`, [later, lot.id]);
+  await redeemFrom(lot, redeemer, member, 5, "2026-11-20T08:00:00Z");
   expect((await db.query(`SELECT points::int FROM clearing_totals WHERE partner_id = $1`, [redeemer]))[0].points).toBe(35);
   expect((await db.query(`SELECT points::int FROM clearing_matrix WHERE redeemer_id = $1`, [redeemer]))[0].points).toBe(35);
 
@@ -87,17 +98,10 @@ it("counts the history into the totals by period, worth nothing, and goes back",
 it("counts a redemption cancelled in its own month as the net the issuer's lots paid (the backfill's two inserts meet in one row)", async () => {
   await db.undoLastMigration();
   const [issuer, redeemer, member] = [randomUUID(), randomUUID(), randomUUID()];
-  const earn = await post("EARN", issuer, member, 100, "PARTNER_ISSUANCE", "2026-10-15T12:00:00Z");
-  const [lot] = await db.query(
-    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at)
-     VALUES ($1, $2, $3, 'EARN', 100, 60, '2026-10-15T12:00:00Z', '2026-10-15T12:00:00Z', '2028-10-15T12:00:00Z') RETURNING id`,
-    [earn, member, issuer],
-  );
+  const lot = await earnLot(issuer, member, 60);
   // Two redemptions at the same partner in November, one of them cancelled the next day (as cancelRedemption wrote it).
-  const kept = await post("REDEEM", redeemer, member, -30, "PARTNER_REDEMPTION", "2026-11-02T08:00:00Z");
-  await db.query(`INSERT INTO lot_takes (transaction_id, lot_id, points) VALUES ($1, $2, 30)`, [kept, lot.id]);
-  const cancelled = await post("REDEEM", redeemer, member, -10, "PARTNER_REDEMPTION", "2026-11-03T08:00:00Z");
-  await db.query(`INSERT INTO lot_takes (transaction_id, lot_id, points) VALUES ($1, $2, 10)`, [cancelled, lot.id]);
+  await redeemFrom(lot, redeemer, member, 30, "2026-11-02T08:00:00Z");
+  const cancelled = await redeemFrom(lot, redeemer, member, 10, "2026-11-03T08:00:00Z");
   await post("REVERSAL", redeemer, member, 10, "PARTNER_REDEMPTION", "2026-11-04T08:00:00Z", { reason: "REDEMPTION_CANCELLED", id: cancelled });
 
   await db.runMigrations();
