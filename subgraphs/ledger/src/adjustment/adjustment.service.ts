@@ -8,10 +8,10 @@ import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { owe } from "../journal/expire-lots";
 import { COALITION_OWNER_ID, addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
-import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
+import { holdings, insertLots, takeOldest } from "../journal/lots";
 import { requireNotErased } from "../member-data/erasure.service";
 import { memberDebtLimitExceeded, requireWithinCap } from "../limits";
-import { adjustmentProblem, debitFloor, expiresAt, repayDebt, wouldPassFloor } from "../rules";
+import { adjustmentProblem, availablePoints, debitFloor, expiresAt, repayDebt, wouldPassFloor } from "../rules";
 import { pointsExpiryMonths } from "../settings";
 import type { AdjustPointsInput } from "./adjustment.types";
 
@@ -141,7 +141,7 @@ export class AdjustmentService {
    * below the debit floor (rules/cap.ts `wouldPassFloor`; README, Ranges). The caller holds the lock.
    */
   private async requireWithinFloor(tx: EntityManager, memberId: string, balance: number, points: number, now: Date) {
-    const available = spendable(balance, await holdings(tx, memberId, now));
+    const available = availablePoints(balance, await holdings(tx, memberId, now));
     // What later refunds may still take back: the lifetime earned points (net of refunds so far) and the
     // unrefunded part of the member's bonuses, which a refund takes back with their purchase (campaign/bonus-reversal.ts):
     // those purchases' own, and the referral bonuses paid for friends' purchases.

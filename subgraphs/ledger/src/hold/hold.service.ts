@@ -8,10 +8,10 @@ import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import { addPartnerPoints } from "../balance/qualifying";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
-import { holdings, insertLots, spendable } from "../journal/lots";
+import { holdings, insertLots } from "../journal/lots";
 import { requireWithinCap } from "../limits";
 import { requireNotErased } from "../member-data/erasure.service";
-import { repayDebtFromSlices } from "../rules";
+import { availablePoints, repayDebtFromSlices } from "../rules";
 import { heldPointsSql } from "../sql/pending";
 import { HoldStatus, type HoldInput, PointsHold } from "./hold.types";
 
@@ -66,7 +66,7 @@ export class HoldService {
       const existing = await this.existing(manager, hold);
       if (existing) return this.toHold(manager, existing);
       await requireNotErased(manager, hold.memberId);
-      const available = spendable(member.balance, await holdings(manager, hold.memberId, now));
+      const available = availablePoints(member.balance, await holdings(manager, hold.memberId, now));
       if (available < hold.points) {
         throw appError("INSUFFICIENT_POINTS", `The member has ${available} points available; ${hold.points} are needed`, { available, needed: hold.points });
       }
@@ -96,7 +96,7 @@ export class HoldService {
         throw appError("HOLD_RELEASED", "The points hold for this redemption was released (or expired) before it was captured");
       }
       // The hold's own points are reserved for it: what else is held does not count against it.
-      const available = spendable(member.balance, await holdings(manager, row.member_id, now)) + row.points;
+      const available = availablePoints(member.balance, await holdings(manager, row.member_id, now)) + row.points;
       if (available < row.points) throw appError("INSUFFICIENT_POINTS", `The member has ${available} points available; ${row.points} are needed`);
       const transactionId = await postRedemption(manager, {
         memberId: row.member_id,

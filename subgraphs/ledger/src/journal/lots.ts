@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { type Holdings, availablePoints } from "../rules";
+import type { Holdings } from "../rules";
 import { expiredLotPointsSql, heldPointsSql, pendingLotPointsSql } from "../sql/pending";
 
 /**
@@ -87,8 +87,6 @@ export async function takeOldest(
   }));
 }
 
-export type { Holdings } from "../rules";
-
 export async function holdings(manager: EntityManager, memberId: string, now: Date): Promise<Holdings> {
   const [row] = await manager.query(
     // As in the standing loader: never all of the member's open lots.
@@ -98,5 +96,3 @@ export async function holdings(manager: EntityManager, memberId: string, now: Da
   return { pending: Number(row.pending), expired: Number(row.expired), held: Number(row.held) };
 }
 
-/** Spendable points (rules/holdings.ts `availablePoints`). */
-export const spendable = availablePoints;

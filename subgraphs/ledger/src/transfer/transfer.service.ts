@@ -8,8 +8,8 @@ import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { requireNotErased } from "../member-data/erasure.service";
 import { addDebt, findIdempotent, lockMembers, postTransaction } from "../journal/journal";
-import { holdings, insertLots, spendable, takeOldest } from "../journal/lots";
-import { MAX_TRANSFER_POINTS, MEMBER_POINTS_CAP, repayDebtFromSlices, transferAllowanceLeft, transferFits, wouldPassCap } from "../rules";
+import { holdings, insertLots, takeOldest } from "../journal/lots";
+import { MAX_TRANSFER_POINTS, MEMBER_POINTS_CAP, availablePoints, repayDebtFromSlices, transferAllowanceLeft, transferFits, wouldPassCap } from "../rules";
 import { transferDailyLimit } from "../settings";
 import type { TransferPointsInput } from "./transfer-points.input";
 
@@ -49,7 +49,7 @@ export class TransferService {
       await requireNotErased(manager, fromMemberId);
       await requireNotErased(manager, toMemberId);
       const sender = locked.get(fromMemberId)!;
-      const available = spendable(sender.balance, await holdings(manager, fromMemberId, now));
+      const available = availablePoints(sender.balance, await holdings(manager, fromMemberId, now));
       if (available < points) {
         throw appError("INSUFFICIENT_POINTS", `The sender has ${available} points available; ${points} are needed`, { available, needed: points });
       }
