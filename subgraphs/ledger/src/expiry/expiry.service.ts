@@ -2,6 +2,9 @@ import type { DataSource } from "typeorm";
 import { expireLotsOf } from "../journal/expire-lots";
 import { lockMember } from "../journal/journal";
 
+/** Members read per batch of the run. */
+const EXPIRY_BATCH_MEMBERS = 500;
+
 export interface ExpiryRun {
   lots: number;
   points: number;
@@ -14,7 +17,7 @@ export interface ExpiryRun {
  * or two runs at once, expire nothing twice. `postedAt`: when the expiries are posted (the period they
  * are settled in), for a run as of an earlier `now` (rules/clearing-periods.ts postingTime).
  */
-export async function expireDueLots(dataSource: DataSource, now: Date, batchSize = 500, postedAt = now): Promise<ExpiryRun> {
+export async function expireDueLots(dataSource: DataSource, now: Date, postedAt = now): Promise<ExpiryRun> {
   const run: ExpiryRun = { lots: 0, points: 0, members: 0 };
   // Days that have passed are never read again (see the PendingDays migration); passed by both the
   // ledger's clock and the database's, since a test clock may be moved back.
@@ -22,7 +25,7 @@ export async function expireDueLots(dataSource: DataSource, now: Date, batchSize
   for (;;) {
     const due: { member_id: string }[] = await dataSource.query(
       `SELECT DISTINCT member_id FROM lots WHERE remaining > 0 AND expires_at <= $1 LIMIT $2`,
-      [now, batchSize],
+      [now, EXPIRY_BATCH_MEMBERS],
     );
     if (!due.length) return run;
     for (const { member_id: memberId } of due) {
