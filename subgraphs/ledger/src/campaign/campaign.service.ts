@@ -161,7 +161,8 @@ export class CampaignService {
 
   /** A funder's campaigns (a partner app: its own only), or every campaign for an admin; newest first, at most 200. */
   async list(identity: Identity, partnerId: string | null, activeOnly: boolean): Promise<Campaign[]> {
-    const funder = partnerId ? requireId(partnerId, "partnerId") : null;
+    // Not `partnerId ?`: an empty string names no partner (BAD_USER_INPUT), it is not "every campaign".
+    const funder = partnerId != null ? requireId(partnerId, "partnerId") : null;
     if (funder) requirePartner(identity, funder);
     else requireAdmin(identity);
     const now = this.clock.now();
