@@ -13,13 +13,17 @@ describe("redemption recovery after a service is killed mid-flight", () => {
   const dedicated = useDedicatedStack("recovery", { REDEMPTION_RECOVERY_AFTER_SECONDS: "0", REDEMPTION_SWEEP_SECONDS: "3600" });
   const call = (query: string, variables: Record<string, unknown> = {}) => requestGraphQL(dedicated.stack.gatewayUrl, query, variables, dedicated.admin());
 
+  // The failure reason: INTERRUPTED when the catalog died (nothing noted, the sweep settles it),
+  // UPSTREAM_UNAVAILABLE when the ledger did (the catalog noted why it could not finish). A
+  // COMPLETED redemption has none, even when its saga noted one while it was PENDING (the ledger
+  // dying after the capture: it answered COMPLETED with failureReason UPSTREAM_UNAVAILABLE).
   it.each([
-    ["catalog", "after-reserve", "FAILED"],
-    ["catalog", "after-hold", "FAILED"],
-    ["catalog", "after-capture", "COMPLETED"],
-    ["ledger", "after-hold", "FAILED"],
-    ["ledger", "after-capture", "COMPLETED"],
-  ] as const)("%s killed %s: settles as %s", async (service, step, outcome) => {
+    ["catalog", "after-reserve", "FAILED", "INTERRUPTED"],
+    ["catalog", "after-hold", "FAILED", "INTERRUPTED"],
+    ["catalog", "after-capture", "COMPLETED", null],
+    ["ledger", "after-hold", "FAILED", "UPSTREAM_UNAVAILABLE"],
+    ["ledger", "after-capture", "COMPLETED", null],
+  ] as const)("%s killed %s: settles as %s", async (service, step, outcome, failureReason) => {
     const name = `${service}-${step}`;
     const { registerPartner: partner } = await call(`mutation($slug: String!) { registerPartner(input: { slug: $slug, name: "P", category: OTHER, pointsPerUnit: 1, currency: "EUR" }) { id } }`, { slug: `p-${name}` });
     const { enrollMember: member } = await call(`mutation($email: String!) { enrollMember(input: { email: $email, displayName: "M" }) { id } }`, { email: `${name}@example.com` });
@@ -48,7 +52,7 @@ describe("redemption recovery after a service is killed mid-flight", () => {
     if (service === "catalog") await dedicated.stack.restart("catalog", { CATALOG_CRASH_AT: "", REDEMPTION_RECOVERY_AFTER_SECONDS: "0" });
     else await dedicated.stack.restart("ledger", { LEDGER_CRASH_AT: "" });
     const STATE = `query($id: ID!, $reward: ID!) {
-      member(id: $id) { balance { available held lifetimeRedeemed } redemptions { status voucherCode } }
+      member(id: $id) { balance { available held lifetimeRedeemed } redemptions { status voucherCode failureReason } }
       reward(id: $reward) { stock }
     }`;
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -60,7 +64,7 @@ describe("redemption recovery after a service is killed mid-flight", () => {
     // poll could see the settled redemption beside the stock read a moment before.
     const state = await call(STATE, { id: member.id, reward: reward.id });
     const completed = outcome === "COMPLETED";
-    expect(state.member.redemptions).toEqual([{ status: outcome, voucherCode: completed ? expect.any(String) : null }]);
+    expect(state.member.redemptions).toEqual([{ status: outcome, voucherCode: completed ? expect.any(String) : null, failureReason }]);
     expect(state.member.balance).toEqual({ available: completed ? 700 : 1_000, held: 0, lifetimeRedeemed: completed ? 300 : 0 });
     expect(state.reward.stock).toBe(completed ? 4 : 5);
     await expectLedgerConsistent(dedicated.suffix);

@@ -103,7 +103,8 @@ export class RedemptionSaga {
       try {
         await this.redemptions.update(
           { id: redemption.id, status: RedemptionStatus.PENDING },
-          { status: RedemptionStatus.COMPLETED, ledgerEntryId, voucherCode: newVoucherCode() },
+          // The saga's note of why it could not finish (kept for the sweep while PENDING) goes: it did.
+          { status: RedemptionStatus.COMPLETED, ledgerEntryId, voucherCode: newVoucherCode(), failureReason: null },
         );
         return (await this.redemptions.findOneBy({ id: redemption.id }))!;
       } catch (error) {

@@ -37,6 +37,8 @@ export class Redemption {
   voucherUsedAt!: Date | null;
 
   static from(record: RedemptionRecord): Redemption {
-    return Object.assign(new Redemption(), record);
+    // A PENDING redemption's stored reason is the saga's note of why it could not finish yet (the reason
+    // the sweep fails it with, if it fails): not an answer, and a redemption that then COMPLETED has none.
+    return Object.assign(new Redemption(), record, { failureReason: record.status === RedemptionStatus.FAILED ? record.failureReason : null });
   }
 }
