@@ -60,37 +60,38 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
     const { query, variables, operationName, extensions } = options.request;
     if (!query) throw new Error("Missing query");
     const { deadline } = options.context;
+    const incoming = "incomingRequestContext" in options ? options.incomingRequestContext : null;
+    // Every failure below is logged with it (README: Logs under an outage), as the subgraphs log theirs.
+    const requestId = incoming?.request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined;
     const timeoutMs = deadline === undefined ? undefined : deadline - performance.now();
-    if (timeoutMs !== undefined && timeoutMs <= 0) throw deadlinePassed(this.subgraph, this.log);
+    if (timeoutMs !== undefined && timeoutMs <= 0) throw deadlinePassed(this.subgraph, this.log, requestId);
     const headers: Record<string, string> = {};
     for (const [name, value] of options.request.http?.headers ?? []) headers[name] = value;
     headers["content-type"] = "application/json";
     if (this.secret) headers[PROOF_HEADER] = signProof(options.context.identity ?? { kind: "anonymous" }, "gateway", this.secret, this.subgraph);
-    const incoming = "incomingRequestContext" in options ? options.incomingRequestContext : null;
-    const requestId = incoming?.request.http?.headers.get(REQUEST_ID_HEADER);
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     let response: FetcherResponse;
     try {
       response = await this.fetcher(this.url, { method: "POST", headers, body: JSON.stringify({ query, variables, operationName, extensions }), timeoutMs });
     } catch (error) {
-      throw subgraphNetworkError(this.subgraph, error, this.log);
+      throw subgraphNetworkError(this.subgraph, error, this.log, requestId);
     }
-    const body = await this.bodyOf(response);
-    if (!response.ok) throw subgraphHttpError(this.subgraph, response.status, body, this.log);
-    if (typeof body !== "object" || body === null || Array.isArray(body)) throw subgraphNetworkError(this.subgraph, new Error(`Expected a JSON answer, got: ${String(body).slice(0, 200)}`), this.log);
+    const body = await this.bodyOf(response, requestId);
+    if (!response.ok) throw subgraphHttpError(this.subgraph, response.status, body, this.log, requestId);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw subgraphNetworkError(this.subgraph, new Error(`Expected a JSON answer, got: ${String(body).slice(0, 200)}`), this.log, requestId);
     const policy = incoming?.overallCachePolicy;
     if (policy && "restrict" in policy) policy.restrict(cacheHintOf(response.headers.get("cache-control")));
     return { ...(body as GatewayGraphQLResponse), http: response };
   }
 
   /** The answer's JSON when it says it is JSON, else its text; a body that cannot be read or parsed is an unreachable subgraph. */
-  private async bodyOf(response: FetcherResponse): Promise<unknown> {
+  private async bodyOf(response: FetcherResponse, requestId: string | undefined): Promise<unknown> {
     try {
       const type = response.headers.get("content-type") ?? "";
       return type.startsWith("application/json") || type.startsWith("application/graphql-response+json") ? await response.json() : await response.text();
     } catch (error) {
       if (!response.ok) return undefined;
-      throw subgraphNetworkError(this.subgraph, error, this.log);
+      throw subgraphNetworkError(this.subgraph, error, this.log, requestId);
     }
   }
 }

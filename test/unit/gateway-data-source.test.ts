@@ -80,6 +80,27 @@ describe("SignedDataSource", () => {
     expect(await codeOf(call(async () => { throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }); }))).toBe("UPSTREAM_UNAVAILABLE");
   });
 
+  it("logs each failed call once, with the client request's id (README: Logs under an outage)", async () => {
+    const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+    const recording = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string, fields?: Record<string, unknown>) => void lines.push({ level: "warn", message, fields }),
+      error: (message: string, fields?: Record<string, unknown>) => void lines.push({ level: "error", message, fields }),
+    };
+    const refused: Fetcher = async () => { throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }); };
+    await new SignedDataSource("ledger", "http://ledger/graphql", secret, refused, recording).process(operation("req-down"));
+    await new SignedDataSource("ledger", "http://ledger/graphql", secret, answering(503, `{"errors":[{"message":"busy"}]}`), recording).process(operation("req-busy"));
+    // A call its request's deadline has passed is not sent: its line too.
+    const late = { ...(operation("req-late") as object), context: { identity: { kind: "member", memberId: "m-1" }, deadline: performance.now() - 1 } } as never;
+    await new SignedDataSource("ledger", "http://ledger/graphql", secret, refused, recording).process(late);
+    expect(lines.map((line) => [line.message, line.fields?.subgraph, line.fields?.requestId])).toEqual([
+      ["subgraph unreachable", "ledger", "req-down"],
+      ["subgraph answered an HTTP error", "ledger", "req-busy"],
+      ["request deadline passed, subgraph not called", "ledger", "req-late"],
+    ]);
+  });
+
   it("an outage is answered, not thrown: the errors of the call's fields, each at its path; a refusal is thrown", async () => {
     const refused: Fetcher = async () => { throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }); };
     const source = new SignedDataSource("ledger", "http://ledger/graphql", secret, refused, log);
