@@ -20,6 +20,7 @@ import { CSRF_PREFLIGHT_HEADERS } from "./csrf";
 import { trustedDocumentsPlugin } from "./trusted-documents/plugin";
 import { trustedDocumentRoutes } from "./trusted-documents/routes";
 import { TrustedDocumentStore } from "./trusted-documents/store";
+import { surfacingValueCompletion } from "./value-completion";
 
 /**
  * The gateway's HTTP server around any gateway (ours over HTTP, or the benchmark's in-process one):
@@ -41,7 +42,8 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
   const server = await serveGraphQL<GatewayContext>({
     port: config.port,
     apollo: {
-      gateway,
+      // A subgraph's value its schema does not allow is an error in the answer, not a silent null.
+      gateway: surfacingValueCompletion(gateway),
       formatError: createGatewayErrorFormatter(log, { hideSuggestions: !introspection }),
       includeStacktraceInErrorResponses: isDevelopment(),
       introspection,
