@@ -9,6 +9,7 @@ import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "../tools/stack/demo-seed";
 import { bearer, postGraphQL, requestGraphQL } from "../tools/stack/graphql-client";
 import { useDedicatedStack } from "./support/dedicated-stack";
 import { readme } from "./support/readme";
+import { apiSchema, typesSelectedWithoutId } from "./support/selected-ids";
 
 /**
  * Every example of the README, run as written, in order, against a freshly seeded demo coalition, with
@@ -74,6 +75,22 @@ describe("the README's examples", () => {
   it("every GraphQL example names its token (an `<!-- example {...} -->` comment above it)", () => {
     expect(graphql.length).toBeGreaterThanOrEqual(15);
     expect(graphql.filter((example) => !example.marker?.token).map((example) => `README.md:${example.line}`)).toEqual([]);
+  });
+
+  it("every example selects the id of each object that has one, so both clients' caches normalise it", () => {
+    // README, Frontend clients: "Every entity has an id ... select it, as every example here does". The
+    // shell examples' queries too: a curl's `-d '{"query": ...}'` and the `gql` helper's second argument.
+    const schema = apiSchema();
+    const documents = examples.flatMap((example): { where: string; document: string }[] => {
+      const where = `README.md:${example.line}`;
+      if (example.language === "graphql") return [{ where, document: example.body }];
+      if (example.language !== "sh") return [];
+      const curls = [...example.body.matchAll(/-d '(\{"query".*?\})'/g)].map((match) => (JSON.parse(match[1]) as { query: string }).query);
+      const helpers = [...example.body.matchAll(/^gql "[^"]*" '([^']*)'/gm)].map((match) => match[1]);
+      return [...curls, ...helpers].map((document) => ({ where, document }));
+    });
+    expect(documents.filter(({ document }) => /\bviewer\b/.test(document)).length).toBeGreaterThan(0);
+    expect(documents.map(({ where, document }) => ({ where, missing: typesSelectedWithoutId(schema, document) })).filter(({ missing }) => missing.length)).toEqual([]);
   });
 
   // One stack and one seed for the demo's own checks, then the examples, which change it: in that order.
@@ -145,8 +162,10 @@ describe("the README's examples", () => {
         const where = `README.md:${example.line}`;
         const marker = example.marker!;
         if (marker.shell) {
-          const { stdout } = await promisify(execFile)("bash", ["--norc", "--noprofile", "-e", "-o", "pipefail", "-c", example.body], {
-            env: { PATH: process.env.PATH, GATEWAY: kept.GATEWAY, ADMIN_TOKEN: kept.ADMIN_TOKEN, MEMBER_TOKEN: kept.MEMBER_TOKEN },
+          // As a reader's shell: the banner's export lines and the values the examples before said to keep
+          // (`export PARTNER_KEY=...`); `-u`, so a variable the README never set fails instead of sending "".
+          const { stdout } = await promisify(execFile)("bash", ["--norc", "--noprofile", "-e", "-u", "-o", "pipefail", "-c", example.body], {
+            env: { PATH: process.env.PATH, ...kept },
           });
           const answer = JSON.parse(stdout);
           expect({ where, errors: answer.errors, data: answer.data != null }).toEqual({ where, errors: undefined, data: true });

@@ -7,6 +7,7 @@ import { createLogger } from "../../shared/src/logger";
 import { stopOnSignals } from "../../shared/src/shutdown";
 import { jwtMaxTtlSeconds, signToken } from "../../shared/src/auth/jwt";
 import { DEMO_MEMBER_EMAIL, isEmpty, seedDemo } from "./demo-seed";
+import { banner } from "./banner";
 import { bearer, requestGraphQL } from "./graphql-client";
 import { type PostgresServer, startEmbeddedPostgres } from "./postgres";
 import { QuietDuringSeed } from "./quiet-output";
@@ -88,33 +89,6 @@ async function useDevelopmentSecrets(env: NodeJS.ProcessEnv, dataRoot: string): 
   log.warn("using development secrets kept in the data directory; set them in the environment for anything but development", { names: missing, file });
 }
 
-function banner(url: string, adminToken: string, memberToken: string | null, ttlSeconds: number): string {
-  const validity = ttlSeconds % 3600 === 0 ? `${ttlSeconds / 3600} h` : `${ttlSeconds} s`;
-  const origin = new URL(url).origin;
-  return `
-  Coalition is running.
-
-  GraphQL gateway: ${url}
-  Explorer (works offline): ${origin}/ : pick a demo token at the top, or add a header \`Authorization: Bearer <token>\`
-
-  Admin token:        ${adminToken}   (valid ${validity})
-  Demo member token:  ${memberToken ?? "(no demo member)"}   (${DEMO_MEMBER_EMAIL}, valid ${validity})
-
-  For the README's examples, in another shell:
-
-  export GATEWAY=${url}
-  export ADMIN_TOKEN=${adminToken}
-  export MEMBER_TOKEN=${memberToken ?? ""}
-
-  Or try:
-
-  curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${memberToken}' \\
-    -d '{"query":"{ memberByEmail(email: \\"${DEMO_MEMBER_EMAIL}\\") { displayName balance { available pending } tier tierProgress { next pointsToNext } eligibleRewards(first: 3) { title costPoints } } }"}'
-
-  Ctrl-C stops everything.
-
-`;
-}
 
 // A signal (Ctrl-C, SIGTERM, SIGHUP) at any point stops whatever has started or is starting; a start
 // that fails stops it too. Either way nothing is left running without an owner.
