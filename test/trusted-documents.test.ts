@@ -73,6 +73,16 @@ describe("trusted documents (TRUSTED_DOCUMENTS=partners)", () => {
     expect(got).toEqual(posted);
   });
 
+  it("takes the hash as GraphQL Code Generator's client preset embeds it by default, `sha256:<hex>` (the form its manifests' keys have)", async () => {
+    // persistedDocuments: true in the client preset writes `{ "sha256:<hex>": document }` and embeds the same
+    // `sha256:<hex>` in each document's __meta__.hash, which a client sends as extensions.persistedQuery.sha256Hash.
+    const prefixed = `sha256:${LIST_REWARDS_HASH}`;
+    expect(await post(byHash(prefixed, { partnerId, first: 5 }), partnerApp)).toEqual({ status: 200, data: { partner: expect.objectContaining({ id: partnerId }), rewards: [] }, codes: [] });
+    expect(await get(byHash(prefixed, { partnerId, first: 5 }), partnerApp)).toMatchObject({ status: 200, codes: [] });
+    // And with the text, as Apollo Client's persisted-query link resends it after PERSISTED_QUERY_NOT_FOUND.
+    expect(await post({ query: LIST_REWARDS, ...byHash(prefixed, { partnerId }) }, partnerApp)).toMatchObject({ status: 200, codes: [] });
+  });
+
   it("runs a trusted document sent in full, with or without its hash", async () => {
     expect(await post({ query: LIST_REWARDS, variables: { partnerId } }, partnerApp)).toMatchObject({ status: 200, codes: [] });
     expect(await post({ query: LIST_REWARDS, ...byHash(LIST_REWARDS_HASH, { partnerId }) }, partnerApp)).toMatchObject({ status: 200, codes: [] });

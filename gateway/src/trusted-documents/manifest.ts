@@ -30,6 +30,13 @@ export const MAX_DOCUMENT_LENGTH = 100_000;
 export class ManifestError extends Error {}
 
 /**
+ * A document's hash without the `sha256:` prefix GraphQL Code Generator's client preset writes (its
+ * default `persistedDocuments`: manifest keys, and the `__meta__.hash` its clients send), as the
+ * GraphQL-over-HTTP persisted-documents appendix spells a SHA-256 document id.
+ */
+export const bareHash = (hash: string): string => (hash.startsWith("sha256:") ? hash.slice(7) : hash);
+
+/**
  * Hash → document of one manifest; throws a ManifestError naming the first bad entry. `graphqlOnly`
  * (a manifest being registered) also refuses a document that does not parse as GraphQL: it could
  * never run, and its app would learn so only when it sent it. Manifests already on disk are read
@@ -43,7 +50,7 @@ export function parseManifest(json: unknown, { graphqlOnly = false } = {}): Map<
       : Object.entries(json);
   const documents = new Map<string, string>();
   for (const [key, document] of entries) {
-    const hash = key.startsWith("sha256:") ? key.slice(7) : key;
+    const hash = bareHash(key);
     if (!SHA256_HEX.test(hash)) throw new ManifestError(`"${hash.slice(0, 80)}" is not a SHA-256 hash (64 lower-case hex digits)`);
     if (typeof document !== "string" || !document.trim()) throw new ManifestError(`the document of ${hash} is not a non-empty string`);
     if (document.length > MAX_DOCUMENT_LENGTH) throw new ManifestError(`the document of ${hash} is longer than ${MAX_DOCUMENT_LENGTH} characters`);
