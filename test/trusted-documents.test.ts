@@ -143,6 +143,21 @@ describe("trusted documents (TRUSTED_DOCUMENTS=partners)", () => {
       expect((await readdir(dir)).sort()).toEqual(["partner-app.json"]);
     });
 
+    it("says a manifest sent without content-type: application/json must be sent as JSON, not that it is not a JSON object", async () => {
+      // `curl -X PUT --data-binary @persisted-documents.json` sends application/x-www-form-urlencoded: the body is
+      // a JSON object, and was refused as "a manifest is a JSON object".
+      const manifest = JSON.stringify({ [PARTNERS_HASH]: PARTNERS });
+      for (const type of ["application/x-www-form-urlencoded", "text/plain"]) {
+        const sent = await fetch(dedicated.stack.gatewayUrl.replace(/\/graphql$/, "/trusted-documents/typed"), { method: "PUT", headers: { "content-type": type, ...admin() }, body: manifest });
+        expect({ type, status: sent.status, body: await sent.json() }).toEqual({
+          type,
+          status: 400,
+          body: { errors: [{ message: expect.stringContaining("content-type: application/json"), extensions: { code: "BAD_USER_INPUT" } }] },
+        });
+      }
+      expect((await readdir(dir)).sort()).toEqual(["partner-app.json"]);
+    });
+
     it("a registered manifest's documents run for partner apps, until it is deleted", async () => {
       const put = await manifests("PUT", "storefront", admin(), { format: "apollo-persisted-query-manifest", version: 1, operations: [{ id: PARTNERS_HASH, name: "Partners", type: "query", body: PARTNERS }] });
       expect(await put.json()).toEqual({ name: "storefront", documents: 1 });

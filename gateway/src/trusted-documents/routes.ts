@@ -40,12 +40,20 @@ export function trustedDocumentRoutes(app: Express, store: TrustedDocumentStore,
   });
   // A body that is not JSON, or too large, is the client's mistake (express's default would answer 500).
   const parseJson = express.json({ limit: MAX_MANIFEST_BYTES });
-  const jsonBody = (req: Request, res: Response, next: NextFunction) =>
+  const jsonBody = (req: Request, res: Response, next: NextFunction) => {
+    // express.json() leaves any other body unread (curl's -d/--data-binary sends form-urlencoded), and the
+    // manifest then looked like no JSON object at all: say what to send instead.
+    if (!req.is("application/json")) {
+      req.resume();
+      send(res, 400, "BAD_USER_INPUT", "Send the manifest as JSON, with the header content-type: application/json");
+      return;
+    }
     parseJson(req, res, (error?: unknown) => {
       if (!error) return next();
       const status = (error as { status?: number }).status === 413 ? 413 : 400;
       send(res, status, status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_USER_INPUT", status === 413 ? `A manifest is at most ${MAX_MANIFEST_BYTES} bytes` : "The manifest is not valid JSON");
     });
+  };
   // The caller is checked before the body is read: anyone may reach this route, and a manifest may be
   // 5 MB (50 times REQUEST_MAX_BYTES), parsed outside the rate limits and the admission queue.
   const admins = async (req: Request, res: Response, next: NextFunction) => {
