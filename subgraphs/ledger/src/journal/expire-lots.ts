@@ -13,6 +13,7 @@ export async function expireLotsOf(manager: EntityManager, memberId: string, now
      WHERE member_id = $1 AND remaining > 0 AND expires_at <= $2 ORDER BY expires_at, id FOR UPDATE`,
     [memberId, now],
   );
+  await lockBreakageAccounts(manager, lots.map((lot) => lot.partner_id));
   let points = 0;
   for (const lot of lots) {
     await postTransaction(manager, {
@@ -35,6 +36,23 @@ export async function expireLotsOf(manager: EntityManager, memberId: string, now
     points += lot.remaining;
   }
   return { lots: lots.length, points };
+}
+
+/**
+ * Locks the breakage accounts of `partnerIds` (creating them at zero when new) in the accounts' (kind,
+ * owner) order, the order postLegs moves a transaction's accounts in, before the expiries post to them
+ * one lot at a time in expiry order. Taken in expiry order, a member whose points from P expire before
+ * those from Q took P's account then Q's, another member the other way round, and two such writes at
+ * once (two refunds, a refund and the expiry run) met in a lock cycle: Postgres aborted one.
+ */
+async function lockBreakageAccounts(manager: EntityManager, partnerIds: string[]): Promise<void> {
+  const owners = [...new Set(partnerIds)];
+  if (!owners.length) return;
+  await manager.query(
+    `INSERT INTO accounts (kind, owner_id) SELECT 'PARTNER_BREAKAGE', id FROM unnest($1::uuid[]) AS id ORDER BY id ON CONFLICT DO NOTHING`,
+    [owners],
+  );
+  await manager.query(`SELECT 1 FROM accounts WHERE kind = 'PARTNER_BREAKAGE' AND owner_id = ANY($1::uuid[]) ORDER BY owner_id FOR UPDATE`, [owners]);
 }
 
 /**
