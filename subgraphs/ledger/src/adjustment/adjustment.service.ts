@@ -6,7 +6,7 @@ import { requireId, requireText } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { owe } from "../journal/expire-lots";
+import { lockBreakageBeforeIssuance, owe } from "../journal/expire-lots";
 import { COALITION_OWNER_ID, addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { holdings, insertLots, takeOldest } from "../journal/lots";
 import { requireNotErased } from "../member-data/erasure.service";
@@ -87,7 +87,11 @@ export class AdjustmentService {
       // Checked under the lock: an erasure that began (and forfeited) after the members service answered is seen here.
       await requireNotErased(tx, memberId);
       if (points > 0) requireWithinCap("balance", locked.balance, points);
-      else await this.requireWithinFloor(tx, memberId, locked.balance, points, now);
+      else {
+        // A debit may expire the member's lots past expiry (owe): their breakage accounts before the funder's issuance account.
+        await lockBreakageBeforeIssuance(tx, [memberId], now);
+        await this.requireWithinFloor(tx, memberId, locked.balance, points, now);
+      }
       const funder = fundedBy ? { kind: "PARTNER_ISSUANCE" as const, ownerId: fundedBy } : { kind: "COALITION_ISSUANCE" as const, ownerId: COALITION_OWNER_ID };
       const posted = await postTransaction(tx, {
         kind: "ADJUSTMENT",

@@ -45,7 +45,7 @@ export async function expireLotsOf(manager: EntityManager, memberId: string, now
  * those from Q took P's account then Q's, another member the other way round, and two such writes at
  * once (two refunds, a refund and the expiry run) met in a lock cycle: Postgres aborted one.
  */
-async function lockBreakageAccounts(manager: EntityManager, partnerIds: string[]): Promise<void> {
+export async function lockBreakageAccounts(manager: EntityManager, partnerIds: string[]): Promise<void> {
   const owners = [...new Set(partnerIds)];
   if (!owners.length) return;
   await manager.query(
@@ -53,6 +53,27 @@ async function lockBreakageAccounts(manager: EntityManager, partnerIds: string[]
     [owners],
   );
   await manager.query(`SELECT 1 FROM accounts WHERE kind = 'PARTNER_BREAKAGE' AND owner_id = ANY($1::uuid[]) ORDER BY owner_id FOR UPDATE`, [owners]);
+}
+
+/**
+ * Breakage accounts before issuance accounts: a write that may post to breakage accounts (expiring the
+ * members' lots past expiry, or taking back what the lots of `lotTransactionIds` lost to expiry) locks
+ * them all here, in account order, right after the members' locks and before any issuance account or
+ * campaign budget. A debit posted to its funder's issuance account and then expired the member's lots
+ * (breakage), while a refund at that partner expired first and then posted to its issuance account: the
+ * two met in a lock cycle, and Postgres aborted one; so did a refund with campaign bonuses, which locks
+ * its partner's issuance account before the budgets (campaign/bonus-reversal.ts) and expired after, and
+ * another refund at that partner. The caller holds the members' locks.
+ */
+export async function lockBreakageBeforeIssuance(manager: EntityManager, memberIds: string[], now: Date, lotTransactionIds: string[] = []): Promise<void> {
+  const rows: { partner_id: string }[] = await manager.query(
+    `SELECT partner_id FROM lots WHERE member_id = ANY($1::uuid[]) AND remaining > 0 AND expires_at <= $2
+     -- A lot that has expired (its EXPIRY posted) may be taken back from its issuer's breakage (journal/take-back.ts).
+     UNION SELECT l.partner_id FROM lots l WHERE l.transaction_id = ANY($3::uuid[])
+       AND EXISTS (SELECT FROM transactions e WHERE e.idempotency_key = 'expiry:lot:' || l.id)`,
+    [memberIds, now, lotTransactionIds],
+  );
+  await lockBreakageAccounts(manager, rows.map((row) => row.partner_id));
 }
 
 /**

@@ -39,6 +39,12 @@ export async function planTakeBack(manager: EntityManager, memberId: string, lot
   return { fromMember: points - expired, fromExpired: expired, breakage: expired > 0 ? { kind: expiry.kind, ownerId: expiry.owner_id } : null };
 }
 
+/** The transactions whose lots a refund of purchase `earnTransactionId` takes back from: the purchase's and its bonuses'. */
+export async function lotTransactionsOf(manager: EntityManager, earnTransactionId: string): Promise<string[]> {
+  const rows: { transaction_id: string }[] = await manager.query(`SELECT transaction_id FROM campaign_bonuses WHERE earn_transaction_id = $1`, [earnTransactionId]);
+  return [earnTransactionId, ...rows.map((row) => row.transaction_id)];
+}
+
 /**
  * The points refunds took back off breakage account `account` for the lot made by transaction
  * `lotTransaction` (a purchase's, or a bonus's): their postings there, as a positive figure (0 without any).

@@ -8,7 +8,8 @@ import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { lockMembers, postTransaction } from "../journal/journal";
-import { breakagePostings, planTakeBack, takeFromMember } from "../journal/take-back";
+import { lockBreakageBeforeIssuance } from "../journal/expire-lots";
+import { breakagePostings, lotTransactionsOf, planTakeBack, takeFromMember } from "../journal/take-back";
 import { requireNotErased } from "../member-data/erasure.service";
 import { MAX_AMOUNT_MINOR, clawbackFor } from "../rules";
 import { findRefund, refundKeys } from "./refund-keys";
@@ -66,6 +67,9 @@ export class ReversalService {
       await lockMembers(tx, [purchase.member_id, ...referrers], now);
       // An erased member's points were forfeited to the issuers' breakage: a refund has nothing to take back.
       await requireNotErased(tx, purchase.member_id);
+      // The breakage accounts it may post to (expiries of the members' lots, take-backs of the purchase's and its
+      // bonuses' lots), before any issuance account (journal/expire-lots.ts lockBreakageBeforeIssuance).
+      await lockBreakageBeforeIssuance(tx, [purchase.member_id, ...referrers], now, await lotTransactionsOf(tx, purchase.id));
       // The partner's issuance account, then the campaigns' budget rows, in the order purchases lock them (campaign/bonus-reversal.ts).
       await lockBonusBudgetsOf(tx, purchase.id, purchase.member_id, partnerId);
       const [row]: PurchaseRow[] = await tx.query(`SELECT * FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchase.id]);
