@@ -230,6 +230,16 @@ describe("observability", () => {
     expect(ledger.get("coalition_sql_statements_total")).toBeGreaterThan(0);
   });
 
+  it("lets anonymous callers name at most 20 operations: an admin's new name after 30 anonymous ones is labelled", async () => {
+    const gateway = dedicated.stack.gatewayUrl;
+    const stamp = Date.now();
+    for (let i = 0; i < 30; i++) await requestGraphQL(gateway, `query Junk${i}_${stamp} { __typename }`, {});
+    await requestGraphQL(gateway, `query AdminAfterJunk_${stamp} { __typename }`, {}, dedicated.admin());
+    const operations = [...(await scrape(gateway)).keys()].map((key) => /^graphql_requests_total\{operation="([^"]*)"/.exec(key)?.[1]);
+    expect(operations.filter((name) => name?.endsWith(`_${stamp}`) && name.startsWith("Junk"))).toHaveLength(20);
+    expect(operations).toContain(`AdminAfterJunk_${stamp}`);
+  });
+
   it("labels only the first 100 operation names; the rest count as other", async () => {
     const gateway = dedicated.stack.gatewayUrl;
     for (let i = 0; i < 110; i++) await requestGraphQL(gateway, `query Probe${i}_${Date.now()} { __typename }`, {}, dedicated.admin());

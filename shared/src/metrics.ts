@@ -77,15 +77,27 @@ const MAX_OPERATION_LABELS = 100;
 // repeated on every series line of a scrape (17 of them per name). A subgraph's operation names are
 // the client's plus `__<subgraph>__<n>`.
 export const MAX_OPERATION_LABEL_LENGTH = 128;
+// Of those, anonymous callers (anyone who reaches the gateway) may name only a few: a loop of anonymous
+// requests with made-up names took all 100, and every operation of partner apps, members and services
+// named after that counted as "other" until a restart.
+export const MAX_ANONYMOUS_OPERATION_LABELS = 20;
 const operationLabels = new Set<string>();
+let anonymousLabels = 0;
 
-/** The `operation` label of an operation: its name; "anonymous"; "invalid" (never parsed); "other" past the caps. */
-export function operationLabel(name: string | null | undefined, parsed = true): string {
+/**
+ * The `operation` label of an operation: its name; "anonymous" (unnamed); "invalid" (never parsed);
+ * "other" past the caps. `byAnonymous`: the caller showed no credentials (a subgraph reads it from the proof).
+ */
+export function operationLabel(name: string | null | undefined, parsed = true, byAnonymous = false): string {
   if (!parsed) return "invalid";
   if (!name) return "anonymous";
   if (name.length > MAX_OPERATION_LABEL_LENGTH) return "other";
   if (operationLabels.has(name)) return name;
   if (operationLabels.size >= MAX_OPERATION_LABELS) return "other";
+  if (byAnonymous) {
+    if (anonymousLabels >= MAX_ANONYMOUS_OPERATION_LABELS) return "other";
+    anonymousLabels++;
+  }
   operationLabels.add(name);
   return name;
 }

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import type { Identity } from "./auth/proof";
 import { answeredCode } from "./errors";
 import type { Logger } from "./logger";
 import { operationLabel, recordContextFailure, recordOperation } from "./metrics";
@@ -34,9 +35,11 @@ export function requestObserver(log?: Logger): ApolloServerPlugin<BaseContext> {
         async didEncounterErrors({ errors }) {
           if (requestId) tagErrors(errors, requestId);
         },
-        async willSendResponse({ operation, operationName, errors, response }) {
+        async willSendResponse({ operation, operationName, errors, response, contextValue }) {
           const seconds = (performance.now() - started) / 1000;
-          recordOperation(operationLabel(operationName, operation !== undefined), errors?.length ? "error" : "ok", seconds);
+          // Every service's context carries who is calling (the gateway's, and the subgraphs' from the gateway's proof).
+          const byAnonymous = (contextValue as { identity?: Identity } | undefined)?.identity?.kind === "anonymous";
+          recordOperation(operationLabel(operationName, operation !== undefined, byAnonymous), errors?.length ? "error" : "ok", seconds);
           if (!log) return;
           const fields: Record<string, unknown> = { requestId, operation: operationName ?? null, ms: Math.round(seconds * 10_000) / 10, status: response.http.status ?? 200 };
           // Each code once: a list whose 100 entities failed with the ledger is 100 errors of one code.
