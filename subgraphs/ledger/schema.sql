@@ -31,7 +31,7 @@ ALTER TABLE adjustments ADD CONSTRAINT adjustments_note_check CHECK (length(note
 ALTER TABLE adjustments ADD CONSTRAINT adjustments_pkey PRIMARY KEY (transaction_id);
 ALTER TABLE adjustments ADD CONSTRAINT adjustments_reason_check CHECK (reason = ANY (ARRAY['GOODWILL'::text, 'CORRECTION'::text, 'MIGRATION'::text, 'FRAUD'::text]));
 ALTER TABLE adjustments ADD CONSTRAINT adjustments_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
-CREATE TRIGGER adjustments_append_only BEFORE DELETE OR UPDATE ON adjustments FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only();
+CREATE TRIGGER adjustments_append_only BEFORE DELETE OR UPDATE ON adjustments FOR EACH ROW EXECUTE FUNCTION adjustments_append_only_but_erased_notes();
 CREATE TRIGGER adjustments_no_truncate BEFORE TRUNCATE ON adjustments FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
 
 CREATE TABLE audit_events (
@@ -463,6 +463,21 @@ CREATE TABLE transfer_days (
   points bigint NOT NULL
 );
 ALTER TABLE transfer_days ADD CONSTRAINT transfer_days_pkey PRIMARY KEY (member_id, day);
+
+CREATE OR REPLACE FUNCTION public.adjustments_append_only_but_erased_notes()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        IF TG_OP = 'UPDATE'
+           AND (NEW.transaction_id, NEW.member_id, NEW.reason, NEW.made_by, NEW.funded_by_partner_id)
+               IS NOT DISTINCT FROM (OLD.transaction_id, OLD.member_id, OLD.reason, OLD.made_by, OLD.funded_by_partner_id)
+           AND NEW.note = '(erased with the member)'
+           AND EXISTS (SELECT 1 FROM member_erasures e WHERE e.member_id = OLD.member_id) THEN
+          RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'ledger history is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+      END $function$;
 
 CREATE OR REPLACE FUNCTION public.apply_campaign_bonuses(p_keys text[], p_expires_at timestamp with time zone[], p_tier_from timestamp with time zone[], p_tier_thresholds bigint[], p_now timestamp with time zone, p_points_cap bigint)
  RETURNS void

@@ -3,7 +3,7 @@ import { appError } from "../../../../shared/src/errors";
 import { requireId } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
 import { type NewTransaction, lockMember, postNewTransactions } from "../journal/journal";
-import { ERASURE_ADJUSTMENT_REASON, type LotForfeit, erasureForfeit, lotForfeitKey } from "../rules";
+import { ERASED_ADJUSTMENT_NOTE, ERASURE_ADJUSTMENT_REASON, type LotForfeit, erasureForfeit, lotForfeitKey } from "../rules";
 
 /** Test-only fault injection: `LEDGER_CRASH_AT=after-forfeit` kills this process after committing the forfeit, before answering. */
 function crashPoint(step: "after-forfeit") {
@@ -21,7 +21,8 @@ export class ErasureService {
    * Forfeits everything the member's lots hold (rules/erasure.ts), one ADJUSTMENT per lot to its
    * issuer's breakage (the lot named on the transaction, so the clearing house values it as breakage),
    * releases holds still in flight (their redemptions fail and return the stock; a capture can no
-   * longer take points) and marks the id erased, all under the member's lock in one transaction. Once
+   * longer take points), marks the id erased and replaces the notes of its adjustments (free text about the
+   * person: rules/erasure.ts ERASED_ADJUSTMENT_NOTE), all under the member's lock in one transaction. Once
    * per member: asking again changes nothing. Amounts stay under the member id; the ledger never held a name.
    */
   async forfeit(memberId: string): Promise<void> {
@@ -43,6 +44,8 @@ export class ErasureService {
       }
       if (forfeit.lots.length) await manager.query(`UPDATE lots SET remaining = 0 WHERE member_id = $1 AND remaining > 0`, [id]);
       await recordErasureAdjustment(manager, id, forfeit.total, now);
+      // The notes customer care wrote about the person go too (rules/erasure.ts); the trigger admits this once the id is erased, above.
+      await manager.query(`UPDATE adjustments SET note = $2 WHERE member_id = $1 AND note <> $2`, [id, ERASED_ADJUSTMENT_NOTE]);
     });
     crashPoint("after-forfeit");
   }

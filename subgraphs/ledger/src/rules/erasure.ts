@@ -39,3 +39,11 @@ export function erasureForfeit(lots: readonly OpenLot[]): ErasureForfeit {
 
 /** The idempotency key of the forfeit of one lot: the member's erasure runs once, each lot's forfeit once with it. */
 export const lotForfeitKey = (memberId: string, lotId: string): string => `erasure:${memberId}:lot:${lotId}`;
+
+/**
+ * What an erasure leaves of the notes of the member's adjustments (`adjustments.note`): a note is free
+ * text a customer-care agent wrote about the person ("goodwill for Ada Byron after her complaint"), so
+ * it goes with the profile; the adjustment's reason, points, author and funder stay for the record.
+ * The one change the append-only `adjustments` table admits (AdjustmentNotesErased1734920000000).
+ */
+export const ERASED_ADJUSTMENT_NOTE = "(erased with the member)";
