@@ -108,8 +108,13 @@ export class TransferService {
          ON CONFLICT (member_id, day) DO UPDATE SET points = transfer_days.points + EXCLUDED.points`,
         [fromMemberId, now, points],
       );
-      // An admin moving points between members (a member's own transfer is not audited).
-      if (caller) await auditWrite(manager, caller, { action: "TRANSFER_POINTS", memberId: fromMemberId, targetId: (await findMemberEntryOf(manager, posted.transactionId, fromMemberId)).id });
+      // An admin moving points between members (a member's own transfer is not audited): a line on each member's
+      // trail, naming that member's entry, so auditLog(memberId:) of the one who received the points shows it too.
+      if (caller) {
+        for (const memberId of [fromMemberId, toMemberId]) {
+          await auditWrite(manager, caller, { action: "TRANSFER_POINTS", memberId, targetId: (await findMemberEntryOf(manager, posted.transactionId, memberId)).id });
+        }
+      }
       return posted.transactionId;
     });
     return findMemberEntryOf(this.dataSource.manager, transactionId, fromMemberId);
