@@ -74,6 +74,7 @@ CREATE TABLE partner_account_history (
 );
 ALTER TABLE partner_account_history ADD CONSTRAINT partner_account_history_event_check CHECK (event = ANY (ARRAY['LINKED'::text, 'APPROVED'::text, 'ENDED'::text]));
 ALTER TABLE partner_account_history ADD CONSTRAINT partner_account_history_pkey PRIMARY KEY (id);
+CREATE INDEX partner_account_history_account_idx ON public.partner_account_history USING btree (partner_id, external_id);
 CREATE INDEX partner_account_history_member_idx ON public.partner_account_history USING btree (member_id, id);
 
 CREATE TABLE partner_accounts (

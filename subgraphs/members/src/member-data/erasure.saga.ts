@@ -5,6 +5,9 @@ import { notFound } from "../../../../shared/src/errors";
 import type { Logger } from "../../../../shared/src/logger";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 
+/** What an erased member's partner account id becomes in other members' link history (step 1). */
+export const ERASED_ACCOUNT_ID = "(erased)";
+
 /** Test-only fault injection: `MEMBERS_CRASH_AT=after-personal-data` kills this process once the member's data is gone, before the ledger is asked. */
 function crashPoint(step: "after-personal-data") {
   if (process.env.MEMBERS_CRASH_AT === step && process.env.NODE_ENV !== "production") process.kill(process.pid, "SIGKILL");
@@ -13,7 +16,8 @@ function crashPoint(step: "after-personal-data") {
 /**
  * Article 17 erasure, a saga across two services, each step idempotent:
  * 1. here, in one transaction: record the erasure (`member_erasures`, which holds no personal data),
- *    end every partner link, delete their history and the member row (email, name, account ids). From
+ *    end every partner link, delete their history and the member row (email, name, account ids), and
+ *    blank those account ids in other members' link history (ERASED_ACCOUNT_ID). From
  *    its commit the member's tokens are refused (the gateway asks `memberErased`) and the email is free.
  * 2. the ledger forfeits the remaining points (an ADJUSTMENT, reason ERASURE) and refuses new points
  *    for the id; keyed by member id, so asking twice forfeits once.
@@ -59,6 +63,15 @@ export class ErasureSaga {
         return Boolean(erased);
       }
       await manager.query(`INSERT INTO member_erasures (member_id) VALUES ($1) ON CONFLICT DO NOTHING`, [memberId]);
+      // The member's account ids in other members' link history (a card number another member typed, ended when the
+      // partner linked it to this member) are blanked: the others keep their events, not this person's card numbers.
+      await manager.query(
+        `UPDATE partner_account_history h SET external_id = $2
+         FROM (SELECT partner_id, external_id FROM partner_accounts WHERE member_id = $1
+               UNION SELECT partner_id, external_id FROM partner_account_history WHERE member_id = $1) erased
+         WHERE h.partner_id = erased.partner_id AND h.external_id = erased.external_id AND h.member_id <> $1`,
+        [memberId, ERASED_ACCOUNT_ID],
+      );
       // Deleting a link records that it ended (the history trigger); the history goes right after, account ids with it.
       await manager.query(`DELETE FROM partner_accounts WHERE member_id = $1`, [memberId]);
       await manager.query(`DELETE FROM partner_account_history WHERE member_id = $1`, [memberId]);
