@@ -57,6 +57,20 @@ export async function referrersPaidFor(manager: EntityManager, earnTransactionId
 }
 
 /**
+ * The referrers paid a bonus for this member's purchase that used their referral (the referred member's
+ * first that earned points: referrals.earn_transaction_id), if any: referrersPaidFor of that purchase.
+ * The erasure of the referred member reads them before its locks, to lock them with the member
+ * (member-data/erasure.service.ts).
+ */
+export async function referrersPaidForReferred(manager: EntityManager, memberId: string): Promise<string[]> {
+  const [referral]: { earn_transaction_id: string }[] = await manager.query(
+    `SELECT earn_transaction_id FROM referrals WHERE referred_member_id = $1 AND earn_transaction_id IS NOT NULL`,
+    [memberId],
+  );
+  return referral ? referrersPaidFor(manager, referral.earn_transaction_id, memberId) : [];
+}
+
+/**
  * A refund of a purchase takes back its bonuses (the member's: campaigns and their own referral bonus;
  * and the referrer's referral bonus, which came with it) in the same proportion as its points
  * (rules/refunds.ts: floor(points × refunded / amount), cumulative), each as a BONUS transaction

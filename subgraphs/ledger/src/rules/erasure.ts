@@ -1,3 +1,5 @@
+import { isPending } from "./windows";
+
 /**
  * Erasure (GDPR article 17): the member's remaining points are forfeited, every open lot emptied,
  * each by an ADJUSTMENT of its own (reason ERASURE) that credits the lot's issuer's breakage account:
@@ -47,3 +49,51 @@ export const lotForfeitKey = (memberId: string, lotId: string): string => `erasu
  * The one change the append-only `adjustments` table admits (AdjustmentNotesErased1734920000000).
  */
 export const ERASED_ADJUSTMENT_NOTE = "(erased with the member)";
+
+/**
+ * A referral bonus becomes the referrer's for good when it becomes available. Until then a refund of
+ * the referred member's first purchase takes it back (rules/refunds.ts shareOf), but an erased member's
+ * purchases can no longer be refunded (their points were forfeited to the issuers' breakage), so the
+ * referred member's erasure withdraws what the referrer's referral bonus lots still hold while pending:
+ * one ADJUSTMENT per lot, shaped like a forfeit (the referrer −points, the lot's issuer's breakage
+ * +points, naming the lot), with an `adjustments` row (REFERRAL_WITHDRAWAL_REASON,
+ * REFERRAL_WITHDRAWAL_NOTE) so the referrer's activity says why. A bonus already available stays; one a
+ * partial refund took part of has only the rest withdrawn. Before, a member could enrol a second address
+ * with their own code, buy once, erase that account, return the goods and keep the referral bonus.
+ */
+export interface ReferrerBonusLot {
+  lotId: string;
+  /** The referrer, whose lot it is. */
+  memberId: string;
+  /** The lot's issuer: the coalition's nil owner id for referral bonuses. */
+  partnerId: string;
+  remaining: number;
+  availableAt: Date;
+}
+
+export interface ReferralWithdrawal {
+  lotId: string;
+  memberId: string;
+  partnerId: string;
+  points: number;
+}
+
+/** What the erasure of a referred member at `now` withdraws from their referrer's bonus lots: each lot still pending that holds points, in the order given. */
+export function referralWithdrawals(lots: readonly ReferrerBonusLot[], now: Date): ReferralWithdrawal[] {
+  const withdrawals: ReferralWithdrawal[] = [];
+  for (const lot of lots) {
+    if (!Number.isSafeInteger(lot.remaining) || lot.remaining < 0) throw new Error(`A lot cannot hold ${lot.remaining} points`);
+    if (lot.remaining > 0 && isPending(lot.availableAt, now)) {
+      withdrawals.push({ lotId: lot.lotId, memberId: lot.memberId, partnerId: lot.partnerId, points: lot.remaining });
+    }
+  }
+  return withdrawals;
+}
+
+/** The idempotency key of the withdrawal of a referrer's bonus lot at the referred member's erasure: once per erasure and lot. */
+export const referralWithdrawalKey = (erasedMemberId: string, lotId: string): string => `erasure:${erasedMemberId}:referral:${lotId}`;
+
+/** The withdrawal's `adjustments` row: its reason (one of ADJUSTMENT_REASONS) and note (within MAX_ADJUSTMENT_NOTE_LENGTH), which the referrer sees. */
+export const REFERRAL_WITHDRAWAL_REASON = "CORRECTION" as const;
+export const REFERRAL_WITHDRAWAL_NOTE =
+  "Referral bonus withdrawn: the referred member's account was erased before their first purchase's return window ended";
