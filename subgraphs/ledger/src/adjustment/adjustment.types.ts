@@ -48,7 +48,7 @@ export class Adjustment {
   @Field(() => String, { description: "The note given." })
   note!: string;
 
-  @Field(() => String, { nullable: true, description: "Who made it (`admin:<subject>`); shown to admins only, null for the member." })
+  @Field(() => String, { nullable: true, description: "Who made it: `admin:<subject>`, or `service:ledger` for a referral bonus the ledger withdrew when the referred member was erased; shown to admins only, null for the member." })
   madeBy!: string | null;
 
   @Field(() => Partner, { nullable: true, description: "The partner that funds it; null when the coalition does." })

@@ -17,7 +17,7 @@ export class LedgerMemberDataResolver {
 
   @Directive("@inaccessible")
   @Mutation(() => Boolean, {
-    description: "Internal (the members service's erasure saga): forfeits an erased member's points (ADJUSTMENT, reason ERASURE) and refuses new ones; once per member.",
+    description: "Internal (the members service's erasure saga): forfeits an erased member's points (ADJUSTMENT, reason ERASURE) and refuses new ones, and withdraws what their referrer's referral bonus still holds while pending (ADJUSTMENT, reason CORRECTION); once per member.",
   })
   async forfeitErasedMember(@Arg("memberId", () => ID, { description: "The erased member." }) memberId: string, @Ctx() { identity, erasures }: Context): Promise<boolean> {
     requireAdmin(identity);

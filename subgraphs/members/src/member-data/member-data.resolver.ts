@@ -69,7 +69,8 @@ export class MemberDataResolver {
       "Erases a member (GDPR article 17): the member themself or an admin (anyone else: FORBIDDEN, whether the member exists or not). " +
         "The email, display name, partner account ids and link history are deleted from every service and every partner link ends; the remaining " +
         "points are forfeited by an ADJUSTMENT entry (reason ERASURE) and the ledger keeps its amounts under the member id, which identifies no one " +
-        "once the profile is gone. The member's tokens are refused (UNAUTHENTICATED) from then on, and the email address may enrol again as a new member. " +
+        "once the profile is gone. A referral bonus the member's first purchase paid their referrer is withdrawn from the referrer while still pending " +
+        "(an ADJUSTMENT entry, reason CORRECTION: that purchase can no longer be refunded); one already available stays the referrer's. The member's tokens are refused (UNAUTHENTICATED) from then on, and the email address may enrol again as a new member. " +
         "Idempotent: erasing an erased member answers true. Errors: FORBIDDEN, BAD_USER_INPUT (an id that is not a UUID), NOT_FOUND (admins: an id that was never a member's), UPSTREAM_UNAVAILABLE when the " +
         "ledger could not be reached: the personal data is already gone and the erasure completes by itself (or on a retry).",
       `mutation {

@@ -136,7 +136,7 @@ export class MemberResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "The member's referral code (16 characters), to give to friends: enrolled with it (`EnrollMemberInput.referralCode`), both get a bonus on the friend's first purchase. Only the member and admins see it.",
+    description: "The member's referral code (16 characters), to give to friends: enrolled with it (`EnrollMemberInput.referralCode`), both get a bonus on the friend's first purchase (a refund of that purchase takes both back in proportion; the friend's erasure while the referrer's is still pending withdraws the referrer's, which is theirs for good once available). Only the member and admins see it.",
   })
   async referralCode(@Root() member: Member, @Ctx() { identity, loaders }: Context): Promise<string> {
     requireSelf(identity, member.id);
