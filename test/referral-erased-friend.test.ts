@@ -79,6 +79,10 @@ describe("a referred member erased", () => {
     // The member reads the reason and note of their own entry, not who made it (as for customer care's).
     const own = (await ok(ACTIVITY, { id: referrer.id }, asMember(referrer.id))).member.activity.edges[0].node;
     expect(own.adjustment).toEqual({ reason: "CORRECTION", note: NOTE, madeBy: null, fundedBy: null });
+    // The referrer's data export holds the withdrawal (its adjustments row) and never names the friend (the key that does is left out).
+    const ledger = (await ok(`query($id: ID!) { member(id: $id) { dataExport } }`, { id: referrer.id }, asMember(referrer.id))).member.dataExport.services.ledger;
+    expect(ledger.adjustments).toEqual([expect.objectContaining({ member_id: referrer.id, reason: "CORRECTION", note: NOTE, made_by: "service:ledger", funded_by_partner_id: null })]);
+    expect(JSON.stringify(ledger)).not.toContain(friend.id);
     await expectLedgerConsistent();
     await expectClearingConsistent();
 
