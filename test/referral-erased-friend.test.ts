@@ -1,6 +1,7 @@
 import { enrollFriendOf, enrollMember, registerPartner } from "./support/fixtures";
-import { expectClearingConsistent, ledgerClient } from "./support/clearing";
-import { asMember, fails, ok, unique } from "./support/gateway";
+import { expectClearingConsistent, ledgerClient, ledgerDatabaseUrl } from "./support/clearing";
+import { asMember, fails, gql, ok, unique } from "./support/gateway";
+import { holdRows, lockWaits } from "./support/lock-waits";
 import { expectLedgerConsistent, travel } from "./support/ledger";
 import { availableAndPending, purchaseWithBonuses } from "./support/campaigns";
 
@@ -139,6 +140,43 @@ describe("a referred member erased", () => {
       ["ADJUSTMENT", -250],
       ["REVERSAL", -250],
       ["BONUS", 500],
+    ]);
+    await expectLedgerConsistent();
+    await expectClearingConsistent();
+  }, 60_000);
+
+  it("while the friend's first purchase commits: an erasure that read no referrer before its lock runs again with the one paid, and withdraws the 500", async () => {
+    const shop = await registerPartner({ pointsPerUnit: 1, returnWindowDays: 14 });
+    const referrer = await enrollMember();
+    const friend = await enrollFriendOf(referrer.id);
+    const db = await ledgerClient();
+    await db.query(`INSERT INTO accounts (kind, owner_id) VALUES ('MEMBER', $1) ON CONFLICT DO NOTHING`, [friend.id]);
+    // Hold the friend's account: the purchase queues for it first, then the ledger's erasure step, which found no referrer paid yet.
+    const holder = await holdRows(ledgerDatabaseUrl(), `SELECT 1 FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1 FOR UPDATE`, [friend.id]);
+    let results;
+    try {
+      const purchase = gql(`mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { points bonuses { points } } }`, {
+        input: { partnerId: shop.id, memberId: friend.id, amountMinor: 100, currency: shop.currency, reference: unique("receipt") },
+      });
+      await lockWaits(db).until(1);
+      const erase = gql(ERASE, { id: friend.id });
+      await lockWaits(db).until(2);
+      await holder.release();
+      results = await Promise.all([purchase, erase]);
+    } finally {
+      await holder.end();
+      await db.end();
+    }
+    const [bought, erased] = results;
+    // The purchase committed first (1 point; 500 each), then the erasure forfeited the friend's and withdrew the referrer's.
+    expect({ purchase: bought.errors ?? bought.data, erase: erased.errors ?? erased.data }).toEqual({
+      purchase: { recordPurchase: { points: 1, bonuses: [{ points: 500 }] } },
+      erase: { eraseMember: true },
+    });
+    expect(await availableAndPending(referrer.id)).toEqual({ available: 0, pending: 0 });
+    expect((await referrerRows(referrer.id)).withdrawals.map((w: { kind: string; amount: number }) => [w.kind, w.amount])).toEqual([
+      ["MEMBER", -500],
+      ["PARTNER_BREAKAGE", 500],
     ]);
     await expectLedgerConsistent();
     await expectClearingConsistent();
