@@ -18,7 +18,7 @@ import { availableAndPending, purchaseWithBonuses } from "./support/campaigns";
 const ERASE = `mutation($id: ID!) { eraseMember(id: $id) }`;
 const REVERSE = `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id points } }`;
 const ACTIVITY = `query($id: ID!) { member(id: $id) { activity(first: 10) { edges { node { kind points reference partner { id } adjustment { reason note madeBy fundedBy { id } } } } } } }`;
-const NOTE = "Referral bonus withdrawn: the referred member's account was erased before their first purchase's return window ended";
+const NOTE = "Referral bonus withdrawn: the referral ended before the bonus became available";
 
 const activityOf = async (memberId: string) => (await ok(ACTIVITY, { id: memberId })).member.activity.edges.map((e: any) => e.node);
 const refund = (partnerId: string, reference: string, amountMinor: number) =>

@@ -9,7 +9,7 @@ import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { lockBreakageBeforeIssuance, owe } from "../journal/expire-lots";
 import { COALITION_OWNER_ID, addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { holdings, insertLots, takeOldest } from "../journal/lots";
-import { requireNotErased } from "../member-data/erasure.service";
+import { requireNotErased } from "../member-data/erased";
 import { memberDebtLimitExceeded, requireWithinCap } from "../limits";
 import { adjustmentProblem, availablePoints, debitFloor, expiresAt, repayDebt, wouldPassFloor } from "../rules";
 import { pointsExpiryMonths } from "../settings";

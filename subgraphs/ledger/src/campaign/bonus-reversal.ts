@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { type AccountKind, postTransaction } from "../journal/journal";
 import { breakagePostings, planTakeBack, takeFromMember } from "../journal/take-back";
-import { isErased } from "../member-data/erasure.service";
+import { isErased } from "../member-data/erased";
 import { CAMPAIGN_ORDER_SQL, shareOf } from "../rules";
 
 interface BonusRow {

@@ -10,7 +10,7 @@ import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
 import { holdings, insertLots } from "../journal/lots";
 import { requireWithinCap } from "../limits";
-import { requireNotErased } from "../member-data/erasure.service";
+import { requireNotErased } from "../member-data/erased";
 import { availablePoints, repayDebtFromSlices } from "../rules";
 import { heldPointsSql } from "../sql/pending";
 import { HoldStatus, type HoldInput, PointsHold } from "./hold.types";

@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { actorOf } from "../../../../shared/src/audit/record-audit";
-import { appError } from "../../../../shared/src/errors";
 import { requireId } from "../../../../shared/src/validation";
 import { referrersPaidForReferred } from "../campaign/bonus-reversal";
 import type { Clock } from "../clock";
+import { isErased } from "./erased";
 import { type NewTransaction, lockMembers, postNewTransactions, postTransaction } from "../journal/journal";
 import {
   ERASED_ADJUSTMENT_NOTE,
@@ -161,14 +161,4 @@ async function recordErasureAdjustment(manager: EntityManager, memberId: string,
     `INSERT INTO member_erasures (member_id, transaction_id, adjustment_reason, forfeited_points, erased_at) VALUES ($1, NULL, $2, $3, $4)`,
     [memberId, ERASURE_ADJUSTMENT_REASON, points, at],
   );
-}
-
-export async function isErased(manager: EntityManager, memberId: string): Promise<boolean> {
-  const [row] = await manager.query(`SELECT 1 FROM member_erasures WHERE member_id = $1`, [memberId]);
-  return Boolean(row);
-}
-
-/** Points never arrive for an erased member (a hold, a cancelled redemption's refund, a transfer): the caller holds the member's lock. */
-export async function requireNotErased(manager: EntityManager, memberId: string): Promise<void> {
-  if (await isErased(manager, memberId)) throw appError("NOT_FOUND", `No member with id ${memberId}`);
 }

@@ -10,7 +10,7 @@ import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { lockMembers, postTransaction } from "../journal/journal";
 import { lockBreakageBeforeIssuance } from "../journal/expire-lots";
 import { breakagePostings, lotTransactionsOf, planTakeBack, takeFromMember } from "../journal/take-back";
-import { requireNotErased } from "../member-data/erasure.service";
+import { requireNotErased } from "../member-data/erased";
 import { MAX_AMOUNT_MINOR, clawbackFor } from "../rules";
 import { findRefund, refundKeys } from "./refund-keys";
 import type { ReversePurchaseInput } from "./reverse-purchase.input";

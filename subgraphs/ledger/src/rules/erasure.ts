@@ -96,4 +96,4 @@ export const referralWithdrawalKey = (erasedMemberId: string, lotId: string): st
 /** The withdrawal's `adjustments` row: its reason (one of ADJUSTMENT_REASONS) and note (within MAX_ADJUSTMENT_NOTE_LENGTH), which the referrer sees. */
 export const REFERRAL_WITHDRAWAL_REASON = "CORRECTION" as const;
 export const REFERRAL_WITHDRAWAL_NOTE =
-  "Referral bonus withdrawn: the referred member's account was erased before their first purchase's return window ended";
+  "Referral bonus withdrawn: the referral ended before the bonus became available";

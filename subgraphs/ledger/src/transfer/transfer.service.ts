@@ -6,7 +6,7 @@ import { requireId, requireInt, requireText } from "../../../../shared/src/valid
 import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
-import { requireNotErased } from "../member-data/erasure.service";
+import { requireNotErased } from "../member-data/erased";
 import { addDebt, findIdempotent, lockMembers, postTransaction } from "../journal/journal";
 import { holdings, insertLots, takeOldest } from "../journal/lots";
 import { MAX_TRANSFER_POINTS, MEMBER_POINTS_CAP, availablePoints, repayDebtFromSlices, transferAllowanceLeft, transferFits, wouldPassCap } from "../rules";
