@@ -15,7 +15,8 @@
  * - calendar.ts   month and day arithmetic in UTC
  * - campaigns.ts  campaign bonuses: matching windows, percent rounding, budget and member caps, order
  * - adjustments.ts what a customer care adjustment may be (reasons, size, note)
- * - erasure.ts    what an erased member forfeits, and to whom; what is left of their adjustments' notes
+ * - erasure.ts    what an erased member forfeits, and to whom; what is left of their adjustments' notes;
+ *                 the referrer's pending referral bonus their erasure withdraws
  * - clearing.ts   the clearing house: statement lines, prices, rounding, statement figures
  * - clearing-periods.ts  settlement periods (YYYY-MM), terms limits, canonical text
  * - clearing-statement.ts  a statement from its totals (live, closed and audited alike), counterparts, report totals
