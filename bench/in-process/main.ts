@@ -16,7 +16,7 @@ import { stopOnSignals } from "../../shared/src/shutdown";
 import { isClusterPrimary, runPrimary, workerCount } from "../../shared/src/workers";
 import { supergraphPath } from "../../gateway/src/gateway";
 import type { GatewayContext } from "../../gateway/src/identity";
-import { EntityCache, EntityCachingDataSource } from "../../gateway/src/entity-cache";
+import { EntityCache, EntityCachingDataSource, PRIVATE_MAX_ENTRIES } from "../../gateway/src/entity-cache";
 import { serveGateway } from "../../gateway/src/server";
 import { LOCAL_SUBGRAPHS, type LocalSubgraph } from "./subgraphs";
 
@@ -59,6 +59,7 @@ async function main() {
   const dataSources: DataSource[] = [];
   const servers: ApolloServer<object>[] = [];
   const entities = new EntityCache();
+  const privateAnswers = new EntityCache(null, PRIVATE_MAX_ENTRIES);
   for (const [name, subgraph] of Object.entries(LOCAL_SUBGRAPHS) as [SubgraphName, LocalSubgraph][]) {
     const dataSource = createDataSource({ url: subgraphDatabaseUrl(name), entities: subgraph.entities, migrations: [], log });
     await dataSource.initialize();
@@ -66,7 +67,7 @@ async function main() {
     const server = new ApolloServer<object>({ schema: await subgraph.buildSchema(), formatError: createErrorFormatter(log), plugins: [ApolloServerPluginInlineTraceDisabled()] });
     await server.start();
     servers.push(server);
-    local[name] = new EntityCachingDataSource(name, new InProcessDataSource(server, dataSource, subgraph), entities);
+    local[name] = new EntityCachingDataSource(name, new InProcessDataSource(server, dataSource, subgraph), entities, privateAnswers);
   }
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath(), "utf8"),

@@ -1,6 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
-import { publicMaxAge } from "./cache-control";
+import type { Identity } from "../../shared/src/auth/proof";
+import { cacheHintOf, publicMaxAge } from "./cache-control";
 
 /** A cache the gateway's workers (and gateways) share: Redis when REDIS_URL is set. */
 export interface SharedCache {
@@ -16,6 +17,12 @@ export interface SharedCache {
  * partner's public fields with their query are a few hundred characters.
  */
 export const MAX_ENTRY_CHARS = 4_096;
+
+/**
+ * Answers a subgraph marked private kept per process, for their caller alone: at most this many (a few
+ * hundred bytes each: a member's existence check is about 250 characters with its key).
+ */
+export const PRIVATE_MAX_ENTRIES = 20_000;
 
 /**
  * Entities a subgraph marked public and cacheable (a `Cache-Control: public, max-age=N` answer, from
@@ -73,33 +80,76 @@ export class EntityCache {
   }
 }
 
-/** Wraps a subgraph's data source: `_entities` calls go through the cache, everything else straight through. */
+/**
+ * Wraps a subgraph's data source. `_entities` calls go through the public cache, entity by entity.
+ * Any call whose answer the subgraph marked `private, max-age=N` (a member's own existence check) is
+ * kept whole for N seconds for its caller alone, in this process only (`privateAnswers`), and served
+ * to that caller again: its key is the caller's identity, the query and all its variables. Anonymous
+ * callers have no private answers.
+ */
 export class EntityCachingDataSource<TContext extends Record<string, any>> implements GraphQLDataSource<TContext> {
-  // Queries whose answers came back public: only those are looked up, so a private call (a member's
-  // balance) never pays for a lookup, in memory or in Redis, that cannot hit. Bounded: clients shape
-  // these queries.
+  // Queries whose answers came back public (or private): only those are looked up, so a call that is
+  // never cacheable (a member's balance) never pays for a lookup, in memory or in Redis, that cannot
+  // hit. Bounded: clients shape these queries.
   private readonly cacheableQueries = new Set<string>();
+  private readonly privateQueries = new Set<string>();
 
   constructor(
     private readonly subgraph: string,
     private readonly inner: GraphQLDataSource<TContext>,
     private readonly cache: EntityCache,
+    private readonly privateAnswers: EntityCache | null = null,
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
+    const { query } = options.request;
+    if (!query) return this.inner.process(options);
+    // A client that sends `Cache-Control: no-cache` gets fresh answers, for itself only: it neither
+    // reads the caches nor writes them, so no client decides what the others are served.
+    const fresh = "incomingRequestContext" in options && /\bno-cache\b/i.test(options.incomingRequestContext.request.http?.headers.get("cache-control") ?? "");
+    const privateKey = fresh ? null : this.privateKeyOf(options);
+    const now = Date.now();
+    if (privateKey && this.privateQueries.has(query)) {
+      const [kept] = (await this.privateAnswers!.getAll([privateKey], now)) ?? [];
+      if (kept) {
+        const { data, expires } = kept as { data: Record<string, unknown>; expires: number };
+        // The client's own cache policy is what the subgraph said, for the time left.
+        const policy = "incomingRequestContext" in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+        if (policy && "restrict" in policy) policy.restrict({ maxAge: Math.floor((expires - now) / 1000), scope: "PRIVATE" });
+        return { data };
+      }
+    }
+    const response = await this.entities(options, fresh, now);
+    const hint = cacheHintOf(response.http?.headers.get("cache-control"));
+    if (privateKey && hint.scope === "PRIVATE" && hint.maxAge > 0 && response.data && !response.errors?.length) {
+      if (this.privateQueries.size >= 1_000) this.privateQueries.clear();
+      this.privateQueries.add(query);
+      const expires = now + hint.maxAge * 1000;
+      await this.privateAnswers!.setAll([{ key: privateKey, value: { data: response.data, expires } }], expires, now);
+    }
+    return response;
+  }
+
+  /** The key of this call's private answer: its caller, then everything it sends; null when it has none (anonymous, too long). */
+  private privateKeyOf({ request, context }: GraphQLDataSourceProcessOptions<TContext>): string | null {
+    const caller = this.privateAnswers && callerKeyOf((context as { identity?: Identity }).identity);
+    if (!caller) return null;
+    const key = `${this.subgraph}\n${caller}\n${request.query}\n${JSON.stringify(request.variables ?? {})}`;
+    // Nothing this long is kept (MAX_ENTRY_CHARS), so it is not looked up either.
+    return key.length > MAX_ENTRY_CHARS ? null : key;
+  }
+
+  /** `_entities` calls through the public cache; any other call straight through. */
+  private async entities(options: GraphQLDataSourceProcessOptions<TContext>, fresh: boolean, now: number): Promise<GatewayGraphQLResponse> {
     const { query, variables } = options.request;
     const representations = variables?.representations;
     if (!query || !Array.isArray(representations) || !query.includes("_entities")) return this.inner.process(options);
-    const now = Date.now();
     // Everything that shapes an entity's answer is in its key: the query and every other variable of
     // the fetch (a client's `@include(if: $v)` inside the entity's selection is sent as one).
     const prefix = `${this.subgraph}\n${query}\n${otherVariables(variables!)}\n`;
     // Nothing this long is kept (MAX_ENTRY_CHARS), so it is neither looked up nor remembered as cacheable.
     if (prefix.length > MAX_ENTRY_CHARS) return this.inner.process(options);
     const keys = representations.map((representation) => `${prefix}${JSON.stringify(representation)}`);
-    // A client that sends `Cache-Control: no-cache` gets fresh entities, for itself only: it neither
-    // reads the cache nor writes it, so no client decides what the others are served.
-    const fresh = "incomingRequestContext" in options && /\bno-cache\b/i.test(options.incomingRequestContext.request.http?.headers.get("cache-control") ?? "");
     const kept = fresh || !this.cacheableQueries.has(query) ? undefined : await this.cache.getAll(keys, now);
     if (kept) return { data: { _entities: kept } };
 
@@ -115,6 +165,20 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
       if (found.length) await this.cache.setAll(found, now + maxAge * 1000, now);
     }
     return response;
+  }
+}
+
+/** Who a private answer is kept for: a member, an admin or a partner app by its id; nobody else has private answers. */
+export function callerKeyOf(identity: Identity | undefined): string | null {
+  switch (identity?.kind) {
+    case "member":
+      return `member:${identity.memberId}`;
+    case "admin":
+      return `admin:${identity.subject}`;
+    case "partner":
+      return `partner:${identity.partnerId}`;
+    default:
+      return null;
   }
 }
 

@@ -8,7 +8,7 @@ import { type GatewayConfig, loadGatewayConfig, supergraphPathOf } from "./confi
 import type { Logger } from "../../shared/src/logger";
 import { REQUEST_ID_HEADER } from "../../shared/src/request-id";
 import { cacheHintOf } from "./cache-control";
-import { EntityCache, EntityCachingDataSource } from "./entity-cache";
+import { EntityCache, EntityCachingDataSource, PRIVATE_MAX_ENTRIES } from "./entity-cache";
 import { connectRedis, redisEntityCache } from "./redis";
 import { type SubgraphFetcher, createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
 import { breakerFetcher } from "./subgraph-breaker";
@@ -113,6 +113,8 @@ export function createGateway(log: Logger, config: GatewayConfig = loadGatewayCo
   const fetcher = createSubgraphFetcher({ connectionsPerOrigin: config.subgraphConnections, timeoutMs: config.subgraphTimeoutMs });
   // Shared by every gateway process through Redis when there is one; in this process's memory first.
   const entities = config.entityCache ? new EntityCache(config.redisUrl ? redisEntityCache(connectRedis(config.redisUrl, log), log) : null) : null;
+  // Answers kept for their caller alone never leave this process.
+  const privateAnswers = config.entityCache ? new EntityCache(null, PRIVATE_MAX_ENTRIES) : null;
   // Nothing we run calls the internet. Without this @apollo/gateway sends usage metrics to Apollo and,
   // to label them, probes cloud metadata servers: set here so a gateway started any way (its entry
   // run directly, a bench's in-process one) is as quiet as npm start, compose and the Dockerfile.
@@ -126,7 +128,7 @@ export function createGateway(log: Logger, config: GatewayConfig = loadGatewayCo
       const subgraphUrl = routingUrl(name, url);
       const fetch = breakerFetcher(timedFetcher(fetcher, name), name, subgraphUrl, config.breaker);
       const signed = new SignedDataSource(name, subgraphUrl, isOwnSubgraph(name) ? secret : null, fetch, log);
-      return entities ? new EntityCachingDataSource(name, signed, entities) : signed;
+      return entities ? new EntityCachingDataSource(name, signed, entities, privateAnswers) : signed;
     },
   });
 }

@@ -1,6 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ALLOWED, denyFor, isAdmin, requireAdmin, requireSelf, requireSelfOrLinkedPartner, requireSignedIn } from "../../../../shared/src/auth/policy";
 import { decodeIdCursor, encodeIdCursor, pageOf } from "../../../../shared/src/cursor";
+import { selectsOnly, setCacheHint } from "../../../../shared/src/cache-hints";
 import { badInput } from "../../../../shared/src/errors";
 import { withExample } from "../../../../shared/src/schema-docs";
 import { pageSize, requireId } from "../../../../shared/src/validation";
@@ -9,6 +11,13 @@ import { PartnerAccountStatus } from "../partner-account/partner-account-status"
 import { EnrollMemberInput } from "./enroll-member.input";
 import { Member } from "./member.type";
 import { MemberConnection, MemberEdge } from "./member-connection.type";
+
+/**
+ * How long the gateway may keep a member's own existence check for that member (`member(id)` with `id`
+ * alone: the first call of nearly every page of a member's app). Only erasure ends a member, and the
+ * gateway refuses an erased member's token before it looks at what it keeps (README, Entity cache).
+ */
+export const SELF_EXISTENCE_MAX_AGE_SECONDS = 600;
 
 @Resolver(() => Member)
 export class MemberResolver {
@@ -28,12 +37,20 @@ export class MemberResolver {
 }`,
     ),
   })
-  async member(@Arg("id", () => ID, { description: "The member's id (a UUID); anything else is BAD_USER_INPUT." }) id: string, @Ctx() context: Context): Promise<Member | null> {
+  async member(
+    @Arg("id", () => ID, { description: "The member's id (a UUID); anything else is BAD_USER_INPUT." }) id: string,
+    @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Member | null> {
     const memberId = requireId(id, "id");
     // Decided before the lookup: "not yours" and "does not exist" get the same answer.
     await requireSelfOrLinkedPartner(context.identity, memberId, () => linkedPartners(context, memberId));
     const member = await context.loaders.member.load(memberId);
     if (member) await context.members.auditProfileReads({ identity: context.identity, requestId: context.requestId }, [memberId]);
+    // Their own existence, asked by the member: the same answer for as long as their token is accepted. Anything more
+    // (a name, an email) can change at any moment, and what a partner app may read ends with its link: never hinted.
+    const ownExistence = member && context.identity.kind === "member" && context.identity.memberId === memberId && selectsOnly(info, ["id"]);
+    if (ownExistence) setCacheHint(info, { maxAge: SELF_EXISTENCE_MAX_AGE_SECONDS, scope: "PRIVATE" });
     return member;
   }
 

@@ -1,9 +1,6 @@
-import type { GraphQLResolveInfo } from "graphql";
+import { setCacheHint } from "../../../../shared/src/cache-hints";
 import { partnerCacheSeconds } from "../../../../shared/src/config";
 import type { Context } from "../context";
-
-/** Apollo Server's cache-control plugin adds this to `info` (absent where the plugin is not installed). */
-type HintedInfo = GraphQLResolveInfo & { cacheControl?: { setCacheHint(hint: { maxAge: number; scope: "PUBLIC" | "PRIVATE" }): void } };
 
 /** How long the gateway may keep a partner's public fields (name, category, rates): they change rarely. */
 const PUBLIC_MAX_AGE_SECONDS = partnerCacheSeconds();
@@ -17,7 +14,7 @@ export const partnerReference = {
   Partner: {
     // Federation calls it (reference, context, info); the resolver map's type says otherwise.
     __resolveReference: (reference: { id: string }, context: Context, info: unknown) => {
-      (info as HintedInfo).cacheControl?.setCacheHint({ maxAge: PUBLIC_MAX_AGE_SECONDS, scope: "PUBLIC" });
+      setCacheHint(info, { maxAge: PUBLIC_MAX_AGE_SECONDS, scope: "PUBLIC" });
       return context.loaders.partner.load(reference.id);
     },
   },

@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import { createReward, enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
+import { asAdmin, asMember, gatewayUrl, gql, ok, operationsServed } from "./support/gateway";
+
+/**
+ * The gateway keeps an answer a subgraph marked `private, max-age` for its caller alone (README, Entity
+ * cache): today a member's own existence check, `member(id)` with `id` alone, the members service's
+ * part of nearly every page of a member's app. Counted in the operations the members service served
+ * (the gateway names its call to a subgraph after the client's operation): a kept answer costs it none.
+ */
+describe("private answers kept for their caller", () => {
+  const EXISTS = `query Exists($id: ID!) { member(id: $id) { id } }`;
+  /** The members service's operations of `run`'s requests (each named `name`). */
+  const membersCalls = async (name: string, run: () => Promise<unknown>) => {
+    const before = await operationsServed("members", `${name}__members__0`);
+    await run();
+    return (await operationsServed("members", `${name}__members__0`)) - before;
+  };
+
+  it("a member's own existence check is asked once, then answered by the gateway, marked private for the member's own cache", async () => {
+    const member = await enrollMember();
+    expect(await membersCalls("Exists", async () => expect(await ok(EXISTS, { id: member.id }, asMember(member.id))).toEqual({ member: { id: member.id } }))).toBeGreaterThan(0);
+    expect(await membersCalls("Exists", async () => expect(await ok(EXISTS, { id: member.id }, asMember(member.id))).toEqual({ member: { id: member.id } }))).toBe(0);
+    // From the gateway's copy, as from the subgraph: the client may keep it, for itself only, for the time left (600 s at most).
+    const response = await fetch(gatewayUrl(), {
+      method: "POST",
+      headers: { "content-type": "application/json", ...asMember(member.id) },
+      body: JSON.stringify({ query: EXISTS, variables: { id: member.id } }),
+    });
+    const [, maxAge] = /^max-age=(\d+), private$/.exec(response.headers.get("cache-control") ?? "") ?? [];
+    expect(Number(maxAge)).toBeGreaterThan(500);
+    expect(Number(maxAge)).toBeLessThanOrEqual(600);
+  });
+
+  it("the headline page's call to the members service is made once per member, and the page is whole each time", async () => {
+    const partner = await registerPartner();
+    await createReward(partner.id, { costPoints: 5 });
+    const member = await enrollMember();
+    await recordPurchase(partner, member.id, 1_000);
+    const PAGE = `query Page($id: ID!) { member(id: $id) { balance { available pending } tier eligibleRewards(first: 5) { costPoints } } }`;
+    let first: unknown;
+    expect(await membersCalls("Page", async () => (first = await ok(PAGE, { id: member.id }, asMember(member.id))))).toBeGreaterThan(0);
+    await recordPurchase(partner, member.id, 2_000);
+    let second: any;
+    expect(await membersCalls("Page", async () => (second = await ok(PAGE, { id: member.id }, asMember(member.id))))).toBe(0);
+    expect(first).toEqual({ member: { balance: { available: 10, pending: 0 }, tier: "BASE", eligibleRewards: [{ costPoints: 5 }] } });
+    // The ledger's part is never kept: the second purchase shows.
+    expect(second.member.balance).toEqual({ available: 30, pending: 0 });
+  });
+
+  it("nothing else is kept: other fields, an admin's read, another member's token, a member not enrolled, `Cache-Control: no-cache`", async () => {
+    const member = await enrollMember();
+    const other = await enrollMember();
+    const NAMED = `query Named($id: ID!) { member(id: $id) { id displayName } }`;
+    for (let i = 0; i < 2; i++) expect(await membersCalls("Named", () => ok(NAMED, { id: member.id }, asMember(member.id)))).toBeGreaterThan(0);
+    for (let i = 0; i < 2; i++) expect(await membersCalls("Exists", () => ok(EXISTS, { id: member.id }, asAdmin()))).toBeGreaterThan(0);
+    // The member's own answer is theirs alone: another member asking for it is refused every time, by the members service.
+    await ok(EXISTS, { id: member.id }, asMember(member.id));
+    for (let i = 0; i < 2; i++) {
+      const refused = await gql(EXISTS, { id: member.id }, asMember(other.id));
+      expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+    }
+    // A token for an id no member has reads null, asked each time (the member may enrol in a moment).
+    const nobody = randomUUID();
+    for (let i = 0; i < 2; i++) expect(await membersCalls("Exists", async () => expect(await ok(EXISTS, { id: nobody }, asMember(nobody))).toEqual({ member: null }))).toBeGreaterThan(0);
+    const fresh = { ...asMember(member.id), "cache-control": "no-cache" };
+    expect(await membersCalls("Exists", () => ok(EXISTS, { id: member.id }, fresh))).toBeGreaterThan(0);
+  });
+
+  it("an erased member's token is refused before anything kept for them is read", async () => {
+    const member = await enrollMember();
+    await ok(EXISTS, { id: member.id }, asMember(member.id));
+    expect((await ok(`mutation($id: ID!) { eraseMember(id: $id) }`, { id: member.id })).eraseMember).toBe(true);
+    const after = await gql(EXISTS, { id: member.id }, asMember(member.id));
+    expect(after.errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+  });
+});
