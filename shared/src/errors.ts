@@ -40,6 +40,13 @@ const INTERNAL = "INTERNAL_SERVER_ERROR";
  * again it goes through (a refund and a purchase that met in a lock cycle answered INTERNAL_SERVER_ERROR).
  */
 const RETRYABLE_SQLSTATES = new Set(["55P03", "57014", "25P03", "57P01", "57P02", "57P03", "53300", "53400", "40P01", "40001"]);
+/**
+ * Of those, a transaction Postgres ended while the database stays up and the connection usable (a lock
+ * not granted, a statement cancelled, a deadlock or serialization conflict broken): one transaction's
+ * failure, not an unreachable database (isDatabaseUnreachable).
+ */
+const TRANSACTION_ENDED_SQLSTATES = new Set(["55P03", "57014", "40P01", "40001"]);
+const UNREACHABLE_SQLSTATES = new Set([...RETRYABLE_SQLSTATES].filter((code) => !TRANSACTION_ENDED_SQLSTATES.has(code)));
 /** Node's errors for a database that cannot be reached. */
 const NETWORK_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
 /**
@@ -56,10 +63,24 @@ const CONNECTION_MESSAGES = /^(timeout exceeded when trying to connect|Connectio
  * TypeORM wraps query errors (`driverError`); connection errors arrive as pg raised them.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  return unavailable(error, RETRYABLE_SQLSTATES);
+}
+
+/**
+ * True when the database cannot be reached or dropped the connection (refused, lost, shutting down,
+ * too many connections: isDatabaseUnavailable less a transaction Postgres ended on its own, such as a
+ * deadlock or a lock timeout). What works through many rows one transaction at a time (the expiry run)
+ * stops on this, since every transaction after it would fail too, and skips a row that failed otherwise.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  return unavailable(error, UNREACHABLE_SQLSTATES);
+}
+
+function unavailable(error: unknown, sqlStates: ReadonlySet<string>): boolean {
   for (let e = error as { code?: unknown; severity?: unknown; message?: unknown; name?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
     if (typeof e.name === "string" && LOST_CONNECTION_ERRORS.has(e.name)) return true;
     const code = typeof e.code === "string" ? e.code : "";
-    if (RETRYABLE_SQLSTATES.has(code) || code.startsWith("08") || NETWORK_ERRORS.has(code)) return true;
+    if (sqlStates.has(code) || code.startsWith("08") || NETWORK_ERRORS.has(code)) return true;
     // A FATAL error ends the session: the server refused the connection (not accepting connections, shutting down...).
     if (e.severity === "FATAL" || e.severity === "PANIC") return true;
     if (typeof e.message === "string" && CONNECTION_MESSAGES.test(e.message)) return true;

@@ -9,7 +9,8 @@ const MAX_SECONDS = 24 * 86_400;
  * The ledger posts the expiry of due lots itself, so no operator has to schedule `ledger:expire`: once
  * at start (catching up after downtime), then every `seconds` (0: never, for an operator who runs the
  * tool on a schedule of their own). One run at a time in this process; a run elsewhere at once (the
- * tool, another ledger) expires nothing twice.
+ * tool, another ledger) expires nothing twice. A run that failed for some members says so in a warning
+ * (and each of them in a line of its own); one the database ended (unreachable) in another.
  */
 export function scheduleExpiry(dataSource: DataSource, clock: Clock, log: Logger, seconds: number): () => void {
   if (seconds === 0) return () => {};
@@ -19,9 +20,11 @@ export function scheduleExpiry(dataSource: DataSource, clock: Clock, log: Logger
   const run = () => {
     if (running) return;
     running = true;
-    expireDueLots(dataSource, clock.now())
+    expireDueLots(dataSource, clock.now(), log)
       .then((expired) => {
-        if (expired.lots) log.info("expired points", { ...expired });
+        // Each member that failed has a line of its own already (expireDueLots); the next run tries them again.
+        if (expired.failed) log.warn("expiry run left members unexpired", { ...expired });
+        else if (expired.lots) log.info("expired points", { ...expired });
       })
       .catch((error) => log.warn("expiry run failed", { error: (error as Error).message }))
       .finally(() => {

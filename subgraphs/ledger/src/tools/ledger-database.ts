@@ -39,7 +39,8 @@ export function nowFromArgs(argv = process.argv, clock = new Date()): Date {
 /**
  * Runs an operator tool against the ledger's database, when the file is run as a script: the database
  * opened and always closed, and a failure to run at all (unreachable database, bad arguments) exit
- * code 2, apart from the tool's own verdicts (its exitCode: 0 clean, 1 mismatches).
+ * code 2, apart from the tool's own verdicts (its exitCode: 0 clean, 1 mismatches, or for ledger:expire
+ * members whose expiry failed).
  */
 export function runLedgerTool(module: NodeModule, work: (dataSource: DataSource) => Promise<void>): void {
   if (require.main !== module) return;
