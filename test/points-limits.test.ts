@@ -7,6 +7,7 @@ const pointsForPurchase = (amountMinor: number, pointsPerUnit: number) => within
 import { createReward, enrollMember, headline, registerPartner } from "./support/fixtures";
 import { fails, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent } from "./support/ledger";
+import { apiSchema } from "./support/selected-ids";
 
 const RECORD = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id points } }`;
 const TRANSFER = `mutation($input: TransferPointsInput!) { transferPoints(input: $input) { id points } }`;
@@ -133,6 +134,8 @@ describe("the member points cap, through the gateway", () => {
     try {
       const error = await fails(REDEEM, { input: { memberId: member.id, rewardId: reward.id, idempotencyKey: unique("key") } }, "LIMIT_EXCEEDED");
       expect(error.message).toMatch(/lifetime redeemed points to 2,147,483,697/);
+      // And redeemReward's description names it among its errors (it listed every other code but this one).
+      expect(apiSchema().getMutationType()!.getFields().redeemReward.description).toMatch(/LIMIT_EXCEEDED \(the member's lifetime redeemed points/);
       expect((await headline(member.id)).balance).toMatchObject({ available: 900, held: 0, lifetimeRedeemed: 2_147_483_597 });
     } finally {
       await ledgerSql(`UPDATE member_partner_points SET redeemed = redeemed - $2 WHERE member_id = $1`, [member.id, padding]);

@@ -17,7 +17,8 @@ export class RedemptionResolver {
       "Spends a member's points on a reward and issues a voucher: returns a COMPLETED redemption with its `voucherCode`, or an error with nothing spent. " +
         "Callers: the member themself and admins. Safe to retry with the same idempotencyKey (the same redemption comes back). " +
         "Errors: BAD_USER_INPUT, NOT_FOUND, NOT_ELIGIBLE (inactive, out of its dates, tier too low, per-member limit reached), OUT_OF_STOCK, " +
-        "INSUFFICIENT_POINTS, IDEMPOTENCY_CONFLICT, UPSTREAM_UNAVAILABLE (it will be completed or refunded automatically). " +
+        "INSUFFICIENT_POINTS, LIMIT_EXCEEDED (the member's lifetime redeemed points, with those of redemptions in progress, would pass the cap: nothing spent), " +
+        "IDEMPOTENCY_CONFLICT, UPSTREAM_UNAVAILABLE (it will be completed or refunded automatically). " +
         "The conditions are those of `Member.eligibleRewards` (a reward is listed there exactly when this accepts it); when several fail, the first in this order wins: " +
         `${ELIGIBILITY_ORDER_TEXT}.`,
       `mutation {
