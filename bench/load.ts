@@ -5,7 +5,7 @@ export interface LoadResult {
   requests: number;
   /** Requests that failed: a transport error or timeout, a non-2xx status other than a shed, or a GraphQL `errors` entry. */
   failures: number;
-  /** Requests the gateway refused early to protect itself (HTTP 503 with Retry-After): reported apart from failures. */
+  /** Requests the gateway refused early to protect itself (HTTP 503 with Retry-After, code OVERLOADED): reported apart from failures. */
   shed: number;
   /** The failures by what they were (`failureKind`), so a report says what failed, not only how often. */
   failureKinds: Record<string, number>;
@@ -144,13 +144,26 @@ async function sampleOnce({ url, connections, durationSeconds, timeoutSeconds, n
 export type ResponseOutcome = "ok" | "shed" | "failed";
 
 /**
- * An answer's kind: shed (HTTP 503 with a Retry-After header: the gateway refused it early and says
- * when to come back), failed (any other non-2xx, or a 2xx carrying GraphQL `errors`), or ok.
+ * An answer's kind: shed (HTTP 503 with a Retry-After header whose every error is OVERLOADED: the
+ * gateway's admission control refused it before any work and says when to come back), failed (any
+ * other non-2xx, or a 2xx carrying GraphQL `errors`), or ok. A 503 with Retry-After for
+ * UPSTREAM_UNAVAILABLE (a subgraph down, timed out, its breaker open or its pool full) is a failure:
+ * Hive answers the same fault with HTTP 200 and errors, a failure too.
  */
 export function classifyResponse(status: number, headers: Record<string, unknown>, body: string): ResponseOutcome {
-  if (status === 503 && Object.keys(headers).some((name) => name.toLowerCase() === "retry-after")) return "shed";
+  if (status === 503 && Object.keys(headers).some((name) => name.toLowerCase() === "retry-after") && onlyOverloaded(body)) return "shed";
   if (status < 200 || status > 299) return "failed";
   return body.includes('"errors"') ? "failed" : "ok";
+}
+
+/** The body is GraphQL errors, at least one, every one with the code OVERLOADED (shared/src/overload.ts). */
+function onlyOverloaded(body: string): boolean {
+  try {
+    const errors = (JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] }).errors;
+    return Array.isArray(errors) && errors.length > 0 && errors.every((error) => error?.extensions?.code === "OVERLOADED");
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { failureKind, sampleLoad, summarize } from "../../bench/load";
 
 /**
  * The load generator sorts every answer as autocannon hands it over: data (its latency kept), shed
- * (503 with Retry-After) or failed. A local server answers by the request's body, so the counts are
+ * (503 with Retry-After and OVERLOADED) or failed. A local server answers by the request's body, so the counts are
  * known in advance.
  */
 describe("bench load: shed apart from failures", () => {
@@ -16,7 +16,7 @@ describe("bench load: shed apart from failures", () => {
       req.on("data", (chunk) => (body += chunk));
       req.on("end", () => {
         const kind = JSON.parse(body).kind as string;
-        if (kind === "shed") res.writeHead(503, { "retry-after": "1", "content-type": "application/json" }).end('{"errors":[{"message":"overloaded"}]}');
+        if (kind === "shed") res.writeHead(503, { "retry-after": "1", "content-type": "application/json" }).end('{"errors":[{"message":"overloaded","extensions":{"code":"OVERLOADED"}}]}');
         else if (kind === "503") res.writeHead(503, { "content-type": "application/json" }).end('{"errors":[{"message":"down"}]}');
         else if (kind === "errors") res.writeHead(200, { "content-type": "application/json" }).end('{"data":null,"errors":[{"message":"bad"}]}');
         else res.writeHead(200, { "content-type": "application/json" }).end('{"data":{"ok":true}}');
@@ -27,7 +27,7 @@ describe("bench load: shed apart from failures", () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it("counts 503 + Retry-After as shed, other 503s and GraphQL errors as failures, and keeps only the successes' latencies", async () => {
+  it("counts 503 + Retry-After + OVERLOADED as shed, other 503s and GraphQL errors as failures, and keeps only the successes' latencies", async () => {
     // Repeating pattern of 4 answers: ok, shed, 503 without Retry-After, 200 with errors.
     const kinds = ["ok", "shed", "503", "errors"];
     let sent = 0;

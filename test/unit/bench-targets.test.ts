@@ -111,9 +111,12 @@ describe("bench targets", () => {
     expect(spreadOf(targets, 0)).toEqual([{ name: "a", measured: 1.4, goal: "≥ 1.3×", met: true, runs: [1.4, 1.2, 1.5], min: 1.2, max: 1.5 }]);
   });
 
-  it("counts a 503 with Retry-After as shed, any other error as failed", () => {
+  it("counts a 503 with Retry-After and OVERLOADED as shed, any other error as failed", () => {
     expect(classifyResponse(503, { "Retry-After": "1" }, '{"errors":[{"extensions":{"code":"OVERLOADED"}}]}')).toBe("shed");
-    expect(classifyResponse(503, { "retry-after": "2" }, "")).toBe("shed");
+    expect(classifyResponse(503, { "retry-after": "2" }, '{"errors":[{"message":"at capacity","extensions":{"code":"OVERLOADED"}}]}')).toBe("shed");
+    // A 503 with Retry-After for anything but OVERLOADED (UPSTREAM_UNAVAILABLE, or no body) is a failure (bench-shed.test.ts).
+    expect(classifyResponse(503, { "retry-after": "1" }, '{"errors":[{"extensions":{"code":"UPSTREAM_UNAVAILABLE"}}]}')).toBe("failed");
+    expect(classifyResponse(503, { "retry-after": "2" }, "")).toBe("failed");
     expect(classifyResponse(503, {}, "")).toBe("failed");
     expect(classifyResponse(500, { "retry-after": "1" }, "")).toBe("failed");
     expect(classifyResponse(200, {}, '{"data":null,"errors":[{}]}')).toBe("failed");
