@@ -152,11 +152,12 @@ async function measurePurchases(context: BenchContext, runIndex: number): Promis
   const withCampaigns = await purchaseLoad("campaigns");
   const { bonusPoints, bonuses } = await endBenchCampaigns(stack.gatewayUrl, stack.env, campaignIds, log);
   const plainAfter = await purchaseLoad("after");
-  const campaigns = { count: campaignIds.length, bonusPoints, bonuses, plainPerSecond: (plainBefore.requestsPerSecond + plainAfter.requestsPerSecond) / 2, ...withCampaigns };
+  const plain = { plainPerSecond: (plainBefore.requestsPerSecond + plainAfter.requestsPerSecond) / 2, plainFailures: plainBefore.failures + plainAfter.failures };
+  const campaigns = { count: campaignIds.length, bonusPoints, bonuses, ...plain, ...withCampaigns };
   const verify = await ledgerVerify(stack.env);
   say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)} (the windows before and after the direct calls: ${valuedAgain.requestsPerSecond.toFixed(1)}, ${plainBefore.requestsPerSecond.toFixed(1)} req/s); direct ${capacity.purchasesPerSecond.toFixed(1)}/s (mean group ${capacity.meanGroupSize.toFixed(2)}); ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
   say(`  purchases without the clearing house's valuation ${summary(unvalued)}; with it ${valuation.withPerSecond.toFixed(1)} req/s (before and after: ${valued.requestsPerSecond.toFixed(1)}, ${valuedAgain.requestsPerSecond.toFixed(1)})`);
-  say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (plain before and after: ${plainBefore.requestsPerSecond.toFixed(1)}, ${plainAfter.requestsPerSecond.toFixed(1)} req/s); ${bonuses} bonuses, ${bonusPoints} bonus points awarded`);
+  say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (plain before and after: ${plainBefore.requestsPerSecond.toFixed(1)}, ${plainAfter.requestsPerSecond.toFixed(1)} req/s, ${campaigns.plainFailures} failures); ${bonuses} bonuses, ${bonusPoints} bonus points awarded`);
   return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, capacity, valuation, campaigns };
 }
 

@@ -68,8 +68,12 @@ export interface ValuationPurchases {
   without: LoadResult;
 }
 
-/** recordPurchase with active campaigns (bench/campaigns.ts), and the plain figure around it. */
-export type CampaignPurchases = LoadResult & { count: number; bonusPoints: number; bonuses: number; plainPerSecond: number };
+/**
+ * recordPurchase with active campaigns (bench/campaigns.ts), and the plain figure around it:
+ * `plainFailures`, the failures of the two plain windows that figure is the mean of (a failed request
+ * is not in a window's requests/s, so failures there would lower the plain figure and raise the ratio).
+ */
+export type CampaignPurchases = LoadResult & { count: number; bonusPoints: number; bonuses: number; plainPerSecond: number; plainFailures: number };
 
 export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
   const targets: Target[] = [];
@@ -113,7 +117,7 @@ export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
   const campaigns = recordPurchase.campaigns;
   if (campaigns) {
     const kept = ratio(campaigns.requestsPerSecond, campaigns.plainPerSecond);
-    targets.push({ name: `recordPurchase with ${campaigns.count} active campaigns vs without (verify clean, no failures)`, measured: kept, goal: "≥ 0.8×", met: clean && campaigns.failures === 0 && kept >= 0.8 });
+    targets.push({ name: `recordPurchase with ${campaigns.count} active campaigns vs without (verify clean, no failures)`, measured: kept, goal: "≥ 0.8×", met: clean && campaigns.failures === 0 && campaigns.plainFailures === 0 && kept >= 0.8 });
   }
   return targets;
 }

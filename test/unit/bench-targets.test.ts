@@ -80,7 +80,7 @@ describe("bench targets", () => {
     // Judged after the statement target, before the campaigns one.
     const names = judged(run({
       statement: { statementP50: 7, balanceP50: 10, failures: 0 },
-      recordPurchase: { ...load(900), verifyClean: true, directPerSecond: 1600, valuation: { withPerSecond: 900, withoutPerSecond: 1000, withBeforeAndAfter: [880, 920], failures: 0, without: load(1000) }, campaigns: { ...load(800), count: 50, bonusPoints: 1, bonuses: 1, plainPerSecond: 900 } },
+      recordPurchase: { ...load(900), verifyClean: true, directPerSecond: 1600, valuation: { withPerSecond: 900, withoutPerSecond: 1000, withBeforeAndAfter: [880, 920], failures: 0, without: load(1000) }, campaigns: { ...load(800), count: 50, bonusPoints: 1, bonuses: 1, plainPerSecond: 900, plainFailures: 0 } },
     })).map((t) => t.name);
     expect(names.slice(-3)).toEqual(["Partner's open statement p50 vs a member's balance p50", name, "recordPurchase with 50 active campaigns vs without (verify clean, no failures)"]);
   });
