@@ -43,6 +43,20 @@ export function fastest(run: RunFigures, names: GatewayName[], c: string): Gatew
   return best;
 }
 
+/**
+ * The gateway among `names` with the lowest headline p99 at concurrency `c` in this run (of those that
+ * answered anything): "p99 no worse than Hive" is no worse than any Hive configuration.
+ */
+export function lowestP99(run: RunFigures, names: GatewayName[], c: string): GatewayName | undefined {
+  let best: GatewayName | undefined;
+  for (const name of names) {
+    const result = run.headline[name]?.[c];
+    if (!result || !(result.requestsPerSecond > 0) || !(result.p99 > 0)) continue;
+    if (!best || result.p99 < run.headline[best]![c].p99) best = name;
+  }
+  return best;
+}
+
 /** The best headline requests/s of `gateway` at any concurrency below `c`. */
 export function bestBelow(byConcurrency: Record<string, LoadResult>, c: string): number {
   return Math.max(0, ...Object.keys(byConcurrency).filter((k) => Number(k) < Number(c)).map((k) => byConcurrency[k].requestsPerSecond));
@@ -87,8 +101,9 @@ export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
     targets.push({ name: `Headline throughput, ours (default) vs the fastest Hive configuration${hive ? ` (${hive})` : ""}, concurrency ${c}`, measured: vsHive, goal: "≥ 1.3×", met: vsHive >= 1.3 });
     const bare = ratio(uncached[c]?.requestsPerSecond, hiveBare ? run.headline[hiveBare]![c].requestsPerSecond : 0);
     targets.push({ name: `Headline throughput, ours without entity cache vs the fastest Hive without a cache${hiveBare ? ` (${hiveBare})` : ""}, concurrency ${c}`, measured: bare, goal: "≥ 1.3×", met: bare >= 1.3 });
-    const p99 = ratio(ours[c]?.p99, hive ? run.headline[hive]![c].p99 : 0);
-    targets.push({ name: `Headline p99, ours (default) vs that Hive configuration, concurrency ${c}`, measured: p99, goal: "≤ 1.0×", met: p99 > 0 && p99 <= 1 });
+    const steadiest = lowestP99(run, kinds.hive, c);
+    const p99 = ratio(ours[c]?.p99, steadiest ? run.headline[steadiest]![c].p99 : 0);
+    targets.push({ name: `Headline p99, ours (default) vs the lowest Hive p99${steadiest ? ` (${steadiest})` : ""}, concurrency ${c}`, measured: p99, goal: "≤ 1.0×", met: p99 > 0 && p99 <= 1 });
     const vsLocal = ratio(ours[c]?.requestsPerSecond, local[c]?.requestsPerSecond);
     targets.push({ name: `Headline throughput vs in-process baseline, concurrency ${c}`, measured: vsLocal, goal: "≥ 0.75×", met: vsLocal >= 0.75 });
   }
