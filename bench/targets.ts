@@ -103,7 +103,7 @@ export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
     targets.push({ name: `Headline throughput, ours without entity cache vs the fastest Hive without a cache${hiveBare ? ` (${hiveBare})` : ""}, concurrency ${c}`, measured: bare, goal: "≥ 1.3×", met: bare >= 1.3 });
     const steadiest = lowestP99(run, kinds.hive, c);
     const p99 = ratio(ours[c]?.p99, steadiest ? run.headline[steadiest]![c].p99 : 0);
-    targets.push({ name: `Headline p99, ours (default) vs the lowest Hive p99${steadiest ? ` (${steadiest})` : ""}, concurrency ${c}`, measured: p99, goal: "≤ 1.0×", met: p99 > 0 && p99 <= 1 });
+    targets.push({ name: `Headline p99, ours (default) vs the lowest Hive p99${steadiest ? ` (${steadiest})` : ""}, concurrency ${c}`, measured: p99, goal: "≤ 1.0×", met: p99 > 0 && p99 <= 1 && ours[c]?.failures === 0 });
     const vsLocal = ratio(ours[c]?.requestsPerSecond, local[c]?.requestsPerSecond);
     targets.push({ name: `Headline throughput vs in-process baseline, concurrency ${c}`, measured: vsLocal, goal: "≥ 0.75×", met: vsLocal >= 0.75 });
   }
@@ -112,7 +112,8 @@ export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
     const held = ratio(ours[c].requestsPerSecond, bestBelow(ours, c));
     targets.push({ name: `Headline throughput at concurrency ${c} vs its best at lower concurrency`, measured: held, goal: "≥ 0.9×", met: held >= 0.9 });
     const tail = ratio(ours[c].p99, ours[c].p50);
-    targets.push({ name: `Headline p99 / p50 of accepted requests, concurrency ${c}`, measured: tail, goal: "≤ 3×", met: tail > 0 && tail <= 3 });
+    // The percentiles are of answers with data: a request admitted and then failed is in none, so with failures the tail is not known.
+    targets.push({ name: `Headline p99 / p50 of accepted requests, concurrency ${c}`, measured: tail, goal: "≤ 3×", met: tail > 0 && tail <= 3 && ours[c].failures === 0 });
   }
   const { history, recordPurchase } = run;
   const scan = ratio(history.heavyP50, history.lightP50);
