@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type SubgraphName, withDatabase } from "../shared/src/config";
 import { createDataSource, maintenanceTimeouts } from "../shared/src/database";
 import type { Logger } from "../shared/src/logger";
@@ -7,7 +8,7 @@ import type { BenchData } from "./scenarios";
 /**
  * The database's own capacity for purchases (issue 20, item 6): `record_purchases` called straight on
  * the ledger's Postgres, no HTTP and no GraphQL, through the very function the ledger calls
- * (writePurchases), with the group sizes the end-to-end run used and as many groups in flight at once
+ * (writePurchases), with the audit lines it passes for a partner app, with the group sizes the end-to-end run used and as many groups in flight at once
  * as the ledger had (one per ledger process: PURCHASE_WRITE_GROUPS is 1). What recordPurchase serves
  * end to end, divided by this, is the share of the database's capacity the services deliver.
  */
@@ -114,8 +115,12 @@ export async function measurePurchaseCapacity(options: {
   return { purchasesPerSecond: written / seconds, purchases: written, failures, concurrency, groups: options.groupSizes.length, meanGroupSize: mean };
 }
 
-/** `size` purchases of distinct random members at random partners, built as the ledger's PurchaseService builds them. */
-function purchaseGroup(data: BenchData, size: number, prefix: string, nextNumber: () => number, expiryMonths: number): PurchaseToWrite[] {
+/**
+ * `size` purchases of distinct random members at random partners, built as the ledger's PurchaseService
+ * builds them for a partner app's call (the bench's purchases come from partner apps): each with its
+ * audit line, which record_purchases writes in the same statement.
+ */
+export function purchaseGroup(data: BenchData, size: number, prefix: string, nextNumber: () => number, expiryMonths: number): PurchaseToWrite[] {
   const members = new Set<string>();
   const wanted = Math.min(size, data.memberIds.length);
   while (members.size < wanted) members.add(data.memberIds[Math.floor(Math.random() * data.memberIds.length)]);
@@ -138,6 +143,7 @@ function purchaseGroup(data: BenchData, size: number, prefix: string, nextNumber
       memberVouched: false,
       receivedAt: now,
       tierAt: null,
+      audit: { actor: `partner:${partner.id}`, action: "RECORD_PURCHASE", memberId, partnerId: partner.id, requestId: randomUUID() },
     };
   });
 }
