@@ -158,7 +158,7 @@ async function measurePurchases(context: BenchContext, runIndex: number): Promis
   say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)} (the windows before and after the direct calls: ${valuedAgain.requestsPerSecond.toFixed(1)}, ${plainBefore.requestsPerSecond.toFixed(1)} req/s); direct ${capacity.purchasesPerSecond.toFixed(1)}/s (mean group ${capacity.meanGroupSize.toFixed(2)}); ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
   say(`  purchases without the clearing house's valuation ${summary(unvalued)}; with it ${valuation.withPerSecond.toFixed(1)} req/s (before and after: ${valued.requestsPerSecond.toFixed(1)}, ${valuedAgain.requestsPerSecond.toFixed(1)})`);
   say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (plain before and after: ${plainBefore.requestsPerSecond.toFixed(1)}, ${plainAfter.requestsPerSecond.toFixed(1)} req/s, ${campaigns.plainFailures} failures); ${bonuses} bonuses, ${bonusPoints} bonus points awarded`);
-  return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, capacity, valuation, campaigns };
+  return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, directFailures: capacity.failures, capacity, valuation, campaigns };
 }
 
 export const summary = (r: LoadResult) => `${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${r.failures} failures, ${r.shed} shed`;

@@ -18,7 +18,7 @@ export interface RunResults {
   /** The gateways in the order they took their first turn in this run's windows. */
   order: GatewayName[];
   headline: Partial<Record<GatewayName, Record<string, LoadResult>>>;
-  recordPurchase: LoadResult & { concurrency: number; verifyClean: boolean; verifyOutput: string; directPerSecond: number; capacity: PurchaseCapacity; valuation: ValuationPurchases; campaigns: CampaignPurchases };
+  recordPurchase: LoadResult & { concurrency: number; verifyClean: boolean; verifyOutput: string; directPerSecond: number; directFailures: number; capacity: PurchaseCapacity; valuation: ValuationPurchases; campaigns: CampaignPurchases };
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
   /** Further scenarios (bench/run.ts SCENARIOS), by name. */
   scenarios: Record<string, ScenarioResult>;

@@ -11,7 +11,8 @@ export interface RunFigures {
   /** Per gateway measured in this run (skipped pairings are absent), per concurrency ("16"). */
   headline: Partial<Record<GatewayName, Record<string, LoadResult>>>;
   history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
-  recordPurchase: LoadResult & { verifyClean: boolean; directPerSecond: number; valuation?: ValuationPurchases; campaigns?: CampaignPurchases };
+  /** `directFailures`: direct record_purchases purchases that were not written (not in `directPerSecond`). */
+  recordPurchase: LoadResult & { verifyClean: boolean; directPerSecond: number; directFailures: number; valuation?: ValuationPurchases; campaigns?: CampaignPurchases };
   statement?: StatementFigures;
 }
 
@@ -120,7 +121,8 @@ export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
   targets.push({ name: `Headline p50, ${history.heavyEntries} entries vs ${history.lightEntries}`, measured: scan, goal: "≤ 1.2×", met: scan > 0 && scan <= 1.2 });
   const clean = recordPurchase.verifyClean && recordPurchase.failures === 0;
   const share = ratio(recordPurchase.requestsPerSecond, recordPurchase.directPerSecond);
-  targets.push({ name: "recordPurchase end to end vs record_purchases called directly (verify clean, no failures)", measured: share, goal: "≥ 0.6×", met: clean && share >= 0.6 });
+  // Direct purchases that failed are not in the direct figure: failures there would lower what ours is divided by.
+  targets.push({ name: "recordPurchase end to end vs record_purchases called directly (verify clean, no failures)", measured: share, goal: "≥ 0.6×", met: clean && recordPurchase.directFailures === 0 && share >= 0.6 });
   if (run.statement) {
     const statement = ratio(run.statement.statementP50, run.statement.balanceP50);
     targets.push({ name: "Partner's open statement p50 vs a member's balance p50", measured: statement, goal: "≤ 2.0×", met: run.statement.failures === 0 && statement > 0 && statement <= 2 });
