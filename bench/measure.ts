@@ -84,8 +84,8 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
   // one measurement to the next cannot pass for a difference between them.
   const historyLoad = (memberId: string) => runLoad({ url: urls.coalition!, connections: 1, durationSeconds: options.duration, next: headlineRequests(data, jwt, memberId) });
   const [light, heavy] = await Promise.all([historyLoad(data.light.id), historyLoad(data.heavy.id)]);
-  const history = { lightEntries: data.light.entries, heavyEntries: data.heavy.entries, lightP50: light.p50, heavyP50: heavy.p50 };
-  say(`  history   p50 ${history.lightP50} ms at ${history.lightEntries} entries, ${history.heavyP50} ms at ${history.heavyEntries}`);
+  const history = { lightEntries: data.light.entries, heavyEntries: data.heavy.entries, lightP50: light.p50, heavyP50: heavy.p50, failures: light.failures + heavy.failures };
+  say(`  history   p50 ${history.lightP50} ms at ${history.lightEntries} entries, ${history.heavyP50} ms at ${history.heavyEntries}, ${history.failures} failures`);
 
   const recordPurchase = await measurePurchases(context, runIndex);
   // The clearing house: a partner's open statement (this month's running totals, with the purchases

@@ -19,7 +19,7 @@ export interface RunResults {
   order: GatewayName[];
   headline: Partial<Record<GatewayName, Record<string, LoadResult>>>;
   recordPurchase: LoadResult & { concurrency: number; verifyClean: boolean; verifyOutput: string; directPerSecond: number; directFailures: number; capacity: PurchaseCapacity; valuation: ValuationPurchases; campaigns: CampaignPurchases };
-  history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number };
+  history: { lightEntries: number; heavyEntries: number; lightP50: number; heavyP50: number; failures: number };
   /** Further scenarios (bench/run.ts SCENARIOS), by name. */
   scenarios: Record<string, ScenarioResult>;
   /** A partner's open statement vs a member's balance read, side by side (the clearing house's target). */
@@ -90,7 +90,7 @@ export function markdown(results: BenchResults): string {
     `recordPurchase without the clearing house's valuation (its triggers off, record_purchases without its two edits), between two windows with it: ${fixed(p.valuation.withoutPerSecond)} transactions/s, p50 ${fixed(p.valuation.without.p50)} ms, p99 ${fixed(p.valuation.without.p99)} ms; with it before and after ${fixed(p.valuation.withPerSecond)}/s; ${p.valuation.failures} failures in the three windows.`,
     `recordPurchase with ${p.campaigns.count} active campaigns (partner, category, cross-brand, welcome): ${fixed(p.campaigns.requestsPerSecond)} transactions/s, p50 ${fixed(p.campaigns.p50)} ms, p99 ${fixed(p.campaigns.p99)} ms, ${p.campaigns.failures} failures; plain before and after ${fixed(p.campaigns.plainPerSecond)}/s${p.campaigns.plainFailures === undefined ? "" : `, ${p.campaigns.plainFailures} failures`}; ${p.campaigns.bonuses.toLocaleString("en")} bonuses (${fixed(p.campaigns.bonuses / Math.max(1, p.campaigns.requests))} per purchase, each a BONUS transaction with its postings and lot), ${p.campaigns.bonusPoints.toLocaleString("en")} bonus points awarded.`,
     `record_purchases called directly on the same Postgres (no HTTP; ${d.concurrency} call(s) in flight, the ${d.groups.toLocaleString("en")} group sizes of the window right before them replayed, mean ${fixed(d.meanGroupSize, 2)}): ${fixed(d.purchasesPerSecond)} purchases/s, ${d.failures} failures.`,
-    `Headline p50, the two members side by side (one client each): ${fixed(results.history.lightP50, 2)} ms for a member with ${results.history.lightEntries} entries, ${fixed(results.history.heavyP50, 2)} ms with ${results.history.heavyEntries.toLocaleString("en")}.`,
+    `Headline p50, the two members side by side (one client each): ${fixed(results.history.lightP50, 2)} ms for a member with ${results.history.lightEntries} entries, ${fixed(results.history.heavyP50, 2)} ms with ${results.history.heavyEntries.toLocaleString("en")}${results.history.failures === undefined ? "" : `; ${results.history.failures} failures`}.`,
   );
   lines.push(`A partner's open statement, side by side with a member's balance (one client each): p50 ${fixed(results.statement.statementP50, 2)} ms against ${fixed(results.statement.balanceP50, 2)} ms, ${results.statement.failures} failures.`);
   for (const scenario of Object.values(results.scenarios)) {

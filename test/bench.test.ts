@@ -105,6 +105,7 @@ describe("npm run bench -- --quick --repeat 2", () => {
     expect(results.targets).toHaveLength(17);
     expect(results.history.heavyEntries).toBeGreaterThan(results.history.lightEntries);
     expect(results.history.lightP50).toBeGreaterThan(0);
+    expect(results.history.failures).toBe(0);
     expect(results.runs.every((run) => Number.isFinite(run.loadAverage.start))).toBe(true);
     const measured = results.gateways.filter((g) => !g.skipped).map((g) => g.name);
     expect(Object.keys(results.peakRssMiB).sort()).toEqual(["catalog", "ledger", "members", "partners", ...measured].sort());

@@ -14,7 +14,7 @@ const NAME = "recordPurchase with 50 active campaigns vs without (verify clean, 
 function campaignsTarget(campaigns: Record<string, unknown>) {
   const run = {
     headline: { coalition: { "16": load(300), "64": load(300) } },
-    history: { lightEntries: 10, heavyEntries: 100_000, lightP50: 9, heavyP50: 9 },
+    history: { lightEntries: 10, heavyEntries: 100_000, lightP50: 9, heavyP50: 9, failures: 0 },
     recordPurchase: { ...load(900), verifyClean: true, directPerSecond: 1600, directFailures: 0, campaigns },
   } as unknown as RunFigures;
   return judge(run, { hive: [], hiveWithoutCache: [] }).find((t) => t.name === NAME)!;

@@ -15,7 +15,7 @@ function run(c16: Partial<Record<string, LoadResult>>): RunFigures {
   for (const [name, result] of Object.entries(c16)) headline[name as keyof typeof headline] = { "16": result!, "64": result! };
   return {
     headline,
-    history: { lightEntries: 10, heavyEntries: 100_000, lightP50: 9, heavyP50: 9 },
+    history: { lightEntries: 10, heavyEntries: 100_000, lightP50: 9, heavyP50: 9, failures: 0 },
     recordPurchase: { ...load(900, 60), verifyClean: true, directPerSecond: 1600, directFailures: 0 },
   };
 }

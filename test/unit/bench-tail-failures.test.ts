@@ -16,7 +16,7 @@ function run(oursFailures: number): RunFigures {
       coalition: { "1": load(100, 5, 10), "16": load(300, 40, 80, oursFailures), "64": load(300, 100, 240, oursFailures), "256": load(290, 400, 960, oursFailures) },
       hive: { "16": load(150, 60, 100), "64": load(150, 300, 1000) },
     },
-    history: { lightEntries: 10, heavyEntries: 100_000, lightP50: 9, heavyP50: 9 },
+    history: { lightEntries: 10, heavyEntries: 100_000, lightP50: 9, heavyP50: 9, failures: 0 },
     recordPurchase: { ...load(900, 30, 60), verifyClean: true, directPerSecond: 1600, directFailures: 0 },
   };
 }

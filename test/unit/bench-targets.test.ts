@@ -16,7 +16,7 @@ function run(overrides: Partial<RunFigures> = {}): RunFigures {
       "hive-router": { "16": load(160, 10, 110), "64": load(90, 10, 800) },
       "in-process": { "16": load(380), "64": load(400) },
     },
-    history: { lightEntries: 10, heavyEntries: 100_000, lightP50: 9, heavyP50: 9.9 },
+    history: { lightEntries: 10, heavyEntries: 100_000, lightP50: 9, heavyP50: 9.9, failures: 0 },
     recordPurchase: { ...load(900), verifyClean: true, directPerSecond: 1600, directFailures: 0 },
     ...overrides,
   };
