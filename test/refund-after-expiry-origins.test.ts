@@ -1,0 +1,95 @@
+import { expectClearingConsistent, monthStart, periodOf, setTerms, statementOf, travelTo } from "./support/clearing";
+import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
+import { ok, unique } from "./support/gateway";
+import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
+
+/**
+ * A refund after the purchase's points expired takes those points back from the issuer's breakage
+ * (README, Refunds), and that includes the purchase's points that left its lot before expiring: given
+ * back by a cancelled redemption as a lot of their own, or transferred to another member. Each such lot
+ * records the lot it came from (`origin_lot_id`); the refund follows the purchase's lot and every lot
+ * whose origins lead to it. Before, only the purchase's own lot was followed: the member was charged
+ * those points again (here as a debt) while the issuer kept their breakage credit and was credited
+ * their full price by the refund. Prices are cents per 1,000 points; figures worked out by hand.
+ */
+const DAY = 86_400_000;
+const EARNED = monthStart(new Date(Date.now() + 7_100 * DAY), 1); // a month no other suite writes in
+const EXPIRED = monthStart(EARNED, 25); // points live 24 months (POINTS_EXPIRY_MONTHS)
+const REVERSE = `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id kind points } }`;
+const CANCEL = `mutation($id: ID!) { cancelRedemption(id: $id) { id status } }`;
+const TRANSFER = `mutation($input: TransferPointsInput!) { transferPoints(input: $input) { id points } }`;
+const balanceOf = async (id: string) => (await ok(`query($id: ID!) { member(id: $id) { balance { available } } }`, { id })).member.balance.available as number;
+const line = (statement: { lines: { kind: string; points: number; amount: number }[] }, kind: string) =>
+  statement.lines.find((l) => l.kind === kind) ?? { kind, points: 0, amount: 0 };
+
+afterAll(() => travel(0));
+
+async function grocerWithTerms() {
+  const grocer = await registerPartner({ pointsPerUnit: 1 });
+  await setTerms(grocer.id, { issue: 1000, redemption: 800, share: 60 });
+  return grocer;
+}
+const refund = async (partnerId: string, reference: string, amountMinor: number) =>
+  (await ok(REVERSE, { input: { partnerId, reference, amountMinor, refundReference: unique("refund") } })).reversePurchase;
+/** Past the expiry; the run expires every lot past it (other suites' too), to their issuers' breakage. */
+async function expireAll() {
+  const after = new Date(EXPIRED.getTime() + DAY);
+  await travelTo(after);
+  expect((await ledgerTool("expire", ["--now", after.toISOString()])).code).toBe(0);
+}
+
+describe("a refund after the purchase's points expired, some of them in lots of their own", () => {
+  it("takes back from the breakage the points a cancelled redemption gave back, not from the member", async () => {
+    await travelTo(new Date(EARNED.getTime() + DAY));
+    const grocer = await grocerWithTerms();
+    const a = (await enrollMember()).id;
+    // 1,000 points (lot L1); 600 redeemed, the redemption cancelled: the 600 come back as a lot of their own (L2, L1's expiry).
+    const pa = await recordPurchase(grocer, a, 100_000);
+    expect(pa.points).toBe(1_000);
+    const { redeemReward } = await redeem(a, (await createReward(grocer.id, { costPoints: 600 })).id);
+    expect((await ok(CANCEL, { id: redeemReward.id })).cancelRedemption.status).toBe("CANCELLED");
+    expect(await balanceOf(a)).toBe(1_000);
+
+    // The run expires L1's 400 and L2's 600 to the grocer's breakage.
+    await expireAll();
+    expect(await balanceOf(a)).toBe(0);
+    // 1,000 refunded: the 400 L1 lost to expiry and the 600 L2 lost, all from the breakage; the member is not touched (before: 400, then 600 owed).
+    expect(await refund(grocer.id, pa.reference, 100_000)).toMatchObject({ kind: "REVERSAL", points: 0 });
+    expect(await balanceOf(a)).toBe(0);
+
+    const grocers = await statementOf(grocer.id, periodOf(EXPIRED));
+    // Expired 400 + 600 = 1,000 points at 60% of 1,000 a thousand: −600; all 1,000 taken back by the refund: +600.
+    expect(line(grocers, "BREAKAGE")).toMatchObject({ points: 0, amount: 0 });
+    // Refunded 1,000 points at the 1,000 they were charged: −1,000.
+    expect(line(grocers, "REFUNDS")).toMatchObject({ points: 1_000, amount: -1_000 });
+    expect(grocers).toMatchObject({ pointsExpired: 0, expiredAmount: 0, netAmount: -1_000 });
+    await expectLedgerConsistent();
+    await expectClearingConsistent();
+  });
+
+  it("takes back from the breakage the points the buyer transferred that expired with the receiver, not from the buyer again", async () => {
+    await travelTo(new Date(EARNED.getTime() + DAY));
+    const grocer = await grocerWithTerms();
+    const [b, c] = [(await enrollMember()).id, (await enrollMember()).id];
+    // b: 1,000 points (L3); 700 transferred to c (c's lot L4, L3's expiry); b keeps 300.
+    const pb = await recordPurchase(grocer, b, 100_000);
+    expect(pb.points).toBe(1_000);
+    expect((await ok(TRANSFER, { input: { fromMemberId: b, toMemberId: c, points: 700, idempotencyKey: unique("t") } })).transferPoints.points).toBe(-700);
+    expect([await balanceOf(b), await balanceOf(c)]).toEqual([300, 700]);
+
+    // The run expires b's 300 (L3) and c's 700 (L4) to the grocer's breakage.
+    await expireAll();
+    // Half refunded takes back 500 of the 300 + 700 that expired; the other half the last 500 (before: 300 then 200 owed, then 500 owed).
+    expect(await refund(grocer.id, pb.reference, 50_000)).toMatchObject({ points: 0 });
+    expect(await refund(grocer.id, pb.reference, 50_000)).toMatchObject({ points: 0 });
+    expect([await balanceOf(b), await balanceOf(c)]).toEqual([0, 0]);
+
+    const grocers = await statementOf(grocer.id, periodOf(EXPIRED));
+    // Expired 300 + 700 = 1,000 points at 60% of 1,000 a thousand: −600; taken back 500 + 500: +600.
+    expect(line(grocers, "BREAKAGE")).toMatchObject({ points: 0, amount: 0 });
+    expect(line(grocers, "REFUNDS")).toMatchObject({ points: 1_000, amount: -1_000 });
+    expect(grocers).toMatchObject({ pointsExpired: 0, expiredAmount: 0, netAmount: -1_000 });
+    await expectLedgerConsistent();
+    await expectClearingConsistent();
+  });
+});
