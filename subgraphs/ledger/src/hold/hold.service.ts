@@ -147,8 +147,8 @@ export class HoldService {
       if (!posted.created) return posted.transactionId;
       // Points given back grow the balance: capped like any others; throwing here rolls the posting back.
       requireWithinCap("balance", member.balance, row.points);
-      const takes: { points: number; partner_id: string; expires_at: Date; issue_price_per_1000: string | null }[] = await manager.query(
-        `SELECT t.points, l.partner_id, l.expires_at, l.issue_price_per_1000 FROM lot_takes t JOIN lots l ON l.id = t.lot_id WHERE t.transaction_id = $1 ORDER BY l.id`,
+      const takes: { lot_id: string; points: number; partner_id: string; expires_at: Date; issue_price_per_1000: string | null }[] = await manager.query(
+        `SELECT t.lot_id, t.points, l.partner_id, l.expires_at, l.issue_price_per_1000 FROM lot_takes t JOIN lots l ON l.id = t.lot_id WHERE t.transaction_id = $1 ORDER BY l.id`,
         [row.transaction_id],
       );
       // Points given back are spendable at once: they repay what refunds left the member owing first (rules/debt.ts).
@@ -172,6 +172,8 @@ export class HoldService {
           // Returned points keep the price they were charged at (sql/clearing.ts): none (0) for points
           // older than the clearing house, whose lot has no price (null would price it at today's terms).
           issuePricePer1000: take.issue_price_per_1000 === null ? 0 : Number(take.issue_price_per_1000),
+          // The lot the redemption took them from: a refund of the purchase that made it follows them here (journal/take-back.ts).
+          originLotId: String(take.lot_id),
         })),
       );
       await addPartnerPoints(manager, row.member_id, row.partner_id, { redeemed: -row.points });

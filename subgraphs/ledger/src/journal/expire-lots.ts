@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { addDebt, postTransaction } from "./journal";
+import { lotChainSql } from "./lots";
 
 /**
  * Posts the EXPIRY of every lot of a member past its expiry that still holds points (once per lot:
@@ -67,10 +68,13 @@ export async function lockBreakageAccounts(manager: EntityManager, partnerIds: s
  */
 export async function lockBreakageBeforeIssuance(manager: EntityManager, memberIds: string[], now: Date, lotTransactionIds: string[] = []): Promise<void> {
   const rows: { partner_id: string }[] = await manager.query(
-    `SELECT partner_id FROM lots WHERE member_id = ANY($1::uuid[]) AND remaining > 0 AND expires_at <= $2
-     -- A lot that has expired (its EXPIRY posted) may be taken back from its issuer's breakage (journal/take-back.ts).
-     UNION SELECT l.partner_id FROM lots l WHERE l.transaction_id = ANY($3::uuid[])
-       AND EXISTS (SELECT FROM transactions e WHERE e.idempotency_key = 'expiry:lot:' || l.id)`,
+    `WITH RECURSIVE ${lotChainSql("r.transaction_id = ANY($3::uuid[])")}
+     SELECT partner_id FROM lots WHERE member_id = ANY($1::uuid[]) AND remaining > 0 AND expires_at <= $2
+     -- A lot that has expired (its EXPIRY posted), or a lot whose origins lead to it, may be taken back from its
+     -- issuer's breakage (journal/take-back.ts). Past expiry, whether posted yet or not: held here, the account
+     -- keeps any other writer from posting an expiry of one of them before the refund has read them.
+     UNION SELECT chain.partner_id FROM chain JOIN lots l ON l.id = chain.id
+       WHERE l.expires_at <= $2 OR EXISTS (SELECT FROM transactions e WHERE e.idempotency_key = 'expiry:lot:' || chain.id)`,
     [memberIds, now, lotTransactionIds],
   );
   await lockBreakageAccounts(manager, rows.map((row) => row.partner_id));

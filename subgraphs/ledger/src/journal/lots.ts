@@ -20,14 +20,29 @@ export interface NewLot {
   expiresAt: Date;
   /** The issue price its points were charged at (a transferred or returned lot's origin's); omitted: the issuer's price now (sql/clearing.ts). */
   issuePricePer1000?: number | null;
+  /**
+   * The lot its points came from (a transfer's received lot: the sender's lot; a cancelled redemption's
+   * returned lot: the lot the redemption took them from); omitted: none. A refund follows it
+   * (journal/take-back.ts).
+   */
+  originLotId?: string | null;
 }
+
+/**
+ * `chain(id, partner_id)`, for a query's WITH RECURSIVE: the lots `roots` (a condition on `r`) selects
+ * and every lot whose origins lead to one of them (`origin_lot_id`: a cancelled redemption's returned
+ * lot, a transfer's received lot). They all keep the root's issuer and expiry.
+ */
+export const lotChainSql = (roots: string) => `chain AS (
+    SELECT r.id, r.partner_id FROM lots r WHERE ${roots}
+    UNION ALL SELECT d.id, d.partner_id FROM lots d JOIN chain o ON d.origin_lot_id = o.id)`;
 
 export async function insertLots(manager: EntityManager, lots: NewLot[]): Promise<void> {
   const open = lots.filter((lot) => lot.points > 0);
   if (!open.length) return;
   await manager.query(
-    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::bigint[])`,
+    `INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000, origin_lot_id)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::bigint[], $11::bigint[])`,
     [
       open.map((l) => l.transactionId),
       open.map((l) => l.memberId),
@@ -39,6 +54,7 @@ export async function insertLots(manager: EntityManager, lots: NewLot[]): Promis
       open.map((l) => l.availableAt),
       open.map((l) => l.expiresAt),
       open.map((l) => l.issuePricePer1000 ?? null),
+      open.map((l) => l.originLotId ?? null),
     ],
   );
 }

@@ -8,8 +8,8 @@ import type { Clock } from "../clock";
 import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { lockMembers, postTransaction } from "../journal/journal";
-import { lockBreakageBeforeIssuance } from "../journal/expire-lots";
-import { breakagePostings, lotTransactionsOf, planTakeBack, takeFromMember } from "../journal/take-back";
+import { expireLotsOf, lockBreakageBeforeIssuance } from "../journal/expire-lots";
+import { breakagePostings, dueHoldersOf, lotTransactionsOf, planTakeBack, takeFromMember } from "../journal/take-back";
 import { requireNotErased } from "../member-data/erased";
 import { MAX_AMOUNT_MINOR, clawbackFor } from "../rules";
 import { findRefund, refundKeys } from "./refund-keys";
@@ -60,16 +60,20 @@ export class ReversalService {
     if (replayed) return findMemberEntryOf(manager, replayed, purchase.member_id);
 
     const referrers = await referrersPaidFor(manager, purchase.id, purchase.member_id);
+    const lotTransactions = await lotTransactionsOf(manager, purchase.id);
+    // Members holding the purchase's (or its bonuses') points past their expiry, not yet expired (received by a transfer).
+    const holders = await dueHoldersOf(manager, purchase.member_id, lotTransactions, now);
     const transactionId = await this.dataSource.transaction(async (tx) => {
       // The referrer, whose bonus the refund takes back too, is locked with the member, in id order, before
       // any other row: as a transfer between the two locks them, and as the referrer's own purchases lock
-      // them before their partner's issuance account and the budgets (which this refund locks next).
-      await lockMembers(tx, [purchase.member_id, ...referrers], now);
+      // them before their partner's issuance account and the budgets (which this refund locks next). So are
+      // the holders, whose lots past expiry the refund expires (journal/take-back.ts dueHoldersOf).
+      await lockMembers(tx, [purchase.member_id, ...referrers, ...holders], now);
       // An erased member's points were forfeited to the issuers' breakage: a refund has nothing to take back.
       await requireNotErased(tx, purchase.member_id);
       // The breakage accounts it may post to (expiries of the members' lots, take-backs of the purchase's and its
       // bonuses' lots), before any issuance account (journal/expire-lots.ts lockBreakageBeforeIssuance).
-      await lockBreakageBeforeIssuance(tx, [purchase.member_id, ...referrers], now, await lotTransactionsOf(tx, purchase.id));
+      await lockBreakageBeforeIssuance(tx, [purchase.member_id, ...referrers, ...holders], now, lotTransactions);
       // The partner's issuance account, then the campaigns' budget rows, in the order purchases lock them (campaign/bonus-reversal.ts).
       await lockBonusBudgetsOf(tx, purchase.id, purchase.member_id, partnerId);
       const [row]: PurchaseRow[] = await tx.query(`SELECT * FROM purchases WHERE transaction_id = $1 FOR UPDATE`, [purchase.id]);
@@ -94,6 +98,8 @@ export class ReversalService {
       }
       const { refundedMinor: refunded, points, basePoints } = clawback;
       const [lot] = await tx.query(`SELECT id FROM lots WHERE transaction_id = $1`, [row.transaction_id]);
+      // Their points past expiry go to the breakage first, where the refund takes them back (planTakeBack).
+      for (const holder of holders) await expireLotsOf(tx, holder, now);
       const plan = await planTakeBack(tx, row.member_id, lot?.id ?? null, points, now);
       const posted = await postTransaction(tx, {
         kind: "REVERSAL",

@@ -100,19 +100,41 @@ export const expiryOfReversedLotSql = (column: string, reverses: string, partner
      JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = ${partner}
      WHERE l.transaction_id = ${reverses} ORDER BY l.id LIMIT 1)`;
 
+/**
+ * The recorded price (`column`, as above) of the first expiry (in posting order) of the reversed
+ * transaction's lot or of any lot whose origins lead to it (a cancelled redemption's returned lot, a
+ * transfer's received lot: `origin_lot_id`, LotOrigins1734930000000): what a refund's take-back from
+ * the breakage is valued at. A refund takes back only points whose expiry was credited at that price
+ * and share (journal/take-back.ts), so one price values it exactly. For a lot with no descendants it is
+ * `expiryOfReversedLotSql`.
+ */
+export const firstExpiryOfReversedChainSql = (column: string, reverses: string, partner: string) =>
+  `(WITH RECURSIVE chain AS (
+       SELECT l.id FROM lots l WHERE l.transaction_id = ${reverses}
+       UNION ALL SELECT d.id FROM lots d JOIN chain o ON d.origin_lot_id = o.id)
+     SELECT mp.${column} FROM chain JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || chain.id
+       JOIN postings p ON p.transaction_id = e.id AND p.member_id IS NULL
+       LEFT JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = ${partner}
+     ORDER BY p.seq LIMIT 1)`;
+
+/** How a REFUNDED_BREAKAGE take-back is priced: not at all (before it existed), by the own lot's expiry, or by its lot's chain's first. */
+type RefundedBreakage = false | "OWN_LOT" | "LOT_ORIGINS";
+const refundedBreakageSql = (how: RefundedBreakage, column: string) =>
+  (how === "OWN_LOT" ? expiryOfReversedLotSql : firstExpiryOfReversedChainSql)(column, "c.reverses_transaction_id", "c.partner_id");
+
 /** The price of a line's movement, per 1,000 points, and the percent of it that counts (generated per PriceSource). */
-const price = (refundedBreakage: boolean) => `CASE c.price_source
+const price = (refundedBreakage: RefundedBreakage) => `CASE c.price_source
         WHEN 'ISSUE_PRICE' THEN ${termsAt("issue_price_per_1000", "c.partner_id", "c.posted_at")}
         WHEN 'REDEMPTION_PRICE' THEN ${termsAt("redemption_price_per_1000", "c.partner_id", "c.posted_at")}
         WHEN 'REVERSED_PURCHASE_PRICE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
         WHEN 'REVERSED_REDEMPTION_PRICE' THEN (SELECT mp.price_per_1000 FROM movement_prices mp WHERE mp.transaction_id = c.reverses_transaction_id AND mp.partner_id = c.partner_id)
         WHEN 'EXPIRED_LOT_SHARE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.id = c.expired_lot_id)${refundedBreakage ? `
-        WHEN 'REFUNDED_BREAKAGE' THEN ${expiryOfReversedLotSql("price_per_1000", "c.reverses_transaction_id", "c.partner_id")}` : ""}
+        WHEN 'REFUNDED_BREAKAGE' THEN ${refundedBreakageSql(refundedBreakage, "price_per_1000")}` : ""}
       END`;
-const percent = (refundedBreakage: boolean) => refundedBreakage
+const percent = (refundedBreakage: RefundedBreakage) => refundedBreakage
   ? `CASE c.price_source
         WHEN 'EXPIRED_LOT_SHARE' THEN ${termsAt("breakage_share_percent", "c.partner_id", "c.posted_at")}
-        WHEN 'REFUNDED_BREAKAGE' THEN ${expiryOfReversedLotSql("share_percent", "c.reverses_transaction_id", "c.partner_id")}
+        WHEN 'REFUNDED_BREAKAGE' THEN ${refundedBreakageSql(refundedBreakage, "share_percent")}
         ELSE 100 END`
   : `CASE WHEN c.price_source = 'EXPIRED_LOT_SHARE' THEN ${termsAt("breakage_share_percent", "c.partner_id", "c.posted_at")} ELSE 100 END`;
 
@@ -129,13 +151,15 @@ const percent = (refundedBreakage: boolean) => refundedBreakage
  *   nothing back (`takenBackByAdjustmentSql`); before PrepaidAdjustmentsTakeNothingBack1734890000000 it
  *   gave back every point it took, whoever had issued them;
  * - `refundedBreakage`: the REFUNDED_BREAKAGE price (the lines that use it came with it: before
- *   RefundsTakeBackBreakage1734890000003 a refund never posted to a breakage account).
+ *   RefundsTakeBackBreakage1734890000003 a refund never posted to a breakage account); "OWN_LOT" until
+ *   LotOrigins1734930000000 (the reversed transaction's own lot's expiry), "LOT_ORIGINS" since (the
+ *   first expiry of that lot or a lot whose origins lead to it).
  */
 interface ValuationShape {
   lines: readonly StatementLineRule[];
   reversalsGiveBackWhatTheyDrew: boolean;
   adjustmentsTakeNothingBack: boolean;
-  refundedBreakage: boolean;
+  refundedBreakage: RefundedBreakage;
 }
 
 /** The lines before RefundsTakeBackBreakage1734890000003, which every earlier definition was built from. */
@@ -206,7 +230,15 @@ END `,
 });
 
 export const CLEARING_VALUE_POSTINGS = clearingValuePostings({
-  lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: true,
+  lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: "LOT_ORIGINS",
+});
+
+/**
+ * As RefundsTakeBackBreakage1734890000003 installed it (LotOrigins1734930000000 replaced it): a take-back
+ * was priced by the expiry of the reversed transaction's own lot only.
+ */
+export const CLEARING_VALUE_POSTINGS_BEFORE_LOT_ORIGINS = clearingValuePostings({
+  lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: "OWN_LOT",
 });
 
 /**

@@ -3,7 +3,7 @@ import type { ClosedReportContent } from "../clearing/clearing.service";
 import { lineTotals, liveRecords, matrixCells, requirePeriod } from "../clearing/clearing.totals";
 import { chainHash } from "../clearing/hash-chain";
 import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, canonicalJson, reportTotals, statementRecord, statementText } from "../rules";
-import { expiryOfReversedLotSql, isPrepaidAtSql, lineSql, pointsSql, takenBackByAdjustmentSql } from "../sql/clearing";
+import { isPrepaidAtSql, lineSql, pointsSql, takenBackByAdjustmentSql } from "../sql/clearing";
 import { printVerdict, runLedgerTool } from "./ledger-database";
 
 interface Mismatch {
@@ -17,6 +17,25 @@ const PARTNER_POSTINGS = `(SELECT a.kind AS account_kind, a.owner_id AS partner_
    FROM postings p JOIN accounts a ON a.id = p.account_id JOIN transactions t ON t.id = p.transaction_id WHERE p.member_id IS NULL)`;
 const POSTED_AT = (t: string) => `coalesce(${t}.posted_at, ${t}.occurred_at)`;
 const linesPricedBy = (...sources: string[]) => `ARRAY[${[...new Set(STATEMENT_LINES.filter((r) => sources.includes(r.price)).map((r) => `'${r.line}'`))].join(", ")}]::text[]`;
+
+/**
+ * For each transaction a refund reversed (a purchase's or a bonus's), what its lot and every lot its points
+ * moved to (`origin_lot_id`, followed down: returned by a cancelled redemption, received by a transfer)
+ * lost to expiry (`lost`: breakage account, points, posting order, recorded price and share), and the
+ * first of those expiries in posting order (`first_lost`), for a WITH clause. Recomputed here from the
+ * lots and postings, apart from journal/take-back.ts and sql/clearing.ts.
+ */
+const REFUNDED_CHAIN_EXPIRIES = `RECURSIVE refunded AS (
+            SELECT DISTINCT rt.reverses_transaction_id AS tx FROM transactions rt WHERE rt.reversal_reason = 'PURCHASE_REFUND'
+          ), descent AS (
+            SELECT rf.tx, l.id AS lot_id FROM refunded rf JOIN lots l ON l.transaction_id = rf.tx
+            UNION ALL SELECT d.tx, x.id FROM descent d JOIN lots x ON x.origin_lot_id = d.lot_id
+          ), lost AS (
+            SELECT d.tx, p.account_id, a.owner_id AS partner_id, p.amount, p.seq, mp.price_per_1000 AS price, mp.share_percent AS share
+            FROM descent d JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || d.lot_id
+            JOIN postings p ON p.transaction_id = e.id AND p.member_id IS NULL JOIN accounts a ON a.id = p.account_id
+            LEFT JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = a.owner_id
+          ), first_lost AS (SELECT DISTINCT ON (tx) * FROM lost ORDER BY tx, seq)`;
 
 /**
  * `npm run clearing:verify`: recomputes the clearing house's running totals from the append-only
@@ -74,31 +93,32 @@ const CHECKS: { name: string; sql: string }[] = [
             AND (mp.price_per_1000 <> coalesce(l.price, 0) OR mp.share_percent <> 100)`,
   },
   {
-    // A refund's points that its lot had lost to expiry come back off the breakage at what that expiry was credited (RefundsTakeBackBreakage1734890000003).
+    // A refund's points that its lot (or a lot its points moved to) had lost to expiry come back off the breakage at what the first
+    // of those expiries was credited (RefundsTakeBackBreakage1734890000003, LotOrigins1734930000000).
     name: "refunded breakage prices that differ from the price and share the refunded lot's expiry was credited at",
-    sql: `SELECT mp.transaction_id || '/' || mp.line AS id, mp.price_per_1000 || '@' || mp.share_percent AS got,
-                 coalesce(${expiryOfReversedLotSql("price_per_1000", "t.reverses_transaction_id", "mp.partner_id")}, 0) || '@' ||
-                 coalesce(${expiryOfReversedLotSql("share_percent", "t.reverses_transaction_id", "mp.partner_id")}, 0) AS expected
+    sql: `WITH ${REFUNDED_CHAIN_EXPIRIES}
+          SELECT mp.transaction_id || '/' || mp.line AS id, mp.price_per_1000 || '@' || mp.share_percent AS got,
+                 coalesce(f.price, 0) || '@' || coalesce(f.share, 0) AS expected
           FROM movement_prices mp JOIN transactions t ON t.id = mp.transaction_id
+          LEFT JOIN first_lost f ON f.tx = t.reverses_transaction_id AND f.partner_id = mp.partner_id
           WHERE t.reversal_reason = 'PURCHASE_REFUND' AND mp.line = ANY(${linesPricedBy("REFUNDED_BREAKAGE")})
-            AND (mp.price_per_1000 <> coalesce(${expiryOfReversedLotSql("price_per_1000", "t.reverses_transaction_id", "mp.partner_id")}, 0)
-                 OR mp.share_percent <> coalesce(${expiryOfReversedLotSql("share_percent", "t.reverses_transaction_id", "mp.partner_id")}, 0))`,
+            AND (mp.price_per_1000 <> coalesce(f.price, 0) OR mp.share_percent <> coalesce(f.share, 0))`,
   },
   {
     name: "lots whose refunds took back more from the breakage than the lot lost to expiry",
-    sql: `WITH taken AS (
+    sql: `WITH ${REFUNDED_CHAIN_EXPIRIES}, taken AS (
             SELECT rt.reverses_transaction_id AS tx, r.account_id, -sum(r.amount) AS points
             FROM transactions rt JOIN postings r ON r.transaction_id = rt.id JOIN accounts a ON a.id = r.account_id
             WHERE rt.reversal_reason = 'PURCHASE_REFUND' AND a.kind = 'PARTNER_BREAKAGE' GROUP BY 1, 2
           )
-          SELECT tk.tx::text AS id, tk.points AS got, coalesce(ex.amount, 0) || ' at most' AS expected
+          SELECT tk.tx::text AS id, tk.points AS got, coalesce(ex.points, 0) || ' at most' AS expected
           FROM taken tk
           LEFT JOIN LATERAL (
-            SELECT p.amount FROM lots l JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || l.id
-            JOIN postings p ON p.transaction_id = e.id AND p.account_id = tk.account_id
-            WHERE l.transaction_id = tk.tx ORDER BY l.id LIMIT 1
+            -- What the lots lost to expiry at the first expiry's price and share: a take-back is valued at that one.
+            SELECT sum(x.amount) AS points FROM lost x JOIN first_lost f ON f.tx = x.tx
+            WHERE x.tx = tk.tx AND x.account_id = tk.account_id AND (x.price, x.share) IS NOT DISTINCT FROM (f.price, f.share)
           ) ex ON true
-          WHERE tk.points > coalesce(ex.amount, 0)`,
+          WHERE tk.points > coalesce(ex.points, 0)`,
   },
   {
     // What was paid is what is taken back: the cancelled redemption's own recorded price, whatever the terms say now.

@@ -101,6 +101,8 @@ export class TransferService {
           // A transfer moves no money: the points keep the price they were charged at (none, 0, for
           // points older than the clearing house: null would have the lot priced at today's terms).
           issuePricePer1000: slice.issuePricePer1000 ?? 0,
+          // The sender's lot: a refund of the purchase that made it follows its points here (journal/take-back.ts).
+          originLotId: slice.lotId,
         })),
       );
       await manager.query(
