@@ -14,11 +14,15 @@ import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
  */
 const DAY = 86_400_000;
 const EARNED = monthStart(new Date(Date.now() + 7_100 * DAY), 1); // a month no other suite writes in
-const EXPIRED = monthStart(EARNED, 25); // points live 24 months (POINTS_EXPIRY_MONTHS)
+const EXPIRES = monthStart(EARNED, 24); // points live 24 months (POINTS_EXPIRY_MONTHS): the lots' expiry, in this month
+const EXPIRED = monthStart(EARNED, 25); // the run and the refunds
 const REVERSE = `mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { id kind points } }`;
 const CANCEL = `mutation($id: ID!) { cancelRedemption(id: $id) { id status } }`;
 const TRANSFER = `mutation($input: TransferPointsInput!) { transferPoints(input: $input) { id points } }`;
 const balanceOf = async (id: string) => (await ok(`query($id: ID!) { member(id: $id) { balance { available } } }`, { id })).member.balance.available as number;
+const SETTLEMENT = `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { partner(id: $id) { settlement(from: $from, to: $to) { pointsExpired } } }`;
+const settlementOf = async (partnerId: string, month: Date) =>
+  (await ok(SETTLEMENT, { id: partnerId, from: month.toISOString(), to: monthStart(month, 1).toISOString() })).partner.settlement;
 const line = (statement: { lines: { kind: string; points: number; amount: number }[] }, kind: string) =>
   statement.lines.find((l) => l.kind === kind) ?? { kind, points: 0, amount: 0 };
 
@@ -42,27 +46,35 @@ describe("a refund after the purchase's points expired, some of them in lots of 
   it("takes back from the breakage the points a cancelled redemption gave back, not from the member", async () => {
     await travelTo(new Date(EARNED.getTime() + DAY));
     const grocer = await grocerWithTerms();
-    const a = (await enrollMember()).id;
-    // 1,000 points (lot L1); 600 redeemed, the redemption cancelled: the 600 come back as a lot of their own (L2, L1's expiry).
+    const [a, d] = [(await enrollMember()).id, (await enrollMember()).id];
+    // a: 1,000 points (lot L1); 600 redeemed, the redemption cancelled: the 600 come back as a lot of their own (L2, L1's expiry).
     const pa = await recordPurchase(grocer, a, 100_000);
-    expect(pa.points).toBe(1_000);
     const { redeemReward } = await redeem(a, (await createReward(grocer.id, { costPoints: 600 })).id);
     expect((await ok(CANCEL, { id: redeemReward.id })).cancelRedemption.status).toBe("CANCELLED");
-    expect(await balanceOf(a)).toBe(1_000);
+    // d: 1,000 points (L5), all redeemed, the redemption cancelled: L5 is empty (it never expires), L6 holds the 1,000.
+    const pd = await recordPurchase(grocer, d, 100_000);
+    const all = await redeem(d, (await createReward(grocer.id, { costPoints: 1_000 })).id);
+    expect((await ok(CANCEL, { id: all.redeemReward.id })).cancelRedemption.status).toBe("CANCELLED");
+    expect([pa.points, pd.points]).toEqual([1_000, 1_000]);
+    expect([await balanceOf(a), await balanceOf(d)]).toEqual([1_000, 1_000]);
 
-    // The run expires L1's 400 and L2's 600 to the grocer's breakage.
+    // The run expires L1's 400, L2's 600 and L6's 1,000 to the grocer's breakage.
     await expireAll();
-    expect(await balanceOf(a)).toBe(0);
-    // 1,000 refunded: the 400 L1 lost to expiry and the 600 L2 lost, all from the breakage; the member is not touched (before: 400, then 600 owed).
+    expect([await balanceOf(a), await balanceOf(d)]).toEqual([0, 0]);
+    // a: 1,000 refunded: the 400 L1 lost to expiry and the 600 L2 lost, all from the breakage; the member is not touched (before: 400, then 600 owed).
     expect(await refund(grocer.id, pa.reference, 100_000)).toMatchObject({ kind: "REVERSAL", points: 0 });
-    expect(await balanceOf(a)).toBe(0);
+    // d: 1,000 refunded, all from what L6 lost (before: all 1,000 owed).
+    expect(await refund(grocer.id, pd.reference, 100_000)).toMatchObject({ kind: "REVERSAL", points: 0 });
+    expect([await balanceOf(a), await balanceOf(d)]).toEqual([0, 0]);
 
     const grocers = await statementOf(grocer.id, periodOf(EXPIRED));
-    // Expired 400 + 600 = 1,000 points at 60% of 1,000 a thousand: −600; all 1,000 taken back by the refund: +600.
+    // Expired 400 + 600 + 1,000 = 2,000 points at 60% of 1,000 a thousand: −1,200; all 2,000 taken back by the refunds: +1,200.
     expect(line(grocers, "BREAKAGE")).toMatchObject({ points: 0, amount: 0 });
-    // Refunded 1,000 points at the 1,000 they were charged: −1,000.
-    expect(line(grocers, "REFUNDS")).toMatchObject({ points: 1_000, amount: -1_000 });
-    expect(grocers).toMatchObject({ pointsExpired: 0, expiredAmount: 0, netAmount: -1_000 });
+    // Refunded 2,000 points at the 1,000 they were charged: −2,000.
+    expect(line(grocers, "REFUNDS")).toMatchObject({ points: 2_000, amount: -2_000 });
+    expect(grocers).toMatchObject({ pointsExpired: 0, expiredAmount: 0, netAmount: -2_000 });
+    // The settlement of the lots' expiry month: 2,000 expired, less the 2,000 taken back (before: L6's 1,000 counted, its take-back nowhere).
+    expect(await settlementOf(grocer.id, EXPIRES)).toMatchObject({ pointsExpired: 0 });
     await expectLedgerConsistent();
     await expectClearingConsistent();
   });
@@ -89,6 +101,26 @@ describe("a refund after the purchase's points expired, some of them in lots of 
     expect(line(grocers, "BREAKAGE")).toMatchObject({ points: 0, amount: 0 });
     expect(line(grocers, "REFUNDS")).toMatchObject({ points: 1_000, amount: -1_000 });
     expect(grocers).toMatchObject({ pointsExpired: 0, expiredAmount: 0, netAmount: -1_000 });
+    expect(await settlementOf(grocer.id, EXPIRES)).toMatchObject({ pointsExpired: 0 });
+    await expectLedgerConsistent();
+    await expectClearingConsistent();
+  });
+
+  it("expires the receiver's points past expiry itself, and takes them back from the breakage", async () => {
+    await travelTo(new Date(EARNED.getTime() + DAY));
+    const grocer = await grocerWithTerms();
+    const [e, f] = [(await enrollMember()).id, (await enrollMember()).id];
+    // e: 1,000 points (L7); 700 transferred to f (L8); e keeps 300.
+    const pe = await recordPurchase(grocer, e, 100_000);
+    expect((await ok(TRANSFER, { input: { fromMemberId: e, toMemberId: f, points: 700, idempotencyKey: unique("t") } })).transferPoints.points).toBe(-700);
+    // Past the expiry, no run: the refund expires e's 300 and f's 700 itself, then takes all 1,000 back off the breakage (before: 300, then 700 owed).
+    await travelTo(new Date(EXPIRED.getTime() + 2 * DAY));
+    expect(await refund(grocer.id, pe.reference, 100_000)).toMatchObject({ points: 0 });
+    expect([await balanceOf(e), await balanceOf(f)]).toEqual([0, 0]);
+    // f's lot expired once: the run finds nothing of it left.
+    const run = await ledgerTool("expire", ["--now", new Date(EXPIRED.getTime() + 2 * DAY).toISOString()]);
+    expect(run.code).toBe(0);
+    expect(await balanceOf(f)).toBe(0);
     await expectLedgerConsistent();
     await expectClearingConsistent();
   });

@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import type { EntityManager } from "typeorm";
 import { isUuid } from "../../../../shared/src/validation";
 import type { Clock } from "../clock";
+import { lotChainSql } from "../journal/lots";
 import { takenBackSql } from "../journal/take-back";
 import { safeIntegerFromSql } from "../limits";
 import { partnerStub } from "../partner/partner.type";
@@ -30,7 +31,8 @@ interface SettlementRow {
  * three accounts inside [from, to) (postings_account_time_idx), by transaction kind, signs turned so
  * that all are non-negative: an EARN debits the issuance account, a REVERSAL credits it, a REDEEM
  * credits the redemption account and an EXPIRY (or an erasure's forfeit) the breakage account, less what
- * refunds took back of that expiry (counted in the expiry's window). The liability is what the
+ * refunds took back of that expiry (counted in the expiry's window: against the first expiry of the lot
+ * the refunded purchase made or of a lot its points moved to, which all expire at the same time). The liability is what the
  * partner's unexpired lots still hold now (lots_partner_idx).
  */
 const EXPIRED_LINES = [...new Set(STATEMENT_LINES.filter((r) => r.figure === "expired").map((r) => `'${r.line}'`))].join(", ");
@@ -57,8 +59,16 @@ const SETTLEMENT_SQL = `
     JOIN transactions t ON t.id = p.transaction_id
     CROSS JOIN LATERAL (SELECT a.kind AS account_kind, t.kind AS tx_kind, t.reversal_reason, t.expired_lot_id) m
     LEFT JOIN LATERAL (
-      SELECT ${takenBackSql("l.transaction_id", "p.account_id")} AS points FROM lots l
-      WHERE t.kind = 'EXPIRY' AND a.kind = 'PARTNER_BREAKAGE' AND l.id = t.expired_lot_id
+      -- The lot's root (the lot its origins lead to: journal/lots.ts lotChainSql), whose transaction refunds reverse; their
+      -- take-backs count against the first expiry of the root's chain (all of whose lots expire at once, in one window).
+      WITH RECURSIVE up AS (
+        SELECT l.id, l.origin_lot_id, l.transaction_id FROM lots l WHERE t.kind = 'EXPIRY' AND a.kind = 'PARTNER_BREAKAGE' AND l.id = t.expired_lot_id
+        UNION ALL SELECT o.id, o.origin_lot_id, o.transaction_id FROM lots o JOIN up ON o.id = up.origin_lot_id
+      ), ${lotChainSql("r.id = (SELECT up.id FROM up WHERE up.origin_lot_id IS NULL)")}
+      SELECT ${takenBackSql("up.transaction_id", "p.account_id")} AS points FROM up
+      WHERE up.origin_lot_id IS NULL
+        AND p.seq = (SELECT min(ep.seq) FROM chain JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || chain.id
+                     JOIN postings ep ON ep.transaction_id = e.id AND ep.member_id IS NULL)
     ) tb ON true
     WHERE a.owner_id = k.partner_id AND a.kind IN ('PARTNER_ISSUANCE', 'PARTNER_REDEMPTION', 'PARTNER_BREAKAGE')
   ) s ON true
