@@ -1,4 +1,4 @@
-import { expectClearingConsistent, monthStart, periodOf, setTerms, statementOf, travelTo } from "./support/clearing";
+import { expectClearingConsistent, inLedgerTransaction, monthStart, periodOf, setTerms, statementOf, travelTo } from "./support/clearing";
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
@@ -102,6 +102,21 @@ describe("a refund after the purchase's points expired, some of them in lots of 
     expect(line(grocers, "REFUNDS")).toMatchObject({ points: 1_000, amount: -1_000 });
     expect(grocers).toMatchObject({ pointsExpired: 0, expiredAmount: 0, netAmount: -1_000 });
     expect(await settlementOf(grocer.id, EXPIRES)).toMatchObject({ pointsExpired: 0 });
+    await expectLedgerConsistent();
+    await expectClearingConsistent();
+
+    // Both tools check the origins on their own: c's lot made its own origin, ledger:verify finds it is not the sender's lot, and
+    // clearing:verify that the refunds took back 1,000 off the breakage where the purchase's lots (now L3 alone) lost 300.
+    const origin = (to: string | null) => inLedgerTransaction((db) => db.query(
+      `UPDATE lots SET origin_lot_id = ${to === null ? "id" : "$2"} WHERE member_id = $1 AND source = 'TRANSFER'`, to === null ? [c] : [c, to]));
+    const [received] = (await inLedgerTransaction((db) => db.query(`SELECT origin_lot_id::text AS origin FROM lots WHERE member_id = $1 AND source = 'TRANSFER'`, [c]))).rows;
+    await origin(null);
+    try {
+      expect((await ledgerTool("verify")).output).toMatch(/FAIL lots whose origin is not the lot their points came from .*: 1/);
+      expect((await ledgerTool("clearing-verify")).output).toMatch(/FAIL lots whose refunds took back more from the breakage .*: 1/);
+    } finally {
+      await origin(received.origin);
+    }
     await expectLedgerConsistent();
     await expectClearingConsistent();
   });

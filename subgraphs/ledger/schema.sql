@@ -210,15 +210,19 @@ CREATE TABLE lots (
   earned_at timestamp with time zone NOT NULL,
   available_at timestamp with time zone NOT NULL,
   expires_at timestamp with time zone NOT NULL,
-  issue_price_per_1000 bigint
+  issue_price_per_1000 bigint,
+  origin_lot_id bigint
 );
 ALTER TABLE lots ADD CONSTRAINT lots_check CHECK (remaining >= 0 AND remaining <= points);
+ALTER TABLE lots ADD CONSTRAINT lots_origin_lot_id_fkey FOREIGN KEY (origin_lot_id) REFERENCES lots(id);
+ALTER TABLE lots ADD CONSTRAINT lots_origin_source CHECK (origin_lot_id IS NULL OR (source = ANY (ARRAY['TRANSFER'::text, 'RETURN'::text])));
 ALTER TABLE lots ADD CONSTRAINT lots_pkey PRIMARY KEY (id);
 ALTER TABLE lots ADD CONSTRAINT lots_points_check CHECK (points > 0);
 ALTER TABLE lots ADD CONSTRAINT lots_source_check CHECK (source = ANY (ARRAY['EARN'::text, 'TRANSFER'::text, 'RETURN'::text, 'BONUS'::text, 'ADJUSTMENT'::text]));
 ALTER TABLE lots ADD CONSTRAINT lots_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES transactions(id);
 CREATE INDEX lots_due_idx ON public.lots USING btree (expires_at) WHERE (remaining > 0);
 CREATE INDEX lots_open_expiry_idx ON public.lots USING btree (member_id, expires_at) INCLUDE (remaining) WHERE (remaining > 0);
+CREATE INDEX lots_origin_idx ON public.lots USING btree (origin_lot_id) WHERE (origin_lot_id IS NOT NULL);
 CREATE INDEX lots_partner_idx ON public.lots USING btree (partner_id) WHERE (remaining > 0);
 CREATE INDEX lots_pending_idx ON public.lots USING btree (member_id, available_at) INCLUDE (remaining, expires_at) WHERE (remaining > 0);
 CREATE INDEX lots_transaction_idx ON public.lots USING btree (transaction_id);
@@ -753,14 +757,22 @@ BEGIN
         WHEN 'REVERSED_PURCHASE_PRICE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
         WHEN 'REVERSED_REDEMPTION_PRICE' THEN (SELECT mp.price_per_1000 FROM movement_prices mp WHERE mp.transaction_id = c.reverses_transaction_id AND mp.partner_id = c.partner_id)
         WHEN 'EXPIRED_LOT_SHARE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.id = c.expired_lot_id)
-        WHEN 'REFUNDED_BREAKAGE' THEN (SELECT mp.price_per_1000 FROM lots l JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || l.id
-     JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = c.partner_id
-     WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
+        WHEN 'REFUNDED_BREAKAGE' THEN (WITH RECURSIVE chain AS (
+       SELECT l.id FROM lots l WHERE l.transaction_id = c.reverses_transaction_id
+       UNION ALL SELECT d.id FROM lots d JOIN chain o ON d.origin_lot_id = o.id)
+     SELECT mp.price_per_1000 FROM chain JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || chain.id
+       JOIN postings p ON p.transaction_id = e.id AND p.member_id IS NULL
+       LEFT JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = c.partner_id
+     ORDER BY p.seq LIMIT 1)
       END, 0)::bigint AS price, coalesce(CASE c.price_source
         WHEN 'EXPIRED_LOT_SHARE' THEN (SELECT pt.breakage_share_percent FROM partner_terms pt WHERE pt.partner_id = c.partner_id AND pt.effective_from <= c.posted_at ORDER BY pt.effective_from DESC LIMIT 1)
-        WHEN 'REFUNDED_BREAKAGE' THEN (SELECT mp.share_percent FROM lots l JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || l.id
-     JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = c.partner_id
-     WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
+        WHEN 'REFUNDED_BREAKAGE' THEN (WITH RECURSIVE chain AS (
+       SELECT l.id FROM lots l WHERE l.transaction_id = c.reverses_transaction_id
+       UNION ALL SELECT d.id FROM lots d JOIN chain o ON d.origin_lot_id = o.id)
+     SELECT mp.share_percent FROM chain JOIN transactions e ON e.idempotency_key = 'expiry:lot:' || chain.id
+       JOIN postings p ON p.transaction_id = e.id AND p.member_id IS NULL
+       LEFT JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = c.partner_id
+     ORDER BY p.seq LIMIT 1)
         ELSE 100 END, 0)::int AS percent
     FROM classified c
   ), totals AS (

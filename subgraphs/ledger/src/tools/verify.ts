@@ -165,6 +165,21 @@ const CHECKS: { name: string; sql: string }[] = [
           GROUP BY pu.transaction_id HAVING pu.reversed_points <> coalesce(-sum(p.amount), 0)`,
   },
   {
+    // A lot's origin (LotOrigins1734930000000), which refunds follow to take back expired points from the breakage (journal/take-back.ts):
+    // the lot a cancelled redemption took the points from (its lot_takes), or the sender's lot of a transfer; same issuer, expiry and price.
+    name: "lots whose origin is not the lot their points came from (a cancelled redemption's take, a transfer's sender's lot)",
+    sql: `SELECT l.id::text AS id, l.origin_lot_id::text AS got, 'a lot of the ' || lower(l.source) || '''s own' AS expected
+          FROM lots l JOIN lots o ON o.id = l.origin_lot_id JOIN transactions t ON t.id = l.transaction_id
+          WHERE (o.partner_id = l.partner_id AND o.expires_at = l.expires_at
+                 AND coalesce(o.issue_price_per_1000, 0) = coalesce(l.issue_price_per_1000, 0)
+                 AND CASE l.source
+                   WHEN 'RETURN' THEN t.reversal_reason = 'REDEMPTION_CANCELLED' AND EXISTS (
+                     SELECT FROM lot_takes lt WHERE lt.transaction_id = t.reverses_transaction_id AND lt.lot_id = o.id AND lt.points = l.points)
+                   WHEN 'TRANSFER' THEN t.kind = 'TRANSFER' AND EXISTS (
+                     SELECT FROM postings s WHERE s.transaction_id = t.id AND s.member_id = o.member_id AND s.entry_kind = 'TRANSFER_OUT')
+                   ELSE false END) IS NOT TRUE`,
+  },
+  {
     name: "reversals whose reversed transaction is not of the kind their reason says (EARN for a refund, REDEEM for a cancellation)",
     sql: `SELECT r.id, coalesce(o.kind, 'none') AS got, CASE r.reversal_reason WHEN 'PURCHASE_REFUND' THEN 'EARN' ELSE 'REDEEM' END AS expected
           FROM transactions r LEFT JOIN transactions o ON o.id = r.reverses_transaction_id
