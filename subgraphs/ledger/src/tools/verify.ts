@@ -170,7 +170,8 @@ const CHECKS: { name: string; sql: string }[] = [
     name: "lots whose origin is not the lot their points came from (a cancelled redemption's take, a transfer's sender's lot)",
     sql: `SELECT l.id::text AS id, l.origin_lot_id::text AS got, 'a lot of the ' || lower(l.source) || '''s own' AS expected
           FROM lots l JOIN lots o ON o.id = l.origin_lot_id JOIN transactions t ON t.id = l.transaction_id
-          WHERE (o.partner_id = l.partner_id AND o.expires_at = l.expires_at
+          -- The expiry is the origin's as read by the service (to the millisecond: a JavaScript Date).
+          WHERE (o.partner_id = l.partner_id AND abs(extract(epoch FROM o.expires_at - l.expires_at)) < 0.001
                  AND coalesce(o.issue_price_per_1000, 0) = coalesce(l.issue_price_per_1000, 0)
                  AND CASE l.source
                    WHEN 'RETURN' THEN t.reversal_reason = 'REDEMPTION_CANCELLED' AND EXISTS (
