@@ -37,5 +37,9 @@ describe("a member's data export tells nothing of other members or of partners' 
     const whole = JSON.stringify(received);
     expect(whole).not.toContain(earnedAt.id);
     expect(whole).not.toContain(sender.id);
+    // A lot's origin (README, Refunds): the received lot's is the sender's lot, not shown; the returned lot's is the receiver's own received lot.
+    const lotOf = (source: string) => received.services.ledger.lots.find((lot: { source: string }) => lot.source === source);
+    expect(lotOf("TRANSFER").origin_lot_id).toBeNull();
+    expect(String(lotOf("RETURN").origin_lot_id)).toBe(String(lotOf("TRANSFER").id));
   });
 });

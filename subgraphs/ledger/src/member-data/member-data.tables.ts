@@ -24,7 +24,11 @@ export const LEDGER_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
     omit: ["issue_price_per_1000"],
     // A transferred lot keeps the sender's issuer, and points returned by a cancelled redemption their lot's: where the sender
     // earned them is the sender's. A returned lot names its issuer only when the member earned points there themself.
-    replace: { partner_id: `CASE WHEN ${othersIssuerSql("t", "$1")} THEN NULL ELSE t.partner_id END` },
+    // A received lot's origin is the sender's lot (LotOrigins1734930000000): shown only when the lot it names is the member's own.
+    replace: {
+      partner_id: `CASE WHEN ${othersIssuerSql("t", "$1")} THEN NULL ELSE t.partner_id END`,
+      origin_lot_id: `CASE WHEN EXISTS (SELECT FROM lots o WHERE o.id = t.origin_lot_id AND o.member_id = $1) THEN t.origin_lot_id END`,
+    },
     orderBy: "id",
   },
   { table: "lot_takes", where: "lot_id IN (SELECT id FROM lots WHERE member_id = $1)", orderBy: "lot_id, transaction_id" },
