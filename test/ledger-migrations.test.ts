@@ -13,6 +13,8 @@ import {
   APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS,
   APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE,
   APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS,
+  CLEARING_VALUE_POSTINGS,
+  CLEARING_VALUE_POSTINGS_BEFORE_LOT_ORIGINS,
   RECORD_PURCHASES,
   RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE,
 } from "../subgraphs/ledger/src/sql";
@@ -118,6 +120,19 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
     expect(await body()).toContain("clearing_issue_price(m.partner, p_now)");
     await all.runMigrations();
     expect(await body()).toBe(RECORD_PURCHASES.body);
+  });
+
+  it("LotOrigins: lots gain origin_lot_id and the take-back is priced by its chain's first expiry; its revert drops both", async () => {
+    const body = async () => (await all.query(`SELECT prosrc FROM pg_proc WHERE proname = 'clearing_value_postings'`))[0].prosrc as string;
+    const column = async () => (await all.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'lots' AND column_name = 'origin_lot_id'`))[0].n;
+    expect(await body()).toBe(CLEARING_VALUE_POSTINGS.body);
+    expect(await column()).toBe(1);
+    await undoTo("AdjustmentNotesErased1734920000000");
+    expect(await body()).toBe(CLEARING_VALUE_POSTINGS_BEFORE_LOT_ORIGINS.body);
+    expect(await column()).toBe(0);
+    await all.runMigrations();
+    expect(await body()).toBe(CLEARING_VALUE_POSTINGS.body);
+    expect(await column()).toBe(1);
   });
 
   it("backfills each recorded reversal's reason and reversed transaction from its key, and drops them going back", async () => {
