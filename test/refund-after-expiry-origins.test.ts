@@ -139,4 +139,31 @@ describe("a refund after the purchase's points expired, some of them in lots of 
     await expectLedgerConsistent();
     await expectClearingConsistent();
   });
+
+  it("takes back at the first expiry's price and share only: points whose expiry was credited at another share come from the member", async () => {
+    await travelTo(new Date(EARNED.getTime() + DAY));
+    const grocer = await grocerWithTerms();
+    const cafe = await registerPartner({ pointsPerUnit: 1 });
+    const [g, h] = [(await enrollMember()).id, (await enrollMember()).id];
+    // g: 1,000 points (L9); 700 transferred to h (L10); h also earns 100 at the café.
+    const pg = await recordPurchase(grocer, g, 100_000);
+    const ph = await recordPurchase(cafe, h, 10_000);
+    expect((await ok(TRANSFER, { input: { fromMemberId: g, toMemberId: h, points: 700, idempotencyKey: unique("t") } })).transferPoints.points).toBe(-700);
+
+    // Past the expiry, no run: h's refund at the café expires h's lots (L10's 700 to the grocer's breakage, at 60%), then the grocer's share drops to 30%.
+    await travelTo(new Date(EXPIRED.getTime() + 3 * DAY));
+    expect(await refund(cafe.id, ph.reference, 10_000)).toMatchObject({ points: 0 });
+    await setTerms(grocer.id, { issue: 1000, redemption: 800, share: 30 });
+    // g's refund expires L9's 300 (at 30%); the first expiry of g's points is L10's: its 700 come back off the breakage at 60%, and the
+    // 300 credited at 30% are taken from g like spent points (a debt: g has nothing left).
+    expect(await refund(grocer.id, pg.reference, 100_000)).toMatchObject({ points: -300 });
+    expect([await balanceOf(g), await balanceOf(h)]).toEqual([-300, 0]);
+
+    const grocers = await statementOf(grocer.id, periodOf(EXPIRED));
+    // Expired 700 at 60% of 1,000 a thousand (−420) and 300 at 30% (−90); taken back 700 at 60% (+420): 300 points, −90.
+    expect(line(grocers, "BREAKAGE")).toMatchObject({ points: 300, amount: -90 });
+    expect(line(grocers, "REFUNDS")).toMatchObject({ points: 1_000, amount: -1_000 });
+    await expectLedgerConsistent();
+    await expectClearingConsistent();
+  });
 });
