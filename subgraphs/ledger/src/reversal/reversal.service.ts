@@ -36,8 +36,8 @@ export class ReversalService {
   /**
    * Claws back a refunded purchase's points in proportion to the amount refunded, cumulatively, so the
    * refunds of one purchase never take back more than it earned, and its bonuses likewise (a referrer's too:
-   * campaign/bonus-reversal.ts). Points the purchase's lot lost to expiry come back from the issuer's
-   * breakage (journal/take-back.ts); points already spent leave a debt.
+   * campaign/bonus-reversal.ts). Points the purchase's lot, or a lot its points moved to, lost to expiry
+   * come back from the issuer's breakage (journal/take-back.ts); points already spent leave a debt.
    */
   async reverse(input: ReversePurchaseInput, caller?: AuditCaller): Promise<LedgerEntry> {
     const partnerId = requireId(input.partnerId, "partnerId");

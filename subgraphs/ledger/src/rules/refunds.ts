@@ -5,8 +5,9 @@
  * cumulative share means a partial refund never takes a point too many, and the last refund (refunded
  * = amount) takes exactly what is left, so all refunds together take back exactly what the purchase earned.
  *
- * Where the points come from, in order: the purchase's own lot (even while pending); then what that lot
- * lost to expiry and no refund has taken back yet, taken back from the issuer's breakage (the expiry
+ * Where the points come from, in order: the purchase's own lot (even while pending); then what that lot,
+ * and every lot its points moved to (`origin_lot_id`: given back by a cancelled redemption, received by
+ * a transfer), lost to expiry and no refund has taken back yet, taken back from the issuer's breakage (the expiry
  * credited the issuer its share of those points, and the refund credits it their full price: without
  * this it was credited twice, and the member charged again for points already lost); then the
  * member's spendable points, nearest expiry first; what is still missing becomes a debt. Pending points
