@@ -163,7 +163,7 @@ export class PartnerLiability {
   @Field(() => Partner, { nullable: true, description: "The issuer; null for the coalition's total." })
   partner!: Partner | null;
 
-  @Field(() => SafeInt, { description: "Points outstanding: issued less reversed, redeemed (net of cancellations) and expired, over all periods." })
+  @Field(() => SafeInt, { description: "Points outstanding: what members hold of its points now (issued and not yet redeemed, reversed, expired or forfeited), from its lots." })
   pointsOutstanding!: number;
 
   @Field(() => SafeInt, { description: "Their value at the issue prices they were charged, in minor units (rounded once)." })

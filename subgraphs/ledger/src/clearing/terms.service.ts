@@ -142,10 +142,11 @@ export class TermsService {
   }
 
   /**
-   * Points outstanding by issuer from the running totals (never the lots): issued less reversed,
-   * expired and redeemed from its lots (the matrix), over all periods; their value at the prices
-   * charged; the breakage rate of the 12 periods before the current one. `partnerId` null: the
-   * coalition's total (every issuer, the coalition's own points included).
+   * Points outstanding by issuer: what members hold of its points, its open lots' remaining, at the
+   * price each lot was charged (read from the lots when asked: a running total per issuer would be one
+   * more row every purchase, redemption and transfer locks to its commit); the breakage rate of the 12
+   * periods before the current one, from the running totals. `partnerId` null: the coalition's total
+   * (every issuer, the coalition's own points included).
    */
   async liability(partnerId: string | null): Promise<PartnerLiability> {
     const now = this.clock.now();
@@ -153,18 +154,18 @@ export class TermsService {
     let from = current;
     for (let i = 0; i < 12; i++) from = previousPeriod(from);
     const [row] = await this.dataSource.query(
-      `WITH t AS (
-         SELECT coalesce(sum(CASE WHEN line = ANY($2) THEN points WHEN line = ANY($3) OR line = ANY($4) THEN -points ELSE 0 END), 0) AS points,
-                coalesce(sum(CASE WHEN line = ANY($2) THEN charged_value WHEN line = ANY($3) OR line = ANY($4) THEN -charged_value ELSE 0 END), 0) AS charged,
-                coalesce(sum(points) FILTER (WHERE line = ANY($4) AND period >= $5::date AND period < $6::date), 0) AS expired_recently
+      `WITH o AS (
+         SELECT coalesce(sum(remaining), 0) AS points, coalesce(sum(remaining::numeric * coalesce(issue_price_per_1000, 0) * 100), 0) AS charged
+         FROM lots WHERE remaining > 0 AND ${partnerId ? "partner_id = $1" : "$1::uuid IS NULL"}
+       ), t AS (
+         SELECT coalesce(sum(points) FILTER (WHERE line = ANY($2) AND period >= $3::date AND period < $4::date), 0) AS expired_recently
          FROM clearing_totals WHERE $1::uuid IS NULL OR partner_id = $1
        ), m AS (
-         SELECT coalesce(sum(points), 0) AS points, coalesce(sum(charged_value), 0) AS charged,
-                coalesce(sum(points) FILTER (WHERE period >= $5::date AND period < $6::date), 0) AS redeemed_recently
+         SELECT coalesce(sum(points) FILTER (WHERE period >= $3::date AND period < $4::date), 0) AS redeemed_recently
          FROM clearing_matrix WHERE $1::uuid IS NULL OR issuer_id = $1
        )
-       SELECT (t.points - m.points)::text AS points, (t.charged - m.charged)::text AS charged, t.expired_recently::text, m.redeemed_recently::text FROM t, m`,
-      [partnerId, linesOf("issued"), linesOf("reversed"), linesOf("expired"), `${periodText(from)}-01`, `${periodText(current)}-01`],
+       SELECT o.points::text AS points, o.charged::text AS charged, t.expired_recently::text, m.redeemed_recently::text FROM o, t, m`,
+      [partnerId, linesOf("expired"), `${periodText(from)}-01`, `${periodText(current)}-01`],
     );
     return Object.assign(new PartnerLiability(), {
       partner: partnerId ? partnerStub(partnerId) : null,
