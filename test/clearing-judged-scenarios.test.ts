@@ -1,6 +1,6 @@
 import { counterparts, expectClearingConsistent, monthStart, periodOf, setTerms, statementOf, travelTo } from "./support/clearing";
 import { createReward, enrollFriendOf, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
-import { asPartnerApp, gql, ok, unique } from "./support/gateway";
+import { asMember, asPartnerApp, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
 import { purchaseWithBonuses } from "./support/campaigns";
 
@@ -203,6 +203,15 @@ describe("who may read what", () => {
     expect(other.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN", "FORBIDDEN"]);
     const report = await gql(REPORT, { p: period }, asPartnerApp(key));
     expect(report.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    // Nor through its own statement's counterparts, nor as a member or anonymously.
+    const nested = await gql(`query($id: ID!, $p: String!) { partner(id: $id) { statement(period: $p) { counterparts { partner { id statement(period: $p) { netAmount } liability { value } } } } } }`,
+      { id: G.id, p: period }, asPartnerApp(key));
+    const others = nested.data?.partner.statement.counterparts.map((c: any) => c.partner);
+    expect(others.length).toBeGreaterThan(0);
+    for (const o of others) expect(o).toMatchObject({ statement: null, liability: null });
+    expect(new Set(nested.errors?.map((e) => e.extensions?.code))).toEqual(new Set(["FORBIDDEN"]));
+    expect((await gql(q, { id: G.id, p: period }, asMember(m2))).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    expect((await gql(q, { id: G.id, p: period }, {})).errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
   });
 
   it("odd periods and ids are refused with BAD_USER_INPUT, never a database error", async () => {
@@ -222,10 +231,23 @@ describe("who may read what", () => {
     }
   });
 
-  it("huge figures: setPartnerTerms and addPrepaidPoints refuse what would overflow", async () => {
-    const r = await gql(`mutation($i: SetPartnerTermsInput!) { setPartnerTerms(input: $i) { version } }`,
-      { i: { partnerId: H.id, issuePricePer1000: Number.MAX_SAFE_INTEGER, redemptionPricePer1000: 0, breakageSharePercent: 101, billing: "POSTPAID" } });
-    expect(r.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+  it("30 closes of a month at once store one report, and every caller gets it", async () => {
+    const closes = await Promise.all(Array.from({ length: 30 }, () => gql(`mutation($p: String!) { closeSettlementPeriod(period: $p) { period hash moneyIn statements { number partner { id } } } }`, { p: periodOf(NEXT) })));
+    const distinct = new Set(closes.map((c) => JSON.stringify(c)));
+    expect(distinct.size).toBe(1);
+    // NEXT: the late purchase's 100 + 10 at 1,000 (G) and CX's 200 at 2,000 (A): 510 c in.
+    expect(closes[0].data?.closeSettlementPeriod).toMatchObject({ period: periodOf(NEXT), moneyIn: 510 });
+    await expectClearingConsistent();
+  });
+
+  it("huge figures: prices and top-ups past their limits are refused, and past 2^53 never reach the ledger", async () => {
+    const terms = (issue: number, share: number) => gql(`mutation($i: SetPartnerTermsInput!) { setPartnerTerms(input: $i) { version } }`,
+      { i: { partnerId: H.id, issuePricePer1000: issue, redemptionPricePer1000: 0, breakageSharePercent: share, billing: "POSTPAID" } });
+    expect((await terms(100_000_001, 40)).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT"); // MAX_PRICE_PER_1000 is 100,000,000
+    expect((await terms(1_000, 101)).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+    const huge = await terms(Number.MAX_SAFE_INTEGER + 1, 40);
+    expect(huge.errors?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(huge.errors)).not.toMatch(/postgres|syntax|out of range for type/i);
+    expect((await ok(`query($id: ID!) { partner(id: $id) { terms { issuePricePer1000 } } }`, { id: H.id })).partner.terms.issuePricePer1000).toBe(1_500);
   });
 });
-
