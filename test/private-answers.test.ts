@@ -67,6 +67,18 @@ describe("private answers kept for their caller", () => {
     expect(await membersCalls("Exists", () => ok(EXISTS, { id: member.id }, fresh))).toBeGreaterThan(0);
   });
 
+  it("a member's existence check padded by the client is asked every time: no private answer over PRIVATE_MAX_ENTRY_CHARS is kept", async () => {
+    // An alias (or an operation name) is passed on to the members service and echoed in its answer: without a bound
+    // of their own, any member could make each of the 20,000 entries 4,096 characters (80 MB a process), not the ~300
+    // of an existence check, and the same padded entries push everyone else's out.
+    const member = await enrollMember();
+    const alias = `a${"x".repeat(1_500)}`;
+    const PADDED = `query Padded($id: ID!) { ${alias}: member(id: $id) { id } }`;
+    for (let i = 0; i < 2; i++) {
+      expect(await membersCalls("Padded", async () => expect((await ok(PADDED, { id: member.id }, asMember(member.id)))[alias]).toEqual({ id: member.id }))).toBeGreaterThan(0);
+    }
+  });
+
   it("an erased member's token is refused before anything kept for them is read", async () => {
     const member = await enrollMember();
     await ok(EXISTS, { id: member.id }, asMember(member.id));

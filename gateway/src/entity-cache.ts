@@ -19,10 +19,21 @@ export interface SharedCache {
 export const MAX_ENTRY_CHARS = 4_096;
 
 /**
- * Answers a subgraph marked private kept per process, for their caller alone: at most this many (a few
- * hundred bytes each: a member's existence check is about 250 characters with its key).
+ * Answers a subgraph marked private kept per process, for their caller alone: at most this many, none
+ * over PRIVATE_MAX_ENTRY_CHARS.
  */
 export const PRIVATE_MAX_ENTRIES = 20_000;
+
+/**
+ * Longest private answer kept, key and value together, in characters: a member's existence check is
+ * about 300 with its key (a long operation name included). Any member shapes the query (an alias or
+ * an operation name is passed on and echoed back): under MAX_ENTRY_CHARS alone each of the 20,000
+ * entries could be 4,096 characters, 80 MB a process from a few members' tokens; with this, 20 MB.
+ */
+export const PRIVATE_MAX_ENTRY_CHARS = 1_024;
+
+/** The cache of answers kept for their caller alone: in this process's memory only, never shared (no Redis). */
+export const privateAnswerCache = (): EntityCache => new EntityCache(null, PRIVATE_MAX_ENTRIES, PRIVATE_MAX_ENTRY_CHARS);
 
 /**
  * Entities a subgraph marked public and cacheable (a `Cache-Control: public, max-age=N` answer, from
@@ -40,6 +51,8 @@ export class EntityCache {
   constructor(
     private readonly shared: SharedCache | null = null,
     private readonly maxEntries = 10_000,
+    /** Longest entry kept, key and value together (nothing longer is looked up either). */
+    readonly maxEntryChars = MAX_ENTRY_CHARS,
   ) {}
 
   /** The kept entities of `keys`, or undefined when any of them is not kept. */
@@ -58,11 +71,13 @@ export class EntityCache {
     return found.every((value) => value !== undefined) ? found.map((json) => JSON.parse(json!)) : undefined;
   }
 
-  async setAll(entries: { key: string; value: unknown }[], expires: number, now: number): Promise<void> {
-    const written = entries.map(({ key, value }) => ({ key, json: JSON.stringify(value) })).filter(({ key, json }) => key.length + json.length <= MAX_ENTRY_CHARS);
-    if (!written.length) return;
+  /** Keeps the entries that are not too long (maxEntryChars); how many were kept. */
+  async setAll(entries: { key: string; value: unknown }[], expires: number, now: number): Promise<number> {
+    const written = entries.map(({ key, value }) => ({ key, json: JSON.stringify(value) })).filter(({ key, json }) => key.length + json.length <= this.maxEntryChars);
+    if (!written.length) return 0;
     for (const { key, json } of written) this.keep(key, json, expires);
     await this.shared?.set(written.map(({ key, json }) => ({ key, value: JSON.stringify({ json, expires }), ttlMs: expires - now })));
+    return written.length;
   }
 
   private local(key: string, now: number): string | undefined {
@@ -122,10 +137,12 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     const response = await this.entities(options, fresh, now);
     const hint = cacheHintOf(response.http?.headers.get("cache-control"));
     if (privateKey && hint.scope === "PRIVATE" && hint.maxAge > 0 && response.data && !response.errors?.length) {
-      if (this.privateQueries.size >= 1_000) this.privateQueries.clear();
-      this.privateQueries.add(query);
       const expires = now + hint.maxAge * 1000;
-      await this.privateAnswers!.setAll([{ key: privateKey, value: { data: response.data, expires } }], expires, now);
+      // A query whose answer was too long to keep is not looked up again for it.
+      if (await this.privateAnswers!.setAll([{ key: privateKey, value: { data: response.data, expires } }], expires, now)) {
+        if (this.privateQueries.size >= 1_000) this.privateQueries.clear();
+        this.privateQueries.add(query);
+      }
     }
     return response;
   }
@@ -135,8 +152,8 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     const caller = this.privateAnswers && callerKeyOf((context as { identity?: Identity }).identity);
     if (!caller) return null;
     const key = `${this.subgraph}\n${caller}\n${request.query}\n${JSON.stringify(request.variables ?? {})}`;
-    // Nothing this long is kept (MAX_ENTRY_CHARS), so it is not looked up either.
-    return key.length > MAX_ENTRY_CHARS ? null : key;
+    // Nothing this long is kept (PRIVATE_MAX_ENTRY_CHARS), so it is not looked up either.
+    return key.length > this.privateAnswers!.maxEntryChars ? null : key;
   }
 
   /** `_entities` calls through the public cache; any other call straight through. */
