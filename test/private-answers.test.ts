@@ -79,6 +79,21 @@ describe("private answers kept for their caller", () => {
     }
   });
 
+  it("one member keeps at most PRIVATE_MAX_ENTRIES_PER_CALLER answers at a time: beyond them they are asked each time, the first ones still kept", async () => {
+    // Each operation name is an entry of its own: without a bound per caller, four members' tokens at the rate limit
+    // (600 a minute) replaced all 20,000 in ten minutes, and every other member's existence check with them.
+    const member = await enrollMember();
+    const flood = (i: number) => `query Flood${i}($id: ID!) { member(id: $id) { id } }`;
+    for (let i = 0; i < 64; i++) await ok(flood(i), { id: member.id }, asMember(member.id));
+    for (let i = 0; i < 2; i++) expect(await membersCalls("Flood64", () => ok(flood(64), { id: member.id }, asMember(member.id)))).toBeGreaterThan(0);
+    expect(await membersCalls("Flood0", () => ok(flood(0), { id: member.id }, asMember(member.id)))).toBe(0);
+    expect(await membersCalls("Flood63", () => ok(flood(63), { id: member.id }, asMember(member.id)))).toBe(0);
+    // Another member's own are theirs to keep.
+    const other = await enrollMember();
+    await ok(EXISTS, { id: other.id }, asMember(other.id));
+    expect(await membersCalls("Exists", () => ok(EXISTS, { id: other.id }, asMember(other.id)))).toBe(0);
+  });
+
   it("an erased member's token is refused before anything kept for them is read", async () => {
     const member = await enrollMember();
     await ok(EXISTS, { id: member.id }, asMember(member.id));

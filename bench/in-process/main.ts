@@ -16,7 +16,7 @@ import { stopOnSignals } from "../../shared/src/shutdown";
 import { isClusterPrimary, runPrimary, workerCount } from "../../shared/src/workers";
 import { supergraphPath } from "../../gateway/src/gateway";
 import type { GatewayContext } from "../../gateway/src/identity";
-import { EntityCache, EntityCachingDataSource, privateAnswerCache } from "../../gateway/src/entity-cache";
+import { EntityCache, EntityCachingDataSource, PrivateAnswers } from "../../gateway/src/entity-cache";
 import { serveGateway } from "../../gateway/src/server";
 import { LOCAL_SUBGRAPHS, type LocalSubgraph } from "./subgraphs";
 
@@ -59,7 +59,7 @@ async function main() {
   const dataSources: DataSource[] = [];
   const servers: ApolloServer<object>[] = [];
   const entities = new EntityCache();
-  const privateAnswers = privateAnswerCache();
+  const privateAnswers = new PrivateAnswers();
   for (const [name, subgraph] of Object.entries(LOCAL_SUBGRAPHS) as [SubgraphName, LocalSubgraph][]) {
     const dataSource = createDataSource({ url: subgraphDatabaseUrl(name), entities: subgraph.entities, migrations: [], log });
     await dataSource.initialize();

@@ -32,8 +32,51 @@ export const PRIVATE_MAX_ENTRIES = 20_000;
  */
 export const PRIVATE_MAX_ENTRY_CHARS = 1_024;
 
-/** The cache of answers kept for their caller alone: in this process's memory only, never shared (no Redis). */
-export const privateAnswerCache = (): EntityCache => new EntityCache(null, PRIVATE_MAX_ENTRIES, PRIVATE_MAX_ENTRY_CHARS);
+/**
+ * Private answers one caller may have kept at a time (each page of a member's app is one: the gateway
+ * names its subgraph call after the client's operation). Without it one member's tokens fill the
+ * 20,000 and push every other member's answers out.
+ */
+export const PRIVATE_MAX_ENTRIES_PER_CALLER = 64;
+
+/**
+ * When a caller's kept answers expire once one more, kept until `expires`, is added to `expiries` (those
+ * of their answers so far; undefined for none): null when `max` of them are still kept at `now`. An
+ * answer counts until it expires (one pushed out earlier too), so a member who keeps using the app
+ * keeps their share, and nobody holds more than `max` at once.
+ */
+export function expiriesAfter(expiries: readonly number[] | undefined, expires: number, now: number, max: number): number[] | null {
+  const live = (expiries ?? []).filter((until) => until > now);
+  return live.length >= max ? null : [...live, expires];
+}
+
+/**
+ * Answers kept for their caller alone: in this process's memory only, never shared (no Redis), at most
+ * PRIVATE_MAX_ENTRIES, PRIVATE_MAX_ENTRY_CHARS each and PRIVATE_MAX_ENTRIES_PER_CALLER per caller.
+ */
+export class PrivateAnswers {
+  readonly cache = new EntityCache(null, PRIVATE_MAX_ENTRIES, PRIVATE_MAX_ENTRY_CHARS);
+  /** Caller -> when each of their kept answers expires. */
+  private readonly shares = new Map<string, number[]>();
+
+  get maxEntryChars(): number {
+    return this.cache.maxEntryChars;
+  }
+
+  get(key: string, now: number): Promise<unknown[] | undefined> {
+    return this.cache.getAll([key], now);
+  }
+
+  /** Keeps `value` for `caller` until `expires` unless it is too long or the caller has their share; whether it was kept. */
+  async set(caller: string, key: string, value: unknown, expires: number, now: number): Promise<boolean> {
+    const share = expiriesAfter(this.shares.get(caller), expires, now, PRIVATE_MAX_ENTRIES_PER_CALLER);
+    if (!share || !(await this.cache.setAll([{ key, value }], expires, now))) return false;
+    // Bounded: emptied when as many callers as there are entries have a share (each share is 64 numbers at most).
+    if (!this.shares.has(caller) && this.shares.size >= PRIVATE_MAX_ENTRIES) this.shares.clear();
+    this.shares.set(caller, share);
+    return true;
+  }
+}
 
 /**
  * Entities a subgraph marked public and cacheable (a `Cache-Control: public, max-age=N` answer, from
@@ -113,7 +156,7 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     private readonly subgraph: string,
     private readonly inner: GraphQLDataSource<TContext>,
     private readonly cache: EntityCache,
-    private readonly privateAnswers: EntityCache | null = null,
+    private readonly privateAnswers: PrivateAnswers | null = null,
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
@@ -125,7 +168,7 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     const privateKey = fresh ? null : this.privateKeyOf(options);
     const now = Date.now();
     if (privateKey && this.privateQueries.has(query)) {
-      const [kept] = (await this.privateAnswers!.getAll([privateKey], now)) ?? [];
+      const [kept] = (await this.privateAnswers!.get(privateKey.key, now)) ?? [];
       if (kept) {
         const { data, expires } = kept as { data: Record<string, unknown>; expires: number };
         // The client's own cache policy is what the subgraph said, for the time left.
@@ -138,8 +181,8 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     const hint = cacheHintOf(response.http?.headers.get("cache-control"));
     if (privateKey && hint.scope === "PRIVATE" && hint.maxAge > 0 && response.data && !response.errors?.length) {
       const expires = now + hint.maxAge * 1000;
-      // A query whose answer was too long to keep is not looked up again for it.
-      if (await this.privateAnswers!.setAll([{ key: privateKey, value: { data: response.data, expires } }], expires, now)) {
+      // A query whose answer was not kept (too long, or its caller's share full) is not looked up again for it.
+      if (await this.privateAnswers!.set(privateKey.caller, privateKey.key, { data: response.data, expires }, expires, now)) {
         if (this.privateQueries.size >= 1_000) this.privateQueries.clear();
         this.privateQueries.add(query);
       }
@@ -148,12 +191,12 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
   }
 
   /** The key of this call's private answer: its caller, then everything it sends; null when it has none (anonymous, too long). */
-  private privateKeyOf({ request, context }: GraphQLDataSourceProcessOptions<TContext>): string | null {
+  private privateKeyOf({ request, context }: GraphQLDataSourceProcessOptions<TContext>): { caller: string; key: string } | null {
     const caller = this.privateAnswers && callerKeyOf((context as { identity?: Identity }).identity);
     if (!caller) return null;
     const key = `${this.subgraph}\n${caller}\n${request.query}\n${JSON.stringify(request.variables ?? {})}`;
     // Nothing this long is kept (PRIVATE_MAX_ENTRY_CHARS), so it is not looked up either.
-    return key.length > this.privateAnswers!.maxEntryChars ? null : key;
+    return key.length > this.privateAnswers!.maxEntryChars ? null : { caller, key };
   }
 
   /** `_entities` calls through the public cache; any other call straight through. */

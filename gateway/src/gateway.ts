@@ -8,7 +8,7 @@ import { type GatewayConfig, loadGatewayConfig, supergraphPathOf } from "./confi
 import type { Logger } from "../../shared/src/logger";
 import { REQUEST_ID_HEADER } from "../../shared/src/request-id";
 import { cacheHintOf } from "./cache-control";
-import { EntityCache, EntityCachingDataSource, privateAnswerCache } from "./entity-cache";
+import { EntityCache, EntityCachingDataSource, PrivateAnswers } from "./entity-cache";
 import { connectRedis, redisEntityCache } from "./redis";
 import { type SubgraphFetcher, createSubgraphFetcher, timedFetcher } from "./subgraph-fetcher";
 import { breakerFetcher } from "./subgraph-breaker";
@@ -114,7 +114,7 @@ export function createGateway(log: Logger, config: GatewayConfig = loadGatewayCo
   // Shared by every gateway process through Redis when there is one; in this process's memory first.
   const entities = config.entityCache ? new EntityCache(config.redisUrl ? redisEntityCache(connectRedis(config.redisUrl, log), log) : null) : null;
   // Answers kept for their caller alone never leave this process.
-  const privateAnswers = config.entityCache ? privateAnswerCache() : null;
+  const privateAnswers = config.entityCache ? new PrivateAnswers() : null;
   // Nothing we run calls the internet. Without this @apollo/gateway sends usage metrics to Apollo and,
   // to label them, probes cloud metadata servers: set here so a gateway started any way (its entry
   // run directly, a bench's in-process one) is as quiet as npm start, compose and the Dockerfile.
