@@ -94,6 +94,14 @@ describe("private answers kept for their caller", () => {
     expect(await membersCalls("Exists", () => ok(EXISTS, { id: other.id }, asMember(other.id)))).toBe(0);
   });
 
+  it("the same answer asked for twice at once is one of the caller's share, not two", async () => {
+    // Two tabs opening the same pages: both calls miss and both write the same entry.
+    const member = await enrollMember();
+    const page = (i: number) => `query Tab${i}($id: ID!) { member(id: $id) { id } }`;
+    for (let i = 0; i < 40; i++) await Promise.all([0, 1].map(() => ok(page(i), { id: member.id }, asMember(member.id))));
+    for (const i of [0, 39]) expect(await membersCalls(`Tab${i}`, () => ok(page(i), { id: member.id }, asMember(member.id)))).toBe(0);
+  });
+
   it("an erased member's token is refused before anything kept for them is read", async () => {
     const member = await enrollMember();
     await ok(EXISTS, { id: member.id }, asMember(member.id));

@@ -69,6 +69,8 @@ export class PrivateAnswers {
 
   /** Keeps `value` for `caller` until `expires` unless it is too long or the caller has their share; whether it was kept. */
   async set(caller: string, key: string, value: unknown, expires: number, now: number): Promise<boolean> {
+    // The same answer asked for twice at once (two tabs of a cold page) is written twice but counted once.
+    if (this.cache.has(key, now)) return (await this.cache.setAll([{ key, value }], expires, now)) > 0;
     const share = expiriesAfter(this.shares.get(caller), expires, now, PRIVATE_MAX_ENTRIES_PER_CALLER);
     if (!share || !(await this.cache.setAll([{ key, value }], expires, now))) return false;
     // Bounded: emptied when as many callers as there are entries have a share (each share is 64 numbers at most).
@@ -121,6 +123,11 @@ export class EntityCache {
     for (const { key, json } of written) this.keep(key, json, expires);
     await this.shared?.set(written.map(({ key, json }) => ({ key, value: JSON.stringify({ json, expires }), ttlMs: expires - now })));
     return written.length;
+  }
+
+  /** Whether `key` is kept in this process's memory at `now`. */
+  has(key: string, now: number): boolean {
+    return this.local(key, now) !== undefined;
   }
 
   private local(key: string, now: number): string | undefined {
