@@ -30,6 +30,15 @@ describe("private answers kept for their caller", () => {
     const [, maxAge] = /^max-age=(\d+), private$/.exec(response.headers.get("cache-control") ?? "") ?? [];
     expect(Number(maxAge)).toBeGreaterThan(500);
     expect(Number(maxAge)).toBeLessThanOrEqual(600);
+    // The member's alone: a cache keyed by URL (a GET query's is everyone's) must key it by the credentials too,
+    // a browser's page origin included (CORS's Vary joins it, never replaces it).
+    expect(response.headers.get("vary")).toBe("Origin, Authorization, X-Api-Key");
+    const fromPage = await fetch(gatewayUrl(), {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://app.example.test", ...asMember(member.id) },
+      body: JSON.stringify({ query: EXISTS, variables: { id: member.id } }),
+    });
+    expect(fromPage.headers.get("vary")).toBe("Origin, Authorization, X-Api-Key");
   });
 
   it("the headline page's call to the members service is made once per member, and the page is whole each time", async () => {

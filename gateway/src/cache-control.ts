@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from "@apollo/server";
 /** A subgraph answer's Cache-Control, read once for both its readers: the client's cache policy and the entity cache. */
 export interface CacheHint {
   maxAge: number;
@@ -30,4 +31,24 @@ export function cacheHintOf(header: string | null | undefined): CacheHint {
 export function publicMaxAge(header: string | null | undefined): number {
   const hint = cacheHintOf(header);
   return hint.scope === "PUBLIC" ? hint.maxAge : 0;
+}
+
+/** The request headers a private answer depends on: the caller's credentials (and, for browsers, the page's origin). */
+export const PRIVATE_VARY = "Origin, Authorization, X-Api-Key";
+
+/**
+ * A private answer (`Cache-Control: ..., private`) is its caller's alone, yet a GET query's URL is the
+ * same for every caller: a browser or client cache keyed by URL alone would serve it to whoever asks
+ * next with other credentials (or none). Such answers say `Vary` on the credentials.
+ */
+export function varyPrivateAnswers(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ overallCachePolicy, response }) {
+          if (overallCachePolicy.policyIfCacheable()?.scope === "PRIVATE") response.http.headers.set("vary", PRIVATE_VARY);
+        },
+      };
+    },
+  };
 }

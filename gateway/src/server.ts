@@ -18,6 +18,7 @@ import { isUpstreamUnavailable, unavailableBeforeExecution, upstreamStatus } fro
 import { anonymousLimit, createRateLimiter, rateLimitFor, rateLimited } from "./rate-limit";
 import { CSRF_PREFLIGHT_HEADERS } from "./csrf";
 import { trustedDocumentsPlugin } from "./trusted-documents/plugin";
+import { varyPrivateAnswers } from "./cache-control";
 import { trustedDocumentRoutes } from "./trusted-documents/routes";
 import { TrustedDocumentStore } from "./trusted-documents/store";
 import { surfacingValueCompletion } from "./value-completion";
@@ -54,6 +55,7 @@ export async function serveGateway(gateway: GatewayInterface, log: Logger, confi
         trustedDocumentsPlugin(trustedDocuments, config.trustedDocuments.mode),
         costLimit(limit.maxCost, limit.defaultListSize),
         upstreamStatus(),
+        varyPrivateAnswers(),
         // The supergraph says which fields require which: an error at a field fetched for another moves to that one.
         errorPathsWithinAnswer(() => readFileSync(config.supergraphPath, "utf8")),
         // Apollo Sandbox embedded in the page, pointing at the page's own URL (/graphql); no telemetry from it.

@@ -255,7 +255,8 @@ function graphQLPostHandler<TContext extends BaseContext>(
       });
       res.statusCode = response.status ?? 200;
       for (const [name, value] of response.headers) res.setHeader(name, value);
-      for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+      // CORS's `Vary: Origin` joins what the answer varies on (a private answer: the credentials), never replaces it.
+      for (const [name, value] of Object.entries(cors)) res.setHeader(name, name === "vary" ? joinVary(res.getHeader("vary"), value) : value);
       if (response.body.kind === "complete") {
         res.end(response.body.string);
       } else {
@@ -269,4 +270,10 @@ function graphQLPostHandler<TContext extends BaseContext>(
       if (typeof entered === "function") entered();
     }
   };
+}
+
+/** Two `Vary` values as one, each header named once (names are case-insensitive). */
+export function joinVary(existing: unknown, added: string): string {
+  const names = [...String(existing ?? "").split(","), ...added.split(",")].map((name) => name.trim()).filter(Boolean);
+  return [...new Map(names.map((name) => [name.toLowerCase(), name])).values()].join(", ");
 }
