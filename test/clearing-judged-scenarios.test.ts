@@ -3,6 +3,7 @@ import { createReward, enrollFriendOf, enrollMember, recordPurchase, redeem, reg
 import { asMember, asPartnerApp, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
 import { purchaseWithBonuses } from "./support/campaigns";
+import { useDedicatedStack } from "./support/dedicated-stack";
 
 /**
  * An outside judge's scenarios for the clearing house, combining what came after it: campaigns funded by a
@@ -30,6 +31,23 @@ const balanceOf = async (id: string) => (await ok(`query($id: ID!) { member(id: 
 const lines = (s: { lines: { kind: string; points: number; amount: number }[] }) => Object.fromEntries(s.lines.map((l) => [l.kind, [l.points, l.amount]]));
 const liabilityOf = async (id: string) => (await ok(`query($id: ID!) { partner(id: $id) { liability { pointsOutstanding value } } }`, { id })).partner.liability;
 const verifyBoth = async () => { await expectLedgerConsistent(); await expectClearingConsistent(); };
+
+// A stack of its own: periods close in order across the whole ledger and the expiry run below expires every member's
+// due points, so closing months 30 years ahead, or this file's priced partners in the coalition's float, would change
+// what test/clearing.test.ts closes and checks to the cent on the shared stack. The shared helpers read these variables.
+const dedicated = useDedicatedStack("clearing_judged", { NODE_ENV: "test", LEDGER_TEST_CLOCK: "1", EXPIRY_RUN_SECONDS: "0", REDEMPTION_SWEEP_SECONDS: "86400", RATE_LIMIT_ANONYMOUS_PER_MINUTE: "0" });
+const POINTED = ["TEST_GATEWAY_URL", "TEST_JWT_SECRET", "TEST_DATABASE_NAME_SUFFIX", "TEST_LEDGER_URL", "TEST_MEMBERS_URL", "TEST_PARTNERS_URL", "TEST_CATALOG_URL"] as const;
+const saved: Record<string, string | undefined> = {};
+beforeAll(() => {
+  for (const name of POINTED) saved[name] = process.env[name];
+  process.env.TEST_GATEWAY_URL = dedicated.stack.gatewayUrl;
+  process.env.TEST_JWT_SECRET = dedicated.stack.env.JWT_SECRET;
+  process.env.TEST_DATABASE_NAME_SUFFIX = dedicated.suffix;
+  for (const name of ["ledger", "members", "partners", "catalog"] as const) process.env[`TEST_${name.toUpperCase()}_URL`] = dedicated.stack.services[name].url;
+});
+afterAll(() => {
+  for (const name of POINTED) process.env[name] = saved[name];
+});
 
 let G: Awaited<ReturnType<typeof registerPartner>>; // grocer 1,000 / 800 / 50 %
 let A: typeof G; // airline 2,000 / 1,200 / 25 %
