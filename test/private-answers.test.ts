@@ -47,12 +47,15 @@ describe("private answers kept for their caller", () => {
     const member = await enrollMember();
     await recordPurchase(partner, member.id, 1_000);
     const PAGE = `query Page($id: ID!) { member(id: $id) { balance { available pending } tier eligibleRewards(first: 5) { costPoints } } }`;
-    let first: unknown;
+    let first: any;
     expect(await membersCalls("Page", async () => (first = await ok(PAGE, { id: member.id }, asMember(member.id))))).toBeGreaterThan(0);
     await recordPurchase(partner, member.id, 2_000);
     let second: any;
     expect(await membersCalls("Page", async () => (second = await ok(PAGE, { id: member.id }, asMember(member.id))))).toBe(0);
-    expect(first).toEqual({ member: { balance: { available: 10, pending: 0 }, tier: "BASE", eligibleRewards: [{ costPoints: 5 }] } });
+    // Rewards of every partner are eligible (other suites' too, on a shared stack): only that the catalog answered is checked.
+    expect(first).toMatchObject({ member: { balance: { available: 10, pending: 0 }, tier: "BASE" } });
+    expect(first.member.eligibleRewards.length).toBeGreaterThan(0);
+    expect(first.member.eligibleRewards.every((reward: { costPoints: number }) => reward.costPoints <= 10)).toBe(true);
     // The ledger's part is never kept: the second purchase shows.
     expect(second.member.balance).toEqual({ available: 30, pending: 0 });
   });
