@@ -1,7 +1,7 @@
 import { ledgerClient } from "./support/clearing";
 import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { asMember, ok, unique } from "./support/gateway";
-import { ledgerTool, travel } from "./support/ledger";
+import { expectLedgerConsistent, ledgerTool, travel } from "./support/ledger";
 
 const DAY = 86_400_000;
 const exportOf = async (memberId: string) => (await ok(`query($id: ID!) { member(id: $id) { dataExport } }`, { id: memberId }, asMember(memberId))).member.dataExport;
@@ -23,7 +23,8 @@ it("the expiry of transferred points names no partner to the receiver, in the ac
   const due = new Date(Date.now() - DAY);
   const db = await ledgerClient();
   try {
-    await db.query(`UPDATE lots SET expires_at = $2 WHERE member_id = $1`, [receiver.id, due]);
+    // With the sender's lot it came from: a lot keeps its origin's expiry (ledger:verify checks it).
+    await db.query(`UPDATE lots SET expires_at = $2 WHERE member_id = $1 OR id IN (SELECT origin_lot_id FROM lots WHERE member_id = $1)`, [receiver.id, due]);
   } finally {
     await db.end();
   }
@@ -35,6 +36,7 @@ it("the expiry of transferred points names no partner to the receiver, in the ac
   const whole = JSON.stringify(await exportOf(receiver.id));
   expect(whole).not.toContain(earnedAt.id);
   expect(whole).not.toContain(sender.id);
+  await expectLedgerConsistent();
 });
 
 it("the member's own points, returned by a cancelled redemption, still name their issuer when they expire", async () => {
@@ -47,7 +49,8 @@ it("the member's own points, returned by a cancelled redemption, still name thei
   const due = new Date(Date.now() - DAY);
   const db = await ledgerClient();
   try {
-    await db.query(`UPDATE lots SET expires_at = $2 WHERE member_id = $1 AND source = 'RETURN'`, [member.id, due]);
+    // With the lot the redemption took them from, whose expiry they keep (ledger:verify checks it): that lot's 440 expire too.
+    await db.query(`UPDATE lots SET expires_at = $2 WHERE member_id = $1`, [member.id, due]);
   } finally {
     await db.end();
   }
@@ -55,5 +58,6 @@ it("the member's own points, returned by a cancelled redemption, still name thei
   const activity = (await ok(ACTIVITY, { id: member.id }, asMember(member.id))).member.activity.edges.map((e: { node: unknown }) => e.node);
   expect(activity).toContainEqual({ kind: "EXPIRY", points: -60, partner: { id: earnedAt.id } });
   const exported = (await exportOf(member.id)).services.ledger.transactions.filter((t: { kind: string }) => t.kind === "EXPIRY");
-  expect(exported.map((t: { partner_id: string }) => t.partner_id)).toEqual([earnedAt.id]);
+  expect(exported.map((t: { partner_id: string }) => t.partner_id)).toEqual([earnedAt.id, earnedAt.id]);
+  await expectLedgerConsistent();
 });
