@@ -172,10 +172,12 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     // A client that sends `Cache-Control: no-cache` gets fresh answers, for itself only: it neither
     // reads the caches nor writes them, so no client decides what the others are served.
     const fresh = "incomingRequestContext" in options && /\bno-cache\b/i.test(options.incomingRequestContext.request.http?.headers.get("cache-control") ?? "");
-    const privateKey = fresh ? null : this.privateKeyOf(options);
     const now = Date.now();
-    if (privateKey && this.privateQueries.has(query)) {
-      const [kept] = (await this.privateAnswers!.get(privateKey.key, now)) ?? [];
+    // The key (its variables as JSON) is made only for a query that came back private before, or an answer
+    // that comes back private: never for the ledger's and catalog's `_entities` calls of every page.
+    const lookedUp = !fresh && this.privateQueries.has(query) ? this.privateKeyOf(options) : null;
+    if (lookedUp) {
+      const [kept] = (await this.privateAnswers!.get(lookedUp.key, now)) ?? [];
       if (kept) {
         const { data, expires } = kept as { data: Record<string, unknown>; expires: number };
         // The client's own cache policy is what the subgraph said, for the time left.
@@ -186,7 +188,8 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
     }
     const response = await this.entities(options, fresh, now);
     const hint = cacheHintOf(response.http?.headers.get("cache-control"));
-    if (privateKey && hint.scope === "PRIVATE" && hint.maxAge > 0 && response.data && !response.errors?.length) {
+    const privateKey = !fresh && hint.scope === "PRIVATE" && hint.maxAge > 0 && response.data && !response.errors?.length ? (lookedUp ?? this.privateKeyOf(options)) : null;
+    if (privateKey) {
       const expires = now + hint.maxAge * 1000;
       // A query whose answer was not kept (too long, or its caller's share full) is not looked up again for it.
       if (await this.privateAnswers!.set(privateKey.caller, privateKey.key, { data: response.data, expires }, expires, now)) {
