@@ -69,6 +69,36 @@ describe("a subgraph answering values its schema does not allow", () => {
     expect(body.extensions?.valueCompletion).toBeUndefined();
   });
 
+  it("a wrong value is still an error when the same subgraph answer also has an error of its own (@apollo/gateway then drops valueCompletion)", async () => {
+    // @apollo/gateway 2.14 (executeQueryPlan.js) reports value completion only `if (errors.length === 0 && ...)`:
+    // with any fetch error beside it, `stock: "lots"` became a silent null again.
+    answer = {
+      data: { garbage: { id: REWARD, stock: "lots" }, broken: null },
+      errors: [{ message: "the catalog failed this one", path: ["broken"], extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+    };
+    const body = await ask(`{ garbage: reward(id: "${REWARD}") { id stock } broken: reward(id: "${REWARD}") { id } }`);
+    expect(body.data).toEqual({ garbage: { id: REWARD, stock: null }, broken: null });
+    const paths = body.errors?.map((error) => [error.extensions?.code, error.path]);
+    expect(paths).toContainEqual(["INTERNAL_SERVER_ERROR", ["garbage", "stock"]]);
+    expect(paths?.some(([, path]) => JSON.stringify(path) === JSON.stringify(["broken"]))).toBe(true);
+    expect(body.errors).toHaveLength(2);
+    expect(body.extensions?.valueCompletion).toBeUndefined();
+  });
+
+  it("a null for a non-null field that the subgraph's own error explains (at its path, or a failed call) adds no error of ours", async () => {
+    // The subgraph says why title is null (wrongly not bubbling it up itself): its error is the one answered.
+    answer = { data: { reward: { id: REWARD, title: null } }, errors: [{ message: "no title today", path: ["reward", "title"], extensions: { code: "INTERNAL_SERVER_ERROR" } }] };
+    const explained = await ask(`{ reward(id: "${REWARD}") { id title } }`);
+    expect(explained.data).toEqual({ reward: null });
+    // One error, the subgraph's (its message is hidden as any INTERNAL_SERVER_ERROR's): none of ours beside it.
+    expect(explained.errors?.map((error) => error.path)).toEqual([["reward", "title"]]);
+    // A call that failed as a whole (no data at all) leaves `rewards` missing: the failure alone is answered.
+    answer = { errors: [{ message: "the catalog is down", extensions: { code: "UPSTREAM_UNAVAILABLE" } }] };
+    const failed = await ask(`{ rewards(first: 3) { id } }`);
+    expect(failed.data).toBeNull();
+    expect(failed.errors?.map((error) => error.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+  });
+
   it("a non-null field answered null nulls its parent with an INTERNAL_SERVER_ERROR, never data: null alone", async () => {
     answer = { data: { rewards: null } };
     const body = await ask(`{ rewards(first: 3) { id } }`);
