@@ -31,6 +31,11 @@ describe("gateway entity cache", () => {
     expect(first.member.balance.byPartner).toEqual([{ partner: { name: "Test Brand", category: "RETAIL" }, earned: 10 }]);
     const noCache = { ...asMember(member.id), "cache-control": "no-cache" };
     expect(await partnersStatements(() => ok(PUBLIC, { id: member.id }, noCache))).toBeGreaterThan(0);
+    // Any request asking for a fresh answer, as HTTP has them (gateway/src/cache-control.ts wantsFreshAnswer).
+    for (const fresh of [{ "cache-control": "no-store" }, { "cache-control": "max-age=0" }, { pragma: "no-cache" }] as Record<string, string>[]) {
+      expect(await partnersStatements(() => ok(PUBLIC, { id: member.id }, { ...asMember(member.id), ...fresh }))).toBeGreaterThan(0);
+    }
+    expect(await partnersStatements(() => ok(PUBLIC, { id: member.id }, { ...asMember(member.id), "cache-control": "max-age=60" }))).toBe(0);
   });
 
   it("never keeps entities without a public hint: a member's balance comes from the ledger every time", async () => {

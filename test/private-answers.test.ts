@@ -79,6 +79,17 @@ describe("private answers kept for their caller", () => {
     expect(await membersCalls("Exists", () => ok(EXISTS, { id: member.id }, fresh))).toBeGreaterThan(0);
   });
 
+  it("every request that asks for a fresh answer bypasses the member's kept answer: no-cache, no-store, max-age=0, or Pragma: no-cache alone", async () => {
+    const member = await enrollMember();
+    await ok(EXISTS, { id: member.id }, asMember(member.id));
+    expect(await membersCalls("Exists", () => ok(EXISTS, { id: member.id }, asMember(member.id)))).toBe(0);
+    for (const fresh of [{ "cache-control": "no-store" }, { "cache-control": "max-age=0" }, { "cache-control": "No-Cache" }, { pragma: "no-cache" }] as Record<string, string>[]) {
+      expect(await membersCalls("Exists", () => ok(EXISTS, { id: member.id }, { ...asMember(member.id), ...fresh }))).toBeGreaterThan(0);
+    }
+    // Pragma is HTTP/1.0's: beside a Cache-Control that asks for nothing fresh, it is not read (RFC 9111 5.4).
+    expect(await membersCalls("Exists", () => ok(EXISTS, { id: member.id }, { ...asMember(member.id), pragma: "no-cache", "cache-control": "max-age=60" }))).toBe(0);
+  });
+
   it("a member's existence check padded by the client is asked every time: no private answer over PRIVATE_MAX_ENTRY_CHARS is kept", async () => {
     // An alias (or an operation name) is passed on to the members service and echoed in its answer: without a bound
     // of their own, any member could make each of the 20,000 entries 4,096 characters (80 MB a process), not the ~300

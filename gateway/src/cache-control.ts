@@ -33,6 +33,28 @@ export function publicMaxAge(header: string | null | undefined): number {
   return hint.scope === "PUBLIC" ? hint.maxAge : 0;
 }
 
+/**
+ * Whether a client's request asks for a fresh answer, so the gateway neither reads its caches (the
+ * public entities, the private answers) nor writes them for this request: `Cache-Control` with
+ * `no-cache`, `no-store` or `max-age=0` (RFC 9111 5.2.1; names in any case, a value quoted or not, among
+ * any other directives), or, with no `Cache-Control` at all, `Pragma: no-cache` (HTTP/1.0 clients, RFC
+ * 9111 5.4). Other request directives are not honoured: `max-age=N` above 0, `min-fresh` and
+ * `max-stale` (a kept answer is never older than its subgraph's max-age: 60 s public, 600 s private),
+ * `only-if-cached`.
+ */
+export function wantsFreshAnswer(headers: { get(name: string): string | null | undefined } | undefined): boolean {
+  if (!headers) return false;
+  const cacheControl = headers.get("cache-control");
+  if (cacheControl == null) return /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(headers.get("pragma") ?? "");
+  for (const part of cacheControl.split(",")) {
+    const [rawName, value] = part.split("=", 2);
+    const name = rawName.trim().toLowerCase();
+    if (name === "no-cache" || name === "no-store") return true;
+    if (name === "max-age" && value !== undefined && /^"?0+"?$/.test(value.trim())) return true;
+  }
+  return false;
+}
+
 /** The request headers a private answer depends on: the caller's credentials (and, for browsers, the page's origin). */
 export const PRIVATE_VARY = "Origin, Authorization, X-Api-Key";
 

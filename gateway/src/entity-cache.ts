@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { Identity } from "../../shared/src/auth/proof";
-import { cacheHintOf, publicMaxAge } from "./cache-control";
+import { cacheHintOf, publicMaxAge, wantsFreshAnswer } from "./cache-control";
 
 /** A cache the gateway's workers (and gateways) share: Redis when REDIS_URL is set. */
 export interface SharedCache {
@@ -169,9 +169,10 @@ export class EntityCachingDataSource<TContext extends Record<string, any>> imple
   async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
     const { query } = options.request;
     if (!query) return this.inner.process(options);
-    // A client that sends `Cache-Control: no-cache` gets fresh answers, for itself only: it neither
-    // reads the caches nor writes them, so no client decides what the others are served.
-    const fresh = "incomingRequestContext" in options && /\bno-cache\b/i.test(options.incomingRequestContext.request.http?.headers.get("cache-control") ?? "");
+    // A client that asks for a fresh answer (`Cache-Control: no-cache`, `no-store`, `max-age=0`, or `Pragma: no-cache`
+    // alone: wantsFreshAnswer) gets one, for itself only: it neither reads the caches nor writes them, so no client
+    // decides what the others are served.
+    const fresh = "incomingRequestContext" in options && wantsFreshAnswer(options.incomingRequestContext.request.http?.headers);
     const now = Date.now();
     // The key (its variables as JSON) is made only for a query that came back private before, or an answer
     // that comes back private: never for the ledger's and catalog's `_entities` calls of every page.

@@ -19,6 +19,7 @@ const ALLOWED_HEADERS = [
   "apollographql-client-name",
   "apollographql-client-version",
   "cache-control",
+  "pragma",
   // Request ids and trace context, for clients that propagate them.
   "x-request-id",
   "traceparent",
