@@ -41,6 +41,21 @@ describe("private answers kept for their caller", () => {
     expect(fromPage.headers.get("vary")).toBe("Origin, Authorization, X-Api-Key");
   });
 
+  it("a GET query answered privately says so as a POST does: Cache-Control private and Vary on the credentials, a page's origin too", async () => {
+    // A GET query's URL is the same for every caller: this is what keeps a browser's or a proxy's cache from handing it to the next.
+    const member = await enrollMember();
+    const url = `${gatewayUrl()}?query=${encodeURIComponent(EXISTS)}&variables=${encodeURIComponent(JSON.stringify({ id: member.id }))}`;
+    // Twice: asked of the members service, then answered from the gateway's copy.
+    for (let i = 0; i < 2; i++) {
+      for (const origin of [{}, { origin: "https://app.example.test" }] as Record<string, string>[]) {
+        const response = await fetch(url, { headers: { ...asMember(member.id), "apollo-require-preflight": "true", ...origin } });
+        expect(await response.json()).toEqual({ data: { member: { id: member.id } } });
+        expect(response.headers.get("cache-control")).toMatch(/^max-age=\d+, private$/);
+        expect(response.headers.get("vary")).toBe("Origin, Authorization, X-Api-Key");
+      }
+    }
+  });
+
   it("the headline page's call to the members service is made once per member, and the page is whole each time", async () => {
     const partner = await registerPartner();
     await createReward(partner.id, { costPoints: 5 });
