@@ -55,6 +55,17 @@ async function breakMember(memberId: string, how: "raise" | "disconnect") {
   };
 }
 
+/** Makes every change to `partnerId`'s lots fail (SQLSTATE P0001) until the returned function is called. */
+async function breakPartner(partnerId: string) {
+  const name = `test_expiry_partner_${partnerId.replace(/-/g, "")}`;
+  await db.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'this partner''s lots refuse to expire (test)' USING ERRCODE = 'P0001'; RETURN NEW; END $$`);
+  await db.query(`CREATE TRIGGER ${name} BEFORE UPDATE ON lots FOR EACH ROW WHEN (OLD.partner_id = '${partnerId}') EXECUTE FUNCTION ${name}()`);
+  return async () => {
+    await db.query(`DROP TRIGGER IF EXISTS ${name} ON lots`);
+    await db.query(`DROP FUNCTION IF EXISTS ${name}()`);
+  };
+}
+
 type Line = { level: string; message: string } & Record<string, unknown>;
 function capturingLogger(): { lines: Line[]; log: Logger } {
   const lines: Line[] = [];
@@ -150,6 +161,43 @@ describe("an expiry run where one member's expiry fails", () => {
       await fix();
     }
     for (const member of members) expect(await openPoints(member)).toBe(member === broken ? 100 : 0);
+  });
+
+  it("many members failing (a database broken for everyone) log a bounded number of lines: the first ones each, then one line with the count; the run names the first ones only", async () => {
+    // Every member failing made one warning line each: thousands in a broken database's run. Here the first 2
+    // are named (tests give the bound; the run's is 20), the third is counted only.
+    const partner = await registerPartner({ pointsPerUnit: 1 });
+    const members: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { id } = await enrollMember();
+      await recordPurchase(partner, id, 10_000);
+      members.push(id);
+    }
+    await db.query(`UPDATE lots SET expires_at = now() - interval '1 day' WHERE partner_id = $1`, [partner.id]);
+    const fix = await breakPartner(partner.id);
+    try {
+      await withLedgerDataSource(async (dataSource) => {
+        const { lines, log } = capturingLogger();
+        const run = await expireDueLots(dataSource, new Date(), log, { namedFailures: 2 });
+        // Other suites' members may fail alongside on a shared stack: only ours are counted.
+        const ours = (ids: readonly unknown[]) => ids.filter((id) => members.includes(id as string));
+        const named = lines.filter((line) => line.message === "expiry failed for a member");
+        expect(named).toHaveLength(2);
+        expect(run.failed).toBeGreaterThanOrEqual(3);
+        expect(run.failedMembers).toEqual(named.map((line) => line.memberId));
+        const more = lines.filter((line) => line.message === "expiry failed for more members, not logged one by one");
+        expect(more).toEqual([expect.objectContaining({ level: "warn", failed: run.failed, notLogged: run.failed - 2 })]);
+        // What the unnamed ones failed with, by code: at least our third member's P0001.
+        expect((more[0].codes as Record<string, number>).P0001).toBeGreaterThanOrEqual(1);
+        // Our three: each named or counted once, never all named.
+        expect(ours(named.map((line) => line.memberId)).length).toBeLessThanOrEqual(2);
+      });
+    } finally {
+      await fix();
+    }
+    for (const member of members) expect(await openPoints(member)).toBe(100);
+    await withLedgerDataSource((dataSource) => expireDueLots(dataSource, new Date(), capturingLogger().log));
+    for (const member of members) expect(await openPoints(member)).toBe(0);
   });
 
   it("a lost database connection ends the run (exit 2) instead of marking member after member failed", async () => {

@@ -10,7 +10,7 @@ const MAX_SECONDS = 24 * 86_400;
  * at start (catching up after downtime), then every `seconds` (0: never, for an operator who runs the
  * tool on a schedule of their own). One run at a time in this process; a run elsewhere at once (the
  * tool, another ledger) expires nothing twice. A run that failed for some members says so in a warning
- * (and each of them in a line of its own); one the database ended (unreachable) in another.
+ * (and the first of them each in a line of its own, the others counted in one); one the database ended (unreachable) in another.
  */
 export function scheduleExpiry(dataSource: DataSource, clock: Clock, log: Logger, seconds: number): () => void {
   if (seconds === 0) return () => {};
@@ -22,7 +22,8 @@ export function scheduleExpiry(dataSource: DataSource, clock: Clock, log: Logger
     running = true;
     expireDueLots(dataSource, clock.now(), log)
       .then((expired) => {
-        // Each member that failed has a line of its own already (expireDueLots); the next run tries them again.
+        // The first members that failed have a line of their own already, the others a line with their count
+        // (expireDueLots); this one names at most those first ones (failedMembers). The next run tries them again.
         if (expired.failed) log.warn("expiry run left members unexpired", { ...expired });
         else if (expired.lots) log.info("expired points", { ...expired });
       })

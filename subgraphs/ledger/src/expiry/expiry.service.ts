@@ -6,20 +6,26 @@ import { lockMember } from "../journal/journal";
 
 /** Members read per batch of the run. */
 const EXPIRY_BATCH_MEMBERS = 500;
+/** Failed members named in a run (a line each, and in `failedMembers`); the rest are only counted. */
+export const EXPIRY_FAILURES_NAMED = 20;
 
 export interface ExpiryRunOptions {
   /** When the expiries are posted (the period they are settled in): `now` unless given. */
   postedAt?: Date;
   /** Members read per batch (tests give fewer). */
   batchMembers?: number;
+  /** Failed members named (tests give fewer): EXPIRY_FAILURES_NAMED. */
+  namedFailures?: number;
 }
 
 export interface ExpiryRun {
   lots: number;
   points: number;
   members: number;
-  /** Members whose expiry failed (each logged once): their due points wait for the next run. */
+  /** Members whose expiry failed: their due points wait for the next run. */
   failed: number;
+  /** The first of them (at most EXPIRY_FAILURES_NAMED), each logged in a line of its own. */
+  failedMembers: string[];
 }
 
 /**
@@ -29,14 +35,29 @@ export interface ExpiryRun {
  * are settled in), for a run as of an earlier `now` (rules/clearing-periods.ts postingTime).
  *
  * A member whose transaction fails (a deadlock, a lock timeout, a constraint, a bug with that member's
- * data) is logged, counted in `failed` and left out of the rest of the run (each batch reads only members
- * that have not failed in this run), so everyone else still expires; the next run tries it again. A database that
+ * data) is counted in `failed` and left out of the rest of the run (each batch reads only members
+ * that have not failed in this run), so everyone else still expires; the next run tries it again. The
+first EXPIRY_FAILURES_NAMED failed members get a warning line each and are named in `failedMembers`;
+any more (a database broken for everyone would fail them all) are counted only, in one line at the
+end of the run with their error codes, so a run's log stays a few lines long. A database that
  * cannot be reached or dropped the connection (isDatabaseUnreachable) ends the run with that error
  * instead: every member after it would fail too.
  */
-export async function expireDueLots(dataSource: DataSource, now: Date, log: Logger, { postedAt = now, batchMembers = EXPIRY_BATCH_MEMBERS }: ExpiryRunOptions = {}): Promise<ExpiryRun> {
-  const run: ExpiryRun = { lots: 0, points: 0, members: 0, failed: 0 };
+export async function expireDueLots(
+  dataSource: DataSource,
+  now: Date,
+  log: Logger,
+  { postedAt = now, batchMembers = EXPIRY_BATCH_MEMBERS, namedFailures = EXPIRY_FAILURES_NAMED }: ExpiryRunOptions = {},
+): Promise<ExpiryRun> {
+  const run: ExpiryRun = { lots: 0, points: 0, members: 0, failed: 0, failedMembers: [] };
   const failed: string[] = [];
+  // The codes of the failures not logged one by one, counted.
+  const unloggedCodes: Record<string, number> = Object.create(null);
+  const finish = (): ExpiryRun => {
+    const notLogged = run.failed - run.failedMembers.length;
+    if (notLogged > 0) log.warn("expiry failed for more members, not logged one by one", { failed: run.failed, notLogged, codes: unloggedCodes });
+    return run;
+  };
   // Days that have passed are never read again (see the PendingDays migration); passed by both the
   // ledger's clock and the database's, since a test clock may be moved back.
   await dataSource.query(`DELETE FROM pending_days WHERE day < (least($1::timestamptz, now()) AT TIME ZONE 'UTC')::date - 1`, [now]);
@@ -45,7 +66,7 @@ export async function expireDueLots(dataSource: DataSource, now: Date, log: Logg
       `SELECT DISTINCT member_id FROM lots WHERE remaining > 0 AND expires_at <= $1 AND member_id <> ALL($3::uuid[]) LIMIT $2`,
       [now, batchMembers, failed],
     );
-    if (!due.length) return run;
+    if (!due.length) return finish();
     for (const { member_id: memberId } of due) {
       try {
         const expired = await dataSource.transaction(async (manager) => {
@@ -61,10 +82,24 @@ export async function expireDueLots(dataSource: DataSource, now: Date, log: Logg
         if (isDatabaseUnreachable(error)) throw error;
         failed.push(memberId);
         run.failed++;
-        log.warn("expiry failed for a member", { memberId, code: errorCode(error), error: (error as Error)?.message ?? String(error) });
+        const code = errorCode(error);
+        if (run.failedMembers.length < namedFailures) {
+          run.failedMembers.push(memberId);
+          log.warn("expiry failed for a member", { memberId, code, error: (error as Error)?.message ?? String(error) });
+        } else {
+          unloggedCodes[code] = (unloggedCodes[code] ?? 0) + 1;
+        }
       }
     }
   }
+}
+
+/** A run in one sentence (ledger:expire's output): what expired and, if any failed, how many and where they are logged. */
+export function describeExpiryRun(run: ExpiryRun, now: Date): string {
+  // At most EXPIRY_FAILURES_NAMED of them have a line of their own; the others one line with their count.
+  const logged = run.failedMembers.length < run.failed ? `the first ${run.failedMembers.length} logged above, the other ${run.failed - run.failedMembers.length} counted there` : "logged above";
+  const failed = run.failed ? `; ${run.failed} ${run.failed === 1 ? "member" : "members"} failed (${logged}), left for the next run` : "";
+  return `Expired ${run.points} points in ${run.lots} lots of ${run.members} members (as of ${now.toISOString()})${failed}.`;
 }
 
 /** The SQLSTATE of a database error (TypeORM keeps the driver's error), or the error's name. */
