@@ -25,6 +25,9 @@ import {
   percentBonusSql,
   addMonths,
   availableAt as availableAfter,
+  expiresAt,
+  expiresAtSql,
+  expiryMonthsOfSql,
   pointsAtTier,
   qualifyingPointsAt,
   qualifyingWindowStart,
@@ -114,6 +117,28 @@ describe("every rule's SQL fragment gives what its TypeScript rule gives", () =>
         const meets = await one(`${tierRankSql("$1::bigint", "$2::bigint[]")} >= array_position($3::text[], $4::text)`, [q, thresholds, tierNames, minimum]);
         expect([q, minimum, meets]).toEqual([q, minimum, tierNames.indexOf(tierFor(q)) >= tierNames.indexOf(minimum)]);
       }
+    }
+  });
+
+  it("a lot's expiry: expiresAt (calendar months in UTC, clamped), and its months read back from its dates, in any session time zone", async () => {
+    // [earned, months, expires] by hand: the same instant 24 (or 13) months later; 29 February and the 31st clamp to the month's end.
+    const cases: [string, number, string][] = [
+      ["2027-03-15T12:00:00.000Z", 24, "2029-03-15T12:00:00.000Z"], // 731 days: holds 29 February 2028
+      ["2028-03-10T12:00:00.123Z", 24, "2030-03-10T12:00:00.123Z"], // 730 days; New York changes its clocks in between
+      ["2028-02-29T23:30:00.000Z", 24, "2030-02-28T23:30:00.000Z"],
+      ["2026-08-31T00:00:00.000Z", 13, "2027-09-30T00:00:00.000Z"],
+      ["2026-01-31T04:00:00.000Z", 13, "2027-02-28T04:00:00.000Z"], // 23:00 on 30 January in New York: still the 31st in UTC
+    ];
+    await client.query("SET TIME ZONE 'America/New_York'");
+    try {
+      for (const [earned, months, expires] of cases) {
+        expect([earned, months, expiresAt(new Date(earned), months).toISOString()]).toEqual([earned, months, expires]);
+        const got = (await one(expiresAtSql("$1::timestamptz", "$2::int"), [earned, months])) as Date;
+        const readBack = await one(expiryMonthsOfSql("$1::timestamptz", "$2::timestamptz"), [earned, expires]);
+        expect([earned, months, got.toISOString(), readBack]).toEqual([earned, months, expires, months]);
+      }
+    } finally {
+      await client.query("RESET TIME ZONE");
     }
   });
 

@@ -625,7 +625,7 @@ BEGIN
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
     CONTINUE WHEN v_rewarded >= r.referrer_max OR NOT (v_balance + v_debt + r.bonus_points <= p_points_cap);
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid,
-                       r.bonus_points, NULL, NULL, p_now, p_now + make_interval(secs => extract(epoch FROM r.available_at - r.earned_at)), p_now + make_interval(secs => extract(epoch FROM r.expires_at - r.earned_at)), p_now);
+                       r.bonus_points, NULL, NULL, p_now, p_now + make_interval(secs => extract(epoch FROM r.available_at - r.earned_at)), ((p_now AT TIME ZONE 'UTC') + make_interval(months => ((extract(year FROM r.expires_at AT TIME ZONE 'UTC') * 12 + extract(month FROM r.expires_at AT TIME ZONE 'UTC')) - (extract(year FROM r.earned_at AT TIME ZONE 'UTC') * 12 + extract(month FROM r.earned_at AT TIME ZONE 'UTC')))::int)) AT TIME ZONE 'UTC', p_now);
     CONTINUE WHEN v_tx IS NULL;
     UPDATE referrals SET referrer_rewarded = true WHERE referred_member_id = r.member_id;
     INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { APPLY_CAMPAIGN_BONUSES, APPLY_CAMPAIGN_BONUSES_BEFORE_ENDS_UNDER_LOCK, installFunction } from "../sql";
+import { APPLY_CAMPAIGN_BONUSES_BEFORE_ENDS_UNDER_LOCK, APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRER_EXPIRY_IN_MONTHS, installFunction } from "../sql";
 
 /**
  * A campaign ended early is skipped under its budget row's lock (an outside review): a purchase that
@@ -18,7 +18,7 @@ export class CampaignEndsUnderLock1734870000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE campaign_totals ADD COLUMN ended boolean NOT NULL DEFAULT false`);
     await queryRunner.query(`UPDATE campaign_totals t SET ended = true FROM campaigns c WHERE c.id = t.campaign_id AND c.ended_at IS NOT NULL`);
-    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES);
+    await installFunction(queryRunner, APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRER_EXPIRY_IN_MONTHS);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -26,3 +26,21 @@ export const EXPIRING_SOON_DAYS = 90;
 
 /** The end (inclusive) of the "expiring soon" horizon at `now`. */
 export const expiringSoonUntil = (now: Date): Date => new Date(now.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
+
+/**
+ * The same rule as SQL (test/ledger-sql.test.ts evaluates it in Postgres against `expiresAt`): `months`
+ * calendar months after `earnedAt`, counted in UTC whatever the session's time zone (a timestamptz
+ * plus months follows the session's zone), clamped to the month's end as `addMonths` is.
+ */
+export const expiresAtSql = (earnedAt: string, months: string) =>
+  `((${earnedAt} AT TIME ZONE 'UTC') + make_interval(months => ${months})) AT TIME ZONE 'UTC'`;
+
+/**
+ * The expiry months of a lot written by `expiresAt` (the POINTS_EXPIRY_MONTHS it was written with), from
+ * its earned and expiry times: the calendar months between them in UTC. Exact, as `addMonths` only ever
+ * clamps the day, never the month. For SQL that has a purchase's dates but not the setting (referral bonuses).
+ */
+export const expiryMonthsOfSql = (earnedAt: string, expiresAt: string) => {
+  const monthIndex = (at: string) => `(extract(year FROM ${at} AT TIME ZONE 'UTC') * 12 + extract(month FROM ${at} AT TIME ZONE 'UTC'))`;
+  return `(${monthIndex(expiresAt)} - ${monthIndex(earnedAt)})::int`;
+};

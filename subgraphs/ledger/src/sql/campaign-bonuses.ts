@@ -184,6 +184,10 @@ const sumBefore = (value: string, partition: string, order: string) =>
  *   that became spendable since their last write (sql/repay-debt.ts), so the bonus repays only what is
  *   left; before DebtsInTimeOrderAtPurchases1734850000000 the bonus repaid it first, and a lot of theirs
  *   past expiry by then (that had been spendable while they owed) was expired in full by the run.
+ * - `referrerExpiryInMonths`: a referrer's bonus lot expires POINTS_EXPIRY_MONTHS calendar months after it
+ *   is posted (rules/expiry.ts `expiresAt` of its earned_at, as every lot); before
+ *   ReferrerBonusExpiryInMonths1734950000000, as many seconds after as the friend's purchase's points
+ *   lived, a day off 24 calendar months when only one of the two spans held a 29 February.
  */
 export interface AwardsShape {
   prepaidFunders: boolean;
@@ -194,12 +198,14 @@ export interface AwardsShape {
   referrerDatesOwn: boolean;
   referrerDebtInTimeOrder: boolean;
   heldWithinCap: boolean;
+  referrerExpiryInMonths: boolean;
 }
 export const CURRENT_AWARDS: AwardsShape = {
   prepaidFunders: true, referrerEntryOwn: true, referralGuards: true, issuePriceInPlace: true, debtMakesNoRoom: true, referrerDatesOwn: true, referrerDebtInTimeOrder: true,
-  heldWithinCap: true,
+  heldWithinCap: true, referrerExpiryInMonths: true,
 };
-export const AWARDS_BEFORE_PENDING_WITHIN_CAP: AwardsShape = { ...CURRENT_AWARDS, heldWithinCap: false };
+export const AWARDS_BEFORE_REFERRER_EXPIRY_IN_MONTHS: AwardsShape = { ...CURRENT_AWARDS, referrerExpiryInMonths: false };
+export const AWARDS_BEFORE_PENDING_WITHIN_CAP: AwardsShape = { ...AWARDS_BEFORE_REFERRER_EXPIRY_IN_MONTHS, heldWithinCap: false };
 export const AWARDS_BEFORE_DEBTS_IN_TIME_ORDER: AwardsShape = { ...AWARDS_BEFORE_PENDING_WITHIN_CAP, referrerDebtInTimeOrder: false };
 export const AWARDS_BEFORE_AWARD_GUARDS: AwardsShape = { ...AWARDS_BEFORE_DEBTS_IN_TIME_ORDER, debtMakesNoRoom: false, referrerDatesOwn: false };
 export const AWARDS_BEFORE_ISSUE_PRICE_IN_PLACE: AwardsShape = { ...AWARDS_BEFORE_AWARD_GUARDS, issuePriceInPlace: false };
@@ -213,6 +219,7 @@ export const AWARDS_BEFORE_PREPAID_FUNDERS: AwardsShape = {
   referrerDatesOwn: false,
   referrerDebtInTimeOrder: false,
   heldWithinCap: false,
+  referrerExpiryInMonths: false,
 };
 
 /**

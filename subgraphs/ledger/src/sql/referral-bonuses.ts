@@ -2,7 +2,7 @@ import { COALITION_OWNER_ID } from "../journal/journal";
 import type { AwardsShape } from "./campaign-bonuses";
 import type { FunctionDefinition } from "./function-definition";
 import { MADE } from "./made-purchases";
-import { heldPointsFitUnderCapSql, repaidOnArrivalSql } from "../rules";
+import { expiresAtSql, expiryMonthsOfSql, heldPointsFitUnderCapSql, repaidOnArrivalSql } from "../rules";
 
 /**
  * Referral bonuses, the loop `apply_campaign_bonuses` ends with (sql/campaign-bonuses.ts), and
@@ -17,6 +17,13 @@ import { heldPointsFitUnderCapSql, repaidOnArrivalSql } from "../rules";
  */
 const afterNowAsLongAs = (to: string) => `p_now + make_interval(secs => extract(epoch FROM ${to} - r.earned_at))`;
 const REFERRER_LOT_DATES = `${afterNowAsLongAs("r.available_at")}, ${afterNowAsLongAs("r.expires_at")}`;
+/**
+ * With `referrerExpiryInMonths`, the lot's expiry is the rule's (rules/expiry.ts `expiresAt`): as many
+ * calendar months after it is posted (p_now, its earned_at) as the friend's purchase's expiry is after
+ * the purchase (POINTS_EXPIRY_MONTHS, which the SQL is not given: `expiryMonthsOfSql` reads it back from
+ * the purchase's dates). Pending as before: a return window is whole days, the same in seconds.
+ */
+const REFERRER_LOT_DATES_IN_MONTHS = `${afterNowAsLongAs("r.available_at")}, ${expiresAtSql("p_now", expiryMonthsOfSql("r.earned_at", "r.expires_at"))}`;
 
 /**
  * Referrals: the referred member's first purchase rewards both members once, the referrer at most
@@ -27,7 +34,10 @@ const REFERRER_LOT_DATES = `${afterNowAsLongAs("r.available_at")}, ${afterNowAsL
  * bonuses with one-cent purchases of made-up members), and an erased referrer gets nothing: read under
  * the referrer's lock, which the erasure's forfeit holds while it marks the id (as for purchases).
  * With `referrerDatesOwn`, the referrer's lot too: pending and expiring as long after it is posted as
- * the friend's purchase after it was made (the same return window and expiry, none of the friend's dates).
+ * the friend's purchase after it was made (the same return window and expiry, none of the friend's dates);
+ * with `referrerExpiryInMonths`, it expires POINTS_EXPIRY_MONTHS calendar months after it is posted, as
+ * every lot does after it is earned (before, as many seconds after as the friend's points lived: a day off
+ * for a late purchase whose months held a 29 February the referrer's did not, or the other way round).
  * With `heldWithinCap`, both bonuses fit under the cap with what the member holds (balance plus debt,
  * rules/cap.ts `heldPointsWouldPassCap`), as purchases' do.
  * With `referrerDebtInTimeOrder`, the referrer's debt is repaid by what became spendable since their last
@@ -39,7 +49,8 @@ export const referralBonuses = ({
   referrerDatesOwn,
   referrerDebtInTimeOrder,
   heldWithinCap,
-}: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards" | "referrerDatesOwn" | "referrerDebtInTimeOrder" | "heldWithinCap">) => `  FOR r IN
+  referrerExpiryInMonths,
+}: Pick<AwardsShape, "referrerEntryOwn" | "referralGuards" | "referrerDatesOwn" | "referrerDebtInTimeOrder" | "heldWithinCap" | "referrerExpiryInMonths">) => `  FOR r IN
     WITH made AS (${MADE}
     )
     SELECT m.*, rf.referrer_member_id, rf.bonus_points, rf.referrer_max
@@ -65,7 +76,7 @@ export const referralBonuses = ({
     SELECT count(*) INTO v_rewarded FROM referrals rf WHERE rf.referrer_member_id = r.referrer_member_id AND rf.referrer_rewarded;
     CONTINUE WHEN v_rewarded >= r.referrer_max OR ${heldWithinCap ? `NOT ${heldPointsFitUnderCapSql("v_balance", "v_debt", "r.bonus_points", "p_points_cap")}` : "v_balance + r.bonus_points > p_points_cap"};
     v_tx := post_bonus('referral:' || r.member_id || ':referrer', r.referrer_member_id, 'COALITION_ISSUANCE', '${COALITION_OWNER_ID}'::uuid,
-                       r.bonus_points, ${referrerEntryOwn ? "NULL, NULL, p_now" : "r.partner_id, r.reference, r.earned_at"}, ${referrerDatesOwn ? REFERRER_LOT_DATES : "r.available_at, r.expires_at"}, p_now);
+                       r.bonus_points, ${referrerEntryOwn ? "NULL, NULL, p_now" : "r.partner_id, r.reference, r.earned_at"}, ${referrerExpiryInMonths ? REFERRER_LOT_DATES_IN_MONTHS : referrerDatesOwn ? REFERRER_LOT_DATES : "r.available_at, r.expires_at"}, p_now);
     CONTINUE WHEN v_tx IS NULL;
     UPDATE referrals SET referrer_rewarded = true WHERE referred_member_id = r.member_id;
     INSERT INTO campaign_bonuses (transaction_id, campaign_id, earn_transaction_id, member_id, funder_kind, funder_id, points)
