@@ -358,7 +358,8 @@ CREATE TABLE purchases (
   reversed_points integer DEFAULT 0 NOT NULL,
   reversed_base_points integer DEFAULT 0 NOT NULL,
   earned_at timestamp with time zone NOT NULL,
-  available_at timestamp with time zone NOT NULL
+  available_at timestamp with time zone NOT NULL,
+  tier_qualifying_points bigint
 );
 ALTER TABLE purchases ADD CONSTRAINT purchases_amount_minor_check CHECK (amount_minor > 0);
 ALTER TABLE purchases ADD CONSTRAINT purchases_check CHECK (refunded_minor >= 0 AND refunded_minor <= amount_minor);
@@ -970,8 +971,8 @@ BEGIN
   ), member_balances AS (
     UPDATE accounts a SET balance = a.balance + m.points, debt = a.debt - m.repaid FROM made m WHERE a.id = m.account
   ), purchase_rows AS (
-    INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at)
-    SELECT m.tx, m.member, m.partner, m.amount_minor, m.points, m.base_points, m.earned_at, m.available_at FROM made m
+    INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at, tier_qualifying_points)
+    SELECT m.tx, m.member, m.partner, m.amount_minor, m.points, m.base_points, m.earned_at, m.available_at, m.qualifying FROM made m
   ), lot_rows AS (
     INSERT INTO lots (transaction_id, member_id, partner_id, source, points, remaining, earned_at, available_at, expires_at, issue_price_per_1000)
     SELECT m.tx, m.member, m.partner, 'EARN', m.points, m.points - m.repaid, m.earned_at, m.available_at, m.expires_at, coalesce((SELECT pt.issue_price_per_1000 FROM partner_terms pt WHERE pt.partner_id = m.partner AND pt.effective_from <= p_now ORDER BY pt.effective_from DESC LIMIT 1), 0)::bigint FROM made m WHERE m.points > 0

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_REFERRERS_LOCKED_WITH_MEMBERS, installFunction } from "../sql";
+import { RECORD_PURCHASES_BEFORE_REFERRERS_LOCKED_WITH_MEMBERS, RECORD_PURCHASES_BEFORE_TIER_AT_PURCHASE, installFunction } from "../sql";
 
 /**
  * No lock cycle between a refund of a referred friend's first purchase and another friend's first
@@ -17,7 +17,7 @@ export class ReferrersLockedWithMembers1734890000002 implements MigrationInterfa
   name = "ReferrersLockedWithMembers1734890000002";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await installFunction(queryRunner, RECORD_PURCHASES);
+    await installFunction(queryRunner, RECORD_PURCHASES_BEFORE_TIER_AT_PURCHASE);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -248,7 +248,7 @@ ${MEMBER_LOCKS}`;
  * (ReferrersLockedWithMembers1734890000002). A referrer with no account yet gets one at zero, as
  * lockMembers and the referral step make it.
  */
-export const RECORD_PURCHASES: FunctionDefinition = {
+const RECORD_PURCHASES_REFERRERS_LOCKED_WITH_MEMBERS: FunctionDefinition = {
   ...RECORD_PURCHASES_PENDING_WITHIN_CAP,
   body: replaceOnce(
     RECORD_PURCHASES_PENDING_WITHIN_CAP.body,
@@ -262,6 +262,27 @@ BEGIN
   -- The members' locks first, with those referrers, in id order, before any other row; what depends on their earlier purchases is read after (a new snapshot).
   PERFORM 1 FROM accounts a WHERE a.kind = 'MEMBER' AND a.owner_id = ANY(p_members || v_referrers) ORDER BY a.owner_id FOR UPDATE;
 `,
+  ),
+};
+
+/** The purchase row as every definition before TierAtPurchase1734950000001 wrote it. */
+const PURCHASE_ROW = `INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at)
+    SELECT m.tx, m.member, m.partner, m.amount_minor, m.points, m.base_points, m.earned_at, m.available_at FROM made m`;
+
+/**
+ * The current definition: each purchase records the qualifying points its tier was read from
+ * (`purchases.tier_qualifying_points`, the `qualifying` above: now for a live purchase, at its time for a
+ * late one), so ledger:verify checks its points against the tier the member had then (rules/tiers.ts).
+ * The history cannot say it afterwards: the qualifying sums read refunds made since and late purchases
+ * recorded since at their earlier times (TierAtPurchase1734950000001).
+ */
+export const RECORD_PURCHASES: FunctionDefinition = {
+  ...RECORD_PURCHASES_REFERRERS_LOCKED_WITH_MEMBERS,
+  body: replaceOnce(
+    RECORD_PURCHASES_REFERRERS_LOCKED_WITH_MEMBERS.body,
+    PURCHASE_ROW,
+    `INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at, tier_qualifying_points)
+    SELECT m.tx, m.member, m.partner, m.amount_minor, m.points, m.base_points, m.earned_at, m.available_at, m.qualifying FROM made m`,
   ),
 };
 
@@ -282,9 +303,10 @@ const without = (f: FunctionDefinition, part: string): FunctionDefinition => ({ 
  * (priced), Campaigns1734100000000 (with the bonuses step), MemberErasures1734210000000 (erased
  * members earn nothing), IssuePriceInPlace1734700000000 (priced in place), TermsAfterWriters1734810000000 (the clearing lock);
  * DebtsInTimeOrderAtPurchases1734850000000 (debts repaid in time order first); PendingWithinCap1734860000000 (held
- * points within the cap); ReferrersLockedWithMembers1734890000002 installs RECORD_PURCHASES. Each migration's down()
- * installs the one before it.
+ * points within the cap); ReferrersLockedWithMembers1734890000002 (the referrers locked with the members);
+ * TierAtPurchase1734950000001 installs RECORD_PURCHASES. Each migration's down() installs the one before it.
  */
+export const RECORD_PURCHASES_BEFORE_TIER_AT_PURCHASE = RECORD_PURCHASES_REFERRERS_LOCKED_WITH_MEMBERS;
 export const RECORD_PURCHASES_BEFORE_REFERRERS_LOCKED_WITH_MEMBERS = RECORD_PURCHASES_PENDING_WITHIN_CAP;
 export const RECORD_PURCHASES_BEFORE_PENDING_WITHIN_CAP = RECORD_PURCHASES_DEBTS_IN_TIME_ORDER;
 export const RECORD_PURCHASES_BEFORE_DEBTS_IN_TIME_ORDER = RECORD_PURCHASES_TERMS_AFTER_WRITERS;

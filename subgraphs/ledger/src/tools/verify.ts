@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { TIER_THRESHOLDS, clawbackFor, pointsAtTier } from "../rules";
+import { TIER_MULTIPLIER_PERCENT, TIER_THRESHOLDS, clawbackFor, pointsAtTier, pointsAtTierSql, tierFor, tierPercentSql } from "../rules";
 import { EARN_MONTHS_OF_PURCHASES } from "../sql/earn-months";
 import { CAMPAIGN_CHECKS } from "../campaign/campaign-checks";
 import { fromBreakageSql } from "../journal/take-back";
@@ -18,10 +18,28 @@ interface Mismatch {
 /** Checks that recompute a rule in TypeScript, from ../rules, over what the database holds. */
 const RULE_CHECKS: { name: string; run(dataSource: DataSource): Promise<Mismatch[]> }[] = [
   {
-    // Distinct (base, points) pairs only: a few thousand, however many purchases.
-    name: "purchases whose points are not their base points at any tier (rules/tiers.ts)",
+    // The tier its points were priced at: from the qualifying points record_purchases read then (TierAtPurchase1734950000001),
+    // with the same SQL (rules/tiers.ts tierPercentSql, pointsAtTierSql; test/ledger-sql.test.ts holds them to tierFor, pointsAtTier).
+    name: "purchases whose points are not their base points at the member's tier when they were made (rules/tiers.ts)",
     run: async (dataSource) => {
-      const pairs: { base_points: number; points: number }[] = await dataSource.query(`SELECT DISTINCT base_points, points FROM purchases`);
+      const rows: { id: string; points: string; qualifying: string; expected: string }[] = await dataSource.query(
+        `SELECT x.* FROM (
+           SELECT pu.transaction_id AS id, pu.points, pu.tier_qualifying_points AS qualifying,
+                  ${pointsAtTierSql("pu.base_points", tierPercentSql("pu.tier_qualifying_points", "($1::bigint[])", "($2::int[])"))} AS expected
+           FROM purchases pu WHERE pu.tier_qualifying_points IS NOT NULL) x
+         WHERE x.points <> x.expected`,
+        [TIER_THRESHOLDS.map((t) => t.threshold), TIER_THRESHOLDS.map((t) => TIER_MULTIPLIER_PERCENT[t.tier])],
+      );
+      return rows.map((row) => ({ id: row.id, got: String(row.points), expected: `${row.expected} (${tierFor(Number(row.qualifying))}, ${row.qualifying} qualifying points then)` }));
+    },
+  },
+  {
+    // Purchases written before TierAtPurchase1734950000001, and the seeders', record no tier, and the history cannot say it
+    // (refunds and late purchases since change the qualifying sums of that time): their points are checked against every tier.
+    // Distinct (base, points) pairs only: a few thousand, however many purchases.
+    name: "purchases with no tier recorded whose points are not their base points at any tier (rules/tiers.ts)",
+    run: async (dataSource) => {
+      const pairs: { base_points: number; points: number }[] = await dataSource.query(`SELECT DISTINCT base_points, points FROM purchases WHERE tier_qualifying_points IS NULL`);
       return pairs
         .filter((pair) => !TIER_THRESHOLDS.some((t) => pointsAtTier(pair.base_points, t.tier) === pair.points))
         .map((pair) => ({
