@@ -10,6 +10,7 @@ import {
   APPLY_CAMPAIGN_BONUSES_BEFORE_CROSS_BRAND_EARNED,
   APPLY_CAMPAIGN_BONUSES_BEFORE_ISSUE_PRICE_IN_PLACE,
   APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRAL_GUARDS,
+  APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRER_EXPIRY_IN_MONTHS,
   APPLY_CAMPAIGN_BONUSES_MATCHED_AS_ANDS,
   APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE,
   APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS,
@@ -17,6 +18,7 @@ import {
   CLEARING_VALUE_POSTINGS_BEFORE_LOT_ORIGINS,
   RECORD_PURCHASES,
   RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE,
+  RECORD_PURCHASES_BEFORE_TIER_AT_PURCHASE,
 } from "../subgraphs/ledger/src/sql";
 
 /**
@@ -133,6 +135,19 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
     await all.runMigrations();
     expect(await body()).toBe(CLEARING_VALUE_POSTINGS.body);
     expect(await column()).toBe(1);
+  });
+
+  it("ReferrerBonusExpiryInMonths and TierAtPurchase install their definitions (and the purchases' column); each revert the one before", async () => {
+    const body = async (name: string) => (await all.query(`SELECT prosrc FROM pg_proc WHERE proname = $1`, [name]))[0].prosrc as string;
+    const column = async () => (await all.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'purchases' AND column_name = 'tier_qualifying_points'`))[0].n;
+    expect([await body("apply_campaign_bonuses"), await body("record_purchases"), await column()]).toEqual([APPLY_CAMPAIGN_BONUSES.body, RECORD_PURCHASES.body, 1]);
+    await undoTo("ReferrerBonusExpiryInMonths1734950000000");
+    expect([await body("apply_campaign_bonuses"), await body("record_purchases"), await column()]).toEqual([APPLY_CAMPAIGN_BONUSES.body, RECORD_PURCHASES_BEFORE_TIER_AT_PURCHASE.body, 0]);
+    await undoTo("LotOrigins1734930000000");
+    expect(await body("apply_campaign_bonuses")).toBe(APPLY_CAMPAIGN_BONUSES_BEFORE_REFERRER_EXPIRY_IN_MONTHS.body);
+    expect(await body("apply_campaign_bonuses")).toContain("make_interval(secs => extract(epoch FROM r.expires_at - r.earned_at))");
+    await all.runMigrations();
+    expect([await body("apply_campaign_bonuses"), await body("record_purchases"), await column()]).toEqual([APPLY_CAMPAIGN_BONUSES.body, RECORD_PURCHASES.body, 1]);
   });
 
   it("backfills each recorded reversal's reason and reversed transaction from its key, and drops them going back", async () => {
