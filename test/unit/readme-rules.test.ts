@@ -58,7 +58,8 @@ describe("the README's rule numbers are the rules'", () => {
 
   it("late purchases, return windows and expiry", () => {
     says(`An optional \`occurredAt\` (up to ${MAX_BACKDATE_DAYS} days back) records a late purchase.`);
-    says(`Points expire \`POINTS_EXPIRY_MONTHS\` (${DEFAULT_POINTS_EXPIRY_MONTHS}) months after they were earned (one exception: a referrer's bonus`);
+    says(`Points expire \`POINTS_EXPIRY_MONTHS\` (${DEFAULT_POINTS_EXPIRY_MONTHS}) calendar months after they were earned`);
+    says(`a referrer's bonus is earned when it is posted`);
     says(`\`balance.expiringSoon\` lists what expires in the next ${EXPIRING_SOON_DAYS} days.`);
     says(
       `| \`POINTS_EXPIRY_MONTHS\` | \`${DEFAULT_POINTS_EXPIRY_MONTHS}\` | lifetime of earned points, at least ${MIN_POINTS_EXPIRY_MONTHS} (points must outlive the longest return window, ${MAX_RETURN_WINDOW_DAYS} days)`,
