@@ -188,14 +188,14 @@ describe("npm run seed (bulk seeding)", () => {
     }
     expect(points).toEqual(earned.map((p) => p.points));
 
-    // Row for row, the seeded purchases and lots are the ones the service wrote.
+    // Row for row, the seeded purchases and lots are the ones the service wrote, the qualifying points each one's tier was read from too.
     const ledger = new Client({ connectionString: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${dedicated.suffix}`) });
     await ledger.connect();
     try {
       const rows = async (memberId: string) =>
         (
           await ledger.query(
-            `SELECT p.partner_id, p.amount_minor, p.points, p.base_points, p.earned_at, p.available_at, l.points AS lot_points, l.remaining, l.expires_at, l.source
+            `SELECT p.partner_id, p.amount_minor, p.points, p.base_points, p.tier_qualifying_points, p.earned_at, p.available_at, l.points AS lot_points, l.remaining, l.expires_at, l.source
              FROM purchases p JOIN lots l USING (transaction_id) WHERE p.member_id = $1 ORDER BY p.earned_at, l.id LIMIT 250`,
             [memberId],
           )

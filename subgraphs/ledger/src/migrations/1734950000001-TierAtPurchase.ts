@@ -10,8 +10,8 @@ import { RECORD_PURCHASES, RECORD_PURCHASES_BEFORE_TIER_AT_PURCHASE, installFunc
  * The history cannot tell that tier afterwards: the qualifying sums (sql/qualifying.ts) read each earlier
  * purchase's base points less what refunds took back since, and late purchases recorded since at their
  * earlier times, and a live purchase's window started 12 months before when it was recorded. Purchases
- * written before this migration (and by the seeders, which write rows directly) have none: ledger:verify
- * checks them as before, against any tier (README, Tools).
+ * written before this migration have none: ledger:verify checks them as before, against any tier (README,
+ * Audit). The seeders write it as they compute it (seed/earnings.ts, QualifyingCounter).
  *
  * down() reverts exactly this: record_purchases as ReferrersLockedWithMembers1734890000002 installed it, and the column dropped.
  */

@@ -64,11 +64,11 @@ const BATCH_SQL = `
   ), partner AS (
     SELECT * FROM unnest($4::uuid[], $5::text[], $6::int[]) WITH ORDINALITY AS p(partner_id, currency, window_days, pi)
   ), input AS (
-    SELECT m.member_id, m.position, pa.partner_id, pa.currency, x.amount, x.base, x.points, x.k,
+    SELECT m.member_id, m.position, pa.partner_id, pa.currency, x.amount, x.base, x.points, x.tier_qualifying, x.k,
            'purchase:' || pa.partner_id || ':seed-' || m.ref || '-' || x.k AS idempotency_key, 'seed-' || m.ref || '-' || x.k AS reference,
            to_timestamp(x.epoch) AS earned_at, to_timestamp(x.available) AS available_at, to_timestamp(x.expires) AS expires_at
-    FROM unnest($7::int[], $8::int[], $9::int[], $10::bigint[], $11::bigint[], $12::int[], $13::int[], $14::bigint[], $15::bigint[])
-      AS x(mi, k, pi, amount, epoch, base, points, available, expires)
+    FROM unnest($7::int[], $8::int[], $9::int[], $10::bigint[], $11::bigint[], $12::int[], $13::int[], $14::bigint[], $15::bigint[], $16::bigint[])
+      AS x(mi, k, pi, amount, epoch, base, points, available, expires, tier_qualifying)
     JOIN member m USING (mi) JOIN partner pa USING (pi)
   ), purchase AS MATERIALIZED (
     SELECT ${seededId(0)} AS transaction_id, ${seededId(1)} AS member_posting_id, ${seededId(2)} AS issuance_posting_id, *
@@ -101,8 +101,8 @@ const BATCH_SQL = `
     ) x ORDER BY position, k, side
     RETURNING 1
   ), purchase_row AS (
-    INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at)
-    SELECT transaction_id, member_id, partner_id, amount, points, base, earned_at, available_at FROM purchase
+    INSERT INTO purchases (transaction_id, member_id, partner_id, amount_minor, points, base_points, earned_at, available_at, tier_qualifying_points)
+    SELECT transaction_id, member_id, partner_id, amount, points, base, earned_at, available_at, tier_qualifying FROM purchase
     RETURNING 1
   ), lot AS (
     -- insertLots skips empty lots.
@@ -177,6 +177,7 @@ export async function writeLedgerBatch(dataSource: DataSource, partners: SeedPar
       // Times from the rules (rules/windows.ts availableAt, rules/expiry.ts expiresAt), never recomputed here.
       purchases.map(({ p }) => p.availableAt),
       purchases.map(({ p }) => expiresAt(new Date(p.at * 1000), expiryMonths).getTime() / 1000),
+      purchases.map(({ p }) => p.tierQualifyingPoints),
     ]);
     if (Number(counts.transactions) !== purchases.length || Number(counts.postings) !== 2 * purchases.length) {
       throw new Error(`Ledger seed batch wrote ${counts.transactions} transactions and ${counts.postings} postings for ${purchases.length} purchases`);

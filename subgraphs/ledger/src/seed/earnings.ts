@@ -21,6 +21,8 @@ import {
 export interface EarnedPurchase extends SeedPurchase {
   base: number;
   points: number;
+  /** The qualifying points its tier was read from (what record_purchases stores: purchases.tier_qualifying_points). */
+  tierQualifyingPoints: number;
   /** Epoch seconds: the end of the partner's return window. */
   availableAt: number;
 }
@@ -33,10 +35,11 @@ export function earnPurchases(purchases: SeedPurchase[], partners: SeedPartner[]
     const rule = partners[purchase.partner];
     const earnedAt = at(purchase.at);
     const base = basePointsForPurchase(purchase.amountMinor, rule.pointsPerUnit);
-    const points = pointsAtTier(base, tierFor(qualifying.at(earnedAt)));
+    const tierQualifyingPoints = qualifying.at(earnedAt);
+    const points = pointsAtTier(base, tierFor(tierQualifyingPoints));
     const available = availableAt(earnedAt, rule.returnWindowDays);
     qualifying.add({ earnedAt, availableAt: available, basePoints: base });
-    return { ...purchase, base, points, availableAt: available.getTime() / 1000 };
+    return { ...purchase, base, points, tierQualifyingPoints, availableAt: available.getTime() / 1000 };
   });
 }
 

@@ -272,7 +272,8 @@ const PURCHASE_ROW = `INSERT INTO purchases (transaction_id, member_id, partner_
 /**
  * The current definition: each purchase records the qualifying points its tier was read from
  * (`purchases.tier_qualifying_points`, the `qualifying` above: now for a live purchase, at its time for a
- * late one), so ledger:verify checks its points against the tier the member had then (rules/tiers.ts).
+ * late one; the seeders write it too, seed/bulk-seed.ts), so ledger:verify checks its points against the
+ * tier the member had then (rules/tiers.ts).
  * The history cannot say it afterwards: the qualifying sums read refunds made since and late purchases
  * recorded since at their earlier times (TierAtPurchase1734950000001).
  */

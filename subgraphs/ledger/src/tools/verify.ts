@@ -34,7 +34,7 @@ const RULE_CHECKS: { name: string; run(dataSource: DataSource): Promise<Mismatch
     },
   },
   {
-    // Purchases written before TierAtPurchase1734950000001, and the seeders', record no tier, and the history cannot say it
+    // Purchases written before TierAtPurchase1734950000001 record no tier, and the history cannot say it
     // (refunds and late purchases since change the qualifying sums of that time): their points are checked against every tier.
     // Distinct (base, points) pairs only: a few thousand, however many purchases.
     name: "purchases with no tier recorded whose points are not their base points at any tier (rules/tiers.ts)",
