@@ -174,7 +174,7 @@ describe("reversals say what they reverse and why", () => {
 });
 
 describe("ledger:verify recomputes the rules from the rules module", () => {
-  it("reports a purchase priced at no tier's multiplier and a clawback off its share, then nothing once repaired", async () => {
+  it("reports a purchase priced at another multiplier than its tier's and a clawback off its share, then nothing once repaired", async () => {
     const partner = await registerPartner({ pointsPerUnit: 1 });
     const member = await enrollMember();
     const purchase = await recordPurchase(partner, member.id, 100_000); // 1,000 base at BASE
@@ -187,7 +187,8 @@ describe("ledger:verify recomputes the rules from the rules module", () => {
       await tamper(1_240, 620); // as if SILVER were ×1.24: no tier gives 1,240 for 1,000 base points; 620 is its half
       const { code, output } = await ledgerTool("verify");
       expect(code).toBe(1);
-      expect(output).toMatch(/FAIL purchases whose points are not their base points at any tier \(rules\/tiers.ts\): 1\n\s+base 1000: recorded 1240, recomputed 1000 or 1250 or 1500 or 2000/);
+      // Recorded at BASE (a new member: 0 qualifying points then, ×1.00): 1,000 for 1,000 base points.
+      expect(output).toMatch(/FAIL purchases whose points are not their base points at the member's tier when they were made \(rules\/tiers.ts\): 1\n\s+\S+: recorded 1240, recomputed 1000 \(BASE, 0 qualifying points then\)/);
       await tamper(1_000, 499);
       expect((await ledgerTool("verify")).output).toMatch(/recorded 499\/500, recomputed 500\/500/);
     } finally {
