@@ -44,7 +44,9 @@ import {
   withinAfterWindow,
   withinAfterWindowSql,
 } from "../subgraphs/ledger/src/rules";
+import { exactValue, liabilityValue, outstanding, outstandingPoints, roundLine } from "../subgraphs/ledger/src/rules";
 import { LEDGER_FUNCTIONS } from "../subgraphs/ledger/src/sql";
+import { exactValueSql, outstandingLotSql, outstandingSql } from "../subgraphs/ledger/src/sql/liability";
 import { qualifyingAtSql, qualifyingNowSql } from "../subgraphs/ledger/src/sql/qualifying";
 
 let client: Client;
@@ -185,6 +187,56 @@ describe("every rule's SQL fragment gives what its TypeScript rule gives", () =>
     for (const [points, refunded, amount] of [[10, 1, 3], [10, 2, 3], [10, 3, 3], [50, 1, 3], [0, 5, 10], [2_147_483_647, 99_999_999, 100_000_000], [7, 100_000_000, 100_000_000]]) {
       const got = Number(await one(shareOfSql("$1::bigint", "$2::bigint", "$3::bigint"), [points, refunded, amount]));
       expect([points, refunded, amount, got]).toEqual([points, refunded, amount, shareOf(points, refunded, amount)]);
+    }
+  });
+
+  it("the liability's lots: outstandingSql counts what outstanding (outstandingPoints, exactValue) counts", async () => {
+    const now = new Date("2026-06-15T12:00:00Z");
+    // By hand: open (100 × 1,500 = 15,000,000), partly spent (7 left × 2,001 = 1,400,700), expiring 1 ms after now
+    // (3 × 999 = 299,700), unpriced (older than the clearing house: 5 × 0), past expiry by 1 ms, expiring exactly now
+    // (neither counts: the expiry run has not posted them, they are not spendable), emptied (0 left).
+    // Points 100 + 7 + 3 + 5 = 115; charged 15,000,000 + 1,400,700 + 299,700 = 16,700,400 (100,000ths of a cent).
+    const lots = [
+      { remaining: 100, expiresAt: new Date("2027-01-01T00:00:00Z"), issuePricePer1000: 1_500 },
+      { remaining: 7, expiresAt: new Date("2026-07-01T00:00:00Z"), issuePricePer1000: 2_001 },
+      { remaining: 3, expiresAt: new Date(now.getTime() + 1), issuePricePer1000: 999 },
+      { remaining: 5, expiresAt: new Date("2027-01-01T00:00:00Z"), issuePricePer1000: null },
+      { remaining: 40, expiresAt: new Date(now.getTime() - 1), issuePricePer1000: 1_500 },
+      { remaining: 60, expiresAt: now, issuePricePer1000: 1_500 },
+      { remaining: 0, expiresAt: new Date("2027-01-01T00:00:00Z"), issuePricePer1000: 1_500 },
+    ];
+    expect(outstanding(lots, now)).toEqual({ points: 115n, charged: 16_700_400n });
+    expect(lots.map((lot) => outstandingPoints(lot, now))).toEqual([100, 7, 3, 5, 0, 0, 0]);
+    // The fragment the liability and the settlement read, over these lots (a CTE named lots stands for the table).
+    const { rows } = await client.query(
+      `WITH lots AS (SELECT * FROM unnest($2::int[], $3::timestamptz[], $4::bigint[]) AS v(remaining, expires_at, issue_price_per_1000))
+       SELECT points::text, charged::text, (SELECT array_agg(${outstandingLotSql("l", "$1")} ORDER BY n) FROM unnest($2::int[], $3::timestamptz[]) WITH ORDINALITY AS l(remaining, expires_at, n)) AS each
+       FROM (${outstandingSql("true", "$1")}) o`,
+      [now, lots.map((l) => l.remaining), lots.map((l) => l.expiresAt), lots.map((l) => l.issuePricePer1000)],
+    );
+    expect(rows[0]).toEqual({ points: "115", charged: "16700400", each: [true, true, true, true, false, false, false] });
+    // And the liability's value, rounded once: 167.004 → 167 cents.
+    expect(liabilityValue(16_700_400n)).toBe(167);
+  });
+
+  it("a movement's exact value: exactValueSql (and the valuation trigger's copies of it) gives exactValue", async () => {
+    // By hand, in 100,000ths of a minor unit, with each rounded as a line (halves away from zero):
+    // 1 × 1 × 100 = 100 (0.001 → 0); 5 × 100 × 100 = 50,000 (0.5 → 1); −5 × 100 × 100 = −50,000 (−0.5 → −1);
+    // 101 × 1,234 × 100 = 12,463,400 (124.634 → 125); 999 × 1,001 × 40 = 39,999,960 (399.9996 → 400);
+    // 2,147,483,647 × 1,000,000,000 × 100 = 214,748,364,700,000,000,000 (past 2^63: exact in numeric).
+    const cases: [bigint, bigint, bigint, string, bigint][] = [
+      [1n, 1n, 100n, "100", 0n],
+      [5n, 100n, 100n, "50000", 1n],
+      [-5n, 100n, 100n, "-50000", -1n],
+      [101n, 1_234n, 100n, "12463400", 125n],
+      [999n, 1_001n, 40n, "39999960", 400n],
+      [2_147_483_647n, 1_000_000_000n, 100n, "214748364700000000000", 2_147_483_647_000_000n],
+    ];
+    for (const [points, price, percent, exact, rounded] of cases) {
+      expect([points, price, percent, exactValue(points, price, percent)]).toEqual([points, price, percent, BigInt(exact)]);
+      expect(roundLine(BigInt(exact))).toBe(rounded);
+      const got = await one(`(${exactValueSql("$1::bigint", "$2::bigint", "$3::int")})::text`, [points.toString(), price.toString(), percent.toString()]);
+      expect([points, price, percent, got]).toEqual([points, price, percent, exact]);
     }
   });
 

@@ -163,7 +163,7 @@ export class PartnerLiability {
   @Field(() => Partner, { nullable: true, description: "The issuer; null for the coalition's total." })
   partner!: Partner | null;
 
-  @Field(() => SafeInt, { description: "Points outstanding: what members hold of its points now (issued and not yet redeemed, reversed, expired or forfeited), from its lots." })
+  @Field(() => SafeInt, { description: "Points outstanding: what members hold of its points now (issued and not yet redeemed, reversed, expired or forfeited), from its lots. Points past their expiry are not outstanding, even before the expiry run posts them (they are never spendable). The same lots as Partner.settlement's outstandingLiability." })
   pointsOutstanding!: number;
 
   @Field(() => SafeInt, { description: "Their value at the issue prices they were charged, in minor units (rounded once)." })

@@ -9,6 +9,7 @@ import { partnerStub } from "../partner/partner.type";
 import { MAX_PREPAID_TOP_UP, MAX_PRICE_PER_1000, STATEMENT_LINES, breakageRate, liabilityValue, prepaidTopUpRefusal, previousPeriod } from "../rules";
 import { settlementCurrency } from "../settings";
 import { CLEARING_LOCK_KEY } from "../sql";
+import { outstandingSql } from "../sql/liability";
 import { periodText } from "./clearing.totals";
 import { PartnerLiability } from "./statement.types";
 import { type AddPrepaidPointsInput, PartnerBilling, PartnerTerms, type SetPartnerTermsInput } from "./terms.types";
@@ -142,7 +143,8 @@ export class TermsService {
   }
 
   /**
-   * Points outstanding by issuer: what members hold of its points, its open lots' remaining, at the
+   * Points outstanding by issuer: what members hold of its points, its open lots' remaining (not past
+   * their expiry: rules `outstandingPoints`, sql/liability.ts, as Partner.settlement counts them), at the
    * price each lot was charged (read from the lots when asked: a running total per issuer would be one
    * more row every purchase, redemption and transfer locks to its commit); the breakage rate of the 12
    * periods before the current one, from the running totals. `partnerId` null: the coalition's total
@@ -155,8 +157,7 @@ export class TermsService {
     for (let i = 0; i < 12; i++) from = previousPeriod(from);
     const [row] = await this.dataSource.query(
       `WITH o AS (
-         SELECT coalesce(sum(remaining), 0) AS points, coalesce(sum(remaining::numeric * coalesce(issue_price_per_1000, 0) * 100), 0) AS charged
-         FROM lots WHERE remaining > 0 AND ${partnerId ? "partner_id = $1" : "$1::uuid IS NULL"}
+         ${outstandingSql(partnerId ? "l.partner_id = $1" : "$1::uuid IS NULL", "$5")}
        ), t AS (
          SELECT coalesce(sum(points) FILTER (WHERE line = ANY($2) AND period >= $3::date AND period < $4::date), 0) AS expired_recently
          FROM clearing_totals WHERE $1::uuid IS NULL OR partner_id = $1
@@ -165,7 +166,7 @@ export class TermsService {
          FROM clearing_matrix WHERE $1::uuid IS NULL OR issuer_id = $1
        )
        SELECT o.points::text AS points, o.charged::text AS charged, t.expired_recently::text, m.redeemed_recently::text FROM o, t, m`,
-      [partnerId, linesOf("expired"), `${periodText(from)}-01`, `${periodText(current)}-01`],
+      [partnerId, linesOf("expired"), `${periodText(from)}-01`, `${periodText(current)}-01`, now],
     );
     return Object.assign(new PartnerLiability(), {
       partner: partnerId ? partnerStub(partnerId) : null,

@@ -1,4 +1,4 @@
-import { type LineTotal, type StatementFigures, roundLine, safe, statementFigures } from "./clearing";
+import { type LineTotal, type StatementFigures, exactValue, roundLine, safe, statementFigures } from "./clearing";
 import { canonicalJson } from "./clearing-periods";
 
 /**
@@ -76,6 +76,35 @@ export function reportTotals(statements: StatementRecord[], coalitionPointsIssue
     margin: safe(moneyIn - moneyOut, "margin"),
     coalitionPointsIssued: safe(coalitionPointsIssued, "coalition points"),
   };
+}
+
+/** A lot as the liability reads it: what it still holds, when it expires, the issue price it was charged (null before the clearing house: 0). */
+export interface LiabilityLot {
+  remaining: number;
+  expiresAt: Date;
+  issuePricePer1000: number | null;
+}
+
+/**
+ * A lot's points outstanding at `now`, the one rule of `Partner.liability`, `coalitionLiability` and
+ * `Partner.settlement.outstandingLiability` (sql/liability.ts is its SQL): what it still holds, unless it
+ * is past its expiry. Points past their expiry are never spendable (holdings.ts `expired`), whether or not
+ * the expiry run has posted them yet: they are no liability either (the run then credits them as breakage).
+ * Points inside a return window (pending) and points reserved by a hold still count: members hold them.
+ */
+export const outstandingPoints = (lot: LiabilityLot, now: Date): number =>
+  lot.remaining > 0 && lot.expiresAt.getTime() > now.getTime() ? lot.remaining : 0;
+
+/** Outstanding points and their exact charged value (exactValue at each lot's own price, summed, 1/100,000 minor units). */
+export function outstanding(lots: readonly LiabilityLot[], now: Date): { points: bigint; charged: bigint } {
+  let points = 0n;
+  let charged = 0n;
+  for (const lot of lots) {
+    const p = BigInt(outstandingPoints(lot, now));
+    points += p;
+    charged += exactValue(p, BigInt(lot.issuePricePer1000 ?? 0));
+  }
+  return { points, charged };
 }
 
 /** A liability's value: exact charged value (1/100,000 minor units) rounded once. */

@@ -8,6 +8,7 @@ import { safeIntegerFromSql } from "../limits";
 import { partnerStub } from "../partner/partner.type";
 import { STATEMENT_LINES } from "../rules";
 import { lineSql } from "../sql/clearing";
+import { outstandingSql } from "../sql/liability";
 import { PartnerSettlement } from "./settlement.type";
 
 export interface SettlementKey {
@@ -33,7 +34,7 @@ interface SettlementRow {
  * credits the redemption account and an EXPIRY (or an erasure's forfeit) the breakage account, less what
  * refunds took back of that expiry (counted in the expiry's window: against the first expiry of the lot
  * the refunded purchase made or of a lot its points moved to, which all expire at the same time). The liability is what the
- * partner's unexpired lots still hold now (lots_partner_idx).
+ * partner's unexpired lots still hold now, counted as Partner.liability counts it (sql/liability.ts: lots_partner_idx).
  */
 const EXPIRED_LINES = [...new Set(STATEMENT_LINES.filter((r) => r.figure === "expired").map((r) => `'${r.line}'`))].join(", ");
 
@@ -41,7 +42,7 @@ const SETTLEMENT_SQL = `
   SELECT k.k,
          coalesce(-s.issued, 0) AS issued, coalesce(s.reversed, 0) AS reversed,
          coalesce(s.redeemed, 0) AS redeemed, coalesce(s.expired, 0) AS expired,
-         coalesce(l.outstanding, 0) AS outstanding
+         o.points AS outstanding
   FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(partner_id, from_at, to_at, k)
   LEFT JOIN LATERAL (
     SELECT sum(p.amount) FILTER (WHERE a.kind = 'PARTNER_ISSUANCE' AND t.kind = 'EARN') AS issued,
@@ -57,7 +58,7 @@ const SETTLEMENT_SQL = `
     FROM accounts a
     JOIN postings p ON p.account_id = a.id AND p.occurred_at >= k.from_at AND p.occurred_at < k.to_at
     JOIN transactions t ON t.id = p.transaction_id
-    CROSS JOIN LATERAL (SELECT a.kind AS account_kind, t.kind AS tx_kind, t.reversal_reason, t.expired_lot_id) m
+    CROSS JOIN LATERAL (SELECT a.kind AS account_kind, t.kind AS tx_kind, t.reversal_reason, t.expired_lot_id, p.amount) m
     LEFT JOIN LATERAL (
       -- The lot's root (the lot its origins lead to: journal/lots.ts lotChainSql), whose transaction refunds reverse; their
       -- take-backs count against the first expiry of the root's chain (all of whose lots expire at once, in one window).
@@ -72,10 +73,7 @@ const SETTLEMENT_SQL = `
     ) tb ON true
     WHERE a.owner_id = k.partner_id AND a.kind IN ('PARTNER_ISSUANCE', 'PARTNER_REDEMPTION', 'PARTNER_BREAKAGE')
   ) s ON true
-  LEFT JOIN LATERAL (
-    SELECT sum(remaining) AS outstanding FROM lots
-    WHERE partner_id = k.partner_id AND remaining > 0 AND expires_at > $4
-  ) l ON true
+  LEFT JOIN LATERAL (${outstandingSql("l.partner_id = k.partner_id", "$4")}) o ON true
   ORDER BY k.k`;
 
 const settlement = (key: SettlementKey, row: SettlementRow | undefined) =>
