@@ -140,14 +140,16 @@ describe("a month of a coalition with campaigns, referrals, transfers, care and 
     await adjust(m2, 300, H.id); // 300 at 1,500: 450 c to H
     await adjust(m2, 50, null); // the coalition's
     await recordPurchase(H, m4, 50_000); // 500 at 1,500: 750 c
-    await adjust(m4, -100, A.id); // A credited 100 at 2,000: −200 c; takes 100 of m4's H lot
+    // Takes 100 of m4's H lot, charged at 1,500: A, the funder, is credited 100 × 1,500 / 1,000 = −150 c, what H paid for
+    // them (not at A's own 2,000: −200 c, as before AdjustmentTakesAtLotPrices1734940000000).
+    await adjust(m4, -100, A.id);
     await travelTo(at(1, 19));
     expect(await ok(`mutation($id: ID!) { eraseMember(id: $id) }`, { id: m4 })).toEqual({ eraseMember: true });
     // H's 400 left forfeited: 40 % of 400 × 1,500 = 240 c credited.
     expect(lines(await statementOf(H.id, period))).toEqual({
       PURCHASES_ISSUED: [500, 750], ADJUSTMENTS: [300, 450], REDEMPTIONS: [1_450, -1_450], REDEMPTION_CANCELLATIONS: [1_450, 1_450], BREAKAGE: [400, -240],
     });
-    expect(lines(await statementOf(A.id, period))).toEqual({ PURCHASES_ISSUED: [1_000, 2_000], BONUSES_ISSUED: [0, 0], ADJUSTMENTS: [-100, -200] });
+    expect(lines(await statementOf(A.id, period))).toEqual({ PURCHASES_ISSUED: [1_000, 2_000], BONUSES_ISSUED: [0, 0], ADJUSTMENTS: [-100, -150] });
     // m6 at H on day 2: 1,000 at 1,500 = 1,500 c; on day 3, 400 of them at G: 320 c to G.
     await travelTo(at(2, 10));
     m6Purchase = (await recordPurchase(H, m6, 100_000)).reference;
@@ -162,15 +164,15 @@ describe("a month of a coalition with campaigns, referrals, transfers, care and 
     expect(g).toMatchObject({ status: "OPEN", pointsIssued: 2_000, pointsReversed: 2_000, pointsRedeemed: 1_500, pointsExpired: 0, issuedAmount: 2_000, reversedAmount: -2_000, redeemedAmount: -1_200, netAmount: -1_200 });
     // Redeemed at G: 1,000 of A's and 400 of H's; G's at H: 1,100 − 1,100 cancelled.
     expect(counterparts(g)).toMatchObject({ [A.id]: [0, 1_000], [H.id]: [0, 400] });
-    // A: 2,000 + 0 − 200 = 1,800.
-    expect(await statementOf(A.id, period)).toMatchObject({ pointsIssued: 900, issuedAmount: 1_800, netAmount: 1_800 });
+    // A: 2,000 + 0 − 150 = 1,850.
+    expect(await statementOf(A.id, period)).toMatchObject({ pointsIssued: 900, issuedAmount: 1_850, netAmount: 1_850 });
     // H: 750 + 1,500 + 450 − 1,450 + 1,450 − 240 = 2,460.
     expect(await statementOf(H.id, period)).toMatchObject({ pointsIssued: 1_800, pointsRedeemed: 0, pointsExpired: 400, issuedAmount: 2_700, redeemedAmount: 0, expiredAmount: -240, netAmount: 2_460 });
-    // In: G 2,000; A 2,000; H 2,250 + 450 + 1,450 = 4,150: 8,150. Out: G 2,000 + 1,200; A 200; H 1,450 + 240: 5,090. Margin 3,060.
+    // In: G 2,000; A 2,000; H 2,250 + 450 + 1,450 = 4,150: 8,150. Out: G 2,000 + 1,200; A 150; H 1,450 + 240: 5,040. Margin 3,110.
     // Coalition: referrals 1,000 − 1,000, CC 100, the adjustment 50: 150.
     await travelTo(new Date(NEXT.getTime() + HOUR));
     const closed = (await ok(CLOSE, { p: period })).closeSettlementPeriod;
-    expect(closed).toMatchObject({ status: "CLOSED", moneyIn: 8_150, moneyOut: 5_090, margin: 3_060, coalitionPointsIssued: 150 });
+    expect(closed).toMatchObject({ status: "CLOSED", moneyIn: 8_150, moneyOut: 5_040, margin: 3_110, coalitionPointsIssued: 150 });
     expect((await ok(REPORT, { p: period })).clearing).toEqual(closed);
     // A purchase made in P, recorded after the close: NEXT's (posting time). 100 at 1,000 = 100 c (and CG's 10 %, if its window counts occurredAt: 10 c).
     const late = await purchaseWithBonuses(G, m2, 10_000, { occurredAt: at(5, 12).toISOString() });

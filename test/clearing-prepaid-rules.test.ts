@@ -52,10 +52,12 @@ describe("a negative adjustment funded by a PREPAID partner", () => {
       await db.end();
     }
 
-    // The valuation is unchanged (billing decides only what may be issued): the adjustments line nets
-    // −300 + 200 − 200 = −300 points at 1,000 per 1,000 = −300 cents.
+    // Billing decides only what may be issued, not the value: the adjustments line nets −300 + 200 − 200 = −300 points.
+    // Each take-back is credited at the price of the lots it took (AdjustmentTakesAtLotPrices1734940000000): both took the
+    // grocer's, charged nothing (it has no terms), so −300 × 0 + 200 × 1,000 / 1,000 − 200 × 0 = 200 cents. (At the coffee
+    // shop's own price, as before, it was −300 cents: credited 500 cents for points it never paid for.)
     const period = periodOf(await travel(0));
-    expect(await statementOf(coffee.id, period)).toMatchObject({ lines: [{ kind: "ADJUSTMENTS", points: -300, amount: -300 }], netAmount: -300 });
+    expect(await statementOf(coffee.id, period)).toMatchObject({ lines: [{ kind: "ADJUSTMENTS", points: -300, amount: 200 }], netAmount: 200 });
     await expectLedgerConsistent();
     await expectClearingConsistent();
     // clearing:verify accepts what the rule before PrepaidAdjustmentsTakeNothingBack gave back (300 + 200: 1,300), not a point more.

@@ -15,6 +15,7 @@ import {
   APPLY_CAMPAIGN_BONUSES_ONE_BY_ONE,
   APPLY_CAMPAIGN_BONUSES_TOTALS_ON_CAMPAIGNS,
   CLEARING_VALUE_POSTINGS,
+  CLEARING_VALUE_POSTINGS_BEFORE_ADJUSTMENT_TAKES,
   CLEARING_VALUE_POSTINGS_BEFORE_LOT_ORIGINS,
   RECORD_PURCHASES,
   RECORD_PURCHASES_BEFORE_ISSUE_PRICE_IN_PLACE,
@@ -148,6 +149,17 @@ describe("ledger migrations: record_purchases from its one definition, explicit 
     expect(await body("apply_campaign_bonuses")).toContain("make_interval(secs => extract(epoch FROM r.expires_at - r.earned_at))");
     await all.runMigrations();
     expect([await body("apply_campaign_bonuses"), await body("record_purchases"), await column()]).toEqual([APPLY_CAMPAIGN_BONUSES.body, RECORD_PURCHASES.body, 1]);
+  });
+
+  it("AdjustmentTakesAtLotPrices: a take-back is valued at its lots' prices; its revert values it at the funder's price again", async () => {
+    const body = async () => (await all.query(`SELECT prosrc FROM pg_proc WHERE proname = 'clearing_value_postings'`))[0].prosrc as string;
+    expect(await body()).toBe(CLEARING_VALUE_POSTINGS.body);
+    expect(await body()).toContain("TAKEN_LOTS_PRICE");
+    await undoTo("LotOrigins1734930000000");
+    expect(await body()).toBe(CLEARING_VALUE_POSTINGS_BEFORE_ADJUSTMENT_TAKES.body);
+    expect(await body()).not.toContain("TAKEN_LOTS_PRICE");
+    await all.runMigrations();
+    expect(await body()).toBe(CLEARING_VALUE_POSTINGS.body);
   });
 
   it("backfills each recorded reversal's reason and reversed transaction from its key, and drops them going back", async () => {

@@ -708,6 +708,7 @@ BEGIN
            CASE WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'EARN' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'PURCHASES_ISSUED'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'BONUSES_ISSUED'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'BONUSES_ISSUED'
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL AND m.amount > 0 THEN 'ADJUSTMENTS'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ADJUSTMENTS'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'REFUNDS'
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'REDEMPTIONS'
@@ -723,6 +724,7 @@ BEGIN
            m.amount * CASE WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'EARN' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN -1
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL AND m.amount > 0 THEN -1
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN -1
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 1
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 1
@@ -738,6 +740,7 @@ BEGIN
            CASE WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'EARN' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ISSUE_PRICE'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ISSUE_PRICE'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'BONUS' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'REVERSED_PURCHASE_PRICE'
+              WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL AND m.amount > 0 THEN 'TAKEN_LOTS_PRICE'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'ADJUSTMENT' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'ISSUE_PRICE'
               WHEN m.account_kind = 'PARTNER_ISSUANCE' AND m.tx_kind = 'REVERSAL' AND m.reversal_reason IS NOT DISTINCT FROM 'PURCHASE_REFUND' THEN 'REVERSED_PURCHASE_PRICE'
               WHEN m.account_kind = 'PARTNER_REDEMPTION' AND m.tx_kind = 'REDEEM' AND m.reversal_reason IS NOT DISTINCT FROM NULL THEN 'REDEMPTION_PRICE'
@@ -754,6 +757,7 @@ BEGIN
   ), priced AS (
     SELECT c.*, coalesce(CASE c.price_source
         WHEN 'ISSUE_PRICE' THEN (SELECT pt.issue_price_per_1000 FROM partner_terms pt WHERE pt.partner_id = c.partner_id AND pt.effective_from <= c.posted_at ORDER BY pt.effective_from DESC LIMIT 1)
+        WHEN 'TAKEN_LOTS_PRICE' THEN (SELECT pt.issue_price_per_1000 FROM partner_terms pt WHERE pt.partner_id = c.partner_id AND pt.effective_from <= c.posted_at ORDER BY pt.effective_from DESC LIMIT 1)
         WHEN 'REDEMPTION_PRICE' THEN (SELECT pt.redemption_price_per_1000 FROM partner_terms pt WHERE pt.partner_id = c.partner_id AND pt.effective_from <= c.posted_at ORDER BY pt.effective_from DESC LIMIT 1)
         WHEN 'REVERSED_PURCHASE_PRICE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
         WHEN 'REVERSED_REDEMPTION_PRICE' THEN (SELECT mp.price_per_1000 FROM movement_prices mp WHERE mp.transaction_id = c.reverses_transaction_id AND mp.partner_id = c.partner_id)
@@ -774,11 +778,16 @@ BEGIN
        JOIN postings p ON p.transaction_id = e.id AND p.member_id IS NULL
        LEFT JOIN movement_prices mp ON mp.transaction_id = e.id AND mp.partner_id = c.partner_id
      ORDER BY p.seq LIMIT 1)
-        ELSE 100 END, 0)::int AS percent
+        ELSE 100 END, 0)::int AS percent,
+           taken.points AS taken_points, taken.value AS taken_value
     FROM classified c
+    LEFT JOIN LATERAL (
+      SELECT sum(lt.points) AS points, sum(lt.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100) AS value
+      FROM lot_takes lt JOIN lots l ON l.id = lt.lot_id WHERE c.price_source = 'TAKEN_LOTS_PRICE' AND lt.transaction_id = c.tx_id
+    ) taken ON true
   ), totals AS (
     INSERT INTO clearing_totals AS ct (period, partner_id, line, points, value, charged_value)
-    SELECT p.period, p.partner_id, p.line, sum(p.points), sum(p.points::numeric * p.price * p.percent), sum(p.points::numeric * p.price * 100)
+    SELECT p.period, p.partner_id, p.line, sum(p.points), sum(CASE WHEN p.taken_points IS NULL THEN p.points::numeric * p.price * p.percent ELSE (p.points + p.taken_points)::numeric * p.price * p.percent - p.taken_value END), sum(CASE WHEN p.taken_points IS NULL THEN p.points::numeric * p.price * 100 ELSE (p.points + p.taken_points)::numeric * p.price * 100 - p.taken_value END)
     FROM priced p GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (period, partner_id, line) DO UPDATE
       SET points = ct.points + EXCLUDED.points, value = ct.value + EXCLUDED.value, charged_value = ct.charged_value + EXCLUDED.charged_value

@@ -7,6 +7,8 @@ import {
   counterpartsOf,
   exactValue,
   liabilityValue,
+  outstanding,
+  outstandingPoints,
   parsePeriod,
   periodEnd,
   periodHasEnded,
@@ -21,6 +23,7 @@ import {
   settlementCurrencyOf,
   statementFigures,
   statementRecord,
+  takenBackValue,
 } from "../../subgraphs/ledger/src/rules";
 import { chainHash } from "../../subgraphs/ledger/src/clearing/hash-chain";
 import { CLEARING_VALUE_POSTINGS } from "../../subgraphs/ledger/src/sql/clearing";
@@ -35,6 +38,30 @@ describe("valuing a movement", () => {
     // Breakage: 333 points charged at 10.00 € per 1,000, 50% share back = 1.665 € → 167 cents.
     expect(exactValue(333n, 1000n, 50n)).toBe(16_650_000n);
     expect(roundLine(16_650_000n)).toBe(167n);
+  });
+
+  it("credits a negative adjustment's lots at their own prices, what is owed at the funder's: takenBackValue", () => {
+    // 101 taken back, all from a lot charged 1,234: −101 × 1,234 × 100 = −12,463,400 (−124.634 → −125 cents), whatever the price now.
+    expect(takenBackValue(-101n, 101n, 12_463_400n, 3_000n)).toBe(-12_463_400n);
+    // 60 taken back: 50 from a lot charged 777 (3,885,000), 10 owed at the funder's 3,000: −(3,885,000 + 3,000,000) = −6,885,000.
+    expect(takenBackValue(-60n, 50n, 3_885_000n, 3_000n)).toBe(-6_885_000n);
+    // Nothing taken from lots (the member held nothing): all owed, at the funder's price: −10 × 3,000 × 100.
+    expect(takenBackValue(-10n, 0n, 0n, 3_000n)).toBe(-3_000_000n);
+    expect(roundLine(-12_463_400n - 6_885_000n)).toBe(-193n); // the two on one line: −193.484 → −193
+  });
+
+  it("counts a lot as outstanding while it holds points and is not past its expiry: outstandingPoints", () => {
+    const now = new Date("2026-06-15T12:00:00Z");
+    const lot = (remaining: number, expiresAt: Date, issuePricePer1000: number | null = 1_500) => ({ remaining, expiresAt, issuePricePer1000 });
+    expect(outstandingPoints(lot(100, new Date(now.getTime() + 1)), now)).toBe(100);
+    // Expiring at now, or before: past expiry (never spendable), whether or not the expiry run has posted it.
+    expect(outstandingPoints(lot(100, now), now)).toBe(0);
+    expect(outstandingPoints(lot(100, new Date(now.getTime() - 1)), now)).toBe(0);
+    expect(outstandingPoints(lot(0, new Date(now.getTime() + 1)), now)).toBe(0);
+    // 100 at 1,500 and 7 at 2,001, an unpriced 5 (0), 40 past expiry: 107 + 5 = 112 points, 15,000,000 + 1,400,700 = 16,400,700.
+    const later = new Date("2027-01-01T00:00:00Z");
+    expect(outstanding([lot(100, later), lot(7, later, 2_001), lot(5, later, null), lot(40, now)], now)).toEqual({ points: 112n, charged: 16_400_700n });
+    expect(liabilityValue(16_400_700n)).toBe(164); // 164.007 cents
   });
 
   it("rounds a line once, to the nearest minor unit, halves away from zero", () => {

@@ -8,7 +8,7 @@ import { findMemberEntryOf } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import { lockBreakageBeforeIssuance, owe } from "../journal/expire-lots";
 import { COALITION_OWNER_ID, addDebt, findIdempotent, lockMember, postTransaction } from "../journal/journal";
-import { holdings, insertLots, takeOldest } from "../journal/lots";
+import { type TakenSlice, holdings, insertLots, takeOldest } from "../journal/lots";
 import { requireNotErased } from "../member-data/erased";
 import { memberDebtLimitExceeded, requireWithinCap } from "../limits";
 import { adjustmentProblem, availablePoints, debitFloor, expiresAt, repayDebt, wouldPassFloor } from "../rules";
@@ -86,11 +86,14 @@ export class AdjustmentService {
       if (replayedUnderLock) return findMemberEntryOf(tx, replayedUnderLock, memberId);
       // Checked under the lock: an erasure that began (and forfeited) after the members service answered is seen here.
       await requireNotErased(tx, memberId);
+      // A debit's points come from the member's lots (taken here, before its postings: their valuation reads what it took).
+      let taken: TakenSlice[] = [];
       if (points > 0) requireWithinCap("balance", locked.balance, points);
       else {
         // A debit may expire the member's lots past expiry (owe): their breakage accounts before the funder's issuance account.
         await lockBreakageBeforeIssuance(tx, [memberId], now);
         await this.requireWithinFloor(tx, memberId, locked.balance, points, now);
+        taken = await takeOldest(tx, memberId, -points, now);
       }
       const funder = fundedBy ? { kind: "PARTNER_ISSUANCE" as const, ownerId: fundedBy } : { kind: "COALITION_ISSUANCE" as const, ownerId: COALITION_OWNER_ID };
       const posted = await postTransaction(tx, {
@@ -100,13 +103,15 @@ export class AdjustmentService {
         partnerId: fundedBy,
         reference: null,
         occurredAt: now,
+        // Recorded with it: a negative adjustment a partner funds is credited at the prices these lots were charged (rules/clearing.ts TAKEN_LOTS_PRICE).
+        lotTakes: taken.map((slice) => ({ lotId: slice.lotId, points: slice.taken })),
         postings: [
           { account: { kind: "MEMBER", ownerId: memberId }, amount: points, entryKind: "ADJUSTMENT" },
           { account: funder, amount: -points },
         ],
       });
       if (points > 0) await this.credit(tx, posted.transactionId, memberId, points, locked.debt, fundedBy, now);
-      else await this.debit(tx, memberId, -points, now);
+      else await this.owe(tx, memberId, -points, taken, now);
       await tx.query(
         `INSERT INTO adjustments (transaction_id, member_id, reason, note, made_by, funded_by_partner_id) VALUES ($1, $2, $3, $4, $5, $6)`,
         [posted.transactionId, memberId, input.reason, note, actor, fundedBy],
@@ -158,9 +163,8 @@ export class AdjustmentService {
     if (wouldBe !== null) throw memberDebtLimitExceeded(wouldBe, debitFloor(Number(refundable)));
   }
 
-  /** Taken points come from spendable lots nearest expiry first; what the member cannot cover is owed, as after a refund. */
-  private async debit(tx: EntityManager, memberId: string, points: number, now: Date) {
-    const taken = await takeOldest(tx, memberId, points, now);
+  /** Taken points came from spendable lots nearest expiry first (takeOldest); what the member cannot cover is owed, as after a refund. */
+  private async owe(tx: EntityManager, memberId: string, points: number, taken: readonly TakenSlice[], now: Date) {
     await owe(tx, memberId, points - taken.reduce((sum, slice) => sum + slice.taken, 0), now);
   }
 }

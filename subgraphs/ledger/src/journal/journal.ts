@@ -40,6 +40,11 @@ export interface NewTransaction {
   postedAt?: Date;
   /** For an EXPIRY: the lot it expires (its issue price values the breakage, rules/clearing.ts). */
   expiredLotId?: string;
+  /**
+   * The lots it took points from, recorded (`lot_takes`) before its postings, whose valuation reads them:
+   * a negative adjustment's (TAKEN_LOTS_PRICE, rules/clearing.ts). Only postTransaction writes them.
+   */
+  lotTakes?: readonly { lotId: string; points: number }[];
   postings: Posting[];
 }
 
@@ -93,6 +98,12 @@ export async function postTransaction(manager: EntityManager, tx: NewTransaction
   if (!inserted) {
     const existing = await findIdempotent(manager, tx.idempotencyKey, tx.request);
     return { transactionId: existing!, created: false };
+  }
+  const takes = (tx.lotTakes ?? []).filter((take) => take.points > 0);
+  if (takes.length) {
+    await manager.query(`INSERT INTO lot_takes (transaction_id, lot_id, points) SELECT $1, * FROM unnest($2::bigint[], $3::int[])`, [
+      inserted.id, takes.map((take) => take.lotId), takes.map((take) => take.points),
+    ]);
   }
   await postLegs(manager, [{ transactionId: inserted.id, tx }]);
   return { transactionId: inserted.id, created: true };

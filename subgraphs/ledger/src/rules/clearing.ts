@@ -5,7 +5,7 @@
  * checks every rule against numbers worked out by hand.
  *
  * How a movement is valued. Every posting to an account that is not a member's is classified by
- * (account kind, transaction kind, reversal reason, whether it empties one lot) into one line of STATEMENT_LINES; the partner of
+ * (account kind, transaction kind, reversal reason, whether it empties one lot, whether it gives points back) into one line of STATEMENT_LINES; the partner of
  * the line is the account's owner. Its points are the posting's amount times `pointsSign`; its exact
  * value is points × price per 1,000 × (share percent, or 100), in hundred-thousandths of a minor unit
  * (VALUE_DIVISOR), summed exactly per period, partner and line. A new movement kind gets valued by
@@ -30,6 +30,13 @@ export type PriceSource =
    * takes back points its lot lost to expiry takes them from the issuer's breakage (rules/refunds.ts).
    */
   | "REFUNDED_BREAKAGE"
+  /**
+   * What a negative adjustment took back, at the price each lot it took was charged (its `lot_takes`),
+   * as a refund is credited at the price its purchase was charged; the points the member could not cover
+   * (owed: no lot paid for them) at the funder's issue price in force when it was posted
+   * (AdjustmentTakesAtLotPrices1734940000000; before, every point was at that price).
+   */
+  | "TAKEN_LOTS_PRICE"
   /** Worth nothing (the coalition's own points; movements no rule prices). */
   | "NONE";
 
@@ -56,6 +63,11 @@ export interface StatementLineRule {
    * ADJUSTMENT per lot since ErasureForfeitsAsBreakage1734830000000. Absent: any movement of the kinds above.
    */
   emptiesOneLot?: true;
+  /**
+   * Only postings that give points back to the account (a positive amount on an issuance account: a
+   * negative adjustment taking them from the member). Absent: either way.
+   */
+  takesBack?: true;
   /** Points of the line = posting amount × this (issuing debits the issuance account: −1). */
   pointsSign: 1 | -1;
   /** +1: the partner owes the coalition for it; −1: the coalition owes the partner. */
@@ -72,6 +84,8 @@ export const STATEMENT_LINES: readonly StatementLineRule[] = [
   { line: "BONUSES_ISSUED", accountKind: "PARTNER_ISSUANCE", transactionKind: "BONUS", reversalReason: null, pointsSign: -1, moneySign: 1, price: "ISSUE_PRICE", figure: "issued", figureSign: 1 },
   // A refund's share of a bonus, given back to its funder (+points to the issuance account): off the bonus line, at the price the bonus was charged.
   { line: "BONUSES_ISSUED", accountKind: "PARTNER_ISSUANCE", transactionKind: "BONUS", reversalReason: "PURCHASE_REFUND", pointsSign: -1, moneySign: 1, price: "REVERSED_PURCHASE_PRICE", figure: "issued", figureSign: 1 },
+  // A negative adjustment the partner funds: credited at the prices of the lots it took (before the row below, which would match it too).
+  { line: "ADJUSTMENTS", accountKind: "PARTNER_ISSUANCE", transactionKind: "ADJUSTMENT", reversalReason: null, takesBack: true, pointsSign: -1, moneySign: 1, price: "TAKEN_LOTS_PRICE", figure: "issued", figureSign: 1 },
   { line: "ADJUSTMENTS", accountKind: "PARTNER_ISSUANCE", transactionKind: "ADJUSTMENT", reversalReason: null, pointsSign: -1, moneySign: 1, price: "ISSUE_PRICE", figure: "issued", figureSign: 1 },
   { line: "REFUNDS", accountKind: "PARTNER_ISSUANCE", transactionKind: "REVERSAL", reversalReason: "PURCHASE_REFUND", pointsSign: 1, moneySign: -1, price: "REVERSED_PURCHASE_PRICE", figure: "reversed", figureSign: 1 },
   { line: "REDEMPTIONS", accountKind: "PARTNER_REDEMPTION", transactionKind: "REDEEM", reversalReason: null, pointsSign: 1, moneySign: -1, price: "REDEMPTION_PRICE", figure: "redeemed", figureSign: 1 },
@@ -106,6 +120,16 @@ export const VALUE_DIVISOR = 100_000n;
 
 /** The exact value of `points` at `pricePer1000`, taking `percent` of it (100 = the whole price), in 1/100,000 minor units. */
 export const exactValue = (points: bigint, pricePer1000: bigint, percent: bigint = 100n): bigint => points * pricePer1000 * percent;
+
+/**
+ * The exact value of a negative adjustment (TAKEN_LOTS_PRICE): `points` (negative: taken back), of which
+ * `taken` came from lots whose exact charged value is `takenValue` (each lot's points at its own price),
+ * the rest (owed) at `pricePer1000`. For example 60 taken back, 50 of them from a lot charged 777 and 10
+ * owed at 3,000: −(50 × 777 + 10 × 3,000) × 100 = −6,885,000. The valuation trigger's SQL is the same
+ * formula over `exactValueSql` (sql/clearing.ts `valueOf`).
+ */
+export const takenBackValue = (points: bigint, taken: bigint, takenValue: bigint, pricePer1000: bigint): bigint =>
+  exactValue(points + taken, pricePer1000) - takenValue;
 
 /**
  * Rounds a line's exact value to minor units, ONCE per statement line: to the nearest, halves away

@@ -1,5 +1,6 @@
 import { STATEMENT_LINES, type StatementLineRule } from "../rules/clearing";
 import type { FunctionDefinition } from "./function-definition";
+import { exactValueSql } from "./liability";
 
 /**
  * The clearing house's database functions, generated from rules/clearing.ts (STATEMENT_LINES): the
@@ -83,7 +84,7 @@ END `,
 const quote = (text: string | null) => (text === null ? "NULL" : `'${text}'`);
 const matches = (r: StatementLineRule, m: string) =>
   `${m}.account_kind = ${quote(r.accountKind)} AND ${m}.tx_kind = ${quote(r.transactionKind)} AND ${m}.reversal_reason IS NOT DISTINCT FROM ${quote(r.reversalReason)}${
-    r.emptiesOneLot ? ` AND ${m}.expired_lot_id IS NOT NULL` : ""}`;
+    r.emptiesOneLot ? ` AND ${m}.expired_lot_id IS NOT NULL` : ""}${r.takesBack ? ` AND ${m}.amount > 0` : ""}`;
 const caseOf = (value: (r: StatementLineRule) => string, otherwise: string, m = "m", lines: readonly StatementLineRule[] = STATEMENT_LINES) =>
   `CASE ${lines.map((r) => `WHEN ${matches(r, m)} THEN ${value(r)}`).join("\n              ")}\n              ELSE ${otherwise} END`;
 
@@ -122,9 +123,13 @@ type RefundedBreakage = false | "OWN_LOT" | "LOT_ORIGINS";
 const refundedBreakageSql = (how: RefundedBreakage, column: string) =>
   (how === "OWN_LOT" ? expiryOfReversedLotSql : firstExpiryOfReversedChainSql)(column, "c.reverses_transaction_id", "c.partner_id");
 
-/** The price of a line's movement, per 1,000 points, and the percent of it that counts (generated per PriceSource). */
-const price = (refundedBreakage: RefundedBreakage) => `CASE c.price_source
-        WHEN 'ISSUE_PRICE' THEN ${termsAt("issue_price_per_1000", "c.partner_id", "c.posted_at")}
+/**
+ * The price of a line's movement, per 1,000 points, and the percent of it that counts (generated per PriceSource).
+ * TAKEN_LOTS_PRICE's is the price of what no lot paid for (owed); its lots' prices come in `taken` (below).
+ */
+const price = (refundedBreakage: RefundedBreakage, adjustmentTakes: boolean) => `CASE c.price_source
+        WHEN 'ISSUE_PRICE' THEN ${termsAt("issue_price_per_1000", "c.partner_id", "c.posted_at")}${adjustmentTakes ? `
+        WHEN 'TAKEN_LOTS_PRICE' THEN ${termsAt("issue_price_per_1000", "c.partner_id", "c.posted_at")}` : ""}
         WHEN 'REDEMPTION_PRICE' THEN ${termsAt("redemption_price_per_1000", "c.partner_id", "c.posted_at")}
         WHEN 'REVERSED_PURCHASE_PRICE' THEN (SELECT l.issue_price_per_1000 FROM lots l WHERE l.transaction_id = c.reverses_transaction_id ORDER BY l.id LIMIT 1)
         WHEN 'REVERSED_REDEMPTION_PRICE' THEN (SELECT mp.price_per_1000 FROM movement_prices mp WHERE mp.transaction_id = c.reverses_transaction_id AND mp.partner_id = c.partner_id)
@@ -160,13 +165,36 @@ interface ValuationShape {
   reversalsGiveBackWhatTheyDrew: boolean;
   adjustmentsTakeNothingBack: boolean;
   refundedBreakage: RefundedBreakage;
+  /**
+   * A negative adjustment a partner funds is valued at the prices of the lots it took (TAKEN_LOTS_PRICE:
+   * its `lot_takes`, written before its postings); before AdjustmentTakesAtLotPrices1734940000000 at the
+   * funder's issue price in force, whoever's lots it took.
+   */
+  adjustmentTakes: boolean;
 }
 
-/** The lines before RefundsTakeBackBreakage1734890000003, which every earlier definition was built from. */
-const LINES_BEFORE_REFUNDED_BREAKAGE = STATEMENT_LINES.filter((r) => r.price !== "REFUNDED_BREAKAGE");
+/** The lines before AdjustmentTakesAtLotPrices1734940000000 (without TAKEN_LOTS_PRICE), which every earlier definition was built from. */
+const LINES_BEFORE_ADJUSTMENT_TAKES = STATEMENT_LINES.filter((r) => r.price !== "TAKEN_LOTS_PRICE");
+
+/** The lines before RefundsTakeBackBreakage1734890000003. */
+const LINES_BEFORE_REFUNDED_BREAKAGE = LINES_BEFORE_ADJUSTMENT_TAKES.filter((r) => r.price !== "REFUNDED_BREAKAGE");
+
+/**
+ * A TAKEN_LOTS_PRICE row's takes, joined to `priced`: how many points the adjustment took from lots
+ * (`taken_points`) and their exact value at each lot's own price (`taken_value`); nulls on every other row.
+ */
+const TAKEN = `LEFT JOIN LATERAL (
+      SELECT sum(lt.points) AS points, sum(${exactValueSql("lt.points", "coalesce(l.issue_price_per_1000, 0)")}) AS value
+      FROM lot_takes lt JOIN lots l ON l.id = lt.lot_id WHERE c.price_source = 'TAKEN_LOTS_PRICE' AND lt.transaction_id = c.tx_id
+    ) taken ON true`;
+
+/** A row's exact value at `percent` (rules `exactValue`; a take-back's `takenBackValue`: its lots at their prices, the rest at `price`). */
+const valueOf = (adjustmentTakes: boolean, percent: string) => adjustmentTakes
+  ? `CASE WHEN p.taken_points IS NULL THEN ${exactValueSql("p.points", "p.price", percent)} ELSE ${exactValueSql("(p.points + p.taken_points)", "p.price", percent)} - p.taken_value END`
+  : exactValueSql("p.points", "p.price", percent);
 
 /** The trigger function over `new_rows`, the statement's postings (see the file's comment). */
-const clearingValuePostings = ({ lines, reversalsGiveBackWhatTheyDrew, adjustmentsTakeNothingBack, refundedBreakage }: ValuationShape): FunctionDefinition => ({
+const clearingValuePostings = ({ lines, reversalsGiveBackWhatTheyDrew, adjustmentsTakeNothingBack, refundedBreakage, adjustmentTakes }: ValuationShape): FunctionDefinition => ({
   name: "clearing_value_postings",
   arguments: "",
   returns: "trigger",
@@ -190,11 +218,13 @@ BEGIN
            ${caseOf((r) => quote(r.price), "'NONE'", "m", lines)} AS price_source
     FROM moved m
   ), priced AS (
-    SELECT c.*, coalesce(${price(refundedBreakage)}, 0)::bigint AS price, coalesce(${percent(refundedBreakage)}, 0)::int AS percent
-    FROM classified c
+    SELECT c.*, coalesce(${price(refundedBreakage, adjustmentTakes)}, 0)::bigint AS price, coalesce(${percent(refundedBreakage)}, 0)::int AS percent${adjustmentTakes ? `,
+           taken.points AS taken_points, taken.value AS taken_value` : ""}
+    FROM classified c${adjustmentTakes ? `
+    ${TAKEN}` : ""}
   ), totals AS (
     INSERT INTO clearing_totals AS ct (period, partner_id, line, points, value, charged_value)
-    SELECT p.period, p.partner_id, p.line, sum(p.points), sum(p.points::numeric * p.price * p.percent), sum(p.points::numeric * p.price * 100)
+    SELECT p.period, p.partner_id, p.line, sum(p.points), sum(${valueOf(adjustmentTakes, "p.percent")}), sum(${valueOf(adjustmentTakes, "100")})
     FROM priced p GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (period, partner_id, line) DO UPDATE
       SET points = ct.points + EXCLUDED.points, value = ct.value + EXCLUDED.value, charged_value = ct.charged_value + EXCLUDED.charged_value
@@ -205,7 +235,7 @@ BEGIN
   ), cancelled AS (
     -- A cancelled redemption gives back to each issuer what its lots paid (lot_takes of the redemption).
     INSERT INTO clearing_matrix AS cm (period, issuer_id, redeemer_id, points, charged_value)
-    SELECT p.period, l.partner_id, p.partner_id, -sum(lt.points), -sum(lt.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100)
+    SELECT p.period, l.partner_id, p.partner_id, -sum(lt.points), -sum(${exactValueSql("lt.points", "coalesce(l.issue_price_per_1000, 0)")})
     FROM priced p JOIN lot_takes lt ON lt.transaction_id = p.reverses_transaction_id JOIN lots l ON l.id = lt.lot_id
     WHERE p.line = 'REDEMPTION_CANCELLATIONS' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (period, issuer_id, redeemer_id) DO UPDATE SET points = cm.points + EXCLUDED.points, charged_value = cm.charged_value + EXCLUDED.charged_value
@@ -230,7 +260,15 @@ END `,
 });
 
 export const CLEARING_VALUE_POSTINGS = clearingValuePostings({
-  lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: "LOT_ORIGINS",
+  lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: "LOT_ORIGINS", adjustmentTakes: true,
+});
+
+/**
+ * As LotOrigins1734930000000 installed it (AdjustmentTakesAtLotPrices1734940000000 replaced it): a negative
+ * adjustment a partner funded was credited at the funder's issue price in force, whoever's lots it took.
+ */
+export const CLEARING_VALUE_POSTINGS_BEFORE_ADJUSTMENT_TAKES = clearingValuePostings({
+  lines: LINES_BEFORE_ADJUSTMENT_TAKES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: "LOT_ORIGINS", adjustmentTakes: false,
 });
 
 /**
@@ -238,7 +276,7 @@ export const CLEARING_VALUE_POSTINGS = clearingValuePostings({
  * was priced by the expiry of the reversed transaction's own lot only.
  */
 export const CLEARING_VALUE_POSTINGS_BEFORE_LOT_ORIGINS = clearingValuePostings({
-  lines: STATEMENT_LINES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: "OWN_LOT",
+  lines: LINES_BEFORE_ADJUSTMENT_TAKES, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: "OWN_LOT", adjustmentTakes: false,
 });
 
 /**
@@ -247,7 +285,7 @@ export const CLEARING_VALUE_POSTINGS_BEFORE_LOT_ORIGINS = clearingValuePostings(
  * credited their breakage share by the expiry, was credited their full price again by the refund.
  */
 export const CLEARING_VALUE_POSTINGS_BEFORE_REFUNDED_BREAKAGE = clearingValuePostings({
-  lines: LINES_BEFORE_REFUNDED_BREAKAGE, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: false,
+  lines: LINES_BEFORE_REFUNDED_BREAKAGE, reversalsGiveBackWhatTheyDrew: true, adjustmentsTakeNothingBack: true, refundedBreakage: false, adjustmentTakes: false,
 });
 
 /** As ErasureForfeitsAsBreakage1734830000000 installed it (PrepaidAdjustmentsTakeNothingBack1734890000000 replaced it): a negative adjustment gave a PREPAID funder back every point it took. */
@@ -256,6 +294,7 @@ export const CLEARING_VALUE_POSTINGS_BEFORE_ADJUSTMENTS_TAKE_NOTHING_BACK = clea
   reversalsGiveBackWhatTheyDrew: true,
   adjustmentsTakeNothingBack: false,
   refundedBreakage: false,
+  adjustmentTakes: false,
 });
 
 /** As ReversalsAsCharged1734330000000 installed it (ErasureForfeitsAsBreakage1734830000000 replaced it): an erasure's forfeit was OTHER. */
@@ -264,6 +303,7 @@ export const CLEARING_VALUE_POSTINGS_BEFORE_FORFEITS = clearingValuePostings({
   reversalsGiveBackWhatTheyDrew: true,
   adjustmentsTakeNothingBack: false,
   refundedBreakage: false,
+  adjustmentTakes: false,
 });
 
 /** As ClearingHouse1734000000000 installed it (ReversalsAsCharged1734330000000 replaced it). */
@@ -272,6 +312,7 @@ export const CLEARING_VALUE_POSTINGS_AS_FIRST_INSTALLED = clearingValuePostings(
   reversalsGiveBackWhatTheyDrew: false,
   adjustmentsTakeNothingBack: false,
   refundedBreakage: false,
+  adjustmentTakes: false,
 });
 
 export const CLEARING_MATCH_LOT_TAKES: FunctionDefinition = {
@@ -283,7 +324,7 @@ export const CLEARING_MATCH_LOT_TAKES: FunctionDefinition = {
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(${CLEARING_LOCK_KEY});
   INSERT INTO clearing_matrix AS cm (period, issuer_id, redeemer_id, points, charged_value)
-  SELECT clearing_period(${POSTED_AT}), l.partner_id, t.partner_id, sum(n.points), sum(n.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100)
+  SELECT clearing_period(${POSTED_AT}), l.partner_id, t.partner_id, sum(n.points), sum(${exactValueSql("n.points", "coalesce(l.issue_price_per_1000, 0)")})
   FROM new_rows n JOIN lots l ON l.id = n.lot_id JOIN transactions t ON t.id = n.transaction_id
   WHERE t.kind = 'REDEEM' AND t.partner_id IS NOT NULL
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3

@@ -52,15 +52,24 @@ const CHECKS: { name: string; sql: string }[] = [
           FROM history h FULL JOIN clearing_totals c USING (period, partner_id, line) WHERE coalesce(c.points, 0) <> coalesce(h.points, 0)`,
   },
   {
-    name: "statement line values that differ from points × the prices recorded with the movements",
+    // A negative adjustment a partner funds (AdjustmentTakesAtLotPrices1734940000000): the points it took from lots (its
+    // lot_takes) at each lot's price, the rest (owed) at its recorded price; one recorded before took no lots: all at that price.
+    name: "statement line values that differ from points × the prices recorded with the movements (a take-back's lots at their own)",
     sql: `WITH valued AS (
-            SELECT m.period, m.partner_id, ${lineSql("m")} AS line, ${pointsSql("m")} AS points, m.tx_kind, m.tx FROM ${PARTNER_POSTINGS} m
+            SELECT m.period, m.partner_id, ${lineSql("m")} AS line, ${pointsSql("m")} AS points, m.tx_kind, m.tx,
+                   m.account_kind = 'PARTNER_ISSUANCE' AND ${takenBackByAdjustmentSql("m.tx_kind", "m.amount")} AS takes_back FROM ${PARTNER_POSTINGS} m
           ), history AS (
             SELECT v.period, v.partner_id, v.line,
-                   sum(v.points::numeric * coalesce(CASE WHEN v.tx_kind = 'EARN'
+                   sum((v.points + coalesce(tk.points, 0))::numeric * coalesce(CASE WHEN v.tx_kind = 'EARN'
                      THEN (SELECT l.issue_price_per_1000 * 100 FROM lots l WHERE l.transaction_id = v.tx ORDER BY l.id LIMIT 1)
-                     ELSE (SELECT mp.price_per_1000 * mp.share_percent FROM movement_prices mp WHERE mp.transaction_id = v.tx AND mp.partner_id = v.partner_id AND mp.line = v.line) END, 0)) AS value
-            FROM valued v GROUP BY 1, 2, 3)
+                     ELSE (SELECT mp.price_per_1000 * mp.share_percent FROM movement_prices mp WHERE mp.transaction_id = v.tx AND mp.partner_id = v.partner_id AND mp.line = v.line) END, 0)
+                       - coalesce(tk.value, 0)) AS value
+            FROM valued v
+            LEFT JOIN LATERAL (
+              SELECT sum(lt.points) AS points, sum(lt.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100) AS value
+              FROM lot_takes lt JOIN lots l ON l.id = lt.lot_id WHERE v.takes_back AND lt.transaction_id = v.tx
+            ) tk ON true
+            GROUP BY 1, 2, 3)
           SELECT coalesce(h.period, c.period) || '/' || coalesce(h.partner_id, c.partner_id) || '/' || coalesce(h.line, c.line) AS id,
                  coalesce(c.value, 0) AS got, coalesce(h.value, 0) AS expected
           FROM history h FULL JOIN clearing_totals c USING (period, partner_id, line) WHERE coalesce(c.value, 0) <> coalesce(h.value, 0)`,
