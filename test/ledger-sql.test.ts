@@ -46,7 +46,8 @@ import {
 } from "../subgraphs/ledger/src/rules";
 import { exactValue, liabilityValue, outstanding, outstandingPoints, roundLine } from "../subgraphs/ledger/src/rules";
 import { LEDGER_FUNCTIONS } from "../subgraphs/ledger/src/sql";
-import { exactValueSql, outstandingLotSql, outstandingSql } from "../subgraphs/ledger/src/sql/liability";
+import { exactValueSql } from "../subgraphs/ledger/src/sql/clearing";
+import { outstandingLotSql, outstandingSql } from "../subgraphs/ledger/src/sql/liability";
 import { qualifyingAtSql, qualifyingNowSql } from "../subgraphs/ledger/src/sql/qualifying";
 
 let client: Client;
@@ -219,7 +220,7 @@ describe("every rule's SQL fragment gives what its TypeScript rule gives", () =>
     expect(liabilityValue(16_700_400n)).toBe(167);
   });
 
-  it("a movement's exact value: exactValueSql (and the valuation trigger's copies of it) gives exactValue", async () => {
+  it("a movement's exact value: exactValueSql (which every SQL that values points is generated from) gives exactValue at the rounding edges", async () => {
     // By hand, in 100,000ths of a minor unit, with each rounded as a line (halves away from zero):
     // 1 × 1 × 100 = 100 (0.001 → 0); 5 × 100 × 100 = 50,000 (0.5 → 1); −5 × 100 × 100 = −50,000 (−0.5 → −1);
     // 101 × 1,234 × 100 = 12,463,400 (124.634 → 125); 999 × 1,001 × 40 = 39,999,960 (399.9996 → 400);

@@ -4,6 +4,7 @@ import { groupLoader } from "../../../../shared/src/loaders";
 import type { Clock } from "../clock";
 import { safeIntegerFromSql } from "../limits";
 import { roundLine } from "../rules/clearing";
+import { exactValueSql } from "../sql/clearing";
 import { findEntries } from "../entry/ledger-entry.loader";
 import type { LedgerEntry } from "../entry/ledger-entry.type";
 import type { Campaign } from "./campaign.type";
@@ -48,12 +49,12 @@ export function createEntryCampaignLoader(manager: EntityManager, clock: Clock) 
 /**
  * What each campaign's bonuses have cost its funder so far, in minor units of the settlement currency:
  * every bonus lot's points still standing (awarded less taken back by refunds) at the issue price it
- * was charged at, rounded once (rules/clearing.ts roundLine, as a statement line). One statement per batch.
+ * was charged at (exactValueSql), rounded once (rules/clearing.ts roundLine, as a statement line). One statement per batch.
  */
 export function createCampaignCostLoader(manager: EntityManager) {
   return new DataLoader<string, number>(async (campaignIds) => {
     const rows: { campaign_id: string; exact: string }[] = await manager.query(
-      `SELECT b.campaign_id, sum((b.points - b.reversed_points)::numeric * l.issue_price_per_1000 * 100)::text AS exact
+      `SELECT b.campaign_id, sum(${exactValueSql("(b.points - b.reversed_points)", "l.issue_price_per_1000")})::text AS exact
        FROM campaign_bonuses b JOIN lots l ON l.transaction_id = b.transaction_id
        WHERE b.campaign_id = ANY($1::uuid[]) GROUP BY b.campaign_id`,
       [campaignIds],

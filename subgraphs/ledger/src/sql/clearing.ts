@@ -1,6 +1,5 @@
 import { STATEMENT_LINES, type StatementLineRule } from "../rules/clearing";
 import type { FunctionDefinition } from "./function-definition";
-import { exactValueSql } from "./liability";
 
 /**
  * The clearing house's database functions, generated from rules/clearing.ts (STATEMENT_LINES): the
@@ -24,6 +23,15 @@ import { exactValueSql } from "./liability";
  *   waits for every writer in flight; a movement for a period closed meanwhile fails with 55P03
  *   (retryable: written again, it is posted at a later time, in the open period).
  */
+
+/**
+ * The exact value of `points` at `pricePer1000`, `percent` of it (100 = the whole price), in 1/100,000
+ * minor units (rules `exactValue`): a product, unparenthesised (it binds as one term), so the valuation
+ * trigger's text, generated from it, is what every earlier migration installed. Every SQL that values
+ * points reads it: the valuation and matching triggers, the liability (sql/liability.ts), a campaign's
+ * cost, clearing:verify's take-backs; test/ledger-sql.test.ts checks it against `exactValue` at the edges.
+ */
+export const exactValueSql = (points: string, pricePer1000: string, percent = "100") => `${points}::numeric * ${pricePer1000} * ${percent}`;
 
 /** The advisory lock writers of running totals share and closing a period takes alone ("CLEARING" in ASCII, shortened). */
 export const CLEARING_LOCK_KEY = 67_766_965;

@@ -1,17 +1,12 @@
+import { exactValueSql } from "./clearing";
+
 /**
  * The liability's SQL, generated from the rules (rules/clearing-statement.ts `outstandingPoints`,
  * rules/clearing.ts `exactValue`), in one place: `Partner.liability` and `coalitionLiability`
  * (clearing/terms.service.ts) and `Partner.settlement.outstandingLiability` (settlement/settlement.loader.ts)
- * read it, so they count the same lots. test/clearing-sql-rules.test.ts checks each fragment against
+ * read it, so they count the same lots. test/ledger-sql.test.ts checks each fragment against
  * its rule on hand-picked values.
  */
-
-/**
- * The exact value of `points` at `pricePer1000`, `percent` of it (100 = the whole price), in 1/100,000
- * minor units (rules `exactValue`): a product, unparenthesised (it binds as one term), so the valuation
- * trigger's text, generated from it, is what every earlier migration installed.
- */
-export const exactValueSql = (points: string, pricePer1000: string, percent = "100") => `${points}::numeric * ${pricePer1000} * ${percent}`;
 
 /** Whether lot `l` holds outstanding points at `now` (rules `outstandingPoints`): some left, and not past its expiry. */
 export const outstandingLotSql = (l: string, now: string) => `(${l}.remaining > 0 AND ${l}.expires_at > ${now})`;

@@ -3,7 +3,7 @@ import type { ClosedReportContent } from "../clearing/clearing.service";
 import { lineTotals, liveRecords, matrixCells, requirePeriod } from "../clearing/clearing.totals";
 import { chainHash } from "../clearing/hash-chain";
 import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, canonicalJson, reportTotals, statementRecord, statementText } from "../rules";
-import { isPrepaidAtSql, lineSql, pointsSql, takenBackByAdjustmentSql } from "../sql/clearing";
+import { exactValueSql, isPrepaidAtSql, lineSql, pointsSql, takenBackByAdjustmentSql } from "../sql/clearing";
 import { printVerdict, runLedgerTool } from "./ledger-database";
 
 interface Mismatch {
@@ -66,7 +66,7 @@ const CHECKS: { name: string; sql: string }[] = [
                        - coalesce(tk.value, 0)) AS value
             FROM valued v
             LEFT JOIN LATERAL (
-              SELECT sum(lt.points) AS points, sum(lt.points::numeric * coalesce(l.issue_price_per_1000, 0) * 100) AS value
+              SELECT sum(lt.points) AS points, sum(${exactValueSql("lt.points", "coalesce(l.issue_price_per_1000, 0)")}) AS value
               FROM lot_takes lt JOIN lots l ON l.id = lt.lot_id WHERE v.takes_back AND lt.transaction_id = v.tx
             ) tk ON true
             GROUP BY 1, 2, 3)
