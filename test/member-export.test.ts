@@ -107,7 +107,7 @@ describe("Member.dataExport", () => {
       [grocer.id, "EARN", 246, 100], // 100 redeemed, then 46 transferred, oldest first
       [hotel.id, "EARN", 500, 500],
     ]);
-    // Only a redemption records the lots it took (a cancellation gives them back with their expiry).
+    // Only a redemption (and a negative adjustment: none here) records the lots it took (a cancellation gives them back with their expiry).
     expect(ledger.lot_takes.map((t) => t.points)).toEqual([100]);
     expect(ledger.holds).toEqual([expect.objectContaining({ redemption_id: redeemReward.id, member_id: member.id, points: 100, status: "CAPTURED" })]);
     expect(ledger.member_partner_points.map((m) => [m.partner_id, m.earned, m.redeemed]).sort()).toEqual(
