@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReward, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
+import { createReward, enrollFriendOf, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
 import { type Caller, asAdmin, asMember, fails, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, ledgerTool } from "./support/ledger";
 import { dbQuery, whereStored } from "./support/member-data";
@@ -72,11 +72,12 @@ describe("an erasure and the text callers chose about the member", () => {
     const [purchase] = await dbQuery("ledger", `SELECT reference FROM transactions WHERE kind = 'EARN' AND reference = $1`, [kept.texts.reference]);
     expect(purchase).toEqual({ reference: kept.texts.reference });
 
-    // A partner reconciles by hashing its own reference: the purchase is stored under that digest.
+    // A partner reconciles by hashing its own reference: the purchase and its refund are stored under that digest; each key
+    // (reversal/refund-keys.ts: `reversal:<partner>:<receipt>:<refund id>`, neither holding a `:`) under its own.
     const rows = await dbQuery("ledger", `SELECT t.kind, t.idempotency_key, t.reference FROM transactions t WHERE t.partner_id = $1 AND t.reference = $2 ORDER BY t.kind`, [partner.id, digest(erased.texts.reference)]);
     expect(rows).toEqual([
       { kind: "EARN", idempotency_key: digest(`purchase:${partner.id}:${erased.texts.reference}`), reference: digest(erased.texts.reference) },
-      { kind: "REVERSAL", idempotency_key: digest(`reversal:${partner.id}:~${Buffer.from(JSON.stringify([erased.texts.reference, erased.texts.refundReference, null]), "utf8").toString("base64url")}`), reference: digest(erased.texts.reference) },
+      { kind: "REVERSAL", idempotency_key: digest(`reversal:${partner.id}:${erased.texts.reference}:${erased.texts.refundReference}`), reference: digest(erased.texts.reference) },
     ]);
     expect(await dbQuery("catalog", `SELECT idempotency_key FROM redemptions WHERE member_id = $1`, [erased.member.id])).toEqual([{ idempotency_key: digest(erased.texts.redemption) }]);
 
@@ -112,5 +113,29 @@ describe("an erasure and the text callers chose about the member", () => {
     await expect(again(`reference = 'something else'`)).rejects.toThrow(/append-only/);
     await expect(again(`occurred_at = occurred_at - interval '1 day'`)).rejects.toThrow(/append-only/);
     await expect(dbQuery("ledger", `DELETE FROM transactions WHERE id = $1`, [digested[0].id])).rejects.toThrow(/append-only|foreign key/);
+  });
+});
+
+describe("an erasure and the referral bonus the member's purchase paid", () => {
+  it("leaves the refund's key on the referrer's bonus reversal as its digest, keeping the bonus it names", async () => {
+    const partner = await registerPartner();
+    const referrer = await enrollMember();
+    const friend = await enrollFriendOf(referrer.id);
+    const marker = unique("grace.hopper");
+    const reference = `first purchase of ${marker}@mail.example`;
+    await recordPurchase(partner, friend.id, 10_000, { reference });
+    await ok(REVERSE, { input: { partnerId: partner.id, reference, amountMinor: 5_000, refundReference: `refund of ${marker}` } });
+    // The refund took back half the referrer's bonus: a BONUS reversal on the referrer's account, keyed by the friend's refund.
+    const referrersReversals = `SELECT t.idempotency_key, t.reference, t.reverses_transaction_id AS bonus FROM transactions t JOIN postings p ON p.transaction_id = t.id
+                                WHERE p.member_id = $1 AND t.kind = 'BONUS' AND t.reversal_reason = 'PURCHASE_REFUND'`;
+    const [reversal] = await dbQuery("ledger", referrersReversals, [referrer.id]);
+    const refundKey = `reversal:${partner.id}:${reference}:refund of ${marker}`;
+    expect(reversal).toEqual({ idempotency_key: `${refundKey}:bonus:${reversal.bonus}`, reference: null, bonus: expect.any(String) });
+
+    await ok(ERASE, { id: friend.id });
+
+    expect(await whereStored(marker)).toEqual([]);
+    expect(await dbQuery("ledger", referrersReversals, [referrer.id])).toEqual([{ idempotency_key: `${digest(refundKey)}:bonus:${reversal.bonus}`, reference: null, bonus: reversal.bonus }]);
+    await expectLedgerConsistent();
   });
 });

@@ -29,8 +29,14 @@ CREATE INDEX audit_events_actor_idx ON public.audit_events USING btree (actor, o
 CREATE INDEX audit_events_member_idx ON public.audit_events USING btree (member_id, occurred_at DESC, id DESC) WHERE (member_id IS NOT NULL);
 CREATE INDEX audit_events_partner_idx ON public.audit_events USING btree (partner_id, occurred_at DESC, id DESC) WHERE (partner_id IS NOT NULL);
 CREATE INDEX audit_events_time_idx ON public.audit_events USING btree (occurred_at DESC, id DESC);
-CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_are_append_only();
+CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only_but_erased_request_ids();
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_are_append_only();
+
+CREATE TABLE member_erasures (
+  member_id uuid NOT NULL,
+  erased_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_pkey PRIMARY KEY (member_id);
 
 CREATE TABLE migrations (
   id integer DEFAULT nextval('migrations_id_seq'::regclass) NOT NULL,
@@ -103,6 +109,25 @@ ALTER TABLE rewards ADD CONSTRAINT rewards_stock_check CHECK (stock >= 0);
 CREATE INDEX rewards_cost_points_id_idx ON public.rewards USING btree (cost_points, id);
 CREATE UNIQUE INDEX rewards_creation_key ON public.rewards USING btree (created_by, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 CREATE INDEX rewards_partner_id_idx ON public.rewards USING btree (partner_id, cost_points, id);
+
+CREATE OR REPLACE FUNCTION public.audit_events_append_only_but_erased_request_ids()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    DECLARE
+      unchanged audit_events;
+    BEGIN
+      IF TG_OP = 'UPDATE' THEN
+        unchanged := NEW;
+        unchanged.request_id := OLD.request_id;
+        IF unchanged IS NOT DISTINCT FROM OLD
+           AND NEW.request_id = 'erased:' || encode(sha256(convert_to(OLD.request_id, 'UTF8')), 'hex')
+           AND EXISTS (SELECT 1 FROM member_erasures e WHERE e.member_id = OLD.member_id) THEN
+          RETURN NEW;
+        END IF;
+      END IF;
+      RAISE EXCEPTION 'the audit trail is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+    END $function$;
 
 CREATE OR REPLACE FUNCTION public.audit_events_are_append_only()
  RETURNS trigger

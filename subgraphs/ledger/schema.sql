@@ -58,7 +58,7 @@ CREATE INDEX audit_events_actor_idx ON public.audit_events USING btree (actor, o
 CREATE INDEX audit_events_member_idx ON public.audit_events USING btree (member_id, occurred_at DESC, id DESC) WHERE (member_id IS NOT NULL);
 CREATE INDEX audit_events_partner_idx ON public.audit_events USING btree (partner_id, occurred_at DESC, id DESC) WHERE (partner_id IS NOT NULL);
 CREATE INDEX audit_events_time_idx ON public.audit_events USING btree (occurred_at DESC, id DESC);
-CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_are_append_only();
+CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only_but_erased_request_ids();
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_are_append_only();
 
 CREATE TABLE campaign_bonuses (
@@ -459,7 +459,7 @@ END);
 ALTER TABLE transactions ADD CONSTRAINT transactions_reversal_reason_check CHECK (reversal_reason = ANY (ARRAY['PURCHASE_REFUND'::text, 'REDEMPTION_CANCELLED'::text]));
 ALTER TABLE transactions ADD CONSTRAINT transactions_reverses_transaction_id_fkey FOREIGN KEY (reverses_transaction_id) REFERENCES transactions(id);
 CREATE INDEX transactions_reverses_idx ON public.transactions USING btree (reverses_transaction_id) WHERE (reverses_transaction_id IS NOT NULL);
-CREATE TRIGGER transactions_append_only BEFORE DELETE OR UPDATE ON transactions FOR EACH ROW EXECUTE FUNCTION ledger_history_is_append_only();
+CREATE TRIGGER transactions_append_only BEFORE DELETE OR UPDATE ON transactions FOR EACH ROW EXECUTE FUNCTION transactions_append_only_but_erased_text();
 CREATE TRIGGER transactions_no_truncate BEFORE TRUNCATE ON transactions FOR EACH STATEMENT EXECUTE FUNCTION ledger_history_is_append_only();
 
 CREATE TABLE transfer_days (
@@ -633,6 +633,25 @@ BEGIN
     VALUES (v_tx, NULL, r.tx, r.referrer_member_id, 'COALITION_ISSUANCE', '00000000-0000-0000-0000-000000000000'::uuid, r.bonus_points);
   END LOOP;
 END $function$;
+
+CREATE OR REPLACE FUNCTION public.audit_events_append_only_but_erased_request_ids()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    DECLARE
+      unchanged audit_events;
+    BEGIN
+      IF TG_OP = 'UPDATE' THEN
+        unchanged := NEW;
+        unchanged.request_id := OLD.request_id;
+        IF unchanged IS NOT DISTINCT FROM OLD
+           AND NEW.request_id = 'erased:' || encode(sha256(convert_to(OLD.request_id, 'UTF8')), 'hex')
+           AND EXISTS (SELECT 1 FROM member_erasures e WHERE e.member_id = OLD.member_id) THEN
+          RETURN NEW;
+        END IF;
+      END IF;
+      RAISE EXCEPTION 'the audit trail is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+    END $function$;
 
 CREATE OR REPLACE FUNCTION public.audit_events_are_append_only()
  RETURNS trigger
@@ -1080,3 +1099,31 @@ AS $function$
       52, 1), 53, 1),
     'hex')::uuid
 $function$;
+
+CREATE OR REPLACE FUNCTION public.transactions_append_only_but_erased_text()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      DECLARE
+        unchanged transactions;
+      BEGIN
+        IF TG_OP = 'UPDATE' THEN
+          unchanged := NEW;
+          unchanged.idempotency_key := OLD.idempotency_key;
+          unchanged.reference := OLD.reference;
+          IF unchanged IS NOT DISTINCT FROM OLD
+             AND (NEW.idempotency_key = OLD.idempotency_key
+                  OR (OLD.idempotency_key ~ '^(purchase|reversal|transfer|adjustment):' AND NEW.idempotency_key = CASE WHEN OLD.idempotency_key ~ ':bonus:[0-9a-f-]{36}$' THEN 'erased:' || encode(sha256(convert_to(left(OLD.idempotency_key, -43), 'UTF8')), 'hex') || right(OLD.idempotency_key, 43) ELSE 'erased:' || encode(sha256(convert_to(OLD.idempotency_key, 'UTF8')), 'hex') END))
+             AND (NEW.reference IS NOT DISTINCT FROM OLD.reference OR NEW.reference = 'erased:' || encode(sha256(convert_to(OLD.reference, 'UTF8')), 'hex'))
+             AND ((
+      EXISTS (SELECT 1 FROM postings p JOIN member_erasures e ON e.member_id = p.member_id WHERE p.transaction_id = OLD.id)
+      OR EXISTS (SELECT 1 FROM campaign_bonuses b JOIN purchases pu ON pu.transaction_id = b.earn_transaction_id
+                 JOIN member_erasures e ON e.member_id = pu.member_id WHERE b.transaction_id = OLD.id)) OR (OLD.reverses_transaction_id IS NOT NULL AND (
+      EXISTS (SELECT 1 FROM postings p JOIN member_erasures e ON e.member_id = p.member_id WHERE p.transaction_id = OLD.reverses_transaction_id)
+      OR EXISTS (SELECT 1 FROM campaign_bonuses b JOIN purchases pu ON pu.transaction_id = b.earn_transaction_id
+                 JOIN member_erasures e ON e.member_id = pu.member_id WHERE b.transaction_id = OLD.reverses_transaction_id)))) THEN
+            RETURN NEW;
+          END IF;
+        END IF;
+        RAISE EXCEPTION 'ledger history is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+      END $function$;

@@ -30,7 +30,7 @@ CREATE INDEX audit_events_actor_idx ON public.audit_events USING btree (actor, o
 CREATE INDEX audit_events_member_idx ON public.audit_events USING btree (member_id, occurred_at DESC, id DESC) WHERE (member_id IS NOT NULL);
 CREATE INDEX audit_events_partner_idx ON public.audit_events USING btree (partner_id, occurred_at DESC, id DESC) WHERE (partner_id IS NOT NULL);
 CREATE INDEX audit_events_time_idx ON public.audit_events USING btree (occurred_at DESC, id DESC);
-CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_are_append_only();
+CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only_but_erased_request_ids();
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_are_append_only();
 
 CREATE TABLE member_erasures (
@@ -92,6 +92,25 @@ ALTER TABLE partner_accounts ADD CONSTRAINT partner_accounts_status_check CHECK 
 CREATE TRIGGER partner_accounts_history_delete AFTER DELETE ON partner_accounts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION partner_account_history_record();
 CREATE TRIGGER partner_accounts_history_insert AFTER INSERT ON partner_accounts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION partner_account_history_record();
 CREATE TRIGGER partner_accounts_history_update AFTER UPDATE ON partner_accounts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION partner_account_history_record();
+
+CREATE OR REPLACE FUNCTION public.audit_events_append_only_but_erased_request_ids()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    DECLARE
+      unchanged audit_events;
+    BEGIN
+      IF TG_OP = 'UPDATE' THEN
+        unchanged := NEW;
+        unchanged.request_id := OLD.request_id;
+        IF unchanged IS NOT DISTINCT FROM OLD
+           AND NEW.request_id = 'erased:' || encode(sha256(convert_to(OLD.request_id, 'UTF8')), 'hex')
+           AND EXISTS (SELECT 1 FROM member_erasures e WHERE e.member_id = OLD.member_id) THEN
+          RETURN NEW;
+        END IF;
+      END IF;
+      RAISE EXCEPTION 'the audit trail is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+    END $function$;
 
 CREATE OR REPLACE FUNCTION public.audit_events_are_append_only()
  RETURNS trigger

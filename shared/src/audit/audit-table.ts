@@ -1,4 +1,5 @@
 import type { QueryRunner } from "typeorm";
+import { ERASED_TEXT_PATTERN, erasedTextSql, erasingTextSql } from "../member-data/erased-text";
 
 /**
  * The `audit_events` table, the same in every service's database (each service's migration calls
@@ -40,3 +41,43 @@ export async function dropAuditEventsTable(queryRunner: QueryRunner): Promise<vo
   await queryRunner.query(`DROP TABLE audit_events`);
   await queryRunner.query(`DROP FUNCTION audit_events_are_append_only()`);
 }
+
+/**
+ * The one change the audit trail admits (CallerTextErased migrations, 1734960000000+): an erased member's
+ * line (its member id in `erasedMembers`, that service's record of erasures) with its request id, a text the
+ * caller chose (`x-request-id`), replaced by its digest (shared/src/member-data/erased-text.ts), every other
+ * column unchanged. The erasure's step in each service makes it; anything else is refused as before.
+ */
+export async function admitErasedRequestIds(queryRunner: QueryRunner, erasedMembers: string): Promise<void> {
+  await queryRunner.query(`
+    CREATE FUNCTION audit_events_append_only_but_erased_request_ids() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      unchanged audit_events;
+    BEGIN
+      IF TG_OP = 'UPDATE' THEN
+        unchanged := NEW;
+        unchanged.request_id := OLD.request_id;
+        IF unchanged IS NOT DISTINCT FROM OLD
+           AND NEW.request_id = ${erasedTextSql("OLD.request_id")}
+           AND EXISTS (SELECT 1 FROM ${erasedMembers} e WHERE e.member_id = OLD.member_id) THEN
+          RETURN NEW;
+        END IF;
+      END IF;
+      RAISE EXCEPTION 'the audit trail is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+    END $$`);
+  await queryRunner.query(`DROP TRIGGER audit_events_append_only ON audit_events`);
+  await queryRunner.query(
+    `CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only_but_erased_request_ids()`,
+  );
+}
+
+/** Reverts admitErasedRequestIds (the request ids replaced stay replaced). */
+export async function refuseErasedRequestIds(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`DROP TRIGGER audit_events_append_only ON audit_events`);
+  await queryRunner.query(`CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_are_append_only()`);
+  await queryRunner.query(`DROP FUNCTION audit_events_append_only_but_erased_request_ids()`);
+}
+
+/** SQL: the request ids of the lines about the member `memberParam` names replaced by their digests, each once (erased-text.ts). */
+export const eraseRequestIdsSql = (memberParam: string) =>
+  `UPDATE audit_events SET request_id = ${erasingTextSql("request_id")} WHERE member_id = ${memberParam} AND request_id IS NOT NULL AND request_id !~ '${ERASED_TEXT_PATTERN}'`;

@@ -8,4 +8,5 @@ import type { MemberDataTable } from "../../../../shared/src/member-data/member-
 export const CATALOG_MEMBER_DATA_TABLES: readonly MemberDataTable[] = [
   { table: "redemptions", orderBy: "created_at, id" },
   { table: "audit_events", orderBy: "occurred_at, id" },
+  { table: "member_erasures", orderBy: "member_id" },
 ];

@@ -51,7 +51,8 @@ export const CAMPAIGN_CHECKS: { name: string; sql: string }[] = [
     // A referrer's bonus too: its reversals are the referrer's REVERSAL entries, not the purchasing member's.
     // What the bonus's lot lost to expiry is taken back from the breakage instead (journal/take-back.ts).
     // Before ReversalsAsCharged1734330000000 a bonus's reversal was a BONUS naming no bonus, known by its
-    // key only (`<refund key>:bonus:<bonus transaction>`, campaign/bonus-reversal.ts); upgraded databases keep them.
+    // key only (`<refund key>:bonus:<bonus transaction>`, campaign/bonus-reversal.ts); upgraded databases keep them. An
+    // erasure keeps that tail of the key (`erased:<digest>:bonus:<bonus transaction>`, rules/erasure.ts erasedKeySql).
     name: "bonuses whose reversed points differ from what their refund reversals took from the bonus's member and the breakage",
     sql: `SELECT b.transaction_id AS id, b.reversed_points AS got, coalesce(-sum(p.amount), 0) AS expected
           FROM campaign_bonuses b
@@ -60,7 +61,7 @@ export const CAMPAIGN_CHECKS: { name: string; sql: string }[] = [
             WHERE r.kind = 'BONUS' AND r.reversal_reason = 'PURCHASE_REFUND'
             UNION ALL
             SELECT r.id, substring(r.idempotency_key FROM ':bonus:([0-9a-f-]{36})$')::uuid FROM transactions r
-            WHERE r.kind = 'BONUS' AND r.reversal_reason IS NULL AND r.idempotency_key LIKE 'reversal:%:bonus:%'
+            WHERE r.kind = 'BONUS' AND r.reversal_reason IS NULL AND (r.idempotency_key LIKE 'reversal:%:bonus:%' OR r.idempotency_key LIKE 'erased:%:bonus:%')
           ) r ON r.bonus_transaction_id = b.transaction_id
           LEFT JOIN postings p ON p.transaction_id = r.id AND ((p.member_id = b.member_id AND p.entry_kind = 'REVERSAL') OR ${fromBreakageSql("p")})
           GROUP BY b.transaction_id, b.reversed_points HAVING b.reversed_points <> coalesce(-sum(p.amount), 0)`,

@@ -3,6 +3,8 @@ import { actorOf } from "../../../../shared/src/audit/record-audit";
 import { requireId } from "../../../../shared/src/validation";
 import { referrersPaidForReferred } from "../campaign/bonus-reversal";
 import type { Clock } from "../clock";
+import { eraseRequestIdsSql } from "../../../../shared/src/audit/audit-table";
+import { eraseCallerTextSql } from "./erased-caller-text";
 import { isErased } from "./erased";
 import { type NewTransaction, lockMembers, postNewTransactions, postTransaction } from "../journal/journal";
 import {
@@ -35,7 +37,8 @@ export class ErasureService {
    * issuer's breakage (the lot named on the transaction, so the clearing house values it as breakage),
    * releases holds still in flight (their redemptions fail and return the stock; a capture can no
    * longer take points), marks the id erased and replaces the notes of its adjustments (free text about the
-   * person: rules/erasure.ts ERASED_ADJUSTMENT_NOTE), all under the member's lock in one transaction. Once
+   * person: rules/erasure.ts ERASED_ADJUSTMENT_NOTE) and the text callers chose on the member's transactions
+   * and audit lines by its digest (erased-caller-text.ts), all under the member's lock in one transaction. Once
    * per member: asking again changes nothing. Amounts stay under the member id; the ledger never held a name.
    * In the same transaction, the referral bonus the member's first purchase paid their referrer is
    * withdrawn while it is still pending (rules/erasure.ts referralWithdrawals): that purchase can no
@@ -73,6 +76,9 @@ export class ErasureService {
         await recordErasureAdjustment(manager, id, forfeit.total, now);
         // The notes customer care wrote about the person go too (rules/erasure.ts); the trigger admits this once the id is erased, above.
         await manager.query(`UPDATE adjustments SET note = $2 WHERE member_id = $1 AND note <> $2`, [id, ERASED_ADJUSTMENT_NOTE]);
+        // And the text callers chose (references, keys, request ids): replaced by its digest (erased-caller-text.ts).
+        await manager.query(eraseCallerTextSql(`$1::uuid`), [id]);
+        await manager.query(eraseRequestIdsSql(`$1::uuid`), [id]);
         return [];
       });
       if (!unlocked.length) break;

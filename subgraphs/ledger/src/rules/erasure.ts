@@ -1,3 +1,4 @@
+import { erasedTextSql } from "../../../../shared/src/member-data/erased-text";
 import { isPending } from "./windows";
 
 /**
@@ -49,6 +50,27 @@ export const lotForfeitKey = (memberId: string, lotId: string): string => `erasu
  * The one change the append-only `adjustments` table admits (AdjustmentNotesErased1734920000000).
  */
 export const ERASED_ADJUSTMENT_NOTE = "(erased with the member)";
+
+/**
+ * The scopes of the ledger's idempotency keys that hold text a caller chose (a partner's receipt
+ * reference and refund id, a member app's transfer key, an admin's adjustment key; journal.ts names
+ * their fields in IDEMPOTENCY_CONFLICT). The ledger's own keys (`bonus:`, `referral…`, `redemption:`,
+ * `cancellation:`, `expiry:lot:`, `erasure:`) hold only ids, and some are looked up by their form
+ * (ledger:verify, the clearing house), so they stay.
+ */
+export const CALLER_KEY_SCOPES = ["purchase", "reversal", "transfer", "adjustment"] as const;
+
+/** SQL: whether the key `expression` holds a caller's text (CALLER_KEY_SCOPES). */
+export const isCallerKeySql = (expression: string): string => `${expression} ~ '^(${CALLER_KEY_SCOPES.join("|")}):'`;
+
+/**
+ * SQL: what an erasure makes of a caller's key `expression` (CALLER_KEY_SCOPES): its digest
+ * (shared/src/member-data/erased-text.ts), but a refund's reversal of a bonus, keyed
+ * `<refund key>:bonus:<bonus transaction>` (campaign/bonus-reversal.ts), keeps that 43-character tail:
+ * reversals from before ReversalsAsCharged1734330000000 name their bonus by it alone (campaign-checks.ts).
+ */
+export const erasedKeySql = (expression: string): string =>
+  `CASE WHEN ${expression} ~ ':bonus:[0-9a-f-]{36}$' THEN ${erasedTextSql(`left(${expression}, -43)`)} || right(${expression}, 43) ELSE ${erasedTextSql(expression)} END`;
 
 /**
  * A referral bonus becomes the referrer's for good when it becomes available. Until then a refund of

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { eraseRequestIdsSql } from "../../../../shared/src/audit/audit-table";
 import { type AuditLine, recordAudit } from "../../../../shared/src/audit/record-audit";
 import { erasureCheckCacheMs } from "../../../../shared/src/config";
 import { notFound } from "../../../../shared/src/errors";
@@ -20,16 +21,20 @@ function crashPoint(step: "after-personal-data") {
  *    blank those account ids in other members' link history (ERASED_ACCOUNT_ID). From
  *    its commit the member's tokens are refused (the gateway asks `memberErased`) and the email is free.
  * 2. the ledger forfeits the remaining points (an ADJUSTMENT, reason ERASURE) and refuses new points
- *    for the id; keyed by member id, so asking twice forfeits once.
+ *    for the id; keyed by member id, so asking twice forfeits once. It replaces the text callers chose on
+ *    the member's transactions and audit lines by its digest (shared/src/member-data/erased-text.ts), as
+ *    step 1 does for this service's audit lines; then the catalog does for the member's redemptions and
+ *    audit lines (`eraseMemberText`, which changes nothing the second time).
  * 3. here: the erasure is marked complete.
  * A crash or an unreachable ledger after step 1 leaves `completed_at` null; the sweep (at start and
- * every ERASURE_SWEEP_SECONDS) runs steps 2 and 3 again until they succeed. The catalog and the
- * partners service hold no personal data of members, so they take no part.
+ * every ERASURE_SWEEP_SECONDS) runs steps 2 and 3 again until they succeed. The partners service
+ * holds nothing of members but audit lines of partner writes, none of which is about a member, so it takes no part.
  */
 export class ErasureSaga {
   constructor(
     private readonly dataSource: DataSource,
     private readonly ledger = new SubgraphClient("ledger"),
+    private readonly catalog = new SubgraphClient("catalog"),
   ) {}
 
   /** Erases the member (or finishes an erasure begun before). NOT_FOUND when there never was such a member. */
@@ -77,6 +82,9 @@ export class ErasureSaga {
       await manager.query(`DELETE FROM partner_account_history WHERE member_id = $1`, [memberId]);
       await manager.query(`DELETE FROM members WHERE id = $1`, [memberId]);
       await recordAudit(manager, audit);
+      // The request ids of the member's audit lines (text the callers chose), this erasure's own included, become their
+      // digests (shared/src/member-data/erased-text.ts): the one change the audit trail admits, for an erased id only.
+      await manager.query(eraseRequestIdsSql(`$1::uuid`), [memberId]);
       return true;
     });
   }
@@ -84,6 +92,7 @@ export class ErasureSaga {
   /** Steps 2 and 3. */
   private async finish(memberId: string): Promise<void> {
     await this.ledger.request(`mutation($memberId: ID!) { forfeitErasedMember(memberId: $memberId) }`, { memberId });
+    await this.catalog.request(`mutation($memberId: ID!) { eraseMemberText(memberId: $memberId) }`, { memberId });
     await this.dataSource.query(`UPDATE member_erasures SET completed_at = now() WHERE member_id = $1 AND completed_at IS NULL`, [memberId]);
   }
 
