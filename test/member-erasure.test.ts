@@ -195,12 +195,14 @@ describe("eraseMember with a service killed halfway", () => {
     await data(LINK, { input: { memberId: member.id, partnerId: partner.id, externalId: `card-${slug}` } });
     const earn = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`;
     await data(earn, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 50_000, currency: "EUR", reference: `r-${slug}` } });
-    await data(earn, { input: { partnerId: hotel.id, memberId: member.id, amountMinor: 20_000, currency: "EUR", reference: `h-${slug}` } });
-    return { id: member.id as string, partnerId: partner.id as string, needles: [email, displayName, `card-${slug}`] };
+    await data(earn, { input: { partnerId: hotel.id, memberId: member.id, amountMinor: 20_000, currency: "EUR", reference: `stay-${slug}` } });
+    // The partners' receipt references are text a caller chose, tied to the member: gone too once the erasure is
+    // finished (the ledger's step replaces them by their digests), where the personal data goes at step 1.
+    return { id: member.id as string, partnerId: partner.id as string, needles: [email, displayName, `card-${slug}`], references: [`r-${slug}`, `stay-${slug}`] };
   }
 
   /** The erasure is finished: nothing of the person anywhere, 700 points forfeited once, the ledger verifies, the token refused. */
-  async function expectErased(member: { id: string; needles: string[] }) {
+  async function expectErased(member: { id: string; needles: string[]; references: string[] }) {
     await eventually(async () => {
       const [open] = await dbQuery("members", `SELECT completed_at FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix);
       return open?.completed_at ?? undefined;
@@ -209,7 +211,7 @@ describe("eraseMember with a service killed halfway", () => {
       { adjustment_reason: "ERASURE", forfeited_points: 700 },
     ]);
     expect(await dbQuery("ledger", `SELECT balance::int FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1`, [member.id], dedicated.suffix)).toEqual([{ balance: 0 }]);
-    for (const needle of member.needles) expect([needle, await whereStored(needle, dedicated.suffix)]).toEqual([needle, []]);
+    for (const needle of [...member.needles, ...member.references]) expect([needle, await whereStored(needle, dedicated.suffix)]).toEqual([needle, []]);
     // Just after a members restart the gateway may still fail member tokens closed (UPSTREAM_UNAVAILABLE:
     // its breaker to the members service waits BREAKER_OPEN_MS before trying it again). A client following
     // the README retries that and is then refused; no attempt is ever served.
@@ -289,8 +291,10 @@ describe("eraseMember with a service killed halfway", () => {
     expect(interrupted.errors).toBeDefined();
     await killed("catalog");
     expect(await dbQuery("ledger", `SELECT status FROM holds WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([{ status: "HELD" }]);
+    // The ledger's step runs (the hold released); the catalog's (the member's redemption keys) waits for the catalog: the
+    // erasure stays open, UPSTREAM_UNAVAILABLE, and the sweep finishes it once the catalog is back.
     const answer = await call(ERASE, { id: member.id });
-    expect(answer.errors ?? answer.data).toEqual({ eraseMember: true });
+    expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
     expect(await dbQuery("ledger", `SELECT status FROM holds WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([{ status: "RELEASED" }]);
     await dedicated.stack.restart("catalog", { CATALOG_CRASH_AT: "", REDEMPTION_RECOVERY_AFTER_SECONDS: "0" });
     await eventually(async () => {
@@ -302,13 +306,25 @@ describe("eraseMember with a service killed halfway", () => {
     await expectCatalogConsistent(dedicated.suffix);
   }, 60_000);
 
-  it.each(["catalog", "partners"] as const)("%s killed: it holds no personal data, so the erasure completes without it", async (service) => {
-    const member = await subject(`${service}-down`);
-    dedicated.stack.services[service].child.kill("SIGKILL");
-    await killed(service);
+  it("partners killed: it holds nothing of members, so the erasure completes without it", async () => {
+    const member = await subject("partners-down");
+    dedicated.stack.services.partners.child.kill("SIGKILL");
+    await killed("partners");
     const answer = await call(ERASE, { id: member.id }, memberToken(member.id));
     expect(answer.errors ?? answer.data).toEqual({ eraseMember: true });
-    await dedicated.stack.restart(service, {});
+    await dedicated.stack.restart("partners", {});
     await expectErased(member);
+  }, 60_000);
+
+  it("catalog killed: UPSTREAM_UNAVAILABLE, the person gone and the points forfeited, its step (the redemption keys) done once it is back", async () => {
+    const member = await subject("catalog-down");
+    dedicated.stack.services.catalog.child.kill("SIGKILL");
+    await killed("catalog");
+    const answer = await call(ERASE, { id: member.id }, memberToken(member.id));
+    expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(["UPSTREAM_UNAVAILABLE"]);
+    expect((await call(`query { partners { id } }`, {}, memberToken(member.id))).errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    await dedicated.stack.restart("catalog", {});
+    await expectErased(member);
+    expect(await dbQuery("catalog", `SELECT 1 AS erased FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([{ erased: 1 }]);
   }, 60_000);
 });
