@@ -45,7 +45,7 @@ async function memberWithCallerText(partner: Awaited<ReturnType<typeof registerP
   const redeemed = await redeem(member.id, rewardId, texts.redemption);
   expect(redeemed.redeemReward.status).toBe("COMPLETED");
   await ok(ADJUST, { input: { memberId: member.id, points: 5, reason: "GOODWILL", note: "late receipt", idempotencyKey: texts.adjustment } }, withRequestId(`${marker}.adjust`));
-  return { member, marker, email, texts };
+  return { member, marker, email, texts, redemptionId: redeemed.redeemReward.id as string };
 }
 
 describe("an erasure and the text callers chose about the member", () => {
@@ -80,6 +80,10 @@ describe("an erasure and the text callers chose about the member", () => {
       { kind: "REVERSAL", idempotency_key: digest(`reversal:${partner.id}:${erased.texts.reference}:${erased.texts.refundReference}`), reference: digest(erased.texts.reference) },
     ]);
     expect(await dbQuery("catalog", `SELECT idempotency_key FROM redemptions WHERE member_id = $1`, [erased.member.id])).toEqual([{ idempotency_key: digest(erased.texts.redemption) }]);
+    // The ledger's own texts stay: a redemption's entry is keyed and referenced by the redemption's id, which the catalog follows.
+    expect(await dbQuery("ledger", `SELECT idempotency_key, reference FROM transactions WHERE kind = 'REDEEM' AND reference = $1`, [erased.redemptionId])).toEqual([
+      { idempotency_key: `redemption:${erased.redemptionId}`, reference: erased.redemptionId },
+    ]);
 
     // Replays after the erasure write nothing and say nothing of what was: the id is NOT_FOUND.
     const transactionsBefore = await dbQuery("ledger", `SELECT count(*)::int AS n FROM transactions t JOIN postings p ON p.transaction_id = t.id WHERE p.member_id = $1`, [erased.member.id]);

@@ -1114,7 +1114,7 @@ AS $function$
           IF unchanged IS NOT DISTINCT FROM OLD
              AND (NEW.idempotency_key = OLD.idempotency_key
                   OR (OLD.idempotency_key ~ '^(purchase|reversal|transfer|adjustment):' AND NEW.idempotency_key = CASE WHEN OLD.idempotency_key ~ ':bonus:[0-9a-f-]{36}$' THEN 'erased:' || encode(sha256(convert_to(left(OLD.idempotency_key, -43), 'UTF8')), 'hex') || right(OLD.idempotency_key, 43) ELSE 'erased:' || encode(sha256(convert_to(OLD.idempotency_key, 'UTF8')), 'hex') END))
-             AND (NEW.reference IS NOT DISTINCT FROM OLD.reference OR NEW.reference = 'erased:' || encode(sha256(convert_to(OLD.reference, 'UTF8')), 'hex'))
+             AND (NEW.reference IS NOT DISTINCT FROM OLD.reference OR ((OLD.kind IN ('EARN', 'BONUS') OR OLD.reversal_reason = 'PURCHASE_REFUND') AND NEW.reference = 'erased:' || encode(sha256(convert_to(OLD.reference, 'UTF8')), 'hex')))
              AND ((
       EXISTS (SELECT 1 FROM postings p JOIN member_erasures e ON e.member_id = p.member_id WHERE p.transaction_id = OLD.id)
       OR EXISTS (SELECT 1 FROM campaign_bonuses b JOIN purchases pu ON pu.transaction_id = b.earn_transaction_id

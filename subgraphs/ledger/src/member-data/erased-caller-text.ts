@@ -1,11 +1,11 @@
 import { ERASED_TEXT_PATTERN, erasingTextSql } from "../../../../shared/src/member-data/erased-text";
-import { erasedKeySql, isCallerKeySql } from "../rules/erasure";
+import { erasedKeySql, isCallerKeySql, isCallerReferenceSql } from "../rules/erasure";
 
 /**
  * SQL: the text callers chose on the transactions tied to the members `members` selects (a subquery, or
  * `$1` cast to uuid) replaced by its digest (shared/src/member-data/erased-text.ts), once: a caller's key
  * (rules/erasure.ts CALLER_KEY_SCOPES: a receipt reference, a refund id, a transfer or adjustment key,
- * inside the key) by erasedKeySql, a reference by its digest. Tied to a member: every transaction posted
+ * inside the key) by erasedKeySql, a caller's reference (isCallerReferenceSql) by its digest. Tied to a member: every transaction posted
  * to their account (their purchases, refunds, transfers sent and received, adjustments, bonuses,
  * redemptions…), every bonus one of their purchases paid (a referrer's referral bonus carries the
  * purchase's reference), and every reversal of either (a refund's reversal of a referrer's bonus is keyed
@@ -24,6 +24,6 @@ export const eraseCallerTextSql = (members: string): string => `
   )
   UPDATE transactions t
   SET idempotency_key = CASE WHEN ${isCallerKeySql("t.idempotency_key")} THEN ${erasedKeySql("t.idempotency_key")} ELSE t.idempotency_key END,
-      reference = ${erasingTextSql("t.reference")}
+      reference = CASE WHEN ${isCallerReferenceSql("t")} THEN ${erasingTextSql("t.reference")} ELSE t.reference END
   FROM tied
-  WHERE t.id = tied.id AND (${isCallerKeySql("t.idempotency_key")} OR t.reference !~ '${ERASED_TEXT_PATTERN}')`;
+  WHERE t.id = tied.id AND (${isCallerKeySql("t.idempotency_key")} OR (${isCallerReferenceSql("t")} AND t.reference !~ '${ERASED_TEXT_PATTERN}'))`;

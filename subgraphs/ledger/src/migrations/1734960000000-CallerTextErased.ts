@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
 import { admitErasedRequestIds, eraseRequestIdsSql, refuseErasedRequestIds } from "../../../../shared/src/audit/audit-table";
 import { erasedTextSql } from "../../../../shared/src/member-data/erased-text";
 import { eraseCallerTextSql } from "../member-data/erased-caller-text";
-import { erasedKeySql, isCallerKeySql } from "../rules/erasure";
+import { erasedKeySql, isCallerKeySql, isCallerReferenceSql } from "../rules/erasure";
 
 /**
  * Text a caller chose stayed readable after a member's erasure: a partner's purchase reference and
@@ -11,8 +11,9 @@ import { erasedKeySql, isCallerKeySql } from "../rules/erasure";
  * in a reference kept it in the ledger for good. The append-only trigger of `transactions` now admits
  * one change: on a transaction tied to an erased member (member-data/erased-caller-text.ts: posted to
  * their account, a bonus their purchase paid, or a reversal of either), a caller's key (rules/erasure.ts
- * CALLER_KEY_SCOPES) replaced by its digest (erasedKeySql) and the reference by its digest
- * (shared/src/member-data/erased-text.ts), every other column unchanged. The audit trail admits an
+ * CALLER_KEY_SCOPES) replaced by its digest (erasedKeySql) and a caller's reference (isCallerReferenceSql:
+ * not a redemption's, which names it) by its digest (shared/src/member-data/erased-text.ts), every other
+ * column unchanged. The audit trail admits an
  * erased member's request ids replaced by their digests (shared/src/audit/audit-table.ts). The erasure's
  * ledger step makes both changes (member-data/erasure.service.ts); those of members erased before this
  * migration are made here.
@@ -39,7 +40,7 @@ export class CallerTextErased1734960000000 implements MigrationInterface {
           IF unchanged IS NOT DISTINCT FROM OLD
              AND (NEW.idempotency_key = OLD.idempotency_key
                   OR (${isCallerKeySql("OLD.idempotency_key")} AND NEW.idempotency_key = ${erasedKeySql("OLD.idempotency_key")}))
-             AND (NEW.reference IS NOT DISTINCT FROM OLD.reference OR NEW.reference = ${erasedTextSql("OLD.reference")})
+             AND (NEW.reference IS NOT DISTINCT FROM OLD.reference OR (${isCallerReferenceSql("OLD")} AND NEW.reference = ${erasedTextSql("OLD.reference")}))
              AND (${tiedTo("OLD.id")} OR (OLD.reverses_transaction_id IS NOT NULL AND ${tiedTo("OLD.reverses_transaction_id")})) THEN
             RETURN NEW;
           END IF;

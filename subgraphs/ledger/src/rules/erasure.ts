@@ -64,6 +64,14 @@ export const CALLER_KEY_SCOPES = ["purchase", "reversal", "transfer", "adjustmen
 export const isCallerKeySql = (expression: string): string => `${expression} ~ '^(${CALLER_KEY_SCOPES.join("|")}):'`;
 
 /**
+ * SQL: whether the reference of the transaction `t` (an alias) is text a caller chose: a purchase's
+ * (EARN: the partner's receipt reference), the bonuses it paid (BONUS, which carry it, their reversals
+ * included) and a refund's (reason PURCHASE_REFUND). A redemption's REDEEM and its cancellation's
+ * REVERSAL name the redemption (its id), which the catalog's consistency checks follow: they stay.
+ */
+export const isCallerReferenceSql = (t: string): string => `(${t}.kind IN ('EARN', 'BONUS') OR ${t}.reversal_reason = 'PURCHASE_REFUND')`;
+
+/**
  * SQL: what an erasure makes of a caller's key `expression` (CALLER_KEY_SCOPES): its digest
  * (shared/src/member-data/erased-text.ts), but a refund's reversal of a bonus, keyed
  * `<refund key>:bonus:<bonus transaction>` (campaign/bonus-reversal.ts), keeps that 43-character tail:
