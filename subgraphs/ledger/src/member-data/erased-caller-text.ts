@@ -1,5 +1,14 @@
-import { ERASED_TEXT_PATTERN, erasingTextSql } from "../../../../shared/src/member-data/erased-text";
-import { erasedKeySql, isCallerKeySql, isCallerReferenceSql } from "../rules/erasure";
+import { ERASED_TEXT_PATTERN, erasedTextSql, erasingTextSql } from "../../../../shared/src/member-data/erased-text";
+import { isCallerKeySql, isCallerReferenceSql } from "../rules/erasure";
+
+/**
+ * SQL: what an erasure makes of a caller's key `expression` (rules/erasure.ts CALLER_KEY_SCOPES): its digest
+ * (shared/src/member-data/erased-text.ts), but a refund's reversal of a bonus, keyed
+ * `<refund key>:bonus:<bonus transaction>` (campaign/bonus-reversal.ts), keeps that 43-character tail:
+ * reversals from before ReversalsAsCharged1734330000000 name their bonus by it alone (campaign-checks.ts).
+ */
+export const erasedKeySql = (expression: string): string =>
+  `CASE WHEN ${expression} ~ ':bonus:[0-9a-f-]{36}$' THEN ${erasedTextSql(`left(${expression}, -43)`)} || right(${expression}, 43) ELSE ${erasedTextSql(expression)} END`;
 
 /**
  * SQL: the text callers chose on the transactions tied to the members `members` selects (a subquery, or

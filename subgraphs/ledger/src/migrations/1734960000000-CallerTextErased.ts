@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { admitErasedRequestIds, eraseRequestIdsSql, refuseErasedRequestIds } from "../../../../shared/src/audit/audit-table";
 import { erasedTextSql } from "../../../../shared/src/member-data/erased-text";
-import { eraseCallerTextSql } from "../member-data/erased-caller-text";
-import { erasedKeySql, isCallerKeySql, isCallerReferenceSql } from "../rules/erasure";
+import { eraseCallerTextSql, erasedKeySql } from "../member-data/erased-caller-text";
+import { isCallerKeySql, isCallerReferenceSql } from "../rules/erasure";
 
 /**
  * Text a caller chose stayed readable after a member's erasure: a partner's purchase reference and

@@ -1,4 +1,3 @@
-import { erasedTextSql } from "../../../../shared/src/member-data/erased-text";
 import { isPending } from "./windows";
 
 /**
@@ -70,15 +69,6 @@ export const isCallerKeySql = (expression: string): string => `${expression} ~ '
  * REVERSAL name the redemption (its id), which the catalog's consistency checks follow: they stay.
  */
 export const isCallerReferenceSql = (t: string): string => `(${t}.kind IN ('EARN', 'BONUS') OR ${t}.reversal_reason = 'PURCHASE_REFUND')`;
-
-/**
- * SQL: what an erasure makes of a caller's key `expression` (CALLER_KEY_SCOPES): its digest
- * (shared/src/member-data/erased-text.ts), but a refund's reversal of a bonus, keyed
- * `<refund key>:bonus:<bonus transaction>` (campaign/bonus-reversal.ts), keeps that 43-character tail:
- * reversals from before ReversalsAsCharged1734330000000 name their bonus by it alone (campaign-checks.ts).
- */
-export const erasedKeySql = (expression: string): string =>
-  `CASE WHEN ${expression} ~ ':bonus:[0-9a-f-]{36}$' THEN ${erasedTextSql(`left(${expression}, -43)`)} || right(${expression}, 43) ELSE ${erasedTextSql(expression)} END`;
 
 /**
  * A referral bonus becomes the referrer's for good when it becomes available. Until then a refund of
