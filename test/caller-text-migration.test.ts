@@ -3,6 +3,7 @@ import { withDatabase } from "../shared/src/config";
 import { createDataSource, dropDatabase, ensureDatabase } from "../shared/src/database";
 import { createLogger } from "../shared/src/logger";
 import { migrations } from "../subgraphs/ledger/src/data-source";
+import { migrations as membersMigrations } from "../subgraphs/members/src/data-source";
 
 const digest = (text: string) => `erased:${createHash("sha256").update(text, "utf8").digest("hex")}`;
 
@@ -51,6 +52,43 @@ describe("CallerTextErased migration", () => {
       await db.query(`INSERT INTO member_erasures (member_id, adjustment_reason, forfeited_points, erased_at) VALUES ($1, 'ERASURE', 0, now())`, [kept]);
       await expect(db.query(`UPDATE transactions SET reference = $1 WHERE reference = 'receipt bob@mail.example'`, [digest("receipt bob@mail.example")])).rejects.toThrow(/append-only/);
       await expect(db.query(`UPDATE audit_events SET request_id = $1 WHERE request_id = 'bob.ticket'`, [digest("bob.ticket")])).rejects.toThrow(/append-only/);
+      await db.runMigrations();
+    } finally {
+      await db.destroy();
+    }
+  }, 120_000);
+});
+
+/**
+ * ErasuresCatalogStep1734960000003 on a members database with erasures finished before the catalog took
+ * part: they stay completed (same time) with no catalog step, which opens them to the sweep; one still
+ * open stays open; down() drops the column.
+ */
+describe("ErasuresCatalogStep migration", () => {
+  const url = withDatabase(process.env.TEST_DATABASE_URL!, `coalition_members_catalogstep${process.env.TEST_DATABASE_NAME_SUFFIX}`);
+  beforeAll(() => ensureDatabase(url));
+  afterAll(() => dropDatabase(url));
+
+  it("leaves every erasure without the catalog's step, open to the sweep, its completion time kept; down() drops the column", async () => {
+    const db = await createDataSource({ url, entities: [], migrations: membersMigrations, log: createLogger("test"), poolSize: 2 }).initialize();
+    const open = `SELECT member_id::text FROM member_erasures WHERE completed_at IS NULL OR catalog_step_at IS NULL ORDER BY requested_at`;
+    try {
+      await db.runMigrations();
+      await db.undoLastMigration();
+      expect((await db.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`))[0].name).toBe("CallerTextErased1734960000001");
+      const finished = "00000000-0000-4000-8000-0000000000a1";
+      const unfinished = "00000000-0000-4000-8000-0000000000a2";
+      await db.query(`INSERT INTO member_erasures (member_id, requested_at, completed_at) VALUES ($1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:05Z'), ($2, '2026-01-02T00:00:00Z', NULL)`, [finished, unfinished]);
+      await db.runMigrations();
+      expect(await db.query(open)).toEqual([{ member_id: finished }, { member_id: unfinished }]);
+      expect((await db.query(`SELECT completed_at FROM member_erasures WHERE member_id = $1`, [finished]))[0].completed_at.toISOString()).toBe("2026-01-01T00:00:05.000Z");
+      // The sweep's query is served by the open erasures' index, as before.
+      const [{ indexdef }] = await db.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'member_erasures_open_idx'`);
+      expect(indexdef).toContain("(completed_at IS NULL) OR (catalog_step_at IS NULL)");
+
+      await db.undoLastMigration();
+      expect(await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'member_erasures' AND column_name = 'catalog_step_at'`)).toEqual([{ n: 0 }]);
+      expect(await db.query(`SELECT member_id::text FROM member_erasures WHERE completed_at IS NULL`)).toEqual([{ member_id: unfinished }]);
       await db.runMigrations();
     } finally {
       await db.destroy();

@@ -327,4 +327,26 @@ describe("eraseMember with a service killed halfway", () => {
     await expectErased(member);
     expect(await dbQuery("catalog", `SELECT 1 AS erased FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([{ erased: 1 }]);
   }, 60_000);
+
+  it("an erasure finished before the catalog took part: the sweep gives it the catalog's step, keeping the time it was completed", async () => {
+    const member = await subject("before-catalog");
+    expect((await call(ERASE, { id: member.id }, memberToken(member.id))).errors).toBeUndefined();
+    // The state ErasuresCatalogStep1734960000003 leaves an erasure finished before it in: completed, the catalog never asked
+    // (its step not run, so no row in the catalog's member_erasures). The catalog is down meanwhile, so the sweep
+    // (every second) cannot finish it before the state is set.
+    dedicated.stack.services.catalog.child.kill("SIGKILL");
+    await killed("catalog");
+    const completedAt = "2026-01-02T03:04:05.000Z";
+    await dbQuery("members", `UPDATE member_erasures SET completed_at = $2, catalog_step_at = NULL WHERE member_id = $1`, [member.id, completedAt], dedicated.suffix);
+    await dbQuery("catalog", `DELETE FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix);
+    await dedicated.stack.restart("catalog", {});
+    await eventually(async () => {
+      expect(await dbQuery("catalog", `SELECT 1 AS erased FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix)).toEqual([{ erased: 1 }]);
+      const [row] = await dbQuery("members", `SELECT completed_at, catalog_step_at FROM member_erasures WHERE member_id = $1`, [member.id], dedicated.suffix);
+      expect(row.completed_at.toISOString()).toBe(completedAt);
+      expect(row.catalog_step_at).not.toBeNull();
+      return true;
+    });
+    await expectErased(member);
+  }, 60_000);
 });

@@ -37,11 +37,12 @@ CREATE TABLE member_erasures (
   member_id uuid NOT NULL,
   requested_at timestamp with time zone DEFAULT now() NOT NULL,
   completed_at timestamp with time zone,
-  erased_xid xid8 DEFAULT pg_current_xact_id() NOT NULL
+  erased_xid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+  catalog_step_at timestamp with time zone
 );
 ALTER TABLE member_erasures ADD CONSTRAINT member_erasures_pkey PRIMARY KEY (member_id);
 CREATE INDEX member_erasures_feed_idx ON public.member_erasures USING btree (erased_xid, member_id);
-CREATE INDEX member_erasures_open_idx ON public.member_erasures USING btree (requested_at) WHERE (completed_at IS NULL);
+CREATE INDEX member_erasures_open_idx ON public.member_erasures USING btree (requested_at) WHERE ((completed_at IS NULL) OR (catalog_step_at IS NULL));
 
 CREATE TABLE members (
   id uuid DEFAULT gen_random_uuid() NOT NULL,

@@ -93,13 +93,18 @@ export class ErasureSaga {
   private async finish(memberId: string): Promise<void> {
     await this.ledger.request(`mutation($memberId: ID!) { forfeitErasedMember(memberId: $memberId) }`, { memberId });
     await this.catalog.request(`mutation($memberId: ID!) { eraseMemberText(memberId: $memberId) }`, { memberId });
-    await this.dataSource.query(`UPDATE member_erasures SET completed_at = now() WHERE member_id = $1 AND completed_at IS NULL`, [memberId]);
+    // An erasure finished before the catalog took part keeps the time it was completed (ErasuresCatalogStep1734960000003).
+    await this.dataSource.query(
+      `UPDATE member_erasures SET completed_at = coalesce(completed_at, now()), catalog_step_at = now()
+       WHERE member_id = $1 AND (completed_at IS NULL OR catalog_step_at IS NULL)`,
+      [memberId],
+    );
   }
 
-  /** The sweep: finishes every erasure a crash or an unreachable ledger left open. */
+  /** The sweep: finishes every erasure a crash or an unreachable ledger or catalog left open, and gives the catalog's step to those finished before it took part. */
   async finishOpen(log: Logger, limit = 100): Promise<number> {
     const open: { member_id: string }[] = await this.dataSource.query(
-      `SELECT member_id FROM member_erasures WHERE completed_at IS NULL ORDER BY requested_at LIMIT $1`,
+      `SELECT member_id FROM member_erasures WHERE completed_at IS NULL OR catalog_step_at IS NULL ORDER BY requested_at LIMIT $1`,
       [limit],
     );
     let finished = 0;
