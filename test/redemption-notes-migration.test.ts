@@ -16,8 +16,10 @@ describe("catalog migration: settled redemptions name no failure", () => {
   afterAll(() => dropDatabase(url));
 
   it("clears the note of COMPLETED and CANCELLED redemptions only", async () => {
-    expect(migrations.at(-1)!.name).toBe("SettledRedemptionsNameNoFailure1734930000000");
-    const before = await open(migrations.slice(0, -1)).initialize();
+    // Every migration before this one (not "all but the last": later migrations come after it).
+    const at = migrations.findIndex((migration) => migration.name === "SettledRedemptionsNameNoFailure1734930000000");
+    expect(at).toBeGreaterThan(0);
+    const before = await open(migrations.slice(0, at)).initialize();
     await before.runMigrations();
     const [reward] = await before.query(
       `INSERT INTO rewards (partner_id, title, description, cost_points, minimum_tier) VALUES (gen_random_uuid(), 'Mug', 'A mug', 100, 'BASE') RETURNING id`,
