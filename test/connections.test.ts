@@ -25,7 +25,7 @@ async function allPages<T = any>(fetch: (after: string | null) => Promise<Page<T
     if (!page.pageInfo.hasNextPage) return { items, pages };
     expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)!.cursor);
     after = page.pageInfo.endCursor;
-    if (pages > 50) throw new Error("never ends");
+    if (pages > 1_000) throw new Error("never ends");
   }
 }
 
@@ -51,11 +51,13 @@ describe("cursor connections", () => {
   it("Member.eligibleRewardsConnection pages through exactly the eligible rewards", async () => {
     // Every partner's rewards are eligible to the member (other tests' too): compare with the whole list.
     const query = `query($id: ID!, $after: String) { member(id: $id) { eligibleRewards(first: 100) { id } eligibleRewardsConnection(first: 2, after: $after) { edges { cursor node { id costPoints partner { id } } } pageInfo { hasNextPage endCursor } } } }`;
+    // The list stops at 100; past that (the shared catalog grows with every file) it must be the connection's start.
     const listed = (await ok(query, { id: member.id, after: null }, asMember(member.id))).member.eligibleRewards;
-    expect(listed.length).toBeLessThan(100);
     const paged = await allPages(async (after) => (await ok(query, { id: member.id, after }, asMember(member.id))).member.eligibleRewardsConnection, 2);
-    expect(paged.items.map((r: { id: string }) => r.id)).toEqual(listed.map((r: { id: string }) => r.id));
-    expect(paged.pages).toBe(Math.ceil(listed.length / 2));
+    const pagedIds = paged.items.map((r: { id: string }) => r.id);
+    expect(pagedIds.slice(0, 100)).toEqual(listed.map((r: { id: string }) => r.id));
+    if (listed.length < 100) expect(pagedIds).toHaveLength(listed.length);
+    expect(paged.pages).toBe(Math.ceil(pagedIds.length / 2));
     const ours = paged.items.filter((r: { partner: { id: string } }) => r.partner.id === partner.id);
     expect(ours.map((r: { costPoints: number }) => r.costPoints)).toEqual([100, 200, 200, 300, 400, 500]);
   });

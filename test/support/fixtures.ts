@@ -72,3 +72,19 @@ export async function headline(memberId: string) {
   const { member } = await ok(`query($id: ID!) { member(id: $id) { ...Headline } } ${HEADLINE}`, { id: memberId });
   return member;
 }
+
+/**
+ * Every reward eligible to the member right now, cheapest first, read page by page: every test file adds
+ * rewards to the one shared catalog, so a member's first page (at most 100) need not hold a test's own.
+ */
+export async function eligibleRewardIds(memberId: string): Promise<string[]> {
+  const query = `query($id: ID!, $after: String) { member(id: $id) { eligibleRewardsConnection(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`;
+  const ids: string[] = [];
+  for (let after: string | null = null; ; ) {
+    const page: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = (await ok(query, { id: memberId, after })).member
+      .eligibleRewardsConnection;
+    ids.push(...page.edges.map((edge) => edge.node.id));
+    if (!page.pageInfo.hasNextPage) return ids;
+    after = page.pageInfo.endCursor;
+  }
+}
