@@ -17,6 +17,7 @@ import { RedemptionRecord } from "./redemption.entity";
 import { RedemptionSaga } from "./redemption-saga";
 import { retryAction } from "./redemption-retry";
 import { redemptionRecoveryAfterSeconds } from "../settings";
+import { refuseIfErased } from "../member-data/erasure.service";
 
 interface RedeemRequest {
   memberId: string;
@@ -199,6 +200,8 @@ export class RedemptionService {
     const id = randomUUID();
     try {
       return await this.dataSource.transaction(async (manager) => {
+        // The member may have been erased since step 4: the key would stay readable (refuseIfErased).
+        await refuseIfErased(manager, request.memberId);
         if (superseding) {
           const marked = await manager.update(RedemptionRecord, { id: superseding.id, status: RedemptionStatus.FAILED, supersededBy: IsNull() }, { supersededBy: id });
           if (!marked.affected) return null;
