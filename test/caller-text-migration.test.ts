@@ -73,9 +73,12 @@ describe("ErasuresCatalogStep migration", () => {
     const db = await createDataSource({ url, entities: [], migrations: membersMigrations, log: createLogger("test"), poolSize: 2 }).initialize();
     const open = `SELECT member_id::text FROM member_erasures WHERE completed_at IS NULL OR catalog_step_at IS NULL ORDER BY requested_at`;
     try {
+      // Back to just before ErasuresCatalogStep (found by name: later migrations come after it).
+      const undoToBefore = async () => {
+        while ((await db.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`))[0].name !== "CallerTextErased1734960000001") await db.undoLastMigration();
+      };
       await db.runMigrations();
-      await db.undoLastMigration();
-      expect((await db.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`))[0].name).toBe("CallerTextErased1734960000001");
+      await undoToBefore();
       const finished = "00000000-0000-4000-8000-0000000000a1";
       const unfinished = "00000000-0000-4000-8000-0000000000a2";
       await db.query(`INSERT INTO member_erasures (member_id, requested_at, completed_at) VALUES ($1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:05Z'), ($2, '2026-01-02T00:00:00Z', NULL)`, [finished, unfinished]);
@@ -86,7 +89,7 @@ describe("ErasuresCatalogStep migration", () => {
       const [{ indexdef }] = await db.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'member_erasures_open_idx'`);
       expect(indexdef).toContain("(completed_at IS NULL) OR (catalog_step_at IS NULL)");
 
-      await db.undoLastMigration();
+      await undoToBefore();
       expect(await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'member_erasures' AND column_name = 'catalog_step_at'`)).toEqual([{ n: 0 }]);
       expect(await db.query(`SELECT member_id::text FROM member_erasures WHERE completed_at IS NULL`)).toEqual([{ member_id: unfinished }]);
       await db.runMigrations();

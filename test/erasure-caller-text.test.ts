@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReward, enrollFriendOf, enrollMember, recordPurchase, redeem, registerPartner } from "./support/fixtures";
-import { type Caller, asAdmin, asMember, fails, ok, unique } from "./support/gateway";
+import { type Caller, asAdmin, asMember, asPartnerApp, fails, gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, ledgerTool } from "./support/ledger";
 import { dbQuery, whereStored } from "./support/member-data";
 
@@ -117,6 +117,31 @@ describe("an erasure and the text callers chose about the member", () => {
     await expect(again(`reference = 'something else'`)).rejects.toThrow(/append-only/);
     await expect(again(`occurred_at = occurred_at - interval '1 day'`)).rejects.toThrow(/append-only/);
     await expect(dbQuery("ledger", `DELETE FROM transactions WHERE id = $1`, [digested[0].id])).rejects.toThrow(/append-only|foreign key/);
+  });
+});
+
+describe("audit lines written about a member after their erasure", () => {
+  it("keep the request id only as its digest: a partner marking the voucher used, a partner's replay, an admin's read", async () => {
+    const partner = await registerPartner();
+    const { issuePartnerApiKey } = await ok(`mutation($id: ID!) { issuePartnerApiKey(partnerId: $id) { key } }`, { id: partner.id });
+    const app = asPartnerApp(issuePartnerApiKey.key);
+    const reward = await createReward(partner.id, { costPoints: 100 });
+    const member = await enrollMember();
+    const reference = unique("receipt");
+    await recordPurchase(partner, member.id, 30_000, { reference }); // 300 points, available at once
+    const { voucherCode } = (await redeem(member.id, reward.id)).redeemReward;
+    await ok(ERASE, { id: member.id });
+
+    const marker = unique("ada.byron"); // a request id naming the member, as a careless partner's might
+    // The voucher stays valid after the erasure (catalog), the partner's replay is refused (ledger), an admin reads the id (members).
+    await ok(`mutation($code: String!) { markVoucherUsed(code: $code) { id } }`, { code: voucherCode }, withRequestId(`${marker}.used`, app));
+    await fails(PURCHASE, { input: { partnerId: partner.id, memberId: member.id, amountMinor: 30_000, currency: partner.currency, reference } }, "NOT_FOUND", withRequestId(`${marker}.replay`, app));
+    await gql(`query($id: ID!) { member(id: $id) { id displayName } }`, { id: member.id }, withRequestId(`${marker}.read`));
+
+    expect(await whereStored(marker)).toEqual([]);
+    // The lines are there, under the digests of those request ids (worked out here with node's SHA-256).
+    const [used] = await dbQuery("catalog", `SELECT request_id FROM audit_events WHERE member_id = $1 AND action = 'MARK_VOUCHER_USED'`, [member.id]);
+    expect(used).toEqual({ request_id: digest(`${marker}.used`) });
   });
 });
 

@@ -30,6 +30,7 @@ CREATE INDEX audit_events_member_idx ON public.audit_events USING btree (member_
 CREATE INDEX audit_events_partner_idx ON public.audit_events USING btree (partner_id, occurred_at DESC, id DESC) WHERE (partner_id IS NOT NULL);
 CREATE INDEX audit_events_time_idx ON public.audit_events USING btree (occurred_at DESC, id DESC);
 CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only_but_erased_request_ids();
+CREATE TRIGGER audit_events_erased_request_id BEFORE INSERT ON audit_events FOR EACH ROW WHEN (new.member_id IS NOT NULL AND new.request_id IS NOT NULL) EXECUTE FUNCTION audit_events_digest_erased_request_id();
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_are_append_only();
 
 CREATE TABLE member_erasures (
@@ -135,6 +136,17 @@ CREATE OR REPLACE FUNCTION public.audit_events_are_append_only()
 AS $function$
     BEGIN
       RAISE EXCEPTION 'the audit trail is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME;
+    END $function$;
+
+CREATE OR REPLACE FUNCTION public.audit_events_digest_erased_request_id()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM member_erasures e WHERE e.member_id = NEW.member_id) THEN
+        NEW.request_id := CASE WHEN NEW.request_id IS NULL OR NEW.request_id ~ '^erased:[0-9a-f]{64}$' THEN NEW.request_id ELSE 'erased:' || encode(sha256(convert_to(NEW.request_id, 'UTF8')), 'hex') END;
+      END IF;
+      RETURN NEW;
     END $function$;
 
 CREATE OR REPLACE FUNCTION public.time_ordered_uuid()

@@ -81,3 +81,31 @@ export async function refuseErasedRequestIds(queryRunner: QueryRunner): Promise<
 /** SQL: the request ids of the lines about the member `memberParam` names replaced by their digests, each once (erased-text.ts). */
 export const eraseRequestIdsSql = (memberParam: string) =>
   `UPDATE audit_events SET request_id = ${erasingTextSql("request_id")} WHERE member_id = ${memberParam} AND request_id IS NOT NULL AND request_id !~ '${ERASED_TEXT_PATTERN}'`;
+
+/**
+ * A line written about a member after their erasure (a partner marking the member's voucher used, a
+ * replay refused as NOT_FOUND, an admin reading the id) keeps its request id only as the digest, as
+ * the erasure left the earlier lines: a trigger replaces it on insert when the member id is in
+ * `erasedMembers` (AuditLinesAfterErasure migrations, 1734960000004+). A line whose transaction
+ * commits while the erasure's step runs may keep its text (neither sees the other): README, Members' data.
+ */
+export async function digestRequestIdsAfterErasure(queryRunner: QueryRunner, erasedMembers: string): Promise<void> {
+  await queryRunner.query(`
+    CREATE FUNCTION audit_events_digest_erased_request_id() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM ${erasedMembers} e WHERE e.member_id = NEW.member_id) THEN
+        NEW.request_id := ${erasingTextSql("NEW.request_id")};
+      END IF;
+      RETURN NEW;
+    END $$`);
+  await queryRunner.query(
+    `CREATE TRIGGER audit_events_erased_request_id BEFORE INSERT ON audit_events FOR EACH ROW
+     WHEN (NEW.member_id IS NOT NULL AND NEW.request_id IS NOT NULL) EXECUTE FUNCTION audit_events_digest_erased_request_id()`,
+  );
+}
+
+/** Reverts digestRequestIdsAfterErasure (the request ids replaced stay replaced). */
+export async function keepRequestIdsAfterErasure(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`DROP TRIGGER audit_events_erased_request_id ON audit_events`);
+  await queryRunner.query(`DROP FUNCTION audit_events_digest_erased_request_id()`);
+}
