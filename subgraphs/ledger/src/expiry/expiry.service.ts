@@ -35,8 +35,8 @@ export interface ExpiryRun {
  * are settled in), for a run as of an earlier `now` (rules/clearing-periods.ts postingTime).
  *
  * A member whose transaction fails (a deadlock, a lock timeout, a constraint, a bug with that member's
- * data) is counted in `failed` and left out of the rest of the run (each batch reads only members
- * that have not failed in this run), so everyone else still expires; the next run tries it again. The
+ * data) is counted in `failed` and left out of the rest of the run (batches read members in id order,
+ * each after the last one read), so everyone else still expires; the next run tries it again. The
 first EXPIRY_FAILURES_NAMED failed members get a warning line each and are named in `failedMembers`;
 any more (a database broken for everyone would fail them all) are counted only, in one line at the
 end of the run with their error codes, so a run's log stays a few lines long. A database that
@@ -50,7 +50,9 @@ export async function expireDueLots(
   { postedAt = now, batchMembers = EXPIRY_BATCH_MEMBERS, namedFailures = EXPIRY_FAILURES_NAMED }: ExpiryRunOptions = {},
 ): Promise<ExpiryRun> {
   const run: ExpiryRun = { lots: 0, points: 0, members: 0, failed: 0, failedMembers: [] };
-  const failed: string[] = [];
+  // Members are read in id order, each batch after the last one read: a member that failed is not read
+  // again in this run, and the run keeps no list of them (a database failing everyone fails millions).
+  let after = "00000000-0000-0000-0000-000000000000";
   // The codes of the failures not logged one by one, counted.
   const unloggedCodes: Record<string, number> = Object.create(null);
   const finish = (): ExpiryRun => {
@@ -63,10 +65,11 @@ export async function expireDueLots(
   await dataSource.query(`DELETE FROM pending_days WHERE day < (least($1::timestamptz, now()) AT TIME ZONE 'UTC')::date - 1`, [now]);
   for (;;) {
     const due: { member_id: string }[] = await dataSource.query(
-      `SELECT DISTINCT member_id FROM lots WHERE remaining > 0 AND expires_at <= $1 AND member_id <> ALL($3::uuid[]) LIMIT $2`,
-      [now, batchMembers, failed],
+      `SELECT DISTINCT member_id FROM lots WHERE remaining > 0 AND expires_at <= $1 AND member_id > $3 ORDER BY member_id LIMIT $2`,
+      [now, batchMembers, after],
     );
     if (!due.length) return finish();
+    after = due[due.length - 1].member_id;
     for (const { member_id: memberId } of due) {
       try {
         const expired = await dataSource.transaction(async (manager) => {
@@ -80,7 +83,6 @@ export async function expireDueLots(
         if (expired.lots) run.members++;
       } catch (error) {
         if (isDatabaseUnreachable(error)) throw error;
-        failed.push(memberId);
         run.failed++;
         const code = errorCode(error);
         if (run.failedMembers.length < namedFailures) {
