@@ -2,7 +2,7 @@ import { expectClearingConsistent, periodOf, setTerms, statementOf } from "./sup
 import { enrollMember, registerPartner } from "./support/fixtures";
 import { gql, ok, unique } from "./support/gateway";
 import { expectLedgerConsistent, travel } from "./support/ledger";
-import { ENTRY_FIELDS, campaignById, createCampaign } from "./support/campaigns";
+import { ENTRY_FIELDS, campaignById, createCampaign, offersOf } from "./support/campaigns";
 
 /** A PREPAID partner funding bonuses (README, "Campaigns and referrals", How much; "The clearing house", Prepaid partners). */
 
@@ -35,7 +35,7 @@ describe("a PREPAID funder's bonuses", () => {
     expect((await statementOf(funder.id, periodOf(await travel(0)))).lines).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "BONUSES_ISSUED", points: 140, amount: 140 })]));
     // With nothing left its bonus would be 0: not offered to a member it would otherwise suit, until a top-up.
     const newcomer = await enrollMember();
-    const offered = async () => (await ok(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: newcomer.id })).member.offers.some((o: { id: string }) => o.id === campaign.id);
+    const offered = async () => (await offersOf(newcomer.id)).includes(campaign.id);
     expect(await offered()).toBe(false);
     await ok(TOP_UP, { i: { partnerId: funder.id, points: 1, reference: unique("block") } });
     expect(await offered()).toBe(true);

@@ -3,12 +3,12 @@ import { quoted } from "./quoted";
 import { isUuid } from "./validation";
 
 /**
- * Cursors of the connections keyed by a row's id (members, rewards, redemptions): opaque to clients,
+ * Cursors of the connections keyed by a row's id (members, rewards, redemptions, campaigns): opaque to clients,
  * base64url of `<kind>:<uuid>`. The list's order is by the row's own columns (enrolment time, cost,
  * creation time) then id, and the SQL reads those columns from the row the cursor names, so a cursor
  * never carries a value that could be rounded (a timestamp's microseconds) or forged.
  */
-export type CursorKind = "member" | "reward" | "redemption";
+export type CursorKind = "member" | "reward" | "redemption" | "campaign";
 
 export const encodeIdCursor = (kind: CursorKind, id: string): string => Buffer.from(`${kind}:${id.toLowerCase()}`, "utf8").toString("base64url");
 

@@ -38,9 +38,19 @@ export async function availableAndPending(memberId: string): Promise<{ available
   return member.balance;
 }
 
-/** The ids of the campaigns `Member.offers` lists for a member (asked as an admin unless a caller is given). */
+/**
+ * The ids of every campaign offered to a member (asked as an admin unless a caller is given), page by page
+ * through `Member.offersConnection`: every file's campaigns share the ledger, so `offers` (at most 100) may not hold a test's own.
+ */
 export async function offersOf(memberId: string, caller: Caller = asAdmin()): Promise<string[]> {
-  return ((await ok(`query($id: ID!) { member(id: $id) { offers { id } } }`, { id: memberId }, caller)).member.offers as { id: string }[]).map((o) => o.id);
+  const query = `query($id: ID!, $after: String) { member(id: $id) { offersConnection(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`;
+  const ids: string[] = [];
+  for (let after: string | null = null; ; ) {
+    const page: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = (await ok(query, { id: memberId, after }, caller)).member.offersConnection;
+    ids.push(...page.edges.map((edge) => edge.node.id));
+    if (!page.pageInfo.hasNextPage) return ids;
+    after = page.pageInfo.endCursor;
+  }
 }
 
 export { recordPurchase };

@@ -13,6 +13,8 @@ export const VALUE_TYPES = [
   "Adjustment",
   "AuditEventConnection",
   "AuditEventEdge",
+  "CampaignConnection",
+  "CampaignEdge",
   "CategoryShare",
   "ClearingReport",
   "ExpiringPoints",
@@ -50,6 +52,7 @@ export const apolloCache = () =>
         fields: {
           membersConnection: relayStylePagination(),
           rewardsConnection: relayStylePagination(["partnerId"]),
+          campaignsConnection: relayStylePagination(["partnerId", "activeOnly"]),
         },
       },
       Member: {
@@ -57,6 +60,7 @@ export const apolloCache = () =>
           activity: relayStylePagination(),
           redemptionsConnection: relayStylePagination(),
           eligibleRewardsConnection: relayStylePagination(),
+          offersConnection: relayStylePagination(),
         },
       },
     },
@@ -66,8 +70,8 @@ export const apolloCache = () =>
 export const urqlCacheOptions = (logger?: CacheExchangeOpts["logger"]): CacheExchangeOpts => ({
   keys: Object.fromEntries(VALUE_TYPES.map((type) => [type, () => null])),
   resolvers: {
-    Query: { membersConnection: relayPagination(), rewardsConnection: relayPagination() },
-    Member: { activity: relayPagination(), redemptionsConnection: relayPagination(), eligibleRewardsConnection: relayPagination() },
+    Query: { membersConnection: relayPagination(), rewardsConnection: relayPagination(), campaignsConnection: relayPagination() },
+    Member: { activity: relayPagination(), redemptionsConnection: relayPagination(), eligibleRewardsConnection: relayPagination(), offersConnection: relayPagination() },
   },
   ...(logger ? { logger } : {}),
 });

@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { decodeIdCursor } from "../../../../shared/src/cursor";
+import { pageSize } from "../../../../shared/src/validation";
 import { requireAdmin, requirePartner, requireSelf } from "../../../../shared/src/auth/policy";
 import type { TierLevel } from "../../../../shared/src/enums";
 import { SafeInt } from "../scalars";
@@ -7,8 +9,15 @@ import type { Context } from "../context";
 import { LedgerEntry } from "../entry/ledger-entry.type";
 import { Member } from "../member/member.type";
 import { tierStanding } from "../rules";
+import { CampaignConnection, campaignConnection } from "./campaign-connection.types";
+import { CAMPAIGNS_LIST_LIMIT } from "./campaign.service";
 import { Campaign } from "./campaign.type";
 import { CreateCampaignInput } from "./create-campaign.input";
+
+/** A connection's page size when `first` is not given, as every connection's (20); the lists keep their own. */
+const DEFAULT_FIRST = 20;
+/** `Member.offers` without `first`: the 100 it always listed. */
+const OFFERS_LIST_FIRST = 100;
 
 const RULES =
   "Bonuses are BONUS entries funded by the funder's issuance account, pending and expiring like the purchase they came with, never tier-qualifying. " +
@@ -61,7 +70,7 @@ export class CampaignResolver {
 
   @Query(() => [Campaign], {
     description: withExample(
-      "Campaigns newest first (at most 200): those funded by `partnerId` (that partner's app, or admins), or every campaign (admins, without partnerId). " +
+      "Campaigns newest first (the newest 200; page through all with `campaignsConnection`): those funded by `partnerId` (that partner's app, or admins), or every campaign (admins, without partnerId). " +
         "Errors: FORBIDDEN (another partner's campaigns, or all of them, asked by anyone but an admin), BAD_USER_INPUT (a partnerId that is not a UUID).",
       `query {
   campaigns(partnerId: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77", activeOnly: true) {
@@ -80,7 +89,34 @@ export class CampaignResolver {
     @Arg("activeOnly", () => Boolean, { nullable: true, defaultValue: false, description: "Only campaigns active now (started, not ended, budget left)." }) activeOnly: boolean,
     @Ctx() { identity, campaigns }: Context,
   ): Promise<Campaign[]> {
-    return campaigns.list(identity, partnerId ?? null, activeOnly ?? false);
+    return campaigns.list(identity, partnerId ?? null, activeOnly ?? false, CAMPAIGNS_LIST_LIMIT);
+  }
+
+  @Query(() => CampaignConnection, {
+    description: withExample(
+      "`campaigns` a page at a time, as a cursor connection (newest first: creation time, then id): pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` " +
+        "is true; every campaign, where `campaigns` lists the newest 200. Callers as for `campaigns`. A cursor of a campaign this list does not hold gives an empty page. " +
+        "Errors: FORBIDDEN (another partner's campaigns, or all of them, asked by anyone but an admin), BAD_USER_INPUT (a partnerId that is not a UUID; `first` outside 1 to 100; " +
+        "on `after`, a cursor that is not a campaign's).",
+      `query {
+  campaignsConnection(partnerId: "0c7d3f9a-2b41-4e8c-8d6a-5e3b1f2a9c77", first: 20) {
+    edges { node { id name status budgetRemaining } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`,
+    ),
+  })
+  async campaignsConnection(
+    @Arg("partnerId", () => ID, { nullable: true, description: "Only the campaigns this partner funds." }) partnerId: string | null,
+    @Arg("activeOnly", () => Boolean, { nullable: true, defaultValue: false, description: "Only campaigns active now (started, not ended, budget left)." }) activeOnly: boolean,
+    @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_FIRST, description: "How many, 1 to 100." }) first: number | null,
+    @Arg("after", () => String, { nullable: true, description: "Continue after this campaign: the `endCursor` of the previous page (or any edge's `cursor`). Omit for the newest." })
+    after: string | null,
+    @Ctx() { identity, campaigns }: Context,
+  ): Promise<CampaignConnection> {
+    const size = pageSize(first ?? DEFAULT_FIRST);
+    const afterId = after == null ? null : decodeIdCursor("campaign", after);
+    return campaignConnection(await campaigns.list(identity, partnerId ?? null, activeOnly ?? false, size + 1, afterId), size);
   }
 }
 
@@ -90,12 +126,37 @@ export class MemberOffersResolver {
     nullable: true,
     description:
       "Campaigns active now this member could benefit from: within their per-member cap, at their tier, welcome offers at partners they have not bought from, " +
-      "and cross-brand offers while they earned at the other partner within the window. Only the member and admins see them.",
+      "and cross-brand offers while they earned at the other partner within the window; in the order their bonuses apply (startsAt, then creation), the first `first` of them " +
+      "(page through all with `offersConnection`). Only the member and admins see them.",
   })
-  async offers(@Root() member: Member, @Ctx() { identity, loaders, campaigns }: Context): Promise<Campaign[]> {
+  async offers(
+    @Root() member: Member,
+    @Arg("first", () => Int, { nullable: true, defaultValue: OFFERS_LIST_FIRST, description: "How many, 1 to 100 (default 100)." }) first: number | null,
+    @Ctx() { identity, loaders, campaigns }: Context,
+  ): Promise<Campaign[]> {
     requireSelf(identity, member.id);
     const tier = tierStanding((await loaders.standing.load(member.id)).qualifying).current as TierLevel;
-    return campaigns.offers(member.id.toLowerCase(), tier);
+    return campaigns.offers(member.id.toLowerCase(), tier, pageSize(first ?? OFFERS_LIST_FIRST));
+  }
+
+  @FieldResolver(() => CampaignConnection, {
+    nullable: true,
+    description:
+      "`offers` a page at a time, as a cursor connection (the order bonuses apply in): pass `pageInfo.endCursor` as `after` while `pageInfo.hasNextPage` is true. " +
+      "Each page is evaluated when it is asked for, as of that moment. Only the member and admins see them; BAD_USER_INPUT on `after` for a cursor that is not a campaign's.",
+  })
+  async offersConnection(
+    @Root() member: Member,
+    @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_FIRST, description: "How many, 1 to 100." }) first: number | null,
+    @Arg("after", () => String, { nullable: true, description: "Continue after this campaign: the `endCursor` of the previous page (or any edge's `cursor`). Omit for the first." })
+    after: string | null,
+    @Ctx() { identity, loaders, campaigns }: Context,
+  ): Promise<CampaignConnection> {
+    requireSelf(identity, member.id);
+    const size = pageSize(first ?? DEFAULT_FIRST);
+    const afterId = after == null ? null : decodeIdCursor("campaign", after);
+    const tier = tierStanding((await loaders.standing.load(member.id)).qualifying).current as TierLevel;
+    return campaignConnection(await campaigns.offers(member.id.toLowerCase(), tier, size + 1, afterId), size);
   }
 }
 

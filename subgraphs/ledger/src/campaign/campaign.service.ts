@@ -31,6 +31,8 @@ import { isPrepaidAtSql } from "../sql/clearing";
 import { rememberPartnerCategories } from "./partner-categories";
 
 const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
+/** What `campaigns` lists without paging (the newest); campaignsConnection pages through all of them. */
+export const CAMPAIGNS_LIST_LIMIT = 200;
 /** Active at `now` (over CAMPAIGNS_WITH_TOTALS: the campaign `c`, its totals `t`): rules/campaigns.ts campaignActiveSql. */
 const ACTIVE_SQL = (now: string) =>
   campaignActiveSql({ startsAt: "c.starts_at", endsAt: "c.ends_at", endedAt: "c.ended_at", budgetPoints: "t.budget_points", pointsAwarded: "t.points_awarded" }, now);
@@ -160,7 +162,12 @@ export class CampaignService {
   }
 
   /** A funder's campaigns (a partner app: its own only), or every campaign for an admin; newest first, at most 200. */
-  async list(identity: Identity, partnerId: string | null, activeOnly: boolean): Promise<Campaign[]> {
+  /**
+   * Campaigns newest first (creation time, then id, both descending), at most `limit`; `after` (a
+   * campaign id, from a cursor) starts right after that campaign, read from its own row. A cursor of a
+   * campaign this list does not hold (another funder's, or none) gives an empty page.
+   */
+  async list(identity: Identity, partnerId: string | null, activeOnly: boolean, limit = CAMPAIGNS_LIST_LIMIT, after: string | null = null): Promise<Campaign[]> {
     // Not `partnerId ?`: an empty string names no partner (BAD_USER_INPUT), it is not "every campaign".
     const funder = partnerId != null ? requireId(partnerId, "partnerId") : null;
     if (funder) requirePartner(identity, funder);
@@ -168,8 +175,9 @@ export class CampaignService {
     const now = this.clock.now();
     const rows: CampaignRow[] = await this.dataSource.query(
       `SELECT ${CAMPAIGN_COLUMNS} FROM ${CAMPAIGNS_WITH_TOTALS} WHERE ($1::uuid IS NULL OR c.funded_by_partner_id = $1) AND (NOT $2 OR (${ACTIVE_SQL("$3")}))
-       ORDER BY c.created_at DESC, c.id LIMIT 200`,
-      [funder, activeOnly, now],
+         AND ($5::uuid IS NULL OR (c.created_at, c.id) < (SELECT a.created_at, a.id FROM campaigns a WHERE a.id = $5 AND ($1::uuid IS NULL OR a.funded_by_partner_id = $1)))
+       ORDER BY c.created_at DESC, c.id DESC LIMIT $4`,
+      [funder, activeOnly, now, limit, after],
     );
     return rows.map((row) => toCampaign(row, now));
   }
@@ -180,9 +188,10 @@ export class CampaignService {
    * welcome ones only while some covered partner has not seen them yet: a partner it lists, or one of
    * a category it lists that the ledger knows (campaign/partner-categories.ts; with none known, and for
    * a coalition campaign that covers every partner, it is shown), and not while a PREPAID funder has
-   * no allowance left (its bonuses would be 0: fundedFromAllowance).
+   * no allowance left (its bonuses would be 0: fundedFromAllowance). In the order bonuses apply
+   * (CAMPAIGN_ORDER_SQL), at most `limit`; `after` (a campaign id, from a cursor) starts right after it.
    */
-  async offers(memberId: string, tier: TierLevel): Promise<Campaign[]> {
+  async offers(memberId: string, tier: TierLevel, limit: number, after: string | null = null): Promise<Campaign[]> {
     const now = this.clock.now();
     const rows: CampaignRow[] = await this.dataSource.query(
       `SELECT ${CAMPAIGN_COLUMNS} FROM ${CAMPAIGNS_WITH_TOTALS}
@@ -198,8 +207,9 @@ export class CampaignService {
                            FROM (SELECT unnest(c.partner_ids) UNION SELECT pc.partner_id FROM campaign_partner_categories pc WHERE pc.category = ANY (c.categories)) p(id)), true))
          AND (c.funded_by_partner_id IS NULL OR NOT coalesce(${isPrepaidAtSql("c.funded_by_partner_id", "$2")}, false)
               OR coalesce((SELECT pa.remaining FROM prepaid_allowances pa WHERE pa.partner_id = c.funded_by_partner_id), 0) > 0)
-       ORDER BY ${CAMPAIGN_ORDER_SQL("c")} LIMIT 100`,
-      [memberId, now, TIER_ORDER, TIER_ORDER.indexOf(tier) + 1],
+         AND ($6::uuid IS NULL OR (${CAMPAIGN_ORDER_SQL("c")}) > (SELECT ${CAMPAIGN_ORDER_SQL("a")} FROM campaigns a WHERE a.id = $6))
+       ORDER BY ${CAMPAIGN_ORDER_SQL("c")} LIMIT $5`,
+      [memberId, now, TIER_ORDER, TIER_ORDER.indexOf(tier) + 1, limit, after],
     );
     return rows.map((row) => toCampaign(row, now));
   }
