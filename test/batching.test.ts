@@ -13,6 +13,8 @@ const HEADLINE_PAGE = `query($first: Int!, $after: ID) {
     eligibleRewards(first: 5) { id title partner { name } }
     redemptions(first: 5) { id status voucherCode reward { title partner { name } } }
     activity(first: 5) { edges { cursor node { kind points partner { name } } } pageInfo { hasNextPage endCursor } }
+    offers(first: 5) { id name }
+    offersConnection(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage } }
   }
 }`;
 

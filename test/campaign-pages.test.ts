@@ -1,6 +1,6 @@
 import { encodeIdCursor } from "../shared/src/cursor";
 import { createCampaign, hoursFromNow, offersOf } from "./support/campaigns";
-import { enrollMember, registerPartner } from "./support/fixtures";
+import { enrollMember, recordPurchase, registerPartner } from "./support/fixtures";
 import { asMember, asPartnerApp, fails, gql, ok } from "./support/gateway";
 
 /**
@@ -66,6 +66,26 @@ describe("campaign lists, page by page", () => {
     const paged = await allPages(async (after) => (await ok(query, { id: member.id, after }, asMember(member.id))).member.offersConnection, 2);
     expect(paged.ids).toEqual(offered);
     expect(paged.pages).toBe(Math.max(1, Math.ceil(offered.length / 2)));
+  });
+
+  it("answers each member's own offers when one request asks for several (one statement for all of them)", async () => {
+    const shop = await registerPartner({ pointsPerUnit: 2 });
+    const gold = await enrollMember();
+    const base = await enrollMember();
+    await recordPurchase(shop, gold.id, 1_100_000); // 11,000.00 at 2 a unit: 22,000 qualifying points, GOLD (20,000)
+    await recordPurchase(shop, base.id, 1_000); // 20 points: BASE
+    const everyone = await createCampaign({ fundedByPartnerId: shop.id, bonusPercent: 10 });
+    const goldOnly = await createCampaign({ fundedByPartnerId: shop.id, bonusPercent: 20, minimumTier: "GOLD" });
+    const ask = `query($g: ID!, $b: ID!, $after: String) {
+      g: member(id: $g) { offersConnection(first: 100, after: $after) { edges { node { id } } } }
+      b: member(id: $b) { offersConnection(first: 100, after: $after) { edges { node { id } } } } }`;
+    // From the cursor of the campaign just before ours in the gold member's offers (the ledger holds other files' campaigns): both pages start with ours.
+    const all = await offersOf(gold.id);
+    const before = all[all.indexOf(everyone.id) - 1];
+    const { g, b } = await ok(ask, { g: gold.id, b: base.id, after: before ? encodeIdCursor("campaign", before) : null });
+    const ids = (member: { offersConnection: { edges: { node: { id: string } }[] } }) => member.offersConnection.edges.map((e) => e.node.id).filter((id) => [everyone.id, goldOnly.id].includes(id));
+    expect(ids(g)).toEqual([everyone.id, goldOnly.id]);
+    expect(ids(b)).toEqual([everyone.id]);
   });
 
   it("refuses a cursor that is not a campaign's; a campaign's that the list does not hold gives an empty page", async () => {

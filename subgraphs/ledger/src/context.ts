@@ -10,6 +10,7 @@ import { InsightsService } from "./insights/insights.service";
 import { insightsMinGroup } from "./settings";
 import { createBonusesLoader, createCampaignCostLoader, createEntryCampaignLoader } from "./campaign/campaign.loader";
 import { CampaignService } from "./campaign/campaign.service";
+import { createOffersLoader } from "./campaign/offers.loader";
 import { ReferralService } from "./campaign/referral.service";
 import { ClearingService } from "./clearing/clearing.service";
 import { TermsService } from "./clearing/terms.service";
@@ -58,6 +59,7 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
       bonuses: createBonusesLoader(manager),
       campaignCost: createCampaignCostLoader(manager),
       entryCampaign: createEntryCampaignLoader(manager, clock),
+      offers: createOffersLoader(manager, clock),
     },
   };
 }

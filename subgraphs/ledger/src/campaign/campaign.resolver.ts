@@ -132,11 +132,11 @@ export class MemberOffersResolver {
   async offers(
     @Root() member: Member,
     @Arg("first", () => Int, { nullable: true, defaultValue: OFFERS_LIST_FIRST, description: "How many, 1 to 100 (default 100)." }) first: number | null,
-    @Ctx() { identity, loaders, campaigns }: Context,
+    @Ctx() { identity, loaders }: Context,
   ): Promise<Campaign[]> {
     requireSelf(identity, member.id);
     const tier = tierStanding((await loaders.standing.load(member.id)).qualifying).current as TierLevel;
-    return campaigns.offers(member.id.toLowerCase(), tier, pageSize(first ?? OFFERS_LIST_FIRST));
+    return loaders.offers.load({ memberId: member.id.toLowerCase(), tier, limit: pageSize(first ?? OFFERS_LIST_FIRST), after: null });
   }
 
   @FieldResolver(() => CampaignConnection, {
@@ -150,13 +150,13 @@ export class MemberOffersResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_FIRST, description: "How many, 1 to 100." }) first: number | null,
     @Arg("after", () => String, { nullable: true, description: "Continue after this campaign: the `endCursor` of the previous page (or any edge's `cursor`). Omit for the first." })
     after: string | null,
-    @Ctx() { identity, loaders, campaigns }: Context,
+    @Ctx() { identity, loaders }: Context,
   ): Promise<CampaignConnection> {
     requireSelf(identity, member.id);
     const size = pageSize(first ?? DEFAULT_FIRST);
     const afterId = after == null ? null : decodeIdCursor("campaign", after);
     const tier = tierStanding((await loaders.standing.load(member.id)).qualifying).current as TierLevel;
-    return campaignConnection(await campaigns.offers(member.id.toLowerCase(), tier, size + 1, afterId), size);
+    return campaignConnection(await loaders.offers.load({ memberId: member.id.toLowerCase(), tier, limit: size + 1, after: afterId }), size);
   }
 }
 

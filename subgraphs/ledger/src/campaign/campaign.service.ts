@@ -4,13 +4,11 @@ import { type CreationKey, creationKeyOf, replayOf } from "../../../../shared/sr
 import { isUniqueViolation } from "../../../../shared/src/database";
 import { isAdmin, requireAdmin, requirePartner } from "../../../../shared/src/auth/policy";
 import type { Identity } from "../../../../shared/src/auth/proof";
-import { type TierLevel, TIER_ORDER } from "../../../../shared/src/enums";
 import { badInput, notFound } from "../../../../shared/src/errors";
 import { requireId, requireInt, requireText } from "../../../../shared/src/validation";
 import { SubgraphClient } from "../../../../shared/src/subgraph-client";
 import type { Clock } from "../clock";
 import {
-  CAMPAIGN_ORDER_SQL,
   DAY_MS,
   MAX_AFTER_PURCHASE_DAYS,
   MAX_AMOUNT_MINOR,
@@ -20,14 +18,10 @@ import {
   MAX_CAMPAIGN_NAME,
   MAX_CAMPAIGN_SCOPE,
   campaignActiveSql,
-  earnedAtOtherPartnerSql,
-  withinAfterWindowSql,
 } from "../rules";
 import type { Campaign } from "./campaign.type";
 import { CAMPAIGNS_WITH_TOTALS, CAMPAIGN_COLUMNS, type CampaignRow, toCampaign } from "./campaign.row";
 import type { CreateCampaignInput } from "./create-campaign.input";
-import { firstPurchaseAtPartnerSql } from "../sql/campaign-bonuses";
-import { isPrepaidAtSql } from "../sql/clearing";
 import { rememberPartnerCategories } from "./partner-categories";
 
 const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
@@ -178,38 +172,6 @@ export class CampaignService {
          AND ($5::uuid IS NULL OR (c.created_at, c.id) < (SELECT a.created_at, a.id FROM campaigns a WHERE a.id = $5 AND ($1::uuid IS NULL OR a.funded_by_partner_id = $1)))
        ORDER BY c.created_at DESC, c.id DESC LIMIT $4`,
       [funder, activeOnly, now, limit, after],
-    );
-    return rows.map((row) => toCampaign(row, now));
-  }
-
-  /**
-   * Campaigns active now that this member could benefit from: within their per-member cap, at their
-   * tier, cross-brand ones only while they earned at the other partner inside the window (as of now),
-   * welcome ones only while some covered partner has not seen them yet: a partner it lists, or one of
-   * a category it lists that the ledger knows (campaign/partner-categories.ts; with none known, and for
-   * a coalition campaign that covers every partner, it is shown), and not while a PREPAID funder has
-   * no allowance left (its bonuses would be 0: fundedFromAllowance). In the order bonuses apply
-   * (CAMPAIGN_ORDER_SQL), at most `limit`; `after` (a campaign id, from a cursor) starts right after it.
-   */
-  async offers(memberId: string, tier: TierLevel, limit: number, after: string | null = null): Promise<Campaign[]> {
-    const now = this.clock.now();
-    const rows: CampaignRow[] = await this.dataSource.query(
-      `SELECT ${CAMPAIGN_COLUMNS} FROM ${CAMPAIGNS_WITH_TOTALS}
-       WHERE ${ACTIVE_SQL("$2")}
-         AND (c.max_bonus_per_member IS NULL OR c.max_bonus_per_member >
-              coalesce((SELECT cm.points FROM campaign_member_points cm WHERE cm.campaign_id = c.id AND cm.member_id = $1), 0))
-         AND (c.minimum_tier IS NULL OR array_position($3::text[], c.minimum_tier) <= $4)
-         AND (c.after_partner_id IS NULL OR EXISTS (SELECT FROM purchases o WHERE o.member_id = $1 AND o.partner_id = c.after_partner_id
-                                                    AND ${withinAfterWindowSql("o.earned_at", "$2::timestamptz", "c.after_within_days")}
-                                                    AND ${earnedAtOtherPartnerSql("o.points")}))
-         AND (NOT c.first_purchase_at_partner
-              OR coalesce((SELECT bool_or(${firstPurchaseAtPartnerSql("$1::uuid", "p.id", "NULL::uuid", "0")})
-                           FROM (SELECT unnest(c.partner_ids) UNION SELECT pc.partner_id FROM campaign_partner_categories pc WHERE pc.category = ANY (c.categories)) p(id)), true))
-         AND (c.funded_by_partner_id IS NULL OR NOT coalesce(${isPrepaidAtSql("c.funded_by_partner_id", "$2")}, false)
-              OR coalesce((SELECT pa.remaining FROM prepaid_allowances pa WHERE pa.partner_id = c.funded_by_partner_id), 0) > 0)
-         AND ($6::uuid IS NULL OR (${CAMPAIGN_ORDER_SQL("c")}) > (SELECT ${CAMPAIGN_ORDER_SQL("a")} FROM campaigns a WHERE a.id = $6))
-       ORDER BY ${CAMPAIGN_ORDER_SQL("c")} LIMIT $5`,
-      [memberId, now, TIER_ORDER, TIER_ORDER.indexOf(tier) + 1, limit, after],
     );
     return rows.map((row) => toCampaign(row, now));
   }
