@@ -81,4 +81,27 @@ describe("batching", () => {
     for (const service of SERVICES) expect(one[service]).toBeGreaterThan(0);
     expect(fifty).toEqual(one);
   });
+
+  it("answers every partner's terms, terms history and prepaid points with as many ledger statements as one partner's", async () => {
+    // Three partners, two with terms (other files' partners are in the list too, most without).
+    await registerPartner();
+    for (let i = 0; i < 2; i++) {
+      const partner = await registerPartner();
+      await ok(`mutation($input: SetPartnerTermsInput!) { setPartnerTerms(input: $input) { version } }`, {
+        input: { partnerId: partner.id, issuePricePer1000: 1_000 + i, redemptionPricePer1000: 800, breakageSharePercent: 50, billing: "POSTPAID" },
+      });
+    }
+    // A member's request starts the gateway's reads of the erasure feed, which statementsFor expects (as above).
+    const marker = await enrollMember();
+    await ok(`query($id: ID!) { member(id: $id) { id } }`, { id: marker.id }, asMember(marker.id));
+    const FIELDS = `id terms { version issuePricePer1000 } termsHistory { version } prepaidPointsRemaining`;
+    const { partners } = await ok(`{ partners { ${FIELDS} } }`);
+    expect(partners.length).toBeGreaterThan(2);
+    expect(partners.filter((p: any) => p.terms !== null).length).toBeGreaterThanOrEqual(2);
+    const read = (query: string) => () => ok(query, {}, { ...asAdmin(), "cache-control": "no-cache" });
+    const one = await statementsFor(read(`query { partner(id: "${partners[0].id}") { ${FIELDS} } }`));
+    const all = await statementsFor(read(`{ partners { ${FIELDS} } }`));
+    expect(one.ledger).toBeGreaterThan(0);
+    expect(all.ledger).toBe(one.ledger);
+  });
 });

@@ -1,3 +1,4 @@
+import DataLoader from "dataloader";
 import type { DataSource, EntityManager } from "typeorm";
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { appError, badInput, notFound } from "../../../../shared/src/errors";
@@ -76,18 +77,43 @@ export class TermsService {
     return this.toTerms(row);
   }
 
+  // A partner list's fields (`partners { terms termsHistory prepaidPointsRemaining }`) in one statement each: the
+  // service is made per request (context.ts); batched only, never cached, so a mutation's later read sees its write.
+  private readonly currentLoader = new DataLoader<string, TermsRow | null>(
+    async (partnerIds) => {
+      const rows: TermsRow[] = await this.dataSource.query(
+        `SELECT DISTINCT ON (partner_id) * FROM partner_terms WHERE partner_id = ANY($1::uuid[]) AND effective_from <= $2 ORDER BY partner_id, effective_from DESC`,
+        [partnerIds, this.clock.now()],
+      );
+      const byPartner = new Map(rows.map((row) => [row.partner_id, row]));
+      return partnerIds.map((id) => byPartner.get(id) ?? null);
+    },
+    { cache: false },
+  );
+  private readonly historyLoader = new DataLoader<string, TermsRow[]>(
+    async (partnerIds) => {
+      const rows: TermsRow[] = await this.dataSource.query(`SELECT * FROM partner_terms WHERE partner_id = ANY($1::uuid[]) ORDER BY partner_id, version`, [partnerIds]);
+      return partnerIds.map((id) => rows.filter((row) => row.partner_id === id));
+    },
+    { cache: false },
+  );
+  private readonly prepaidLoader = new DataLoader<string, string | number>(
+    async (partnerIds) => {
+      const rows: { partner_id: string; remaining: string }[] = await this.dataSource.query(`SELECT partner_id, remaining FROM prepaid_allowances WHERE partner_id = ANY($1::uuid[])`, [partnerIds]);
+      const byPartner = new Map(rows.map((row) => [row.partner_id, row.remaining]));
+      return partnerIds.map((id) => byPartner.get(id) ?? 0);
+    },
+    { cache: false },
+  );
+
   /** The terms in force now (null: none yet, so zero prices and POSTPAID). */
   async current(partnerId: string): Promise<PartnerTerms | null> {
-    const [row]: TermsRow[] = await this.dataSource.query(
-      `SELECT * FROM partner_terms WHERE partner_id = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1`,
-      [partnerId, this.clock.now()],
-    );
+    const row = await this.currentLoader.load(partnerId.toLowerCase());
     return row ? this.toTerms(row) : null;
   }
 
   async history(partnerId: string): Promise<PartnerTerms[]> {
-    const rows: TermsRow[] = await this.dataSource.query(`SELECT * FROM partner_terms WHERE partner_id = $1 ORDER BY version`, [partnerId]);
-    return rows.map((row) => this.toTerms(row));
+    return (await this.historyLoader.load(partnerId.toLowerCase())).map((row) => this.toTerms(row));
   }
 
   async addPrepaidPoints(input: AddPrepaidPointsInput, caller: AuditCaller) {
@@ -138,8 +164,7 @@ export class TermsService {
   }
 
   async prepaidRemaining(partnerId: string): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT remaining FROM prepaid_allowances WHERE partner_id = $1`, [partnerId]);
-    return safeIntegerFromSql(row?.remaining ?? 0);
+    return safeIntegerFromSql(await this.prepaidLoader.load(partnerId.toLowerCase()));
   }
 
   /**
