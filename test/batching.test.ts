@@ -80,22 +80,32 @@ describe("batching", () => {
     expect(fifty).toEqual(one);
   });
 
-  it("answers every partner's terms, terms history and prepaid points with as many ledger statements as one partner's", async () => {
-    // Three partners, two with terms (other files' partners are in the list too, most without).
+  it("answers every partner's terms, terms history, prepaid points, statement and liability with as many ledger statements as one partner's", async () => {
+    // Three partners, two with terms and a purchase (other files' partners are in the list too, most without).
     await registerPartner();
+    const marker = await enrollMember();
     for (let i = 0; i < 2; i++) {
       const partner = await registerPartner();
       await ok(`mutation($input: SetPartnerTermsInput!) { setPartnerTerms(input: $input) { version } }`, {
         input: { partnerId: partner.id, issuePricePer1000: 1_000 + i, redemptionPricePer1000: 800, breakageSharePercent: 50, billing: "POSTPAID" },
       });
+      await recordPurchase(partner, marker.id, 10_000);
     }
     // A member's request starts the gateway's reads of the erasure feed, which statementsFor expects (as above).
-    const marker = await enrollMember();
     await ok(`query($id: ID!) { member(id: $id) { id } }`, { id: marker.id }, asMember(marker.id));
-    const FIELDS = `id terms { version issuePricePer1000 } termsHistory { version } prepaidPointsRemaining`;
+    const period = new Date().toISOString().slice(0, 7);
+    const FIELDS = `id terms { version issuePricePer1000 } termsHistory { version } prepaidPointsRemaining
+      statement(period: "${period}") { partner { id } pointsIssued lines { kind points amount } } liability { pointsOutstanding value }`;
     const { partners } = await ok(`{ partners { ${FIELDS} } }`);
     expect(partners.length).toBeGreaterThan(2);
     expect(partners.filter((p: any) => p.terms !== null).length).toBeGreaterThanOrEqual(2);
+    // Each partner's own statement and liability, not a neighbour's.
+    expect(partners.every((p: any) => p.statement.partner.id === p.id)).toBe(true);
+    expect(partners.filter((p: any) => p.statement.pointsIssued > 0 && p.liability.pointsOutstanding > 0).length).toBeGreaterThanOrEqual(2);
+    // Two periods in one request: each alias its own period's figures (a batch per period).
+    const { partners: twice } = await ok(`{ partners { id now: statement(period: "${period}") { pointsIssued } before: statement(period: "2020-01") { period pointsIssued } } }`);
+    expect(twice.filter((p: any) => p.now.pointsIssued > 0).length).toBeGreaterThanOrEqual(2);
+    expect(twice.every((p: any) => p.before.period === "2020-01" && p.before.pointsIssued === 0)).toBe(true);
     const read = (query: string) => () => ok(query, {}, { ...asAdmin(), "cache-control": "no-cache" });
     const one = await statementsFor(read(`query { partner(id: "${partners[0].id}") { ${FIELDS} } }`));
     const all = await statementsFor(read(`{ partners { ${FIELDS} } }`));

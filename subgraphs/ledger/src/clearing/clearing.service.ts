@@ -1,3 +1,4 @@
+import DataLoader from "dataloader";
 import type { DataSource, EntityManager } from "typeorm";
 import { type AuditCaller, auditWrite } from "../../../../shared/src/audit/record-audit";
 import { badInput } from "../../../../shared/src/errors";
@@ -17,7 +18,7 @@ import {
 import { settlementCurrency } from "../settings";
 import { CLEARING_LOCK_KEY } from "../sql";
 import { chainHash } from "./hash-chain";
-import { PARTNER_CELLS, floatThrough, liveRecords, periodText, requirePeriod } from "./clearing.totals";
+import { floatThrough, partnerCells, liveRecords, periodText, requirePeriod } from "./clearing.totals";
 import { ClearingReport, SettlementLine, SettlementLineKind, SettlementStatement, SettlementStatus } from "./statement.types";
 
 /** What a closed period stores besides its statements (settlement_periods.content; the report's hash covers it). */
@@ -34,6 +35,7 @@ export interface ClosedReportContent {
 }
 
 interface PartnerPeriodRow {
+  partner_id: string;
   closed: boolean;
   number: string | null;
   content: string | null;
@@ -42,14 +44,17 @@ interface PartnerPeriodRow {
   cells: { issuer: string; redeemer: string; points: string }[] | null;
 }
 
-/** A partner's period ($1, partner $2): closed or not, its stored statement, its running lines and matrix cells (exact figures as text). */
-const PARTNER_PERIOD_SQL = `
-  SELECT EXISTS (SELECT FROM settlement_periods WHERE period = $1::date) AS closed, s.number::text, s.content, s.hash,
+/**
+ * Partners' periods (period $1, the partners $2, in one statement however many): closed or not, each
+ * one's stored statement, its running lines and matrix cells (exact figures as text).
+ */
+const PARTNER_PERIODS_SQL = `
+  SELECT p.id AS partner_id, EXISTS (SELECT FROM settlement_periods WHERE period = $1::date) AS closed, s.number::text, s.content, s.hash,
          (SELECT json_agg(json_build_object('line', line, 'points', points::text, 'value', value::text) ORDER BY line)
-          FROM clearing_totals WHERE period = $1::date AND partner_id = $2) AS lines,
+          FROM clearing_totals WHERE period = $1::date AND partner_id = p.id) AS lines,
          (SELECT json_agg(json_build_object('issuer', issuer_id, 'redeemer', redeemer_id, 'points', points::text))
-          FROM clearing_matrix WHERE ${PARTNER_CELLS}) AS cells
-  FROM (SELECT 1) one LEFT JOIN settlement_statements s ON s.partner_id = $2 AND s.period = $1::date`;
+          FROM clearing_matrix WHERE ${partnerCells("p.id")}) AS cells
+  FROM unnest($2::uuid[]) AS p(id) LEFT JOIN settlement_statements s ON s.partner_id = p.id AND s.period = $1::date`;
 
 interface StoredStatement {
   number: string;
@@ -68,10 +73,25 @@ export class ClearingService {
     private readonly currency = settlementCurrency(), // read once, checked when the ledger starts (settings.ts)
   ) {}
 
-  /** One round trip: whether the period is closed, the stored statement if so, else its live lines and matrix cells. */
+  // A partner list's statements (`partners { statement(period) }`) in one statement per period asked: the
+  // service is made per request (context.ts); batched only, never cached, so a close's later read sees it.
+  private readonly periodLoader = new DataLoader<{ partnerId: string; period: string }, PartnerPeriodRow>(
+    async (keys) => {
+      const rows = new Map<string, PartnerPeriodRow>();
+      for (const period of new Set(keys.map((key) => key.period))) {
+        const partnerIds = [...new Set(keys.filter((key) => key.period === period).map((key) => key.partnerId))];
+        const found: PartnerPeriodRow[] = await this.dataSource.query(PARTNER_PERIODS_SQL, [`${period}-01`, partnerIds, COALITION_OWNER_ID]);
+        for (const row of found) rows.set(`${period}/${row.partner_id}`, row);
+      }
+      return keys.map((key) => rows.get(`${key.period}/${key.partnerId}`)!);
+    },
+    { cache: false },
+  );
+
+  /** Whether the period is closed, the stored statement if so, else its live lines and matrix cells (batched per period). */
   async statement(partnerId: string, period: string): Promise<SettlementStatement> {
     const start = requirePeriod(period);
-    const row: PartnerPeriodRow = (await this.dataSource.query(PARTNER_PERIOD_SQL, [`${periodText(start)}-01`, partnerId, COALITION_OWNER_ID]))[0];
+    const row = await this.periodLoader.load({ partnerId: partnerId.toLowerCase(), period: periodText(start) });
     if (row.closed) {
       if (row.number) return toStatement(JSON.parse(row.content!), SettlementStatus.CLOSED, Number(row.number), row.hash);
       // Closed without a statement for it: it had neither movements nor terms then.

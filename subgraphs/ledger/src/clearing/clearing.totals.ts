@@ -29,10 +29,11 @@ export function requirePeriod(text: string, field = "period"): Date {
 export const periodText = (start: Date) => start.toISOString().slice(0, 7);
 
 /**
- * Matrix cells between partners, of period $1 (touching partner $2 when not null): the coalition's own
- * points ($3, COALITION_OWNER_ID) are no partner's counterpart. Shared by every statement read.
+ * Matrix cells between partners, of period $1 (touching partner `partner` when it is not null): the
+ * coalition's own points ($3, COALITION_OWNER_ID) are no partner's counterpart. Shared by every statement read.
  */
-export const PARTNER_CELLS = `period = $1::date AND ($2::uuid IS NULL OR issuer_id = $2 OR redeemer_id = $2) AND issuer_id <> $3 AND redeemer_id <> $3`;
+export const partnerCells = (partner: string) =>
+  `period = $1::date AND (${partner} IS NULL OR issuer_id = ${partner} OR redeemer_id = ${partner}) AND issuer_id <> $3 AND redeemer_id <> $3`;
 
 /** Line totals of a period by partner (all partners, or the ones given). */
 export async function lineTotals(manager: EntityManager, period: Date, partnerIds: string[] | null = null): Promise<Map<string, LineTotal[]>> {
@@ -56,7 +57,7 @@ export async function lineTotals(manager: EntityManager, period: Date, partnerId
  */
 export async function matrixCells(manager: EntityManager, period: Date, partnerId: string | null = null): Promise<MatrixCell[]> {
   const rows: { issuer_id: string; redeemer_id: string; points: string }[] = await manager.query(
-    `SELECT issuer_id, redeemer_id, points::text FROM clearing_matrix WHERE ${PARTNER_CELLS}`,
+    `SELECT issuer_id, redeemer_id, points::text FROM clearing_matrix WHERE ${partnerCells("$2::uuid")}`,
     [periodText(period) + "-01", partnerId, COALITION_OWNER_ID],
   );
   return rows.map((r) => ({ issuerId: r.issuer_id, redeemerId: r.redeemer_id, points: BigInt(r.points) }));

@@ -25,6 +25,14 @@ interface TermsRow {
   billing: PartnerBilling;
 }
 
+interface LiabilityRow {
+  partner_id: string | null;
+  points: string;
+  charged: string;
+  expired_recently: string;
+  redeemed_recently: string;
+}
+
 const linesOf = (figure: string) => [...new Set(STATEMENT_LINES.filter((r) => r.figure === figure).map((r) => r.line))];
 
 /** Partner terms (effective-dated, append-only), prepaid allowances and the liability by issuer. */
@@ -176,23 +184,7 @@ export class TermsService {
    * (every issuer, the coalition's own points included).
    */
   async liability(partnerId: string | null): Promise<PartnerLiability> {
-    const now = this.clock.now();
-    const current = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    let from = current;
-    for (let i = 0; i < 12; i++) from = previousPeriod(from);
-    const [row] = await this.dataSource.query(
-      `WITH o AS (
-         ${outstandingSql(partnerId ? "l.partner_id = $1" : "$1::uuid IS NULL", "$5")}
-       ), t AS (
-         SELECT coalesce(sum(points) FILTER (WHERE line = ANY($2) AND period >= $3::date AND period < $4::date), 0) AS expired_recently
-         FROM clearing_totals WHERE $1::uuid IS NULL OR partner_id = $1
-       ), m AS (
-         SELECT coalesce(sum(points) FILTER (WHERE period >= $3::date AND period < $4::date), 0) AS redeemed_recently
-         FROM clearing_matrix WHERE $1::uuid IS NULL OR issuer_id = $1
-       )
-       SELECT o.points::text AS points, o.charged::text AS charged, t.expired_recently::text, m.redeemed_recently::text FROM o, t, m`,
-      [partnerId, linesOf("expired"), `${periodText(from)}-01`, `${periodText(current)}-01`, now],
-    );
+    const row = partnerId === null ? (await this.liabilityRows(null))[0] : await this.liabilityLoader.load(partnerId.toLowerCase());
     return Object.assign(new PartnerLiability(), {
       partner: partnerId ? partnerStub(partnerId) : null,
       pointsOutstanding: safeIntegerFromSql(row.points),
@@ -200,6 +192,34 @@ export class TermsService {
       expectedBreakageRate: breakageRate(BigInt(row.expired_recently), BigInt(row.redeemed_recently)),
       currency: this.currency,
     });
+  }
+
+  // A partner list's liabilities in one statement, batched only (as the loaders above).
+  private readonly liabilityLoader = new DataLoader<string, LiabilityRow>(
+    async (partnerIds) => {
+      const byPartner = new Map((await this.liabilityRows([...new Set(partnerIds)])).map((row) => [row.partner_id, row]));
+      return partnerIds.map((id) => byPartner.get(id)!);
+    },
+    { cache: false },
+  );
+
+  /** A row for each partner (`partnerIds`), or one for the coalition's total (null: every issuer). */
+  private async liabilityRows(partnerIds: string[] | null): Promise<LiabilityRow[]> {
+    const now = this.clock.now();
+    const current = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    let from = current;
+    for (let i = 0; i < 12; i++) from = previousPeriod(from);
+    const mine = (column: string) => (partnerIds ? `${column} = p.id` : "true");
+    return this.dataSource.query(
+      `SELECT p.id AS partner_id, o.points::text AS points, o.charged::text AS charged, t.expired_recently::text, m.redeemed_recently::text
+       FROM ${partnerIds ? "unnest($1::uuid[]) AS p(id)" : "(SELECT $1::uuid AS id) p"},
+       LATERAL (${outstandingSql(mine("l.partner_id"), "$5")}) o,
+       LATERAL (SELECT coalesce(sum(points) FILTER (WHERE line = ANY($2) AND period >= $3::date AND period < $4::date), 0) AS expired_recently
+                FROM clearing_totals WHERE ${mine("partner_id")}) t,
+       LATERAL (SELECT coalesce(sum(points) FILTER (WHERE period >= $3::date AND period < $4::date), 0) AS redeemed_recently
+                FROM clearing_matrix WHERE ${mine("issuer_id")}) m`,
+      [partnerIds, linesOf("expired"), `${periodText(from)}-01`, `${periodText(current)}-01`, now],
+    );
   }
 
   private toTerms(row: TermsRow): PartnerTerms {
