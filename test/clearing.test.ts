@@ -235,6 +235,39 @@ describe("a closed report rewritten in the database, its hash recomputed to matc
   });
 });
 
+describe("the latest closed report deleted in the database with its statements", () => {
+  it("is caught by clearing:verify: the audit trail's line of the close finds no report (the hash chain alone still holds)", async () => {
+    const db = await ledgerClient();
+    const [latest] = (await db.query(`SELECT to_char(period, 'YYYY-MM') AS text FROM settlement_periods ORDER BY period DESC LIMIT 1`)).rows;
+    const day = `${latest.text}-01`;
+    const report = (await db.query(`SELECT * FROM settlement_periods WHERE period = $1::date`, [day])).rows[0];
+    const statements = (await db.query(`SELECT * FROM settlement_statements WHERE period = $1::date`, [day])).rows;
+    const triggers = async (action: "DISABLE" | "ENABLE") => {
+      for (const table of ["settlement_statements", "settlement_periods"]) await db.query(`ALTER TABLE ${table} ${action} TRIGGER ${table}_append_only`);
+    };
+    try {
+      await triggers("DISABLE");
+      await db.query(`DELETE FROM settlement_statements WHERE period = $1::date`, [day]);
+      await db.query(`DELETE FROM settlement_periods WHERE period = $1::date`, [day]);
+      await triggers("ENABLE");
+      const tampered = await ledgerTool("clearing-verify");
+      expect(tampered.code).toBe(1);
+      expect(tampered.output).toMatch(new RegExp(`FAIL closed statements and reports that changed or went missing[^\\n]*: 1\\n.*report ${latest.text} missing`));
+    } finally {
+      await triggers("DISABLE");
+      await db.query(`INSERT INTO settlement_periods (period, closed_at, content, previous_hash, hash) VALUES ($1::date, $2, $3, $4, $5)`, [day, report.closed_at, report.content, report.previous_hash, report.hash]);
+      for (const s of statements) {
+        await db.query(`INSERT INTO settlement_statements (number, period, partner_id, content, previous_hash, hash) OVERRIDING SYSTEM VALUE VALUES ($1, $2::date, $3, $4, $5, $6)`, [
+          s.number, day, s.partner_id, s.content, s.previous_hash, s.hash,
+        ]);
+      }
+      await triggers("ENABLE");
+      await db.end();
+    }
+    await expectClearingConsistent();
+  });
+});
+
 /** One purchase through record_purchases itself (as the ledger writes it), posted at `now`. */
 async function writePurchase(db: Client, memberId: string, now: Date, reference = unique("race")) {
   return db.query(

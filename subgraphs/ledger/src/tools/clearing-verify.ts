@@ -251,6 +251,15 @@ async function closedStatementMismatchesIn(manager: EntityManager): Promise<Mism
     if (canonicalJson(recorded) !== canonicalJson(totals)) problems.push({ id: `report ${p.period} totals`, got: canonicalJson(recorded), expected: canonicalJson(totals) });
     previous = p.hash;
   }
+  // The chain proves nothing of its end: the latest report deleted with its statements (their foreign key
+  // allows no less) leaves a chain that holds, and reopens a month whose money was settled. Every close
+  // leaves a line in the append-only audit trail, in the close's own transaction.
+  const missing: { period: string }[] = await manager.query(
+    `SELECT DISTINCT target_id AS period FROM audit_events
+     WHERE action = 'CLOSE_SETTLEMENT_PERIOD' AND outcome = 'SUCCEEDED' AND target_id NOT IN (SELECT to_char(period, 'YYYY-MM') FROM settlement_periods)
+     ORDER BY 1`,
+  );
+  for (const m of missing) problems.push({ id: `report ${m.period} missing`, got: "no report", expected: "the report its audit line says was closed" });
   return problems;
 }
 
@@ -259,7 +268,7 @@ export async function verifyClearing(dataSource: DataSource): Promise<{ problems
   let problems = 0;
   const checks = [
     ...CHECKS.map((check) => ({ name: check.name, run: (d: DataSource): Promise<Mismatch[]> => d.query(check.sql) })),
-    { name: "closed statements and reports that changed since they were closed (content, hash, chain)", run: closedStatementMismatches },
+    { name: "closed statements and reports that changed or went missing since they were closed (content, hash, chain)", run: closedStatementMismatches },
   ];
   for (const check of checks) {
     const rows = await check.run(dataSource);
