@@ -226,12 +226,6 @@ function graphQLPostHandler<TContext extends BaseContext>(
         const known = error instanceof RequestBodyError ? error : new RequestBodyError(400, "BAD_REQUEST", "Request body is not valid JSON");
         return sendErrors(res, known.status, known.message, known.code, cors);
       }
-      // A service's control request (the gateway's erasure-feed read) has a small lane of its own past the limits.
-      const control = proof.identity.kind === "service" && headerOf(req, CONTROL_LANE_HEADER) === CONTROL_LANE;
-      entered = gate ? await (control ? gate.enterControl(req.socket) : gate.enter(req.socket)) : undefined;
-      // Its client closed the connection while it waited: no one to answer, nothing run.
-      if (entered === ABANDONED) return void res.destroy();
-      if (typeof entered === "string") return sendOverloaded(req, res, admission!, cors);
       let body: unknown;
       try {
         const json = /^application\/(.+\+)?json/i.test(headerOf(req, "content-type") ?? "");
@@ -247,6 +241,13 @@ function graphQLPostHandler<TContext extends BaseContext>(
         const message = maxBatch ? `At most ${maxBatch} operations per batch` : "Batched requests are not accepted: send one operation per request";
         return sendErrors(res, 400, message, "BATCH_TOO_LARGE", cors);
       }
+      // A service's control request (the gateway's erasure-feed read) has a small lane of its own past the limits.
+      // Parsed first: a batch takes a slot per operation.
+      const control = proof.identity.kind === "service" && headerOf(req, CONTROL_LANE_HEADER) === CONTROL_LANE;
+      entered = gate ? await (control ? gate.enterControl(req.socket) : gate.enter(req.socket, Math.max(batch, 1))) : undefined;
+      // Its client closed the connection while it waited: no one to answer, nothing run.
+      if (entered === ABANDONED) return void res.destroy();
+      if (typeof entered === "string") return sendOverloaded(req, res, admission!, cors);
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
       const response = await apollo.executeHTTPGraphQLRequest({

@@ -47,7 +47,7 @@ const shed = new Counter({
   help: "GraphQL requests refused with HTTP 503 OVERLOADED before any work (reason: queue_full; queue_timeout, a queued request waited too long; pool_full, a subgraph's database pool has too many queries waiting).",
   labelNames: ["reason"] as const,
 });
-const inFlightGauge = new Gauge({ name: "coalition_requests_in_flight", help: "GraphQL requests running now in this process." });
+const inFlightGauge = new Gauge({ name: "coalition_requests_in_flight", help: "GraphQL operations running now in this process (slots taken: a batched request counts each of its operations)." });
 const queuedGauge = new Gauge({ name: "coalition_requests_queued", help: "GraphQL requests waiting for a slot in this process." });
 // The control lane apart: its requests are in neither gauge above, and an operator sees when its 8 are too few.
 const controlInFlightGauge = new Gauge({ name: "coalition_control_requests_in_flight", help: "Control-lane requests (a gateway's erasure-feed reads) running now in this process, past the limits." });
@@ -81,6 +81,8 @@ export interface ClientConnection {
 
 interface Waiting {
   connection?: ClientConnection;
+  /** The slots it needs (a batch's operations). */
+  slots: number;
   resolve(outcome: Admission): void;
   gone(): void;
   timer: NodeJS.Timeout;
@@ -100,7 +102,11 @@ export const CONTROL_LANE = "control";
  */
 export const MAX_CONTROL_IN_FLIGHT = 8;
 
-/** Counts slots; `enter` resolves to a release function, or to the reason the request was not admitted. */
+/**
+ * Counts slots; `enter` resolves to a release function, or to the reason the request was not admitted.
+ * A batch takes a slot per operation (at most every slot: it then runs alone), so batching lets no
+ * client past the limit; the queue is first come, first served, a batch waiting for room included.
+ */
 export class AdmissionGate {
   private inFlight = 0;
   private controlInFlight = 0;
@@ -126,14 +132,17 @@ export class AdmissionGate {
     };
   }
 
-  enter(connection?: ClientConnection): Promise<Admission> | Admission {
+  /** `operations`: how many the request carries (a batch's length), one slot each. */
+  enter(connection?: ClientConnection, operations = 1): Promise<Admission> | Admission {
     if (this.limits.saturated?.()) return this.refuse("pool_full");
     if (!this.limits.maxInFlight) return NOOP;
-    if (this.inFlight < this.limits.maxInFlight) return this.take();
+    const slots = Math.min(Math.max(1, Math.floor(operations)), this.limits.maxInFlight);
+    if (!this.waiting.length && this.fits(slots)) return this.take(slots);
     if (this.waiting.length >= this.limits.maxQueued) return this.refuse("queue_full");
     return new Promise((resolve) => {
       const entry: Waiting = {
         connection,
+        slots,
         resolve,
         gone: () => {
           this.leave(entry);
@@ -159,20 +168,24 @@ export class AdmissionGate {
     return this.waiting.length;
   }
 
-  private take(): () => void {
-    this.inFlight++;
+  private fits(slots: number): boolean {
+    return this.inFlight + slots <= this.limits.maxInFlight;
+  }
+
+  private take(slots: number): () => void {
+    this.inFlight += slots;
     inFlightGauge.set(this.inFlight);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.inFlight--;
+      this.inFlight -= slots;
       this.admitNext();
       inFlightGauge.set(this.inFlight);
     };
   }
 
-  /** The slot just freed goes to the first waiting request whose client is still there. */
+  /** The slots just freed go to the waiting requests in order, while the first one's fit (whose client is still there). */
   private admitNext(): void {
     for (let next = this.waiting[0]; next; next = this.waiting[0]) {
       // Closed, its "close" event not delivered yet (it comes on a later tick): gone all the same.
@@ -180,9 +193,9 @@ export class AdmissionGate {
         next.gone();
         continue;
       }
+      if (!this.fits(next.slots)) return;
       this.leave(next);
-      next.resolve(this.take());
-      return;
+      next.resolve(this.take(next.slots));
     }
   }
 

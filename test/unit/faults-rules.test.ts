@@ -104,6 +104,33 @@ describe("AdmissionGate", () => {
     expect(gate.queued).toBe(0);
   });
 
+  it("a batch takes a slot per operation, at most all 4 (it then runs alone), and waits its turn: no request overtakes it", async () => {
+    const gate = new AdmissionGate({ ...limits, maxInFlight: 4, maxQueued: 3, queueTimeoutMs: 5_000 });
+    const batchOf3 = gate.enter(undefined, 3) as () => void;
+    const single = gate.enter() as () => void;
+    expect(gate.running).toBe(4); // 3 + 1
+    const batchOf2 = gate.enter(undefined, 2);
+    expect(batchOf2).toBeInstanceOf(Promise);
+    single();
+    expect(gate.running).toBe(3); // 3 running + 2 waiting would be 5 > 4: the batch still waits
+    const late = gate.enter(); // a slot is free, but the batch came first
+    expect(late).toBeInstanceOf(Promise);
+    expect(gate.queued).toBe(2);
+    batchOf3();
+    const admittedBatch = (await batchOf2) as () => void;
+    const admittedLate = (await late) as () => void;
+    expect(gate.running).toBe(3); // 2 + 1
+    expect(gate.queued).toBe(0);
+    admittedBatch();
+    admittedLate();
+    expect(gate.running).toBe(0);
+    const batchOf10 = gate.enter(undefined, 10) as () => void;
+    expect(gate.running).toBe(4); // capped at every slot
+    expect(gate.enter()).toBeInstanceOf(Promise);
+    batchOf10();
+    expect(gate.running).toBe(1);
+  });
+
   it("maxInFlight 0 admits everything", () => {
     const gate = new AdmissionGate({ ...limits, maxInFlight: 0 });
     for (let i = 0; i < 10; i++) expect(typeof gate.enter()).toBe("function");
