@@ -1,5 +1,5 @@
-import { PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
-import { serveGraphQL, type GraphQLHttpServer } from "../../shared/src/http-server";
+import { PROOF_HEADER } from "../../shared/src/auth/proof";
+import { useHoldingServer } from "../support/holding-server";
 
 /**
  * Batches through a real HTTP server (shared/src/http-server.ts): 3 slots and no queue, one held on
@@ -7,45 +7,23 @@ import { serveGraphQL, type GraphQLHttpServer } from "../../shared/src/http-serv
  * shed (before, a batch took one slot whatever its length, so 10 operations ran in the place of one).
  */
 describe("admission: a batch takes a slot per operation", () => {
-  const secrets = { gateway: "g".repeat(32), service: "s".repeat(32) };
-  const admin = signProof({ kind: "admin", subject: "ops" }, "gateway", secrets.gateway, "members");
-  let server: GraphQLHttpServer;
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let waiting = 0;
-  beforeAll(async () => {
-    server = await serveGraphQL({
-      port: 0,
-      apollo: {
-        typeDefs: `type Query { run(wait: Boolean!): Int! }`,
-        resolvers: { Query: { run: async (_: unknown, { wait }: { wait: boolean }) => (wait ? (waiting++, released.then(() => 1)) : 1) } },
-      },
-      context: async () => ({}),
-      requireProof: { ...secrets, audience: "members" },
-      maxBatchOperations: 10,
-      admission: { maxInFlight: 3, maxQueued: 0, queueTimeoutMs: 5_000, retryAfterSeconds: 1 },
-    });
-  });
-  afterAll(async () => {
-    release();
-    await server?.stop();
-  });
+  const server = useHoldingServer({ maxInFlight: 3, maxQueued: 0, queueTimeoutMs: 5_000, retryAfterSeconds: 1 }, { maxBatchOperations: 10 });
 
   const post = async (body: unknown) => {
-    const response = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", [PROOF_HEADER]: admin }, body: JSON.stringify(body) });
+    const response = await fetch(server.url(), { method: "POST", headers: { "content-type": "application/json", [PROOF_HEADER]: server.adminProof }, body: JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as any };
   };
   const operation = (wait: boolean) => ({ query: `{ run(wait: ${wait}) }` });
 
   it("with 1 of 3 slots taken: a batch of 3 is shed, a batch of 2 runs; with none taken, a batch of 10 runs alone", async () => {
     const holder = post(operation(true));
-    for (let i = 0; i < 250 && waiting === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(waiting).toBe(1);
+    for (let i = 0; i < 250 && server.waiting() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.waiting()).toBe(1);
     const shed = await post([operation(false), operation(false), operation(false)]);
     expect(shed.status).toBe(503);
     expect(shed.body.errors[0].extensions.code).toBe("OVERLOADED");
     expect(await post([operation(false), operation(false)])).toEqual({ status: 200, body: [{ data: { run: 1 } }, { data: { run: 1 } }] });
-    release();
+    server.release();
     expect((await holder).status).toBe(200);
     const ten = await post(Array.from({ length: 10 }, () => operation(false)));
     expect(ten.status).toBe(200);

@@ -1,7 +1,7 @@
 import { register } from "prom-client";
-import { PROOF_HEADER, signProof } from "../../shared/src/auth/proof";
-import { serveGraphQL, type GraphQLHttpServer } from "../../shared/src/http-server";
+import { PROOF_HEADER } from "../../shared/src/auth/proof";
 import { CONTROL_LANE, CONTROL_LANE_HEADER } from "../../shared/src/overload";
+import { useHoldingServer } from "../support/holding-server";
 
 /**
  * The control lane through a real HTTP server (shared/src/http-server.ts): one slot, no queue, held on
@@ -9,32 +9,11 @@ import { CONTROL_LANE, CONTROL_LANE_HEADER } from "../../shared/src/overload";
  * ordinary request), and the header means nothing with a client's identity.
  */
 describe("admission: the control lane", () => {
-  const secrets = { gateway: "g".repeat(32), service: "s".repeat(32) };
-  const service = signProof({ kind: "service", service: "gateway" }, "service", secrets.service, "members");
-  const admin = signProof({ kind: "admin", subject: "ops" }, "gateway", secrets.gateway, "members");
-  let server: GraphQLHttpServer;
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let waiting = 0;
-  beforeAll(async () => {
-    server = await serveGraphQL({
-      port: 0,
-      apollo: {
-        typeDefs: `type Query { run(wait: Boolean!): Int! }`,
-        resolvers: { Query: { run: async (_: unknown, { wait }: { wait: boolean }) => (wait ? (waiting++, released.then(() => 1)) : 1) } },
-      },
-      context: async () => ({}),
-      requireProof: { ...secrets, audience: "members" },
-      admission: { maxInFlight: 1, maxQueued: 0, queueTimeoutMs: 5_000, retryAfterSeconds: 1 },
-    });
-  });
-  afterAll(async () => {
-    release();
-    await server?.stop();
-  });
+  const server = useHoldingServer({ maxInFlight: 1, maxQueued: 0, queueTimeoutMs: 5_000, retryAfterSeconds: 1 });
+  const { serviceProof: service, adminProof: admin } = server;
 
   const post = async (proof: string, lane: boolean, wait: boolean) => {
-    const response = await fetch(server.url, {
+    const response = await fetch(server.url(), {
       method: "POST",
       headers: { "content-type": "application/json", [PROOF_HEADER]: proof, ...(lane ? { [CONTROL_LANE_HEADER]: CONTROL_LANE } : {}) },
       body: JSON.stringify({ query: `{ run(wait: ${wait}) }` }),
@@ -49,18 +28,18 @@ describe("admission: the control lane", () => {
 
   it("past a full slot: a service's control requests run, 8 at once; an ordinary one and a client's claim of the lane are shed", async () => {
     const holder = post(service, false, true);
-    await until(() => waiting === 1); // the one slot is taken
+    await until(() => server.waiting() === 1); // the one slot is taken
     expect(await post(service, false, false)).toBe(503);
     expect(await post(admin, true, false)).toBe(503); // a client's identity: the header means nothing
     expect(await post(service, true, false)).toBe(200); // the lane: in at once
     const control = Array.from({ length: 8 }, () => post(service, true, true));
-    await until(() => waiting === 9); // all 8 running beside the holder
+    await until(() => server.waiting() === 9); // all 8 running beside the holder
     expect(await metric("coalition_control_requests_in_flight")).toBe(8);
     expect(await metric("coalition_requests_in_flight")).toBe(1); // the holder alone: the lane is apart
     const fullBefore = await metric("coalition_control_lane_full_total");
     expect(await post(service, true, false)).toBe(503); // a 9th: an ordinary request, and the slot is taken
     expect(await metric("coalition_control_lane_full_total")).toBe(fullBefore + 1);
-    release();
+    server.release();
     expect(await Promise.all([holder, ...control])).toEqual(Array.from({ length: 9 }, () => 200));
     expect(await metric("coalition_control_requests_in_flight")).toBe(0);
   });
