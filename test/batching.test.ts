@@ -42,6 +42,22 @@ async function statementsFor(run: () => Promise<unknown>): Promise<Record<string
   return fewest;
 }
 
+/**
+ * A member's request starts the gateway's reads of the erasure feed (on first use), which statementsFor
+ * expects: the runs share the members service with them, as they do in the suite.
+ */
+const startErasureFeed = (memberId: string) => ok(`query($id: ID!) { member(id: $id) { id } }`, { id: memberId }, asMember(memberId));
+
+/** The statements of a page of 1 and of a page of `size`, and the latter's answer. */
+async function pagesOfOneAnd(size: number, page: (first: number) => Promise<any>) {
+  const one = await statementsFor(() => page(1));
+  let result: any;
+  const many = await statementsFor(async () => {
+    result = await page(size);
+  });
+  return { one, many, result };
+}
+
 describe("batching", () => {
   it("answers the headline fields for 50 members with as many SQL statements per subgraph as for 1", async () => {
     const partners = [await registerPartner({ pointsPerUnit: 2 }), await registerPartner({ pointsPerUnit: 1 }), await registerPartner({ pointsPerUnit: 3, returnWindowDays: 5 })];
@@ -62,16 +78,10 @@ describe("batching", () => {
       }),
     );
 
-    // A member's request starts the gateway's reads of the erasure feed (on first use): the runs below
-    // share the members service with them, as they do in the suite.
-    await ok(`query($id: ID!) { member(id: $id) { id } }`, { id: marker.id }, asMember(marker.id));
+    await startErasureFeed(marker.id);
     // `no-cache`: the gateway's cache of public partner entities would otherwise answer some calls.
     const page = (first: number) => ok(HEADLINE_PAGE, { first, after: marker.id }, { ...asAdmin(), "cache-control": "no-cache" });
-    const one = await statementsFor(() => page(1));
-    let result: any;
-    const fifty = await statementsFor(async () => {
-      result = await page(50);
-    });
+    const { one, many: fifty, result } = await pagesOfOneAnd(50, page);
 
     expect(result.members).toHaveLength(50);
     expect(result.members.every((m: any) => m.balance.lifetimeEarned > 0 && m.partnerAccounts.length > 0)).toBe(true);
@@ -91,8 +101,7 @@ describe("batching", () => {
       });
       await recordPurchase(partner, marker.id, 10_000);
     }
-    // A member's request starts the gateway's reads of the erasure feed, which statementsFor expects (as above).
-    await ok(`query($id: ID!) { member(id: $id) { id } }`, { id: marker.id }, asMember(marker.id));
+    await startErasureFeed(marker.id);
     const period = new Date().toISOString().slice(0, 7);
     const FIELDS = `id terms { version issuePricePer1000 } termsHistory { version } prepaidPointsRemaining
       statement(period: "${period}") { partner { id } pointsIssued lines { kind points amount } } liability { pointsOutstanding value }`;
@@ -118,14 +127,10 @@ describe("batching", () => {
     // and a run that outlasts a read of the erasure feed (four a second) is not counted.
     const marker = await enrollMember();
     for (let i = 0; i < 10; i++) await enrollMember();
-    await ok(`query($id: ID!) { member(id: $id) { id } }`, { id: marker.id }, asMember(marker.id));
+    await startErasureFeed(marker.id);
     const OFFERS = `query($first: Int!, $after: ID) { members(first: $first, after: $after) { id offers(first: 5) { id } offersConnection(first: 2) { edges { node { id } } } } }`;
     const page = (first: number) => ok(OFFERS, { first, after: marker.id }, { ...asAdmin(), "cache-control": "no-cache" });
-    const one = await statementsFor(() => page(1));
-    let result: any;
-    const ten = await statementsFor(async () => {
-      result = await page(10);
-    });
+    const { one, many: ten, result } = await pagesOfOneAnd(10, page);
     expect(result.members).toHaveLength(10);
     expect(one.ledger).toBeGreaterThan(0);
     expect(ten.ledger).toBe(one.ledger);
