@@ -1,10 +1,11 @@
 import { ledgerClient, travelTo } from "./support/clearing";
 import { enrollMember, recordPurchase, registerPartner, type PartnerFixture } from "./support/fixtures";
-import { asMember, asPartnerApp, fails, ok, unique } from "./support/gateway";
+import { asAdmin, asMember, asPartnerApp, fails, ok, operationsServed, sqlStatements, unique } from "./support/gateway";
 import { expectLedgerConsistent, travel } from "./support/ledger";
 
+const FIELDS = `from to linkedMembers activeMembers tiers { tier members } averageBalance alsoEarnsAt { category members }`;
 const INSIGHTS = `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
-  partner(id: $id) { insights(from: $from, to: $to) { from to linkedMembers activeMembers tiers { tier members } averageBalance alsoEarnsAt { category members } } }
+  partner(id: $id) { insights(from: $from, to: $to) { ${FIELDS} } }
 }`;
 const LINK = `mutation($input: LinkPartnerAccountInput!) { linkPartnerAccount(input: $input) { status } }`;
 
@@ -165,5 +166,41 @@ describe("Partner.insights", () => {
     const small = await insightsOf(other.id, M1, asPartnerApp(otherKey));
     expect(small).toMatchObject({ linkedMembers: null, activeMembers: null, averageBalance: null });
     expect([...small.tiers, ...small.alsoEarnsAt].every((x: { members: number | null }) => x.members === null)).toBe(true);
+  });
+
+  it("an admin's partner list: each partner its own figures, from one call to each other service and as many ledger statements as one partner's", async () => {
+    // The grocer's population: members 0–19, linked by an admin (ACTIVE); 0–19 are in the fuel brand's too.
+    await inChunks(range(0, 20), (i) => ok(LINK, { input: { memberId: members[i].id, partnerId: grocer.id, externalId: unique("card") } }));
+    const admin = { ...asAdmin(), "cache-control": "no-cache" };
+    const LIST = `query($from: DateTimeISO!, $to: DateTimeISO!) { partners { id insights(from: $from, to: $to) { ${FIELDS} } } }`;
+    const calls = async () => [await operationsServed("members", "ActiveLinkedMembers"), await operationsServed("partners", "PartnerCategories")];
+    const callsBefore = await calls();
+    const { partners } = await ok(LIST, M1, admin);
+    expect((await calls()).map((n, i) => n - callsBefore[i])).toEqual([1, 1]);
+    expect(partners.length).toBeGreaterThan(7);
+    const listed = new Map(partners.map((p: { id: string; insights: unknown }) => [p.id, p.insights]));
+    // The fuel brand's figures (worked out in the first test), the grocer's population overlapping its own.
+    expect(listed.get(fuel.id)).toEqual(await insightsOf(fuel.id, M1));
+    expect(listed.get(fuel.id)).toMatchObject({ linkedMembers: 40, activeMembers: 30, averageBalance: 2_076 });
+    // The grocer's: 20 linked, all of them active elsewhere (the fuel brand's receipts: 0 inactive, hidden). All BASE
+    // (no other tier to hide them among: hidden). Their points: fuel 20 × 100, grocers 10 × 100 each, hotel 20 × 100,
+    // airline 3 × 100, café 12 × 100, second café 2 × 100: 7,700 / 20 = 385. Every category hidden: fuel and hotel all 20
+    // (0 did not), grocery 10 all at the second grocer (its busiest), airline 3, dining 12 (8 did not).
+    const grocers = listed.get(grocer.id) as any;
+    expect(grocers).toMatchObject({ from: M1.from, to: M1.to, linkedMembers: 20, activeMembers: null, averageBalance: 385 });
+    expect([...grocers.tiers, ...grocers.alsoEarnsAt].every((x: { members: number | null }) => x.members === null)).toBe(true);
+    // Ledger statements: the fewest of five reads (a sweep may fall into one), a list's the same as one partner's.
+    const fewestLedgerStatements = async (query: string, variables: Record<string, unknown>) => {
+      let fewest = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const before = await sqlStatements("ledger");
+        await ok(query, variables, admin);
+        fewest = Math.min(fewest, (await sqlStatements("ledger")) - before);
+      }
+      return fewest;
+    };
+    const one = await fewestLedgerStatements(INSIGHTS, { id: fuel.id, ...M1 });
+    expect(one).toBeGreaterThan(0);
+    expect(await fewestLedgerStatements(LIST, M1)).toBe(one);
   });
 });

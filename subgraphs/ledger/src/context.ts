@@ -31,11 +31,12 @@ import { TransferService } from "./transfer/transfer.service";
 export function createContext(dataSource: DataSource, identity: Identity = { kind: "anonymous" }, clock: Clock = systemClock, requestId?: string) {
   const manager = dataSource.manager;
   const members = new SubgraphClient("members", requestId);
+  const standing = createStandingLoader(manager, clock);
   return {
     identity,
     requestId,
     auditLog: new AuditLogService(dataSource, requestId),
-    insights: new InsightsService(dataSource, clock, members, new SubgraphClient("partners", requestId), insightsMinGroup()),
+    insights: new InsightsService(dataSource, clock, members, new SubgraphClient("partners", requestId), insightsMinGroup(), standing),
     adjustments: new AdjustmentService(dataSource, clock, members, new SubgraphClient("partners", requestId)),
     dataSource,
     erasures: new ErasureService(dataSource, clock),
@@ -48,7 +49,7 @@ export function createContext(dataSource: DataSource, identity: Identity = { kin
     clearing: new ClearingService(dataSource, clock),
     terms: new TermsService(dataSource, clock, new SubgraphClient("partners", requestId)),
     loaders: {
-      standing: createStandingLoader(manager, clock),
+      standing,
       linkedPartners: createLinkedPartnersLoader(members),
       partnerPoints: createPartnerPointsLoader(manager),
       expiringSoon: createExpiringSoonLoader(manager, clock),

@@ -32,9 +32,9 @@ export class PartnerInsightsResolver {
     @Root() partner: Partner,
     @Arg("from", () => Date, { description: "The first instant of a UTC month, e.g. `2026-10-01T00:00:00Z` (included)." }) from: Date,
     @Arg("to", () => Date, { description: "The first instant of the month after `from` (excluded); that month must be over." }) to: Date,
-    @Ctx() { identity, insights, loaders }: Context,
+    @Ctx() { identity, insights }: Context,
   ): Promise<PartnerInsights> {
     requirePartner(identity, partner.id);
-    return insights.insights(partner.id.toLowerCase(), from, to, loaders.standing);
+    return insights.insights(partner.id, from, to);
   }
 }
