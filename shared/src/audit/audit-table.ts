@@ -1,4 +1,4 @@
-import type { QueryRunner } from "typeorm";
+import type { DataSource, QueryRunner } from "typeorm";
 import { ERASED_TEXT_PATTERN, erasedTextSql, erasingTextSql } from "../member-data/erased-text";
 
 /**
@@ -82,12 +82,42 @@ export async function refuseErasedRequestIds(queryRunner: QueryRunner): Promise<
 export const eraseRequestIdsSql = (memberParam: string) =>
   `UPDATE audit_events SET request_id = ${erasingTextSql("request_id")} WHERE member_id = ${memberParam} AND request_id IS NOT NULL AND request_id !~ '${ERASED_TEXT_PATTERN}'`;
 
+/** How long an erasure's step waits for the transactions open when it committed (eraseLateRequestIds). */
+export const LATE_LINES_WAIT_MS = 2_000;
+
+/**
+ * The lines a transaction inserted about the member before the erasure was recorded in this database and
+ * committed after the step's eraseRequestIdsSql (neither saw the other: the trigger found no erasure, the
+ * update not yet the line) keep their request ids. Run after the step has committed: waits until every
+ * transaction open in this database then has ended (at most LATE_LINES_WAIT_MS; they are a request's, short),
+ * then replaces those request ids too. Lines inserted after the commit get the digest from the trigger
+ * (digestRequestIdsAfterErasure). A transaction still open at the limit is not waited for: lines it writes
+ * about the member before it commits keep their text (README, Members' data).
+ */
+export async function eraseLateRequestIds(dataSource: DataSource, memberId: string, waitMs = LATE_LINES_WAIT_MS): Promise<void> {
+  // As text: a transaction's start to the microsecond, which a JavaScript Date would round away.
+  const open: { pid: number; started: string }[] = await dataSource.query(
+    `SELECT pid, xact_start::text AS started FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+  );
+  const deadline = Date.now() + waitMs;
+  let ended = open.length === 0;
+  while (!ended && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [{ running }] = await dataSource.query(
+      `SELECT count(*)::int AS running FROM pg_stat_activity a JOIN unnest($1::int[], $2::text[]) AS o(pid, started) ON a.pid = o.pid AND a.xact_start::text = o.started`,
+      [open.map((o) => o.pid), open.map((o) => o.started)],
+    );
+    ended = running === 0;
+  }
+  await dataSource.query(eraseRequestIdsSql(`$1::uuid`), [memberId]);
+}
+
 /**
  * A line written about a member after their erasure (a partner marking the member's voucher used, a
  * replay refused as NOT_FOUND, an admin reading the id) keeps its request id only as the digest, as
  * the erasure left the earlier lines: a trigger replaces it on insert when the member id is in
  * `erasedMembers` (AuditLinesAfterErasure migrations, 1734960000004+). A line whose transaction
- * commits while the erasure's step runs may keep its text (neither sees the other): README, Members' data.
+ * commits while the erasure's step runs is left to eraseLateRequestIds.
  */
 export async function digestRequestIdsAfterErasure(queryRunner: QueryRunner, erasedMembers: string): Promise<void> {
   await queryRunner.query(`

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { eraseRequestIdsSql } from "../../../../shared/src/audit/audit-table";
+import { eraseLateRequestIds, eraseRequestIdsSql } from "../../../../shared/src/audit/audit-table";
 import { ERASED_TEXT_PATTERN, erasingTextSql } from "../../../../shared/src/member-data/erased-text";
 import { notFound } from "../../../../shared/src/errors";
 import { requireId } from "../../../../shared/src/validation";
@@ -50,4 +50,5 @@ export async function eraseMemberText(dataSource: DataSource, memberId: string):
     );
     await manager.query(eraseRequestIdsSql(`$1::uuid`), [id]);
   });
+  await eraseLateRequestIds(dataSource, id);
 }

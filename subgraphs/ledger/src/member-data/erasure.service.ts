@@ -3,7 +3,7 @@ import { actorOf } from "../../../../shared/src/audit/record-audit";
 import { requireId } from "../../../../shared/src/validation";
 import { referrersPaidForReferred } from "../campaign/bonus-reversal";
 import type { Clock } from "../clock";
-import { eraseRequestIdsSql } from "../../../../shared/src/audit/audit-table";
+import { eraseLateRequestIds, eraseRequestIdsSql } from "../../../../shared/src/audit/audit-table";
 import { eraseCallerTextSql } from "./erased-caller-text";
 import { isErased } from "./erased";
 import { type NewTransaction, lockMembers, postNewTransactions, postTransaction } from "../journal/journal";
@@ -84,6 +84,7 @@ export class ErasureService {
       if (!unlocked.length) break;
       referrers = [...referrers, ...unlocked];
     }
+    await eraseLateRequestIds(this.dataSource, id);
     crashPoint("after-forfeit");
   }
 }

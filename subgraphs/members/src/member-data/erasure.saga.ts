@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { eraseRequestIdsSql } from "../../../../shared/src/audit/audit-table";
+import { eraseLateRequestIds, eraseRequestIdsSql } from "../../../../shared/src/audit/audit-table";
 import { type AuditLine, recordAudit } from "../../../../shared/src/audit/record-audit";
 import { erasureCheckCacheMs } from "../../../../shared/src/config";
 import { notFound } from "../../../../shared/src/errors";
@@ -89,8 +89,9 @@ export class ErasureSaga {
     });
   }
 
-  /** Steps 2 and 3. */
+  /** Steps 2 and 3, after step 1's lines written by transactions still open when it committed (eraseLateRequestIds). */
   private async finish(memberId: string): Promise<void> {
+    await eraseLateRequestIds(this.dataSource, memberId);
     await this.ledger.request(`mutation($memberId: ID!) { forfeitErasedMember(memberId: $memberId) }`, { memberId });
     await this.catalog.request(`mutation($memberId: ID!) { eraseMemberText(memberId: $memberId) }`, { memberId });
     // An erasure finished before the catalog took part keeps the time it was completed (ErasuresCatalogStep1734960000003).
