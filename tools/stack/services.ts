@@ -50,7 +50,7 @@ const HEALTHY_AFTER_MS = 60_000;
 const entryOf = (name: ServiceName) =>
   join(REPO_ROOT, "dist", name === "gateway" ? "gateway" : join("subgraphs", name), "src", "main.js");
 
-/** Starts the four subgraphs, then the gateway, each in its own process, and waits until all are ready. */
+/** Starts the four subgraphs and the gateway, each in its own process, and waits until all are ready. */
 export async function startStack({ env: baseEnv, freePorts = false, logFile, output: stream, restartCrashed }: StackOptions): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { APOLLO_TELEMETRY_DISABLED: "1", ...baseEnv };
   // Development and tests: the services must share secrets; make them when none are given.
@@ -79,13 +79,15 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile, out
     fileOutput?.end();
   };
   try {
-    // Every subgraph settles before anything is decided: with Promise.all, one failing (a port in use)
+    // The gateway starts with the subgraphs: it reads the supergraph from its file and calls no subgraph
+    // until a request comes, and every start is mostly loading code (about 1.5 s of CPU each), so on a
+    // small machine five at once are ready sooner than four and then one (a test stack: 4.2 s, not 5).
+    // Every service settles before anything is decided: with Promise.all, one failing (a port in use)
     // left the others running, unrecorded, so the stop below stopped none of them.
-    const started = await Promise.allSettled(SUBGRAPH_NAMES.map((name) => startService(name, env, output)));
+    const started = await Promise.allSettled((["gateway", ...SUBGRAPH_NAMES] as ServiceName[]).map((name) => startService(name, env, output)));
     for (const result of started) if (result.status === "fulfilled") services[result.value.name] = result.value;
     const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failed) throw failed.reason;
-    services.gateway = await startService("gateway", env, output);
   } catch (error) {
     await stop();
     throw error;
