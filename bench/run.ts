@@ -106,6 +106,8 @@ async function main() {
       }
       const gatewayStarting = starting(() => pairing.start({ stack, workers: options.workers, output }));
       gateways.push(gatewayStarting);
+      // Awaited below, in order: one failing while an earlier one is awaited is not an unhandled rejection.
+      gatewayStarting.catch(() => undefined);
       startingPairings.push([pairing.name, gatewayStarting]);
     }
     say(`Starting ${startingPairings.map(([name]) => name).join(", ")}…`);

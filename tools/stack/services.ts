@@ -81,7 +81,8 @@ export async function startStack({ env: baseEnv, freePorts = false, logFile, out
   try {
     // The gateway starts with the subgraphs: it reads the supergraph from its file and calls no subgraph
     // until a request comes, and every start is mostly loading code (about 1.5 s of CPU each), so on a
-    // small machine five at once are ready sooner than four and then one (a test stack: 4.2 s, not 5).
+    // small machine five at once are ready sooner than four and then one (a test stack on an idle 2-core
+    // machine: 3.6 s, not 4.1).
     // Every service settles before anything is decided: with Promise.all, one failing (a port in use)
     // left the others running, unrecorded, so the stop below stopped none of them.
     const started = await Promise.allSettled((["gateway", ...SUBGRAPH_NAMES] as ServiceName[]).map((name) => startService(name, env, output)));
