@@ -7,13 +7,13 @@ import type { Logger } from "../shared/src/logger";
 import type { Stack } from "../tools/stack/services";
 import type { GatewayName } from "./gateways";
 import { type LoadResult, type LoadSample, type LoadOptions, drain, runLoad, sampleLoad, summarize, warmUp } from "./load";
-import { createBenchCampaigns, endBenchCampaigns } from "./campaigns";
-import { checkpointLedger, groupSizesOf, measurePurchaseCapacity } from "./purchase-capacity";
+import { BENCH_CAMPAIGNS, createBenchCampaigns, endBenchCampaigns } from "./campaigns";
+import { type PurchaseCapacity, checkpointLedger, groupSizesOf, measurePurchaseCapacity } from "./purchase-capacity";
 import type { RunResults, ScenarioResult } from "./report";
 import { type BenchData, balanceRequests, headlineRequests, purchaseRequests, referencePrefix, statementRequests } from "./scenarios";
 import { type GatewayKinds, judge } from "./targets";
 import { withoutValuation } from "./valuation";
-import { headlineSchedule } from "./schedule";
+import { alternate, headlineSchedule } from "./schedule";
 
 export const CONCURRENCY = [1, 16, 64, 256];
 export const PURCHASE_CONCURRENCY = 32;
@@ -109,9 +109,11 @@ export async function measureRun(context: BenchContext, runIndex: number, scenar
 }
 
 /**
- * recordPurchase through our gateway without the clearing house's valuation between two windows with it,
- * then record_purchases straight on the database with the group sizes of the last of them, then plain
- * through the gateway again, with 50 campaigns and plain again; then ledger:verify.
+ * recordPurchase through our gateway, each ratio taken in alternating windows (bench/schedule.ts
+ * `alternate`: plain, other, plain, other, plain over two rounds), each plain window the last of one
+ * alternation and the first of the next: without the clearing house's valuation, then record_purchases
+ * straight on the database with the group sizes of the plain window before each, then with 50 fresh
+ * campaigns in each of their windows; then ledger:verify.
  */
 async function measurePurchases(context: BenchContext, runIndex: number): Promise<RunResults["recordPurchase"]> {
   const { stack, data, urls, options, log, say } = context;
@@ -121,44 +123,86 @@ async function measurePurchases(context: BenchContext, runIndex: number): Promis
   // for the gateways to drain what the headline's concurrency 256 left queued (a first window right after it
   // ran at a fifth of the next), and for most of the full-page images that follow the checkpoint.
   await runLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: Math.min(options.warmup, 20), next: purchaseRequests(data, referencePrefix(`warm${runIndex}`)) });
-  const purchaseSample = (label: string) => sampleLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: options.duration, next: purchaseRequests(data, referencePrefix(`${label}${runIndex}`)) });
-  const purchaseLoad = async (label: string) => summarize([await purchaseSample(label)]);
-  // Every ratio is taken A/B/A, the windows on both sides of the one compared pooled, so drift weighs on
-  // both sides alike: the valuation off between two windows with it; the direct calls between the last
-  // of those and one more plain window; the campaigns between that one and another.
-  // The clearing house's valuation off (bench/valuation.ts), between two windows with it on, before any campaign exists.
-  const valued = await purchaseLoad("valued");
-  const unvalued = await withoutValuation(stack.env, log, () => purchaseLoad("unvalued"));
-  const beforeDirect = await purchaseSample("revalued");
-  const valuedAgain = summarize([beforeDirect]);
+  // A window as long as one of the headline's (two rounds: the duration over two), 13 of them: a first plain
+  // one, then for each of the three ratios two of its own, each followed by a plain one.
+  const windowSeconds = options.duration / options.rounds;
+  let windowNumber = 0;
+  const purchaseSample = async (label: string) => {
+    const prefix = referencePrefix(`${label}${runIndex}w${++windowNumber}`);
+    return { prefix, sample: await sampleLoad({ url: urls.coalition!, connections: PURCHASE_CONCURRENCY, durationSeconds: windowSeconds, next: purchaseRequests(data, prefix) }) };
+  };
+  const plainWindow = () => purchaseSample("plain");
+  const pooled = (windows: { sample: LoadSample }[]) => summarize(windows.map((w) => w.sample));
+  const rates = (windows: { sample: LoadSample }[]) => windows.map((w) => summarize([w.sample]).requestsPerSecond);
+  // Every ratio is taken in alternating windows, so a slow spell of this machine (a window can move by
+  // nearly 2× from the one before) weighs on several windows of each side, and drift on both alike.
+  // The clearing house's valuation off (bench/valuation.ts), before any campaign exists.
+  const valuationWindows = await alternate(options.rounds, plainWindow, () => withoutValuation(stack.env, log, () => purchaseSample("unvalued")));
+  const valued = pooled(valuationWindows.a);
+  const unvalued = pooled(valuationWindows.b);
   const valuation = {
-    withPerSecond: (valued.requestsPerSecond + valuedAgain.requestsPerSecond) / 2,
+    withPerSecond: valued.requestsPerSecond,
     withoutPerSecond: unvalued.requestsPerSecond,
-    withBeforeAndAfter: [valued.requestsPerSecond, valuedAgain.requestsPerSecond] as [number, number],
-    failures: valued.failures + unvalued.failures + valuedAgain.failures,
+    withWindows: rates(valuationWindows.a),
+    withoutWindows: rates(valuationWindows.b),
+    failures: valued.failures + unvalued.failures,
     without: unvalued,
   };
-  const groupSizes = await groupSizesOf(stack.env, referencePrefix(`revalued${runIndex}`), log);
+  // record_purchases straight on the database, replaying the group sizes of the plain window right before.
   // One group in flight per ledger process, as the ledger writes them (PURCHASE_WRITE_GROUPS, default 1).
   const groupsInFlight = options.workers * Number(stack.env.PURCHASE_WRITE_GROUPS || 1);
-  const capacity = await measurePurchaseCapacity({ env: stack.env, data, groupSizes, concurrency: groupsInFlight, durationSeconds: options.duration, referencePrefix: referencePrefix(`direct${runIndex}`), log });
-  // End to end, the figure compared with the direct calls: the windows right before and after them.
-  const afterDirect = await purchaseSample("plain");
-  const purchases = summarize([beforeDirect, afterDirect]);
-  const plainBefore = summarize([afterDirect]);
-  // The same load with 50 active campaigns (issue 17), then plain again: the two plain windows,
-  // right before and after, are the plain figure the campaigns' ratio is taken against (drift weighs on both alike).
-  const campaignIds = await createBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, data);
-  const withCampaigns = await purchaseLoad("campaigns");
-  const { bonusPoints, bonuses } = await endBenchCampaigns(stack.gatewayUrl, stack.env, campaignIds, log);
-  const plainAfter = await purchaseLoad("after");
-  const plain = { plainPerSecond: (plainBefore.requestsPerSecond + plainAfter.requestsPerSecond) / 2, plainFailures: plainBefore.failures + plainAfter.failures };
-  const campaigns = { count: campaignIds.length, bonusPoints, bonuses, ...plain, ...withCampaigns };
+  let lastPlain = valuationWindows.a[valuationWindows.a.length - 1];
+  const directWindow = async () => {
+    const groupSizes = await groupSizesOf(stack.env, lastPlain.prefix, log);
+    return measurePurchaseCapacity({ env: stack.env, data, groupSizes, concurrency: groupsInFlight, durationSeconds: windowSeconds, referencePrefix: referencePrefix(`direct${runIndex}w${++windowNumber}`), log });
+  };
+  const afterPlain = async () => (lastPlain = await plainWindow());
+  const directWindows = await alternate(options.rounds, afterPlain, directWindow, lastPlain);
+  const purchases = pooled(directWindows.a);
+  const capacity = pooledCapacity(directWindows.b);
+  // The same load with the bench's 50 campaigns (issue 17), fresh ones in each window (created before it,
+  // ended after it through the gateway), between plain windows.
+  let bonusPoints = 0;
+  let bonuses = 0;
+  const campaignWindow = async () => {
+    const campaignIds = await createBenchCampaigns(stack.gatewayUrl, stack.env.JWT_SECRET!, data);
+    const window = await purchaseSample("campaigns");
+    const awarded = await endBenchCampaigns(stack.gatewayUrl, stack.env, campaignIds, log);
+    bonusPoints += awarded.bonusPoints;
+    bonuses += awarded.bonuses;
+    return window;
+  };
+  const campaignWindows = await alternate(options.rounds, plainWindow, campaignWindow, lastPlain);
+  const plain = pooled(campaignWindows.a);
+  const withCampaigns = pooled(campaignWindows.b);
+  const campaigns = {
+    count: BENCH_CAMPAIGNS, bonusPoints, bonuses, ...withCampaigns,
+    plainPerSecond: plain.requestsPerSecond, plainFailures: plain.failures,
+    windows: rates(campaignWindows.b), plainWindows: rates(campaignWindows.a),
+  };
   const verify = await ledgerVerify(stack.env);
-  say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)} (the windows before and after the direct calls: ${valuedAgain.requestsPerSecond.toFixed(1)}, ${plainBefore.requestsPerSecond.toFixed(1)} req/s); direct ${capacity.purchasesPerSecond.toFixed(1)}/s (mean group ${capacity.meanGroupSize.toFixed(2)}); ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
-  say(`  purchases without the clearing house's valuation ${summary(unvalued)}; with it ${valuation.withPerSecond.toFixed(1)} req/s (before and after: ${valued.requestsPerSecond.toFixed(1)}, ${valuedAgain.requestsPerSecond.toFixed(1)})`);
-  say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (plain before and after: ${plainBefore.requestsPerSecond.toFixed(1)}, ${plainAfter.requestsPerSecond.toFixed(1)} req/s, ${campaigns.plainFailures} failures); ${bonuses} bonuses, ${bonusPoints} bonus points awarded`);
+  const each = (values: number[]) => values.map((v) => v.toFixed(1)).join(", ");
+  say(`  purchases c=${PURCHASE_CONCURRENCY} ${summary(purchases)} (windows ${each(rates(directWindows.a))} req/s); direct ${capacity.purchasesPerSecond.toFixed(1)}/s (windows ${each(capacity.windows ?? [])}, mean group ${capacity.meanGroupSize.toFixed(2)}); ledger:verify ${verify.clean ? "clean" : "FAILED"}`);
+  say(`  purchases without the clearing house's valuation ${summary(unvalued)} (windows ${each(valuation.withoutWindows)}); with it ${valuation.withPerSecond.toFixed(1)} req/s (windows ${each(valuation.withWindows)})`);
+  say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (windows ${each(campaigns.windows)}); plain ${campaigns.plainPerSecond.toFixed(1)} req/s (windows ${each(campaigns.plainWindows)}, ${campaigns.plainFailures} failures); ${bonuses} bonuses, ${bonusPoints} bonus points awarded`);
   return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, directFailures: capacity.failures, capacity, valuation, campaigns };
+}
+
+/** The direct windows as one: purchases and time added, the group sizes of all of them. */
+function pooledCapacity(windows: PurchaseCapacity[]): PurchaseCapacity {
+  const purchases = windows.reduce((sum, w) => sum + w.purchases, 0);
+  const seconds = windows.reduce((sum, w) => sum + w.seconds, 0);
+  const groups = windows.reduce((sum, w) => sum + w.groups, 0);
+  return {
+    purchasesPerSecond: seconds > 0 ? purchases / seconds : 0,
+    purchases,
+    seconds,
+    failures: windows.reduce((sum, w) => sum + w.failures, 0),
+    concurrency: windows[0].concurrency,
+    groups,
+    meanGroupSize: groups ? windows.reduce((sum, w) => sum + w.meanGroupSize * w.groups, 0) / groups : 0,
+    windows: windows.map((w) => w.purchasesPerSecond),
+  };
 }
 
 export const summary = (r: LoadResult) => `${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${r.failures} failures, ${r.shed} shed`;

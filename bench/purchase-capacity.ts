@@ -16,6 +16,8 @@ export interface PurchaseCapacity {
   purchasesPerSecond: number;
   /** Purchases written (CREATED) in the window. */
   purchases: number;
+  /** How long the window took, from the first call to the last answer. */
+  seconds: number;
   /** Purchases answered anything but CREATED (none expected), or lost with their group's error. */
   failures: number;
   /** Calls in flight at once. */
@@ -23,6 +25,8 @@ export interface PurchaseCapacity {
   /** The groups of the end-to-end window right before the direct calls: how many, and their mean size (the sizes replayed here). */
   groups: number;
   meanGroupSize: number;
+  /** Pooled over several windows (bench/measure.ts): each window's purchases/s, in run order. */
+  windows?: number[];
 }
 
 /** The ledger database's URL in this run (DATABASE_URL's server, the run's database name suffix). */
@@ -112,7 +116,7 @@ export async function measurePurchaseCapacity(options: {
   }
   const seconds = (Date.now() - started) / 1000;
   const mean = options.groupSizes.length ? options.groupSizes.reduce((a, b) => a + b, 0) / options.groupSizes.length : 0;
-  return { purchasesPerSecond: written / seconds, purchases: written, failures, concurrency, groups: options.groupSizes.length, meanGroupSize: mean };
+  return { purchasesPerSecond: written / seconds, purchases: written, seconds, failures, concurrency, groups: options.groupSizes.length, meanGroupSize: mean };
 }
 
 /**

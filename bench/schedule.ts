@@ -22,3 +22,24 @@ export function headlineSchedule<Gateway>(order: readonly Gateway[], concurrenci
   }
   return windows;
 }
+
+/** What `alternate` measured: every window of each side, in the order they ran. */
+export interface Alternated<A, B> {
+  a: A[];
+  b: B[];
+}
+
+/**
+ * Windows of `a` and `b` in turn, `a` first and last: a b a b a over two rounds, a b a over one. Each
+ * side's windows have the same mean position (two rounds: a at 0, 2, 4 and b at 1, 3, both 2), so a
+ * machine that speeds up or slows down steadily weighs on both alike, and a spell that slows one
+ * window weighs on one window of several. `firstA`: an `a` window just measured, taken as the first.
+ */
+export async function alternate<A, B>(rounds: number, a: () => Promise<A>, b: () => Promise<B>, firstA?: A): Promise<Alternated<A, B>> {
+  const windows: Alternated<A, B> = { a: [firstA ?? (await a())], b: [] };
+  for (let round = 0; round < rounds; round++) {
+    windows.b.push(await b());
+    windows.a.push(await a());
+  }
+  return windows;
+}

@@ -71,25 +71,39 @@ export interface StatementFigures {
   failures: number;
 }
 
-/** recordPurchase without the clearing house's valuation (bench/valuation.ts), and with it in the windows before and after. */
+/**
+ * recordPurchase without the clearing house's valuation (bench/valuation.ts), in the windows between
+ * those with it (bench/schedule.ts `alternate`): each side's windows pooled.
+ */
 export interface ValuationPurchases {
-  /** The mean of the two windows with it. */
+  /** The windows with it, pooled. */
   withPerSecond: number;
+  /** The windows without it, pooled. */
   withoutPerSecond: number;
-  /** Each window with it: the drift the mean evens out. */
-  withBeforeAndAfter: [number, number];
-  /** In all three windows. */
+  /** Each window with it, and each without, in the order they ran: the drift the pooling evens out. */
+  withWindows: number[];
+  withoutWindows: number[];
+  /** In every window, with it and without. */
   failures: number;
-  /** The window without it, in full. */
+  /** The windows without it, pooled, in full. */
   without: LoadResult;
 }
 
 /**
- * recordPurchase with active campaigns (bench/campaigns.ts), and the plain figure around it:
- * `plainFailures`, the failures of the two plain windows that figure is the mean of (a failed request
- * is not in a window's requests/s, so failures there would lower the plain figure and raise the ratio).
+ * recordPurchase with active campaigns (bench/campaigns.ts; fresh ones in each of its windows), pooled,
+ * and the plain windows alternated with them, pooled: `plainFailures`, the failures of those plain
+ * windows (a failed request is not in a window's requests/s, so failures there would lower the plain
+ * figure and raise the ratio). `windows` and `plainWindows`: each window's requests/s, in run order.
  */
-export type CampaignPurchases = LoadResult & { count: number; bonusPoints: number; bonuses: number; plainPerSecond: number; plainFailures: number };
+export type CampaignPurchases = LoadResult & {
+  count: number;
+  bonusPoints: number;
+  bonuses: number;
+  plainPerSecond: number;
+  plainFailures: number;
+  windows?: number[];
+  plainWindows?: number[];
+};
 
 export function judge(run: RunFigures, kinds: GatewayKinds): Target[] {
   const targets: Target[] = [];

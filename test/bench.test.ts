@@ -80,6 +80,13 @@ describe("npm run bench -- --quick --repeat 2", () => {
       expect(run.recordPurchase.valuation).toMatchObject({ failures: 0, without: { failures: 0 } });
       expect(run.recordPurchase.valuation.withoutPerSecond).toBeGreaterThan(0);
       expect(run.recordPurchase.valuation.withPerSecond).toBeGreaterThan(0);
+      // Each ratio's windows alternate (a quick run: one round, plain, other, plain), each plain window shared
+      // with the next alternation: with valuation, without, with; direct; plain; campaigns; plain.
+      expect(run.recordPurchase.valuation.withWindows).toHaveLength(2);
+      expect(run.recordPurchase.valuation.withoutWindows).toHaveLength(1);
+      expect(run.recordPurchase.capacity.windows).toHaveLength(1);
+      expect(run.recordPurchase.campaigns.windows).toHaveLength(1);
+      expect(run.recordPurchase.campaigns.plainWindows).toHaveLength(2);
       // The same load with the 50 campaigns of bench/campaigns.ts: bonuses were posted, nothing failed.
       expect(run.recordPurchase.campaigns).toMatchObject({ count: 50, failures: 0, plainFailures: 0 });
       expect(run.recordPurchase.campaigns.bonusPoints).toBeGreaterThan(0);

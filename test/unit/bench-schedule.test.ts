@@ -1,4 +1,4 @@
-import { headlineSchedule } from "../../bench/schedule";
+import { alternate, headlineSchedule } from "../../bench/schedule";
 
 const label = (w: { gateway: string; concurrency: number }) => `${w.gateway}${w.concurrency}`;
 
@@ -18,5 +18,35 @@ describe("headlineSchedule", () => {
   it("runs one round forward (a quick run) and a third round forward again", () => {
     expect(headlineSchedule(["a", "b"], [1, 16], 1).map(label)).toEqual(["a1", "a16", "b1", "b16"]);
     expect(headlineSchedule(["a"], [1, 16], 3).map(label)).toEqual(["a1", "a16", "a16", "a1", "a1", "a16"]);
+  });
+});
+
+describe("alternate", () => {
+  const recorder = () => {
+    const order: string[] = [];
+    let n = 0;
+    const window = (side: string) => async () => {
+      order.push(`${side}${++n}`);
+      return `${side}${n}`;
+    };
+    return { order, a: window("a"), b: window("b") };
+  };
+
+  it("runs a b a b a over two rounds, each side's windows in the order they ran", async () => {
+    const { order, a, b } = recorder();
+    expect(await alternate(2, a, b)).toEqual({ a: ["a1", "a3", "a5"], b: ["b2", "b4"] });
+    expect(order).toEqual(["a1", "b2", "a3", "b4", "a5"]);
+  });
+
+  it("runs a b a over one round (a quick run)", async () => {
+    const { order, a, b } = recorder();
+    expect(await alternate(1, a, b)).toEqual({ a: ["a1", "a3"], b: ["b2"] });
+    expect(order).toEqual(["a1", "b2", "a3"]);
+  });
+
+  it("takes a window just measured as the first a, and measures one a fewer", async () => {
+    const { order, a, b } = recorder();
+    expect(await alternate(2, a, b, "a0")).toEqual({ a: ["a0", "a2", "a4"], b: ["b1", "b3"] });
+    expect(order).toEqual(["b1", "a2", "b3", "a4"]);
   });
 });

@@ -69,7 +69,7 @@ describe("bench targets", () => {
   it("judges recordPurchase with the clearing house's valuation against without it, in the same run, only without failures", () => {
     const name = "recordPurchase with the clearing house's valuation vs without (same run, no failures)";
     const valuation = (withPerSecond: number, withoutPerSecond: number, failures = 0) =>
-      byName(run({ recordPurchase: { ...load(900), verifyClean: true, directPerSecond: 1600, directFailures: 0, valuation: { withPerSecond, withoutPerSecond, withBeforeAndAfter: [withPerSecond, withPerSecond], failures, without: load(withoutPerSecond) } } }))[name];
+      byName(run({ recordPurchase: { ...load(900), verifyClean: true, directPerSecond: 1600, directFailures: 0, valuation: { withPerSecond, withoutPerSecond, withWindows: [withPerSecond, withPerSecond, withPerSecond], withoutWindows: [withoutPerSecond, withoutPerSecond], failures, without: load(withoutPerSecond) } } }))[name];
     // 900 / 1000 = 0.9 exactly: met; 890 / 1000: not.
     expect(valuation(900, 1000)).toEqual({ measured: 0.9, met: true });
     expect(valuation(890, 1000)).toEqual({ measured: 0.89, met: false });
@@ -81,7 +81,7 @@ describe("bench targets", () => {
     // Judged after the statement target, before the campaigns one.
     const names = judged(run({
       statement: { statementP50: 7, balanceP50: 10, failures: 0 },
-      recordPurchase: { ...load(900), verifyClean: true, directPerSecond: 1600, directFailures: 0, valuation: { withPerSecond: 900, withoutPerSecond: 1000, withBeforeAndAfter: [880, 920], failures: 0, without: load(1000) }, campaigns: { ...load(800), count: 50, bonusPoints: 1, bonuses: 1, plainPerSecond: 900, plainFailures: 0 } },
+      recordPurchase: { ...load(900), verifyClean: true, directPerSecond: 1600, directFailures: 0, valuation: { withPerSecond: 900, withoutPerSecond: 1000, withWindows: [880, 920, 900], withoutWindows: [990, 1010], failures: 0, without: load(1000) }, campaigns: { ...load(800), count: 50, bonusPoints: 1, bonuses: 1, plainPerSecond: 900, plainFailures: 0 } },
     })).map((t) => t.name);
     expect(names.slice(-3)).toEqual(["Partner's open statement p50 vs a member's balance p50", name, "recordPurchase with 50 active campaigns vs without (verify clean, no failures)"]);
   });
