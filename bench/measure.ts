@@ -8,7 +8,7 @@ import type { Stack } from "../tools/stack/services";
 import type { GatewayName } from "./gateways";
 import { type LoadResult, type LoadSample, type LoadOptions, drain, runLoad, sampleLoad, summarize, warmUp } from "./load";
 import { BENCH_CAMPAIGNS, createBenchCampaigns, endBenchCampaigns } from "./campaigns";
-import { type PurchaseCapacity, checkpointLedger, groupSizesOf, measurePurchaseCapacity } from "./purchase-capacity";
+import { checkpointLedger, groupSizesOf, measurePurchaseCapacity, pooledCapacity } from "./purchase-capacity";
 import type { RunResults, ScenarioResult } from "./report";
 import { type BenchData, balanceRequests, headlineRequests, purchaseRequests, referencePrefix, statementRequests } from "./scenarios";
 import { type GatewayKinds, judge } from "./targets";
@@ -186,23 +186,6 @@ async function measurePurchases(context: BenchContext, runIndex: number): Promis
   say(`  purchases without the clearing house's valuation ${summary(unvalued)} (windows ${each(valuation.withoutWindows)}); with it ${valuation.withPerSecond.toFixed(1)} req/s (windows ${each(valuation.withWindows)})`);
   say(`  purchases with ${campaigns.count} campaigns ${summary(withCampaigns)} (windows ${each(campaigns.windows)}); plain ${campaigns.plainPerSecond.toFixed(1)} req/s (windows ${each(campaigns.plainWindows)}, ${campaigns.plainFailures} failures); ${bonuses} bonuses, ${bonusPoints} bonus points awarded`);
   return { ...purchases, concurrency: PURCHASE_CONCURRENCY, verifyClean: verify.clean, verifyOutput: verify.output, directPerSecond: capacity.purchasesPerSecond, directFailures: capacity.failures, capacity, valuation, campaigns };
-}
-
-/** The direct windows as one: purchases and time added, the group sizes of all of them. */
-function pooledCapacity(windows: PurchaseCapacity[]): PurchaseCapacity {
-  const purchases = windows.reduce((sum, w) => sum + w.purchases, 0);
-  const seconds = windows.reduce((sum, w) => sum + w.seconds, 0);
-  const groups = windows.reduce((sum, w) => sum + w.groups, 0);
-  return {
-    purchasesPerSecond: seconds > 0 ? purchases / seconds : 0,
-    purchases,
-    seconds,
-    failures: windows.reduce((sum, w) => sum + w.failures, 0),
-    concurrency: windows[0].concurrency,
-    groups,
-    meanGroupSize: groups ? windows.reduce((sum, w) => sum + w.meanGroupSize * w.groups, 0) / groups : 0,
-    windows: windows.map((w) => w.purchasesPerSecond),
-  };
 }
 
 export const summary = (r: LoadResult) => `${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${r.failures} failures, ${r.shed} shed`;

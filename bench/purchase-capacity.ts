@@ -22,7 +22,7 @@ export interface PurchaseCapacity {
   failures: number;
   /** Calls in flight at once. */
   concurrency: number;
-  /** The groups of the end-to-end window right before the direct calls: how many, and their mean size (the sizes replayed here). */
+  /** The groups of the end-to-end window right before the direct calls (of each, when pooled): how many, and their mean size (the sizes replayed here). */
   groups: number;
   meanGroupSize: number;
   /** Pooled over several windows (bench/measure.ts): each window's purchases/s, in run order. */
@@ -117,6 +117,23 @@ export async function measurePurchaseCapacity(options: {
   const seconds = (Date.now() - started) / 1000;
   const mean = options.groupSizes.length ? options.groupSizes.reduce((a, b) => a + b, 0) / options.groupSizes.length : 0;
   return { purchasesPerSecond: written / seconds, purchases: written, seconds, failures, concurrency, groups: options.groupSizes.length, meanGroupSize: mean };
+}
+
+/** Several windows of direct calls as one: purchases and time added, the groups of all of them (bench/measure.ts alternates them with windows end to end). */
+export function pooledCapacity(windows: PurchaseCapacity[]): PurchaseCapacity {
+  const purchases = windows.reduce((sum, w) => sum + w.purchases, 0);
+  const seconds = windows.reduce((sum, w) => sum + w.seconds, 0);
+  const groups = windows.reduce((sum, w) => sum + w.groups, 0);
+  return {
+    purchasesPerSecond: seconds > 0 ? purchases / seconds : 0,
+    purchases,
+    seconds,
+    failures: windows.reduce((sum, w) => sum + w.failures, 0),
+    concurrency: windows[0].concurrency,
+    groups,
+    meanGroupSize: groups ? windows.reduce((sum, w) => sum + w.meanGroupSize * w.groups, 0) / groups : 0,
+    windows: windows.map((w) => w.purchasesPerSecond),
+  };
 }
 
 /**

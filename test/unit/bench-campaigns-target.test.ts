@@ -2,11 +2,11 @@ import type { LoadResult } from "../../bench/load";
 import { type RunFigures, judge } from "../../bench/targets";
 
 /**
- * The campaigns target compares the window with 50 campaigns against the two plain windows around it
- * (bench/measure.ts: the one right after the direct calls, and the one after the campaigns end). A
- * failed request is not in a window's requests/s, so failures in a plain window lower the figure the
- * campaigns are compared with and raise the ratio: the target must hold only when the plain windows
- * had none either, as the valuation target requires of its three windows.
+ * The campaigns target compares the windows with 50 campaigns against the plain windows alternated
+ * with them (bench/measure.ts), each side pooled. A failed request is not in a window's requests/s, so
+ * failures in a plain window lower the figure the campaigns are compared with and raise the ratio: the
+ * target must hold only when the plain windows had none either, as the valuation target requires of
+ * its windows.
  */
 const load = (requestsPerSecond: number, failures = 0): LoadResult => ({ requests: requestsPerSecond * 10, failures, shed: 0, failureKinds: {}, requestsPerSecond, p50: 10, p95: 20, p99: 20 });
 const NAME = "recordPurchase with 50 active campaigns vs without (verify clean, no failures)";

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { purchaseGroup } from "../../bench/purchase-capacity";
+import { type PurchaseCapacity, pooledCapacity, purchaseGroup } from "../../bench/purchase-capacity";
 import type { BenchData } from "../../bench/scenarios";
 
 /**
@@ -27,5 +27,18 @@ describe("bench: the purchases called directly are the ones the ledger writes fo
       expect(purchase.audit!.requestId!.length).toBeGreaterThanOrEqual(32);
       expect(purchase.idempotencyKey).toBe(`purchase:p1:${purchase.reference}`);
     }
+  });
+});
+
+describe("bench: the direct windows pooled (bench/measure.ts alternates them with windows end to end)", () => {
+  const window = (purchases: number, seconds: number, groups: number, meanGroupSize: number, failures = 0): PurchaseCapacity =>
+    ({ purchasesPerSecond: purchases / seconds, purchases, seconds, failures, concurrency: 1, groups, meanGroupSize });
+
+  it("adds purchases and time, so a window's weight is its length, and weighs each mean group size by its groups", () => {
+    // 600 purchases in 5 s (120/s) and 300 in 6 s (50/s): 900 in 11 s, 81.8/s, not the mean of the rates (85/s).
+    // Groups: 100 of mean 6 (600 purchases) and 60 of mean 5 (300): 900 / 160 = 5.625.
+    const pooled = pooledCapacity([window(600, 5, 100, 6), window(300, 6, 60, 5, 2)]);
+    expect(pooled.purchasesPerSecond).toBeCloseTo(900 / 11, 10);
+    expect(pooled).toMatchObject({ purchases: 900, seconds: 11, failures: 2, groups: 160, meanGroupSize: 5.625, windows: [120, 50] });
   });
 });
