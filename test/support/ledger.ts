@@ -1,13 +1,46 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { DataSource } from "typeorm";
 import { REPO_ROOT, withDatabase } from "../../shared/src/config";
+import { createDataSource, maintenanceTimeouts } from "../../shared/src/database";
+import type { Logger } from "../../shared/src/logger";
+import { clearingVerdict } from "../../subgraphs/ledger/src/tools/clearing-verify";
+import type { Verdict } from "../../subgraphs/ledger/src/tools/ledger-database";
+import { ledgerVerdict } from "../../subgraphs/ledger/src/tools/verify";
 
 const run = promisify(execFile);
 
-/** Runs one of the ledger's operator tools (ledger:verify, ledger:expire, clearing:verify, clearing:export) against the test stack's ledger database. */
-export async function ledgerTool(tool: "verify" | "expire" | "clearing-verify" | "clearing-export", args: string[] = [], suffix = process.env.TEST_DATABASE_NAME_SUFFIX): Promise<{ code: number; output: string }> {
-  const env = { ...process.env, LEDGER_DATABASE_URL: withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${suffix}`) };
+type LedgerTool = "verify" | "expire" | "clearing-verify" | "clearing-export";
+
+/** The verifiers the suite runs in its own process: their commands print exactly these verdicts (test/ledger-tools-cli.test.ts). */
+const VERDICTS: Partial<Record<LedgerTool, (dataSource: DataSource) => Promise<Verdict>>> = { verify: ledgerVerdict, "clearing-verify": clearingVerdict };
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Runs one of the ledger's operator tools (ledger:verify, ledger:expire, clearing:verify, clearing:export)
+ * against the test stack's ledger database. The two verifiers, which the suite runs hundreds of times,
+ * run here, on a connection pool of their own like the command's (a process each cost half a second to
+ * start, more than most verifications); the others, and any tool given arguments, as the command.
+ */
+export async function ledgerTool(tool: LedgerTool, args: string[] = [], suffix = process.env.TEST_DATABASE_NAME_SUFFIX): Promise<{ code: number; output: string }> {
+  const verdict = VERDICTS[tool];
+  if (!verdict || args.length) return ledgerToolProcess(tool, args, suffix);
+  const dataSource = createDataSource({ url: ledgerUrlOf(suffix), entities: [], migrations: [], log: quiet, poolSize: 2, timeouts: maintenanceTimeouts() });
+  try {
+    await dataSource.initialize();
+    return await verdict(dataSource);
+  } catch (error) {
+    // As the command: a failure to run at all is exit code 2 with its message.
+    return { code: 2, output: `${error instanceof Error ? error.message : error}\n` };
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+  }
+}
+
+/** Runs one of the ledger's operator tools as its command does: a process of its own, its stdout and stderr, its exit code. */
+export async function ledgerToolProcess(tool: LedgerTool, args: string[] = [], suffix = process.env.TEST_DATABASE_NAME_SUFFIX): Promise<{ code: number; output: string }> {
+  const env = { ...process.env, LEDGER_DATABASE_URL: ledgerUrlOf(suffix) };
   try {
     // The tests move the ledger's clock forward: a --now later than the machine's clock is meant here.
     const toolArgs = args.includes("--now") ? [...args, "--allow-future"] : args;
@@ -18,6 +51,8 @@ export async function ledgerTool(tool: "verify" | "expire" | "clearing-verify" |
     return { code: failed.code, output: `${failed.stdout}${failed.stderr}` };
   }
 }
+
+const ledgerUrlOf = (suffix = process.env.TEST_DATABASE_NAME_SUFFIX) => withDatabase(process.env.TEST_DATABASE_URL!, `coalition_ledger${suffix}`);
 
 /** Asserts that every balance still matches the history (the suite runs it after every concurrency test). */
 export async function expectLedgerConsistent(suffix?: string): Promise<void> {

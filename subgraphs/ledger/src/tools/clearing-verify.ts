@@ -4,7 +4,7 @@ import { lineTotals, liveRecords, matrixCells, requirePeriod } from "../clearing
 import { chainHash } from "../clearing/hash-chain";
 import { GENESIS_HASH, STATEMENT_LINES, type StatementRecord, canonicalJson, reportTotals, statementRecord, statementText } from "../rules";
 import { exactValueSql, isPrepaidAtSql, lineSql, pointsSql, takenBackByAdjustmentSql } from "../sql/clearing";
-import { printVerdict, runLedgerTool } from "./ledger-database";
+import { type Verdict, printVerdict, runLedgerTool, verdictOf } from "./ledger-database";
 
 interface Mismatch {
   id: string;
@@ -279,4 +279,9 @@ export async function verifyClearing(dataSource: DataSource): Promise<{ problems
   return { problems, report };
 }
 
-runLedgerTool(module, async (dataSource) => printVerdict(await verifyClearing(dataSource), "Every statement matches the ledger."));
+/** `npm run clearing:verify`'s output and exit code. */
+export async function clearingVerdict(dataSource: DataSource): Promise<Verdict> {
+  return verdictOf(await verifyClearing(dataSource), "Every statement matches the ledger.");
+}
+
+runLedgerTool(module, async (dataSource) => printVerdict(await clearingVerdict(dataSource)));

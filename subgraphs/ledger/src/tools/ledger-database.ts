@@ -57,9 +57,19 @@ export function runLedgerTool(module: NodeModule, work: (dataSource: DataSource)
   });
 }
 
-/** A verifier's report and verdict: exit 1 when anything mismatched. */
-export function printVerdict({ problems, report }: { problems: number; report: string[] }, clean: string): void {
-  console.log(report.join("\n"));
-  console.log(problems ? `${problems} mismatches.` : clean);
-  process.exitCode = problems ? 1 : 0;
+/** What a verifier prints and its exit code: 1 when anything mismatched. */
+export interface Verdict {
+  code: 0 | 1;
+  output: string;
+}
+
+/** A verifier's report and verdict line (`clean` when nothing mismatched), as its command prints them. */
+export function verdictOf({ problems, report }: { problems: number; report: string[] }, clean: string): Verdict {
+  return { code: problems ? 1 : 0, output: `${report.join("\n")}\n${problems ? `${problems} mismatches.` : clean}\n` };
+}
+
+/** Prints a verifier's verdict and sets the process's exit code from it. */
+export function printVerdict(verdict: Verdict): void {
+  process.stdout.write(verdict.output);
+  process.exitCode = verdict.code;
 }

@@ -3,7 +3,7 @@ import { TIER_MULTIPLIER_PERCENT, TIER_THRESHOLDS, clawbackFor, pointsAtTier, po
 import { EARN_MONTHS_OF_PURCHASES } from "../sql/earn-months";
 import { CAMPAIGN_CHECKS } from "../campaign/campaign-checks";
 import { fromBreakageSql } from "../journal/take-back";
-import { printVerdict, runLedgerTool } from "./ledger-database";
+import { type Verdict, printVerdict, runLedgerTool, verdictOf } from "./ledger-database";
 
 interface Mismatch {
   id: string;
@@ -236,4 +236,9 @@ export async function verifyLedger(dataSource: DataSource): Promise<{ problems: 
   return { problems, report };
 }
 
-runLedgerTool(module, async (dataSource) => printVerdict(await verifyLedger(dataSource), "Every balance matches its history."));
+/** `npm run ledger:verify`'s output and exit code. */
+export async function ledgerVerdict(dataSource: DataSource): Promise<Verdict> {
+  return verdictOf(await verifyLedger(dataSource), "Every balance matches its history.");
+}
+
+runLedgerTool(module, async (dataSource) => printVerdict(await ledgerVerdict(dataSource)));
