@@ -1,7 +1,7 @@
 import pino from "pino";
 
 /**
- * Structured JSON logs on stdout, one line per event (pino): `{"level":"info","time":"…","pid":…,
+ * Structured JSON logs on stdout (stderr after `logToStderr()`), one line per event (pino): `{"level":"info","time":"…","pid":…,
  * "service":"gateway","message":"…",…fields}`. LOG_LEVEL: trace, debug, info (default), warn, error,
  * silent. Each request logs one `info` line; LOG_LEVEL=warn silences those.
  */
@@ -13,6 +13,17 @@ export interface Logger {
 }
 
 let root: pino.Logger | undefined;
+let destination: 1 | 2 = 1;
+
+/**
+ * Sends this process's log lines to stderr instead: for a command whose stdout is its report (an
+ * operator tool's verdict, a CSV export), where a "slow query" warning on a busy database would
+ * otherwise land in the middle of it. Call before the first logger is made.
+ */
+export function logToStderr(): void {
+  if (root && destination !== 2) throw new Error("logToStderr() must be called before any logger is made");
+  destination = 2;
+}
 
 // One pino instance (and one stdout stream) per process; each service gets a child with its name.
 function rootLogger(): pino.Logger {
@@ -28,7 +39,7 @@ function rootLogger(): pino.Logger {
       serializers: { error: serializeError },
     },
     // Synchronous writes, as before: a line is out before the process exits or is killed.
-    pino.destination({ dest: 1, sync: true }),
+    pino.destination({ dest: destination, sync: true }),
   );
   return root;
 }

@@ -40,15 +40,22 @@ export async function ledgerTool(tool: LedgerTool, args: string[] = [], suffix =
 
 /** Runs one of the ledger's operator tools as its command does: a process of its own, its stdout and stderr, its exit code. */
 export async function ledgerToolProcess(tool: LedgerTool, args: string[] = [], suffix = process.env.TEST_DATABASE_NAME_SUFFIX): Promise<{ code: number; output: string }> {
+  const { code, stdout, stderr } = await ledgerToolStreams(tool, args, suffix);
+  // A clean run's report is its stdout; a failure's message or warnings may be on stderr.
+  return { code, output: code === 0 ? stdout : `${stdout}${stderr}` };
+}
+
+/** As ledgerToolProcess, stdout and stderr apart: a tool's report is on stdout, its log lines on stderr. */
+export async function ledgerToolStreams(tool: LedgerTool, args: string[] = [], suffix = process.env.TEST_DATABASE_NAME_SUFFIX): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env, LEDGER_DATABASE_URL: ledgerUrlOf(suffix) };
   try {
     // The tests move the ledger's clock forward: a --now later than the machine's clock is meant here.
     const toolArgs = args.includes("--now") ? [...args, "--allow-future"] : args;
-    const { stdout } = await run(process.execPath, [join(REPO_ROOT, "dist/subgraphs/ledger/src/tools", `${tool}.js`), ...toolArgs], { env });
-    return { code: 0, output: stdout };
+    const { stdout, stderr } = await run(process.execPath, [join(REPO_ROOT, "dist/subgraphs/ledger/src/tools", `${tool}.js`), ...toolArgs], { env });
+    return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, output: `${failed.stdout}${failed.stderr}` };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
 

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import type { DataSource } from "typeorm";
 import { subgraphDatabaseUrl } from "../../../../shared/src/config";
 import { createDataSource, maintenanceTimeouts } from "../../../../shared/src/database";
-import { createLogger } from "../../../../shared/src/logger";
+import { createLogger, logToStderr } from "../../../../shared/src/logger";
 import { entities, migrations } from "../data-source";
 
 /** The ledger's own database, for the operator tools (same configuration as the service). */
@@ -44,6 +44,8 @@ export function nowFromArgs(argv = process.argv, clock = new Date()): Date {
  */
 export function runLedgerTool(module: NodeModule, work: (dataSource: DataSource) => Promise<void>): void {
   if (require.main !== module) return;
+  // stdout is the tool's report (a verdict, a CSV): its log lines (a slow query's warning) go to stderr.
+  logToStderr();
   (async () => {
     const dataSource = await openLedgerDatabase();
     try {
