@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { Client } from "pg";
 import { EMBEDDED_PGPORT_DEFAULT, REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPHS, embeddedDatabaseUrl, intFromEnv } from "../../shared/src/config";
-import { createLogger } from "../../shared/src/logger";
+import { type Logger, createLogger, logToStderr } from "../../shared/src/logger";
 import { type PostgresServer, startEmbeddedPostgres } from "../stack/postgres";
 import { type SeedOptions, type SeedProgress, seedCoalition } from "./seed";
 
@@ -37,7 +37,9 @@ export function parseArgs(argv: string[]): SeedOptions {
   return options as SeedOptions;
 }
 
-const log = createLogger("seed");
+// Made when first used, so that the command sends its lines to stderr first (stdout is the summary).
+let seedLog: Logger | undefined;
+const log = () => (seedLog ??= createLogger("seed"));
 
 /**
  * Without DATABASE_URL (or every service's own URL) the seed uses the embedded Postgres of `npm start`:
@@ -48,7 +50,7 @@ async function embeddedPostgresIfNeeded(): Promise<PostgresServer | null> {
   const port = intFromEnv("PGPORT", EMBEDDED_PGPORT_DEFAULT);
   if (await answers(embeddedDatabaseUrl(port))) return null;
   const dataDir = resolve(REPO_ROOT, process.env.DATA_DIR || ".data", "postgres");
-  return startEmbeddedPostgres({ dataDir, port, persistent: true, log: { ...log, info() {} } });
+  return startEmbeddedPostgres({ dataDir, port, persistent: true, log: { ...log(), info() {} } });
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -85,7 +87,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, sta
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const postgres = await embeddedPostgresIfNeeded();
-  const stop = async () => postgres?.stop().catch((error) => log.warn("postgres stop", { error }));
+  const stop = async () => postgres?.stop().catch((error) => log().warn("postgres stop", { error }));
   // Ctrl-C: each batch is one transaction, so stopping anywhere is safe; stop our Postgres too.
   const onSignal = () => void stop().then(() => process.exit(130));
   process.once("SIGINT", onSignal);
@@ -112,6 +114,7 @@ async function main() {
 }
 
 if (require.main === module) {
+  logToStderr();
   main().catch((error) => {
     process.stderr.write(`\nseed failed: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
     process.exit(1);
