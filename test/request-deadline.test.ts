@@ -52,11 +52,11 @@ const HOP_HEADERS = new Set(["host", "connection", "keep-alive", "content-length
  *
  * By hand, with SUBGRAPH_TIMEOUT_MS 1000 (and the request's deadline its default, the same 1 s):
  * - partners 0.8 s, then the ledger 0.8 s: the ledger's call has 0.2 s left and is cut at 1.0 s, so the
- *   answer comes at about 1.0 s (under 1.4 s; each call waiting its own 1 s, it came at 1.6 s), with the
+ *   answer comes at about 1.0 s (under 1.55 s: slack for a busy machine; each call waiting its own 1 s, it came at 1.6 s), with the
  *   partner's name and `terms` null, UPSTREAM_UNAVAILABLE at ["partner", "terms"], HTTP 200 (partial data);
  * - partners 0.3 s, then the ledger 0.3 s: 0.6 s in all, within the deadline: everything answered;
- * - partners 1.3 s: the first call is cut at 1.0 s, the ledger is never called (no partner to ask
- *   about), and with no data the answer is HTTP 503 with Retry-After, as for any timeout.
+ * - partners 1.7 s: the first call is cut at 1.0 s (under 1.55 s; uncut, 1.7 s), the ledger is never called
+ *   (no partner to ask about), and with no data the answer is HTTP 503 with Retry-After, as for any timeout.
  */
 describe("one deadline per request at the gateway", () => {
   const dedicated = useDedicatedStack("deadline", { RATE_LIMIT_PER_MINUTE: "100000" });
@@ -116,7 +116,7 @@ describe("one deadline per request at the gateway", () => {
     expect(answer.body.data).toEqual({ partner: { name: "Deadline", terms: null } });
     expect(answer.body.errors.map((e: any) => [e.path, e.extensions.code])).toEqual([[["partner", "terms"], "UPSTREAM_UNAVAILABLE"]]);
     expect(answer.ms).toBeGreaterThanOrEqual(950);
-    expect(answer.ms).toBeLessThan(1_400);
+    expect(answer.ms).toBeLessThan(1_550);
     expect([partnersProxy.calls, ledgerProxy.calls]).toEqual([1, 1]);
   });
 
@@ -128,13 +128,13 @@ describe("one deadline per request at the gateway", () => {
   });
 
   it("a first call past the deadline: no data, HTTP 503 with Retry-After, the second call never sent", async () => {
-    hold(1_300, 0);
+    hold(1_700, 0);
     const answer = await ask();
     expect(answer.status).toBe(503);
     expect(answer.retryAfter).toBe("1");
     expect(answer.body.data).toEqual({ partner: null });
     expect(answer.body.errors.map((e: any) => [e.path, e.extensions.code])).toEqual([[["partner"], "UPSTREAM_UNAVAILABLE"]]);
-    expect(answer.ms).toBeLessThan(1_400);
+    expect(answer.ms).toBeLessThan(1_550);
     expect(ledgerProxy.calls).toBe(0);
   });
 });
