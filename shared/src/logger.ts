@@ -25,7 +25,7 @@ export function logToStderr(): void {
   destination = 2;
 }
 
-// One pino instance (and one stdout stream) per process; each service gets a child with its name.
+// One pino instance (and one output stream) per process; each service gets a child with its name.
 function rootLogger(): pino.Logger {
   const configured = process.env.LOG_LEVEL || "info";
   const level = configured === "silent" || configured in pino.levels.values ? configured : "info";
